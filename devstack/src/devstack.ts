@@ -1,0 +1,84 @@
+import { DATA_DIR } from './paths.js';
+import { spawnServer, waitUntil, type Spawned } from './process.js';
+import { checkToolchains, ferretdbService, neo4jService, oidcService, type ServiceSpec } from './services.js';
+
+export type ServiceName = 'neo4j' | 'ferretdb' | 'oidc';
+
+export interface ServiceState {
+  name: string;
+  url: string;
+  /** started: by us, and stopped by us; reused: something already answered; external: set in the environment. */
+  origin: 'started' | 'reused' | 'external';
+  logFile?: string;
+}
+
+export interface Devstack {
+  /** The variables services and tests read: NEO4J_URI, MONGO_URL, OIDC_ISSUER, OIDC_AUDIENCE. */
+  env: Record<string, string>;
+  services: ServiceState[];
+  stop(): Promise<void>;
+}
+
+const SPECS: Record<ServiceName, () => ServiceSpec> = {
+  neo4j: () => neo4jService(),
+  ferretdb: () => ferretdbService(),
+  oidc: () => oidcService(),
+};
+
+/**
+ * Starts the local servers that are not already there: a variable set in the environment
+ * wins, a server already answering on its port is reused, anything else is built (cached)
+ * and started. All in parallel; resolves once each is healthy.
+ */
+export async function startDevstack(
+  options: { services?: ServiceName[]; log?: (line: string) => void } = {},
+): Promise<Devstack> {
+  const log = options.log ?? (() => {});
+  const names = options.services ?? (['neo4j', 'ferretdb', 'oidc'] as const);
+  const specs = names.map((n) => SPECS[n]());
+  const spawned: Spawned[] = [];
+  const env: Record<string, string> = {};
+
+  if (specs.some((s) => !process.env[s.envVar] && s.build)) checkToolchains();
+
+  const start = async (spec: ServiceSpec): Promise<ServiceState> => {
+    const external = process.env[spec.envVar];
+    if (external) {
+      env[spec.envVar] = external;
+      for (const [k, v] of Object.entries(spec.extraEnv ?? {})) env[k] = process.env[k] ?? v;
+      return { name: spec.name, url: external, origin: 'external' };
+    }
+    Object.assign(env, { [spec.envVar]: spec.url, ...spec.extraEnv });
+    if (await spec.healthy().catch(() => false)) {
+      log(`${spec.name}: reusing ${spec.url}`);
+      return { name: spec.name, url: spec.url, origin: 'reused' };
+    }
+    if (spec.build) {
+      const t = Date.now();
+      const result = await spec.build();
+      log(`${spec.name}: launcher ${result} (${Date.now() - t} ms)`);
+    }
+    const { command, args, cwd, env: extra } = spec.command();
+    const server = spawnServer(spec.name, command, args, { cwd, logDir: `${DATA_DIR}/logs`, ...(extra ? { env: extra } : {}) });
+    spawned.push(server);
+    const t = Date.now();
+    await waitUntil(spec.name, spec.healthy, {
+      timeoutMs: spec.startTimeoutMs,
+      child: server.child,
+      logFile: server.logFile,
+    });
+    log(`${spec.name}: started at ${spec.url} in ${Date.now() - t} ms (log ${server.logFile})`);
+    return { name: spec.name, url: spec.url, origin: 'started', logFile: server.logFile };
+  };
+
+  const stop = async () => {
+    await Promise.all(spawned.map((s) => s.stop()));
+  };
+  try {
+    const services = await Promise.all(specs.map(start));
+    return { env, services, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Seeded people and clients of the development issuer. Passwords equal user names:
+ * this issuer exists for local work and tests only.
+ */
+export interface DevUser {
+  id: string;
+  name: string;
+  email: string;
+  roles: string[];
+  groups: string[];
+  /** Attributes Gateway row filters can use (e.g. region). */
+  region?: string;
+}
+
+export const DEV_USERS: Record<string, DevUser> = {
+  alice: {
+    id: 'alice',
+    name: 'Alice Martin',
+    email: 'alice@dataos.local',
+    roles: ['data-dev'],
+    groups: ['retail'],
+    region: 'emea',
+  },
+  bob: { id: 'bob', name: 'Bob Osei', email: 'bob@dataos.local', roles: ['operator'], groups: ['platform'] },
+  carol: {
+    id: 'carol',
+    name: 'Carol Nguyen',
+    email: 'carol@dataos.local',
+    roles: ['admin', 'pii-reader'],
+    groups: ['platform', 'retail'],
+    region: 'amer',
+  },
+  dave: { id: 'dave', name: 'Dave Kowalski', email: 'dave@dataos.local', roles: [], groups: [] },
+};
+
+export const DEFAULT_AUDIENCE = 'urn:dataos:supergraph';
+
+export const DEV_CLIENTS = {
+  /** Sandbox and UIs: authorization code + PKCE, no secret. */
+  ui: 'dataos-ui',
+  /** `npm run token`: the dev-only password grant. */
+  cli: 'dataos-cli',
+  /** Machines: client_credentials. */
+  services: 'dataos-services',
+  servicesSecret: 'dataos-services-dev-secret',
+} as const;
+
+export const SERVICE_ROLES: Record<string, string[]> = { [DEV_CLIENTS.services]: ['service'] };

@@ -1,0 +1,186 @@
+import Provider, { errors, type Configuration, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
+import type { KeyFile } from './keys.js';
+import { DEFAULT_AUDIENCE, DEV_CLIENTS, DEV_USERS, SERVICE_ROLES, type DevUser } from './directory.js';
+
+export interface IssuerSettings {
+  issuer: string;
+  audience?: string;
+  keys: KeyFile;
+  /** Default access-token lifetime in seconds. */
+  accessTokenTtl?: number;
+}
+
+const SCOPES = ['openid', 'profile', 'email', 'roles', 'offline_access'];
+
+function resourceServerInfo(audience: string): ResourceServer {
+  return { scope: SCOPES.join(' '), audience, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
+}
+
+function userClaims(user: DevUser) {
+  return {
+    sub: user.id,
+    name: user.name,
+    preferred_username: user.id,
+    email: user.email,
+    email_verified: true,
+    roles: user.roles,
+    groups: user.groups,
+    ...(user.region ? { region: user.region } : {}),
+  };
+}
+
+/** Builds the oidc-provider instance: discovery, JWKS, JWT access tokens for the supergraph audience. */
+export function createProvider(settings: IssuerSettings): Provider {
+  const audience = settings.audience ?? DEFAULT_AUDIENCE;
+  const defaultTtl = settings.accessTokenTtl ?? 3600;
+  const resourceServer = resourceServerInfo(audience);
+
+  const configuration: Configuration = {
+    clients: [
+      {
+        client_id: DEV_CLIENTS.ui,
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: [
+          'http://localhost:4000/graphql',
+          'http://localhost:3000/callback',
+          'https://studio.apollographql.com/sandbox/explorer',
+        ],
+      },
+      {
+        client_id: DEV_CLIENTS.cli,
+        token_endpoint_auth_method: 'none',
+        grant_types: ['password'],
+        response_types: [],
+        redirect_uris: [],
+      },
+      {
+        client_id: DEV_CLIENTS.services,
+        client_secret: DEV_CLIENTS.servicesSecret,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+      },
+    ],
+    jwks: { keys: settings.keys.keys as never },
+    findAccount: async (_ctx, id) => {
+      const user = DEV_USERS[id];
+      if (!user) return undefined;
+      return { accountId: id, claims: async () => userClaims(user) };
+    },
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'preferred_username'],
+      email: ['email', 'email_verified'],
+      roles: ['roles', 'groups', 'region'],
+    },
+    scopes: SCOPES,
+    features: {
+      devInteractions: { enabled: true },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => audience,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, resource) => {
+          if (resource !== audience) throw new errors.InvalidTarget(`unknown resource ${resource}`);
+          return resourceServer;
+        },
+      },
+    },
+    pkce: { required: (_ctx, client) => client.tokenEndpointAuthMethod === 'none', methods: ['S256'] },
+    clientBasedCORS: () => true,
+    // Interactive logins (Sandbox, UIs) grant the resource without a consent screen in development.
+    loadExistingGrant: async (ctx) => {
+      const session = ctx.oidc.session;
+      const client = ctx.oidc.client;
+      if (!session?.accountId || !client) return undefined;
+      const grantId = session.grantIdFor(client.clientId);
+      const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+      if (existing) return existing;
+      const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      grant.addOIDCScope('openid profile email roles offline_access');
+      grant.addResourceScope(audience, SCOPES.join(' '));
+      await grant.save();
+      session.grantIdFor(client.clientId, grant.jti);
+      return grant;
+    },
+    extraTokenClaims: async (_ctx, token) => {
+      const accountId = 'accountId' in token ? token.accountId : undefined;
+      if (accountId) {
+        const user = DEV_USERS[accountId];
+        if (!user) return undefined;
+        const { sub: _sub, ...claims } = userClaims(user);
+        return claims;
+      }
+      return { roles: SERVICE_ROLES[token.clientId ?? ''] ?? [] };
+    },
+    ttl: {
+      AccessToken: (ctx: KoaContextWithOIDC) => requestedTtl(ctx) ?? defaultTtl,
+      ClientCredentials: defaultTtl,
+      Grant: 14 * 24 * 3600,
+      Session: 14 * 24 * 3600,
+      Interaction: 3600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      RefreshToken: 14 * 24 * 3600,
+    },
+    cookies: { keys: ['dataos-devstack-cookie-key'] },
+  };
+
+  const provider = new Provider(settings.issuer, configuration);
+  provider.proxy = false;
+  registerPasswordGrant(provider, audience);
+  return provider;
+}
+
+/** `ttl` (seconds) on the dev password grant lets tests ask for short-lived tokens. */
+function requestedTtl(ctx: KoaContextWithOIDC | undefined): number | undefined {
+  const params = ctx?.oidc?.params as Record<string, unknown> | undefined;
+  if (params?.grant_type !== 'password' || typeof params.ttl !== 'string') return undefined;
+  const ttl = Number(params.ttl);
+  return Number.isInteger(ttl) && ttl > 0 && ttl <= 86_400 ? ttl : undefined;
+}
+
+/**
+ * Resource-owner password grant for the dev CLI client only (`npm run token -- alice`).
+ * Never enable this against a real issuer: it exists so scripts and tests get real tokens.
+ */
+function registerPasswordGrant(provider: Provider, audience: string): void {
+  const parameters = ['username', 'password', 'scope', 'resource', 'ttl'];
+  provider.registerGrantType(
+    'password',
+    async (ctx, next) => {
+      const { client, params } = ctx.oidc;
+      const p = params as Record<string, string | undefined>;
+      const user = p.username ? DEV_USERS[p.username] : undefined;
+      if (!client || !user || p.password !== user.id) throw new errors.InvalidGrant('invalid username or password');
+      const resource = p.resource ?? audience;
+      if (resource !== audience) throw new errors.InvalidTarget(`unknown resource ${resource}`);
+      const requested = (p.scope ?? 'openid profile email roles').split(' ').filter(Boolean);
+      const unknown = requested.filter((s) => !SCOPES.includes(s));
+      if (unknown.length) throw new errors.InvalidScope('requested scope is not allowed', unknown.join(' '));
+      const scope = requested.join(' ');
+
+      const grant = new provider.Grant({ accountId: user.id, clientId: client.clientId });
+      grant.addOIDCScope(scope);
+      grant.addResourceScope(resource, scope);
+      const grantId = await grant.save();
+
+      const token = new provider.AccessToken({ accountId: user.id, client, grantId, scope, gty: 'password' });
+      // Not in the typings, but public: oidc-provider's own grants build their resource servers this way.
+      const { ResourceServer: ResourceServerClass } = provider as unknown as {
+        ResourceServer: new (identifier: string, info: ResourceServer) => ResourceServer;
+      };
+      token.resourceServer = new ResourceServerClass(resource, resourceServerInfo(audience));
+      ctx.oidc.entity('AccessToken', token);
+      const value = await token.save();
+      ctx.body = { access_token: value, token_type: 'Bearer', expires_in: token.expiration, scope };
+      await next();
+    },
+    parameters,
+  );
+}

@@ -1,0 +1,72 @@
+import http from 'node:http';
+import type Provider from 'oidc-provider';
+import { DATA_DIR } from '../paths.js';
+import { loadOrCreateKeys, rotateKeys } from './keys.js';
+import { createProvider, type IssuerSettings } from './provider.js';
+
+export interface RunningIssuer {
+  issuer: string;
+  /** Generates a new signing key and serves it; `keep` older keys stay in the JWKS. */
+  rotate(keep?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves the dev issuer. The provider sits behind a swappable handler so that a key rotation
+ * (POST /dev/rotate-keys, loopback only) takes effect without a restart.
+ */
+export async function startIssuer(options: {
+  port: number;
+  host?: string;
+  keyFile?: string;
+  audience?: string;
+}): Promise<RunningIssuer> {
+  const host = options.host ?? '127.0.0.1';
+  const issuer = `http://localhost:${options.port}`;
+  const keyFile = options.keyFile ?? `${DATA_DIR}/oidc/jwks.json`;
+  const settings = (keys: IssuerSettings['keys']): IssuerSettings => ({
+    issuer,
+    keys,
+    ...(options.audience ? { audience: options.audience } : {}),
+  });
+  let provider: Provider = createProvider(settings(await loadOrCreateKeys(keyFile)));
+  let handler = provider.callback();
+
+  const rotate = async (keep = 1) => {
+    provider = createProvider(settings(await rotateKeys(keyFile, keep)));
+    handler = provider.callback();
+  };
+
+  const server = http.createServer((req, res) => {
+    if (req.method === 'POST' && req.url?.startsWith('/dev/rotate-keys')) {
+      const keep = Number(new URL(req.url, issuer).searchParams.get('keep') ?? 1);
+      rotate(Number.isInteger(keep) && keep >= 0 ? keep : 1).then(
+        () => {
+          res.writeHead(204).end();
+        },
+        (error: unknown) => {
+          res.writeHead(500).end(String(error));
+        },
+      );
+      return;
+    }
+    if (req.url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    handler(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, resolve);
+  });
+  return {
+    issuer,
+    rotate,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,7 @@
+export { createSubgraph, type Subgraph, type SubgraphOptions, type RunningSubgraph } from './server.js';
+export { requirePrincipal, type BaseContext } from './context.js';
+export { isPublicOperation } from './auth-plugin.js';
+export { createLogger, type Logger } from './logger.js';
+export { loadTypeDefs } from './schema.js';
+export { runUntilSignal } from './main.js';
+export { DateTimeScalar } from './scalars.js';

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { DocumentNode } from 'graphql';
+import {
+  TokenError,
+  TokenVerifier,
+  bearerToken,
+  issuersFromEnv,
+  verifierOptionsFromEnv,
+} from '@dataos/auth';
+import { formatError } from '@dataos/errors';
+import { requireAuthenticationPlugin } from './auth-plugin.js';
+import { tokenRefused, type BaseContext } from './context.js';
+import { createLogger, type Logger } from './logger.js';
+import { requestLogPlugin } from './logging-plugin.js';
+
+export interface SubgraphOptions<TContext extends BaseContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  /** Resolvers typed by codegen (`src/generated/resolvers.ts`). */
+  resolvers: object;
+  /** Adds the subgraph's own per-request state (DataLoaders, store handles) to the base context. */
+  context?: (base: BaseContext) => TContext | Promise<TContext>;
+  /** Throws when the subgraph's store does not answer; drives `/health`. */
+  health?: () => Promise<unknown>;
+  /** Defaults to the trusted issuers of the environment. */
+  verifier?: TokenVerifier;
+  /** Refuse data to callers without a token (default true: zero trust). */
+  requireAuthentication?: boolean;
+  plugins?: ApolloServerPlugin<TContext>[];
+  logger?: Logger;
+}
+
+export interface RunningSubgraph {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface Subgraph<TContext extends BaseContext> {
+  name: string;
+  app: express.Express;
+  server: ApolloServer<TContext>;
+  logger: Logger;
+  listen(port?: number, host?: string): Promise<RunningSubgraph>;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The one way every subgraph boots: Apollo Server on express with /graphql and /health. */
+export async function createSubgraph<TContext extends BaseContext>(
+  options: SubgraphOptions<TContext>,
+): Promise<Subgraph<TContext>> {
+  const logger = options.logger ?? createLogger(options.name);
+  const verifier = options.verifier ?? new TokenVerifier(issuersFromEnv(), verifierOptionsFromEnv());
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  httpServer.keepAliveTimeout = 65_000;
+
+  const server = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema({
+      typeDefs: options.typeDefs,
+      // Codegen's resolver types are stricter than Apollo's loose GraphQLResolverMap.
+      resolvers: options.resolvers as never,
+    }),
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) =>
+      formatError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error')),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Federated tracing is for Apollo's cloud; it costs every request here.
+      ApolloServerPluginInlineTraceDisabled(),
+      requestLogPlugin() as ApolloServerPlugin<TContext>,
+      ...(options.requireAuthentication === false
+        ? []
+        : [requireAuthenticationPlugin() as ApolloServerPlugin<TContext>]),
+      ...(options.plugins ?? []),
+    ],
+  });
+  await server.start();
+
+  app.get('/health', async (_req, res) => {
+    try {
+      await options.health?.();
+      res.json({ status: 'ok', service: options.name });
+    } catch (error) {
+      logger.warn({ err: error }, 'health check failed');
+      res.status(503).json({ status: 'unavailable', service: options.name, error: String(error) });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: process.env.MAX_BODY_SIZE ?? '1mb' }),
+    expressMiddleware(server, {
+      context: async ({ req, res }) => {
+        const header = req.headers['x-request-id'];
+        const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+        res.setHeader('x-request-id', requestId);
+        const token = bearerToken(req.headers.authorization);
+        let principal = null;
+        if (token) {
+          try {
+            principal = await verifier.verify(token);
+          } catch (error) {
+            if (error instanceof TokenError) throw tokenRefused(error);
+            throw error;
+          }
+        }
+        const base: BaseContext = {
+          requestId,
+          principal,
+          logger: logger.child({ requestId }),
+          ...(token ? { token } : {}),
+        };
+        return options.context ? options.context(base) : (base as TContext);
+      },
+    }),
+  );
+
+  return {
+    name: options.name,
+    app,
+    server,
+    logger,
+    async listen(port = Number(process.env.PORT ?? 0), host = process.env.HOST ?? '127.0.0.1') {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, resolve);
+      });
+      const address = httpServer.address() as AddressInfo;
+      const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}/graphql`;
+      logger.info({ url }, `${options.name} subgraph ready`);
+      return {
+        url,
+        port: address.port,
+        stop: async () => {
+          await server.stop();
+          httpServer.closeAllConnections();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import { createCaretakerSubgraph } from '@dataos/caretaker';
+import { createGatewaySubgraph } from '@dataos/gateway';
+import { createHeimdallSubgraph } from '@dataos/heimdall';
+import { createMetisSubgraph } from '@dataos/metis';
+import { createOdinSubgraph } from '@dataos/odin';
+import { configFromEnv, startRouter } from '@dataos/router';
+import { mongoFromEnv, neo4jFromEnv, type MongoStore, type Neo4jStore } from '@dataos/stores';
+import { pino } from 'pino';
+import { uniqueId } from './ids.js';
+
+const SUPERGRAPH = fileURLToPath(new URL('../../../schema/supergraph.graphql', import.meta.url));
+
+export interface TestSupergraph {
+  /** The router's /graphql. */
+  url: string;
+  subgraphUrls: Record<string, string>;
+  neo4j: Neo4jStore;
+  mongo: Record<'heimdall' | 'gateway' | 'caretaker', MongoStore>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole supergraph on ephemeral ports against the shared devstack: real HTTP between the
+ * router and each subgraph, MongoDB isolated by database name (dropped on stop).
+ */
+export async function startTestSupergraph(): Promise<TestSupergraph> {
+  const suffix = uniqueId('');
+  const neo4j = neo4jFromEnv('METIS');
+  const mongo = {
+    heimdall: await mongoFromEnv('HEIMDALL', `heimdall_test_${suffix}`, { ...process.env, HEIMDALL_MONGO_DB: undefined }),
+    gateway: await mongoFromEnv('GATEWAY', `gateway_test_${suffix}`, { ...process.env, GATEWAY_MONGO_DB: undefined }),
+    caretaker: await mongoFromEnv('CARETAKER', `caretaker_test_${suffix}`, { ...process.env, CARETAKER_MONGO_DB: undefined }),
+  };
+  const subgraphs = {
+    heimdall: await createHeimdallSubgraph({ mongo: mongo.heimdall }),
+    metis: await createMetisSubgraph({ neo4j }),
+    odin: await createOdinSubgraph({ neo4j }),
+    gateway: await createGatewaySubgraph({ mongo: mongo.gateway }),
+    caretaker: await createCaretakerSubgraph({ mongo: mongo.caretaker }),
+  };
+  const running = await Promise.all(Object.entries(subgraphs).map(async ([name, s]) => [name, await s.listen(0)] as const));
+  const subgraphUrls = Object.fromEntries(running.map(([name, r]) => [name, r.url]));
+  const router = await startRouter(
+    { ...configFromEnv({}), port: 0, supergraphPath: SUPERGRAPH, subgraphUrls },
+    pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+  );
+  return {
+    url: router.url,
+    subgraphUrls,
+    neo4j,
+    mongo,
+    async stop() {
+      await router.stop();
+      await Promise.all(running.map(([, r]) => r.stop()));
+      for (const store of Object.values(mongo)) {
+        await store.db.dropDatabase();
+        await store.close();
+      }
+      await neo4j.close();
+    },
+  };
+}

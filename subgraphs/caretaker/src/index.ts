@@ -1,0 +1,2 @@
+export { createCaretakerSubgraph } from './server.js';
+export { seedCaretaker } from './seed.js';

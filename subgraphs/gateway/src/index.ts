@@ -1,0 +1,2 @@
+export { createGatewaySubgraph } from './server.js';
+export { seedGateway } from './seed.js';

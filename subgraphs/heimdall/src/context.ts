@@ -1,0 +1,3 @@
+import type { BaseContext } from '@dataos/subgraph-kit';
+
+export type Context = BaseContext;

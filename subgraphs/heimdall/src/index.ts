@@ -1,0 +1,1 @@
+export { createHeimdallSubgraph } from './server.js';

@@ -1,0 +1,2 @@
+export { createMetisSubgraph } from './server.js';
+export { seedMetis } from './seed.js';

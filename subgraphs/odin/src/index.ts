@@ -1,0 +1,2 @@
+export { createOdinSubgraph } from './server.js';
+export { seedOdin } from './seed.js';
