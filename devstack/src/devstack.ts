@@ -25,6 +25,19 @@ const SPECS: Record<ServiceName, () => ServiceSpec> = {
   oidc: () => oidcService(),
 };
 
+/** Builds the Java and Go launchers (each skipped when its inputs did not change). */
+export async function buildLaunchers(log: (line: string) => void = () => {}): Promise<void> {
+  checkToolchains();
+  await Promise.all(
+    Object.values(SPECS).map(async (spec) => {
+      const s = spec();
+      if (!s.build) return;
+      const t = Date.now();
+      log(`${s.name}: launcher ${await s.build()} (${Date.now() - t} ms)`);
+    }),
+  );
+}
+
 /**
  * Starts the local servers that are not already there: a variable set in the environment
  * wins, a server already answering on its port is reused, anything else is built (cached)

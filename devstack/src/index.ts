@@ -1,4 +1,4 @@
-export { startDevstack, type Devstack, type ServiceName, type ServiceState } from './devstack.js';
+export { buildLaunchers, startDevstack, type Devstack, type ServiceName, type ServiceState } from './devstack.js';
 export { DEV_USERS, DEV_CLIENTS, DEFAULT_AUDIENCE, type DevUser } from './oidc/directory.js';
 export { fetchDevToken, fetchServiceToken } from './tokens.js';
 export { startIssuer, type RunningIssuer } from './oidc/server.js';

@@ -34,7 +34,7 @@ export function spawnServer(
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const timedOut = await Promise.race([exited.then(() => false), sleep(30_000).then(() => true)]);
+      const timedOut = await Promise.race([exited.then(() => false), sleep(30_000, true, { ref: false })]);
       if (timedOut) child.kill('SIGKILL');
       await exited;
       log.end();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { Supergraph } from '@apollo/federation-internals';
-import { GraphQLError, parse, printSchema, Source } from 'graphql';
+import { type GraphQLError, parse, printSchema, Source } from 'graphql';
 import { REPO_ROOT, SUBGRAPHS, schemaFile } from './subgraphs.js';
 
 export interface Composition {
@@ -32,18 +32,34 @@ function where(error: GraphQLError): string {
   return places.length ? ` (at ${places.join(', ')})` : '';
 }
 
-/** Composes every subgraph's schema.graphql into the supergraph and the client-facing API schema. */
-export function composeSupergraph(urlFor: (name: string, port: number) => string = defaultUrl): Composition {
-  const services = SUBGRAPHS.map(({ name, port }) => {
+export interface SubgraphSource {
+  name: string;
+  url: string;
+  /** SDL with the file name it came from, so errors point at file:line:column. */
+  source: Source;
+}
+
+/** Every subgraph's schema.graphql, with the default local URLs. */
+export function subgraphSources(): SubgraphSource[] {
+  return SUBGRAPHS.map(({ name, port }) => {
     const file = schemaFile(name);
-    const source = new Source(readFileSync(file, 'utf8'), relative(REPO_ROOT, file));
-    let typeDefs;
+    return {
+      name,
+      url: `http://localhost:${port}/graphql`,
+      source: new Source(readFileSync(file, 'utf8'), relative(REPO_ROOT, file)),
+    };
+  });
+}
+
+/** Composes the subgraphs into the supergraph and the client-facing API schema. */
+export function composeSupergraph(inputs: SubgraphSource[] = subgraphSources()): Composition {
+  const services = inputs.map(({ name, url, source }) => {
     try {
-      typeDefs = parse(source);
+      return { name, url, typeDefs: parse(source) };
     } catch (error) {
-      throw new CompositionError([`[${name}] ${(error as Error).message}`]);
+      const e = error as GraphQLError;
+      throw new CompositionError([`[${name}] ${e.message}${e.locations?.[0] ? ` (at ${source.name}:${e.locations[0].line}:${e.locations[0].column})` : ''}`]);
     }
-    return { name, url: urlFor(name, port), typeDefs };
   });
   const result = composeServices(services);
   if (result.errors) {
@@ -57,8 +73,4 @@ export function composeSupergraph(urlFor: (name: string, port: number) => string
     apiSdl: HEADER + printSchema(api).trimEnd() + '\n',
     hints: result.hints.map((h) => `${h.definition.code}: ${h.message}`),
   };
-}
-
-function defaultUrl(_name: string, port: number): string {
-  return `http://localhost:${port}/graphql`;
 }

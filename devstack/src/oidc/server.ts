@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type Provider from 'oidc-provider';
+import type { AddressInfo } from 'node:net';
 import { DATA_DIR } from '../paths.js';
 import { loadOrCreateKeys, rotateKeys } from './keys.js';
 import { createProvider, type IssuerSettings } from './provider.js';
@@ -22,22 +22,26 @@ export async function startIssuer(options: {
   audience?: string;
 }): Promise<RunningIssuer> {
   const host = options.host ?? '127.0.0.1';
-  const issuer = `http://localhost:${options.port}`;
   const keyFile = options.keyFile ?? `${DATA_DIR}/oidc/jwks.json`;
+  // Listen first: with port 0 the issuer URL is known only once the port is.
+  const server = http.createServer((req, res) => route(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, resolve);
+  });
+  const issuer = `http://localhost:${(server.address() as AddressInfo).port}`;
   const settings = (keys: IssuerSettings['keys']): IssuerSettings => ({
     issuer,
     keys,
     ...(options.audience ? { audience: options.audience } : {}),
   });
-  let provider: Provider = createProvider(settings(await loadOrCreateKeys(keyFile)));
-  let handler = provider.callback();
+  let handler = createProvider(settings(await loadOrCreateKeys(keyFile))).callback();
 
   const rotate = async (keep = 1) => {
-    provider = createProvider(settings(await rotateKeys(keyFile, keep)));
-    handler = provider.callback();
+    handler = createProvider(settings(await rotateKeys(keyFile, keep))).callback();
   };
 
-  const server = http.createServer((req, res) => {
+  const route: http.RequestListener = (req, res) => {
     if (req.method === 'POST' && req.url?.startsWith('/dev/rotate-keys')) {
       const keep = Number(new URL(req.url, issuer).searchParams.get('keep') ?? 1);
       rotate(Number.isInteger(keep) && keep >= 0 ? keep : 1).then(
@@ -54,12 +58,8 @@ export async function startIssuer(options: {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
     }
-    handler(req, res);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, resolve);
-  });
+    void handler(req, res);
+  };
   return {
     issuer,
     rotate,

@@ -1,1 +1,2 @@
-export * from './generated/index.js';
+// Typed documents and result types for every operation in operations/*.graphql.
+export * from './generated/graphql.js';

@@ -1,23 +1,40 @@
 import { Kind, parse, print, visit, type DirectiveNode, type DocumentNode } from 'graphql';
 
 const SECURITY_SPECS = ['authenticated', 'requiresScopes', 'policy'];
+const SECURITY_LINK = /\/(authenticated|requiresScopes|policy)\/v[\d.]+$/;
 
-function linkUrl(directive: DirectiveNode): string | undefined {
-  const url = directive.arguments?.find((a) => a.name.value === 'url')?.value;
-  return url?.kind === Kind.STRING ? url.value : undefined;
+const linkUrl = (directive: DirectiveNode) => stringArg(directive, 'url');
+
+function stringArg(directive: DirectiveNode, name: string): string | undefined {
+  const value = directive.arguments?.find((a) => a.name.value === name)?.value;
+  return value?.kind === Kind.STRING ? value.value : undefined;
 }
 
-/** Directive names under which the supergraph imports the security specs (`@link(as:)` respected). */
+/** The name a spec's main directive has in this document: renamed by `as:` or by `import: [{name, as}]`. */
+function importedName(link: DirectiveNode, spec: string): string {
+  const imports = link.arguments?.find((a) => a.name.value === 'import')?.value;
+  if (imports?.kind === Kind.LIST) {
+    for (const item of imports.values) {
+      if (item.kind !== Kind.OBJECT) continue;
+      const field = (n: string) => {
+        const v = item.fields.find((f) => f.name.value === n)?.value;
+        return v?.kind === Kind.STRING ? v.value : undefined;
+      };
+      if (field('name') === `@${spec}` && field('as')) return field('as')!.replace(/^@/, '');
+    }
+  }
+  return stringArg(link, 'as') ?? spec;
+}
+
+/** Directive names under which the supergraph imports the security specs. */
 export function securityDirectiveNames(document: DocumentNode): Set<string> {
   const names = new Set<string>();
   for (const def of document.definitions) {
     if (def.kind !== Kind.SCHEMA_DEFINITION && def.kind !== Kind.SCHEMA_EXTENSION) continue;
     for (const directive of def.directives ?? []) {
       if (directive.name.value !== 'link') continue;
-      const match = /\/(authenticated|requiresScopes|policy)\/v[\d.]+$/.exec(linkUrl(directive) ?? '');
-      if (!match) continue;
-      const as = directive.arguments?.find((a) => a.name.value === 'as')?.value;
-      names.add(as?.kind === Kind.STRING ? as.value : match[1]!);
+      const match = SECURITY_LINK.exec(linkUrl(directive) ?? '');
+      if (match) names.add(importedName(directive, match[1]!));
     }
   }
   return names;
@@ -36,7 +53,7 @@ export function stripSecurityFeatures(supergraphSdl: string): string {
   const stripped = visit(document, {
     Directive(node) {
       if (names.has(node.name.value)) return null;
-      if (node.name.value === 'link' && /\/(authenticated|requiresScopes|policy)\/v[\d.]+$/.test(linkUrl(node) ?? '')) {
+      if (node.name.value === 'link' && SECURITY_LINK.test(linkUrl(node) ?? '')) {
         return null;
       }
       return undefined;

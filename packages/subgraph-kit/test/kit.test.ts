@@ -1,0 +1,135 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenVerifier } from '@dataos/auth';
+import { fetchDevToken, startIssuer, type RunningIssuer } from '@dataos/devstack';
+import { badUserInput } from '@dataos/errors';
+import { errorCodes, graphql, tokenFor } from '@dataos/testkit';
+import { createSubgraph, requirePrincipal, type BaseContext, type RunningSubgraph } from '../src/index.js';
+
+const typeDefs = parse(`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+  type Query { me: String! echo(n: Int!): Int! broken: String }
+  type Thing @key(fields: "id") { id: ID! }
+`);
+
+let healthy = true;
+let running: RunningSubgraph;
+let other: RunningIssuer;
+beforeAll(async () => {
+  // A second trusted issuer that mints tokens for another audience.
+  other = await startIssuer({ port: 0, audience: 'urn:other', keyFile: join(mkdtempSync(join(tmpdir(), 'oidc-')), 'jwks.json') });
+  const audience = process.env.OIDC_AUDIENCE!;
+  const verifier = new TokenVerifier(
+    [
+      { issuer: process.env.OIDC_ISSUER!, audience },
+      { issuer: other.issuer, audience },
+    ],
+    { allowInsecureIssuers: true, clockToleranceSec: 0 },
+  );
+  const subgraph = await createSubgraph<BaseContext>({
+    name: 'kit-test',
+    verifier,
+    typeDefs,
+    resolvers: {
+      Query: {
+        me: (_: unknown, __: unknown, ctx: BaseContext) => requirePrincipal(ctx).id,
+        echo: (_: unknown, { n }: { n: number }) => {
+          if (n < 0) throw badUserInput('n must not be negative.', { field: 'n' });
+          return n;
+        },
+        broken: () => {
+          throw new Error('connection string with password=hunter2 leaked');
+        },
+      },
+    },
+    health: async () => {
+      if (!healthy) throw new Error('store down');
+    },
+  });
+  running = await subgraph.listen(0);
+});
+afterAll(async () => {
+  await running.stop();
+  await other.stop();
+});
+
+describe('subgraph kit', () => {
+  it('answers a caller with a valid token from the dev issuer', async () => {
+    const res = await graphql(running.url, '{ me }', { token: await tokenFor('alice') });
+    expect(res.data).toEqual({ me: 'users:id:alice' });
+  });
+
+  it('refuses data without a token, but keeps introspection and _service open for tools', async () => {
+    const res = await graphql(running.url, '{ me }');
+    expect(res.data ?? null).toBeNull();
+    expect(errorCodes(res)).toEqual(['UNAUTHENTICATED']);
+    const sdl = await graphql<{ _service: { sdl: string } }>(running.url, '{ _service { sdl } }');
+    expect(sdl.data?._service.sdl).toContain('type Thing');
+    const intro = await graphql(running.url, '{ __schema { queryType { name } } }');
+    expect(intro.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+
+  it('refuses an expired token with 401 and the reason', async () => {
+    const { access_token } = await fetchDevToken('alice', { ttlSec: 1 });
+    await sleep(2100);
+    const res = await graphql(running.url, '{ me }', { token: access_token });
+    expect(res.status).toBe(401);
+    expect(errorCodes(res)).toEqual(['UNAUTHENTICATED']);
+    expect(res.errors?.[0]?.extensions?.reason).toBe('expired');
+  });
+
+  it('refuses a forged token', async () => {
+    const [header, payload, signature] = (await tokenFor('dave')).split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as object;
+    const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, roles: ['admin'] })).toString('base64url')}.${signature}`;
+    const res = await graphql(running.url, '{ me }', { token: forged });
+    expect(res.status).toBe(401);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'invalid_signature' });
+  });
+
+  it('refuses a token a trusted issuer minted for another audience', async () => {
+    const { access_token } = await fetchDevToken('alice', { issuer: other.issuer, audience: 'urn:other' });
+    const res = await graphql(running.url, '{ me }', { token: access_token });
+    expect(res.status).toBe(401);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'wrong_audience' });
+  });
+
+  it('gives validation errors a code and a field, without a stack trace', async () => {
+    const res = await graphql(running.url, '{ echo(n: -1) }', { token: await tokenFor('alice') });
+    expect(res.errors?.[0]).toMatchObject({
+      message: 'n must not be negative.',
+      path: ['echo'],
+      extensions: { code: 'BAD_USER_INPUT', field: 'n' },
+    });
+    expect(JSON.stringify(res.errors)).not.toContain('stacktrace');
+  });
+
+  it('hides the message of unexpected errors', async () => {
+    const res = await graphql(running.url, '{ broken }', { token: await tokenFor('alice') });
+    expect(res.errors?.[0]?.message).toBe('Internal server error.');
+    expect(errorCodes(res)).toEqual(['INTERNAL_SERVER_ERROR']);
+    expect(JSON.stringify(res)).not.toContain('hunter2');
+  });
+
+  it('echoes a valid request id and makes one up otherwise', async () => {
+    const token = await tokenFor('alice');
+    const given = await graphql(running.url, '{ me }', { token, headers: { 'x-request-id': 'req-123' } });
+    expect(given.headers.get('x-request-id')).toBe('req-123');
+    const made = await graphql(running.url, '{ me }', { token, headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('reports its store in /health', async () => {
+    const healthUrl = running.url.replace('/graphql', '/health');
+    expect((await fetch(healthUrl)).status).toBe(200);
+    healthy = false;
+    const down = await fetch(healthUrl);
+    healthy = true;
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ status: 'unavailable', service: 'kit-test' });
+  });
+});

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatasetWithConceptsDocument, WhoAmIDocument } from '@dataos/client';
+import { seedMetis } from '@dataos/metis';
+import { seedOdin } from '@dataos/odin';
+import { errorCodes, graphql, startTestSupergraph, tokenFor, uniqueId, type TestSupergraph } from '@dataos/testkit';
+
+// Test data lives under its own depot name, so it never meets the demo catalog or other runs.
+const depot = uniqueId('e2e');
+const urn = (name: string) => `dataos://${depot}:sales/${name}`;
+
+let sg: TestSupergraph;
+beforeAll(async () => {
+  sg = await startTestSupergraph();
+  await seedMetis(sg.neo4j, [
+    {
+      urn: urn('customers'),
+      name: 'customers',
+      description: 'test customers',
+      layer: 'curated',
+      tags: [],
+      columns: [
+        ['id', 'bigint'],
+        ['email', 'varchar', ['PII.Email']],
+      ],
+    },
+    { urn: urn('orders'), name: 'orders', description: 'test orders', layer: 'raw', tags: [], columns: [['id', 'bigint']] },
+  ]);
+  await seedOdin(sg.neo4j, [
+    { iri: `urn:${depot}:Customer`, label: 'Customer', definition: 'buyer', datasets: [urn('customers')] },
+    { iri: `urn:${depot}:PersonalData`, label: 'Personal data', definition: 'pii', datasets: [urn('customers')] },
+  ]);
+});
+
+afterAll(async () => {
+  await sg.neo4j.driver.executeQuery(
+    `MATCH (n) WHERE n.urn STARTS WITH $p OR n.datasetUrn STARTS WITH $p OR n.iri STARTS WITH $i DETACH DELETE n`,
+    { p: `dataos://${depot}:`, i: `urn:${depot}:` },
+  );
+  await sg.stop();
+});
+
+describe('the supergraph through the router', () => {
+  it('answers one query from two subgraphs (Metis dataset + Odin concepts) with a typed document', async () => {
+    const res = await graphql(sg.url, DatasetWithConceptsDocument, {
+      token: await tokenFor('alice'),
+      variables: { urn: urn('customers') },
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.dataset).toEqual({
+      urn: urn('customers'),
+      name: 'customers',
+      layer: 'curated',
+      columns: [
+        { name: 'id', type: 'bigint', tags: [] },
+        { name: 'email', type: 'varchar', tags: ['PII.Email'] },
+      ],
+      concepts: [
+        { iri: `urn:${depot}:Customer`, label: 'Customer' },
+        { iri: `urn:${depot}:PersonalData`, label: 'Personal data' },
+      ],
+    });
+  });
+
+  it('answers whoami from Heimdall for the token holder', async () => {
+    const res = await graphql(sg.url, WhoAmIDocument, { token: await tokenFor('bob') });
+    expect(res.data?.whoami).toMatchObject({ id: 'users:id:bob', type: 'PERSON' });
+    expect(res.data?.whoami.tags).toContain('roles:id:operator');
+  });
+
+  it('gives no data to a request without a token', async () => {
+    const res = await graphql(sg.url, '{ dataset(urn: "dataos://icebase:retail/customers") { name } }');
+    expect(res.data?.dataset ?? null).toBeNull();
+    expect(errorCodes(res)).toContain('UNAUTHENTICATED');
+    expect(JSON.stringify(res)).not.toContain('localhost');
+  });
+
+  it('passes a subgraph validation error through with its code', async () => {
+    const res = await graphql(sg.url, '{ dataset(urn: "not a urn") { name } }', { token: await tokenFor('alice') });
+    expect(res.errors?.[0]).toMatchObject({ path: ['dataset'], extensions: { code: 'BAD_USER_INPUT', field: 'urn' } });
+  });
+
+  it('reports every subgraph in /health', async () => {
+    const res = await fetch(sg.url.replace('/graphql', '/health'));
+    const body = (await res.json()) as { status: string; subgraphs: { name: string; ok: boolean }[] };
+    expect(res.status).toBe(200);
+    expect(body.subgraphs.map((s) => s.name).sort()).toEqual(['caretaker', 'gateway', 'heimdall', 'metis', 'odin']);
+    expect(body.subgraphs.every((s) => s.ok)).toBe(true);
+  });
+});
