@@ -23,34 +23,23 @@ export async function startIssuer(options: {
 }): Promise<RunningIssuer> {
   const host = options.host ?? '127.0.0.1';
   const keyFile = options.keyFile ?? `${DATA_DIR}/oidc/jwks.json`;
-  // Listen first: with port 0 the issuer URL is known only once the port is.
-  const server = http.createServer((req, res) => route(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, resolve);
-  });
-  const issuer = `http://localhost:${(server.address() as AddressInfo).port}`;
-  const settings = (keys: IssuerSettings['keys']): IssuerSettings => ({
-    issuer,
-    keys,
-    ...(options.audience ? { audience: options.audience } : {}),
-  });
-  let handler = createProvider(settings(await loadOrCreateKeys(keyFile))).callback();
-
+  // Listen first: with port 0 the issuer URL is known only once the port is. Until the
+  // provider exists, requests (health probes) get 503.
+  let handler: ((req: http.IncomingMessage, res: http.ServerResponse) => unknown) | undefined;
+  let issuer = '';
   const rotate = async (keep = 1) => {
     handler = createProvider(settings(await rotateKeys(keyFile, keep))).callback();
   };
-
-  const route: http.RequestListener = (req, res) => {
+  const server = http.createServer((req, res) => {
+    if (!handler) {
+      res.writeHead(503).end();
+      return;
+    }
     if (req.method === 'POST' && req.url?.startsWith('/dev/rotate-keys')) {
       const keep = Number(new URL(req.url, issuer).searchParams.get('keep') ?? 1);
       rotate(Number.isInteger(keep) && keep >= 0 ? keep : 1).then(
-        () => {
-          res.writeHead(204).end();
-        },
-        (error: unknown) => {
-          res.writeHead(500).end(String(error));
-        },
+        () => res.writeHead(204).end(),
+        (error: unknown) => res.writeHead(500).end(String(error)),
       );
       return;
     }
@@ -59,7 +48,19 @@ export async function startIssuer(options: {
       return;
     }
     void handler(req, res);
-  };
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, resolve);
+  });
+  issuer = `http://localhost:${(server.address() as AddressInfo).port}`;
+  const settings = (keys: IssuerSettings['keys']): IssuerSettings => ({
+    issuer,
+    keys,
+    ...(options.audience ? { audience: options.audience } : {}),
+  });
+  handler = createProvider(settings(await loadOrCreateKeys(keyFile))).callback();
+
   return {
     issuer,
     rotate,
