@@ -1,11 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDevstack } from '@dataos/devstack';
-import { mongoFromEnv, neo4jFromEnv } from '@dataos/stores';
-import { seedCaretaker } from '@dataos/caretaker';
-import { seedGateway } from '@dataos/gateway';
-import { seedMetis } from '@dataos/metis';
-import { seedOdin } from '@dataos/odin';
+import { describeCounts, seedDemo } from './lib/seed.js';
 import { REPO_ROOT, SUBGRAPHS, SUPERGRAPH_FILE } from './lib/subgraphs.js';
 
 // npm run dev: devstack + demo data + every subgraph + the router, until Ctrl-C.
@@ -15,23 +11,6 @@ let stopping = false;
 
 const devstack = await startDevstack({ log: (line) => console.log(`[devstack] ${line}`) });
 const env: NodeJS.ProcessEnv = { ...process.env, ...devstack.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
-
-async function seed(): Promise<void> {
-  const neo4j = neo4jFromEnv('METIS', env);
-  const mongoGateway = await mongoFromEnv('GATEWAY', 'gateway', env);
-  const mongoCaretaker = await mongoFromEnv('CARETAKER', 'caretaker', env);
-  try {
-    const counts = {
-      datasets: await seedMetis(neo4j),
-      concepts: await seedOdin(neo4j),
-      clusters: await seedGateway(mongoGateway),
-      pods: await seedCaretaker(mongoCaretaker),
-    };
-    console.log(`[seed] demo data in place: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
-  } finally {
-    await Promise.all([neo4j.close(), mongoGateway.close(), mongoCaretaker.close()]);
-  }
-}
 
 function start(name: string, entry: string, port: number): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
@@ -80,7 +59,7 @@ process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
 
 try {
-  await seed();
+  console.log(`[seed] demo data in place: ${describeCounts(await seedDemo(env))}`);
   for (const { name, port } of SUBGRAPHS) start(name, `subgraphs/${name}/src/main.ts`, port);
   await Promise.all(SUBGRAPHS.map(({ name, port }) => waitHealthy(name, `http://127.0.0.1:${port}/health`)));
   env.SUPERGRAPH_PATH ??= SUPERGRAPH_FILE;

@@ -11,6 +11,9 @@ export interface RunningIssuer {
   stop(): Promise<void>;
 }
 
+const isLoopback = (address: string | undefined) =>
+  !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
+
 /**
  * Serves the dev issuer. The provider sits behind a swappable handler so that a key rotation
  * (POST /dev/rotate-keys, loopback only) takes effect without a restart.
@@ -20,6 +23,8 @@ export async function startIssuer(options: {
   host?: string;
   keyFile?: string;
   audience?: string;
+  /** The issuer URL as others reach it (`iss`); defaults to http://localhost:<port>. */
+  publicUrl?: string;
 }): Promise<RunningIssuer> {
   const host = options.host ?? '127.0.0.1';
   const keyFile = options.keyFile ?? `${DATA_DIR}/oidc/jwks.json`;
@@ -36,6 +41,11 @@ export async function startIssuer(options: {
       return;
     }
     if (req.method === 'POST' && req.url?.startsWith('/dev/rotate-keys')) {
+      // Unauthenticated by design, so only from this machine.
+      if (!isLoopback(req.socket.remoteAddress)) {
+        res.writeHead(403).end();
+        return;
+      }
       const keep = Number(new URL(req.url, issuer).searchParams.get('keep') ?? 1);
       rotate(Number.isInteger(keep) && keep >= 0 ? keep : 1).then(
         () => res.writeHead(204).end(),
@@ -53,7 +63,7 @@ export async function startIssuer(options: {
     server.once('error', reject);
     server.listen(options.port, host, resolve);
   });
-  issuer = `http://localhost:${(server.address() as AddressInfo).port}`;
+  issuer = options.publicUrl?.replace(/\/+$/, '') ?? `http://localhost:${(server.address() as AddressInfo).port}`;
   const settings = (keys: IssuerSettings['keys']): IssuerSettings => ({
     issuer,
     keys,

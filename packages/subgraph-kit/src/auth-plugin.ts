@@ -4,32 +4,38 @@ import { unauthenticated } from '@dataos/errors';
 import type { BaseContext } from './context.js';
 
 /** Root fields anyone may ask for: schema introspection and federation's SDL for tooling. */
-const PUBLIC_ROOT_FIELDS = new Set(['__schema', '__type', '__typename', '_service']);
+const PUBLIC_ROOT_FIELDS = ['__schema', '__type', '__typename', '_service'];
 
-function onlyPublicFields(selectionSet: SelectionSetNode): boolean {
+function onlyPublicFields(selectionSet: SelectionSetNode, allowed: ReadonlySet<string>): boolean {
   return selectionSet.selections.every((selection) => {
-    if (selection.kind === Kind.FIELD) return PUBLIC_ROOT_FIELDS.has(selection.name.value);
-    if (selection.kind === Kind.INLINE_FRAGMENT) return onlyPublicFields(selection.selectionSet);
+    if (selection.kind === Kind.FIELD) return allowed.has(selection.name.value);
+    if (selection.kind === Kind.INLINE_FRAGMENT) return onlyPublicFields(selection.selectionSet, allowed);
     return false; // fragment spreads: be strict
   });
 }
 
-export function isPublicOperation(operation: OperationDefinitionNode): boolean {
-  return operation.operation === 'query' && onlyPublicFields(operation.selectionSet);
+export function isPublicOperation(
+  operation: OperationDefinitionNode,
+  allowed: ReadonlySet<string> = new Set(PUBLIC_ROOT_FIELDS),
+): boolean {
+  return operation.operation === 'query' && onlyPublicFields(operation.selectionSet, allowed);
 }
 
 /**
  * Zero trust: a subgraph answers no data to a caller without a valid token, whatever the
  * router decided. Introspection and `_service` stay open so tools can read the schema.
  */
-export function requireAuthenticationPlugin(): ApolloServerPlugin<BaseContext> {
+export function requireAuthenticationPlugin(publicRootFields: readonly string[] = []): ApolloServerPlugin<BaseContext> {
+  const allowed = new Set([...PUBLIC_ROOT_FIELDS, ...publicRootFields]);
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, contextValue }) {
-          if (!contextValue.principal && !(operation && isPublicOperation(operation))) {
-            throw unauthenticated();
-          }
+          if (contextValue.principal || (operation && isPublicOperation(operation, allowed))) return;
+          const refused = contextValue.tokenError;
+          throw refused
+            ? unauthenticated(refused.message, { reason: refused.reason, http: { status: 401 } })
+            : unauthenticated();
         },
       };
     },

@@ -7,8 +7,10 @@ export interface BaseContext {
   requestId: string;
   /** The caller's bearer token, forwarded as-is to Heimdall and other services. */
   token?: string;
-  /** The verified caller, or null when no token was sent. */
+  /** The verified caller, or null when no valid token was sent. */
   principal: Principal | null;
+  /** Why the token that was sent was refused. */
+  tokenError?: TokenError;
   logger: Logger;
 }
 
@@ -16,8 +18,4 @@ export interface BaseContext {
 export function requirePrincipal(ctx: BaseContext): Principal {
   if (!ctx.principal) throw unauthenticated();
   return ctx.principal;
-}
-
-export function tokenRefused(error: TokenError) {
-  return unauthenticated(error.message, { reason: error.reason, http: { status: 401 } });
 }

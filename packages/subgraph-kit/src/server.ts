@@ -17,7 +17,7 @@ import {
 } from '@dataos/auth';
 import { formatError } from '@dataos/errors';
 import { requireAuthenticationPlugin } from './auth-plugin.js';
-import { tokenRefused, type BaseContext } from './context.js';
+import type { BaseContext } from './context.js';
 import { createLogger, type Logger } from './logger.js';
 import { requestLogPlugin } from './logging-plugin.js';
 
@@ -32,8 +32,10 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   health?: () => Promise<unknown>;
   /** Defaults to the trusted issuers of the environment. */
   verifier?: TokenVerifier;
-  /** Refuse data to callers without a token (default true: zero trust). */
+  /** Refuse data to callers without a valid token (default true: zero trust). */
   requireAuthentication?: boolean;
+  /** Root query fields that answer without a token (they see `principal: null` and `tokenError`). */
+  publicRootFields?: string[];
   plugins?: ApolloServerPlugin<TContext>[];
   logger?: Logger;
 }
@@ -81,7 +83,7 @@ export async function createSubgraph<TContext extends BaseContext>(
       requestLogPlugin() as ApolloServerPlugin<TContext>,
       ...(options.requireAuthentication === false
         ? []
-        : [requireAuthenticationPlugin() as ApolloServerPlugin<TContext>]),
+        : [requireAuthenticationPlugin(options.publicRootFields) as ApolloServerPlugin<TContext>]),
       ...(options.plugins ?? []),
     ],
   });
@@ -107,12 +109,14 @@ export async function createSubgraph<TContext extends BaseContext>(
         res.setHeader('x-request-id', requestId);
         const token = bearerToken(req.headers.authorization);
         let principal = null;
+        let tokenError: TokenError | undefined;
         if (token) {
           try {
             principal = await verifier.verify(token);
           } catch (error) {
-            if (error instanceof TokenError) throw tokenRefused(error);
-            throw error;
+            // Refused later by the auth plugin, unless the operation is public.
+            if (!(error instanceof TokenError)) throw error;
+            tokenError = error;
           }
         }
         const base: BaseContext = {
@@ -120,6 +124,7 @@ export async function createSubgraph<TContext extends BaseContext>(
           principal,
           logger: logger.child({ requestId }),
           ...(token ? { token } : {}),
+          ...(tokenError ? { tokenError } : {}),
         };
         return options.context ? options.context(base) : (base as TContext);
       },

@@ -2,3 +2,20 @@ export { graphql, errorCodes, type GraphQLResponse } from './http.js';
 export { tokenFor } from './tokens.js';
 export { uniqueId } from './ids.js';
 export { startTestSupergraph, type TestSupergraph } from './supergraph.js';
+export { createPolicies, type TestPolicy } from './policies.js';
+export {
+  startTestSubgraph,
+  type TestSubgraph,
+  type TestSubgraphOptions,
+  type RecordedFetch,
+  type SubgraphBehaviour,
+} from './test-subgraph.js';
+export { composeSupergraph, writeSupergraphFile, type SubgraphDefinition, type SupergraphFile } from './compose.js';
+export {
+  CARETAKER_OPERATORS_POLICY,
+  INGEST_CLUSTER_EVENTS,
+  podEventInput,
+  nodeEventInput,
+  type TestPodEvent,
+  type TestNodeEvent,
+} from './caretaker.js';

@@ -14,6 +14,8 @@ const SUPERGRAPH = fileURLToPath(new URL('../../../schema/supergraph.graphql', i
 export interface TestSupergraph {
   /** The router's /graphql. */
   url: string;
+  /** Heimdall's /graphql (also in HEIMDALL_URL while this supergraph runs). */
+  heimdallUrl: string;
   subgraphUrls: Record<string, string>;
   neo4j: Neo4jStore;
   mongo: Record<'heimdall' | 'gateway' | 'caretaker', MongoStore>;
@@ -22,7 +24,8 @@ export interface TestSupergraph {
 
 /**
  * The whole supergraph on ephemeral ports against the shared devstack: real HTTP between the
- * router and each subgraph, MongoDB isolated by database name (dropped on stop).
+ * router and each subgraph, MongoDB isolated by database name (dropped on stop). Heimdall starts
+ * first with only its bootstrap policy; tests add policies through its API as carol (admin).
  */
 export async function startTestSupergraph(): Promise<TestSupergraph> {
   const suffix = uniqueId('');
@@ -32,27 +35,35 @@ export async function startTestSupergraph(): Promise<TestSupergraph> {
     gateway: await mongoFromEnv('GATEWAY', `gateway_test_${suffix}`, { ...process.env, GATEWAY_MONGO_DB: undefined }),
     caretaker: await mongoFromEnv('CARETAKER', `caretaker_test_${suffix}`, { ...process.env, CARETAKER_MONGO_DB: undefined }),
   };
+  // Heimdall first: every other subgraph asks it for decisions (HeimdallClient reads HEIMDALL_URL).
+  const heimdall = await createHeimdallSubgraph({ mongo: mongo.heimdall, pollMs: 100 });
+  const heimdallRunning = await heimdall.listen(0);
+  process.env.HEIMDALL_URL = heimdallRunning.url;
   const subgraphs = {
-    heimdall: await createHeimdallSubgraph({ mongo: mongo.heimdall }),
     metis: await createMetisSubgraph({ neo4j }),
     odin: await createOdinSubgraph({ neo4j }),
     gateway: await createGatewaySubgraph({ mongo: mongo.gateway }),
     caretaker: await createCaretakerSubgraph({ mongo: mongo.caretaker }),
   };
-  const running = await Promise.all(Object.entries(subgraphs).map(async ([name, s]) => [name, await s.listen(0)] as const));
+  const running = [
+    ['heimdall', heimdallRunning] as const,
+    ...(await Promise.all(Object.entries(subgraphs).map(async ([name, s]) => [name, await s.listen(0)] as const))),
+  ];
   const subgraphUrls = Object.fromEntries(running.map(([name, r]) => [name, r.url]));
   const router = await startRouter(
-    { ...configFromEnv({}), port: 0, supergraphPath: SUPERGRAPH, subgraphUrls },
+    { ...configFromEnv({ HEIMDALL_URL: heimdallRunning.url }), port: 0, supergraphPath: SUPERGRAPH, subgraphUrls },
     pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
   );
   return {
     url: router.url,
+    heimdallUrl: heimdallRunning.url,
     subgraphUrls,
     neo4j,
     mongo,
     async stop() {
       await router.stop();
       await Promise.all(running.map(([, r]) => r.stop()));
+      await heimdall.close();
       for (const store of Object.values(mongo)) {
         await store.db.dropDatabase();
         await store.close();

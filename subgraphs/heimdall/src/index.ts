@@ -1,1 +1,2 @@
 export { createHeimdallSubgraph } from './server.js';
+export { seedHeimdall, DEMO_POLICIES } from './seed.js';

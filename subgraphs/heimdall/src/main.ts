@@ -7,5 +7,6 @@ const subgraph = await createHeimdallSubgraph({ mongo });
 const running = await subgraph.listen(Number(process.env.PORT ?? 4001));
 runUntilSignal(async () => {
   await running.stop();
+  await subgraph.close();
   await mongo.close();
 }, subgraph.logger);

@@ -1,20 +1,212 @@
+import { ObjectId } from 'mongodb';
+import { badUserInput, conflict, notFound } from '@dataos/errors';
 import { DateTimeScalar, requirePrincipal } from '@dataos/subgraph-kit';
+import type { Principal } from '@dataos/auth';
+import type { Context } from './context.js';
+import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
+import { decideFor, requireAllowed } from './decide.js';
+import { PolicyValidationError } from './engine/types.js';
+import { validateAssignedTags } from './engine/validate.js';
 import type { Resolvers } from './generated/resolvers.js';
+import { checkFromInput, policyFromInput, toGraphQLPolicy } from './mapping.js';
+import { DuplicatePolicyError, StaleVersionError } from './store/policies.js';
+import { normalizeUserId, subjectOf } from './subject.js';
+
+const MAX_BATCH = 1000;
+
+function subjectView(principal: Principal, ctx: Context) {
+  return {
+    id: principal.id,
+    type: principal.type === 'application' ? ('APPLICATION' as const) : ('PERSON' as const),
+    name: principal.name ?? null,
+    email: principal.email ?? null,
+    tags: [...subjectOf(principal, ctx.index).tags],
+    scopes: principal.scopes,
+    expiresAt: principal.expiresAt,
+  };
+}
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
-    whoami: (_root, _args, ctx) => {
-      const p = requirePrincipal(ctx);
+    whoami: (_root, _args, ctx) => subjectView(requirePrincipal(ctx), ctx),
+
+    decide: (_root, { input }, ctx) => {
+      const { action, object } = checkFromInput(input, 'input');
+      return { key: input.key ?? null, action, object: { path: object.path ?? null, tags: [...(object.tags ?? [])] }, ...decideFor(ctx, action, object) };
+    },
+
+    decideBatch: (_root, { inputs }, ctx) => {
+      if (inputs.length > MAX_BATCH) throw badUserInput(`At most ${MAX_BATCH} checks per batch.`, { field: 'inputs' });
+      // Validate every input before deciding any, so a bad batch logs nothing.
+      const checks = inputs.map((input, i) => checkFromInput(input, `inputs[${i}]`));
+      return checks.map(({ action, object }, i) => ({
+        key: inputs[i]!.key ?? null,
+        action,
+        object: { path: object.path ?? null, tags: [...(object.tags ?? [])] },
+        ...decideFor(ctx, action, object),
+      }));
+    },
+
+    routerAuthorization: (_root, { policies }, ctx) => {
+      const names = [...new Set(policies)];
+      if (!ctx.principal) {
+        const reason = ctx.tokenError?.message ?? 'No bearer token was sent.';
+        return {
+          authenticated: false,
+          reason,
+          subject: null,
+          scopes: [],
+          policies: names.map((name) => ({ name, allowed: false, reason: 'not authenticated' })),
+          expiresAt: null,
+        };
+      }
+      const principal = ctx.principal;
+      const results = ctx.index.engine.evaluateNamed(subjectOf(principal, ctx.index), names);
+      for (const r of results) {
+        ctx.decisionLog.append({
+          time: new Date(),
+          requestId: ctx.requestId,
+          subject: principal.id,
+          action: 'evaluate',
+          object: { path: `@policy/${r.name}`, tags: [] },
+          allowed: r.allowed,
+          policies: [r.name],
+          reason: r.reason,
+        });
+      }
       return {
-        id: p.id,
-        type: p.type === 'application' ? 'APPLICATION' : 'PERSON',
-        name: p.name ?? null,
-        email: p.email ?? null,
-        tags: p.tags,
-        scopes: p.scopes,
-        expiresAt: p.expiresAt,
+        authenticated: true,
+        reason: null,
+        subject: subjectView(principal, ctx),
+        scopes: principal.scopes,
+        policies: results,
+        expiresAt: principal.expiresAt,
       };
+    },
+
+    policies: async (_root, { first, after, filter }, ctx) => {
+      requireAllowed(ctx, 'read', '/heimdall/policies');
+      const size = pageSize(first, 500);
+      const page = await ctx.policies.page(size, after ? decodeCursor(after) : null, {
+        search: filter?.search ?? null,
+        effect: filter?.effect ? (filter.effect === 'DENY' ? 'deny' : 'allow') : null,
+        collection: filter?.collection ?? null,
+      });
+      return {
+        edges: page.docs.map((doc) => ({ cursor: encodeCursor(doc._id), node: toGraphQLPolicy(doc) })),
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.docs.length ? encodeCursor(page.docs.at(-1)!._id) : null },
+        totalCount: page.totalCount,
+      };
+    },
+
+    policy: async (_root, { name }, ctx) => {
+      requireAllowed(ctx, 'read', '/heimdall/policies');
+      const doc = await ctx.policies.get(name);
+      return doc ? toGraphQLPolicy(doc) : null;
+    },
+
+    userTags: async (_root, { userId }, ctx) => {
+      requireAllowed(ctx, 'read', '/heimdall/users');
+      const id = normalizeUserId(userId);
+      const doc = await ctx.userTags.get(id);
+      return { userId: id, tags: doc?.tags ?? [], updatedAt: doc?.updatedAt ?? null };
+    },
+
+    decisions: async (_root, { first, after, filter }, ctx) => {
+      requireAllowed(ctx, 'read', '/heimdall/decisions');
+      const size = pageSize(first, 500);
+      let afterId: string | null = null;
+      if (after) {
+        afterId = decodeCursor(after);
+        if (!ObjectId.isValid(afterId)) throw badUserInput('The cursor is not valid.', { field: 'after' });
+      }
+      await ctx.decisionLog.flush(); // the caller sees its own request's decisions too
+      const page = await ctx.decisionLog.page(size, afterId, filter ?? {});
+      return {
+        edges: page.docs.map((doc) => ({
+          cursor: encodeCursor(doc._id!.toHexString()),
+          node: { ...doc, id: doc._id!.toHexString() },
+        })),
+        pageInfo: {
+          hasNextPage: page.hasNextPage,
+          endCursor: page.docs.length ? encodeCursor(page.docs.at(-1)!._id!.toHexString()) : null,
+        },
+      };
+    },
+  },
+
+  Mutation: {
+    createPolicy: async (_root, { input }, ctx) => {
+      const policy = policyFromInput(input);
+      requireAllowed(ctx, 'manage', '/heimdall/policies');
+      try {
+        const doc = await ctx.policies.create(policy, requirePrincipal(ctx).id);
+        await ctx.index.refresh();
+        return toGraphQLPolicy(doc);
+      } catch (error) {
+        if (error instanceof DuplicatePolicyError) {
+          throw conflict(`A policy named "${policy.name}" already exists.`, { field: 'input.name' });
+        }
+        throw error;
+      }
+    },
+
+    updatePolicy: async (_root, { name, input, expectedVersion }, ctx) => {
+      if (input.name !== name) {
+        throw badUserInput(`input.name "${input.name}" differs from "${name}": policies cannot be renamed.`, { field: 'input.name' });
+      }
+      const policy = policyFromInput(input);
+      requireAllowed(ctx, 'manage', '/heimdall/policies');
+      try {
+        const doc = await ctx.policies.replace(policy, requirePrincipal(ctx).id, expectedVersion);
+        if (!doc) throw notFound(`No policy named "${name}".`, { field: 'name' });
+        await ctx.index.refresh();
+        return toGraphQLPolicy(doc);
+      } catch (error) {
+        if (error instanceof StaleVersionError) {
+          throw conflict(`Policy "${name}" changed since version ${expectedVersion}; reload it and try again.`, {
+            field: 'expectedVersion',
+          });
+        }
+        throw error;
+      }
+    },
+
+    deletePolicy: async (_root, { name }, ctx) => {
+      requireAllowed(ctx, 'manage', '/heimdall/policies');
+      const deleted = await ctx.policies.delete(name);
+      if (!deleted) throw notFound(`No policy named "${name}".`, { field: 'name' });
+      await ctx.index.refresh();
+      return { name, deleted };
+    },
+
+    setUserTags: async (_root, { userId, tags }, ctx) => {
+      let valid: string[];
+      try {
+        valid = validateAssignedTags(tags);
+      } catch (error) {
+        if (error instanceof PolicyValidationError) throw badUserInput(error.message, { field: error.field });
+        throw error;
+      }
+      requireAllowed(ctx, 'manage', '/heimdall/users');
+      const id = normalizeUserId(userId);
+      const doc = await ctx.userTags.set(id, valid, requirePrincipal(ctx).id);
+      await ctx.index.refresh();
+      return { userId: id, tags: doc.tags, updatedAt: doc.updatedAt };
+    },
+  },
+
+  Subject: {
+    // Other subgraphs may reference the caller; nobody learns another subject's tags this way.
+    __resolveReference: (ref, ctx) => (ctx.principal?.id === ref.id ? subjectView(ctx.principal, ctx) : null),
+  },
+
+  Policy: {
+    __resolveReference: async (ref, ctx) => {
+      requireAllowed(ctx, 'read', '/heimdall/policies');
+      const doc = await ctx.policies.get(ref.name);
+      return doc ? toGraphQLPolicy(doc) : null;
     },
   },
 };

@@ -1,0 +1,52 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface Child {
+  process: ChildProcess;
+  /** What the child reported when ready (its URL). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a bench helper (TypeScript, through tsx) in its own process and waits for its
+ * `{ ready: url }` message. Children die with the bench.
+ */
+export function startChild(script: URL, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<Child> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(script), args, {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, LOG_LEVEL: 'silent', NODE_ENV: 'production', ...env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script.pathname} ${args.join(' ')} did not start within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`${script.pathname} ${args.join(' ')} exited with ${code} before it was ready`));
+    };
+    child.once('exit', onExit);
+    child.on('message', (message: { ready?: string }) => {
+      if (!message?.ready) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      resolve({
+        process: child,
+        url: message.ready,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              done();
+            });
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+    process.once('exit', () => child.kill('SIGKILL'));
+  });
+}

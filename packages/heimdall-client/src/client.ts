@@ -1,0 +1,116 @@
+import DataLoader from 'dataloader';
+import { callHeimdall, type TransportOptions } from './transport.js';
+import type { Decision, ObjectRef, RouterAuthorization, Subject } from './types.js';
+
+const DECIDE_BATCH = /* GraphQL */ `
+  query HeimdallDecideBatch($inputs: [DecisionInput!]!) {
+    decideBatch(inputs: $inputs) { allowed policies reason }
+  }
+`;
+const WHOAMI = /* GraphQL */ `
+  query HeimdallWhoami { whoami { id type name email tags scopes expiresAt } }
+`;
+const ROUTER_AUTHORIZATION = /* GraphQL */ `
+  query HeimdallRouterAuthorization($policies: [String!]!) {
+    routerAuthorization(policies: $policies) {
+      authenticated reason scopes expiresAt
+      subject { id type name email tags scopes expiresAt }
+      policies { name allowed reason }
+    }
+  }
+`;
+
+/** Heimdall answers at most this many checks per call. */
+const MAX_BATCH = 1000;
+
+interface Check {
+  action: string;
+  object: ObjectRef;
+}
+
+const checkKey = ({ action, object }: Check) =>
+  `${action}\u0000${object.path ?? ''}\u0000${(object.tags ?? []).join('\u0001')}`;
+
+/** Decisions for one request's caller: every check of a tick goes to Heimdall in one call, and each answer is cached. */
+export class HeimdallSession {
+  private readonly decisions: DataLoader<Check, Decision, string>;
+  private subject?: Promise<Subject>;
+
+  constructor(
+    private readonly transport: TransportOptions,
+    private readonly token: string | undefined,
+    private readonly requestId: string | undefined,
+  ) {
+    this.decisions = new DataLoader<Check, Decision, string>(
+      async (checks) => {
+        const data = await callHeimdall<{ decideBatch: Decision[] }>(
+          this.transport,
+          DECIDE_BATCH,
+          { inputs: checks.map((c) => ({ action: c.action, object: c.object })) },
+          { token: this.token, requestId: this.requestId },
+        );
+        return data.decideBatch;
+      },
+      { cacheKeyFn: checkKey, maxBatchSize: MAX_BATCH },
+    );
+  }
+
+  decide(action: string, object: ObjectRef): Promise<Decision> {
+    return this.decisions.load({ action, object });
+  }
+
+  async can(action: string, path: string): Promise<boolean> {
+    return (await this.decide(action, { path })).allowed;
+  }
+
+  /** The items whose path the caller may act on, in their order; one Heimdall call for all of them. */
+  async filterAllowed<T>(items: readonly T[], action: string, objectOf: (item: T) => ObjectRef): Promise<T[]> {
+    const decisions = await Promise.all(items.map((item) => this.decide(action, objectOf(item))));
+    return items.filter((_, i) => decisions[i]!.allowed);
+  }
+
+  whoami(): Promise<Subject> {
+    this.subject ??= callHeimdall<{ whoami: Subject }>(this.transport, WHOAMI, {}, {
+      token: this.token,
+      requestId: this.requestId,
+    }).then((d) => d.whoami);
+    return this.subject;
+  }
+}
+
+export interface HeimdallClientOptions {
+  /** Heimdall's /graphql; defaults to HEIMDALL_URL or http://localhost:4001/graphql. */
+  url?: string;
+  timeoutMs?: number;
+}
+
+/** One per process; `session()` once per incoming request. */
+export class HeimdallClient {
+  private readonly transport: TransportOptions;
+
+  constructor(options: HeimdallClientOptions = {}) {
+    this.transport = {
+      url: options.url ?? process.env.HEIMDALL_URL ?? 'http://localhost:4001/graphql',
+      timeoutMs: options.timeoutMs ?? Number(process.env.HEIMDALL_TIMEOUT_MS ?? 2000),
+    };
+  }
+
+  get url(): string {
+    return this.transport.url;
+  }
+
+  session(token: string | undefined, requestId?: string): HeimdallSession {
+    return new HeimdallSession(this.transport, token, requestId);
+  }
+
+  /** For routers: the token holder and the named `@policy` results; never throws on a bad token. */
+  async routerAuthorization(token: string | undefined, policies: string[], requestId?: string): Promise<RouterAuthorization> {
+    const data = await callHeimdall<{ routerAuthorization: RouterAuthorization }>(
+      this.transport,
+      ROUTER_AUTHORIZATION,
+      { policies },
+      { token, requestId },
+    );
+    return data.routerAuthorization;
+  }
+}

@@ -1,0 +1,59 @@
+import type { MongoStore } from '@dataos/stores';
+import type { PolicyDefinition } from './engine/types.js';
+import { validatePolicy } from './engine/validate.js';
+import { collectionsOf } from './store/collections.js';
+import { PolicyRepository } from './store/policies.js';
+
+/** Demo access policies matching the dev issuer's people (alice data-dev, bob operator, carol admin). */
+export const DEMO_POLICIES: PolicyDefinition[] = [
+  {
+    name: 'retail-readers',
+    description: 'Data developers read the retail domain.',
+    collection: 'demo',
+    effect: 'allow',
+    subjects: [['roles:id:data-dev'], ['roles:id:admin']],
+    actions: ['read'],
+    objects: { paths: ['dataos://icebase:retail/**'], tags: ['dataos:domain:retail'] },
+  },
+  {
+    name: 'admins-read-everything',
+    description: 'Administrators read every dataset.',
+    collection: 'demo',
+    effect: 'allow',
+    subjects: [['roles:id:admin']],
+    actions: ['read', 'write'],
+    objects: { paths: ['dataos://**'], tags: [] },
+  },
+  {
+    name: 'metis-api-users',
+    description: 'Anyone with a role uses the catalog API.',
+    collection: 'demo',
+    effect: 'allow',
+    subjects: [['roles:id:*']],
+    actions: ['read'],
+    objects: { paths: ['/metis/**'], tags: [] },
+  },
+  {
+    name: 'caretaker-operators',
+    description: 'Operators and admins watch pods and nodes (used by @policy in Caretaker).',
+    collection: 'demo',
+    effect: 'allow',
+    subjects: [['roles:id:operator'], ['roles:id:admin']],
+    actions: ['read'],
+    objects: { paths: ['/caretaker/**'], tags: [] },
+  },
+  {
+    name: 'no-finance-for-data-devs',
+    description: 'Finance data is off limits to data developers, even through broader grants.',
+    collection: 'demo',
+    effect: 'deny',
+    subjects: [['roles:id:data-dev']],
+    actions: ['*'],
+    objects: { paths: ['dataos://lakehouse:finance/**'], tags: ['dataos:domain:finance'] },
+  },
+];
+
+export async function seedHeimdall(mongo: MongoStore): Promise<number> {
+  const repo = new PolicyRepository(collectionsOf(mongo.db));
+  return repo.ensure(DEMO_POLICIES.map(validatePolicy), 'seed');
+}

@@ -1,0 +1,67 @@
+import { ObjectId } from 'mongodb';
+import type { Logger } from '@dataos/subgraph-kit';
+import type { Collections, DecisionDoc } from './collections.js';
+
+export interface DecisionLogFilter {
+  subject?: string | null;
+  action?: string | null;
+  pathPrefix?: string | null;
+  allowed?: boolean | null;
+  requestId?: string | null;
+  since?: Date | null;
+  until?: Date | null;
+}
+
+/**
+ * Appends every decision to a capped collection. Writes are buffered and flushed in bulk
+ * (every `flushMs` or `maxBuffer` entries) so that logging never sits on a decision's path.
+ */
+export class DecisionLog {
+  private buffer: DecisionDoc[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly c: Collections,
+    private readonly logger: Logger,
+    private readonly options = { flushMs: 200, maxBuffer: 1000 },
+  ) {}
+
+  append(entry: DecisionDoc): void {
+    this.buffer.push(entry);
+    if (this.buffer.length >= this.options.maxBuffer) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs).unref();
+  }
+
+  /** Writes what is buffered; resolves once it is in MongoDB. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.buffer;
+    this.buffer = [];
+    if (batch.length === 0) return this.flushing;
+    this.flushing = this.flushing
+      .then(() => this.c.decisions.insertMany(batch, { ordered: false }))
+      .then(
+        () => undefined,
+        (error: unknown) => this.logger.error({ err: error, lost: batch.length }, 'decision log write failed'),
+      );
+    return this.flushing;
+  }
+
+  async page(first: number, after: string | null, filter: DecisionLogFilter) {
+    const query: Record<string, unknown> = {};
+    if (filter.subject) query.subject = filter.subject;
+    if (filter.action) query.action = filter.action;
+    if (filter.allowed != null) query.allowed = filter.allowed;
+    if (filter.requestId) query.requestId = filter.requestId;
+    if (filter.pathPrefix) query['object.path'] = { $regex: `^${filter.pathPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` };
+    const time: Record<string, Date> = {};
+    if (filter.since) time.$gte = filter.since;
+    if (filter.until) time.$lt = filter.until;
+    if (Object.keys(time).length) query.time = time;
+    if (after) query._id = { $lt: new ObjectId(after) };
+    const docs = await this.c.decisions.find(query).sort({ _id: -1 }).limit(first + 1).toArray();
+    return { docs: docs.slice(0, first), hasNextPage: docs.length > first };
+  }
+}

@@ -1,0 +1,143 @@
+import { MongoServerError } from 'mongodb';
+import type { PolicyDefinition } from '../engine/types.js';
+import type { Collections, PolicyDoc } from './collections.js';
+
+export const toStoredSubjects = (subjects: string[][]) => subjects.map((all) => ({ all }));
+export const fromStoredSubjects = (stored: PolicyDoc['subjects']) => stored.map((s) => s.all);
+
+export const toDefinition = (doc: PolicyDoc): PolicyDefinition => ({
+  name: doc._id,
+  description: doc.description,
+  collection: doc.collection,
+  effect: doc.effect,
+  subjects: fromStoredSubjects(doc.subjects),
+  actions: doc.actions,
+  objects: doc.objects,
+  conditions: doc.conditions,
+});
+
+export class DuplicatePolicyError extends Error {}
+export class StaleVersionError extends Error {}
+
+export interface PolicyPage {
+  docs: PolicyDoc[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+/** Policies in MongoDB; every write bumps the version document that replicas poll. */
+export class PolicyRepository {
+  constructor(private readonly c: Collections) {}
+
+  async bumpVersion(): Promise<number> {
+    const meta = await this.c.meta.findOneAndUpdate(
+      { _id: 'policies' },
+      { $inc: { version: 1 } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    return meta?.version ?? 0;
+  }
+
+  async version(): Promise<number> {
+    return (await this.c.meta.findOne({ _id: 'policies' }))?.version ?? 0;
+  }
+
+  all(): Promise<PolicyDoc[]> {
+    return this.c.policies.find().toArray();
+  }
+
+  get(name: string): Promise<PolicyDoc | null> {
+    return this.c.policies.findOne({ _id: name });
+  }
+
+  async page(
+    first: number,
+    after: string | null,
+    filter: { search?: string | null; effect?: 'allow' | 'deny' | null; collection?: string | null },
+  ): Promise<PolicyPage> {
+    const query: Record<string, unknown> = {};
+    if (filter.search) query._id = { $regex: filter.search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
+    if (filter.effect) query.effect = filter.effect;
+    if (filter.collection) query.collection = filter.collection;
+    const totalCount = await this.c.policies.countDocuments(query);
+    const paged = after ? { ...query, $and: [{ _id: { $gt: after } }] } : query;
+    const docs = await this.c.policies.find(paged).sort({ _id: 1 }).limit(first + 1).toArray();
+    return { docs: docs.slice(0, first), hasNextPage: docs.length > first, totalCount };
+  }
+
+  async create(policy: PolicyDefinition, by: string): Promise<PolicyDoc> {
+    const now = new Date();
+    const doc: PolicyDoc = {
+      _id: policy.name,
+      description: policy.description ?? null,
+      collection: policy.collection ?? null,
+      effect: policy.effect,
+      subjects: toStoredSubjects(policy.subjects),
+      actions: policy.actions,
+      objects: policy.objects,
+      conditions: policy.conditions ?? null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      updatedBy: by,
+    };
+    try {
+      await this.c.policies.insertOne(doc);
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === 11000) throw new DuplicatePolicyError(policy.name);
+      throw error;
+    }
+    await this.bumpVersion();
+    return doc;
+  }
+
+  /** Replaces a policy; with `expectedVersion`, only if nobody changed it since. Null when absent. */
+  async replace(policy: PolicyDefinition, by: string, expectedVersion?: number | null): Promise<PolicyDoc | null> {
+    const filter = expectedVersion == null ? { _id: policy.name } : { _id: policy.name, version: expectedVersion };
+    const updated = await this.c.policies.findOneAndUpdate(
+      filter,
+      {
+        $set: {
+          description: policy.description ?? null,
+          collection: policy.collection ?? null,
+          effect: policy.effect,
+          subjects: toStoredSubjects(policy.subjects),
+          actions: policy.actions,
+          objects: policy.objects,
+          conditions: policy.conditions ?? null,
+          updatedAt: new Date(),
+          updatedBy: by,
+        },
+        $inc: { version: 1 },
+      },
+      { returnDocument: 'after' },
+    );
+    if (!updated) {
+      if (expectedVersion != null && (await this.get(policy.name))) throw new StaleVersionError(policy.name);
+      return null;
+    }
+    await this.bumpVersion();
+    return updated;
+  }
+
+  async delete(name: string): Promise<boolean> {
+    const { deletedCount } = await this.c.policies.deleteOne({ _id: name });
+    if (deletedCount) await this.bumpVersion();
+    return deletedCount > 0;
+  }
+
+  /** Inserts the policies that do not exist yet (bootstrap and demo seeds); never overwrites. */
+  async ensure(policies: PolicyDefinition[], by: string): Promise<number> {
+    let created = 0;
+    for (const policy of policies) {
+      if (await this.get(policy.name)) continue;
+      try {
+        await this.create(policy, by);
+        created++;
+      } catch (error) {
+        if (!(error instanceof DuplicatePolicyError)) throw error; // another replica won the race
+      }
+    }
+    return created;
+  }
+}

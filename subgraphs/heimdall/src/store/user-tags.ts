@@ -1,0 +1,25 @@
+import type { Collections, UserTagsDoc } from './collections.js';
+
+/** Tags assigned to users in Heimdall, added to the tags their tokens carry. */
+export class UserTagRepository {
+  constructor(
+    private readonly c: Collections,
+    private readonly bumpVersion: () => Promise<number>,
+  ) {}
+
+  all(): Promise<UserTagsDoc[]> {
+    return this.c.userTags.find().toArray();
+  }
+
+  get(userId: string): Promise<UserTagsDoc | null> {
+    return this.c.userTags.findOne({ _id: userId });
+  }
+
+  async set(userId: string, tags: string[], by: string): Promise<UserTagsDoc> {
+    const doc: UserTagsDoc = { _id: userId, tags, updatedAt: new Date(), updatedBy: by };
+    if (tags.length === 0) await this.c.userTags.deleteOne({ _id: userId });
+    else await this.c.userTags.replaceOne({ _id: userId }, doc, { upsert: true });
+    await this.bumpVersion();
+    return doc;
+  }
+}
