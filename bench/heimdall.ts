@@ -2,7 +2,8 @@ import { pathToFileURL } from 'node:url';
 import { startDevstack, fetchDevToken } from '@dataos/devstack';
 import { createHeimdallSubgraph } from '@dataos/heimdall';
 import { mongoFromEnv } from '@dataos/stores';
-import { runEngineBench, generatePolicies } from './heimdall-engine.js';
+import { generatePolicies } from '../subgraphs/heimdall/src/engine/generate.js';
+import { runEngineBench } from './heimdall-engine.js';
 import { closedLoop, table } from './lib/stats.js';
 import { collectionsOf } from '../subgraphs/heimdall/src/store/collections.js';
 
