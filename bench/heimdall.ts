@@ -6,6 +6,7 @@ import { generatePolicies } from '../subgraphs/heimdall/src/engine/generate.js';
 import { runEngineBench } from './heimdall-engine.js';
 import { closedLoop, table } from './lib/stats.js';
 import { collectionsOf } from '../subgraphs/heimdall/src/store/collections.js';
+import { PolicyRepository } from '../subgraphs/heimdall/src/store/policies.js';
 
 /**
  * Heimdall over HTTP with 10,000 policies in FerretDB: single decisions and batches of 100,
@@ -18,24 +19,7 @@ export async function runHeimdallHttpBench(): Promise<string> {
   const dbName = `heimdall_bench_${Date.now()}`;
   const mongo = await mongoFromEnv('HEIMDALL', dbName, { ...process.env, HEIMDALL_MONGO_DB: undefined });
   try {
-    const policies = generatePolicies(10_000);
-    const now = new Date();
-    await collectionsOf(mongo.db).policies.insertMany(
-      policies.map((p) => ({
-        _id: p.name,
-        description: p.description ?? null,
-        collection: p.collection ?? null,
-        effect: p.effect,
-        subjects: p.subjects,
-        actions: p.actions,
-        objects: p.objects,
-        conditions: p.conditions ?? null,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-        updatedBy: 'bench',
-      })),
-    );
+    await new PolicyRepository(collectionsOf(mongo.db)).insertMany(generatePolicies(10_000), 'bench');
     const heimdall = await createHeimdallSubgraph({ mongo });
     const running = await heimdall.listen(0);
     const token = (await fetchDevToken('alice')).access_token;

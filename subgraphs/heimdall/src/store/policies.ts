@@ -16,6 +16,23 @@ export const toDefinition = (doc: PolicyDoc): PolicyDefinition => ({
   conditions: doc.conditions,
 });
 
+function toDoc(policy: PolicyDefinition, by: string, now: Date): PolicyDoc {
+  return {
+    _id: policy.name,
+    description: policy.description ?? null,
+    collection: policy.collection ?? null,
+    effect: policy.effect,
+    subjects: toStoredSubjects(policy.subjects),
+    actions: policy.actions,
+    objects: policy.objects,
+    conditions: policy.conditions ?? null,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    updatedBy: by,
+  };
+}
+
 export class DuplicatePolicyError extends Error {}
 export class StaleVersionError extends Error {}
 
@@ -66,21 +83,7 @@ export class PolicyRepository {
   }
 
   async create(policy: PolicyDefinition, by: string): Promise<PolicyDoc> {
-    const now = new Date();
-    const doc: PolicyDoc = {
-      _id: policy.name,
-      description: policy.description ?? null,
-      collection: policy.collection ?? null,
-      effect: policy.effect,
-      subjects: toStoredSubjects(policy.subjects),
-      actions: policy.actions,
-      objects: policy.objects,
-      conditions: policy.conditions ?? null,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-      updatedBy: by,
-    };
+    const doc = toDoc(policy, by, new Date());
     try {
       await this.c.policies.insertOne(doc);
     } catch (error) {
@@ -124,6 +127,18 @@ export class PolicyRepository {
     const { deletedCount } = await this.c.policies.deleteOne({ _id: name });
     if (deletedCount) await this.bumpVersion();
     return deletedCount > 0;
+  }
+
+  /** Bulk import of validated policies (one round trip per 1000), then one version bump. */
+  async insertMany(policies: PolicyDefinition[], by: string): Promise<number> {
+    const now = new Date();
+    let inserted = 0;
+    for (let i = 0; i < policies.length; i += 1000) {
+      const result = await this.c.policies.insertMany(policies.slice(i, i + 1000).map((p) => toDoc(p, by, now)));
+      inserted += result.insertedCount;
+    }
+    await this.bumpVersion();
+    return inserted;
   }
 
   /** Inserts the policies that do not exist yet (bootstrap and demo seeds); never overwrites. */
