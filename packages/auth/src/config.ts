@@ -22,6 +22,12 @@ export interface VerifierOptions {
   jwksCooldownMs?: number;
   /** Plain-http issuers are refused unless allowed (development only). */
   allowInsecureIssuers?: boolean;
+  /**
+   * How many verified tokens to remember (10,000; 0 disables). A cached token is served only
+   * until its `exp`, without clock tolerance; a key rotation does not revoke it (nor does it at
+   * any JWT resource server: revocation is the issuer's short token lifetime).
+   */
+  cacheSize?: number;
 }
 
 export const DEFAULT_AUDIENCE = 'urn:dataos:supergraph';

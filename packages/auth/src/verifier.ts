@@ -22,6 +22,9 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
  */
 export class TokenVerifier {
   private readonly issuers = new Map<string, IssuerState>();
+  /** Verified tokens, in insertion order for eviction; an entry never outlives the token's exp. */
+  private readonly verified = new Map<string, Principal>();
+  private readonly cacheSize: number;
 
   constructor(
     configs: IssuerConfig[],
@@ -29,6 +32,7 @@ export class TokenVerifier {
   ) {
     if (configs.length === 0) throw new Error('TokenVerifier needs at least one trusted issuer');
     for (const config of configs) this.issuers.set(config.issuer, { config });
+    this.cacheSize = options.cacheSize ?? 10_000;
   }
 
   /** Discovery of every issuer up front, so the first request does not pay for it. */
@@ -38,6 +42,20 @@ export class TokenVerifier {
 
   async verify(token: string | undefined | null): Promise<Principal> {
     if (!token) throw new TokenError('missing');
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.expiresAt.getTime() > Date.now()) return cached;
+      this.verified.delete(token);
+    }
+    const principal = await this.verifyUncached(token);
+    if (this.cacheSize > 0) {
+      if (this.verified.size >= this.cacheSize) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, principal);
+    }
+    return principal;
+  }
+
+  private async verifyUncached(token: string): Promise<Principal> {
     if (!JWT_SHAPE.test(token)) return this.introspect(token);
 
     let iss: unknown;

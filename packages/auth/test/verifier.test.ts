@@ -56,6 +56,15 @@ describe('TokenVerifier against the dev OIDC issuer', () => {
     expect(await refusal(verifier({ clockToleranceSec: 0 }).verify(access_token))).toBe('expired');
   });
 
+  it('serves a verified token from its cache, but never past the token expiry', async () => {
+    const v = verifier({ clockToleranceSec: 0 });
+    const { access_token } = await fetchDevToken('alice', { ttlSec: 2 });
+    const first = await v.verify(access_token);
+    expect(await v.verify(access_token)).toBe(first); // the same object: served from the cache
+    await sleep(2100);
+    expect(await refusal(v.verify(access_token))).toBe('expired');
+  });
+
   it('refuses a token issued for another audience', async () => {
     const { access_token } = await fetchDevToken('alice');
     expect(await refusal(verifier({ audience: 'urn:someone:else' }).verify(access_token))).toBe('wrong_audience');
