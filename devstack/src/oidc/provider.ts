@@ -12,7 +12,11 @@ export interface IssuerSettings {
 
 const SCOPES = ['openid', 'profile', 'email', 'roles', 'offline_access'];
 
-function resourceServerInfo(audience: string): ResourceServer {
+/** `<audience>:opaque` gets opaque tokens for the same audience, to exercise introspection. */
+export const opaqueResource = (audience: string) => `${audience}:opaque`;
+
+function resourceServerInfo(audience: string, resource = audience): ResourceServer {
+  if (resource === opaqueResource(audience)) return { scope: SCOPES.join(' '), audience, accessTokenFormat: 'opaque' };
   return { scope: SCOPES.join(' '), audience, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
 }
 
@@ -86,8 +90,10 @@ export function createProvider(settings: IssuerSettings): Provider {
         defaultResource: () => audience,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resource) => {
-          if (resource !== audience) throw new errors.InvalidTarget(`unknown resource ${resource}`);
-          return resourceServer;
+          if (resource !== audience && resource !== opaqueResource(audience)) {
+            throw new errors.InvalidTarget(`unknown resource ${resource}`);
+          }
+          return resource === audience ? resourceServer : resourceServerInfo(audience, resource);
         },
       },
     },
@@ -159,7 +165,9 @@ function registerPasswordGrant(provider: Provider, audience: string): void {
       const user = p.username ? DEV_USERS[p.username] : undefined;
       if (!client || !user || p.password !== user.id) throw new errors.InvalidGrant('invalid username or password');
       const resource = p.resource ?? audience;
-      if (resource !== audience) throw new errors.InvalidTarget(`unknown resource ${resource}`);
+      if (resource !== audience && resource !== opaqueResource(audience)) {
+        throw new errors.InvalidTarget(`unknown resource ${resource}`);
+      }
       const requested = (p.scope ?? 'openid profile email roles').split(' ').filter(Boolean);
       const unknown = requested.filter((s) => !SCOPES.includes(s));
       if (unknown.length) throw new errors.InvalidScope('requested scope is not allowed', unknown.join(' '));
@@ -175,7 +183,7 @@ function registerPasswordGrant(provider: Provider, audience: string): void {
       const { ResourceServer: ResourceServerClass } = provider as unknown as {
         ResourceServer: new (identifier: string, info: ResourceServer) => ResourceServer;
       };
-      token.resourceServer = new ResourceServerClass(resource, resourceServerInfo(audience));
+      token.resourceServer = new ResourceServerClass(resource, resourceServerInfo(audience, resource));
       ctx.oidc.entity('AccessToken', token);
       const value = await token.save();
       ctx.body = { access_token: value, token_type: 'Bearer', expires_in: token.expiration, scope };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SignJWT, decodeProtectedHeader, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchDevToken, fetchServiceToken, startIssuer, type RunningIssuer } from '@dataos/devstack';
+import { DEV_CLIENTS, fetchDevToken, fetchServiceToken, startIssuer, type RunningIssuer } from '@dataos/devstack';
 import { TokenError, TokenVerifier, bearerToken, type TokenFailure } from '../src/index.js';
 
 const issuer = () => process.env.OIDC_ISSUER!;
@@ -132,6 +132,21 @@ describe('a private issuer instance (rotation, its own signing key), so the shar
       .setExpirationTime('5m')
       .sign(await importJWK(jwk!, 'RS256'));
     expect(await refusal(verifier({ issuer: own.issuer }).verify(idTokenLike))).toBe('wrong_type');
+  });
+
+  it('checks opaque tokens through the issuer introspection endpoint when configured', async () => {
+    const opaque = (await fetchDevToken('bob', { issuer: own.issuer, audience: `${audience()}:opaque` })).access_token;
+    expect(opaque).not.toContain('.');
+    const withIntrospection = new TokenVerifier(
+      [{ issuer: own.issuer, audience: audience(), introspection: { clientId: DEV_CLIENTS.services, clientSecret: DEV_CLIENTS.servicesSecret } }],
+      { allowInsecureIssuers: true },
+    );
+    const principal = await withIntrospection.verify(opaque);
+    expect(principal.id).toBe('users:id:bob');
+    expect(principal.tags).toContain('roles:id:operator');
+    expect(await refusal(withIntrospection.verify('not-a-real-token-at-all'))).toBe('inactive');
+    // Without introspection configured an opaque token cannot be checked.
+    expect(await refusal(verifier({ issuer: own.issuer }).verify(opaque))).toBe('malformed');
   });
 
   it('follows a rotation: a token with a new kid refetches the JWKS; keys still published keep working', async () => {
