@@ -4,6 +4,9 @@ const BENCHES: Record<string, { file: string; fn: string }> = {
   heimdall: { file: './heimdall.js', fn: 'runHeimdallBench' },
   router: { file: './router.js', fn: 'runRouterBench' },
   metis: { file: './metis.js', fn: 'runMetisBench' },
+  odin: { file: './odin.js', fn: 'runOdinBench' },
+  gateway: { file: './gateway.js', fn: 'runGatewayBench' },
+  caretaker: { file: './caretaker.js', fn: 'runCaretakerBench' },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -5,17 +5,30 @@ export interface Child {
   process: ChildProcess;
   /** What the child reported when ready (its URL). */
   url: string;
+  /** CPU time the child has used so far, in milliseconds (user + system). */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
 /**
- * Runs a bench helper (TypeScript, through tsx) in its own process and waits for its
+ * Runs a bench helper (TypeScript through tsx, or plain JavaScript) in its own process and waits for its
  * `{ ready: url }` message. Children die with the bench.
  */
-export function startChild(script: URL, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<Child> {
+export function startChild(
+  script: URL,
+  args: string[],
+  env: Record<string, string> = {},
+  options: { timeoutMs?: number; execArgv?: string[] } = {},
+): Promise<Child> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(script), args, {
-      execArgv: ['--import', 'tsx'],
+      // BENCH_NODE_ARGS adds node flags to every child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+      execArgv: [
+        ...(script.pathname.endsWith('.ts') ? ['--import', 'tsx'] : []),
+        ...(options.execArgv ?? []),
+        ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      ],
       env: { ...process.env, LOG_LEVEL: 'silent', NODE_ENV: 'production', ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -35,6 +48,16 @@ export function startChild(script: URL, args: string[], env: Record<string, stri
       resolve({
         process: child,
         url: message.ready,
+        cpuMs: () =>
+          new Promise<number>((done) => {
+            const onMessage = (reply: { cpu?: NodeJS.CpuUsage }) => {
+              if (!reply?.cpu) return;
+              child.off('message', onMessage);
+              done((reply.cpu.user + reply.cpu.system) / 1000);
+            };
+            child.on('message', onMessage);
+            child.send('cpu');
+          }),
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null || child.signalCode !== null) return done();

@@ -1,22 +1,75 @@
-/** Router settings, all from the environment (see README). */
+/** Router settings, all from the environment (see router/README.md). */
 export interface RouterConfig {
   port: number;
   host: string;
   supergraphPath: string;
-  /** Subgraph URL overrides: SUBGRAPH_<NAME>_URL, e.g. SUBGRAPH_METIS_URL. */
+  /** Subgraph URL overrides: SUBGRAPH_<NAME>_URL, e.g. SUBGRAPH_METIS_URL (keys: lower-case names). */
   subgraphUrls: Record<string, string>;
   introspection: boolean;
   /** Client headers forwarded to subgraphs besides Authorization (lower-case names). */
   forwardHeaders: string[];
   corsOrigins: string[];
+  /** Per subgraph fetch timeout (SUBGRAPH_TIMEOUT_MS). */
   subgraphTimeoutMs: number;
+  /** Per-subgraph overrides: SUBGRAPH_<NAME>_TIMEOUT_MS (keys: lower-case names). */
+  subgraphTimeouts: Record<string, number>;
+  /** Most open connections per subgraph (SUBGRAPH_MAX_SOCKETS); idle ones are kept alive. */
+  subgraphMaxSockets: number;
+  /** Identical query fetches in flight share one (SUBGRAPH_DEDUPLICATION, on). */
+  subgraphDeduplication: boolean;
+  /** Heimdall's /graphql (HEIMDALL_URL) and its per call timeout (HEIMDALL_TIMEOUT_MS). */
+  heimdallUrl: string;
+  heimdallTimeoutMs: number;
+  authz: {
+    /** Refuse the whole operation instead of removing unauthorized fields (AUTHZ_REJECT_UNAUTHORIZED). */
+    rejectUnauthorized: boolean;
+    /** How long a Heimdall answer is reused for the same token, at most until it expires (AUTHZ_DECISION_TTL_MS). */
+    decisionTtlMs: number;
+    /** Tokens whose answers are kept (AUTHZ_DECISION_CACHE_SIZE). */
+    decisionCacheSize: number;
+  };
+  limits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxRootFields: number;
+    maxCost: number;
+    /** Assumed length of a list field without a `first`/`limit` argument (COST_DEFAULT_LIST_SIZE). */
+    defaultListSize: number;
+    /** Request body limit, as the `bytes` package reads it (MAX_BODY_SIZE). */
+    maxBodySize: string;
+  };
+  /** Analyses of operations kept (OPERATION_CACHE_SIZE). */
+  operationCacheSize: number;
+  /** Approximate memory of the gateway's query plan cache (QUERY_PLAN_CACHE_MIB). */
+  queryPlanCacheMiB: number;
+  /** Automatic persisted queries (APQ, on) and how many queries they remember (APQ_CACHE_SIZE). */
+  apq: boolean;
+  apqCacheSize: number;
+  /** A JSON manifest `{ "<sha256>": "<query>" }`: only these operations run (TRUSTED_DOCUMENTS). */
+  trustedDocumentsPath?: string;
+  /** Worker processes (ROUTER_WORKERS); 0 or 1 runs in this process. Read by main.ts only. */
+  workers: number;
 }
+
+const int = (value: string | undefined, fallback: number, name: string): number => {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${value}"`);
+  return n;
+};
+
+const bool = (value: string | undefined, fallback: boolean): boolean =>
+  value === undefined || value === '' ? fallback : ['true', '1', 'yes', 'on'].includes(value.toLowerCase());
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfig {
   const subgraphUrls: Record<string, string> = {};
+  const subgraphTimeouts: Record<string, number> = {};
   for (const [key, value] of Object.entries(env)) {
-    const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
-    if (match && value) subgraphUrls[match[1]!.toLowerCase()] = value;
+    if (!value) continue;
+    const url = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
+    if (url) subgraphUrls[url[1]!.toLowerCase()] = value;
+    const timeout = /^SUBGRAPH_([A-Z0-9_]+)_TIMEOUT_MS$/.exec(key);
+    if (timeout) subgraphTimeouts[timeout[1]!.toLowerCase()] = int(value, 0, key);
   }
   const list = (value: string | undefined) =>
     (value ?? '')
@@ -24,15 +77,44 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfi
       .map((v) => v.trim())
       .filter(Boolean);
   return {
-    port: Number(env.PORT ?? 4000),
+    port: int(env.PORT, 4000, 'PORT'),
     host: env.HOST ?? '127.0.0.1',
     supergraphPath: env.SUPERGRAPH_PATH ?? 'schema/supergraph.graphql',
     subgraphUrls,
-    introspection: env.INTROSPECTION ? env.INTROSPECTION === 'true' : env.NODE_ENV !== 'production',
+    introspection: env.INTROSPECTION ? bool(env.INTROSPECTION, true) : env.NODE_ENV !== 'production',
     forwardHeaders: list(env.FORWARD_HEADERS).map((h) => h.toLowerCase()),
     corsOrigins: env.CORS_ORIGINS
       ? list(env.CORS_ORIGINS)
       : ['https://studio.apollographql.com', 'http://localhost:4000', 'http://localhost:3000'],
-    subgraphTimeoutMs: Number(env.SUBGRAPH_TIMEOUT_MS ?? 10_000),
+    subgraphTimeoutMs: int(env.SUBGRAPH_TIMEOUT_MS, 10_000, 'SUBGRAPH_TIMEOUT_MS'),
+    subgraphTimeouts,
+    subgraphMaxSockets: int(env.SUBGRAPH_MAX_SOCKETS, 256, 'SUBGRAPH_MAX_SOCKETS'),
+    subgraphDeduplication: bool(env.SUBGRAPH_DEDUPLICATION, true),
+    heimdallUrl: env.HEIMDALL_URL ?? 'http://localhost:4001/graphql',
+    heimdallTimeoutMs: int(env.HEIMDALL_TIMEOUT_MS, 2000, 'HEIMDALL_TIMEOUT_MS'),
+    authz: {
+      rejectUnauthorized: bool(env.AUTHZ_REJECT_UNAUTHORIZED, false),
+      decisionTtlMs: int(env.AUTHZ_DECISION_TTL_MS, 30_000, 'AUTHZ_DECISION_TTL_MS'),
+      decisionCacheSize: Math.max(1, int(env.AUTHZ_DECISION_CACHE_SIZE, 10_000, 'AUTHZ_DECISION_CACHE_SIZE')),
+    },
+    limits: {
+      maxDepth: int(env.MAX_DEPTH, 15, 'MAX_DEPTH'),
+      maxAliases: int(env.MAX_ALIASES, 30, 'MAX_ALIASES'),
+      maxRootFields: int(env.MAX_ROOT_FIELDS, 20, 'MAX_ROOT_FIELDS'),
+      maxCost: int(env.MAX_COST, 10_000, 'MAX_COST'),
+      defaultListSize: int(env.COST_DEFAULT_LIST_SIZE, 10, 'COST_DEFAULT_LIST_SIZE'),
+      maxBodySize: env.MAX_BODY_SIZE ?? '1mb',
+    },
+    operationCacheSize: Math.max(1, int(env.OPERATION_CACHE_SIZE, 2000, 'OPERATION_CACHE_SIZE')),
+    queryPlanCacheMiB: Math.max(1, int(env.QUERY_PLAN_CACHE_MIB, 64, 'QUERY_PLAN_CACHE_MIB')),
+    apq: bool(env.APQ, true),
+    apqCacheSize: Math.max(1, int(env.APQ_CACHE_SIZE, 10_000, 'APQ_CACHE_SIZE')),
+    ...(env.TRUSTED_DOCUMENTS ? { trustedDocumentsPath: env.TRUSTED_DOCUMENTS } : {}),
+    workers: int(env.ROUTER_WORKERS, 0, 'ROUTER_WORKERS'),
   };
+}
+
+/** The configured value for a subgraph by its supergraph name (`metis`, `my-svc` read as MY_SVC). */
+export function perSubgraph<T>(values: Record<string, T>, name: string): T | undefined {
+  return values[name] ?? values[name.toLowerCase()] ?? values[name.toLowerCase().replace(/[^a-z0-9]/g, '_')];
 }

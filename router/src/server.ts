@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { watch, type FSWatcher } from 'node:fs';
-import http from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -9,110 +7,175 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
-import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
-import express from 'express';
 import { pino, type Logger } from 'pino';
-import { formatError } from '@dataos/errors';
-import type { RouterConfig } from './config.js';
+import { HeimdallClient } from '@dataos/heimdall-client';
+import { Authorizer } from './authz/authorize.js';
+import { DecisionCache } from './authz/decision-cache.js';
+import { perSubgraph, type RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
 import { ForwardingDataSource } from './datasource.js';
-import { checkSubgraphs } from './health.js';
-import { loadSupergraph } from './supergraph/load.js';
-import { subgraphsOf } from './supergraph/subgraphs.js';
-import { traceparentFor } from './trace.js';
+import { errorBody, formatRouterError } from './errors.js';
+import { PlanExecutor } from './execution/executor.js';
+import { routerHealth } from './health.js';
+import { authorizingGateway } from './gateway.js';
+import { graphqlHandler } from './http/graphql.js';
+import { send } from './http/respond.js';
+import { RouterMetrics } from './metrics.js';
+import { metricsPlugin } from './metrics-plugin.js';
+import { OperationCache } from './operations.js';
+import { LruKeyValueCache } from './protection/apq-cache.js';
+import { operationLimitsPlugin } from './protection/plugin.js';
+import { TrustedDocuments } from './protection/trusted-documents.js';
+import { SupergraphSource } from './supergraph/source.js';
 
 // The gateway reports usage to Apollo unless told not to; this router never phones home.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
-
 export interface Router {
   url: string;
   port: number;
+  metrics: RouterMetrics;
+  /** Loads the supergraph file again now (it is also reloaded when it changes). */
+  reload(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
-export async function startRouter(config: RouterConfig, logger: Logger = pino({ name: 'router' })): Promise<Router> {
-  let subgraphs: { name: string; url: string }[] = [];
-  const resolveUrl = (name: string, url: string) => config.subgraphUrls[name] ?? url;
-  let watcher: FSWatcher | undefined;
+export interface RouterOptions {
+  /** The registry to fill (a new one by default). */
+  metrics?: RouterMetrics;
+  /** What `/metrics` answers (worker processes answer for the whole cluster). */
+  metricsText?: () => Promise<string>;
+}
+
+export async function startRouter(
+  config: RouterConfig,
+  logger: Logger = pino({ name: 'router' }),
+  options: RouterOptions = {},
+): Promise<Router> {
+  // A manifest that does not load stops the start: a trusted-documents router must not run open.
+  const trusted = config.trustedDocumentsPath ? await TrustedDocuments.load(config.trustedDocumentsPath) : undefined;
+  if (trusted) logger.info({ path: config.trustedDocumentsPath, operations: trusted.size }, 'trusted documents only');
+  const metrics = options.metrics ?? new RouterMetrics();
+  const resolveUrl = (name: string, url: string) => perSubgraph(config.subgraphUrls, name) ?? url;
+  const source = new SupergraphSource(config.supergraphPath, resolveUrl, logger);
+  const dataSources: ForwardingDataSource[] = [];
 
   const gateway = new ApolloGateway({
     logger,
-    // Reload on file change; a supergraph that does not load leaves the previous one serving.
-    supergraphSdl: async ({ update }) => {
-      const initial = await loadSupergraph(config.supergraphPath);
-      subgraphs = subgraphsOf(initial.plannerSdl).map((s) => ({ ...s, url: resolveUrl(s.name, s.url) }));
-      let timer: NodeJS.Timeout | undefined;
-      watcher = watch(config.supergraphPath, () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          loadSupergraph(config.supergraphPath)
-            .then((next) => {
-              update(next.plannerSdl);
-              subgraphs = subgraphsOf(next.plannerSdl).map((s) => ({ ...s, url: resolveUrl(s.name, s.url) }));
-              logger.info({ path: config.supergraphPath }, 'supergraph reloaded');
-            })
-            .catch((error: unknown) => logger.error({ err: error }, 'supergraph reload failed; keeping the previous one'));
-        }, 100);
+    supergraphSdl: source.hook,
+    experimental_approximateQueryPlanStoreMiB: config.queryPlanCacheMiB,
+    __exposeQueryPlanExperimental: false,
+    buildService: ({ name, url }) => {
+      const dataSource = new ForwardingDataSource({
+        name,
+        url: resolveUrl(name, url!),
+        timeoutMs: perSubgraph(config.subgraphTimeouts, name) ?? config.subgraphTimeoutMs,
+        maxSockets: config.subgraphMaxSockets,
+        forwardHeaders: config.forwardHeaders,
+        deduplicate: config.subgraphDeduplication,
+        metrics,
       });
-      return { supergraphSdl: initial.plannerSdl, cleanup: async () => watcher?.close() };
+      dataSources.push(dataSource);
+      return dataSource;
     },
-    buildService: ({ name, url }) =>
-      new ForwardingDataSource({ url: resolveUrl(name, url!) }, config.forwardHeaders),
   });
+  source.attach(gateway);
 
-  const app = express();
-  app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  const heimdall = new HeimdallClient({ url: config.heimdallUrl, timeoutMs: config.heimdallTimeoutMs });
+  const decisions = new DecisionCache({
+    ask: (token, policies, requestId) => heimdall.routerAuthorization(token, policies, requestId),
+    ttlMs: config.authz.decisionTtlMs,
+    size: config.authz.decisionCacheSize,
+    onLookup: (result) => metrics.decisions.inc({ result }),
+    onError: (error) => {
+      metrics.heimdallErrors.inc();
+      logger.warn({ err: error }, 'Heimdall could not be asked; protected fields are denied');
+    },
+  });
+  const executor = new PlanExecutor(gateway, logger);
+  const authorizer = new Authorizer({
+    decisions,
+    run: async (requestContext, target) => {
+      const result = await executor.execute(requestContext, target);
+      metrics.executions.inc({ executor: result ? 'router' : 'gateway' });
+      return result;
+    },
+    rejectUnauthorized: config.authz.rejectUnauthorized,
+    indexFor: (schema) => source.indexFor(schema),
+    onDenied: (count) => metrics.unauthorizedFields.inc(count),
+  });
+  const operations = new OperationCache(config.operationCacheSize);
+
+  const httpServer = http.createServer();
   httpServer.keepAliveTimeout = 65_000;
 
   const server = new ApolloServer<RouterContext>({
-    gateway,
+    gateway: authorizingGateway(gateway, authorizer),
     introspection: config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => formatError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error')),
+    persistedQueries: config.apq ? { cache: new LruKeyValueCache(config.apqCacheSize) } : false,
+    formatError: (formatted, error) => formatRouterError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error')),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.introspection
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageProductionDefault({ footer: false }),
+      operationLimitsPlugin(operations, config.limits),
+      metricsPlugin(metrics),
     ],
   });
   await server.start();
 
-  app.get('/health', async (_req, res) => {
-    const checks = await checkSubgraphs(subgraphs);
-    const ok = checks.every((c) => c.ok);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', subgraphs: checks });
+  const corsHandler = cors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
+  const metricsText = options.metricsText ?? (() => metrics.registry.metrics());
+  const handleGraphQL = graphqlHandler({
+    server,
+    maxBodySize: config.limits.maxBodySize,
+    forwardHeaders: config.forwardHeaders,
+    ...(trusted ? { trusted } : {}),
+    refuse: (res, status, message, code, extra = {}) => {
+      metrics.refusals.inc({ code });
+      send(res, status, errorBody(message, code, extra));
+    },
   });
 
-  app.use(
-    '/graphql',
-    cors({ origin: config.corsOrigins, credentials: false, maxAge: 600 }),
-    express.json({ limit: process.env.MAX_BODY_SIZE ?? '1mb' }),
-    expressMiddleware(server, {
-      context: async ({ req, res }) => {
-        const header = req.headers['x-request-id'];
-        const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
-        res.setHeader('x-request-id', requestId);
-        const incoming = req.headers.traceparent;
-        const clientHeaders: Record<string, string | undefined> = {};
-        for (const name of config.forwardHeaders) {
-          const value = req.headers[name];
-          clientHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
-        }
-        return {
-          requestId,
-          traceparent: traceparentFor(typeof incoming === 'string' ? incoming : undefined),
-          clientHeaders,
-          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
-        };
-      },
-    }),
-  );
+  const handleHealth = async (res: ServerResponse) => {
+    const health = await routerHealth(source.subgraphs, source.hasAuthorization ? config.heimdallUrl : undefined);
+    send(res, health.status === 'ok' ? 200 : 503, JSON.stringify(health));
+  };
+
+  const handleMetrics = async (res: ServerResponse) => {
+    send(res, 200, await metricsText(), metrics.registry.contentType);
+  };
+
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q >= 0 ? url.slice(0, q) : url;
+    const fail = (error: unknown) => {
+      logger.error({ err: error }, 'request failed');
+      if (!res.headersSent) send(res, 500, errorBody('Internal server error.', 'INTERNAL_SERVER_ERROR'));
+      else res.destroy();
+    };
+    if (path === '/graphql' || path === '/graphql/') {
+      const next = () => void handleGraphQL(req, res, q >= 0 ? url.slice(q) : '').catch(fail);
+      if (req.headers.origin === undefined) {
+        // Not a browser's cross-origin request: no CORS headers to work out, only Vary as cors sets it.
+        res.setHeader('vary', 'Origin');
+        next();
+      } else {
+        corsHandler(req, res, next);
+      }
+    } else if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+      handleHealth(res).catch(fail);
+    } else if (path === '/metrics' && req.method === 'GET') {
+      handleMetrics(res).catch(fail);
+    } else {
+      send(res, 404, errorBody(`Nothing at ${path}; GraphQL is at /graphql.`, 'NOT_FOUND'));
+    }
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -124,9 +187,12 @@ export async function startRouter(config: RouterConfig, logger: Logger = pino({ 
   return {
     url,
     port,
+    metrics,
+    reload: () => source.reload(),
     stop: async () => {
       await server.stop();
       httpServer.closeAllConnections();
+      for (const dataSource of dataSources) dataSource.close();
     },
   };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetWithConceptsDocument, WhoAmIDocument } from '@dataos/client';
 import { seedMetis } from '@dataos/metis';
 import { seedOdin } from '@dataos/odin';
-import { errorCodes, graphql, startTestSupergraph, tokenFor, uniqueId, type TestSupergraph } from '@dataos/testkit';
+import { createPolicies, errorCodes, graphql, startTestSupergraph, tokenFor, uniqueId, type TestSupergraph } from '@dataos/testkit';
 
 // Test data lives under its own depot name, so it never meets the demo catalog or other runs.
 const depot = uniqueId('e2e');
@@ -11,6 +11,9 @@ const urn = (name: string) => `dataos://${depot}:sales/${name}`;
 let sg: TestSupergraph;
 beforeAll(async () => {
   sg = await startTestSupergraph();
+  await createPolicies(sg.heimdallUrl, [
+    { name: `${depot}-readers`, subjects: [['roles:id:data-dev']], actions: ['read'], objects: { paths: [`dataos://${depot}:sales/**`] } },
+  ]);
   await seedMetis(sg.neo4j, [
     {
       urn: urn('customers'),
@@ -67,11 +70,17 @@ describe('the supergraph through the router', () => {
     expect(res.data?.whoami.tags).toContain('roles:id:operator');
   });
 
-  it('gives no data to a request without a token', async () => {
+  it('gives no data to a request without a token: the router removes @authenticated fields', async () => {
     const res = await graphql(sg.url, '{ dataset(urn: "dataos://icebase:retail/customers") { name } }');
-    expect(res.data?.dataset ?? null).toBeNull();
-    expect(errorCodes(res)).toContain('UNAUTHENTICATED');
+    expect(res.data).toEqual({ dataset: null });
+    expect(res.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['dataset'], 'UNAUTHORIZED_FIELD_OR_TYPE']]);
     expect(JSON.stringify(res)).not.toContain('localhost');
+  });
+
+  it('and each subgraph refuses a token-less request by itself (zero trust)', async () => {
+    const res = await graphql(sg.subgraphUrls.metis!, '{ dataset(urn: "dataos://icebase:retail/customers") { name } }');
+    expect(res.data ?? null).toBeNull();
+    expect(errorCodes(res)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('passes a subgraph validation error through with its code', async () => {

@@ -19,3 +19,4 @@ export {
   type TestPodEvent,
   type TestNodeEvent,
 } from './caretaker.js';
+export { gatewayAccessPolicies } from './gateway.js';

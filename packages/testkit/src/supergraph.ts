@@ -39,14 +39,17 @@ export async function startTestSupergraph(): Promise<TestSupergraph> {
   const heimdall = await createHeimdallSubgraph({ mongo: mongo.heimdall, pollMs: 100 });
   const heimdallRunning = await heimdall.listen(0);
   process.env.HEIMDALL_URL = heimdallRunning.url;
+  // Metis before the Gateway: the Gateway reads column tags from it.
+  const metisRunning = await (await createMetisSubgraph({ neo4j })).listen(0);
+  const gateway = await createGatewaySubgraph({ mongo: mongo.gateway, metisUrl: metisRunning.url, healthIntervalMs: 0 });
   const subgraphs = {
-    metis: await createMetisSubgraph({ neo4j }),
     odin: await createOdinSubgraph({ neo4j }),
-    gateway: await createGatewaySubgraph({ mongo: mongo.gateway }),
+    gateway,
     caretaker: await createCaretakerSubgraph({ mongo: mongo.caretaker }),
   };
   const running = [
     ['heimdall', heimdallRunning] as const,
+    ['metis', metisRunning] as const,
     ...(await Promise.all(Object.entries(subgraphs).map(async ([name, s]) => [name, await s.listen(0)] as const))),
   ];
   const subgraphUrls = Object.fromEntries(running.map(([name, r]) => [name, r.url]));
@@ -64,6 +67,7 @@ export async function startTestSupergraph(): Promise<TestSupergraph> {
       await router.stop();
       await Promise.all(running.map(([, r]) => r.stop()));
       await heimdall.close();
+      await gateway.close();
       for (const store of Object.values(mongo)) {
         await store.db.dropDatabase();
         await store.close();

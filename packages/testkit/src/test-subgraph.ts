@@ -9,6 +9,8 @@ export interface RecordedFetch {
   operationName?: string;
   variables?: Record<string, unknown>;
   headers: IncomingHttpHeaders;
+  /** The client's port: the same for requests over one kept-alive connection. */
+  remotePort?: number;
 }
 
 /** How a test subgraph answers: normally, slowly, with garbage, with an HTTP error, or not at all. */
@@ -39,6 +41,11 @@ export interface TestSubgraphOptions {
   host?: string;
   /** Keep received requests (on by default; benchmarks turn it off). */
   record?: boolean;
+  /**
+   * Answer a request body seen before with the same bytes (deterministic resolvers only):
+   * benchmarks use it so that subgraphs cost every gateway the same little.
+   */
+  memoize?: boolean;
 }
 
 /**
@@ -54,6 +61,7 @@ export async function startTestSubgraph(options: TestSubgraphOptions): Promise<T
   const fetches: RecordedFetch[] = [];
   const behaviour: SubgraphBehaviour = { delayMs: 0, answer: 'graphql' };
   const record = options.record !== false;
+  const memo = options.memoize ? new Map<string, string>() : undefined;
 
   const answer = (res: http.ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
@@ -70,9 +78,16 @@ export async function startTestSubgraph(options: TestSubgraphOptions): Promise<T
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       void (async () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const memoized = memo?.get(text);
+        if (memoized !== undefined && behaviour.delayMs === 0 && behaviour.answer === 'graphql') {
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(memoized) });
+          res.end(memoized);
+          return;
+        }
         let body: { query?: string; operationName?: string; variables?: Record<string, unknown> };
         try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
+          body = JSON.parse(text) as typeof body;
         } catch {
           answer(res, 400, { errors: [{ message: 'invalid JSON' }] });
           return;
@@ -82,6 +97,7 @@ export async function startTestSubgraph(options: TestSubgraphOptions): Promise<T
           fetches.push({
             query,
             headers: req.headers,
+            ...(req.socket.remotePort !== undefined ? { remotePort: req.socket.remotePort } : {}),
             ...(body.operationName ? { operationName: body.operationName } : {}),
             ...(body.variables ? { variables: body.variables } : {}),
           });
@@ -119,6 +135,7 @@ export async function startTestSubgraph(options: TestSubgraphOptions): Promise<T
           operationName: body.operationName ?? null,
           contextValue: { headers: req.headers },
         });
+        if (memo && !result.errors && memo.size < 10_000) memo.set(text, JSON.stringify(result));
         answer(res, 200, result);
       })().catch((error: unknown) => {
         if (!res.headersSent) answer(res, 500, { errors: [{ message: String(error) }] });

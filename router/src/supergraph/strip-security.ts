@@ -26,18 +26,25 @@ function importedName(link: DirectiveNode, spec: string): string {
   return stringArg(link, 'as') ?? spec;
 }
 
-/** Directive names under which the supergraph imports the security specs. */
-export function securityDirectiveNames(document: DocumentNode): Set<string> {
-  const names = new Set<string>();
+export type SecuritySpec = 'authenticated' | 'requiresScopes' | 'policy';
+
+/** Which security spec each directive name of this document stands for (after renames). */
+export function securityDirectiveKinds(document: DocumentNode): Map<string, SecuritySpec> {
+  const kinds = new Map<string, SecuritySpec>();
   for (const def of document.definitions) {
     if (def.kind !== Kind.SCHEMA_DEFINITION && def.kind !== Kind.SCHEMA_EXTENSION) continue;
     for (const directive of def.directives ?? []) {
       if (directive.name.value !== 'link') continue;
       const match = SECURITY_LINK.exec(linkUrl(directive) ?? '');
-      if (match) names.add(importedName(directive, match[1]!));
+      if (match) kinds.set(importedName(directive, match[1]!), match[1] as SecuritySpec);
     }
   }
-  return names;
+  return kinds;
+}
+
+/** Directive names under which the supergraph imports the security specs. */
+export function securityDirectiveNames(document: DocumentNode): Set<string> {
+  return new Set(securityDirectiveKinds(document).keys());
 }
 
 /**

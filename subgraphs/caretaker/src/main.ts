@@ -1,11 +1,45 @@
-import { runUntilSignal } from '@dataos/subgraph-kit';
 import { mongoFromEnv } from '@dataos/stores';
+import { runUntilSignal } from '@dataos/subgraph-kit';
 import { createCaretakerSubgraph } from './server.js';
+import { BatchingSink } from './source/batching-sink.js';
+import { KubernetesPodSource } from './source/kubernetes.js';
+import type { PodSource } from './source/source.js';
 
 const mongo = await mongoFromEnv('CARETAKER', 'caretaker');
 const subgraph = await createCaretakerSubgraph({ mongo });
 const running = await subgraph.listen(Number(process.env.PORT ?? 4005));
+const { logger } = subgraph;
+
+// Ingest: Kubernetes informers when a kubeconfig (or in-cluster access) is configured; otherwise
+// events arrive through the `ingestEvents` mutation.
+let source: PodSource | undefined;
+let sink: BatchingSink | undefined;
+if (process.env.KUBECONFIG || process.env.CARETAKER_KUBE_IN_CLUSTER === 'true') {
+  source = new KubernetesPodSource({ ...(process.env.KUBECONFIG ? { kubeconfig: process.env.KUBECONFIG.split(':')[0]! } : {}), logger });
+  sink = new BatchingSink({ write: subgraph.ingest, relisted: subgraph.relisted, logger });
+  source.start(sink).catch((error: unknown) => logger.error({ err: error }, 'kubernetes source failed to start'));
+} else {
+  logger.info('no kubeconfig: events come through the ingestEvents mutation');
+}
+
+// Archive history older than the window, periodically (each replica may run it: batches are
+// claimed, so concurrent runs never share an event).
+const intervalMs = Number(process.env.CARETAKER_ARCHIVE_INTERVAL_MS ?? 3_600_000);
+let archiving: Promise<unknown> = Promise.resolve();
+const archive = () => {
+  archiving = subgraph.archiver.run().catch((error: unknown) => logger.error({ err: error }, 'archiving failed'));
+};
+const timer = intervalMs > 0 ? setInterval(archive, intervalMs) : undefined;
+if (timer) {
+  timer.unref();
+  setTimeout(archive, 10_000).unref();
+}
+
 runUntilSignal(async () => {
+  clearInterval(timer);
+  await source?.stop();
+  await sink?.stop();
   await running.stop();
+  await archiving;
   await mongo.close();
-}, subgraph.logger);
+}, logger);

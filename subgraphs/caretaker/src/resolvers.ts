@@ -1,15 +1,151 @@
-import type { Resolvers } from './generated/resolvers.js';
-import { toPod } from './pods.js';
+import { DateTimeScalar } from '@dataos/subgraph-kit';
+import { PATHS, authorize } from './auth.js';
+import type { Context } from './context.js';
+import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
+import type { PodEventConnection, Resolvers } from './generated/resolvers.js';
+import { toNode, toPod, toPodEvent } from './mapping.js';
+import { podKey } from './model.js';
+import { ingestEvents } from './store/ingest.js';
+import { checkRange } from './store/history.js';
+import { listPods, podAggregates, podQuery, type Page } from './store/pods.js';
+import type { PodDoc } from './model.js';
+import { eventsFromInput, fail, namespaceName, objectName } from './validate.js';
+
+const DAY_MS = 86_400_000;
+
+const connection = (page: Page<PodDoc>) => ({
+  edges: page.items.map((e) => ({ cursor: e.cursor, node: toPod(e.node) })),
+  pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+  totalCount: page.totalCount,
+});
+
+async function podHistory(
+  ctx: Context,
+  namespace: string,
+  name: string,
+  from: Date,
+  to: Date,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<PodEventConnection> {
+  checkRange(from, to);
+  const n = pageSize(first, 1000, 100);
+  let afterRv = 0;
+  if (after) {
+    afterRv = Number(decodeCursor(after));
+    if (!Number.isSafeInteger(afterRv) || afterRv < 0) fail('after', 'The cursor is not valid.');
+  }
+  const events = await ctx.history.podEvents(namespace, name, from, to, n + 1, afterRv);
+  const edges = events.slice(0, n).map((e) => ({ cursor: encodeCursor(String(e.rv)), node: toPodEvent(e) }));
+  return { edges, pageInfo: { hasNextPage: events.length > n, endCursor: edges.at(-1)?.cursor ?? null } };
+}
 
 export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+
   Query: {
-    pods: async (_root, { namespace }, ctx) =>
-      (await ctx.pods.find(namespace ? { namespace } : {}).sort({ namespace: 1, name: 1 }).limit(500).toArray()).map(toPod),
+    pods: async (_root, { first, after, filter }, ctx) => {
+      const query = podQuery(filter);
+      await authorize(ctx, 'read', PATHS.pods);
+      return connection(await listPods(ctx.c, query, first, after));
+    },
+    pod: async (_root, { namespace, name }, ctx) => {
+      const id = podKey(namespaceName(namespace, 'namespace'), objectName(name, 'name'));
+      await authorize(ctx, 'read', PATHS.pods);
+      const doc = await ctx.podById.load(id);
+      return doc ? toPod(doc) : null;
+    },
+    podHistory: async (_root, { namespace, name, from, to, first, after }, ctx) => {
+      namespaceName(namespace, 'namespace');
+      objectName(name, 'name');
+      await authorize(ctx, 'read', PATHS.pods);
+      return podHistory(ctx, namespace, name, from, to, first, after);
+    },
+    podAggregates: async (_root, { filter }, ctx) => {
+      const query = podQuery(filter);
+      await authorize(ctx, 'read', PATHS.pods);
+      return podAggregates(ctx.c, query);
+    },
+    podEventStats: async (_root, { from, to, namespace }, ctx) => {
+      checkRange(from, to);
+      if (namespace != null) namespaceName(namespace, 'namespace');
+      await authorize(ctx, 'read', PATHS.pods);
+      return ctx.history.stats(from, to, namespace);
+    },
+    nodes: async (_root, { includeDeleted }, ctx) => {
+      await authorize(ctx, 'read', PATHS.nodes);
+      const docs = await ctx.c.nodes.find(includeDeleted ? {} : { deleted: false }).sort({ _id: 1 }).limit(5000).toArray();
+      return docs.map(toNode);
+    },
+    node: async (_root, { name }, ctx) => {
+      objectName(name, 'name');
+      await authorize(ctx, 'read', PATHS.nodes);
+      const doc = await ctx.c.nodes.findOne({ _id: name });
+      return doc ? toNode(doc) : null;
+    },
   },
+
+  Mutation: {
+    ingestEvents: async (_root, { input }, ctx) => {
+      // Validate the whole batch first: a bad event anywhere writes nothing.
+      const events = eventsFromInput(input);
+      await authorize(ctx, 'write', PATHS.ingest);
+      return ingestEvents(ctx.c, events);
+    },
+    archiveHistory: async (_root, _args, ctx) => {
+      await authorize(ctx, 'write', PATHS.archive);
+      return ctx.archiver.run();
+    },
+  },
+
   Pod: {
     __resolveReference: async (ref, ctx) => {
-      const doc = await ctx.pods.findOne({ namespace: ref.namespace, name: ref.name });
+      await authorize(ctx, 'read', PATHS.pods);
+      const doc = await ctx.podById.load(podKey(ref.namespace, ref.name));
       return doc ? toPod(doc) : null;
+    },
+    resource: (pod) => ('resourceUrn' in pod && pod.resourceUrn ? ({ urn: pod.resourceUrn } as never) : null),
+    history: (pod, { from, to, first, after }, ctx) => {
+      const end = to ?? new Date();
+      const start = from ?? new Date(end.getTime() - 7 * DAY_MS);
+      return podHistory(ctx, pod.namespace, pod.name, start, end, first, after);
+    },
+  },
+
+  Resource: {
+    __resolveReference: (ref) => ({ urn: ref.urn }) as never,
+    pods: async (resource, { first, after, filter }, ctx) => {
+      // The URN is Metis's: matched as given, whatever its form.
+      const query = { ...podQuery(filter), resourceUrn: resource.urn };
+      await authorize(ctx, 'read', PATHS.pods);
+      return connection(await listPods(ctx.c, query, first, after));
+    },
+  },
+
+  ComputeNode: {
+    usage: async (node, _args, ctx) => {
+      await authorize(ctx, 'read', PATHS.pods);
+      const all = await ctx.clusterAggregates();
+      return (
+        all.byNode.find((u) => u.nodeName === node.name) ?? {
+          nodeName: node.name,
+          pods: 0,
+          byPhase: [],
+          restarts: 0,
+          cpuRequestMillis: 0,
+          memoryRequestBytes: 0,
+          cpuAllocatableMillis: node.allocatable.cpuMillis,
+          memoryAllocatableBytes: node.allocatable.memoryBytes,
+          podsAllocatable: node.allocatable.pods,
+          cpuRequestedRatio: 0,
+          memoryRequestedRatio: 0,
+          pressure: node.pressure,
+        }
+      );
+    },
+    pods: async (node, { first, after, includeDeleted }, ctx) => {
+      await authorize(ctx, 'read', PATHS.pods);
+      return connection(await listPods(ctx.c, podQuery({ nodeName: node.name, includeDeleted }), first, after));
     },
   },
 };

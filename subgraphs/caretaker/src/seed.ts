@@ -1,22 +1,17 @@
 import type { MongoStore } from '@dataos/stores';
-import { podsOf, type PodDoc } from './pods.js';
+import { DEMO_POD_COUNT, demoEvents } from './demo.js';
+import { collectionsOf, ensureIndexes } from './store/collections.js';
+import { ingestEvents } from './store/ingest.js';
 
-const DEMO_PODS: Omit<PodDoc, '_id' | 'updatedAt'>[] = [
-  { namespace: 'retail', name: 'orders-ingest-7f9c-2xk4p', phase: 'RUNNING', nodeName: 'node-a', restarts: 0, resourceVersion: 1 },
-  { namespace: 'retail', name: 'customers-dedupe-1a2b-9zz1q', phase: 'SUCCEEDED', nodeName: 'node-b', restarts: 0, resourceVersion: 1 },
-  { namespace: 'platform', name: 'minerva-default-coordinator-0', phase: 'RUNNING', nodeName: 'node-a', restarts: 2, resourceVersion: 1 },
-  { namespace: 'finance', name: 'invoices-export-5d6e-ppl0x', phase: 'FAILED', nodeName: 'node-b', restarts: 4, resourceVersion: 1 },
-];
-
-export async function seedCaretaker(mongo: MongoStore): Promise<number> {
-  await podsOf(mongo.db).bulkWrite(
-    DEMO_PODS.map((pod) => ({
-      updateOne: {
-        filter: { _id: `${pod.namespace}/${pod.name}` },
-        update: { $setOnInsert: { ...pod, updatedAt: new Date() } },
-        upsert: true,
-      },
-    })),
-  );
-  return DEMO_PODS.length;
+/**
+ * Demo data (idempotent): a small cluster and its history, recorded through the same ingest path
+ * as real events. Skipped when Caretaker already holds pods, so that a reseed days later does
+ * not add a second, shifted copy of the demo history.
+ */
+export async function seedCaretaker(mongo: MongoStore, now = new Date()): Promise<number> {
+  const c = collectionsOf(mongo.db);
+  await ensureIndexes(c);
+  if ((await c.pods.countDocuments({}, { limit: 1 })) > 0) return DEMO_POD_COUNT;
+  await ingestEvents(c, demoEvents(now), now);
+  return DEMO_POD_COUNT;
 }

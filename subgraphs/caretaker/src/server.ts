@@ -1,21 +1,84 @@
-import { createSubgraph, loadTypeDefs } from '@dataos/subgraph-kit';
+import { HeimdallClient } from '@dataos/heimdall-client';
 import type { MongoStore } from '@dataos/stores';
+import { createLogger, createSubgraph, loadTypeDefs } from '@dataos/subgraph-kit';
+import DataLoader from 'dataloader';
+import { Archiver } from './archive/archiver.js';
+import { ArchiveReader } from './archive/reader.js';
+import { PrefixedArchiveStore, archiveStoreFromEnv, type ArchiveStore } from './archive/store.js';
 import type { Context } from './context.js';
-import { ensurePodIndexes, podsOf } from './pods.js';
+import type { ClusterEvent, PodDoc } from './model.js';
 import { resolvers } from './resolvers.js';
+import { collectionsOf, ensureIndexes } from './store/collections.js';
+import { HistoryStore } from './store/history.js';
+import { ingestEvents, tombstoneMissing } from './store/ingest.js';
+import { podAggregates, type PodAggregates } from './store/pods.js';
 
 export interface CaretakerDeps {
   mongo: MongoStore;
+  /** Where decisions come from (default: HEIMDALL_URL). */
+  heimdall?: HeimdallClient;
+  /** Blob storage for archived history (default: ARCHIVE_S3_BUCKET, else CARETAKER_ARCHIVE_DIR). */
+  archive?: ArchiveStore;
+  /** History older than this is archived (default CARETAKER_HISTORY_WINDOW_DAYS, 7 days). */
+  historyWindowMs?: number;
+  /** Events per archive object (default CARETAKER_ARCHIVE_BATCH, 5000). */
+  archiveBatchSize?: number;
+  now?: () => Date;
 }
 
+const DAY_MS = 86_400_000;
+
 export async function createCaretakerSubgraph(deps: CaretakerDeps) {
-  await ensurePodIndexes(deps.mongo.db);
-  const pods = podsOf(deps.mongo.db);
-  return createSubgraph<Context>({
+  const logger = createLogger('caretaker');
+  const c = collectionsOf(deps.mongo.db);
+  await ensureIndexes(c);
+  const heimdall = deps.heimdall ?? new HeimdallClient();
+  // Objects of one database stay under its own prefix (several databases may share a bucket).
+  const store = new PrefixedArchiveStore(deps.archive ?? (await archiveStoreFromEnv()), `${deps.mongo.db.databaseName}/`);
+  const warn = (message: string) => logger.warn(message);
+  const reader = new ArchiveReader(store, 32, warn);
+  const history = new HistoryStore(c, reader, warn);
+  const archiver = new Archiver(c, reader, {
+    windowMs: deps.historyWindowMs ?? Number(process.env.CARETAKER_HISTORY_WINDOW_DAYS ?? 7) * DAY_MS,
+    batchSize: deps.archiveBatchSize ?? Number(process.env.CARETAKER_ARCHIVE_BATCH ?? 5000),
+    ...(deps.now ? { now: deps.now } : {}),
+    log: (message, details) => logger.info(details ?? {}, message),
+  });
+
+  const subgraph = await createSubgraph<Context>({
     name: 'caretaker',
+    logger,
     typeDefs: loadTypeDefs(new URL('../schema.graphql', import.meta.url)),
     resolvers,
     health: () => deps.mongo.ping(),
-    context: (base) => ({ ...base, pods }),
+    context: (base) => {
+      let aggregates: Promise<PodAggregates> | undefined;
+      return {
+        ...base,
+        c,
+        history,
+        archiver,
+        heimdall: heimdall.session(base.token, base.requestId),
+        podById: new DataLoader<string, PodDoc | null>(async (ids) => {
+          const docs = new Map((await c.pods.find({ _id: { $in: [...ids] } }).toArray()).map((d) => [d._id, d]));
+          return ids.map((id) => docs.get(id) ?? null);
+        }),
+        clusterAggregates: () => (aggregates ??= podAggregates(c, {})),
+      };
+    },
+  });
+
+  return Object.assign(subgraph, {
+    collections: c,
+    archiver,
+    history,
+    archive: store,
+    /** Records events (informer path; the GraphQL mutation validates and calls the same). */
+    ingest: (events: ClusterEvent[]) => ingestEvents(c, events),
+    /** Tombstones what a full listing no longer shows. */
+    relisted: (kind: 'Pod' | 'Node', present: ReadonlySet<string>, listResourceVersion: number) =>
+      tombstoneMissing(c, kind, present, listResourceVersion),
   });
 }
+
+export type CaretakerSubgraph = Awaited<ReturnType<typeof createCaretakerSubgraph>>;

@@ -1,7 +1,33 @@
+import type { HeimdallClient, HeimdallSession } from '@dataos/heimdall-client';
 import type { BaseContext } from '@dataos/subgraph-kit';
-import type { Collection } from 'mongodb';
-import type { ClusterDoc } from './clusters.js';
+import type { ColumnCatalog } from './catalog.js';
+import type { ClusterMonitor, ClusterStore } from './clusters.js';
+import type { EngineRegistry } from './engines/registry.js';
+import type { QueryHistory } from './history.js';
+import type { DataPolicyStore } from './policies/store.js';
+import type { Subject } from './policies/subject.js';
+import type { QueryService } from './query.js';
+import type { QueryRewriter } from './sql/pipeline.js';
+
+/** Process-wide parts of the Gateway. */
+export interface GatewayServices {
+  clusters: ClusterStore;
+  monitor: ClusterMonitor;
+  engines: EngineRegistry;
+  policies: DataPolicyStore;
+  history: QueryHistory;
+  queries: QueryService;
+  rewriter: QueryRewriter;
+  catalog: ColumnCatalog;
+  heimdall: HeimdallClient;
+  /** The cluster used when none is named, and for previews. */
+  defaultCluster: string;
+}
 
 export interface Context extends BaseContext {
-  clusters: Collection<ClusterDoc>;
+  gateway: GatewayServices;
+  /** The caller's Heimdall decisions, batched per request. */
+  heimdall: HeimdallSession;
+  /** The caller with Heimdall's tags (one `whoami` per request). */
+  subject(): Promise<Subject>;
 }

@@ -7,5 +7,6 @@ const subgraph = await createGatewaySubgraph({ mongo });
 const running = await subgraph.listen(Number(process.env.PORT ?? 4004));
 runUntilSignal(async () => {
   await running.stop();
+  await subgraph.close();
   await mongo.close();
 }, subgraph.logger);

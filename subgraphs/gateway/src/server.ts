@@ -1,20 +1,97 @@
-import { createSubgraph, loadTypeDefs } from '@dataos/subgraph-kit';
+import { HeimdallClient } from '@dataos/heimdall-client';
+import { createLogger, createSubgraph, loadTypeDefs } from '@dataos/subgraph-kit';
 import type { MongoStore } from '@dataos/stores';
-import { clustersOf } from './clusters.js';
-import type { Context } from './context.js';
+import { MetisColumnCatalog, type ColumnCatalog } from './catalog.js';
+import { ClusterMonitor, ClusterStore } from './clusters.js';
+import type { Context, GatewayServices } from './context.js';
+import type { DuckDbEngine } from './engines/duckdb.js';
+import { EngineRegistry } from './engines/registry.js';
+import { QueryHistory } from './history.js';
+import { subjectOf } from './policies/subject.js';
+import { DataPolicyStore } from './policies/store.js';
+import { QueryService } from './query.js';
 import { resolvers } from './resolvers.js';
+import { SqlParser } from './sql/parser.js';
+import { QueryRewriter } from './sql/pipeline.js';
 
 export interface GatewayDeps {
   mongo: MongoStore;
+  /** Decisions; default: HEIMDALL_URL. */
+  heimdall?: HeimdallClient;
+  /** Columns and tags; default: Metis at METIS_URL (or `metisUrl`). */
+  catalog?: ColumnCatalog;
+  metisUrl?: string;
+  /** The embedded engine; default: DuckDB over the generated demo files, created on first use. */
+  duckdb?: DuckDbEngine | (() => Promise<DuckDbEngine>);
+  /** Health checks period (GATEWAY_HEALTH_INTERVAL_MS, 30 s); 0 turns them off. */
+  healthIntervalMs?: number;
+  /** GATEWAY_DEFAULT_CLUSTER, `minerva-default`. */
+  defaultCluster?: string;
+  /** Create the default PII data policies on a fresh store (default true). */
+  defaultPolicies?: boolean;
+  queryTimeoutMs?: number;
 }
 
-export function createGatewaySubgraph(deps: GatewayDeps) {
-  const clusters = clustersOf(deps.mongo.db);
-  return createSubgraph<Context>({
+export async function createGatewaySubgraph(deps: GatewayDeps) {
+  const logger = createLogger('gateway');
+  const clusters = new ClusterStore(deps.mongo.db);
+  const policies = new DataPolicyStore(deps.mongo.db);
+  const history = new QueryHistory(deps.mongo.db);
+  await history.migrate();
+  if (deps.defaultPolicies !== false) await policies.ensureDefaults();
+  const parser = await SqlParser.create();
+  const rewriter = new QueryRewriter(parser, await policies.maskSecret());
+  const engines = new EngineRegistry(deps.duckdb);
+  const catalog = deps.catalog ?? new MetisColumnCatalog(deps.metisUrl);
+  const heimdall = deps.heimdall ?? new HeimdallClient();
+  const monitor = new ClusterMonitor(clusters, engines, logger);
+  const services: GatewayServices = {
+    clusters,
+    monitor,
+    engines,
+    policies,
+    history,
+    rewriter,
+    catalog,
+    heimdall,
+    defaultCluster: deps.defaultCluster ?? process.env.GATEWAY_DEFAULT_CLUSTER ?? 'minerva-default',
+    queries: new QueryService({
+      rewriter,
+      catalog,
+      policies,
+      history,
+      engineFor: (cluster) => engines.forCluster(cluster),
+      ...(deps.queryTimeoutMs ? { timeoutMs: deps.queryTimeoutMs } : {}),
+    }),
+  };
+  const subgraph = await createSubgraph<Context>({
     name: 'gateway',
+    logger,
     typeDefs: loadTypeDefs(new URL('../schema.graphql', import.meta.url)),
     resolvers,
     health: () => deps.mongo.ping(),
-    context: (base) => ({ ...base, clusters }),
+    context: (base) => {
+      const session = heimdall.session(base.token, base.requestId);
+      let subject: ReturnType<Context['subject']> | undefined;
+      return {
+        ...base,
+        gateway: services,
+        heimdall: session,
+        subject: () => {
+          subject ??= session.whoami().then((who) => subjectOf(base.principal!, who.tags));
+          return subject;
+        },
+      };
+    },
+  });
+  monitor.start(deps.healthIntervalMs);
+  return Object.assign(subgraph, {
+    services,
+    /** Stops health checks and closes the engines and the parser. */
+    async close() {
+      await monitor.stop();
+      await engines.close();
+      parser.close();
+    },
   });
 }

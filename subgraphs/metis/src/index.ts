@@ -1,2 +1,3 @@
-export { createMetisSubgraph } from './server.js';
-export { seedMetis } from './seed.js';
+export { createMetisSubgraph, type MetisDeps } from './server.js';
+export { seedMetis, seedCatalog, DEMO_CATALOG, DEMO_DATASETS, type DemoCatalog, type DemoDataset } from './seed.js';
+export { migrate as migrateMetis } from './store/migrate.js';

@@ -1,22 +1,39 @@
+import { HeimdallClient } from '@dataos/heimdall-client';
 import { createSubgraph, loadTypeDefs } from '@dataos/subgraph-kit';
 import type { Neo4jStore } from '@dataos/stores';
+import { Authorizer } from './authz.js';
 import type { Context } from './context.js';
-import { resolvers } from './resolvers.js';
+import { CursorCodec } from './cursor.js';
+import { resolvers } from './resolvers/index.js';
 import { CatalogStore } from './store/catalog.js';
 import { createLoaders } from './store/loaders.js';
+import { migrate } from './store/migrate.js';
+import { CatalogWriter } from './store/writes.js';
 
 export interface MetisDeps {
   neo4j: Neo4jStore;
+  /** One per process; defaults to HEIMDALL_URL (http://localhost:4001/graphql). */
+  heimdall?: HeimdallClient;
 }
 
 export async function createMetisSubgraph(deps: MetisDeps) {
+  const { cursorKey } = await migrate(deps.neo4j);
   const store = new CatalogStore(deps.neo4j);
-  await store.migrate();
+  const writer = new CatalogWriter(deps.neo4j);
+  const heimdall = deps.heimdall ?? new HeimdallClient();
+  const cursors = new CursorCodec(process.env.METIS_CURSOR_KEY ?? cursorKey);
   return createSubgraph<Context>({
     name: 'metis',
     typeDefs: loadTypeDefs(new URL('../schema.graphql', import.meta.url)),
     resolvers,
     health: () => deps.neo4j.ping(),
-    context: (base) => ({ ...base, store, loaders: createLoaders(store) }),
+    context: (base) => ({
+      ...base,
+      store,
+      writer,
+      cursors,
+      loaders: createLoaders(store),
+      authz: new Authorizer(heimdall.session(base.token, base.requestId)),
+    }),
   });
 }

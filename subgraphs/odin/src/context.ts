@@ -1,8 +1,13 @@
+import type { HeimdallSession } from '@dataos/heimdall-client';
 import type { BaseContext } from '@dataos/subgraph-kit';
-import type DataLoader from 'dataloader';
-import type { ConceptRecord, OntologyStore } from './store/ontology.js';
+import type { OdinLoaders } from './loaders.js';
+import type { OntologyStore } from './store/ontology.js';
+import type { OntologyWriter } from './store/writer.js';
 
 export interface Context extends BaseContext {
   store: OntologyStore;
-  conceptsOfDataset: DataLoader<string, ConceptRecord[]>;
+  writer: OntologyWriter;
+  /** Decisions for this request's caller, batched and cached for the request. */
+  heimdall: HeimdallSession;
+  loaders: OdinLoaders;
 }

@@ -1,25 +1,93 @@
+import { readFile } from 'node:fs/promises';
 import type { Neo4jStore } from '@dataos/stores';
+import { importOntology } from './import.js';
+import { RDFS_LABEL, SKOS_DEFINITION, localName } from './rdf/terms.js';
+import { OntologyStore } from './store/ontology.js';
+import { OntologyWriter } from './store/writer.js';
 
-const NS = 'https://dataos.local/ontology/business#';
+export const BUSINESS = 'https://dataos.local/ontology/business';
+const NS = `${BUSINESS}#`;
 
-/** Business concepts and their links to the Metis demo datasets (by URN). */
-export const DEMO_CONCEPTS = [
-  { iri: `${NS}Customer`, label: 'Customer', definition: 'A person or organisation that buys from us.', datasets: ['dataos://icebase:retail/customers'] },
-  { iri: `${NS}Order`, label: 'Order', definition: 'A request by a customer to buy products.', datasets: ['dataos://icebase:retail/orders'] },
-  { iri: `${NS}Product`, label: 'Product', definition: 'Something we sell.', datasets: ['dataos://icebase:retail/products'] },
-  { iri: `${NS}PersonalData`, label: 'Personal data', definition: 'Information relating to an identified or identifiable person.', datasets: ['dataos://icebase:retail/customers'] },
-  { iri: `${NS}Invoice`, label: 'Invoice', definition: 'A bill for an order.', datasets: ['dataos://lakehouse:finance/invoices'] },
+/** A concept to seed by hand (tests): created unowned when new, linked to datasets and columns by URN. */
+export interface SeedConcept {
+  iri: string;
+  label: string;
+  definition?: string | null;
+  datasets?: string[];
+  columns?: { datasetUrn: string; name: string }[];
+}
+
+/** The demo's links from business concepts to the Metis demo catalog. */
+export const DEMO_LINKS: { concept: string; datasetUrn: string; column?: string }[] = [
+  { concept: `${NS}Customer`, datasetUrn: 'dataos://icebase:retail/customers' },
+  { concept: `${NS}CustomerIdentifier`, datasetUrn: 'dataos://icebase:retail/customers', column: 'customer_id' },
+  { concept: `${NS}PersonName`, datasetUrn: 'dataos://icebase:retail/customers', column: 'full_name' },
+  { concept: `${NS}EmailAddress`, datasetUrn: 'dataos://icebase:retail/customers', column: 'email' },
+  { concept: `${NS}PhoneNumber`, datasetUrn: 'dataos://icebase:retail/customers', column: 'phone' },
+  { concept: `${NS}Region`, datasetUrn: 'dataos://icebase:retail/customers', column: 'region' },
+  { concept: `${NS}Order`, datasetUrn: 'dataos://icebase:retail/orders' },
+  { concept: `${NS}CustomerIdentifier`, datasetUrn: 'dataos://icebase:retail/orders', column: 'customer_id' },
+  { concept: `${NS}MonetaryAmount`, datasetUrn: 'dataos://icebase:retail/orders', column: 'order_total' },
+  { concept: `${NS}Product`, datasetUrn: 'dataos://icebase:retail/products' },
+  { concept: `${NS}ProductCode`, datasetUrn: 'dataos://icebase:retail/products', column: 'sku' },
+  { concept: `${NS}MonetaryAmount`, datasetUrn: 'dataos://icebase:retail/products', column: 'price' },
+  { concept: `${NS}Invoice`, datasetUrn: 'dataos://lakehouse:finance/invoices' },
+  { concept: `${NS}CustomerIdentifier`, datasetUrn: 'dataos://lakehouse:finance/invoices', column: 'customer_id' },
+  { concept: `${NS}MonetaryAmount`, datasetUrn: 'dataos://lakehouse:finance/invoices', column: 'amount' },
 ];
 
-export async function seedOdin(neo4j: Neo4jStore, concepts = DEMO_CONCEPTS): Promise<number> {
-  await neo4j.driver.executeQuery(
-    `UNWIND $concepts AS row
-     MERGE (c:Concept {iri: row.iri}) SET c.label = row.label, c.definition = row.definition
-     WITH c, row UNWIND row.datasets AS urn
-     MERGE (d:LinkedDataset {urn: urn})
-     MERGE (c)-[:DESCRIBES]->(d)`,
-    { concepts },
-    { database: neo4j.database },
+/** Kept for callers of the first seed: the business concepts linked to datasets. */
+export const DEMO_CONCEPTS = DEMO_LINKS.filter((l) => !l.column).map((l) => ({ iri: l.concept, label: localName(l.concept), datasets: [l.datasetUrn] }));
+
+const file = (path: string) => readFile(new URL(path, import.meta.url), 'utf8');
+
+/**
+ * Demo data (idempotent): the Schema.org subset of `vocabularies/` and the business ontology of
+ * `ontologies/`, imported like any RDF document, and their links to the Metis demo catalog.
+ * With `concepts`, seeds only those (tests): new ones are created without an ontology, concepts an
+ * ontology defines keep their data, and the dataset and column links are added.
+ */
+export async function seedOdin(neo4j: Neo4jStore, concepts?: SeedConcept[]): Promise<number> {
+  await new OntologyStore(neo4j).migrate();
+  const writer = new OntologyWriter(neo4j);
+  if (concepts) {
+    await neo4j.driver.executeQuery(
+      `UNWIND $concepts AS row
+       MERGE (c:Concept {iri: row.iri})
+       ON CREATE SET c.types = [], c.refs = '[]'
+       WITH c, row WHERE c.ontology IS NULL
+       SET c.label = row.label, c.definition = row.definition, c.lits = row.lits, c.searchText = toLower(row.label)`,
+      {
+        concepts: concepts.map((c) => ({
+          iri: c.iri,
+          label: c.label,
+          definition: c.definition ?? null,
+          lits: JSON.stringify([
+            { p: RDFS_LABEL, v: c.label },
+            ...(c.definition ? [{ p: SKOS_DEFINITION, v: c.definition }] : []),
+          ]),
+        })),
+      },
+      { database: neo4j.database },
+    );
+    for (const c of concepts) {
+      for (const urn of c.datasets ?? []) await writer.link(c.iri, urn, null);
+      for (const col of c.columns ?? []) await writer.link(c.iri, col.datasetUrn, col.name);
+    }
+    return concepts.length;
+  }
+  const vocabulary = await importOntology(
+    writer,
+    {
+      content: await file('../vocabularies/schema-org-subset.ttl'),
+      format: 'TURTLE',
+      iri: 'https://schema.org/',
+      name: 'Schema.org (subset)',
+      namespace: 'https://schema.org/',
+    },
+    'seed',
   );
-  return concepts.length;
+  const business = await importOntology(writer, { content: await file('../ontologies/business.ttl'), format: 'TURTLE' }, 'seed');
+  for (const link of DEMO_LINKS) await writer.link(link.concept, link.datasetUrn, link.column ?? null);
+  return vocabulary.concepts + business.concepts;
 }

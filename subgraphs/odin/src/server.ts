@@ -1,16 +1,22 @@
-import DataLoader from 'dataloader';
+import { HeimdallClient } from '@dataos/heimdall-client';
 import { createSubgraph, loadTypeDefs } from '@dataos/subgraph-kit';
 import type { Neo4jStore } from '@dataos/stores';
 import type { Context } from './context.js';
+import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
-import { OntologyStore, type ConceptRecord } from './store/ontology.js';
+import { OntologyStore } from './store/ontology.js';
+import { OntologyWriter } from './store/writer.js';
 
 export interface OdinDeps {
   neo4j: Neo4jStore;
+  /** Where decisions come from; defaults to HEIMDALL_URL (read when the subgraph is created). */
+  heimdall?: HeimdallClient;
 }
 
 export async function createOdinSubgraph(deps: OdinDeps) {
   const store = new OntologyStore(deps.neo4j);
+  const writer = new OntologyWriter(deps.neo4j);
+  const heimdall = deps.heimdall ?? new HeimdallClient();
   await store.migrate();
   return createSubgraph<Context>({
     name: 'odin',
@@ -20,10 +26,9 @@ export async function createOdinSubgraph(deps: OdinDeps) {
     context: (base) => ({
       ...base,
       store,
-      conceptsOfDataset: new DataLoader<string, ConceptRecord[]>(async (urns) => {
-        const rows = await store.conceptsOfDatasets(urns);
-        return urns.map((u) => rows.filter((r) => r.urn === u).map(({ urn: _u, ...c }) => c));
-      }),
+      writer,
+      heimdall: heimdall.session(base.token, base.requestId),
+      loaders: createLoaders(store),
     }),
   });
 }

@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -11,6 +12,8 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** An ISO-8601 date-time in UTC. */
+  DateTime: { input: Date; output: Date | string; }
   federation__ContextFieldValue: { input: unknown; output: unknown; }
   federation__FieldSet: { input: unknown; output: unknown; }
   federation__Policy: { input: unknown; output: unknown; }
@@ -18,14 +21,449 @@ export type Scalars = {
   link__Import: { input: unknown; output: unknown; }
 };
 
+export type ClusterEventsInput = {
+  nodes?: InputMaybe<Array<NodeEventInput>>;
+  pods?: InputMaybe<Array<PodEventInput>>;
+};
+
+export type ClusterIngestResult = {
+  __typename?: 'ClusterIngestResult';
+  /** Events whose state became the current one. */
+  applied: Scalars['Int']['output'];
+  /** Events already recorded (same id), in earlier batches or in this one. */
+  duplicates: Scalars['Int']['output'];
+  received: Scalars['Int']['output'];
+  /** New history records. */
+  recorded: Scalars['Int']['output'];
+  /** Events older than (or as old as) the stored state, or superseded in the same batch: history only. */
+  stale: Scalars['Int']['output'];
+};
+
+/** A compute node of the cluster. */
+export type ComputeNode = {
+  __typename?: 'ComputeNode';
+  addresses: Array<NodeAddress>;
+  allocatable: NodeResources;
+  architecture?: Maybe<Scalars['String']['output']>;
+  capacity: NodeResources;
+  conditions: Array<KubeCondition>;
+  containerRuntime?: Maybe<Scalars['String']['output']>;
+  deleted: Scalars['Boolean']['output'];
+  kernelVersion?: Maybe<Scalars['String']['output']>;
+  kubeletVersion?: Maybe<Scalars['String']['output']>;
+  labels: Array<KubeLabel>;
+  name: Scalars['String']['output'];
+  observedAt: Scalars['DateTime']['output'];
+  operatingSystem?: Maybe<Scalars['String']['output']>;
+  osImage?: Maybe<Scalars['String']['output']>;
+  pods: PodConnection;
+  /** The pressure conditions that are True (MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable). */
+  pressure: Array<Scalars['String']['output']>;
+  ready: Scalars['Boolean']['output'];
+  resourceVersion: Scalars['String']['output'];
+  /** From `node-role.kubernetes.io/<role>` labels. */
+  roles: Array<Scalars['String']['output']>;
+  taints: Array<NodeTaint>;
+  uid: Scalars['ID']['output'];
+  unschedulable: Scalars['Boolean']['output'];
+  /** Requests of the pods on this node against its allocatable resources. */
+  usage: NodeUsage;
+};
+
+
+/** A compute node of the cluster. */
+export type ComputeNodePodsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type ContainerStateName =
+  | 'RUNNING'
+  | 'TERMINATED'
+  | 'UNKNOWN'
+  | 'WAITING';
+
+export type EventTypeCount = {
+  __typename?: 'EventTypeCount';
+  count: Scalars['Int']['output'];
+  type: WatchEventType;
+};
+
+export type HistoryArchiveObject = {
+  __typename?: 'HistoryArchiveObject';
+  count: Scalars['Int']['output'];
+  day: Scalars['String']['output'];
+  key: Scalars['String']['output'];
+  sha256: Scalars['String']['output'];
+};
+
+export type HistoryArchiveRun = {
+  __typename?: 'HistoryArchiveRun';
+  /** Events found in MongoDB that the archive already held; removed from MongoDB. */
+  alreadyArchived: Scalars['Int']['output'];
+  /** Events written to the archive, verified and removed from MongoDB in this run. */
+  archived: Scalars['Int']['output'];
+  /** Events older than this were archived. */
+  cutoff: Scalars['DateTime']['output'];
+  objects: Array<HistoryArchiveObject>;
+  /** Batches left half-done by an earlier run (archived, not yet removed) and finished now. */
+  recovered: Scalars['Int']['output'];
+};
+
+export type KubeCondition = {
+  __typename?: 'KubeCondition';
+  lastTransitionTime?: Maybe<Scalars['DateTime']['output']>;
+  message?: Maybe<Scalars['String']['output']>;
+  reason?: Maybe<Scalars['String']['output']>;
+  status: KubeConditionStatus;
+  type: Scalars['String']['output'];
+};
+
+export type KubeConditionInput = {
+  lastTransitionTime?: InputMaybe<Scalars['DateTime']['input']>;
+  message?: InputMaybe<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  status: KubeConditionStatus;
+  type: Scalars['String']['input'];
+};
+
+export type KubeConditionStatus =
+  | 'FALSE'
+  | 'TRUE'
+  | 'UNKNOWN';
+
+export type KubeLabel = {
+  __typename?: 'KubeLabel';
+  name: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type KubeLabelInput = {
+  name: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Archives the history older than the configured window now (needs `write` on `/caretaker/archive`). */
+  archiveHistory?: Maybe<HistoryArchiveRun>;
+  /**
+   * Records a batch of pod and node watch events (1 to 5000; needs `write` on `/caretaker/ingest`).
+   * Events are identified by kind, namespace, name and resourceVersion: a duplicate is recorded
+   * once, and an event older than the stored state joins the history without overwriting the
+   * state. The whole batch is validated before anything is written; retrying a batch is safe.
+   */
+  ingestEvents?: Maybe<ClusterIngestResult>;
+};
+
+
+export type MutationIngestEventsArgs = {
+  input: ClusterEventsInput;
+};
+
+export type NamespaceAggregate = {
+  __typename?: 'NamespaceAggregate';
+  byPhase: Array<PhaseCount>;
+  /** Requests of the pods that hold them (not Succeeded or Failed). */
+  cpuRequestMillis: Scalars['Int']['output'];
+  memoryRequestBytes: Scalars['Float']['output'];
+  namespace: Scalars['String']['output'];
+  pods: Scalars['Int']['output'];
+  restarts: Scalars['Int']['output'];
+};
+
+export type NamespaceEventCount = {
+  __typename?: 'NamespaceEventCount';
+  deleted: Scalars['Int']['output'];
+  events: Scalars['Int']['output'];
+  failed: Scalars['Int']['output'];
+  namespace: Scalars['String']['output'];
+};
+
+export type NodeAddress = {
+  __typename?: 'NodeAddress';
+  address: Scalars['String']['output'];
+  type: Scalars['String']['output'];
+};
+
+export type NodeAddressInput = {
+  address: Scalars['String']['input'];
+  type: Scalars['String']['input'];
+};
+
+export type NodeEventInput = {
+  node: NodeInput;
+  observedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  type: WatchEventType;
+};
+
+export type NodeInput = {
+  addresses?: InputMaybe<Array<NodeAddressInput>>;
+  allocatable: ResourceListInput;
+  architecture?: InputMaybe<Scalars['String']['input']>;
+  capacity: ResourceListInput;
+  conditions?: InputMaybe<Array<KubeConditionInput>>;
+  containerRuntime?: InputMaybe<Scalars['String']['input']>;
+  kernelVersion?: InputMaybe<Scalars['String']['input']>;
+  kubeletVersion?: InputMaybe<Scalars['String']['input']>;
+  labels?: InputMaybe<Array<KubeLabelInput>>;
+  name: Scalars['String']['input'];
+  operatingSystem?: InputMaybe<Scalars['String']['input']>;
+  osImage?: InputMaybe<Scalars['String']['input']>;
+  resourceVersion: Scalars['String']['input'];
+  taints?: InputMaybe<Array<NodeTaintInput>>;
+  uid: Scalars['ID']['input'];
+  unschedulable?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type NodeResources = {
+  __typename?: 'NodeResources';
+  cpuMillis: Scalars['Int']['output'];
+  ephemeralStorageBytes?: Maybe<Scalars['Float']['output']>;
+  memoryBytes: Scalars['Float']['output'];
+  pods: Scalars['Int']['output'];
+};
+
+export type NodeTaint = {
+  __typename?: 'NodeTaint';
+  effect: Scalars['String']['output'];
+  key: Scalars['String']['output'];
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type NodeTaintInput = {
+  effect: Scalars['String']['input'];
+  key: Scalars['String']['input'];
+  value?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What the pods on a node request against what the node can allocate. */
+export type NodeUsage = {
+  __typename?: 'NodeUsage';
+  byPhase: Array<PhaseCount>;
+  cpuAllocatableMillis?: Maybe<Scalars['Int']['output']>;
+  /** Requests of the pods that hold them (not Succeeded or Failed). */
+  cpuRequestMillis: Scalars['Int']['output'];
+  /** cpuRequestMillis / cpuAllocatableMillis */
+  cpuRequestedRatio?: Maybe<Scalars['Float']['output']>;
+  memoryAllocatableBytes?: Maybe<Scalars['Float']['output']>;
+  memoryRequestBytes: Scalars['Float']['output'];
+  memoryRequestedRatio?: Maybe<Scalars['Float']['output']>;
+  /** Null for pods not scheduled yet. */
+  nodeName?: Maybe<Scalars['String']['output']>;
+  pods: Scalars['Int']['output'];
+  podsAllocatable?: Maybe<Scalars['Int']['output']>;
+  /** The node's pressure conditions that are True (MemoryPressure, ...). */
+  pressure: Array<Scalars['String']['output']>;
+  restarts: Scalars['Int']['output'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type PhaseCount = {
+  __typename?: 'PhaseCount';
+  count: Scalars['Int']['output'];
+  phase: PodPhase;
+};
+
 /** A Kubernetes pod as Caretaker last saw it. */
 export type Pod = {
   __typename?: 'Pod';
+  annotations: Array<KubeLabel>;
+  conditions: Array<KubeCondition>;
+  containers: Array<PodContainer>;
+  /** CPU requested, summed over the containers, in millicores. */
+  cpuRequestMillis: Scalars['Int']['output'];
+  deleted: Scalars['Boolean']['output'];
+  deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** This pod's events in a time range (default: the last 7 days); see `Query.podHistory`. */
+  history: PodEventConnection;
+  labels: Array<KubeLabel>;
+  /** Memory requested, summed over the containers, in bytes. */
+  memoryRequestBytes: Scalars['Float']['output'];
+  message?: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
   namespace: Scalars['String']['output'];
   nodeName?: Maybe<Scalars['String']['output']>;
+  /** When the event behind this state was observed. */
+  observedAt: Scalars['DateTime']['output'];
+  owner?: Maybe<WorkloadRef>;
   phase: PodPhase;
+  ready: Scalars['Boolean']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  resource?: Maybe<Resource>;
+  /** workflow, service, ... (from the URN) */
+  resourceType?: Maybe<Scalars['String']['output']>;
+  /** URN of the owning DataOS resource, e.g. `dataos://workflow:retail/orders-ingest`. */
+  resourceUrn?: Maybe<Scalars['ID']['output']>;
+  resourceVersion: Scalars['String']['output'];
+  /** Restarts summed over the containers. */
   restarts: Scalars['Int']['output'];
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  uid: Scalars['ID']['output'];
+};
+
+
+/** A Kubernetes pod as Caretaker last saw it. */
+export type PodHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type PodAggregates = {
+  __typename?: 'PodAggregates';
+  byNamespace: Array<NamespaceAggregate>;
+  byNode: Array<NodeUsage>;
+  byPhase: Array<PhaseCount>;
+  /** Summed over the nodes that are not deleted. */
+  cpuAllocatableMillis: Scalars['Int']['output'];
+  cpuRequestMillis: Scalars['Int']['output'];
+  memoryAllocatableBytes: Scalars['Float']['output'];
+  memoryRequestBytes: Scalars['Float']['output'];
+  restarts: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+  /** Pods with no node yet. */
+  unscheduled: Scalars['Int']['output'];
+};
+
+export type PodConnection = {
+  __typename?: 'PodConnection';
+  edges: Array<PodEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type PodContainer = {
+  __typename?: 'PodContainer';
+  cpuLimitMillis?: Maybe<Scalars['Int']['output']>;
+  cpuRequestMillis: Scalars['Int']['output'];
+  exitCode?: Maybe<Scalars['Int']['output']>;
+  image?: Maybe<Scalars['String']['output']>;
+  memoryLimitBytes?: Maybe<Scalars['Float']['output']>;
+  memoryRequestBytes: Scalars['Float']['output'];
+  name: Scalars['String']['output'];
+  ready: Scalars['Boolean']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  restartCount: Scalars['Int']['output'];
+  state: ContainerStateName;
+};
+
+export type PodContainerInput = {
+  cpuLimit?: InputMaybe<Scalars['String']['input']>;
+  /** Kubernetes quantities: `250m`, `1`, ... */
+  cpuRequest?: InputMaybe<Scalars['String']['input']>;
+  exitCode?: InputMaybe<Scalars['Int']['input']>;
+  image?: InputMaybe<Scalars['String']['input']>;
+  memoryLimit?: InputMaybe<Scalars['String']['input']>;
+  /** Kubernetes quantities: `512Mi`, `2Gi`, ... */
+  memoryRequest?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  ready?: InputMaybe<Scalars['Boolean']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  restartCount?: InputMaybe<Scalars['Int']['input']>;
+  state?: InputMaybe<ContainerStateName>;
+};
+
+export type PodEdge = {
+  __typename?: 'PodEdge';
+  cursor: Scalars['String']['output'];
+  node: Pod;
+};
+
+/** One recorded watch event of a pod. */
+export type PodEvent = {
+  __typename?: 'PodEvent';
+  /** `Pod/<namespace>/<name>@<resourceVersion>` */
+  id: Scalars['ID']['output'];
+  message?: Maybe<Scalars['String']['output']>;
+  nodeName?: Maybe<Scalars['String']['output']>;
+  phase: PodPhase;
+  ready: Scalars['Boolean']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  resourceVersion: Scalars['String']['output'];
+  restarts: Scalars['Int']['output'];
+  /** Where the event was read: still in MongoDB, or from the archive. */
+  source: PodEventSource;
+  time: Scalars['DateTime']['output'];
+  type: WatchEventType;
+  uid: Scalars['ID']['output'];
+};
+
+export type PodEventConnection = {
+  __typename?: 'PodEventConnection';
+  edges: Array<PodEventEdge>;
+  pageInfo: PageInfo;
+};
+
+export type PodEventEdge = {
+  __typename?: 'PodEventEdge';
+  cursor: Scalars['String']['output'];
+  node: PodEvent;
+};
+
+export type PodEventInput = {
+  /** When the change was seen (default: when Caretaker receives it). */
+  observedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  pod: PodInput;
+  type: WatchEventType;
+};
+
+export type PodEventSource =
+  | 'ARCHIVE'
+  | 'MONGODB';
+
+export type PodEventStats = {
+  __typename?: 'PodEventStats';
+  /** How many of the events were read from the archive. */
+  archived: Scalars['Int']['output'];
+  byNamespace: Array<NamespaceEventCount>;
+  /** Events by the phase they report. */
+  byPhase: Array<PhaseCount>;
+  byType: Array<EventTypeCount>;
+  from: Scalars['DateTime']['output'];
+  to: Scalars['DateTime']['output'];
+  total: Scalars['Int']['output'];
+};
+
+export type PodFilter = {
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Every one of these labels (name and value). */
+  labels?: InputMaybe<Array<KubeLabelInput>>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  nodeName?: InputMaybe<Scalars['String']['input']>;
+  /** Any of these phases. */
+  phases?: InputMaybe<Array<PodPhase>>;
+  /** Owning DataOS resource type: `workflow`, `service`, ... */
+  resourceType?: InputMaybe<Scalars['String']['input']>;
+  /** Owning DataOS resource (a workflow, a service, ...). */
+  resourceUrn?: InputMaybe<Scalars['ID']['input']>;
+  /** Owning Kubernetes workload. */
+  workload?: InputMaybe<WorkloadFilter>;
+};
+
+export type PodInput = {
+  annotations?: InputMaybe<Array<KubeLabelInput>>;
+  conditions?: InputMaybe<Array<KubeConditionInput>>;
+  containers?: InputMaybe<Array<PodContainerInput>>;
+  labels?: InputMaybe<Array<KubeLabelInput>>;
+  message?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  namespace: Scalars['String']['input'];
+  nodeName?: InputMaybe<Scalars['String']['input']>;
+  owner?: InputMaybe<WorkloadRefInput>;
+  phase: PodPhase;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** Kubernetes `metadata.resourceVersion` (a decimal integer). */
+  resourceVersion: Scalars['String']['input'];
+  startedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  uid: Scalars['ID']['input'];
 };
 
 export type PodPhase =
@@ -35,15 +473,170 @@ export type PodPhase =
   | 'SUCCEEDED'
   | 'UNKNOWN';
 
+/**
+ * Caretaker: pods and compute nodes. Operators and admins only: every field below needs the
+ * Heimdall policy `caretaker-operators` at the router, and `read` on `/caretaker/pods` (or
+ * `/caretaker/nodes`) in Caretaker itself. The guarded fields are nullable so that a refusal
+ * nulls only them, and the rest of a query still answers.
+ */
 export type Query = {
   __typename?: 'Query';
-  /** Current pods, optionally in one namespace. */
-  pods: Array<Pod>;
+  node?: Maybe<ComputeNode>;
+  /** The node inventory, by name. */
+  nodes?: Maybe<Array<ComputeNode>>;
+  /** A pod by namespace and name (a deleted pod is returned with `deleted: true` until its tombstone is replaced). */
+  pod?: Maybe<Pod>;
+  /** Aggregates over the current state of the pods that match `filter` (deleted pods never count). */
+  podAggregates?: Maybe<PodAggregates>;
+  /** Counts of the pod events recorded with `from` <= time < `to` (at most 400 days), from MongoDB and the archive. */
+  podEventStats?: Maybe<PodEventStats>;
+  /**
+   * A pod's recorded events with `from` <= time < `to` (at most 400 days), in resourceVersion
+   * order. Reads MongoDB and the archive; an event in both is returned once.
+   */
+  podHistory?: Maybe<PodEventConnection>;
+  /** Pods as Caretaker last saw them, ordered by `namespace/name`; deleted pods only with `filter.includeDeleted`. */
+  pods?: Maybe<PodConnection>;
 };
 
 
-export type QueryPodsArgs = {
+/**
+ * Caretaker: pods and compute nodes. Operators and admins only: every field below needs the
+ * Heimdall policy `caretaker-operators` at the router, and `read` on `/caretaker/pods` (or
+ * `/caretaker/nodes`) in Caretaker itself. The guarded fields are nullable so that a refusal
+ * nulls only them, and the rest of a query still answers.
+ */
+export type QueryNodeArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+/**
+ * Caretaker: pods and compute nodes. Operators and admins only: every field below needs the
+ * Heimdall policy `caretaker-operators` at the router, and `read` on `/caretaker/pods` (or
+ * `/caretaker/nodes`) in Caretaker itself. The guarded fields are nullable so that a refusal
+ * nulls only them, and the rest of a query still answers.
+ */
+export type QueryNodesArgs = {
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/**
+ * Caretaker: pods and compute nodes. Operators and admins only: every field below needs the
+ * Heimdall policy `caretaker-operators` at the router, and `read` on `/caretaker/pods` (or
+ * `/caretaker/nodes`) in Caretaker itself. The guarded fields are nullable so that a refusal
+ * nulls only them, and the rest of a query still answers.
+ */
+export type QueryPodArgs = {
+  name: Scalars['String']['input'];
+  namespace: Scalars['String']['input'];
+};
+
+
+/**
+ * Caretaker: pods and compute nodes. Operators and admins only: every field below needs the
+ * Heimdall policy `caretaker-operators` at the router, and `read` on `/caretaker/pods` (or
+ * `/caretaker/nodes`) in Caretaker itself. The guarded fields are nullable so that a refusal
+ * nulls only them, and the rest of a query still answers.
+ */
+export type QueryPodAggregatesArgs = {
+  filter?: InputMaybe<PodFilter>;
+};
+
+
+/**
+ * Caretaker: pods and compute nodes. Operators and admins only: every field below needs the
+ * Heimdall policy `caretaker-operators` at the router, and `read` on `/caretaker/pods` (or
+ * `/caretaker/nodes`) in Caretaker itself. The guarded fields are nullable so that a refusal
+ * nulls only them, and the rest of a query still answers.
+ */
+export type QueryPodEventStatsArgs = {
+  from: Scalars['DateTime']['input'];
   namespace?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['DateTime']['input'];
+};
+
+
+/**
+ * Caretaker: pods and compute nodes. Operators and admins only: every field below needs the
+ * Heimdall policy `caretaker-operators` at the router, and `read` on `/caretaker/pods` (or
+ * `/caretaker/nodes`) in Caretaker itself. The guarded fields are nullable so that a refusal
+ * nulls only them, and the rest of a query still answers.
+ */
+export type QueryPodHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from: Scalars['DateTime']['input'];
+  name: Scalars['String']['input'];
+  namespace: Scalars['String']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
+/**
+ * Caretaker: pods and compute nodes. Operators and admins only: every field below needs the
+ * Heimdall policy `caretaker-operators` at the router, and `read` on `/caretaker/pods` (or
+ * `/caretaker/nodes`) in Caretaker itself. The guarded fields are nullable so that a refusal
+ * nulls only them, and the rest of a query still answers.
+ */
+export type QueryPodsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<PodFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A DataOS resource (workflow, service, ...), identified by URN; Metis holds its metadata. */
+export type Resource = {
+  __typename?: 'Resource';
+  /** The pods this resource owns (label or annotation `dataos.io/resource-urn`). */
+  pods?: Maybe<PodConnection>;
+  /** e.g. `dataos://workflow:retail/orders-ingest` */
+  urn: Scalars['ID']['output'];
+};
+
+
+/** A DataOS resource (workflow, service, ...), identified by URN; Metis holds its metadata. */
+export type ResourcePodsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ResourcePodFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ResourceListInput = {
+  cpu: Scalars['String']['input'];
+  ephemeralStorage?: InputMaybe<Scalars['String']['input']>;
+  memory: Scalars['String']['input'];
+  pods: Scalars['Int']['input'];
+};
+
+export type ResourcePodFilter = {
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  nodeName?: InputMaybe<Scalars['String']['input']>;
+  phases?: InputMaybe<Array<PodPhase>>;
+};
+
+export type WatchEventType =
+  | 'ADDED'
+  | 'DELETED'
+  | 'MODIFIED';
+
+export type WorkloadFilter = {
+  kind?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+};
+
+/** The Kubernetes workload that owns a pod (a ReplicaSet's pods are reported as its Deployment's). */
+export type WorkloadRef = {
+  __typename?: 'WorkloadRef';
+  kind: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+};
+
+export type WorkloadRefInput = {
+  kind: Scalars['String']['input'];
+  name: Scalars['String']['input'];
 };
 
 export type Link__Purpose =
@@ -134,6 +727,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Pod: Pod;
+  Resource: Resource;
 }>;
 
 /** Mapping of federation reference types */
@@ -141,15 +735,66 @@ export type FederationReferenceTypes = ResolversObject<{
   Pod:
     ( { __typename: 'Pod' }
     & GraphQLRecursivePick<FederationTypes['Pod'], {"namespace":true,"name":true}> );
+  Resource:
+    ( { __typename: 'Resource' }
+    & GraphQLRecursivePick<FederationTypes['Resource'], {"urn":true}> );
 }>;
 
 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ClusterEventsInput: ClusterEventsInput;
+  ClusterIngestResult: ResolverTypeWrapper<ClusterIngestResult>;
+  ComputeNode: ResolverTypeWrapper<ComputeNode>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ContainerStateName: ContainerStateName;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  EventTypeCount: ResolverTypeWrapper<EventTypeCount>;
+  HistoryArchiveObject: ResolverTypeWrapper<HistoryArchiveObject>;
+  HistoryArchiveRun: ResolverTypeWrapper<HistoryArchiveRun>;
+  KubeCondition: ResolverTypeWrapper<KubeCondition>;
+  KubeConditionInput: KubeConditionInput;
+  KubeConditionStatus: KubeConditionStatus;
+  KubeLabel: ResolverTypeWrapper<KubeLabel>;
+  KubeLabelInput: KubeLabelInput;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NamespaceAggregate: ResolverTypeWrapper<NamespaceAggregate>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  NamespaceEventCount: ResolverTypeWrapper<NamespaceEventCount>;
+  NodeAddress: ResolverTypeWrapper<NodeAddress>;
+  NodeAddressInput: NodeAddressInput;
+  NodeEventInput: NodeEventInput;
+  NodeInput: NodeInput;
+  NodeResources: ResolverTypeWrapper<NodeResources>;
+  NodeTaint: ResolverTypeWrapper<NodeTaint>;
+  NodeTaintInput: NodeTaintInput;
+  NodeUsage: ResolverTypeWrapper<NodeUsage>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  PhaseCount: ResolverTypeWrapper<PhaseCount>;
   Pod: ResolverTypeWrapper<Pod>;
+  PodAggregates: ResolverTypeWrapper<PodAggregates>;
+  PodConnection: ResolverTypeWrapper<PodConnection>;
+  PodContainer: ResolverTypeWrapper<PodContainer>;
+  PodContainerInput: PodContainerInput;
+  PodEdge: ResolverTypeWrapper<PodEdge>;
+  PodEvent: ResolverTypeWrapper<PodEvent>;
+  PodEventConnection: ResolverTypeWrapper<PodEventConnection>;
+  PodEventEdge: ResolverTypeWrapper<PodEventEdge>;
+  PodEventInput: PodEventInput;
+  PodEventSource: PodEventSource;
+  PodEventStats: ResolverTypeWrapper<PodEventStats>;
+  PodFilter: PodFilter;
+  PodInput: PodInput;
   PodPhase: PodPhase;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Resource: ResolverTypeWrapper<Resource>;
+  ResourceListInput: ResourceListInput;
+  ResourcePodFilter: ResourcePodFilter;
+  WatchEventType: WatchEventType;
+  WorkloadFilter: WorkloadFilter;
+  WorkloadRef: ResolverTypeWrapper<WorkloadRef>;
+  WorkloadRefInput: WorkloadRefInput;
   federation__ContextFieldValue: ResolverTypeWrapper<Scalars['federation__ContextFieldValue']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   federation__Policy: ResolverTypeWrapper<Scalars['federation__Policy']['output']>;
@@ -163,8 +808,52 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  ClusterEventsInput: ClusterEventsInput;
+  ClusterIngestResult: ClusterIngestResult;
+  ComputeNode: ComputeNode;
+  ID: Scalars['ID']['output'];
+  DateTime: Scalars['DateTime']['output'];
+  EventTypeCount: EventTypeCount;
+  HistoryArchiveObject: HistoryArchiveObject;
+  HistoryArchiveRun: HistoryArchiveRun;
+  KubeCondition: KubeCondition;
+  KubeConditionInput: KubeConditionInput;
+  KubeLabel: KubeLabel;
+  KubeLabelInput: KubeLabelInput;
+  Mutation: Record<PropertyKey, never>;
+  NamespaceAggregate: NamespaceAggregate;
+  Float: Scalars['Float']['output'];
+  NamespaceEventCount: NamespaceEventCount;
+  NodeAddress: NodeAddress;
+  NodeAddressInput: NodeAddressInput;
+  NodeEventInput: NodeEventInput;
+  NodeInput: NodeInput;
+  NodeResources: NodeResources;
+  NodeTaint: NodeTaint;
+  NodeTaintInput: NodeTaintInput;
+  NodeUsage: NodeUsage;
+  PageInfo: PageInfo;
+  PhaseCount: PhaseCount;
   Pod: Pod | FederationReferenceTypes['Pod'];
+  PodAggregates: PodAggregates;
+  PodConnection: PodConnection;
+  PodContainer: PodContainer;
+  PodContainerInput: PodContainerInput;
+  PodEdge: PodEdge;
+  PodEvent: PodEvent;
+  PodEventConnection: PodEventConnection;
+  PodEventEdge: PodEventEdge;
+  PodEventInput: PodEventInput;
+  PodEventStats: PodEventStats;
+  PodFilter: PodFilter;
+  PodInput: PodInput;
   Query: Record<PropertyKey, never>;
+  Resource: Resource | FederationReferenceTypes['Resource'];
+  ResourceListInput: ResourceListInput;
+  ResourcePodFilter: ResourcePodFilter;
+  WorkloadFilter: WorkloadFilter;
+  WorkloadRef: WorkloadRef;
+  WorkloadRefInput: WorkloadRefInput;
   federation__ContextFieldValue: Scalars['federation__ContextFieldValue']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Policy: Scalars['federation__Policy']['output'];
@@ -237,12 +926,6 @@ export type Federation__OverrideDirectiveArgs = {
 
 export type Federation__OverrideDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__OverrideDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__PolicyDirectiveArgs = {
-  policies: Array<Array<Scalars['federation__Policy']['input']>>;
-};
-
-export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
-
 export type Federation__ProvidesDirectiveArgs = {
   fields: Scalars['federation__FieldSet']['input'];
 };
@@ -261,10 +944,6 @@ export type Federation__RequiresScopesDirectiveArgs = {
 
 export type Federation__RequiresScopesDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__RequiresScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__ShareableDirectiveArgs = { };
-
-export type Federation__ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
-
 export type Federation__TagDirectiveArgs = {
   name: Scalars['String']['input'];
 };
@@ -280,17 +959,272 @@ export type LinkDirectiveArgs = {
 
 export type LinkDirectiveResolver<Result, Parent, ContextType = Context, Args = LinkDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type PodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Pod'] = ResolversParentTypes['Pod'], FederationReferenceType extends FederationReferenceTypes['Pod'] = FederationReferenceTypes['Pod']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Pod']> | FederationReferenceType, FederationReferenceType, ContextType>;
+export type PolicyDirectiveArgs = {
+  policies: Array<Array<Scalars['federation__Policy']['input']>>;
+};
+
+export type PolicyDirectiveResolver<Result, Parent, ContextType = Context, Args = PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ShareableDirectiveArgs = { };
+
+export type ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ClusterIngestResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClusterIngestResult'] = ResolversParentTypes['ClusterIngestResult']> = ResolversObject<{
+  applied?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  received?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  recorded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stale?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ComputeNodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ComputeNode'] = ResolversParentTypes['ComputeNode']> = ResolversObject<{
+  addresses?: Resolver<Array<ResolversTypes['NodeAddress']>, ParentType, ContextType>;
+  allocatable?: Resolver<ResolversTypes['NodeResources'], ParentType, ContextType>;
+  architecture?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  capacity?: Resolver<ResolversTypes['NodeResources'], ParentType, ContextType>;
+  conditions?: Resolver<Array<ResolversTypes['KubeCondition']>, ParentType, ContextType>;
+  containerRuntime?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  kernelVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kubeletVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  labels?: Resolver<Array<ResolversTypes['KubeLabel']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  operatingSystem?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  osImage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  pods?: Resolver<ResolversTypes['PodConnection'], ParentType, ContextType, RequireFields<ComputeNodePodsArgs, 'first' | 'includeDeleted'>>;
+  pressure?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  ready?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resourceVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  taints?: Resolver<Array<ResolversTypes['NodeTaint']>, ParentType, ContextType>;
+  uid?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  unschedulable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['NodeUsage'], ParentType, ContextType>;
+}>;
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type EventTypeCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EventTypeCount'] = ResolversParentTypes['EventTypeCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['WatchEventType'], ParentType, ContextType>;
+}>;
+
+export type HistoryArchiveObjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HistoryArchiveObject'] = ResolversParentTypes['HistoryArchiveObject']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  day?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type HistoryArchiveRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HistoryArchiveRun'] = ResolversParentTypes['HistoryArchiveRun']> = ResolversObject<{
+  alreadyArchived?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  archived?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  cutoff?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  objects?: Resolver<Array<ResolversTypes['HistoryArchiveObject']>, ParentType, ContextType>;
+  recovered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type KubeConditionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['KubeCondition'] = ResolversParentTypes['KubeCondition']> = ResolversObject<{
+  lastTransitionTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['KubeConditionStatus'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type KubeLabelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['KubeLabel'] = ResolversParentTypes['KubeLabel']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  archiveHistory?: Resolver<Maybe<ResolversTypes['HistoryArchiveRun']>, ParentType, ContextType>;
+  ingestEvents?: Resolver<Maybe<ResolversTypes['ClusterIngestResult']>, ParentType, ContextType, RequireFields<MutationIngestEventsArgs, 'input'>>;
+}>;
+
+export type NamespaceAggregateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NamespaceAggregate'] = ResolversParentTypes['NamespaceAggregate']> = ResolversObject<{
+  byPhase?: Resolver<Array<ResolversTypes['PhaseCount']>, ParentType, ContextType>;
+  cpuRequestMillis?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  memoryRequestBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  nodeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  phase?: Resolver<ResolversTypes['PodPhase'], ParentType, ContextType>;
+  pods?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   restarts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type NamespaceEventCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NamespaceEventCount'] = ResolversParentTypes['NamespaceEventCount']> = ResolversObject<{
+  deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type NodeAddressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NodeAddress'] = ResolversParentTypes['NodeAddress']> = ResolversObject<{
+  address?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type NodeResourcesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NodeResources'] = ResolversParentTypes['NodeResources']> = ResolversObject<{
+  cpuMillis?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ephemeralStorageBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  memoryBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  pods?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type NodeTaintResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NodeTaint'] = ResolversParentTypes['NodeTaint']> = ResolversObject<{
+  effect?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type NodeUsageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NodeUsage'] = ResolversParentTypes['NodeUsage']> = ResolversObject<{
+  byPhase?: Resolver<Array<ResolversTypes['PhaseCount']>, ParentType, ContextType>;
+  cpuAllocatableMillis?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  cpuRequestMillis?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  cpuRequestedRatio?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  memoryAllocatableBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  memoryRequestBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  memoryRequestedRatio?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  nodeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  pods?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  podsAllocatable?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  pressure?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  restarts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type PhaseCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PhaseCount'] = ResolversParentTypes['PhaseCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['PodPhase'], ParentType, ContextType>;
+}>;
+
+export type PodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Pod'] = ResolversParentTypes['Pod'], FederationReferenceType extends FederationReferenceTypes['Pod'] = FederationReferenceTypes['Pod']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Pod']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  annotations?: Resolver<Array<ResolversTypes['KubeLabel']>, ParentType, ContextType>;
+  conditions?: Resolver<Array<ResolversTypes['KubeCondition']>, ParentType, ContextType>;
+  containers?: Resolver<Array<ResolversTypes['PodContainer']>, ParentType, ContextType>;
+  cpuRequestMillis?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['PodEventConnection'], ParentType, ContextType, RequireFields<PodHistoryArgs, 'first'>>;
+  labels?: Resolver<Array<ResolversTypes['KubeLabel']>, ParentType, ContextType>;
+  memoryRequestBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  owner?: Resolver<Maybe<ResolversTypes['WorkloadRef']>, ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['PodPhase'], ParentType, ContextType>;
+  ready?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['Resource']>, ParentType, ContextType>;
+  resourceType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resourceUrn?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  resourceVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  restarts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  uid?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type PodAggregatesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PodAggregates'] = ResolversParentTypes['PodAggregates']> = ResolversObject<{
+  byNamespace?: Resolver<Array<ResolversTypes['NamespaceAggregate']>, ParentType, ContextType>;
+  byNode?: Resolver<Array<ResolversTypes['NodeUsage']>, ParentType, ContextType>;
+  byPhase?: Resolver<Array<ResolversTypes['PhaseCount']>, ParentType, ContextType>;
+  cpuAllocatableMillis?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  cpuRequestMillis?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  memoryAllocatableBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  memoryRequestBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  restarts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unscheduled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PodConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PodConnection'] = ResolversParentTypes['PodConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PodEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PodContainerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PodContainer'] = ResolversParentTypes['PodContainer']> = ResolversObject<{
+  cpuLimitMillis?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  cpuRequestMillis?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exitCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  image?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  memoryLimitBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  memoryRequestBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ready?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  restartCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['ContainerStateName'], ParentType, ContextType>;
+}>;
+
+export type PodEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PodEdge'] = ResolversParentTypes['PodEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Pod'], ParentType, ContextType>;
+}>;
+
+export type PodEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PodEvent'] = ResolversParentTypes['PodEvent']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nodeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['PodPhase'], ParentType, ContextType>;
+  ready?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resourceVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  restarts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['PodEventSource'], ParentType, ContextType>;
+  time?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['WatchEventType'], ParentType, ContextType>;
+  uid?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type PodEventConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PodEventConnection'] = ResolversParentTypes['PodEventConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PodEventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type PodEventEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PodEventEdge'] = ResolversParentTypes['PodEventEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PodEvent'], ParentType, ContextType>;
+}>;
+
+export type PodEventStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PodEventStats'] = ResolversParentTypes['PodEventStats']> = ResolversObject<{
+  archived?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  byNamespace?: Resolver<Array<ResolversTypes['NamespaceEventCount']>, ParentType, ContextType>;
+  byPhase?: Resolver<Array<ResolversTypes['PhaseCount']>, ParentType, ContextType>;
+  byType?: Resolver<Array<ResolversTypes['EventTypeCount']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  pods?: Resolver<Array<ResolversTypes['Pod']>, ParentType, ContextType, Partial<QueryPodsArgs>>;
+  node?: Resolver<Maybe<ResolversTypes['ComputeNode']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'name'>>;
+  nodes?: Resolver<Maybe<Array<ResolversTypes['ComputeNode']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'includeDeleted'>>;
+  pod?: Resolver<Maybe<ResolversTypes['Pod']>, ParentType, ContextType, RequireFields<QueryPodArgs, 'name' | 'namespace'>>;
+  podAggregates?: Resolver<Maybe<ResolversTypes['PodAggregates']>, ParentType, ContextType, Partial<QueryPodAggregatesArgs>>;
+  podEventStats?: Resolver<Maybe<ResolversTypes['PodEventStats']>, ParentType, ContextType, RequireFields<QueryPodEventStatsArgs, 'from' | 'to'>>;
+  podHistory?: Resolver<Maybe<ResolversTypes['PodEventConnection']>, ParentType, ContextType, RequireFields<QueryPodHistoryArgs, 'first' | 'from' | 'name' | 'namespace' | 'to'>>;
+  pods?: Resolver<Maybe<ResolversTypes['PodConnection']>, ParentType, ContextType, RequireFields<QueryPodsArgs, 'first'>>;
+}>;
+
+export type ResourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Resource'] = ResolversParentTypes['Resource'], FederationReferenceType extends FederationReferenceTypes['Resource'] = FederationReferenceTypes['Resource']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Resource']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  pods?: Resolver<Maybe<ResolversTypes['PodConnection']>, ParentType, ContextType, RequireFields<ResourcePodsArgs, 'first'>>;
+  urn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type WorkloadRefResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkloadRef'] = ResolversParentTypes['WorkloadRef']> = ResolversObject<{
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export interface Federation__ContextFieldValueScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['federation__ContextFieldValue'], any> {
@@ -314,8 +1248,35 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 }
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  ClusterIngestResult?: ClusterIngestResultResolvers<ContextType>;
+  ComputeNode?: ComputeNodeResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  EventTypeCount?: EventTypeCountResolvers<ContextType>;
+  HistoryArchiveObject?: HistoryArchiveObjectResolvers<ContextType>;
+  HistoryArchiveRun?: HistoryArchiveRunResolvers<ContextType>;
+  KubeCondition?: KubeConditionResolvers<ContextType>;
+  KubeLabel?: KubeLabelResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  NamespaceAggregate?: NamespaceAggregateResolvers<ContextType>;
+  NamespaceEventCount?: NamespaceEventCountResolvers<ContextType>;
+  NodeAddress?: NodeAddressResolvers<ContextType>;
+  NodeResources?: NodeResourcesResolvers<ContextType>;
+  NodeTaint?: NodeTaintResolvers<ContextType>;
+  NodeUsage?: NodeUsageResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  PhaseCount?: PhaseCountResolvers<ContextType>;
   Pod?: PodResolvers<ContextType>;
+  PodAggregates?: PodAggregatesResolvers<ContextType>;
+  PodConnection?: PodConnectionResolvers<ContextType>;
+  PodContainer?: PodContainerResolvers<ContextType>;
+  PodEdge?: PodEdgeResolvers<ContextType>;
+  PodEvent?: PodEventResolvers<ContextType>;
+  PodEventConnection?: PodEventConnectionResolvers<ContextType>;
+  PodEventEdge?: PodEventEdgeResolvers<ContextType>;
+  PodEventStats?: PodEventStatsResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Resource?: ResourceResolvers<ContextType>;
+  WorkloadRef?: WorkloadRefResolvers<ContextType>;
   federation__ContextFieldValue?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Policy?: GraphQLScalarType;
@@ -335,11 +1296,11 @@ export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   federation__interfaceObject?: Federation__InterfaceObjectDirectiveResolver<any, any, ContextType>;
   federation__listSize?: Federation__ListSizeDirectiveResolver<any, any, ContextType>;
   federation__override?: Federation__OverrideDirectiveResolver<any, any, ContextType>;
-  federation__policy?: Federation__PolicyDirectiveResolver<any, any, ContextType>;
   federation__provides?: Federation__ProvidesDirectiveResolver<any, any, ContextType>;
   federation__requires?: Federation__RequiresDirectiveResolver<any, any, ContextType>;
   federation__requiresScopes?: Federation__RequiresScopesDirectiveResolver<any, any, ContextType>;
-  federation__shareable?: Federation__ShareableDirectiveResolver<any, any, ContextType>;
   federation__tag?: Federation__TagDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
+  policy?: PolicyDirectiveResolver<any, any, ContextType>;
+  shareable?: ShareableDirectiveResolver<any, any, ContextType>;
 }>;

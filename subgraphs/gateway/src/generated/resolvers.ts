@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -11,6 +12,10 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** An ISO-8601 date-time in UTC. */
+  DateTime: { input: Date; output: Date | string; }
+  /** Any JSON value: result rows, filter values. */
+  JSON: { input: unknown; output: unknown; }
   federation__ContextFieldValue: { input: unknown; output: unknown; }
   federation__FieldSet: { input: unknown; output: unknown; }
   federation__Policy: { input: unknown; output: unknown; }
@@ -21,10 +26,54 @@ export type Scalars = {
 /** A Minerva query cluster. */
 export type Cluster = {
   __typename?: 'Cluster';
+  createdAt: Scalars['DateTime']['output'];
+  /** Depots the cluster reads; empty: every depot. */
+  depots: Array<Scalars['String']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  /** Trino coordinator URL; null for the embedded engine. */
   endpoint?: Maybe<Scalars['String']['output']>;
-  engine: Scalars['String']['output'];
+  engine: ClusterEngine;
+  /** The latest health check. */
+  health?: Maybe<HealthCheck>;
   name: Scalars['ID']['output'];
+  size: ClusterSize;
+  /** Set by health checks (RUNNING / DEGRADED) or by an operator (STOPPED). */
   state: ClusterState;
+  updatedAt: Scalars['DateTime']['output'];
+  updatedBy?: Maybe<Scalars['String']['output']>;
+};
+
+export type ClusterEngine =
+  /** The embedded engine: DuckDB in the Gateway's process, over the generated demo files. */
+  | 'DUCKDB'
+  /** A Trino coordinator at `endpoint`. */
+  | 'TRINO';
+
+export type ClusterInput = {
+  depots?: InputMaybe<Array<Scalars['String']['input']>>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  endpoint?: InputMaybe<Scalars['String']['input']>;
+  engine: ClusterEngine;
+  /** Lower-case letters, digits and `-`. */
+  name: Scalars['ID']['input'];
+  size?: InputMaybe<ClusterSizeInput>;
+  /** Initial state (PROVISIONING until the first health check). */
+  state?: InputMaybe<ClusterState>;
+};
+
+export type ClusterSize = {
+  __typename?: 'ClusterSize';
+  /** CPU per replica, e.g. `2` or `500m`. */
+  cpu?: Maybe<Scalars['String']['output']>;
+  /** Memory per replica, e.g. `8Gi`. */
+  memory?: Maybe<Scalars['String']['output']>;
+  replicas: Scalars['Int']['output'];
+};
+
+export type ClusterSizeInput = {
+  cpu?: InputMaybe<Scalars['String']['input']>;
+  memory?: InputMaybe<Scalars['String']['input']>;
+  replicas?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type ClusterState =
@@ -33,10 +82,475 @@ export type ClusterState =
   | 'RUNNING'
   | 'STOPPED';
 
+export type ClusterUpdateInput = {
+  depots?: InputMaybe<Array<Scalars['String']['input']>>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  endpoint?: InputMaybe<Scalars['String']['input']>;
+  engine?: InputMaybe<ClusterEngine>;
+  size?: InputMaybe<ClusterSizeInput>;
+  /** STOPPED takes the cluster out of service; RUNNING puts it back (health checks follow). */
+  state?: InputMaybe<ClusterState>;
+};
+
+export type ColumnSelector = {
+  __typename?: 'ColumnSelector';
+  /** Column name globs, case-insensitive. */
+  names: Array<Scalars['String']['output']>;
+  /** Column tag globs, case-insensitive (`PII.Email`, `PII.*`). */
+  tags: Array<Scalars['String']['output']>;
+};
+
+export type ColumnSelectorInput = {
+  names?: InputMaybe<Array<Scalars['String']['input']>>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/**
+ * A data policy. Priority 1-100: the lower number wins. Masks: per column the winning policy
+ * decides (ties: the more restrictive operator). Filters: all that apply are ANDed; a FILTER
+ * policy without filters is an exemption lifting the filters with a higher number.
+ */
+export type DataPolicy = {
+  __typename?: 'DataPolicy';
+  createdAt: Scalars['DateTime']['output'];
+  /** Dataset URN globs; empty: every dataset. */
+  datasets: Array<Scalars['String']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  enabled: Scalars['Boolean']['output'];
+  filters: Array<RowFilter>;
+  mask?: Maybe<MaskSpec>;
+  name: Scalars['ID']['output'];
+  priority: Scalars['Int']['output'];
+  selector: DataPolicySelector;
+  type: DataPolicyType;
+  updatedAt: Scalars['DateTime']['output'];
+  updatedBy?: Maybe<Scalars['String']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+export type DataPolicyFilter = {
+  /** Policies that may apply to this dataset URN. */
+  dataset?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  type?: InputMaybe<DataPolicyType>;
+};
+
+export type DataPolicyInput = {
+  datasets?: InputMaybe<Array<Scalars['String']['input']>>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  filters?: InputMaybe<Array<RowFilterInput>>;
+  mask?: InputMaybe<MaskSpecInput>;
+  /** Letters, digits, `_`, `-`, `.`. */
+  name: Scalars['ID']['input'];
+  /** 1-100, the lower number wins. */
+  priority: Scalars['Int']['input'];
+  selector: DataPolicySelectorInput;
+  type: DataPolicyType;
+};
+
+export type DataPolicySelector = {
+  __typename?: 'DataPolicySelector';
+  /** MASK policies only. */
+  column?: Maybe<ColumnSelector>;
+  user: UserSelector;
+};
+
+export type DataPolicySelectorInput = {
+  column?: InputMaybe<ColumnSelectorInput>;
+  user: UserSelectorInput;
+};
+
+export type DataPolicyType =
+  /** Filters rows of datasets. */
+  | 'FILTER'
+  /** Masks columns chosen by tags or names. */
+  | 'MASK';
+
+export type Dataset = {
+  __typename?: 'Dataset';
+  /** The data policies that apply to the viewer on this dataset (winning masks, row filters, exemptions). */
+  dataPolicies: Array<DataPolicy>;
+  /** The first rows as the viewer may see them (masked, filtered), from the default cluster. */
+  preview?: Maybe<QueryResult>;
+  urn: Scalars['ID']['output'];
+};
+
+
+export type DatasetPreviewArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type DatePrecision =
+  | 'DAY'
+  | 'HOUR'
+  | 'MONTH'
+  | 'WEEK'
+  | 'YEAR';
+
+export type DeletedDataPolicy = {
+  __typename?: 'DeletedDataPolicy';
+  deleted: Scalars['Boolean']['output'];
+  name: Scalars['ID']['output'];
+};
+
+export type FilterOperator =
+  | 'EQUALS'
+  | 'GREATER_OR_EQUAL'
+  | 'GREATER_THAN'
+  | 'IN'
+  | 'IS_NOT_NULL'
+  | 'IS_NULL'
+  | 'LESS_OR_EQUAL'
+  | 'LESS_THAN'
+  | 'LIKE'
+  | 'NOT_EQUALS'
+  | 'NOT_IN';
+
+export type HashAlgorithm =
+  | 'MD5'
+  | 'SHA256';
+
+export type HealthCheck = {
+  __typename?: 'HealthCheck';
+  at: Scalars['DateTime']['output'];
+  latencyMs: Scalars['Float']['output'];
+  /** Why the check failed. */
+  message?: Maybe<Scalars['String']['output']>;
+  ok: Scalars['Boolean']['output'];
+};
+
+export type MaskOperator =
+  /** The date or timestamp truncated to `precision`. */
+  | 'BUCKET_DATE'
+  /** The value becomes the lower bound of its bucket (`buckets` bounds or `bucketSize` width). */
+  | 'BUCKET_NUMBER'
+  /** Hex digest (SHA256 or MD5) of the deployment secret and the value: joinable, not reversible. */
+  | 'HASH'
+  /** Keeps the first `keepFirst` and last `keepLast` characters, the rest becomes `*`. */
+  | 'PARTIAL'
+  /** The value as is: an exemption when it wins. */
+  | 'PASS_THROUGH'
+  /** Random characters following `pattern` (`#` digit, `A`/`a` letter), or random digits of the same length. */
+  | 'RAND_PATTERN'
+  /** A fixed replacement text. */
+  | 'REDACT'
+  /** Every match of `pattern` replaced by `replacement`. */
+  | 'REGEX_REPLACE';
+
+export type MaskSpec = {
+  __typename?: 'MaskSpec';
+  algorithm?: Maybe<HashAlgorithm>;
+  bucketSize?: Maybe<Scalars['Float']['output']>;
+  buckets?: Maybe<Array<Scalars['Float']['output']>>;
+  keepFirst?: Maybe<Scalars['Int']['output']>;
+  keepLast?: Maybe<Scalars['Int']['output']>;
+  operator: MaskOperator;
+  pattern?: Maybe<Scalars['String']['output']>;
+  precision?: Maybe<DatePrecision>;
+  replacement?: Maybe<Scalars['String']['output']>;
+};
+
+export type MaskSpecInput = {
+  algorithm?: InputMaybe<HashAlgorithm>;
+  bucketSize?: InputMaybe<Scalars['Float']['input']>;
+  buckets?: InputMaybe<Array<Scalars['Float']['input']>>;
+  keepFirst?: InputMaybe<Scalars['Int']['input']>;
+  keepLast?: InputMaybe<Scalars['Int']['input']>;
+  operator: MaskOperator;
+  pattern?: InputMaybe<Scalars['String']['input']>;
+  precision?: InputMaybe<DatePrecision>;
+  replacement?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Checks a cluster's engine now and records the result. Needs Heimdall `manage` on `/gateway/clusters`. */
+  checkClusterHealth: Cluster;
+  /** Needs Heimdall `manage` on `/gateway/policies`. */
+  createDataPolicy: DataPolicy;
+  /** Needs Heimdall `manage` on `/gateway/policies`. */
+  deleteDataPolicy: DeletedDataPolicy;
+  /** Needs Heimdall `manage` on `/gateway/clusters`. */
+  registerCluster: Cluster;
+  /** Needs Heimdall `manage` on `/gateway/clusters`. */
+  removeCluster: RemovedCluster;
+  /** Needs Heimdall `manage` on `/gateway/clusters`. */
+  updateCluster: Cluster;
+  /** Replaces a data policy; `expectedVersion` guards against lost updates. Needs `manage` on `/gateway/policies`. */
+  updateDataPolicy: DataPolicy;
+};
+
+
+export type MutationCheckClusterHealthArgs = {
+  name: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDataPolicyArgs = {
+  input: DataPolicyInput;
+};
+
+
+export type MutationDeleteDataPolicyArgs = {
+  name: Scalars['ID']['input'];
+};
+
+
+export type MutationRegisterClusterArgs = {
+  input: ClusterInput;
+};
+
+
+export type MutationRemoveClusterArgs = {
+  name: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateClusterArgs = {
+  input: ClusterUpdateInput;
+  name: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateDataPolicyArgs = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  input: DataPolicyInput;
+  name: Scalars['ID']['input'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
+  /** One cluster by name. */
+  cluster?: Maybe<Cluster>;
   /** Registered Minerva query clusters. */
   clusters: Array<Cluster>;
+  /** Data policies (masks and row filters). Needs Heimdall `read` on `/gateway/policies`. */
+  dataPolicies: Array<DataPolicy>;
+  /** One data policy. Needs Heimdall `read` on `/gateway/policies`. */
+  dataPolicy?: Maybe<DataPolicy>;
+  /** The rewritten SQL and the data policies a query would get, without running it. */
+  explain: QueryPlan;
+  /**
+   * The query history, newest first: the caller's own queries, or everyone's with Heimdall `read`
+   * on `/gateway/queries`.
+   */
+  queries: QueryHistoryConnection;
+  /**
+   * Runs one read-only SELECT on a cluster (default `minerva-default`). Tables are Metis datasets
+   * named `depot.collection.dataset`; the caller needs Heimdall `read` on each. Masks and row
+   * filters are applied where each table is read, so no masked value or filtered row can be
+   * recovered. `limit` rows per page (1 to 10000); pass `cursor` for the next page.
+   */
+  runQuery: QueryResult;
+};
+
+
+export type QueryClusterArgs = {
+  name: Scalars['ID']['input'];
+};
+
+
+export type QueryDataPoliciesArgs = {
+  filter?: InputMaybe<DataPolicyFilter>;
+};
+
+
+export type QueryDataPolicyArgs = {
+  name: Scalars['ID']['input'];
+};
+
+
+export type QueryExplainArgs = {
+  cluster?: InputMaybe<Scalars['ID']['input']>;
+  sql: Scalars['String']['input'];
+};
+
+
+export type QueryQueriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<QueryHistoryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRunQueryArgs = {
+  cluster?: InputMaybe<Scalars['ID']['input']>;
+  cursor?: InputMaybe<Scalars['String']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  sql: Scalars['String']['input'];
+};
+
+export type QueryError = {
+  __typename?: 'QueryError';
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type QueryHistoryConnection = {
+  __typename?: 'QueryHistoryConnection';
+  edges: Array<QueryHistoryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type QueryHistoryEdge = {
+  __typename?: 'QueryHistoryEdge';
+  cursor: Scalars['String']['output'];
+  node: QueryRecord;
+};
+
+export type QueryHistoryFilter = {
+  cluster?: InputMaybe<Scalars['ID']['input']>;
+  source?: InputMaybe<QuerySource>;
+  state?: InputMaybe<QueryState>;
+  /** A Heimdall subject id (`users:id:alice`); others than yourself need `read` on `/gateway/queries`. */
+  user?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type QueryPlan = {
+  __typename?: 'QueryPlan';
+  cluster: Scalars['ID']['output'];
+  datasets: Array<Scalars['String']['output']>;
+  policies: Array<Scalars['String']['output']>;
+  /** The SQL that would run (hashing secret hidden). */
+  rewrittenSql: Scalars['String']['output'];
+  scans: Array<ScanPlan>;
+  sql: Scalars['String']['output'];
+};
+
+/** One query run through the Gateway (results are never stored). */
+export type QueryRecord = {
+  __typename?: 'QueryRecord';
+  cluster: Scalars['ID']['output'];
+  datasets: Array<Scalars['String']['output']>;
+  durationMs: Scalars['Float']['output'];
+  error?: Maybe<QueryError>;
+  finishedAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  offset: Scalars['Int']['output'];
+  policies: Array<Scalars['String']['output']>;
+  /** What ran (hashing secret hidden); null when refused before rewriting. */
+  rewrittenSql?: Maybe<Scalars['String']['output']>;
+  rows: Scalars['Int']['output'];
+  source: QuerySource;
+  sql: Scalars['String']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  state: QueryState;
+  /** Heimdall subject id of who ran it. */
+  user: Scalars['String']['output'];
+};
+
+export type QueryResult = {
+  __typename?: 'QueryResult';
+  cluster: Scalars['ID']['output'];
+  columns: Array<ResultColumn>;
+  /** Pass to `runQuery` with the same SQL and cluster for the next page; null on the last page. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** URNs of the datasets read. */
+  datasets: Array<Scalars['String']['output']>;
+  durationMs: Scalars['Float']['output'];
+  hasMore: Scalars['Boolean']['output'];
+  limit: Scalars['Int']['output'];
+  offset: Scalars['Int']['output'];
+  /** Data policies applied, in priority order. */
+  policies: Array<Scalars['String']['output']>;
+  /** The history entry of this run. */
+  queryId: Scalars['ID']['output'];
+  rowCount: Scalars['Int']['output'];
+  /** Rows as JSON arrays in column order (64-bit integers and decimals as strings). */
+  rows: Array<Scalars['JSON']['output']>;
+};
+
+export type QuerySource =
+  | 'PREVIEW'
+  | 'QUERY';
+
+export type QueryState =
+  | 'FAILED'
+  /** Refused by the Gateway (unsafe SQL, no access) before running. */
+  | 'REFUSED'
+  | 'SUCCEEDED';
+
+export type RemovedCluster = {
+  __typename?: 'RemovedCluster';
+  name: Scalars['ID']['output'];
+  removed: Scalars['Boolean']['output'];
+};
+
+/** A column of a query result. */
+export type ResultColumn = {
+  __typename?: 'ResultColumn';
+  name: Scalars['String']['output'];
+  /** The engine's type, e.g. `VARCHAR`, `BIGINT`, `DECIMAL(12,2)`. */
+  type: Scalars['String']['output'];
+};
+
+/** A condition on rows: {column, operator, value | valueFrom} or a SQL predicate. */
+export type RowFilter = {
+  __typename?: 'RowFilter';
+  column?: Maybe<Scalars['String']['output']>;
+  operator?: Maybe<FilterOperator>;
+  /** SQL over the dataset's columns; `$region` is the subject's attribute `region`. */
+  predicate?: Maybe<Scalars['String']['output']>;
+  value?: Maybe<Scalars['JSON']['output']>;
+  /** A subject attribute: `claims.<name>`, `subject.id|sub|email|name`, `tags.<prefix>`. */
+  valueFrom?: Maybe<Scalars['String']['output']>;
+};
+
+export type RowFilterInput = {
+  column?: InputMaybe<Scalars['String']['input']>;
+  operator?: InputMaybe<FilterOperator>;
+  predicate?: InputMaybe<Scalars['String']['input']>;
+  value?: InputMaybe<Scalars['JSON']['input']>;
+  valueFrom?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ScanColumn = {
+  __typename?: 'ScanColumn';
+  /** The winning mask; null when the column is read as is. */
+  mask?: Maybe<MaskOperator>;
+  name: Scalars['String']['output'];
+  /** The policy of that mask. */
+  policy?: Maybe<Scalars['String']['output']>;
+  tags: Array<Scalars['String']['output']>;
+  type: Scalars['String']['output'];
+};
+
+/** How one read of a dataset is rewritten for the caller. */
+export type ScanPlan = {
+  __typename?: 'ScanPlan';
+  /** The name the query uses for it (alias or table name). */
+  aliases: Array<Scalars['String']['output']>;
+  columns: Array<ScanColumn>;
+  dataset: Scalars['ID']['output'];
+  /** Filter exemptions that lifted filters with a higher number. */
+  exemptions: Array<Scalars['String']['output']>;
+  /** Row-filter policies applied (ANDed). */
+  filters: Array<Scalars['String']['output']>;
+  /** The derived table that replaces every reference (hashing secret hidden). */
+  sql: Scalars['String']['output'];
+};
+
+export type SelectorMatch =
+  | 'ALL'
+  | 'ANY';
+
+export type UserSelector = {
+  __typename?: 'UserSelector';
+  match: SelectorMatch;
+  /** Subject tag globs (`roles:id:data-dev`, `users:id:*`). */
+  tags: Array<Scalars['String']['output']>;
+};
+
+export type UserSelectorInput = {
+  match?: SelectorMatch;
+  tags: Array<Scalars['String']['input']>;
 };
 
 export type Link__Purpose =
@@ -127,6 +641,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Cluster: Cluster;
+  Dataset: Dataset;
 }>;
 
 /** Mapping of federation reference types */
@@ -134,6 +649,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Cluster:
     ( { __typename: 'Cluster' }
     & GraphQLRecursivePick<FederationTypes['Cluster'], {"name":true}> );
+  Dataset:
+    ( { __typename: 'Dataset' }
+    & GraphQLRecursivePick<FederationTypes['Dataset'], {"urn":true}> );
 }>;
 
 
@@ -142,8 +660,53 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Cluster: ResolverTypeWrapper<Cluster>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ClusterEngine: ClusterEngine;
+  ClusterInput: ClusterInput;
+  ClusterSize: ResolverTypeWrapper<ClusterSize>;
+  ClusterSizeInput: ClusterSizeInput;
   ClusterState: ClusterState;
+  ClusterUpdateInput: ClusterUpdateInput;
+  ColumnSelector: ResolverTypeWrapper<ColumnSelector>;
+  ColumnSelectorInput: ColumnSelectorInput;
+  DataPolicy: ResolverTypeWrapper<DataPolicy>;
+  DataPolicyFilter: DataPolicyFilter;
+  DataPolicyInput: DataPolicyInput;
+  DataPolicySelector: ResolverTypeWrapper<DataPolicySelector>;
+  DataPolicySelectorInput: DataPolicySelectorInput;
+  DataPolicyType: DataPolicyType;
+  Dataset: ResolverTypeWrapper<Dataset>;
+  DatePrecision: DatePrecision;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeletedDataPolicy: ResolverTypeWrapper<DeletedDataPolicy>;
+  FilterOperator: FilterOperator;
+  HashAlgorithm: HashAlgorithm;
+  HealthCheck: ResolverTypeWrapper<HealthCheck>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  MaskOperator: MaskOperator;
+  MaskSpec: ResolverTypeWrapper<MaskSpec>;
+  MaskSpecInput: MaskSpecInput;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  QueryError: ResolverTypeWrapper<QueryError>;
+  QueryHistoryConnection: ResolverTypeWrapper<QueryHistoryConnection>;
+  QueryHistoryEdge: ResolverTypeWrapper<QueryHistoryEdge>;
+  QueryHistoryFilter: QueryHistoryFilter;
+  QueryPlan: ResolverTypeWrapper<QueryPlan>;
+  QueryRecord: ResolverTypeWrapper<QueryRecord>;
+  QueryResult: ResolverTypeWrapper<QueryResult>;
+  QuerySource: QuerySource;
+  QueryState: QueryState;
+  RemovedCluster: ResolverTypeWrapper<RemovedCluster>;
+  ResultColumn: ResolverTypeWrapper<ResultColumn>;
+  RowFilter: ResolverTypeWrapper<RowFilter>;
+  RowFilterInput: RowFilterInput;
+  ScanColumn: ResolverTypeWrapper<ScanColumn>;
+  ScanPlan: ResolverTypeWrapper<ScanPlan>;
+  SelectorMatch: SelectorMatch;
+  UserSelector: ResolverTypeWrapper<UserSelector>;
+  UserSelectorInput: UserSelectorInput;
   federation__ContextFieldValue: ResolverTypeWrapper<Scalars['federation__ContextFieldValue']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   federation__Policy: ResolverTypeWrapper<Scalars['federation__Policy']['output']>;
@@ -159,7 +722,43 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Cluster: Cluster | FederationReferenceTypes['Cluster'];
   ID: Scalars['ID']['output'];
+  ClusterInput: ClusterInput;
+  ClusterSize: ClusterSize;
+  ClusterSizeInput: ClusterSizeInput;
+  ClusterUpdateInput: ClusterUpdateInput;
+  ColumnSelector: ColumnSelector;
+  ColumnSelectorInput: ColumnSelectorInput;
+  DataPolicy: DataPolicy;
+  DataPolicyFilter: DataPolicyFilter;
+  DataPolicyInput: DataPolicyInput;
+  DataPolicySelector: DataPolicySelector;
+  DataPolicySelectorInput: DataPolicySelectorInput;
+  Dataset: Dataset | FederationReferenceTypes['Dataset'];
+  DateTime: Scalars['DateTime']['output'];
+  DeletedDataPolicy: DeletedDataPolicy;
+  HealthCheck: HealthCheck;
+  Float: Scalars['Float']['output'];
+  JSON: Scalars['JSON']['output'];
+  MaskSpec: MaskSpec;
+  MaskSpecInput: MaskSpecInput;
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  QueryError: QueryError;
+  QueryHistoryConnection: QueryHistoryConnection;
+  QueryHistoryEdge: QueryHistoryEdge;
+  QueryHistoryFilter: QueryHistoryFilter;
+  QueryPlan: QueryPlan;
+  QueryRecord: QueryRecord;
+  QueryResult: QueryResult;
+  RemovedCluster: RemovedCluster;
+  ResultColumn: ResultColumn;
+  RowFilter: RowFilter;
+  RowFilterInput: RowFilterInput;
+  ScanColumn: ScanColumn;
+  ScanPlan: ScanPlan;
+  UserSelector: UserSelector;
+  UserSelectorInput: UserSelectorInput;
   federation__ContextFieldValue: Scalars['federation__ContextFieldValue']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Policy: Scalars['federation__Policy']['output'];
@@ -256,10 +855,6 @@ export type Federation__RequiresScopesDirectiveArgs = {
 
 export type Federation__RequiresScopesDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__RequiresScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__ShareableDirectiveArgs = { };
-
-export type Federation__ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
-
 export type Federation__TagDirectiveArgs = {
   name: Scalars['String']['input'];
 };
@@ -275,16 +870,216 @@ export type LinkDirectiveArgs = {
 
 export type LinkDirectiveResolver<Result, Parent, ContextType = Context, Args = LinkDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ShareableDirectiveArgs = { };
+
+export type ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ClusterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster'], FederationReferenceType extends FederationReferenceTypes['Cluster'] = FederationReferenceTypes['Cluster']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Cluster']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  depots?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endpoint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  engine?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  engine?: Resolver<ResolversTypes['ClusterEngine'], ParentType, ContextType>;
+  health?: Resolver<Maybe<ResolversTypes['HealthCheck']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['ClusterSize'], ParentType, ContextType>;
   state?: Resolver<ResolversTypes['ClusterState'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ClusterSizeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClusterSize'] = ResolversParentTypes['ClusterSize']> = ResolversObject<{
+  cpu?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  memory?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  replicas?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ColumnSelectorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnSelector'] = ResolversParentTypes['ColumnSelector']> = ResolversObject<{
+  names?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type DataPolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DataPolicy'] = ResolversParentTypes['DataPolicy']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  datasets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  filters?: Resolver<Array<ResolversTypes['RowFilter']>, ParentType, ContextType>;
+  mask?: Resolver<Maybe<ResolversTypes['MaskSpec']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  selector?: Resolver<ResolversTypes['DataPolicySelector'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['DataPolicyType'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type DataPolicySelectorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DataPolicySelector'] = ResolversParentTypes['DataPolicySelector']> = ResolversObject<{
+  column?: Resolver<Maybe<ResolversTypes['ColumnSelector']>, ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['UserSelector'], ParentType, ContextType>;
+}>;
+
+export type DatasetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Dataset'] = ResolversParentTypes['Dataset'], FederationReferenceType extends FederationReferenceTypes['Dataset'] = FederationReferenceTypes['Dataset']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Dataset']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  dataPolicies?: Resolver<Array<ResolversTypes['DataPolicy']>, ParentType, ContextType>;
+  preview?: Resolver<Maybe<ResolversTypes['QueryResult']>, ParentType, ContextType, RequireFields<DatasetPreviewArgs, 'limit'>>;
+  urn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type DeletedDataPolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeletedDataPolicy'] = ResolversParentTypes['DeletedDataPolicy']> = ResolversObject<{
+  deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type HealthCheckResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HealthCheck'] = ResolversParentTypes['HealthCheck']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  latencyMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
+export type MaskSpecResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MaskSpec'] = ResolversParentTypes['MaskSpec']> = ResolversObject<{
+  algorithm?: Resolver<Maybe<ResolversTypes['HashAlgorithm']>, ParentType, ContextType>;
+  bucketSize?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  buckets?: Resolver<Maybe<Array<ResolversTypes['Float']>>, ParentType, ContextType>;
+  keepFirst?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  keepLast?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  operator?: Resolver<ResolversTypes['MaskOperator'], ParentType, ContextType>;
+  pattern?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  precision?: Resolver<Maybe<ResolversTypes['DatePrecision']>, ParentType, ContextType>;
+  replacement?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  checkClusterHealth?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationCheckClusterHealthArgs, 'name'>>;
+  createDataPolicy?: Resolver<ResolversTypes['DataPolicy'], ParentType, ContextType, RequireFields<MutationCreateDataPolicyArgs, 'input'>>;
+  deleteDataPolicy?: Resolver<ResolversTypes['DeletedDataPolicy'], ParentType, ContextType, RequireFields<MutationDeleteDataPolicyArgs, 'name'>>;
+  registerCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationRegisterClusterArgs, 'input'>>;
+  removeCluster?: Resolver<ResolversTypes['RemovedCluster'], ParentType, ContextType, RequireFields<MutationRemoveClusterArgs, 'name'>>;
+  updateCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationUpdateClusterArgs, 'input' | 'name'>>;
+  updateDataPolicy?: Resolver<ResolversTypes['DataPolicy'], ParentType, ContextType, RequireFields<MutationUpdateDataPolicyArgs, 'input' | 'name'>>;
+}>;
+
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType, RequireFields<QueryClusterArgs, 'name'>>;
   clusters?: Resolver<Array<ResolversTypes['Cluster']>, ParentType, ContextType>;
+  dataPolicies?: Resolver<Array<ResolversTypes['DataPolicy']>, ParentType, ContextType, Partial<QueryDataPoliciesArgs>>;
+  dataPolicy?: Resolver<Maybe<ResolversTypes['DataPolicy']>, ParentType, ContextType, RequireFields<QueryDataPolicyArgs, 'name'>>;
+  explain?: Resolver<ResolversTypes['QueryPlan'], ParentType, ContextType, RequireFields<QueryExplainArgs, 'sql'>>;
+  queries?: Resolver<ResolversTypes['QueryHistoryConnection'], ParentType, ContextType, RequireFields<QueryQueriesArgs, 'first'>>;
+  runQuery?: Resolver<ResolversTypes['QueryResult'], ParentType, ContextType, RequireFields<QueryRunQueryArgs, 'limit' | 'sql'>>;
+}>;
+
+export type QueryErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryError'] = ResolversParentTypes['QueryError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type QueryHistoryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryHistoryConnection'] = ResolversParentTypes['QueryHistoryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['QueryHistoryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type QueryHistoryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryHistoryEdge'] = ResolversParentTypes['QueryHistoryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['QueryRecord'], ParentType, ContextType>;
+}>;
+
+export type QueryPlanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryPlan'] = ResolversParentTypes['QueryPlan']> = ResolversObject<{
+  cluster?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  datasets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  policies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  rewrittenSql?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  scans?: Resolver<Array<ResolversTypes['ScanPlan']>, ParentType, ContextType>;
+  sql?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type QueryRecordResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryRecord'] = ResolversParentTypes['QueryRecord']> = ResolversObject<{
+  cluster?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  datasets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['QueryError']>, ParentType, ContextType>;
+  finishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  offset?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  policies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  rewrittenSql?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['QuerySource'], ParentType, ContextType>;
+  sql?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['QueryState'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type QueryResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryResult'] = ResolversParentTypes['QueryResult']> = ResolversObject<{
+  cluster?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  columns?: Resolver<Array<ResolversTypes['ResultColumn']>, ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  datasets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  offset?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  policies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  queryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  rowCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['JSON']>, ParentType, ContextType>;
+}>;
+
+export type RemovedClusterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemovedCluster'] = ResolversParentTypes['RemovedCluster']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  removed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ResultColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ResultColumn'] = ResolversParentTypes['ResultColumn']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type RowFilterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RowFilter'] = ResolversParentTypes['RowFilter']> = ResolversObject<{
+  column?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  operator?: Resolver<Maybe<ResolversTypes['FilterOperator']>, ParentType, ContextType>;
+  predicate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  valueFrom?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ScanColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScanColumn'] = ResolversParentTypes['ScanColumn']> = ResolversObject<{
+  mask?: Resolver<Maybe<ResolversTypes['MaskOperator']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  policy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ScanPlanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScanPlan'] = ResolversParentTypes['ScanPlan']> = ResolversObject<{
+  aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  columns?: Resolver<Array<ResolversTypes['ScanColumn']>, ParentType, ContextType>;
+  dataset?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  exemptions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  filters?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  sql?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type UserSelectorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserSelector'] = ResolversParentTypes['UserSelector']> = ResolversObject<{
+  match?: Resolver<ResolversTypes['SelectorMatch'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export interface Federation__ContextFieldValueScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['federation__ContextFieldValue'], any> {
@@ -309,7 +1104,31 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Cluster?: ClusterResolvers<ContextType>;
+  ClusterSize?: ClusterSizeResolvers<ContextType>;
+  ColumnSelector?: ColumnSelectorResolvers<ContextType>;
+  DataPolicy?: DataPolicyResolvers<ContextType>;
+  DataPolicySelector?: DataPolicySelectorResolvers<ContextType>;
+  Dataset?: DatasetResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  DeletedDataPolicy?: DeletedDataPolicyResolvers<ContextType>;
+  HealthCheck?: HealthCheckResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
+  MaskSpec?: MaskSpecResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  QueryError?: QueryErrorResolvers<ContextType>;
+  QueryHistoryConnection?: QueryHistoryConnectionResolvers<ContextType>;
+  QueryHistoryEdge?: QueryHistoryEdgeResolvers<ContextType>;
+  QueryPlan?: QueryPlanResolvers<ContextType>;
+  QueryRecord?: QueryRecordResolvers<ContextType>;
+  QueryResult?: QueryResultResolvers<ContextType>;
+  RemovedCluster?: RemovedClusterResolvers<ContextType>;
+  ResultColumn?: ResultColumnResolvers<ContextType>;
+  RowFilter?: RowFilterResolvers<ContextType>;
+  ScanColumn?: ScanColumnResolvers<ContextType>;
+  ScanPlan?: ScanPlanResolvers<ContextType>;
+  UserSelector?: UserSelectorResolvers<ContextType>;
   federation__ContextFieldValue?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Policy?: GraphQLScalarType;
@@ -333,7 +1152,7 @@ export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   federation__provides?: Federation__ProvidesDirectiveResolver<any, any, ContextType>;
   federation__requires?: Federation__RequiresDirectiveResolver<any, any, ContextType>;
   federation__requiresScopes?: Federation__RequiresScopesDirectiveResolver<any, any, ContextType>;
-  federation__shareable?: Federation__ShareableDirectiveResolver<any, any, ContextType>;
   federation__tag?: Federation__TagDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
+  shareable?: ShareableDirectiveResolver<any, any, ContextType>;
 }>;

@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -20,10 +21,306 @@ export type Scalars = {
   link__Import: { input: unknown; output: unknown; }
 };
 
+export type ClaimCondition = {
+  __typename?: 'ClaimCondition';
+  claim: Scalars['String']['output'];
+  equals: Scalars['String']['output'];
+};
+
+export type ClaimConditionInput = {
+  claim: Scalars['String']['input'];
+  equals: Scalars['String']['input'];
+};
+
+export type Decision = {
+  __typename?: 'Decision';
+  action: Scalars['String']['output'];
+  allowed: Scalars['Boolean']['output'];
+  key?: Maybe<Scalars['String']['output']>;
+  object: ObjectRef;
+  /** The policies that decided: the denying ones when denied by a policy, the allowing ones when allowed. */
+  policies: Array<Scalars['String']['output']>;
+  /** Why, in words. */
+  reason: Scalars['String']['output'];
+};
+
+export type DecisionInput = {
+  /** read, write, create, delete, execute or manage */
+  action: Scalars['String']['input'];
+  /** Echoed back, to match answers in a batch. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  object: ObjectInput;
+};
+
+export type DecisionLogConnection = {
+  __typename?: 'DecisionLogConnection';
+  edges: Array<DecisionLogEdge>;
+  pageInfo: PageInfo;
+};
+
+export type DecisionLogEdge = {
+  __typename?: 'DecisionLogEdge';
+  cursor: Scalars['String']['output'];
+  node: DecisionLogEntry;
+};
+
+export type DecisionLogEntry = {
+  __typename?: 'DecisionLogEntry';
+  action: Scalars['String']['output'];
+  allowed: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  object: ObjectRef;
+  policies: Array<Scalars['String']['output']>;
+  reason: Scalars['String']['output'];
+  requestId?: Maybe<Scalars['String']['output']>;
+  subject: Scalars['String']['output'];
+  time: Scalars['DateTime']['output'];
+};
+
+export type DecisionLogFilter = {
+  action?: InputMaybe<Scalars['String']['input']>;
+  allowed?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Object path starts with. */
+  pathPrefix?: InputMaybe<Scalars['String']['input']>;
+  requestId?: InputMaybe<Scalars['String']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  subject?: InputMaybe<Scalars['String']['input']>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type DeletedPolicy = {
+  __typename?: 'DeletedPolicy';
+  deleted: Scalars['Boolean']['output'];
+  name: Scalars['ID']['output'];
+};
+
+/** UTC hours of the day, `from` inclusive, `to` exclusive (`from` > `to` spans midnight). */
+export type HourWindow = {
+  __typename?: 'HourWindow';
+  from: Scalars['Int']['output'];
+  to: Scalars['Int']['output'];
+};
+
+export type HourWindowInput = {
+  from: Scalars['Int']['input'];
+  to: Scalars['Int']['input'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Needs `manage` on `/heimdall/policies`. */
+  createPolicy: Policy;
+  /** Needs `manage` on `/heimdall/policies`. */
+  deletePolicy: DeletedPolicy;
+  /** Replaces the tags assigned to a user. Needs `manage` on `/heimdall/users`. */
+  setUserTags: UserTags;
+  /** Replaces a policy. `expectedVersion` guards against lost updates. Needs `manage` on `/heimdall/policies`. */
+  updatePolicy: Policy;
+};
+
+
+export type MutationCreatePolicyArgs = {
+  input: PolicyInput;
+};
+
+
+export type MutationDeletePolicyArgs = {
+  name: Scalars['ID']['input'];
+};
+
+
+export type MutationSetUserTagsArgs = {
+  tags: Array<Scalars['String']['input']>;
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdatePolicyArgs = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  input: PolicyInput;
+  name: Scalars['ID']['input'];
+};
+
+/** What is being accessed: a path (`dataos://icebase:retail/customers`, `/metis/datasets`) and/or tags. */
+export type ObjectInput = {
+  path?: InputMaybe<Scalars['String']['input']>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type ObjectRef = {
+  __typename?: 'ObjectRef';
+  path?: Maybe<Scalars['String']['output']>;
+  tags: Array<Scalars['String']['output']>;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** An access policy: who (subjects) may or may not (effect) do what (actions) on which objects. */
+export type Policy = {
+  __typename?: 'Policy';
+  actions: Array<Scalars['String']['output']>;
+  collection?: Maybe<Scalars['String']['output']>;
+  conditions?: Maybe<PolicyConditions>;
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  effect: PolicyEffect;
+  name: Scalars['ID']['output'];
+  objects: PolicyObjects;
+  /** OR of AND sets of tag globs: [["roles:id:data-dev"], ["users:id:alice", "roles:id:pii-reader"]] */
+  subjects: Array<Array<Scalars['String']['output']>>;
+  updatedAt: Scalars['DateTime']['output'];
+  updatedBy?: Maybe<Scalars['String']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+export type PolicyConditions = {
+  __typename?: 'PolicyConditions';
+  /** Every one must equal the token's claim of that name. */
+  claims: Array<ClaimCondition>;
+  hours?: Maybe<HourWindow>;
+  notAfter?: Maybe<Scalars['DateTime']['output']>;
+  notBefore?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type PolicyConditionsInput = {
+  claims?: InputMaybe<Array<ClaimConditionInput>>;
+  hours?: InputMaybe<HourWindowInput>;
+  notAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  notBefore?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type PolicyConnection = {
+  __typename?: 'PolicyConnection';
+  edges: Array<PolicyEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type PolicyEdge = {
+  __typename?: 'PolicyEdge';
+  cursor: Scalars['String']['output'];
+  node: Policy;
+};
+
+export type PolicyEffect =
+  | 'ALLOW'
+  | 'DENY';
+
+export type PolicyFilter = {
+  collection?: InputMaybe<Scalars['String']['input']>;
+  effect?: InputMaybe<PolicyEffect>;
+  /** Name contains (case-insensitive). */
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type PolicyInput = {
+  actions: Array<Scalars['String']['input']>;
+  collection?: InputMaybe<Scalars['String']['input']>;
+  conditions?: InputMaybe<PolicyConditionsInput>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  effect?: PolicyEffect;
+  /** Unique; letters, digits, `-`, `_`, `.`; the name `@policy` refers to. */
+  name: Scalars['ID']['input'];
+  objects: PolicyObjectsInput;
+  subjects: Array<Array<Scalars['String']['input']>>;
+};
+
+/** Either or both of path globs and tag globs; a policy matches an object if one of them does. */
+export type PolicyObjects = {
+  __typename?: 'PolicyObjects';
+  paths: Array<Scalars['String']['output']>;
+  tags: Array<Scalars['String']['output']>;
+};
+
+export type PolicyObjectsInput = {
+  paths?: InputMaybe<Array<Scalars['String']['input']>>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type PolicyResult = {
+  __typename?: 'PolicyResult';
+  allowed: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
-  /** The caller as Heimdall sees it: identity, tags and token expiry. */
+  /** May the caller perform `action` on `object`? Answered for the bearer of the forwarded token. */
+  decide: Decision;
+  /** Many decisions for the caller in one call (at most 1000), answered in order. */
+  decideBatch: Array<Decision>;
+  /** The decision log, newest first. Needs `read` on `/heimdall/decisions`. */
+  decisions: DecisionLogConnection;
+  /** Access policies, by name. Needs `read` on `/heimdall/policies`. */
+  policies: PolicyConnection;
+  /** One access policy. Needs `read` on `/heimdall/policies`. */
+  policy?: Maybe<Policy>;
+  /**
+   * For routers: who holds this token and which of the named policies pass for them (the names
+   * used in `@policy`). Never fails on a missing or bad token: it answers `authenticated: false`.
+   */
+  routerAuthorization: RouterAuthorization;
+  /** Tags assigned in Heimdall to a user (`users:id:<id>` or the bare id). Needs `read` on `/heimdall/users`. */
+  userTags: UserTags;
+  /** The caller as Heimdall sees it: identity, tags (from the token and assigned here), scopes, token expiry. */
   whoami: Subject;
+};
+
+
+export type QueryDecideArgs = {
+  input: DecisionInput;
+};
+
+
+export type QueryDecideBatchArgs = {
+  inputs: Array<DecisionInput>;
+};
+
+
+export type QueryDecisionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DecisionLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPoliciesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<PolicyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPolicyArgs = {
+  name: Scalars['ID']['input'];
+};
+
+
+export type QueryRouterAuthorizationArgs = {
+  policies?: Array<Scalars['String']['input']>;
+};
+
+
+export type QueryUserTagsArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+export type RouterAuthorization = {
+  __typename?: 'RouterAuthorization';
+  /** False when the token is missing, malformed, expired or not trusted. */
+  authenticated: Scalars['Boolean']['output'];
+  /** When the answer stops being valid: the token's expiry. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  policies: Array<PolicyResult>;
+  /** Why the token was refused, when it was. */
+  reason?: Maybe<Scalars['String']['output']>;
+  scopes: Array<Scalars['String']['output']>;
+  subject?: Maybe<Subject>;
 };
 
 /** Someone or something that makes requests: a person or an application. */
@@ -44,6 +341,13 @@ export type Subject = {
 export type SubjectType =
   | 'APPLICATION'
   | 'PERSON';
+
+export type UserTags = {
+  __typename?: 'UserTags';
+  tags: Array<Scalars['String']['output']>;
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  userId: Scalars['ID']['output'];
+};
 
 export type Link__Purpose =
   /** `EXECUTION` features provide metadata necessary for operation execution. */
@@ -132,11 +436,15 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Policy: Policy;
   Subject: Subject;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Policy:
+    ( { __typename: 'Policy' }
+    & GraphQLRecursivePick<FederationTypes['Policy'], {"name":true}> );
   Subject:
     ( { __typename: 'Subject' }
     & GraphQLRecursivePick<FederationTypes['Subject'], {"id":true}> );
@@ -146,11 +454,39 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ClaimCondition: ResolverTypeWrapper<ClaimCondition>;
+  ClaimConditionInput: ClaimConditionInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Subject: ResolverTypeWrapper<Subject>;
+  Decision: ResolverTypeWrapper<Decision>;
+  DecisionInput: DecisionInput;
+  DecisionLogConnection: ResolverTypeWrapper<DecisionLogConnection>;
+  DecisionLogEdge: ResolverTypeWrapper<DecisionLogEdge>;
+  DecisionLogEntry: ResolverTypeWrapper<DecisionLogEntry>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  DecisionLogFilter: DecisionLogFilter;
+  DeletedPolicy: ResolverTypeWrapper<DeletedPolicy>;
+  HourWindow: ResolverTypeWrapper<HourWindow>;
+  HourWindowInput: HourWindowInput;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ObjectInput: ObjectInput;
+  ObjectRef: ResolverTypeWrapper<ObjectRef>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Policy: ResolverTypeWrapper<Policy>;
+  PolicyConditions: ResolverTypeWrapper<PolicyConditions>;
+  PolicyConditionsInput: PolicyConditionsInput;
+  PolicyConnection: ResolverTypeWrapper<PolicyConnection>;
+  PolicyEdge: ResolverTypeWrapper<PolicyEdge>;
+  PolicyEffect: PolicyEffect;
+  PolicyFilter: PolicyFilter;
+  PolicyInput: PolicyInput;
+  PolicyObjects: ResolverTypeWrapper<PolicyObjects>;
+  PolicyObjectsInput: PolicyObjectsInput;
+  PolicyResult: ResolverTypeWrapper<PolicyResult>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RouterAuthorization: ResolverTypeWrapper<RouterAuthorization>;
+  Subject: ResolverTypeWrapper<Subject>;
   SubjectType: SubjectType;
+  UserTags: ResolverTypeWrapper<UserTags>;
   federation__ContextFieldValue: ResolverTypeWrapper<Scalars['federation__ContextFieldValue']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   federation__Policy: ResolverTypeWrapper<Scalars['federation__Policy']['output']>;
@@ -164,10 +500,37 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  ClaimCondition: ClaimCondition;
+  ClaimConditionInput: ClaimConditionInput;
   DateTime: Scalars['DateTime']['output'];
-  Query: Record<PropertyKey, never>;
-  Subject: Subject | FederationReferenceTypes['Subject'];
+  Decision: Decision;
+  DecisionInput: DecisionInput;
+  DecisionLogConnection: DecisionLogConnection;
+  DecisionLogEdge: DecisionLogEdge;
+  DecisionLogEntry: DecisionLogEntry;
   ID: Scalars['ID']['output'];
+  DecisionLogFilter: DecisionLogFilter;
+  DeletedPolicy: DeletedPolicy;
+  HourWindow: HourWindow;
+  HourWindowInput: HourWindowInput;
+  Mutation: Record<PropertyKey, never>;
+  ObjectInput: ObjectInput;
+  ObjectRef: ObjectRef;
+  PageInfo: PageInfo;
+  Policy: Policy | FederationReferenceTypes['Policy'];
+  PolicyConditions: PolicyConditions;
+  PolicyConditionsInput: PolicyConditionsInput;
+  PolicyConnection: PolicyConnection;
+  PolicyEdge: PolicyEdge;
+  PolicyFilter: PolicyFilter;
+  PolicyInput: PolicyInput;
+  PolicyObjects: PolicyObjects;
+  PolicyObjectsInput: PolicyObjectsInput;
+  PolicyResult: PolicyResult;
+  Query: Record<PropertyKey, never>;
+  RouterAuthorization: RouterAuthorization;
+  Subject: Subject | FederationReferenceTypes['Subject'];
+  UserTags: UserTags;
   federation__ContextFieldValue: Scalars['federation__ContextFieldValue']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Policy: Scalars['federation__Policy']['output'];
@@ -283,12 +646,136 @@ export type ShareableDirectiveArgs = { };
 
 export type ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ClaimConditionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClaimCondition'] = ResolversParentTypes['ClaimCondition']> = ResolversObject<{
+  claim?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  equals?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
 
+export type DecisionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Decision'] = ResolversParentTypes['Decision']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  allowed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  object?: Resolver<ResolversTypes['ObjectRef'], ParentType, ContextType>;
+  policies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type DecisionLogConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DecisionLogConnection'] = ResolversParentTypes['DecisionLogConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['DecisionLogEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type DecisionLogEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DecisionLogEdge'] = ResolversParentTypes['DecisionLogEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['DecisionLogEntry'], ParentType, ContextType>;
+}>;
+
+export type DecisionLogEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DecisionLogEntry'] = ResolversParentTypes['DecisionLogEntry']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  allowed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  object?: Resolver<ResolversTypes['ObjectRef'], ParentType, ContextType>;
+  policies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  time?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type DeletedPolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeletedPolicy'] = ResolversParentTypes['DeletedPolicy']> = ResolversObject<{
+  deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type HourWindowResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HourWindow'] = ResolversParentTypes['HourWindow']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createPolicy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationCreatePolicyArgs, 'input'>>;
+  deletePolicy?: Resolver<ResolversTypes['DeletedPolicy'], ParentType, ContextType, RequireFields<MutationDeletePolicyArgs, 'name'>>;
+  setUserTags?: Resolver<ResolversTypes['UserTags'], ParentType, ContextType, RequireFields<MutationSetUserTagsArgs, 'tags' | 'userId'>>;
+  updatePolicy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationUpdatePolicyArgs, 'input' | 'name'>>;
+}>;
+
+export type ObjectRefResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ObjectRef'] = ResolversParentTypes['ObjectRef']> = ResolversObject<{
+  path?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type PolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Policy'] = ResolversParentTypes['Policy'], FederationReferenceType extends FederationReferenceTypes['Policy'] = FederationReferenceTypes['Policy']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Policy']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  actions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  collection?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  conditions?: Resolver<Maybe<ResolversTypes['PolicyConditions']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  effect?: Resolver<ResolversTypes['PolicyEffect'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  objects?: Resolver<ResolversTypes['PolicyObjects'], ParentType, ContextType>;
+  subjects?: Resolver<Array<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PolicyConditionsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PolicyConditions'] = ResolversParentTypes['PolicyConditions']> = ResolversObject<{
+  claims?: Resolver<Array<ResolversTypes['ClaimCondition']>, ParentType, ContextType>;
+  hours?: Resolver<Maybe<ResolversTypes['HourWindow']>, ParentType, ContextType>;
+  notAfter?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  notBefore?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type PolicyConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PolicyConnection'] = ResolversParentTypes['PolicyConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PolicyEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PolicyEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PolicyEdge'] = ResolversParentTypes['PolicyEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Policy'], ParentType, ContextType>;
+}>;
+
+export type PolicyObjectsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PolicyObjects'] = ResolversParentTypes['PolicyObjects']> = ResolversObject<{
+  paths?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type PolicyResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PolicyResult'] = ResolversParentTypes['PolicyResult']> = ResolversObject<{
+  allowed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  decide?: Resolver<ResolversTypes['Decision'], ParentType, ContextType, RequireFields<QueryDecideArgs, 'input'>>;
+  decideBatch?: Resolver<Array<ResolversTypes['Decision']>, ParentType, ContextType, RequireFields<QueryDecideBatchArgs, 'inputs'>>;
+  decisions?: Resolver<ResolversTypes['DecisionLogConnection'], ParentType, ContextType, RequireFields<QueryDecisionsArgs, 'first'>>;
+  policies?: Resolver<ResolversTypes['PolicyConnection'], ParentType, ContextType, RequireFields<QueryPoliciesArgs, 'first'>>;
+  policy?: Resolver<Maybe<ResolversTypes['Policy']>, ParentType, ContextType, RequireFields<QueryPolicyArgs, 'name'>>;
+  routerAuthorization?: Resolver<ResolversTypes['RouterAuthorization'], ParentType, ContextType, RequireFields<QueryRouterAuthorizationArgs, 'policies'>>;
+  userTags?: Resolver<ResolversTypes['UserTags'], ParentType, ContextType, RequireFields<QueryUserTagsArgs, 'userId'>>;
   whoami?: Resolver<ResolversTypes['Subject'], ParentType, ContextType>;
+}>;
+
+export type RouterAuthorizationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RouterAuthorization'] = ResolversParentTypes['RouterAuthorization']> = ResolversObject<{
+  authenticated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  policies?: Resolver<Array<ResolversTypes['PolicyResult']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  subject?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType>;
 }>;
 
 export type SubjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subject'] = ResolversParentTypes['Subject'], FederationReferenceType extends FederationReferenceTypes['Subject'] = FederationReferenceTypes['Subject']> = ResolversObject<{
@@ -300,6 +787,12 @@ export type SubjectResolvers<ContextType = Context, ParentType extends Resolvers
   scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['SubjectType'], ParentType, ContextType>;
+}>;
+
+export type UserTagsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserTags'] = ResolversParentTypes['UserTags']> = ResolversObject<{
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export interface Federation__ContextFieldValueScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['federation__ContextFieldValue'], any> {
@@ -323,9 +816,27 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 }
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  ClaimCondition?: ClaimConditionResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  Decision?: DecisionResolvers<ContextType>;
+  DecisionLogConnection?: DecisionLogConnectionResolvers<ContextType>;
+  DecisionLogEdge?: DecisionLogEdgeResolvers<ContextType>;
+  DecisionLogEntry?: DecisionLogEntryResolvers<ContextType>;
+  DeletedPolicy?: DeletedPolicyResolvers<ContextType>;
+  HourWindow?: HourWindowResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  ObjectRef?: ObjectRefResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Policy?: PolicyResolvers<ContextType>;
+  PolicyConditions?: PolicyConditionsResolvers<ContextType>;
+  PolicyConnection?: PolicyConnectionResolvers<ContextType>;
+  PolicyEdge?: PolicyEdgeResolvers<ContextType>;
+  PolicyObjects?: PolicyObjectsResolvers<ContextType>;
+  PolicyResult?: PolicyResultResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RouterAuthorization?: RouterAuthorizationResolvers<ContextType>;
   Subject?: SubjectResolvers<ContextType>;
+  UserTags?: UserTagsResolvers<ContextType>;
   federation__ContextFieldValue?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Policy?: GraphQLScalarType;

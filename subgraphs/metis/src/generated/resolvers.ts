@@ -23,27 +23,186 @@ export type Scalars = {
   link__Import: { input: unknown; output: unknown; }
 };
 
+export type AddLineageInput = {
+  columns?: InputMaybe<Array<ColumnLineageInput>>;
+  downstream: Scalars['ID']['input'];
+  job?: InputMaybe<Scalars['String']['input']>;
+  upstream: Scalars['ID']['input'];
+  /** A resource URN (a workflow or service). */
+  via?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type CatalogFacetValue = {
+  __typename?: 'CatalogFacetValue';
+  count: Scalars['Int']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type CatalogSearchConnection = {
+  __typename?: 'CatalogSearchConnection';
+  edges: Array<CatalogSearchEdge>;
+  facets: CatalogSearchFacets;
+  pageInfo: PageInfo;
+  /** Readable hits among the best 1,000 matches. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type CatalogSearchEdge = {
+  __typename?: 'CatalogSearchEdge';
+  cursor: Scalars['String']['output'];
+  node: CatalogSearchHit;
+};
+
+/** Counts over every readable hit of the search (not only this page). */
+export type CatalogSearchFacets = {
+  __typename?: 'CatalogSearchFacets';
+  domains: Array<CatalogFacetValue>;
+  sources: Array<CatalogFacetValue>;
+  tags: Array<CatalogFacetValue>;
+  types: Array<CatalogFacetValue>;
+};
+
+export type CatalogSearchFilter = {
+  domain?: InputMaybe<Scalars['String']['input']>;
+  /** Owner id of the dataset (`users:id:alice`). */
+  owner?: InputMaybe<Scalars['String']['input']>;
+  /** Depot name. */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** Exact tag of the dataset (for datasets) or of the column (for columns). */
+  tag?: InputMaybe<Scalars['String']['input']>;
+  /** Only these kinds of results (all by default). */
+  types?: InputMaybe<Array<CatalogSearchType>>;
+};
+
+export type CatalogSearchHit = {
+  __typename?: 'CatalogSearchHit';
+  node: CatalogSearchResult;
+  /** Relevance, higher is better (comparable within one search). */
+  score: Scalars['Float']['output'];
+  type: CatalogSearchType;
+};
+
+export type CatalogSearchResult = Column | Dataset | GlossaryTerm;
+
+export type CatalogSearchType =
+  | 'COLUMN'
+  | 'DATASET'
+  | 'GLOSSARY_TERM';
+
 export type Column = {
   __typename?: 'Column';
+  dataset: Dataset;
   datasetUrn: Scalars['ID']['output'];
   description?: Maybe<Scalars['String']['output']>;
+  glossaryTerms: Array<GlossaryTerm>;
   name: Scalars['String']['output'];
+  nullable: Scalars['Boolean']['output'];
+  /** 0-based position in the dataset. */
+  position: Scalars['Int']['output'];
+  /** Statistics from the last profiled run. */
+  profile?: Maybe<ColumnProfile>;
   tags: Array<Scalars['String']['output']>;
   type: Scalars['String']['output'];
+};
+
+export type ColumnDescriptionInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+};
+
+export type ColumnInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Names of existing glossary terms. Omitted: left as they are. */
+  glossaryTerms?: InputMaybe<Array<Scalars['ID']['input']>>;
+  name: Scalars['String']['input'];
+  nullable?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Omitted: the column keeps its tags (none when new). */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  type: Scalars['String']['input'];
+};
+
+export type ColumnLineage = {
+  __typename?: 'ColumnLineage';
+  downstream: Column;
+  transformation?: Maybe<Scalars['String']['output']>;
+  upstream: Column;
+};
+
+export type ColumnLineageInput = {
+  downstream: Scalars['String']['input'];
+  transformation?: InputMaybe<Scalars['String']['input']>;
+  upstream: Scalars['String']['input'];
+};
+
+/**
+ * Statistics of a column. `min` and `max` are values of the data: for a tagged column (PII, ...)
+ * they are null unless the caller may `read` the column itself (path `<datasetUrn>/<column>`, the
+ * column's tags, `PII.Email` sent to Heimdall as `dataos:tag:PII.Email`).
+ */
+export type ColumnProfile = {
+  __typename?: 'ColumnProfile';
+  distinctCount?: Maybe<Scalars['Float']['output']>;
+  max?: Maybe<Scalars['String']['output']>;
+  mean?: Maybe<Scalars['Float']['output']>;
+  min?: Maybe<Scalars['String']['output']>;
+  nullCount?: Maybe<Scalars['Float']['output']>;
+  profiledAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type ColumnProfileInput = {
+  distinctCount?: InputMaybe<Scalars['Float']['input']>;
+  max?: InputMaybe<Scalars['String']['input']>;
+  mean?: InputMaybe<Scalars['Float']['input']>;
+  min?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  nullCount?: InputMaybe<Scalars['Float']['input']>;
 };
 
 /** A table, topic or file set known to the catalog. */
 export type Dataset = {
   __typename?: 'Dataset';
+  collection: Scalars['String']['output'];
   columns: Array<Column>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
   description?: Maybe<Scalars['String']['output']>;
+  domain?: Maybe<Domain>;
+  /** iceberg, parquet, avro, json, ... */
+  format?: Maybe<Scalars['String']['output']>;
+  freshness: Freshness;
+  glossaryTerms: Array<GlossaryTerm>;
+  kind: DatasetKind;
   /** raw, clean, curated or serving */
   layer?: Maybe<Scalars['String']['output']>;
+  /** Lineage around this dataset (same rules as `Query.lineage`). */
+  lineage: Lineage;
   name: Scalars['String']['output'];
+  owners: Array<Owner>;
+  /** Rows in the last successful run (an integer; Float because it may exceed 2^31). */
+  rowCount?: Maybe<Scalars['Float']['output']>;
+  /** Runs that produced this dataset, newest first. */
+  runs: JobRunConnection;
+  /** Bytes in the last successful run (an integer). */
+  sizeBytes?: Maybe<Scalars['Float']['output']>;
+  /** The depot the dataset lives in. */
+  source: Source;
   tags: Array<Scalars['String']['output']>;
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   /** `dataos://depot:collection/dataset` */
   urn: Scalars['ID']['output'];
+};
+
+
+/** A table, topic or file set known to the catalog. */
+export type DatasetLineageArgs = {
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  direction?: InputMaybe<LineageDirection>;
+};
+
+
+/** A table, topic or file set known to the catalog. */
+export type DatasetRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type DatasetConnection = {
@@ -58,29 +217,641 @@ export type DatasetEdge = {
   node: Dataset;
 };
 
+export type DatasetFilter = {
+  domain?: InputMaybe<Scalars['String']['input']>;
+  layer?: InputMaybe<Scalars['String']['input']>;
+  /** Owner id (`users:id:alice`, `teams:id:retail-data`). */
+  owner?: InputMaybe<Scalars['String']['input']>;
+  /** Depot name. */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** Exact tag. */
+  tag?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type DatasetInput = {
+  columns: Array<ColumnInput>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name of an existing domain. */
+  domain?: InputMaybe<Scalars['String']['input']>;
+  format?: InputMaybe<Scalars['String']['input']>;
+  /** Expected maximum age in seconds. */
+  freshnessSloSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** Names of existing glossary terms. */
+  glossaryTerms?: InputMaybe<Array<Scalars['ID']['input']>>;
+  kind?: InputMaybe<DatasetKind>;
+  layer?: InputMaybe<Scalars['String']['input']>;
+  /** Defaults to the last segment of the URN. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  owners?: InputMaybe<Array<OwnerInput>>;
+  /** Omitted fields (description, format, layer, tags, domain, owners, glossary terms, SLO) are left as they are. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Must be in the ingested source: `dataos://<source>:<collection>/<dataset>`. */
+  urn: Scalars['ID']['input'];
+};
+
+export type DatasetKind =
+  | 'DASHBOARD'
+  | 'FILES'
+  | 'TABLE'
+  | 'TOPIC'
+  | 'VIEW';
+
+export type DescribeInput = {
+  columns?: InputMaybe<Array<ColumnDescriptionInput>>;
+  /** Omitted: the dataset's description is left alone; null clears it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  urn: Scalars['ID']['input'];
+};
+
+export type Domain = {
+  __typename?: 'Domain';
+  datasets: DatasetConnection;
+  description?: Maybe<Scalars['String']['output']>;
+  name: Scalars['ID']['output'];
+};
+
+
+export type DomainDatasetsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type DomainInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['ID']['input'];
+};
+
+export type Freshness = {
+  __typename?: 'Freshness';
+  /** Seconds since then, at the time of the request. */
+  ageSeconds?: Maybe<Scalars['Int']['output']>;
+  /** When the dataset was last refreshed by a successful run. */
+  lastRefreshedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Expected maximum age, when the dataset has a freshness SLO. */
+  sloSeconds?: Maybe<Scalars['Int']['output']>;
+  /** True when older than its SLO. */
+  stale?: Maybe<Scalars['Boolean']['output']>;
+};
+
+/** A business term with its definition, related terms, and the datasets and columns it applies to. */
+export type GlossaryTerm = {
+  __typename?: 'GlossaryTerm';
+  columns: Array<Column>;
+  datasets: Array<Dataset>;
+  definition: Scalars['String']['output'];
+  domain?: Maybe<Domain>;
+  name: Scalars['ID']['output'];
+  related: Array<GlossaryTerm>;
+  synonyms: Array<Scalars['String']['output']>;
+};
+
+export type GlossaryTermConnection = {
+  __typename?: 'GlossaryTermConnection';
+  edges: Array<GlossaryTermEdge>;
+  pageInfo: PageInfo;
+};
+
+export type GlossaryTermEdge = {
+  __typename?: 'GlossaryTermEdge';
+  cursor: Scalars['String']['output'];
+  node: GlossaryTerm;
+};
+
+export type GlossaryTermInput = {
+  definition: Scalars['String']['input'];
+  domain?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['ID']['input'];
+  /** Names of existing terms; replaces the related terms. */
+  related?: InputMaybe<Array<Scalars['ID']['input']>>;
+  synonyms?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type IngestInput = {
+  /** At most 5,000 datasets per call. */
+  datasets: Array<DatasetInput>;
+  source: SourceInput;
+};
+
+export type IngestResult = {
+  __typename?: 'IngestResult';
+  created: Scalars['Int']['output'];
+  source: Source;
+  unchanged: Scalars['Int']['output'];
+  updated: Scalars['Int']['output'];
+  /** The URNs ingested, in input order. */
+  urns: Array<Scalars['ID']['output']>;
+};
+
+/** One run of a workflow or job that produced a dataset. */
+export type JobRun = {
+  __typename?: 'JobRun';
+  dataset?: Maybe<Dataset>;
+  datasetUrn: Scalars['ID']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  job?: Maybe<Scalars['String']['output']>;
+  resource?: Maybe<Resource>;
+  resourceUrn?: Maybe<Scalars['ID']['output']>;
+  rowCount?: Maybe<Scalars['Float']['output']>;
+  sizeBytes?: Maybe<Scalars['Float']['output']>;
+  startedAt: Scalars['DateTime']['output'];
+  status: JobRunStatus;
+};
+
+export type JobRunConnection = {
+  __typename?: 'JobRunConnection';
+  edges: Array<JobRunEdge>;
+  pageInfo: PageInfo;
+};
+
+export type JobRunEdge = {
+  __typename?: 'JobRunEdge';
+  cursor: Scalars['String']['output'];
+  node: JobRun;
+};
+
+export type JobRunStatus =
+  | 'ABORTED'
+  | 'FAILED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
+export type Lineage = {
+  __typename?: 'Lineage';
+  depth: Scalars['Int']['output'];
+  direction: LineageDirection;
+  /** Edges between the root and the nodes. */
+  edges: Array<LineageEdge>;
+  /** Readable datasets reachable from the root through readable datasets, the root excluded. */
+  nodes: Array<LineageNode>;
+  root: Dataset;
+  /** True when the traversal stopped at the node cap before reaching `depth`. */
+  truncated: Scalars['Boolean']['output'];
+  /** The workflows and jobs on those edges. */
+  workflows: Array<Resource>;
+};
+
+export type LineageDirection =
+  | 'BOTH'
+  | 'DOWNSTREAM'
+  | 'UPSTREAM';
+
+/** `upstream` feeds `downstream`, through a workflow or job when known. */
+export type LineageEdge = {
+  __typename?: 'LineageEdge';
+  /** Column-level edges, where known. */
+  columns: Array<ColumnLineage>;
+  downstream: Dataset;
+  downstreamUrn: Scalars['ID']['output'];
+  job?: Maybe<Scalars['String']['output']>;
+  upstream: Dataset;
+  upstreamUrn: Scalars['ID']['output'];
+  via?: Maybe<Resource>;
+  viaUrn?: Maybe<Scalars['ID']['output']>;
+};
+
+export type LineageNode = {
+  __typename?: 'LineageNode';
+  dataset: Dataset;
+  /** UPSTREAM or DOWNSTREAM of the root. */
+  direction: LineageDirection;
+  /** Hops from the root (1 = direct). */
+  distance: Scalars['Int']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Records that `upstream` feeds `downstream` (through a workflow or job when known, with
+   * column-level edges when known). Idempotent. Needs `write` on the downstream dataset and
+   * `read` on the upstream one and on the workflow.
+   */
+  addLineage: LineageEdge;
+  /** Sets the description of a dataset and/or of its columns. Needs `write` on the dataset. */
+  describe: Dataset;
+  /**
+   * Bulk upsert of one source's datasets with their columns, in one transaction, idempotent
+   * (ingesting the same input twice changes nothing, `updatedAt` included). Columns of an ingested
+   * dataset are replaced by the given ones. Needs `write` on every dataset URN, and on the depot
+   * (`dataos://<depot>`) when the source is new or its details are given.
+   */
+  ingest: IngestResult;
+  /** Records a run that produced a dataset, with row count, size and column profiles. Needs `write` on the dataset. */
+  recordRun: JobRun;
+  /** Replaces the glossary terms of a dataset or one of its columns. Needs `write` on the dataset. */
+  setGlossaryTerms: Dataset;
+  /** Replaces the owners of a dataset. Needs `write` on the dataset. */
+  setOwners: Dataset;
+  /** Adds and removes tags on a dataset or one of its columns. Needs `write` on the dataset. */
+  tag: Dataset;
+  /** Creates or updates a domain. Needs `write` on `/metis/domains/<name>`. */
+  upsertDomain: Domain;
+  /** Creates or updates a glossary term and its related terms. Needs `write` on `/metis/glossary/<name>`. */
+  upsertGlossaryTerm: GlossaryTerm;
+  /** Creates or updates a resource. Needs `write` on `/metis/resources/<kind>/<workspace>/<name>`. */
+  upsertResource: Resource;
+};
+
+
+export type MutationAddLineageArgs = {
+  input: AddLineageInput;
+};
+
+
+export type MutationDescribeArgs = {
+  input: DescribeInput;
+};
+
+
+export type MutationIngestArgs = {
+  input: IngestInput;
+};
+
+
+export type MutationRecordRunArgs = {
+  input: RecordRunInput;
+};
+
+
+export type MutationSetGlossaryTermsArgs = {
+  input: SetGlossaryTermsInput;
+};
+
+
+export type MutationSetOwnersArgs = {
+  owners: Array<OwnerInput>;
+  urn: Scalars['ID']['input'];
+};
+
+
+export type MutationTagArgs = {
+  input: TagInput;
+};
+
+
+export type MutationUpsertDomainArgs = {
+  input: DomainInput;
+};
+
+
+export type MutationUpsertGlossaryTermArgs = {
+  input: GlossaryTermInput;
+};
+
+
+export type MutationUpsertResourceArgs = {
+  input: ResourceInput;
+};
+
+/** A person or a team answerable for a dataset or resource. */
+export type Owner = {
+  __typename?: 'Owner';
+  email?: Maybe<Scalars['String']['output']>;
+  /** `users:id:<id>` or `teams:id:<id>` (Heimdall subject ids). */
+  id: Scalars['ID']['output'];
+  kind: OwnerKind;
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+export type OwnerInput = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** `users:id:<id>` or `teams:id:<id>`. */
+  id: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type OwnerKind =
+  | 'PERSON'
+  | 'TEAM';
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
 export type Query = {
   __typename?: 'Query';
-  /** A dataset by its URN (`dataos://depot:collection/dataset`). */
+  /** A column by its dataset URN and name; null when unknown or its dataset is not readable. */
+  column?: Maybe<Column>;
+  /** A dataset by its URN (`dataos://depot:collection/dataset`); null when unknown or not readable. */
   dataset?: Maybe<Dataset>;
-  /** Datasets in URN order, Relay-style. */
+  /** Datasets in URN order, Relay-style (keyset pagination: stable under inserts). */
   datasets: DatasetConnection;
+  /** A domain by name (`retail`, `finance`, ...). */
+  domain?: Maybe<Domain>;
+  /** Every domain the caller may read, by name. */
+  domains: Array<Domain>;
+  /** A glossary term by name. */
+  glossaryTerm?: Maybe<GlossaryTerm>;
+  /** Glossary terms in name order. */
+  glossaryTerms: GlossaryTermConnection;
+  /** Lineage around a dataset, up to `depth` hops (at most 10); null when the dataset is not readable. */
+  lineage?: Maybe<Lineage>;
+  /** A resource (workflow, service, depot, cluster, policy, ...) by URN (`dataos://<kind>:<workspace>/<name>`). */
+  resource?: Maybe<Resource>;
+  /** Resources in URN order, optionally of one kind. */
+  resources: ResourceConnection;
+  /**
+   * Full-text search over datasets, columns and glossary terms (Neo4j full-text indexes), best
+   * match first. Counts and facets only include what the caller may read.
+   */
+  search: CatalogSearchConnection;
+  /** A source (depot) by name. */
+  source?: Maybe<Source>;
+  /** Sources in name order. */
+  sources: SourceConnection;
 };
 
 
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
+export type QueryColumnArgs = {
+  datasetUrn: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+};
+
+
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
 export type QueryDatasetArgs = {
   urn: Scalars['ID']['input'];
 };
 
 
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
 export type QueryDatasetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DatasetFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
+export type QueryDomainArgs = {
+  name: Scalars['ID']['input'];
+};
+
+
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
+export type QueryGlossaryTermArgs = {
+  name: Scalars['ID']['input'];
+};
+
+
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
+export type QueryGlossaryTermsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
+export type QueryLineageArgs = {
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  direction?: InputMaybe<LineageDirection>;
+  urn: Scalars['ID']['input'];
+};
+
+
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
+export type QueryResourceArgs = {
+  urn: Scalars['ID']['input'];
+};
+
+
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
+export type QueryResourcesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<ResourceKind>;
+};
+
+
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
+export type QuerySearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CatalogSearchFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
+};
+
+
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
+export type QuerySourceArgs = {
+  name: Scalars['ID']['input'];
+};
+
+
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
+export type QuerySourcesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RecordRunInput = {
+  columnProfiles?: InputMaybe<Array<ColumnProfileInput>>;
+  datasetUrn: Scalars['ID']['input'];
+  finishedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Client-chosen id; recording the same id again updates that run (idempotent). */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  job?: InputMaybe<Scalars['String']['input']>;
+  resourceUrn?: InputMaybe<Scalars['ID']['input']>;
+  rowCount?: InputMaybe<Scalars['Float']['input']>;
+  sizeBytes?: InputMaybe<Scalars['Float']['input']>;
+  startedAt: Scalars['DateTime']['input'];
+  status: JobRunStatus;
+};
+
+/** A resource of the operating system. Other subgraphs extend it (Caretaker: its pods). */
+export type Resource = {
+  __typename?: 'Resource';
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  /** Datasets this workflow or job reads (lineage edges through it), readable ones only. */
+  inputs: Array<Dataset>;
+  kind: ResourceKind;
+  name: Scalars['String']['output'];
+  /** Datasets this workflow or job writes, readable ones only. */
+  outputs: Array<Dataset>;
+  owner?: Maybe<Owner>;
+  /** Runs of this resource, newest first (only those of datasets the caller may read). */
+  runs: JobRunConnection;
+  /** active, paused, failed, deleted, ... */
+  state?: Maybe<Scalars['String']['output']>;
+  tags: Array<Scalars['String']['output']>;
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * `dataos://<kind>:<workspace>/<name>`, e.g. `dataos://workflow:retail/orders-ingest` (the kinds
+   * are reserved depot names). `resource://<kind>/<workspace>/<name>` is accepted as input too.
+   */
+  urn: Scalars['ID']['output'];
+  version?: Maybe<Scalars['String']['output']>;
+  workspace: Scalars['String']['output'];
+};
+
+
+/** A resource of the operating system. Other subgraphs extend it (Caretaker: its pods). */
+export type ResourceRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ResourceConnection = {
+  __typename?: 'ResourceConnection';
+  edges: Array<ResourceEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ResourceEdge = {
+  __typename?: 'ResourceEdge';
+  cursor: Scalars['String']['output'];
+  node: Resource;
+};
+
+/** Omitted fields are left as they are. */
+export type ResourceInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  kind: ResourceKind;
+  name: Scalars['String']['input'];
+  owner?: InputMaybe<OwnerInput>;
+  state?: InputMaybe<Scalars['String']['input']>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  version?: InputMaybe<Scalars['String']['input']>;
+  /** Defaults to `public` (`system` for depots, policies and compute). */
+  workspace?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ResourceKind =
+  | 'CLUSTER'
+  | 'COMPUTE'
+  | 'DEPOT'
+  | 'POLICY'
+  | 'SECRET'
+  | 'SERVICE'
+  | 'WORKFLOW';
+
+export type SetGlossaryTermsInput = {
+  column?: InputMaybe<Scalars['String']['input']>;
+  terms: Array<Scalars['ID']['input']>;
+  urn: Scalars['ID']['input'];
+};
+
+/** A depot: a source with an address (`dataos://<name>`) whose datasets are catalogued. */
+export type Source = {
+  __typename?: 'Source';
+  /**
+   * Connection details (never secrets: keys that look like secrets are refused at ingest).
+   * The router lets only subjects of the Heimdall policy `admins-read-everything` ask for it, and
+   * Metis answers null unless the caller may `read` the depot itself (`dataos://<name>`).
+   */
+  connection?: Maybe<Array<SourceProperty>>;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  datasets: DatasetConnection;
+  description?: Maybe<Scalars['String']['output']>;
+  name: Scalars['ID']['output'];
+  /** The depot as a resource (`dataos://depot:system/<name>`), when catalogued. */
+  resource?: Maybe<Resource>;
+  /** icebase, lakehouse, kafka, postgres, snowflake, ... */
+  type: Scalars['String']['output'];
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+/** A depot: a source with an address (`dataos://<name>`) whose datasets are catalogued. */
+export type SourceDatasetsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type SourceConnection = {
+  __typename?: 'SourceConnection';
+  edges: Array<SourceEdge>;
+  pageInfo: PageInfo;
+};
+
+export type SourceEdge = {
+  __typename?: 'SourceEdge';
+  cursor: Scalars['String']['output'];
+  node: Source;
+};
+
+export type SourceInput = {
+  connection?: InputMaybe<Array<SourcePropertyInput>>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The depot name, as in `dataos://<name>:...`. */
+  name: Scalars['ID']['input'];
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SourceProperty = {
+  __typename?: 'SourceProperty';
+  key: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type SourcePropertyInput = {
+  key: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+export type TagInput = {
+  add?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Tag a column of the dataset instead of the dataset itself. */
+  column?: InputMaybe<Scalars['String']['input']>;
+  remove?: InputMaybe<Array<Scalars['String']['input']>>;
+  urn: Scalars['ID']['input'];
 };
 
 export type Link__Purpose =
@@ -172,6 +943,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = ResolversObject<{
   Column: Column;
   Dataset: Dataset;
+  Resource: Resource;
 }>;
 
 /** Mapping of federation reference types */
@@ -182,20 +954,86 @@ export type FederationReferenceTypes = ResolversObject<{
   Dataset:
     ( { __typename: 'Dataset' }
     & GraphQLRecursivePick<FederationTypes['Dataset'], {"urn":true}> );
+  Resource:
+    ( { __typename: 'Resource' }
+    & GraphQLRecursivePick<FederationTypes['Resource'], {"urn":true}> );
 }>;
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  CatalogSearchResult:
+    | ( ColumnRecord )
+    | ( DatasetRecord )
+    | ( Omit<GlossaryTerm, 'columns' | 'datasets' | 'domain' | 'related'> & { columns: Array<_RefType['Column']>, datasets: Array<_RefType['Dataset']>, domain?: Maybe<_RefType['Domain']>, related: Array<_RefType['GlossaryTerm']> } )
+  ;
+}>;
 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Column: ResolverTypeWrapper<ColumnRecord>;
+  AddLineageInput: AddLineageInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CatalogFacetValue: ResolverTypeWrapper<CatalogFacetValue>;
+  CatalogSearchConnection: ResolverTypeWrapper<Omit<CatalogSearchConnection, 'edges'> & { edges: Array<ResolversTypes['CatalogSearchEdge']> }>;
+  CatalogSearchEdge: ResolverTypeWrapper<Omit<CatalogSearchEdge, 'node'> & { node: ResolversTypes['CatalogSearchHit'] }>;
+  CatalogSearchFacets: ResolverTypeWrapper<CatalogSearchFacets>;
+  CatalogSearchFilter: CatalogSearchFilter;
+  CatalogSearchHit: ResolverTypeWrapper<Omit<CatalogSearchHit, 'node'> & { node: ResolversTypes['CatalogSearchResult'] }>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  CatalogSearchResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CatalogSearchResult']>;
+  CatalogSearchType: CatalogSearchType;
+  Column: ResolverTypeWrapper<ColumnRecord>;
+  ColumnDescriptionInput: ColumnDescriptionInput;
+  ColumnInput: ColumnInput;
+  ColumnLineage: ResolverTypeWrapper<Omit<ColumnLineage, 'downstream' | 'upstream'> & { downstream: ResolversTypes['Column'], upstream: ResolversTypes['Column'] }>;
+  ColumnLineageInput: ColumnLineageInput;
+  ColumnProfile: ResolverTypeWrapper<ColumnProfile>;
+  ColumnProfileInput: ColumnProfileInput;
   Dataset: ResolverTypeWrapper<DatasetRecord>;
   DatasetConnection: ResolverTypeWrapper<Omit<DatasetConnection, 'edges'> & { edges: Array<ResolversTypes['DatasetEdge']> }>;
   DatasetEdge: ResolverTypeWrapper<Omit<DatasetEdge, 'node'> & { node: ResolversTypes['Dataset'] }>;
+  DatasetFilter: DatasetFilter;
+  DatasetInput: DatasetInput;
+  DatasetKind: DatasetKind;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DescribeInput: DescribeInput;
+  Domain: ResolverTypeWrapper<Omit<Domain, 'datasets'> & { datasets: ResolversTypes['DatasetConnection'] }>;
+  DomainInput: DomainInput;
+  Freshness: ResolverTypeWrapper<Freshness>;
+  GlossaryTerm: ResolverTypeWrapper<Omit<GlossaryTerm, 'columns' | 'datasets' | 'domain' | 'related'> & { columns: Array<ResolversTypes['Column']>, datasets: Array<ResolversTypes['Dataset']>, domain?: Maybe<ResolversTypes['Domain']>, related: Array<ResolversTypes['GlossaryTerm']> }>;
+  GlossaryTermConnection: ResolverTypeWrapper<Omit<GlossaryTermConnection, 'edges'> & { edges: Array<ResolversTypes['GlossaryTermEdge']> }>;
+  GlossaryTermEdge: ResolverTypeWrapper<Omit<GlossaryTermEdge, 'node'> & { node: ResolversTypes['GlossaryTerm'] }>;
+  GlossaryTermInput: GlossaryTermInput;
+  IngestInput: IngestInput;
+  IngestResult: ResolverTypeWrapper<Omit<IngestResult, 'source'> & { source: ResolversTypes['Source'] }>;
+  JobRun: ResolverTypeWrapper<Omit<JobRun, 'dataset' | 'resource'> & { dataset?: Maybe<ResolversTypes['Dataset']>, resource?: Maybe<ResolversTypes['Resource']> }>;
+  JobRunConnection: ResolverTypeWrapper<Omit<JobRunConnection, 'edges'> & { edges: Array<ResolversTypes['JobRunEdge']> }>;
+  JobRunEdge: ResolverTypeWrapper<Omit<JobRunEdge, 'node'> & { node: ResolversTypes['JobRun'] }>;
+  JobRunStatus: JobRunStatus;
+  Lineage: ResolverTypeWrapper<Omit<Lineage, 'edges' | 'nodes' | 'root' | 'workflows'> & { edges: Array<ResolversTypes['LineageEdge']>, nodes: Array<ResolversTypes['LineageNode']>, root: ResolversTypes['Dataset'], workflows: Array<ResolversTypes['Resource']> }>;
+  LineageDirection: LineageDirection;
+  LineageEdge: ResolverTypeWrapper<Omit<LineageEdge, 'columns' | 'downstream' | 'upstream' | 'via'> & { columns: Array<ResolversTypes['ColumnLineage']>, downstream: ResolversTypes['Dataset'], upstream: ResolversTypes['Dataset'], via?: Maybe<ResolversTypes['Resource']> }>;
+  LineageNode: ResolverTypeWrapper<Omit<LineageNode, 'dataset'> & { dataset: ResolversTypes['Dataset'] }>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Owner: ResolverTypeWrapper<Owner>;
+  OwnerInput: OwnerInput;
+  OwnerKind: OwnerKind;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordRunInput: RecordRunInput;
+  Resource: ResolverTypeWrapper<Omit<Resource, 'inputs' | 'outputs' | 'runs'> & { inputs: Array<ResolversTypes['Dataset']>, outputs: Array<ResolversTypes['Dataset']>, runs: ResolversTypes['JobRunConnection'] }>;
+  ResourceConnection: ResolverTypeWrapper<Omit<ResourceConnection, 'edges'> & { edges: Array<ResolversTypes['ResourceEdge']> }>;
+  ResourceEdge: ResolverTypeWrapper<Omit<ResourceEdge, 'node'> & { node: ResolversTypes['Resource'] }>;
+  ResourceInput: ResourceInput;
+  ResourceKind: ResourceKind;
+  SetGlossaryTermsInput: SetGlossaryTermsInput;
+  Source: ResolverTypeWrapper<Omit<Source, 'datasets' | 'resource'> & { datasets: ResolversTypes['DatasetConnection'], resource?: Maybe<ResolversTypes['Resource']> }>;
+  SourceConnection: ResolverTypeWrapper<Omit<SourceConnection, 'edges'> & { edges: Array<ResolversTypes['SourceEdge']> }>;
+  SourceEdge: ResolverTypeWrapper<Omit<SourceEdge, 'node'> & { node: ResolversTypes['Source'] }>;
+  SourceInput: SourceInput;
+  SourceProperty: ResolverTypeWrapper<SourceProperty>;
+  SourcePropertyInput: SourcePropertyInput;
+  TagInput: TagInput;
   federation__ContextFieldValue: ResolverTypeWrapper<Scalars['federation__ContextFieldValue']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   federation__Policy: ResolverTypeWrapper<Scalars['federation__Policy']['output']>;
@@ -209,14 +1047,63 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Column: ColumnRecord;
+  AddLineageInput: AddLineageInput;
   ID: Scalars['ID']['output'];
+  CatalogFacetValue: CatalogFacetValue;
+  CatalogSearchConnection: Omit<CatalogSearchConnection, 'edges'> & { edges: Array<ResolversParentTypes['CatalogSearchEdge']> };
+  CatalogSearchEdge: Omit<CatalogSearchEdge, 'node'> & { node: ResolversParentTypes['CatalogSearchHit'] };
+  CatalogSearchFacets: CatalogSearchFacets;
+  CatalogSearchFilter: CatalogSearchFilter;
+  CatalogSearchHit: Omit<CatalogSearchHit, 'node'> & { node: ResolversParentTypes['CatalogSearchResult'] };
+  Float: Scalars['Float']['output'];
+  CatalogSearchResult: ResolversUnionTypes<ResolversParentTypes>['CatalogSearchResult'];
+  Column: ColumnRecord;
+  ColumnDescriptionInput: ColumnDescriptionInput;
+  ColumnInput: ColumnInput;
+  ColumnLineage: Omit<ColumnLineage, 'downstream' | 'upstream'> & { downstream: ResolversParentTypes['Column'], upstream: ResolversParentTypes['Column'] };
+  ColumnLineageInput: ColumnLineageInput;
+  ColumnProfile: ColumnProfile;
+  ColumnProfileInput: ColumnProfileInput;
   Dataset: DatasetRecord;
   DatasetConnection: Omit<DatasetConnection, 'edges'> & { edges: Array<ResolversParentTypes['DatasetEdge']> };
   DatasetEdge: Omit<DatasetEdge, 'node'> & { node: ResolversParentTypes['Dataset'] };
+  DatasetFilter: DatasetFilter;
+  DatasetInput: DatasetInput;
   DateTime: Scalars['DateTime']['output'];
+  DescribeInput: DescribeInput;
+  Domain: Omit<Domain, 'datasets'> & { datasets: ResolversParentTypes['DatasetConnection'] };
+  DomainInput: DomainInput;
+  Freshness: Freshness;
+  GlossaryTerm: Omit<GlossaryTerm, 'columns' | 'datasets' | 'domain' | 'related'> & { columns: Array<ResolversParentTypes['Column']>, datasets: Array<ResolversParentTypes['Dataset']>, domain?: Maybe<ResolversParentTypes['Domain']>, related: Array<ResolversParentTypes['GlossaryTerm']> };
+  GlossaryTermConnection: Omit<GlossaryTermConnection, 'edges'> & { edges: Array<ResolversParentTypes['GlossaryTermEdge']> };
+  GlossaryTermEdge: Omit<GlossaryTermEdge, 'node'> & { node: ResolversParentTypes['GlossaryTerm'] };
+  GlossaryTermInput: GlossaryTermInput;
+  IngestInput: IngestInput;
+  IngestResult: Omit<IngestResult, 'source'> & { source: ResolversParentTypes['Source'] };
+  JobRun: Omit<JobRun, 'dataset' | 'resource'> & { dataset?: Maybe<ResolversParentTypes['Dataset']>, resource?: Maybe<ResolversParentTypes['Resource']> };
+  JobRunConnection: Omit<JobRunConnection, 'edges'> & { edges: Array<ResolversParentTypes['JobRunEdge']> };
+  JobRunEdge: Omit<JobRunEdge, 'node'> & { node: ResolversParentTypes['JobRun'] };
+  Lineage: Omit<Lineage, 'edges' | 'nodes' | 'root' | 'workflows'> & { edges: Array<ResolversParentTypes['LineageEdge']>, nodes: Array<ResolversParentTypes['LineageNode']>, root: ResolversParentTypes['Dataset'], workflows: Array<ResolversParentTypes['Resource']> };
+  LineageEdge: Omit<LineageEdge, 'columns' | 'downstream' | 'upstream' | 'via'> & { columns: Array<ResolversParentTypes['ColumnLineage']>, downstream: ResolversParentTypes['Dataset'], upstream: ResolversParentTypes['Dataset'], via?: Maybe<ResolversParentTypes['Resource']> };
+  LineageNode: Omit<LineageNode, 'dataset'> & { dataset: ResolversParentTypes['Dataset'] };
+  Mutation: Record<PropertyKey, never>;
+  Owner: Owner;
+  OwnerInput: OwnerInput;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  RecordRunInput: RecordRunInput;
+  Resource: Omit<Resource, 'inputs' | 'outputs' | 'runs'> & { inputs: Array<ResolversParentTypes['Dataset']>, outputs: Array<ResolversParentTypes['Dataset']>, runs: ResolversParentTypes['JobRunConnection'] } | FederationReferenceTypes['Resource'];
+  ResourceConnection: Omit<ResourceConnection, 'edges'> & { edges: Array<ResolversParentTypes['ResourceEdge']> };
+  ResourceEdge: Omit<ResourceEdge, 'node'> & { node: ResolversParentTypes['Resource'] };
+  ResourceInput: ResourceInput;
+  SetGlossaryTermsInput: SetGlossaryTermsInput;
+  Source: Omit<Source, 'datasets' | 'resource'> & { datasets: ResolversParentTypes['DatasetConnection'], resource?: Maybe<ResolversParentTypes['Resource']> };
+  SourceConnection: Omit<SourceConnection, 'edges'> & { edges: Array<ResolversParentTypes['SourceEdge']> };
+  SourceEdge: Omit<SourceEdge, 'node'> & { node: ResolversParentTypes['Source'] };
+  SourceInput: SourceInput;
+  SourceProperty: SourceProperty;
+  SourcePropertyInput: SourcePropertyInput;
+  TagInput: TagInput;
   federation__ContextFieldValue: Scalars['federation__ContextFieldValue']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Policy: Scalars['federation__Policy']['output'];
@@ -289,12 +1176,6 @@ export type Federation__OverrideDirectiveArgs = {
 
 export type Federation__OverrideDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__OverrideDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__PolicyDirectiveArgs = {
-  policies: Array<Array<Scalars['federation__Policy']['input']>>;
-};
-
-export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
-
 export type Federation__ProvidesDirectiveArgs = {
   fields: Scalars['federation__FieldSet']['input'];
 };
@@ -328,28 +1209,103 @@ export type LinkDirectiveArgs = {
 
 export type LinkDirectiveResolver<Result, Parent, ContextType = Context, Args = LinkDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type PolicyDirectiveArgs = {
+  policies: Array<Array<Scalars['federation__Policy']['input']>>;
+};
+
+export type PolicyDirectiveResolver<Result, Parent, ContextType = Context, Args = PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ShareableDirectiveArgs = { };
 
 export type ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type CatalogFacetValueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CatalogFacetValue'] = ResolversParentTypes['CatalogFacetValue']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CatalogSearchConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CatalogSearchConnection'] = ResolversParentTypes['CatalogSearchConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CatalogSearchEdge']>, ParentType, ContextType>;
+  facets?: Resolver<ResolversTypes['CatalogSearchFacets'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CatalogSearchEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CatalogSearchEdge'] = ResolversParentTypes['CatalogSearchEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CatalogSearchHit'], ParentType, ContextType>;
+}>;
+
+export type CatalogSearchFacetsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CatalogSearchFacets'] = ResolversParentTypes['CatalogSearchFacets']> = ResolversObject<{
+  domains?: Resolver<Array<ResolversTypes['CatalogFacetValue']>, ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['CatalogFacetValue']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['CatalogFacetValue']>, ParentType, ContextType>;
+  types?: Resolver<Array<ResolversTypes['CatalogFacetValue']>, ParentType, ContextType>;
+}>;
+
+export type CatalogSearchHitResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CatalogSearchHit'] = ResolversParentTypes['CatalogSearchHit']> = ResolversObject<{
+  node?: Resolver<ResolversTypes['CatalogSearchResult'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['CatalogSearchType'], ParentType, ContextType>;
+}>;
+
+export type CatalogSearchResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CatalogSearchResult'] = ResolversParentTypes['CatalogSearchResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'Column' | 'Dataset' | 'GlossaryTerm', ParentType, ContextType>;
+}>;
+
 export type ColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Column'] = ResolversParentTypes['Column'], FederationReferenceType extends FederationReferenceTypes['Column'] = FederationReferenceTypes['Column']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Column']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  dataset?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
   datasetUrn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  glossaryTerms?: Resolver<Array<ResolversTypes['GlossaryTerm']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nullable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  profile?: Resolver<Maybe<ResolversTypes['ColumnProfile']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ColumnLineageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnLineage'] = ResolversParentTypes['ColumnLineage']> = ResolversObject<{
+  downstream?: Resolver<ResolversTypes['Column'], ParentType, ContextType>;
+  transformation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  upstream?: Resolver<ResolversTypes['Column'], ParentType, ContextType>;
+}>;
+
+export type ColumnProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnProfile'] = ResolversParentTypes['ColumnProfile']> = ResolversObject<{
+  distinctCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  max?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  mean?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  min?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nullCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  profiledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
 export type DatasetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Dataset'] = ResolversParentTypes['Dataset'], FederationReferenceType extends FederationReferenceTypes['Dataset'] = FederationReferenceTypes['Dataset']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Dataset']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  collection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   columns?: Resolver<Array<ResolversTypes['Column']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
+  format?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  freshness?: Resolver<ResolversTypes['Freshness'], ParentType, ContextType>;
+  glossaryTerms?: Resolver<Array<ResolversTypes['GlossaryTerm']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['DatasetKind'], ParentType, ContextType>;
   layer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lineage?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, RequireFields<DatasetLineageArgs, 'depth' | 'direction'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  owners?: Resolver<Array<ResolversTypes['Owner']>, ParentType, ContextType>;
+  rowCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  runs?: Resolver<ResolversTypes['JobRunConnection'], ParentType, ContextType, RequireFields<DatasetRunsArgs, 'first'>>;
+  sizeBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   urn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type DatasetConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatasetConnection'] = ResolversParentTypes['DatasetConnection']> = ResolversObject<{
@@ -366,14 +1322,192 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DomainResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Domain'] = ResolversParentTypes['Domain']> = ResolversObject<{
+  datasets?: Resolver<ResolversTypes['DatasetConnection'], ParentType, ContextType, RequireFields<DomainDatasetsArgs, 'first'>>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type FreshnessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Freshness'] = ResolversParentTypes['Freshness']> = ResolversObject<{
+  ageSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  lastRefreshedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  sloSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  stale?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+}>;
+
+export type GlossaryTermResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlossaryTerm'] = ResolversParentTypes['GlossaryTerm']> = ResolversObject<{
+  columns?: Resolver<Array<ResolversTypes['Column']>, ParentType, ContextType>;
+  datasets?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
+  definition?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  related?: Resolver<Array<ResolversTypes['GlossaryTerm']>, ParentType, ContextType>;
+  synonyms?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type GlossaryTermConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlossaryTermConnection'] = ResolversParentTypes['GlossaryTermConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['GlossaryTermEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type GlossaryTermEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlossaryTermEdge'] = ResolversParentTypes['GlossaryTermEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['GlossaryTerm'], ParentType, ContextType>;
+}>;
+
+export type IngestResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IngestResult'] = ResolversParentTypes['IngestResult']> = ResolversObject<{
+  created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  urns?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type JobRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JobRun'] = ResolversParentTypes['JobRun']> = ResolversObject<{
+  dataset?: Resolver<Maybe<ResolversTypes['Dataset']>, ParentType, ContextType>;
+  datasetUrn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['Resource']>, ParentType, ContextType>;
+  resourceUrn?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  rowCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  sizeBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['JobRunStatus'], ParentType, ContextType>;
+}>;
+
+export type JobRunConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JobRunConnection'] = ResolversParentTypes['JobRunConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['JobRunEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type JobRunEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JobRunEdge'] = ResolversParentTypes['JobRunEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['JobRun'], ParentType, ContextType>;
+}>;
+
+export type LineageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Lineage'] = ResolversParentTypes['Lineage']> = ResolversObject<{
+  depth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['LineageDirection'], ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['LineageEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['LineageNode']>, ParentType, ContextType>;
+  root?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  workflows?: Resolver<Array<ResolversTypes['Resource']>, ParentType, ContextType>;
+}>;
+
+export type LineageEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LineageEdge'] = ResolversParentTypes['LineageEdge']> = ResolversObject<{
+  columns?: Resolver<Array<ResolversTypes['ColumnLineage']>, ParentType, ContextType>;
+  downstream?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
+  downstreamUrn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  upstream?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
+  upstreamUrn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  via?: Resolver<Maybe<ResolversTypes['Resource']>, ParentType, ContextType>;
+  viaUrn?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type LineageNodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LineageNode'] = ResolversParentTypes['LineageNode']> = ResolversObject<{
+  dataset?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['LineageDirection'], ParentType, ContextType>;
+  distance?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addLineage?: Resolver<ResolversTypes['LineageEdge'], ParentType, ContextType, RequireFields<MutationAddLineageArgs, 'input'>>;
+  describe?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationDescribeArgs, 'input'>>;
+  ingest?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationIngestArgs, 'input'>>;
+  recordRun?: Resolver<ResolversTypes['JobRun'], ParentType, ContextType, RequireFields<MutationRecordRunArgs, 'input'>>;
+  setGlossaryTerms?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationSetGlossaryTermsArgs, 'input'>>;
+  setOwners?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationSetOwnersArgs, 'owners' | 'urn'>>;
+  tag?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationTagArgs, 'input'>>;
+  upsertDomain?: Resolver<ResolversTypes['Domain'], ParentType, ContextType, RequireFields<MutationUpsertDomainArgs, 'input'>>;
+  upsertGlossaryTerm?: Resolver<ResolversTypes['GlossaryTerm'], ParentType, ContextType, RequireFields<MutationUpsertGlossaryTermArgs, 'input'>>;
+  upsertResource?: Resolver<ResolversTypes['Resource'], ParentType, ContextType, RequireFields<MutationUpsertResourceArgs, 'input'>>;
+}>;
+
+export type OwnerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Owner'] = ResolversParentTypes['Owner']> = ResolversObject<{
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['OwnerKind'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  column?: Resolver<Maybe<ResolversTypes['Column']>, ParentType, ContextType, RequireFields<QueryColumnArgs, 'datasetUrn' | 'name'>>;
   dataset?: Resolver<Maybe<ResolversTypes['Dataset']>, ParentType, ContextType, RequireFields<QueryDatasetArgs, 'urn'>>;
   datasets?: Resolver<ResolversTypes['DatasetConnection'], ParentType, ContextType, RequireFields<QueryDatasetsArgs, 'first'>>;
+  domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType, RequireFields<QueryDomainArgs, 'name'>>;
+  domains?: Resolver<Array<ResolversTypes['Domain']>, ParentType, ContextType>;
+  glossaryTerm?: Resolver<Maybe<ResolversTypes['GlossaryTerm']>, ParentType, ContextType, RequireFields<QueryGlossaryTermArgs, 'name'>>;
+  glossaryTerms?: Resolver<ResolversTypes['GlossaryTermConnection'], ParentType, ContextType, RequireFields<QueryGlossaryTermsArgs, 'first'>>;
+  lineage?: Resolver<Maybe<ResolversTypes['Lineage']>, ParentType, ContextType, RequireFields<QueryLineageArgs, 'depth' | 'direction' | 'urn'>>;
+  resource?: Resolver<Maybe<ResolversTypes['Resource']>, ParentType, ContextType, RequireFields<QueryResourceArgs, 'urn'>>;
+  resources?: Resolver<ResolversTypes['ResourceConnection'], ParentType, ContextType, RequireFields<QueryResourcesArgs, 'first'>>;
+  search?: Resolver<ResolversTypes['CatalogSearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'query'>>;
+  source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType, RequireFields<QuerySourceArgs, 'name'>>;
+  sources?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, RequireFields<QuerySourcesArgs, 'first'>>;
+}>;
+
+export type ResourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Resource'] = ResolversParentTypes['Resource'], FederationReferenceType extends FederationReferenceTypes['Resource'] = FederationReferenceTypes['Resource']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Resource']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  inputs?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ResourceKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outputs?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
+  owner?: Resolver<Maybe<ResolversTypes['Owner']>, ParentType, ContextType>;
+  runs?: Resolver<ResolversTypes['JobRunConnection'], ParentType, ContextType, RequireFields<ResourceRunsArgs, 'first'>>;
+  state?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  urn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  workspace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ResourceConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ResourceConnection'] = ResolversParentTypes['ResourceConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ResourceEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ResourceEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ResourceEdge'] = ResolversParentTypes['ResourceEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Resource'], ParentType, ContextType>;
+}>;
+
+export type SourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source']> = ResolversObject<{
+  connection?: Resolver<Maybe<Array<ResolversTypes['SourceProperty']>>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  datasets?: Resolver<ResolversTypes['DatasetConnection'], ParentType, ContextType, RequireFields<SourceDatasetsArgs, 'first'>>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['Resource']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type SourceConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SourceConnection'] = ResolversParentTypes['SourceConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['SourceEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type SourceEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SourceEdge'] = ResolversParentTypes['SourceEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+}>;
+
+export type SourcePropertyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SourceProperty'] = ResolversParentTypes['SourceProperty']> = ResolversObject<{
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export interface Federation__ContextFieldValueScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['federation__ContextFieldValue'], any> {
@@ -397,13 +1531,42 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 }
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  CatalogFacetValue?: CatalogFacetValueResolvers<ContextType>;
+  CatalogSearchConnection?: CatalogSearchConnectionResolvers<ContextType>;
+  CatalogSearchEdge?: CatalogSearchEdgeResolvers<ContextType>;
+  CatalogSearchFacets?: CatalogSearchFacetsResolvers<ContextType>;
+  CatalogSearchHit?: CatalogSearchHitResolvers<ContextType>;
+  CatalogSearchResult?: CatalogSearchResultResolvers<ContextType>;
   Column?: ColumnResolvers<ContextType>;
+  ColumnLineage?: ColumnLineageResolvers<ContextType>;
+  ColumnProfile?: ColumnProfileResolvers<ContextType>;
   Dataset?: DatasetResolvers<ContextType>;
   DatasetConnection?: DatasetConnectionResolvers<ContextType>;
   DatasetEdge?: DatasetEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  Domain?: DomainResolvers<ContextType>;
+  Freshness?: FreshnessResolvers<ContextType>;
+  GlossaryTerm?: GlossaryTermResolvers<ContextType>;
+  GlossaryTermConnection?: GlossaryTermConnectionResolvers<ContextType>;
+  GlossaryTermEdge?: GlossaryTermEdgeResolvers<ContextType>;
+  IngestResult?: IngestResultResolvers<ContextType>;
+  JobRun?: JobRunResolvers<ContextType>;
+  JobRunConnection?: JobRunConnectionResolvers<ContextType>;
+  JobRunEdge?: JobRunEdgeResolvers<ContextType>;
+  Lineage?: LineageResolvers<ContextType>;
+  LineageEdge?: LineageEdgeResolvers<ContextType>;
+  LineageNode?: LineageNodeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Owner?: OwnerResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Resource?: ResourceResolvers<ContextType>;
+  ResourceConnection?: ResourceConnectionResolvers<ContextType>;
+  ResourceEdge?: ResourceEdgeResolvers<ContextType>;
+  Source?: SourceResolvers<ContextType>;
+  SourceConnection?: SourceConnectionResolvers<ContextType>;
+  SourceEdge?: SourceEdgeResolvers<ContextType>;
+  SourceProperty?: SourcePropertyResolvers<ContextType>;
   federation__ContextFieldValue?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Policy?: GraphQLScalarType;
@@ -423,11 +1586,11 @@ export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   federation__interfaceObject?: Federation__InterfaceObjectDirectiveResolver<any, any, ContextType>;
   federation__listSize?: Federation__ListSizeDirectiveResolver<any, any, ContextType>;
   federation__override?: Federation__OverrideDirectiveResolver<any, any, ContextType>;
-  federation__policy?: Federation__PolicyDirectiveResolver<any, any, ContextType>;
   federation__provides?: Federation__ProvidesDirectiveResolver<any, any, ContextType>;
   federation__requires?: Federation__RequiresDirectiveResolver<any, any, ContextType>;
   federation__requiresScopes?: Federation__RequiresScopesDirectiveResolver<any, any, ContextType>;
   federation__tag?: Federation__TagDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
+  policy?: PolicyDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
 }>;

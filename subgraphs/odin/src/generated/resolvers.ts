@@ -5,6 +5,8 @@ import type { ConceptRecord } from '../store/ontology.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -12,6 +14,8 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** An ISO-8601 date-time in UTC. */
+  DateTime: { input: Date; output: Date | string; }
   federation__ContextFieldValue: { input: unknown; output: unknown; }
   federation__FieldSet: { input: unknown; output: unknown; }
   federation__Policy: { input: unknown; output: unknown; }
@@ -19,32 +23,603 @@ export type Scalars = {
   link__Import: { input: unknown; output: unknown; }
 };
 
-/** A class of an ontology, giving data a business meaning. */
-export type Concept = {
-  __typename?: 'Concept';
-  definition?: Maybe<Scalars['String']['output']>;
-  iri: Scalars['ID']['output'];
-  label: Scalars['String']['output'];
+/** A triple about a resource whose object is a literal or an IRI outside the knowledge graph. */
+export type Annotation = {
+  __typename?: 'Annotation';
+  /** The literal's datatype, when not a plain string. */
+  datatype?: Maybe<Scalars['ID']['output']>;
+  /** True when `value` is an IRI. */
+  iri: Scalars['Boolean']['output'];
+  language?: Maybe<Scalars['String']['output']>;
+  predicate: Scalars['ID']['output'];
+  /** The literal's lexical form, or the IRI. */
+  value: Scalars['String']['output'];
 };
 
-/** A Metis dataset, seen from the knowledge graph. */
+export type Column = {
+  __typename?: 'Column';
+  /** The concept this column holds; null when none, or when the caller may not read its dataset. */
+  concept?: Maybe<Concept>;
+  datasetUrn: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+};
+
+/** A class of an ontology (rdfs:Class, owl:Class) or a SKOS concept, giving data a business meaning. */
+export type Concept = {
+  __typename?: 'Concept';
+  /** skos:altLabel values. */
+  altLabels: Array<LangString>;
+  /**
+   * Every concept above it through `relations` (rdfs:subClassOf and skos:broader by default), at
+   * most `maxDepth` levels (1 to 20), nearest first.
+   */
+  ancestors: Array<ConceptAtDistance>;
+  /** Other triples about it (literals, IRIs outside the graph). */
+  annotations: Array<Annotation>;
+  /** Direct skos:broader (also when asserted as skos:narrower of the other). */
+  broader: Array<Concept>;
+  /** Columns holding it (with its subconcepts when `includeSubconcepts`) of datasets the caller may read. */
+  columns: Array<Column>;
+  /**
+   * Datasets holding it, linked directly or through a column (`via`), with its subconcepts when
+   * `includeSubconcepts`; only those the caller may read, in URN order.
+   */
+  datasets: Array<Dataset>;
+  /** skos:definition, else rdfs:comment, chosen like `label`. */
+  definition?: Maybe<Scalars['String']['output']>;
+  /** skos:definition and rdfs:comment values. */
+  definitions: Array<LangString>;
+  /** Every concept below it, like `ancestors`. */
+  descendants: Array<ConceptAtDistance>;
+  /** Instances whose rdf:type it is (with its subconcepts when `includeSubconcepts`). At most 500. */
+  instances: Array<Instance>;
+  iri: Scalars['ID']['output'];
+  /**
+   * skos:prefLabel or rdfs:label in `lang` (else English, else without language tag, else any);
+   * the IRI's local name when it has none.
+   */
+  label: Scalars['String']['output'];
+  /** skos:prefLabel and rdfs:label values, in every language. */
+  labels: Array<LangString>;
+  narrower: Array<Concept>;
+  /** The ontology that defines it; null for a concept only referred to. */
+  ontology?: Maybe<Ontology>;
+  /** Properties whose rdfs:domain it is. */
+  properties: Array<Property>;
+  /** skos:related, in either direction. */
+  related: Array<Concept>;
+  /** Custom predicates to and from other resources of the knowledge graph. */
+  relations: Array<Relation>;
+  subClasses: Array<Concept>;
+  /** Direct rdfs:subClassOf. */
+  superClasses: Array<Concept>;
+  /** Its declared types (owl:Class, rdfs:Class, skos:Concept, ...). */
+  types: Array<Scalars['ID']['output']>;
+};
+
+
+/** A class of an ontology (rdfs:Class, owl:Class) or a SKOS concept, giving data a business meaning. */
+export type ConceptAncestorsArgs = {
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+  relations?: InputMaybe<Array<HierarchyRelation>>;
+};
+
+
+/** A class of an ontology (rdfs:Class, owl:Class) or a SKOS concept, giving data a business meaning. */
+export type ConceptColumnsArgs = {
+  includeSubconcepts?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** A class of an ontology (rdfs:Class, owl:Class) or a SKOS concept, giving data a business meaning. */
+export type ConceptDatasetsArgs = {
+  includeSubconcepts?: InputMaybe<Scalars['Boolean']['input']>;
+  via?: InputMaybe<LinkScope>;
+};
+
+
+/** A class of an ontology (rdfs:Class, owl:Class) or a SKOS concept, giving data a business meaning. */
+export type ConceptDefinitionArgs = {
+  lang?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A class of an ontology (rdfs:Class, owl:Class) or a SKOS concept, giving data a business meaning. */
+export type ConceptDescendantsArgs = {
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+  relations?: InputMaybe<Array<HierarchyRelation>>;
+};
+
+
+/** A class of an ontology (rdfs:Class, owl:Class) or a SKOS concept, giving data a business meaning. */
+export type ConceptInstancesArgs = {
+  includeSubconcepts?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** A class of an ontology (rdfs:Class, owl:Class) or a SKOS concept, giving data a business meaning. */
+export type ConceptLabelArgs = {
+  lang?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ConceptAtDistance = {
+  __typename?: 'ConceptAtDistance';
+  concept: Concept;
+  /** Levels from the concept asked about (1 = direct). */
+  distance: Scalars['Int']['output'];
+};
+
+export type ConceptHolding = {
+  __typename?: 'ConceptHolding';
+  /** Its columns holding one of them. */
+  columns: Array<Column>;
+  /** The concepts (the one asked about or below it) the dataset holds. */
+  concepts: Array<Concept>;
+  dataset: Dataset;
+};
+
+export type ConceptLink = {
+  __typename?: 'ConceptLink';
+  column?: Maybe<Column>;
+  concept: Concept;
+  dataset: Dataset;
+  /** Whether the link exists after the mutation. */
+  linked: Scalars['Boolean']['output'];
+};
+
+export type ConceptLinkInput = {
+  column?: InputMaybe<Scalars['String']['input']>;
+  concept: Scalars['ID']['input'];
+  /** `dataos://depot:collection/dataset` */
+  datasetUrn: Scalars['ID']['input'];
+};
+
+export type ConceptPath = {
+  __typename?: 'ConceptPath';
+  /** From `from` to `to`. */
+  concepts: Array<Concept>;
+  /** Hops. */
+  length: Scalars['Int']['output'];
+  steps: Array<PathStep>;
+};
+
+export type ConceptRelationKind =
+  /** skos:broader / skos:narrower */
+  | 'BROADER'
+  /** Any other predicate between two concepts. */
+  | 'CUSTOM'
+  /** skos:related */
+  | 'RELATED'
+  /** rdfs:subClassOf */
+  | 'SUB_CLASS_OF';
+
 export type Dataset = {
   __typename?: 'Dataset';
-  /** Concepts this dataset holds. */
+  /**
+   * Concepts linked to this dataset (and to its columns when `includeColumns`), by label; empty when
+   * the caller may not read the dataset.
+   */
   concepts: Array<Concept>;
   urn: Scalars['ID']['output'];
 };
 
+
+export type DatasetConceptsArgs = {
+  includeColumns?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type DeletedOntology = {
+  __typename?: 'DeletedOntology';
+  deleted: Scalars['Boolean']['output'];
+  iri: Scalars['ID']['output'];
+};
+
+export type HierarchyRelation =
+  /** skos:broader / skos:narrower */
+  | 'BROADER'
+  /** rdfs:subClassOf */
+  | 'SUB_CLASS_OF';
+
+export type ImportOntologyInput = {
+  /** Base IRI for relative IRIs (defaults to the ontology IRI when given). */
+  baseIri?: InputMaybe<Scalars['String']['input']>;
+  content: Scalars['String']['input'];
+  format: RdfFormat;
+  /**
+   * The ontology's IRI; defaults to the document's owl:Ontology (or, without one, its only
+   * skos:ConceptScheme).
+   */
+  iri?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  version?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ImportResult = {
+  __typename?: 'ImportResult';
+  /** Write batches of the one transaction. */
+  batches: Scalars['Int']['output'];
+  concepts: Scalars['Int']['output'];
+  instances: Scalars['Int']['output'];
+  ontology: Ontology;
+  properties: Scalars['Int']['output'];
+  /** True when it replaced an earlier import of the same ontology. */
+  replaced: Scalars['Boolean']['output'];
+  triples: Scalars['Int']['output'];
+  /** Triples kept verbatim (blank nodes, statements about resources another ontology defines). */
+  verbatimTriples: Scalars['Int']['output'];
+};
+
+/** An individual: a resource typed with a concept of the knowledge graph. */
+export type Instance = {
+  __typename?: 'Instance';
+  annotations: Array<Annotation>;
+  iri: Scalars['ID']['output'];
+  label: Scalars['String']['output'];
+  labels: Array<LangString>;
+  ontology?: Maybe<Ontology>;
+  relations: Array<Relation>;
+  /** Its concepts (rdf:type). */
+  types: Array<Concept>;
+};
+
+
+/** An individual: a resource typed with a concept of the knowledge graph. */
+export type InstanceLabelArgs = {
+  lang?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A literal with its language tag, when it has one. */
+export type LangString = {
+  __typename?: 'LangString';
+  language?: Maybe<Scalars['String']['output']>;
+  value: Scalars['String']['output'];
+};
+
+export type LinkScope =
+  | 'ANY'
+  /** Linked to one of its columns. */
+  | 'COLUMN'
+  /** Linked to the dataset itself. */
+  | 'DATASET';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Deletes an ontology and what its imports wrote (links to datasets stay on their concepts). Needs `write` on `/odin/ontologies`. */
+  deleteOntology: DeletedOntology;
+  /**
+   * Imports an RDF document (Turtle, N-Triples or JSON-LD) as one ontology, replacing what an
+   * earlier import of the same ontology wrote. All or nothing: malformed input is refused with
+   * BAD_USER_INPUT and `extensions.line`/`column`, and a large document is written in batches inside
+   * one transaction, so readers see the old ontology or the new one, never a mix. Needs `write` on
+   * `/odin/ontologies`.
+   */
+  importOntology: ImportResult;
+  /**
+   * Links a concept to a Metis dataset, or to one of its columns when `column` is given (a column
+   * holds one concept: linking replaces the previous one). Idempotent. Needs `write` on the dataset URN.
+   */
+  linkConcept: ConceptLink;
+  /** Removes such a link. Needs `write` on the dataset URN. */
+  unlinkConcept: ConceptLink;
+};
+
+
+export type MutationDeleteOntologyArgs = {
+  iri: Scalars['ID']['input'];
+};
+
+
+export type MutationImportOntologyArgs = {
+  input: ImportOntologyInput;
+};
+
+
+export type MutationLinkConceptArgs = {
+  input: ConceptLinkInput;
+};
+
+
+export type MutationUnlinkConceptArgs = {
+  input: ConceptLinkInput;
+};
+
+/** An ontology or vocabulary: a named set of concepts, properties and instances, imported from RDF. */
+export type Ontology = {
+  __typename?: 'Ontology';
+  comment?: Maybe<Scalars['String']['output']>;
+  conceptCount: Scalars['Int']['output'];
+  importedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Heimdall subject id of who imported it (`users:id:carol`), when known. */
+  importedBy?: Maybe<Scalars['String']['output']>;
+  instanceCount: Scalars['Int']['output'];
+  iri: Scalars['ID']['output'];
+  label?: Maybe<Scalars['String']['output']>;
+  /** Given at import, else its rdfs:label / dcterms:title, else the last segment of its IRI. */
+  name: Scalars['String']['output'];
+  /** The namespace IRI its terms live in (the document's empty prefix unless given). */
+  namespace: Scalars['String']['output'];
+  /** Prefixes of the last imported document, used when exporting Turtle. */
+  prefixes: Array<Prefix>;
+  propertyCount: Scalars['Int']['output'];
+  /** Triples of the last import (after removing duplicates). */
+  tripleCount: Scalars['Int']['output'];
+  /** Given at import, else its owl:versionInfo. */
+  version?: Maybe<Scalars['String']['output']>;
+};
+
+export type OntologyResourceKind =
+  | 'CONCEPT'
+  | 'INSTANCE'
+  | 'ONTOLOGY'
+  | 'PROPERTY';
+
+/** One hop of a path: `from` and `to` are joined by `relation` (`forward` when from is its subject). */
+export type PathStep = {
+  __typename?: 'PathStep';
+  forward: Scalars['Boolean']['output'];
+  from: Concept;
+  /** The RDF predicate: rdfs:subClassOf, skos:broader, skos:related or the custom one. */
+  predicate: Scalars['ID']['output'];
+  relation: ConceptRelationKind;
+  to: Concept;
+};
+
+export type Prefix = {
+  __typename?: 'Prefix';
+  namespace: Scalars['String']['output'];
+  prefix: Scalars['String']['output'];
+};
+
+/** A property: rdf:Property, owl:ObjectProperty, owl:DatatypeProperty or owl:AnnotationProperty. */
+export type Property = {
+  __typename?: 'Property';
+  annotations: Array<Annotation>;
+  /** rdfs:range datatypes (xsd:string, rdfs:Literal, ...). */
+  datatypes: Array<Scalars['ID']['output']>;
+  definition?: Maybe<Scalars['String']['output']>;
+  /** rdfs:domain concepts. */
+  domains: Array<Concept>;
+  iri: Scalars['ID']['output'];
+  kind: PropertyKind;
+  label: Scalars['String']['output'];
+  labels: Array<LangString>;
+  ontology?: Maybe<Ontology>;
+  /** rdfs:range concepts. */
+  ranges: Array<Concept>;
+  types: Array<Scalars['ID']['output']>;
+};
+
+
+/** A property: rdf:Property, owl:ObjectProperty, owl:DatatypeProperty or owl:AnnotationProperty. */
+export type PropertyDefinitionArgs = {
+  lang?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A property: rdf:Property, owl:ObjectProperty, owl:DatatypeProperty or owl:AnnotationProperty. */
+export type PropertyLabelArgs = {
+  lang?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type PropertyKind =
+  /** owl:AnnotationProperty */
+  | 'ANNOTATION'
+  /** owl:DatatypeProperty */
+  | 'DATATYPE'
+  /** owl:ObjectProperty */
+  | 'OBJECT'
+  /** rdf:Property or untyped */
+  | 'PROPERTY';
+
+/**
+ * Odin, the knowledge graph: ontologies whose concepts give the catalog's datasets and columns a
+ * business meaning. Ontologies are readable by every authenticated caller. Datasets and columns are
+ * filtered by Heimdall decisions for the caller (`read` on the dataset URN): a dataset the caller
+ * may not read does not appear in any answer, and its concepts are not revealed.
+ */
 export type Query = {
   __typename?: 'Query';
-  /** Concepts whose label contains `search` (case-insensitive). */
+  /** A concept by IRI; null when unknown. */
+  concept?: Maybe<Concept>;
+  /**
+   * The shortest path between two concepts through the given relations, in either direction, over
+   * concepts only; null when there is none within `maxLength` hops (1 to 10).
+   */
+  conceptPath?: Maybe<ConceptPath>;
+  /**
+   * Concepts whose labels (preferred, rdfs:label and alternative, in any language) contain `search`,
+   * case-insensitive: exact matches first, then prefixes, then by label. Without `search`, every
+   * concept (of `ontology` when given) by label. `first` is at most 500.
+   */
   concepts: Array<Concept>;
+  /**
+   * Which datasets hold a concept: every dataset linked to it (or, with `includeSubconcepts`, to
+   * any concept below it through rdfs:subClassOf and skos:broader, at most 20 levels), directly or
+   * through one of its columns. "Every dataset with a column that holds personal data" is
+   * `datasetsHoldingConcept(iri: "…#PersonalData", via: COLUMN)`. Only datasets the caller may
+   * read, in URN order; `first` is at most 500.
+   */
+  datasetsHoldingConcept: Array<ConceptHolding>;
+  /** An ontology as an RDF document: exactly the triples imported into it. */
+  exportOntology?: Maybe<RdfDocument>;
+  /** An instance by IRI; null when unknown. */
+  instance?: Maybe<Instance>;
+  /**
+   * Instances (individuals), by label: of `ontology`, and/or of concept `type` (with its subconcepts
+   * unless `includeSubconcepts` is false). `first` is at most 500.
+   */
+  instances: Array<Instance>;
+  /** Every ontology, by name. */
+  ontologies: Array<Ontology>;
+  /** An ontology by IRI; null when unknown. */
+  ontology?: Maybe<Ontology>;
+  /** Properties (rdf:Property, owl:ObjectProperty, owl:DatatypeProperty, ...), by label. `first` is at most 500. */
+  properties: Array<Property>;
+  /** A property by IRI; null when unknown. */
+  property?: Maybe<Property>;
 };
 
 
+/**
+ * Odin, the knowledge graph: ontologies whose concepts give the catalog's datasets and columns a
+ * business meaning. Ontologies are readable by every authenticated caller. Datasets and columns are
+ * filtered by Heimdall decisions for the caller (`read` on the dataset URN): a dataset the caller
+ * may not read does not appear in any answer, and its concepts are not revealed.
+ */
+export type QueryConceptArgs = {
+  iri: Scalars['ID']['input'];
+};
+
+
+/**
+ * Odin, the knowledge graph: ontologies whose concepts give the catalog's datasets and columns a
+ * business meaning. Ontologies are readable by every authenticated caller. Datasets and columns are
+ * filtered by Heimdall decisions for the caller (`read` on the dataset URN): a dataset the caller
+ * may not read does not appear in any answer, and its concepts are not revealed.
+ */
+export type QueryConceptPathArgs = {
+  from: Scalars['ID']['input'];
+  maxLength?: InputMaybe<Scalars['Int']['input']>;
+  relations?: InputMaybe<Array<ConceptRelationKind>>;
+  to: Scalars['ID']['input'];
+};
+
+
+/**
+ * Odin, the knowledge graph: ontologies whose concepts give the catalog's datasets and columns a
+ * business meaning. Ontologies are readable by every authenticated caller. Datasets and columns are
+ * filtered by Heimdall decisions for the caller (`read` on the dataset URN): a dataset the caller
+ * may not read does not appear in any answer, and its concepts are not revealed.
+ */
 export type QueryConceptsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  ontology?: InputMaybe<Scalars['ID']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
 };
+
+
+/**
+ * Odin, the knowledge graph: ontologies whose concepts give the catalog's datasets and columns a
+ * business meaning. Ontologies are readable by every authenticated caller. Datasets and columns are
+ * filtered by Heimdall decisions for the caller (`read` on the dataset URN): a dataset the caller
+ * may not read does not appear in any answer, and its concepts are not revealed.
+ */
+export type QueryDatasetsHoldingConceptArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  includeSubconcepts?: InputMaybe<Scalars['Boolean']['input']>;
+  iri: Scalars['ID']['input'];
+  via?: InputMaybe<LinkScope>;
+};
+
+
+/**
+ * Odin, the knowledge graph: ontologies whose concepts give the catalog's datasets and columns a
+ * business meaning. Ontologies are readable by every authenticated caller. Datasets and columns are
+ * filtered by Heimdall decisions for the caller (`read` on the dataset URN): a dataset the caller
+ * may not read does not appear in any answer, and its concepts are not revealed.
+ */
+export type QueryExportOntologyArgs = {
+  format: RdfFormat;
+  iri: Scalars['ID']['input'];
+};
+
+
+/**
+ * Odin, the knowledge graph: ontologies whose concepts give the catalog's datasets and columns a
+ * business meaning. Ontologies are readable by every authenticated caller. Datasets and columns are
+ * filtered by Heimdall decisions for the caller (`read` on the dataset URN): a dataset the caller
+ * may not read does not appear in any answer, and its concepts are not revealed.
+ */
+export type QueryInstanceArgs = {
+  iri: Scalars['ID']['input'];
+};
+
+
+/**
+ * Odin, the knowledge graph: ontologies whose concepts give the catalog's datasets and columns a
+ * business meaning. Ontologies are readable by every authenticated caller. Datasets and columns are
+ * filtered by Heimdall decisions for the caller (`read` on the dataset URN): a dataset the caller
+ * may not read does not appear in any answer, and its concepts are not revealed.
+ */
+export type QueryInstancesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  includeSubconcepts?: InputMaybe<Scalars['Boolean']['input']>;
+  ontology?: InputMaybe<Scalars['ID']['input']>;
+  type?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * Odin, the knowledge graph: ontologies whose concepts give the catalog's datasets and columns a
+ * business meaning. Ontologies are readable by every authenticated caller. Datasets and columns are
+ * filtered by Heimdall decisions for the caller (`read` on the dataset URN): a dataset the caller
+ * may not read does not appear in any answer, and its concepts are not revealed.
+ */
+export type QueryOntologyArgs = {
+  iri: Scalars['ID']['input'];
+};
+
+
+/**
+ * Odin, the knowledge graph: ontologies whose concepts give the catalog's datasets and columns a
+ * business meaning. Ontologies are readable by every authenticated caller. Datasets and columns are
+ * filtered by Heimdall decisions for the caller (`read` on the dataset URN): a dataset the caller
+ * may not read does not appear in any answer, and its concepts are not revealed.
+ */
+export type QueryPropertiesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  ontology?: InputMaybe<Scalars['ID']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Odin, the knowledge graph: ontologies whose concepts give the catalog's datasets and columns a
+ * business meaning. Ontologies are readable by every authenticated caller. Datasets and columns are
+ * filtered by Heimdall decisions for the caller (`read` on the dataset URN): a dataset the caller
+ * may not read does not appear in any answer, and its concepts are not revealed.
+ */
+export type QueryPropertyArgs = {
+  iri: Scalars['ID']['input'];
+};
+
+export type RdfDocument = {
+  __typename?: 'RdfDocument';
+  content: Scalars['String']['output'];
+  format: RdfFormat;
+  mediaType: Scalars['String']['output'];
+  ontology: Scalars['ID']['output'];
+  triples: Scalars['Int']['output'];
+};
+
+export type RdfFormat =
+  /** application/ld+json (remote contexts are not fetched: inline them) */
+  | 'JSON_LD'
+  /** application/n-triples */
+  | 'N_TRIPLES'
+  /** text/turtle */
+  | 'TURTLE';
+
+/** A custom predicate between this resource and another resource of the knowledge graph. */
+export type Relation = {
+  __typename?: 'Relation';
+  /** The resource at the other end when it is a concept. */
+  concept?: Maybe<Concept>;
+  direction: RelationDirection;
+  /** The ontology whose import asserted it. */
+  ontology?: Maybe<Scalars['ID']['output']>;
+  predicate: Scalars['ID']['output'];
+  /** The resource at the other end. */
+  targetIri: Scalars['ID']['output'];
+  targetKind: OntologyResourceKind;
+};
+
+export type RelationDirection =
+  /** This resource is the object. */
+  | 'INCOMING'
+  /** This resource is the subject. */
+  | 'OUTGOING';
 
 export type Link__Purpose =
   /** `EXECUTION` features provide metadata necessary for operation execution. */
@@ -133,12 +708,16 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Column: Column;
   Concept: Concept;
   Dataset: Dataset;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Column:
+    ( { __typename: 'Column' }
+    & GraphQLRecursivePick<FederationTypes['Column'], {"datasetUrn":true,"name":true}> );
   Concept:
     ( { __typename: 'Concept' }
     & GraphQLRecursivePick<FederationTypes['Concept'], {"iri":true}> );
@@ -151,10 +730,37 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Concept: ResolverTypeWrapper<ConceptRecord>;
+  Annotation: ResolverTypeWrapper<Annotation>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Column: ResolverTypeWrapper<Omit<Column, 'concept'> & { concept?: Maybe<ResolversTypes['Concept']> }>;
+  Concept: ResolverTypeWrapper<ConceptRecord>;
+  ConceptAtDistance: ResolverTypeWrapper<Omit<ConceptAtDistance, 'concept'> & { concept: ResolversTypes['Concept'] }>;
+  ConceptHolding: ResolverTypeWrapper<Omit<ConceptHolding, 'columns' | 'concepts' | 'dataset'> & { columns: Array<ResolversTypes['Column']>, concepts: Array<ResolversTypes['Concept']>, dataset: ResolversTypes['Dataset'] }>;
+  ConceptLink: ResolverTypeWrapper<Omit<ConceptLink, 'column' | 'concept' | 'dataset'> & { column?: Maybe<ResolversTypes['Column']>, concept: ResolversTypes['Concept'], dataset: ResolversTypes['Dataset'] }>;
+  ConceptLinkInput: ConceptLinkInput;
+  ConceptPath: ResolverTypeWrapper<Omit<ConceptPath, 'concepts' | 'steps'> & { concepts: Array<ResolversTypes['Concept']>, steps: Array<ResolversTypes['PathStep']> }>;
+  ConceptRelationKind: ConceptRelationKind;
   Dataset: ResolverTypeWrapper<{ urn: string }>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeletedOntology: ResolverTypeWrapper<DeletedOntology>;
+  HierarchyRelation: HierarchyRelation;
+  ImportOntologyInput: ImportOntologyInput;
+  ImportResult: ResolverTypeWrapper<ImportResult>;
+  Instance: ResolverTypeWrapper<Omit<Instance, 'relations' | 'types'> & { relations: Array<ResolversTypes['Relation']>, types: Array<ResolversTypes['Concept']> }>;
+  LangString: ResolverTypeWrapper<LangString>;
+  LinkScope: LinkScope;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Ontology: ResolverTypeWrapper<Ontology>;
+  OntologyResourceKind: OntologyResourceKind;
+  PathStep: ResolverTypeWrapper<Omit<PathStep, 'from' | 'to'> & { from: ResolversTypes['Concept'], to: ResolversTypes['Concept'] }>;
+  Prefix: ResolverTypeWrapper<Prefix>;
+  Property: ResolverTypeWrapper<Omit<Property, 'domains' | 'ranges'> & { domains: Array<ResolversTypes['Concept']>, ranges: Array<ResolversTypes['Concept']> }>;
+  PropertyKind: PropertyKind;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RdfDocument: ResolverTypeWrapper<RdfDocument>;
+  RdfFormat: RdfFormat;
+  Relation: ResolverTypeWrapper<Omit<Relation, 'concept'> & { concept?: Maybe<ResolversTypes['Concept']> }>;
+  RelationDirection: RelationDirection;
   federation__ContextFieldValue: ResolverTypeWrapper<Scalars['federation__ContextFieldValue']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   federation__Policy: ResolverTypeWrapper<Scalars['federation__Policy']['output']>;
@@ -168,10 +774,30 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Concept: ConceptRecord;
+  Annotation: Annotation;
   ID: Scalars['ID']['output'];
+  Column: Omit<Column, 'concept'> & { concept?: Maybe<ResolversParentTypes['Concept']> } | FederationReferenceTypes['Column'];
+  Concept: ConceptRecord;
+  ConceptAtDistance: Omit<ConceptAtDistance, 'concept'> & { concept: ResolversParentTypes['Concept'] };
+  ConceptHolding: Omit<ConceptHolding, 'columns' | 'concepts' | 'dataset'> & { columns: Array<ResolversParentTypes['Column']>, concepts: Array<ResolversParentTypes['Concept']>, dataset: ResolversParentTypes['Dataset'] };
+  ConceptLink: Omit<ConceptLink, 'column' | 'concept' | 'dataset'> & { column?: Maybe<ResolversParentTypes['Column']>, concept: ResolversParentTypes['Concept'], dataset: ResolversParentTypes['Dataset'] };
+  ConceptLinkInput: ConceptLinkInput;
+  ConceptPath: Omit<ConceptPath, 'concepts' | 'steps'> & { concepts: Array<ResolversParentTypes['Concept']>, steps: Array<ResolversParentTypes['PathStep']> };
   Dataset: { urn: string };
+  DateTime: Scalars['DateTime']['output'];
+  DeletedOntology: DeletedOntology;
+  ImportOntologyInput: ImportOntologyInput;
+  ImportResult: ImportResult;
+  Instance: Omit<Instance, 'relations' | 'types'> & { relations: Array<ResolversParentTypes['Relation']>, types: Array<ResolversParentTypes['Concept']> };
+  LangString: LangString;
+  Mutation: Record<PropertyKey, never>;
+  Ontology: Ontology;
+  PathStep: Omit<PathStep, 'from' | 'to'> & { from: ResolversParentTypes['Concept'], to: ResolversParentTypes['Concept'] };
+  Prefix: Prefix;
+  Property: Omit<Property, 'domains' | 'ranges'> & { domains: Array<ResolversParentTypes['Concept']>, ranges: Array<ResolversParentTypes['Concept']> };
   Query: Record<PropertyKey, never>;
+  RdfDocument: RdfDocument;
+  Relation: Omit<Relation, 'concept'> & { concept?: Maybe<ResolversParentTypes['Concept']> };
   federation__ContextFieldValue: Scalars['federation__ContextFieldValue']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Policy: Scalars['federation__Policy']['output'];
@@ -287,21 +913,190 @@ export type LinkDirectiveArgs = {
 
 export type LinkDirectiveResolver<Result, Parent, ContextType = Context, Args = LinkDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type AnnotationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Annotation'] = ResolversParentTypes['Annotation']> = ResolversObject<{
+  datatype?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  iri?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  predicate?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Column'] = ResolversParentTypes['Column'], FederationReferenceType extends FederationReferenceTypes['Column'] = FederationReferenceTypes['Column']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Column']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  concept?: Resolver<Maybe<ResolversTypes['Concept']>, ParentType, ContextType>;
+  datasetUrn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type ConceptResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Concept'] = ResolversParentTypes['Concept'], FederationReferenceType extends FederationReferenceTypes['Concept'] = FederationReferenceTypes['Concept']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Concept']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  definition?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  altLabels?: Resolver<Array<ResolversTypes['LangString']>, ParentType, ContextType>;
+  ancestors?: Resolver<Array<ResolversTypes['ConceptAtDistance']>, ParentType, ContextType, RequireFields<ConceptAncestorsArgs, 'maxDepth' | 'relations'>>;
+  annotations?: Resolver<Array<ResolversTypes['Annotation']>, ParentType, ContextType>;
+  broader?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  columns?: Resolver<Array<ResolversTypes['Column']>, ParentType, ContextType, RequireFields<ConceptColumnsArgs, 'includeSubconcepts'>>;
+  datasets?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType, RequireFields<ConceptDatasetsArgs, 'includeSubconcepts' | 'via'>>;
+  definition?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<ConceptDefinitionArgs>>;
+  definitions?: Resolver<Array<ResolversTypes['LangString']>, ParentType, ContextType>;
+  descendants?: Resolver<Array<ResolversTypes['ConceptAtDistance']>, ParentType, ContextType, RequireFields<ConceptDescendantsArgs, 'maxDepth' | 'relations'>>;
+  instances?: Resolver<Array<ResolversTypes['Instance']>, ParentType, ContextType, RequireFields<ConceptInstancesArgs, 'includeSubconcepts'>>;
   iri?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<ConceptLabelArgs>>;
+  labels?: Resolver<Array<ResolversTypes['LangString']>, ParentType, ContextType>;
+  narrower?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  ontology?: Resolver<Maybe<ResolversTypes['Ontology']>, ParentType, ContextType>;
+  properties?: Resolver<Array<ResolversTypes['Property']>, ParentType, ContextType>;
+  related?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType>;
+  subClasses?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  superClasses?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  types?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type ConceptAtDistanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConceptAtDistance'] = ResolversParentTypes['ConceptAtDistance']> = ResolversObject<{
+  concept?: Resolver<ResolversTypes['Concept'], ParentType, ContextType>;
+  distance?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ConceptHoldingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConceptHolding'] = ResolversParentTypes['ConceptHolding']> = ResolversObject<{
+  columns?: Resolver<Array<ResolversTypes['Column']>, ParentType, ContextType>;
+  concepts?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  dataset?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
+}>;
+
+export type ConceptLinkResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConceptLink'] = ResolversParentTypes['ConceptLink']> = ResolversObject<{
+  column?: Resolver<Maybe<ResolversTypes['Column']>, ParentType, ContextType>;
+  concept?: Resolver<ResolversTypes['Concept'], ParentType, ContextType>;
+  dataset?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
+  linked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ConceptPathResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConceptPath'] = ResolversParentTypes['ConceptPath']> = ResolversObject<{
+  concepts?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  length?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  steps?: Resolver<Array<ResolversTypes['PathStep']>, ParentType, ContextType>;
 }>;
 
 export type DatasetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Dataset'] = ResolversParentTypes['Dataset'], FederationReferenceType extends FederationReferenceTypes['Dataset'] = FederationReferenceTypes['Dataset']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Dataset']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  concepts?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  concepts?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType, RequireFields<DatasetConceptsArgs, 'includeColumns'>>;
   urn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type DeletedOntologyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeletedOntology'] = ResolversParentTypes['DeletedOntology']> = ResolversObject<{
+  deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  iri?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type ImportResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ImportResult'] = ResolversParentTypes['ImportResult']> = ResolversObject<{
+  batches?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  concepts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  instances?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ontology?: Resolver<ResolversTypes['Ontology'], ParentType, ContextType>;
+  properties?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  replaced?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  triples?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  verbatimTriples?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type InstanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Instance'] = ResolversParentTypes['Instance']> = ResolversObject<{
+  annotations?: Resolver<Array<ResolversTypes['Annotation']>, ParentType, ContextType>;
+  iri?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<InstanceLabelArgs>>;
+  labels?: Resolver<Array<ResolversTypes['LangString']>, ParentType, ContextType>;
+  ontology?: Resolver<Maybe<ResolversTypes['Ontology']>, ParentType, ContextType>;
+  relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType>;
+  types?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+}>;
+
+export type LangStringResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LangString'] = ResolversParentTypes['LangString']> = ResolversObject<{
+  language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  deleteOntology?: Resolver<ResolversTypes['DeletedOntology'], ParentType, ContextType, RequireFields<MutationDeleteOntologyArgs, 'iri'>>;
+  importOntology?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportOntologyArgs, 'input'>>;
+  linkConcept?: Resolver<ResolversTypes['ConceptLink'], ParentType, ContextType, RequireFields<MutationLinkConceptArgs, 'input'>>;
+  unlinkConcept?: Resolver<ResolversTypes['ConceptLink'], ParentType, ContextType, RequireFields<MutationUnlinkConceptArgs, 'input'>>;
+}>;
+
+export type OntologyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Ontology'] = ResolversParentTypes['Ontology']> = ResolversObject<{
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  conceptCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  importedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  importedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  instanceCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  iri?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  prefixes?: Resolver<Array<ResolversTypes['Prefix']>, ParentType, ContextType>;
+  propertyCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tripleCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type PathStepResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PathStep'] = ResolversParentTypes['PathStep']> = ResolversObject<{
+  forward?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Concept'], ParentType, ContextType>;
+  predicate?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  relation?: Resolver<ResolversTypes['ConceptRelationKind'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Concept'], ParentType, ContextType>;
+}>;
+
+export type PrefixResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Prefix'] = ResolversParentTypes['Prefix']> = ResolversObject<{
+  namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  prefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type PropertyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Property'] = ResolversParentTypes['Property']> = ResolversObject<{
+  annotations?: Resolver<Array<ResolversTypes['Annotation']>, ParentType, ContextType>;
+  datatypes?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  definition?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<PropertyDefinitionArgs>>;
+  domains?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  iri?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['PropertyKind'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<PropertyLabelArgs>>;
+  labels?: Resolver<Array<ResolversTypes['LangString']>, ParentType, ContextType>;
+  ontology?: Resolver<Maybe<ResolversTypes['Ontology']>, ParentType, ContextType>;
+  ranges?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType>;
+  types?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  concepts?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType, Partial<QueryConceptsArgs>>;
+  concept?: Resolver<Maybe<ResolversTypes['Concept']>, ParentType, ContextType, RequireFields<QueryConceptArgs, 'iri'>>;
+  conceptPath?: Resolver<Maybe<ResolversTypes['ConceptPath']>, ParentType, ContextType, RequireFields<QueryConceptPathArgs, 'from' | 'maxLength' | 'relations' | 'to'>>;
+  concepts?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType, RequireFields<QueryConceptsArgs, 'first'>>;
+  datasetsHoldingConcept?: Resolver<Array<ResolversTypes['ConceptHolding']>, ParentType, ContextType, RequireFields<QueryDatasetsHoldingConceptArgs, 'first' | 'includeSubconcepts' | 'iri' | 'via'>>;
+  exportOntology?: Resolver<Maybe<ResolversTypes['RdfDocument']>, ParentType, ContextType, RequireFields<QueryExportOntologyArgs, 'format' | 'iri'>>;
+  instance?: Resolver<Maybe<ResolversTypes['Instance']>, ParentType, ContextType, RequireFields<QueryInstanceArgs, 'iri'>>;
+  instances?: Resolver<Array<ResolversTypes['Instance']>, ParentType, ContextType, RequireFields<QueryInstancesArgs, 'first' | 'includeSubconcepts'>>;
+  ontologies?: Resolver<Array<ResolversTypes['Ontology']>, ParentType, ContextType>;
+  ontology?: Resolver<Maybe<ResolversTypes['Ontology']>, ParentType, ContextType, RequireFields<QueryOntologyArgs, 'iri'>>;
+  properties?: Resolver<Array<ResolversTypes['Property']>, ParentType, ContextType, RequireFields<QueryPropertiesArgs, 'first'>>;
+  property?: Resolver<Maybe<ResolversTypes['Property']>, ParentType, ContextType, RequireFields<QueryPropertyArgs, 'iri'>>;
+}>;
+
+export type RdfDocumentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RdfDocument'] = ResolversParentTypes['RdfDocument']> = ResolversObject<{
+  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['RdfFormat'], ParentType, ContextType>;
+  mediaType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ontology?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  triples?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type RelationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Relation'] = ResolversParentTypes['Relation']> = ResolversObject<{
+  concept?: Resolver<Maybe<ResolversTypes['Concept']>, ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['RelationDirection'], ParentType, ContextType>;
+  ontology?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  predicate?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  targetIri?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  targetKind?: Resolver<ResolversTypes['OntologyResourceKind'], ParentType, ContextType>;
 }>;
 
 export interface Federation__ContextFieldValueScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['federation__ContextFieldValue'], any> {
@@ -325,9 +1120,27 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 }
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  Annotation?: AnnotationResolvers<ContextType>;
+  Column?: ColumnResolvers<ContextType>;
   Concept?: ConceptResolvers<ContextType>;
+  ConceptAtDistance?: ConceptAtDistanceResolvers<ContextType>;
+  ConceptHolding?: ConceptHoldingResolvers<ContextType>;
+  ConceptLink?: ConceptLinkResolvers<ContextType>;
+  ConceptPath?: ConceptPathResolvers<ContextType>;
   Dataset?: DatasetResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  DeletedOntology?: DeletedOntologyResolvers<ContextType>;
+  ImportResult?: ImportResultResolvers<ContextType>;
+  Instance?: InstanceResolvers<ContextType>;
+  LangString?: LangStringResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Ontology?: OntologyResolvers<ContextType>;
+  PathStep?: PathStepResolvers<ContextType>;
+  Prefix?: PrefixResolvers<ContextType>;
+  Property?: PropertyResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RdfDocument?: RdfDocumentResolvers<ContextType>;
+  Relation?: RelationResolvers<ContextType>;
   federation__ContextFieldValue?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Policy?: GraphQLScalarType;

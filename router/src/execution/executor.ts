@@ -1,0 +1,111 @@
+import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
+import { operationFromDocument } from '@apollo/federation-internals';
+import { GraphQLError, getVariableValues, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { Logger } from 'pino';
+import { executePlan, type PlanRun } from './execute-plan.js';
+import { isPlainPlan, type QueryPlan } from './plan-types.js';
+import { NotCompilable, compileShaper, shapeResponse, type ResponseShaper } from './shape.js';
+
+type GatewayExecutor = NonNullable<Awaited<ReturnType<ApolloGateway['load']>>['executor']>;
+type GatewayRequestContext = Parameters<GatewayExecutor>[0];
+type GatewayResult = Awaited<ReturnType<GatewayExecutor>>;
+
+/** What the router prepares once per (document, schema) to run an operation itself. */
+export interface CompiledExecution {
+  /** The planner it was planned with: a reload brings a new one. */
+  planner: unknown;
+  plan: QueryPlan;
+  shaper: ResponseShaper;
+}
+
+/** An operation as the router runs it (the one sent, or its authorized part). */
+export interface ExecutionTarget {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  /** null: left to the gateway's executor (introspection, @defer, rewrites, ...). */
+  execution?: CompiledExecution | null;
+}
+
+/** The parts of `ApolloGateway` (2.14, pinned) the router's executor uses. */
+interface GatewayInternals {
+  schema?: GraphQLSchema;
+  apiSchema?: unknown;
+  supergraphSchema?: GraphQLSchema;
+  queryPlanner?: { buildQueryPlan(operation: unknown, options?: Record<string, boolean>): QueryPlan };
+  serviceMap?: Record<string, { dataSource: GraphQLDataSource } | undefined>;
+}
+
+/**
+ * Runs operations on the gateway's query plans without the gateway's per-request work: the
+ * plan and a compiled response shaper are kept with each document (no re-parsing, no plan
+ * cache lookup by hash, no operation model rebuilt per request), fetches go through the same
+ * data sources, and results are merged and shaped as `@apollo/gateway` does. Anything it does
+ * not handle (introspection, @defer, subscriptions, entity rewrites) goes to the gateway.
+ */
+export class PlanExecutor {
+  private readonly internals: GatewayInternals;
+
+  constructor(
+    gateway: ApolloGateway,
+    private readonly logger: Logger,
+  ) {
+    this.internals = gateway as unknown as GatewayInternals;
+  }
+
+  private compile(target: ExecutionTarget, schema: GraphQLSchema, operationName: string | undefined): CompiledExecution | null | undefined {
+    const { queryPlanner, apiSchema } = this.internals;
+    if (!queryPlanner || !apiSchema || schema !== this.internals.schema) return undefined; // mid-reload: the gateway decides
+    if (target.execution !== undefined && (target.execution === null || target.execution.planner === queryPlanner)) return target.execution;
+    let execution: CompiledExecution | null;
+    try {
+      const shaper = compileShaper(schema, target.document, target.operation);
+      const operation = operationFromDocument(apiSchema as never, target.document, { operationName });
+      const plan = queryPlanner.buildQueryPlan(operation, {
+        recursiveSelectionsLimitDisabled: process.env.APOLLO_DISABLE_SECURITY_RECURSIVE_SELECTIONS_CHECK === 'true',
+        nonLocalSelectionsLimitDisabled: process.env.APOLLO_DISABLE_SECURITY_NON_LOCAL_SELECTIONS_CHECK === 'true',
+      });
+      execution = isPlainPlan(plan) ? { planner: queryPlanner, plan, shaper } : null;
+    } catch (error) {
+      if (!(error instanceof NotCompilable)) this.logger.debug({ err: error }, 'operation left to the gateway executor');
+      execution = null;
+    }
+    target.execution = execution;
+    return execution;
+  }
+
+  /** Runs `target` for this request, or undefined when the gateway's executor must. */
+  async execute(requestContext: GatewayRequestContext, target: ExecutionTarget): Promise<GatewayResult | undefined> {
+    const { request } = requestContext;
+    const execution = this.compile(target, requestContext.schema, request.operationName);
+    if (!execution) return undefined;
+    const { supergraphSchema, serviceMap } = this.internals;
+    if (!supergraphSchema || !serviceMap) return undefined;
+
+    const variables = (request.variables ?? {}) as Record<string, unknown>;
+    if (target.operation.variableDefinitions?.length) {
+      const coerced = getVariableValues(requestContext.schema, target.operation.variableDefinitions, variables);
+      if (coerced.errors) return { errors: coerced.errors };
+    }
+    const run: PlanRun = {
+      supergraphSchema,
+      dataSourceFor: (name) => serviceMap[name]?.dataSource,
+      context: requestContext.context,
+      incomingRequestContext: requestContext,
+      variables,
+      variableDefaults: execution.shaper.defaults,
+      errors: [],
+    };
+    const root = execution.plan.node;
+    const input = await executePlan(run, root && root.kind !== 'Subscription' ? root : undefined);
+    let shaped: ReturnType<typeof shapeResponse>;
+    try {
+      shaped = shapeResponse(execution.shaper, input, variables);
+    } catch (error) {
+      return { errors: [new GraphQLError((error as Error).message, { originalError: error as Error })] };
+    }
+    if (run.errors.length === 0 && shaped.errors.length > 0) {
+      return { data: shaped.data, extensions: { valueCompletion: shaped.errors } };
+    }
+    return run.errors.length === 0 ? { data: shaped.data } : { errors: run.errors, data: shaped.data };
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The query plans `@apollo/gateway`'s planner builds (`@apollo/query-planner`'s QueryPlan),
+ * as much of them as the router's executor reads.
+ */
+export interface QueryPlan {
+  kind: 'QueryPlan';
+  node?: PlanNode | { kind: 'Subscription' };
+}
+
+export type PlanNode =
+  | { kind: 'Sequence'; nodes: PlanNode[] }
+  | { kind: 'Parallel'; nodes: PlanNode[] }
+  | { kind: 'Flatten'; path: (string | number)[]; node: PlanNode }
+  | { kind: 'Condition'; condition: string; ifClause?: PlanNode; elseClause?: PlanNode }
+  | { kind: 'Defer' }
+  | FetchNode;
+
+export interface FetchNode {
+  kind: 'Fetch';
+  serviceName: string;
+  variableUsages?: string[];
+  requires?: RequiresSelection[];
+  operation: string;
+  operationName: string | undefined;
+  operationKind: string;
+  inputRewrites?: unknown[];
+  outputRewrites?: unknown[];
+  contextRewrites?: unknown[];
+}
+
+export type RequiresSelection =
+  | { kind: 'Field'; name: string; alias?: string; selections?: RequiresSelection[] }
+  | { kind: 'InlineFragment'; typeCondition?: string; selections: RequiresSelection[] };
+
+/** Whether the router's executor runs this plan (else the gateway's own executor does). */
+export function isPlainPlan(plan: QueryPlan): boolean {
+  const plain = (node: PlanNode | undefined): boolean => {
+    if (!node) return true;
+    switch (node.kind) {
+      case 'Sequence':
+      case 'Parallel':
+        return node.nodes.every(plain);
+      case 'Flatten':
+        return plain(node.node);
+      case 'Condition':
+        return plain(node.ifClause) && plain(node.elseClause);
+      case 'Fetch':
+        return !node.inputRewrites?.length && !node.outputRewrites?.length && !node.contextRewrites?.length;
+      default:
+        return false;
+    }
+  };
+  const root = plan.node;
+  return !root || (root.kind !== 'Subscription' && plain(root));
+}

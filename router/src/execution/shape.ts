@@ -1,0 +1,349 @@
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  isAbstractType,
+  isCompositeType,
+  isEnumType,
+  isInputType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  typeFromAST,
+  valueFromAST,
+  type DirectiveNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLNamedType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+
+/** `@skip(if:)` / `@include(if:)`: a constant, or the name of a variable. */
+type Condition = boolean | string;
+
+type CompiledSelection =
+  | { kind: 'typename'; key: string; skip?: Condition; include?: Condition }
+  | { kind: 'field'; key: string; type: GraphQLOutputType; sub?: CompiledSet; skip?: Condition; include?: Condition }
+  | {
+      kind: 'fragment';
+      /** Object types the condition matches (undefined: no type condition). */
+      possible?: ReadonlySet<string>;
+      /** Whether it applies to an object of unknown type (no `__typename`) under its static parent. */
+      appliesToParent: boolean;
+      parentName: string;
+      sub: CompiledSet;
+      skip?: Condition;
+      include?: Condition;
+    };
+
+interface CompiledSet {
+  selections: CompiledSelection[];
+}
+
+/**
+ * An operation compiled once against the API schema, that gives the answer its shape from
+ * what the subgraphs returned: what `@apollo/gateway`'s `computeResponse` does per request
+ * with its own operation model, here with the work done ahead (types resolved, fragments and
+ * conditions looked up once).
+ */
+export interface ResponseShaper {
+  root: CompiledSet;
+  rootName: string;
+  /** Variables' default values, under the values sent (for `@skip`/`@include`). */
+  defaults: Record<string, unknown>;
+  usesConditions: boolean;
+  objectTypes: ReadonlySet<string>;
+  schema: GraphQLSchema;
+}
+
+const BUILT_IN = new Set(['Int', 'Float', 'String', 'Boolean', 'ID']);
+const INTEGER = /^[+-]?\d+$/;
+
+/** Thrown at compile time for what the router's executor leaves to the gateway (introspection, @defer). */
+export class NotCompilable extends Error {}
+
+function conditionOf(directives: readonly DirectiveNode[] | undefined, name: string): Condition | undefined {
+  const directive = directives?.find((d) => d.name.value === name);
+  if (!directive) return undefined;
+  const value = directive.arguments?.find((a) => a.name.value === 'if')?.value;
+  if (value?.kind === Kind.BOOLEAN) return value.value;
+  if (value?.kind === Kind.VARIABLE) return value.name.value;
+  throw new NotCompilable(`@${name} without an "if" the router can read`);
+}
+
+export function compileShaper(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): ResponseShaper {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const root = schema.getRootType(operation.operation);
+  if (!root) throw new NotCompilable(`no ${operation.operation} type`);
+  let usesConditions = false;
+  const possibleCache = new Map<string, ReadonlySet<string>>();
+  const possibleOf = (type: GraphQLCompositeType) => {
+    let set = possibleCache.get(type.name);
+    if (!set) {
+      set = new Set(isAbstractType(type) ? schema.getPossibleTypes(type).map((t) => t.name) : [type.name]);
+      possibleCache.set(type.name, set);
+    }
+    return set;
+  };
+  /** Whether `sub` is `parent` or one of its possible types (federation's isSubtype(parent, sub)). */
+  const isSubtype = (parent: GraphQLCompositeType, sub: GraphQLNamedType) => {
+    if (parent === sub) return true;
+    if (isAbstractType(parent) && (isObjectType(sub) || isInterfaceType(sub))) return schema.isSubType(parent, sub);
+    return false;
+  };
+
+  const conditions = (directives: readonly DirectiveNode[] | undefined) => {
+    for (const d of directives ?? []) if (d.name.value === 'defer' || d.name.value === 'stream') throw new NotCompilable('@defer/@stream');
+    const skip = conditionOf(directives, 'skip');
+    const include = conditionOf(directives, 'include');
+    if (typeof skip === 'string' || typeof include === 'string') usesConditions = true;
+    return { ...(skip !== undefined ? { skip } : {}), ...(include !== undefined ? { include } : {}) };
+  };
+
+  const compile = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType): CompiledSet => {
+    const selections: CompiledSelection[] = [];
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        const key = selection.alias?.value ?? name;
+        if (name === '__typename') {
+          selections.push({ kind: 'typename', key, ...conditions(selection.directives) });
+          continue;
+        }
+        if (name.startsWith('__')) throw new NotCompilable('introspection');
+        if (!isObjectType(parent) && !isInterfaceType(parent)) throw new NotCompilable(`field ${name} on ${parent.name}`);
+        const def = parent.getFields()[name];
+        if (!def) throw new NotCompilable(`unknown field ${parent.name}.${name}`);
+        const named = getNamedType(def.type);
+        const sub = selection.selectionSet && isCompositeType(named) ? compile(selection.selectionSet, named) : undefined;
+        selections.push({ kind: 'field', key, type: def.type, ...(sub ? { sub } : {}), ...conditions(selection.directives) });
+        continue;
+      }
+      let conditionName: string | undefined;
+      let inner: SelectionSetNode;
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        conditionName = selection.typeCondition?.name.value;
+        inner = selection.selectionSet;
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (!fragment) throw new NotCompilable(`unknown fragment ${selection.name.value}`);
+        conditionName = fragment.typeCondition.name.value;
+        inner = fragment.selectionSet;
+      }
+      const cond = conditionName ? schema.getType(conditionName) : undefined;
+      if (conditionName && (!cond || !isCompositeType(cond))) throw new NotCompilable(`bad type condition ${conditionName}`);
+      const staticParent = cond && isCompositeType(cond) ? cond : parent;
+      selections.push({
+        kind: 'fragment',
+        ...(cond && isCompositeType(cond) ? { possible: possibleOf(cond) } : {}),
+        appliesToParent: !cond || !isCompositeType(cond) || isSubtype(cond, parent),
+        parentName: staticParent.name,
+        sub: compile(inner, staticParent),
+        ...conditions(selection.directives),
+      });
+    }
+    return { selections };
+  };
+
+  const compiled = compile(operation.selectionSet, root);
+  const defaults: Record<string, unknown> = {};
+  for (const def of operation.variableDefinitions ?? []) {
+    if (!def.defaultValue) continue;
+    const type = typeFromAST(schema, def.type);
+    if (type && isInputType(type)) defaults[def.variable.name.value] = valueFromAST(def.defaultValue, type);
+  }
+  const objectTypes = new Set(
+    Object.values(schema.getTypeMap())
+      .filter((t) => isObjectType(t))
+      .map((t) => t.name),
+  );
+  return { root: compiled, rootName: root.name, defaults, usesConditions, objectTypes, schema };
+}
+
+/** Returned up the walk when an object must become null because a non-null field of it is. */
+const BUBBLE = Symbol('bubble');
+
+interface Run {
+  shaper: ResponseShaper;
+  variables: Record<string, unknown>;
+  errors: GraphQLError[];
+  path: (string | number)[];
+}
+
+function holds(condition: Condition, variables: Record<string, unknown>): boolean {
+  if (typeof condition === 'boolean') return condition;
+  const value = variables[condition];
+  if (typeof value !== 'boolean') throw new Error(`Unexpected value ${String(value)} for variable $${condition}`);
+  return value;
+}
+
+const skipped = (s: { skip?: Condition; include?: Condition }, variables: Record<string, unknown>) =>
+  (s.skip !== undefined && holds(s.skip, variables)) || (s.include !== undefined && !holds(s.include, variables));
+
+const own = (object: Record<string, unknown>, key: string) => (Object.hasOwn(object, key) ? object[key] : undefined);
+
+function describeLast(path: readonly (string | number)[], type: GraphQLOutputType, parentName: string): string {
+  const last = path[path.length - 1];
+  return typeof last === 'string' ? `field ${parentName}.${last}` : `array element of type ${String(type)} at index ${last}`;
+}
+
+function validLeaf(value: unknown, type: GraphQLNamedType): boolean {
+  if (isScalarType(type) && !BUILT_IN.has(type.name)) return true;
+  if (typeof value === 'boolean') return type.name === 'Boolean';
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    if (type.name === 'Int' || type.name === 'ID') return INTEGER.test(String(value));
+    return type.name === 'Float';
+  }
+  if (typeof value === 'string') {
+    if (isEnumType(type)) return type.getValue(value) !== undefined;
+    return type.name !== 'Boolean' && type.name !== 'Int' && type.name !== 'Float';
+  }
+  return false;
+}
+
+function applySet(
+  run: Run,
+  input: Record<string, unknown>,
+  set: CompiledSet,
+  output: Record<string, unknown>,
+  parentName: string,
+): typeof BUBBLE | undefined {
+  const { variables } = run;
+  for (const selection of set.selections) {
+    if ((selection.skip !== undefined || selection.include !== undefined) && skipped(selection, variables)) continue;
+    if (selection.kind === 'typename') {
+      if (output[selection.key] !== undefined) continue;
+      let value = own(input, selection.key) ?? null;
+      if (value === null && selection.key !== '__typename') value = (input.__typename as unknown) ?? null;
+      const name = typeof value === 'string' && run.shaper.schema.getType(value) ? value : parentName;
+      if (!run.shaper.objectTypes.has(name)) return BUBBLE;
+      output[selection.key] = name;
+      continue;
+    }
+    if (selection.kind === 'field') {
+      run.path.push(selection.key);
+      const result = updateValue(run, output[selection.key], selection.type, own(input, selection.key) ?? null, selection.sub, parentName);
+      output[selection.key] = result.value;
+      run.path.pop();
+      if (result.invalid) return BUBBLE;
+      continue;
+    }
+    const typename = input.__typename;
+    if (typename !== undefined && typeof typename !== 'string') throw new Error(`Got unexpected value for __typename: ${String(typename)}`);
+    const applies = !selection.possible ? true : typename ? selection.possible.has(typename) : selection.appliesToParent;
+    if (!applies) continue;
+    if (applySet(run, input, selection.sub, output, selection.possible ? selection.parentName : parentName) === BUBBLE) return BUBBLE;
+  }
+  return undefined;
+}
+
+interface Update {
+  value: unknown;
+  invalid?: boolean;
+  hasErrors?: boolean;
+}
+
+function updateValue(
+  run: Run,
+  outputValue: unknown,
+  type: GraphQLOutputType,
+  inputValue: unknown,
+  sub: CompiledSet | undefined,
+  parentName: string,
+): Update {
+  if (outputValue === null || (outputValue !== undefined && !sub)) return { value: outputValue };
+  if (isNonNullType(type)) {
+    const inner = updateValue(run, outputValue, type.ofType, inputValue, sub, parentName);
+    if (inner.value === null) {
+      if (!inner.hasErrors) {
+        run.errors.push(
+          new GraphQLError(`Cannot return null for non-nullable ${describeLast(run.path, type.ofType, parentName)}.`, {
+            path: [...run.path],
+            extensions: { code: 'INVALID_GRAPHQL' },
+          }),
+        );
+      }
+      return { value: null, invalid: true, hasErrors: true };
+    }
+    return { value: inner.value };
+  }
+  if (inputValue === null) return { value: null };
+  if (isListType(type)) {
+    if (!Array.isArray(inputValue)) throw new Error(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${String(type)}`);
+    const existing = Array.isArray(outputValue) ? outputValue : undefined;
+    if (existing && existing.length !== inputValue.length) throw new Error('list lengths differ');
+    const items = new Array<unknown>(inputValue.length);
+    let nullify = false;
+    let hasErrors = false;
+    for (let i = 0; i < inputValue.length; i++) {
+      run.path.push(i);
+      const item = updateValue(run, existing?.[i], type.ofType, inputValue[i] ?? null, sub, parentName);
+      run.path.pop();
+      if (item.invalid) nullify = true;
+      if (item.hasErrors) hasErrors = true;
+      items[i] = item.value;
+    }
+    return { value: nullify ? null : items, hasErrors };
+  }
+  if (isCompositeType(type)) {
+    if (!sub) throw new Error(`Invalid empty selection set for composite type ${type.name}`);
+    if (typeof inputValue !== 'object') throw new Error(`Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${type.name}`);
+    const input = inputValue as Record<string, unknown>;
+    const typename = input.__typename;
+    if (typename !== undefined && typeof typename !== 'string') throw new Error(`Invalid non-string value for __typename at ${run.path.join('.')}`);
+    let objectName = type.name;
+    if (typename) {
+      const found = run.shaper.schema.getType(typename);
+      if (!found || !isCompositeType(found)) {
+        run.errors.push(
+          new GraphQLError(`Invalid __typename found for object at ${describeLast(run.path, type, parentName)}.`, {
+            path: [...run.path],
+            extensions: { code: 'INVALID_GRAPHQL' },
+          }),
+        );
+        return { value: null, hasErrors: true };
+      }
+      objectName = found.name;
+    }
+    const output = (outputValue as Record<string, unknown> | undefined) ?? (Object.create(null) as Record<string, unknown>);
+    const bubbled = applySet(run, input, sub, output, objectName) === BUBBLE;
+    return { value: bubbled ? null : output, hasErrors: bubbled };
+  }
+  const named = type as GraphQLNamedType;
+  if (validLeaf(inputValue, named)) return { value: inputValue };
+  run.errors.push(
+    new GraphQLError(`Invalid value found for ${describeLast(run.path, type, parentName)}.`, {
+      path: [...run.path],
+      extensions: { code: 'INVALID_GRAPHQL' },
+    }),
+  );
+  return { value: null, hasErrors: true };
+}
+
+/**
+ * The answer for `input` (what the fetches gathered): only the fields asked for, under their
+ * aliases, `@skip`/`@include` applied, null propagated for missing non-null fields; plus the
+ * problems found on the way (as `@apollo/gateway` reports them).
+ */
+export function shapeResponse(
+  shaper: ResponseShaper,
+  input: Record<string, unknown>,
+  variables: Record<string, unknown> | undefined,
+): { data: Record<string, unknown> | null; errors: GraphQLError[] } {
+  const run: Run = {
+    shaper,
+    variables: shaper.usesConditions ? { ...shaper.defaults, ...variables } : (variables ?? {}),
+    errors: [],
+    path: [],
+  };
+  const data = Object.create(null) as Record<string, unknown>;
+  const bubbled = applySet(run, input, shaper.root, data, shaper.rootName) === BUBBLE;
+  return { data: bubbled ? null : data, errors: run.errors };
+}

@@ -1,0 +1,27 @@
+import type { PersistedQueryOptions } from '@apollo/server';
+import { Lru } from '../lru.js';
+
+type KeyValueCache = NonNullable<PersistedQueryOptions['cache']>;
+type KeyValueCacheSetOptions = Parameters<KeyValueCache['set']>[2];
+
+/** Apollo Server's automatic persisted queries, remembered in a bounded LRU (APQ_CACHE_SIZE queries). */
+export class LruKeyValueCache implements KeyValueCache {
+  private readonly lru: Lru<string, string>;
+
+  constructor(size: number) {
+    this.lru = new Lru(size);
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.lru.get(key);
+  }
+
+  async set(key: string, value: string, options?: KeyValueCacheSetOptions): Promise<void> {
+    const ttl = options?.ttl;
+    this.lru.set(key, value, ttl ? Date.now() + ttl * 1000 : Infinity);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.lru.delete(key);
+  }
+}

@@ -1,0 +1,132 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { ApolloGateway, SupergraphSdlHook } from '@apollo/gateway';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import { EMPTY_INDEX, authzIndexFromSupergraph, indexIsEmpty, type AuthzIndex } from '../authz/requirements.js';
+import { loadSupergraph } from './load.js';
+import { subgraphsOf } from './subgraphs.js';
+
+interface Loaded {
+  plannerSdl: string;
+  index: AuthzIndex;
+  subgraphs: { name: string; url: string }[];
+}
+
+/**
+ * The supergraph file, for the gateway (`supergraphSdl` hook) and for authorization (the
+ * directives the planner's copy lacks). The file is watched; a new version replaces the old
+ * one only when it loads, and requests in flight finish on the version they started with.
+ */
+export class SupergraphSource {
+  private current?: Loaded;
+  /** The index of the supergraph being handed to the gateway, until it says it took it. */
+  private pending?: AuthzIndex;
+  private readonly indexBySchema = new WeakMap<GraphQLSchema, AuthzIndex>();
+  private update?: (sdl: string) => void;
+  private watcher?: FSWatcher;
+  private timer?: NodeJS.Timeout;
+  private reloading: Promise<boolean> = Promise.resolve(true);
+
+  constructor(
+    private readonly path: string,
+    private readonly resolveUrl: (name: string, url: string) => string,
+    private readonly logger: Logger,
+    private readonly onReload?: (ok: boolean) => void,
+  ) {}
+
+  /** The subgraphs of the supergraph in use, with overridden URLs. */
+  get subgraphs(): { name: string; url: string }[] {
+    return this.current?.subgraphs ?? [];
+  }
+
+  /** Whether the supergraph in use has any authorization directive (then Heimdall is needed). */
+  get hasAuthorization(): boolean {
+    return this.current ? !indexIsEmpty(this.current.index) : false;
+  }
+
+  /** The authorization index for the schema a request runs on. */
+  indexFor(schema: GraphQLSchema): AuthzIndex {
+    return this.indexBySchema.get(schema) ?? this.current?.index ?? EMPTY_INDEX;
+  }
+
+  /** Must be called before the gateway loads: maps each schema it builds to its directives. */
+  attach(gateway: ApolloGateway): void {
+    gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+      if (this.pending) this.indexBySchema.set(apiSchema, this.pending);
+    });
+  }
+
+  private async read(): Promise<Loaded> {
+    const { sdl, plannerSdl } = await loadSupergraph(this.path);
+    return {
+      plannerSdl,
+      index: authzIndexFromSupergraph(sdl),
+      subgraphs: subgraphsOf(plannerSdl).map((s) => ({ ...s, url: this.resolveUrl(s.name, s.url) })),
+    };
+  }
+
+  readonly hook: SupergraphSdlHook = async ({ update }) => {
+    const initial = await this.read();
+    this.pending = initial.index;
+    this.current = initial;
+    this.update = update;
+    this.startWatching();
+    return {
+      supergraphSdl: initial.plannerSdl,
+      cleanup: async () => this.stopWatching(),
+    };
+  };
+
+  /** Loads the file again; false (and the previous supergraph stays) when it does not load. */
+  reload(): Promise<boolean> {
+    this.reloading = this.reloading.then(() => this.reloadNow());
+    return this.reloading;
+  }
+
+  private async reloadNow(): Promise<boolean> {
+    if (!this.update) return false;
+    let next: Loaded;
+    try {
+      next = await this.read();
+    } catch (error) {
+      this.logger.error({ err: error, path: this.path }, 'supergraph reload failed; keeping the previous one');
+      this.onReload?.(false);
+      return false;
+    }
+    this.pending = next.index;
+    try {
+      this.update(next.plannerSdl);
+    } catch (error) {
+      this.pending = this.current?.index;
+      this.logger.error({ err: error, path: this.path }, 'supergraph reload refused by the gateway; keeping the previous one');
+      this.onReload?.(false);
+      return false;
+    }
+    this.current = next;
+    this.logger.info({ path: this.path }, 'supergraph reloaded');
+    this.onReload?.(true);
+    return true;
+  }
+
+  /** Watches the folder (editors and `mv` replace the file, which a watch on the file itself misses). */
+  private startWatching(): void {
+    const file = basename(this.path);
+    try {
+      this.watcher = watch(dirname(resolve(this.path)), (_event, name) => {
+        if (name !== null && name !== file) return;
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => void this.reload(), 100);
+      });
+      this.watcher.on('error', (error) => this.logger.warn({ err: error }, 'supergraph watch failed'));
+    } catch (error) {
+      this.logger.warn({ err: error, path: this.path }, 'cannot watch the supergraph file; no reloads');
+    }
+  }
+
+  private stopWatching(): void {
+    clearTimeout(this.timer);
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+}

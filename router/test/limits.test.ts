@@ -1,0 +1,88 @@
+import { Kind, buildSchema, parse, type OperationDefinitionNode } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { checkLimits, measureOperation, type OperationLimits } from '../src/protection/limits.js';
+
+const schema = buildSchema(`
+  type Query {
+    user(id: ID!): User
+    users(first: Int = 5): [User!]!
+    search(limit: Int): [User]
+    all: [User]
+    name: String
+  }
+  type User { id: ID! name: String friends(first: Int): [User!]! tags: [String!]! best: User }
+`);
+
+function measure(query: string, variables?: Record<string, unknown>) {
+  const document = parse(query);
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
+  return measureOperation(schema, document, operation, 10, variables);
+}
+
+const limits: OperationLimits = { maxDepth: 3, maxAliases: 2, maxRootFields: 2, maxCost: 100, defaultListSize: 10 };
+
+describe('measuring an operation', () => {
+  it('depth: nesting of fields, through fragments', () => {
+    expect(measure('{ name }').depth).toBe(1);
+    expect(measure('{ user(id: 1) { best { best { name } } } }').depth).toBe(4);
+    expect(measure('{ user(id: 1) { ...F } } fragment F on User { best { ... on User { name } } }').depth).toBe(3);
+  });
+
+  it('aliases and root fields, through fragments, counted where spread', () => {
+    const shape = measure('{ a: name ...R ...R } fragment R on Query { b: name user(id: 1) { c: name } }');
+    expect(shape.aliases).toBe(5);
+    expect(shape.rootFields).toBe(3);
+  });
+
+  it('cost: each field 1 plus its selections, lists times first/last/limit, their default, or 10', () => {
+    expect(measure('{ name }').cost).toBe(1);
+    expect(measure('{ user(id: 1) { id name } }').cost).toBe(3);
+    expect(measure('{ users { id } }').cost).toBe((1 + 1) * 5); // argument default
+    expect(measure('{ users(first: 50) { id } }').cost).toBe(100);
+    expect(measure('{ all { id } }').cost).toBe(20); // no size argument: 10
+    expect(measure('{ search(limit: 3) { id } }').cost).toBe(6);
+    // Lists in lists multiply: users(2) x friends(3) x tags(10)
+    expect(measure('{ users(first: 2) { friends(first: 3) { tags } } }').cost).toBe(2 * (1 + 3 * (1 + 10)));
+    // The example of router/README.md.
+    expect(measure('{ users(first: 2) { name friends(first: 3) { tags } } }').cost).toBe(70);
+  });
+
+  it('cost with sizes from variables, taken per request', () => {
+    const query = 'query ($n: Int = 4) { users(first: $n) { id } }';
+    const shape = measure(query);
+    expect(shape.costDependsOnVariables).toBe(true);
+    expect(shape.cost).toBe(8);
+    expect(measure(query, { n: 40 }).cost).toBe(80);
+    expect(measure(query, {}).cost).toBe(8);
+  });
+
+  it('does not count __typename cost or introspection at all', () => {
+    expect(measure('{ __typename name }').cost).toBe(1);
+    const introspection = measure('{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }');
+    expect(introspection).toMatchObject({ depth: 0, cost: 0, rootFields: 0 });
+  });
+});
+
+describe('checking the limits', () => {
+  const code = (query: string, variables?: Record<string, unknown>) => {
+    const shape = measure(query, variables);
+    return checkLimits(shape, limits)?.extensions.code;
+  };
+
+  it('lets an operation within every limit through', () => {
+    expect(code('{ user(id: 1) { best { name } } }')).toBeUndefined();
+  });
+
+  it('names the limit broken, with a 400', () => {
+    expect(code('{ user(id: 1) { best { best { name } } } }')).toBe('MAX_DEPTH_EXCEEDED');
+    expect(code('{ a: name b: name c: name }')).toBe('MAX_ALIASES_EXCEEDED');
+    expect(code('{ name user(id: 1) { id } all { id } }')).toBe('MAX_ROOT_FIELDS_EXCEEDED');
+    expect(code('{ users(first: 60) { id } }')).toBe('MAX_COST_EXCEEDED');
+    expect(checkLimits(measure('{ a: name b: name c: name }'), limits)?.extensions.http).toEqual({ status: 400 });
+  });
+
+  it('treats 0 as no limit', () => {
+    const shape = measure('{ a: name b: name c: name }');
+    expect(checkLimits(shape, { ...limits, maxAliases: 0, maxRootFields: 0 })).toBeUndefined();
+  });
+});

@@ -1,0 +1,154 @@
+import type { Filter } from 'mongodb';
+import { ArchiveIntegrityError, daysBetween, type Manifest } from '../archive/format.js';
+import type { ArchiveReader } from '../archive/reader.js';
+import { POD_PHASES, podKey, type HistoryDoc, type HistoryEvent, type PodPhase, type WatchEventType } from '../model.js';
+import { fail } from '../validate.js';
+import type { Collections } from './collections.js';
+
+/** History queries span at most this many days. */
+export const MAX_RANGE_DAYS = 400;
+
+export type EventSource = 'MONGODB' | 'ARCHIVE';
+export interface SourcedEvent extends HistoryEvent {
+  source: EventSource;
+}
+
+export function checkRange(from: Date, to: Date, field = 'to'): void {
+  if (to.getTime() <= from.getTime()) fail(field, '`to` must be after `from`.');
+  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) fail(field, `A time range spans at most ${MAX_RANGE_DAYS} days.`);
+}
+
+const WATCH_TYPES: WatchEventType[] = ['ADDED', 'MODIFIED', 'DELETED'];
+
+export interface EventStats {
+  from: Date;
+  to: Date;
+  total: number;
+  byPhase: { phase: PodPhase; count: number }[];
+  byType: { type: WatchEventType; count: number }[];
+  byNamespace: { namespace: string; events: number; failed: number; deleted: number }[];
+  archived: number;
+}
+
+/**
+ * History reads over both stores: MongoDB (recent events, and older ones not archived yet) and
+ * the archive (days partitioned by scope). An event present in both (archived, not yet removed
+ * from MongoDB) is returned once, from MongoDB.
+ */
+export class HistoryStore {
+  constructor(
+    private readonly c: Collections,
+    private readonly archive: ArchiveReader,
+    private readonly warn: (message: string) => void = () => {},
+  ) {}
+
+  private async archivedEvents(manifest: Manifest): Promise<HistoryEvent[]> {
+    try {
+      return await this.archive.events(manifest);
+    } catch (error) {
+      // A damaged object is skipped, loudly: the archiver deletes from MongoDB only what verified.
+      if (!(error instanceof ArchiveIntegrityError)) throw error;
+      this.warn(error.message);
+      return [];
+    }
+  }
+
+  /** A pod's events with from <= time < to, resourceVersion > afterRv, in resourceVersion order; `limit` at most. */
+  async podEvents(namespace: string, name: string, from: Date, to: Date, limit: number, afterRv = 0): Promise<SourcedEvent[]> {
+    const key = podKey(namespace, name);
+    const filter: Filter<HistoryDoc> = { kind: 'Pod', key, time: { $gte: from, $lt: to }, ...(afterRv ? { rv: { $gt: afterRv } } : {}) };
+    const [recent, archived] = await Promise.all([
+      this.c.history.find(filter, { projection: { archive: 0 } }).sort({ rv: 1 }).limit(limit).toArray(),
+      this.archivedPodEvents(namespace, key, from, to, afterRv),
+    ]);
+    const merged = new Map<string, SourcedEvent>();
+    for (const e of recent) merged.set(e._id, { ...e, source: 'MONGODB' });
+    for (const e of archived) if (!merged.has(e._id)) merged.set(e._id, { ...e, source: 'ARCHIVE' });
+    return [...merged.values()].sort((a, b) => a.rv - b.rv).slice(0, limit);
+  }
+
+  private async archivedPodEvents(namespace: string, key: string, from: Date, to: Date, afterRv: number): Promise<HistoryEvent[]> {
+    const out: HistoryEvent[] = [];
+    const days = daysBetween(from, to);
+    const manifests = (await Promise.all(days.map((d) => this.archive.manifests(d, `ns=${namespace}`)))).flat();
+    for (const m of manifests) {
+      if (new Date(m.maxTime) < from || new Date(m.minTime) >= to) continue;
+      for (const e of await this.archivedEvents(m)) {
+        if (e.key === key && e.kind === 'Pod' && e.time >= from && e.time < to && e.rv > afterRv) out.push(e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Counts of pod events with from <= time < to. MongoDB: one `$group` (one `$sum: 1`) by
+   * namespace, phase, type and archive claim; the archive: manifest counts for objects wholly in
+   * the range, the events of the others. Events claimed by an archive object counted here are
+   * not counted again from MongoDB.
+   */
+  async stats(from: Date, to: Date, namespace?: string | null): Promise<EventStats> {
+    const match: Filter<HistoryDoc> = { kind: 'Pod', time: { $gte: from, $lt: to }, ...(namespace ? { namespace } : {}) };
+    const [rows, manifests] = await Promise.all([
+      this.c.history
+        .aggregate<{ _id: { namespace?: string; phase?: PodPhase; type?: WatchEventType; claim?: string | null }; n: number }>([
+          { $match: match },
+          { $group: { _id: { namespace: '$namespace', phase: '$phase', type: '$type', claim: '$archive.key' }, n: { $sum: 1 } } },
+        ])
+        .toArray(),
+      Promise.all(daysBetween(from, to).map((d) => this.archive.manifests(d, namespace ? `ns=${namespace}` : undefined))).then((m) =>
+        m.flat().filter((x) => x.scope.startsWith('ns=')),
+      ),
+    ]);
+
+    const byPhase = new Map<PodPhase, number>();
+    const byType = new Map<WatchEventType, number>();
+    const byNs = new Map<string, { events: number; failed: number; deleted: number }>();
+    const count = (ns: string, phase: PodPhase, type: WatchEventType, n: number) => {
+      byPhase.set(phase, (byPhase.get(phase) ?? 0) + n);
+      byType.set(type, (byType.get(type) ?? 0) + n);
+      const a = byNs.get(ns) ?? { events: 0, failed: 0, deleted: 0 };
+      a.events += n;
+      if (phase === 'FAILED') a.failed += n;
+      if (type === 'DELETED') a.deleted += n;
+      byNs.set(ns, a);
+    };
+
+    let archived = 0;
+    const counted = new Set<string>();
+    for (const m of manifests) {
+      const ns = m.scope.slice('ns='.length);
+      if (new Date(m.minTime) >= from && new Date(m.maxTime) < to) {
+        for (const [k, n] of Object.entries(m.counts)) {
+          const [phase, type] = k.split('/') as [PodPhase, WatchEventType];
+          count(ns, phase, type, n);
+          archived += n;
+        }
+        counted.add(m.key);
+      } else if (new Date(m.maxTime) >= from && new Date(m.minTime) < to) {
+        const events = await this.archivedEvents(m);
+        if (!events.length) continue;
+        for (const e of events) {
+          if (e.time >= from && e.time < to) {
+            count(ns, e.phase, e.type, 1);
+            archived++;
+          }
+        }
+        counted.add(m.key);
+      }
+    }
+    for (const r of rows) {
+      if (r._id.claim && counted.has(r._id.claim)) continue;
+      count(r._id.namespace ?? '', r._id.phase ?? 'UNKNOWN', r._id.type ?? 'MODIFIED', r.n);
+    }
+    return {
+      from,
+      to,
+      total: [...byType.values()].reduce((s, n) => s + n, 0),
+      byPhase: POD_PHASES.filter((p) => byPhase.get(p)).map((phase) => ({ phase, count: byPhase.get(phase)! })),
+      byType: WATCH_TYPES.filter((t) => byType.get(t)).map((type) => ({ type, count: byType.get(type)! })),
+      byNamespace: [...byNs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ns, a]) => ({ namespace: ns, ...a })),
+      archived,
+    };
+  }
+}
+

@@ -1,0 +1,193 @@
+import type { Filter } from 'mongodb';
+import { decodeCursor, encodeCursor, pageSize } from '../cursor.js';
+import type { KubeLabelInput, PodFilter } from '../generated/resolvers.js';
+import { labelPair } from '../labels.js';
+import { ACTIVE_PHASES, POD_PHASES, nodePressure, type NodeDoc, type PodDoc, type PodPhase } from '../model.js';
+import { fail, namespaceName, objectName, resourceUrnValue } from '../validate.js';
+import type { Collections } from './collections.js';
+
+export const MAX_PAGE = 500;
+
+/** A validated pod filter as a MongoDB query; `field` prefixes error paths. */
+export function podQuery(filter: PodFilter | null | undefined, field = 'filter'): Filter<PodDoc> {
+  const f = filter ?? {};
+  const and: Filter<PodDoc>[] = [];
+  const q: Filter<PodDoc> = {};
+  if (!f.includeDeleted) q.deleted = false;
+  if (f.namespace != null) q.namespace = namespaceName(f.namespace, `${field}.namespace`);
+  if (f.resourceUrn != null) q.resourceUrn = resourceUrnValue(f.resourceUrn, `${field}.resourceUrn`);
+  if (f.resourceType != null) {
+    if (!/^[a-z][a-z0-9-]{0,62}$/.test(f.resourceType)) fail(`${field}.resourceType`, `"${f.resourceType}" is not a resource type.`);
+    q.resourceType = f.resourceType;
+  }
+  if (f.workload) {
+    q['owner.name'] = objectName(f.workload.name, `${field}.workload.name`);
+    if (f.workload.kind != null) q['owner.kind'] = f.workload.kind;
+  }
+  if (f.phases?.length) q.phase = { $in: f.phases };
+  if (f.nodeName != null) q.nodeName = objectName(f.nodeName, `${field}.nodeName`);
+  const labels: KubeLabelInput[] = f.labels ?? [];
+  if (labels.length > 16) fail(`${field}.labels`, 'At most 16 labels.');
+  labels.forEach((l, i) => {
+    if (!l.name || l.name.length > 317) fail(`${field}.labels[${i}].name`, 'A label name is 1 to 317 characters.');
+    and.push({ labels: labelPair(l.name, l.value) });
+  });
+  return and.length ? { ...q, $and: and } : q;
+}
+
+export interface Page<T> {
+  items: { cursor: string; node: T }[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+  totalCount: number;
+}
+
+/** Pods in `_id` (`namespace/name`) order, Relay-style. */
+export async function listPods(c: Collections, query: Filter<PodDoc>, first: number | null | undefined, after: string | null | undefined): Promise<Page<PodDoc>> {
+  const n = pageSize(first, MAX_PAGE, 50);
+  const page = after ? { $and: [query, { _id: { $gt: decodeCursor(after) } }] } : query;
+  const [docs, totalCount] = await Promise.all([
+    c.pods.find(page).sort({ _id: 1 }).limit(n + 1).toArray(),
+    c.pods.countDocuments(query),
+  ]);
+  const items = docs.slice(0, n).map((d) => ({ cursor: encodeCursor(d._id), node: d }));
+  return { items, hasNextPage: docs.length > n, endCursor: items.at(-1)?.cursor ?? null, totalCount };
+}
+
+export interface PhaseCount {
+  phase: PodPhase;
+  count: number;
+}
+
+export interface NamespaceAggregate {
+  namespace: string;
+  pods: number;
+  byPhase: PhaseCount[];
+  restarts: number;
+  cpuRequestMillis: number;
+  memoryRequestBytes: number;
+}
+
+export interface NodeUsage {
+  nodeName: string | null;
+  pods: number;
+  byPhase: PhaseCount[];
+  restarts: number;
+  cpuRequestMillis: number;
+  memoryRequestBytes: number;
+  cpuAllocatableMillis: number | null;
+  memoryAllocatableBytes: number | null;
+  podsAllocatable: number | null;
+  cpuRequestedRatio: number | null;
+  memoryRequestedRatio: number | null;
+  pressure: string[];
+}
+
+export interface PodAggregates {
+  total: number;
+  byPhase: PhaseCount[];
+  byNamespace: NamespaceAggregate[];
+  byNode: NodeUsage[];
+  restarts: number;
+  unscheduled: number;
+  cpuRequestMillis: number;
+  memoryRequestBytes: number;
+  cpuAllocatableMillis: number;
+  memoryAllocatableBytes: number;
+}
+
+interface GroupRow {
+  _id: { namespace?: string | null; phase?: PodPhase | null; node?: string | null };
+  n: number;
+}
+
+const phaseCounts = (m: Map<PodPhase, number>): PhaseCount[] =>
+  POD_PHASES.filter((p) => m.get(p)).map((phase) => ({ phase, count: m.get(phase)! }));
+const add = <K>(m: Map<K, number>, k: K, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+const ratio = (a: number, b: number | null) => (b ? a / b : null);
+
+/**
+ * Counts, restarts and requests of the (non-deleted) pods matching `query`, against node
+ * allocatable. FerretDB 1.24 computes one `$sum` per `$group` reliably, so each measure is its
+ * own one-accumulator pipeline grouped by (namespace, node[, phase]); the rest is summed here
+ * over those few rows (bounded by namespaces × nodes × phases).
+ */
+export async function podAggregates(c: Collections, query: Filter<PodDoc>): Promise<PodAggregates> {
+  const live: Filter<PodDoc> = { $and: [query, { deleted: false }] };
+  const holding: Filter<PodDoc> = { $and: [query, { deleted: false }, { phase: { $in: [...ACTIVE_PHASES] } }] };
+  const group = (match: Filter<PodDoc>, id: Record<string, string>, sum: 1 | string) =>
+    c.pods.aggregate<GroupRow>([{ $match: match }, { $group: { _id: id, n: { $sum: sum } } }]).toArray();
+  const byNsNode = { namespace: '$namespace', node: '$nodeName' };
+  const [counts, restarts, cpu, memory, nodes] = await Promise.all([
+    group(live, { ...byNsNode, phase: '$phase' }, 1),
+    group(live, byNsNode, '$restarts'),
+    group(holding, byNsNode, '$cpuRequestMillis'),
+    group(holding, byNsNode, '$memoryRequestBytes'),
+    c.nodes.find({ deleted: false }).toArray(),
+  ]);
+
+  const ns = new Map<string, { phases: Map<PodPhase, number>; pods: number; restarts: number; cpu: number; memory: number }>();
+  const nd = new Map<string | null, { phases: Map<PodPhase, number>; pods: number; restarts: number; cpu: number; memory: number }>();
+  const blank = () => ({ phases: new Map<PodPhase, number>(), pods: 0, restarts: 0, cpu: 0, memory: 0 });
+  const nsOf = (r: GroupRow) => {
+    const k = r._id.namespace ?? '';
+    if (!ns.has(k)) ns.set(k, blank());
+    return ns.get(k)!;
+  };
+  const ndOf = (r: GroupRow) => {
+    const k = r._id.node ?? null;
+    if (!nd.has(k)) nd.set(k, blank());
+    return nd.get(k)!;
+  };
+  const phases = new Map<PodPhase, number>();
+  for (const r of counts) {
+    const phase = r._id.phase ?? 'UNKNOWN';
+    add(phases, phase, r.n);
+    for (const a of [nsOf(r), ndOf(r)]) {
+      a.pods += r.n;
+      add(a.phases, phase, r.n);
+    }
+  }
+  for (const r of restarts) for (const a of [nsOf(r), ndOf(r)]) a.restarts += r.n;
+  for (const r of cpu) for (const a of [nsOf(r), ndOf(r)]) a.cpu += r.n;
+  for (const r of memory) for (const a of [nsOf(r), ndOf(r)]) a.memory += r.n;
+
+  const nodeByName = new Map(nodes.map((n) => [n.name, n]));
+  for (const n of nodes) if (!nd.has(n.name)) nd.set(n.name, blank());
+  const usage = (name: string | null, a: ReturnType<typeof blank>, node: NodeDoc | undefined): NodeUsage => ({
+    nodeName: name,
+    pods: a.pods,
+    byPhase: phaseCounts(a.phases),
+    restarts: a.restarts,
+    cpuRequestMillis: a.cpu,
+    memoryRequestBytes: a.memory,
+    cpuAllocatableMillis: node?.allocatable.cpuMillis ?? null,
+    memoryAllocatableBytes: node?.allocatable.memoryBytes ?? null,
+    podsAllocatable: node?.allocatable.pods ?? null,
+    cpuRequestedRatio: ratio(a.cpu, node?.allocatable.cpuMillis ?? null),
+    memoryRequestedRatio: ratio(a.memory, node?.allocatable.memoryBytes ?? null),
+    pressure: node ? nodePressure(node.conditions) : [],
+  });
+  const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+  const nsList = [...ns.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  const ndList = [...nd.entries()].sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : 1));
+  return {
+    total: sum([...phases.values()]),
+    byPhase: phaseCounts(phases),
+    byNamespace: nsList.map(([namespace, a]) => ({
+      namespace,
+      pods: a.pods,
+      byPhase: phaseCounts(a.phases),
+      restarts: a.restarts,
+      cpuRequestMillis: a.cpu,
+      memoryRequestBytes: a.memory,
+    })),
+    byNode: ndList.map(([name, a]) => usage(name, a, name === null ? undefined : nodeByName.get(name))),
+    restarts: sum(nsList.map(([, a]) => a.restarts)),
+    unscheduled: nd.get(null)?.pods ?? 0,
+    cpuRequestMillis: sum(nsList.map(([, a]) => a.cpu)),
+    memoryRequestBytes: sum(nsList.map(([, a]) => a.memory)),
+    cpuAllocatableMillis: sum(nodes.map((n) => n.allocatable.cpuMillis)),
+    memoryAllocatableBytes: sum(nodes.map((n) => n.allocatable.memoryBytes)),
+  };
+}

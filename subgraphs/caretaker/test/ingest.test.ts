@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterEvent } from '../src/model.js';
+import type { Collections } from '../src/store/collections.js';
+import { ingestEvents, ingestOneByOne, tombstoneMissing } from '../src/store/ingest.js';
+import { podAggregates } from '../src/store/pods.js';
+import { eventsFromInput } from '../src/validate.js';
+import { scenario } from './stream.js';
+import { shuffled, testDb } from './db.js';
+
+const base = new Date(Date.now() - 3 * 3_600_000);
+const s = scenario(base);
+const now = new Date();
+const dbs: { drop(): Promise<void> }[] = [];
+const open = async () => {
+  const db = await testDb();
+  dbs.push(db);
+  return db.c;
+};
+afterAll(async () => {
+  await Promise.all(dbs.map((d) => d.drop()));
+});
+
+/** The state that matters, without timestamps of the write. */
+async function snapshot(c: Collections) {
+  const pods = await c.pods.find({}, { projection: { updatedAt: 0 } }).sort({ _id: 1 }).toArray();
+  const nodes = await c.nodes.find({}, { projection: { updatedAt: 0 } }).sort({ _id: 1 }).toArray();
+  const history = await c.history.find({}).sort({ _id: 1 }).toArray();
+  return { pods, nodes, history };
+}
+
+describe('ingest: a realistic stream with duplicates, late events and a retry', () => {
+  let c: Collections;
+  beforeAll(async () => {
+    c = await open();
+  });
+
+  it('applies each batch as the newest resourceVersion wins', async () => {
+    for (const batch of s.batches) {
+      expect(await ingestEvents(c, eventsFromInput(batch.input, now), now)).toEqual(batch.expect);
+    }
+  });
+
+  it('keeps the newest state of every pod: a late RUNNING never overwrites SUCCEEDED', async () => {
+    const pods = Object.fromEntries((await c.pods.find().toArray()).map((p) => [p._id, p]));
+    expect(pods['retail/orders-ingest-1']).toMatchObject({ phase: 'SUCCEEDED', resourceVersion: 20, nodeName: 'node-1', deleted: false });
+    expect(pods['retail/customers-dedupe-1']).toMatchObject({ phase: 'FAILED', resourceVersion: 41, restarts: 2, reason: 'OOMKilled' });
+    expect(pods['retail/inventory-sync-1']).toMatchObject({ deleted: true, resourceVersion: 30, deletedAt: s.at(20) });
+    expect(pods['finance/invoices-export-1']).toMatchObject({ phase: 'PENDING', nodeName: null });
+    expect(pods['retail/orders-ingest-2']).toMatchObject({
+      phase: 'RUNNING',
+      cpuRequestMillis: 1500,
+      memoryRequestBytes: 2 * 2 ** 30,
+      resourceUrn: 'dataos://workflow:retail/orders-ingest',
+      resourceType: 'workflow',
+      owner: { kind: 'Job', name: 'orders-ingest-2' },
+    });
+    const node2 = await c.nodes.findOne({ _id: 'node-2' });
+    expect(node2).toMatchObject({ resourceVersion: 40, taints: [{ key: 'node.kubernetes.io/memory-pressure', effect: 'NoSchedule' }] });
+    expect(node2?.conditions.find((x) => x.type === 'MemoryPressure')?.status).toBe('TRUE');
+  });
+
+  it('records every distinct event once, late ones included', async () => {
+    const rvs = async (key: string) => (await c.history.find({ key }).sort({ rv: 1 }).toArray()).map((e) => [e.rv, e.phase, e.type]);
+    expect(await rvs('retail/orders-ingest-1')).toEqual([
+      [12, 'PENDING', 'ADDED'],
+      [13, 'PENDING', 'MODIFIED'],
+      [15, 'RUNNING', 'MODIFIED'],
+      [20, 'SUCCEEDED', 'MODIFIED'],
+    ]);
+    expect((await rvs('retail/customers-dedupe-1')).map((e) => e[0])).toEqual([14, 16, 18, 21, 41]);
+    expect((await rvs('retail/inventory-sync-1')).map((e) => e[2])).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+    expect(await c.history.countDocuments({ kind: 'Pod' })).toBe(14);
+    expect(await c.history.countDocuments({ kind: 'Node' })).toBe(3);
+  });
+
+  it('a late event for a deleted pod does not bring it back', async () => {
+    const late = eventsFromInput({ pods: [{ ...(s.events.c19 as object), pod: { ...(s.events.c19 as { pod: object }).pod, resourceVersion: '25' } }] as never }, now);
+    expect(await ingestEvents(c, late, now)).toMatchObject({ applied: 0, stale: 1, recorded: 1 });
+    expect(await c.pods.findOne({ _id: 'retail/inventory-sync-1' })).toMatchObject({ deleted: true, resourceVersion: 30 });
+  });
+
+  it('aggregates counts, restarts and requests against allocatable', async () => {
+    const a = await podAggregates(c, { deleted: false });
+    expect(a.total).toBe(4);
+    expect(a.byPhase).toEqual([
+      { phase: 'PENDING', count: 1 },
+      { phase: 'RUNNING', count: 1 },
+      { phase: 'SUCCEEDED', count: 1 },
+      { phase: 'FAILED', count: 1 },
+    ]);
+    expect(a.restarts).toBe(2);
+    expect(a.unscheduled).toBe(1);
+    expect(a.byNamespace.map((n) => [n.namespace, n.pods, n.restarts])).toEqual([
+      ['finance', 1, 0],
+      ['retail', 3, 2],
+    ]);
+    const node1 = a.byNode.find((n) => n.nodeName === 'node-1')!;
+    // Only RUNNING and PENDING pods hold requests: orders-ingest-2 (1500m, 2Gi) on node-1.
+    expect(node1).toMatchObject({ pods: 2, cpuRequestMillis: 1500, memoryRequestBytes: 2 * 2 ** 30, cpuAllocatableMillis: 8000 });
+    expect(node1.cpuRequestedRatio).toBeCloseTo(1500 / 8000);
+    expect(a.byNode.find((n) => n.nodeName === 'node-2')).toMatchObject({ pods: 1, restarts: 2, cpuRequestMillis: 0, pressure: ['MemoryPressure'] });
+    expect(a.byNode.find((n) => n.nodeName === null)).toMatchObject({ pods: 1, memoryRequestBytes: 24 * 2 ** 30 });
+    expect(a.cpuAllocatableMillis).toBe(12_000);
+  });
+});
+
+describe('ingest: order does not matter', () => {
+  it('every delivery order (with duplicates), bulk or one by one, ends in the same state', async () => {
+    const events: ClusterEvent[] = eventsFromInput(s.all, now);
+    const reference = await open();
+    await ingestEvents(reference, events, now);
+    const expected = await snapshot(reference);
+    for (const seed of [1, 7, 42]) {
+      const stream = shuffled([...events, ...events.slice(0, 5)], seed);
+      const bulk = await open();
+      for (let i = 0; i < stream.length; i += 4) await ingestEvents(bulk, stream.slice(i, i + 4), now);
+      expect(await snapshot(bulk)).toEqual(expected);
+      const single = await open();
+      await ingestOneByOne(single, stream, now);
+      expect(await snapshot(single)).toEqual(expected);
+    }
+  });
+
+  it('concurrent writers of the same objects (two replicas) converge on the newest state', async () => {
+    const events: ClusterEvent[] = eventsFromInput(s.all, now);
+    const c = await open();
+    const reference = await open();
+    await ingestEvents(reference, events, now);
+    await Promise.all([
+      ingestEvents(c, shuffled(events, 3), now),
+      ingestEvents(c, shuffled(events, 9), now),
+      ingestOneByOne(c, shuffled(events, 11), now),
+    ]);
+    expect(await snapshot(c)).toEqual(await snapshot(reference));
+  });
+
+  it('a relist tombstones pods that vanished while nobody watched', async () => {
+    const c = await open();
+    await ingestEvents(c, eventsFromInput(s.all, now), now);
+    // The list was taken at resourceVersion 40: customers-dedupe-1 (41) changed after it, so it stays.
+    const n = await tombstoneMissing(c, 'Pod', new Set(['retail/orders-ingest-2']), 40, now);
+    expect(n).toBe(2);
+    expect((await c.pods.find({ deleted: false }).toArray()).map((p) => p._id)).toEqual(['retail/customers-dedupe-1', 'retail/orders-ingest-2']);
+    expect(await c.pods.findOne({ _id: 'retail/orders-ingest-1' })).toMatchObject({ deleted: true, reason: 'NotFoundOnRelist', resourceVersion: 20 });
+  });
+});

@@ -1,0 +1,142 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { quoteIdent, quoteLiteral } from '../sql/ast.js';
+import { writeDemoFiles, type DemoFile } from '../data/demo.js';
+import { EngineError, type Engine, type Page, type ResultPage } from './engine.js';
+
+export interface DuckDbEngineOptions {
+  /** Tables to load, each as `depot.collection.dataset` (catalog.schema.table); default: the demo files. */
+  files?: DemoFile[];
+  /** Also load the same files under these extra depot names (tests use unique depots). */
+  depotAliases?: Record<string, string>;
+  connections?: number;
+  threads?: number;
+}
+
+const PLANNING = /^(Parser|Binder|Catalog) Error/;
+
+interface Slot {
+  connection: DuckDBConnection;
+  busy: boolean;
+}
+
+/**
+ * The embedded engine: an in-memory DuckDB whose catalogs are the depots, schemas the
+ * collections and tables the datasets, loaded from the generated files at start. Then external
+ * access (files, HTTP, extensions) is switched off and the configuration locked, so even a query
+ * that slipped through could read nothing but these tables.
+ */
+export class DuckDbEngine implements Engine {
+  readonly kind = 'duckdb' as const;
+  readonly dialect = 'duckdb' as const;
+  private readonly waiting: ((slot: Slot) => void)[] = [];
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly slots: Slot[],
+  ) {}
+
+  static async create(options: DuckDbEngineOptions = {}): Promise<DuckDbEngine> {
+    const files = options.files ?? writeDemoFiles();
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: String(options.threads ?? 2),
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    });
+    const setup = await instance.connect();
+    const depots = new Map<string, string[]>();
+    for (const { table } of files) {
+      const names = [table.depot, ...Object.entries(options.depotAliases ?? {}).filter(([, d]) => d === table.depot).map(([alias]) => alias)];
+      depots.set(table.depot, names);
+    }
+    const attached = new Set<string>();
+    const schemas = new Set<string>();
+    for (const { table, file } of files) {
+      for (const depot of depots.get(table.depot)!) {
+        if (!attached.has(depot)) {
+          await setup.run(`ATTACH ':memory:' AS ${quoteIdent(depot)}`);
+          attached.add(depot);
+        }
+        const schema = `${quoteIdent(depot)}.${quoteIdent(table.collection)}`;
+        if (!schemas.has(schema)) {
+          await setup.run(`CREATE SCHEMA ${schema}`);
+          schemas.add(schema);
+        }
+        const columns = table.columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`).join(', ');
+        await setup.run(
+          `CREATE TABLE ${schema}.${quoteIdent(table.dataset)} AS SELECT * FROM read_csv(${quoteLiteral(file)}, header = true, columns = {${columns}})`,
+        );
+      }
+    }
+    await setup.run(
+      "SET enable_external_access = false; SET allow_community_extensions = false; SET lock_configuration = true",
+    );
+    setup.closeSync();
+    const slots: Slot[] = [];
+    for (let i = 0; i < (options.connections ?? 4); i++) slots.push({ connection: await instance.connect(), busy: false });
+    return new DuckDbEngine(instance, slots);
+  }
+
+  private acquire(): Promise<Slot> {
+    const free = this.slots.find((s) => !s.busy);
+    if (free) {
+      free.busy = true;
+      return Promise.resolve(free);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(slot: Slot): void {
+    const next = this.waiting.shift();
+    if (next) next(slot);
+    else slot.busy = false;
+  }
+
+  async execute(sql: string, page: Page, options: { timeoutMs?: number } = {}): Promise<ResultPage> {
+    const slot = await this.acquire();
+    const timer = options.timeoutMs ? setTimeout(() => slot.connection.interrupt(), options.timeoutMs) : undefined;
+    try {
+      const paged = `SELECT * FROM (${sql}) AS __gw_page LIMIT ${page.limit + 1} OFFSET ${page.offset}`;
+      const reader = await slot.connection.runAndReadAll(paged);
+      const names = reader.columnNames();
+      const types = reader.columnTypes().map((t) => t.toString());
+      const rows = reader.getRowsJson() as ResultPage['rows'];
+      return {
+        columns: names.map((name, i) => ({ name, type: types[i]! })),
+        rows: rows.slice(0, page.limit),
+        hasMore: rows.length > page.limit,
+      };
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/INTERRUPT/i.test(message)) throw new EngineError('The query was interrupted: it ran longer than the time limit.', 'runtime');
+      throw new EngineError(message, PLANNING.test(message) ? 'planning' : 'runtime');
+    } finally {
+      if (timer) clearTimeout(timer);
+      this.release(slot);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.execute('SELECT 1', { limit: 1, offset: 0 });
+  }
+
+  /** Runs SQL as is, bypassing the Gateway: the benchmark's baseline and tests' ground truth only. */
+  async unsafeRaw(sql: string): Promise<ResultPage> {
+    const slot = await this.acquire();
+    try {
+      const reader = await slot.connection.runAndReadAll(sql);
+      const types = reader.columnTypes().map((t) => t.toString());
+      return {
+        columns: reader.columnNames().map((name, i) => ({ name, type: types[i]! })),
+        rows: reader.getRowsJson() as ResultPage['rows'],
+        hasMore: false,
+      };
+    } finally {
+      this.release(slot);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.slots) s.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

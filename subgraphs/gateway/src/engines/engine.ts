@@ -1,0 +1,46 @@
+import type { JsonValue } from '../sql/ast.js';
+import type { Dialect } from '../sql/masks.js';
+
+export interface ResultColumn {
+  name: string;
+  type: string;
+}
+
+export interface ResultPage {
+  columns: ResultColumn[];
+  /** At most `limit` rows, each in column order; values as JSON (64-bit integers and decimals as strings). */
+  rows: JsonValue[][];
+  /** More rows follow this page. */
+  hasMore: boolean;
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+/** An error of the engine while planning or running a query (not a Gateway refusal). */
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    /**
+     * planning: parser, binder or catalog errors, which carry no data and may be shown as is;
+     * runtime: errors while reading rows, whose messages may quote values: never shown;
+     * unavailable: the engine could not be reached.
+     */
+    readonly kind: 'planning' | 'runtime' | 'unavailable',
+  ) {
+    super(message);
+  }
+}
+
+/** A query engine behind a Minerva cluster: the embedded DuckDB or a Trino coordinator. */
+export interface Engine {
+  readonly kind: 'duckdb' | 'trino';
+  readonly dialect: Dialect;
+  /** Runs a verified, rewritten SELECT and returns one page of it. */
+  execute(sql: string, page: Page, options?: { timeoutMs?: number }): Promise<ResultPage>;
+  /** Throws when the engine does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,75 @@
+import { BasicAuth, Trino, type QueryResult } from 'trino-client';
+import { EngineError, type Engine, type Page, type ResultPage } from './engine.js';
+
+export interface TrinoEngineOptions {
+  /** Coordinator URL, e.g. https://minerva.example.com:8443 */
+  endpoint: string;
+  /** TRINO_USER (default `dataos-gateway`), TRINO_PASSWORD when the coordinator wants basic auth. */
+  user?: string;
+  password?: string;
+  source?: string;
+}
+
+const PLANNING_ERRORS = new Set(['SYNTAX_ERROR', 'COLUMN_NOT_FOUND', 'TABLE_NOT_FOUND', 'FUNCTION_NOT_FOUND', 'TYPE_MISMATCH', 'MISSING_CATALOG_NAME', 'CATALOG_NOT_FOUND', 'SCHEMA_NOT_FOUND', 'AMBIGUOUS_NAME', 'MISSING_COLUMN_NAME']);
+
+/**
+ * A Minerva cluster served by Trino: depots are Trino catalogs, collections schemas. The SQL it
+ * receives is the Gateway's rewritten, verified SQL (printed by DuckDB's printer: standard
+ * quoting, CAST, CASE; mask expressions written in Trino's functions).
+ */
+export class TrinoEngine implements Engine {
+  readonly kind = 'trino' as const;
+  readonly dialect = 'trino' as const;
+  private readonly client: Trino;
+
+  constructor(private readonly options: TrinoEngineOptions) {
+    const user = options.user ?? process.env.TRINO_USER ?? 'dataos-gateway';
+    const password = options.password ?? process.env.TRINO_PASSWORD;
+    this.client = Trino.create({
+      server: options.endpoint,
+      source: options.source ?? 'dataos-gateway',
+      ...(password ? { auth: new BasicAuth(user, password) } : { extraHeaders: { 'X-Trino-User': user } }),
+    });
+  }
+
+  async execute(sql: string, page: Page, options: { timeoutMs?: number } = {}): Promise<ResultPage> {
+    const paged = `SELECT * FROM (${sql}) AS __gw_page OFFSET ${page.offset} LIMIT ${page.limit + 1}`;
+    const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Infinity;
+    let queryId: string | undefined;
+    let columns: ResultPage['columns'] = [];
+    const rows: ResultPage['rows'] = [];
+    try {
+      const iterator = await this.client.query(paged);
+      // The client's iterator answers the last page twice (once more with done) and never the
+      // first answer alone: read every distinct answer, including the final one.
+      let seen: QueryResult | undefined;
+      for (;;) {
+        const { value: result, done } = (await iterator.next()) as IteratorResult<QueryResult, QueryResult>;
+        if (result && result !== seen) {
+          seen = result;
+          queryId = result.id;
+          if (result.error) {
+            const planning = PLANNING_ERRORS.has(result.error.errorName) || (result.error.errorType === 'USER_ERROR' && /^line \d+:\d+/.test(result.error.message));
+            throw new EngineError(result.error.message, planning ? 'planning' : 'runtime');
+          }
+          if (result.columns) columns = result.columns.map((c) => ({ name: c.name, type: c.type }));
+          for (const row of result.data ?? []) rows.push(row as ResultPage['rows'][number]);
+        }
+        if (done || rows.length > page.limit) break;
+        if (Date.now() > deadline) throw new EngineError('The query was cancelled: it ran longer than the time limit.', 'runtime');
+      }
+    } catch (error) {
+      if (queryId) await this.client.cancel(queryId).catch(() => undefined);
+      if (error instanceof EngineError) throw error;
+      throw new EngineError(`Trino could not be reached: ${(error as Error).message}`, 'unavailable');
+    }
+    if (rows.length > page.limit && queryId) await this.client.cancel(queryId).catch(() => undefined);
+    return { columns, rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
+  }
+
+  async ping(): Promise<void> {
+    await this.execute('SELECT 1', { limit: 1, offset: 0 }, { timeoutMs: 5000 });
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { badUserInput, forbidden, serviceUnavailable } from '@dataos/errors';
+import type { Caller, ColumnCatalog } from './catalog.js';
+import type { ClusterDoc } from './clusters.js';
+import { decodeCursor, digest, encodeCursor } from './cursor.js';
+import { EngineError, type Engine, type ResultPage } from './engines/engine.js';
+import type { QueryDoc, QueryHistory } from './history.js';
+import type { DataPolicyDoc } from './policies/model.js';
+import { planScan, type ScanPlan } from './policies/resolve.js';
+import type { Subject } from './policies/subject.js';
+import type { JsonValue } from './sql/ast.js';
+import type { QueryRewriter, Rewritten } from './sql/pipeline.js';
+import type { Analysis } from './sql/rewrite.js';
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = Number(process.env.GATEWAY_MAX_ROWS ?? 10_000);
+
+/** May the caller read this dataset? (Heimdall `read` on its URN; batched by the caller.) */
+export type ReadCheck = (urn: string) => Promise<boolean>;
+
+export interface QueryRequest {
+  subject: Subject;
+  caller: Caller;
+  canRead: ReadCheck;
+  cluster: ClusterDoc;
+  sql: string;
+  source?: 'query' | 'preview';
+}
+
+export interface QueryResult {
+  queryId: string;
+  cluster: string;
+  columns: ResultPage['columns'];
+  rows: JsonValue[][];
+  rowCount: number;
+  limit: number;
+  offset: number;
+  hasMore: boolean;
+  cursor: string | null;
+  durationMs: number;
+  datasets: string[];
+  policies: string[];
+}
+
+export interface QueryServiceDeps {
+  rewriter: QueryRewriter;
+  catalog: ColumnCatalog;
+  policies: { all(): Promise<DataPolicyDoc[]> };
+  engineFor(cluster: ClusterDoc): Engine;
+  history?: QueryHistory;
+  timeoutMs?: number;
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/** Runtime engine messages may quote values of masked columns or filtered rows: only their kind is shown. */
+function engineFailure(error: EngineError): GraphQLError {
+  if (error.kind === 'unavailable') return serviceUnavailable('The query engine could not be reached.', { reason: 'ENGINE_UNAVAILABLE' });
+  if (error.kind === 'planning') {
+    return badUserInput(`The engine refused the query: ${error.message.split('\n')[0]}`, { field: 'sql', reason: 'ENGINE_PLANNING' });
+  }
+  const kind = /^([A-Za-z ]+ Error):/.exec(error.message)?.[1] ?? (/interrupted|cancelled/.test(error.message) ? 'Timeout' : 'Execution error');
+  return badUserInput(`The query failed while running (${kind}); details are withheld because they may quote data.`, {
+    field: 'sql',
+    reason: 'ENGINE_RUNTIME',
+  });
+}
+
+/**
+ * runQuery and explain: parse → refuse the unsafe → Heimdall `read` on every dataset → columns
+ * and tags from the catalog → data policies → rewrite → verify → run → history.
+ */
+export class QueryService {
+  constructor(private readonly deps: QueryServiceDeps) {}
+
+  /** The plans of each dataset of a query, for this subject; refuses unreadable or unknown datasets. */
+  async planScans(analysis: Analysis, req: Pick<QueryRequest, 'subject' | 'caller' | 'canRead' | 'cluster'>): Promise<Map<string, ScanPlan>> {
+    const urns = analysis.datasets.map((d) => d.urn);
+    const depots = req.cluster.depots ?? [];
+    const offDepot = analysis.datasets.filter((d) => depots.length > 0 && !depots.includes(d.depot));
+    if (offDepot.length) {
+      throw forbidden(`Cluster "${req.cluster._id}" does not read depot(s) ${[...new Set(offDepot.map((d) => d.depot))].join(', ')}.`, {
+        reason: 'DEPOT_NOT_SERVED',
+      });
+    }
+    if (urns.length === 0) return new Map();
+    const [decisions, catalog, policies] = await Promise.all([
+      Promise.all(urns.map((u) => req.canRead(u))),
+      this.deps.catalog.datasets(urns, req.caller),
+      this.deps.policies.all(),
+    ]);
+    const denied = urns.filter((_, i) => !decisions[i]);
+    if (denied.length) {
+      throw forbidden(`You may not read ${denied.join(', ')}.`, { reason: 'NO_READ', datasets: denied });
+    }
+    const unknown = urns.filter((u) => !catalog.get(u));
+    if (unknown.length) {
+      throw forbidden(`Not in the catalog (or not visible to you): ${unknown.join(', ')}.`, { reason: 'UNKNOWN_DATASET', datasets: unknown });
+    }
+    return new Map(urns.map((u) => [u, planScan(catalog.get(u)!, req.subject, policies)]));
+  }
+
+  async plan(req: QueryRequest, engine: Engine): Promise<Rewritten> {
+    const analysis = await this.deps.rewriter.analyze(req.sql);
+    const plans = await this.planScans(analysis, req);
+    return this.deps.rewriter.rewrite(analysis, plans, req.subject, engine.dialect);
+  }
+
+  async explain(req: QueryRequest): Promise<Rewritten> {
+    return this.plan(req, this.deps.engineFor(req.cluster));
+  }
+
+  async run(req: QueryRequest, limit = DEFAULT_LIMIT, cursor?: string | null): Promise<QueryResult> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw badUserInput(`limit must be an integer from 1 to ${MAX_LIMIT}.`, { field: 'limit' });
+    }
+    const bound = digest(req.cluster._id, req.sql, req.subject.id);
+    let offset = 0;
+    if (cursor) {
+      const c = decodeCursor<{ o: number; h: string }>(cursor, 'cursor');
+      if (c.h !== bound || !Number.isInteger(c.o) || c.o < 0) throw badUserInput('The cursor belongs to another query.', { field: 'cursor' });
+      offset = c.o;
+    }
+    if (req.cluster.state === 'STOPPED' || req.cluster.state === 'PROVISIONING') {
+      throw badUserInput(`Cluster "${req.cluster._id}" is ${req.cluster.state.toLowerCase()}.`, { field: 'cluster', reason: 'CLUSTER_NOT_RUNNING' });
+    }
+    const engine = this.deps.engineFor(req.cluster);
+    const queryId = randomUUID();
+    const started = performance.now();
+    const startedAt = new Date();
+    let rewritten: Rewritten | undefined;
+    let page: ResultPage | undefined;
+    let failure: GraphQLError | undefined;
+    try {
+      rewritten = await this.plan(req, engine);
+      page = await engine.execute(rewritten.engineSql, { limit, offset }, { timeoutMs: this.deps.timeoutMs ?? Number(process.env.GATEWAY_QUERY_TIMEOUT_MS ?? 30_000) });
+    } catch (error) {
+      if (error instanceof EngineError) failure = engineFailure(error);
+      else if (error instanceof GraphQLError) failure = error;
+      else throw error;
+    }
+    const durationMs = round(performance.now() - started);
+    const code = String(failure?.extensions.code ?? '');
+    const doc: QueryDoc = {
+      _id: queryId,
+      cluster: req.cluster._id,
+      subject: req.subject.id,
+      source: req.source ?? 'query',
+      sql: req.sql,
+      rewrittenSql: rewritten?.displaySql ?? null,
+      datasets: rewritten?.analysis.datasets.map((d) => d.urn) ?? [],
+      policies: rewritten?.policies ?? [],
+      state: !failure ? 'SUCCEEDED' : ['FORBIDDEN', 'UNAUTHENTICATED'].includes(code) || (code === 'BAD_USER_INPUT' && !page && !rewritten) ? 'REFUSED' : 'FAILED',
+      error: failure ? { code, message: failure.message } : null,
+      rows: page?.rows.length ?? 0,
+      offset,
+      durationMs,
+      startedAt,
+      finishedAt: new Date(),
+      requestId: req.caller.requestId ?? null,
+    };
+    // Every query is in the history before anything is answered: no record, no rows.
+    try {
+      await this.deps.history?.record(doc);
+    } catch (error) {
+      throw serviceUnavailable('The query history could not be written; the result is withheld.', { cause: (error as Error).message });
+    }
+    if (failure) throw failure;
+    return {
+      queryId,
+      cluster: req.cluster._id,
+      columns: page!.columns,
+      rows: page!.rows,
+      rowCount: page!.rows.length,
+      limit,
+      offset,
+      hasMore: page!.hasMore,
+      cursor: page!.hasMore ? encodeCursor({ o: offset + limit, h: bound }) : null,
+      durationMs,
+      datasets: doc.datasets,
+      policies: doc.policies,
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { badUserInput, forbidden } from '@dataos/errors';
+import type { Statement } from './ast.js';
+import { protectNumbers, restoreNumbers } from './numbers.js';
+import { Lru } from './lru.js';
+
+/** The most SQL text a query may have. */
+export const MAX_SQL_LENGTH = 100_000;
+
+interface Worker {
+  connection: DuckDBConnection;
+  serialize: DuckDBPreparedStatement;
+  deserialize: DuckDBPreparedStatement;
+  queue: Promise<unknown>;
+}
+
+interface SerializeAnswer {
+  error: boolean;
+  error_type?: string;
+  error_message?: string;
+  position?: string;
+  statements?: Statement[];
+}
+
+/**
+ * SQL parsing and printing with DuckDB's own parser (`json_serialize_sql` /
+ * `json_deserialize_sql`) on a private in-memory DuckDB that holds no data and never runs a
+ * user's statement: the parser that checks a query is the parser of the engine that runs it.
+ */
+export class SqlParser {
+  private next = 0;
+  private readonly parsed: Lru<string, string>;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly workers: Worker[],
+    cacheSize: number,
+  ) {
+    this.parsed = new Lru<string, string>(cacheSize);
+  }
+
+  /** `cacheSize`: parse trees kept by SQL text (0: none, for benchmarks). */
+  static async create(concurrency = 2, cacheSize = 1000): Promise<SqlParser> {
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: '1',
+      enable_external_access: 'false',
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    });
+    const workers: Worker[] = [];
+    for (let i = 0; i < concurrency; i++) {
+      const connection = await instance.connect();
+      workers.push({
+        connection,
+        serialize: await connection.prepare('SELECT json_serialize_sql($1::VARCHAR) AS j'),
+        deserialize: await connection.prepare('SELECT json_deserialize_sql($1::JSON) AS s'),
+        queue: Promise.resolve(),
+      });
+    }
+    return new SqlParser(instance, workers, cacheSize);
+  }
+
+  /** One call at a time per connection; calls are spread over the connections. */
+  private run<T>(task: (worker: Worker) => Promise<T>): Promise<T> {
+    const worker = this.workers[this.next++ % this.workers.length]!;
+    const result = worker.queue.then(() => task(worker));
+    worker.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * The statements of `sql` as DuckDB's parser sees them. Unparseable SQL is BAD_USER_INPUT;
+   * statements that are not SELECTs (DDL, DML, COPY, ATTACH, PRAGMA, SET, ...) are FORBIDDEN.
+   */
+  async parse(sql: string): Promise<Statement[]> {
+    if (sql.length > MAX_SQL_LENGTH) {
+      throw badUserInput(`The SQL is longer than ${MAX_SQL_LENGTH} characters.`, { field: 'sql', reason: 'TOO_LONG' });
+    }
+    if (sql.includes('\u0000')) throw badUserInput('The SQL contains a NUL character.', { field: 'sql', reason: 'SYNTAX' });
+    let json = this.parsed.get(sql);
+    if (json === undefined) {
+      json = await this.run(async (w) => {
+        w.serialize.bindVarchar(1, sql);
+        const reader = await w.serialize.runAndReadAll();
+        return String(reader.getRows()[0]![0]);
+      });
+      this.parsed.set(sql, json);
+    }
+    const answer = JSON.parse(protectNumbers(json)) as SerializeAnswer;
+    if (answer.error) {
+      if (answer.error_type === 'parser') {
+        throw badUserInput(`The SQL could not be parsed: ${answer.error_message ?? 'syntax error'}.`, {
+          field: 'sql',
+          reason: 'SYNTAX',
+          ...(answer.position !== undefined ? { position: Number(answer.position) } : {}),
+        });
+      }
+      throw forbidden('Only read-only SELECT queries are allowed (one SELECT, WITH, VALUES or set operation).', {
+        field: 'sql',
+        reason: 'NOT_A_SELECT',
+      });
+    }
+    const statements = answer.statements ?? [];
+    if (statements.length === 0) throw badUserInput('The SQL holds no statement.', { field: 'sql', reason: 'SYNTAX' });
+    return statements;
+  }
+
+  /** SQL text for a statement, printed by DuckDB. */
+  print(statement: Statement): Promise<string> {
+    const json = restoreNumbers(JSON.stringify({ error: false, statements: [statement] }));
+    return this.run(async (w) => {
+      w.deserialize.bindVarchar(1, json);
+      const reader = await w.deserialize.runAndReadAll();
+      return String(reader.getRows()[0]![0]);
+    });
+  }
+
+  close(): void {
+    for (const w of this.workers) {
+      w.serialize.destroySync();
+      w.deserialize.destroySync();
+      w.connection.closeSync();
+    }
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,151 @@
+import { forbidden } from '@dataos/errors';
+import type { RowFilter } from '../policies/model.js';
+import type { ScanPlan } from '../policies/resolve.js';
+import { attributeOf, type Subject } from '../policies/subject.js';
+import { canonical, isObject, quoteIdent, sqlLiteral, type JsonObject, type Statement } from './ast.js';
+import { Lru } from './lru.js';
+import { maskExpression, type Dialect } from './masks.js';
+import type { SqlParser } from './parser.js';
+import { bindParameters, parsePredicate } from './predicate.js';
+import { SCAN_ALIAS, type DatasetName } from './rewrite.js';
+
+/** The derived table that replaces every reference to one dataset in one query. */
+export interface ScanTemplate {
+  /** Parsed from its own printed text, so that it is exactly what re-parsing the final SQL gives. */
+  statement: Statement;
+  /** Canonical JSON of `statement.node`, the form the final check compares against. */
+  approved: string;
+  /** The derived table's SQL (holds the hashing secret: never shown as is). */
+  sql: string;
+}
+
+type Value = ReturnType<typeof attributeOf>;
+
+const list = (value: Value): (string | number | boolean)[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/**
+ * One structured filter as SQL. A missing column or a missing subject attribute makes the
+ * filter FALSE: no row rather than every row.
+ */
+export function filterSql(filter: RowFilter, columns: ReadonlyMap<string, string>, subject: Subject): string {
+  const column = columns.get(String(filter.column).toLowerCase());
+  if (!column) return 'FALSE';
+  const col = quoteIdent(column);
+  const value: Value = filter.valueFrom ? attributeOf(subject, filter.valueFrom) : (filter.value as Value);
+  const values = list(value);
+  const scalar = !Array.isArray(value) && value !== undefined ? value : undefined;
+  const inList = (negate: boolean) =>
+    values.length === 0 ? 'FALSE' : `${col} ${negate ? 'NOT IN' : 'IN'} (${values.map(sqlLiteral).join(', ')})`;
+  const compare = (op: string) => (scalar === undefined ? 'FALSE' : `${col} ${op} ${sqlLiteral(scalar)}`);
+  switch (filter.operator) {
+    case 'is_null':
+      return `${col} IS NULL`;
+    case 'is_not_null':
+      return `${col} IS NOT NULL`;
+    case 'in':
+      return inList(false);
+    case 'not_in':
+      return inList(true);
+    case 'equals':
+      return Array.isArray(value) ? inList(false) : compare('=');
+    case 'not_equals':
+      return Array.isArray(value) ? inList(true) : compare('<>');
+    case 'less_than':
+      return compare('<');
+    case 'less_or_equal':
+      return compare('<=');
+    case 'greater_than':
+      return compare('>');
+    case 'greater_or_equal':
+      return compare('>=');
+    case 'like':
+      return typeof scalar === 'string' ? `${col} LIKE ${sqlLiteral(scalar)}` : 'FALSE';
+    default:
+      return 'FALSE';
+  }
+}
+
+/** `$region` → claim `region`; `$subject_id` → subject.id; `$claims_x` → claim `x`; `$tags_p` → tags.p. */
+export function parameterAttribute(name: string): string {
+  const m = /^(subject|claims|tags)_(.+)$/.exec(name);
+  return m ? `${m[1]}.${m[2]}` : name;
+}
+
+/** Builds, prints, re-parses and caches the derived tables of scans. */
+export class ScanBuilder {
+  private readonly cache: Lru<string, { statement: string; approved: string; sql: string }>;
+
+  constructor(
+    private readonly parser: SqlParser,
+    private readonly secret: string,
+    cacheSize = 1000,
+  ) {
+    this.cache = new Lru(cacheSize);
+  }
+
+  /** The executed SQL with the hashing secret hidden, for explain and the history. */
+  redact(sql: string): string {
+    return sql.replaceAll(`'${this.secret.replaceAll("'", "''")}'`, "'<secret>'");
+  }
+
+  async build(name: DatasetName, plan: ScanPlan, subject: Subject, dialect: Dialect): Promise<ScanTemplate> {
+    if (plan.columns.length === 0) {
+      throw forbidden(`${name.urn} has no catalogued columns: it cannot be queried.`, { reason: 'NO_COLUMNS' });
+    }
+    const columns = new Map(plan.columns.map((c) => [c.name.toLowerCase(), c.name]));
+    const select = plan.columns.map((c) => {
+      const col = quoteIdent(c.name);
+      const expr = c.mask ? maskExpression(c.mask.spec, col, c.type, dialect, this.secret) : col;
+      return `${expr} AS ${col}`;
+    });
+    const conditions: string[] = [];
+    const predicates: JsonObject[] = [];
+    for (const f of plan.filters) {
+      for (const filter of f.filters) {
+        if (filter.predicate) {
+          const parsed = await parsePredicate(this.parser, filter.predicate, `dataPolicy.${f.policy}`);
+          if (!parsed.columns.every((c) => columns.has(c))) {
+            conditions.push('FALSE');
+            continue;
+          }
+          const constants = new Map<string, JsonObject>();
+          for (const p of parsed.parameters) {
+            const v = attributeOf(subject, parameterAttribute(p));
+            constants.set(p, await this.constant(Array.isArray(v) ? null : (v ?? null)));
+          }
+          predicates.push(bindParameters(parsed.expression, (id) => constants.get(id)!) as JsonObject);
+        } else {
+          conditions.push(filterSql(filter, columns, subject));
+        }
+      }
+    }
+    const table = [name.depot, name.collection, name.dataset].map(quoteIdent).join('.');
+    const where = conditions.length ? ` WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}` : '';
+    const text = `SELECT ${select.join(', ')} FROM ${table} AS ${SCAN_ALIAS}${where}`;
+    const key = predicates.length ? `${text}\u0000${canonical(predicates)}` : text;
+    let cached = this.cache.get(key);
+    if (!cached) {
+      const [statement] = await this.parser.parse(text);
+      if (predicates.length) {
+        const node = statement!.node;
+        const existing = isObject(node.where_clause) ? [node.where_clause] : [];
+        const children = [...existing, ...predicates];
+        node.where_clause =
+          children.length === 1
+            ? children[0]!
+            : { class: 'CONJUNCTION', type: 'CONJUNCTION_AND', alias: '', query_location: 0, children };
+      }
+      const sql = await this.parser.print(statement!);
+      const [reparsed] = await this.parser.parse(sql);
+      cached = { statement: JSON.stringify(reparsed), approved: canonical(reparsed!.node), sql };
+      this.cache.set(key, cached);
+    }
+    return { statement: JSON.parse(cached.statement) as Statement, approved: cached.approved, sql: cached.sql };
+  }
+
+  private async constant(value: string | number | boolean | null): Promise<JsonObject> {
+    const [statement] = await this.parser.parse(`SELECT ${sqlLiteral(value)}`);
+    return (statement!.node.select_list as JsonObject[])[0]!;
+  }
+}

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { GraphQLError } from 'graphql';
+import { StaticColumnCatalog } from '../src/catalog.js';
+import type { ClusterDoc } from '../src/clusters.js';
+import { demoTables, writeDemoFiles } from '../src/data/demo.js';
+import { DuckDbEngine } from '../src/engines/duckdb.js';
+import { DEFAULT_DATA_POLICIES, DEMO_DATA_POLICIES } from '../src/policies/defaults.js';
+import type { DataPolicyDoc, DataPolicyInput } from '../src/policies/model.js';
+import { policyDoc } from '../src/policies/store.js';
+import type { Subject } from '../src/policies/subject.js';
+import { QueryService, type QueryResult } from '../src/query.js';
+import { SqlParser } from '../src/sql/parser.js';
+import { QueryRewriter } from '../src/sql/pipeline.js';
+
+export const SECRET = 'test-secret-0123456789';
+
+export const SUBJECTS = {
+  alice: { id: 'users:id:alice', sub: 'alice', tags: ['users:id:alice', 'users:type:person', 'roles:id:data-dev', 'groups:id:retail'], claims: { sub: 'alice', region: 'emea', groups: ['retail'] } },
+  carol: { id: 'users:id:carol', sub: 'carol', tags: ['users:id:carol', 'users:type:person', 'roles:id:admin', 'roles:id:pii-reader'], claims: { sub: 'carol', region: 'amer' } },
+  /** A data developer whose token has no region claim. */
+  erin: { id: 'users:id:erin', sub: 'erin', tags: ['users:id:erin', 'users:type:person', 'roles:id:data-dev'], claims: { sub: 'erin' } },
+  tester: { id: 'users:id:tester', sub: 'tester', tags: ['users:id:tester', 'roles:id:tester'], claims: { sub: 'tester', region: 'apac' } },
+} satisfies Record<string, Subject>;
+
+export const CLUSTER: ClusterDoc = { _id: 'minerva-test', engine: 'duckdb', endpoint: null, state: 'RUNNING', createdAt: new Date() };
+
+export const docs = (inputs: DataPolicyInput[]): DataPolicyDoc[] => inputs.map((p) => policyDoc(p));
+export const DEMO_POLICIES = docs([...DEFAULT_DATA_POLICIES, ...DEMO_DATA_POLICIES]);
+
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+export const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
+/** Parser, rewriter and the real embedded DuckDB over the demo files; policies are swappable. */
+export interface EngineHarness {
+  parser: SqlParser;
+  rewriter: QueryRewriter;
+  engine: DuckDbEngine;
+  policies: DataPolicyDoc[];
+  service: QueryService;
+  run(subject: Subject, sql: string, limit?: number): Promise<QueryResult>;
+  close(): Promise<void>;
+}
+
+export async function startEngineHarness(policies: DataPolicyDoc[] = DEMO_POLICIES): Promise<EngineHarness> {
+  const parser = await SqlParser.create();
+  const rewriter = new QueryRewriter(parser, SECRET);
+  const engine = await DuckDbEngine.create();
+  const h: EngineHarness = {
+    parser,
+    rewriter,
+    engine,
+    policies,
+    service: new QueryService({
+      rewriter,
+      catalog: StaticColumnCatalog.fromDemo(),
+      policies: { all: async () => h.policies },
+      engineFor: () => engine,
+    }),
+    run: (subject, sql, limit = 10_000) =>
+      h.service.run({ subject, caller: {}, canRead: async () => true, cluster: CLUSTER, sql }, limit),
+    async close() {
+      await engine.close();
+      parser.close();
+    },
+  };
+  return h;
+}
+
+/** The GraphQL error a promise rejects with (fails the test if it resolves). */
+export async function refusal(promise: Promise<unknown>): Promise<GraphQLError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof GraphQLError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal, got a result');
+}
+
+/** The raw demo customers, for ground truth. */
+export function rawCustomers() {
+  const t = demoTables().find((x) => x.dataset === 'customers')!;
+  return t.rows.map((r) => ({
+    customer_id: String(r[0]),
+    full_name: String(r[1]),
+    email: String(r[2]),
+    phone: String(r[3]),
+    region: String(r[4]),
+    date_of_birth: String(r[5]),
+  }));
+}
+
+/**
+ * An independent reference of what alice may see, built by hand (not by the rewriter): the demo
+ * tables with alice's masks applied and only emea customers, in a separate DuckDB under the same
+ * names. A safe answer to any deterministic query equals the same query run on this reference.
+ */
+export async function aliceReference() {
+  const files = writeDemoFiles();
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  const cols = (name: string) => files.find((f) => f.table.dataset === name)!;
+  const load = (name: string) => {
+    const f = cols(name);
+    const spec = f.table.columns.map((col) => `'${col.name}': '${col.type}'`).join(', ');
+    return `read_csv('${f.file}', header = true, columns = {${spec}})`;
+  };
+  await c.run(`ATTACH ':memory:' AS icebase; CREATE SCHEMA icebase.retail; ATTACH ':memory:' AS lakehouse; CREATE SCHEMA lakehouse.finance;`);
+  await c.run(`CREATE TABLE icebase.retail.customers AS
+    SELECT customer_id,
+      sha256('${SECRET}' || full_name) AS full_name,
+      sha256('${SECRET}' || email) AS email,
+      sha256('${SECRET}' || phone) AS phone,
+      region,
+      CAST(date_trunc('year', date_of_birth) AS DATE) AS date_of_birth,
+      created_at
+    FROM ${load('customers')} WHERE region = 'emea'`);
+  for (const [schema, name] of [['icebase.retail', 'orders'], ['icebase.retail', 'products'], ['lakehouse.finance', 'invoices']] as const) {
+    await c.run(`CREATE TABLE ${schema}.${name} AS SELECT * FROM ${load(name)}`);
+  }
+  return {
+    /** Rows as JSON strings, sorted unless `ordered`. */
+    async rows(sql: string, ordered = false): Promise<string[]> {
+      const reader = await c.runAndReadAll(sql);
+      const rows = (reader.getRowsJson() as unknown[]).map((r) => JSON.stringify(r));
+      return ordered ? rows : rows.sort();
+    },
+    close() {
+      c.closeSync();
+      db.closeSync();
+    },
+  };
+}

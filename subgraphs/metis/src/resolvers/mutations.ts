@@ -1,0 +1,208 @@
+import { badUserInput, notFound } from '@dataos/errors';
+import { datasetObject, type WriteCheck } from '../authz.js';
+import type { Resolvers } from '../generated/resolvers.js';
+import type { DatasetRecord } from '../store/records.js';
+import type { Refs } from '../store/writes.js';
+import { assertUrn, objectPaths, resourceUrn } from '../urn.js';
+import {
+  domainName,
+  glossaryTermInput,
+  ingestInput,
+  lineageInput,
+  owners as ownersOf,
+  resourceInput,
+  runInput,
+  tags as tagsOf,
+  termName,
+  text,
+  LIMITS,
+} from '../validate.js';
+import {
+  domainParent,
+  forgetDataset,
+  readDataset,
+  readResource,
+  resourceParent,
+  runParent,
+  sourceParent,
+  termParent,
+  writableDataset,
+} from './access.js';
+
+const columnRef = (datasetUrn: string, name: string, field: string) => ({ datasetUrn, name, field });
+
+async function reload(ctx: Parameters<typeof readDataset>[0], urn: string): Promise<DatasetRecord> {
+  forgetDataset(ctx, urn);
+  const d = await ctx.loaders.dataset.load(urn);
+  if (!d) throw notFound(`Unknown dataset "${urn}".`, { field: 'input.urn' });
+  return d;
+}
+
+export const mutationResolvers: Resolvers = {
+  Mutation: {
+    ingest: async (_root, { input }, ctx) => {
+      const { source, datasets, refs, sourceDetails } = ingestInput(input);
+      const [existing, existingSource] = await Promise.all([
+        ctx.loaders.dataset.loadMany(datasets.map((d) => d.urn)),
+        ctx.loaders.source.load(source.name),
+      ]);
+      const checks: WriteCheck[] = [];
+      datasets.forEach((d, i) => {
+        const old = existing[i] instanceof Error ? null : (existing[i] ?? null);
+        const field = `input.datasets[${i}].urn`;
+        const next = { urn: d.urn, tags: d.tags ?? old?.tags ?? [], domainName: d.domain !== undefined ? d.domain : (old?.domainName ?? null) };
+        checks.push({ object: datasetObject(next), field });
+        if (old) checks.push({ object: datasetObject(old), field });
+      });
+      if (!existingSource || sourceDetails) checks.push({ object: { path: objectPaths.depot(source.name) }, field: 'input.source.name' });
+      await ctx.authz.requireWrites(checks);
+      const counts = await ctx.writer.ingest(source, datasets, refs);
+      for (const d of datasets) forgetDataset(ctx, d.urn);
+      ctx.loaders.source.clear(source.name);
+      const saved = await ctx.loaders.source.load(source.name);
+      return { ...counts, urns: datasets.map((d) => d.urn), source: sourceParent(saved!) };
+    },
+
+    describe: async (_root, { input }, ctx) => {
+      const urn = assertUrn(input.urn, 'input.urn');
+      const description =
+        'description' in input ? (input.description == null ? null : text(input.description, 'input.description', LIMITS.text)) : undefined;
+      const columns = (input.columns ?? []).map((c, i) => ({
+        name: text(c.name, `input.columns[${i}].name`),
+        description: c.description == null ? null : text(c.description, `input.columns[${i}].description`, LIMITS.text),
+      }));
+      await writableDataset(ctx, urn, 'input.urn');
+      const refs: Refs = { columns: columns.map((c, i) => columnRef(urn, c.name, `input.columns[${i}].name`)) };
+      await ctx.writer.describe(urn, description, columns, refs);
+      return reload(ctx, urn);
+    },
+
+    tag: async (_root, { input }, ctx) => {
+      const urn = assertUrn(input.urn, 'input.urn');
+      const add = tagsOf(input.add ?? [], 'input.add');
+      const remove = tagsOf(input.remove ?? [], 'input.remove');
+      if (!add.length && !remove.length) throw badUserInput('Give tags to add or remove.', { field: 'input.add' });
+      const column = input.column == null ? null : text(input.column, 'input.column');
+      const current = await readDataset(ctx, urn);
+      const extra: WriteCheck[] = [];
+      if (current && column === null) {
+        // Allowed to write the dataset both as it is and as it will be.
+        const kept = current.tags.filter((t) => !remove.includes(t));
+        const next = [...kept, ...add.filter((t) => !kept.includes(t))];
+        extra.push({ object: datasetObject({ ...current, tags: next }), field: 'input.add' });
+      }
+      await writableDataset(ctx, urn, 'input.urn', extra);
+      const refs: Refs = column ? { columns: [columnRef(urn, column, 'input.column')] } : {};
+      await ctx.writer.tag(urn, column, add, remove, refs);
+      return reload(ctx, urn);
+    },
+
+    setOwners: async (_root, { urn, owners }, ctx) => {
+      assertUrn(urn, 'urn');
+      const list = ownersOf(owners, 'owners');
+      await writableDataset(ctx, urn, 'urn');
+      await ctx.writer.setOwners(urn, list);
+      return reload(ctx, urn);
+    },
+
+    setGlossaryTerms: async (_root, { input }, ctx) => {
+      const urn = assertUrn(input.urn, 'input.urn');
+      const column = input.column == null ? null : text(input.column, 'input.column');
+      if (input.terms.length > LIMITS.terms) throw badUserInput(`At most ${LIMITS.terms} terms.`, { field: 'input.terms' });
+      const terms = [...new Set(input.terms.map((t, i) => termName(t, `input.terms[${i}]`)))];
+      await writableDataset(ctx, urn, 'input.urn');
+      const refs: Refs = {
+        terms: terms.map((name, i) => ({ name, field: `input.terms[${i}]` })),
+        columns: column ? [columnRef(urn, column, 'input.column')] : [],
+      };
+      await ctx.writer.setGlossaryTerms(urn, column, terms, refs);
+      return reload(ctx, urn);
+    },
+
+    addLineage: async (_root, { input }, ctx) => {
+      const edge = lineageInput(input);
+      const upstream = await readDataset(ctx, edge.upstream);
+      if (!upstream) throw notFound(`Unknown dataset "${edge.upstream}".`, { field: 'input.upstream' });
+      const downstream = await writableDataset(ctx, edge.downstream, 'input.downstream');
+      const via = edge.via ? await readResource(ctx, edge.via) : null;
+      if (edge.via && !via) throw notFound(`Unknown resource "${edge.via}".`, { field: 'input.via' });
+      const refs: Refs = {
+        datasets: [{ urn: edge.upstream, field: 'input.upstream' }],
+        resources: via ? [{ urn: via.urn, field: 'input.via' }] : [],
+        columns: edge.columns.flatMap((c, i) => [
+          columnRef(edge.upstream, c.upstream, `input.columns[${i}].upstream`),
+          columnRef(edge.downstream, c.downstream, `input.columns[${i}].downstream`),
+        ]),
+      };
+      await ctx.writer.addLineage([edge], refs);
+      const columns = await ctx.loaders.columns.loadMany([edge.upstream, edge.downstream]);
+      const [ups, downs] = columns.map((l) => (Array.isArray(l) ? l : []));
+      return {
+        upstreamUrn: upstream.urn,
+        downstreamUrn: downstream.urn,
+        upstream,
+        downstream,
+        viaUrn: via?.urn ?? null,
+        via: via && resourceParent(via),
+        job: edge.job,
+        columns: edge.columns.map((c) => ({
+          upstream: ups!.find((x) => x.name === c.upstream)!,
+          downstream: downs!.find((x) => x.name === c.downstream)!,
+          transformation: c.transformation,
+        })),
+      };
+    },
+
+    recordRun: async (_root, { input }, ctx) => {
+      const run = runInput(input);
+      await writableDataset(ctx, run.datasetUrn, 'input.datasetUrn');
+      if (run.resourceUrn && !(await readResource(ctx, run.resourceUrn))) {
+        throw notFound(`Unknown resource "${run.resourceUrn}".`, { field: 'input.resourceUrn' });
+      }
+      const refs: Refs = {
+        resources: run.resourceUrn ? [{ urn: run.resourceUrn, field: 'input.resourceUrn' }] : [],
+        columns: run.columnProfiles.map((p, i) => columnRef(run.datasetUrn, p.name, `input.columnProfiles[${i}].name`)),
+      };
+      if (run.id) {
+        // Re-recording a run is idempotent, but never moves it to another dataset.
+        const previous = await ctx.loaders.run.load(run.id);
+        if (previous && previous.datasetUrn !== run.datasetUrn) {
+          throw badUserInput(`Run "${run.id}" belongs to another dataset.`, { field: 'input.id' });
+        }
+      }
+      const id = await ctx.writer.recordRun(run, refs);
+      forgetDataset(ctx, run.datasetUrn);
+      ctx.loaders.run.clear(id);
+      const saved = await ctx.loaders.run.load(id);
+      return runParent(saved!);
+    },
+
+    upsertResource: async (_root, { input }, ctx) => {
+      const resource = resourceInput(input);
+      const urn = resourceUrn(resource.kind, resource.workspace, resource.name);
+      await ctx.authz.requireWrites([{ object: { path: objectPaths.resource(urn) }, field: 'input.name' }]);
+      await ctx.writer.upsertResource(resource);
+      ctx.loaders.resource.clear(urn);
+      return resourceParent((await ctx.loaders.resource.load(urn))!);
+    },
+
+    upsertGlossaryTerm: async (_root, { input }, ctx) => {
+      const { term, refs } = glossaryTermInput(input);
+      await ctx.authz.requireWrites([{ object: { path: objectPaths.glossaryTerm(term.name) }, field: 'input.name' }]);
+      await ctx.writer.upsertGlossaryTerm(term, refs);
+      ctx.loaders.term.clear(term.name);
+      return termParent((await ctx.loaders.term.load(term.name))!);
+    },
+
+    upsertDomain: async (_root, { input }, ctx) => {
+      const name = domainName(input.name, 'input.name');
+      const description =
+        'description' in input ? (input.description == null ? null : text(input.description, 'input.description', LIMITS.text)) : undefined;
+      await ctx.authz.requireWrites([{ object: { path: objectPaths.domain(name) }, field: 'input.name' }]);
+      await ctx.writer.upsertDomain(name, description);
+      ctx.loaders.domain.clear(name);
+      return domainParent((await ctx.loaders.domain.load(name))!);
+    },
+  },
+};
+

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import type { Neo4jStore } from '@dataos/stores';
+
+/** The one full-text index over datasets, columns and glossary terms. */
+export const SEARCH_INDEX = 'metis_search_v2';
+
+/** Metis's labels: Source, Dataset, Column, Owner, Domain, GlossaryTerm, Resource, JobRun, MetisSettings. */
+const STATEMENTS = [
+  'CREATE CONSTRAINT metis_dataset_urn IF NOT EXISTS FOR (d:Dataset) REQUIRE d.urn IS UNIQUE',
+  'CREATE CONSTRAINT metis_source_name IF NOT EXISTS FOR (s:Source) REQUIRE s.name IS UNIQUE',
+  'CREATE CONSTRAINT metis_column_key IF NOT EXISTS FOR (c:Column) REQUIRE (c.datasetUrn, c.name) IS UNIQUE',
+  'CREATE CONSTRAINT metis_owner_id IF NOT EXISTS FOR (o:Owner) REQUIRE o.id IS UNIQUE',
+  'CREATE CONSTRAINT metis_domain_name IF NOT EXISTS FOR (d:Domain) REQUIRE d.name IS UNIQUE',
+  'CREATE CONSTRAINT metis_glossary_name IF NOT EXISTS FOR (g:GlossaryTerm) REQUIRE g.name IS UNIQUE',
+  'CREATE CONSTRAINT metis_resource_urn IF NOT EXISTS FOR (r:Resource) REQUIRE r.urn IS UNIQUE',
+  'CREATE CONSTRAINT metis_job_run_id IF NOT EXISTS FOR (r:JobRun) REQUIRE r.id IS UNIQUE',
+  'CREATE CONSTRAINT metis_settings_id IF NOT EXISTS FOR (s:MetisSettings) REQUIRE s.id IS UNIQUE',
+  'CREATE INDEX metis_dataset_source IF NOT EXISTS FOR (d:Dataset) ON (d.source)',
+  'CREATE INDEX metis_dataset_domain IF NOT EXISTS FOR (d:Dataset) ON (d.domain)',
+  'CREATE INDEX metis_resource_kind IF NOT EXISTS FOR (r:Resource) ON (r.kind, r.urn)',
+  'CREATE INDEX metis_job_run_dataset IF NOT EXISTS FOR (r:JobRun) ON (r.datasetUrn, r.startedAt)',
+  'CREATE INDEX metis_job_run_resource IF NOT EXISTS FOR (r:JobRun) ON (r.resourceUrn, r.startedAt)',
+  'CREATE INDEX metis_feeds_via IF NOT EXISTS FOR ()-[e:FEEDS]-() ON (e.via)',
+  // Replaced by metis_search_v2 (adds ftSource, so that a source filter runs inside Lucene).
+  'DROP INDEX metis_search IF EXISTS',
+  `CREATE FULLTEXT INDEX ${SEARCH_INDEX} IF NOT EXISTS FOR (n:Dataset|Column|GlossaryTerm)
+   ON EACH [n.ftName, n.ftTags, n.description, n.ftContext, n.ftSource]
+   OPTIONS { indexConfig: { \`fulltext.analyzer\`: 'english' } }`,
+];
+
+/** Another replica creating the same rule at the same moment is not a failure. */
+const ALREADY = /EquivalentSchemaRuleAlreadyExists|ConstraintAlreadyExists|IndexAlreadyExists|ConstraintValidationFailed/;
+
+async function run(neo4j: Neo4jStore, cypher: string, params: Record<string, unknown> = {}) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await neo4j.driver.executeQuery(cypher, params, { database: neo4j.database });
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (attempt < 3 && ALREADY.test(code)) continue;
+      throw error;
+    }
+  }
+}
+
+/** Idempotent (safe to run from every replica at start-up): constraints, indexes, the cursor key. */
+export async function migrate(neo4j: Neo4jStore): Promise<{ cursorKey: string }> {
+  for (const statement of STATEMENTS) await run(neo4j, statement);
+  await run(neo4j, `CALL db.awaitIndex('${SEARCH_INDEX}', 300)`);
+  const { records } = await run(
+    neo4j,
+    `MERGE (s:MetisSettings {id: 'cursor-key'}) ON CREATE SET s.value = $value RETURN s.value AS value`,
+    { value: randomBytes(32).toString('base64') },
+  );
+  return { cursorKey: records[0]!.get('value') as string };
+}

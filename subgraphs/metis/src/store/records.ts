@@ -1,0 +1,113 @@
+/** What the store returns: plain objects, close to the GraphQL types (resolvers fill relations). */
+
+export type DatasetKind = 'TABLE' | 'VIEW' | 'TOPIC' | 'FILES' | 'DASHBOARD';
+export type OwnerKind = 'PERSON' | 'TEAM';
+export type ResourceKind = 'WORKFLOW' | 'SERVICE' | 'DEPOT' | 'CLUSTER' | 'POLICY' | 'SECRET' | 'COMPUTE';
+export type JobRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+export interface OwnerRecord {
+  id: string;
+  kind: OwnerKind;
+  name: string | null;
+  email: string | null;
+}
+
+export interface DatasetRecord {
+  urn: string;
+  name: string;
+  /** Depot name (`dataos://<sourceName>:...`). */
+  sourceName: string;
+  collection: string;
+  kind: DatasetKind;
+  description: string | null;
+  format: string | null;
+  layer: string | null;
+  tags: string[];
+  domainName: string | null;
+  owners: OwnerRecord[];
+  glossaryTermNames: string[];
+  createdAt: string | null;
+  updatedAt: string | null;
+  rowCount: number | null;
+  sizeBytes: number | null;
+  lastRefreshedAt: string | null;
+  freshnessSloSeconds: number | null;
+}
+
+export interface ColumnProfileRecord {
+  nullCount: number | null;
+  distinctCount: number | null;
+  min: string | null;
+  max: string | null;
+  mean: number | null;
+  profiledAt: string | null;
+}
+
+export interface ColumnRecord {
+  datasetUrn: string;
+  name: string;
+  type: string;
+  description: string | null;
+  nullable: boolean;
+  position: number;
+  tags: string[];
+  glossaryTermNames: string[];
+  profile: ColumnProfileRecord | null;
+}
+
+export interface SourceRecord {
+  name: string;
+  type: string;
+  description: string | null;
+  connection: { key: string; value: string }[];
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface DomainRecord {
+  name: string;
+  description: string | null;
+}
+
+export interface GlossaryTermRecord {
+  name: string;
+  definition: string;
+  synonyms: string[];
+  domainName: string | null;
+  relatedNames: string[];
+}
+
+export interface ResourceRecord {
+  urn: string;
+  kind: ResourceKind;
+  workspace: string;
+  name: string;
+  version: string | null;
+  state: string | null;
+  description: string | null;
+  owner: OwnerRecord | null;
+  tags: string[];
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface JobRunRecord {
+  id: string;
+  status: JobRunStatus;
+  datasetUrn: string;
+  resourceUrn: string | null;
+  job: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  rowCount: number | null;
+  sizeBytes: number | null;
+}
+
+/** A dataset-level lineage edge as stored (`via`/`job` null when unknown). */
+export interface EdgeRecord {
+  upstreamUrn: string;
+  downstreamUrn: string;
+  viaUrn: string | null;
+  job: string | null;
+  columns: { upstream: string; downstream: string; transformation: string | null }[];
+}

@@ -1,0 +1,45 @@
+/**
+ * Full-text helpers. Neo4j's analyzers keep `customer_id`, `PII.Email` and `dataos:domain:retail`
+ * as single tokens, so Metis indexes derived `ft*` properties with words split on punctuation and
+ * camelCase, and builds Lucene queries only from letters and digits (nothing to escape).
+ */
+export function ftText(...parts: (string | null | undefined)[]): string {
+  const words = new Set<string>();
+  for (const part of parts) {
+    if (!part) continue;
+    for (const w of part.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^\p{L}\p{N}]+/u)) if (w) words.add(w.toLowerCase());
+    // The whole identifier too, so `customer_id` also matches as one word.
+    const whole = part.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+    if (whole) words.add(whole);
+  }
+  return [...words].join(' ');
+}
+
+const STOP_WORDS = new Set(['a', 'an', 'and', 'are', 'as', 'at', 'be', 'by', 'for', 'in', 'is', 'it', 'of', 'on', 'or', 'the', 'to', 'with']);
+export const MAX_QUERY_TOKENS = 8;
+
+export function queryTokens(text: string): string[] {
+  const tokens = [...new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean))];
+  const meaningful = tokens.filter((t) => !STOP_WORDS.has(t));
+  return (meaningful.length ? meaningful : tokens).slice(0, MAX_QUERY_TOKENS);
+}
+
+/**
+ * Every token must match some field; name matches weigh most, then tags, then description, then
+ * context (depot, collection, the dataset of a column). Tokens of 3+ characters also match as
+ * prefixes of names, for search-as-you-type.
+ */
+export function luceneQuery(text: string): string | null {
+  const tokens = queryTokens(text);
+  if (!tokens.length) return null;
+  return tokens
+    .map((t) => {
+      const clauses = [`ftName:${t}^4`, `ftTags:${t}^2`, `description:${t}`, `ftContext:${t}^0.5`];
+      if (t.length >= 3) clauses.push(`ftName:${t}*^1.5`);
+      return `(${clauses.join(' OR ')})`;
+    })
+    .join(' AND ');
+}
+
+/** A name reduced to lower-case letters and digits: hits whose name is exactly the query come first. */
+export const ftKey = (name: string) => name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');

@@ -1,0 +1,109 @@
+import { createHeimdallSubgraph } from '@dataos/heimdall';
+import { HeimdallClient } from '@dataos/heimdall-client';
+import { mongoFromEnv, neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
+import { createPolicies, graphql, tokenFor, uniqueId, type GraphQLResponse, type TestPolicy } from '@dataos/testkit';
+import { createMetisSubgraph } from '../src/index.js';
+
+export type User = 'alice' | 'bob' | 'carol' | 'dave';
+
+export interface Harness {
+  /** Metis's /graphql. */
+  url: string;
+  heimdallUrl: string;
+  neo4j: Neo4jStore;
+  /** A depot name unique to this run: every URN and name the test writes contains it. */
+  id: string;
+  urn(collection: string, name: string): string;
+  policies(policies: TestPolicy[]): Promise<void>;
+  gql<T = Record<string, unknown>>(user: User, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Counts this run's nodes per label (to check that nothing was written). */
+  counts(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+const LABELS = ['Dataset', 'Column', 'Source', 'Resource', 'GlossaryTerm', 'Domain', 'Owner', 'JobRun'];
+const MINE = `(${LABELS.map((l) => `n:${l}`).join(' OR ')})
+  AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id
+       OR coalesce(n.name, '') CONTAINS $id OR coalesce(n.id, '') CONTAINS $id)`;
+
+/**
+ * Metis and a real Heimdall in process, on ephemeral ports, against the shared devstack: Heimdall
+ * on its own MongoDB database (dropped at the end), this run's Neo4j data found by its unique id
+ * (deleted at the end). Policies are created through Heimdall's API as carol.
+ */
+export async function startHarness(): Promise<Harness> {
+  const id = uniqueId('mt');
+  const neo4j = neo4jFromEnv('METIS');
+  const mongo = await mongoFromEnv('HEIMDALL', uniqueId('heimdall_test_'), { ...process.env, HEIMDALL_MONGO_DB: undefined });
+  const heimdall = await createHeimdallSubgraph({ mongo, pollMs: 100 });
+  const heimdallRunning = await heimdall.listen(0);
+  const metis = await createMetisSubgraph({ neo4j, heimdall: new HeimdallClient({ url: heimdallRunning.url }) });
+  const running = await metis.listen(0);
+  return {
+    url: running.url,
+    heimdallUrl: heimdallRunning.url,
+    neo4j,
+    id,
+    urn: (collection, name) => `dataos://${id}:${collection}/${name}`,
+    policies: (policies) => createPolicies(heimdallRunning.url, policies.map((p) => ({ ...p, name: `${id}-${p.name}` }))),
+    gql: async (user, query, variables) => graphql(running.url, query, { token: await tokenFor(user), variables: variables ?? {} }),
+    async counts() {
+      const { records } = await neo4j.driver.executeQuery(
+        `MATCH (n) WHERE ${MINE} RETURN labels(n)[0] AS label, count(*) AS n`,
+        { id },
+        { database: neo4j.database },
+      );
+      return Object.fromEntries(records.map((r) => [r.get('label') as string, r.get('n') as number]));
+    },
+    async stop() {
+      await neo4j.driver.executeQuery(`MATCH (n) WHERE ${MINE} DETACH DELETE n`, { id }, { database: neo4j.database });
+      await running.stop();
+      await heimdallRunning.stop();
+      await heimdall.close();
+      await mongo.db.dropDatabase();
+      await mongo.close();
+      await neo4j.close();
+    },
+  };
+}
+
+/** The usual grants of these tests, for a depot: alice reads its retail collection, bob reads and writes all of it. */
+export function standardPolicies(h: Harness): TestPolicy[] {
+  return [
+    {
+      name: 'alice-reads-retail',
+      subjects: [['roles:id:data-dev']],
+      actions: ['read'],
+      objects: { paths: [`dataos://${h.id}:retail/**`], tags: [] },
+    },
+    {
+      name: 'catalog-api',
+      subjects: [['roles:id:*']],
+      actions: ['read'],
+      objects: { paths: ['/metis/**'], tags: [] },
+    },
+    {
+      name: 'bob-writes-depot',
+      subjects: [['roles:id:operator']],
+      actions: ['read', 'write'],
+      objects: { paths: [`dataos://${h.id}`, `dataos://${h.id}:*/**`, '/metis/**'], tags: [] },
+    },
+  ];
+}
+
+/** A compact ingest input for this run's depot. */
+export function dataset(
+  h: Harness,
+  collection: string,
+  name: string,
+  more: Record<string, unknown> = {},
+  columns: Record<string, unknown>[] = [{ name: 'id', type: 'bigint' }],
+) {
+  return { urn: h.urn(collection, name), description: `${name} of ${collection}`, layer: 'clean', columns, ...more };
+}
+
+export const INGEST = /* GraphQL */ `
+  mutation Ingest($input: IngestInput!) {
+    ingest(input: $input) { created updated unchanged urns source { name type } }
+  }
+`;

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes } from '@dataos/testkit';
+import { INGEST, dataset, standardPolicies, startHarness, type Harness } from './harness.js';
+
+let h: Harness;
+
+const SEARCH = /* GraphQL */ `
+  query ($q: String!, $first: Int, $after: String, $filter: CatalogSearchFilter) {
+    search(query: $q, first: $first, after: $after, filter: $filter) {
+      totalCount
+      facets { types { value count } sources { value count } tags { value count } domains { value count } }
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { type score node {
+        __typename
+        ... on Dataset { urn }
+        ... on Column { datasetUrn name }
+        ... on GlossaryTerm { term: name }
+      } } }
+    }
+  }
+`;
+
+interface Hit {
+  type: string;
+  score: number;
+  node: { __typename: string; urn?: string; datasetUrn?: string; name?: string; term?: string };
+}
+interface SearchResult {
+  search: {
+    totalCount: number;
+    facets: Record<string, { value: string; count: number }[]>;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { cursor: string; node: Hit }[];
+  };
+}
+
+const keyOf = (hit: Hit) => hit.node.urn ?? hit.node.term ?? `${hit.node.datasetUrn}#${hit.node.name}`;
+
+beforeAll(async () => {
+  h = await startHarness();
+  await h.policies(standardPolicies(h));
+  const dom = await h.gql('bob', 'mutation ($n: ID!) { upsertDomain(input: { name: $n }) { name } }', { n: `${h.id}-sales` });
+  expect(dom.errors).toBeUndefined();
+  const term = await h.gql('bob', 'mutation ($n: ID!, $d: String!) { upsertGlossaryTerm(input: { name: $n, definition: $d }) { name } }', {
+    n: `${h.id} Loyalty`,
+    d: `Repeat customers (zq${h.id}) who order at least twice a quarter.`,
+  });
+  expect(term.errors).toBeUndefined();
+  const res = await h.gql('bob', INGEST, {
+    input: {
+      source: { name: h.id, type: 'icebase' },
+      datasets: [
+        dataset(h, 'retail', 'customers', { description: `People who bought something zq${h.id}.`, tags: ['Tier.Gold'], domain: `${h.id}-sales`, owners: [{ id: `users:id:${h.id}-ann` }] }, [
+          { name: 'customer_id', type: 'bigint' },
+          { name: 'email', type: 'varchar', tags: ['PII.Email'] },
+        ]),
+        dataset(h, 'retail', 'orders', { description: `Orders placed by customers on every storefront zq${h.id}.` }, [
+          { name: 'order_id', type: 'bigint' },
+          { name: 'customer_id', type: 'bigint' },
+        ]),
+        dataset(h, 'retail', 'customer_addresses', { description: 'Validated postal addresses.' }, [
+          { name: 'street', type: 'varchar', tags: ['PII.Address'] },
+        ]),
+        dataset(h, 'retail', 'shipments', { description: 'Parcels in transit.' }, [{ name: 'tracking_no', type: 'varchar' }]),
+        // alice may read the retail collection only: this one does not exist for her
+        dataset(h, 'secret', 'customers_vip', { description: `Our best customers zq${h.id}.`, tags: ['Tier.Gold'], domain: `${h.id}-sales` }, [
+          { name: 'vip_email', type: 'varchar', tags: ['PII.Email'] },
+        ]),
+      ],
+    },
+  });
+  expect(res.errors).toBeUndefined();
+});
+
+afterAll(() => h?.stop());
+
+describe('search', () => {
+  it('ranks the exact name match first, then by relevance, datasets and columns together', async () => {
+    const res = await h.gql<SearchResult>('bob', SEARCH, { q: 'customers', first: 50, filter: { source: h.id } });
+    expect(res.errors).toBeUndefined();
+    const keys = res.data!.search.edges.map((e) => keyOf(e.node));
+    expect(keys[0]).toBe(h.urn('retail', 'customers'));
+    expect(keys).toContain(h.urn('retail', 'orders'));
+    expect(keys).toContain(h.urn('retail', 'customer_addresses'));
+    expect(keys).toContain(`${h.urn('retail', 'customers')}#customer_id`);
+    expect(keys).not.toContain(h.urn('retail', 'shipments'));
+    // a name match beats a mention in the description
+    expect(keys.indexOf(h.urn('retail', 'customers'))).toBeLessThan(keys.indexOf(h.urn('retail', 'orders')));
+    // the exact name match first, then by score
+    const scores = res.data!.search.edges.slice(1).map((e) => e.node.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it('matches words inside identifiers and prefixes (search as you type)', async () => {
+    const res = await h.gql<SearchResult>('bob', SEARCH, { q: 'track', filter: { source: h.id } });
+    expect(res.data!.search.edges.map((e) => keyOf(e.node))).toEqual([`${h.urn('retail', 'shipments')}#tracking_no`]);
+    const addr = await h.gql<SearchResult>('bob', SEARCH, { q: 'customer address', filter: { source: h.id, types: ['DATASET'] } });
+    expect(addr.data!.search.edges.map((e) => keyOf(e.node))).toEqual([h.urn('retail', 'customer_addresses')]);
+  });
+
+  it('filters by tag, owner, domain, source and type', async () => {
+    const byTag = await h.gql<SearchResult>('bob', SEARCH, { q: 'email', filter: { source: h.id, tag: 'PII.Email' } });
+    expect(byTag.data!.search.edges.map((e) => keyOf(e.node)).sort()).toEqual([
+      `${h.urn('retail', 'customers')}#email`,
+      `${h.urn('secret', 'customers_vip')}#vip_email`,
+    ]);
+    const byOwner = await h.gql<SearchResult>('bob', SEARCH, { q: 'customers', filter: { owner: `users:id:${h.id}-ann`, types: ['DATASET'] } });
+    expect(byOwner.data!.search.edges.map((e) => keyOf(e.node))).toEqual([h.urn('retail', 'customers')]);
+    const byDomain = await h.gql<SearchResult>('bob', SEARCH, { q: 'customers', filter: { domain: `${h.id}-sales`, types: ['DATASET'] } });
+    expect(byDomain.data!.search.edges.map((e) => keyOf(e.node)).sort()).toEqual([h.urn('retail', 'customers'), h.urn('secret', 'customers_vip')]);
+    const columns = await h.gql<SearchResult>('bob', SEARCH, { q: 'customer', filter: { source: h.id, types: ['COLUMN'] } });
+    expect(new Set(columns.data!.search.edges.map((e) => e.node.type))).toEqual(new Set(['COLUMN']));
+    const tagGold = await h.gql<SearchResult>('bob', SEARCH, { q: 'customers', filter: { source: h.id, tag: 'Tier.Gold' } });
+    expect(tagGold.data!.search.totalCount).toBe(2);
+    expect(tagGold.data!.search.facets.tags).toContainEqual({ value: 'Tier.Gold', count: 2 });
+  });
+
+  it('finds glossary terms', async () => {
+    const res = await h.gql<SearchResult>('alice', SEARCH, { q: `zq${h.id}`, filter: { types: ['GLOSSARY_TERM'] } });
+    expect(res.data!.search.edges.map((e) => e.node.node)).toEqual([{ __typename: 'GlossaryTerm', term: `${h.id} Loyalty` }]);
+  });
+
+  it('hides a dataset the caller may not read from results, counts and facets', async () => {
+    const bob = await h.gql<SearchResult>('bob', SEARCH, { q: `zq${h.id}`, filter: { types: ['DATASET', 'COLUMN'] } });
+    const alice = await h.gql<SearchResult>('alice', SEARCH, { q: `zq${h.id}`, filter: { types: ['DATASET', 'COLUMN'] } });
+    expect(bob.data!.search.edges.map((e) => keyOf(e.node)).sort()).toEqual([
+      h.urn('retail', 'customers'),
+      h.urn('retail', 'orders'),
+      h.urn('secret', 'customers_vip'),
+    ]);
+    expect(bob.data!.search.totalCount).toBe(3);
+    expect(alice.data!.search.edges.map((e) => keyOf(e.node)).sort()).toEqual([h.urn('retail', 'customers'), h.urn('retail', 'orders')]);
+    expect(alice.data!.search.totalCount).toBe(2);
+    expect(alice.data!.search.facets.types).toEqual([{ value: 'DATASET', count: 2 }]);
+
+    const all = await h.gql<SearchResult>('alice', SEARCH, { q: 'customers email vip', filter: { source: h.id } });
+    expect(all.data!.search.totalCount).toBe(0);
+    const wide = await h.gql<SearchResult>('alice', SEARCH, { q: 'customers', first: 100, filter: { source: h.id } });
+    expect(JSON.stringify(wide)).not.toContain('secret');
+    expect(JSON.stringify(wide)).not.toContain('vip');
+    expect(wide.data!.search.facets.sources).toEqual([{ value: h.id, count: wide.data!.search.totalCount }]);
+    // dave has no grant at all
+    const dave = await h.gql<SearchResult>('dave', SEARCH, { q: 'customers', filter: { source: h.id } });
+    expect(dave.data!.search).toMatchObject({ totalCount: 0, edges: [] });
+  });
+
+  it('pages through hits with cursors, without duplicates or gaps', async () => {
+    const all = await h.gql<SearchResult>('bob', SEARCH, { q: 'customers', first: 100, filter: { source: h.id } });
+    const expected = all.data!.search.edges.map((e) => keyOf(e.node));
+    expect(expected.length).toBeGreaterThan(4);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 20; i++) {
+      const page: Awaited<ReturnType<typeof h.gql<SearchResult>>> = await h.gql<SearchResult>('bob', SEARCH, {
+        q: 'customers',
+        first: 2,
+        after,
+        filter: { source: h.id },
+      });
+      seen.push(...page.data!.search.edges.map((e) => keyOf(e.node)));
+      if (!page.data!.search.pageInfo.hasNextPage) break;
+      after = page.data!.search.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  it('refuses an empty query, a malformed filter and a foreign cursor', async () => {
+    const empty = await h.gql('alice', SEARCH, { q: ' !! ' });
+    expect(empty.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'query' });
+    const tag = await h.gql('alice', SEARCH, { q: 'x', filter: { tag: 'not a tag' } });
+    expect(tag.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.tag' });
+    const page = await h.gql<{ datasets: { pageInfo: { endCursor: string } } }>('alice', '{ datasets(first: 1) { pageInfo { endCursor } } }');
+    const foreign = await h.gql('alice', SEARCH, { q: 'customers', after: page.data!.datasets.pageInfo.endCursor });
+    expect(errorCodes(foreign)).toEqual(['BAD_USER_INPUT']);
+    const size = await h.gql('alice', SEARCH, { q: 'customers', first: 1000 });
+    expect(size.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+});

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { GraphQLError } from 'graphql';
+import { datasetObject } from '../src/authz.js';
+import { CursorCodec } from '../src/cursor.js';
+import { visiblePage } from '../src/paging.js';
+import { visibleLineage, type LineageGraph } from '../src/store/lineage.js';
+import type { DatasetRecord, EdgeRecord } from '../src/store/records.js';
+import { fingerprint } from '../src/store/writes.js';
+import { ftKey, ftText, luceneQuery } from '../src/text.js';
+import { assertResourceUrn, assertUrn, objectPaths, parseDatasetUrn, parseResourceUrn } from '../src/urn.js';
+import { ingestInput } from '../src/validate.js';
+
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    return (error as GraphQLError).extensions;
+  }
+  return null;
+};
+
+describe('URNs', () => {
+  it('parses dataset and resource URNs and refuses others with the field', () => {
+    expect(parseDatasetUrn('dataos://icebase:retail/customers')).toEqual({
+      urn: 'dataos://icebase:retail/customers',
+      depot: 'icebase',
+      collection: 'retail',
+      name: 'customers',
+    });
+    expect(parseResourceUrn('dataos://workflow:retail/orders-ingest')).toEqual({
+      urn: 'dataos://workflow:retail/orders-ingest',
+      kind: 'WORKFLOW',
+      workspace: 'retail',
+      name: 'orders-ingest',
+    });
+    // the alias form reads as the same resource
+    expect(parseResourceUrn('resource://workflow/retail/orders-ingest')?.urn).toBe('dataos://workflow:retail/orders-ingest');
+    for (const bad of ['icebase:retail/customers', 'dataos://icebase/customers', 'dataos://1ce:retail/x', 'dataos://a:b/c d', '']) {
+      expect(codeOf(() => assertUrn(bad, 'input.urn')), bad).toEqual({ code: 'BAD_USER_INPUT', field: 'input.urn' });
+    }
+    for (const bad of ['resource://pod/public/x', 'dataos://pod:public/x', 'dataos://workflow/x', 'workflow:v1:x:public']) {
+      expect(codeOf(() => assertResourceUrn(bad, 'via'))).toEqual({ code: 'BAD_USER_INPUT', field: 'via' });
+    }
+    expect(objectPaths.resource('dataos://workflow:public/wf')).toBe('/metis/resources/workflow/public/wf');
+    expect(objectPaths.glossaryTerm('Customer / Client')).toBe('/metis/glossary/Customer%20%2F%20Client');
+  });
+
+  it('tells Heimdall about a dataset by its URN, its tags and its domain tag', () => {
+    expect(datasetObject({ urn: 'dataos://a:b/c', tags: ['PII', 'Tier.Gold'], domainName: 'retail' })).toEqual({
+      path: 'dataos://a:b/c',
+      tags: ['dataos:domain:retail', 'dataos:tag:PII', 'dataos:tag:Tier.Gold'],
+    });
+  });
+});
+
+describe('full-text helpers', () => {
+  it('splits identifiers, tags and camelCase into words, keeping the whole identifier', () => {
+    expect(ftText('customer_id')).toBe('customer id customerid');
+    expect(ftText('PII.PhoneNumber')).toBe('pii phone number piiphonenumber');
+    expect(ftKey('Customer_360')).toBe('customer360');
+  });
+
+  it('builds Lucene queries from letters and digits only (nothing to escape or inject)', () => {
+    expect(luceneQuery('  "orders" *:* ')).toBe('(ftName:orders^4 OR ftTags:orders^2 OR description:orders OR ftContext:orders^0.5 OR ftName:orders*^1.5)');
+    const q = luceneQuery('customer e-mail')!;
+    expect(q.split(' AND ')).toHaveLength(3);
+    expect(q).not.toMatch(/[":\\]\*:/);
+    expect(luceneQuery('!!! ---')).toBeNull();
+  });
+});
+
+describe('cursors', () => {
+  it('are sealed: opaque, tamper-evident and bound to their list', () => {
+    const codec = new CursorCodec('k1');
+    const cursor = codec.encode('dataset', 'dataos://secret:x/y');
+    expect(Buffer.from(cursor, 'base64url').toString('latin1')).not.toContain('secret');
+    expect(codec.decode('dataset', cursor)).toBe('dataos://secret:x/y');
+    expect(codeOf(() => codec.decode('search', cursor))).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
+    expect(codeOf(() => new CursorCodec('k2').decode('dataset', cursor))).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+});
+
+describe('visible pages', () => {
+  const rows = Array.from({ length: 50 }, (_, i) => String(i).padStart(2, '0'));
+  const fetch = async (after: string, scan: number) => rows.filter((r) => r > after).slice(0, scan);
+
+  it('fills a page past hidden rows and ends on the last one shown', async () => {
+    const page = await visiblePage({ first: 3, after: '', fetch, keyOf: (r) => r, visible: async (r) => r.filter((x) => Number(x) % 10 === 0) });
+    expect(page).toEqual({ items: ['00', '10', '20'], hasNextPage: true, endKey: '20' });
+  });
+
+  it('bounds the scan: a page of hidden rows only is short and continues after them', async () => {
+    let fetched = 0;
+    const page = await visiblePage({
+      first: 1,
+      after: '',
+      fetch: async (a, s) => ((fetched += 1), fetch(a, s)),
+      keyOf: (r) => r,
+      visible: async () => [],
+    });
+    expect(fetched).toBe(4);
+    expect(page.items).toEqual([]);
+    expect(page.hasNextPage).toBe(false);
+  });
+});
+
+describe('lineage visibility', () => {
+  const d = (urn: string) => ({ urn }) as DatasetRecord;
+  const e = (up: string, down: string): EdgeRecord => ({ upstreamUrn: up, downstreamUrn: down, viaUrn: null, job: null, columns: [] });
+  const graph: LineageGraph = {
+    root: 'a',
+    datasets: ['a', 'b', 'h', 'c', 'f'].map(d),
+    edges: [e('a', 'b'), e('b', 'c'), e('a', 'h'), e('h', 'f'), e('c', 'f')],
+    truncated: false,
+  };
+
+  it('keeps only what is reachable through readable datasets, at its visible distance', () => {
+    const all = visibleLineage(graph, 'DOWNSTREAM', 5, new Set(['a', 'b', 'h', 'c', 'f']));
+    expect(all.hops.map((x) => `${x.urn}${x.distance}`)).toEqual(['b1', 'h1', 'c2', 'f2']);
+    const hidden = visibleLineage(graph, 'DOWNSTREAM', 5, new Set(['a', 'b', 'c', 'f']));
+    expect(hidden.hops.map((x) => `${x.urn}${x.distance}`)).toEqual(['b1', 'c2', 'f3']);
+    expect(hidden.edges.map((x) => `${x.upstreamUrn}${x.downstreamUrn}`)).toEqual(['ab', 'bc', 'cf']);
+    const short = visibleLineage(graph, 'DOWNSTREAM', 2, new Set(['a', 'b', 'c', 'f']));
+    expect(short.hops.map((x) => x.urn)).toEqual(['b', 'c']);
+    expect(visibleLineage(graph, 'UPSTREAM', 5, new Set(['a', 'b', 'c', 'f'])).hops).toEqual([]);
+  });
+});
+
+describe('ingest input', () => {
+  const base = { source: { name: 'icebase' }, datasets: [{ urn: 'dataos://icebase:retail/x', columns: [{ name: 'a', type: 'int' }] }] };
+
+  it('normalizes, and fingerprints the same input the same way', () => {
+    const { datasets, sourceDetails } = ingestInput(base as never);
+    expect(datasets[0]).toEqual({ urn: 'dataos://icebase:retail/x', name: 'x', kind: 'TABLE', columns: [{ name: 'a', type: 'int', nullable: true }] });
+    expect(sourceDetails).toBe(false);
+    expect(fingerprint(ingestInput(base as never).datasets[0]!)).toBe(fingerprint(datasets[0]!));
+  });
+
+  it('refuses too many datasets and secrets, naming the field', () => {
+    const many = { ...base, datasets: Array.from({ length: 5001 }, () => base.datasets[0]) };
+    expect(codeOf(() => ingestInput(many as never))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.datasets' });
+    const secret = { ...base, source: { name: 'icebase', connection: [{ key: 'apiKey', value: 'x' }] } };
+    expect(codeOf(() => ingestInput(secret as never))).toMatchObject({ field: 'input.source.connection[0].key' });
+  });
+});
