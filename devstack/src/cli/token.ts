@@ -4,7 +4,7 @@ import { DEV_USERS, fetchDevToken, fetchServiceToken } from '../index.js';
 const args = process.argv.slice(2);
 const ttlIndex = args.indexOf('--ttl');
 const ttlSec = ttlIndex >= 0 ? Number(args[ttlIndex + 1]) : undefined;
-const user = args.find((a, i) => !a.startsWith('--') && i !== ttlIndex + 1) ?? 'alice';
+const user = args.find((a, i) => !a.startsWith('--') && (ttlIndex < 0 || i !== ttlIndex + 1)) ?? 'alice';
 
 try {
   const token = args.includes('--service')
