@@ -4,6 +4,7 @@ import type { Collections } from '../src/store/collections.js';
 import { ingestEvents, ingestOneByOne, tombstoneMissing } from '../src/store/ingest.js';
 import { podAggregates } from '../src/store/pods.js';
 import { eventsFromInput } from '../src/validate.js';
+import { podEventInput } from '../../../packages/testkit/src/caretaker.js';
 import { scenario } from './stream.js';
 import { shuffled, testDb } from './db.js';
 
@@ -133,6 +134,18 @@ describe('ingest: order does not matter', () => {
     ]);
     expect(await snapshot(c)).toEqual(await snapshot(reference));
   });
+
+  it('updates more objects per batch than FerretDB takes in one update command (it hangs at 100)', async () => {
+    const c = await open();
+    const batch = (rv: number, phase: 'PENDING' | 'RUNNING') =>
+      eventsFromInput(
+        { pods: Array.from({ length: 150 }, (_, i) => podEventInput({ rv: rv + i, at: base, namespace: 'bulk', name: `pod-${i}`, phase })) as never },
+        now,
+      );
+    expect(await ingestEvents(c, batch(1000, 'PENDING'), now)).toMatchObject({ applied: 150 });
+    expect(await ingestEvents(c, batch(2000, 'RUNNING'), now)).toMatchObject({ applied: 150, stale: 0 });
+    expect(await c.pods.countDocuments({ phase: 'RUNNING' })).toBe(150);
+  }, 60_000);
 
   it('a relist tombstones pods that vanished while nobody watched', async () => {
     const c = await open();
