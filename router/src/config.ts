@@ -15,6 +15,8 @@ export interface RouterConfig {
   subgraphTimeouts: Record<string, number>;
   /** Most open connections per subgraph (SUBGRAPH_MAX_SOCKETS); idle ones are kept alive. */
   subgraphMaxSockets: number;
+  /** Largest subgraph answer read, in bytes (SUBGRAPH_MAX_RESPONSE_BYTES; 0: no limit). */
+  subgraphMaxResponseBytes: number;
   /** Identical query fetches in flight share one (SUBGRAPH_DEDUPLICATION, on). */
   subgraphDeduplication: boolean;
   /** Heimdall's /graphql (HEIMDALL_URL) and its per call timeout (HEIMDALL_TIMEOUT_MS). */
@@ -37,6 +39,10 @@ export interface RouterConfig {
     defaultListSize: number;
     /** Request body limit, as the `bytes` package reads it (MAX_BODY_SIZE). */
     maxBodySize: string;
+    /** Deepest nesting inside `__schema` / `__type` (MAX_INTROSPECTION_DEPTH). */
+    maxIntrospectionDepth: number;
+    /** Most lexical tokens in a document: a longer one is refused while parsing (MAX_TOKENS). */
+    maxTokens: number;
   };
   /** Analyses of operations kept (OPERATION_CACHE_SIZE). */
   operationCacheSize: number;
@@ -89,6 +95,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfi
     subgraphTimeoutMs: int(env.SUBGRAPH_TIMEOUT_MS, 10_000, 'SUBGRAPH_TIMEOUT_MS'),
     subgraphTimeouts,
     subgraphMaxSockets: int(env.SUBGRAPH_MAX_SOCKETS, 256, 'SUBGRAPH_MAX_SOCKETS'),
+    subgraphMaxResponseBytes: int(env.SUBGRAPH_MAX_RESPONSE_BYTES, 50 * 1024 * 1024, 'SUBGRAPH_MAX_RESPONSE_BYTES'),
     subgraphDeduplication: bool(env.SUBGRAPH_DEDUPLICATION, true),
     heimdallUrl: env.HEIMDALL_URL ?? 'http://localhost:4001/graphql',
     heimdallTimeoutMs: int(env.HEIMDALL_TIMEOUT_MS, 2000, 'HEIMDALL_TIMEOUT_MS'),
@@ -104,6 +111,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfi
       maxCost: int(env.MAX_COST, 10_000, 'MAX_COST'),
       defaultListSize: int(env.COST_DEFAULT_LIST_SIZE, 10, 'COST_DEFAULT_LIST_SIZE'),
       maxBodySize: env.MAX_BODY_SIZE ?? '1mb',
+      maxIntrospectionDepth: int(env.MAX_INTROSPECTION_DEPTH, 20, 'MAX_INTROSPECTION_DEPTH'),
+      maxTokens: int(env.MAX_TOKENS, 15_000, 'MAX_TOKENS'),
     },
     operationCacheSize: Math.max(1, int(env.OPERATION_CACHE_SIZE, 2000, 'OPERATION_CACHE_SIZE')),
     queryPlanCacheMiB: Math.max(1, int(env.QUERY_PLAN_CACHE_MIB, 64, 'QUERY_PLAN_CACHE_MIB')),

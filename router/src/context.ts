@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PreparedOperation } from './operations.js';
-import { traceparentFor } from './trace.js';
+import { traceparentFor, tracestateFor } from './trace.js';
 
 /** Per-request state of the router. */
 export interface RouterContext {
   requestId: string;
   authorization?: string;
+  /** The request's trace context: each subgraph fetch gets a span id of its own under it. */
   traceparent?: string;
+  tracestate?: string;
   clientHeaders: Record<string, string | undefined>;
   /** What the router knows of this request's operation (limits, authorization analysis). */
   prepared?: PreparedOperation;
@@ -24,6 +26,7 @@ export function contextFromRequest(req: IncomingMessage, res: ServerResponse, fo
   const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
   res.setHeader('x-request-id', requestId);
   const incoming = req.headers.traceparent;
+  const tracestate = tracestateFor(Array.isArray(req.headers.tracestate) ? req.headers.tracestate.join(',') : req.headers.tracestate);
   const clientHeaders: Record<string, string | undefined> = {};
   for (const name of forwardHeaders) {
     const value = req.headers[name];
@@ -32,6 +35,7 @@ export function contextFromRequest(req: IncomingMessage, res: ServerResponse, fo
   return {
     requestId,
     traceparent: traceparentFor(typeof incoming === 'string' ? incoming : undefined),
+    ...(tracestate ? { tracestate } : {}),
     clientHeaders,
     ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
   };

@@ -3,8 +3,9 @@ import { Kind, parse, type GraphQLFormattedError } from 'graphql';
 import type { RouterContext } from './context.js';
 import { RouterErrorCode } from './errors.js';
 import { Lru } from './lru.js';
+import { fetchTraceparent } from './trace.js';
 import type { RouterMetrics } from './metrics.js';
-import { SubgraphHttpClient, SubgraphTimeoutError, type HttpAnswer } from './subgraph/http-client.js';
+import { SubgraphHttpClient, SubgraphResponseTooLargeError, SubgraphTimeoutError, type HttpAnswer } from './subgraph/http-client.js';
 
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
@@ -13,6 +14,8 @@ export interface SubgraphSourceOptions {
   url: string;
   timeoutMs: number;
   maxSockets: number;
+  /** Largest answer read (SUBGRAPH_MAX_RESPONSE_BYTES; 0: no limit). */
+  maxResponseBytes?: number;
   /** Client headers passed on besides Authorization (lower-case). */
   forwardHeaders: string[];
   /** Share one fetch between identical query fetches in flight (same body, token and forwarded headers). */
@@ -55,7 +58,7 @@ export class ForwardingDataSource implements GraphQLDataSource<RouterContext> {
   constructor(private readonly options: SubgraphSourceOptions) {
     this.name = options.name;
     this.url = options.url;
-    this.client = new SubgraphHttpClient(options.url, { maxSockets: options.maxSockets });
+    this.client = new SubgraphHttpClient(options.url, { maxSockets: options.maxSockets, maxResponseBytes: options.maxResponseBytes ?? 0 });
   }
 
   headersFor(context: Partial<RouterContext> | undefined): Record<string, string> {
@@ -63,7 +66,8 @@ export class ForwardingDataSource implements GraphQLDataSource<RouterContext> {
     if (!context || typeof context.requestId !== 'string') return headers;
     if (context.authorization) headers.authorization = context.authorization;
     headers['x-request-id'] = context.requestId;
-    if (context.traceparent) headers.traceparent = context.traceparent;
+    if (context.traceparent) headers.traceparent = fetchTraceparent(context.traceparent);
+    if (context.tracestate) headers.tracestate = context.tracestate;
     for (const name of this.options.forwardHeaders) {
       const value = context.clientHeaders?.[name];
       if (value) headers[name] = value;
@@ -96,6 +100,14 @@ export class ForwardingDataSource implements GraphQLDataSource<RouterContext> {
     try {
       answer = await this.send(query, body, context);
     } catch (error) {
+      if (error instanceof SubgraphResponseTooLargeError) {
+        return failed(
+          `Subgraph "${this.name}" answered more than ${error.limitBytes} bytes.`,
+          RouterErrorCode.SubgraphResponseTooLarge,
+          'invalid',
+          { limitBytes: error.limitBytes },
+        );
+      }
       if (error instanceof SubgraphTimeoutError) {
         return failed(`Subgraph "${this.name}" did not answer within ${error.timeoutMs} ms.`, RouterErrorCode.SubgraphTimeout, 'timeout');
       }

@@ -8,6 +8,7 @@ export const RouterErrorCode = {
   MaxAliasesExceeded: 'MAX_ALIASES_EXCEEDED',
   MaxRootFieldsExceeded: 'MAX_ROOT_FIELDS_EXCEEDED',
   MaxCostExceeded: 'MAX_COST_EXCEEDED',
+  MaxIntrospectionDepthExceeded: 'MAX_INTROSPECTION_DEPTH_EXCEEDED',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   BadRequest: 'BAD_REQUEST',
   PersistedQueryNotInList: 'PERSISTED_QUERY_NOT_IN_LIST',
@@ -15,6 +16,7 @@ export const RouterErrorCode = {
   SubgraphTimeout: 'SUBGRAPH_TIMEOUT',
   SubgraphInvalidResponse: 'SUBGRAPH_INVALID_RESPONSE',
   SubgraphHttpError: 'SUBGRAPH_HTTP_ERROR',
+  SubgraphResponseTooLarge: 'SUBGRAPH_RESPONSE_TOO_LARGE',
 } as const;
 
 /**

@@ -1,6 +1,7 @@
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { AuthzAnalysis } from './authz/analyze.js';
 import type { FilteredOperation } from './authz/filter.js';
+import type { AuthzIndex } from './authz/requirements.js';
 import type { ExecutionTarget } from './execution/executor.js';
 import { Lru } from './lru.js';
 import type { OperationShape } from './protection/limits.js';
@@ -14,9 +15,22 @@ export interface PreparedOperation extends ExecutionTarget {
   document: DocumentNode;
   operation: OperationDefinitionNode;
   shape: OperationShape;
-  authz?: AuthzAnalysis;
-  /** Filtered documents by denied-requirements key (a handful per document at most). */
-  filtered: Map<string, FilteredOperation>;
+  /** The authorization analysis, for the directives it was made with (replaced when they change). */
+  authz?: PreparedAuthz;
+}
+
+/**
+ * An operation's authorization for one version of the directives. Replaced whole, never
+ * changed, when a reload brings new directives for the same schema: a request holds the one
+ * it started with, so its analysis and filtered documents always agree.
+ */
+export interface PreparedAuthz {
+  index: AuthzIndex;
+  /** Tells the filtered documents of different indexes apart in the gateway's plan cache. */
+  generation: number;
+  analysis: AuthzAnalysis;
+  /** Filtered documents (each with its plan) by denied-requirements key; the most used stay. */
+  filtered: Lru<string, FilteredOperation>;
 }
 
 /** Prepared operations by query hash and operation name; one for each document Apollo Server parsed. */

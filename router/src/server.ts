@@ -72,6 +72,7 @@ export async function startRouter(
         url: resolveUrl(name, url!),
         timeoutMs: perSubgraph(config.subgraphTimeouts, name) ?? config.subgraphTimeoutMs,
         maxSockets: config.subgraphMaxSockets,
+        maxResponseBytes: config.subgraphMaxResponseBytes,
         forwardHeaders: config.forwardHeaders,
         deduplicate: config.subgraphDeduplication,
         metrics,
@@ -114,6 +115,8 @@ export async function startRouter(
     gateway: authorizingGateway(gateway, authorizer),
     introspection: config.introspection,
     csrfPrevention: true,
+    // A document past the token limit is refused while parsing, before it is validated.
+    ...(config.limits.maxTokens > 0 ? { parseOptions: { maxTokens: config.limits.maxTokens } } : {}),
     includeStacktraceInErrorResponses: false,
     persistedQueries: config.apq ? { cache: new LruKeyValueCache(config.apqCacheSize) } : false,
     formatError: (formatted, error) => formatRouterError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error')),

@@ -47,6 +47,16 @@ describe('@authenticated', () => {
     expect(fx.catalog.fetches.map((f) => f.query)).toEqual(['{publicInfo}']);
   });
 
+  it('puts the error of a denied aliased field at its alias', async () => {
+    const res = await graphql(router.url, '{ info: publicInfo mine: me again: me products(first: 1) { id cost: price } }');
+    expect(res.data).toEqual({ info: 'hello', mine: null, again: null, products: [{ id: '0', cost: null }] });
+    expect(res.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['mine'], UNAUTHORIZED],
+      [['again'], UNAUTHORIZED],
+      [['products', '@', 'cost'], UNAUTHORIZED],
+    ]);
+  });
+
   it('asks no subgraph at all when nothing asked for is allowed', async () => {
     fx.resetFetches();
     const res = await graphql(router.url, '{ me }');

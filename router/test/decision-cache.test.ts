@@ -5,7 +5,7 @@ import { DecisionCache, bearerToken, jwtExpiryMs, tokenHash } from '../src/authz
 const jwt = (exp: number) =>
   `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'alice', exp })).toString('base64url')}.sig`;
 
-function setup(options: { ttlMs?: number; expiresAt?: (now: number) => number | null; fail?: boolean } = {}) {
+function setup(options: { ttlMs?: number; expiresAt?: (now: number) => number | null; fail?: boolean; refuse?: () => boolean } = {}) {
   let now = 1_000_000_000_000;
   const calls: { token: string; policies: string[] }[] = [];
   const cache = new DecisionCache({
@@ -15,6 +15,10 @@ function setup(options: { ttlMs?: number; expiresAt?: (now: number) => number | 
     ask: async (token, policies): Promise<RouterAuthorization> => {
       calls.push({ token, policies });
       if (options.fail) throw new Error('connection refused');
+      if (options.refuse?.()) {
+        const denied = policies.map((name) => ({ name, allowed: false, reason: 'not authenticated' }));
+        return { authenticated: false, reason: 'JWKS could not be fetched', subject: null, scopes: [], policies: denied, expiresAt: null };
+      }
       const expiresAt = options.expiresAt ? options.expiresAt(now) : now + 3_600_000;
       return {
         authenticated: true,
@@ -106,6 +110,42 @@ describe('DecisionCache', () => {
     expect(caller).toMatchObject({ authenticated: false, unavailable: true });
     await cache.authorize('Bearer t', ['yes-a']);
     expect(calls).toHaveLength(2);
+  });
+
+  it('keeps a refusal of the token for a second only: a passing verification error does not lock the user out', async () => {
+    let refusing = true;
+    const { cache, calls, advance } = setup({ refuse: () => refusing });
+    const refused = await cache.authorize('Bearer good-token', ['yes-a']);
+    expect(refused.authenticated).toBe(false);
+    advance(500);
+    expect((await cache.authorize('Bearer good-token', ['yes-a'])).authenticated).toBe(false);
+    expect((await cache.authorize('Bearer good-token', ['yes-b'])).authenticated).toBe(false);
+    expect(calls).toHaveLength(1); // a flood of bad tokens still asks once a second at most
+    refusing = false;
+    advance(600);
+    const allowed = await cache.authorize('Bearer good-token', ['yes-a']);
+    expect(allowed.authenticated).toBe(true);
+    expect(allowed.policies.get('yes-a')).toBe(true);
+    expect(calls).toHaveLength(2);
+    // The allowing answer keeps the full TTL.
+    advance(20_000);
+    await cache.authorize('Bearer good-token', ['yes-a']);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('lets a valid token in as soon as Heimdall is back', async () => {
+    let down = true;
+    const { cache, calls } = setup();
+    const ask = (cache as unknown as { options: { ask: (...a: unknown[]) => Promise<unknown> } }).options;
+    const real = ask.ask;
+    ask.ask = async (...args) => {
+      if (down) throw new Error('connection refused');
+      return real(...args);
+    };
+    expect((await cache.authorize('Bearer t', ['yes-a'])).unavailable).toBe(true);
+    down = false;
+    expect((await cache.authorize('Bearer t', ['yes-a'])).authenticated).toBe(true);
+    expect(calls).toHaveLength(1);
   });
 
   it('caches nothing with a TTL of 0', async () => {

@@ -32,7 +32,7 @@ describe('what a subgraph receives', () => {
     fx.resetFetches();
     const res = await graphql(router.url, '{ products(first: 1) { id rating } }', {
       token,
-      headers: { 'x-request-id': 'req-123', traceparent: CLIENT_TRACE, ...NOISE },
+      headers: { 'x-request-id': 'req-123', traceparent: CLIENT_TRACE, tracestate: 'vendor=abc,other=1', ...NOISE },
     });
     expect(res.errors).toBeUndefined();
     expect(res.headers.get('x-request-id')).toBe('req-123');
@@ -44,8 +44,19 @@ describe('what a subgraph receives', () => {
       // Same trace, a span of the router's own.
       expect(headers.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
       expect(headers.traceparent).not.toBe(CLIENT_TRACE);
-      expect(Object.keys(headers).sort()).toEqual([...TRANSPORT, 'authorization', 'traceparent', 'x-request-id'].sort());
+      expect(headers.tracestate).toBe('vendor=abc,other=1');
+      expect(Object.keys(headers).sort()).toEqual([...TRANSPORT, 'authorization', 'traceparent', 'tracestate', 'x-request-id'].sort());
     }
+    // Each fetch is a span of its own.
+    expect(new Set(fetches.map((f) => f.headers.traceparent)).size).toBe(2);
+  });
+
+  it('starts a new trace for an all-zero trace id', async () => {
+    fx.resetFetches();
+    await graphql(router.url, '{ publicInfo }', { headers: { traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` } });
+    const [fetch] = fx.catalog.fetches;
+    expect(fetch!.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(fetch!.headers.traceparent!.slice(3, 35)).not.toBe('0'.repeat(32));
   });
 
   it('a new request id and trace when the client sends none (or a malformed one)', async () => {

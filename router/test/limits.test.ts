@@ -1,4 +1,4 @@
-import { Kind, buildSchema, parse, type OperationDefinitionNode } from 'graphql';
+import { Kind, buildSchema, getIntrospectionQuery, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { checkLimits, measureOperation, type OperationLimits } from '../src/protection/limits.js';
 
@@ -9,7 +9,12 @@ const schema = buildSchema(`
     search(limit: Int): [User]
     all: [User]
     name: String
+    datasets(first: Int, after: String): DatasetConnection!
+    pages(first: Int = 2, last: Int): DatasetConnection!
   }
+  type DatasetConnection { edges: [DatasetEdge!]! nodes: [Dataset!]! totalCount: Int! }
+  type DatasetEdge { cursor: String! node: Dataset! }
+  type Dataset { urn: ID! columns(first: Int): [String!]! }
   type User { id: ID! name: String friends(first: Int): [User!]! tags: [String!]! best: User }
 `);
 
@@ -56,10 +61,43 @@ describe('measuring an operation', () => {
     expect(measure(query, {}).cost).toBe(8);
   });
 
-  it('does not count __typename cost or introspection at all', () => {
+  it('does not count __typename cost, nor introspection cost or depth', () => {
     expect(measure('{ __typename name }').cost).toBe(1);
     const introspection = measure('{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }');
-    expect(introspection).toMatchObject({ depth: 0, cost: 0, rootFields: 0 });
+    expect(introspection).toMatchObject({ depth: 1, cost: 0, rootFields: 1, introspectionDepth: 8, introspectionLists: 2 });
+  });
+
+  it('counts introspection toward aliases and root fields', () => {
+    const copies = Array.from({ length: 5 }, (_, i) => `a${i}: __schema { t${i}: types { name } }`).join(' ');
+    expect(measure(`{ ${copies} }`)).toMatchObject({ aliases: 10, rootFields: 5, cost: 0 });
+    expect(measure('{ __type(name: "User") { name } name }').rootFields).toBe(2);
+    expect(measure('{ user(id: 1) { __typename } }').rootFields).toBe(1);
+  });
+
+  it('measures introspection depth and nested lists, through fragments', () => {
+    const standard = measure(getIntrospectionQuery());
+    expect(standard.introspectionLists).toBe(3);
+    expect(standard.introspectionDepth).toBe(15);
+    const nested = measure('{ __type(name: "User") { ...T } } fragment T on __Type { fields { type { fields { type { fields { name } } } } } }');
+    expect(nested).toMatchObject({ introspectionDepth: 7, introspectionLists: 3 });
+  });
+
+  it('cost of a connection: its first/last/limit sizes its edges and nodes', () => {
+    // datasets(first: 100) x edges (1 + node (1 + urn 1)) + 1 for datasets itself.
+    expect(measure('{ datasets(first: 100) { edges { node { urn } } } }').cost).toBe(1 + 100 * (1 + 1 + 1));
+    expect(measure('{ datasets(first: 100000) { edges { node { urn } } } }').cost).toBe(1 + 100000 * 3);
+    expect(measure('{ datasets(first: 7) { totalCount nodes { urn } } }').cost).toBe(1 + 1 + 7 * 2);
+    // Without a size, the default size; through fragments and variables too.
+    expect(measure('{ datasets { edges { cursor } } }').cost).toBe(1 + 10 * 2);
+    expect(measure('{ datasets(first: 50) { ...E } } fragment E on DatasetConnection { edges { cursor } }').cost).toBe(1 + 50 * 2);
+    expect(measure('query ($n: Int) { datasets(first: $n) { nodes { urn } } }', { n: 500 }).cost).toBe(1 + 500 * 2);
+    // A list inside a node has its own size.
+    expect(measure('{ datasets(first: 10) { nodes { columns(first: 4) } } }').cost).toBe(1 + 10 * (1 + 4));
+  });
+
+  it('takes the size the client sent before the schema default of another size argument', () => {
+    expect(measure('{ pages { nodes { urn } } }').cost).toBe(1 + 2 * 2); // first's default
+    expect(measure('{ pages(last: 1000) { nodes { urn } } }').cost).toBe(1 + 1000 * 2);
   });
 });
 
@@ -78,7 +116,26 @@ describe('checking the limits', () => {
     expect(code('{ a: name b: name c: name }')).toBe('MAX_ALIASES_EXCEEDED');
     expect(code('{ name user(id: 1) { id } all { id } }')).toBe('MAX_ROOT_FIELDS_EXCEEDED');
     expect(code('{ users(first: 60) { id } }')).toBe('MAX_COST_EXCEEDED');
+    expect(code('{ a: __schema { types { name } } b: __schema { types { name } } c: __schema { types { name } } }')).toBe('MAX_ALIASES_EXCEEDED');
+    expect(code('{ __schema { types { name } } __type(name: "User") { name } name }')).toBe('MAX_ROOT_FIELDS_EXCEEDED');
+    expect(code('{ datasets(first: 1000) { nodes { urn } } }')).toBe('MAX_COST_EXCEEDED');
     expect(checkLimits(measure('{ a: name b: name c: name }'), limits)?.extensions.http).toEqual({ status: 400 });
+  });
+
+  it('bounds introspection depth and nested lists', () => {
+    const deep = measure('{ __type(name: "User") { ofType { ofType { ofType { ofType { name } } } } } }');
+    expect(checkLimits(deep, { ...limits, maxIntrospectionDepth: 6 })).toBeUndefined();
+    expect(checkLimits(deep, { ...limits, maxIntrospectionDepth: 5 })?.extensions).toMatchObject({
+      code: 'MAX_INTROSPECTION_DEPTH_EXCEEDED',
+      limit: 5,
+      actual: 6,
+    });
+    const lists = measure('{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }');
+    expect(checkLimits(lists, { ...limits, maxIntrospectionDepth: 0 })?.extensions).toMatchObject({
+      code: 'MAX_INTROSPECTION_DEPTH_EXCEEDED',
+      actual: 4,
+    });
+    expect(checkLimits(measure(getIntrospectionQuery()), { ...limits, maxIntrospectionDepth: 20 })).toBeUndefined();
   });
 
   it('treats 0 as no limit', () => {

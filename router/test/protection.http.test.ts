@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Router } from '@dataos/router';
 import { errorCodes, graphql } from '@dataos/testkit';
@@ -29,17 +30,17 @@ afterAll(async () => {
   await fx?.stop();
 });
 
-describe('operation limits: refused with a code, before any subgraph is asked', () => {
-  const refused = async (r: Router, query: string, code: string, variables?: Record<string, unknown>) => {
-    fx.resetFetches();
-    const res = await graphql(r.url, query, variables ? { variables } : {});
-    expect(res.status).toBe(400);
-    expect(res.data ?? null).toBeNull();
-    expect(errorCodes(res)).toEqual([code]);
-    expect(fx.catalog.fetches).toHaveLength(0);
-    return res;
-  };
+async function refused(r: Router, query: string, code: string, variables?: Record<string, unknown>) {
+  fx.resetFetches();
+  const res = await graphql(r.url, query, variables ? { variables } : {});
+  expect(res.status).toBe(400);
+  expect(res.data ?? null).toBeNull();
+  expect(errorCodes(res)).toEqual([code]);
+  expect(fx.catalog.fetches).toHaveLength(0);
+  return res;
+}
 
+describe('operation limits: refused with a code, before any subgraph is asked', () => {
   it('MAX_DEPTH', async () => {
     const r = await fx.router({ MAX_DEPTH: '2' });
     expect((await graphql(r.url, '{ products { name } }')).errors).toBeUndefined();
@@ -76,12 +77,55 @@ describe('operation limits: refused with a code, before any subgraph is asked', 
     // 16 levels deep through a self-nesting type does not exist here; the defaults come from config.
     const { configFromEnv } = await import('@dataos/router');
     const { limits } = configFromEnv({});
-    expect(limits).toMatchObject({ maxDepth: 15, maxAliases: 30, maxRootFields: 20, maxCost: 10_000, defaultListSize: 10 });
+    expect(limits).toMatchObject({
+      maxDepth: 15,
+      maxAliases: 30,
+      maxRootFields: 20,
+      maxCost: 10_000,
+      defaultListSize: 10,
+      maxIntrospectionDepth: 20,
+      maxTokens: 15_000,
+    });
     const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: publicInfo`).join(' ');
     await refused(router, `{ ${aliases} }`, 'MAX_ALIASES_EXCEEDED');
     const roots = Array.from({ length: 21 }, (_, i) => `r${i}: publicInfo`).join(' ');
     const r = await fx.router({ MAX_ALIASES: '100' });
     await refused(r, `{ ${roots} }`, 'MAX_ROOT_FIELDS_EXCEEDED');
+  });
+});
+
+describe('introspection counts toward the limits', () => {
+  it('aliases and root fields of __schema / __type count; the standard introspection query runs', async () => {
+    const full = await graphql(router.url, getIntrospectionQuery());
+    expect(full.errors).toBeUndefined();
+    expect((full.data as { __schema: { types: unknown[] } }).__schema.types.length).toBeGreaterThan(5);
+    const copies = (n: number) => Array.from({ length: n }, (_, i) => `a${i}: __schema { types { name } }`).join(' ');
+    const res = await refused(router, `{ ${copies(31)} }`, 'MAX_ALIASES_EXCEEDED');
+    expect(res.errors?.[0]?.extensions).toMatchObject({ limit: 30, actual: 31 });
+    const r = await fx.router({ MAX_ALIASES: '100' });
+    await refused(r, `{ ${copies(21)} }`, 'MAX_ROOT_FIELDS_EXCEEDED');
+  });
+
+  it('MAX_INTROSPECTION_DEPTH, and at most 3 list fields nested', async () => {
+    const ofTypes = (n: number) => `${'ofType { '.repeat(n)}name${' }'.repeat(n)}`;
+    const r = await fx.router({ MAX_INTROSPECTION_DEPTH: '6' });
+    expect((await graphql(r.url, `{ __type(name: "Product") { ${ofTypes(4)} } }`)).errors).toBeUndefined();
+    const deep = await refused(r, `{ __type(name: "Product") { ${ofTypes(5)} } }`, 'MAX_INTROSPECTION_DEPTH_EXCEEDED');
+    expect(deep.errors?.[0]?.extensions).toMatchObject({ limit: 6, actual: 7 });
+    // graphql-js's own rule counts fields, interfaces, possibleTypes and inputFields only; the router every list.
+    const lists = await refused(router, '{ __schema { types { possibleTypes { interfaces { enumValues { name } } } } } }', 'MAX_INTROSPECTION_DEPTH_EXCEEDED');
+    expect(lists.errors?.[0]?.extensions).toMatchObject({ limit: 3, actual: 4 });
+  });
+
+  it('MAX_TOKENS: a huge document is refused while parsing', async () => {
+    const r = await fx.router({ MAX_TOKENS: '200' });
+    expect((await graphql(r.url, '{ publicInfo }')).errors).toBeUndefined();
+    fx.resetFetches();
+    const res = await graphql(r.url, `{ ${Array.from({ length: 300 }, () => 'publicInfo').join(' ')} }`);
+    expect(res.status).toBe(400);
+    expect(errorCodes(res)).toEqual(['GRAPHQL_PARSE_FAILED']);
+    expect(res.errors?.[0]?.message).toMatch(/200 tokens/);
+    expect(fx.catalog.fetches).toHaveLength(0);
   });
 });
 
@@ -138,6 +182,24 @@ describe('trusted documents (TRUSTED_DOCUMENTS)', () => {
     const get = await fetch(`${r.url}?query=${encodeURIComponent('{ slow }')}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(get.status).toBe(400);
     expect(fx.catalog.fetches).toHaveLength(0);
+  });
+
+  it('runs a listed operation by hash alone with APQ=false (GET and POST)', async () => {
+    const listed = 'query ListedNoApq { publicInfo }';
+    const manifest = join(fx.supergraph.dir, 'trusted-no-apq.json');
+    await writeFile(manifest, JSON.stringify({ [sha256(listed)]: listed }));
+    const r = await fx.router({ TRUSTED_DOCUMENTS: manifest, APQ: 'false' });
+    const extensions = { persistedQuery: { version: 1, sha256Hash: sha256(listed) } };
+    const byHash = await post(r.url, { extensions });
+    expect(byHash.body).toEqual({ data: { publicInfo: 'hello' } });
+    const get = await fetch(`${r.url}?extensions=${encodeURIComponent(JSON.stringify(extensions))}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(await get.json()).toEqual({ data: { publicInfo: 'hello' } });
+    // The query sent with its hash runs too; an unlisted one is still refused.
+    expect((await post(r.url, { query: listed, extensions })).body).toEqual({ data: { publicInfo: 'hello' } });
+    const other = await post(r.url, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ slow }') } } });
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
   });
 
   it('refuses to start on a manifest whose hashes do not match their queries', async () => {

@@ -80,4 +80,39 @@ describe('supergraph reload', () => {
     expect(errorCodes(await graphql(router.url, '{ added }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect((await graphql(router.url, '{ publicInfo }')).data).toEqual({ publicInfo: 'hello' });
   });
+
+  it('enforces directives added by a reload that changes nothing else', async () => {
+    await fx.supergraph.write(fx.sdl);
+    expect(await router.reload()).toBe(true);
+    // Warm every cache first: the prepared operation, its analysis and its filtered version.
+    const before = await graphql(router.url, '{ publicInfo me }');
+    expect(before.data).toEqual({ publicInfo: 'hello', me: null });
+    expect((await graphql(router.url, '{ publicInfo }')).data).toEqual({ publicInfo: 'hello' });
+
+    const guarded = CATALOG_SDL.replace('publicInfo: String', 'publicInfo: String @authenticated');
+    expect(guarded).not.toBe(CATALOG_SDL);
+    await fx.supergraph.write(
+      composeSupergraph([
+        { name: 'catalog', url: fx.catalog.url, typeDefs: guarded },
+        { name: 'reviews', url: fx.reviews.url, typeDefs: REVIEWS_SDL },
+      ]),
+    );
+    expect(await router.reload()).toBe(true);
+
+    const anonymous = await graphql(router.url, '{ publicInfo }');
+    expect(anonymous.data).toEqual({ publicInfo: null });
+    expect(anonymous.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['publicInfo'], 'UNAUTHORIZED_FIELD_OR_TYPE']]);
+    const both = await graphql(router.url, '{ publicInfo me }');
+    expect(both.data).toEqual({ publicInfo: null, me: null });
+    expect(both.errors?.map((e) => e.path)).toEqual([['publicInfo'], ['me']]);
+    const alice = await graphql(router.url, '{ publicInfo me }', { token: await tokenFor('alice') });
+    expect(alice.data).toEqual({ publicInfo: 'hello', me: 'me' });
+
+    // And removed again: the field is public once more.
+    await fx.supergraph.write(fx.sdl);
+    expect(await router.reload()).toBe(true);
+    const open = await graphql(router.url, '{ publicInfo }');
+    expect(open.data).toEqual({ publicInfo: 'hello' });
+    expect(open.errors).toBeUndefined();
+  });
 });

@@ -3,7 +3,8 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { RouterErrorCode } from '../errors.js';
 import type { RouterContext } from '../context.js';
 import type { ExecutionTarget } from '../execution/executor.js';
-import type { PreparedOperation } from '../operations.js';
+import { Lru } from '../lru.js';
+import type { PreparedAuthz, PreparedOperation } from '../operations.js';
 import { analyzeOperation, requirementsFor } from './analyze.js';
 import { isSkipped } from './conditions.js';
 import type { DecisionCache } from './decision-cache.js';
@@ -17,8 +18,20 @@ export type GatewayExecutor = NonNullable<GatewayLoad['executor']>;
 export type GatewayRequestContext = Parameters<GatewayExecutor>[0];
 export type GatewayResult = Awaited<ReturnType<GatewayExecutor>>;
 
-/** Filtered versions kept per document: one per distinct set of denied requirements. */
+/** Filtered versions kept per document (LRU): one per distinct set of denied requirements. */
 const MAX_FILTERED_PER_DOCUMENT = 32;
+
+/** The part of a prepared operation authorization reads and fills in. */
+type Authorizable = Pick<PreparedOperation, 'schema' | 'document' | 'operation' | 'authz'> & ExecutionTarget;
+
+/** A number per authorization index, for plan-cache keys of filtered documents. */
+const generations = new WeakMap<AuthzIndex, number>();
+let nextGeneration = 0;
+function generationOf(index: AuthzIndex): number {
+  let generation = generations.get(index);
+  if (generation === undefined) generations.set(index, (generation = ++nextGeneration));
+  return generation;
+}
 
 /** Runs an operation (the one sent or its authorized part) for a request; undefined: let the gateway. */
 export type RunOperation = (requestContext: GatewayRequestContext, target: ExecutionTarget) => Promise<GatewayResult | undefined>;
@@ -54,13 +67,27 @@ export function unauthorizedError(path: readonly (string | number)[], caller: Ca
 export class Authorizer {
   constructor(private readonly options: AuthorizerOptions) {}
 
+  /**
+   * The authorization of a prepared operation for the directives its schema has now: computed
+   * on first use, and again (a new object) when a reload changed the directives alone.
+   */
+  authzOf(prepared: Authorizable): PreparedAuthz {
+    const index = this.options.indexFor(prepared.schema) ?? EMPTY_INDEX;
+    const current = prepared.authz;
+    if (current && current.index === index) return current;
+    const authz: PreparedAuthz = {
+      index,
+      generation: generationOf(index),
+      analysis: analyzeOperation(requirementsFor(prepared.schema, index), prepared.document, prepared.operation),
+      filtered: new Lru(MAX_FILTERED_PER_DOCUMENT),
+    };
+    prepared.authz = authz;
+    return authz;
+  }
+
   /** The analysis of a prepared operation, computed on first use. */
-  analysisOf(prepared: PreparedOperation) {
-    if (!prepared.authz) {
-      const index = this.options.indexFor(prepared.schema);
-      prepared.authz = analyzeOperation(requirementsFor(prepared.schema, index ?? EMPTY_INDEX), prepared.document, prepared.operation);
-    }
-    return prepared.authz;
+  analysisOf(prepared: Authorizable) {
+    return this.authzOf(prepared).analysis;
   }
 
   wrap(executor: GatewayExecutor): GatewayExecutor {
@@ -71,18 +98,29 @@ export class Authorizer {
     return (await this.options.run?.(requestContext, target)) ?? executor(requestContext);
   }
 
+  /**
+   * What the request runs: the operation the limits plugin prepared, or (should it be missing
+   * or be for another document or schema) one analyzed here and now: never run unchecked.
+   */
+  private targetOf(requestContext: GatewayRequestContext): Authorizable {
+    const prepared = (requestContext.context as RouterContext).prepared;
+    const { document, operation, schema } = requestContext;
+    if (prepared && prepared.document === document && prepared.schema === schema && prepared.operation === operation) return prepared;
+    return { document, operation, schema };
+  }
+
   async execute(requestContext: GatewayRequestContext, executor: GatewayExecutor): Promise<GatewayResult> {
     const context = requestContext.context as RouterContext;
-    const prepared = context.prepared;
-    if (!prepared) return executor(requestContext);
-    const analysis = this.analysisOf(prepared);
+    const prepared = this.targetOf(requestContext);
+    const authz = this.authzOf(prepared);
+    const { analysis } = authz;
     if (analysis.sites.size === 0) return this.run(requestContext, executor, prepared);
 
     const caller = await this.options.decisions.authorize(context.authorization, analysis.policyNames, context.requestId);
     const key = deniedKey(analysis.requirements, caller);
     if (key === undefined) return this.run(requestContext, executor, prepared);
 
-    let filtered = prepared.filtered.get(key);
+    let filtered = authz.filtered.get(key, 0);
     if (!filtered) {
       filtered = filterOperation(
         prepared.schema,
@@ -91,7 +129,7 @@ export class Authorizer {
         analysis,
         [...key].map((c) => c === '1'),
       );
-      if (prepared.filtered.size < MAX_FILTERED_PER_DOCUMENT) prepared.filtered.set(key, filtered);
+      authz.filtered.set(key, filtered);
     }
     // Removed selections that @skip/@include leave out anyway get neither null nor error.
     const variables = (requestContext.request.variables ?? {}) as Record<string, unknown>;
@@ -107,7 +145,7 @@ export class Authorizer {
     }
     this.options.onDenied?.(errors.length);
     if (reject && errors.length) return { errors };
-    return this.executeFiltered(requestContext, executor, filtered, key, errors, variables);
+    return this.executeFiltered(requestContext, executor, filtered, `${authz.generation}:${key}`, errors, variables);
   }
 
   private async executeFiltered(

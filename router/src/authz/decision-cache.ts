@@ -23,6 +23,13 @@ interface Entry {
   until: number;
 }
 
+/**
+ * How long a "not authenticated" answer is reused: briefly, since it may come from a passing
+ * failure (Heimdall could not fetch the issuer's keys) and must not lock a valid token out for
+ * the whole TTL; long enough that a flood of requests with a bad token asks once a second.
+ */
+export const REFUSAL_TTL_MS = 1000;
+
 const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
 
 /** The bearer token of an Authorization header, or undefined. */
@@ -56,8 +63,9 @@ function callerOf(answer: RouterAuthorization): CallerAuthorization {
 /**
  * Heimdall's answers per token (by hash), each kept for a short TTL that never outlives the
  * token (Heimdall's `expiresAt`, and the JWT's own `exp`). A request that needs a policy not
- * asked yet asks for it; concurrent requests with the same token share one call. When
- * Heimdall cannot answer, the caller is treated as unauthorized and nothing is cached.
+ * asked yet asks for it; concurrent requests with the same token share one call. A refusal
+ * of the token is kept for a second at most. When Heimdall cannot answer, the caller is
+ * treated as unauthorized and nothing is cached.
  */
 export class DecisionCache {
   private readonly entries: Lru<string, Entry>;
@@ -80,7 +88,8 @@ export class DecisionCache {
     const key = tokenHash(token);
     const now = this.now();
     const entry = this.entries.get(key, now);
-    const missing = entry ? policies.filter((p) => !entry.caller.policies.has(p)) : [...policies];
+    // A caller refused as not authenticated passes no policy: nothing more to ask.
+    const missing = !entry ? [...policies] : entry.caller.authenticated ? policies.filter((p) => !entry.caller.policies.has(p)) : [];
     if (entry && missing.length === 0) {
       this.options.onLookup?.('hit');
       return entry.caller;
@@ -116,8 +125,10 @@ export class DecisionCache {
         : fresh;
     const now = this.now();
     let until = now + this.options.ttlMs;
-    if (caller.authenticated) {
-      // An allowing answer dies with the token; a refusal may be kept (a bad token stays bad).
+    if (!caller.authenticated) {
+      until = Math.min(until, now + REFUSAL_TTL_MS);
+    } else {
+      // An allowing answer dies with the token.
       const expiresAt = answer.expiresAt ? Date.parse(answer.expiresAt) : NaN;
       if (Number.isFinite(expiresAt)) until = Math.min(until, expiresAt);
       const exp = jwtExpiryMs(token);

@@ -1,5 +1,6 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import { RouterErrorCode } from '../errors.js';
 import type { FetchNode, PlanNode, RequiresSelection } from './plan-types.js';
 
 type Json = Record<string, unknown>;
@@ -16,6 +17,16 @@ export interface PlanRun {
   variables: Json;
   variableDefaults: Json;
   errors: GraphQLError[];
+  /** What each fetch answered for which objects: to tell, on a wrong-shaped value, which subgraph sent it. */
+  fetched?: Fetched[];
+}
+
+interface Fetched {
+  serviceName: string;
+  /** The objects of the answer the fetch merged into, and what it answered for each. */
+  owners: unknown[];
+  received: unknown[];
+  byOwner?: Map<unknown, number>;
 }
 
 interface Cursor {
@@ -170,6 +181,7 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   if (!fetch.requires) {
     const data = await send(variables);
     for (const entity of entities) deepMerge(entity as Json, data);
+    if (data) run.fetched?.push({ serviceName: fetch.serviceName, owners: entities, received: entities.map(() => data) });
     return;
   }
   const representations: Json[] = [];
@@ -186,8 +198,18 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   const data = await send({ ...variables, representations });
   if (!data) return;
   const received = data._entities;
-  if (!Array.isArray(received)) throw new Error('Expected "data._entities" in response to be an array');
-  if (received.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+  if (!Array.isArray(received) || received.length !== representations.length) {
+    // Which answer goes with which entity cannot be told: none of them is used.
+    const found = Array.isArray(received) ? `${received.length} entities` : 'no list of entities';
+    run.errors.push(
+      new GraphQLError(`Subgraph "${fetch.serviceName}" answered ${found} for ${representations.length} asked.`, {
+        path: cursor.path,
+        extensions: { code: RouterErrorCode.SubgraphInvalidResponse, serviceName: fetch.serviceName },
+      }),
+    );
+    return;
+  }
+  run.fetched?.push({ serviceName: fetch.serviceName, owners, received });
   for (let i = 0; i < owners.length; i++) {
     const entity = received[i] as Json | null;
     const owner = owners[i]!;
@@ -228,6 +250,36 @@ export async function executeNode(run: PlanRun, node: PlanNode, cursor: Cursor |
     default:
       throw new Error(`The router cannot execute a ${node.kind} plan node.`);
   }
+}
+
+function valueAt(value: unknown, path: readonly (string | number)[], from: number): unknown {
+  let current = value;
+  for (let i = from; i < path.length; i++) {
+    if (current === null || typeof current !== 'object') return undefined;
+    const key = path[i]!;
+    current = Object.hasOwn(current, key) ? (current as Json)[key as string] : undefined;
+  }
+  return current;
+}
+
+/**
+ * The subgraph whose answer put `value` at `path` of the merged result: the latest fetch that
+ * merged into an object on the path and answered that very value below it. Only looked up for
+ * errors, so the fetches keep no more than references on the way.
+ */
+export function blameFetch(run: PlanRun, root: Json, path: readonly (string | number)[], value: unknown): string | undefined {
+  const chain: unknown[] = [root];
+  for (let i = 0; i < path.length; i++) chain.push(valueAt(chain[i], path.slice(i, i + 1), 0));
+  const fetched = run.fetched ?? [];
+  for (let f = fetched.length - 1; f >= 0; f--) {
+    const record = fetched[f]!;
+    record.byOwner ??= new Map(record.owners.map((owner, i) => [owner, i]));
+    for (let depth = 0; depth < path.length; depth++) {
+      const j = record.byOwner.get(chain[depth]);
+      if (j !== undefined && valueAt(record.received[j], path, depth) === value) return record.serviceName;
+    }
+  }
+  return undefined;
 }
 
 /** Runs a plan: every fetch, in the plan's order, merged into one unshaped result. */

@@ -2,7 +2,8 @@ import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { GraphQLError, getVariableValues, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from 'pino';
-import { executePlan, type PlanRun } from './execute-plan.js';
+import { RouterErrorCode } from '../errors.js';
+import { blameFetch, executePlan, type PlanRun } from './execute-plan.js';
 import { isPlainPlan, type QueryPlan } from './plan-types.js';
 import { NotCompilable, compileShaper, shapeResponse, type ResponseShaper } from './shape.js';
 
@@ -94,17 +95,25 @@ export class PlanExecutor {
       variables,
       variableDefaults: execution.shaper.defaults,
       errors: [],
+      fetched: [],
     };
     const root = execution.plan.node;
     const input = await executePlan(run, root && root.kind !== 'Subscription' ? root : undefined);
     let shaped: ReturnType<typeof shapeResponse>;
     try {
-      shaped = shapeResponse(execution.shaper, input, variables);
+      shaped = shapeResponse(execution.shaper, input, variables, (path, value) => blameFetch(run, input, path, value));
     } catch (error) {
       return { errors: [new GraphQLError((error as Error).message, { originalError: error as Error })] };
     }
-    if (run.errors.length === 0 && shaped.errors.length > 0) {
-      return { data: shaped.data, extensions: { valueCompletion: shaped.errors } };
+    // Value-completion problems go to extensions as the gateway puts them; a subgraph's
+    // wrong-shaped value is the subgraph's error, answered with the others.
+    const completion: GraphQLError[] = [];
+    for (const error of shaped.errors) {
+      if (error.extensions.code === RouterErrorCode.SubgraphInvalidResponse) run.errors.push(error);
+      else completion.push(error);
+    }
+    if (run.errors.length === 0 && completion.length > 0) {
+      return { data: shaped.data, extensions: { valueCompletion: completion } };
     }
     return run.errors.length === 0 ? { data: shaped.data } : { errors: run.errors, data: shaped.data };
   }

@@ -23,6 +23,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { RouterErrorCode } from '../errors.js';
 
 /** `@skip(if:)` / `@include(if:)`: a constant, or the name of a variable. */
 type Condition = boolean | string;
@@ -170,11 +171,32 @@ export function compileShaper(schema: GraphQLSchema, document: DocumentNode, ope
 /** Returned up the walk when an object must become null because a non-null field of it is. */
 const BUBBLE = Symbol('bubble');
 
+/** Which subgraph gave the value at a path of the answer (for errors about a wrong-shaped value). */
+export type Blame = (path: readonly (string | number)[], value: unknown) => string | undefined;
+
 interface Run {
   shaper: ResponseShaper;
   variables: Record<string, unknown>;
   errors: GraphQLError[];
   path: (string | number)[];
+  blame?: Blame;
+}
+
+/**
+ * A subgraph's value that cannot be what the schema says (a string for a list, a number for an
+ * object): null there and an error, the rest of the answer kept.
+ */
+function wrongShape(run: Run, value: unknown, expected: string, parentName: string, type: GraphQLOutputType): Update {
+  const serviceName = run.blame?.(run.path, value);
+  const who = serviceName ? `Subgraph "${serviceName}"` : 'A subgraph';
+  const found = value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+  run.errors.push(
+    new GraphQLError(`${who} answered ${found} for ${describeLast(run.path, type, parentName)}, where ${expected} was expected.`, {
+      path: [...run.path],
+      extensions: { code: RouterErrorCode.SubgraphInvalidResponse, ...(serviceName ? { serviceName } : {}) },
+    }),
+  );
+  return { value: null, hasErrors: true };
 }
 
 function holds(condition: Condition, variables: Record<string, unknown>): boolean {
@@ -276,7 +298,7 @@ function updateValue(
   }
   if (inputValue === null) return { value: null };
   if (isListType(type)) {
-    if (!Array.isArray(inputValue)) throw new Error(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${String(type)}`);
+    if (!Array.isArray(inputValue)) return wrongShape(run, inputValue, `a list of ${String(type.ofType)}`, parentName, type);
     const existing = Array.isArray(outputValue) ? outputValue : undefined;
     if (existing && existing.length !== inputValue.length) throw new Error('list lengths differ');
     const items = new Array<unknown>(inputValue.length);
@@ -294,7 +316,7 @@ function updateValue(
   }
   if (isCompositeType(type)) {
     if (!sub) throw new Error(`Invalid empty selection set for composite type ${type.name}`);
-    if (typeof inputValue !== 'object') throw new Error(`Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${type.name}`);
+    if (typeof inputValue !== 'object' || Array.isArray(inputValue)) return wrongShape(run, inputValue, `an object of type ${type.name}`, parentName, type);
     const input = inputValue as Record<string, unknown>;
     const typename = input.__typename;
     if (typename !== undefined && typeof typename !== 'string') throw new Error(`Invalid non-string value for __typename at ${run.path.join('.')}`);
@@ -336,12 +358,14 @@ export function shapeResponse(
   shaper: ResponseShaper,
   input: Record<string, unknown>,
   variables: Record<string, unknown> | undefined,
+  blame?: Blame,
 ): { data: Record<string, unknown> | null; errors: GraphQLError[] } {
   const run: Run = {
     shaper,
     variables: shaper.usesConditions ? { ...shaper.defaults, ...variables } : (variables ?? {}),
     errors: [],
     path: [],
+    ...(blame ? { blame } : {}),
   };
   const data = Object.create(null) as Record<string, unknown>;
   const bubbled = applySet(run, input, shaper.root, data, shaper.rootName) === BUBBLE;

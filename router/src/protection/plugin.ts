@@ -19,7 +19,6 @@ export function operationLimitsPlugin(operations: OperationCache, limits: Operat
         document,
         operation,
         shape: measureOperation(schema, document, operation, limits.defaultListSize),
-        filtered: new Map(),
       }));
       contextValue.prepared = prepared;
       const cost = prepared.shape.costDependsOnVariables

@@ -92,11 +92,29 @@ export function trustRequest(
   }
   const resolution = trusted.resolve(query, extensions);
   if (!resolution.ok) return resolution;
-  if (resolution.query === undefined) return { ok: true, search };
+  // The manifest answered for the hash: Apollo Server must not see `persistedQuery` (without
+  // APQ it refuses any request carrying one with PERSISTED_QUERY_NOT_SUPPORTED).
+  const rest = withoutPersistedQuery(extensions);
   if (params) {
-    params.set('query', resolution.query);
-    return { ok: true, search: `?${params.toString()}` };
+    if (resolution.query !== undefined) params.set('query', resolution.query);
+    if (rest !== extensions) {
+      if (rest === undefined) params.delete('extensions');
+      else params.set('extensions', JSON.stringify(rest));
+    }
+    return resolution.query === undefined && rest === extensions ? { ok: true, search } : { ok: true, search: `?${params.toString()}` };
   }
-  (body as { query?: string }).query = resolution.query;
+  const request = body as { query?: string; extensions?: unknown };
+  if (resolution.query !== undefined) request.query = resolution.query;
+  if (rest !== extensions) {
+    if (rest === undefined) delete request.extensions;
+    else request.extensions = rest;
+  }
   return { ok: true, search };
+}
+
+/** `extensions` without `persistedQuery` (undefined when nothing is left); the same object when it has none. */
+function withoutPersistedQuery(extensions: unknown): unknown {
+  if (!extensions || typeof extensions !== 'object' || !('persistedQuery' in extensions)) return extensions;
+  const { persistedQuery: _hash, ...rest } = extensions as Record<string, unknown>;
+  return Object.keys(rest).length ? rest : undefined;
 }

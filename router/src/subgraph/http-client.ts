@@ -14,6 +14,13 @@ export class SubgraphTimeoutError extends Error {
   }
 }
 
+export class SubgraphResponseTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`answer larger than ${limitBytes} bytes`);
+    this.name = 'SubgraphResponseTooLargeError';
+  }
+}
+
 /**
  * POSTs JSON to one subgraph over kept-alive connections (node:http with a keep-alive agent:
  * no connection set-up per fetch, no WHATWG stream layers). Each call has its own deadline.
@@ -24,8 +31,12 @@ export class SubgraphHttpClient {
   private readonly transport: typeof http | typeof https;
   private readonly base: http.RequestOptions;
 
-  constructor(url: string, options: { maxSockets: number }) {
+  /** Largest answer read (0: no limit): a subgraph cannot make the router buffer without end. */
+  private readonly maxResponseBytes: number;
+
+  constructor(url: string, options: { maxSockets: number; maxResponseBytes?: number }) {
     this.url = new URL(url);
+    this.maxResponseBytes = options.maxResponseBytes ?? 0;
     const secure = this.url.protocol === 'https:';
     this.transport = secure ? https : http;
     this.agent = new (secure ? https.Agent : http.Agent)({
@@ -57,7 +68,23 @@ export class SubgraphHttpClient {
       };
       const req = this.transport.request({ ...this.base, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        const max = this.maxResponseBytes;
+        const declared = Number(res.headers['content-length']);
+        if (max > 0 && declared > max) {
+          req.destroy();
+          fail(new SubgraphResponseTooLargeError(max));
+          return;
+        }
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (max > 0 && size > max) {
+            req.destroy();
+            fail(new SubgraphResponseTooLargeError(max));
+            return;
+          }
+          chunks.push(chunk);
+        });
         res.on('end', () => {
           clearTimeout(timer);
           resolve({

@@ -23,6 +23,8 @@ export class SupergraphSource {
   /** The index of the supergraph being handed to the gateway, until it says it took it. */
   private pending?: AuthzIndex;
   private readonly indexBySchema = new WeakMap<GraphQLSchema, AuthzIndex>();
+  /** The schema the gateway serves now (the last one it announced). */
+  private schema?: GraphQLSchema;
   private update?: (sdl: string) => void;
   private watcher?: FSWatcher;
   private timer?: NodeJS.Timeout;
@@ -53,6 +55,7 @@ export class SupergraphSource {
   /** Must be called before the gateway loads: maps each schema it builds to its directives. */
   attach(gateway: ApolloGateway): void {
     gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+      this.schema = apiSchema;
       if (this.pending) this.indexBySchema.set(apiSchema, this.pending);
     });
   }
@@ -95,6 +98,7 @@ export class SupergraphSource {
       return false;
     }
     this.pending = next.index;
+    const before = this.schema;
     try {
       this.update(next.plannerSdl);
     } catch (error) {
@@ -103,6 +107,10 @@ export class SupergraphSource {
       this.onReload?.(false);
       return false;
     }
+    // A change to the security directives alone leaves the planner's copy as it was: the
+    // gateway sees no change and builds no new schema, so the schema in use takes the new
+    // directives here (operations prepared on it are analyzed again, see Authorizer).
+    if (this.schema && this.schema === before) this.indexBySchema.set(this.schema, next.index);
     this.current = next;
     this.logger.info({ path: this.path }, 'supergraph reloaded');
     this.onReload?.(true);
