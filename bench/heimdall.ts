@@ -3,15 +3,44 @@ import { startDevstack, fetchDevToken } from '@dataos/devstack';
 import { createHeimdallSubgraph } from '@dataos/heimdall';
 import { mongoFromEnv } from '@dataos/stores';
 import { generatePolicies } from '../subgraphs/heimdall/src/engine/generate.js';
+import type { PolicyDefinition } from '../subgraphs/heimdall/src/engine/types.js';
 import { runEngineBench } from './heimdall-engine.js';
 import { closedLoop, table } from './lib/stats.js';
 import { collectionsOf } from '../subgraphs/heimdall/src/store/collections.js';
 import { PolicyRepository } from '../subgraphs/heimdall/src/store/policies.js';
 
+/** Data developers (alice's role) read the even depots, except each fourth depot's `coll0`. */
+function benchSubjectPolicies(): PolicyDefinition[] {
+  const policies: PolicyDefinition[] = [];
+  for (let d = 0; d < 50; d += 2) {
+    policies.push({
+      name: `bench-alice-depot${d}`,
+      effect: 'allow',
+      subjects: [['roles:id:data-dev']],
+      actions: ['read'],
+      objects: { paths: [`dataos://depot${d}:*/**`], tags: [] },
+    });
+    if (d % 4 === 0) {
+      policies.push({
+        name: `bench-alice-no-coll0-depot${d}`,
+        effect: 'deny',
+        subjects: [['roles:id:data-dev']],
+        actions: ['read'],
+        objects: { paths: [`dataos://depot${d}:coll0/**`], tags: [] },
+      });
+    }
+  }
+  return policies;
+}
+
+/** `@policy` names a router asks about: two apply to alice, the generated ones do not. */
+const ROUTER_POLICIES = ['bench-alice-depot0', 'bench-alice-depot2', 'p1', 'p2', 'p3'];
+
 /**
- * Heimdall over HTTP with 10,000 policies in FerretDB: single decisions and batches of 100,
- * against the baseline of the same server answering `{ __typename }` (HTTP, JSON, GraphQL and
- * token verification, no decision), measured in the same run.
+ * Heimdall over HTTP with 10,000 generated policies plus alice's in FerretDB: single decisions,
+ * batches of 100 (allowed, denied by policy and denied by default, as the checks fall) and the
+ * router's `routerAuthorization`, against the baseline of the same server answering
+ * `{ __typename }` (HTTP, JSON, GraphQL and token verification, no decision), measured in the same run.
  */
 export async function runHeimdallHttpBench(): Promise<string> {
   const devstack = await startDevstack();
@@ -19,7 +48,8 @@ export async function runHeimdallHttpBench(): Promise<string> {
   const dbName = `heimdall_bench_${Date.now()}`;
   const mongo = await mongoFromEnv('HEIMDALL', dbName, { ...process.env, HEIMDALL_MONGO_DB: undefined });
   try {
-    await new PolicyRepository(collectionsOf(mongo.db)).insertMany(generatePolicies(10_000), 'bench');
+    const policies = [...generatePolicies(10_000), ...benchSubjectPolicies()];
+    await new PolicyRepository(collectionsOf(mongo.db)).insertMany(policies, 'bench');
     const heimdall = await createHeimdallSubgraph({ mongo });
     const running = await heimdall.listen(0);
     const token = (await fetchDevToken('alice')).access_token;
@@ -36,23 +66,43 @@ export async function runHeimdallHttpBench(): Promise<string> {
         p: objects[n++ % objects.length],
       });
     const batchInputs = objects.slice(0, 100).map((path) => ({ action: 'read', object: { path } }));
-    const batch = () => post('query ($i: [DecisionInput!]!) { decideBatch(inputs: $i) { allowed } }', { i: batchInputs });
+    const BATCH = 'query ($i: [DecisionInput!]!) { decideBatch(inputs: $i) { allowed } }';
+    const batch = () => post(BATCH, { i: batchInputs });
+    const router = () =>
+      post('query ($p: [String!]!) { routerAuthorization(policies: $p) { authenticated policies { allowed } } }', {
+        p: ROUTER_POLICIES,
+      });
     const baseline = () => post('{ __typename }');
+    // Both outcomes must be measured: how many of the 1,000 objects alice may read.
+    const outcomes = (await post(BATCH, { i: objects.map((path) => ({ action: 'read', object: { path } })) })) as {
+      data: { decideBatch: { allowed: boolean }[] };
+    };
+    const allowed = outcomes.data.decideBatch.filter((d) => d.allowed).length;
     const load = { concurrency: 16, durationMs: 5000, maxCount: 50_000 };
-    for (const warm of [baseline, single, batch]) await closedLoop(warm, { ...load, durationMs: 1000 });
+    for (const warm of [baseline, single, batch, router]) await closedLoop(warm, { ...load, durationMs: 1000 });
     const b = await closedLoop(baseline, load);
     const s = await closedLoop(single, load);
     const m = await closedLoop(batch, load);
+    const r = await closedLoop(router, load);
     await running.stop();
     await heimdall.close();
     return [
-      'Heimdall over HTTP (10,000 policies, 16 concurrent clients, 5 s each, loopback)',
+      `Heimdall over HTTP (${policies.length.toLocaleString('en')} policies, 16 concurrent clients, 5 s each, loopback; ` +
+        `alice may read ${allowed} of the ${objects.length} objects)`,
       table(
         ['operation', 'requests/s', 'decisions/s', 'p50 ms', 'p99 ms', 'vs baseline req/s'],
         [
           ['baseline { __typename }', b.perSecond, 0, b.p50Ms, b.p99Ms, 1],
           ['decide (1 check)', s.perSecond, s.perSecond, s.p50Ms, s.p99Ms, s.perSecond / b.perSecond],
           ['decideBatch (100 checks)', m.perSecond, m.perSecond * 100, m.p50Ms, m.p99Ms, m.perSecond / b.perSecond],
+          [
+            `routerAuthorization (${ROUTER_POLICIES.length} @policy names)`,
+            r.perSecond,
+            r.perSecond * ROUTER_POLICIES.length,
+            r.p50Ms,
+            r.p99Ms,
+            r.perSecond / b.perSecond,
+          ],
         ],
       ),
     ].join('\n');

@@ -134,6 +134,22 @@ describe('a private issuer instance (rotation, its own signing key), so the shar
     expect(await refusal(verifier({ issuer: own.issuer }).verify(idTokenLike))).toBe('wrong_type');
   });
 
+  it('refuses a token signed by the issuer whose nbf is in the future', async () => {
+    const [jwk] = (JSON.parse(readFileSync(keyFile, 'utf8')) as { keys: JWK[] }).keys;
+    const key = await importJWK(jwk!, 'RS256');
+    const sign = (nbfSec: number) =>
+      new SignJWT({ sub: 'alice' })
+        .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: jwk!.kid! })
+        .setIssuer(own.issuer)
+        .setAudience(audience())
+        .setNotBefore(Math.floor(Date.now() / 1000) + nbfSec)
+        .setExpirationTime('10m')
+        .sign(key);
+    expect(await refusal(verifier({ issuer: own.issuer }).verify(await sign(120)))).toBe('not_yet_valid');
+    // Within the clock tolerance (5 s here) a token already counts as valid.
+    expect((await verifier({ issuer: own.issuer }).verify(await sign(2))).sub).toBe('alice');
+  });
+
   it('checks opaque tokens through the issuer introspection endpoint when configured', async () => {
     const opaque = (await fetchDevToken('bob', { issuer: own.issuer, audience: `${audience()}:opaque` })).access_token;
     expect(opaque).not.toContain('.');

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { callHeimdall, type TransportOptions } from './transport.js';
+import { badInputIndex, checkProblem, type Check } from './checks.js';
+import { callHeimdall, stderrLog, type TransportLog, type TransportOptions } from './transport.js';
 import type { Decision, ObjectRef, RouterAuthorization, Subject } from './types.js';
 
 const DECIDE_BATCH = /* GraphQL */ `
@@ -22,11 +23,8 @@ const ROUTER_AUTHORIZATION = /* GraphQL */ `
 
 /** Heimdall answers at most this many checks per call. */
 const MAX_BATCH = 1000;
-
-interface Check {
-  action: string;
-  object: ObjectRef;
-}
+/** How many checks Heimdall may single out as bad in one batch before the rest fails with them. */
+const MAX_SPLITS = 5;
 
 const checkKey = ({ action, object }: Check) =>
   `${action}\u0000${object.path ?? ''}\u0000${(object.tags ?? []).join('\u0001')}`;
@@ -41,18 +39,47 @@ export class HeimdallSession {
     private readonly token: string | undefined,
     private readonly requestId: string | undefined,
   ) {
-    this.decisions = new DataLoader<Check, Decision, string>(
-      async (checks) => {
+    this.decisions = new DataLoader<Check, Decision, string>((checks) => this.decideMany(checks), {
+      cacheKeyFn: checkKey,
+      maxBatchSize: MAX_BATCH,
+    });
+  }
+
+  /**
+   * One tick's checks, from every resolver of the request: each fails alone. Bad checks are
+   * refused before the call; a check Heimdall still refuses (it names `inputs[i]`) fails by
+   * itself and the others are asked again.
+   */
+  private async decideMany(checks: readonly Check[]): Promise<(Decision | Error)[]> {
+    const problems = checks.map(checkProblem);
+    const results: (Decision | Error)[] = problems.map((p) => p ?? new Error('not decided')); // every slot is set below
+    let pending = problems.flatMap((p, i) => (p ? [] : [i]));
+    for (let splits = 0; pending.length > 0; splits++) {
+      try {
         const data = await callHeimdall<{ decideBatch: Decision[] }>(
           this.transport,
           DECIDE_BATCH,
-          { inputs: checks.map((c) => ({ action: c.action, object: c.object })) },
+          { inputs: pending.map((i) => ({ action: checks[i]!.action, object: checks[i]!.object })) },
           { token: this.token, requestId: this.requestId },
         );
-        return data.decideBatch;
-      },
-      { cacheKeyFn: checkKey, maxBatchSize: MAX_BATCH },
-    );
+        pending.forEach((i, j) => (results[i] = data.decideBatch[j]!));
+        return results;
+      } catch (error) {
+        const at = splits < MAX_SPLITS ? badInputIndex(error, pending.length) : null;
+        if (at === null) {
+          // Heimdall unreachable or failing: every pending check fails, and none stays cached,
+          // so a later check in the same request asks again.
+          for (const i of pending) {
+            this.decisions.clear(checks[i]!);
+            results[i] = error as Error;
+          }
+          return results;
+        }
+        results[pending[at]!] = error as Error;
+        pending = pending.filter((_, j) => j !== at);
+      }
+    }
+    return results;
   }
 
   decide(action: string, object: ObjectRef): Promise<Decision> {
@@ -82,6 +109,8 @@ export interface HeimdallClientOptions {
   /** Heimdall's /graphql; defaults to HEIMDALL_URL or http://localhost:4001/graphql. */
   url?: string;
   timeoutMs?: number;
+  /** Where transport failures are logged (they name internal addresses); JSON lines on stderr by default. */
+  log?: TransportLog;
 }
 
 /** One per process; `session()` once per incoming request. */
@@ -92,6 +121,7 @@ export class HeimdallClient {
     this.transport = {
       url: options.url ?? process.env.HEIMDALL_URL ?? 'http://localhost:4001/graphql',
       timeoutMs: options.timeoutMs ?? Number(process.env.HEIMDALL_TIMEOUT_MS ?? 2000),
+      log: options.log ?? stderrLog,
     };
   }
 

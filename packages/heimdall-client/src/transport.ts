@@ -1,20 +1,34 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode, serviceUnavailable } from '@dataos/errors';
 
+/** Where transport failures are logged: they name internal addresses, so they stay out of client errors. */
+export type TransportLog = (details: Record<string, unknown>, message: string) => void;
+
 export interface TransportOptions {
   /** Heimdall's /graphql. */
   url: string;
   timeoutMs: number;
+  log: TransportLog;
 }
 
 interface Answer<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string; reason?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; reason?: string; field?: string } }[];
 }
+
+/** Default log: one JSON line on stderr, like the services' pino lines. */
+export const stderrLog: TransportLog = (details, message) =>
+  process.stderr.write(`${JSON.stringify({ level: 40, time: Date.now(), name: 'heimdall-client', ...details, msg: message })}\n`);
+
+const describe = (error: unknown) => {
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  return { error: e?.name ?? 'Error', message: e?.message, cause: e?.cause?.code ?? e?.cause?.message };
+};
 
 /**
  * One GraphQL call to Heimdall with the caller's token. Fails closed: when Heimdall cannot be
- * asked, the caller gets SERVICE_UNAVAILABLE, never an implicit allow.
+ * asked, the caller gets SERVICE_UNAVAILABLE, never an implicit allow. The error says nothing of
+ * Heimdall's address or its internal failure: that goes to the log, with the request id.
  */
 export async function callHeimdall<T>(
   options: TransportOptions,
@@ -36,18 +50,18 @@ export async function callHeimdall<T>(
     });
     answer = (await res.json()) as Answer<T>;
   } catch (error) {
-    throw serviceUnavailable('The authorization service (Heimdall) could not be reached.', {
-      cause: (error as Error).message,
-    });
+    options.log({ ...describe(error), url: options.url, requestId: headers.requestId }, 'Heimdall could not be reached');
+    throw serviceUnavailable('The authorization service (Heimdall) could not be reached.');
   }
   const first = answer.errors?.[0];
   if (first) {
     const code = first.extensions?.code;
-    // Token problems are the caller's; anything else is Heimdall's and is not leaked.
+    // Token problems and bad checks are the caller's; anything else is Heimdall's and is not leaked.
     if (code === ErrorCode.Unauthenticated || code === ErrorCode.Forbidden || code === ErrorCode.BadUserInput) {
       throw new GraphQLError(first.message, { extensions: { ...first.extensions, code } });
     }
-    throw serviceUnavailable('The authorization service (Heimdall) failed to decide.', { cause: first.message });
+    options.log({ code, message: first.message, url: options.url, requestId: headers.requestId }, 'Heimdall failed to decide');
+    throw serviceUnavailable('The authorization service (Heimdall) failed to decide.');
   }
   if (!answer.data) throw serviceUnavailable('The authorization service (Heimdall) gave no answer.');
   return answer.data;

@@ -1,20 +1,46 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { PolicyDefinition } from './engine/types.js';
+import type { PolicyRepository } from './store/policies.js';
+import { fromStoredSubjects } from './store/policies.js';
+
+/** The bootstrap admin policy's name: the API refuses to change or delete it. */
+export const ADMIN_POLICY = 'heimdall-admins';
+
+/** `HEIMDALL_ADMIN_TAGS` (comma-separated, AND): who administers Heimdall. */
+export function adminTags(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.HEIMDALL_ADMIN_TAGS ?? 'roles:id:admin').split(',').map((t) => t.trim()).filter(Boolean);
+}
 
 /**
  * Heimdall's own admin policy, created at start when missing, so that somebody can manage
- * policies on a fresh store. `HEIMDALL_ADMIN_TAGS` (comma-separated, AND) chooses who.
+ * policies on a fresh store. `HEIMDALL_ADMIN_TAGS` chooses who.
  */
 export function bootstrapPolicies(env: NodeJS.ProcessEnv = process.env): PolicyDefinition[] {
-  const tags = (env.HEIMDALL_ADMIN_TAGS ?? 'roles:id:admin').split(',').map((t) => t.trim()).filter(Boolean);
   return [
     {
-      name: 'heimdall-admins',
+      name: ADMIN_POLICY,
       description: 'Administrators manage Heimdall: policies, user tags, the decision log.',
       collection: 'system',
       effect: 'allow',
-      subjects: [tags],
+      subjects: [adminTags(env)],
       actions: ['*'],
       objects: { paths: ['/heimdall/**'], tags: [] },
     },
   ];
+}
+
+/**
+ * Creates the bootstrap policies, and rewrites one that differs from the environment: since the
+ * API cannot change `heimdall-admins`, changing HEIMDALL_ADMIN_TAGS and restarting is the way.
+ */
+export async function ensureBootstrap(repo: PolicyRepository, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const wanted = bootstrapPolicies(env);
+  await repo.ensure(wanted, 'bootstrap');
+  for (const policy of wanted) {
+    const doc = await repo.get(policy.name);
+    if (!doc) continue;
+    const stored = { effect: doc.effect, subjects: fromStoredSubjects(doc.subjects), actions: doc.actions, objects: doc.objects };
+    const desired = { effect: policy.effect, subjects: policy.subjects, actions: policy.actions, objects: policy.objects };
+    if (!isDeepStrictEqual(stored, desired)) await repo.replace(policy, 'bootstrap');
+  }
 }

@@ -57,6 +57,11 @@ export function policyFromInput(input: PolicyInput): PolicyDefinition {
 
 const KNOWN_ACTIONS = new Set<string>(ACTIONS.filter((a) => a !== '*'));
 
+/** Longest object path or tag a check may name: beyond it, matching globs costs more than any real name needs. */
+export const MAX_OBJECT_NAME = 2048;
+/** Most tags a check's object may carry. */
+export const MAX_OBJECT_TAGS = 256;
+
 /** A decision request must name a real action and an object. */
 export function checkFromInput(input: DecisionInput, field: string): { action: string; object: ObjectRef } {
   if (!KNOWN_ACTIONS.has(input.action)) {
@@ -67,5 +72,19 @@ export function checkFromInput(input: DecisionInput, field: string): { action: s
   const path = input.object.path ?? null;
   const tags = input.object.tags ?? [];
   if (!path && tags.length === 0) throw badUserInput('The object needs a path or tags.', { field: `${field}.object` });
+  if (path && path.length > MAX_OBJECT_NAME) {
+    throw badUserInput(`The object path is ${path.length} characters long; at most ${MAX_OBJECT_NAME} are allowed.`, {
+      field: `${field}.object.path`,
+    });
+  }
+  if (tags.length > MAX_OBJECT_TAGS) {
+    throw badUserInput(`The object has ${tags.length} tags; at most ${MAX_OBJECT_TAGS} are allowed.`, { field: `${field}.object.tags` });
+  }
+  const long = tags.findIndex((t) => t.length > MAX_OBJECT_NAME);
+  if (long >= 0) {
+    throw badUserInput(`Object tag ${long} is ${tags[long]!.length} characters long; at most ${MAX_OBJECT_NAME} are allowed.`, {
+      field: `${field}.object.tags[${long}]`,
+    });
+  }
   return { action: input.action, object: { path, tags } };
 }

@@ -1,19 +1,41 @@
+import type { Principal } from '@dataos/auth';
 import type { Logger } from '@dataos/subgraph-kit';
 import { buildEngine } from './engine/engine.js';
-import type { PolicyEngine } from './engine/types.js';
+import type { PolicyEngine, SubjectContext } from './engine/types.js';
 import { toDefinition, type PolicyRepository } from './store/policies.js';
 import type { UserTagRepository } from './store/user-tags.js';
 
+export interface RefreshOptions {
+  /** Return only once a load of at least this version is in memory (a writer's own bump). */
+  minVersion?: number;
+  /** Reload even if the version did not move (the periodic safety net, start-up). */
+  force?: boolean;
+}
+
+interface Reload {
+  /** Reloads are numbered in start order: one numbered above a caller's snapshot started after its call. */
+  seq: number;
+  force: boolean;
+  done: Promise<void>;
+}
+
+/** Bounds the loop of a writer waiting for its version; past it the poll catches up. */
+const MAX_RELOADS_PER_REFRESH = 5;
+
 /**
  * The compiled policies and the assigned user tags, in memory. Reloaded whole when the version
- * document changes: at once after this replica's own writes, within `pollMs` for the others'.
+ * document changes: at once after this replica's own writes, within `pollMs` for the others',
+ * and unconditionally every `fullReloadMs` in case a version bump was lost.
  */
 export class PolicyIndex {
   engine: PolicyEngine = buildEngine([]);
   private userTags = new Map<string, string[]>();
   private loadedVersion = -1;
-  private reloading: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private seq = 0;
+  private reloading: Reload | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  /** Subjects by principal (verified principals are cached per token), valid for one load. */
+  private subjects = new WeakMap<Principal, SubjectContext>();
 
   constructor(
     private readonly policies: PolicyRepository,
@@ -29,35 +51,92 @@ export class PolicyIndex {
     return this.userTags.get(subjectId) ?? [];
   }
 
-  /** Reloads if the stored version moved (single flight: concurrent callers share one reload). */
-  refresh(force = false): Promise<void> {
-    this.reloading ??= (async () => {
-      try {
-        const version = await this.policies.version();
-        if (!force && version === this.loadedVersion) return;
-        const started = performance.now();
-        const [docs, userTags] = await Promise.all([this.policies.all(), this.tags.all()]);
-        this.engine = buildEngine(docs.map(toDefinition));
-        this.userTags = new Map(userTags.map((u) => [u._id, u.tags]));
-        this.loadedVersion = version;
-        this.logger.info(
-          { version, policies: docs.length, users: userTags.length, ms: Math.round(performance.now() - started) },
-          'policy index loaded',
-        );
-      } finally {
-        this.reloading = undefined;
-      }
-    })();
-    return this.reloading;
+  /**
+   * The subject a decision is about: the token's tags plus those assigned in Heimdall. The same
+   * object (and tag array) for every check of a principal until the next load, so the engine's
+   * per-subject glob memo is hit across a batch and across requests with the same token.
+   */
+  subjectFor(principal: Principal): SubjectContext {
+    let subject = this.subjects.get(principal);
+    if (!subject) {
+      const assigned = this.assignedTags(principal.id);
+      subject = {
+        id: principal.id,
+        tags: assigned.length ? [...new Set([...principal.tags, ...assigned])] : principal.tags,
+        claims: principal.claims,
+      };
+      this.subjects.set(principal, subject);
+    }
+    return subject;
   }
 
-  startPolling(pollMs: number): void {
-    this.timer = setInterval(() => {
-      this.refresh().catch((error: unknown) => this.logger.error({ err: error }, 'policy index refresh failed'));
-    }, pollMs).unref();
+  /**
+   * Brings the index up to date. Without options it shares any reload in flight (polling). With
+   * `minVersion` it returns only after a load of at least that version: a reload in flight may
+   * have read the version before the caller's write, so it is awaited and another one chained.
+   * With `force` it waits for a full reload that started after the call.
+   */
+  async refresh(options: RefreshOptions = {}): Promise<void> {
+    const { minVersion, force = false } = options;
+    const calledAt = this.seq;
+    const fresh = (r: Reload) => r.seq > calledAt && (!force || r.force);
+    for (let i = 0; i < MAX_RELOADS_PER_REFRESH; i++) {
+      if (!force && minVersion !== undefined && this.loadedVersion >= minVersion) return;
+      const reload = this.reloading ?? this.startReload(force);
+      if (!fresh(reload)) {
+        // Started before this call: good enough for a poll, not for a writer or a forced reload.
+        await reload.done.catch((error: unknown) => {
+          if (minVersion === undefined && !force) throw error;
+        });
+        if (minVersion === undefined && !force) return;
+        continue;
+      }
+      await reload.done;
+      if (minVersion === undefined || this.loadedVersion >= minVersion) return;
+      // The store answered a version below the caller's own bump (a lagging read): try again.
+    }
+    this.logger.warn({ minVersion, loaded: this.loadedVersion }, 'policy index did not reach the written version; polling will');
+  }
+
+  private startReload(force: boolean): Reload {
+    const reload: Reload = { seq: ++this.seq, force, done: Promise.resolve() };
+    reload.done = this.load(force).finally(() => {
+      if (this.reloading === reload) this.reloading = undefined;
+    });
+    this.reloading = reload;
+    return reload;
+  }
+
+  private async load(force: boolean): Promise<void> {
+    // The version is read before the documents, so what is loaded is at least that version.
+    const version = await this.policies.version();
+    if (!force && version === this.loadedVersion) return;
+    const started = performance.now();
+    const [docs, userTags] = await Promise.all([this.policies.all(), this.tags.all()]);
+    this.engine = buildEngine(docs.map(toDefinition));
+    this.userTags = new Map(userTags.map((u) => [u._id, u.tags]));
+    this.subjects = new WeakMap();
+    this.loadedVersion = version;
+    this.logger.info(
+      { version, policies: docs.length, users: userTags.length, ms: Math.round(performance.now() - started), force },
+      'policy index loaded',
+    );
+  }
+
+  /**
+   * Polls the version every `pollMs`, and reloads everything every `fullReloadMs` (0 disables):
+   * the safety net for a write whose version bump never reached the store.
+   */
+  startPolling(pollMs: number, fullReloadMs = 0): void {
+    const run = (options: RefreshOptions) => () => {
+      this.refresh(options).catch((error: unknown) => this.logger.error({ err: error, ...options }, 'policy index refresh failed'));
+    };
+    this.timers.push(setInterval(run({}), pollMs).unref());
+    if (fullReloadMs > 0) this.timers.push(setInterval(run({ force: true }), fullReloadMs).unref());
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
   }
 }

@@ -1,12 +1,14 @@
 import { ObjectId } from 'mongodb';
-import { badUserInput, conflict, notFound } from '@dataos/errors';
+import { badUserInput, conflict, forbidden, notFound } from '@dataos/errors';
 import { DateTimeScalar, requirePrincipal } from '@dataos/subgraph-kit';
 import type { Principal } from '@dataos/auth';
 import type { Context } from './context.js';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
+import { adminTags } from './bootstrap.js';
 import { decideFor, requireAllowed } from './decide.js';
 import { PolicyValidationError } from './engine/types.js';
-import { validateAssignedTags } from './engine/validate.js';
+import { privilegedTagChanges, validateAssignedTags } from './engine/validate.js';
+import { refuseAdminLockout, refuseAdminPolicyChange } from './guards.js';
 import type { Resolvers } from './generated/resolvers.js';
 import { checkFromInput, policyFromInput, toGraphQLPolicy } from './mapping.js';
 import { DuplicatePolicyError, StaleVersionError } from './store/policies.js';
@@ -140,9 +142,10 @@ export const resolvers: Resolvers = {
     createPolicy: async (_root, { input }, ctx) => {
       const policy = policyFromInput(input);
       requireAllowed(ctx, 'manage', '/heimdall/policies');
+      refuseAdminLockout(policy, ctx.index);
       try {
-        const doc = await ctx.policies.create(policy, requirePrincipal(ctx).id);
-        await ctx.index.refresh();
+        const { doc, version } = await ctx.policies.create(policy, requirePrincipal(ctx).id);
+        await ctx.index.refresh(version === null ? { force: true } : { minVersion: version });
         return toGraphQLPolicy(doc);
       } catch (error) {
         if (error instanceof DuplicatePolicyError) {
@@ -158,11 +161,13 @@ export const resolvers: Resolvers = {
       }
       const policy = policyFromInput(input);
       requireAllowed(ctx, 'manage', '/heimdall/policies');
+      refuseAdminPolicyChange(name, 'change');
+      refuseAdminLockout(policy, ctx.index);
       try {
-        const doc = await ctx.policies.replace(policy, requirePrincipal(ctx).id, expectedVersion);
-        if (!doc) throw notFound(`No policy named "${name}".`, { field: 'name' });
-        await ctx.index.refresh();
-        return toGraphQLPolicy(doc);
+        const written = await ctx.policies.replace(policy, requirePrincipal(ctx).id, expectedVersion);
+        if (!written) throw notFound(`No policy named "${name}".`, { field: 'name' });
+        await ctx.index.refresh(written.version === null ? { force: true } : { minVersion: written.version });
+        return toGraphQLPolicy(written.doc);
       } catch (error) {
         if (error instanceof StaleVersionError) {
           throw conflict(`Policy "${name}" changed since version ${expectedVersion}; reload it and try again.`, {
@@ -175,10 +180,11 @@ export const resolvers: Resolvers = {
 
     deletePolicy: async (_root, { name }, ctx) => {
       requireAllowed(ctx, 'manage', '/heimdall/policies');
-      const deleted = await ctx.policies.delete(name);
-      if (!deleted) throw notFound(`No policy named "${name}".`, { field: 'name' });
-      await ctx.index.refresh();
-      return { name, deleted };
+      refuseAdminPolicyChange(name, 'delete');
+      const written = await ctx.policies.delete(name);
+      if (!written) throw notFound(`No policy named "${name}".`, { field: 'name' });
+      await ctx.index.refresh(written.version === null ? { force: true } : { minVersion: written.version });
+      return { name, deleted: true };
     },
 
     setUserTags: async (_root, { userId, tags }, ctx) => {
@@ -191,8 +197,20 @@ export const resolvers: Resolvers = {
       }
       requireAllowed(ctx, 'manage', '/heimdall/users');
       const id = normalizeUserId(userId);
-      const doc = await ctx.userTags.set(id, valid, requirePrincipal(ctx).id);
-      await ctx.index.refresh();
+      // Roles and groups are what policies grant on: handing them out is a policy-level right,
+      // or whoever manages users could make themselves admin.
+      const privileged = privilegedTagChanges((await ctx.userTags.get(id))?.tags ?? [], valid, adminTags());
+      if (privileged.length) {
+        const result = decideFor(ctx, 'manage', { path: '/heimdall/policies' });
+        if (!result.allowed) {
+          throw forbidden(
+            `Assigning or removing ${privileged.map((t) => `"${t}"`).join(', ')} needs manage on /heimdall/policies (roles:, groups: and admin tags grant what policies grant): ${result.reason}`,
+            { action: 'manage', object: '/heimdall/policies', field: 'tags' },
+          );
+        }
+      }
+      const { doc, version } = await ctx.userTags.set(id, valid, requirePrincipal(ctx).id);
+      await ctx.index.refresh(version === null ? { force: true } : { minVersion: version });
       return { userId: id, tags: doc.tags, updatedAt: doc.updatedAt };
     },
   },

@@ -39,7 +39,7 @@ export const DEMO_POLICIES: PolicyDefinition[] = [
     collection: 'demo',
     effect: 'allow',
     subjects: [['roles:id:operator'], ['roles:id:admin']],
-    actions: ['read'],
+    actions: ['read', 'write'],
     objects: { paths: ['/caretaker/**'], tags: [] },
   },
   {

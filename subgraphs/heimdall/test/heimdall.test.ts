@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchDevToken } from '@dataos/devstack';
 import { HeimdallClient } from '@dataos/heimdall-client';
@@ -98,6 +99,55 @@ describe('policies and decisions', () => {
     expect(errorCodes(del)).toEqual(['FORBIDDEN']);
   });
 
+  it('refuses a non-admin policy update and writes nothing', async () => {
+    const UPDATE = 'mutation ($input: PolicyInput!) { updatePolicy(name: "retail-readers", input: $input) { version } }';
+    const before = await mongo.db.collection('policies').findOne({ _id: 'retail-readers' as never });
+    const version = await heimdall.index.version;
+    const res = await graphql(url, UPDATE, { token: alice, variables: { input: policy('retail-readers', { actions: ['*'] }) } });
+    expect(errorCodes(res)).toEqual(['FORBIDDEN']);
+    expect(await mongo.db.collection('policies').findOne({ _id: 'retail-readers' as never })).toEqual(before);
+    expect(await mongo.db.collection('meta').findOne({ _id: 'policies' as never })).toMatchObject({ version });
+  });
+
+  it('makes a deleted policy invisible to the very next decision', async () => {
+    await create(carol, policy('short-lived', { subjects: [['users:id:dave']], objects: { paths: ['/odin/short/**'] } }));
+    expect((await decide(dave, 'read', '/odin/short/a'))?.allowed).toBe(true);
+    const del = await graphql(url, 'mutation { deletePolicy(name: "short-lived") { name deleted } }', { token: carol });
+    expect(del.data).toEqual({ deletePolicy: { name: 'short-lived', deleted: true } });
+    expect(await decide(dave, 'read', '/odin/short/a')).toMatchObject({ allowed: false, policies: [] });
+  });
+
+  it('never deletes or rewrites the bootstrap heimdall-admins, which would lock every administrator out', async () => {
+    const before = await mongo.db.collection('policies').findOne({ _id: 'heimdall-admins' as never });
+    const del = await graphql(url, 'mutation { deletePolicy(name: "heimdall-admins") { deleted } }', { token: carol });
+    expect(errorCodes(del)).toEqual(['FORBIDDEN']);
+    expect(del.errors?.[0]?.message).toMatch(/bootstrap admin policy.*HEIMDALL_ADMIN_TAGS/);
+    const upd = await graphql(url, 'mutation ($input: PolicyInput!) { updatePolicy(name: "heimdall-admins", input: $input) { version } }', {
+      token: carol,
+      variables: { input: policy('heimdall-admins', { subjects: [['users:id:carol']], actions: ['*'], objects: { paths: ['/heimdall/**'] } }) },
+    });
+    expect(errorCodes(upd)).toEqual(['FORBIDDEN']);
+    expect(await mongo.db.collection('policies').findOne({ _id: 'heimdall-admins' as never })).toEqual(before);
+    expect((await decide(carol, 'manage', '/heimdall/policies'))?.allowed).toBe(true);
+  });
+
+  it('refuses a deny policy that takes policy management from the administrators', async () => {
+    const before = await policyCount();
+    const res = await create(carol, policy('lock-out', { effect: 'DENY', subjects: [['roles:id:*']], actions: ['manage'], objects: { paths: ['/heimdall/**'] } }));
+    expect(errorCodes(res)).toEqual(['FORBIDDEN']);
+    expect(res.errors?.[0]?.message).toMatch(/would take manage on \/heimdall\/policies from the administrators/);
+    expect(await policyCount()).toBe(before);
+    // A deny that spares the administrators is fine.
+    const narrow = await create(carol, policy('no-log-for-contractors', { effect: 'DENY', subjects: [['groups:id:contractors']], objects: { paths: ['/heimdall/decisions'] } }));
+    expect(narrow.errors).toBeUndefined();
+  });
+
+  it('refuses an object path longer than 2 KB with BAD_USER_INPUT', async () => {
+    const res = await graphql(url, DECIDE, { token: alice, variables: { input: { action: 'read', object: { path: `/${'a'.repeat(3000)}` } } } });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.object.path' });
+    expect(res.errors?.[0]?.message).toMatch(/at most 2048/);
+  });
+
   it.each([
     ['a malformed glob', policy('bad-glob', { objects: { paths: ['dataos://icebase:retail/[abc'] } }), 'input.objects.paths[0]'],
     ['an unknown action', policy('bad-action', { actions: ['read', 'fly'] }), 'input.actions[1]'],
@@ -158,6 +208,35 @@ describe('policies and decisions', () => {
     expect(who.data?.whoami.tags).toContain('roles:id:pii-reader');
     const bad = await graphql(url, 'mutation { setUserTags(userId: "dave", tags: ["roles:id:*"]) { tags } }', { token: carol });
     expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('refuses setUserTags from a non-admin and writes nothing', async () => {
+    const res = await graphql(url, 'mutation { setUserTags(userId: "alice", tags: ["teams:id:platform"]) { tags } }', { token: alice });
+    expect(errorCodes(res)).toEqual(['FORBIDDEN']);
+    expect(await mongo.db.collection('user_tags').findOne({ _id: 'users:id:alice' as never })).toBeNull();
+  });
+
+  it('lets a user manager assign ordinary tags, but neither roles (policy-level) nor identity tags', async () => {
+    await create(carol, policy('bob-manages-users', { subjects: [['users:id:bob']], actions: ['manage', 'read'], objects: { paths: ['/heimdall/users'] } }));
+    const bob = await tokenFor('bob');
+    const SET = 'mutation ($u: ID!, $t: [String!]!) { setUserTags(userId: $u, tags: $t) { userId tags } }';
+    const set = (userId: string, tags: string[]) => graphql<{ setUserTags: { tags: string[] } }>(url, SET, { token: bob, variables: { u: userId, t: tags } });
+
+    const admin = await set('bob', ['roles:id:admin']);
+    expect(errorCodes(admin)).toEqual(['FORBIDDEN']);
+    expect(admin.errors?.[0]?.message).toMatch(/"roles:id:admin" needs manage on \/heimdall\/policies/);
+    expect(await mongo.db.collection('user_tags').findOne({ _id: 'users:id:bob' as never })).toBeNull();
+    expect((await decide(bob, 'manage', '/heimdall/policies'))?.allowed).toBe(false);
+
+    for (const tag of ['users:id:carol', 'users:type:application', 'scopes:id:admin']) {
+      const res = await set('bob', ['teams:id:ops', tag]);
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'tags[1]' });
+      expect(res.errors?.[0]?.message).toMatch(/come only from the verified token/);
+    }
+    expect(await mongo.db.collection('user_tags').findOne({ _id: 'users:id:bob' as never })).toBeNull();
+
+    expect((await set('alice', ['teams:id:platform'])).data).toEqual({ setUserTags: { userId: 'users:id:alice', tags: ['teams:id:platform'] } });
+    expect((await set('alice', [])).errors).toBeUndefined();
   });
 
   it('answers a batch of 100 checks in order, with keys', async () => {
@@ -271,10 +350,30 @@ describe('@dataos/heimdall-client', () => {
     }
   });
 
-  it('fails closed when Heimdall cannot be reached', async () => {
-    const client = new HeimdallClient({ url: 'http://127.0.0.1:9/graphql', timeoutMs: 500 });
-    await expect(client.session(alice).decide('read', { path: '/x' })).rejects.toMatchObject({
-      extensions: { code: 'SERVICE_UNAVAILABLE' },
-    });
+  it('fails one bad check alone, not the other checks of its tick', async () => {
+    const session = new HeimdallClient({ url }).session(alice, 'client-bad-check');
+    const [good, fly, long] = await Promise.allSettled([
+      session.decide('read', { path: 'dataos://icebase:retail/orders' }),
+      session.decide('fly', { path: 'dataos://icebase:retail/orders' }),
+      session.decide('read', { path: `/${'a'.repeat(3000)}` }),
+    ]);
+    expect(good).toMatchObject({ status: 'fulfilled', value: { allowed: true } });
+    expect(fly).toMatchObject({ status: 'rejected', reason: { extensions: { code: 'BAD_USER_INPUT', field: 'action' } } });
+    expect(long).toMatchObject({ status: 'rejected', reason: { extensions: { code: 'BAD_USER_INPUT', field: 'object.path' } } });
+  });
+
+  it('fails closed when Heimdall cannot be reached, logging the address instead of telling the caller', async () => {
+    // A port that was just free: nothing listens there.
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((r) => closed.close(r));
+    const logged: Record<string, unknown>[] = [];
+    const down = `http://127.0.0.1:${port}/graphql`;
+    const client = new HeimdallClient({ url: down, timeoutMs: 500, log: (details) => logged.push(details) });
+    const error = (await client.session(alice, 'unreachable-1').decide('read', { path: '/x' }).then(() => null, (e: unknown) => e)) as GraphQLError;
+    expect(error).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(JSON.stringify({ message: error.message, extensions: error.extensions })).not.toMatch(new RegExp(`127\\.0\\.0\\.1|ECONNREFUSED|${port}`));
+    expect(logged).toEqual([expect.objectContaining({ url: down, requestId: 'unreachable-1', cause: expect.stringMatching(/ECONNREFUSED/) })]);
   });
 });

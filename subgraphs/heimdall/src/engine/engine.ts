@@ -157,6 +157,10 @@ class IndexedEngine implements PolicyEngine {
   private readonly byName = new Map<string, Compiled>();
   private readonly paths = new GlobIndex('/');
   private readonly tags = new GlobIndex(':');
+  /** Deny policies, kept apart at build: `@policy` evaluation never looks at the allows. */
+  private readonly denies: Compiled[] = [];
+  /** Per allow policy, the deny policies that may cover it (subject-independent, so computed once per build). */
+  private readonly covering = new Map<Compiled, Compiled[]>();
 
   constructor(defs: PolicyDefinition[]) {
     for (const def of defs) {
@@ -164,6 +168,7 @@ class IndexedEngine implements PolicyEngine {
       this.byName.set(def.name, p);
       for (const g of p.paths) this.paths.add(g, p);
       for (const g of p.tags) this.tags.add(g, p);
+      if (p.deny) this.denies.push(p);
     }
   }
 
@@ -205,37 +210,48 @@ class IndexedEngine implements PolicyEngine {
 
   /**
    * A named allow policy passes for a subject when its subjects and conditions match, and no
-   * matching deny policy covers it: shares an action (or either side has `*`) and has a path glob
-   * that matches one of the allow policy's path globs taken as text, or whose literal prefix is a
-   * prefix of that glob's literal prefix (a deny on `dataos://**` covers an allow on
-   * `dataos://icebase:retail/**`). A deny policy named in `@policy` never passes.
+   * matching deny policy covers it: shares an action (or either side has `*`) and has a path
+   * (or object tag) glob that matches one of the allow policy's path (tag) globs taken as text,
+   * or whose literal prefix is a prefix of that glob's literal prefix (a deny on `dataos://**`
+   * covers an allow on `dataos://icebase:retail/**`, one on `dataos:domain:*` an allow on
+   * `dataos:domain:retail`). A deny policy named in `@policy` never passes. Costs the named
+   * policies and their covering denies, not a scan of every policy.
    */
   evaluateNamed(subject: SubjectContext, names: readonly string[], now = new Date()): NamedPolicyResult[] {
     const matcher = matcherFor(subject);
     const applies = (p: Compiled) => matcher.matchesAny(p.subjects) && conditionsHold(p.conditions, subject.claims, now);
-    let denies: Compiled[] | undefined;
     return names.map((name) => {
       const p = this.byName.get(name);
       if (!p) return { name, allowed: false, reason: `no policy named "${name}"` };
       if (p.deny) return { name, allowed: false, reason: `"${name}" is a deny policy: it cannot grant access` };
       if (!applies(p)) return { name, allowed: false, reason: `policy "${name}" does not apply to ${subject.id}` };
-      denies ??= [...this.byName.values()].filter((d) => d.deny && applies(d));
-      const covering = denies.filter((d) => covers(d, p));
+      const covering = this.coveringDenies(p).filter(applies);
       if (covering.length) {
-        return { name, allowed: false, reason: `denied by ${quoted(covering.map((d) => d.def.name))} for ${subject.id}` };
+        return { name, allowed: false, reason: `denied by ${quoted(covering.map((d) => d.def.name).sort())} for ${subject.id}` };
       }
       return { name, allowed: true, reason: `policy "${name}" applies to ${subject.id}` };
     });
   }
+
+  private coveringDenies(allow: Compiled): Compiled[] {
+    let list = this.covering.get(allow);
+    if (!list) {
+      list = this.denies.filter((d) => covers(d, allow));
+      this.covering.set(allow, list);
+    }
+    return list;
+  }
 }
+
+/** Some value of `allow` may also match `deny` (globs compared as text, as for paths and tags alike). */
+const overlaps = (deny: CompiledGlob[], allow: CompiledGlob[]) =>
+  allow.some((a) => deny.some((d) => globMatches(d, a.source) || literalPrefix(a.source).startsWith(literalPrefix(d.source))));
 
 function covers(deny: Compiled, allow: Compiled): boolean {
   const sharesAction =
     deny.anyAction || allow.anyAction || [...allow.actions].some((a) => deny.actions.has(a));
   if (!sharesAction) return false;
-  return allow.paths.some((a) =>
-    deny.paths.some((d) => globMatches(d, a.source) || literalPrefix(a.source).startsWith(literalPrefix(d.source))),
-  );
+  return overlaps(deny.paths, allow.paths) || overlaps(deny.tags, allow.tags);
 }
 
 export function buildEngine(policies: PolicyDefinition[]): PolicyEngine {

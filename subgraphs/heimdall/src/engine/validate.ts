@@ -109,7 +109,17 @@ export function validatePolicy(input: PolicyDefinition): PolicyDefinition {
   };
 }
 
-/** Tags assigned to a user are concrete (no globs), `namespace:...` shaped, without spaces. */
+/**
+ * Namespaces only a verified token speaks for: assigning `users:id:carol` would let someone act
+ * as carol, `scopes:id:*` would grant what the token owner never consented to.
+ */
+export const RESERVED_NAMESPACES = ['users', 'scopes'] as const;
+/** Namespaces policies grant on (admin included): assigning them is a policy-level right. */
+export const PRIVILEGED_NAMESPACES = ['roles', 'groups'] as const;
+
+const namespaceOf = (tag: string) => tag.slice(0, tag.indexOf(':'));
+
+/** Tags assigned to a user are concrete (no globs), `namespace:...` shaped, without spaces, outside reserved namespaces. */
 export function validateAssignedTags(tags: readonly unknown[]): string[] {
   return [
     ...new Set(
@@ -117,8 +127,27 @@ export function validateAssignedTags(tags: readonly unknown[]): string[] {
         if (typeof tag !== 'string' || !TAG_SHAPE.test(tag) || GLOB_CHARS.test(tag)) {
           invalid(`tags[${i}]`, `"${String(tag)}" is not a tag to assign: namespace:...:value, no spaces or wildcards.`);
         }
-        return tag as string;
+        const text = tag as string;
+        if (text.length > 256) invalid(`tags[${i}]`, `tags[${i}] is longer than 256 characters.`);
+        if ((RESERVED_NAMESPACES as readonly string[]).includes(namespaceOf(text))) {
+          invalid(
+            `tags[${i}]`,
+            `"${text}" cannot be assigned: ${RESERVED_NAMESPACES.map((n) => `${n}:`).join(' and ')} tags come only from the verified token.`,
+          );
+        }
+        return text;
       }),
     ),
   ];
+}
+
+/**
+ * The tags of a change (added or removed) that need the right to manage policies: the
+ * `roles:` and `groups:` namespaces, and the tags of HEIMDALL_ADMIN_TAGS whatever their namespace.
+ */
+export function privilegedTagChanges(before: readonly string[], after: readonly string[], adminTags: readonly string[]): string[] {
+  const old = new Set(before);
+  const next = new Set(after);
+  const changed = [...after.filter((t) => !old.has(t)), ...before.filter((t) => !next.has(t))];
+  return changed.filter((t) => (PRIVILEGED_NAMESPACES as readonly string[]).includes(namespaceOf(t)) || adminTags.includes(t));
 }

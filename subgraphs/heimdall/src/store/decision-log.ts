@@ -1,4 +1,5 @@
-import { ObjectId } from 'mongodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MongoBulkWriteError, ObjectId } from 'mongodb';
 import type { Logger } from '@dataos/subgraph-kit';
 import type { Collections, DecisionDoc } from './collections.js';
 
@@ -20,12 +21,18 @@ export class DecisionLog {
   private buffer: DecisionDoc[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private droppedTotal = 0;
 
   constructor(
     private readonly c: Collections,
     private readonly logger: Logger,
-    private readonly options = { flushMs: 200, maxBuffer: 1000 },
+    private readonly options = { flushMs: 200, maxBuffer: 1000, retryMs: 500 },
   ) {}
+
+  /** Entries lost since start because MongoDB refused them twice. */
+  get dropped(): number {
+    return this.droppedTotal;
+  }
 
   append(entry: DecisionDoc): void {
     this.buffer.push(entry);
@@ -40,13 +47,37 @@ export class DecisionLog {
     const batch = this.buffer;
     this.buffer = [];
     if (batch.length === 0) return this.flushing;
-    this.flushing = this.flushing
-      .then(() => this.c.decisions.insertMany(batch, { ordered: false }))
-      .then(
-        () => undefined,
-        (error: unknown) => this.logger.error({ err: error, lost: batch.length }, 'decision log write failed'),
-      );
+    this.flushing = this.flushing.then(() => this.write(batch));
     return this.flushing;
+  }
+
+  /** One retry after a pause (a replica-set election, a restart); then the entries are counted as dropped. */
+  private async write(batch: DecisionDoc[]): Promise<void> {
+    let pending = batch;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (attempt) await sleep(this.options.retryMs);
+      try {
+        await this.c.decisions.insertMany(pending, { ordered: false });
+        return;
+      } catch (error) {
+        // Unordered: only the entries that failed are retried; a duplicate _id means an earlier
+        // attempt did write it (its answer was lost).
+        if (error instanceof MongoBulkWriteError) {
+          const failed = new Set([error.writeErrors].flat().filter((e) => e.code !== 11000).map((e) => e.index));
+          pending = pending.filter((_, i) => failed.has(i));
+        }
+        if (pending.length === 0) return;
+        if (attempt === 0) {
+          this.logger.warn({ err: error, entries: pending.length }, 'decision log write failed; retrying once');
+          continue;
+        }
+        this.droppedTotal += pending.length;
+        this.logger.error(
+          { err: error, dropped: pending.length, droppedTotal: this.droppedTotal },
+          'decision log write failed twice: entries dropped',
+        );
+      }
+    }
   }
 
   async page(first: number, after: string | null, filter: DecisionLogFilter) {

@@ -1,6 +1,7 @@
 import { MongoServerError } from 'mongodb';
 import type { PolicyDefinition } from '../engine/types.js';
 import type { Collections, PolicyDoc } from './collections.js';
+import { VersionCounter } from './version.js';
 
 export const toStoredSubjects = (subjects: string[][]) => subjects.map((all) => ({ all }));
 export const fromStoredSubjects = (stored: PolicyDoc['subjects']) => stored.map((s) => s.all);
@@ -42,21 +43,24 @@ export interface PolicyPage {
   totalCount: number;
 }
 
+/**
+ * What a write returns: the document and the version its bump reached, which the writer's replica
+ * waits for before answering; null when the bump failed (the replica then reloads in full).
+ */
+export interface Written<T> {
+  doc: T;
+  version: number | null;
+}
+
 /** Policies in MongoDB; every write bumps the version document that replicas poll. */
 export class PolicyRepository {
-  constructor(private readonly c: Collections) {}
+  constructor(
+    private readonly c: Collections,
+    readonly versions: VersionCounter = new VersionCounter(c),
+  ) {}
 
-  async bumpVersion(): Promise<number> {
-    const meta = await this.c.meta.findOneAndUpdate(
-      { _id: 'policies' },
-      { $inc: { version: 1 } },
-      { upsert: true, returnDocument: 'after' },
-    );
-    return meta?.version ?? 0;
-  }
-
-  async version(): Promise<number> {
-    return (await this.c.meta.findOne({ _id: 'policies' }))?.version ?? 0;
+  version(): Promise<number> {
+    return this.versions.current();
   }
 
   all(): Promise<PolicyDoc[]> {
@@ -82,7 +86,7 @@ export class PolicyRepository {
     return { docs: docs.slice(0, first), hasNextPage: docs.length > first, totalCount };
   }
 
-  async create(policy: PolicyDefinition, by: string): Promise<PolicyDoc> {
+  async create(policy: PolicyDefinition, by: string): Promise<Written<PolicyDoc>> {
     const doc = toDoc(policy, by, new Date());
     try {
       await this.c.policies.insertOne(doc);
@@ -90,12 +94,15 @@ export class PolicyRepository {
       if (error instanceof MongoServerError && error.code === 11000) throw new DuplicatePolicyError(policy.name);
       throw error;
     }
-    await this.bumpVersion();
-    return doc;
+    return { doc, version: await this.versions.bump() };
   }
 
   /** Replaces a policy; with `expectedVersion`, only if nobody changed it since. Null when absent. */
-  async replace(policy: PolicyDefinition, by: string, expectedVersion?: number | null): Promise<PolicyDoc | null> {
+  async replace(
+    policy: PolicyDefinition,
+    by: string,
+    expectedVersion?: number | null,
+  ): Promise<Written<PolicyDoc> | null> {
     const filter = expectedVersion == null ? { _id: policy.name } : { _id: policy.name, version: expectedVersion };
     const updated = await this.c.policies.findOneAndUpdate(
       filter,
@@ -119,25 +126,31 @@ export class PolicyRepository {
       if (expectedVersion != null && (await this.get(policy.name))) throw new StaleVersionError(policy.name);
       return null;
     }
-    await this.bumpVersion();
-    return updated;
+    return { doc: updated, version: await this.versions.bump() };
   }
 
-  async delete(name: string): Promise<boolean> {
+  /** Null when there was no such policy (nothing written, no bump). */
+  async delete(name: string): Promise<Written<true> | null> {
     const { deletedCount } = await this.c.policies.deleteOne({ _id: name });
-    if (deletedCount) await this.bumpVersion();
-    return deletedCount > 0;
+    if (!deletedCount) return null;
+    return { doc: true, version: await this.versions.bump() };
   }
 
-  /** Bulk import of validated policies (one round trip per 1000), then one version bump. */
+  /**
+   * Bulk import of validated policies (one round trip per 1000), then one version bump, also
+   * when a later chunk fails: the chunks already written must reach every replica.
+   */
   async insertMany(policies: PolicyDefinition[], by: string): Promise<number> {
     const now = new Date();
     let inserted = 0;
-    for (let i = 0; i < policies.length; i += 1000) {
-      const result = await this.c.policies.insertMany(policies.slice(i, i + 1000).map((p) => toDoc(p, by, now)));
-      inserted += result.insertedCount;
+    try {
+      for (let i = 0; i < policies.length; i += 1000) {
+        const result = await this.c.policies.insertMany(policies.slice(i, i + 1000).map((p) => toDoc(p, by, now)));
+        inserted += result.insertedCount;
+      }
+    } finally {
+      await this.versions.bump();
     }
-    await this.bumpVersion();
     return inserted;
   }
 

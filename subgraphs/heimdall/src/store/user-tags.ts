@@ -1,10 +1,12 @@
 import type { Collections, UserTagsDoc } from './collections.js';
+import type { Written } from './policies.js';
+import type { VersionCounter } from './version.js';
 
 /** Tags assigned to users in Heimdall, added to the tags their tokens carry. */
 export class UserTagRepository {
   constructor(
     private readonly c: Collections,
-    private readonly bumpVersion: () => Promise<number>,
+    private readonly versions: VersionCounter,
   ) {}
 
   all(): Promise<UserTagsDoc[]> {
@@ -15,11 +17,10 @@ export class UserTagRepository {
     return this.c.userTags.findOne({ _id: userId });
   }
 
-  async set(userId: string, tags: string[], by: string): Promise<UserTagsDoc> {
+  async set(userId: string, tags: string[], by: string): Promise<Written<UserTagsDoc>> {
     const doc: UserTagsDoc = { _id: userId, tags, updatedAt: new Date(), updatedBy: by };
     if (tags.length === 0) await this.c.userTags.deleteOne({ _id: userId });
     else await this.c.userTags.replaceOne({ _id: userId }, doc, { upsert: true });
-    await this.bumpVersion();
-    return doc;
+    return { doc, version: await this.versions.bump() };
   }
 }

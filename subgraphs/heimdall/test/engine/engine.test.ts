@@ -108,6 +108,23 @@ describe('named policies for @policy', () => {
     ]);
   });
 
+  it('fails an allow policy on object tags that a deny on object tags covers', () => {
+    const tagged = buildEngine([
+      allow('retail-tagged', { objects: { paths: [], tags: ['dataos:domain:retail'] } }),
+      allow('no-domains-for-contractors', {
+        effect: 'deny',
+        subjects: [['groups:id:contractors']],
+        objects: { paths: [], tags: ['dataos:domain:*'] },
+      }),
+      allow('no-finance', { effect: 'deny', objects: { paths: [], tags: ['dataos:domain:finance'] } }),
+    ]);
+    expect(tagged.evaluateNamed(alice, ['retail-tagged'])).toEqual([
+      { name: 'retail-tagged', allowed: true, reason: 'policy "retail-tagged" applies to users:id:alice' },
+    ]);
+    const [r] = tagged.evaluateNamed(subject([...alice.tags, 'groups:id:contractors']), ['retail-tagged']);
+    expect(r).toMatchObject({ allowed: false, reason: 'denied by "no-domains-for-contractors" for users:id:alice' });
+  });
+
   it('fails an allow policy that a matching deny covers', () => {
     const contractor = subject([...alice.tags, 'groups:id:contractors']);
     const [r] = e.evaluateNamed(contractor, ['retail-readers']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyValidationError, type PolicyDefinition } from '../../src/engine/types.js';
-import { validateAssignedTags, validatePolicy } from '../../src/engine/validate.js';
+import { privilegedTagChanges, validateAssignedTags, validatePolicy } from '../../src/engine/validate.js';
 
 const base: PolicyDefinition = {
   name: 'retail-readers',
@@ -61,5 +61,18 @@ describe('validateAssignedTags', () => {
   });
   it.each([['roles:id:*'], ['no-namespace'], ['roles:id:a b']])('refuses %j', (tag) => {
     expect(() => validateAssignedTags([tag])).toThrow(PolicyValidationError);
+  });
+  it.each([['users:id:carol'], ['users:type:application'], ['scopes:id:admin']])('refuses the identity tag %j', (tag) => {
+    expect(() => validateAssignedTags(['teams:id:platform', tag])).toThrow(/cannot be assigned: users: and scopes: tags come only from the verified token/);
+  });
+});
+
+describe('privilegedTagChanges', () => {
+  it('names roles, groups and admin tags that are added or removed, not those kept', () => {
+    const admin = ['teams:id:heimdall-admins'];
+    expect(privilegedTagChanges([], ['roles:id:admin', 'teams:id:x'], admin)).toEqual(['roles:id:admin']);
+    expect(privilegedTagChanges(['roles:id:pii-reader', 'groups:id:g'], ['roles:id:pii-reader', 'teams:id:x'], admin)).toEqual(['groups:id:g']);
+    expect(privilegedTagChanges(['teams:id:a'], ['teams:id:heimdall-admins'], admin)).toEqual(['teams:id:heimdall-admins']);
+    expect(privilegedTagChanges(['roles:id:pii-reader'], ['roles:id:pii-reader', 'teams:id:x'], admin)).toEqual([]);
   });
 });
