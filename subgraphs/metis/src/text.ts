@@ -43,3 +43,24 @@ export function luceneQuery(text: string): string | null {
 
 /** A name reduced to lower-case letters and digits: hits whose name is exactly the query come first. */
 export const ftKey = (name: string) => name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+
+/** What the ranking compares a query word with: the word and, from 3 letters, a rough stem (prefix match). */
+export interface RankTerm {
+  word: string;
+  /** Null for words under 3 letters: they rank only as whole words. */
+  prefix: string | null;
+}
+
+const SUFFIXES = ['ings', 'ing', 'ies', 'es', 'ed', 's'];
+
+/**
+ * A crude English stem (`customers` → `customer`, `tracking` → `track`). It only ranks hits that
+ * Lucene already matched (with its own stemmer), so it need not be exact, only deterministic.
+ */
+export function rankStem(word: string): string {
+  for (const s of SUFFIXES) if (word.length - s.length >= 3 && word.endsWith(s)) return word.slice(0, -s.length);
+  return word;
+}
+
+export const rankTerms = (text: string): RankTerm[] =>
+  queryTokens(text).map((word) => ({ word, prefix: word.length >= 3 ? rankStem(word) : null }));

@@ -42,6 +42,28 @@ const FORMAT = /^[a-z0-9_-]{1,32}$/i;
 const CONNECTION_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 /** Connection details are catalogued, secrets never: such keys belong in a secret resource. */
 const SECRET_KEY = /pass(word|wd)?|secret|token|credential|private|api[_.-]?key|access[_.-]?key|auth/i;
+/**
+ * Values that carry a credential, whatever their key: a password in a URL's user info
+ * (`postgres://u:pass@h`), a secret parameter in a DSN, JDBC or query string (`password=`,
+ * `AccountKey=`, `sig=`), or a well-known token format. The error names the key, never the value.
+ */
+const SECRET_VALUES: [RegExp, string][] = [
+  [/[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:[^\s/?#@]+@/i, 'a password in the URL'],
+  [
+    /(?:^|[\s;&?,])(?:password|passwd|pwd|pass|secret|client[_-]?secret|token|access[_-]?token|api[_-]?key|access[_-]?key|secret[_-]?key|account[_-]?key|shared[_-]?access[_-]?(?:key|signature)|sig|private[_-]?key)\s*[=:]/i,
+    'a secret parameter',
+  ],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{36}\b|\bxox[abprs]-[A-Za-z0-9-]{10,}/, 'a key or token'],
+];
+
+function assertNoSecret(key: string, value: string, field: string): void {
+  for (const [pattern, what] of SECRET_VALUES) {
+    if (pattern.test(value)) {
+      throw fail(field, `Connection property "${key}" looks like it holds a credential (${what}): keep secrets in a secret resource, never in the catalog.`);
+    }
+  }
+}
+
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -141,7 +163,9 @@ export function ingestInput(input: IngestInput): { source: SourceIngest; dataset
       }
       if (keys.has(p.key)) throw fail(`${field}.key`, `"${p.key}" is listed twice.`);
       keys.add(p.key);
-      return { key: p.key, value: text(p.value, `${field}.value`, 1024) };
+      const value = text(p.value, `${field}.value`, 1024);
+      assertNoSecret(p.key, value, `${field}.value`);
+      return { key: p.key, value };
     });
   }
   const refs: Required<Pick<Refs, 'domains' | 'terms'>> = { domains: [], terms: [] };

@@ -16,6 +16,8 @@ export interface Harness {
   urn(collection: string, name: string): string;
   policies(policies: TestPolicy[]): Promise<void>;
   gql<T = Record<string, unknown>>(user: User, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Neo4j queries (`executeQuery` round trips) Metis has sent so far. */
+  queries(): number;
   /** Counts this run's nodes per label (to check that nothing was written). */
   counts(): Promise<Record<string, number>>;
   stop(): Promise<void>;
@@ -34,6 +36,13 @@ const MINE = `(${LABELS.map((l) => `n:${l}`).join(' OR ')})
 export async function startHarness(): Promise<Harness> {
   const id = uniqueId('mt');
   const neo4j = neo4jFromEnv('METIS');
+  // Counts Metis's read round trips (every read goes through driver.executeQuery).
+  let queries = 0;
+  const executeQuery = neo4j.driver.executeQuery.bind(neo4j.driver);
+  neo4j.driver.executeQuery = ((...args: Parameters<typeof executeQuery>) => {
+    queries++;
+    return executeQuery(...args);
+  }) as typeof executeQuery;
   const mongo = await mongoFromEnv('HEIMDALL', uniqueId('heimdall_test_'), { ...process.env, HEIMDALL_MONGO_DB: undefined });
   const heimdall = await createHeimdallSubgraph({ mongo, pollMs: 100 });
   const heimdallRunning = await heimdall.listen(0);
@@ -45,6 +54,7 @@ export async function startHarness(): Promise<Harness> {
     neo4j,
     id,
     urn: (collection, name) => `dataos://${id}:${collection}/${name}`,
+    queries: () => queries,
     policies: (policies) => createPolicies(heimdallRunning.url, policies.map((p) => ({ ...p, name: `${id}-${p.name}` }))),
     gql: async (user, query, variables) => graphql(running.url, query, { token: await tokenFor(user), variables: variables ?? {} }),
     async counts() {

@@ -123,3 +123,36 @@ describe('datasets pagination', () => {
     expect(dave.data?.source).toBeNull();
   });
 });
+
+describe('round trips', () => {
+  it('resolving N datasets with their relations costs the same number of Neo4j queries for 3 as for 30', async () => {
+    const tag = `Trips.${h.id}`;
+    const res = await h.gql('bob', INGEST, {
+      input: {
+        source: { name: h.id },
+        datasets: Array.from({ length: 30 }, (_, i) =>
+          dataset(h, 'trips', `d${String(i).padStart(2, '0')}`, { tags: [tag], owners: [{ id: `users:id:${h.id}-o${i}` }] }, [
+            { name: 'id', type: 'bigint' },
+            { name: 'v', type: 'varchar' },
+          ]),
+        ),
+      },
+    });
+    expect(res.errors).toBeUndefined();
+    const Q = `query ($first: Int!, $filter: DatasetFilter) { datasets(first: $first, filter: $filter) { edges { node {
+      urn columns { name profile { nullCount } } owners { id } domain { name } glossaryTerms { name } source { name }
+      runs(first: 2) { edges { node { id } } } lineage(depth: 2) { nodes { distance } truncated }
+    } } } }`;
+    const cost = async (first: number) => {
+      const before = h.queries();
+      const page = await h.gql<{ datasets: { edges: unknown[] } }>('bob', Q, { first, filter: { source: h.id, tag } });
+      expect(page.errors).toBeUndefined();
+      expect(page.data!.datasets.edges).toHaveLength(first);
+      return h.queries() - before;
+    };
+    const few = await cost(3);
+    const many = await cost(30);
+    expect(few).toBeGreaterThan(0);
+    expect(many).toBe(few);
+  });
+});

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes } from '@dataos/testkit';
+import { CatalogStore } from '../src/store/catalog.js';
+import { searchCandidates, type SearchFilter, type SearchType } from '../src/store/search.js';
+import { luceneQuery } from '../src/text.js';
 import { INGEST, dataset, standardPolicies, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -162,6 +165,103 @@ describe('search', () => {
       after = page.data!.search.pageInfo.endCursor;
     }
     expect(seen).toEqual(expected);
+  });
+
+  it('search pagination stable under inserts', async () => {
+    // Half the hits match the first word by name and the second by description, half the other
+    // way round: BM25 would reorder them when documents with either word are added.
+    const [alpha, beta] = [`${h.id}alpha`, `${h.id}beta`];
+    const originals = [1, 2, 3].flatMap((i) => [
+      dataset(h, 'stable', `${alpha}_a${i}`, { description: `Mentions ${beta}.` }),
+      dataset(h, 'stable', `${beta}_b${i}`, { description: `Mentions ${alpha}.` }),
+    ]);
+    const seed = await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets: originals } });
+    expect(seed.errors).toBeUndefined();
+    const q = `${alpha} ${beta}`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let round = 0; round < 10; round++) {
+      const page: Awaited<ReturnType<typeof h.gql<SearchResult>>> = await h.gql<SearchResult>('bob', SEARCH, {
+        q,
+        first: 2,
+        after,
+        filter: { source: h.id, types: ['DATASET'] },
+      });
+      expect(page.errors).toBeUndefined();
+      const keys = page.data!.search.edges.map((e) => keyOf(e.node));
+      seen.push(...keys);
+      if (!page.data!.search.pageInfo.hasNextPage) break;
+      after = page.data!.search.pageInfo.endCursor;
+      // Between pages: many documents with the words of what was just shown (they do not match
+      // the query, but change every BM25 weight), and one more hit.
+      const word = keys.at(-1)!.includes(`${alpha}_`) ? alpha : beta;
+      const noise = Array.from({ length: 40 }, (_, i) => dataset(h, 'noise', `${word}_n${round}_${i}`, { description: 'noise' }));
+      const more = dataset(h, 'stable', `${alpha}_${beta}_new${round}`, { description: 'new' });
+      const res = await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets: [...noise, more] } });
+      expect(res.errors).toBeUndefined();
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const d of originals) expect(seen).toContain(d.urn);
+  });
+
+  it('finds readable hits behind many hidden ones, with scores that do not depend on hidden datasets', async () => {
+    const crowd = `${h.id}crowd`;
+    const visible = [1, 2].map((i) => dataset(h, 'retail', `seen_${i}`, { description: `A note on ${crowd} things.`, columns: [] }));
+    const first = await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets: visible } });
+    expect(first.errors).toBeUndefined();
+    const before = await h.gql<SearchResult>('alice', SEARCH, { q: crowd, filter: { source: h.id } });
+    expect(before.data!.search.totalCount).toBe(2);
+
+    // More hidden matches, all ranked above the readable ones, than one round of authorization.
+    const hidden = Array.from({ length: 1050 }, (_, i) => dataset(h, 'secret', `${crowd}_${i}`, { description: `${crowd} ${crowd}`, columns: [] }));
+    const res = await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets: hidden } });
+    expect(res.errors).toBeUndefined();
+
+    const after = await h.gql<SearchResult>('alice', SEARCH, { q: crowd, filter: { source: h.id } });
+    expect(after.errors).toBeUndefined();
+    expect(after.data!.search.totalCount).toBe(2);
+    expect(after.data!.search.edges.map((e) => keyOf(e.node)).sort()).toEqual(visible.map((d) => d.urn).sort());
+    expect(after.data!.search.facets.types).toEqual([{ value: 'DATASET', count: 2 }]);
+    // the same scores as before the hidden datasets existed
+    expect(after.data!.search.edges.map((e) => e.node.score)).toEqual(before.data!.search.edges.map((e) => e.node.score));
+    for (const e of after.data!.search.edges) expect(e.node.score).toBeGreaterThan(0);
+    for (const e of after.data!.search.edges) expect(e.node.score).toBeLessThanOrEqual(1);
+    // bob reads them all: counts stop at the documented 1,000 best readable hits
+    const bob = await h.gql<SearchResult>('bob', SEARCH, { q: crowd, filter: { source: h.id } });
+    expect(bob.data!.search.totalCount).toBe(1000);
+  });
+
+  it('runs the type, tag, domain and owner filters inside the index, so the scan limit counts only hits that pass them', async () => {
+    // The filtered hit ranks below more matches of the word than the scan limit given here.
+    const common = `${h.id}common`;
+    const many = Array.from({ length: 60 }, (_, i) => dataset(h, 'bulk', `${common}_${i}`, { description: `${common} ${common}`, columns: [] }));
+    const bulk = await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets: many } });
+    expect(bulk.errors).toBeUndefined();
+    const rare = dataset(h, 'retail', 'tagged_one', {
+      description: `Mentions ${common} once.`,
+      tags: ['Tier.Platinum'],
+      domain: `${h.id}-sales`,
+      owners: [{ id: `users:id:${h.id}-zed` }],
+      columns: [{ name: 'amount', type: 'decimal', tags: ['Tier.Platinum'] }],
+    });
+    expect((await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets: [rare] } })).errors).toBeUndefined();
+    const store = new CatalogStore(h.neo4j);
+    const none = { types: ['DATASET', 'COLUMN', 'GLOSSARY_TERM'] as SearchType[], tag: null, owner: null, domain: null, source: null };
+    const found = async (filter: Partial<SearchFilter>) =>
+      (await searchCandidates(store, common, luceneQuery(common)!, { ...none, ...filter }, 20)).map((c) => c.key);
+    expect(await found({})).not.toContain(rare.urn);
+    expect(await found({ tag: 'Tier.Platinum', types: ['DATASET'] })).toEqual([rare.urn]);
+    expect(await found({ domain: `${h.id}-sales`, types: ['DATASET'] })).toEqual([rare.urn]);
+    expect(await found({ owner: `users:id:${h.id}-zed`, types: ['DATASET'] })).toEqual([rare.urn]);
+    // owners and domain changed later reach the columns too
+    const owners = await h.gql('bob', 'mutation ($u: ID!, $o: [OwnerInput!]!) { setOwners(urn: $u, owners: $o) { urn } }', {
+      u: rare.urn,
+      o: [{ id: `users:id:${h.id}-kim` }],
+    });
+    expect(owners.errors).toBeUndefined();
+    const amount = await searchCandidates(store, 'amount', luceneQuery('amount')!, { ...none, owner: `users:id:${h.id}-kim`, types: ['COLUMN'] }, 20);
+    expect(amount.map((c) => c.key)).toEqual([`${rare.urn} amount`]);
+    expect(await found({ owner: `users:id:${h.id}-zed`, types: ['DATASET'] })).toEqual([]);
   });
 
   it('refuses an empty query, a malformed filter and a foreign cursor', async () => {

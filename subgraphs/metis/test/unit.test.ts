@@ -111,7 +111,7 @@ describe('lineage visibility', () => {
     root: 'a',
     datasets: ['a', 'b', 'h', 'c', 'f'].map(d),
     edges: [e('a', 'b'), e('b', 'c'), e('a', 'h'), e('h', 'f'), e('c', 'f')],
-    truncated: false,
+    scanCut: false,
   };
 
   it('keeps only what is reachable through readable datasets, at its visible distance', () => {
@@ -123,6 +123,16 @@ describe('lineage visibility', () => {
     const short = visibleLineage(graph, 'DOWNSTREAM', 2, new Set(['a', 'b', 'c', 'f']));
     expect(short.hops.map((x) => x.urn)).toEqual(['b', 'c']);
     expect(visibleLineage(graph, 'UPSTREAM', 5, new Set(['a', 'b', 'c', 'f'])).hops).toEqual([]);
+  });
+
+  it('caps by distance over readable datasets only, and only then says truncated', () => {
+    // a -> b, a -> h, h -> f (h hidden); b -> c -> f
+    expect(visibleLineage(graph, 'DOWNSTREAM', 5, new Set(['a', 'b', 'c', 'f']), 3).truncated).toBe(false);
+    const capped = visibleLineage(graph, 'DOWNSTREAM', 5, new Set(['a', 'b', 'h', 'c', 'f']), 3);
+    expect(capped.hops.map((x) => `${x.urn}${x.distance}`)).toEqual(['b1', 'h1', 'c2']);
+    expect(capped.truncated).toBe(true);
+    expect(capped.edges.map((x) => `${x.upstreamUrn}${x.downstreamUrn}`)).toEqual(['ab', 'ah', 'bc']);
+    expect(visibleLineage({ ...graph, scanCut: true }, 'DOWNSTREAM', 5, new Set(['a'])).truncated).toBe(true);
   });
 });
 
@@ -141,5 +151,18 @@ describe('ingest input', () => {
     expect(codeOf(() => ingestInput(many as never))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.datasets' });
     const secret = { ...base, source: { name: 'icebase', connection: [{ key: 'apiKey', value: 'x' }] } };
     expect(codeOf(() => ingestInput(secret as never))).toMatchObject({ field: 'input.source.connection[0].key' });
+  });
+
+  it('refuses credentials inside connection values, naming the key and never echoing the value', () => {
+    const withValue = (value: string) => ({ ...base, source: { name: 'icebase', connection: [{ key: 'host', value: 'h' }, { key: 'url', value }] } });
+    for (const value of ['postgres://u:pa55@h:5432/db', 'jdbc:sqlserver://h;user=a;password=pa55', 'host=h password=pa55', 'https://a.blob.core.windows.net/c?sv=1&sig=pa55']) {
+      const error = codeOf(() => ingestInput(withValue(value) as never));
+      expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.source.connection[1].value' });
+    }
+    expect(() => ingestInput(withValue('postgres://u:pa55@h/db') as never)).toThrow(/"url"/);
+    expect(() => ingestInput(withValue('postgres://u:pa55@h/db') as never)).not.toThrow(/pa55/);
+    for (const value of ['postgres://reader@h:5432/db', 'abfss://c@acct.dfs.core.windows.net/x', 'http://registry:8081']) {
+      expect(() => ingestInput(withValue(value) as never)).not.toThrow();
+    }
   });
 });

@@ -43,7 +43,10 @@ export type CatalogSearchConnection = {
   edges: Array<CatalogSearchEdge>;
   facets: CatalogSearchFacets;
   pageInfo: PageInfo;
-  /** Readable hits among the best 1,000 matches. */
+  /**
+   * Readable hits, counting at most the best 1,000 of them (the ceiling of one search: at most
+   * 5,000 full-text matches, after the filters, are ranked and authorized).
+   */
   totalCount: Scalars['Int']['output'];
 };
 
@@ -77,7 +80,11 @@ export type CatalogSearchFilter = {
 export type CatalogSearchHit = {
   __typename?: 'CatalogSearchHit';
   node: CatalogSearchResult;
-  /** Relevance, higher is better (comparable within one search). */
+  /**
+   * Relevance in (0, 1], higher is better: computed from this hit's own name, tags, description
+   * and layer against the query words only (not Lucene's BM25, which depends on every document of
+   * the index), so it does not change when other documents are added and reveals nothing about them.
+   */
   score: Scalars['Float']['output'];
   type: CatalogSearchType;
 };
@@ -321,7 +328,10 @@ export type GlossaryTermInput = {
   definition: Scalars['String']['input'];
   domain?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['ID']['input'];
-  /** Names of existing terms; replaces the related terms. */
+  /**
+   * Names of existing terms; replaces the relations this term asserts (relations other terms
+   * assert to it are theirs, and `GlossaryTerm.related` shows both).
+   */
   related?: InputMaybe<Array<Scalars['ID']['input']>>;
   synonyms?: InputMaybe<Array<Scalars['String']['input']>>;
 };
@@ -385,7 +395,11 @@ export type Lineage = {
   /** Readable datasets reachable from the root through readable datasets, the root excluded. */
   nodes: Array<LineageNode>;
   root: Dataset;
-  /** True when the traversal stopped at the node cap before reaching `depth`. */
+  /**
+   * True when readable datasets within `depth` were left out: at most 500 per direction are shown,
+   * the nearest ones. Decided over readable datasets only (also true when more than 5,000
+   * datasets per direction lie within `depth`, where the traversal itself stops).
+   */
   truncated: Scalars['Boolean']['output'];
   /** The workflows and jobs on those edges. */
   workflows: Array<Resource>;
@@ -559,7 +573,9 @@ export type Query = {
   resources: ResourceConnection;
   /**
    * Full-text search over datasets, columns and glossary terms (Neo4j full-text indexes), best
-   * match first. Counts and facets only include what the caller may read.
+   * match first. Results, counts and facets only include what the caller may read, and nothing in
+   * them depends on what the caller may not read. Pages are stable under inserts: a hit's position
+   * depends on the hit alone.
    */
   search: CatalogSearchConnection;
   /** A source (depot) by name. */
@@ -704,7 +720,10 @@ export type RecordRunInput = {
   columnProfiles?: InputMaybe<Array<ColumnProfileInput>>;
   datasetUrn: Scalars['ID']['input'];
   finishedAt?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Client-chosen id; recording the same id again updates that run (idempotent). */
+  /**
+   * Client-chosen id; recording the same id again for the same dataset updates that run
+   * (idempotent). An id already used for another dataset is refused (BAD_USER_INPUT).
+   */
   id?: InputMaybe<Scalars['ID']['input']>;
   job?: InputMaybe<Scalars['String']['input']>;
   resourceUrn?: InputMaybe<Scalars['ID']['input']>;

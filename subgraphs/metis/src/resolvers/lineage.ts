@@ -35,7 +35,7 @@ export async function buildLineage(
   const readable = new Set((await ctx.authz.readable(graph.datasets, (d) => d)).map((d) => d.urn));
   readable.add(root.urn);
   for (const urn of readable) ctx.loaders.dataset.prime(urn, records.get(urn)!);
-  const { hops, edges } = visibleLineage(graph, direction, depth, readable);
+  const { hops, edges, truncated } = visibleLineage(graph, direction, depth, readable);
 
   const viaUrns = [...new Set(edges.map((e) => e.viaUrn).filter((u): u is string => u !== null))];
   const columnOwners = [...new Set(edges.filter((e) => e.columns.length).flatMap((e) => [e.upstreamUrn, e.downstreamUrn]))];
@@ -75,6 +75,6 @@ export async function buildLineage(
     nodes: hops.map((h) => ({ dataset: records.get(h.urn)!, direction: h.direction, distance: h.distance })),
     edges: edges.map(toEdge),
     workflows: workflows.sort((a, b) => a.urn.localeCompare(b.urn)).map(resourceParent),
-    truncated: graph.truncated,
+    truncated,
   };
 }

@@ -46,9 +46,17 @@ export const mutationResolvers: Resolvers = {
         ctx.loaders.dataset.loadMany(datasets.map((d) => d.urn)),
         ctx.loaders.source.load(source.name),
       ]);
+      const found = existing.map((d) => (d instanceof Error ? null : (d ?? null)));
+      const readable = new Set(await ctx.authz.readable(found.filter((d): d is DatasetRecord => d !== null), (d) => d));
+      // A dataset the caller may not read does not exist for them: it is checked exactly as a new
+      // one would be (so FORBIDDEN, success or NOT_FOUND never depend on whether it exists), and
+      // if that check passes the answer is NOT_FOUND, never an overwrite.
+      const hidden: number[] = [];
       const checks: WriteCheck[] = [];
       datasets.forEach((d, i) => {
-        const old = existing[i] instanceof Error ? null : (existing[i] ?? null);
+        const stored = found[i] ?? null;
+        const old = stored && readable.has(stored) ? stored : null;
+        if (stored && !old) hidden.push(i);
         const field = `input.datasets[${i}].urn`;
         const next = { urn: d.urn, tags: d.tags ?? old?.tags ?? [], domainName: d.domain !== undefined ? d.domain : (old?.domainName ?? null) };
         checks.push({ object: datasetObject(next), field });
@@ -56,6 +64,8 @@ export const mutationResolvers: Resolvers = {
       });
       if (!existingSource || sourceDetails) checks.push({ object: { path: objectPaths.depot(source.name) }, field: 'input.source.name' });
       await ctx.authz.requireWrites(checks);
+      const first = hidden[0];
+      if (first !== undefined) throw notFound(`Unknown dataset "${datasets[first]!.urn}".`, { field: `input.datasets[${first}].urn` });
       const counts = await ctx.writer.ingest(source, datasets, refs);
       for (const d of datasets) forgetDataset(ctx, d.urn);
       ctx.loaders.source.clear(source.name);
@@ -163,13 +173,8 @@ export const mutationResolvers: Resolvers = {
         resources: run.resourceUrn ? [{ urn: run.resourceUrn, field: 'input.resourceUrn' }] : [],
         columns: run.columnProfiles.map((p, i) => columnRef(run.datasetUrn, p.name, `input.columnProfiles[${i}].name`)),
       };
-      if (run.id) {
-        // Re-recording a run is idempotent, but never moves it to another dataset.
-        const previous = await ctx.loaders.run.load(run.id);
-        if (previous && previous.datasetUrn !== run.datasetUrn) {
-          throw badUserInput(`Run "${run.id}" belongs to another dataset.`, { field: 'input.id' });
-        }
-      }
+      // Re-recording a run is idempotent but never moves it to another dataset: checked inside the
+      // write transaction (see CatalogWriter.recordRun).
       const id = await ctx.writer.recordRun(run, refs);
       forgetDataset(ctx, run.datasetUrn);
       ctx.loaders.run.clear(id);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Neo4jStore } from '@dataos/stores';
 
 /** The one full-text index over datasets, columns and glossary terms. */
-export const SEARCH_INDEX = 'metis_search_v2';
+export const SEARCH_INDEX = 'metis_search_v3';
 
 /** Metis's labels: Source, Dataset, Column, Owner, Domain, GlossaryTerm, Resource, JobRun, MetisSettings. */
 const STATEMENTS = [
@@ -21,15 +21,39 @@ const STATEMENTS = [
   'CREATE INDEX metis_job_run_dataset IF NOT EXISTS FOR (r:JobRun) ON (r.datasetUrn, r.startedAt)',
   'CREATE INDEX metis_job_run_resource IF NOT EXISTS FOR (r:JobRun) ON (r.resourceUrn, r.startedAt)',
   'CREATE INDEX metis_feeds_via IF NOT EXISTS FOR ()-[e:FEEDS]-() ON (e.via)',
-  // Replaced by metis_search_v2 (adds ftSource, so that a source filter runs inside Lucene).
+  // Replaced by metis_search_v3 (adds ftType, ftDomain and ftOwners, so that every search filter
+  // runs inside Lucene and the scan limit applies to hits that pass the filters).
   'DROP INDEX metis_search IF EXISTS',
+  'DROP INDEX metis_search_v2 IF EXISTS',
   `CREATE FULLTEXT INDEX ${SEARCH_INDEX} IF NOT EXISTS FOR (n:Dataset|Column|GlossaryTerm)
-   ON EACH [n.ftName, n.ftTags, n.description, n.ftContext, n.ftSource]
+   ON EACH [n.ftName, n.ftTags, n.description, n.ftContext, n.ftSource, n.ftType, n.ftDomain, n.ftOwners]
    OPTIONS { indexConfig: { \`fulltext.analyzer\`: 'english' } }`,
+];
+
+/**
+ * Fills the filter fields of metis_search_v3 on nodes written before it (resumable: only nodes
+ * without `ftType`; batched, so a large catalog is not one transaction). Datasets first: columns
+ * copy their dataset's domain and owners.
+ */
+const BACKFILL = [
+  `MATCH (d:Dataset) WHERE d.ftType IS NULL
+   CALL (d) {
+     SET d.ftType = 'dataset', d.ftDomain = d.domain,
+         d.ftOwners = reduce(s = '', id IN [(d)-[:OWNED_BY]->(o:Owner) | o.id] | s + ' ' + id)
+   } IN TRANSACTIONS OF 2000 ROWS`,
+  `MATCH (c:Column) WHERE c.ftType IS NULL
+   CALL (c) {
+     OPTIONAL MATCH (d:Dataset {urn: c.datasetUrn})
+     SET c.ftType = 'column', c.ftDomain = d.ftDomain, c.ftOwners = d.ftOwners
+   } IN TRANSACTIONS OF 5000 ROWS`,
+  `MATCH (g:GlossaryTerm) WHERE g.ftType IS NULL
+   CALL (g) { SET g.ftType = 'term', g.ftDomain = g.domain } IN TRANSACTIONS OF 2000 ROWS`,
 ];
 
 /** Another replica creating the same rule at the same moment is not a failure. */
 const ALREADY = /EquivalentSchemaRuleAlreadyExists|ConstraintAlreadyExists|IndexAlreadyExists|ConstraintValidationFailed/;
+/** Two replicas backfilling the same nodes may deadlock: retry. */
+const TRANSIENT = /DeadlockDetected|TransientError|LockClient/;
 
 async function run(neo4j: Neo4jStore, cypher: string, params: Record<string, unknown> = {}) {
   for (let attempt = 0; ; attempt++) {
@@ -44,8 +68,26 @@ async function run(neo4j: Neo4jStore, cypher: string, params: Record<string, unk
 }
 
 /** Idempotent (safe to run from every replica at start-up): constraints, indexes, the cursor key. */
+/** `CALL { } IN TRANSACTIONS` needs an auto-commit transaction (session.run, not executeQuery). */
+async function autoCommit(neo4j: Neo4jStore, cypher: string) {
+  for (let attempt = 0; ; attempt++) {
+    const session = neo4j.driver.session({ database: neo4j.database });
+    try {
+      await session.run(cypher);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (attempt < 3 && TRANSIENT.test(code)) continue;
+      throw error;
+    } finally {
+      await session.close();
+    }
+  }
+}
+
 export async function migrate(neo4j: Neo4jStore): Promise<{ cursorKey: string }> {
   for (const statement of STATEMENTS) await run(neo4j, statement);
+  for (const statement of BACKFILL) await autoCommit(neo4j, statement);
   await run(neo4j, `CALL db.awaitIndex('${SEARCH_INDEX}', 300)`);
   const { records } = await run(
     neo4j,

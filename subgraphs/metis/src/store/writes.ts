@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ManagedTransaction } from 'neo4j-driver';
-import { notFound } from '@dataos/errors';
+import { badUserInput, notFound } from '@dataos/errors';
 import type { Neo4jStore } from '@dataos/stores';
 import { ftKey, ftText } from '../text.js';
 import { parseDatasetUrn, resourceUrn } from '../urn.js';
@@ -119,7 +119,7 @@ const SEPARATORS = /[^\p{L}\p{N}]+/gu;
 const ftTags = (tags: string[]) => ftText(...tags.map((t) => t.replace(SEPARATORS, ' ')));
 
 /** Bumped when ingest writes more derived properties: re-ingesting then rewrites unchanged input. */
-const WRITE_VERSION = 2;
+const WRITE_VERSION = 3;
 
 /** A stable digest of what an ingest was given for one dataset: same input, same digest. */
 export function fingerprint(dataset: DatasetIngest): string {
@@ -155,6 +155,8 @@ async function assertRefs(tx: ManagedTransaction, refs: Refs): Promise<void> {
 }
 
 const ownerRows = (owners: OwnerInput[] | undefined) => owners?.map((o) => ({ ...o })) ?? null;
+/** Owner ids as one indexed field, so that a search by owner runs inside Lucene. */
+const ftOwners = (owners: OwnerInput[]) => owners.map((o) => o.id).join(' ');
 
 /** Every write of Metis: one transaction per call, references checked first, idempotent. */
 export class CatalogWriter {
@@ -182,12 +184,14 @@ export class CatalogWriter {
         ftKey: ftKey(d.name),
         ftContext: ftText(urn.depot, urn.collection),
         ftSource: urn.depot,
+        ftType: 'dataset',
       };
       if (d.description !== undefined) props.description = d.description;
       if (d.format !== undefined) props.format = d.format;
       if (d.layer !== undefined) props.layer = d.layer;
       if (d.tags !== undefined) Object.assign(props, { tags: d.tags, ftTags: ftTags(d.tags) });
-      if (d.domain !== undefined) props.domain = d.domain;
+      if (d.domain !== undefined) Object.assign(props, { domain: d.domain, ftDomain: d.domain });
+      if (d.owners !== undefined) props.ftOwners = ftOwners(d.owners);
       if (d.freshnessSloSeconds !== undefined) props.freshnessSloSeconds = d.freshnessSloSeconds;
       return {
         urn: d.urn,
@@ -277,6 +281,7 @@ export class CatalogWriter {
                 ftKey: ftKey(c.name),
                 ftContext: ftText(d.name),
                 ftSource: parseDatasetUrn(d.urn)!.depot,
+                ftType: 'column',
               };
               if (c.description !== undefined) props.description = c.description;
               if (c.tags !== undefined) Object.assign(props, { tags: c.tags, ftTags: ftTags(c.tags) });
@@ -291,7 +296,7 @@ export class CatalogWriter {
              MATCH (d:Dataset {urn: g.urn})
              UNWIND g.columns AS col
              CREATE (d)-[:HAS_COLUMN]->(c:Column {datasetUrn: g.urn, name: col.name, tags: [], ftTags: ''})
-             SET c += col.props, c.layer = d.layer
+             SET c += col.props, c.layer = d.layer, c.ftDomain = d.ftDomain, c.ftOwners = d.ftOwners
              WITH c, col WHERE col.terms IS NOT NULL
              UNWIND col.terms AS t
              MATCH (term:GlossaryTerm {name: t}) CREATE (c)-[:HAS_TERM]->(term)`,
@@ -305,7 +310,7 @@ export class CatalogWriter {
              UNWIND g.columns AS col
              MERGE (c:Column {datasetUrn: g.urn, name: col.name})
              ON CREATE SET c.tags = [], c.ftTags = ''
-             SET c += col.props, c.layer = d.layer
+             SET c += col.props, c.layer = d.layer, c.ftDomain = d.ftDomain, c.ftOwners = d.ftOwners
              MERGE (d)-[:HAS_COLUMN]->(c)
              WITH c, col WHERE col.terms IS NOT NULL
              CALL (c) { OPTIONAL MATCH (c)-[r:HAS_TERM]->() DELETE r }
@@ -360,12 +365,14 @@ export class CatalogWriter {
     return this.write(async (tx) => {
       await tx.run(
         `MATCH (d:Dataset {urn: $urn}) SET d.updatedAt = datetime($now)
+         SET d.ftOwners = $ftOwners
          WITH d CALL (d) { OPTIONAL MATCH (d)-[r:OWNED_BY]->() DELETE r }
+         WITH d CALL (d) { MATCH (d)-[:HAS_COLUMN]->(c:Column) SET c.ftOwners = $ftOwners }
          WITH d UNWIND $owners AS o
          MERGE (ow:Owner {id: o.id}) ON CREATE SET ow.kind = o.kind
          SET ow.name = coalesce(o.name, ow.name), ow.email = coalesce(o.email, ow.email)
          MERGE (d)-[:OWNED_BY]->(ow)`,
-        { urn, owners, now: now.toISOString() },
+        { urn, owners, ftOwners: ftOwners(owners), now: now.toISOString() },
       );
     });
   }
@@ -409,9 +416,20 @@ export class CatalogWriter {
     const id = run.id ?? randomUUID();
     return this.write(async (tx) => {
       await assertRefs(tx, refs);
+      // The id is claimed in this transaction: MERGE on the unique id locks it, so of two racing
+      // recordings of one id on two datasets, the second sees the first's run and is refused
+      // (nothing moves, no second PRODUCED edge). The answer is the same whatever the other
+      // dataset is, readable or not, so it tells nothing about it.
+      const claim = await tx.run(
+        `MERGE (r:JobRun {id: $id}) ON CREATE SET r.datasetUrn = $urn RETURN r.datasetUrn = $urn AS mine`,
+        { id, urn: run.datasetUrn },
+      );
+      if (claim.records[0]?.get('mine') !== true) {
+        throw badUserInput(`Run id "${id}" is already used by another run: choose another id.`, { field: 'input.id' });
+      }
       await tx.run(
         `MATCH (d:Dataset {urn: $run.datasetUrn})
-         MERGE (r:JobRun {id: $id})
+         MATCH (r:JobRun {id: $id})
          SET r.datasetUrn = $run.datasetUrn, r.resourceUrn = $run.resourceUrn, r.job = $run.job, r.status = $run.status,
              r.startedAt = datetime($run.startedAt),
              r.finishedAt = CASE WHEN $run.finishedAt IS NULL THEN null ELSE datetime($run.finishedAt) END,
@@ -480,8 +498,11 @@ export class CatalogWriter {
       await tx.run(
         `MERGE (g:GlossaryTerm {name: $term.name})
          SET g.description = $term.definition, g.synonyms = $term.synonyms, g.domain = $term.domain,
-             g.ftName = $ftName, g.ftKey = $ftKey, g.ftTags = '', g.ftContext = $ftContext
-         WITH g CALL (g) { OPTIONAL MATCH (g)-[r:RELATED_TO]-() DELETE r }
+             g.ftName = $ftName, g.ftKey = $ftKey, g.ftTags = '', g.ftContext = $ftContext,
+             g.ftType = 'term', g.ftDomain = $term.domain
+         // Only the relations this term asserts: those other terms assert are theirs to change
+         // (their own write permission), even though reads show relations both ways.
+         WITH g CALL (g) { OPTIONAL MATCH (g)-[r:RELATED_TO]->() DELETE r }
          WITH g UNWIND $term.related AS other
          MATCH (o:GlossaryTerm {name: other}) MERGE (g)-[:RELATED_TO]->(o)`,
         { term, ftName: ftText(term.name, ...term.synonyms), ftKey: ftKey(term.name), ftContext: ftText(term.domain) },
