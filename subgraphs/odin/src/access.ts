@@ -1,5 +1,7 @@
-import { badUserInput, forbidden } from '@dataos/errors';
+import { badUserInput, forbidden, notFound } from '@dataos/errors';
+import type { ObjectRef } from '@dataos/heimdall-client';
 import type { Context } from './context.js';
+import type { CatalogDataset } from './metis.js';
 
 /** Where ontology writes and imports are authorized. */
 export const ONTOLOGIES_PATH = '/odin/ontologies';
@@ -12,13 +14,80 @@ export function assertDatasetUrn(urn: string, field: string): string {
   return urn;
 }
 
-/** Items whose dataset the caller may read, in their order: one Heimdall call per request tick. */
+/** Items whose dataset Metis shows the caller (it exists, and Heimdall lets them read it with its tags), in their order. */
 export function readable<T>(ctx: Context, items: readonly T[], urnOf: (item: T) => string): Promise<T[]> {
-  return ctx.heimdall.filterAllowed(items, 'read', (item) => ({ path: urnOf(item) }));
+  return ctx.metis.filterReadable(items, urnOf);
 }
 
-export const canRead = (ctx: Context, urn: string) => ctx.heimdall.can('read', urn);
+export const canRead = (ctx: Context, urn: string) => ctx.metis.canRead(urn);
 
 export async function requireAllowed(ctx: Context, action: string, path: string): Promise<void> {
   if (!(await ctx.heimdall.can(action, path))) throw forbidden(`You may not ${action} ${path}.`, { action, path });
+}
+
+/**
+ * Heimdall matches object tags as `namespace:...:value`: catalog tags without a namespace
+ * (`PII.Email`) go as `dataos:tag:<tag>`, and the domain as `dataos:domain:<d>`, as Metis sends them.
+ */
+export function datasetObject(d: CatalogDataset): ObjectRef {
+  const tags = d.domain ? [...d.tags, `dataos:domain:${d.domain}`] : d.tags;
+  return { path: d.urn, tags: [...new Set(tags.map((t) => (t.includes(':') ? t : `dataos:tag:${t}`)))].sort() };
+}
+
+/**
+ * The dataset (and column) a link names, as Metis shows it to the caller, and `write` on it with
+ * its tags. NOT_FOUND when Metis does not show it: an unreadable dataset is not confirmed to exist.
+ */
+export async function requireLinkTarget(ctx: Context, urn: string, column: string | null): Promise<CatalogDataset> {
+  const dataset = await ctx.metis.dataset(urn);
+  if (!dataset) throw notFound(`No dataset ${urn} in the catalog (or you may not read it).`, { field: 'input.datasetUrn' });
+  if (column !== null && !dataset.columns.includes(column)) {
+    throw notFound(`Dataset ${urn} has no column "${column}".`, { field: 'input.column' });
+  }
+  if (!(await ctx.heimdall.decide('write', datasetObject(dataset))).allowed) {
+    throw forbidden(`You may not write ${urn}.`, { action: 'write', path: urn, field: 'input.datasetUrn' });
+  }
+  return dataset;
+}
+
+// ---------------------------------------------------------------- input validation
+
+const MAX_IRI = 2048;
+const MAX_SEARCH = 200;
+const MAX_COLUMN = 256;
+/** An absolute IRI (RFC 3987): a scheme, then no spaces, controls or characters IRIs exclude. */
+// eslint-disable-next-line no-control-regex
+const IRI = /^[a-z][a-z0-9+.-]*:[^\u0000-\u0020<>"{}|\\^`\u007f-\u009f]+$/i;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export function assertIri(value: string, field: string): string {
+  if (value.length > MAX_IRI) throw badUserInput(`${field} is longer than ${MAX_IRI} characters.`, { field });
+  if (!IRI.test(value)) {
+    throw badUserInput(`${field} "${value.slice(0, 100)}" is not an absolute IRI (expected e.g. https://example.org/onto#Term, without spaces or <>"{}|\\^\`).`, {
+      field,
+    });
+  }
+  return value;
+}
+
+export const optionalIri = (value: string | null | undefined, field: string): string | null =>
+  value == null ? null : assertIri(value, field);
+
+/** Search text: null when blank; bounded and printable. */
+export function searchText(value: string | null | undefined, field: string): string | null {
+  if (value == null || !value.trim()) return null;
+  if (value.length > MAX_SEARCH) throw badUserInput(`${field} is longer than ${MAX_SEARCH} characters.`, { field });
+  if (CONTROL.test(value)) throw badUserInput(`${field} contains control characters.`, { field });
+  return value;
+}
+
+/** A column name as Metis accepts it: non-empty, at most 256 characters, no control characters or outer spaces. */
+export function columnName(value: string | null | undefined, field: string): string | null {
+  if (value == null) return null;
+  if (!value.trim()) throw badUserInput(`${field} must not be empty.`, { field });
+  if (value.length > MAX_COLUMN) throw badUserInput(`${field} is longer than ${MAX_COLUMN} characters.`, { field });
+  if (CONTROL.test(value)) throw badUserInput(`${field} contains control characters.`, { field });
+  if (value !== value.trim()) throw badUserInput(`${field} must not start or end with spaces.`, { field });
+  return value;
 }

@@ -1,18 +1,27 @@
 import { badUserInput, notFound } from '@dataos/errors';
 import { DateTimeScalar } from '@dataos/subgraph-kit';
-import { ONTOLOGIES_PATH, assertDatasetUrn, canRead, readable, requireAllowed } from './access.js';
+import {
+  ONTOLOGIES_PATH,
+  assertDatasetUrn,
+  assertIri,
+  canRead,
+  columnName,
+  optionalIri,
+  readable,
+  requireAllowed,
+  requireLinkTarget,
+  searchText,
+} from './access.js';
 import type { Context } from './context.js';
 import type { Annotation, LangString, Resolvers } from './generated/resolvers.js';
 import { importOntology } from './import.js';
+import { HOLDING_SCAN_LIMIT } from './loaders.js';
 import { MEDIA_TYPES, serializeRdf } from './rdf/io.js';
 import { pickValue, valuesOf } from './rdf/model.js';
 import { ALT_LABEL_PREDICATES, DEFINITION_PREDICATES, LABEL_PREDICATES } from './rdf/terms.js';
 import { annotationsOf, langStrings } from './store/cypher.js';
 import { MAX_DEPTH, MAX_PATH, type LinkScope } from './store/ontology.js';
 import type { ConceptRelationKind } from './store/records.js';
-
-/** Rows read before Heimdall filtering, so that `first` readable ones can still be returned. */
-const SCAN_LIMIT = 5000;
 
 function bounded(value: number | null | undefined, fallback: number, min: number, max: number, field: string): number {
   const n = value ?? fallback;
@@ -26,6 +35,14 @@ const pick = (values: readonly LangString[], lang: string | null | undefined) =>
 const fromAnnotations = (annotations: readonly Annotation[], predicates: readonly string[]): LangString[] =>
   predicates.flatMap((p) => annotations.filter((a) => !a.iri && a.predicate === p).map((a) => ({ value: a.value, language: a.language ?? null })));
 
+/** Ancestor / descendant loader key: options normalised so equal requests share one batch. */
+const hierarchyKey = (iri: string, direction: 'up' | 'down', maxDepth: number | null | undefined, relations: readonly string[] | null | undefined) => ({
+  iri,
+  direction,
+  maxDepth: bounded(maxDepth, 10, 1, MAX_DEPTH, 'maxDepth'),
+  relations: [...new Set(relations ?? ['SUB_CLASS_OF', 'BROADER'])].sort().join('|'),
+});
+
 async function ontologyOfResource(iri: string, ctx: Context) {
   const ontology = await ctx.loaders.ontologyOf.load(iri);
   return ontology ? ctx.loaders.ontology.load(ontology) : null;
@@ -35,42 +52,45 @@ export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
     ontologies: (_root, _args, ctx) => ctx.store.ontologies(),
-    ontology: (_root, { iri }, ctx) => ctx.loaders.ontology.load(iri),
-    concept: (_root, { iri }, ctx) => ctx.loaders.concept.load(iri),
+    ontology: (_root, { iri }, ctx) => ctx.loaders.ontology.load(assertIri(iri, 'iri')),
+    concept: (_root, { iri }, ctx) => ctx.loaders.concept.load(assertIri(iri, 'iri')),
     concepts: async (_root, { search, ontology, first }, ctx) => {
-      const found = await ctx.store.search(search ?? null, { ontology: ontology ?? null, first: bounded(first, 50, 1, 500, 'first') });
+      const found = await ctx.store.search(searchText(search, 'search'), {
+        ontology: optionalIri(ontology, 'ontology'),
+        first: bounded(first, 50, 1, 500, 'first'),
+      });
       for (const c of found) ctx.loaders.concept.prime(c.iri, c);
       return found;
     },
     properties: (_root, { ontology, search, first }, ctx) =>
-      ctx.store.properties({ ontology: ontology ?? null, search: search ?? null, first: bounded(first, 50, 1, 500, 'first') }),
-    property: async (_root, { iri }, ctx) => (await ctx.store.properties({ iris: [iri] }))[0] ?? null,
+      ctx.store.properties({ ontology: optionalIri(ontology, 'ontology'), search: searchText(search, 'search'), first: bounded(first, 50, 1, 500, 'first') }),
+    property: async (_root, { iri }, ctx) => (await ctx.store.properties({ iris: [assertIri(iri, 'iri')] }))[0] ?? null,
     instances: (_root, { ontology, type, includeSubconcepts, first }, ctx) =>
       ctx.store.instances({
-        ontology: ontology ?? null,
-        type: type ?? null,
+        ontology: optionalIri(ontology, 'ontology'),
+        type: optionalIri(type, 'type'),
         includeSubconcepts: includeSubconcepts ?? true,
         first: bounded(first, 50, 1, 500, 'first'),
       }),
-    instance: async (_root, { iri }, ctx) => (await ctx.store.instances({ iris: [iri] }))[0] ?? null,
+    instance: async (_root, { iri }, ctx) => (await ctx.store.instances({ iris: [assertIri(iri, 'iri')] }))[0] ?? null,
     conceptPath: (_root, { from, to, maxLength, relations }, ctx) =>
       ctx.store.shortestPath(
-        from,
-        to,
+        assertIri(from, 'from'),
+        assertIri(to, 'to'),
         bounded(maxLength, 6, 1, MAX_PATH, 'maxLength'),
         (relations ?? ['SUB_CLASS_OF', 'BROADER', 'RELATED', 'CUSTOM']) as ConceptRelationKind[],
       ),
     datasetsHoldingConcept: async (_root, { iri, includeSubconcepts, via, first }, ctx) => {
       const limit = bounded(first, 100, 1, 500, 'first');
-      const rows = await ctx.store.datasetsHolding(iri, {
+      const rows = await ctx.store.datasetsHolding(assertIri(iri, 'iri'), {
         includeSubconcepts: includeSubconcepts ?? true,
         via: (via ?? 'ANY') as LinkScope,
-        limit: SCAN_LIMIT,
+        limit: HOLDING_SCAN_LIMIT,
       });
       return (await readable(ctx, rows, (r) => r.dataset.urn)).slice(0, limit);
     },
     exportOntology: async (_root, { iri, format }, ctx) => {
-      const exported = await ctx.writer.exportTriples(iri);
+      const exported = await ctx.writer.exportTriples(assertIri(iri, 'iri'));
       if (!exported) return null;
       return {
         ontology: iri,
@@ -84,6 +104,9 @@ export const resolvers: Resolvers = {
   Mutation: {
     importOntology: async (_root, { input }, ctx) => {
       await requireAllowed(ctx, 'write', ONTOLOGIES_PATH);
+      optionalIri(input.iri, 'input.iri');
+      optionalIri(input.namespace, 'input.namespace');
+      optionalIri(input.baseIri, 'input.baseIri');
       const summary = await importOntology(ctx.writer, input, ctx.principal?.id ?? null);
       const [ontology] = await ctx.store.ontologies([summary.iri]);
       if (!ontology) throw new Error(`ontology ${summary.iri} missing right after its import`);
@@ -91,24 +114,29 @@ export const resolvers: Resolvers = {
       return { ontology, ...counts };
     },
     deleteOntology: async (_root, { iri }, ctx) => {
+      assertIri(iri, 'iri');
       await requireAllowed(ctx, 'write', ONTOLOGIES_PATH);
       return { iri, deleted: await ctx.writer.deleteOntology(iri) };
     },
     linkConcept: async (_root, { input }, ctx) => {
+      const iri = assertIri(input.concept, 'input.concept');
       const urn = assertDatasetUrn(input.datasetUrn, 'input.datasetUrn');
-      const column = input.column ?? null;
-      if (column !== null && !column.trim()) throw badUserInput('column must not be empty.', { field: 'input.column' });
-      await requireAllowed(ctx, 'write', urn);
-      if (!(await ctx.writer.link(input.concept, urn, column))) {
+      const column = columnName(input.column, 'input.column');
+      // Never a dangling link: the dataset (and column) must exist in Metis for the caller.
+      await requireLinkTarget(ctx, urn, column);
+      if (!(await ctx.writer.link(iri, urn, column))) {
         throw notFound(`No concept <${input.concept}>.`, { field: 'input.concept' });
       }
       const concept = (await ctx.store.conceptsByIri([input.concept]))[0]!;
       return { concept, dataset: { urn }, column: column === null ? null : { datasetUrn: urn, name: column }, linked: true };
     },
     unlinkConcept: async (_root, { input }, ctx) => {
+      assertIri(input.concept, 'input.concept');
       const urn = assertDatasetUrn(input.datasetUrn, 'input.datasetUrn');
-      const column = input.column ?? null;
-      await requireAllowed(ctx, 'write', urn);
+      const column = columnName(input.column, 'input.column');
+      // A dataset Metis still shows is checked with its tags; a gone one (dangling link) by its path.
+      if (await ctx.metis.dataset(urn)) await requireLinkTarget(ctx, urn, null);
+      else await requireAllowed(ctx, 'write', urn);
       const concept = await ctx.loaders.concept.load(input.concept);
       if (!concept) throw notFound(`No concept <${input.concept}>.`, { field: 'input.concept' });
       await ctx.writer.unlink(input.concept, urn, column);
@@ -129,25 +157,18 @@ export const resolvers: Resolvers = {
     broader: (c, _args, ctx) => ctx.loaders.neighbours.load({ iri: c.iri, relation: 'broader' }),
     narrower: (c, _args, ctx) => ctx.loaders.neighbours.load({ iri: c.iri, relation: 'narrower' }),
     related: (c, _args, ctx) => ctx.loaders.neighbours.load({ iri: c.iri, relation: 'related' }),
-    ancestors: (c, { maxDepth, relations }, ctx) =>
-      ctx.store.hierarchy(c.iri, 'up', bounded(maxDepth, 10, 1, MAX_DEPTH, 'maxDepth'), relations),
-    descendants: (c, { maxDepth, relations }, ctx) =>
-      ctx.store.hierarchy(c.iri, 'down', bounded(maxDepth, 10, 1, MAX_DEPTH, 'maxDepth'), relations),
+    ancestors: (c, { maxDepth, relations }, ctx) => ctx.loaders.hierarchy.load(hierarchyKey(c.iri, 'up', maxDepth, relations)),
+    descendants: (c, { maxDepth, relations }, ctx) => ctx.loaders.hierarchy.load(hierarchyKey(c.iri, 'down', maxDepth, relations)),
     relations: (c, _args, ctx) => ctx.loaders.relations.load(c.iri),
     annotations: (c) => annotationsOf(c.lits, c.refs),
     properties: (c, _args, ctx) => ctx.loaders.propertiesWithDomain.load(c.iri),
-    instances: (c, { includeSubconcepts }, ctx) =>
-      ctx.store.instances({ type: c.iri, includeSubconcepts: includeSubconcepts ?? false, first: 500 }),
+    instances: (c, { includeSubconcepts }, ctx) => ctx.loaders.instances.load({ iri: c.iri, includeSubconcepts: includeSubconcepts ?? false }),
     datasets: async (c, { includeSubconcepts, via }, ctx) => {
-      const rows = await ctx.store.datasetsHolding(c.iri, {
-        includeSubconcepts: includeSubconcepts ?? false,
-        via: (via ?? 'ANY') as LinkScope,
-        limit: SCAN_LIMIT,
-      });
+      const rows = await ctx.loaders.holdings.load({ iri: c.iri, includeSubconcepts: includeSubconcepts ?? false, via: (via ?? 'ANY') as LinkScope });
       return (await readable(ctx, rows, (r) => r.dataset.urn)).map((r) => r.dataset);
     },
     columns: async (c, { includeSubconcepts }, ctx) =>
-      readable(ctx, await ctx.store.columnsHolding(c.iri, includeSubconcepts ?? false), (col) => col.datasetUrn),
+      readable(ctx, await ctx.loaders.columnsHolding.load({ iri: c.iri, includeSubconcepts: includeSubconcepts ?? false }), (col) => col.datasetUrn),
   },
   Property: {
     label: (p, { lang }) => (lang ? (pick(p.labels, lang) ?? p.label) : p.label),

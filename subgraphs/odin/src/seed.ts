@@ -36,6 +36,64 @@ export const DEMO_LINKS: { concept: string; datasetUrn: string; column?: string 
   { concept: `${NS}MonetaryAmount`, datasetUrn: 'dataos://lakehouse:finance/invoices', column: 'amount' },
 ];
 
+/**
+ * Column tags of the Metis demo catalog and the concept each means: the demo's links from
+ * columns follow the catalog's own classification, so "datasets holding personal data" covers
+ * every tagged column. Tags that name no concept (Tier.Gold, ...) link nothing.
+ */
+export const TAG_CONCEPTS: Record<string, string> = {
+  'PII.Name': `${NS}PersonName`,
+  'PII.Email': `${NS}EmailAddress`,
+  'PII.PhoneNumber': `${NS}PhoneNumber`,
+  'PII.DateOfBirth': `${NS}DateOfBirth`,
+  'PII.Address': `${NS}PostalAddress`,
+  'PII.IPAddress': `${NS}OnlineIdentifier`,
+  'PII.BankAccount': `${NS}BankAccountNumber`,
+};
+
+/** A catalog dataset as far as links go: its URN and its columns' names and tags. */
+export interface TaggedDataset {
+  urn: string;
+  columns: readonly (readonly [name: string, type: string, tags?: readonly string[], ...rest: unknown[]])[];
+}
+
+/** Column links derived from catalog tags; the first tag naming a concept wins (a column holds one concept). */
+export function linksFromTags(datasets: readonly TaggedDataset[]): { concept: string; datasetUrn: string; column: string }[] {
+  return datasets.flatMap((d) =>
+    d.columns.flatMap(([name, , tags]) => {
+      const concept = (tags ?? []).map((t) => TAG_CONCEPTS[t]).find(Boolean);
+      return concept ? [{ concept, datasetUrn: d.urn, column: name }] : [];
+    }),
+  );
+}
+
+/**
+ * The PII-tagged columns of the Metis demo catalog (subgraphs/metis/src/demo/catalog.ts), copied
+ * because Odin does not depend on Metis's code; a test checks that the copy matches the catalog.
+ */
+export const DEMO_TAGGED_DATASETS: TaggedDataset[] = [
+  { urn: 'dataos://crmdb:public/customers', columns: [['first_name', '', ['PII.Name']], ['last_name', '', ['PII.Name']], ['email', '', ['PII.Email']], ['phone', '', ['PII.PhoneNumber']], ['date_of_birth', '', ['PII.DateOfBirth']]] },
+  { urn: 'dataos://crmdb:public/addresses', columns: [['street', '', ['PII.Address']], ['postal_code', '', ['PII.Address']]] },
+  { urn: 'dataos://kafka:retail/clickstream', columns: [['ip_address', '', ['PII.IPAddress']]] },
+  { urn: 'dataos://icebase:retail/raw_customers', columns: [['first_name', '', ['PII.Name']], ['last_name', '', ['PII.Name']], ['email', '', ['PII.Email']], ['phone', '', ['PII.PhoneNumber']], ['date_of_birth', '', ['PII.DateOfBirth']]] },
+  { urn: 'dataos://icebase:retail/customer_addresses', columns: [['street', '', ['PII.Address']], ['postal_code', '', ['PII.Address']]] },
+  { urn: 'dataos://icebase:retail/customers', columns: [['full_name', '', ['PII.Name']], ['email', '', ['PII.Email']], ['phone', '', ['PII.PhoneNumber']], ['date_of_birth', '', ['PII.DateOfBirth']]] },
+  { urn: 'dataos://icebase:retail/customer_360', columns: [['full_name', '', ['PII.Name']], ['email', '', ['PII.Email']]] },
+  { urn: 'dataos://erpdb:public/payments_raw', columns: [['iban', '', ['PII.BankAccount']]] },
+  { urn: 'dataos://kafka:marketing/email_events', columns: [['recipient_email', '', ['PII.Email']]] },
+  { urn: 'dataos://lakehouse:marketing/email_engagement', columns: [['email', '', ['PII.Email']]] },
+  { urn: 'dataos://lakehouse:marketing/audience_profiles', columns: [['email', '', ['PII.Email']], ['phone', '', ['PII.PhoneNumber']]] },
+  { urn: 'dataos://erpdb:public/suppliers_raw', columns: [['contact_email', '', ['PII.Email']]] },
+];
+
+/** Hand-made links and those derived from the catalog's tags, without duplicates. */
+export function demoLinks(): { concept: string; datasetUrn: string; column?: string }[] {
+  const seen = new Set<string>();
+  const key = (l: { datasetUrn: string; column?: string }) => `${l.datasetUrn}\u0000${l.column ?? ''}`;
+  // Tag-derived column links first: a column holds one concept, and the catalog's tag says which.
+  return [...linksFromTags(DEMO_TAGGED_DATASETS), ...DEMO_LINKS].filter((l) => (l.column ? !seen.has(key(l)) && seen.add(key(l)) : true));
+}
+
 /** Kept for callers of the first seed: the business concepts linked to datasets. */
 export const DEMO_CONCEPTS = DEMO_LINKS.filter((l) => !l.column).map((l) => ({ iri: l.concept, label: localName(l.concept), datasets: [l.datasetUrn] }));
 
@@ -88,6 +146,6 @@ export async function seedOdin(neo4j: Neo4jStore, concepts?: SeedConcept[]): Pro
     'seed',
   );
   const business = await importOntology(writer, { content: await file('../ontologies/business.ttl'), format: 'TURTLE' }, 'seed');
-  for (const link of DEMO_LINKS) await writer.link(link.concept, link.datasetUrn, link.column ?? null);
+  for (const link of demoLinks()) await writer.link(link.concept, link.datasetUrn, link.column ?? null);
   return vocabulary.concepts + business.concepts;
 }

@@ -3,6 +3,7 @@ import { createSubgraph, loadTypeDefs } from '@dataos/subgraph-kit';
 import type { Neo4jStore } from '@dataos/stores';
 import type { Context } from './context.js';
 import { createLoaders } from './loaders.js';
+import { MetisCatalog } from './metis.js';
 import { resolvers } from './resolvers.js';
 import { OntologyStore } from './store/ontology.js';
 import { OntologyWriter } from './store/writer.js';
@@ -11,12 +12,16 @@ export interface OdinDeps {
   neo4j: Neo4jStore;
   /** Where decisions come from; defaults to HEIMDALL_URL (read when the subgraph is created). */
   heimdall?: HeimdallClient;
+  /** Which datasets exist for the caller; defaults to METIS_URL (or `metisUrl`). */
+  metis?: MetisCatalog;
+  metisUrl?: string;
 }
 
 export async function createOdinSubgraph(deps: OdinDeps) {
   const store = new OntologyStore(deps.neo4j);
   const writer = new OntologyWriter(deps.neo4j);
   const heimdall = deps.heimdall ?? new HeimdallClient();
+  const metis = deps.metis ?? new MetisCatalog(deps.metisUrl ? { url: deps.metisUrl } : {});
   await store.migrate();
   return createSubgraph<Context>({
     name: 'odin',
@@ -28,6 +33,7 @@ export async function createOdinSubgraph(deps: OdinDeps) {
       store,
       writer,
       heimdall: heimdall.session(base.token, base.requestId),
+      metis: metis.session(base.token, base.requestId),
       loaders: createLoaders(store),
     }),
   });

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import jsonld from 'jsonld';
 import type { Neo4jStore } from '@dataos/stores';
 import { toNTriples, type Triple } from '../src/rdf/io.js';
@@ -102,4 +104,37 @@ export function richTurtle(base: string): string {
 line "quoted" note""" .
 ext:Customer rdfs:label "External customer" .
 `;
+}
+
+/** A pass-through HTTP proxy that counts requests: how many calls Odin makes to Heimdall or Metis. */
+export interface CountingProxy {
+  url: string;
+  calls: number;
+  /** Where requests go; may change after start (a service started later). */
+  target: string;
+  close(): Promise<void>;
+}
+
+export async function countingProxy(target: string): Promise<CountingProxy> {
+  const proxy = { calls: 0, target } as CountingProxy;
+  const server = http.createServer(async (req, res) => {
+    proxy.calls++;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      const answer = await fetch(proxy.target, {
+        method: 'POST',
+        headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => ['content-type', 'authorization', 'x-request-id'].includes(k))) as Record<string, string>,
+        body: Buffer.concat(chunks),
+      });
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(await answer.text());
+    } catch {
+      res.destroy();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  proxy.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return proxy;
 }

@@ -66,6 +66,24 @@ describe('parsing', () => {
     expect(remote.line).toBe(2);
   });
 
+  it('gives the line and column of the key, value or object JSON-LD processing refuses', async () => {
+    const ctx = '"@context": {"ex": "https://ex.org/"}';
+    // The undefined term is also a value earlier on: the key is meant, not the first match in the text.
+    const term = await syntaxError(`{\n  ${ctx},\n  "@id": "https://ex.org/a",\n  "ex:label": "nickname",\n  "nickname": "x"\n}`, 'JSON_LD');
+    expect({ line: term.line, column: term.column }).toEqual({ line: 5, column: 3 });
+    expect(term.message).toMatch(/Dropping property.*"nickname"/);
+    // Written with an escape: still found.
+    const escaped = await syntaxError(`{\n  ${ctx},\n  "@id": "https://ex.org/a",\n  "nick\\u006eame": "x"\n}`, 'JSON_LD');
+    expect({ line: escaped.line, column: escaped.column }).toEqual({ line: 4, column: 3 });
+    const type = await syntaxError(`{\n  ${ctx},\n  "@id": "https://ex.org/a",\n  "@type": "Foo"\n}`, 'JSON_LD');
+    expect({ line: type.line, column: type.column }).toEqual({ line: 4, column: 12 });
+    expect(type.message).toMatch(/Relative @type reference.*"Foo"/);
+    const id = await syntaxError(`{\n  ${ctx},\n  "@id": "https://ex.org/a",\n  "ex:knows": {\n    "@id": "bob"\n  }\n}`, 'JSON_LD');
+    expect({ line: id.line, column: id.column }).toEqual({ line: 5, column: 12 });
+    const lang = await syntaxError(`{\n  ${ctx},\n  "@id": "https://ex.org/a",\n  "ex:age": {"@value": 3, "@language": "en"}\n}`, 'JSON_LD');
+    expect({ line: lang.line, column: lang.column }).toEqual({ line: 4, column: 13 });
+  });
+
   it('locates JSON syntax errors itself', () => {
     expect(findJsonSyntaxIssue('{"a": [1, 2}')).toMatchObject({ line: 1, column: 12 });
     expect(findJsonSyntaxIssue('{"a": "x\ny"}')).toMatchObject({ line: 1, column: 9 });

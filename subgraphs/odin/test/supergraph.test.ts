@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetColumnsWithConceptsDocument, DatasetsHoldingConceptDocument, ImportOntologyDocument, LinkConceptDocument } from '@dataos/client';
 import { seedMetis } from '@dataos/metis';
 import { createPolicies, graphql, startTestSupergraph, tokenFor, uniqueId, type TestSupergraph } from '@dataos/testkit';
-import { removeTestData } from './helpers.js';
+import { countingProxy, removeTestData, type CountingProxy } from './helpers.js';
 
 // Metis datasets under a depot of their own, Odin concepts under an IRI namespace of their own.
 const depot = uniqueId('odinsg');
@@ -24,13 +24,21 @@ const ONTOLOGY = `@prefix : <${ns}> . @prefix owl: <http://www.w3.org/2002/07/ow
 let sg: TestSupergraph;
 let alice: string;
 let carol: string;
+let metis: CountingProxy;
 
 beforeAll(async () => {
+  // Odin asks Metis which datasets exist for the caller (METIS_URL): the test supergraph's Metis
+  // gets its port only when started, so Odin is pointed at a proxy that forwards to it.
+  metis = await countingProxy('http://127.0.0.1:9/graphql');
+  process.env.METIS_URL = metis.url;
   sg = await startTestSupergraph();
+  metis.target = sg.subgraphUrls.metis!;
   [alice, carol] = await Promise.all([tokenFor('alice'), tokenFor('carol')]);
   await createPolicies(sg.heimdallUrl, [
     { name: `${depot}-retail-readers`, subjects: [['roles:id:data-dev']], actions: ['read'], objects: { paths: [`dataos://${depot}:retail/**`] } },
     { name: `${depot}-catalog-users`, subjects: [['roles:id:*']], actions: ['read'], objects: { paths: ['/metis/**'] } },
+    // A tag-based deny (as the demo's no-finance-for-data-devs): Metis hides the dataset, so must Odin.
+    { name: `${depot}-no-secrets`, effect: 'DENY', subjects: [['roles:id:data-dev']], actions: ['*'], objects: { tags: ['dataos:tag:PII.Secret'] } },
     { name: `${depot}-admins`, subjects: [['roles:id:admin']], actions: ['read', 'write'], objects: { paths: [`dataos://${depot}:**`, '/odin/ontologies'] } },
   ]);
   await seedMetis(sg.neo4j, [
@@ -46,6 +54,14 @@ beforeAll(async () => {
         ['email', 'varchar', ['PII.Email']],
         ['region', 'varchar'],
       ],
+    },
+    {
+      urn: urn('retail/vault'),
+      name: 'vault',
+      description: 'secret test customers',
+      layer: 'curated',
+      tags: ['PII.Secret'],
+      columns: [['holder', 'varchar', ['PII.Name']]],
     },
     {
       urn: urn('finance/invoices'),
@@ -67,6 +83,7 @@ beforeAll(async () => {
     { concept: `${ns}CustomerIdentifier`, datasetUrn: urn('retail/customers'), column: 'customer_id' },
     { concept: `${ns}PersonName`, datasetUrn: urn('retail/customers'), column: 'full_name' },
     { concept: `${ns}EmailAddress`, datasetUrn: urn('retail/customers'), column: 'email' },
+    { concept: `${ns}PersonName`, datasetUrn: urn('retail/vault'), column: 'holder' },
     { concept: `${ns}Invoice`, datasetUrn: urn('finance/invoices') },
     { concept: `${ns}CustomerIdentifier`, datasetUrn: urn('finance/invoices'), column: 'customer_id' },
   ];
@@ -89,6 +106,7 @@ afterAll(async () => {
     { p: `dataos://${depot}:`, depot },
   );
   await sg.stop();
+  await metis.close();
 });
 
 describe('Odin and Metis through the router', () => {
@@ -158,6 +176,15 @@ describe('Odin and Metis through the router', () => {
     expect(asCarol.data?.datasetsHoldingConcept.map((h) => [h.dataset.urn, h.dataset.name])).toEqual([
       [urn('finance/invoices'), 'invoices'],
       [urn('retail/customers'), 'customers'],
+      [urn('retail/vault'), 'vault'],
     ]);
+    // What Metis shows through the router is what Odin lists: no entry Metis would answer null for.
+    const shown = await graphql<{ datasets: { edges: { node: { urn: string } }[] } }>(
+      sg.url,
+      'query ($s: String) { datasets(first: 50, filter: { source: $s }) { edges { node { urn } } } }',
+      { token: alice, variables: { s: depot } },
+    );
+    expect(shown.data?.datasets.edges.map((e) => e.node.urn)).toEqual([urn('retail/customers')]);
+    expect(metis.calls).toBeGreaterThan(0);
   });
 });

@@ -155,6 +155,7 @@ export type ConceptHolding = {
   columns: Array<Column>;
   /** The concepts (the one asked about or below it) the dataset holds. */
   concepts: Array<Concept>;
+  /** A dataset Metis shows the caller: entries for others are left out, never null. */
   dataset: Dataset;
 };
 
@@ -197,7 +198,7 @@ export type Dataset = {
   __typename?: 'Dataset';
   /**
    * Concepts linked to this dataset (and to its columns when `includeColumns`), by label; empty when
-   * the caller may not read the dataset.
+   * Metis does not show the dataset to the caller.
    */
   concepts: Array<Concept>;
   urn: Scalars['ID']['output'];
@@ -297,10 +298,12 @@ export type Mutation = {
   importOntology: ImportResult;
   /**
    * Links a concept to a Metis dataset, or to one of its columns when `column` is given (a column
-   * holds one concept: linking replaces the previous one). Idempotent. Needs `write` on the dataset URN.
+   * holds one concept: linking replaces the previous one). Idempotent. The dataset (and column) must
+   * exist in Metis for the caller (NOT_FOUND otherwise, nothing written), and the caller needs `write`
+   * on it (decided with its URN, tags and domain).
    */
   linkConcept: ConceptLink;
-  /** Removes such a link. Needs `write` on the dataset URN. */
+  /** Removes such a link, also one whose dataset is gone from Metis. Needs `write` on the dataset. */
   unlinkConcept: ConceptLink;
 };
 
@@ -437,8 +440,9 @@ export type Query = {
    * Which datasets hold a concept: every dataset linked to it (or, with `includeSubconcepts`, to
    * any concept below it through rdfs:subClassOf and skos:broader, at most 20 levels), directly or
    * through one of its columns. "Every dataset with a column that holds personal data" is
-   * `datasetsHoldingConcept(iri: "…#PersonalData", via: COLUMN)`. Only datasets the caller may
-   * read, in URN order; `first` is at most 500.
+   * `datasetsHoldingConcept(iri: "…#PersonalData", via: COLUMN)`. Only datasets Metis shows the
+   * caller (they exist, and Heimdall lets the caller read them given their path, tags and domain), in
+   * URN order; `first` is at most 500.
    */
   datasetsHoldingConcept: Array<ConceptHolding>;
   /** An ontology as an RDF document: exactly the triples imported into it. */

@@ -1,6 +1,6 @@
 import jsonld from 'jsonld';
 import { DataFactory, Parser, Writer, type Quad, type Term } from 'n3';
-import { findJsonSyntaxIssue, lineAndColumn } from './json-position.js';
+import { canonicalJson, findJsonSyntaxIssue, lineAndColumn, locateJson } from './json-position.js';
 import { DEFAULT_PREFIXES, RDF_LANG_STRING, XSD_STRING } from './terms.js';
 
 /** The GraphQL enum's values. */
@@ -131,6 +131,50 @@ const offlineLoader = async (url: string): Promise<never> => {
   throw new Error(`remote JSON-LD context ${url} is not loaded; inline the context`);
 };
 
+interface JsonLdError extends Error {
+  details?: {
+    url?: string;
+    term?: string;
+    context?: unknown;
+    element?: unknown;
+    event?: { code?: string; message?: string; details?: { property?: string; type?: string; id?: string; value?: unknown } };
+  };
+}
+
+/**
+ * What jsonld reports points at a key, a value or an object of the document, never at an offset:
+ * find it with a position-tracking pass over the text (the key as written, a string value as
+ * written, an object by its members in any order). Safe-mode errors say only "Safe mode
+ * validation error.": the event's message and the offending term say more.
+ */
+function jsonLdErrorAt(error: JsonLdError, content: string): { message: string; line: number | null; column: number | null } {
+  const d = error.details ?? {};
+  const event = d.event;
+  const term = event?.details?.property ?? d.term;
+  const value = event?.details?.type ?? event?.details?.id ?? d.url;
+  const what = term ?? value;
+  const message = event?.message ? `${event.message}${what ? ` ("${what}")` : ''}` : error.message;
+  let offset: number | undefined;
+  try {
+    const where = locateJson(content);
+    if (term !== undefined) offset = where.members.find((m) => m.key === term)?.offset;
+    if (offset === undefined && value !== undefined) {
+      const key = event?.details?.type !== undefined ? '@type' : event?.details?.id !== undefined ? '@id' : d.url !== undefined ? '@context' : null;
+      const hits = where.strings.filter((s) => s.value === value);
+      offset = (hits.find((s) => s.key === key) ?? hits[0])?.offset;
+    }
+    const object = d.element ?? d.context;
+    if (offset === undefined && object && typeof object === 'object') {
+      const canonical = canonicalJson(object);
+      offset = where.objects.find((o) => o.canonical === canonical)?.offset;
+    }
+  } catch {
+    offset = undefined;
+  }
+  if (offset === undefined) return { message, line: null, column: null };
+  return { message, ...lineAndColumn(content, offset) };
+}
+
 async function parseJsonLd(content: string, baseIri?: string): Promise<ParsedDocument> {
   let doc: unknown;
   try {
@@ -150,10 +194,8 @@ async function parseJsonLd(content: string, baseIri?: string): Promise<ParsedDoc
     };
     nquads = (await jsonld.toRDF(doc as jsonld.JsonLdDocument, options as jsonld.Options.ToRdf)) as unknown as string;
   } catch (error) {
-    const e = error as Error & { details?: { url?: string; term?: string; event?: { details?: { property?: string } } } };
-    const needle = e.details?.url ?? e.details?.term ?? e.details?.event?.details?.property;
-    const at = needle ? position(content, `"${needle}`) : { line: null, column: null };
-    throw new RdfSyntaxError(`Invalid JSON-LD: ${e.message}`, at.line, at.column);
+    const { message, line, column } = jsonLdErrorAt(error as JsonLdError, content);
+    throw new RdfSyntaxError(`Invalid JSON-LD: ${message}`, line, column);
   }
   const prefixes: Record<string, string> = {};
   const context = (doc as { '@context'?: unknown } | null)?.['@context'];

@@ -140,3 +140,83 @@ export function findJsonSyntaxIssue(text: string): JsonSyntaxIssue | null {
     return { message: error.message, ...lineAndColumn(text, error.offset) };
   }
 }
+
+/** Where things are in a valid JSON text: every object member, string value and object, with offsets. */
+export interface JsonLocations {
+  members: { key: string; offset: number }[];
+  strings: { key: string | null; value: string; offset: number }[];
+  objects: { canonical: string; offset: number }[];
+}
+
+/** Key order does not count: JSON-LD processors hand back objects with their keys reordered. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** A position-tracking parse of a text `JSON.parse` accepted: one pass, offsets of what it meets. */
+export function locateJson(text: string): JsonLocations {
+  const out: JsonLocations = { members: [], strings: [], objects: [] };
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const string = (): string => {
+    const start = i++;
+    while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const value = (key: string | null): unknown => {
+    ws();
+    const start = i;
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const obj: Record<string, unknown> = {};
+      ws();
+      while (text[i] !== '}') {
+        ws();
+        const at = i;
+        const k = string();
+        out.members.push({ key: k, offset: at });
+        ws();
+        i++; // ':'
+        obj[k] = value(k);
+        ws();
+        if (text[i] === ',') i++;
+        ws();
+      }
+      i++;
+      out.objects.push({ canonical: canonicalJson(obj), offset: start });
+      return obj;
+    }
+    if (c === '[') {
+      i++;
+      const list: unknown[] = [];
+      ws();
+      while (text[i] !== ']') {
+        list.push(value(key));
+        ws();
+        if (text[i] === ',') i++;
+        ws();
+      }
+      i++;
+      return list;
+    }
+    if (c === '"') {
+      const s = string();
+      out.strings.push({ key, value: s, offset: start });
+      return s;
+    }
+    const m = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(i, i + 400))!;
+    i += m[0].length;
+    return JSON.parse(m[0]) as unknown;
+  };
+  value(null);
+  return out;
+}

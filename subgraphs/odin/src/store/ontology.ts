@@ -229,18 +229,32 @@ export class OntologyStore {
 
   /** Ancestors (`up`) or descendants (`down`) with their distance: breadth-first, bounded. */
   async hierarchy(iri: string, direction: 'up' | 'down', maxDepth: number, relations?: readonly string[] | null): Promise<ConceptAtDistanceRecord[]> {
+    return (await this.hierarchyOf([iri], direction, maxDepth, relations)).get(iri) ?? [];
+  }
+
+  /** `hierarchy` for many concepts in one query (UNWIND, one shortest-path search per concept). */
+  async hierarchyOf(
+    iris: readonly string[],
+    direction: 'up' | 'down',
+    maxDepth: number,
+    relations?: readonly string[] | null,
+  ): Promise<Map<string, ConceptAtDistanceRecord[]>> {
     const depth = Math.max(1, Math.min(Math.trunc(maxDepth), MAX_DEPTH));
     const types = hierarchyTypes(relations);
     const step = direction === 'up' ? `-[:${types}]->` : `<-[:${types}]-`;
-    const rows = await readQuery<{ a: RawConcept; distance: number }>(
+    const rows = await readQuery<{ iri: string; a: RawConcept; distance: number }>(
       this.neo4j,
-      `MATCH (c:Concept {iri: $iri})
-       MATCH p = ANY SHORTEST (c)${step}{1,${depth}}(a:Concept)
-       WHERE a <> c
-       RETURN ${conceptMap('a')} AS a, length(p) AS distance ORDER BY distance, toLower(a.label), a.iri`,
-      { iri },
+      `UNWIND $iris AS iri
+       MATCH (c:Concept {iri: iri})
+       CALL (c) {
+         MATCH p = ANY SHORTEST (c)${step}{1,${depth}}(a:Concept)
+         WHERE a <> c
+         RETURN a, length(p) AS distance
+       }
+       RETURN iri, ${conceptMap('a')} AS a, distance ORDER BY iri, distance, toLower(a.label), a.iri`,
+      { iris: [...new Set(iris)] },
     );
-    return rows.map((r) => ({ concept: toConcept(r.a), distance: r.distance }));
+    return groupBy(rows, (r) => r.iri, (r) => ({ concept: toConcept(r.a), distance: r.distance }));
   }
 
   async relationsOf(iris: readonly string[]): Promise<Map<string, RelationRecord[]>> {
@@ -312,6 +326,24 @@ export class OntologyStore {
     return rows.map(toInstance);
   }
 
+  /** Instances of each concept (and of its subconcepts when asked), at most `first` per concept. */
+  async instancesOfTypes(types: readonly string[], includeSubconcepts: boolean, first = 500): Promise<Map<string, InstanceRecord[]>> {
+    const depth = includeSubconcepts ? MAX_DEPTH : 0;
+    const rows = await readQuery<RawInstance & { type: string }>(
+      this.neo4j,
+      `UNWIND $types AS type
+       MATCH (t:Concept {iri: type})
+       CALL (t) {
+         CALL (t) { MATCH (x:Concept)-[:${closure('SUB_CLASS_OF|BROADER', depth)}]->(t) RETURN DISTINCT x }
+         MATCH (i:Instance)-[:INSTANCE_OF]->(x)
+         WITH DISTINCT i RETURN i ORDER BY toLower(i.label), i.iri LIMIT $first
+       }
+       RETURN type, ${INSTANCE_RETURN}`,
+      { types: [...new Set(types)], first: cypherInt(clampFirst(first)) },
+    );
+    return groupBy(rows, (r) => r.type, toInstance);
+  }
+
   // ---------------------------------------------------------------- paths
 
   async shortestPath(from: string, to: string, maxLength: number, relations: readonly ConceptRelationKind[]): Promise<PathRecord | null> {
@@ -354,40 +386,66 @@ export class OntologyStore {
 
   /**
    * Datasets holding a concept (or one below it, through rdfs:subClassOf and skos:broader, at most
-   * 20 levels), linked directly or through a column; unfiltered: callers filter by Heimdall.
+   * 20 levels), linked directly or through a column; unfiltered: callers filter through Metis.
    */
   async datasetsHolding(iri: string, options: { includeSubconcepts: boolean; via: LinkScope; limit: number }): Promise<HoldingRecord[]> {
+    return (await this.datasetsHoldingEach([iri], options)).get(iri) ?? [];
+  }
+
+  /** `datasetsHolding` for many concepts in one query, `limit` datasets per concept. */
+  async datasetsHoldingEach(
+    iris: readonly string[],
+    options: { includeSubconcepts: boolean; via: LinkScope; limit: number },
+  ): Promise<Map<string, HoldingRecord[]>> {
     const depth = options.includeSubconcepts ? MAX_DEPTH : 0;
-    const rows = await readQuery<{ urn: string; concepts: RawConcept[]; columns: string[] }>(
+    const rows = await readQuery<{ iri: string; urn: string; concepts: RawConcept[]; columns: string[] }>(
       this.neo4j,
-      `MATCH (root:Concept {iri: $iri})
-       CALL (root) { MATCH (c:Concept)-[:${closure('SUB_CLASS_OF|BROADER', depth)}]->(root) RETURN DISTINCT c }
-       MATCH (c)-[:DESCRIBES]->(t)
-       WHERE (t:LinkedDataset AND $via <> 'COLUMN') OR (t:LinkedColumn AND $via <> 'DATASET')
-       WITH coalesce(t.urn, t.datasetUrn) AS urn, c, CASE WHEN t:LinkedColumn THEN t.name END AS column
-       WITH urn, collect(DISTINCT c) AS cs, collect(DISTINCT column) AS columns
-       RETURN urn, [c IN cs | ${conceptMap('c')}] AS concepts, columns
-       ORDER BY urn LIMIT $limit`,
-      { iri, via: options.via, limit: cypherInt(options.limit) },
+      `UNWIND $iris AS iri
+       MATCH (root:Concept {iri: iri})
+       CALL (root) {
+         CALL (root) { MATCH (c:Concept)-[:${closure('SUB_CLASS_OF|BROADER', depth)}]->(root) RETURN DISTINCT c }
+         MATCH (c)-[:DESCRIBES]->(t)
+         WHERE (t:LinkedDataset AND $via <> 'COLUMN') OR (t:LinkedColumn AND $via <> 'DATASET')
+         WITH coalesce(t.urn, t.datasetUrn) AS urn, c, CASE WHEN t:LinkedColumn THEN t.name END AS column
+         WITH urn, collect(DISTINCT c) AS cs, collect(DISTINCT column) AS columns
+         RETURN urn, cs, columns ORDER BY urn LIMIT $limit
+       }
+       RETURN iri, urn, [c IN cs | ${conceptMap('c')}] AS concepts, columns ORDER BY iri, urn`,
+      { iris: [...new Set(iris)], via: options.via, limit: cypherInt(options.limit) },
     );
-    return rows.map((r) => ({
-      dataset: { urn: r.urn },
-      concepts: r.concepts.map(toConcept).sort((x, y) => x.label.localeCompare(y.label)),
-      columns: [...r.columns].sort().map((name) => ({ datasetUrn: r.urn, name })),
-    }));
+    return groupBy(
+      rows,
+      (r) => r.iri,
+      (r) => ({
+        dataset: { urn: r.urn },
+        concepts: r.concepts.map(toConcept).sort((x, y) => x.label.localeCompare(y.label)),
+        columns: [...r.columns].sort().map((name) => ({ datasetUrn: r.urn, name })),
+      }),
+    );
   }
 
   /** Columns holding a concept (or one below it), unfiltered. */
   async columnsHolding(iri: string, includeSubconcepts: boolean): Promise<ColumnRef[]> {
+    return (await this.columnsHoldingEach([iri], includeSubconcepts)).get(iri) ?? [];
+  }
+
+  /** `columnsHolding` for many concepts in one query, at most 5,000 columns per concept. */
+  async columnsHoldingEach(iris: readonly string[], includeSubconcepts: boolean): Promise<Map<string, ColumnRef[]>> {
     const depth = includeSubconcepts ? MAX_DEPTH : 0;
-    return readQuery<ColumnRef>(
+    const rows = await readQuery<ColumnRef & { iri: string }>(
       this.neo4j,
-      `MATCH (root:Concept {iri: $iri})
-       CALL (root) { MATCH (c:Concept)-[:${closure('SUB_CLASS_OF|BROADER', depth)}]->(root) RETURN DISTINCT c }
-       MATCH (c)-[:DESCRIBES]->(t:LinkedColumn)
-       RETURN DISTINCT t.datasetUrn AS datasetUrn, t.name AS name ORDER BY datasetUrn, name LIMIT 5000`,
-      { iri },
+      `UNWIND $iris AS iri
+       MATCH (root:Concept {iri: iri})
+       CALL (root) {
+         CALL (root) { MATCH (c:Concept)-[:${closure('SUB_CLASS_OF|BROADER', depth)}]->(root) RETURN DISTINCT c }
+         MATCH (c)-[:DESCRIBES]->(t:LinkedColumn)
+         WITH DISTINCT t.datasetUrn AS datasetUrn, t.name AS name
+         RETURN datasetUrn, name ORDER BY datasetUrn, name LIMIT 5000
+       }
+       RETURN iri, datasetUrn, name ORDER BY iri, datasetUrn, name`,
+      { iris: [...new Set(iris)] },
     );
+    return groupBy(rows, (r) => r.iri, ({ datasetUrn, name }) => ({ datasetUrn, name }));
   }
 
   /** Concepts linked to each dataset (and to its columns when asked), by label. */
