@@ -55,11 +55,21 @@ export interface QueryServiceDeps {
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** Runtime engine messages may quote values of masked columns or filtered rows: only their kind is shown. */
-function engineFailure(error: EngineError): GraphQLError {
+function engineFailure(error: EngineError, redact: (text: string) => string): GraphQLError {
   if (error.kind === 'unavailable') return serviceUnavailable('The query engine could not be reached.', { reason: 'ENGINE_UNAVAILABLE' });
-  if (error.kind === 'planning') {
-    return badUserInput(`The engine refused the query: ${error.message.split('\n')[0]}`, { field: 'sql', reason: 'ENGINE_PLANNING' });
+  // User SQL cannot name `__gw_scan`: a binder error about it means the catalog lists a column
+  // the physical table lacks (qualified references keep it from binding to anything else).
+  if (error.kind === 'planning' && /"__gw_scan"/.test(error.message.split('\n')[0]!)) {
+    return badUserInput('A dataset of this query cannot be read: its catalog lists columns the table does not have. Ask its owner to fix the catalog entry.', {
+      field: 'sql',
+      reason: 'CATALOG_MISMATCH',
+    });
   }
+  if (error.kind === 'planning') {
+    // A planning message may quote the executed SQL, which holds the hashing secret.
+    return badUserInput(`The engine refused the query: ${redact(error.message.split('\n')[0]!)}`, { field: 'sql', reason: 'ENGINE_PLANNING' });
+  }
+  if (error.kind === 'limit') return badUserInput(error.message, { field: 'sql', reason: 'RESOURCE_LIMIT' });
   const kind = /^([A-Za-z ]+ Error):/.exec(error.message)?.[1] ?? (/interrupted|cancelled/.test(error.message) ? 'Timeout' : 'Execution error');
   return badUserInput(`The query failed while running (${kind}); details are withheld because they may quote data.`, {
     field: 'sql',
@@ -132,13 +142,19 @@ export class QueryService {
     let rewritten: Rewritten | undefined;
     let page: ResultPage | undefined;
     let failure: GraphQLError | undefined;
+    let internal: unknown;
     try {
       rewritten = await this.plan(req, engine);
       page = await engine.execute(rewritten.engineSql, { limit, offset }, { timeoutMs: this.deps.timeoutMs ?? Number(process.env.GATEWAY_QUERY_TIMEOUT_MS ?? 30_000) });
     } catch (error) {
-      if (error instanceof EngineError) failure = engineFailure(error);
+      if (error instanceof EngineError) failure = engineFailure(error, (t) => this.deps.rewriter.scans.redact(t));
       else if (error instanceof GraphQLError) failure = error;
-      else throw error;
+      else {
+        // A bug or an unexpected failure: still one history record (its message is not stored:
+        // it could quote anything), then the original error goes to the server's error handling.
+        internal = error;
+        failure = new GraphQLError('The query failed inside the Gateway.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      }
     }
     const durationMs = round(performance.now() - started);
     const code = String(failure?.extensions.code ?? '');
@@ -166,6 +182,7 @@ export class QueryService {
     } catch (error) {
       throw serviceUnavailable('The query history could not be written; the result is withheld.', { cause: (error as Error).message });
     }
+    if (internal !== undefined) throw internal;
     if (failure) throw failure;
     return {
       queryId,

@@ -199,8 +199,8 @@ describe('masks and row filters over HTTP (Metis tags, Heimdall decisions, token
     );
     expect(res.errors).toBeUndefined();
     const plan = res.data!.explain;
-    expect(plan.rewrittenSql).toContain("sha256(('<secret>' || CAST(email AS VARCHAR))) AS email");
-    expect(plan.rewrittenSql).toContain("WHERE (region = 'emea')");
+    expect(plan.rewrittenSql).toContain("THEN (sha256(('<secret>' || CAST(__gw_scan.email AS VARCHAR)))) ELSE NULL END AS email");
+    expect(plan.rewrittenSql).toContain("WHERE (__gw_scan.region = 'emea')");
     expect(plan.scans[0]).toMatchObject({ dataset: customersUrn, aliases: ['c'], filters: [`${id}-customers-by-region`] });
     expect(plan.scans[0]!.columns.find((c) => c.name === 'email')).toEqual({ name: 'email', mask: 'HASH', policy: 'pii-email' });
   });

@@ -8,7 +8,7 @@ import { validateDataPolicy } from '../src/policies/validate.js';
 import { SqlParser } from '../src/sql/parser.js';
 import { QueryRewriter } from '../src/sql/pipeline.js';
 import { parsePredicate } from '../src/sql/predicate.js';
-import { verifyRewritten } from '../src/sql/rewrite.js';
+import { analyzeQuery, verifyRewritten } from '../src/sql/rewrite.js';
 import { filterSql } from '../src/sql/scan.js';
 import { DEMO_POLICIES, SECRET, SUBJECTS, refusal } from './support.js';
 
@@ -75,6 +75,16 @@ describe('analysis', () => {
     await expect(rewriter.analyze('WITH x AS (SELECT 1 AS a) SELECT * FROM (SELECT * FROM x) t WHERE a IN (SELECT a FROM x)')).resolves.toBeTruthy();
   });
 
+  it('names the right reason for CTE forms it does not support', async () => {
+    const [statement] = await parser.parse('SELECT 1');
+    const cteNode = { ...statement!, node: { type: 'CTE_NODE', ctename: 'x', query: statement!.node, child: statement!.node } };
+    const e = await refusal(Promise.resolve().then(() => analyzeQuery([cteNode])));
+    expect(e.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'CONSTRUCT' });
+    expect(e.message).toContain('CTE_NODE');
+    const recursive = await refusal(rewriter.analyze('WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT * FROM r'));
+    expect(recursive.extensions.reason).toBe('RECURSIVE_CTE');
+  });
+
   it('refuses SQL over 100,000 characters', async () => {
     const e = await refusal(rewriter.analyze(`SELECT ${'1 + '.repeat(30_000)}1`));
     expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'TOO_LONG' });
@@ -84,8 +94,17 @@ describe('analysis', () => {
 describe('rewriting', () => {
   it('replaces each table by a derived table with masked columns and row filters, under the same name', async () => {
     const r = await rewrite('SELECT c.email, c.region FROM icebase.retail.customers c');
-    expect(r.sql).toContain(`sha256(('${SECRET}' || CAST(email AS VARCHAR))) AS email`);
-    expect(r.sql).toContain("FROM icebase.retail.customers AS __gw_scan WHERE (region = 'emea')) AS c");
+    // Every column guarded by the row filter (CASE WHEN ... THEN ... END) and qualified with the scan alias.
+    expect(r.sql).toContain(`CASE  WHEN ((__gw_scan.region = 'emea')) THEN (sha256(('${SECRET}' || CAST(__gw_scan.email AS VARCHAR)))) ELSE NULL END AS email`);
+    expect(r.sql).toContain("CASE  WHEN ((__gw_scan.region = 'emea')) THEN (__gw_scan.customer_id) ELSE NULL END AS customer_id");
+    expect(r.sql).toContain("FROM icebase.retail.customers AS __gw_scan WHERE (__gw_scan.region = 'emea')) AS c");
+    const refs: string[][] = [];
+    JSON.stringify(r.scans[0]!.template.statement, (_k, v: { class?: string; column_names?: string[] }) => {
+      if (v && v.class === 'COLUMN_REF') refs.push(v.column_names!);
+      return v;
+    });
+    expect(refs.length).toBeGreaterThan(7);
+    expect(refs.filter((names) => names.length !== 2 || names[0] !== '__gw_scan')).toEqual([]);
     expect(r.policies).toEqual(['customers-by-region', 'pii-date-of-birth', 'pii-email', 'pii-name', 'pii-phone']);
   });
 
@@ -98,8 +117,10 @@ describe('rewriting', () => {
 
   it('carol (pii-reader, admin) reads clear columns and every row', async () => {
     const r = await rewrite('SELECT * FROM icebase.retail.customers', SUBJECTS.carol);
-    expect(r.sql).toContain('SELECT customer_id AS customer_id, full_name AS full_name, email AS email');
+    // No filter: no hidden row, so no guard either.
+    expect(r.sql).toContain('SELECT __gw_scan.customer_id AS customer_id, __gw_scan.full_name AS full_name, __gw_scan.email AS email');
     expect(r.sql).not.toContain('WHERE');
+    expect(r.sql).not.toContain('CASE');
     expect(r.policies).toEqual(['admins-all-rows', 'pii-reader']);
   });
 
@@ -122,9 +143,11 @@ describe('independent verification of the printed SQL', () => {
     verifyRewritten(await parser.parse(r.sql), approved);
     const raw = await parser.parse('SELECT email FROM icebase.retail.customers AS __gw_scan');
     expect(() => verifyRewritten(raw, approved)).toThrow(/verified/);
-    const changed = await parser.parse(r.sql.replace(`sha256(('${SECRET}' || CAST(email AS VARCHAR))) AS email`, 'email AS email'));
+    const changed = await parser.parse(r.sql.replace(`(sha256(('${SECRET}' || CAST(__gw_scan.email AS VARCHAR))))`, '(__gw_scan.email)'));
+    expect(changed[0]).not.toEqual((await parser.parse(r.sql))[0]);
     expect(() => verifyRewritten(changed, approved)).toThrow(/verified/);
-    const unfiltered = await parser.parse(r.sql.replace(" WHERE (region = 'emea')", ''));
+    const unfiltered = await parser.parse(r.sql.replace(" WHERE (__gw_scan.region = 'emea')", ''));
+    expect(unfiltered[0]).not.toEqual((await parser.parse(r.sql))[0]);
     expect(() => verifyRewritten(unfiltered, approved)).toThrow(/verified/);
     const fn = await parser.parse(`${r.sql} UNION ALL SELECT * FROM read_text('x')`);
     expect(() => verifyRewritten(fn, approved)).toThrow(/verified/);
@@ -195,15 +218,15 @@ describe('row filter SQL', () => {
   const alice = SUBJECTS.alice;
 
   it('compiles each operator with literals, and fails closed', () => {
-    expect(filterSql({ column: 'REGION', operator: 'equals', valueFrom: 'claims.region' }, columns, alice)).toBe(`"region" = 'emea'`);
+    expect(filterSql({ column: 'REGION', operator: 'equals', valueFrom: 'claims.region' }, columns, alice)).toBe(`"__gw_scan"."region" = 'emea'`);
     expect(filterSql({ column: 'region', operator: 'equals', valueFrom: 'claims.missing' }, columns, alice)).toBe('FALSE');
     expect(filterSql({ column: 'nope', operator: 'equals', value: 'x' }, columns, alice)).toBe('FALSE');
-    expect(filterSql({ column: 'region', operator: 'in', value: ['emea', "o'neil"] }, columns, alice)).toBe(`"region" IN ('emea', 'o''neil')`);
-    expect(filterSql({ column: 'region', operator: 'equals', valueFrom: 'tags.groups:id' }, columns, alice)).toBe(`"region" IN ('retail')`);
+    expect(filterSql({ column: 'region', operator: 'in', value: ['emea', "o'neil"] }, columns, alice)).toBe(`"__gw_scan"."region" IN ('emea', 'o''neil')`);
+    expect(filterSql({ column: 'region', operator: 'equals', valueFrom: 'tags.groups:id' }, columns, alice)).toBe(`"__gw_scan"."region" IN ('retail')`);
     expect(filterSql({ column: 'region', operator: 'not_in', valueFrom: 'tags.nothing' }, columns, alice)).toBe('FALSE');
-    expect(filterSql({ column: 'customer_id', operator: 'less_or_equal', value: 10 }, columns, alice)).toBe('"customer_id" <= 10');
-    expect(filterSql({ column: 'region', operator: 'like', value: 'e%' }, columns, alice)).toBe(`"region" LIKE 'e%'`);
-    expect(filterSql({ column: 'region', operator: 'is_not_null' }, columns, alice)).toBe('"region" IS NOT NULL');
+    expect(filterSql({ column: 'customer_id', operator: 'less_or_equal', value: 10 }, columns, alice)).toBe('"__gw_scan"."customer_id" <= 10');
+    expect(filterSql({ column: 'region', operator: 'like', value: 'e%' }, columns, alice)).toBe(`"__gw_scan"."region" LIKE 'e%'`);
+    expect(filterSql({ column: 'region', operator: 'is_not_null' }, columns, alice)).toBe('"__gw_scan"."region" IS NOT NULL');
   });
 
   it('subject attributes', () => {
@@ -238,9 +261,19 @@ describe('row filter SQL', () => {
       policyDoc({ name: 'pred', type: 'filter', priority: 40, selector: { user: { match: 'any', tags: ['*'] } }, filters: [{ predicate: "region = $region OR region = 'apac'" }] }),
     ];
     const r = await rewrite('SELECT count(*) FROM icebase.retail.customers', SUBJECTS.alice, policies);
-    expect(r.sql).toContain("WHERE ((region = 'emea') OR (region = 'apac'))");
+    expect(r.sql).toContain("WHERE ((__gw_scan.region = 'emea') OR (__gw_scan.region = 'apac'))");
+  });
+
+  it('a predicate whose attribute is missing or a list is FALSE as a whole (never bound to NULL)', async () => {
+    const policies = [
+      policyDoc({ name: 'pred', type: 'filter', priority: 40, selector: { user: { match: 'any', tags: ['*'] } }, filters: [{ predicate: '$region IS NULL OR region = $region' }] }),
+    ];
     const erin = await rewrite('SELECT count(*) FROM icebase.retail.customers', SUBJECTS.erin, policies);
-    expect(erin.sql).toContain("WHERE ((region = NULL) OR (region = 'apac'))");
+    expect(erin.sql).toContain("WHERE CAST('f' AS BOOLEAN)) AS customers");
+    expect(erin.sql).not.toContain('NULL)');
+    const listed = { ...SUBJECTS.alice, claims: { ...SUBJECTS.alice.claims, region: ['emea', 'amer'] } };
+    const list = await rewrite('SELECT count(*) FROM icebase.retail.customers', listed, policies);
+    expect(list.sql).toContain("WHERE CAST('f' AS BOOLEAN)) AS customers");
   });
 });
 

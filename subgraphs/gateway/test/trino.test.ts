@@ -47,7 +47,7 @@ const CORPUS = [
 describe('Trino SQL from the verified tree', () => {
   it('prints Trino forms: count(*), LIKE, EXTRACT, OFFSET before LIMIT, Trino mask functions', async () => {
     const r = await forTrino(CORPUS[1]!);
-    expect(r.engineSql).toContain(`lower(to_hex(sha256(to_utf8(('${SECRET}' || CAST("email" AS varchar))))))`);
+    expect(r.engineSql).toContain(`lower(to_hex(sha256(to_utf8(('${SECRET}' || CAST("__gw_scan"."email" AS varchar))))))`);
     expect(r.engineSql).toContain(`("c"."full_name" LIKE 'a%')`);
     expect(r.engineSql).toContain('HAVING (count(*) > 1) ORDER BY "spent" DESC OFFSET 5 LIMIT 10');
     expect(r.engineSql).not.toMatch(/count_star|~~|main\./);
@@ -87,6 +87,7 @@ describe('TrinoEngine against a fake coordinator', () => {
   let base: string;
   const seen: { sql: string; user: string | undefined }[] = [];
   let mode: 'rows' | 'error' = 'rows';
+  let failure: Record<string, unknown> = {};
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -100,7 +101,7 @@ describe('TrinoEngine against a fake coordinator', () => {
         if (req.method === 'POST' && req.url === '/v1/statement') {
           seen.push({ sql: body, user: req.headers['x-trino-user'] as string | undefined });
           if (mode === 'error') {
-            return send({ id: 'q2', stats: { state: 'FAILED' }, error: { message: "Cannot cast 'secret value' to INT", errorCode: 1, errorName: 'INVALID_CAST_ARGUMENT', errorType: 'USER_ERROR', failureInfo: {} } });
+            return send({ id: 'q2', stats: { state: 'FAILED' }, error: { errorCode: 1, errorType: 'USER_ERROR', failureInfo: {}, ...failure } });
           }
           return send({ id: 'q1', nextUri: `${base}/v1/statement/q1/1`, stats: { state: 'QUEUED' } });
         }
@@ -132,11 +133,34 @@ describe('TrinoEngine against a fake coordinator', () => {
 
   it('classifies errors: runtime messages are not planning errors; unreachable is unavailable', async () => {
     mode = 'error';
+    failure = { message: "Cannot cast 'secret value' to INT", errorName: 'INVALID_CAST_ARGUMENT' };
     const engine = new TrinoEngine({ endpoint: base });
     const error = await engine.execute('SELECT 1', { limit: 1, offset: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineError);
     expect((error as EngineError).kind).toBe('runtime');
     const down = await new TrinoEngine({ endpoint: 'http://127.0.0.1:9' }).execute('SELECT 1', { limit: 1, offset: 0 }).catch((e: unknown) => e);
     expect((down as EngineError).kind).toBe('unavailable');
+  });
+
+  it('decides what is shown by the error name only, never by the shape of the message', async () => {
+    mode = 'error';
+    const engine = new TrinoEngine({ endpoint: base });
+    const run = async (error: Record<string, unknown>) => {
+      failure = error;
+      return (await engine.execute('SELECT 1', { limit: 1, offset: 0 }).catch((e: unknown) => e)) as EngineError;
+    };
+    // A runtime error that looks like an analysis error (USER_ERROR, "line 1:8:") and quotes a value.
+    for (const errorName of ['INVALID_CAST_ARGUMENT', 'DIVISION_BY_ZERO', 'INVALID_FUNCTION_ARGUMENT', 'GENERIC_USER_ERROR', 'NOT_SUPPORTED', 'weird name\n']) {
+      const e = await run({ message: "line 1:8: Cannot cast 'alice@example.com' to INT", errorName });
+      expect(e, errorName).toBeInstanceOf(EngineError);
+      expect(e.kind, errorName).toBe('runtime');
+      expect(e.message).not.toContain('alice@example.com');
+      expect(e.message).toMatch(/^[a-z ]+ Error: details withheld$/);
+    }
+    const shown = await run({ message: "line 1:8: Column 'nope' cannot be resolved", errorName: 'COLUMN_NOT_FOUND' });
+    expect(shown).toMatchObject({ kind: 'planning', message: "line 1:8: Column 'nope' cannot be resolved" });
+    // Through the service: the person sees the kind, never the value.
+    const runtime = await run({ message: "line 1:8: Cannot cast 'alice@example.com' to INT", errorName: 'INVALID_CAST_ARGUMENT' });
+    expect(runtime.message).toBe('invalid cast argument Error: details withheld');
   });
 });

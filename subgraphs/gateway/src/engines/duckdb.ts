@@ -9,10 +9,27 @@ export interface DuckDbEngineOptions {
   /** Also load the same files under these extra depot names (tests use unique depots). */
   depotAliases?: Record<string, string>;
   connections?: number;
+  /** Worker threads of the engine (GATEWAY_DUCKDB_THREADS, 2). */
   threads?: number;
+  /** DuckDB `memory_limit` (GATEWAY_DUCKDB_MEMORY_LIMIT, `1GB`). */
+  memoryLimit?: string;
+  /** Where DuckDB may spill (GATEWAY_DUCKDB_TEMP_DIRECTORY; default none: over the limit fails instead). */
+  tempDirectory?: string;
+  /** Largest page, in bytes of JSON (GATEWAY_MAX_RESULT_BYTES, 16 MiB). */
+  maxResultBytes?: number;
 }
 
+const env = (name: string): string | undefined => process.env[name] || undefined;
+
+export const DUCKDB_DEFAULTS = {
+  threads: Number(env('GATEWAY_DUCKDB_THREADS') ?? 2),
+  memoryLimit: env('GATEWAY_DUCKDB_MEMORY_LIMIT') ?? '1GB',
+  tempDirectory: env('GATEWAY_DUCKDB_TEMP_DIRECTORY') ?? '',
+  maxResultBytes: Number(env('GATEWAY_MAX_RESULT_BYTES') ?? 16 * 1024 * 1024),
+};
+
 const PLANNING = /^(Parser|Binder|Catalog) Error/;
+const OUT_OF_MEMORY = /^Out of Memory Error/;
 
 interface Slot {
   connection: DuckDBConnection;
@@ -33,12 +50,18 @@ export class DuckDbEngine implements Engine {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly slots: Slot[],
+    private readonly maxResultBytes: number,
   ) {}
 
   static async create(options: DuckDbEngineOptions = {}): Promise<DuckDbEngine> {
     const files = options.files ?? writeDemoFiles();
+    const threads = options.threads ?? DUCKDB_DEFAULTS.threads;
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`GATEWAY_DUCKDB_THREADS must be a positive integer (got ${threads}).`);
+    // Locked below with the rest of the configuration: a query cannot raise them.
     const instance = await DuckDBInstance.create(':memory:', {
-      threads: String(options.threads ?? 2),
+      threads: String(threads),
+      memory_limit: options.memoryLimit ?? DUCKDB_DEFAULTS.memoryLimit,
+      temp_directory: options.tempDirectory ?? DUCKDB_DEFAULTS.tempDirectory,
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
     });
@@ -73,7 +96,7 @@ export class DuckDbEngine implements Engine {
     setup.closeSync();
     const slots: Slot[] = [];
     for (let i = 0; i < (options.connections ?? 4); i++) slots.push({ connection: await instance.connect(), busy: false });
-    return new DuckDbEngine(instance, slots);
+    return new DuckDbEngine(instance, slots, options.maxResultBytes ?? DUCKDB_DEFAULTS.maxResultBytes);
   }
 
   private acquire(): Promise<Slot> {
@@ -96,17 +119,30 @@ export class DuckDbEngine implements Engine {
     const timer = options.timeoutMs ? setTimeout(() => slot.connection.interrupt(), options.timeoutMs) : undefined;
     try {
       const paged = `SELECT * FROM (${sql}) AS __gw_page LIMIT ${page.limit + 1} OFFSET ${page.offset}`;
-      const reader = await slot.connection.runAndReadAll(paged);
-      const names = reader.columnNames();
-      const types = reader.columnTypes().map((t) => t.toString());
-      const rows = reader.getRowsJson() as ResultPage['rows'];
+      // Streamed chunk by chunk so that an oversized page stops early instead of being kept whole.
+      const result = await slot.connection.stream(paged);
+      const names = result.columnNames();
+      const types = result.columnTypes().map((t) => t.toString());
+      const rows: ResultPage['rows'] = [];
+      let bytes = 0;
+      for await (const chunk of result.yieldRowsJson()) {
+        for (const row of chunk as ResultPage['rows']) {
+          bytes += JSON.stringify(row).length;
+          if (bytes > this.maxResultBytes) {
+            throw new EngineError(`The result is larger than ${this.maxResultBytes} bytes: ask for fewer rows or smaller values.`, 'limit');
+          }
+          rows.push(row);
+        }
+      }
       return {
         columns: names.map((name, i) => ({ name, type: types[i]! })),
         rows: rows.slice(0, page.limit),
         hasMore: rows.length > page.limit,
       };
     } catch (error) {
+      if (error instanceof EngineError) throw error;
       const message = (error as Error).message;
+      if (OUT_OF_MEMORY.test(message)) throw new EngineError('The query needs more memory than the engine allows (GATEWAY_DUCKDB_MEMORY_LIMIT).', 'limit');
       if (/INTERRUPT/i.test(message)) throw new EngineError('The query was interrupted: it ran longer than the time limit.', 'runtime');
       throw new EngineError(message, PLANNING.test(message) ? 'planning' : 'runtime');
     } finally {

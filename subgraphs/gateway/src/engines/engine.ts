@@ -26,9 +26,10 @@ export class EngineError extends Error {
     /**
      * planning: parser, binder or catalog errors, which carry no data and may be shown as is;
      * runtime: errors while reading rows, whose messages may quote values: never shown;
-     * unavailable: the engine could not be reached.
+     * unavailable: the engine could not be reached;
+     * limit: a resource limit of the Gateway's own (memory, result size), with our own message.
      */
-    readonly kind: 'planning' | 'runtime' | 'unavailable',
+    readonly kind: 'planning' | 'runtime' | 'unavailable' | 'limit',
   ) {
     super(message);
   }

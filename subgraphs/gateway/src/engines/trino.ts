@@ -10,7 +10,38 @@ export interface TrinoEngineOptions {
   source?: string;
 }
 
-const PLANNING_ERRORS = new Set(['SYNTAX_ERROR', 'COLUMN_NOT_FOUND', 'TABLE_NOT_FOUND', 'FUNCTION_NOT_FOUND', 'TYPE_MISMATCH', 'MISSING_CATALOG_NAME', 'CATALOG_NOT_FOUND', 'SCHEMA_NOT_FOUND', 'AMBIGUOUS_NAME', 'MISSING_COLUMN_NAME']);
+/**
+ * Trino error names whose messages are about the query text (names, types), never about data:
+ * only these are shown. Anything else (casts, division, INVALID_FUNCTION_ARGUMENT, ...) may quote
+ * a value, whatever its message looks like: a `line 1:8:` prefix does not make it a planning error.
+ */
+export const PLANNING_ERRORS: ReadonlySet<string> = new Set([
+  'SYNTAX_ERROR',
+  'COLUMN_NOT_FOUND',
+  'TABLE_NOT_FOUND',
+  'FUNCTION_NOT_FOUND',
+  'TYPE_MISMATCH',
+  'MISSING_CATALOG_NAME',
+  'MISSING_SCHEMA_NAME',
+  'CATALOG_NOT_FOUND',
+  'SCHEMA_NOT_FOUND',
+  'AMBIGUOUS_NAME',
+  'MISSING_COLUMN_NAME',
+  'DUPLICATE_COLUMN_NAME',
+  'MISSING_COLUMN_ALIASES',
+  'MISMATCHED_COLUMN_ALIASES',
+  'EXPRESSION_NOT_AGGREGATE',
+  'MISSING_GROUP_BY',
+  'NESTED_AGGREGATION',
+  'NESTED_WINDOW',
+  'INVALID_COLUMN_REFERENCE',
+]);
+
+/** A runtime message never leaves this engine: only a well-formed error name is kept. */
+function runtimeError(errorName: unknown): EngineError {
+  const name = typeof errorName === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(errorName) ? errorName : 'RUNTIME';
+  return new EngineError(`${name.replaceAll('_', ' ').toLowerCase()} Error: details withheld`, 'runtime');
+}
 
 /**
  * A Minerva cluster served by Trino: depots are Trino catalogs, collections schemas. The SQL it
@@ -49,8 +80,8 @@ export class TrinoEngine implements Engine {
           seen = result;
           queryId = result.id;
           if (result.error) {
-            const planning = PLANNING_ERRORS.has(result.error.errorName) || (result.error.errorType === 'USER_ERROR' && /^line \d+:\d+/.test(result.error.message));
-            throw new EngineError(result.error.message, planning ? 'planning' : 'runtime');
+            const planning = PLANNING_ERRORS.has(result.error.errorName);
+            throw planning ? new EngineError(result.error.message, 'planning') : runtimeError(result.error.errorName);
           }
           if (result.columns) columns = result.columns.map((c) => ({ name: c.name, type: c.type }));
           for (const row of result.data ?? []) rows.push(row as ResultPage['rows'][number]);

@@ -12,6 +12,7 @@ import {
   type Statement,
 } from './ast.js';
 import { isAllowedFunction, isBuiltinQualifier } from './functions.js';
+import { sizeViolation } from './limits.js';
 import { numberText } from './numbers.js';
 
 /** A dataset named `depot.collection.dataset` in SQL, `dataos://depot:collection/dataset` in the catalog. */
@@ -133,6 +134,8 @@ export function analyzeQuery(statements: Statement[]): Analysis {
       }
       if (node.export_state === true) throw refuse('CONSTRUCT', 'EXPORT_STATE is not allowed.');
       if (!isAllowedFunction(name)) throw refuse('FUNCTION_NOT_ALLOWED', `The function "${name}" is not allowed.`);
+      const tooLarge = sizeViolation(node);
+      if (tooLarge) throw refuse('SIZE_LIMIT', `${tooLarge[0]!.toUpperCase()}${tooLarge.slice(1)}: its output size must be bounded.`);
     }
     visitChildren(node, scope, depth);
   };
@@ -218,9 +221,10 @@ export function analyzeQuery(statements: Statement[]): Analysis {
     const type = value.type;
     if (typeof type === 'string') {
       if (QUERY_NODE_TYPES.has(type)) return visitQueryNode(value, scope, depth);
-      if (REFUSED_QUERY_NODE_TYPES.has(type)) {
+      if (type === 'RECURSIVE_CTE_NODE') {
         throw refuse('RECURSIVE_CTE', 'Recursive CTEs are not allowed (their cost cannot be bounded).');
       }
+      if (REFUSED_QUERY_NODE_TYPES.has(type)) throw refuse('CONSTRUCT', `This form of WITH clause (${type}) is not supported.`);
       if (TABLE_REF_TYPES.has(type)) return visitTableRef(value, scope, depth);
       if (!BENIGN_TYPES.has(type) && !type.endsWith('_TYPE_INFO')) throw refuse('CONSTRUCT', `This construct (${type}) is not supported.`);
     }
@@ -270,14 +274,16 @@ export function verifyRewritten(statements: Statement[], approved: ReadonlyMap<s
   };
   if (statements.length !== 1) fail('statement count');
   const approvedScans = new WeakSet<JsonObject>();
-  const visit = (value: JsonValue, depth: number): void => {
+  // `trusted`: inside an approved scan, whose mask expressions may exceed the user size caps.
+  const visit = (value: JsonValue, depth: number, trusted = false): void => {
     if (depth > MAX_DEPTH * 2) fail('depth');
-    if (Array.isArray(value)) return value.forEach((v) => visit(v, depth + 1));
+    if (Array.isArray(value)) return value.forEach((v) => visit(v, depth + 1, trusted));
     if (!isObject(value)) return;
     if (typeof value.class === 'string') {
       if (!ALLOWED_CLASSES.has(value.class)) fail(`class ${value.class}`);
       if (value.class === 'FUNCTION' || value.class === 'WINDOW') {
         if (!isBuiltinQualifier(value) || !isAllowedFunction(String(value.function_name))) fail(`function ${String(value.function_name)}`);
+        if (!trusted && sizeViolation(value)) fail(`size of ${String(value.function_name)}`);
       }
     } else if (typeof value.type === 'string') {
       const type = value.type;
@@ -288,6 +294,9 @@ export function verifyRewritten(statements: Statement[], approved: ReadonlyMap<s
           const urn = datasetUrn(String(from.catalog_name), String(from.schema_name), String(from.table_name));
           if (approved.get(urn) !== canonical(inner)) fail(`scan of ${urn} differs from the approved one`);
           approvedScans.add(from);
+          for (const [k, v] of Object.entries(value)) if (k !== 'subquery') visit(v, depth + 1, trusted);
+          visit(value.subquery, depth + 1, true);
+          return;
         }
       } else if (type === 'BASE_TABLE') {
         const cte = !value.catalog_name && !value.schema_name && new RegExp(`^${CTE_PREFIX}\\d+$`).test(String(value.table_name));
@@ -298,7 +307,7 @@ export function verifyRewritten(statements: Statement[], approved: ReadonlyMap<s
         fail(`type ${type}`);
       }
     }
-    for (const v of Object.values(value)) visit(v, depth + 1);
+    for (const v of Object.values(value)) visit(v, depth + 1, trusted);
   };
   visit(statements[0]!.node, 0);
   if (statements[0]!.named_param_map.length > 0) fail('parameters');

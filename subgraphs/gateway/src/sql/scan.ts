@@ -2,7 +2,7 @@ import { forbidden } from '@dataos/errors';
 import type { RowFilter } from '../policies/model.js';
 import type { ScanPlan } from '../policies/resolve.js';
 import { attributeOf, type Subject } from '../policies/subject.js';
-import { canonical, isObject, quoteIdent, sqlLiteral, type JsonObject, type Statement } from './ast.js';
+import { canonical, isObject, quoteIdent, sqlLiteral, type JsonObject, type JsonValue, type Statement } from './ast.js';
 import { Lru } from './lru.js';
 import { maskExpression, type Dialect } from './masks.js';
 import type { SqlParser } from './parser.js';
@@ -25,13 +25,20 @@ const list = (value: Value): (string | number | boolean)[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /**
+ * A column of the physical table, always qualified with the scan's own alias: an unqualified
+ * name that the table lacks (catalog drift) would otherwise bind, through DuckDB's implicit
+ * LATERAL, to a column of an earlier FROM item of the user's query.
+ */
+export const scanColumn = (name: string): string => `${quoteIdent(SCAN_ALIAS)}.${quoteIdent(name)}`;
+
+/**
  * One structured filter as SQL. A missing column or a missing subject attribute makes the
  * filter FALSE: no row rather than every row.
  */
 export function filterSql(filter: RowFilter, columns: ReadonlyMap<string, string>, subject: Subject): string {
   const column = columns.get(String(filter.column).toLowerCase());
   if (!column) return 'FALSE';
-  const col = quoteIdent(column);
+  const col = scanColumn(column);
   const value: Value = filter.valueFrom ? attributeOf(subject, filter.valueFrom) : (filter.value as Value);
   const values = list(value);
   const scalar = !Array.isArray(value) && value !== undefined ? value : undefined;
@@ -93,11 +100,24 @@ export class ScanBuilder {
     if (plan.columns.length === 0) {
       throw forbidden(`${name.urn} has no catalogued columns: it cannot be queried.`, { reason: 'NO_COLUMNS' });
     }
-    const columns = new Map(plan.columns.map((c) => [c.name.toLowerCase(), c.name]));
+    const columns = new Map<string, string>();
+    for (const c of plan.columns) {
+      const key = c.name.toLowerCase();
+      const other = columns.get(key);
+      // SQL names are case-insensitive: `email` (tagged) and `EMAIL` (untagged) would read the
+      // same physical column, the second one in clear.
+      if (other !== undefined) {
+        throw forbidden(`${name.urn} lists the columns "${other}" and "${c.name}", which SQL cannot tell apart: fix the catalog entry.`, {
+          reason: 'DUPLICATE_COLUMNS',
+          columns: [other, c.name],
+        });
+      }
+      columns.set(key, c.name);
+    }
     const select = plan.columns.map((c) => {
-      const col = quoteIdent(c.name);
+      const col = scanColumn(c.name);
       const expr = c.mask ? maskExpression(c.mask.spec, col, c.type, dialect, this.secret) : col;
-      return `${expr} AS ${col}`;
+      return `${expr} AS ${quoteIdent(c.name)}`;
     });
     const conditions: string[] = [];
     const predicates: JsonObject[] = [];
@@ -109,12 +129,16 @@ export class ScanBuilder {
             conditions.push('FALSE');
             continue;
           }
-          const constants = new Map<string, JsonObject>();
-          for (const p of parsed.parameters) {
-            const v = attributeOf(subject, parameterAttribute(p));
-            constants.set(p, await this.constant(Array.isArray(v) ? null : (v ?? null)));
+          // A missing or list-valued attribute makes the whole predicate FALSE: bound to NULL,
+          // `$region IS NULL OR region = $region` would show every row to a subject without one.
+          const values = parsed.parameters.map((p) => attributeOf(subject, parameterAttribute(p)));
+          if (values.some((v) => v === undefined || Array.isArray(v))) {
+            conditions.push('FALSE');
+            continue;
           }
-          predicates.push(bindParameters(parsed.expression, (id) => constants.get(id)!) as JsonObject);
+          const constants = new Map<string, JsonObject>();
+          for (const [i, p] of parsed.parameters.entries()) constants.set(p, await this.constant(values[i] as string | number | boolean));
+          predicates.push(qualifyColumns(bindParameters(parsed.expression, (id) => constants.get(id)!)) as JsonObject);
         } else {
           conditions.push(filterSql(filter, columns, subject));
         }
@@ -136,6 +160,7 @@ export class ScanBuilder {
             ? children[0]!
             : { class: 'CONJUNCTION', type: 'CONJUNCTION_AND', alias: '', query_location: 0, children };
       }
+      guardColumns(statement!.node);
       const sql = await this.parser.print(statement!);
       const [reparsed] = await this.parser.parse(sql);
       cached = { statement: JSON.stringify(reparsed), approved: canonical(reparsed!.node), sql };
@@ -148,4 +173,41 @@ export class ScanBuilder {
     const [statement] = await this.parser.parse(`SELECT ${sqlLiteral(value)}`);
     return (statement!.node.select_list as JsonObject[])[0]!;
   }
+}
+
+/** Prefixes every column of a policy predicate with the scan alias (see `scanColumn`). */
+function qualifyColumns(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(qualifyColumns);
+  if (!isObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) out[k] = qualifyColumns(v);
+  if (value.class === 'COLUMN_REF' && Array.isArray(value.column_names) && value.column_names.length === 1) {
+    out.column_names = [SCAN_ALIAS, value.column_names[0]!];
+  }
+  return out;
+}
+
+const NULL_CONSTANT: JsonObject = { class: 'CONSTANT', type: 'VALUE_CONSTANT', alias: '', query_location: 0, value: { type: { id: 'NULL', type_info: null }, is_null: true } };
+
+/**
+ * With row filters, every exposed column becomes `CASE WHEN <filters> THEN <expr> END`, on top
+ * of the WHERE. DuckDB has no security barrier: it may evaluate a user predicate in the same
+ * FILTER as the row filter, in its own (cost) order, so a predicate that fails or is slow on a
+ * value would reveal hidden rows. Guarded, a hidden row shows the user's predicate only NULLs
+ * (CASE evaluates its THEN on the rows whose WHEN holds); visible rows get the same values.
+ */
+function guardColumns(node: JsonObject): void {
+  const where = node.where_clause;
+  if (!isObject(where) || !Array.isArray(node.select_list)) return;
+  node.select_list = node.select_list.map((item) => {
+    const expr = item as JsonObject;
+    return {
+      class: 'CASE',
+      type: 'CASE_EXPR',
+      alias: expr.alias ?? '',
+      query_location: 0,
+      case_checks: [{ when_expr: structuredClone(where), then_expr: { ...expr, alias: '' } }],
+      else_expr: NULL_CONSTANT,
+    };
+  });
 }
