@@ -1,13 +1,24 @@
+import { DEMO_POLICIES } from '@dataos/heimdall';
 import type { TestPolicy } from './policies.js';
 
-/** The Heimdall policy Caretaker's `@policy` names: operators and admins read and write `/caretaker/**`. */
-export const CARETAKER_OPERATORS_POLICY: TestPolicy = {
-  name: 'caretaker-operators',
-  effect: 'ALLOW',
-  subjects: [['roles:id:operator'], ['roles:id:admin']],
-  actions: ['read', 'write'],
-  objects: { paths: ['/caretaker/**'] },
-};
+/** A policy of Heimdall's seed (what `npm run dev` runs with) as a TestPolicy for createPolicies. */
+export function seedPolicy(name: string): TestPolicy {
+  const p = DEMO_POLICIES.find((x) => x.name === name);
+  if (!p) throw new Error(`Heimdall's seed has no policy "${name}"`);
+  return {
+    name: p.name,
+    effect: p.effect === 'deny' ? 'DENY' : 'ALLOW',
+    subjects: p.subjects.map((s) => [...s]),
+    actions: [...p.actions],
+    objects: { paths: [...(p.objects.paths ?? [])], tags: [...(p.objects.tags ?? [])] },
+  };
+}
+
+/**
+ * The Heimdall policy Caretaker's `@policy` names (operators and admins read and write
+ * `/caretaker/**`): the seed's own, not a copy, so that tests fail when the seed drifts.
+ */
+export const CARETAKER_OPERATORS_POLICY: TestPolicy = seedPolicy('caretaker-operators');
 
 export const INGEST_CLUSTER_EVENTS = /* GraphQL */ `
   mutation IngestClusterEvents($input: ClusterEventsInput!) {

@@ -17,24 +17,39 @@ export const LABELS = {
   nodeRolePrefix: 'node-role.kubernetes.io/',
 } as const;
 
-/** `dataos://<type>:<workspace>/<name>` (the form DataOS workflows carry). */
-const DATAOS_RESOURCE_URN = /^dataos:\/\/([a-z][a-z0-9-]{0,62}):([A-Za-z0-9][A-Za-z0-9_.-]{0,62})\/([A-Za-z0-9][A-Za-z0-9_./-]{0,252})$/;
-/** `resource://<kind>/<workspace>/<name>` (the form Metis catalogues resources under). */
-const METIS_RESOURCE_URN = /^resource:\/\/([a-z][a-z0-9-]{0,62})\/([A-Za-z0-9][A-Za-z0-9_-]{0,62})\/([A-Za-z0-9][A-Za-z0-9_.-]{0,252})$/;
+/**
+ * `dataos://<type>:<workspace>/<name>`: the canonical form, the one Metis federates `Resource`
+ * under (Metis's `parseResourceUrn`, subgraphs/metis/src/urn.ts). The type is matched without
+ * case and stored lowercase, as Metis does.
+ */
+const DATAOS_RESOURCE_URN = /^dataos:\/\/([A-Za-z][A-Za-z0-9-]{0,62}):([A-Za-z0-9][A-Za-z0-9_.-]{0,62})\/([A-Za-z0-9][A-Za-z0-9_./-]{0,252})$/;
+/** `resource://<kind>/<workspace>/<name>`: an alias Metis accepts as input and reads as the same resource. */
+const RESOURCE_URN_ALIAS = /^resource:\/\/([A-Za-z][A-Za-z0-9-]{0,62})\/([A-Za-z0-9][A-Za-z0-9_-]{0,62})\/([A-Za-z0-9][A-Za-z0-9_.-]{0,252})$/;
+
+export const resourceUrn = (type: string, workspace: string, name: string) => `dataos://${type}:${workspace}/${name}`;
 
 export interface ResourceRef {
   type: string;
   workspace: string;
   name: string;
+  /** The canonical URN, `dataos://<type>:<workspace>/<name>`. */
+  urn: string;
 }
 
-/** The parts of a resource URN in either form; null when it is not one. URNs are otherwise opaque here. */
+/** The parts of a resource URN in either form, with its canonical URN; null when it is not one. */
 export function parseResourceUrn(urn: string): ResourceRef | null {
-  const m = DATAOS_RESOURCE_URN.exec(urn) ?? METIS_RESOURCE_URN.exec(urn);
-  return m ? { type: m[1]!.toLowerCase(), workspace: m[2]!, name: m[3]! } : null;
+  const m = DATAOS_RESOURCE_URN.exec(urn) ?? RESOURCE_URN_ALIAS.exec(urn);
+  if (!m) return null;
+  const type = m[1]!.toLowerCase();
+  return { type, workspace: m[2]!, name: m[3]!, urn: resourceUrn(type, m[2]!, m[3]!) };
 }
 
-export const resourceUrn = (type: string, workspace: string, name: string) => `dataos://${type}:${workspace}/${name}`;
+/**
+ * The canonical form of a resource URN (what is stored and matched), so that a pod labelled
+ * `resource://workflow/retail/x` joins Metis's `dataos://workflow:retail/x`. A value that is no
+ * resource URN is returned as given (opaque).
+ */
+export const canonicalResourceUrn = (urn: string): string => parseResourceUrn(urn)?.urn ?? urn;
 
 /** The resource type of a URN (`workflow` for `dataos://workflow:retail/orders-ingest`). */
 export function resourceTypeOf(urn: string | null): string | null {
@@ -47,11 +62,11 @@ export function resourceTypeOf(urn: string | null): string | null {
  */
 export function owningResourceUrn(labels: Record<string, string>, annotations: Record<string, string>): string | null {
   const direct = annotations[LABELS.resourceUrn] ?? labels[LABELS.resourceUrn];
-  if (direct) return direct;
+  if (direct) return canonicalResourceUrn(direct);
   const type = labels[LABELS.resourceType];
   const workspace = labels[LABELS.workspace];
   const name = labels[LABELS.resourceName];
-  return type && workspace && name ? resourceUrn(type, workspace, name) : null;
+  return type && workspace && name ? canonicalResourceUrn(resourceUrn(type, workspace, name)) : null;
 }
 
 /** Roles from `node-role.kubernetes.io/<role>` labels. */

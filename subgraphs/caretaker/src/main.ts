@@ -1,13 +1,23 @@
 import { mongoFromEnv } from '@dataos/stores';
 import { runUntilSignal } from '@dataos/subgraph-kit';
 import { createCaretakerSubgraph } from './server.js';
+import { mainSettings } from './settings.js';
 import { BatchingSink } from './source/batching-sink.js';
 import { KubernetesPodSource } from './source/kubernetes.js';
 import type { PodSource } from './source/source.js';
 
+// Settings first: a bad number stops the service, with its message, before it connects to anything.
+const settings = (() => {
+  try {
+    return mainSettings();
+  } catch (error) {
+    console.error(`caretaker: ${(error as Error).message}`);
+    process.exit(1);
+  }
+})();
 const mongo = await mongoFromEnv('CARETAKER', 'caretaker');
 const subgraph = await createCaretakerSubgraph({ mongo });
-const running = await subgraph.listen(Number(process.env.PORT ?? 4005));
+const running = await subgraph.listen(settings.port);
 const { logger } = subgraph;
 
 // Ingest: Kubernetes informers when a kubeconfig (or in-cluster access) is configured; otherwise
@@ -24,7 +34,7 @@ if (process.env.KUBECONFIG || process.env.CARETAKER_KUBE_IN_CLUSTER === 'true') 
 
 // Archive history older than the window, periodically (each replica may run it: batches are
 // claimed, so concurrent runs never share an event).
-const intervalMs = Number(process.env.CARETAKER_ARCHIVE_INTERVAL_MS ?? 3_600_000);
+const intervalMs = settings.archiveIntervalMs;
 let archiving: Promise<unknown> = Promise.resolve();
 const archive = () => {
   archiving = subgraph.archiver.run().catch((error: unknown) => logger.error({ err: error }, 'archiving failed'));

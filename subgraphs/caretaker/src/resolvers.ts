@@ -1,4 +1,5 @@
 import { DateTimeScalar } from '@dataos/subgraph-kit';
+import type { Filter } from 'mongodb';
 import { PATHS, authorize } from './auth.js';
 import type { Context } from './context.js';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
@@ -7,11 +8,16 @@ import { toNode, toPod, toPodEvent } from './mapping.js';
 import { podKey } from './model.js';
 import { ingestEvents } from './store/ingest.js';
 import { checkRange } from './store/history.js';
-import { listPods, podAggregates, podQuery, type Page } from './store/pods.js';
+import { canonicalResourceUrn } from './labels.js';
+import { listPods, podAggregates, podQuery, type Page, type PodGroupField } from './store/pods.js';
 import type { PodDoc } from './model.js';
 import { eventsFromInput, fail, namespaceName, objectName } from './validate.js';
 
 const DAY_MS = 86_400_000;
+
+/** A page of pods for one parent, batched with its siblings. */
+const groupedPods = (ctx: Context, field: PodGroupField, value: string, query: Filter<PodDoc>, first?: number | null, after?: string | null) =>
+  ctx.podPages.load({ field, value, query, first, after }).then(connection);
 
 const connection = (page: Page<PodDoc>) => ({
   edges: page.items.map((e) => ({ cursor: e.cursor, node: toPod(e.node) })),
@@ -35,7 +41,7 @@ async function podHistory(
     afterRv = Number(decodeCursor(after));
     if (!Number.isSafeInteger(afterRv) || afterRv < 0) fail('after', 'The cursor is not valid.');
   }
-  const events = await ctx.history.podEvents(namespace, name, from, to, n + 1, afterRv);
+  const events = await ctx.podHistory.load({ namespace, name, from, to, limit: n + 1, afterRv });
   const edges = events.slice(0, n).map((e) => ({ cursor: encodeCursor(String(e.rv)), node: toPodEvent(e) }));
   return { edges, pageInfo: { hasNextPage: events.length > n, endCursor: edges.at(-1)?.cursor ?? null } };
 }
@@ -44,32 +50,31 @@ export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
 
   Query: {
+    // Authorization comes before validation everywhere: a refused caller learns nothing from
+    // the input checks (FORBIDDEN, never BAD_USER_INPUT details).
     pods: async (_root, { first, after, filter }, ctx) => {
-      const query = podQuery(filter);
       await authorize(ctx, 'read', PATHS.pods);
-      return connection(await listPods(ctx.c, query, first, after));
+      return connection(await listPods(ctx.c, podQuery(filter), first, after));
     },
     pod: async (_root, { namespace, name }, ctx) => {
-      const id = podKey(namespaceName(namespace, 'namespace'), objectName(name, 'name'));
       await authorize(ctx, 'read', PATHS.pods);
-      const doc = await ctx.podById.load(id);
+      const doc = await ctx.podById.load(podKey(namespaceName(namespace, 'namespace'), objectName(name, 'name')));
       return doc ? toPod(doc) : null;
     },
     podHistory: async (_root, { namespace, name, from, to, first, after }, ctx) => {
+      await authorize(ctx, 'read', PATHS.pods);
       namespaceName(namespace, 'namespace');
       objectName(name, 'name');
-      await authorize(ctx, 'read', PATHS.pods);
       return podHistory(ctx, namespace, name, from, to, first, after);
     },
     podAggregates: async (_root, { filter }, ctx) => {
-      const query = podQuery(filter);
       await authorize(ctx, 'read', PATHS.pods);
-      return podAggregates(ctx.c, query);
+      return podAggregates(ctx.c, podQuery(filter));
     },
     podEventStats: async (_root, { from, to, namespace }, ctx) => {
+      await authorize(ctx, 'read', PATHS.pods);
       checkRange(from, to);
       if (namespace != null) namespaceName(namespace, 'namespace');
-      await authorize(ctx, 'read', PATHS.pods);
       return ctx.history.stats(from, to, namespace);
     },
     nodes: async (_root, { includeDeleted }, ctx) => {
@@ -78,8 +83,8 @@ export const resolvers: Resolvers = {
       return docs.map(toNode);
     },
     node: async (_root, { name }, ctx) => {
-      objectName(name, 'name');
       await authorize(ctx, 'read', PATHS.nodes);
+      objectName(name, 'name');
       const doc = await ctx.c.nodes.findOne({ _id: name });
       return doc ? toNode(doc) : null;
     },
@@ -87,10 +92,9 @@ export const resolvers: Resolvers = {
 
   Mutation: {
     ingestEvents: async (_root, { input }, ctx) => {
-      // Validate the whole batch first: a bad event anywhere writes nothing.
-      const events = eventsFromInput(input);
       await authorize(ctx, 'write', PATHS.ingest);
-      return ingestEvents(ctx.c, events);
+      // The whole batch is validated before anything is written: a bad event anywhere writes nothing.
+      return ingestEvents(ctx.c, eventsFromInput(input));
     },
     archiveHistory: async (_root, _args, ctx) => {
       await authorize(ctx, 'write', PATHS.archive);
@@ -106,7 +110,7 @@ export const resolvers: Resolvers = {
     },
     resource: (pod) => ('resourceUrn' in pod && pod.resourceUrn ? ({ urn: pod.resourceUrn } as never) : null),
     history: (pod, { from, to, first, after }, ctx) => {
-      const end = to ?? new Date();
+      const end = to ?? ctx.now;
       const start = from ?? new Date(end.getTime() - 7 * DAY_MS);
       return podHistory(ctx, pod.namespace, pod.name, start, end, first, after);
     },
@@ -115,10 +119,9 @@ export const resolvers: Resolvers = {
   Resource: {
     __resolveReference: (ref) => ({ urn: ref.urn }) as never,
     pods: async (resource, { first, after, filter }, ctx) => {
-      // The URN is Metis's: matched as given, whatever its form.
-      const query = { ...podQuery(filter), resourceUrn: resource.urn };
       await authorize(ctx, 'read', PATHS.pods);
-      return connection(await listPods(ctx.c, query, first, after));
+      // Either URN form names the same resource: pods store the canonical one.
+      return groupedPods(ctx, 'resourceUrn', canonicalResourceUrn(resource.urn), podQuery(filter), first, after);
     },
   },
 
@@ -145,7 +148,7 @@ export const resolvers: Resolvers = {
     },
     pods: async (node, { first, after, includeDeleted }, ctx) => {
       await authorize(ctx, 'read', PATHS.pods);
-      return connection(await listPods(ctx.c, podQuery({ nodeName: node.name, includeDeleted }), first, after));
+      return groupedPods(ctx, 'nodeName', node.name, podQuery({ includeDeleted }), first, after);
     },
   },
 };

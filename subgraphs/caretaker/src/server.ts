@@ -1,13 +1,14 @@
 import { HeimdallClient } from '@dataos/heimdall-client';
 import type { MongoStore } from '@dataos/stores';
 import { createLogger, createSubgraph, loadTypeDefs } from '@dataos/subgraph-kit';
-import DataLoader from 'dataloader';
 import { Archiver } from './archive/archiver.js';
 import { ArchiveReader } from './archive/reader.js';
 import { PrefixedArchiveStore, archiveStoreFromEnv, type ArchiveStore } from './archive/store.js';
 import type { Context } from './context.js';
-import type { ClusterEvent, PodDoc } from './model.js';
+import { createLoaders } from './loaders.js';
+import type { ClusterEvent } from './model.js';
 import { resolvers } from './resolvers.js';
+import { archiveBatch, historyWindowDays } from './settings.js';
 import { collectionsOf, ensureIndexes } from './store/collections.js';
 import { HistoryStore } from './store/history.js';
 import { ingestEvents, tombstoneMissing } from './store/ingest.js';
@@ -39,8 +40,8 @@ export async function createCaretakerSubgraph(deps: CaretakerDeps) {
   const reader = new ArchiveReader(store, 32, warn);
   const history = new HistoryStore(c, reader, warn);
   const archiver = new Archiver(c, reader, {
-    windowMs: deps.historyWindowMs ?? Number(process.env.CARETAKER_HISTORY_WINDOW_DAYS ?? 7) * DAY_MS,
-    batchSize: deps.archiveBatchSize ?? Number(process.env.CARETAKER_ARCHIVE_BATCH ?? 5000),
+    windowMs: deps.historyWindowMs ?? historyWindowDays() * DAY_MS,
+    batchSize: deps.archiveBatchSize ?? archiveBatch(),
     ...(deps.now ? { now: deps.now } : {}),
     log: (message, details) => logger.info(details ?? {}, message),
   });
@@ -59,10 +60,8 @@ export async function createCaretakerSubgraph(deps: CaretakerDeps) {
         history,
         archiver,
         heimdall: heimdall.session(base.token, base.requestId),
-        podById: new DataLoader<string, PodDoc | null>(async (ids) => {
-          const docs = new Map((await c.pods.find({ _id: { $in: [...ids] } }).toArray()).map((d) => [d._id, d]));
-          return ids.map((id) => docs.get(id) ?? null);
-        }),
+        now: new Date(),
+        ...createLoaders(c, history),
         clusterAggregates: () => (aggregates ??= podAggregates(c, {})),
       };
     },

@@ -70,11 +70,13 @@ function labelKey(key: string, field: string): string {
   return key;
 }
 
+/** A resource URN in either form, as its canonical `dataos://` form (how pods store it). */
 export function resourceUrnValue(value: string, field: string): string {
-  if (!parseResourceUrn(value)) {
+  const parsed = parseResourceUrn(value);
+  if (!parsed) {
     fail(field, `"${value}" is not a resource URN: dataos://<type>:<workspace>/<name> or resource://<kind>/<workspace>/<name>.`);
   }
-  return value;
+  return parsed.urn;
 }
 
 function labels(list: KubeLabelInput[] | null | undefined, field: string, kind: 'label' | 'annotation'): Record<string, string> {

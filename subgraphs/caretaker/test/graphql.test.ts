@@ -50,6 +50,7 @@ describe('Caretaker over GraphQL', () => {
   it.each([
     [{ namespace: 'finance' }, ['invoices-export-1']],
     [{ resourceUrn: ORDERS_URN }, ['orders-ingest-1', 'orders-ingest-2']],
+    [{ resourceUrn: 'resource://workflow/retail/orders-ingest' }, ['orders-ingest-1', 'orders-ingest-2']],
     [{ resourceType: 'workflow', phases: ['FAILED', 'PENDING'] }, ['invoices-export-1', 'customers-dedupe-1']],
     [{ workload: { kind: 'Job', name: 'customers-dedupe-1' } }, ['customers-dedupe-1']],
     [{ nodeName: 'node-1' }, ['orders-ingest-1', 'orders-ingest-2']],
@@ -203,6 +204,8 @@ describe('Caretaker over GraphQL', () => {
       r: [
         { __typename: 'Resource', urn: ORDERS_URN },
         { __typename: 'Resource', urn: 'resource://workflow/public/none' },
+        // The alias form of ORDERS_URN names the same resource.
+        { __typename: 'Resource', urn: 'resource://workflow/retail/orders-ingest' },
         { __typename: 'Pod', namespace: 'retail', name: 'customers-dedupe-1' },
       ],
     };
@@ -212,6 +215,7 @@ describe('Caretaker over GraphQL', () => {
       _entities: [
         { urn: ORDERS_URN, pods: { totalCount: 2, edges: [{ node: { name: 'orders-ingest-1', phase: 'SUCCEEDED' } }, { node: { name: 'orders-ingest-2', phase: 'RUNNING' } }] } },
         { urn: 'resource://workflow/public/none', pods: { totalCount: 0, edges: [] } },
+        { urn: 'resource://workflow/retail/orders-ingest', pods: { totalCount: 2, edges: [{ node: { name: 'orders-ingest-1', phase: 'SUCCEEDED' } }, { node: { name: 'orders-ingest-2', phase: 'RUNNING' } }] } },
         { name: 'customers-dedupe-1', phase: 'FAILED' },
       ],
     });
@@ -277,6 +281,23 @@ describe('authorization: operators and admins only', () => {
     expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
     expect(refused.errors?.[0]?.message).toMatch(/Not allowed to read \/caretaker\/(pods|nodes)/);
     expect(refused.errors?.[0]?.extensions?.reason).toBeTruthy();
+  });
+
+  it.each([
+    ['ingestEvents', INGEST_CLUSTER_EVENTS, { input: { pods: [podEventInput({ rv: 1, at: new Date(), namespace: 'Bad_NS', name: 'x', phase: 'RUNNING', cpu: 'a lot' })] } }],
+    ['ingestEvents (empty)', INGEST_CLUSTER_EVENTS, { input: { pods: [] } }],
+    ['pods', 'query ($f: PodFilter) { pods(first: 100000, filter: $f) { totalCount } }', { f: { namespace: 'Not_A_Namespace' } }],
+    ['pod', '{ pod(namespace: "Not_A_Namespace", name: "x") { name } }', {}],
+    ['podAggregates', 'query ($f: PodFilter) { podAggregates(filter: $f) { total } }', { f: { resourceUrn: 'not-a-urn' } }],
+    ['podHistory', '{ podHistory(namespace: "retail", name: "x", from: "2025-01-02T00:00:00Z", to: "2025-01-01T00:00:00Z") { edges { cursor } } }', {}],
+    ['podEventStats', '{ podEventStats(from: "2025-01-02T00:00:00Z", to: "2025-01-01T00:00:00Z") { total } }', {}],
+    ['node', '{ node(name: "Not A Node") { name } }', {}],
+  ])('alice sending invalid input to %s gets FORBIDDEN, not the validation details', async (_name, query, variables) => {
+    const res = await graphql(stack.url, query, { token: alice, variables });
+    expect(errorCodes(res)).toEqual(['FORBIDDEN']);
+    expect(res.errors?.[0]?.extensions?.field).toBeUndefined();
+    // The same input from bob is refused as bad input.
+    expect(errorCodes(await graphql(stack.url, query, { token: bob, variables }))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('without a token: UNAUTHENTICATED, no data', async () => {

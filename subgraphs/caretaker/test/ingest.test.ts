@@ -3,10 +3,13 @@ import type { ClusterEvent } from '../src/model.js';
 import type { Collections } from '../src/store/collections.js';
 import { ingestEvents, ingestOneByOne, tombstoneMissing } from '../src/store/ingest.js';
 import { podAggregates } from '../src/store/pods.js';
+import { HistoryStore } from '../src/store/history.js';
+import { ArchiveReader } from '../src/archive/reader.js';
+import { LocalFolderArchiveStore } from '../src/archive/store.js';
 import { eventsFromInput } from '../src/validate.js';
 import { podEventInput } from '../../../packages/testkit/src/caretaker.js';
 import { scenario } from './stream.js';
-import { shuffled, testDb } from './db.js';
+import { shuffled, tempDir, testDb } from './db.js';
 
 const base = new Date(Date.now() - 3 * 3_600_000);
 const s = scenario(base);
@@ -154,6 +157,33 @@ describe('ingest: order does not matter', () => {
     const n = await tombstoneMissing(c, 'Pod', new Set(['retail/orders-ingest-2']), 40, now);
     expect(n).toBe(2);
     expect((await c.pods.find({ deleted: false }).toArray()).map((p) => p._id)).toEqual(['retail/customers-dedupe-1', 'retail/orders-ingest-2']);
-    expect(await c.pods.findOne({ _id: 'retail/orders-ingest-1' })).toMatchObject({ deleted: true, reason: 'NotFoundOnRelist', resourceVersion: 20 });
+    // The tombstone stands at the list's resourceVersion, and the deletion is in the history.
+    expect(await c.pods.findOne({ _id: 'retail/orders-ingest-1' })).toMatchObject({ deleted: true, reason: 'NotFoundOnRelist', resourceVersion: 40, deletedAt: now });
+    const deleted = await c.history.find({ kind: 'Pod', type: 'DELETED', rv: 40 }).sort({ _id: 1 }).toArray();
+    expect(deleted.map((e) => e._id)).toEqual(['Pod/finance/invoices-export-1@40', 'Pod/retail/orders-ingest-1@40']);
+    expect(deleted[1]).toMatchObject({ phase: 'SUCCEEDED', reason: 'NotFoundOnRelist', nodeName: 'node-1', time: now, resourceUrn: 'dataos://workflow:retail/orders-ingest' });
+    // Retrying the same relist changes nothing; a late event older than the list stays out of the state.
+    const history = await c.history.countDocuments();
+    expect(await tombstoneMissing(c, 'Pod', new Set(['retail/orders-ingest-2']), 40, now)).toBe(0);
+    expect(await c.history.countDocuments()).toBe(history);
+    const late = eventsFromInput({ pods: [podEventInput({ rv: 35, at: s.at(30), namespace: 'retail', name: 'orders-ingest-1', phase: 'RUNNING' })] as never }, now);
+    expect(await ingestEvents(c, late, now)).toMatchObject({ applied: 0, stale: 1 });
+    expect(await c.pods.findOne({ _id: 'retail/orders-ingest-1' })).toMatchObject({ deleted: true, resourceVersion: 40 });
+    // podHistory and podEventStats see the deletion.
+    const tmp = await tempDir();
+    dbs.push({ drop: tmp.remove });
+    const store = new HistoryStore(c, new ArchiveReader(new LocalFolderArchiveStore(tmp.dir)));
+    const events = await store.podEvents('retail', 'orders-ingest-1', s.at(0), new Date(now.getTime() + 1000), 100);
+    expect(events.map((e) => [e.rv, e.type])).toEqual([[12, 'ADDED'], [13, 'MODIFIED'], [15, 'MODIFIED'], [20, 'MODIFIED'], [35, 'MODIFIED'], [40, 'DELETED']]);
+    const stats = await store.stats(s.at(0), new Date(now.getTime() + 1000), 'retail');
+    expect(stats.byNamespace).toEqual([{ namespace: 'retail', events: 15, failed: 1, deleted: 2 }]);
+  });
+
+  it('a relist tombstones vanished nodes too, with a DELETED node event', async () => {
+    const c = await open();
+    await ingestEvents(c, eventsFromInput(s.all, now), now);
+    expect(await tombstoneMissing(c, 'Node', new Set(['node-2']), 45, now)).toBe(1);
+    expect(await c.nodes.findOne({ _id: 'node-1' })).toMatchObject({ deleted: true, resourceVersion: 45 });
+    expect(await c.history.findOne({ _id: 'Node/node-1@45' })).toMatchObject({ kind: 'Node', type: 'DELETED', key: 'node-1', namespace: null });
   });
 });

@@ -125,7 +125,12 @@ describe('Kubernetes informers (list, then watch)', () => {
         owner: { kind: 'Job', name: 'job-a' },
         resourceUrn: 'dataos://workflow:retail/orders-ingest',
       });
-      expect(await db.c.pods.findOne({ _id: 'retail/job-gone' })).toMatchObject({ deleted: true, reason: 'NotFoundOnRelist' });
+      // Deleted while nobody watched: tombstoned at the list's resourceVersion, with a DELETED event.
+      expect(await db.c.pods.findOne({ _id: 'retail/job-gone' })).toMatchObject({ deleted: true, reason: 'NotFoundOnRelist', resourceVersion: 100 });
+      expect((await db.c.history.find({ key: 'retail/job-gone' }).sort({ rv: 1 }).toArray()).map((e) => [e._id, e.type])).toEqual([
+        ['Pod/retail/job-gone@50', 'MODIFIED'],
+        ['Pod/retail/job-gone@100', 'DELETED'],
+      ]);
       expect(await db.c.nodes.findOne({ _id: 'node-1' })).toMatchObject({ allocatable: { cpuMillis: 3920 } });
 
       const send = (type: string, object: unknown) => watchers.get('pods')!.write(`${JSON.stringify({ type, object })}\n`);

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CATALOG } from '@dataos/metis';
+import { demoEvents } from '../src/demo.js';
 import { seedCaretaker } from '../src/seed.js';
 import { podAggregates } from '../src/store/pods.js';
 import { testDb } from './db.js';
@@ -37,5 +39,14 @@ describe('demo data', () => {
     expect(oom).toMatchObject({ phase: 'FAILED', reason: 'OOMKilled', restarts: 4, nodeName: 'node-c' });
     // Some of the history is older than the default 7-day window: there is something to archive.
     expect(await db.c.history.countDocuments({ time: { $lt: new Date(Date.now() - 7 * 86_400_000) } })).toBeGreaterThan(5);
+  });
+
+  it('demo pods belong to resources of the Metis demo catalog, so Pod.resource and Resource.pods join', () => {
+    const metis = new Set(DEMO_CATALOG.resources.map((r) => `dataos://${r.kind.toLowerCase()}:${r.workspace}/${r.name}`));
+    const urns = new Set(demoEvents().flatMap((e) => (e.kind === 'Pod' && e.pod.resourceUrn ? [e.pod.resourceUrn] : [])));
+    expect(urns.size).toBeGreaterThanOrEqual(8);
+    expect([...urns].filter((u) => !metis.has(u))).toEqual([]);
+    expect(urns).toContain('dataos://service:retail/order-events-sink');
+    expect(urns).toContain('dataos://cluster:public/minerva-retail');
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { demoEvents } from '../src/demo.js';
 import { nodeEvent, podEvent } from '../src/k8s.js';
-import { owningResourceUrn, parseResourceUrn } from '../src/labels.js';
+import { canonicalResourceUrn, owningResourceUrn, parseResourceUrn } from '../src/labels.js';
 import { bytes, cpuMillis, parseQuantity } from '../src/quantity.js';
+import { archiveBatch, historyWindowDays, mainSettings } from '../src/settings.js';
 import { eventsFromInput } from '../src/validate.js';
 import { podEventInput } from '../../../packages/testkit/src/caretaker.js';
 
@@ -104,11 +105,33 @@ describe('Kubernetes objects to events', () => {
 
 describe('resource URNs', () => {
   it('accepts both forms, prefers the annotation', () => {
-    expect(parseResourceUrn('dataos://workflow:retail/orders-ingest')).toEqual({ type: 'workflow', workspace: 'retail', name: 'orders-ingest' });
-    expect(parseResourceUrn('resource://workflow/public/wf-orders-clean')).toEqual({ type: 'workflow', workspace: 'public', name: 'wf-orders-clean' });
+    expect(parseResourceUrn('dataos://workflow:retail/orders-ingest')).toEqual({
+      type: 'workflow',
+      workspace: 'retail',
+      name: 'orders-ingest',
+      urn: 'dataos://workflow:retail/orders-ingest',
+    });
+    expect(parseResourceUrn('resource://workflow/public/wf-orders-clean')).toEqual({
+      type: 'workflow',
+      workspace: 'public',
+      name: 'wf-orders-clean',
+      urn: 'dataos://workflow:public/wf-orders-clean',
+    });
     expect(parseResourceUrn('dataos://icebase')).toBeNull();
     expect(owningResourceUrn({ 'dataos.io/resource-urn': 'dataos://workflow:a/b' }, { 'dataos.io/resource-urn': 'dataos://workflow:a/c' })).toBe('dataos://workflow:a/c');
     expect(owningResourceUrn({}, {})).toBeNull();
+  });
+
+  it('stores the canonical dataos:// form, as Metis federates Resource under it', () => {
+    expect(canonicalResourceUrn('resource://workflow/retail/orders-ingest')).toBe('dataos://workflow:retail/orders-ingest');
+    expect(canonicalResourceUrn('dataos://Workflow:retail/orders-ingest')).toBe('dataos://workflow:retail/orders-ingest');
+    expect(canonicalResourceUrn('not-a-urn')).toBe('not-a-urn');
+    expect(owningResourceUrn({}, { 'dataos.io/resource-urn': 'resource://service/retail/order-events-sink' })).toBe('dataos://service:retail/order-events-sink');
+    expect(owningResourceUrn({ 'dataos.io/resource-type': 'Workflow', 'dataos.io/workspace': 'retail', 'dataos.io/resource-name': 'x' }, {})).toBe(
+      'dataos://workflow:retail/x',
+    );
+    const [event] = eventsFromInput({ pods: [podEventInput({ rv: 1, at: new Date(), namespace: 'retail', name: 'a', phase: 'RUNNING', urn: 'resource://workflow/retail/orders-ingest' })] as never });
+    expect(event?.kind === 'Pod' && [event.pod.resourceUrn, event.pod.resourceType]).toEqual(['dataos://workflow:retail/orders-ingest', 'workflow']);
   });
 });
 
@@ -147,5 +170,29 @@ describe('ingest input validation', () => {
     expect(fieldOf(() => eventsFromInput({ pods: [{ ...ok, observedAt: new Date('2025-03-21T00:00:00Z') }] as never }, now))).toMatchObject({
       field: 'input.pods[0].observedAt',
     });
+  });
+});
+
+describe('numeric settings', () => {
+  it('defaults when unset, reads valid numbers', () => {
+    expect(mainSettings({})).toEqual({ port: 4005, historyWindowDays: 7, archiveBatch: 5000, archiveIntervalMs: 3_600_000 });
+    expect(historyWindowDays({ CARETAKER_HISTORY_WINDOW_DAYS: '0.5' })).toBe(0.5);
+    expect(archiveBatch({ CARETAKER_ARCHIVE_BATCH: ' 200 ' })).toBe(200);
+    expect(mainSettings({ CARETAKER_ARCHIVE_INTERVAL_MS: '0' }).archiveIntervalMs).toBe(0);
+  });
+
+  it.each([
+    [{ CARETAKER_HISTORY_WINDOW_DAYS: 'seven' }, /CARETAKER_HISTORY_WINDOW_DAYS="seven" is not valid: expected a number of days/],
+    [{ CARETAKER_HISTORY_WINDOW_DAYS: '-1' }, /CARETAKER_HISTORY_WINDOW_DAYS="-1"/],
+    [{ CARETAKER_HISTORY_WINDOW_DAYS: '0' }, /CARETAKER_HISTORY_WINDOW_DAYS="0"/],
+    [{ CARETAKER_HISTORY_WINDOW_DAYS: '7d' }, /CARETAKER_HISTORY_WINDOW_DAYS="7d"/],
+    [{ CARETAKER_ARCHIVE_BATCH: 'NaN' }, /CARETAKER_ARCHIVE_BATCH="NaN" is not valid: expected an integer of events, between 1 and 100000/],
+    [{ CARETAKER_ARCHIVE_BATCH: '0' }, /CARETAKER_ARCHIVE_BATCH="0"/],
+    [{ CARETAKER_ARCHIVE_BATCH: '2.5' }, /CARETAKER_ARCHIVE_BATCH="2.5"/],
+    [{ CARETAKER_ARCHIVE_INTERVAL_MS: '-5' }, /CARETAKER_ARCHIVE_INTERVAL_MS="-5"/],
+    [{ CARETAKER_ARCHIVE_INTERVAL_MS: 'Infinity' }, /CARETAKER_ARCHIVE_INTERVAL_MS="Infinity"/],
+    [{ PORT: 'http' }, /PORT="http"/],
+  ])('refuses %j at start with a message naming it', (env, message) => {
+    expect(() => mainSettings(env)).toThrow(message);
   });
 });

@@ -26,16 +26,24 @@ export type ClusterEventsInput = {
   pods?: InputMaybe<Array<PodEventInput>>;
 };
 
+/** Every received event counts in exactly one of `applied`, `stale` and `duplicates`. */
 export type ClusterIngestResult = {
   __typename?: 'ClusterIngestResult';
   /** Events whose state became the current one. */
   applied: Scalars['Int']['output'];
-  /** Events already recorded (same id), in earlier batches or in this one. */
+  /**
+   * Events already recorded (same id), in earlier batches or earlier in this one, that changed
+   * nothing. (A retry after a failure between the history and the state write applies the state:
+   * such an event counts as `applied`.)
+   */
   duplicates: Scalars['Int']['output'];
   received: Scalars['Int']['output'];
   /** New history records. */
   recorded: Scalars['Int']['output'];
-  /** Events older than (or as old as) the stored state, or superseded in the same batch: history only. */
+  /**
+   * Events recorded for the first time but older than (or as old as) the stored state, or
+   * superseded in the same batch: history only.
+   */
   stale: Scalars['Int']['output'];
 };
 

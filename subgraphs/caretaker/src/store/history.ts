@@ -55,26 +55,75 @@ export class HistoryStore {
 
   /** A pod's events with from <= time < to, resourceVersion > afterRv, in resourceVersion order; `limit` at most. */
   async podEvents(namespace: string, name: string, from: Date, to: Date, limit: number, afterRv = 0): Promise<SourcedEvent[]> {
-    const key = podKey(namespace, name);
-    const filter: Filter<HistoryDoc> = { kind: 'Pod', key, time: { $gte: from, $lt: to }, ...(afterRv ? { rv: { $gt: afterRv } } : {}) };
-    const [recent, archived] = await Promise.all([
-      this.c.history.find(filter, { projection: { archive: 0 } }).sort({ rv: 1 }).limit(limit).toArray(),
-      this.archivedPodEvents(namespace, key, from, to, afterRv),
-    ]);
-    const merged = new Map<string, SourcedEvent>();
-    for (const e of recent) merged.set(e._id, { ...e, source: 'MONGODB' });
-    for (const e of archived) if (!merged.has(e._id)) merged.set(e._id, { ...e, source: 'ARCHIVE' });
-    return [...merged.values()].sort((a, b) => a.rv - b.rv).slice(0, limit);
+    return (await this.podEventsMany([{ namespace, name }], from, to, limit, afterRv)).get(podKey(namespace, name)) ?? [];
   }
 
-  private async archivedPodEvents(namespace: string, key: string, from: Date, to: Date, afterRv: number): Promise<HistoryEvent[]> {
-    const out: HistoryEvent[] = [];
+  /**
+   * The same for many pods at once (`Pod.history` of a page of pods), by `namespace/name`: one
+   * find over the pods' keys, sorted by (key, rv), reading at most `pods × limit` events (a pod
+   * whose events may be cut short by that cap is read on its own), and each archive day and
+   * namespace read once.
+   */
+  async podEventsMany(
+    pods: readonly { namespace: string; name: string }[],
+    from: Date,
+    to: Date,
+    limit: number,
+    afterRv = 0,
+  ): Promise<Map<string, SourcedEvent[]>> {
+    const keys = [...new Set(pods.map((p) => podKey(p.namespace, p.name)))];
+    const filter = (k: string[]): Filter<HistoryDoc> => ({
+      kind: 'Pod',
+      key: k.length === 1 ? k[0]! : { $in: k },
+      time: { $gte: from, $lt: to },
+      ...(afterRv ? { rv: { $gt: afterRv } } : {}),
+    });
+    const cap = keys.length * limit;
+    const namespaces = [...new Set(pods.map((p) => p.namespace))];
+    const [recent, archived] = await Promise.all([
+      this.c.history.find(filter(keys), { projection: { archive: 0 } }).sort({ key: 1, rv: 1 }).limit(cap).toArray(),
+      this.archivedPodEvents(namespaces, new Set(keys), from, to, afterRv),
+    ]);
+    const byKey = new Map<string, HistoryDoc[]>(keys.map((k) => [k, []]));
+    for (const e of recent) byKey.get(e.key)?.push(e);
+    if (recent.length === cap) {
+      // Capped: the last pod read, and pods not reached, may miss events.
+      const last = recent.at(-1)!.key;
+      const partial = keys.filter((k) => byKey.get(k)!.length < limit && (k === last || !byKey.get(k)!.length));
+      await Promise.all(
+        partial.map(async (k) => {
+          byKey.set(k, await this.c.history.find(filter([k]), { projection: { archive: 0 } }).sort({ rv: 1 }).limit(limit).toArray());
+        }),
+      );
+    }
+    const out = new Map<string, SourcedEvent[]>();
+    for (const key of keys) {
+      const merged = new Map<string, SourcedEvent>();
+      for (const e of byKey.get(key)!) merged.set(e._id, { ...e, source: 'MONGODB' });
+      for (const e of archived.get(key) ?? []) if (!merged.has(e._id)) merged.set(e._id, { ...e, source: 'ARCHIVE' });
+      out.set(key, [...merged.values()].sort((a, b) => a.rv - b.rv).slice(0, limit));
+    }
+    return out;
+  }
+
+  /** Archived events of the given pods (by key), reading each day and namespace once. */
+  private async archivedPodEvents(
+    namespaces: string[],
+    keys: ReadonlySet<string>,
+    from: Date,
+    to: Date,
+    afterRv: number,
+  ): Promise<Map<string, HistoryEvent[]>> {
+    const out = new Map<string, HistoryEvent[]>();
     const days = daysBetween(from, to);
-    const manifests = (await Promise.all(days.map((d) => this.archive.manifests(d, `ns=${namespace}`)))).flat();
+    const manifests = (await Promise.all(days.flatMap((d) => namespaces.map((ns) => this.archive.manifests(d, `ns=${ns}`))))).flat();
     for (const m of manifests) {
       if (new Date(m.maxTime) < from || new Date(m.minTime) >= to) continue;
       for (const e of await this.archivedEvents(m)) {
-        if (e.key === key && e.kind === 'Pod' && e.time >= from && e.time < to && e.rv > afterRv) out.push(e);
+        if (e.kind === 'Pod' && keys.has(e.key) && e.time >= from && e.time < to && e.rv > afterRv) {
+          if (!out.has(e.key)) out.set(e.key, []);
+          out.get(e.key)!.push(e);
+        }
       }
     }
     return out;

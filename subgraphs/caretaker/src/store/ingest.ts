@@ -2,13 +2,14 @@ import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type
 import { historyOf, podKey, type ClusterEvent, type HistoryEvent, type NodeDoc, type PodDoc } from '../model.js';
 import type { Collections } from './collections.js';
 
+/** Each received event counts in exactly one of applied, stale, duplicates. */
 export interface IngestResult {
   received: number;
   /** Events whose state became the current one. */
   applied: number;
-  /** Events not applied: the stored (or a newer event in the batch) state is as new or newer. */
+  /** Events new to the history but not applied: the stored (or a later event in the batch) state is as new or newer. */
   stale: number;
-  /** Events whose history record existed already (or came twice in the batch). */
+  /** Events whose history record existed already (or came twice in the batch), not applied. */
   duplicates: number;
   /** New history records. */
   recorded: number;
@@ -77,12 +78,14 @@ export async function insertNew<T extends Document>(collection: Collection<T>, d
  * Writes each state over the stored one only when it is newer (by resourceVersion), without a
  * read-then-write race between replicas: updates are conditional on the stored version, and a
  * new object is inserted (a concurrent insert of the same object makes ours an update).
+ * Returns the resourceVersion applied per object `_id`.
  *
  * Not an upsert with `{_id, resourceVersion: {$lt}}`: when the stored state is newer, that upsert
  * fails on the duplicate `_id`, and FerretDB stops an unordered bulk at the first such error.
  */
-async function applyNewest(collection: Collection<StateDoc>, docs: StateDoc[]): Promise<number> {
-  if (!docs.length) return 0;
+async function applyNewest(collection: Collection<StateDoc>, docs: StateDoc[]): Promise<Map<string, number>> {
+  const applied = new Map<string, number>();
+  if (!docs.length) return applied;
   const stored = new Map(
     (await collection.find({ _id: { $in: docs.map((d) => d._id) } }, { projection: { resourceVersion: 1 } }).toArray()).map(
       (d) => [d._id, d.resourceVersion as number],
@@ -90,16 +93,22 @@ async function applyNewest(collection: Collection<StateDoc>, docs: StateDoc[]): 
   );
   let updates = docs.filter((d) => (stored.get(d._id) ?? Infinity) < d.resourceVersion);
   let inserts = docs.filter((d) => !stored.has(d._id));
-  let applied = 0;
   for (let attempt = 0; attempt < 5 && (updates.length || inserts.length); attempt++) {
-    applied += await bulkUpdate(
+    const matched = await bulkUpdate(
       collection,
       updates.map(({ _id, ...state }) => ({
         updateOne: { filter: { _id, resourceVersion: { $lt: state.resourceVersion } }, update: { $set: state } },
       })),
     );
+    if (matched === updates.length) for (const d of updates) applied.set(d._id, d.resourceVersion);
+    else {
+      // A concurrent writer got some first: which ones are ours is read back (rare).
+      const now = await collection.find({ _id: { $in: updates.map((d) => d._id) } }, { projection: { resourceVersion: 1 } }).toArray();
+      const rv = new Map(now.map((d) => [d._id, d.resourceVersion as number]));
+      for (const d of updates) if (rv.get(d._id) === d.resourceVersion) applied.set(d._id, d.resourceVersion);
+    }
     const skipped = await insertNew(collection, inserts);
-    applied += inserts.length - skipped.size;
+    inserts.forEach((d, i) => skipped.has(i) || applied.set(d._id, d.resourceVersion));
     // Inserted meanwhile by someone else: ours applies only if newer, as an update.
     updates = inserts.filter((_, i) => skipped.has(i));
     inserts = [];
@@ -111,25 +120,37 @@ async function applyNewest(collection: Collection<StateDoc>, docs: StateDoc[]): 
  * Records a batch of events with bulk writes: the history first (append-only, duplicates skipped
  * by event id), then the current state of each object. Retrying a batch after a failure anywhere
  * is safe and completes it: no transactions needed (FerretDB has none).
+ *
+ * Every event counts once: `applied` (its state became the current one), else `duplicates` (its
+ * id was recorded already, earlier or in this batch), else `stale` (new to the history, but the
+ * stored state, or a later event of the batch, is as new or newer).
  */
 export async function ingestEvents(c: Collections, events: ClusterEvent[], now = new Date()): Promise<IngestResult> {
   const received = events.length;
   if (!received) return { received, applied: 0, stale: 0, duplicates: 0, recorded: 0 };
+  const records = events.map(historyOf);
   const unique = new Map<string, HistoryEvent>();
-  for (const event of events) {
-    const h = historyOf(event);
-    if (!unique.has(h._id)) unique.set(h._id, h);
-  }
+  for (const h of records) if (!unique.has(h._id)) unique.set(h._id, h);
   const history = [...unique.values()];
   const skipped = await insertNew(c.history, history);
-  const recorded = history.length - skipped.size;
+  const known = new Set(history.filter((_, i) => skipped.has(i)).map((h) => h._id));
   const states = events.map((e) => stateOf(e, now));
   const [pods, nodes] = await Promise.all([
     applyNewest(c.pods as unknown as Collection<StateDoc>, newestPerObject(states.filter((_, i) => events[i]!.kind === 'Pod'))),
     applyNewest(c.nodes as unknown as Collection<StateDoc>, newestPerObject(states.filter((_, i) => events[i]!.kind === 'Node'))),
   ]);
-  const applied = pods + nodes;
-  return { received, applied, stale: received - applied, duplicates: received - recorded, recorded };
+  const result = { received, applied: 0, stale: 0, duplicates: 0, recorded: history.length - skipped.size };
+  const seen = new Set<string>();
+  events.forEach((event, i) => {
+    const id = records[i]!._id;
+    const first = !seen.has(id);
+    seen.add(id);
+    const state = states[i]!;
+    if (first && (event.kind === 'Pod' ? pods : nodes).get(state._id) === state.resourceVersion) result.applied++;
+    else if (!first || known.has(id)) result.duplicates++;
+    else result.stale++;
+  });
+  return result;
 }
 
 /**
@@ -137,15 +158,17 @@ export async function ingestEvents(c: Collections, events: ClusterEvent[], now =
  * ingest against, and a cross-check in tests (both must end in the same state).
  */
 export async function ingestOneByOne(c: Collections, events: ClusterEvent[], now = new Date()): Promise<IngestResult> {
-  let applied = 0;
-  let recorded = 0;
+  const result = { received: events.length, applied: 0, stale: 0, duplicates: 0, recorded: 0 };
   for (const event of events) {
+    let recorded = false;
     try {
       await c.history.insertOne(historyOf(event));
-      recorded++;
+      recorded = true;
+      result.recorded++;
     } catch (error) {
       if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
     }
+    let applied = false;
     const collection = (event.kind === 'Pod' ? c.pods : c.nodes) as unknown as Collection<StateDoc>;
     const { _id, ...state } = stateOf(event, now);
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -153,27 +176,31 @@ export async function ingestOneByOne(c: Collections, events: ClusterEvent[], now
       if (stored) {
         if ((stored.resourceVersion as number) >= state.resourceVersion) break;
         const r = await collection.updateOne({ _id, resourceVersion: { $lt: state.resourceVersion } }, { $set: state });
-        applied += r.matchedCount;
+        applied = r.matchedCount > 0;
         break;
       }
       try {
         await collection.insertOne({ _id, ...state } as StateDoc);
-        applied++;
+        applied = true;
         break;
       } catch (error) {
         if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
       }
     }
+    if (applied) result.applied++;
+    else if (!recorded) result.duplicates++;
+    else result.stale++;
   }
-  const received = events.length;
-  return { received, applied, stale: received - applied, duplicates: received - recorded, recorded };
+  return result;
 }
 
 /**
  * After a full relist (informer start, or a relist after 410 Gone), objects Caretaker believes
- * alive but the cluster no longer lists were deleted while nobody watched: tombstone them.
- * Only objects not newer than the list (a pod created after it is not in it), and only if they
- * did not change meanwhile.
+ * alive but the cluster no longer lists were deleted while nobody watched: record a DELETED
+ * event for each (id `<kind>/<key>@<list resourceVersion>`: the deletion happened at or before
+ * the list, and a retry of the same relist records it once) and tombstone them at the list's
+ * resourceVersion. Only objects not newer than the list (a pod created after it is not in it),
+ * and the state only if it did not change meanwhile. Returns the tombstones written.
  */
 export async function tombstoneMissing(
   c: Collections,
@@ -183,17 +210,27 @@ export async function tombstoneMissing(
   now = new Date(),
 ): Promise<number> {
   const collection = (kind === 'Pod' ? c.pods : c.nodes) as unknown as Collection<StateDoc>;
-  const alive = await collection
-    .find({ deleted: false, resourceVersion: { $lte: listResourceVersion } }, { projection: { resourceVersion: 1 } })
-    .toArray();
+  const alive = await collection.find({ deleted: false, resourceVersion: { $lte: listResourceVersion } }).toArray();
   const gone = alive.filter((d) => !present.has(d._id));
   if (!gone.length) return 0;
+  const reason = 'NotFoundOnRelist';
+  // History first, as on ingest: a failure before the tombstones is completed by the next relist.
+  const deletions = gone.map((d): ClusterEvent => {
+    // The last state seen, at the list's resourceVersion (the state-only fields are ignored by historyOf).
+    const object = { ...d, resourceVersion: listResourceVersion };
+    return kind === 'Pod'
+      ? { kind, type: 'DELETED', observedAt: now, pod: { ...(object as PodDoc), reason } }
+      : { kind, type: 'DELETED', observedAt: now, node: object as NodeDoc };
+  });
+  await insertNew(c.history, deletions.map(historyOf));
   return bulkUpdate(
     collection,
     gone.map((d) => ({
       updateOne: {
         filter: { _id: d._id, resourceVersion: d.resourceVersion },
-        update: { $set: { deleted: true, deletedAt: now, updatedAt: now, reason: 'NotFoundOnRelist' } },
+        update: {
+          $set: { deleted: true, deletedAt: now, observedAt: now, updatedAt: now, reason, resourceVersion: listResourceVersion },
+        },
       },
     })),
   );

@@ -54,6 +54,57 @@ export async function listPods(c: Collections, query: Filter<PodDoc>, first: num
   return { items, hasNextPage: docs.length > n, endCursor: items.at(-1)?.cursor ?? null, totalCount };
 }
 
+/** Pod fields a page can be batched on (one parent per value: a node, a resource). */
+export type PodGroupField = 'nodeName' | 'resourceUrn';
+
+/**
+ * The same page of pods for many parents at once (`ComputeNode.pods`, `Resource.pods`): pods
+ * whose `field` is one of `values`, each value paged on its own. One find sorted by (field, _id)
+ * and one count per value (`$group`, one `$sum`), whatever the number of values. The find reads
+ * at most `values × (first + 1)` pods; when that cap is hit, a value whose page may be cut short
+ * (the last one read, or one not reached) is read on its own, so results never depend on it.
+ */
+export async function listPodsGrouped(
+  c: Collections,
+  field: PodGroupField,
+  values: readonly string[],
+  query: Filter<PodDoc>,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Map<string, Page<PodDoc>>> {
+  const n = pageSize(first, MAX_PAGE, 50);
+  const distinct = [...new Set(values)];
+  const match: Filter<PodDoc> = { $and: [query, { [field]: { $in: distinct } }] };
+  const page = after ? { $and: [match, { _id: { $gt: decodeCursor(after) } }] } : match;
+  const cap = distinct.length * (n + 1);
+  const [docs, counts] = await Promise.all([
+    c.pods.find(page).sort({ [field]: 1, _id: 1 }).limit(cap).toArray(),
+    c.pods.aggregate<{ _id: string | null; n: number }>([{ $match: match }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }]).toArray(),
+  ]);
+  const total = new Map(counts.map((r) => [r._id, r.n]));
+  const groups = new Map<string, PodDoc[]>();
+  for (const d of docs) {
+    const v = d[field] as string;
+    if (!groups.has(v)) groups.set(v, []);
+    groups.get(v)!.push(d);
+  }
+  const last = docs.at(-1)?.[field] as string | undefined;
+  const truncated = docs.length === cap;
+  const out = new Map<string, Page<PodDoc>>();
+  await Promise.all(
+    distinct.map(async (v) => {
+      const group = groups.get(v) ?? [];
+      if (truncated && group.length <= n && (v === last || !groups.has(v))) {
+        out.set(v, await listPods(c, { $and: [query, { [field]: v }] }, n, after));
+        return;
+      }
+      const items = group.slice(0, n).map((d) => ({ cursor: encodeCursor(d._id), node: d }));
+      out.set(v, { items, hasNextPage: group.length > n, endCursor: items.at(-1)?.cursor ?? null, totalCount: total.get(v) ?? 0 });
+    }),
+  );
+  return out;
+}
+
 export interface PhaseCount {
   phase: PodPhase;
   count: number;
