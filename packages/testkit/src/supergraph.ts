@@ -43,7 +43,8 @@ export async function startTestSupergraph(): Promise<TestSupergraph> {
   const metisRunning = await (await createMetisSubgraph({ neo4j })).listen(0);
   const gateway = await createGatewaySubgraph({ mongo: mongo.gateway, metisUrl: metisRunning.url, healthIntervalMs: 0 });
   const subgraphs = {
-    odin: await createOdinSubgraph({ neo4j }),
+    // Odin asks Metis which datasets the caller may see; a test may put a proxy in between (METIS_URL).
+    odin: await createOdinSubgraph({ neo4j, metisUrl: process.env.METIS_URL ?? metisRunning.url }),
     gateway,
     caretaker: await createCaretakerSubgraph({ mongo: mongo.caretaker }),
   };
