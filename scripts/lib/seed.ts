@@ -14,8 +14,10 @@ export async function seedDemo(env: NodeJS.ProcessEnv = process.env): Promise<Re
     caretaker: await mongoFromEnv('CARETAKER', 'caretaker', env),
   };
   try {
+    const policies = await seedHeimdall(mongo.heimdall);
     return {
-      'new policies': await seedHeimdall(mongo.heimdall),
+      'new policies': policies.created,
+      'updated policies': policies.updated,
       datasets: await seedMetis(neo4j),
       concepts: await seedOdin(neo4j),
       clusters: await seedGateway(mongo.gateway),

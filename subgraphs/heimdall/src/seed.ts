@@ -71,7 +71,7 @@ export const DEMO_POLICIES: PolicyDefinition[] = [
   },
 ];
 
-export async function seedHeimdall(mongo: MongoStore): Promise<number> {
+export async function seedHeimdall(mongo: MongoStore): Promise<{ created: number; updated: number }> {
   const repo = new PolicyRepository(collectionsOf(mongo.db));
   return repo.ensure(DEMO_POLICIES.map(validatePolicy), 'seed');
 }

@@ -137,3 +137,25 @@ describe('the policy index', () => {
     expect(await repo.version()).toBe(before + 1);
   });
 });
+
+describe('seeded policies (ensure)', () => {
+  it('creates missing ones, updates those only the seed wrote, and keeps those somebody edited', async () => {
+    const repo = new PolicyRepository(c, new VersionCounter(c, logger));
+    const v1 = [grant('seed-a', '/a/**'), grant('seed-b', '/b/**')];
+    expect(await repo.ensure(v1, 'seed')).toEqual({ created: 2, updated: 0 });
+    expect(await repo.ensure(v1, 'seed')).toEqual({ created: 0, updated: 0 });
+
+    // An admin takes over seed-b; then the seed changes both.
+    await repo.replace({ ...grant('seed-b', '/b/**'), actions: ['read', 'write'] }, 'users:id:carol');
+    const v2 = [
+      { ...grant('seed-a', '/a/**'), actions: ['read', 'write'] },
+      { ...grant('seed-b', '/b/**'), actions: ['delete'] },
+    ];
+    const before = await repo.version();
+    expect(await repo.ensure(v2, 'seed')).toEqual({ created: 0, updated: 1 });
+    expect((await repo.get('seed-a'))?.actions).toEqual(['read', 'write']);
+    expect(await repo.get('seed-b')).toMatchObject({ actions: ['read', 'write'], updatedBy: 'users:id:carol' });
+    // Replicas hear of the update.
+    expect(await repo.version()).toBeGreaterThan(before);
+  });
+});

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { MongoServerError } from 'mongodb';
 import type { PolicyDefinition } from '../engine/types.js';
 import type { Collections, PolicyDoc } from './collections.js';
@@ -154,11 +155,26 @@ export class PolicyRepository {
     return inserted;
   }
 
-  /** Inserts the policies that do not exist yet (bootstrap and demo seeds); never overwrites. */
-  async ensure(policies: PolicyDefinition[], by: string): Promise<number> {
+  /**
+   * Inserts the policies that do not exist yet (bootstrap and demo seeds). A policy that exists is
+   * brought up to date only while `by` was its last writer: a seed that changed reaches databases
+   * seeded before, but a policy somebody edited since is theirs and stays as it is.
+   */
+  async ensure(policies: PolicyDefinition[], by: string): Promise<{ created: number; updated: number }> {
     let created = 0;
+    let updated = 0;
     for (const policy of policies) {
-      if (await this.get(policy.name)) continue;
+      const stored = await this.get(policy.name);
+      if (stored) {
+        if (stored.updatedBy !== by || isDeepStrictEqual(comparable(toDefinition(stored)), comparable(policy))) continue;
+        // Conditional on the version read: an edit made meanwhile wins.
+        try {
+          if (await this.replace(policy, by, stored.version)) updated++;
+        } catch (error) {
+          if (!(error instanceof StaleVersionError)) throw error;
+        }
+        continue;
+      }
       try {
         await this.create(policy, by);
         created++;
@@ -166,6 +182,17 @@ export class PolicyRepository {
         if (!(error instanceof DuplicatePolicyError)) throw error; // another replica won the race
       }
     }
-    return created;
+    return { created, updated };
   }
 }
+
+/** The fields a definition is compared on (absent and null optional fields are the same). */
+const comparable = (p: PolicyDefinition) => ({
+  description: p.description ?? null,
+  collection: p.collection ?? null,
+  effect: p.effect,
+  subjects: p.subjects,
+  actions: p.actions,
+  objects: { paths: p.objects.paths ?? [], tags: p.objects.tags ?? [] },
+  conditions: p.conditions ?? null,
+});
