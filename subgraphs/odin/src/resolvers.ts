@@ -82,7 +82,9 @@ export const resolvers: Resolvers = {
       ),
     datasetsHoldingConcept: async (_root, { iri, includeSubconcepts, via, first }, ctx) => {
       const limit = bounded(first, 100, 1, 500, 'first');
-      const rows = await ctx.store.datasetsHolding(assertIri(iri, 'iri'), {
+      // An unknown concept is a typo to report, not an empty answer that reads as "nothing holds it".
+      if (!(await ctx.loaders.concept.load(assertIri(iri, 'iri')))) throw notFound(`No concept ${iri} in the knowledge graph.`, { field: 'iri' });
+      const rows = await ctx.store.datasetsHolding(iri, {
         includeSubconcepts: includeSubconcepts ?? true,
         via: (via ?? 'ANY') as LinkScope,
         limit: HOLDING_SCAN_LIMIT,

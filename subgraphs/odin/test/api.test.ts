@@ -291,6 +291,8 @@ describe('nobody learns of a dataset they may not read: Odin shows what Metis sh
     expect(viaColumns.data?.datasetsHoldingConcept.map((h) => h.dataset.urn)).toEqual([finance('invoices'), marketing('leads'), retail('customers'), retail('vault')]);
     const asDave = await gql<{ datasetsHoldingConcept: unknown[] }>(dave, HOLDING, { iri: `${ns}PersonalData` });
     expect(asDave.data?.datasetsHoldingConcept).toEqual([]);
+    const unknown = await gql<{ datasetsHoldingConcept: unknown[] }>(carol, HOLDING, { iri: `${ns}NoSuchConcept` });
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'iri' });
   });
 
   it('filters a concept’s datasets and columns through one Metis call per request', async () => {
