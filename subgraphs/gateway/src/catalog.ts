@@ -1,63 +1,35 @@
-import { serviceUnavailable } from '@dataos/errors';
+import { MetisClient, type Caller } from '@dataos/metis-client';
+
+export type { Caller };
 import { demoTables, demoUrn, type DemoTable } from './data/demo.js';
 import type { CatalogDataset } from './policies/resolve.js';
-
-export interface Caller {
-  token?: string;
-  requestId?: string;
-}
 
 /** Columns and their tags per dataset, as the catalog shows them to the caller (null: unknown or not readable). */
 export interface ColumnCatalog {
   datasets(urns: readonly string[], caller: Caller): Promise<Map<string, CatalogDataset | null>>;
 }
 
-interface MetisAnswer {
-  data?: Record<string, { urn: string; columns: { name: string; type: string; tags: string[] }[] } | null> | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
+interface MetisDataset {
+  urn: string;
+  columns: { name: string; type: string; tags: string[] | null }[];
 }
 
-/**
- * Asks Metis (METIS_URL, default http://localhost:4002/graphql) with the caller's token, every
- * dataset of a query in one request (aliased `dataset(urn:)` fields). Metis answers null for
- * datasets the caller may not read. Fails closed: no answer, no query.
- */
+/** Asks Metis with the caller's token: every dataset of a query in one request; null for those the caller may not read. */
 export class MetisColumnCatalog implements ColumnCatalog {
-  constructor(
-    private readonly url = process.env.METIS_URL ?? 'http://localhost:4002/graphql',
-    private readonly timeoutMs = Number(process.env.METIS_TIMEOUT_MS ?? 5000),
-  ) {}
+  private readonly client: MetisClient;
+
+  constructor(url?: string, timeoutMs?: number) {
+    this.client = new MetisClient({ ...(url ? { url } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+  }
 
   async datasets(urns: readonly string[], caller: Caller): Promise<Map<string, CatalogDataset | null>> {
-    const result = new Map<string, CatalogDataset | null>();
-    if (urns.length === 0) return result;
-    const vars = urns.map((_, i) => `$u${i}: ID!`).join(', ');
-    const fields = urns.map((_, i) => `d${i}: dataset(urn: $u${i}) { urn columns { name type tags } }`).join(' ');
-    const query = `query GatewayColumns(${vars}) { ${fields} }`;
-    let answer: MetisAnswer;
-    try {
-      const res = await fetch(this.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(caller.token ? { authorization: `Bearer ${caller.token}` } : {}),
-          ...(caller.requestId ? { 'x-request-id': caller.requestId } : {}),
-        },
-        body: JSON.stringify({ query, variables: Object.fromEntries(urns.map((u, i) => [`u${i}`, u])) }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      answer = (await res.json()) as MetisAnswer;
-    } catch (error) {
-      throw serviceUnavailable('The catalog (Metis) could not be reached.', { cause: (error as Error).message });
-    }
-    // Per-field FORBIDDEN/NOT_FOUND errors mean "not readable": null. Anything else fails the query.
-    const fatal = (answer.errors ?? []).find((e) => !['FORBIDDEN', 'NOT_FOUND'].includes(e.extensions?.code ?? '') || !e.path);
-    if (fatal || !answer.data) throw serviceUnavailable('The catalog (Metis) failed to answer.', { cause: fatal?.message ?? 'no data' });
-    urns.forEach((urn, i) => {
-      const d = answer.data![`d${i}`];
-      result.set(urn, d ? { urn, columns: d.columns.map((c) => ({ name: c.name, type: c.type, tags: c.tags ?? [] })) } : null);
-    });
-    return result;
+    const found = await this.client.datasets<MetisDataset>(urns, 'urn columns { name type tags }', caller, 'GatewayColumns');
+    return new Map(
+      urns.map((urn, i) => {
+        const d = found[i];
+        return [urn, d ? { urn, columns: d.columns.map((c) => ({ name: c.name, type: c.type, tags: c.tags ?? [] })) } : null];
+      }),
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { ErrorCode, serviceUnavailable, unauthenticated } from '@dataos/errors';
+import { MAX_URNS_PER_REQUEST, MetisClient, type MetisClientOptions } from '@dataos/metis-client';
 
 /** What Odin needs to know of a Metis dataset the caller may read. */
 export interface CatalogDataset {
@@ -10,79 +10,37 @@ export interface CatalogDataset {
   columns: string[];
 }
 
-interface Answer {
-  data?: Record<string, { urn: string; tags?: string[]; domain?: { name: string } | null; columns?: { name: string }[] } | null> | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
+interface MetisDataset {
+  urn: string;
+  tags?: string[];
+  domain?: { name: string } | null;
+  columns?: { name: string }[];
 }
 
-/** Aliased fields per Metis request: keeps one request well under Metis's body limit. */
-const MAX_BATCH = 250;
 const VISIBLE = 'urn';
 const DETAILS = 'urn tags domain { name } columns { name }';
-/** Field errors that only mean "this dataset does not exist for the caller". */
-const HIDDEN = new Set<string>([ErrorCode.Forbidden, ErrorCode.NotFound, ErrorCode.BadUserInput]);
-
-export interface MetisOptions {
-  /** Metis's /graphql; defaults to METIS_URL or http://localhost:4002/graphql. */
-  url?: string;
-  timeoutMs?: number;
-}
 
 /**
  * Odin owns no dataset facts (tags, domain, existence), so Metis decides which datasets exist
- * for the caller: Metis asks Heimdall with the path, the tags and `dataos:domain:<d>`. One per
- * process; `session()` once per request, with the caller's bearer token.
+ * for the caller. One per process; `session()` once per request, with the caller's bearer token.
  */
 export class MetisCatalog {
-  readonly url: string;
-  private readonly timeoutMs: number;
+  private readonly client: MetisClient;
 
-  constructor(options: MetisOptions = {}) {
-    this.url = options.url ?? process.env.METIS_URL ?? 'http://localhost:4002/graphql';
-    this.timeoutMs = options.timeoutMs ?? Number(process.env.METIS_TIMEOUT_MS ?? 5000);
+  constructor(options: MetisClientOptions = {}) {
+    this.client = new MetisClient(options);
+  }
+
+  get url(): string {
+    return this.client.url;
   }
 
   session(token: string | undefined, requestId?: string): MetisSession {
-    return new MetisSession((urns, selection) => this.fetchDatasets(urns, selection, token, requestId));
-  }
-
-  /**
-   * One request for many URNs: Metis has no `datasets(urns:)` query, so each URN is an aliased
-   * `dataset(urn:)` field (Metis batches those per request). Fails closed.
-   */
-  private async fetchDatasets(
-    urns: readonly string[],
-    selection: string,
-    token: string | undefined,
-    requestId: string | undefined,
-  ): Promise<(CatalogDataset | null)[]> {
-    const vars = urns.map((_, i) => `$u${i}: ID!`).join(', ');
-    const fields = urns.map((_, i) => `d${i}: dataset(urn: $u${i}) { ${selection} }`).join(' ');
-    let answer: Answer;
-    try {
-      const res = await fetch(this.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(requestId ? { 'x-request-id': requestId } : {}),
-        },
-        body: JSON.stringify({ query: `query OdinDatasets(${vars}) { ${fields} }`, variables: Object.fromEntries(urns.map((u, i) => [`u${i}`, u])) }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      answer = (await res.json()) as Answer;
-    } catch (error) {
-      throw serviceUnavailable('The catalog (Metis) could not be reached, so no dataset can be shown.', { cause: (error as Error).message });
-    }
-    const errors = answer.errors ?? [];
-    const refused = errors.find((e) => !e.path && e.extensions?.code === ErrorCode.Unauthenticated);
-    if (refused) throw unauthenticated(refused.message);
-    const fatal = errors.find((e) => !e.path || !HIDDEN.has(e.extensions?.code ?? ''));
-    if (fatal || !answer.data) throw serviceUnavailable('The catalog (Metis) failed to answer.', { cause: fatal?.message ?? 'no data' });
-    return urns.map((urn, i) => {
-      const d = answer.data![`d${i}`];
-      return d ? { urn, tags: d.tags ?? [], domain: d.domain?.name ?? null, columns: (d.columns ?? []).map((c) => c.name) } : null;
-    });
+    return new MetisSession(async (urns, selection) =>
+      (await this.client.datasets<MetisDataset>(urns, selection, { token, requestId }, 'OdinDatasets')).map((d, i) =>
+        d ? { urn: urns[i]!, tags: d.tags ?? [], domain: d.domain?.name ?? null, columns: (d.columns ?? []).map((c) => c.name) } : null,
+      ),
+    );
   }
 }
 
@@ -94,8 +52,11 @@ export class MetisSession {
   private readonly detailsLoader: DataLoader<string, CatalogDataset | null>;
 
   constructor(fetchDatasets: Fetch) {
-    this.visibleLoader = new DataLoader(async (urns) => (await fetchDatasets(urns, VISIBLE)).map((d) => d !== null), { maxBatchSize: MAX_BATCH });
-    this.detailsLoader = new DataLoader((urns) => fetchDatasets(urns, DETAILS), { maxBatchSize: MAX_BATCH });
+    // Dispatched after the current I/O callbacks, not at the end of a microtask run: sibling
+    // resolvers woken by different Neo4j answers of one wave then share one Metis request.
+    const options = { maxBatchSize: MAX_URNS_PER_REQUEST, batchScheduleFn: (dispatch: () => void) => setImmediate(dispatch) };
+    this.visibleLoader = new DataLoader(async (urns) => (await fetchDatasets(urns, VISIBLE)).map((d) => d !== null), options);
+    this.detailsLoader = new DataLoader((urns) => fetchDatasets(urns, DETAILS), options);
   }
 
   /** Whether the dataset exists and the caller may read it, as Metis says. */
