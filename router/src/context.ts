@@ -13,6 +13,8 @@ export interface RouterContext {
   clientHeaders: Record<string, string | undefined>;
   /** What the router knows of this request's operation (limits, authorization analysis). */
   prepared?: PreparedOperation;
+  /** Set when the request was refused for its credentials (401): the reason word, for metrics. */
+  tokenRefusal?: string;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;

@@ -4,6 +4,8 @@ import { formatError as formatServiceError } from '@dataos/errors';
 /** `extensions.code` values the router itself answers with. */
 export const RouterErrorCode = {
   UnauthorizedFieldOrType: 'UNAUTHORIZED_FIELD_OR_TYPE',
+  /** A presented token (or Authorization header) is not valid: the request is refused with 401. */
+  Unauthenticated: 'UNAUTHENTICATED',
   MaxDepthExceeded: 'MAX_DEPTH_EXCEEDED',
   MaxAliasesExceeded: 'MAX_ALIASES_EXCEEDED',
   MaxRootFieldsExceeded: 'MAX_ROOT_FIELDS_EXCEEDED',

@@ -18,6 +18,7 @@ export class RouterMetrics {
   readonly heimdallErrors: Counter;
   readonly unauthorizedFields: Counter;
   readonly refusals: Counter<'code'>;
+  readonly tokenRefusals: Counter<'reason'>;
   readonly executions: Counter<'executor'>;
   private readonly operationLabels = new Set<string>();
 
@@ -25,7 +26,7 @@ export class RouterMetrics {
     const registers = [this.registry];
     this.requests = new Counter({
       name: 'router_requests_total',
-      help: 'GraphQL requests, by operation name and outcome (success, partial: data and errors, failure: no data)',
+      help: 'GraphQL requests, by operation name and outcome (success, partial: data and errors, failure: no data, unauthenticated: refused with 401 for an invalid token or Authorization header)',
       labelNames: ['operation', 'outcome'],
       registers,
     });
@@ -81,6 +82,12 @@ export class RouterMetrics {
       name: 'router_refused_requests_total',
       help: 'Requests refused before GraphQL handling, by code (PAYLOAD_TOO_LARGE, PERSISTED_QUERY_NOT_IN_LIST, ...)',
       labelNames: ['code'],
+      registers,
+    });
+    this.tokenRefusals = new Counter({
+      name: 'router_unauthenticated_requests_total',
+      help: 'Requests refused with 401 for their credentials, by reason (expired, invalid_signature, wrong_audience, malformed, unsupported_scheme, ...)',
+      labelNames: ['reason'],
       registers,
     });
     this.executions = new Counter({

@@ -91,7 +91,7 @@ export async function startRouter(
     onLookup: (result) => metrics.decisions.inc({ result }),
     onError: (error) => {
       metrics.heimdallErrors.inc();
-      logger.warn({ err: error }, 'Heimdall could not be asked; protected fields are denied');
+      logger.warn({ err: error }, 'Heimdall could not be asked; the token is not verified and protected fields are denied');
     },
   });
   const executor = new PlanExecutor(gateway, logger);

@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchDevToken } from '@dataos/devstack';
 import type { Router } from '@dataos/router';
-import { errorCodes, graphql, tokenFor } from '@dataos/testkit';
-import { startFixture, type Fixture } from './support/fixture.js';
+import { composeSupergraph, errorCodes, graphql, startTestSubgraph, tokenFor, writeSupergraphFile } from '@dataos/testkit';
+import { REFUSAL_TTL_MS } from '../src/authz/decision-cache.js';
+import { startFixture, startHeimdall, type Fixture } from './support/fixture.js';
 
 const UNAUTHORIZED = 'UNAUTHORIZED_FIELD_OR_TYPE';
 
@@ -84,7 +85,7 @@ describe('@authenticated', () => {
     expect(fx.catalog.fetchesMentioning('supplier')).toHaveLength(0);
   });
 
-  it('refuses a token that has expired, and never uses a cached decision past the token expiry', async () => {
+  it('refuses a token that has expired with 401, and never uses a cached decision past the token expiry', async () => {
     const short = (await fetchDevToken('alice', { ttlSec: 3 })).access_token;
     const before = await lookups(router);
     const first = await graphql(router.url, '{ me }', { token: short });
@@ -96,19 +97,136 @@ describe('@authenticated', () => {
     expect((during.hit ?? 0) - (before.hit ?? 0)).toBe(1);
     const exp = JSON.parse(Buffer.from(short.split('.')[1]!, 'base64url').toString()).exp as number;
     await sleep(exp * 1000 - Date.now() + 1100);
+    fx.resetFetches();
     const expired = await graphql(router.url, '{ publicInfo me }', { token: short });
-    expect(expired.data).toEqual({ publicInfo: 'hello', me: null });
-    expect(errorCodes(expired)).toEqual([UNAUTHORIZED]);
+    const at = new Date(exp * 1000).toISOString().replace('.000Z', 'Z');
+    expectRefused(expired, 'expired', `it expired at ${at}`);
+    // Not detected locally: the cached answer had died with the token, and Heimdall was asked again.
     const after = await lookups(router);
-    expect((after.miss ?? 0) - (during.miss ?? 0)).toBe(1); // asked Heimdall again: the cached answer had expired
+    expect((after.miss ?? 0) - (during.miss ?? 0)).toBe(1);
+    expect(fx.catalog.fetches).toHaveLength(0);
   });
 
-  it('treats a tampered token as no authentication', async () => {
+  it('refuses a tampered token with 401 invalid_signature: no partial data, no subgraph fetch', async () => {
     const [h, p, s] = alice.split('.');
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), roles: ['operator'] })).toString('base64url')}.${s}`;
-    const res = await graphql(router.url, '{ me operatorNote }', { token: forged });
-    expect(res.data).toEqual({ me: null, operatorNote: null });
-    expect(errorCodes(res)).toEqual([UNAUTHORIZED, UNAUTHORIZED]);
+    fx.resetFetches();
+    const res = await graphql(router.url, '{ publicInfo me operatorNote }', { token: forged });
+    expectRefused(res, 'invalid_signature', 'its signature does not match its content');
+    expect(fx.catalog.fetches).toHaveLength(0);
+  });
+});
+
+/** A whole request refused for its token: 401, the RFC 6750 challenge, one UNAUTHENTICATED error, no data. */
+function expectRefused(res: Awaited<ReturnType<typeof graphql>>, reason: string, says: string, challenge = 'invalid_token') {
+  expect(res.status, JSON.stringify(res)).toBe(401);
+  expect(res.data).toBeUndefined();
+  expect(res.errors).toHaveLength(1);
+  expect(res.errors![0]).toEqual({ message: expect.stringContaining(says), extensions: { code: 'UNAUTHENTICATED', reason } });
+  if (challenge === 'invalid_token') expect(res.errors![0]!.message).toMatch(/^The access token is not valid: /);
+  const header = res.headers.get('www-authenticate');
+  if (challenge === '') {
+    expect(header).toBe('Bearer');
+  } else {
+    expect(header?.startsWith(`Bearer error="${challenge}", error_description="`)).toBe(true);
+    expect(header).toMatch(/^[^"]*"[^"]*", error_description="[\x20\x21\x23-\x5b\x5d-\x7e]+"$/); // RFC 6750 quoted values
+    expect(header).toContain(says.replace(/"/g, '?'));
+  }
+}
+
+describe('a presented token that is not valid: 401 for the whole request', () => {
+  it('refuses a token issued for another audience (wrong_audience)', async () => {
+    // A Heimdall that trusts the same issuer for another audience: the dev issuer's token is not for it.
+    const other = await startHeimdall({ OIDC_AUDIENCE: 'urn:dataos:another-api' });
+    try {
+      const r = await fx.router({}, { heimdallUrl: other.url });
+      fx.resetFetches();
+      const res = await graphql(r.url, '{ publicInfo me }', { token: alice });
+      expectRefused(res, 'wrong_audience', "it was issued for the audience 'urn:dataos:supergraph', not for this API");
+      expect(fx.catalog.fetches).toHaveLength(0);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('refuses a token that is not a JWT at all (malformed)', async () => {
+    fx.resetFetches();
+    const res = await graphql(router.url, '{ publicInfo }', { token: 'garbage' });
+    expectRefused(res, 'malformed', 'it is not a well-formed access token');
+    expect(fx.catalog.fetches).toHaveLength(0);
+  });
+
+  it('refuses an Authorization header that is not "Bearer <token>", without asking Heimdall', async () => {
+    const before = await lookups(router);
+    fx.resetFetches();
+    const basic = await graphql(router.url, '{ publicInfo }', { headers: { authorization: 'Basic x' } });
+    // Another scheme gets the plain challenge (RFC 6750 §3: no error code).
+    expectRefused(basic, 'unsupported_scheme', "The Authorization header must be 'Bearer <access token>'; the 'Basic' scheme is not accepted.", '');
+    const bare = await graphql(router.url, '{ publicInfo }', { headers: { authorization: 'Bearer' } });
+    expectRefused(bare, 'malformed_header', "no token follows 'Bearer'", 'invalid_request');
+    const spaced = await graphql(router.url, '{ publicInfo }', { headers: { authorization: `Bearer ${alice} extra` } });
+    expectRefused(spaced, 'malformed_header', 'the token has spaces in it', 'invalid_request');
+    expect(await lookups(router)).toEqual(before);
+    expect(fx.catalog.fetches).toHaveLength(0);
+  });
+
+  it('refuses introspection and __typename-only operations with an invalid token; without a token they answer', async () => {
+    for (const query of ['{ __typename }', '{ __schema { queryType { name } } }', '{ __type(name: "Product") { name } }']) {
+      expectRefused(await graphql(router.url, query, { token: 'garbage' }), 'malformed', 'it is not a well-formed access token');
+      const open = await graphql(router.url, query);
+      expect(open.status).toBe(200);
+      expect(open.errors).toBeUndefined();
+    }
+    expect((await graphql(router.url, '{ __typename }')).data).toEqual({ __typename: 'Query' });
+  });
+
+  it('keeps a request without an Authorization header anonymous: public fields answer, protected ones are removed', async () => {
+    fx.resetFetches();
+    const res = await graphql(router.url, '{ publicInfo me }');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('www-authenticate')).toBeNull();
+    expect(res.data).toEqual({ publicInfo: 'hello', me: null });
+    expect(errorCodes(res)).toEqual([UNAUTHORIZED]);
+    expect(fx.catalog.fetches.map((f) => f.query)).toEqual(['{publicInfo}']);
+  });
+
+  it('asks Heimdall once for a burst with one bad token, and again once the 1 s refusal has passed', async () => {
+    const bad = `${alice.slice(0, -4)}AAAA`; // same claims, another signature
+    const before = await lookups(router);
+    for (let i = 0; i < 5; i++) expectRefused(await graphql(router.url, '{ me }', { token: bad }), 'invalid_signature', 'signature');
+    const burst = await lookups(router);
+    expect((burst.miss ?? 0) - (before.miss ?? 0)).toBe(1);
+    expect((burst.hit ?? 0) - (before.hit ?? 0)).toBe(4);
+    await sleep(REFUSAL_TTL_MS + 100);
+    expectRefused(await graphql(router.url, '{ publicInfo }', { token: bad }), 'invalid_signature', 'signature');
+    expect(((await lookups(router)).miss ?? 0) - (burst.miss ?? 0)).toBe(1);
+  });
+
+  it('judges credentials only on a supergraph with authorization directives (else a plain federation router)', async () => {
+    expectRefused(await graphql(router.url, '{ publicInfo }', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }), 'unsupported_scheme', 'Basic', '');
+    const plain = await startTestSubgraph({ name: 'plain', typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'hi' } } });
+    const file = await writeSupergraphFile(composeSupergraph([{ name: 'plain', url: plain.url, typeDefs: 'type Query { hello: String }' }]));
+    try {
+      const r = await fx.router({}, { supergraphPath: file.path, heimdallUrl: 'http://127.0.0.1:9/graphql' });
+      const res = await graphql(r.url, '{ hello }', { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+      expect(res.status).toBe(200);
+      expect(res.data).toEqual({ hello: 'hi' });
+      expect(plain.fetches[0]?.headers.authorization).toBe('Basic dXNlcjpwYXNz');
+    } finally {
+      await plain.stop();
+      await file.remove();
+    }
+  });
+
+  it('counts the refusals apart in router_requests_total and by reason', async () => {
+    const r = await fx.router();
+    await graphql(r.url, 'query Mine { me }', { token: 'garbage' });
+    await graphql(r.url, 'query Mine { me }', { headers: { authorization: 'Basic x' } });
+    await graphql(r.url, 'query Mine { me }');
+    const requests = (await r.metrics.requests.get()).values.map((v) => [v.labels.operation, v.labels.outcome, v.value]);
+    expect(requests).toEqual(expect.arrayContaining([['Mine', 'unauthenticated', 2], ['Mine', 'partial', 1]]));
+    const reasons = Object.fromEntries((await r.metrics.tokenRefusals.get()).values.map((v) => [v.labels.reason, v.value]));
+    expect(reasons).toEqual({ malformed: 1, unsupported_scheme: 1 });
   });
 });
 
@@ -284,7 +402,12 @@ describe('Heimdall unreachable', () => {
   it('denies what is protected (fail closed) and answers the rest', async () => {
     const blind = await fx.router({}, { heimdallUrl: 'http://127.0.0.1:9/graphql', heimdallTimeoutMs: 500 });
     const res = await graphql(blind.url, '{ publicInfo me }', { token: alice });
+    // Not a 401: the token could not be verified, which is not the caller's fault.
+    expect(res.status).toBe(200);
     expect(res.data).toEqual({ publicInfo: 'hello', me: null });
     expect(res.errors?.[0]).toMatchObject({ path: ['me'], extensions: { code: UNAUTHORIZED } });
+    const open = await graphql(blind.url, '{ publicInfo }', { token: 'garbage' });
+    expect(open.status).toBe(200);
+    expect(open.data).toEqual({ publicInfo: 'hello' });
   });
 });

@@ -14,7 +14,7 @@ const WHOAMI = /* GraphQL */ `
 const ROUTER_AUTHORIZATION = /* GraphQL */ `
   query HeimdallRouterAuthorization($policies: [String!]!) {
     routerAuthorization(policies: $policies) {
-      authenticated reason scopes expiresAt
+      authenticated reason tokenFailure scopes expiresAt
       subject { id type name email tags scopes expiresAt }
       policies { name allowed reason }
     }

@@ -23,6 +23,8 @@ export interface Subject {
 export interface RouterAuthorization {
   authenticated: boolean;
   reason: string | null;
+  /** Why a presented token was refused: `expired`, `invalid_signature`, ... (`missing` without one); null when authenticated. */
+  tokenFailure?: string | null;
   subject: Subject | null;
   scopes: string[];
   policies: { name: string; allowed: boolean; reason: string }[];

@@ -6,11 +6,12 @@ import type { ExecutionTarget } from '../execution/executor.js';
 import { Lru } from '../lru.js';
 import type { PreparedAuthz, PreparedOperation } from '../operations.js';
 import { analyzeOperation, requirementsFor } from './analyze.js';
+import { headerRefusal, unauthenticatedError, type TokenRefusal } from './authenticate.js';
 import { isSkipped } from './conditions.js';
 import type { DecisionCache } from './decision-cache.js';
 import { deniedKey, type CallerAuthorization } from './evaluate.js';
 import { filterOperation, type FilteredOperation } from './filter.js';
-import { EMPTY_INDEX, type AuthzIndex } from './requirements.js';
+import { EMPTY_INDEX, indexIsEmpty, type AuthzIndex } from './requirements.js';
 import { patchResponse } from './response.js';
 
 type GatewayLoad = Awaited<ReturnType<ApolloGateway['load']>>;
@@ -58,9 +59,16 @@ export function unauthorizedError(path: readonly (string | number)[], caller: Ca
   });
 }
 
+/** The whole request refused for its credentials, before planning: nothing is fetched. */
+function refuseCredentials(context: RouterContext, refusal: TokenRefusal): GatewayResult {
+  context.tokenRefusal = refusal.reason;
+  return { errors: [unauthenticatedError(refusal)] };
+}
+
 /**
- * Authorization before planning. For an operation that touches `@authenticated`,
- * `@requiresScopes` or `@policy`, asks Heimdall once (through the decision cache), removes
+ * Authentication and authorization before planning. A presented token that is not valid
+ * refuses the request whole (401, `UNAUTHENTICATED`). For an operation that touches
+ * `@authenticated`, `@requiresScopes` or `@policy`, asks Heimdall once (through the decision cache), removes
  * what the caller may not see from the document the gateway plans (so no subgraph is asked
  * for it), then answers `null` and an `UNAUTHORIZED_FIELD_OR_TYPE` error at each removed path.
  */
@@ -114,9 +122,19 @@ export class Authorizer {
     const prepared = this.targetOf(requestContext);
     const authz = this.authzOf(prepared);
     const { analysis } = authz;
+    // A supergraph with authorization directives makes the router the judge of tokens: one that
+    // is presented is checked whatever the operation (introspection and __typename too).
+    const checksToken = context.authorization !== undefined && !indexIsEmpty(authz.index);
+    if (!checksToken && analysis.sites.size === 0) return this.run(requestContext, executor, prepared);
+
+    if (checksToken) {
+      const refusal = headerRefusal(context.authorization!);
+      if (refusal) return refuseCredentials(context, refusal);
+    }
+    const caller = await this.options.decisions.authorize(context.authorization, analysis.policyNames, context.requestId);
+    if (caller.invalidToken) return refuseCredentials(context, caller.invalidToken);
     if (analysis.sites.size === 0) return this.run(requestContext, executor, prepared);
 
-    const caller = await this.options.decisions.authorize(context.authorization, analysis.policyNames, context.requestId);
     const key = deniedKey(analysis.requirements, caller);
     if (key === undefined) return this.run(requestContext, executor, prepared);
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { RouterAuthorization } from '@dataos/heimdall-client';
 import { Lru } from '../lru.js';
+import { tokenRefusal } from './authenticate.js';
 import { ANONYMOUS, type CallerAuthorization } from './evaluate.js';
+import type { RouterAuthorization } from '@dataos/heimdall-client';
 
 /** How the router asks Heimdall: `HeimdallClient.routerAuthorization`. */
 export type AskHeimdall = (token: string, policies: string[], requestId: string | undefined) => Promise<RouterAuthorization>;
@@ -51,13 +52,22 @@ export function jwtExpiryMs(token: string): number | undefined {
 
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
 
-function callerOf(answer: RouterAuthorization): CallerAuthorization {
-  return {
+/**
+ * The caller from Heimdall's answer. A refused token is not valid (401), except when Heimdall
+ * could not verify it (the issuer's keys out of reach): that is denied like Heimdall down.
+ */
+function callerOf(answer: RouterAuthorization, token: string): CallerAuthorization {
+  const caller: CallerAuthorization = {
     authenticated: answer.authenticated,
     scopes: new Set(answer.scopes ?? []),
     policies: new Map((answer.policies ?? []).map((p) => [p.name, p.allowed])),
     ...(answer.reason ? { reason: answer.reason } : {}),
   };
+  if (answer.authenticated) return caller;
+  const failure = answer.tokenFailure ?? 'invalid_token';
+  if (failure === 'issuer_unavailable') return { ...caller, unavailable: true };
+  if (failure === 'missing') return caller;
+  return { ...caller, invalidToken: tokenRefusal(failure, token, answer.reason) };
 }
 
 /**
@@ -118,7 +128,7 @@ export class DecisionCache {
         reason: 'The authorization service (Heimdall) could not be asked.',
       };
     }
-    const fresh = callerOf(answer);
+    const fresh = callerOf(answer, token);
     const caller: CallerAuthorization =
       previous && previous.caller.authenticated === fresh.authenticated
         ? { ...fresh, policies: new Map([...previous.caller.policies, ...fresh.policies]) }

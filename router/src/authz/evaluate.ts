@@ -1,3 +1,4 @@
+import type { TokenRefusal } from './authenticate.js';
 import type { Requirement } from './requirements.js';
 
 /** What the router knows of the caller for one request, from Heimdall's answer. */
@@ -11,6 +12,8 @@ export interface CallerAuthorization {
   reason?: string;
   /** Heimdall could not be asked: everything protected is denied (fail closed). */
   unavailable?: boolean;
+  /** The presented token is not valid (expired, tampered, ...): the request is refused whole (401). */
+  invalidToken?: TokenRefusal;
 }
 
 export const ANONYMOUS: CallerAuthorization = Object.freeze({

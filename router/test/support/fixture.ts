@@ -96,6 +96,46 @@ export const REVIEWS_RESOLVERS = {
   },
 };
 
+export interface TestHeimdall {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real Heimdall on its own MongoDB database, with the `test-operators` policy. `env` is the
+ * environment its token verifier is built from (`OIDC_AUDIENCE`, ...), on top of this process's;
+ * with another audience, the policy cannot be created (the admin's token is not for it).
+ */
+export async function startHeimdall(env: Record<string, string> = {}): Promise<TestHeimdall> {
+  const mongo: MongoStore = await mongoFromEnv('HEIMDALL', uniqueId('heimdall_router_test_'), { ...process.env, HEIMDALL_MONGO_DB: undefined });
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  let heimdall: Awaited<ReturnType<typeof createHeimdallSubgraph>>;
+  try {
+    heimdall = await createHeimdallSubgraph({ mongo, pollMs: 100 });
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  const running: RunningSubgraph = await heimdall.listen(0);
+  if (!env.OIDC_AUDIENCE) {
+    await createPolicies(running.url, [
+      { name: OPERATORS, subjects: [['roles:id:operator']], actions: ['read'], objects: { paths: ['/caretaker/**'] } },
+    ]);
+  }
+  return {
+    url: running.url,
+    async stop() {
+      await running.stop();
+      await heimdall.close();
+      await mongo.db.dropDatabase();
+      await mongo.close();
+    },
+  };
+}
+
 export interface Fixture {
   heimdallUrl: string;
   catalog: TestSubgraph;
@@ -123,19 +163,8 @@ export async function startFixture(options: { heimdall?: boolean } = {}): Promis
   ]);
   const supergraph = await writeSupergraphFile(sdl);
 
-  let mongo: MongoStore | undefined;
-  let heimdall: Awaited<ReturnType<typeof createHeimdallSubgraph>> | undefined;
-  let heimdallRunning: RunningSubgraph | undefined;
-  let heimdallUrl = 'http://127.0.0.1:9/graphql'; // nothing listens there
-  if (options.heimdall !== false) {
-    mongo = await mongoFromEnv('HEIMDALL', uniqueId('heimdall_router_test_'), { ...process.env, HEIMDALL_MONGO_DB: undefined });
-    heimdall = await createHeimdallSubgraph({ mongo, pollMs: 100 });
-    heimdallRunning = await heimdall.listen(0);
-    heimdallUrl = heimdallRunning.url;
-    await createPolicies(heimdallUrl, [
-      { name: OPERATORS, subjects: [['roles:id:operator']], actions: ['read'], objects: { paths: ['/caretaker/**'] } },
-    ]);
-  }
+  const heimdall = options.heimdall !== false ? await startHeimdall() : undefined;
+  const heimdallUrl = heimdall?.url ?? 'http://127.0.0.1:9/graphql'; // nothing listens there
 
   const routers: Router[] = [];
   return {
@@ -159,10 +188,7 @@ export async function startFixture(options: { heimdall?: boolean } = {}): Promis
     async stop() {
       await Promise.all(routers.map((r) => r.stop()));
       await Promise.all([catalog.stop(), reviews.stop()]);
-      await heimdallRunning?.stop();
-      await heimdall?.close();
-      await mongo?.db.dropDatabase();
-      await mongo?.close();
+      await heimdall?.stop();
       await supergraph.remove();
     },
   };

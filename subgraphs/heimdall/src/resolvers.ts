@@ -57,6 +57,7 @@ export const resolvers: Resolvers = {
         return {
           authenticated: false,
           reason,
+          tokenFailure: ctx.tokenError?.reason ?? 'missing',
           subject: null,
           scopes: [],
           policies: names.map((name) => ({ name, allowed: false, reason: 'not authenticated' })),
@@ -80,6 +81,7 @@ export const resolvers: Resolvers = {
       return {
         authenticated: true,
         reason: null,
+        tokenFailure: null,
         subject: subjectView(principal, ctx),
         scopes: principal.scopes,
         policies: results,

@@ -321,6 +321,13 @@ export type RouterAuthorization = {
   reason?: Maybe<Scalars['String']['output']>;
   scopes: Array<Scalars['String']['output']>;
   subject?: Maybe<Subject>;
+  /**
+   * The same as a machine word, when the token was refused: `missing`, `malformed`, `expired`,
+   * `not_yet_valid`, `invalid_signature`, `unknown_key`, `algorithm_not_allowed`, `wrong_type`,
+   * `wrong_audience`, `wrong_issuer`, `inactive`, `issuer_unavailable` (a passing failure to
+   * verify, not the token's fault). A string, not an enum, so that new words break no client.
+   */
+  tokenFailure?: Maybe<Scalars['String']['output']>;
 };
 
 /** Someone or something that makes requests: a person or an application. */
@@ -776,6 +783,7 @@ export type RouterAuthorizationResolvers<ContextType = Context, ParentType exten
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   subject?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType>;
+  tokenFailure?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type SubjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subject'] = ResolversParentTypes['Subject'], FederationReferenceType extends FederationReferenceTypes['Subject'] = FederationReferenceTypes['Subject']> = ResolversObject<{
