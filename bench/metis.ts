@@ -188,7 +188,9 @@ export async function runMetisBench(): Promise<string> {
     const base = await closedLoop(trivial, load);
     const alone = await closedLoop(search, { ...load, concurrency: 1 });
     const s = await closedLoop(search, load);
-    const candidates = (await search()).length;
+    // The most hits one of the queries ranks (the ceiling is 5,000).
+    let candidates = 0;
+    for (let i = 0; i < queries.length; i++) candidates = Math.max(candidates, (await search()).length);
     const down = await closedLoop(() => lineage('DOWNSTREAM'), load);
     const downReach = reached / walks;
     reached = walks = 0;
@@ -201,7 +203,7 @@ export async function runMetisBench(): Promise<string> {
         ['query', 'per s', 'p50 ms', 'p99 ms', 'vs trivial p50'],
         [
           ['trivial round trip (RETURN 1)', base.perSecond, base.p50Ms, base.p99Ms, 1],
-          [`full-text search, 1 caller (5 queries, ${formatNumber(candidates)} hits ranked for the last)`, alone.perSecond, alone.p50Ms, alone.p99Ms, alone.p50Ms / base.p50Ms],
+          [`full-text search, 1 caller (5 queries, up to ${formatNumber(candidates)} hits ranked)`, alone.perSecond, alone.p50Ms, alone.p99Ms, alone.p50Ms / base.p50Ms],
           [`full-text search, ${load.concurrency} callers`, s.perSecond, s.p50Ms, s.p99Ms, s.p50Ms / base.p50Ms],
           [`lineage downstream depth 5 (${formatNumber(downReach)} datasets, edges, columns)`, down.perSecond, down.p50Ms, down.p99Ms, down.p50Ms / base.p50Ms],
           [`lineage upstream depth 5 (${formatNumber(upReach)} datasets)`, up.perSecond, up.p50Ms, up.p99Ms, up.p50Ms / base.p50Ms],
@@ -231,15 +233,20 @@ export async function runMetisBench(): Promise<string> {
     const alice = (await fetchDevToken('alice')).access_token;
     const SEARCH = `query ($q: String!, $s: String) { search(query: $q, first: 20, filter: { source: $s }) {
       totalCount edges { node { score node { ... on Dataset { urn } ... on Column { datasetUrn name } } } } } }`;
+    // The same page without counts or facets: authorized only until one readable hit past it.
+    const PAGE = `query ($q: String!, $s: String) { search(query: $q, first: 20, filter: { source: $s }) {
+      pageInfo { hasNextPage } edges { node { score node { ... on Dataset { urn } ... on Column { datasetUrn name } } } } } }`;
     const LINEAGE = `query ($u: ID!) { lineage(urn: $u, direction: DOWNSTREAM, depth: 5) { nodes { dataset { urn } } edges { viaUrn } workflows { urn } } }`;
     const gqlSearch = () => post(running.url, alice, SEARCH, { q: queries[q++ % queries.length], s: depot });
     const readable = urns.filter((u) => /:c[0-4]\//.test(u)).slice(0, perLevel);
+    const gqlPage = () => post(running.url, alice, PAGE, { q: queries[q++ % queries.length], s: depot });
     const gqlLineage = () => post(running.url, alice, LINEAGE, { u: readable[Math.floor(rnd() * readable.length)] });
     const typename = () => post(running.url, alice, '{ __typename }');
     const http = { concurrency: 8, durationMs: 4000, maxCount: 20_000 };
-    for (const warm of [typename, gqlSearch, gqlLineage]) await closedLoop(warm, { ...http, durationMs: 1000 });
+    for (const warm of [typename, gqlSearch, gqlPage, gqlLineage]) await closedLoop(warm, { ...http, durationMs: 1000 });
     const hb = await closedLoop(typename, http);
     const hs = await closedLoop(gqlSearch, http);
+    const hp = await closedLoop(gqlPage, http);
     const hl = await closedLoop(gqlLineage, http);
     await running.stop();
     await heimdallRunning.stop();
@@ -252,6 +259,7 @@ export async function runMetisBench(): Promise<string> {
         [
           ['{ __typename } (baseline)', hb.perSecond, hb.p50Ms, hb.p99Ms, 1],
           ['search, first 20 (counts over every readable hit)', hs.perSecond, hs.p50Ms, hs.p99Ms, hs.p50Ms / hb.p50Ms],
+          ['search, first 20 (page only: no totalCount or facets)', hp.perSecond, hp.p50Ms, hp.p99Ms, hp.p50Ms / hb.p50Ms],
           ['lineage downstream depth 5', hl.perSecond, hl.p50Ms, hl.p99Ms, hl.p50Ms / hb.p50Ms],
         ],
       ),

@@ -39,6 +39,23 @@ interface SearchResult {
 
 const keyOf = (hit: Hit) => hit.node.urn ?? hit.node.term ?? `${hit.node.datasetUrn}#${hit.node.name}`;
 
+/** The checks Metis sends Heimdall (`decideBatch` inputs) while `run` runs. */
+async function heimdallChecks<T>(run: () => Promise<T>): Promise<{ result: T; checks: number }> {
+  const real = globalThis.fetch;
+  let checks = 0;
+  globalThis.fetch = ((url: string | URL | Request, init?: RequestInit) => {
+    if (String(url) === h.heimdallUrl && typeof init?.body === 'string' && init.body.includes('decideBatch')) {
+      checks += (JSON.parse(init.body) as { variables: { inputs: unknown[] } }).variables.inputs.length;
+    }
+    return real(url, init);
+  }) as typeof fetch;
+  try {
+    return { result: await run(), checks };
+  } finally {
+    globalThis.fetch = real;
+  }
+}
+
 beforeAll(async () => {
   h = await startHarness();
   await h.policies(standardPolicies(h));
@@ -262,6 +279,69 @@ describe('search', () => {
     const amount = await searchCandidates(store, 'amount', luceneQuery('amount')!, { ...none, owner: `users:id:${h.id}-kim`, types: ['COLUMN'] }, 20);
     expect(amount.map((c) => c.key)).toEqual([`${rare.urn} amount`]);
     expect(await found({ owner: `users:id:${h.id}-zed`, types: ['DATASET'] })).toEqual([]);
+  });
+
+  it('authorizes only what the answer needs: a page alone stops one readable hit past it, counts go on to 1,000', async () => {
+    const many = `${h.id}many`;
+    const datasets = Array.from({ length: 80 }, (_, i) => dataset(h, 'retail', `${many}_${i}`, { description: `${many} notes`, columns: [] }));
+    expect((await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets } })).errors).toBeUndefined();
+    const PAGE = /* GraphQL */ `
+      query ($q: String!, $first: Int, $after: String, $filter: CatalogSearchFilter) {
+        search(query: $q, first: $first, after: $after, filter: $filter) {
+          pageInfo { hasNextPage endCursor }
+          edges { node { score node { ... on Dataset { urn } } } }
+        }
+      }
+    `;
+    const vars = { q: many, first: 5, filter: { source: h.id } };
+    const pageOnly = await heimdallChecks(() => h.gql<SearchResult>('alice', PAGE, vars));
+    const counted = await heimdallChecks(() => h.gql<SearchResult>('alice', SEARCH, vars));
+    expect(counted.result.data!.search.totalCount).toBe(80);
+    expect(counted.checks).toBeGreaterThanOrEqual(80);
+    expect(pageOnly.checks).toBeLessThan(20);
+    // the same page either way
+    const hits = (r: SearchResult) => r.search.edges.map((e) => [keyOf(e.node), e.node.score]);
+    expect(hits(pageOnly.result.data!)).toEqual(hits(counted.result.data!));
+    expect(pageOnly.result.data!.search.pageInfo.hasNextPage).toBe(true);
+    // a later page authorizes from its cursor on, not the hits before it
+    const next = await heimdallChecks(() =>
+      h.gql<SearchResult>('alice', PAGE, { ...vars, after: pageOnly.result.data!.search.pageInfo.endCursor }),
+    );
+    expect(next.checks).toBeLessThan(20);
+    expect(next.result.data!.search.edges.map((e) => keyOf(e.node))).toEqual(
+      (await h.gql<SearchResult>('alice', SEARCH, { ...vars, first: 10 })).data!.search.edges.slice(5).map((e) => keyOf(e.node)),
+    );
+    // a named fragment still selects the counts
+    const fragment = await h.gql<SearchResult>(
+      'alice',
+      `query ($q: String!, $filter: CatalogSearchFilter) { search(query: $q, first: 1, filter: $filter) { ...Counts } }
+       fragment Counts on CatalogSearchConnection { totalCount facets { types { value count } } }`,
+      vars,
+    );
+    expect(fragment.data!.search).toEqual({ totalCount: 80, facets: { types: [{ value: 'DATASET', count: 80 }] } });
+  });
+
+  it('pages on past the best 1,000 readable hits that counts cover, without repeating any', async () => {
+    const deep = `${h.id}deep`;
+    const datasets = Array.from({ length: 1012 }, (_, i) => dataset(h, 'deep', `${deep}_${i}`, { description: 'deep', columns: [] }));
+    expect((await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets } })).errors).toBeUndefined();
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 12; i++) {
+      const page: Awaited<ReturnType<typeof h.gql<SearchResult>>> = await h.gql<SearchResult>('bob', SEARCH, {
+        q: deep,
+        first: 100,
+        after,
+        filter: { source: h.id, types: ['DATASET'] },
+      });
+      expect(page.errors).toBeUndefined();
+      expect(page.data!.search.totalCount).toBe(1000);
+      seen.push(...page.data!.search.edges.map((e) => keyOf(e.node)));
+      if (!page.data!.search.pageInfo.hasNextPage) break;
+      after = page.data!.search.pageInfo.endCursor;
+    }
+    expect(seen.length).toBe(1012);
+    expect(new Set(seen)).toEqual(new Set(datasets.map((d) => d.urn)));
   });
 
   it('refuses an empty query, a malformed filter and a foreign cursor', async () => {

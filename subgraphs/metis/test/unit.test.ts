@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { GraphQLError } from 'graphql';
+import { Kind, parse, type FragmentDefinitionNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
 import { datasetObject } from '../src/authz.js';
 import { CursorCodec } from '../src/cursor.js';
 import { visiblePage } from '../src/paging.js';
 import { visibleLineage, type LineageGraph } from '../src/store/lineage.js';
 import type { DatasetRecord, EdgeRecord } from '../src/store/records.js';
+import { rankScore } from '../src/store/search.js';
 import { fingerprint } from '../src/store/writes.js';
-import { ftKey, ftText, luceneQuery } from '../src/text.js';
+import { selectsAny } from '../src/resolvers/selection.js';
+import { ftKey, ftText, luceneQuery, rankTerms } from '../src/text.js';
 import { assertResourceUrn, assertUrn, objectPaths, parseDatasetUrn, parseResourceUrn } from '../src/urn.js';
 import { ingestInput } from '../src/validate.js';
 
@@ -164,5 +166,50 @@ describe('ingest input', () => {
     for (const value of ['postgres://reader@h:5432/db', 'abfss://c@acct.dfs.core.windows.net/x', 'http://registry:8081']) {
       expect(() => ingestInput(withValue(value) as never)).not.toThrow();
     }
+  });
+});
+
+describe('search ranking and selection', () => {
+  const hit = (ftName: string, more: { ftTags?: string; description?: string; layer?: string } = {}) => ({
+    ftName,
+    ftTags: more.ftTags ?? '',
+    description: more.description ?? null,
+    layer: more.layer ?? null,
+  });
+
+  it('scores a hit from its own fields: name word, name prefix, tag, description, otherwise; coverage; layer', () => {
+    const customer = rankTerms('customer');
+    // a name word (4) covering 2 of 3 name words, curated
+    expect(rankScore(customer, hit('customer id customerid', { layer: 'curated' }))).toBeCloseTo((4 + 0.5 * (2 / 3)) / 4.5, 6);
+    // a word the name starts with (3: `customers` stems to `customer`)
+    expect(rankScore(rankTerms('customers'), hit('customer', { layer: 'serving' }))).toBeCloseTo((3 + 0.5) / 4.5, 6);
+    // a tag (2), raw
+    expect(rankScore(rankTerms('email'), hit('contact', { ftTags: 'pii email piiemail' }))).toBeCloseTo(2 / 4.5 / 1.25, 6);
+    // the description (1), clean
+    expect(rankScore(customer, hit('orders', { description: 'Orders by Customers', layer: 'clean' }))).toBeCloseTo((1 / 4.5) * (1.1 / 1.25), 6);
+    // matched elsewhere only (context, stemming)
+    expect(rankScore(customer, hit('orders'))).toBeCloseTo(0.5 / 4.5 / 1.25, 6);
+    // averaged over the words, and never above 1
+    expect(rankScore(rankTerms('customer orders'), hit('customer'))).toBeCloseTo((4.5 / 2 + 0.5) / 4.5 / 1.25, 6);
+    expect(rankScore(customer, hit('customer', { layer: 'curated' }))).toBe(1);
+  });
+
+  it('tells whether a field is selected, through inline and named fragments', () => {
+    const infoOf = (source: string) => {
+      const doc = parse(source);
+      const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+      const field = op.selectionSet.selections[0]!;
+      const fragments = Object.fromEntries(
+        doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+      );
+      return { fieldNodes: [field as never], fragments };
+    };
+    const names = ['totalCount', 'facets'];
+    expect(selectsAny(infoOf('{ search(query: "x") { edges { cursor } } }'), names)).toBe(false);
+    expect(selectsAny(infoOf('{ search(query: "x") { totalCount } }'), names)).toBe(true);
+    expect(selectsAny(infoOf('{ search(query: "x") { ... on CatalogSearchConnection { facets { types { value } } } } }'), names)).toBe(true);
+    expect(selectsAny(infoOf('{ search(query: "x") { ...A } } fragment A on CatalogSearchConnection { ...B } fragment B on CatalogSearchConnection { totalCount }'), names)).toBe(true);
+    // a field of that name deeper down is not the connection's
+    expect(selectsAny(infoOf('{ search(query: "x") { edges { node { type } } pageInfo { hasNextPage } } }'), ['type'])).toBe(false);
   });
 });

@@ -48,7 +48,7 @@ export const queryResolvers: Resolvers = {
       if (!(await readDataset(ctx, assertUrn(datasetUrn, 'datasetUrn')))) return null;
       return (await ctx.loaders.columns.load(datasetUrn)).find((c) => c.name === name) ?? null;
     },
-    search: (_root, { query, first, after, filter }, ctx) => search(ctx, query, first, after, filter),
+    search: (_root, { query, first, after, filter }, ctx, info) => search(ctx, query, first, after, filter, info),
     lineage: async (_root, { urn, direction, depth }, ctx) => {
       const d = lineageDepth(depth);
       const root = await readDataset(ctx, assertUrn(urn));

@@ -1,35 +1,22 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { badUserInput } from '@dataos/errors';
 import type { Context } from '../context.js';
 import type { CatalogSearchFilter, CatalogSearchType } from '../generated/resolvers.js';
-import { searchCandidates, type SearchCandidate } from '../store/search.js';
+import { comparePositions, positionOf, searchCandidates, type SearchCandidate, type SearchPosition } from '../store/search.js';
 import type { ColumnRecord, DatasetRecord, GlossaryTermRecord } from '../store/records.js';
 import { luceneQuery } from '../text.js';
-import { assertDepot, objectPaths } from '../urn.js';
+import { assertDepot } from '../urn.js';
 import { domainName, ownerId, pageSize, tag as tagOf } from '../validate.js';
 import { termParent, type Out } from './access.js';
+import { ReadableRanking } from './readable-ranking.js';
+import { selectsAny } from './selection.js';
 
 const TYPES: CatalogSearchType[] = ['DATASET', 'COLUMN', 'GLOSSARY_TERM'];
-const RANK: Record<CatalogSearchType, number> = { DATASET: 0, COLUMN: 1, GLOSSARY_TERM: 2 };
 const FACET_SIZE = 20;
-/** Counts, facets and pages cover at most this many readable hits, the best ones. */
+/** Counts and facets cover at most this many readable hits, the best ones. */
 export const SEARCH_READABLE_LIMIT = 1000;
-/** Candidates authorized per round (one Heimdall batch each); later rounds are larger. */
-const FIRST_ROUND = 1000;
 
-type Position = [exact: number, score: number, rank: number, key: string];
-
-/**
- * Exact name matches first, then best score; ties by type then key, so that cursors are total. A
- * hit's score depends on the hit alone, so positions do not move when other documents are added
- * or changed: a cursor continues exactly after the last hit shown (keyset pagination).
- */
-function compare(a: Position, b: Position): number {
-  return b[0] - a[0] || b[1] - a[1] || a[2] - b[2] || (a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0);
-}
-
-const positionOf = (c: SearchCandidate): Position => [c.exact ? 1 : 0, c.score, RANK[c.type], c.key];
-
-function facet(values: (string | null)[]): { value: string; count: number }[] {
+function facet(values: (string | null | undefined)[]): { value: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts]
@@ -38,57 +25,66 @@ function facet(values: (string | null)[]): { value: string; count: number }[] {
     .slice(0, FACET_SIZE);
 }
 
-/**
- * The best readable hits, in rank order: candidates are authorized in rounds along the ranking
- * (one Heimdall batch each: datasets and columns by their dataset, glossary terms by their path)
- * until SEARCH_READABLE_LIMIT readable ones are found or the candidates run out. Hidden hits cost
- * authorization, never a place among the readable ones, so what the caller sees, counts and facets
- * do not depend on what they may not see (up to the SEARCH_SCAN_LIMIT ceiling of matches).
- */
-async function readableHits(ctx: Context, ranked: readonly SearchCandidate[]): Promise<SearchCandidate[]> {
-  const readable: SearchCandidate[] = [];
-  for (let from = 0, round = FIRST_ROUND; from < ranked.length && readable.length < SEARCH_READABLE_LIMIT; from += round, round *= 2) {
-    const chunk = ranked.slice(from, from + round);
-    const [inDatasets, terms] = await Promise.all([
-      ctx.authz.readable(
-        chunk.filter((c) => c.datasetUrn !== null),
-        (c) => ({ urn: c.datasetUrn!, tags: c.datasetTags, domainName: c.domain }),
-      ),
-      ctx.authz.readablePaths(
-        chunk.filter((c) => c.type === 'GLOSSARY_TERM'),
-        (c) => objectPaths.glossaryTerm(c.key),
-      ),
-    ]);
-    const allowed = new Set([...inDatasets, ...terms]);
-    for (const c of chunk) if (allowed.has(c)) readable.push(c);
+/** The first index of the ranking after the cursor's position (the ranking is sorted). */
+function indexAfter(ranked: readonly SearchCandidate[], start: SearchPosition | null): number {
+  if (!start) return 0;
+  let lo = 0;
+  let hi = ranked.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (comparePositions(positionOf(ranked[mid]!), start) > 0) hi = mid;
+    else lo = mid + 1;
   }
-  return readable.slice(0, SEARCH_READABLE_LIMIT);
+  return lo;
 }
 
+/** `totalCount` and facets over the best SEARCH_READABLE_LIMIT readable hits. */
+async function counts(walk: ReadableRanking): Promise<Pick<Out<'CatalogSearchConnection'>, 'totalCount' | 'facets'>> {
+  const best = await walk.collect(0, SEARCH_READABLE_LIMIT);
+  return {
+    totalCount: best.length,
+    facets: {
+      types: facet(best.map((c) => c.type)),
+      domains: facet(best.map((c) => (c.type === 'GLOSSARY_TERM' ? c.domain : walk.datasetOf(c)?.domain))),
+      sources: facet(best.map((c) => walk.datasetOf(c)?.source)),
+      tags: facet(best.flatMap((c) => c.tags)),
+    },
+  };
+}
+
+/**
+ * Ranked matches are authorized along the ranking, and only as far as the answer needs: a page
+ * alone authorizes from its cursor until one readable hit more than it shows; `totalCount` and
+ * facets, when selected, authorize from the top until SEARCH_READABLE_LIMIT readable hits (and the
+ * page then reuses those decisions). Hidden hits cost authorization, never a place among the
+ * readable ones, so what the caller sees and counts does not depend on what they may not see (up
+ * to the SEARCH_SCAN_LIMIT ceiling of matches).
+ */
 export async function search(
   ctx: Context,
   text: string,
   first: number | null | undefined,
   after: string | null | undefined,
   filter: CatalogSearchFilter | null | undefined,
+  info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>,
 ): Promise<Out<'CatalogSearchConnection'>> {
   const size = pageSize(first);
   if (text.length > 500) throw badUserInput('query is longer than 500 characters.', { field: 'query' });
   const lucene = luceneQuery(text);
   if (!lucene) throw badUserInput('query needs at least one letter or digit.', { field: 'query' });
-  const start = after ? ctx.cursors.decode<Position>('search', after) : null;
-  const candidates = (
-    await searchCandidates(ctx.store, text, lucene, {
-      types: filter?.types?.length ? [...new Set(filter.types)] : TYPES,
-      tag: filter?.tag == null ? null : tagOf(filter.tag, 'filter.tag'),
-      owner: filter?.owner == null ? null : ownerId(filter.owner, 'filter.owner'),
-      domain: filter?.domain == null ? null : domainName(filter.domain, 'filter.domain'),
-      source: filter?.source == null ? null : assertDepot(filter.source, 'filter.source'),
-    })
-  ).sort((a, b) => compare(positionOf(a), positionOf(b)));
+  const start = after ? ctx.cursors.decode<SearchPosition>('search', after) : null;
+  const ranked = await searchCandidates(ctx.store, text, lucene, {
+    types: filter?.types?.length ? [...new Set(filter.types)] : TYPES,
+    tag: filter?.tag == null ? null : tagOf(filter.tag, 'filter.tag'),
+    owner: filter?.owner == null ? null : ownerId(filter.owner, 'filter.owner'),
+    domain: filter?.domain == null ? null : domainName(filter.domain, 'filter.domain'),
+    source: filter?.source == null ? null : assertDepot(filter.source, 'filter.source'),
+  });
 
-  const visible = await readableHits(ctx, candidates);
-  const rest = start ? visible.filter((c) => compare(positionOf(c), start) > 0) : visible;
+  const walk = new ReadableRanking(ctx, ranked);
+  const totals = selectsAny(info, ['totalCount', 'facets']) ? await counts(walk) : null;
+  // A page alone: twice what it shows in the first round, so that one round usually does.
+  const rest = await walk.collect(indexAfter(ranked, start), size + 1, 2 * (size + 1));
   const page = rest.slice(0, size);
 
   const datasetUrns = page.filter((c) => c.type === 'DATASET').map((c) => c.key);
@@ -117,12 +113,7 @@ export async function search(
       hasNextPage: rest.length > page.length,
       endCursor: last ? ctx.cursors.encode('search', positionOf(last)) : null,
     },
-    totalCount: visible.length,
-    facets: {
-      types: facet(visible.map((c) => c.type)),
-      domains: facet(visible.map((c) => c.domain)),
-      sources: facet(visible.map((c) => c.source)),
-      tags: facet(visible.flatMap((c) => c.tags)),
-    },
+    // Not selected: never read by the client (the schema makes them non-null).
+    ...(totals ?? { totalCount: 0, facets: { types: [], domains: [], sources: [], tags: [] } }),
   };
 }

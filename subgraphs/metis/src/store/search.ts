@@ -1,6 +1,6 @@
 import { int } from 'neo4j-driver';
 import type { CatalogStore } from './catalog.js';
-import { ftKey, rankTerms } from '../text.js';
+import { ftKey, rankTerms, type RankTerm } from '../text.js';
 import { SEARCH_INDEX } from './migrate.js';
 
 export type SearchType = 'DATASET' | 'COLUMN' | 'GLOSSARY_TERM';
@@ -13,10 +13,18 @@ export interface SearchFilter {
   source: string | null;
 }
 
-/** One full-text match, with what authorization and facets need (the dataset it belongs to). */
+/** What Heimdall and the facets need of a hit's dataset. */
+export interface DatasetFacts {
+  urn: string;
+  tags: string[];
+  domain: string | null;
+  source: string | null;
+}
+
+/** One full-text match, ranked, with what authorization and facets need. */
 export interface SearchCandidate {
   type: SearchType;
-  /** Relevance in (0, 1] from the hit's own fields only (see `searchCandidates`). */
+  /** Relevance in (0, 1] from the hit's own fields only (see `rankScore`). */
   score: number;
   /** The hit's name is the query (letters and digits compared, case ignored). */
   exact: boolean;
@@ -25,9 +33,13 @@ export interface SearchCandidate {
   name: string;
   /** The dataset (itself or the column's), null for glossary terms. */
   datasetUrn: string | null;
-  datasetTags: string[];
+  /**
+   * The dataset's facts when the search read them (dataset hits; column hits under a domain or
+   * owner filter); otherwise null, and `searchDatasetFacts` reads them for the hits authorized.
+   */
+  dataset: DatasetFacts | null;
+  /** A glossary term's domain (a dataset's is in `dataset`). */
   domain: string | null;
-  source: string | null;
   /** The tags of the hit itself (dataset or column). */
   tags: string[];
 }
@@ -71,16 +83,95 @@ export function luceneFilters(filter: SearchFilter): string[] | null {
   return clauses;
 }
 
+/** What the ranking reads of a hit: its derived words, description and layer. */
+export interface RankFields {
+  ftName: string | null;
+  ftTags: string | null;
+  description: string | null;
+  layer: string | null;
+}
+
+/**
+ * Metis's relevance of one hit, from the hit alone: for each query word, 4 when it is a word of
+ * the name, 3 when it starts one (rough stem, 3+ letters), 2 for a tag, 1 for the description,
+ * 0.5 otherwise (context, stemming), averaged; plus up to 0.5 for the share of the name the query
+ * covers; scaled to (0, 1] and weighted by layer. Computed here rather than in Cypher: the same
+ * arithmetic over 5,000 hits costs Neo4j's interpreted expressions several times what reading
+ * the four fields does.
+ */
+export function rankScore(terms: readonly RankTerm[], hit: RankFields): number {
+  const nameWords = (hit.ftName ?? '').split(' ').filter((w) => w !== '');
+  const tagWords = (hit.ftTags ?? '').split(' ').filter((w) => w !== '');
+  let prose: string | undefined; // lowered only when a word is neither in the name nor in the tags
+  const startsAny = (words: string[], prefix: string | null) => prefix !== null && words.some((w) => w.startsWith(prefix));
+  let sum = 0;
+  for (const t of terms) {
+    if (nameWords.includes(t.word)) sum += 4;
+    else if (startsAny(nameWords, t.prefix)) sum += 3;
+    else if (tagWords.includes(t.word) || startsAny(tagWords, t.prefix)) sum += 2;
+    else if ((prose ??= (hit.description ?? '').toLowerCase()).includes(t.prefix ?? t.word)) sum += 1;
+    else sum += 0.5;
+  }
+  const covered = nameWords.filter((w) => terms.some((t) => w === t.word || (t.prefix !== null && w.startsWith(t.prefix)))).length;
+  const base = sum / Math.max(terms.length, 1) + (0.5 * covered) / Math.max(nameWords.length, 1);
+  const weight = hit.layer === 'curated' || hit.layer === 'serving' ? LAYER_WEIGHTS.curated : hit.layer === 'clean' ? LAYER_WEIGHTS.clean : 1;
+  return Math.round(((base / 4.5) * weight * 1e6) / LAYER_WEIGHTS.curated) / 1e6;
+}
+
+const RANK: Record<SearchType, number> = { DATASET: 0, COLUMN: 1, GLOSSARY_TERM: 2 };
+
+/**
+ * Exact name matches first, then best score; ties by type then key, so that the order is total.
+ * A hit's position depends on the hit alone, so positions do not move when other documents are
+ * added or changed: a cursor continues exactly after the last hit shown (keyset pagination).
+ */
+export type SearchPosition = [exact: number, score: number, rank: number, key: string];
+
+export const positionOf = (c: SearchCandidate): SearchPosition => [c.exact ? 1 : 0, c.score, RANK[c.type], c.key];
+
+export function comparePositions(a: SearchPosition, b: SearchPosition): number {
+  return b[0] - a[0] || b[1] - a[1] || a[2] - b[2] || (a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0);
+}
+
+/** `comparePositions` of two hits, without building their positions (sorting 5,000 hits). */
+const compareCandidates = (a: SearchCandidate, b: SearchCandidate): number =>
+  Number(b.exact) - Number(a.exact) || b.score - a.score || RANK[a.type] - RANK[b.type] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+interface CandidateRow {
+  type: SearchType;
+  n: RankFields & {
+    urn: string | null;
+    datasetUrn: string | null;
+    name: string;
+    tags: string[] | null;
+    domain: string | null;
+    source: string | null;
+  };
+  /** The column's dataset, read only under a domain or owner filter. */
+  parent: { tags: string[] | null; domain: string | null; source: string | null } | null;
+}
+
+/** The exact checks of the filters Lucene ran approximately, but the domain and owner ones (in Cypher). */
+function passes({ type, n }: CandidateRow, filter: SearchFilter): boolean {
+  if (!filter.types.includes(type)) return false;
+  if (filter.source !== null) {
+    if (type === 'DATASET' ? n.source !== filter.source : type === 'COLUMN' ? !n.datasetUrn?.startsWith(`dataos://${filter.source}:`) : true) return false;
+  }
+  return filter.tag === null || (type !== 'GLOSSARY_TERM' && (n.tags ?? []).includes(filter.tag));
+}
+
 /**
  * One round trip: the single full-text index over datasets, columns and glossary terms, filtered
- * inside Lucene and checked exactly here, at most `limit` matches.
+ * inside Lucene and checked exactly here, at most `limit` matches, ranked by `rankScore` in the
+ * order of `comparePositions`.
  *
- * Lucene decides what matches; the ranking is Metis's own and depends on nothing but the hit:
- * for each query word, 4 when it is a word of the name, 3 when it starts one (rough stem, 3+
- * letters), 2 for a tag, 1 for the description, 0.5 otherwise (context, stemming), averaged; plus
- * up to 0.5 for the share of the name the query covers; scaled to (0, 1] and weighted by layer.
+ * Lucene decides what matches; the ranking is Metis's own and depends on nothing but the hit.
  * BM25 scores are not used: they depend on every document of the index (hidden datasets
- * included), and they move when documents are added, which would break cursors.
+ * included), and they move when documents are added, which would break cursors. Neo4j only reads
+ * the hits (one map projection each: cheaper than as many columns); the exact filter checks, the
+ * scores and the order are computed here. The datasets of column hits are read only under a
+ * domain or owner filter (which needs them exactly); otherwise `searchDatasetFacts` reads them for
+ * the hits that get authorized, usually far fewer.
  */
 export async function searchCandidates(
   store: CatalogStore,
@@ -92,48 +183,51 @@ export async function searchCandidates(
   if (filter.source !== null && !/^[a-z][a-z0-9_-]*$/i.test(filter.source)) return [];
   const clauses = luceneFilters(filter);
   if (!clauses) return [];
-  return store.read<SearchCandidate>(
+  const needsParent = filter.domain !== null || filter.owner !== null;
+  const rows = await store.read<CandidateRow>(
     `CALL db.index.fulltext.queryNodes('${SEARCH_INDEX}', $lucene, {limit: $limit}) YIELD node
      WITH node, CASE WHEN node:Dataset THEN 'DATASET' WHEN node:Column THEN 'COLUMN' ELSE 'GLOSSARY_TERM' END AS type
-     WHERE type IN $types
-       AND CASE WHEN $source IS NULL THEN true
-                WHEN type = 'DATASET' THEN node.source = $source
-                WHEN type = 'COLUMN' THEN node.datasetUrn STARTS WITH $sourcePrefix
-                ELSE false END
-       AND CASE WHEN $tag IS NULL THEN true WHEN type = 'GLOSSARY_TERM' THEN false ELSE $tag IN node.tags END
-     OPTIONAL MATCH (parent:Dataset {urn: node.datasetUrn}) WHERE type = 'COLUMN'
-     WITH node, type, CASE type WHEN 'DATASET' THEN node WHEN 'COLUMN' THEN parent END AS d
+     ${
+       needsParent
+         ? `OPTIONAL MATCH (parent:Dataset {urn: node.datasetUrn}) WHERE type = 'COLUMN'
+     WITH node, type, parent, CASE type WHEN 'DATASET' THEN node WHEN 'COLUMN' THEN parent END AS d
      WHERE (type = 'GLOSSARY_TERM' OR d IS NOT NULL)
        AND CASE WHEN $domain IS NULL THEN true WHEN d IS NULL THEN node.domain = $domain ELSE d.domain = $domain END
        AND CASE WHEN $owner IS NULL THEN true WHEN d IS NULL THEN false
-                ELSE EXISTS { (d)-[:OWNED_BY]->(:Owner {id: $owner}) } END
-     WITH node, type, d, [w IN split(coalesce(node.ftName, ''), ' ') WHERE w <> ''] AS nameWords,
-          split(coalesce(node.ftTags, ''), ' ') AS tagWords, toLower(coalesce(node.description, '')) AS prose
-     WITH node, type, d, nameWords,
-          [t IN $terms | CASE
-             WHEN t.word IN nameWords THEN 4.0
-             WHEN t.prefix IS NOT NULL AND any(w IN nameWords WHERE w STARTS WITH t.prefix) THEN 3.0
-             WHEN t.word IN tagWords OR (t.prefix IS NOT NULL AND any(w IN tagWords WHERE w STARTS WITH t.prefix)) THEN 2.0
-             WHEN prose CONTAINS coalesce(t.prefix, t.word) THEN 1.0
-             ELSE 0.5 END] AS perWord,
-          size([w IN nameWords WHERE any(t IN $terms WHERE w = t.word OR (t.prefix IS NOT NULL AND w STARTS WITH t.prefix))]) AS covered
-     WITH node, type, d,
-          reduce(s = 0.0, x IN perWord | s + x) / size(perWord)
-            + 0.5 * toFloat(covered) / CASE size(nameWords) WHEN 0 THEN 1 ELSE size(nameWords) END AS base,
-          CASE node.layer WHEN 'curated' THEN $curated WHEN 'serving' THEN $curated WHEN 'clean' THEN $clean ELSE 1.0 END AS weight
-     RETURN type, round(base / 4.5 * weight / $curated, 6) AS score, coalesce(node.ftKey = $exact, false) AS exact,
-            CASE type WHEN 'DATASET' THEN node.urn WHEN 'COLUMN' THEN node.datasetUrn + ' ' + node.name ELSE node.name END AS key,
-            node.name AS name, d.urn AS datasetUrn, coalesce(d.tags, []) AS datasetTags,
-            CASE WHEN d IS NULL THEN node.domain ELSE d.domain END AS domain, d.source AS source,
-            coalesce(node.tags, []) AS tags`,
-    {
-      lucene: [`(${lucene})`, ...clauses].join(' AND '),
-      limit: int(limit),
-      terms: rankTerms(text),
-      exact: ftKey(text),
-      sourcePrefix: `dataos://${filter.source ?? ''}:`,
-      ...LAYER_WEIGHTS,
-      ...filter,
-    },
+                ELSE EXISTS { (d)-[:OWNED_BY]->(:Owner {id: $owner}) } END`
+         : 'WITH node, type, null AS parent'
+     }
+     RETURN type, node {.urn, .datasetUrn, .name, .ftName, .ftTags, .description, .layer, .tags, .domain, .source} AS n,
+            CASE WHEN parent IS NULL THEN null ELSE parent {.tags, .domain, .source} END AS parent`,
+    { lucene: [`(${lucene})`, ...clauses].join(' AND '), limit: int(limit), domain: filter.domain, owner: filter.owner },
+  );
+  const terms = rankTerms(text);
+  const exact = ftKey(text);
+  const candidates = rows
+    .filter((r) => passes(r, filter))
+    .map(({ type, n, parent }): SearchCandidate => {
+      const datasetUrn = type === 'DATASET' ? n.urn : type === 'COLUMN' ? n.datasetUrn : null;
+      const facts = type === 'DATASET' ? n : parent;
+      return {
+        type,
+        score: rankScore(terms, n),
+        exact: ftKey(n.name ?? '') === exact,
+        key: type === 'DATASET' ? n.urn! : type === 'COLUMN' ? `${n.datasetUrn} ${n.name}` : n.name,
+        name: n.name,
+        datasetUrn,
+        dataset: datasetUrn && facts ? { urn: datasetUrn, tags: facts.tags ?? [], domain: facts.domain, source: facts.source } : null,
+        domain: type === 'GLOSSARY_TERM' ? n.domain : null,
+        tags: n.tags ?? [],
+      };
+    });
+  return candidates.sort(compareCandidates);
+}
+
+/** Tags, domain and source of the datasets of column hits, for the hits being authorized. */
+export function searchDatasetFacts(store: CatalogStore, urns: readonly string[]): Promise<DatasetFacts[]> {
+  return store.read<DatasetFacts>(
+    `UNWIND $urns AS urn MATCH (d:Dataset {urn: urn})
+     RETURN d.urn AS urn, coalesce(d.tags, []) AS tags, d.domain AS domain, d.source AS source`,
+    { urns },
   );
 }
