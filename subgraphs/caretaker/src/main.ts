@@ -45,11 +45,21 @@ if (timer) {
   setTimeout(archive, 10_000).unref();
 }
 
+// Merge rollup parts periodically (every replica may: merges are conditional on versions).
+let compacting: Promise<unknown> = Promise.resolve();
+const compact = () => {
+  compacting = compacting.then(() => subgraph.rollups.compact()).catch((error: unknown) => logger.error({ err: error }, 'rollup compaction failed'));
+};
+const rollupTimer = settings.rollupIntervalMs > 0 ? setInterval(compact, settings.rollupIntervalMs) : undefined;
+rollupTimer?.unref();
+
 runUntilSignal(async () => {
   clearInterval(timer);
+  clearInterval(rollupTimer);
   await source?.stop();
   await sink?.stop();
   await running.stop();
   await archiving;
+  await compacting;
   await mongo.close();
 }, logger);

@@ -149,6 +149,11 @@ export interface HistoryEvent {
   resourceUrn: string | null;
   /** Nodes: the pressure conditions that are True (MemoryPressure, ...). */
   pressure: string[];
+  /**
+   * The ingest batch that first recorded it (`store/rollups.ts`): its rollup counts belong to that
+   * batch only. Absent on records written before rollups existed (counted by the backfill).
+   */
+  batch?: string;
 }
 
 /** A history document in MongoDB: the event, plus the archive batch it was claimed by. */

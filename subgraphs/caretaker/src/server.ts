@@ -10,7 +10,9 @@ import type { ClusterEvent } from './model.js';
 import { resolvers } from './resolvers.js';
 import { archiveBatch, historyWindowDays } from './settings.js';
 import { collectionsOf, ensureIndexes } from './store/collections.js';
+import { backfillRollups, type BackfillResult } from './store/backfill.js';
 import { HistoryStore } from './store/history.js';
+import { compactRollups } from './store/rollups.js';
 import { ingestEvents, tombstoneMissing } from './store/ingest.js';
 import { podAggregates, type PodAggregates } from './store/pods.js';
 
@@ -46,6 +48,13 @@ export async function createCaretakerSubgraph(deps: CaretakerDeps) {
     log: (message, details) => logger.info(details ?? {}, message),
   });
 
+  // Rollups: the one-time backfill runs in the background (podEventStats reads the raw history
+  // until it is done); compaction is periodic in main.ts and callable here.
+  const backfilled: Promise<BackfillResult | null> = backfillRollups(c, reader, new Date(), warn).catch((error: unknown) => {
+    logger.error({ err: error }, 'rollup backfill failed; podEventStats reads the raw history until a restart completes it');
+    return null;
+  });
+
   const subgraph = await createSubgraph<Context>({
     name: 'caretaker',
     logger,
@@ -74,6 +83,12 @@ export async function createCaretakerSubgraph(deps: CaretakerDeps) {
     archive: store,
     /** Records events (informer path; the GraphQL mutation validates and calls the same). */
     ingest: (events: ClusterEvent[]) => ingestEvents(c, events),
+    rollups: {
+      /** The start-up backfill (null when it failed). */
+      backfilled,
+      /** Merges rollup parts (and finishes what stopped writers left); safe on every replica at once. */
+      compact: () => compactRollups(c),
+    },
     /** Tombstones what a full listing no longer shows. */
     relisted: (kind: 'Pod' | 'Node', present: ReadonlySet<string>, listResourceVersion: number) =>
       tombstoneMissing(c, kind, present, listResourceVersion),

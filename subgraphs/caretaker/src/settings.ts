@@ -49,5 +49,7 @@ export function mainSettings(env: NodeJS.ProcessEnv = process.env) {
     archiveBatch: archiveBatch(env),
     /** 0 = never. Node timers overflow above 2^31 - 1 ms. */
     archiveIntervalMs: numberSetting(env, 'CARETAKER_ARCHIVE_INTERVAL_MS', 3_600_000, { min: 0, max: 2 ** 31 - 1, integer: true, unit: 'milliseconds' }),
+    /** Rollup compaction period; 0 = never (parts then stay unmerged: reads stay exact, slower). */
+    rollupIntervalMs: numberSetting(env, 'CARETAKER_ROLLUP_INTERVAL_MS', 15_000, { min: 0, max: 2 ** 31 - 1, integer: true, unit: 'milliseconds' }),
   };
 }

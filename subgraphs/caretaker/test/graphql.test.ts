@@ -177,6 +177,22 @@ describe('Caretaker over GraphQL', () => {
     });
   });
 
+  it('podEventStats comes from the rollups at one-hour resolution, and says which range it counted', async () => {
+    expect(await stack.caretaker.rollups.backfilled).toMatchObject({ ran: true });
+    const hour = (t: Date) => new Date(Math.floor(t.getTime() / 3_600_000) * 3_600_000);
+    const from = new Date(s.at(2).getTime() + 1);
+    const to = new Date(s.at(2).getTime() + 2);
+    const q = `{ podEventStats(from: "${from.toISOString()}", to: "${to.toISOString()}") { from to total } }`;
+    const before = await graphql<{ podEventStats: { from: string; to: string; total: number } }>(stack.url, q, { token: bob });
+    expect(before.errors).toBeUndefined();
+    expect(before.data?.podEventStats.from).toBe(hour(from).toISOString());
+    expect(before.data?.podEventStats.to).toBe(new Date(hour(from).getTime() + 3_600_000).toISOString());
+    // Every event of that hour, not only the one millisecond asked for; compaction changes nothing.
+    expect(before.data?.podEventStats.total).toBeGreaterThan(1);
+    expect((await stack.caretaker.rollups.compact()).ran).toBe(true);
+    expect((await graphql(stack.url, q, { token: bob })).data).toEqual(before.data);
+  });
+
   it('nodes: inventory with conditions, taints, pressure and usage', async () => {
     const res = await graphql(
       stack.url,

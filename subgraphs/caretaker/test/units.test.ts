@@ -175,7 +175,8 @@ describe('ingest input validation', () => {
 
 describe('numeric settings', () => {
   it('defaults when unset, reads valid numbers', () => {
-    expect(mainSettings({})).toEqual({ port: 4005, historyWindowDays: 7, archiveBatch: 5000, archiveIntervalMs: 3_600_000 });
+    expect(mainSettings({})).toEqual({ port: 4005, historyWindowDays: 7, archiveBatch: 5000, archiveIntervalMs: 3_600_000, rollupIntervalMs: 15_000 });
+    expect(mainSettings({ CARETAKER_ROLLUP_INTERVAL_MS: '0' }).rollupIntervalMs).toBe(0);
     expect(historyWindowDays({ CARETAKER_HISTORY_WINDOW_DAYS: '0.5' })).toBe(0.5);
     expect(archiveBatch({ CARETAKER_ARCHIVE_BATCH: ' 200 ' })).toBe(200);
     expect(mainSettings({ CARETAKER_ARCHIVE_INTERVAL_MS: '0' }).archiveIntervalMs).toBe(0);

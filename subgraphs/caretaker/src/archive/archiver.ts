@@ -1,6 +1,7 @@
 import type { Filter } from 'mongodb';
 import type { HistoryDoc, HistoryEvent } from '../model.js';
 import type { Collections } from '../store/collections.js';
+import { archivedParts, insertParts, undoParts } from '../store/rollups.js';
 import { dayOf, dayStart, encodeBatch, manifestKeyOf, objectKey, parseObjectKey, scopeOf, type Manifest } from './format.js';
 import type { ArchiveReader } from './reader.js';
 
@@ -78,7 +79,7 @@ export class Archiver {
       this.log('archive: finished an interrupted batch', { key, deleted: done.deleted });
     }
 
-    const known = new Map<string, Set<string>>();
+    const known = new Map<string, Map<string, string | undefined>>();
     for (;;) {
       const oldest = await this.c.history
         .find({ time: { $lt: cutoff }, archive: { $exists: false } }, { projection: { time: 1, kind: 1, namespace: 1 } })
@@ -98,9 +99,13 @@ export class Archiver {
       if (!batch.length) break; // taken by a concurrent run meanwhile; the next run goes on
 
       const archivedIds = await this.archivedIds(known, day, scope);
-      const duplicates = batch.filter((e) => archivedIds.has(e._id)).map((e) => e._id);
+      const duplicates = batch.filter((e) => archivedIds.has(e._id));
       if (duplicates.length) {
-        const r = await this.c.history.deleteMany({ _id: { $in: duplicates }, archive: { $exists: false } });
+        // A copy recorded by another batch than the archived one was counted by that batch too:
+        // its count is taken back (ids fixed per record and batch: a rerun writes the same parts).
+        const counted = duplicates.filter((e) => e.batch && e.batch !== archivedIds.get(e._id));
+        await insertParts(this.c, undoParts(counted, now));
+        const r = await this.c.history.deleteMany({ _id: { $in: duplicates.map((e) => e._id) }, archive: { $exists: false } });
         result.alreadyArchived += r.deletedCount;
       }
       const fresh = batch.filter((e) => !archivedIds.has(e._id));
@@ -112,7 +117,7 @@ export class Archiver {
         { $set: { archive: { key, at: now } } },
       );
       const done = await this.finish(key);
-      for (const id of done.ids) archivedIds.add(id);
+      for (const e of done.events) archivedIds.set(e._id, e.batch);
       result.archived += done.deleted;
       if (done.object) result.objects.push(done.object);
     }
@@ -122,15 +127,15 @@ export class Archiver {
     return result;
   }
 
-  /** Ids held by the verified objects of a day and scope (read once per run, then kept up to date). */
-  private async archivedIds(known: Map<string, Set<string>>, day: string, scope: string): Promise<Set<string>> {
+  /** Ids (with their batch) held by the verified objects of a day and scope (read once per run, then kept up to date). */
+  private async archivedIds(known: Map<string, Map<string, string | undefined>>, day: string, scope: string): Promise<Map<string, string | undefined>> {
     const k = `${day}|${scope}`;
     let ids = known.get(k);
     if (!ids) {
-      ids = new Set();
+      ids = new Map();
       for (const manifest of await this.reader.manifests(day, scope)) {
         const verified = await this.reader.readVerified(manifest.key);
-        for (const e of verified?.events ?? []) ids.add(e._id);
+        for (const e of verified?.events ?? []) ids.set(e._id, e.batch);
       }
       known.set(k, ids);
     }
@@ -138,7 +143,7 @@ export class Archiver {
   }
 
   /** Steps 2–4 for one claimed key; idempotent, and safe to run after a crash at any step. */
-  private async finish(key: string): Promise<{ object: ArchivedObject | null; deleted: number; ids: string[] }> {
+  private async finish(key: string): Promise<{ object: ArchivedObject | null; deleted: number; events: HistoryEvent[] }> {
     const parsed = parseObjectKey(key);
     if (!parsed) throw new Error(`archive: claimed key "${key}" is not an archive key`);
     const claimed = (await this.c.history.find({ 'archive.key': key }).toArray()).map(stripMark);
@@ -147,7 +152,7 @@ export class Archiver {
     for (const e of existing?.events ?? []) union.set(e._id, e);
     const missing = claimed.filter((e) => !union.has(e._id));
     for (const e of missing) union.set(e._id, e);
-    if (!union.size) return { object: null, deleted: 0, ids: [] };
+    if (!union.size) return { object: null, deleted: 0, events: [] };
 
     let manifest: Manifest;
     if (existing && !missing.length) {
@@ -168,10 +173,12 @@ export class Archiver {
     const lost = claimed.filter((e) => !inObject.has(e._id));
     if (lost.length) throw new Error(`archive: ${key} lacks ${lost.length} claimed events; nothing was removed from MongoDB`);
 
+    // The object's archived counts, before anything leaves MongoDB (fixed ids: written once).
+    await insertParts(this.c, archivedParts(key, readBack.events, this.now()));
     const ids = claimed.map((e) => e._id);
     const deleted = ids.length
       ? (await this.c.history.deleteMany({ _id: { $in: ids }, 'archive.key': key })).deletedCount
       : 0;
-    return { object: { key, day: parsed.day, count: readBack.manifest.count, sha256: readBack.manifest.sha256 }, deleted, ids: [...inObject] };
+    return { object: { key, day: parsed.day, count: readBack.manifest.count, sha256: readBack.manifest.sha256 }, deleted, events: readBack.events };
   }
 }

@@ -85,6 +85,8 @@ function line(e: HistoryEvent): string {
     ready: e.ready,
     resourceUrn: e.resourceUrn,
     pressure: e.pressure,
+    // Only when set: objects written before rollups keep their bytes and checksums.
+    ...(e.batch ? { batch: e.batch } : {}),
   });
 }
 

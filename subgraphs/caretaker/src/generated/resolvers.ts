@@ -429,13 +429,15 @@ export type PodEventSource =
 
 export type PodEventStats = {
   __typename?: 'PodEventStats';
-  /** How many of the events were read from the archive. */
+  /** How many of the events have been moved to the archive (no longer in MongoDB). */
   archived: Scalars['Int']['output'];
   byNamespace: Array<NamespaceEventCount>;
   /** Events by the phase they report. */
   byPhase: Array<PhaseCount>;
   byType: Array<EventTypeCount>;
+  /** Start of the range counted: the requested `from` rounded down to the hour. */
   from: Scalars['DateTime']['output'];
+  /** End of the range counted (exclusive): the requested `to` rounded up to the hour. */
   to: Scalars['DateTime']['output'];
   total: Scalars['Int']['output'];
 };
@@ -496,7 +498,13 @@ export type Query = {
   pod?: Maybe<Pod>;
   /** Aggregates over the current state of the pods that match `filter` (deleted pods never count). */
   podAggregates?: Maybe<PodAggregates>;
-  /** Counts of the pod events recorded with `from` <= time < `to` (at most 400 days), from MongoDB and the archive. */
+  /**
+   * Counts of the pod events recorded in the whole hours (UTC) covering `from` <= time < `to` (at
+   * most 400 days): `from` is rounded down and `to` up to the hour, and the result's `from` and `to`
+   * say which range was counted. Answered from pre-aggregated hourly rollups (a few reads whatever
+   * the history size); they survive archiving. Until the one-time rollup backfill is done after an
+   * upgrade, the raw history and the archive answer instead, exactly over [from, to).
+   */
   podEventStats?: Maybe<PodEventStats>;
   /**
    * A pod's recorded events with `from` <= time < `to` (at most 400 days), in resourceVersion

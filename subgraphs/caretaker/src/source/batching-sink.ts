@@ -21,6 +21,8 @@ export class BatchingSink implements EventSink {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private failures = 0;
+  /** Size of the batch that failed last, retried as is. */
+  private retrying: number | undefined;
   private stopped = false;
 
   constructor(private readonly options: BatchingSinkOptions) {}
@@ -48,9 +50,13 @@ export class BatchingSink implements EventSink {
   private async writeBuffered(): Promise<void> {
     const max = this.options.maxBatch ?? 1000;
     while (this.buffer.length) {
-      const batch = this.buffer.slice(0, max);
+      // A failed batch is retried as it was (not topped up with newer events): the same events
+      // make the same batch id, so its rollup part is the one the failed attempt may have begun.
+      const batch = this.buffer.slice(0, this.retrying ?? max);
+      this.retrying = batch.length;
       try {
         await this.options.write(batch);
+        this.retrying = undefined;
         this.buffer.splice(0, batch.length);
         this.failures = 0;
       } catch (error) {

@@ -1,5 +1,6 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import type { HistoryDoc, NodeDoc, PodDoc } from '../model.js';
+import type { DayRollup, LedgerDoc, MetaDoc, RollupIntent, RollupPart } from './rollup-model.js';
 
 export interface Collections {
   db: Db;
@@ -9,6 +10,16 @@ export interface Collections {
   nodes: Collection<NodeDoc>;
   /** Append-only history of pod and node events, until archived. */
   history: Collection<HistoryDoc>;
+  /** Event counts of one ingest batch (or backfill, archive run) for one hour, not yet merged (`_id` = `<source>/<hour>`). */
+  rollupParts: Collection<RollupPart>;
+  /** Batches between their history insert and their parts (`_id` = batch id): a writer that stopped is finished by compaction. */
+  rollupIntents: Collection<RollupIntent>;
+  /** Per hour, the ids of the parts merged into the rollups (`_id` = hour ISO): a part is merged once, ever. */
+  rollupLedger: Collection<LedgerDoc>;
+  /** Merged counts, one document per UTC day with one slot per hour (`_id` = `YYYY-MM-DD`). */
+  rollups: Collection<DayRollup>;
+  /** Flags and counters (`_id` = name): the rollup backfill, the rollup epoch. */
+  meta: Collection<MetaDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -17,6 +28,11 @@ export function collectionsOf(db: Db): Collections {
     pods: db.collection<PodDoc>('pods'),
     nodes: db.collection<NodeDoc>('nodes'),
     history: db.collection<HistoryDoc>('pod_history'),
+    rollupParts: db.collection<RollupPart>('history_rollup_parts'),
+    rollupIntents: db.collection<RollupIntent>('history_rollup_intents'),
+    rollupLedger: db.collection<LedgerDoc>('history_rollup_ledger'),
+    rollups: db.collection<DayRollup>('history_rollups'),
+    meta: db.collection<MetaDoc>('caretaker_meta'),
   };
 }
 
@@ -40,6 +56,7 @@ export async function ensureIndexes(c: Collections): Promise<void> {
     [c.history as never, { key: { time: 1 }, name: 'time' }],
     [c.history as never, { key: { namespace: 1, time: 1 }, name: 'namespace_time' }],
     [c.history as never, { key: { 'archive.key': 1 }, name: 'archive_key' }],
+    [c.rollupParts as never, { key: { hour: 1 }, name: 'hour' }],
   ];
   for (const [collection, spec] of specs) await collection.createIndexes([spec]);
 }

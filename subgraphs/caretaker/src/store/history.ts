@@ -4,6 +4,9 @@ import type { ArchiveReader } from '../archive/reader.js';
 import { POD_PHASES, podKey, type HistoryDoc, type HistoryEvent, type PodPhase, type WatchEventType } from '../model.js';
 import { fail } from '../validate.js';
 import type { Collections } from './collections.js';
+import { BACKFILL_ID } from './backfill.js';
+import { parseKey, type Counts } from './rollup-model.js';
+import { readRollups } from './rollups.js';
 
 /** History queries span at most this many days. */
 export const MAX_RANGE_DAYS = 400;
@@ -36,11 +39,31 @@ export interface EventStats {
  * from MongoDB) is returned once, from MongoDB.
  */
 export class HistoryStore {
+  /** Set once the backfill flag is seen: it is never unset. */
+  private backfilled = false;
+
   constructor(
     private readonly c: Collections,
     private readonly archive: ArchiveReader,
     private readonly warn: (message: string) => void = () => {},
   ) {}
+
+  /** True once the rollups hold the whole history (the one-time backfill is done). */
+  async rollupsReady(): Promise<boolean> {
+    this.backfilled ||= (await this.c.meta.findOne({ _id: BACKFILL_ID }))?.done === true;
+    return this.backfilled;
+  }
+
+  /**
+   * Counts of pod events in the whole hours covering [from, to) (`from` rounded down, `to` up),
+   * from the rollups: a few single-document reads whatever the history size. Until the one-time
+   * backfill is done, the exact raw aggregate (`rawStats`) answers instead.
+   */
+  async stats(from: Date, to: Date, namespace?: string | null): Promise<EventStats> {
+    if (!(await this.rollupsReady())) return this.rawStats(from, to, namespace);
+    const r = await readRollups(this.c, from, to, namespace);
+    return statsOf(r.from, r.to, r.counts, r.archived);
+  }
 
   private async archivedEvents(manifest: Manifest): Promise<HistoryEvent[]> {
     try {
@@ -130,12 +153,13 @@ export class HistoryStore {
   }
 
   /**
-   * Counts of pod events with from <= time < to. MongoDB: one `$group` (one `$sum: 1`) by
+   * Exact counts of pod events with from <= time < to, from the raw history (the reference the
+   * rollups are tested against; linear in the history size on FerretDB). MongoDB: one `$group` (one `$sum: 1`) by
    * namespace, phase, type and archive claim; the archive: manifest counts for objects wholly in
    * the range, the events of the others. Events claimed by an archive object counted here are
    * not counted again from MongoDB.
    */
-  async stats(from: Date, to: Date, namespace?: string | null): Promise<EventStats> {
+  async rawStats(from: Date, to: Date, namespace?: string | null): Promise<EventStats> {
     const match: Filter<HistoryDoc> = { kind: 'Pod', time: { $gte: from, $lt: to }, ...(namespace ? { namespace } : {}) };
     const [rows, manifests] = await Promise.all([
       this.c.history
@@ -201,3 +225,30 @@ export class HistoryStore {
   }
 }
 
+
+/** EventStats from rollup counts (`<namespace>/<phase>/<type>` → n). */
+export function statsOf(from: Date, to: Date, counts: Counts, archived: Counts): EventStats {
+  const byPhase = new Map<PodPhase, number>();
+  const byType = new Map<WatchEventType, number>();
+  const byNs = new Map<string, { events: number; failed: number; deleted: number }>();
+  for (const [k, n] of Object.entries(counts)) {
+    if (!n) continue;
+    const { namespace, phase, type } = parseKey(k);
+    byPhase.set(phase, (byPhase.get(phase) ?? 0) + n);
+    byType.set(type, (byType.get(type) ?? 0) + n);
+    const a = byNs.get(namespace) ?? { events: 0, failed: 0, deleted: 0 };
+    a.events += n;
+    if (phase === 'FAILED') a.failed += n;
+    if (type === 'DELETED') a.deleted += n;
+    byNs.set(namespace, a);
+  }
+  return {
+    from,
+    to,
+    total: [...byType.values()].reduce((s, n) => s + n, 0),
+    byPhase: POD_PHASES.filter((p) => byPhase.get(p)).map((phase) => ({ phase, count: byPhase.get(phase)! })),
+    byType: WATCH_TYPES.filter((t) => byType.get(t)).map((type) => ({ type, count: byType.get(type)! })),
+    byNamespace: [...byNs.entries()].filter(([, a]) => a.events).sort(([a], [b]) => (a < b ? -1 : 1)).map(([ns, a]) => ({ namespace: ns, ...a })),
+    archived: Object.values(archived).reduce((s, n) => s + n, 0),
+  };
+}

@@ -1,6 +1,8 @@
-import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
-import { historyOf, podKey, type ClusterEvent, type HistoryEvent, type NodeDoc, type PodDoc } from '../model.js';
+import type { Collection, Document } from 'mongodb';
+import { historyOf, podKey, type ClusterEvent, type NodeDoc, type PodDoc } from '../model.js';
 import type { Collections } from './collections.js';
+import { recordHistory } from './rollups.js';
+import { DUPLICATE_KEY, bulkUpdate, insertNew } from './write.js';
 
 /** Each received event counts in exactly one of applied, stale, duplicates. */
 export interface IngestResult {
@@ -15,22 +17,7 @@ export interface IngestResult {
   recorded: number;
 }
 
-const DUPLICATE_KEY = 11000;
-
-/**
- * Update statements per `bulkWrite` command. FerretDB 1.24 never answers an `update` command of
- * 100 statements or more (99 take ~0.3 s; checked), and the database stays blocked after it.
- */
-export const UPDATE_CHUNK = 50;
-
-/** An unordered bulk of updates, in commands of at most UPDATE_CHUNK statements; the matched count. */
-async function bulkUpdate(collection: Collection<StateDoc>, ops: AnyBulkWriteOperation<StateDoc>[]): Promise<number> {
-  let matched = 0;
-  for (let i = 0; i < ops.length; i += UPDATE_CHUNK) {
-    matched += (await collection.bulkWrite(ops.slice(i, i + UPDATE_CHUNK), { ordered: false })).matchedCount;
-  }
-  return matched;
-}
+export { UPDATE_CHUNK, insertNew } from './write.js';
 
 type StateDoc = (PodDoc | NodeDoc) & Document;
 
@@ -50,28 +37,6 @@ function newestPerObject(docs: StateDoc[]): StateDoc[] {
     if (!seen || seen.resourceVersion < doc.resourceVersion) newest.set(doc._id, doc);
   }
   return [...newest.values()];
-}
-
-function writeErrorsOf(error: MongoBulkWriteError): { index: number; code: number }[] {
-  const errors = error.writeErrors;
-  return (Array.isArray(errors) ? errors : [errors]).map((e) => ({ index: e.index, code: e.code }));
-}
-
-/**
- * insertMany, unordered; documents whose `_id` exists already are skipped. Returns the indexes of
- * the skipped ones. Any other failure is thrown.
- */
-export async function insertNew<T extends Document>(collection: Collection<T>, docs: T[]): Promise<Set<number>> {
-  if (!docs.length) return new Set();
-  try {
-    await collection.insertMany(docs as never[], { ordered: false });
-    return new Set();
-  } catch (error) {
-    if (!(error instanceof MongoBulkWriteError)) throw error;
-    const errors = writeErrorsOf(error);
-    if (errors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
-    return new Set(errors.map((e) => e.index));
-  }
 }
 
 /**
@@ -129,10 +94,8 @@ export async function ingestEvents(c: Collections, events: ClusterEvent[], now =
   const received = events.length;
   if (!received) return { received, applied: 0, stale: 0, duplicates: 0, recorded: 0 };
   const records = events.map(historyOf);
-  const unique = new Map<string, HistoryEvent>();
-  for (const h of records) if (!unique.has(h._id)) unique.set(h._id, h);
-  const history = [...unique.values()];
-  const skipped = await insertNew(c.history, history);
+  // History and its rollup part first (see rollups.ts), then the current state.
+  const { history, skipped } = await recordHistory(c, records, now);
   const known = new Set(history.filter((_, i) => skipped.has(i)).map((h) => h._id));
   const states = events.map((e) => stateOf(e, now));
   const [pods, nodes] = await Promise.all([
@@ -160,14 +123,9 @@ export async function ingestEvents(c: Collections, events: ClusterEvent[], now =
 export async function ingestOneByOne(c: Collections, events: ClusterEvent[], now = new Date()): Promise<IngestResult> {
   const result = { received: events.length, applied: 0, stale: 0, duplicates: 0, recorded: 0 };
   for (const event of events) {
-    let recorded = false;
-    try {
-      await c.history.insertOne(historyOf(event));
-      recorded = true;
-      result.recorded++;
-    } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-    }
+    // The same history and rollup path as bulk ingest, for one event.
+    const recorded = (await recordHistory(c, [historyOf(event)], now)).skipped.size === 0;
+    if (recorded) result.recorded++;
     let applied = false;
     const collection = (event.kind === 'Pod' ? c.pods : c.nodes) as unknown as Collection<StateDoc>;
     const { _id, ...state } = stateOf(event, now);
@@ -184,7 +142,7 @@ export async function ingestOneByOne(c: Collections, events: ClusterEvent[], now
         applied = true;
         break;
       } catch (error) {
-        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
       }
     }
     if (applied) result.applied++;
@@ -222,7 +180,7 @@ export async function tombstoneMissing(
       ? { kind, type: 'DELETED', observedAt: now, pod: { ...(object as PodDoc), reason } }
       : { kind, type: 'DELETED', observedAt: now, node: object as NodeDoc };
   });
-  await insertNew(c.history, deletions.map(historyOf));
+  await recordHistory(c, deletions.map(historyOf), now);
   return bulkUpdate(
     collection,
     gone.map((d) => ({
