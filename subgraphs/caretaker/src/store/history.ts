@@ -5,7 +5,7 @@ import { POD_PHASES, podKey, type HistoryDoc, type HistoryEvent, type PodPhase, 
 import { fail } from '../validate.js';
 import type { Collections } from './collections.js';
 import { BACKFILL_ID } from './backfill.js';
-import { parseKey, type Counts } from './rollup-model.js';
+import { countKey, parseKey, type Counts } from './rollup-model.js';
 import { readRollups } from './rollups.js';
 
 /** History queries span at most this many days. */
@@ -173,20 +173,14 @@ export class HistoryStore {
       ),
     ]);
 
-    const byPhase = new Map<PodPhase, number>();
-    const byType = new Map<WatchEventType, number>();
-    const byNs = new Map<string, { events: number; failed: number; deleted: number }>();
-    const count = (ns: string, phase: PodPhase, type: WatchEventType, n: number) => {
-      byPhase.set(phase, (byPhase.get(phase) ?? 0) + n);
-      byType.set(type, (byType.get(type) ?? 0) + n);
-      const a = byNs.get(ns) ?? { events: 0, failed: 0, deleted: 0 };
-      a.events += n;
-      if (phase === 'FAILED') a.failed += n;
-      if (type === 'DELETED') a.deleted += n;
-      byNs.set(ns, a);
+    // Counted as rollups count (`<namespace>/<phase>/<type>`), so both answer through statsOf.
+    const counts: Counts = {};
+    const archivedCounts: Counts = {};
+    const count = (ns: string, phase: PodPhase, type: WatchEventType, n: number, into = counts) => {
+      const key = countKey(ns, phase, type);
+      into[key] = (into[key] ?? 0) + n;
     };
 
-    let archived = 0;
     const counted = new Set<string>();
     for (const m of manifests) {
       const ns = m.scope.slice('ns='.length);
@@ -194,7 +188,7 @@ export class HistoryStore {
         for (const [k, n] of Object.entries(m.counts)) {
           const [phase, type] = k.split('/') as [PodPhase, WatchEventType];
           count(ns, phase, type, n);
-          archived += n;
+          count(ns, phase, type, n, archivedCounts);
         }
         counted.add(m.key);
       } else if (new Date(m.maxTime) >= from && new Date(m.minTime) < to) {
@@ -203,7 +197,7 @@ export class HistoryStore {
         for (const e of events) {
           if (e.time >= from && e.time < to) {
             count(ns, e.phase, e.type, 1);
-            archived++;
+            count(ns, e.phase, e.type, 1, archivedCounts);
           }
         }
         counted.add(m.key);
@@ -213,15 +207,7 @@ export class HistoryStore {
       if (r._id.claim && counted.has(r._id.claim)) continue;
       count(r._id.namespace ?? '', r._id.phase ?? 'UNKNOWN', r._id.type ?? 'MODIFIED', r.n);
     }
-    return {
-      from,
-      to,
-      total: [...byType.values()].reduce((s, n) => s + n, 0),
-      byPhase: POD_PHASES.filter((p) => byPhase.get(p)).map((phase) => ({ phase, count: byPhase.get(phase)! })),
-      byType: WATCH_TYPES.filter((t) => byType.get(t)).map((type) => ({ type, count: byType.get(type)! })),
-      byNamespace: [...byNs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ns, a]) => ({ namespace: ns, ...a })),
-      archived,
-    };
+    return statsOf(from, to, counts, archivedCounts);
   }
 }
 
