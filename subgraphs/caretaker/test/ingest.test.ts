@@ -1,7 +1,8 @@
+import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterEvent } from '../src/model.js';
-import type { Collections } from '../src/store/collections.js';
-import { ingestEvents, ingestOneByOne, tombstoneMissing } from '../src/store/ingest.js';
+import { collectionsOf, type Collections } from '../src/store/collections.js';
+import { ingestEvents, ingestOneByOne, stateWritesOf, tombstoneMissing } from '../src/store/ingest.js';
 import { podAggregates } from '../src/store/pods.js';
 import { HistoryStore } from '../src/store/history.js';
 import { ArchiveReader } from '../src/archive/reader.js';
@@ -139,6 +140,53 @@ describe('ingest: order does not matter', () => {
     expect(await snapshot(c)).toEqual(await snapshot(reference));
   });
 
+  it('both current-state forms (update on MongoDB, replace on FerretDB) end in the same state, concurrently too', async () => {
+    const events: ClusterEvent[] = eventsFromInput(s.all, now);
+    const reference = await open();
+    await ingestEvents(reference, events, now, { stateWrites: 'update' });
+    const expected = await snapshot(reference);
+    const replaced = await open();
+    for (let i = 0; i < events.length; i += 5) await ingestEvents(replaced, shuffled(events, 5).slice(i, i + 5), now, { stateWrites: 'replace' });
+    expect(await snapshot(replaced)).toEqual(expected);
+    const mixed = await open();
+    await Promise.all([
+      ingestEvents(mixed, shuffled(events, 21), now, { stateWrites: 'replace' }),
+      ingestEvents(mixed, shuffled(events, 22), now, { stateWrites: 'update' }),
+      ingestEvents(mixed, shuffled(events, 23), now, { stateWrites: 'replace' }),
+      ingestOneByOne(mixed, shuffled(events, 24), now),
+    ]);
+    expect(await snapshot(mixed)).toEqual(expected);
+  });
+
+  it('the replace form (FerretDB) writes a batch of current states in four commands, whatever the number of objects', async () => {
+    const c = await open();
+    const ferret = 'ferretdbVersion' in (await c.db.admin().command({ buildInfo: 1 }));
+    expect(await stateWritesOf(c.db)).toBe(ferret ? 'replace' : 'update');
+    // The same database through a client that reports every command.
+    const client = new MongoClient(process.env.MONGO_URL!, { monitorCommands: true });
+    await client.connect();
+    try {
+      const seen: { name: string; collection: unknown }[] = [];
+      client.on('commandStarted', (e) => seen.push({ name: e.commandName, collection: e.command[e.commandName] }));
+      const watched = collectionsOf(client.db(c.db.databaseName));
+      const batch = (rv: number, phase: 'PENDING' | 'RUNNING') =>
+        eventsFromInput(
+          { pods: Array.from({ length: 300 }, (_, i) => podEventInput({ rv: rv + i, at: base, namespace: 'many', name: `pod-${i}`, phase })) as never },
+          now,
+        );
+      const replace = { stateWrites: 'replace' } as const;
+      expect(await ingestEvents(watched, batch(1000, 'PENDING'), now, replace)).toMatchObject({ applied: 300 });
+      seen.length = 0;
+      expect(await ingestEvents(watched, batch(2000, 'RUNNING'), now, replace)).toMatchObject({ applied: 300, stale: 0 });
+      const onPods = seen.filter((x) => x.collection === 'pods').map((x) => x.name);
+      // Was 6 update commands of 50 conditional statements (~25 ms each on FerretDB): ~7 s here.
+      expect(onPods).toEqual(['find', 'delete', 'insert', 'find']);
+      expect(await c.pods.countDocuments({ phase: 'RUNNING' })).toBe(300);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
   it('updates more objects per batch than FerretDB takes in one update command (it hangs at 100)', async () => {
     const c = await open();
     const batch = (rv: number, phase: 'PENDING' | 'RUNNING') =>
@@ -146,8 +194,8 @@ describe('ingest: order does not matter', () => {
         { pods: Array.from({ length: 150 }, (_, i) => podEventInput({ rv: rv + i, at: base, namespace: 'bulk', name: `pod-${i}`, phase })) as never },
         now,
       );
-    expect(await ingestEvents(c, batch(1000, 'PENDING'), now)).toMatchObject({ applied: 150 });
-    expect(await ingestEvents(c, batch(2000, 'RUNNING'), now)).toMatchObject({ applied: 150, stale: 0 });
+    expect(await ingestEvents(c, batch(1000, 'PENDING'), now, { stateWrites: 'update' })).toMatchObject({ applied: 150 });
+    expect(await ingestEvents(c, batch(2000, 'RUNNING'), now, { stateWrites: 'update' })).toMatchObject({ applied: 150, stale: 0 });
     expect(await c.pods.countDocuments({ phase: 'RUNNING' })).toBe(150);
   }, 60_000);
 
