@@ -1,5 +1,6 @@
 import type { Collection, Db, Document } from 'mongodb';
 import { historyOf, podKey, type ClusterEvent, type NodeDoc, type PodDoc } from '../model.js';
+import { serverKindOf } from './server-kind.js';
 import type { Collections } from './collections.js';
 import { recordHistory } from './rollups.js';
 import { DUPLICATE_KEY, bulkUpdate, insertNew } from './write.js';
@@ -42,25 +43,13 @@ function newestPerObject(docs: StateDoc[]): StateDoc[] {
 /** How current states are written: see `applyNewest`. */
 export type StateWrites = 'update' | 'replace';
 
-const modes = new WeakMap<Db, Promise<StateWrites>>();
-
 /**
- * `replace` on FerretDB, `update` on MongoDB (asked once per database handle: `buildInfo` of
- * FerretDB carries `ferretdbVersion`). FerretDB runs each update statement on its own, ~10 ms
- * (~25 ms with a condition besides `_id`, which it does not push down), even in a bulk: a
+ * `replace` on FerretDB, `update` on MongoDB. FerretDB runs each update statement on its own,
+ * ~10 ms (~25 ms with a condition besides `_id`, which it does not push down), even in a bulk: a
  * 1000-event batch spent ~14 s there. Multi-document statements cost one command.
  */
-export function stateWritesOf(db: Db): Promise<StateWrites> {
-  let mode = modes.get(db);
-  if (!mode) {
-    mode = db
-      .admin()
-      .command({ buildInfo: 1 })
-      .then((info): StateWrites => ('ferretdbVersion' in info ? 'replace' : 'update'));
-    mode.catch(() => modes.delete(db));
-    modes.set(db, mode);
-  }
-  return mode;
+export async function stateWritesOf(db: Db): Promise<StateWrites> {
+  return (await serverKindOf(db)) === 'ferretdb' ? 'replace' : 'update';
 }
 
 async function storedVersions(collection: Collection<StateDoc>, ids: string[]): Promise<Map<string, number>> {

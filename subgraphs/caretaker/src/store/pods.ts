@@ -147,9 +147,38 @@ export interface PodAggregates {
   memoryAllocatableBytes: number;
 }
 
-interface GroupRow {
-  _id: { namespace?: string | null; phase?: PodPhase | null; node?: string | null };
-  n: number;
+/** Live pods summed by (namespace, node, phase). */
+interface UsageRow {
+  namespace: string;
+  node: string | null;
+  phase: PodPhase;
+  pods: number;
+  restarts: number;
+  cpu: number;
+  memory: number;
+}
+
+const USAGE_FIELDS = { namespace: 1, nodeName: 1, phase: 1, restarts: 1, cpuRequestMillis: 1, memoryRequestBytes: 1 } as const;
+
+/**
+ * One scan with a projection, summed here. Not `$group`: FerretDB 1.24 answers only the first
+ * accumulator of a `$group` right (the others come back 0; checked), and each pipeline there is
+ * a scan, so four one-accumulator pipelines took three times as long (3,333 pods: ~1.8 s against
+ * ~0.5 s). The pods collection holds the cluster's current state, so the scan is bounded by the
+ * cluster's size on MongoDB too.
+ */
+async function usageRows(c: Collections, live: Filter<PodDoc>): Promise<UsageRow[]> {
+  const rows = new Map<string, UsageRow>();
+  for await (const p of c.pods.find(live, { projection: USAGE_FIELDS })) {
+    const key = JSON.stringify([p.namespace, p.nodeName ?? null, p.phase]);
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = { namespace: p.namespace ?? '', node: p.nodeName ?? null, phase: p.phase ?? 'UNKNOWN', pods: 0, restarts: 0, cpu: 0, memory: 0 }));
+    row.pods++;
+    row.restarts += p.restarts ?? 0;
+    row.cpu += p.cpuRequestMillis ?? 0;
+    row.memory += p.memoryRequestBytes ?? 0;
+  }
+  return [...rows.values()];
 }
 
 const phaseCounts = (m: Map<PodPhase, number>): PhaseCount[] =>
@@ -159,49 +188,31 @@ const ratio = (a: number, b: number | null) => (b ? a / b : null);
 
 /**
  * Counts, restarts and requests of the (non-deleted) pods matching `query`, against node
- * allocatable. FerretDB 1.24 computes one `$sum` per `$group` reliably, so each measure is its
- * own one-accumulator pipeline grouped by (namespace, node[, phase]); the rest is summed here
- * over those few rows (bounded by namespaces × nodes × phases).
+ * allocatable; requests count for the pods that hold them (ACTIVE_PHASES). Summed here over the
+ * (namespace, node, phase) rows: bounded by namespaces × nodes × phases.
  */
 export async function podAggregates(c: Collections, query: Filter<PodDoc>): Promise<PodAggregates> {
-  const live: Filter<PodDoc> = { $and: [query, { deleted: false }] };
-  const holding: Filter<PodDoc> = { $and: [query, { deleted: false }, { phase: { $in: [...ACTIVE_PHASES] } }] };
-  const group = (match: Filter<PodDoc>, id: Record<string, string>, sum: 1 | string) =>
-    c.pods.aggregate<GroupRow>([{ $match: match }, { $group: { _id: id, n: { $sum: sum } } }]).toArray();
-  const byNsNode = { namespace: '$namespace', node: '$nodeName' };
-  const [counts, restarts, cpu, memory, nodes] = await Promise.all([
-    group(live, { ...byNsNode, phase: '$phase' }, 1),
-    group(live, byNsNode, '$restarts'),
-    group(holding, byNsNode, '$cpuRequestMillis'),
-    group(holding, byNsNode, '$memoryRequestBytes'),
-    c.nodes.find({ deleted: false }).toArray(),
-  ]);
+  const [rows, nodes] = await Promise.all([usageRows(c, { $and: [query, { deleted: false }] }), c.nodes.find({ deleted: false }).toArray()]);
 
   const ns = new Map<string, { phases: Map<PodPhase, number>; pods: number; restarts: number; cpu: number; memory: number }>();
   const nd = new Map<string | null, { phases: Map<PodPhase, number>; pods: number; restarts: number; cpu: number; memory: number }>();
   const blank = () => ({ phases: new Map<PodPhase, number>(), pods: 0, restarts: 0, cpu: 0, memory: 0 });
-  const nsOf = (r: GroupRow) => {
-    const k = r._id.namespace ?? '';
-    if (!ns.has(k)) ns.set(k, blank());
-    return ns.get(k)!;
-  };
-  const ndOf = (r: GroupRow) => {
-    const k = r._id.node ?? null;
-    if (!nd.has(k)) nd.set(k, blank());
-    return nd.get(k)!;
-  };
   const phases = new Map<PodPhase, number>();
-  for (const r of counts) {
-    const phase = r._id.phase ?? 'UNKNOWN';
-    add(phases, phase, r.n);
-    for (const a of [nsOf(r), ndOf(r)]) {
-      a.pods += r.n;
-      add(a.phases, phase, r.n);
+  for (const r of rows) {
+    add(phases, r.phase, r.pods);
+    if (!ns.has(r.namespace)) ns.set(r.namespace, blank());
+    if (!nd.has(r.node)) nd.set(r.node, blank());
+    const holds = ACTIVE_PHASES.includes(r.phase);
+    for (const a of [ns.get(r.namespace)!, nd.get(r.node)!]) {
+      a.pods += r.pods;
+      add(a.phases, r.phase, r.pods);
+      a.restarts += r.restarts;
+      if (holds) {
+        a.cpu += r.cpu;
+        a.memory += r.memory;
+      }
     }
   }
-  for (const r of restarts) for (const a of [nsOf(r), ndOf(r)]) a.restarts += r.n;
-  for (const r of cpu) for (const a of [nsOf(r), ndOf(r)]) a.cpu += r.n;
-  for (const r of memory) for (const a of [nsOf(r), ndOf(r)]) a.memory += r.n;
 
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   for (const n of nodes) if (!nd.has(n.name)) nd.set(n.name, blank());
