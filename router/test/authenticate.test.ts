@@ -48,7 +48,7 @@ describe('DecisionCache and refused tokens', () => {
       size: 10,
       ask: async (token) => {
         calls.push(token);
-        return { authenticated: false, reason: 'refused', subject: null, scopes: [], policies: [], expiresAt: null, ...answer };
+        return { authenticated: false, reason: 'refused', scopes: [], policies: [], expiresAt: null, ...answer };
       },
     });
     return { cache, calls };

@@ -17,13 +17,12 @@ function setup(options: { ttlMs?: number; expiresAt?: (now: number) => number | 
       if (options.fail) throw new Error('connection refused');
       if (options.refuse?.()) {
         const denied = policies.map((name) => ({ name, allowed: false, reason: 'not authenticated' }));
-        return { authenticated: false, reason: 'JWKS could not be fetched', subject: null, scopes: [], policies: denied, expiresAt: null };
+        return { authenticated: false, reason: 'JWKS could not be fetched', scopes: [], policies: denied, expiresAt: null };
       }
       const expiresAt = options.expiresAt ? options.expiresAt(now) : now + 3_600_000;
       return {
         authenticated: true,
         reason: null,
-        subject: null,
         scopes: ['openid'],
         policies: policies.map((name) => ({ name, allowed: name.startsWith('yes'), reason: '' })),
         expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),

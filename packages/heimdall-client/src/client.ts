@@ -15,7 +15,6 @@ const ROUTER_AUTHORIZATION = /* GraphQL */ `
   query HeimdallRouterAuthorization($policies: [String!]!) {
     routerAuthorization(policies: $policies) {
       authenticated reason tokenFailure scopes expiresAt
-      subject { id type name email tags scopes expiresAt }
       policies { name allowed reason }
     }
   }

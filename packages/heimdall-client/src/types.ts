@@ -25,7 +25,6 @@ export interface RouterAuthorization {
   reason: string | null;
   /** Why a presented token was refused: `expired`, `invalid_signature`, ... (`missing` without one); null when authenticated. */
   tokenFailure?: string | null;
-  subject: Subject | null;
   scopes: string[];
   policies: { name: string; allowed: boolean; reason: string }[];
   expiresAt: string | null;
