@@ -5,3 +5,4 @@ export { createLogger, type Logger } from './logger.js';
 export { loadTypeDefs } from './schema.js';
 export { runUntilSignal } from './main.js';
 export { DateTimeScalar } from './scalars.js';
+export { StoreActivity } from './store-activity.js';

@@ -35,8 +35,9 @@ export class MetisCatalog {
     return this.client.url;
   }
 
-  session(token: string | undefined, requestId?: string): MetisSession {
-    return new MetisSession(async (urns, selection) =>
+  /** `schedule` dispatches each batch (a DataLoader `batchScheduleFn`; see StoreActivity). */
+  session(token: string | undefined, requestId: string | undefined, schedule: BatchSchedule): MetisSession {
+    return new MetisSession(schedule, async (urns, selection) =>
       (await this.client.datasets<MetisDataset>(urns, selection, { token, requestId }, 'OdinDatasets')).map((d, i) =>
         d ? { urn: urns[i]!, tags: d.tags ?? [], domain: d.domain?.name ?? null, columns: (d.columns ?? []).map((c) => c.name) } : null,
       ),
@@ -45,16 +46,15 @@ export class MetisCatalog {
 }
 
 type Fetch = (urns: readonly string[], selection: string) => Promise<(CatalogDataset | null)[]>;
+type BatchSchedule = (dispatch: () => void) => void;
 
-/** Per request: every URN asked about in a tick goes to Metis in one call, and each answer is cached. */
+/** Per request: every URN asked about in one wave goes to Metis in one call, and each answer is cached. */
 export class MetisSession {
   private readonly visibleLoader: DataLoader<string, boolean>;
   private readonly detailsLoader: DataLoader<string, CatalogDataset | null>;
 
-  constructor(fetchDatasets: Fetch) {
-    // Dispatched after the current I/O callbacks, not at the end of a microtask run: sibling
-    // resolvers woken by different Neo4j answers of one wave then share one Metis request.
-    const options = { maxBatchSize: MAX_URNS_PER_REQUEST, batchScheduleFn: (dispatch: () => void) => setImmediate(dispatch) };
+  constructor(schedule: BatchSchedule, fetchDatasets: Fetch) {
+    const options = { maxBatchSize: MAX_URNS_PER_REQUEST, batchScheduleFn: schedule };
     this.visibleLoader = new DataLoader(async (urns) => (await fetchDatasets(urns, VISIBLE)).map((d) => d !== null), options);
     this.detailsLoader = new DataLoader((urns) => fetchDatasets(urns, DETAILS), options);
   }

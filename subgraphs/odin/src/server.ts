@@ -1,5 +1,5 @@
 import { HeimdallClient } from '@dataos/heimdall-client';
-import { createSubgraph, loadTypeDefs } from '@dataos/subgraph-kit';
+import { createSubgraph, loadTypeDefs, StoreActivity } from '@dataos/subgraph-kit';
 import type { Neo4jStore } from '@dataos/stores';
 import type { Context } from './context.js';
 import { createLoaders } from './loaders.js';
@@ -28,13 +28,19 @@ export async function createOdinSubgraph(deps: OdinDeps) {
     typeDefs: loadTypeDefs(new URL('../schema.graphql', import.meta.url)),
     resolvers,
     health: () => deps.neo4j.ping(),
-    context: (base) => ({
-      ...base,
-      store,
-      writer,
-      heimdall: heimdall.session(base.token, base.requestId),
-      metis: metis.session(base.token, base.requestId),
-      loaders: createLoaders(store),
-    }),
+    context: (base) => {
+      // Metis batches wait until this request's Neo4j reads of a wave have all answered, so
+      // sibling fields share one Metis call whatever the order their answers arrive in.
+      const activity = new StoreActivity();
+      const tracked = activity.wrap(store);
+      return {
+        ...base,
+        store: tracked,
+        writer,
+        heimdall: heimdall.session(base.token, base.requestId),
+        metis: metis.session(base.token, base.requestId, activity.schedule),
+        loaders: createLoaders(tracked),
+      };
+    },
   });
 }
