@@ -1,3 +1,5 @@
+import { limitsFromEnv, type OperationLimits } from '@dataos/operation-walker';
+
 /** Router settings, all from the environment (see router/README.md). */
 export interface RouterConfig {
   port: number;
@@ -30,19 +32,10 @@ export interface RouterConfig {
     /** Tokens whose answers are kept (AUTHZ_DECISION_CACHE_SIZE). */
     decisionCacheSize: number;
   };
-  limits: {
-    maxDepth: number;
-    maxAliases: number;
-    maxRootFields: number;
-    maxCost: number;
-    /** Assumed length of a list field without a `first`/`limit` argument (COST_DEFAULT_LIST_SIZE). */
-    defaultListSize: number;
+  /** The operation limits (the same settings at every subgraph: packages/operation-walker). */
+  limits: OperationLimits & {
     /** Request body limit, as the `bytes` package reads it (MAX_BODY_SIZE). */
     maxBodySize: string;
-    /** Deepest nesting inside `__schema` / `__type` (MAX_INTROSPECTION_DEPTH). */
-    maxIntrospectionDepth: number;
-    /** Most lexical tokens in a document: a longer one is refused while parsing (MAX_TOKENS). */
-    maxTokens: number;
   };
   /** Analyses of operations kept (OPERATION_CACHE_SIZE). */
   operationCacheSize: number;
@@ -104,16 +97,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfi
       decisionTtlMs: int(env.AUTHZ_DECISION_TTL_MS, 30_000, 'AUTHZ_DECISION_TTL_MS'),
       decisionCacheSize: Math.max(1, int(env.AUTHZ_DECISION_CACHE_SIZE, 10_000, 'AUTHZ_DECISION_CACHE_SIZE')),
     },
-    limits: {
-      maxDepth: int(env.MAX_DEPTH, 15, 'MAX_DEPTH'),
-      maxAliases: int(env.MAX_ALIASES, 30, 'MAX_ALIASES'),
-      maxRootFields: int(env.MAX_ROOT_FIELDS, 20, 'MAX_ROOT_FIELDS'),
-      maxCost: int(env.MAX_COST, 10_000, 'MAX_COST'),
-      defaultListSize: int(env.COST_DEFAULT_LIST_SIZE, 10, 'COST_DEFAULT_LIST_SIZE'),
-      maxBodySize: env.MAX_BODY_SIZE ?? '1mb',
-      maxIntrospectionDepth: int(env.MAX_INTROSPECTION_DEPTH, 20, 'MAX_INTROSPECTION_DEPTH'),
-      maxTokens: int(env.MAX_TOKENS, 15_000, 'MAX_TOKENS'),
-    },
+    limits: { ...limitsFromEnv(env), maxBodySize: env.MAX_BODY_SIZE ?? '1mb' },
     operationCacheSize: Math.max(1, int(env.OPERATION_CACHE_SIZE, 2000, 'OPERATION_CACHE_SIZE')),
     queryPlanCacheMiB: Math.max(1, int(env.QUERY_PLAN_CACHE_MIB, 64, 'QUERY_PLAN_CACHE_MIB')),
     apq: bool(env.APQ, true),

@@ -1,16 +1,14 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { formatError as formatServiceError } from '@dataos/errors';
+import { LimitCode } from '@dataos/operation-walker';
 
 /** `extensions.code` values the router itself answers with. */
 export const RouterErrorCode = {
   UnauthorizedFieldOrType: 'UNAUTHORIZED_FIELD_OR_TYPE',
   /** A presented token (or Authorization header) is not valid: the request is refused with 401. */
   Unauthenticated: 'UNAUTHENTICATED',
-  MaxDepthExceeded: 'MAX_DEPTH_EXCEEDED',
-  MaxAliasesExceeded: 'MAX_ALIASES_EXCEEDED',
-  MaxRootFieldsExceeded: 'MAX_ROOT_FIELDS_EXCEEDED',
-  MaxCostExceeded: 'MAX_COST_EXCEEDED',
-  MaxIntrospectionDepthExceeded: 'MAX_INTROSPECTION_DEPTH_EXCEEDED',
+  /** The operation limits, the same codes as at every subgraph. */
+  ...LimitCode,
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   BadRequest: 'BAD_REQUEST',
   PersistedQueryNotInList: 'PERSISTED_QUERY_NOT_IN_LIST',

@@ -4,7 +4,7 @@ import type { FilteredOperation } from './authz/filter.js';
 import type { AuthzIndex } from './authz/requirements.js';
 import type { ExecutionTarget } from './execution/executor.js';
 import { Lru } from './lru.js';
-import type { OperationShape } from './protection/limits.js';
+import type { OperationDocument, OperationShape } from '@dataos/operation-walker';
 
 /**
  * Everything the router works out once per document and reuses for every request that sends
@@ -14,6 +14,8 @@ export interface PreparedOperation extends ExecutionTarget {
   schema: GraphQLSchema;
   document: DocumentNode;
   operation: OperationDefinitionNode;
+  /** The document as every pass walks it (fragments and selections resolved once). */
+  walked: OperationDocument;
   shape: OperationShape;
   /** The authorization analysis, for the directives it was made with (replaced when they change). */
   authz?: PreparedAuthz;

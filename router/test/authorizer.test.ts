@@ -1,3 +1,4 @@
+import { OperationDocument } from '@dataos/operation-walker';
 import { Supergraph } from '@apollo/federation-internals';
 import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
@@ -63,7 +64,8 @@ const prepare = (): PreparedOperation => ({
   schema,
   document,
   operation,
-  shape: { depth: 1, aliases: 0, rootFields: 7, cost: 7, costDependsOnVariables: false, introspectionDepth: 0, introspectionLists: 0 },
+  walked: new OperationDocument(schema, document, operation),
+  shape: { depth: 1, aliases: 0, rootFields: 7, selections: 7, cost: 7, costDependsOnVariables: false, introspectionDepth: 0, introspectionLists: 0, visited: 7 },
 });
 
 describe('Authorizer', () => {

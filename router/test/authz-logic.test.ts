@@ -1,3 +1,4 @@
+import { OperationDocument } from '@dataos/operation-walker';
 import { Supergraph } from '@apollo/federation-internals';
 import { Kind, parse, print, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
@@ -37,7 +38,8 @@ const requirements = requirementsFor(schema, index);
 function analyze(query: string) {
   const document = parse(query);
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
-  return { document, operation, analysis: analyzeOperation(requirements, document, operation) };
+  const walked = new OperationDocument(schema, document, operation);
+  return { document, operation, walked, analysis: analyzeOperation(requirements, walked) };
 }
 
 const caller = (c: Partial<CallerAuthorization>): CallerAuthorization => ({
@@ -49,10 +51,10 @@ const caller = (c: Partial<CallerAuthorization>): CallerAuthorization => ({
 
 /** Filters `query` for `who`: the printed document, removed paths and the patched answer of `data`. */
 function filter(query: string, who: CallerAuthorization, data?: Record<string, unknown>) {
-  const { document, operation, analysis } = analyze(query);
+  const { document, walked, analysis } = analyze(query);
   const key = deniedKey(analysis.requirements, who);
   if (key === undefined) return { printed: print(document), paths: [], data };
-  const filtered = filterOperation(schema, document, operation, analysis, [...key].map((c) => c === '1'));
+  const filtered = filterOperation(walked, analysis, [...key].map((c) => c === '1'));
   return {
     printed: print(filtered.document).replace(/\s+/g, ' '),
     paths: filtered.removals.map((r) => r.path),
@@ -178,8 +180,8 @@ describe('filtering an operation and shaping its answer', () => {
   });
 
   it('does not put back a removed field that @skip/@include leave out', () => {
-    const { document, operation, analysis } = analyze('query ($a: Boolean = false) { open me @include(if: $a) { id } }');
-    const filtered = filterOperation(schema, document, operation, analysis, [true]);
+    const { walked, analysis } = analyze('query ($a: Boolean = false) { open me @include(if: $a) { id } }');
+    const filtered = filterOperation(walked, analysis, [true]);
     expect(filtered.removals).toEqual([{ path: ['me'], conditions: [{ include: 'a' }] }]);
     expect(filtered.defaults).toEqual({ a: false });
     expect(patchResponse({ open: 'o' }, filtered.patch, {}, filtered.defaults)).toEqual({ open: 'o' });

@@ -1,3 +1,4 @@
+import { OperationDocument } from '@dataos/operation-walker';
 // The router's response shaper must answer exactly as @apollo/gateway's computeResponse does:
 // each case runs through both and compares data and errors.
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
@@ -41,7 +42,7 @@ function both(query: string, input: Record<string, unknown>, variables: Record<s
     input: clone(),
     introspectionHandling: () => null,
   });
-  const ours = shapeResponse(compileShaper(graphqlSchema, document, operation), clone(), variables);
+  const ours = shapeResponse(compileShaper(new OperationDocument(graphqlSchema, document, operation)), clone(), variables);
   const plain = (r: { data: unknown; errors: { message: string; path?: readonly (string | number)[] }[] }) =>
     JSON.parse(JSON.stringify({ data: r.data, errors: r.errors.map((e) => ({ message: e.message, path: e.path })) })) as unknown;
   return { ours: plain(ours), theirs: plain(theirs as never) };

@@ -1,21 +1,17 @@
 import {
-  Kind,
   getNamedType,
   isAbstractType,
-  isCompositeType,
   isInterfaceType,
   isObjectType,
-  type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type FragmentSpreadNode,
   type GraphQLCompositeType,
   type GraphQLNamedType,
   type GraphQLSchema,
   type InlineFragmentNode,
-  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import type { OperationDocument } from '@dataos/operation-walker';
 import {
   NO_REQUIREMENT,
   combine,
@@ -104,29 +100,15 @@ export function requirementsFor(schema: GraphQLSchema, index: AuthzIndex): Schem
   return result;
 }
 
-export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) {
-    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  }
-  return fragments;
-}
-
 /**
  * Finds the protected selections of `operation`: fields whose definition or return type
  * carries a requirement, and fragments whose type condition does, through fragment spreads
  * and inline fragments. `__typename` and introspection are never protected.
  */
-export function analyzeOperation(
-  requirements: SchemaRequirements,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-): AuthzAnalysis {
+export function analyzeOperation(requirements: SchemaRequirements, doc: OperationDocument): AuthzAnalysis {
   if (requirements.empty) return NOTHING_TO_AUTHORIZE;
-  const { schema } = requirements;
-  const root = schema.getRootType(operation.operation);
+  const root = doc.root;
   if (!root) return NOTHING_TO_AUTHORIZE;
-  const fragments = fragmentsOf(document);
   const distinct = new Map<string, number>();
   const list: Requirement[] = [];
   const sites = new Map<Site, number>();
@@ -146,49 +128,24 @@ export function analyzeOperation(
     sites.set(site, index);
   };
 
-  const typeCondition = (name: string | undefined, parent: GraphQLCompositeType): GraphQLCompositeType | undefined => {
-    if (!name) return parent;
-    const type = schema.getType(name);
-    return type && isCompositeType(type) ? type : undefined;
-  };
-
   const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType) => {
-    for (const selection of selectionSet.selections) {
-      switch (selection.kind) {
-        case Kind.FIELD: {
-          const name = selection.name.value;
-          if (name.startsWith('__')) continue;
-          if (!isObjectType(parent) && !isInterfaceType(parent)) continue;
-          const def = parent.getFields()[name];
-          if (!def) continue;
-          mark(selection, requirements.ofField(parent, name));
-          const named = getNamedType(def.type);
-          if (selection.selectionSet && isCompositeType(named)) walk(selection.selectionSet, named);
-          break;
-        }
-        case Kind.INLINE_FRAGMENT: {
-          const type = typeCondition(selection.typeCondition?.name.value, parent);
-          if (!type) continue;
-          if (type !== parent) mark(selection, requirements.ofType(type));
-          walk(selection.selectionSet, type);
-          break;
-        }
-        case Kind.FRAGMENT_SPREAD: {
-          const fragment = fragments.get(selection.name.value);
-          if (!fragment) continue;
-          const type = typeCondition(fragment.typeCondition.name.value, parent);
-          if (!type) continue;
-          if (type !== parent) mark(selection, requirements.ofType(type));
-          // Requirements of a fragment's selections do not depend on where it is spread.
-          if (visitedFragments.has(fragment.name.value)) continue;
-          visitedFragments.add(fragment.name.value);
-          walk(fragment.selectionSet, type);
-          break;
-        }
+    for (const step of doc.steps(selectionSet, parent)) {
+      if (step.kind === 'field') {
+        if (!step.def) continue; // __typename, introspection
+        mark(step.node, requirements.ofField(parent, step.name));
+        if (step.composite) walk(step.node.selectionSet!, step.composite);
+        continue;
       }
+      if (step.type !== parent) mark(step.node, requirements.ofType(step.type));
+      if (step.fragment) {
+        // Requirements of a fragment's selections do not depend on where it is spread.
+        if (visitedFragments.has(step.fragment.name.value)) continue;
+        visitedFragments.add(step.fragment.name.value);
+      }
+      walk(step.selectionSet, step.type);
     }
   };
-  walk(operation.selectionSet, root);
+  walk(doc.operation.selectionSet, root);
   if (sites.size === 0) return NOTHING_TO_AUTHORIZE;
   return { requirements: list, sites, policyNames: [...policyNames].sort() };
 }

@@ -7,7 +7,7 @@ import { Lru } from '../lru.js';
 import type { PreparedAuthz, PreparedOperation } from '../operations.js';
 import { analyzeOperation, requirementsFor } from './analyze.js';
 import { headerRefusal, unauthenticatedError, type TokenRefusal } from './authenticate.js';
-import { isSkipped } from './conditions.js';
+import { OperationDocument, isSkipped } from '@dataos/operation-walker';
 import type { DecisionCache } from './decision-cache.js';
 import { deniedKey, type CallerAuthorization } from './evaluate.js';
 import { filterOperation, type FilteredOperation } from './filter.js';
@@ -24,6 +24,12 @@ const MAX_FILTERED_PER_DOCUMENT = 32;
 
 /** The part of a prepared operation authorization reads and fills in. */
 type Authorizable = Pick<PreparedOperation, 'schema' | 'document' | 'operation' | 'authz'> & ExecutionTarget;
+
+/** The walker's view of a target, made once and kept on it. */
+function walkedOf(target: Authorizable): OperationDocument {
+  if (!target.walked || target.walked.schema !== target.schema) target.walked = new OperationDocument(target.schema, target.document, target.operation);
+  return target.walked;
+}
 
 /** A number per authorization index, for plan-cache keys of filtered documents. */
 const generations = new WeakMap<AuthzIndex, number>();
@@ -86,7 +92,7 @@ export class Authorizer {
     const authz: PreparedAuthz = {
       index,
       generation: generationOf(index),
-      analysis: analyzeOperation(requirementsFor(prepared.schema, index), prepared.document, prepared.operation),
+      analysis: analyzeOperation(requirementsFor(prepared.schema, index), walkedOf(prepared)),
       filtered: new Lru(MAX_FILTERED_PER_DOCUMENT),
     };
     prepared.authz = authz;
@@ -140,13 +146,7 @@ export class Authorizer {
 
     let filtered = authz.filtered.get(key, 0);
     if (!filtered) {
-      filtered = filterOperation(
-        prepared.schema,
-        prepared.document,
-        prepared.operation,
-        analysis,
-        [...key].map((c) => c === '1'),
-      );
+      filtered = filterOperation(walkedOf(prepared), analysis, [...key].map((c) => c === '1'));
       authz.filtered.set(key, filtered);
     }
     // Removed selections that @skip/@include leave out anyway get neither null nor error.

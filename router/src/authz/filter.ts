@@ -1,26 +1,21 @@
 import {
   Kind,
-  getNamedType,
   isAbstractType,
-  isCompositeType,
-  isInterfaceType,
   isListType,
   isNonNullType,
-  isObjectType,
   visit,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLOutputType,
-  type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { ExecutionTarget } from '../execution/executor.js';
-import { fragmentsOf, type AuthzAnalysis } from './analyze.js';
-import { booleanDefaults, conditionOf, type SelectionCondition } from './conditions.js';
+import type { AuthzAnalysis } from './analyze.js';
+import { booleanDefaults, type OperationDocument, type SelectionCondition } from '@dataos/operation-walker';
 
 /** Response key of the `__typename` the router adds where it needs an object's type. */
 export const TYPENAME_KEY = '__authz_typename';
@@ -92,14 +87,8 @@ function pathSegments(key: string, type: GraphQLOutputType): string[] {
  * where the answer needs `null`s. Fragment spreads are inlined so that every selection set has
  * one place in the answer; a selection set left empty keeps a `__typename`.
  */
-export function filterOperation(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  analysis: AuthzAnalysis,
-  denied: readonly boolean[],
-): FilteredOperation {
-  const fragments = fragmentsOf(document);
+export function filterOperation(doc: OperationDocument, analysis: AuthzAnalysis, denied: readonly boolean[]): FilteredOperation {
+  const { schema, operation, fragments } = doc;
   const keptFragments = new Set<string>();
   const removals: Removal[] = [];
   const seenRemovals = new Set<string>();
@@ -145,10 +134,7 @@ export function filterOperation(
       removals.push({ path: full, ...conditional });
     }
   };
-  const withCondition = (conditions: readonly SelectionCondition[], directives: SelectionNode['directives']) => {
-    const own = conditionOf(directives);
-    return own ? [...conditions, own] : conditions;
-  };
+  const withCondition = (conditions: readonly SelectionCondition[], own: SelectionCondition | undefined) => (own ? [...conditions, own] : conditions);
 
   const keepFragmentsUsedIn = (node: SelectionSetNode) => {
     visit(node, {
@@ -162,9 +148,6 @@ export function filterOperation(
     });
   };
 
-  const fieldDefinition = (parent: GraphQLCompositeType, name: string) =>
-    isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
-
   /** Every field a denied fragment would have given, as removed. */
   const removeAll = (
     selectionSet: SelectionSetNode,
@@ -174,20 +157,12 @@ export function filterOperation(
     types: ReadonlySet<string> | undefined,
     conditions: readonly SelectionCondition[],
   ) => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value.startsWith('__')) continue;
-        const def = fieldDefinition(parent, selection.name.value);
-        const key = selection.alias?.value ?? selection.name.value;
-        if (def) recordRemoval(path, patch, key, def.type, types, withCondition(conditions, selection.directives));
+    for (const step of doc.steps(selectionSet, parent)) {
+      if (step.kind === 'field') {
+        if (step.def) recordRemoval(path, patch, step.key, step.def.type, types, withCondition(conditions, step.condition));
         continue;
       }
-      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : undefined;
-      const conditionName = selection.kind === Kind.INLINE_FRAGMENT ? selection.typeCondition?.name.value : fragment?.typeCondition.name.value;
-      const found = conditionName ? schema.getType(conditionName) : parent;
-      const set = selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet : fragment?.selectionSet;
-      if (!found || !isCompositeType(found) || !set) continue;
-      removeAll(set, found, path, patch, narrow(parent, types, found) ?? types, withCondition(conditions, selection.directives));
+      removeAll(step.selectionSet, step.type, path, patch, narrow(parent, types, step.type) ?? types, withCondition(conditions, step.condition));
     }
   };
 
@@ -200,30 +175,27 @@ export function filterOperation(
     conditions: readonly SelectionCondition[],
   ): SelectionNode[] => {
     const out: SelectionNode[] = [];
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value;
-        const key = selection.alias?.value ?? name;
+    for (const step of doc.steps(selectionSet, parent)) {
+      if (step.kind === 'field') {
+        const { node: selection, key, def } = step;
         addKey(patch, key);
-        if (name.startsWith('__')) {
+        if (step.name.startsWith('__')) {
           if (selection.selectionSet) keepFragmentsUsedIn(selection.selectionSet);
           out.push(selection);
           continue;
         }
-        const def = fieldDefinition(parent, name);
         const site = analysis.sites.get(selection);
         if (def && site !== undefined && denied[site]) {
-          recordRemoval(path, patch, key, def.type, types, withCondition(conditions, selection.directives));
+          recordRemoval(path, patch, key, def.type, types, withCondition(conditions, step.condition));
           if (types) patch.typenameKey = TYPENAME_KEY;
           continue;
         }
-        const named = def ? getNamedType(def.type) : undefined;
-        if (!def || !selection.selectionSet || !named || !isCompositeType(named)) {
+        if (!def || !step.composite) {
           out.push(selection);
           continue;
         }
         const childPatch = emptyPatch();
-        const selections = walk(selection.selectionSet, named, [...path, ...pathSegments(key, def.type)], childPatch, undefined, []);
+        const selections = walk(selection.selectionSet!, step.composite, [...path, ...pathSegments(key, def.type)], childPatch, undefined, []);
         if (selections.length === 0 || childPatch.typenameKey) {
           selections.push(typenameField);
           childPatch.typenameKey = TYPENAME_KEY;
@@ -235,32 +207,20 @@ export function filterOperation(
         out.push({ ...selection, selectionSet: { kind: Kind.SELECTION_SET, selections } });
         continue;
       }
-      let conditionName: string | undefined;
-      let inner: SelectionSetNode;
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        conditionName = selection.typeCondition?.name.value;
-        inner = selection.selectionSet;
-      } else {
-        const fragment: FragmentDefinitionNode | undefined = fragments.get(selection.name.value);
-        if (!fragment) continue;
-        conditionName = fragment.typeCondition.name.value;
-        inner = fragment.selectionSet;
-      }
-      const found = conditionName ? schema.getType(conditionName) : parent;
-      if (!found || !isCompositeType(found)) continue;
+      const { typeName, type: found, node: selection } = step;
       const narrowed = narrow(parent, types, found) ?? types;
       const site = analysis.sites.get(selection);
-      const innerConditions = withCondition(conditions, selection.directives);
+      const innerConditions = withCondition(conditions, step.condition);
       if (site !== undefined && denied[site]) {
-        removeAll(inner, found, path, patch, narrowed, innerConditions);
+        removeAll(step.selectionSet, found, path, patch, narrowed, innerConditions);
         if (narrowed) patch.typenameKey = TYPENAME_KEY;
         continue;
       }
-      const selections = walk(inner, found, path, patch, narrowed, innerConditions);
+      const selections = walk(step.selectionSet, found, path, patch, narrowed, innerConditions);
       if (selections.length === 0) continue;
       out.push({
         kind: Kind.INLINE_FRAGMENT,
-        ...(conditionName ? { typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: conditionName } } } : {}),
+        ...(typeName ? { typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: typeName } } } : {}),
         ...(selection.directives?.length ? { directives: selection.directives } : {}),
         selectionSet: { kind: Kind.SELECTION_SET, selections },
       });

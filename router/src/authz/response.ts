@@ -1,5 +1,5 @@
 import { isListType, isNonNullType, type GraphQLOutputType } from 'graphql';
-import { isSkipped } from './conditions.js';
+import { isSkipped } from '@dataos/operation-walker';
 import type { PatchNode } from './filter.js';
 
 type Json = Record<string, unknown>;

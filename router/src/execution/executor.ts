@@ -2,6 +2,7 @@ import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { GraphQLError, getVariableValues, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from 'pino';
+import { OperationDocument } from '@dataos/operation-walker';
 import { RouterErrorCode } from '../errors.js';
 import { blameFetch, executePlan, type PlanRun } from './execute-plan.js';
 import { isPlainPlan, type QueryPlan } from './plan-types.js';
@@ -23,6 +24,8 @@ export interface CompiledExecution {
 export interface ExecutionTarget {
   document: DocumentNode;
   operation: OperationDefinitionNode;
+  /** The document as the walker resolved it, when already at hand. */
+  walked?: OperationDocument;
   /** null: left to the gateway's executor (introspection, @defer, rewrites, ...). */
   execution?: CompiledExecution | null;
 }
@@ -59,7 +62,8 @@ export class PlanExecutor {
     if (target.execution !== undefined && (target.execution === null || target.execution.planner === queryPlanner)) return target.execution;
     let execution: CompiledExecution | null;
     try {
-      const shaper = compileShaper(schema, target.document, target.operation);
+      const walked = target.walked?.schema === schema ? target.walked : new OperationDocument(schema, target.document, target.operation);
+      const shaper = compileShaper(walked);
       const operation = operationFromDocument(apiSchema as never, target.document, { operationName });
       const plan = queryPlanner.buildQueryPlan(operation, {
         recursiveSelectionsLimitDisabled: process.env.APOLLO_DISABLE_SECURITY_RECURSIVE_SELECTIONS_CHECK === 'true',

@@ -1,7 +1,5 @@
 import {
   GraphQLError,
-  Kind,
-  getNamedType,
   isAbstractType,
   isCompositeType,
   isEnumType,
@@ -13,16 +11,13 @@ import {
   isScalarType,
   typeFromAST,
   valueFromAST,
-  type DirectiveNode,
-  type DocumentNode,
-  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLNamedType,
   type GraphQLOutputType,
   type GraphQLSchema,
-  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import type { OperationDocument, Step } from '@dataos/operation-walker';
 import { RouterErrorCode } from '../errors.js';
 
 /** `@skip(if:)` / `@include(if:)`: a constant, or the name of a variable. */
@@ -69,19 +64,13 @@ const INTEGER = /^[+-]?\d+$/;
 /** Thrown at compile time for what the router's executor leaves to the gateway (introspection, @defer). */
 export class NotCompilable extends Error {}
 
-function conditionOf(directives: readonly DirectiveNode[] | undefined, name: string): Condition | undefined {
-  const directive = directives?.find((d) => d.name.value === name);
-  if (!directive) return undefined;
-  const value = directive.arguments?.find((a) => a.name.value === 'if')?.value;
-  if (value?.kind === Kind.BOOLEAN) return value.value;
-  if (value?.kind === Kind.VARIABLE) return value.name.value;
-  throw new NotCompilable(`@${name} without an "if" the router can read`);
-}
-
-export function compileShaper(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): ResponseShaper {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  const root = schema.getRootType(operation.operation);
+/**
+ * Compiles once per document: each selection set once per parent type (a fragment spread in many
+ * places shares one compiled set), so the work is linear in the document, not in its expansion.
+ */
+export function compileShaper(doc: OperationDocument): ResponseShaper {
+  const { schema, operation } = doc;
+  const root = doc.root;
   if (!root) throw new NotCompilable(`no ${operation.operation} type`);
   let usesConditions = false;
   const possibleCache = new Map<string, ReadonlySet<string>>();
@@ -100,57 +89,48 @@ export function compileShaper(schema: GraphQLSchema, document: DocumentNode, ope
     return false;
   };
 
-  const conditions = (directives: readonly DirectiveNode[] | undefined) => {
-    for (const d of directives ?? []) if (d.name.value === 'defer' || d.name.value === 'stream') throw new NotCompilable('@defer/@stream');
-    const skip = conditionOf(directives, 'skip');
-    const include = conditionOf(directives, 'include');
+  const conditions = (step: Step) => {
+    for (const d of step.node.directives ?? []) if (d.name.value === 'defer' || d.name.value === 'stream') throw new NotCompilable('@defer/@stream');
+    const { skip, include } = step.condition ?? {};
     if (typeof skip === 'string' || typeof include === 'string') usesConditions = true;
     return { ...(skip !== undefined ? { skip } : {}), ...(include !== undefined ? { include } : {}) };
   };
 
+  const compiledSets = new Map<SelectionSetNode, Map<string, CompiledSet>>();
   const compile = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType): CompiledSet => {
-    const selections: CompiledSelection[] = [];
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value;
-        const key = selection.alias?.value ?? name;
+    let byParent = compiledSets.get(selectionSet);
+    if (!byParent) compiledSets.set(selectionSet, (byParent = new Map()));
+    const cached = byParent.get(parent.name);
+    if (cached) return cached;
+    const set: CompiledSet = { selections: [] };
+    byParent.set(parent.name, set);
+    const { selections } = set;
+    if (selectionSet.selections.length !== doc.steps(selectionSet, parent).length) throw new NotCompilable('unresolved selections');
+    for (const step of doc.steps(selectionSet, parent)) {
+      if (step.kind === 'field') {
+        const { name, key } = step;
         if (name === '__typename') {
-          selections.push({ kind: 'typename', key, ...conditions(selection.directives) });
+          selections.push({ kind: 'typename', key, ...conditions(step) });
           continue;
         }
         if (name.startsWith('__')) throw new NotCompilable('introspection');
         if (!isObjectType(parent) && !isInterfaceType(parent)) throw new NotCompilable(`field ${name} on ${parent.name}`);
-        const def = parent.getFields()[name];
-        if (!def) throw new NotCompilable(`unknown field ${parent.name}.${name}`);
-        const named = getNamedType(def.type);
-        const sub = selection.selectionSet && isCompositeType(named) ? compile(selection.selectionSet, named) : undefined;
-        selections.push({ kind: 'field', key, type: def.type, ...(sub ? { sub } : {}), ...conditions(selection.directives) });
+        if (!step.def) throw new NotCompilable(`unknown field ${parent.name}.${name}`);
+        const sub = step.composite ? compile(step.node.selectionSet!, step.composite) : undefined;
+        selections.push({ kind: 'field', key, type: step.def.type, ...(sub ? { sub } : {}), ...conditions(step) });
         continue;
       }
-      let conditionName: string | undefined;
-      let inner: SelectionSetNode;
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        conditionName = selection.typeCondition?.name.value;
-        inner = selection.selectionSet;
-      } else {
-        const fragment = fragments.get(selection.name.value);
-        if (!fragment) throw new NotCompilable(`unknown fragment ${selection.name.value}`);
-        conditionName = fragment.typeCondition.name.value;
-        inner = fragment.selectionSet;
-      }
-      const cond = conditionName ? schema.getType(conditionName) : undefined;
-      if (conditionName && (!cond || !isCompositeType(cond))) throw new NotCompilable(`bad type condition ${conditionName}`);
-      const staticParent = cond && isCompositeType(cond) ? cond : parent;
+      const cond = step.typeName ? step.type : undefined;
       selections.push({
         kind: 'fragment',
-        ...(cond && isCompositeType(cond) ? { possible: possibleOf(cond) } : {}),
-        appliesToParent: !cond || !isCompositeType(cond) || isSubtype(cond, parent),
-        parentName: staticParent.name,
-        sub: compile(inner, staticParent),
-        ...conditions(selection.directives),
+        ...(cond ? { possible: possibleOf(cond) } : {}),
+        appliesToParent: !cond || isSubtype(cond, parent),
+        parentName: step.type.name,
+        sub: compile(step.selectionSet, step.type),
+        ...conditions(step),
       });
     }
-    return { selections };
+    return set;
   };
 
   const compiled = compile(operation.selectionSet, root);

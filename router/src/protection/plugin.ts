@@ -1,12 +1,13 @@
 import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation, GraphQLRequestListener } from '@apollo/server';
+import { OperationDocument, checkLimits, measureOperation, type OperationLimits } from '@dataos/operation-walker';
 import type { RouterContext } from '../context.js';
 import type { OperationCache } from '../operations.js';
-import { checkLimits, measureOperation, type OperationLimits } from './limits.js';
 
 /**
  * Once the operation is known (parsed and validated, cached by Apollo Server per query):
  * prepares it once per document (its shape, later its authorization analysis) and refuses it
- * when it breaks a limit, before anything is planned or fetched.
+ * when it breaks a limit, before anything is planned or fetched. The measure walks the document,
+ * not its expansion, so this is the first pass that may see a fragment bomb and the one that stops it.
  */
 export function operationLimitsPlugin(operations: OperationCache, limits: OperationLimits): ApolloServerPlugin<RouterContext> {
   // One listener for every request: it keeps no per-request state.
@@ -14,15 +15,13 @@ export function operationLimitsPlugin(operations: OperationCache, limits: Operat
     async didResolveOperation(requestContext: GraphQLRequestContextDidResolveOperation<RouterContext>) {
       const { document, operation, schema, queryHash, contextValue, request } = requestContext;
       if (!operation) return;
-      const prepared = operations.get(queryHash, request.operationName, document, schema, () => ({
-        schema,
-        document,
-        operation,
-        shape: measureOperation(schema, document, operation, limits.defaultListSize),
-      }));
+      const prepared = operations.get(queryHash, request.operationName, document, schema, () => {
+        const walked = new OperationDocument(schema, document, operation);
+        return { schema, document, operation, walked, shape: measureOperation(walked, limits.defaultListSize) };
+      });
       contextValue.prepared = prepared;
       const cost = prepared.shape.costDependsOnVariables
-        ? measureOperation(schema, document, operation, limits.defaultListSize, request.variables ?? {}).cost
+        ? measureOperation(prepared.walked, limits.defaultListSize, request.variables ?? {}).cost
         : prepared.shape.cost;
       const refusal = checkLimits(prepared.shape, limits, cost);
       if (refusal) throw refusal;

@@ -1,6 +1,6 @@
 import { Kind, buildSchema, getIntrospectionQuery, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { checkLimits, measureOperation, type OperationLimits } from '../src/protection/limits.js';
+import { DEFAULT_LIMITS, OperationDocument, checkLimits, measureOperation, type OperationLimits } from '../src/index.js';
 
 const schema = buildSchema(`
   type Query {
@@ -21,10 +21,10 @@ const schema = buildSchema(`
 function measure(query: string, variables?: Record<string, unknown>) {
   const document = parse(query);
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
-  return measureOperation(schema, document, operation, 10, variables);
+  return measureOperation(new OperationDocument(schema, document, operation), 10, variables);
 }
 
-const limits: OperationLimits = { maxDepth: 3, maxAliases: 2, maxRootFields: 2, maxCost: 100, defaultListSize: 10 };
+const limits: OperationLimits = { ...DEFAULT_LIMITS, maxDepth: 3, maxAliases: 2, maxRootFields: 2, maxCost: 100, defaultListSize: 10, maxIntrospectionDepth: 0 };
 
 describe('measuring an operation', () => {
   it('depth: nesting of fields, through fragments', () => {

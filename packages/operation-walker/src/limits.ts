@@ -1,0 +1,120 @@
+import { GraphQLError } from 'graphql';
+import type { OperationShape } from './measure.js';
+
+/** `extensions.code` of each refusal; the same at the router and at every subgraph. */
+export const LimitCode = {
+  MaxSelectionsExceeded: 'MAX_SELECTIONS_EXCEEDED',
+  MaxDepthExceeded: 'MAX_DEPTH_EXCEEDED',
+  MaxAliasesExceeded: 'MAX_ALIASES_EXCEEDED',
+  MaxRootFieldsExceeded: 'MAX_ROOT_FIELDS_EXCEEDED',
+  MaxCostExceeded: 'MAX_COST_EXCEEDED',
+  MaxIntrospectionDepthExceeded: 'MAX_INTROSPECTION_DEPTH_EXCEEDED',
+} as const;
+
+export interface OperationLimits {
+  /** 0 turns a limit off. */
+  maxDepth: number;
+  maxAliases: number;
+  maxRootFields: number;
+  maxCost: number;
+  /** Selections after fragment expansion (MAX_SELECTIONS). */
+  maxSelections: number;
+  /** Assumed length of a list field without a `first`/`limit` argument (COST_DEFAULT_LIST_SIZE). */
+  defaultListSize: number;
+  /** Deepest nesting inside `__schema` / `__type` (counting them as 1). */
+  maxIntrospectionDepth: number;
+  /** Most lexical tokens in a document: a longer one is refused while parsing (MAX_TOKENS). */
+  maxTokens: number;
+}
+
+/**
+ * List fields nested in one introspection selection (`types { fields { args } }` is 3, as
+ * the standard introspection query): as Apollo Router, no more, since each level multiplies
+ * the answer by the size of the schema.
+ */
+export const MAX_INTROSPECTION_LIST_DEPTH = 3;
+
+/** Defaults, documented in router/README.md ("Protection"). */
+export const DEFAULT_LIMITS: Readonly<OperationLimits> = Object.freeze({
+  maxDepth: 15,
+  maxAliases: 30,
+  maxRootFields: 20,
+  maxCost: 10_000,
+  // As many selections as a flat document within the token limit can hold: expanding
+  // fragments never lets a document cost more than one that spells its selections out.
+  maxSelections: 10_000,
+  defaultListSize: 10,
+  maxIntrospectionDepth: 20,
+  maxTokens: 15_000,
+});
+
+const VARIABLES: Record<keyof OperationLimits, string> = {
+  maxDepth: 'MAX_DEPTH',
+  maxAliases: 'MAX_ALIASES',
+  maxRootFields: 'MAX_ROOT_FIELDS',
+  maxCost: 'MAX_COST',
+  maxSelections: 'MAX_SELECTIONS',
+  defaultListSize: 'COST_DEFAULT_LIST_SIZE',
+  maxIntrospectionDepth: 'MAX_INTROSPECTION_DEPTH',
+  maxTokens: 'MAX_TOKENS',
+};
+
+/** The limits from the environment, the same variables for the router and the subgraphs; a malformed value fails with its name. */
+export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): OperationLimits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const [key, name] of Object.entries(VARIABLES) as [keyof OperationLimits, string][]) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer (0 turns the limit off), got "${raw}"`);
+    limits[key] = n;
+  }
+  return limits;
+}
+
+const refusal = (message: string, code: string, extra: Record<string, unknown>) =>
+  new GraphQLError(message, { extensions: { ...extra, code, http: { status: 400 } } });
+
+/** The first limit the operation breaks, as a request error (nothing is planned or fetched). */
+export function checkLimits(shape: OperationShape, limits: OperationLimits, cost = shape.cost): GraphQLError | undefined {
+  const over = (actual: number, limit: number) => limit > 0 && actual > limit;
+  // First: past this, every other pass over the operation (planning, authorization, shaping)
+  // would work on its expansion.
+  if (over(shape.selections, limits.maxSelections)) {
+    return refusal(
+      `The operation expands to ${shape.selections} selections once its fragments are spread; at most ${limits.maxSelections} are allowed.`,
+      LimitCode.MaxSelectionsExceeded,
+      { limit: limits.maxSelections, actual: shape.selections },
+    );
+  }
+  if (over(shape.depth, limits.maxDepth)) {
+    return refusal(`The operation is ${shape.depth} levels deep; at most ${limits.maxDepth} are allowed.`, LimitCode.MaxDepthExceeded, { limit: limits.maxDepth, actual: shape.depth });
+  }
+  if (over(shape.aliases, limits.maxAliases)) {
+    return refusal(`The operation uses ${shape.aliases} aliases; at most ${limits.maxAliases} are allowed.`, LimitCode.MaxAliasesExceeded, { limit: limits.maxAliases, actual: shape.aliases });
+  }
+  if (over(shape.rootFields, limits.maxRootFields)) {
+    return refusal(`The operation selects ${shape.rootFields} root fields; at most ${limits.maxRootFields} are allowed.`, LimitCode.MaxRootFieldsExceeded, {
+      limit: limits.maxRootFields,
+      actual: shape.rootFields,
+    });
+  }
+  if (over(shape.introspectionDepth, limits.maxIntrospectionDepth)) {
+    return refusal(
+      `The operation's introspection is ${shape.introspectionDepth} levels deep; at most ${limits.maxIntrospectionDepth} are allowed.`,
+      LimitCode.MaxIntrospectionDepthExceeded,
+      { limit: limits.maxIntrospectionDepth, actual: shape.introspectionDepth },
+    );
+  }
+  if (over(shape.introspectionLists, MAX_INTROSPECTION_LIST_DEPTH)) {
+    return refusal(
+      `The operation's introspection nests ${shape.introspectionLists} list fields; at most ${MAX_INTROSPECTION_LIST_DEPTH} are allowed.`,
+      LimitCode.MaxIntrospectionDepthExceeded,
+      { limit: MAX_INTROSPECTION_LIST_DEPTH, actual: shape.introspectionLists, lists: true },
+    );
+  }
+  if (over(cost, limits.maxCost)) {
+    return refusal(`The operation's estimated cost is ${cost}; at most ${limits.maxCost} is allowed.`, LimitCode.MaxCostExceeded, { limit: limits.maxCost, actual: cost });
+  }
+  return undefined;
+}

@@ -1,0 +1,12 @@
+import { configFromEnv, startRouter } from './src/index.js';
+const levels = Number(process.argv[2] ?? 16);
+const field = process.argv[3] ?? '__typename';
+const router = await startRouter({ ...configFromEnv({ PORT: '0', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv), port: 0 });
+let doc = `fragment F0 on Query { ${field} }\n`;
+for (let i = 1; i <= levels; i++) doc += `fragment F${i} on Query { ...F${i - 1} ...F${i - 1} }\n`;
+doc += `query { ...F${levels} }`;
+const t = Date.now();
+const res = await fetch(router.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: doc }) });
+console.log(levels, field, res.status, Date.now() - t, 'ms', (await res.text()).slice(0, 300), Math.round(process.memoryUsage().rss / 1e6), 'MB');
+await router.stop();
+process.exit(0);
