@@ -1,10 +1,10 @@
-import { OperationDocument } from '@dataos/operation-walker';
 // The router's response shaper must answer exactly as @apollo/gateway's computeResponse does:
 // each case runs through both and compares data and errors.
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
 import { computeResponse } from '@apollo/gateway/dist/resultShaping.js';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { OperationDocument } from '@dataos/operation-walker';
 import { composeSupergraph } from '@dataos/testkit';
 import { compileShaper, shapeResponse } from '../src/execution/shape.js';
 
@@ -77,5 +77,25 @@ describe('response shaping matches @apollo/gateway', () => {
   it.each(CASES)('%s', (_name, query, input, variables) => {
     const { ours, theirs } = both(query, input, variables);
     expect(ours).toEqual(theirs);
+  });
+});
+
+describe('compiling a shaper', () => {
+  it('compiles a fragment spread in many places once: a doubling chain gives one compiled set per fragment', () => {
+    let query = 'fragment F0 on User { id name }\n';
+    for (let i = 1; i <= 12; i++) query += `fragment F${i} on User { ...F${i - 1} ...F${i - 1} }\n`;
+    const document = parse(`${query} query { user { ...F12 } }`);
+    const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
+    const shaper = compileShaper(new OperationDocument(graphqlSchema, document, operation));
+    const sets = new Set<unknown>();
+    const visit = (set: { selections: { sub?: unknown }[] }) => {
+      if (sets.has(set)) return;
+      sets.add(set);
+      for (const s of set.selections) if (s.sub) visit(s.sub as typeof set);
+    };
+    visit(shaper.root);
+    // The root, user's own set, and F0..F12's: not the 4,096 copies an expansion makes.
+    expect(sets.size).toBe(15);
+    expect(shapeResponse(shaper, { user: { id: '1', name: 'a' } }, {}).data).toEqual({ user: { id: '1', name: 'a' } });
   });
 });
