@@ -29,21 +29,25 @@ export interface RouterConfig {
     rejectUnauthorized: boolean;
     /** How long a Heimdall answer is reused for the same token, at most until it expires (AUTHZ_DECISION_TTL_MS). */
     decisionTtlMs: number;
-    /** Tokens whose answers are kept (AUTHZ_DECISION_CACHE_SIZE). */
+    /** Tokens whose answers are kept (AUTHZ_DECISION_CACHE_SIZE), and their estimated memory (AUTHZ_DECISION_CACHE_MIB). */
     decisionCacheSize: number;
+    decisionCacheMiB: number;
   };
   /** The operation limits (the same settings at every subgraph: packages/operation-walker). */
   limits: OperationLimits & {
     /** Request body limit, as the `bytes` package reads it (MAX_BODY_SIZE). */
     maxBodySize: string;
   };
-  /** Analyses of operations kept (OPERATION_CACHE_SIZE). */
+  /** Analyses of operations kept (OPERATION_CACHE_SIZE), and their estimated memory (OPERATION_CACHE_MIB). */
   operationCacheSize: number;
+  operationCacheMiB: number;
   /** Approximate memory of the gateway's query plan cache (QUERY_PLAN_CACHE_MIB). */
   queryPlanCacheMiB: number;
   /** Automatic persisted queries (APQ, on) and how many queries they remember (APQ_CACHE_SIZE). */
   apq: boolean;
   apqCacheSize: number;
+  /** Most memory the remembered queries take (APQ_CACHE_MIB). */
+  apqCacheMiB: number;
   /** A JSON manifest `{ "<sha256>": "<query>" }`: only these operations run (TRUSTED_DOCUMENTS). */
   trustedDocumentsPath?: string;
   /** Worker processes (ROUTER_WORKERS); 0 or 1 runs in this process. Read by main.ts only. */
@@ -96,12 +100,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfi
       rejectUnauthorized: bool(env.AUTHZ_REJECT_UNAUTHORIZED, false),
       decisionTtlMs: int(env.AUTHZ_DECISION_TTL_MS, 30_000, 'AUTHZ_DECISION_TTL_MS'),
       decisionCacheSize: Math.max(1, int(env.AUTHZ_DECISION_CACHE_SIZE, 10_000, 'AUTHZ_DECISION_CACHE_SIZE')),
+      decisionCacheMiB: Math.max(1, int(env.AUTHZ_DECISION_CACHE_MIB, 32, 'AUTHZ_DECISION_CACHE_MIB')),
     },
     limits: { ...limitsFromEnv(env), maxBodySize: env.MAX_BODY_SIZE ?? '1mb' },
     operationCacheSize: Math.max(1, int(env.OPERATION_CACHE_SIZE, 2000, 'OPERATION_CACHE_SIZE')),
+    operationCacheMiB: Math.max(1, int(env.OPERATION_CACHE_MIB, 64, 'OPERATION_CACHE_MIB')),
     queryPlanCacheMiB: Math.max(1, int(env.QUERY_PLAN_CACHE_MIB, 64, 'QUERY_PLAN_CACHE_MIB')),
     apq: bool(env.APQ, true),
     apqCacheSize: Math.max(1, int(env.APQ_CACHE_SIZE, 10_000, 'APQ_CACHE_SIZE')),
+    apqCacheMiB: Math.max(1, int(env.APQ_CACHE_MIB, 16, 'APQ_CACHE_MIB')),
     ...(env.TRUSTED_DOCUMENTS ? { trustedDocumentsPath: env.TRUSTED_DOCUMENTS } : {}),
     workers: int(env.ROUTER_WORKERS, 0, 'ROUTER_WORKERS'),
   };

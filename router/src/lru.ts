@@ -1,45 +1,59 @@
-/**
- * A bounded map that forgets the least recently used entry first. Entries may carry their
- * own expiry (epoch ms); an expired entry reads as missing and is dropped.
- */
-export class Lru<K, V> {
-  private readonly map = new Map<K, { value: V; expiresAt: number }>();
+import { LRUCache } from 'lru-cache';
 
-  constructor(readonly max: number) {
+export interface LruOptions<V> {
+  /** Most entries kept. */
+  max: number;
+  /** Most bytes kept, as `sizeOf` estimates them (0 or absent: bounded by entries alone). */
+  maxBytes?: number;
+  /** An entry's size in bytes (at least 1); required with `maxBytes`. */
+  sizeOf?: (value: V, key: string) => number;
+}
+
+/**
+ * The router's caches: `lru-cache`, bounded by entries and, where entries vary in size (a
+ * document can be a megabyte), by bytes. Entries may carry their own expiry (epoch ms, checked
+ * against the caller's clock so tests and the decision cache agree on "now").
+ */
+export class Lru<K extends string, V> {
+  private readonly cache: LRUCache<K, { value: V; expiresAt: number }>;
+
+  constructor(options: number | LruOptions<V>) {
+    const { max, maxBytes, sizeOf } = typeof options === 'number' ? { max: options } : options;
     if (!(max >= 1)) throw new Error(`LRU size must be at least 1, got ${max}`);
+    this.cache = new LRUCache({
+      max,
+      ...(maxBytes && sizeOf ? { maxSize: maxBytes, sizeCalculation: (entry, key) => Math.max(1, Math.ceil(sizeOf(entry.value, key))) } : {}),
+    });
   }
 
   get size(): number {
-    return this.map.size;
+    return this.cache.size;
+  }
+
+  /** Bytes held, as estimated (0 without a byte bound). */
+  get bytes(): number {
+    return this.cache.calculatedSize ?? 0;
   }
 
   get(key: K, now?: number): V | undefined {
-    const entry = this.map.get(key);
+    const entry = this.cache.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt !== Infinity && entry.expiresAt <= (now ?? Date.now())) {
-      this.map.delete(key);
+      this.cache.delete(key);
       return undefined;
     }
-    // Most recently used goes last: delete and re-insert keeps Map order as recency order.
-    this.map.delete(key);
-    this.map.set(key, entry);
     return entry.value;
   }
 
   set(key: K, value: V, expiresAt = Infinity): void {
-    this.map.delete(key);
-    this.map.set(key, { value, expiresAt });
-    if (this.map.size > this.max) {
-      const oldest = this.map.keys().next();
-      if (!oldest.done) this.map.delete(oldest.value);
-    }
+    this.cache.set(key, { value, expiresAt });
   }
 
   delete(key: K): boolean {
-    return this.map.delete(key);
+    return this.cache.delete(key);
   }
 
   clear(): void {
-    this.map.clear();
+    this.cache.clear();
   }
 }

@@ -35,12 +35,19 @@ export interface PreparedAuthz {
   filtered: Lru<string, FilteredOperation>;
 }
 
+/**
+ * A prepared operation's memory, estimated from its source: parsed ASTs, analyses and plans
+ * take some tens of bytes per source character. Filtered versions are bounded by their count.
+ */
+const BYTES_PER_SOURCE_CHAR = 40;
+const preparedBytes = (prepared: PreparedOperation) => (prepared.document.loc?.end ?? 1000) * BYTES_PER_SOURCE_CHAR;
+
 /** Prepared operations by query hash and operation name; one for each document Apollo Server parsed. */
 export class OperationCache {
   private readonly lru: Lru<string, PreparedOperation>;
 
-  constructor(size: number) {
-    this.lru = new Lru(size);
+  constructor(size: number, maxMiB = 64) {
+    this.lru = new Lru({ max: size, maxBytes: maxMiB * 1024 * 1024, sizeOf: preparedBytes });
   }
 
   get(

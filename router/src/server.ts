@@ -88,6 +88,7 @@ export async function startRouter(
     ask: (token, policies, requestId) => heimdall.routerAuthorization(token, policies, requestId),
     ttlMs: config.authz.decisionTtlMs,
     size: config.authz.decisionCacheSize,
+    maxBytes: config.authz.decisionCacheMiB * 1024 * 1024,
     onLookup: (result) => metrics.decisions.inc({ result }),
     onError: (error) => {
       metrics.heimdallErrors.inc();
@@ -106,7 +107,7 @@ export async function startRouter(
     indexFor: (schema) => source.indexFor(schema),
     onDenied: (count) => metrics.unauthorizedFields.inc(count),
   });
-  const operations = new OperationCache(config.operationCacheSize);
+  const operations = new OperationCache(config.operationCacheSize, config.operationCacheMiB);
 
   const httpServer = http.createServer();
   httpServer.keepAliveTimeout = 65_000;
@@ -118,7 +119,7 @@ export async function startRouter(
     // A document past the token limit is refused while parsing, before it is validated.
     ...(config.limits.maxTokens > 0 ? { parseOptions: { maxTokens: config.limits.maxTokens } } : {}),
     includeStacktraceInErrorResponses: false,
-    persistedQueries: config.apq ? { cache: new LruKeyValueCache(config.apqCacheSize) } : false,
+    persistedQueries: config.apq ? { cache: new LruKeyValueCache(config.apqCacheSize, config.apqCacheMiB) } : false,
     formatError: (formatted, error) => formatRouterError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error')),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -105,6 +105,18 @@ describe('small helpers', () => {
     expect(lru.get('d', 1000)).toBeUndefined();
   });
 
+  it('LRU bounded in bytes forgets old entries when big ones come, and never keeps one larger than the bound', () => {
+    const lru = new Lru<string, string>({ max: 1000, maxBytes: 100, sizeOf: (v) => v.length });
+    for (let i = 0; i < 10; i++) lru.set(`k${i}`, 'x'.repeat(20));
+    expect(lru.size).toBe(5);
+    expect(lru.bytes).toBe(100);
+    expect(lru.get('k0')).toBeUndefined();
+    expect(lru.get('k9')).toBe('x'.repeat(20));
+    lru.set('huge', 'x'.repeat(101));
+    expect(lru.get('huge')).toBeUndefined();
+    expect(lru.bytes).toBeLessThanOrEqual(100);
+  });
+
   it('continues a W3C trace with a new span, or starts one', () => {
     const incoming = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const next = traceparentFor(incoming);

@@ -88,10 +88,11 @@ describe('compiling a shaper', () => {
     const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
     const shaper = compileShaper(new OperationDocument(graphqlSchema, document, operation));
     const sets = new Set<unknown>();
-    const visit = (set: { selections: { sub?: unknown }[] }) => {
+    type Set_ = { selections: readonly object[] };
+    const visit = (set: Set_) => {
       if (sets.has(set)) return;
       sets.add(set);
-      for (const s of set.selections) if (s.sub) visit(s.sub as typeof set);
+      for (const s of set.selections) if ('sub' in s && s.sub) visit(s.sub as Set_);
     };
     visit(shaper.root);
     // The root, user's own set, and F0..F12's: not the 4,096 copies an expansion makes.

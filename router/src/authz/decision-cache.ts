@@ -11,8 +11,9 @@ export interface DecisionCacheOptions {
   ask: AskHeimdall;
   /** How long an answer is reused for the same token (0: never). Never past the token's expiry. */
   ttlMs: number;
-  /** Tokens remembered. */
+  /** Tokens remembered, and the memory their answers may take (bytes, estimated). */
   size: number;
+  maxBytes?: number;
   now?: () => number;
   onLookup?: (result: 'hit' | 'miss' | 'anonymous') => void;
   onError?: (error: unknown) => void;
@@ -23,6 +24,14 @@ interface Entry {
   /** Epoch ms after which the entry is not used. */
   until: number;
 }
+
+/** An answer's memory: a fixed part, and its scope and policy names (UTF-16, with map overhead). */
+const entryBytes = ({ caller }: Entry) => {
+  let bytes = 512 + (caller.reason?.length ?? 0) * 2;
+  for (const scope of caller.scopes) bytes += 48 + scope.length * 2;
+  for (const name of caller.policies.keys()) bytes += 64 + name.length * 2;
+  return bytes;
+};
 
 /**
  * How long a "not authenticated" answer is reused: briefly, since it may come from a passing
@@ -83,7 +92,7 @@ export class DecisionCache {
   private readonly now: () => number;
 
   constructor(private readonly options: DecisionCacheOptions) {
-    this.entries = new Lru(Math.max(1, options.size));
+    this.entries = new Lru({ max: Math.max(1, options.size), maxBytes: options.maxBytes ?? 32 * 1024 * 1024, sizeOf: entryBytes });
     this.now = options.now ?? Date.now;
   }
 

@@ -4,12 +4,13 @@ import { Lru } from '../lru.js';
 type KeyValueCache = NonNullable<PersistedQueryOptions['cache']>;
 type KeyValueCacheSetOptions = Parameters<KeyValueCache['set']>[2];
 
-/** Apollo Server's automatic persisted queries, remembered in a bounded LRU (APQ_CACHE_SIZE queries). */
+/** Apollo Server's automatic persisted queries, remembered in an LRU bounded in queries (APQ_CACHE_SIZE) and bytes (APQ_CACHE_MIB). */
 export class LruKeyValueCache implements KeyValueCache {
   private readonly lru: Lru<string, string>;
 
-  constructor(size: number) {
-    this.lru = new Lru(size);
+  constructor(size: number, maxMiB = 16) {
+    // UTF-16 in memory: two bytes a character.
+    this.lru = new Lru({ max: size, maxBytes: maxMiB * 1024 * 1024, sizeOf: (query, hash) => 2 * (query.length + hash.length) });
   }
 
   async get(key: string): Promise<string | undefined> {
