@@ -50,6 +50,11 @@ export interface RouterConfig {
   apqCacheMiB: number;
   /** A JSON manifest `{ "<sha256>": "<query>" }`: only these operations run (TRUSTED_DOCUMENTS). */
   trustedDocumentsPath?: string;
+  /** The admin port for /metrics and /health with detail (ADMIN_PORT; unset: none) and its address (ADMIN_HOST). */
+  adminPort?: number;
+  adminHost: string;
+  /** A caller presenting it as a bearer token reads /metrics and /health's detail on the main port (METRICS_TOKEN). */
+  metricsToken?: string;
   /** Worker processes (ROUTER_WORKERS); 0 or 1 runs in this process. Read by main.ts only. */
   workers: number;
 }
@@ -59,6 +64,12 @@ const int = (value: string | undefined, fallback: number, name: string): number 
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${value}"`);
   return n;
+};
+
+/** A guessable operator token would open /metrics to anyone: at least 16 characters. */
+const operatorToken = (value: string): string => {
+  if (value.trim().length < 16) throw new Error('METRICS_TOKEN must be at least 16 characters long');
+  return value.trim();
 };
 
 const bool = (value: string | undefined, fallback: boolean): boolean =>
@@ -110,6 +121,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfi
     apqCacheSize: Math.max(1, int(env.APQ_CACHE_SIZE, 10_000, 'APQ_CACHE_SIZE')),
     apqCacheMiB: Math.max(1, int(env.APQ_CACHE_MIB, 16, 'APQ_CACHE_MIB')),
     ...(env.TRUSTED_DOCUMENTS ? { trustedDocumentsPath: env.TRUSTED_DOCUMENTS } : {}),
+    ...(env.ADMIN_PORT ? { adminPort: int(env.ADMIN_PORT, 0, 'ADMIN_PORT') } : {}),
+    adminHost: env.ADMIN_HOST ?? '127.0.0.1',
+    ...(env.METRICS_TOKEN ? { metricsToken: operatorToken(env.METRICS_TOKEN) } : {}),
     workers: int(env.ROUTER_WORKERS, 0, 'ROUTER_WORKERS'),
   };
 }

@@ -10,6 +10,10 @@ export const RouterErrorCode = {
   /** The operation limits, the same codes as at every subgraph. */
   ...LimitCode,
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** A subscription operation: not served by this router yet. */
+  SubscriptionNotSupported: 'SUBSCRIPTION_NOT_SUPPORTED',
+  /** An operation type the schema has no root type for (a mutation on a read-only graph). */
+  OperationNotSupported: 'OPERATION_NOT_SUPPORTED',
   BadRequest: 'BAD_REQUEST',
   PersistedQueryNotInList: 'PERSISTED_QUERY_NOT_IN_LIST',
   SubgraphUnavailable: 'SUBGRAPH_UNAVAILABLE',

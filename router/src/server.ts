@@ -20,6 +20,7 @@ import { PlanExecutor } from './execution/executor.js';
 import { routerHealth } from './health.js';
 import { authorizingGateway } from './gateway.js';
 import { graphqlHandler } from './http/graphql.js';
+import { serveOperatorPaths, startAdminServer, type OperatorEndpoints } from './http/operator.js';
 import { send } from './http/respond.js';
 import { RouterMetrics } from './metrics.js';
 import { metricsPlugin } from './metrics-plugin.js';
@@ -35,6 +36,8 @@ process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 export interface Router {
   url: string;
   port: number;
+  /** The admin port's base URL (`/metrics`, `/health` with detail), when ADMIN_PORT is set. */
+  adminUrl?: string;
   metrics: RouterMetrics;
   /** Loads the supergraph file again now (it is also reloaded when it changes). */
   reload(): Promise<boolean>;
@@ -145,14 +148,19 @@ export async function startRouter(
     },
   });
 
-  const handleHealth = async (res: ServerResponse) => {
-    const health = await routerHealth(source.subgraphs, source.hasAuthorization ? config.heimdallUrl : undefined);
-    send(res, health.status === 'ok' ? 200 : 503, JSON.stringify(health));
+  const operatorEndpoints: OperatorEndpoints = {
+    async health(res, detail) {
+      const health = await routerHealth(source.subgraphs, source.hasAuthorization ? config.heimdallUrl : undefined);
+      send(res, health.status === 'ok' ? 200 : 503, JSON.stringify(detail ? health : { status: health.status }));
+    },
+    async metrics(res) {
+      send(res, 200, await metricsText(), metrics.registry.contentType);
+    },
   };
-
-  const handleMetrics = async (res: ServerResponse) => {
-    send(res, 200, await metricsText(), metrics.registry.contentType);
-  };
+  const admin =
+    config.adminPort !== undefined
+      ? await startAdminServer(config.adminPort, config.adminHost, operatorEndpoints, (error) => logger.error({ err: error }, 'admin request failed'))
+      : undefined;
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
@@ -172,10 +180,8 @@ export async function startRouter(
       } else {
         corsHandler(req, res, next);
       }
-    } else if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-      handleHealth(res).catch(fail);
-    } else if (path === '/metrics' && req.method === 'GET') {
-      handleMetrics(res).catch(fail);
+    } else if (serveOperatorPaths(req, res, path, operatorEndpoints, config.metricsToken, fail)) {
+      // answered
     } else {
       send(res, 404, errorBody(`Nothing at ${path}; GraphQL is at /graphql.`, 'NOT_FOUND'));
     }
@@ -191,11 +197,13 @@ export async function startRouter(
   return {
     url,
     port,
+    ...(admin ? { adminUrl: admin.url } : {}),
     metrics,
     reload: () => source.reload(),
     stop: async () => {
       await server.stop();
       httpServer.closeAllConnections();
+      await admin?.close();
       for (const dataSource of dataSources) dataSource.close();
     },
   };

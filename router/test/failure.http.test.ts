@@ -16,13 +16,13 @@ interface Health {
 }
 
 async function health(r: Router): Promise<{ status: number; body: Health }> {
-  const res = await fetch(r.url.replace('/graphql', '/health'));
+  const res = await fetch(`${r.adminUrl}/health`);
   return { status: res.status, body: (await res.json()) as Health };
 }
 
 beforeAll(async () => {
   fx = await startFixture();
-  router = await fx.router({ SUBGRAPH_TIMEOUT_MS: '5000' });
+  router = await fx.router({ SUBGRAPH_TIMEOUT_MS: '5000', ADMIN_PORT: '0' });
 });
 
 afterEach(() => {
@@ -203,7 +203,7 @@ describe('a subgraph that fails', () => {
   });
 
   it('/health names Heimdall when it does not answer and the supergraph needs it', async () => {
-    const blind = await fx.router({}, { heimdallUrl: 'http://127.0.0.1:9/graphql' });
+    const blind = await fx.router({ ADMIN_PORT: '0' }, { heimdallUrl: 'http://127.0.0.1:9/graphql' });
     const { status, body } = await health(blind);
     expect(status).toBe(503);
     expect(body.missing).toContain('heimdall');

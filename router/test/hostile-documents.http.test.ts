@@ -95,4 +95,13 @@ describe('hostile documents are refused before anything expands them', () => {
     expect(errorCodes(res)[0]).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(fx.catalog.fetches).toHaveLength(0);
   });
+
+  it('a subscription gets 400 SUBSCRIPTION_NOT_SUPPORTED, not a 500', async () => {
+    fx.resetFetches();
+    const res = await graphql(router.url, 'subscription { publicInfo }');
+    expect(res.status).toBe(400);
+    expect(errorCodes(res)).toEqual(['SUBSCRIPTION_NOT_SUPPORTED']);
+    expect(res.errors?.[0]?.message).toMatch(/subscriptions/);
+    expect(fx.catalog.fetches).toHaveLength(0);
+  });
 });

@@ -8,7 +8,7 @@ let router: Router;
 
 beforeAll(async () => {
   fx = await startFixture({ heimdall: false });
-  router = await fx.router();
+  router = await fx.router({ ADMIN_PORT: '0' });
 });
 
 afterAll(async () => {
@@ -22,7 +22,7 @@ describe('/metrics', () => {
     await graphql(router.url, 'query Secret { publicInfo me }');
     await graphql(router.url, '{ publicInfo }');
     await graphql(router.url, '{ nope }');
-    const res = await fetch(router.url.replace('/graphql', '/metrics'));
+    const res = await fetch(`${router.adminUrl}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await res.text();
@@ -41,5 +41,33 @@ describe('/metrics', () => {
     expect(text).toContain('router_unauthorized_fields_total 1');
     expect(text).toMatch(/router_executions_total\{executor="router"\} 4/);
     expect(text).toContain('router_process_cpu_seconds_total');
+  });
+
+  it('is not served to callers on the main port; the admin port and the operator token serve it', async () => {
+    const main = router.url.replace('/graphql', '');
+    const open = await fetch(`${main}/metrics`);
+    expect(open.status).toBe(404);
+    expect(await open.text()).not.toContain('router_requests_total');
+    expect(router.adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${router.adminUrl}/graphql`)).status).toBe(404);
+
+    const withToken = await fx.router({ METRICS_TOKEN: 'a-long-operator-token-for-tests' });
+    const base = withToken.url.replace('/graphql', '');
+    expect((await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer wrong-token' } })).status).toBe(401);
+    const scraped = await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer a-long-operator-token-for-tests' } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('router_requests_total');
+  });
+});
+
+describe('/health', () => {
+  it('tells callers the status alone; operators get the subgraphs, their URLs and why one is down', async () => {
+    const plain = await fetch(router.url.replace('/graphql', '/health'));
+    const body = (await plain.json()) as Record<string, unknown>;
+    expect(Object.keys(body)).toEqual(['status']);
+    expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|http:/);
+    const detail = (await (await fetch(`${router.adminUrl}/health`)).json()) as { subgraphs: { name: string; url: string }[] };
+    expect(detail.subgraphs.map((s) => s.name).sort()).toEqual(['catalog', 'reviews']);
+    expect(detail.subgraphs[0]?.url).toMatch(/^http:\/\/127\.0\.0\.1/);
   });
 });

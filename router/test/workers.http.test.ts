@@ -18,6 +18,7 @@ beforeAll(async () => {
     env: {
       ...process.env,
       ROUTER_WORKERS: '2',
+      METRICS_TOKEN: 'workers-test-operator-token',
       PORT: '0',
       LOG_LEVEL: 'info',
       SUPERGRAPH_PATH: fx.supergraph.path,
@@ -60,7 +61,7 @@ describe('ROUTER_WORKERS=2', () => {
       const res = await graphql(url, 'query Hello { publicInfo }');
       expect(res.data).toEqual({ publicInfo: 'hello' });
     }
-    const metrics = await (await fetch(url.replace('/graphql', '/metrics'))).text();
+    const metrics = await (await fetch(url.replace('/graphql', '/metrics'), { headers: { authorization: 'Bearer workers-test-operator-token' } })).text();
     // Summed over the workers, whichever took the scrape.
     expect(metrics).toContain('router_requests_total{operation="Hello",outcome="success"} 20');
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
