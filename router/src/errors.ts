@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { formatError as formatServiceError } from '@dataos/errors';
+import { ErrorCode, formatError as formatServiceError } from '@dataos/errors';
 import { LimitCode } from '@dataos/operation-walker';
 
 /** `extensions.code` values the router itself answers with. */
@@ -11,9 +11,9 @@ export const RouterErrorCode = {
   ...LimitCode,
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   /** A subscription operation: not served by this router yet. */
-  SubscriptionNotSupported: 'SUBSCRIPTION_NOT_SUPPORTED',
+  SubscriptionNotSupported: ErrorCode.SubscriptionNotSupported,
   /** An operation type the schema has no root type for (a mutation on a read-only graph). */
-  OperationNotSupported: 'OPERATION_NOT_SUPPORTED',
+  OperationNotSupported: ErrorCode.OperationNotSupported,
   BadRequest: 'BAD_REQUEST',
   PersistedQueryNotInList: 'PERSISTED_QUERY_NOT_IN_LIST',
   SubgraphUnavailable: 'SUBGRAPH_UNAVAILABLE',

@@ -8,6 +8,16 @@ export const ErrorCode = {
   UnauthorizedFieldOrType: 'UNAUTHORIZED_FIELD_OR_TYPE',
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   Internal: 'INTERNAL_SERVER_ERROR',
+  // Operation limits, the same at the router and every subgraph (packages/operation-walker).
+  MaxSelectionsExceeded: 'MAX_SELECTIONS_EXCEEDED',
+  MaxDepthExceeded: 'MAX_DEPTH_EXCEEDED',
+  MaxAliasesExceeded: 'MAX_ALIASES_EXCEEDED',
+  MaxRootFieldsExceeded: 'MAX_ROOT_FIELDS_EXCEEDED',
+  MaxCostExceeded: 'MAX_COST_EXCEEDED',
+  MaxIntrospectionDepthExceeded: 'MAX_INTROSPECTION_DEPTH_EXCEEDED',
+  /** An operation type the service has no root type for (a subscription, for now). */
+  SubscriptionNotSupported: 'SUBSCRIPTION_NOT_SUPPORTED',
+  OperationNotSupported: 'OPERATION_NOT_SUPPORTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,14 +1,15 @@
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '@dataos/errors';
 import type { OperationShape } from './measure.js';
 
 /** `extensions.code` of each refusal; the same at the router and at every subgraph. */
 export const LimitCode = {
-  MaxSelectionsExceeded: 'MAX_SELECTIONS_EXCEEDED',
-  MaxDepthExceeded: 'MAX_DEPTH_EXCEEDED',
-  MaxAliasesExceeded: 'MAX_ALIASES_EXCEEDED',
-  MaxRootFieldsExceeded: 'MAX_ROOT_FIELDS_EXCEEDED',
-  MaxCostExceeded: 'MAX_COST_EXCEEDED',
-  MaxIntrospectionDepthExceeded: 'MAX_INTROSPECTION_DEPTH_EXCEEDED',
+  MaxSelectionsExceeded: ErrorCode.MaxSelectionsExceeded,
+  MaxDepthExceeded: ErrorCode.MaxDepthExceeded,
+  MaxAliasesExceeded: ErrorCode.MaxAliasesExceeded,
+  MaxRootFieldsExceeded: ErrorCode.MaxRootFieldsExceeded,
+  MaxCostExceeded: ErrorCode.MaxCostExceeded,
+  MaxIntrospectionDepthExceeded: ErrorCode.MaxIntrospectionDepthExceeded,
 } as const;
 
 export interface OperationLimits {

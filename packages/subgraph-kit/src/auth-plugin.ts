@@ -1,7 +1,11 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { unauthenticated } from '@dataos/errors';
 import type { BaseContext } from './context.js';
+
+/** What may not appear in a quoted header value (RFC 7230 quoted-string). */
+// eslint-disable-next-line no-control-regex
+const UNQUOTABLE = /["\\\u0000-\u001f\u007f]/g;
 
 /** Root fields anyone may ask for: schema introspection and federation's SDL for tooling. */
 const PUBLIC_ROOT_FIELDS = ['__schema', '__type', '__typename', '_service'];
@@ -33,9 +37,12 @@ export function requireAuthenticationPlugin(publicRootFields: readonly string[] 
         async didResolveOperation({ operation, contextValue }) {
           if (contextValue.principal || (operation && isPublicOperation(operation, allowed))) return;
           const refused = contextValue.tokenError;
-          throw refused
-            ? unauthenticated(refused.message, { reason: refused.reason, http: { status: 401 } })
-            : unauthenticated();
+          // RFC 6750: 401 with a challenge, so a client knows to (re)authenticate.
+          const challenge = refused
+            ? `Bearer error="invalid_token", error_description="${refused.message.replace(UNQUOTABLE, ' ').slice(0, 300)}"`
+            : 'Bearer';
+          const http = { status: 401, headers: new HeaderMap([['www-authenticate', challenge]]) };
+          throw refused ? unauthenticated(refused.message, { reason: refused.reason, http }) : unauthenticated(undefined, { http });
         },
       };
     },

@@ -16,7 +16,10 @@ import {
   verifierOptionsFromEnv,
 } from '@dataos/auth';
 import { formatError } from '@dataos/errors';
+import { limitsFromEnv, type OperationLimits } from '@dataos/operation-walker';
 import { requireAuthenticationPlugin } from './auth-plugin.js';
+import { jsonErrors, notFound } from './http-errors.js';
+import { operationLimitsPlugin } from './limits-plugin.js';
 import type { BaseContext } from './context.js';
 import { createLogger, type Logger } from './logger.js';
 import { requestLogPlugin } from './logging-plugin.js';
@@ -37,6 +40,8 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   /** Root query fields that answer without a token (they see `principal: null` and `tokenError`). */
   publicRootFields?: string[];
   plugins?: ApolloServerPlugin<TContext>[];
+  /** The operation limits (default: the environment's, as the router reads them). */
+  limits?: OperationLimits;
   logger?: Logger;
 }
 
@@ -74,10 +79,12 @@ export async function createSubgraph<TContext extends BaseContext>(
       resolvers: options.resolvers as never,
     }),
     includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: (options.limits ?? limitsFromEnv()).maxTokens || undefined },
     formatError: (formatted, error) =>
       formatError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error')),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      operationLimitsPlugin(options.limits ?? limitsFromEnv()) as ApolloServerPlugin<TContext>,
       // Federated tracing is for Apollo's cloud; it costs every request here.
       ApolloServerPluginInlineTraceDisabled(),
       requestLogPlugin() as ApolloServerPlugin<TContext>,
@@ -95,7 +102,8 @@ export async function createSubgraph<TContext extends BaseContext>(
       res.json({ status: 'ok', service: options.name });
     } catch (error) {
       logger.warn({ err: error }, 'health check failed');
-      res.status(503).json({ status: 'unavailable', service: options.name, error: String(error) });
+      // The cause goes to the log: it names hosts and ports.
+      res.status(503).json({ status: 'unavailable', service: options.name });
     }
   });
 
@@ -130,6 +138,8 @@ export async function createSubgraph<TContext extends BaseContext>(
       },
     }),
   );
+  app.use(notFound);
+  app.use(jsonErrors(logger));
 
   return {
     name: options.name,

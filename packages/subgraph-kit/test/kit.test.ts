@@ -130,6 +130,54 @@ describe('subgraph kit', () => {
     const down = await fetch(healthUrl);
     healthy = true;
     expect(down.status).toBe(503);
-    expect(await down.json()).toMatchObject({ status: 'unavailable', service: 'kit-test' });
+    const body = await down.text();
+    expect(JSON.parse(body)).toEqual({ status: 'unavailable', service: 'kit-test' });
+    expect(body).not.toContain('store down');
+  });
+});
+
+/** Nothing a refusal says may show how the service is built or where it runs. */
+function expectNothingInternal(text: string) {
+  expect(text).not.toMatch(/<html|<pre|node_modules|\/work\/|\s+at [\w.<>]+ \(|stacktrace/i);
+}
+
+describe('each subgraph is its own gate', () => {
+  it('a request without a token gets 401 and a Bearer challenge; a bad one says why in the challenge', async () => {
+    const res = await graphql(running.url, '{ me }');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    const forged = await graphql(running.url, '{ me }', { token: 'not.a.jwt' });
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token", error_description="[^"]+"$/);
+  });
+
+  it('a body that is not JSON, or too large, gets a JSON GraphQL error, no HTML page or stack trace', async () => {
+    const post = (body: string, type = 'application/json') => fetch(running.url, { method: 'POST', headers: { 'content-type': type }, body });
+    const malformed = await post('{"query": "{ me }"');
+    expect(malformed.status).toBe(400);
+    const text = await malformed.text();
+    expect(JSON.parse(text)).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    expectNothingInternal(text);
+    const big = await post(JSON.stringify({ query: '{ me }', variables: { x: 'x'.repeat(2 * 1024 * 1024) } }));
+    expect(big.status).toBe(413);
+    const bigText = await big.text();
+    expect((JSON.parse(bigText) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expectNothingInternal(bigText);
+    const nowhere = await fetch(running.url.replace('/graphql', '/admin'));
+    expect(nowhere.status).toBe(404);
+    expectNothingInternal(await nowhere.text());
+  });
+
+  it('refuses what the router refuses, before the token is looked at', async () => {
+    let chain = 'fragment F0 on Query { __typename }\n';
+    for (let i = 1; i <= 30; i++) chain += `fragment F${i} on Query { ...F${i - 1} ...F${i - 1} }\n`;
+    const bomb = await graphql(running.url, `${chain}query { ...F30 }`);
+    expect(bomb.status).toBe(400);
+    expect(errorCodes(bomb)).toEqual(['MAX_SELECTIONS_EXCEEDED']);
+    const aliases = await graphql(running.url, `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: __typename`).join(' ')} }`);
+    expect(errorCodes(aliases)).toEqual(['MAX_ALIASES_EXCEEDED']);
+    const subscription = await graphql(running.url, 'subscription { me }');
+    expect(subscription.status).toBe(400);
+    expect(errorCodes(subscription)).toEqual(['SUBSCRIPTION_NOT_SUPPORTED']);
   });
 });

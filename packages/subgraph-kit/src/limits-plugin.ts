@@ -1,0 +1,41 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, type DocumentNode } from 'graphql';
+import { OperationDocument, checkLimits, measureOperation, type OperationLimits, type OperationShape } from '@dataos/operation-walker';
+import { ErrorCode } from '@dataos/errors';
+import type { BaseContext } from './context.js';
+
+/**
+ * Zero trust for the operation itself: a subgraph reached directly (not through the router)
+ * refuses what the router refuses, with the same walker, settings and codes. Runs before the
+ * token is looked at, since a document costs its work whoever sends it.
+ */
+export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin<BaseContext> {
+  // Apollo Server hands out one parsed document per query string (its document cache).
+  const shapes = new WeakMap<DocumentNode, Map<string, { walked: OperationDocument; shape: OperationShape }>>();
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, schema, request }) {
+          if (!operation) return;
+          if (!schema.getRootType(operation.operation)) {
+            const code = operation.operation === 'subscription' ? ErrorCode.SubscriptionNotSupported : ErrorCode.OperationNotSupported;
+            throw new GraphQLError(`This service has no ${operation.operation} type.`, { extensions: { code, http: { status: 400 } } });
+          }
+          let byName = shapes.get(document);
+          if (!byName) shapes.set(document, (byName = new Map()));
+          const name = operation.name?.value ?? '';
+          let prepared = byName.get(name);
+          if (!prepared) {
+            const walked = new OperationDocument(schema, document, operation);
+            byName.set(name, (prepared = { walked, shape: measureOperation(walked, limits.defaultListSize) }));
+          }
+          const cost = prepared.shape.costDependsOnVariables
+            ? measureOperation(prepared.walked, limits.defaultListSize, request.variables ?? {}).cost
+            : prepared.shape.cost;
+          const refusal = checkLimits(prepared.shape, limits, cost);
+          if (refusal) throw refusal;
+        },
+      };
+    },
+  };
+}
