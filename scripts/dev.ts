@@ -1,31 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDevstack } from '@dataos/devstack';
 import { describeCounts, seedDemo } from './lib/seed.js';
+import { Supervisor } from './lib/supervisor.js';
 import { REPO_ROOT, SUBGRAPHS, SUPERGRAPH_FILE } from './lib/subgraphs.js';
 
 // npm run dev: devstack + demo data + every subgraph + the router, until Ctrl-C.
 const ROUTER_PORT = Number(process.env.PORT ?? 4000);
-const children: { name: string; child: ChildProcess }[] = [];
-let stopping = false;
 
 const devstack = await startDevstack({ log: (line) => console.log(`[devstack] ${line}`) });
 const env: NodeJS.ProcessEnv = { ...process.env, ...devstack.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
 
-function start(name: string, entry: string, port: number): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: REPO_ROOT,
-    env: { ...env, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
+const supervisor = new Supervisor({ graceMs: 5000 });
+
+function start(name: string, entry: string, port: number): void {
+  supervisor.start({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', entry],
+    options: { cwd: REPO_ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'] },
   });
-  child.once('exit', (code) => {
-    if (!stopping) {
-      console.error(`[dev] ${name} exited with code ${code}; stopping everything`);
-      void shutdown(1);
-    }
-  });
-  children.push({ name, child });
-  return child;
 }
 
 async function waitHealthy(name: string, url: string, timeoutMs = 60_000): Promise<void> {
@@ -38,25 +31,29 @@ async function waitHealthy(name: string, url: string, timeoutMs = 60_000): Promi
   throw new Error(`${name} did not become healthy at ${url}`);
 }
 
+let stopping = false;
+/** Stops everything; a second signal while stopping kills what is left, a third exits at once. */
 async function shutdown(code = 0): Promise<void> {
-  if (stopping) return;
+  if (stopping) {
+    console.log('[dev] stopping now');
+    void supervisor.stop();
+    return;
+  }
   stopping = true;
   console.log('\n[dev] stopping...');
-  await Promise.all(
-    children.map(
-      ({ child }) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
-  await devstack.stop();
+  const hardExit = setTimeout(() => process.exit(code || 1), 15_000);
+  hardExit.unref();
+  await supervisor.stop();
+  await devstack.stop().catch((error: unknown) => console.error(`[dev] devstack: ${(error as Error).message}`));
   process.exit(code);
 }
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+let signals = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (++signals >= 3) process.exit(130);
+    void shutdown(0);
+  });
+}
 
 try {
   console.log(`[seed] demo data in place: ${describeCounts(await seedDemo(env))}`);
@@ -78,4 +75,4 @@ ${devstack.services.map((s) => `  ${s.name.padEnd(30)} ${s.url} (${s.origin})`).
 
   a token:  npm run token -- alice     (users: alice, bob, carol, dave)
   then in Sandbox, Headers: Authorization: Bearer <token>
-Ctrl-C stops everything.`);
+A service that dies is started again. Ctrl-C stops everything.`);
