@@ -9,6 +9,7 @@ const BENCHES: Record<string, { file: string; fn: string }> = {
   odin: { file: './odin.js', fn: 'runOdinBench' },
   gateway: { file: './gateway.js', fn: 'runGatewayBench' },
   caretaker: { file: './caretaker.js', fn: 'runCaretakerBench' },
+  attack: { file: './attack.js', fn: 'runAttackBench' },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
