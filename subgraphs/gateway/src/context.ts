@@ -4,6 +4,7 @@ import type { ColumnCatalog } from './catalog.js';
 import type { ClusterMonitor, ClusterStore } from './clusters.js';
 import type { EngineRegistry } from './engines/registry.js';
 import type { QueryHistory } from './history.js';
+import type { MaskKeyring } from './policies/keys.js';
 import type { DataPolicyStore } from './policies/store.js';
 import type { Subject } from './policies/subject.js';
 import type { QueryService } from './query.js';
@@ -15,6 +16,7 @@ export interface GatewayServices {
   monitor: ClusterMonitor;
   engines: EngineRegistry;
   policies: DataPolicyStore;
+  keys: MaskKeyring;
   history: QueryHistory;
   queries: QueryService;
   rewriter: QueryRewriter;

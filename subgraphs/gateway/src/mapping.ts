@@ -8,11 +8,14 @@ import type {
 } from './generated/resolvers.js';
 import type { ClusterInput, ClusterUpdate, EngineKind } from './clusters.js';
 import type { QueryDoc } from './history.js';
-import type { DataPolicyDoc, DataPolicyInput, DatePrecision, FilterOperator, HashAlgorithm, MaskOperator, MaskSpec, RowFilter } from './policies/model.js';
+import type { KeyInfo } from './policies/keys.js';
+import type { DataPolicyDoc, DataPolicyInput, DatePrecision, FilterOperator, HashAlgorithm, MaskKeyScope, MaskOperator, MaskSpec, RowFilter } from './policies/model.js';
 import type {
   DatePrecision as DatePrecisionGql,
   FilterOperator as FilterOperatorGql,
   HashAlgorithm as HashAlgorithmGql,
+  MaskKey as MaskKeyGql,
+  MaskKeyScope as MaskKeyScopeGql,
   MaskOperator as MaskOperatorGql,
 } from './generated/resolvers.js';
 import type { Rewritten } from './sql/pipeline.js';
@@ -35,6 +38,7 @@ export function dataPolicyInput(input: DataPolicyInputGql): DataPolicyInput {
       ? {
           operator: lower<MaskOperator>(input.mask.operator),
           algorithm: input.mask.algorithm ? lower<HashAlgorithm>(input.mask.algorithm) : null,
+          keyScope: input.mask.keyScope ? lower<MaskKeyScope>(input.mask.keyScope) : null,
           replacement: input.mask.replacement ?? null,
           keepFirst: input.mask.keepFirst ?? null,
           keepLast: input.mask.keepLast ?? null,
@@ -60,6 +64,7 @@ export function dataPolicyInput(input: DataPolicyInputGql): DataPolicyInput {
 const maskGql = (m: MaskSpec): NonNullable<DataPolicyGql['mask']> => ({
   operator: upper(m.operator),
   algorithm: m.algorithm ? upper<HashAlgorithmGql>(m.algorithm) : null,
+  keyScope: m.operator === 'hash' ? upper<MaskKeyScopeGql>(m.keyScope ?? 'policy') : null,
   replacement: m.replacement ?? null,
   keepFirst: m.keepFirst ?? null,
   keepLast: m.keepLast ?? null,
@@ -120,13 +125,23 @@ export function clusterUpdate(input: ClusterUpdateInputGql): ClusterUpdate {
   return out;
 }
 
-export const toQueryRecord = (doc: QueryDoc): QueryRecordGql => ({
+export const toMaskKey = (k: KeyInfo): MaskKeyGql => ({
+  id: k.id,
+  active: k.active,
+  source: k.source === 'env' ? 'ENVIRONMENT' : 'STORE',
+  createdAt: k.createdAt,
+  createdBy: k.createdBy,
+  retiredAt: k.retiredAt,
+});
+
+/** `manager`: the viewer may manage data policies, and so may see the rewritten SQL. */
+export const toQueryRecord = (doc: QueryDoc, manager = false): QueryRecordGql => ({
   id: doc._id,
   cluster: doc.cluster,
   user: doc.subject,
   source: upper(doc.source),
   sql: doc.sql,
-  rewrittenSql: doc.rewrittenSql,
+  rewrittenSql: manager ? doc.rewrittenSql : null,
   datasets: doc.datasets,
   policies: doc.policies,
   state: doc.state,
@@ -138,11 +153,12 @@ export const toQueryRecord = (doc: QueryDoc): QueryRecordGql => ({
   finishedAt: doc.finishedAt,
 });
 
-export function toQueryPlan(sql: string, cluster: string, r: Rewritten, redact: (sql: string) => string): QueryPlanGql {
+/** The rewritten SQL (masks, filters, `__gw` names; keys only as parameters) only for those who may manage data policies. */
+export function toQueryPlan(sql: string, cluster: string, r: Rewritten, manager: boolean): QueryPlanGql {
   return {
     sql,
     cluster,
-    rewrittenSql: r.displaySql,
+    rewrittenSql: manager ? r.engineSql : null,
     datasets: r.analysis.datasets.map((d) => d.urn),
     policies: r.policies,
     scans: r.scans.map((s) => ({
@@ -157,7 +173,7 @@ export function toQueryPlan(sql: string, cluster: string, r: Rewritten, redact: 
       })),
       filters: s.plan.filters.map((f) => f.policy),
       exemptions: s.plan.exemptions.map((f) => f.policy),
-      sql: redact(s.template.sql),
+      sql: manager ? s.template.sql : null,
     })),
   };
 }

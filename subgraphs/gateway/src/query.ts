@@ -5,6 +5,7 @@ import type { Caller, ColumnCatalog } from './catalog.js';
 import type { ClusterDoc } from './clusters.js';
 import { decodeCursor, digest, encodeCursor } from './cursor.js';
 import { EngineError, type Engine, type ResultPage } from './engines/engine.js';
+import { callerSafeMessage, type MessageContext } from './engines/messages.js';
 import type { QueryDoc, QueryHistory } from './history.js';
 import type { DataPolicyDoc } from './policies/model.js';
 import { planScan, type ScanPlan } from './policies/resolve.js';
@@ -55,7 +56,7 @@ export interface QueryServiceDeps {
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** Runtime engine messages may quote values of masked columns or filtered rows: only their kind is shown. */
-function engineFailure(error: EngineError, redact: (text: string) => string): GraphQLError {
+function engineFailure(error: EngineError, context: MessageContext): GraphQLError {
   if (error.kind === 'unavailable') return serviceUnavailable('The query engine could not be reached.', { reason: 'ENGINE_UNAVAILABLE' });
   // User SQL cannot name `__gw_scan`: a binder error about it means the catalog lists a column
   // the physical table lacks (qualified references keep it from binding to anything else).
@@ -66,8 +67,14 @@ function engineFailure(error: EngineError, redact: (text: string) => string): Gr
     });
   }
   if (error.kind === 'planning') {
-    // A planning message may quote the executed SQL, which holds the hashing secret.
-    return badUserInput(`The engine refused the query: ${redact(error.message.split('\n')[0]!)}`, { field: 'sql', reason: 'ENGINE_PLANNING' });
+    // The engine planned the rewritten SQL: its message is shown only if it quotes the caller alone.
+    const shown = callerSafeMessage(error.message, context);
+    return shown
+      ? badUserInput(`The engine refused the query: ${shown}`, { field: 'sql', reason: 'ENGINE_PLANNING' })
+      : badUserInput('The engine refused the query; its message quotes the Gateway\'s rewriting of it and is withheld (check names, types and aggregates).', {
+          field: 'sql',
+          reason: 'ENGINE_PLANNING',
+        });
   }
   if (error.kind === 'limit') return badUserInput(error.message, { field: 'sql', reason: 'RESOURCE_LIMIT' });
   const kind = /^([A-Za-z ]+ Error):/.exec(error.message)?.[1] ?? (/interrupted|cancelled/.test(error.message) ? 'Timeout' : 'Execution error');
@@ -75,6 +82,19 @@ function engineFailure(error: EngineError, redact: (text: string) => string): Gr
     field: 'sql',
     reason: 'ENGINE_RUNTIME',
   });
+}
+
+/** Names the Gateway gives its own parts of a query; never in what a caller receives. */
+const REWRITE_TEXT = /__gw/i;
+
+/**
+ * Last check of a page: column names and types come from the caller's query (names.ts), so a
+ * `__gw` name there means some form of naming escaped it; then the page is withheld rather than
+ * shown. Values are checked for the Gateway's own names too (struct keys cast to text).
+ */
+function rewriteInResult(page: ResultPage): boolean {
+  if (page.columns.some((c) => REWRITE_TEXT.test(c.name) || REWRITE_TEXT.test(c.type))) return true;
+  return page.rows.some((row) => /__gw_(scan|cte_|key_|page)/i.test(JSON.stringify(row)));
 }
 
 /**
@@ -145,9 +165,26 @@ export class QueryService {
     let internal: unknown;
     try {
       rewritten = await this.plan(req, engine);
-      page = await engine.execute(rewritten.engineSql, { limit, offset }, { timeoutMs: this.deps.timeoutMs ?? Number(process.env.GATEWAY_QUERY_TIMEOUT_MS ?? 30_000) });
+      page = await engine.execute(
+        rewritten.engineSql,
+        { limit, offset },
+        { timeoutMs: this.deps.timeoutMs ?? Number(process.env.GATEWAY_QUERY_TIMEOUT_MS ?? 30_000), parameters: rewritten.parameters },
+      );
+      if (rewriteInResult(page)) {
+        page = undefined;
+        throw forbidden('The answer would show the Gateway\'s rewriting of the query (in a column name, a type or a struct key) and is withheld: give that expression an alias (AS name).', {
+          field: 'sql',
+          reason: 'REWRITE_IN_RESULT',
+        });
+      }
     } catch (error) {
-      if (error instanceof EngineError) failure = engineFailure(error, (t) => this.deps.rewriter.scans.redact(t));
+      if (error instanceof EngineError) {
+        failure = engineFailure(error, {
+          sql: req.sql,
+          columns: rewritten?.scans.flatMap((s) => s.plan.columns.map((c) => c.name)) ?? [],
+          secrets: rewritten?.parameters.map((p) => p.value) ?? [],
+        });
+      }
       else if (error instanceof GraphQLError) failure = error;
       else {
         // A bug or an unexpected failure: still one history record (its message is not stored:
@@ -164,7 +201,7 @@ export class QueryService {
       subject: req.subject.id,
       source: req.source ?? 'query',
       sql: req.sql,
-      rewrittenSql: rewritten?.displaySql ?? null,
+      rewrittenSql: rewritten?.engineSql ?? null,
       datasets: rewritten?.analysis.datasets.map((d) => d.urn) ?? [],
       policies: rewritten?.policies ?? [],
       state: !failure ? 'SUCCEEDED' : ['FORBIDDEN', 'UNAUTHENTICATED'].includes(code) || (code === 'BAD_USER_INPUT' && !page && !rewritten) ? 'REFUSED' : 'FAILED',

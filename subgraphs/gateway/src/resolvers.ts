@@ -7,7 +7,7 @@ import { toCluster } from './clusters.js';
 import type { Context } from './context.js';
 import { historyCursor } from './history.js';
 import type { Resolvers } from './generated/resolvers.js';
-import { clusterInput, clusterUpdate, dataPolicyInput, toDataPolicy, toQueryPlan, toQueryRecord } from './mapping.js';
+import { clusterInput, clusterUpdate, dataPolicyInput, toDataPolicy, toMaskKey, toQueryPlan, toQueryRecord } from './mapping.js';
 import type { DataPolicyInput } from './policies/model.js';
 import { datasetSelected, planScan } from './policies/resolve.js';
 import type { QueryRequest } from './query.js';
@@ -68,8 +68,8 @@ export const resolvers: Resolvers = {
     },
     explain: async (_root, { cluster, sql }, ctx) => {
       const request = await queryRequest(ctx, cluster, sql);
-      const rewritten = await ctx.gateway.queries.explain(request);
-      return toQueryPlan(sql, request.cluster._id, rewritten, (s) => ctx.gateway.rewriter.scans.redact(s));
+      const [rewritten, manager] = await Promise.all([ctx.gateway.queries.explain(request), isAllowed(ctx, 'manage', PATHS.policies)]);
+      return toQueryPlan(sql, request.cluster._id, rewritten, manager);
     },
     queries: async (_root, { first, after, filter }, ctx) => {
       const principal = requirePrincipal(ctx);
@@ -82,7 +82,7 @@ export const resolvers: Resolvers = {
         else if (await isAllowed(ctx, 'read', PATHS.queries)) subject = null;
         if (wanted) subject = wanted;
       }
-      const page = await ctx.gateway.history.page(
+      const [page, manager] = await Promise.all([ctx.gateway.history.page(
         {
           cluster: filter?.cluster ?? null,
           subject,
@@ -91,9 +91,9 @@ export const resolvers: Resolvers = {
         },
         size,
         after,
-      );
+      ), isAllowed(ctx, 'manage', PATHS.policies)]);
       return {
-        edges: page.items.map((doc) => ({ cursor: historyCursor(doc), node: toQueryRecord(doc) })),
+        edges: page.items.map((doc) => ({ cursor: historyCursor(doc), node: toQueryRecord(doc, manager) })),
         pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
       };
     },
@@ -109,6 +109,10 @@ export const resolvers: Resolvers = {
       await requireAllowed(ctx, 'read', PATHS.policies);
       const doc = await ctx.gateway.policies.get(name);
       return doc ? toDataPolicy(doc) : null;
+    },
+    maskKeys: async (_root, _args, ctx) => {
+      await requireAllowed(ctx, 'read', PATHS.policies);
+      return (await ctx.gateway.keys.describe()).map(toMaskKey);
     },
   },
   Mutation: {
@@ -144,6 +148,10 @@ export const resolvers: Resolvers = {
       const policy = dataPolicyInput(input);
       await checkPredicates(ctx, policy);
       return toDataPolicy(await ctx.gateway.policies.update(name, policy, requirePrincipal(ctx).id, expectedVersion));
+    },
+    rotateMaskKey: async (_root, _args, ctx) => {
+      await requireAllowed(ctx, 'manage', PATHS.policies);
+      return (await ctx.gateway.keys.rotate(requirePrincipal(ctx).id)).map(toMaskKey);
     },
     deleteDataPolicy: async (_root, { name }, ctx) => {
       await requireAllowed(ctx, 'manage', PATHS.policies);

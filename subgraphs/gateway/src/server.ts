@@ -7,6 +7,7 @@ import type { Context, GatewayServices } from './context.js';
 import type { DuckDbEngine } from './engines/duckdb.js';
 import { EngineRegistry } from './engines/registry.js';
 import { QueryHistory } from './history.js';
+import { MaskKeyring } from './policies/keys.js';
 import { subjectOf } from './policies/subject.js';
 import { DataPolicyStore } from './policies/store.js';
 import { QueryService } from './query.js';
@@ -39,8 +40,11 @@ export async function createGatewaySubgraph(deps: GatewayDeps) {
   const history = new QueryHistory(deps.mongo.db);
   await history.migrate();
   if (deps.defaultPolicies !== false) await policies.ensureDefaults();
+  const keys = new MaskKeyring(deps.mongo.db);
+  await keys.ensure();
+  await keys.active(); // fail at start, not on the first query, when the active key has no secret
   const parser = await SqlParser.create();
-  const rewriter = new QueryRewriter(parser, await policies.maskSecret());
+  const rewriter = new QueryRewriter(parser, keys);
   const engines = new EngineRegistry(deps.duckdb);
   const catalog = deps.catalog ?? new MetisColumnCatalog(deps.metisUrl);
   const heimdall = deps.heimdall ?? new HeimdallClient();
@@ -50,6 +54,7 @@ export async function createGatewaySubgraph(deps: GatewayDeps) {
     monitor,
     engines,
     policies,
+    keys,
     history,
     rewriter,
     catalog,

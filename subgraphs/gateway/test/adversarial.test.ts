@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aliceReference, rawCustomers, refusal, sha256, startEngineHarness, SUBJECTS, type EngineHarness } from './support.js';
+import { aliceReference, derivedKey, rawCustomers, refusal, sha256, startEngineHarness, SUBJECTS, type EngineHarness } from './support.js';
 
 /**
  * Queries that try to read a masked column or a filtered row. alice (data-dev, region emea) has
@@ -181,7 +181,7 @@ describe('the reference is sound', () => {
   it('holds only emea customers, hashed as the Gateway hashes', async () => {
     expect(await reference.rows('SELECT DISTINCT region FROM icebase.retail.customers')).toEqual(['["emea"]']);
     const [row] = await reference.rows(`SELECT email FROM icebase.retail.customers WHERE customer_id = ${aliceCustomer.customer_id}`);
-    expect(JSON.parse(row!)).toEqual([sha256(`test-secret-0123456789${aliceCustomer.email}`)]);
+    expect(JSON.parse(row!)).toEqual([sha256(`${derivedKey('pii-email')}${aliceCustomer.email}`)]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoTables } from '../src/data/demo.js';
 import type { DataPolicyInput, MaskSpec } from '../src/policies/model.js';
-import { DEMO_POLICIES, docs, md5, rawCustomers, refusal, sha256, SECRET, startEngineHarness, SUBJECTS, type EngineHarness } from './support.js';
+import { DEMO_POLICIES, derivedKey, docs, md5, rawCustomers, refusal, sha256, startEngineHarness, SUBJECTS, type EngineHarness } from './support.js';
 
 let h: EngineHarness;
 const raw = rawCustomers();
@@ -39,14 +39,20 @@ async function orderColumn(column: string) {
 }
 
 describe('each masking operator on the real DuckDB engine', () => {
-  it('hash SHA256: hex digest of the secret and the value', async () => {
+  it('hash SHA256: hex digest of the policy\'s derived key and the value', async () => {
     withMask(['full_name'], { operator: 'hash', algorithm: 'sha256' });
-    for (const { raw: c, value } of await customerColumn('full_name')) expect(value).toBe(sha256(SECRET + c.full_name));
+    for (const { raw: c, value } of await customerColumn('full_name')) expect(value).toBe(sha256(derivedKey('test-hash') + c.full_name));
   });
 
   it('hash MD5', async () => {
     withMask(['email'], { operator: 'hash', algorithm: 'md5' });
-    for (const { raw: c, value } of await customerColumn('email')) expect(value).toBe(md5(SECRET + c.email));
+    for (const { raw: c, value } of await customerColumn('email')) expect(value).toBe(md5(derivedKey('test-hash') + c.email));
+  });
+
+  it('hash with a per-dataset key: the dataset URN enters the derivation', async () => {
+    withMask(['full_name'], { operator: 'hash', algorithm: 'sha256', keyScope: 'dataset' });
+    const key = derivedKey('test-hash', 'dataos://icebase:retail/customers');
+    for (const { raw: c, value } of await customerColumn('full_name')) expect(value).toBe(sha256(key + c.full_name));
   });
 
   it('redact: the replacement text', async () => {

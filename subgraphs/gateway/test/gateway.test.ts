@@ -191,16 +191,20 @@ describe('masks and row filters over HTTP (Metis tags, Heimdall decisions, token
     expect(res.data!.runQuery.rows).toEqual(raw.map((c) => [c.customer_id, c.email, c.region]));
   });
 
-  it('explain shows the rewritten SQL and the policies, without running', async () => {
-    const res = await gql<{ explain: { rewrittenSql: string; policies: string[]; scans: { dataset: string; aliases: string[]; filters: string[]; columns: { name: string; mask: string | null; policy: string | null }[] }[] } }>(
-      'alice',
-      `query ($sql: String!) { explain(sql: $sql) { rewrittenSql policies scans { dataset aliases filters columns { name mask policy } } } }`,
-      { sql: `SELECT c.email FROM ${id}.retail.customers c` },
-    );
+  it('explain shows the policies without running; the rewritten SQL only to who may manage data policies, keys as parameters', async () => {
+    type Plan = { explain: { rewrittenSql: string | null; policies: string[]; scans: { dataset: string; aliases: string[]; filters: string[]; sql: string | null; columns: { name: string; mask: string | null; policy: string | null }[] }[] } };
+    const EXPLAIN = `query ($sql: String!) { explain(sql: $sql) { rewrittenSql policies scans { dataset aliases filters sql columns { name mask policy } } } }`;
+    const sql = `SELECT c.email FROM ${id}.retail.customers c`;
+    const res = await gql<Plan>('alice', EXPLAIN, { sql });
     expect(res.errors).toBeUndefined();
     const plan = res.data!.explain;
-    expect(plan.rewrittenSql).toContain("THEN (sha256(('<secret>' || CAST(__gw_scan.email AS VARCHAR)))) ELSE NULL END AS email");
-    expect(plan.rewrittenSql).toContain("WHERE (__gw_scan.region = 'emea')");
+    expect(plan.rewrittenSql).toBeNull();
+    expect(plan.scans.map((s) => s.sql)).toEqual([null]);
+    expect(JSON.stringify(res)).not.toMatch(/__gw|sha256\(/);
+    const admin = (await gql<Plan>('carol', EXPLAIN, { sql })).data!.explain;
+    // carol is a pii-reader: her plan has no hash; the keys are parameters in anybody's plan.
+    expect(admin.rewrittenSql).toContain(`FROM ${id}.retail.customers AS __gw_scan`);
+    expect(admin.scans[0]!.sql).toContain('AS __gw_scan');
     expect(plan.scans[0]).toMatchObject({ dataset: customersUrn, aliases: ['c'], filters: [`${id}-customers-by-region`] });
     expect(plan.scans[0]!.columns.find((c) => c.name === 'email')).toEqual({ name: 'email', mask: 'HASH', policy: 'pii-email' });
   });
@@ -251,7 +255,11 @@ describe('query history', () => {
     const mine = nodes.find((n) => n.id === ran.data!.runQuery.queryId)!;
     expect(mine).toMatchObject({ user: 'users:id:alice', sql, datasets: [customersUrn], state: 'SUCCEEDED', rows: 3, source: 'QUERY', cluster: 'minerva-default', error: null });
     expect(mine.policies).toContain('pii-email');
-    expect(mine.rewrittenSql).toContain("'<secret>'");
+    // The rewritten SQL is for those who may manage data policies (carol), never for alice.
+    expect(mine.rewrittenSql).toBeNull();
+    const seen = await gql<History>('carol', HISTORY, { first: 200, filter: { user: 'users:id:alice' } });
+    const asAdmin = seen.data!.queries.edges.map((e) => e.node).find((n) => n.id === mine.id)!;
+    expect(asAdmin.rewrittenSql).toMatch(/sha256\(\(\$__gw_key_[0-9a-f]{24} \|\| CAST\(__gw_scan\.email AS VARCHAR\)\)\)/);
     expect(mine.durationMs).toBeGreaterThan(0);
     expect(nodes.every((n) => n.user === 'users:id:alice')).toBe(true);
     expect(nodes.some((n) => n.state === 'REFUSED' && n.error?.code === 'FORBIDDEN' && n.rewrittenSql === null)).toBe(true);

@@ -10,7 +10,7 @@ import { QueryRewriter } from '../src/sql/pipeline.js';
 import { parsePredicate } from '../src/sql/predicate.js';
 import { analyzeQuery, verifyRewritten } from '../src/sql/rewrite.js';
 import { filterSql } from '../src/sql/scan.js';
-import { DEMO_POLICIES, SECRET, SUBJECTS, refusal } from './support.js';
+import { DEMO_POLICIES, SECRET, derivedKey, SUBJECTS, refusal } from './support.js';
 
 let parser: SqlParser;
 let rewriter: QueryRewriter;
@@ -95,7 +95,7 @@ describe('rewriting', () => {
   it('replaces each table by a derived table with masked columns and row filters, under the same name', async () => {
     const r = await rewrite('SELECT c.email, c.region FROM icebase.retail.customers c');
     // Every column guarded by the row filter (CASE WHEN ... THEN ... END) and qualified with the scan alias.
-    expect(r.sql).toContain(`CASE  WHEN ((__gw_scan.region = 'emea')) THEN (sha256(('${SECRET}' || CAST(__gw_scan.email AS VARCHAR)))) ELSE NULL END AS email`);
+    expect(r.sql).toMatch(/CASE {2}WHEN \(\(__gw_scan\.region = 'emea'\)\) THEN \(sha256\(\(\$__gw_key_[0-9a-f]{24} \|\| CAST\(__gw_scan\.email AS VARCHAR\)\)\)\) ELSE NULL END AS email/);
     expect(r.sql).toContain("CASE  WHEN ((__gw_scan.region = 'emea')) THEN (__gw_scan.customer_id) ELSE NULL END AS customer_id");
     expect(r.sql).toContain("FROM icebase.retail.customers AS __gw_scan WHERE (__gw_scan.region = 'emea')) AS c");
     const refs: string[][] = [];
@@ -108,11 +108,17 @@ describe('rewriting', () => {
     expect(r.policies).toEqual(['customers-by-region', 'pii-date-of-birth', 'pii-email', 'pii-name', 'pii-phone']);
   });
 
-  it('never shows the hashing secret', async () => {
-    const r = await rewrite('SELECT email FROM icebase.retail.customers');
-    expect(r.displaySql).not.toContain(SECRET);
-    expect(r.displaySql).toContain("'<secret>'");
-    expect(r.scans[0]!.template.sql).toContain(SECRET);
+  it('binds hash keys as parameters: neither the master key nor a derived key is in the SQL text', async () => {
+    const r = await rewrite('SELECT email, full_name FROM icebase.retail.customers');
+    const email = derivedKey('pii-email');
+    const name = derivedKey('pii-name');
+    // Every exposed column is masked in the scan, whichever the query selects.
+    expect(r.parameters.map((p) => p.value).sort()).toEqual([email, name, derivedKey('pii-phone')].sort());
+    for (const text of [r.sql, r.engineSql, r.scans[0]!.template.sql]) {
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain(email);
+      for (const p of r.parameters) expect(text).toContain(`$${p.name}`);
+    }
   });
 
   it('carol (pii-reader, admin) reads clear columns and every row', async () => {
@@ -140,12 +146,18 @@ describe('independent verification of the printed SQL', () => {
   it('accepts the rewriter\'s output and rejects a raw table, a changed scan or a table function', async () => {
     const r = await rewrite('SELECT email FROM icebase.retail.customers');
     const approved = new Map(r.scans.map((s) => [s.name.urn, s.template.approved]));
-    verifyRewritten(await parser.parse(r.sql), approved);
     const raw = await parser.parse('SELECT email FROM icebase.retail.customers AS __gw_scan');
     expect(() => verifyRewritten(raw, approved)).toThrow(/verified/);
-    const changed = await parser.parse(r.sql.replace(`(sha256(('${SECRET}' || CAST(__gw_scan.email AS VARCHAR))))`, '(__gw_scan.email)'));
+    const names = new Set(r.parameters.map((p) => p.name));
+    verifyRewritten(await parser.parse(r.sql), approved, names);
+    // Our parameters only inside approved scans: not without their names, not anywhere else.
+    const printed = await parser.parse(r.sql);
+    expect(() => verifyRewritten(printed, approved)).toThrow(/verified/);
+    const outside = await parser.parse(`${r.sql} UNION ALL SELECT $${r.parameters[0]!.name}`);
+    expect(() => verifyRewritten(outside, approved, names)).toThrow(/verified/);
+    const changed = await parser.parse(r.sql.replace(/\(sha256\(\(\$__gw_key_[0-9a-f]+ \|\| CAST\(__gw_scan\.email AS VARCHAR\)\)\)\)/, '(__gw_scan.email)'));
     expect(changed[0]).not.toEqual((await parser.parse(r.sql))[0]);
-    expect(() => verifyRewritten(changed, approved)).toThrow(/verified/);
+    expect(() => verifyRewritten(changed, approved, names)).toThrow(/verified/);
     const unfiltered = await parser.parse(r.sql.replace(" WHERE (__gw_scan.region = 'emea')", ''));
     expect(unfiltered[0]).not.toEqual((await parser.parse(r.sql))[0]);
     expect(() => verifyRewritten(unfiltered, approved)).toThrow(/verified/);

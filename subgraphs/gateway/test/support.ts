@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { GraphQLError } from 'graphql';
 import { StaticColumnCatalog } from '../src/catalog.js';
@@ -29,6 +29,13 @@ export const docs = (inputs: DataPolicyInput[]): DataPolicyDoc[] => inputs.map((
 export const DEMO_POLICIES = docs([...DEFAULT_DATA_POLICIES, ...DEMO_DATA_POLICIES]);
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/**
+ * The documented key derivation, written out here (not imported) so the reference stays
+ * independent: HMAC-SHA256(master, "dataos-gateway-mask-v1" NUL policy [NUL dataset URN]), hex.
+ */
+export const derivedKey = (policy: string, urn?: string, master = SECRET) =>
+  createHmac('sha256', master).update(['dataos-gateway-mask-v1', policy, ...(urn ? [urn] : [])].join('\u0000')).digest('hex');
 export const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 /** Parser, rewriter and the real embedded DuckDB over the demo files; policies are swappable. */
@@ -109,9 +116,9 @@ export async function aliceReference() {
   await c.run(`ATTACH ':memory:' AS icebase; CREATE SCHEMA icebase.retail; ATTACH ':memory:' AS lakehouse; CREATE SCHEMA lakehouse.finance;`);
   await c.run(`CREATE TABLE icebase.retail.customers AS
     SELECT customer_id,
-      sha256('${SECRET}' || full_name) AS full_name,
-      sha256('${SECRET}' || email) AS email,
-      sha256('${SECRET}' || phone) AS phone,
+      sha256('${derivedKey('pii-name')}' || full_name) AS full_name,
+      sha256('${derivedKey('pii-email')}' || email) AS email,
+      sha256('${derivedKey('pii-phone')}' || phone) AS phone,
       region,
       CAST(date_trunc('year', date_of_birth) AS DATE) AS date_of_birth,
       created_at

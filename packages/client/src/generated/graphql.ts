@@ -213,12 +213,19 @@ export type LinkScope =
   /** Linked to the dataset itself. */
   | 'DATASET';
 
+/** Which key a HASH mask uses, derived from the active master key. */
+export type MaskKeyScope =
+  /** One key per policy and dataset: hashes of different datasets cannot be joined or compared. */
+  | 'DATASET'
+  /** One key per policy: equal values hash alike in every dataset the policy masks (joinable). */
+  | 'POLICY';
+
 export type MaskOperator =
   /** The date or timestamp truncated to `precision`. */
   | 'BUCKET_DATE'
   /** The value becomes the lower bound of its bucket (`buckets` bounds or `bucketSize` width). */
   | 'BUCKET_NUMBER'
-  /** Hex digest (SHA256 or MD5) of the deployment secret and the value: joinable, not reversible. */
+  /** Hex digest (SHA256 or MD5) of a key derived for the policy (see `keyScope`) and the value: joinable, not reversible. */
   | 'HASH'
   /** Keeps the first `keepFirst` and last `keepLast` characters, the rest becomes `*`. */
   | 'PARTIAL'
@@ -237,6 +244,8 @@ export type MaskSpecInput = {
   buckets?: Array<number> | null | undefined;
   keepFirst?: number | null | undefined;
   keepLast?: number | null | undefined;
+  /** HASH only (default POLICY). */
+  keyScope?: MaskKeyScope | null | undefined;
   operator: MaskOperator;
   pattern?: string | null | undefined;
   precision?: DatePrecision | null | undefined;
@@ -400,7 +409,7 @@ export type ExplainQueryQueryVariables = Exact<{
 }>;
 
 
-export type ExplainQueryQuery = { explain: { sql: string, rewrittenSql: string, datasets: Array<string>, policies: Array<string>, scans: Array<{ dataset: string, aliases: Array<string>, filters: Array<string>, exemptions: Array<string>, sql: string, columns: Array<{ name: string, type: string, tags: Array<string>, mask: MaskOperator | null, policy: string | null }> }> } };
+export type ExplainQueryQuery = { explain: { sql: string, rewrittenSql: string | null, datasets: Array<string>, policies: Array<string>, scans: Array<{ dataset: string, aliases: Array<string>, filters: Array<string>, exemptions: Array<string>, sql: string | null, columns: Array<{ name: string, type: string, tags: Array<string>, mask: MaskOperator | null, policy: string | null }> }> } };
 
 export type QueryHistoryQueryVariables = Exact<{
   first?: number | null | undefined;

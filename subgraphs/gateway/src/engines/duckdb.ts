@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../sql/ast.js';
 import { writeDemoFiles, type DemoFile } from '../data/demo.js';
-import { EngineError, type Engine, type Page, type ResultPage } from './engine.js';
+import { EngineError, type Engine, type ExecuteOptions, type Page, type ResultPage } from './engine.js';
 
 export interface DuckDbEngineOptions {
   /** Tables to load, each as `depot.collection.dataset` (catalog.schema.table); default: the demo files. */
@@ -114,13 +114,15 @@ export class DuckDbEngine implements Engine {
     else slot.busy = false;
   }
 
-  async execute(sql: string, page: Page, options: { timeoutMs?: number } = {}): Promise<ResultPage> {
+  async execute(sql: string, page: Page, options: ExecuteOptions = {}): Promise<ResultPage> {
     const slot = await this.acquire();
     const timer = options.timeoutMs ? setTimeout(() => slot.connection.interrupt(), options.timeoutMs) : undefined;
     try {
       const paged = `SELECT * FROM (${sql}) AS __gw_page LIMIT ${page.limit + 1} OFFSET ${page.offset}`;
       // Streamed chunk by chunk so that an oversized page stops early instead of being kept whole.
-      const result = await slot.connection.stream(paged);
+      // Hash keys are bound as prepared-statement values: the SQL text never holds them.
+      const values = options.parameters?.length ? Object.fromEntries(options.parameters.map((p) => [p.name, p.value])) : undefined;
+      const result = await slot.connection.stream(paged, values);
       const names = result.columnNames();
       const types = result.columnTypes().map((t) => t.toString());
       const rows: ResultPage['rows'] = [];

@@ -1,4 +1,5 @@
 import type { JsonValue } from '../sql/ast.js';
+import type { KeyParameter } from '../policies/keys.js';
 import type { Dialect } from '../sql/masks.js';
 
 export interface ResultColumn {
@@ -35,12 +36,21 @@ export class EngineError extends Error {
   }
 }
 
+export interface ExecuteOptions {
+  timeoutMs?: number;
+  parameters?: KeyParameter[];
+}
+
 /** A query engine behind a Minerva cluster: the embedded DuckDB or a Trino coordinator. */
 export interface Engine {
   readonly kind: 'duckdb' | 'trino';
   readonly dialect: Dialect;
-  /** Runs a verified, rewritten SELECT and returns one page of it. */
-  execute(sql: string, page: Page, options?: { timeoutMs?: number }): Promise<ResultPage>;
+  /**
+   * Runs a verified, rewritten SELECT and returns one page of it. `parameters` are the hash keys
+   * it reads: bound by the engine, never written into the SQL text (DuckDB: by name; Trino: `?`
+   * in order).
+   */
+  execute(sql: string, page: Page, options?: ExecuteOptions): Promise<ResultPage>;
   /** Throws when the engine does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import { BasicAuth, Trino, type QueryResult } from 'trino-client';
-import { EngineError, type Engine, type Page, type ResultPage } from './engine.js';
+import { quoteLiteral } from '../sql/ast.js';
+import { EngineError, type Engine, type ExecuteOptions, type Page, type ResultPage } from './engine.js';
 
 export interface TrinoEngineOptions {
   /** Coordinator URL, e.g. https://minerva.example.com:8443 */
@@ -63,8 +64,13 @@ export class TrinoEngine implements Engine {
     });
   }
 
-  async execute(sql: string, page: Page, options: { timeoutMs?: number } = {}): Promise<ResultPage> {
-    const paged = `SELECT * FROM (${sql}) AS __gw_page OFFSET ${page.offset} LIMIT ${page.limit + 1}`;
+  async execute(sql: string, page: Page, options: ExecuteOptions = {}): Promise<ResultPage> {
+    const select = `SELECT * FROM (${sql}) AS __gw_page OFFSET ${page.offset} LIMIT ${page.limit + 1}`;
+    // Trino's protocol has no binary binding: parameter values travel in the USING clause of
+    // EXECUTE IMMEDIATE. What it sees is a derived key of one policy (never a master key), to a
+    // coordinator whose operators can read the raw tables anyway.
+    const parameters = options.parameters ?? [];
+    const paged = parameters.length ? `EXECUTE IMMEDIATE ${quoteLiteral(select)} USING ${parameters.map((p) => quoteLiteral(p.value)).join(', ')}` : select;
     const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Infinity;
     let queryId: string | undefined;
     let columns: ResultPage['columns'] = [];

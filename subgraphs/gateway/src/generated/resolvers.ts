@@ -220,12 +220,37 @@ export type HealthCheck = {
   ok: Scalars['Boolean']['output'];
 };
 
+/** A master key of the mask keyring. Keys themselves are never shown. */
+export type MaskKey = {
+  __typename?: 'MaskKey';
+  active: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  createdBy?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** When a rotation retired it (its secret is erased then). */
+  retiredAt?: Maybe<Scalars['DateTime']['output']>;
+  source: MaskKeySource;
+};
+
+/** Which key a HASH mask uses, derived from the active master key. */
+export type MaskKeyScope =
+  /** One key per policy and dataset: hashes of different datasets cannot be joined or compared. */
+  | 'DATASET'
+  /** One key per policy: equal values hash alike in every dataset the policy masks (joinable). */
+  | 'POLICY';
+
+export type MaskKeySource =
+  /** GATEWAY_MASK_SECRET (the secret is never stored). */
+  | 'ENVIRONMENT'
+  /** A random key kept in the Gateway's store. */
+  | 'STORE';
+
 export type MaskOperator =
   /** The date or timestamp truncated to `precision`. */
   | 'BUCKET_DATE'
   /** The value becomes the lower bound of its bucket (`buckets` bounds or `bucketSize` width). */
   | 'BUCKET_NUMBER'
-  /** Hex digest (SHA256 or MD5) of the deployment secret and the value: joinable, not reversible. */
+  /** Hex digest (SHA256 or MD5) of a key derived for the policy (see `keyScope`) and the value: joinable, not reversible. */
   | 'HASH'
   /** Keeps the first `keepFirst` and last `keepLast` characters, the rest becomes `*`. */
   | 'PARTIAL'
@@ -245,6 +270,8 @@ export type MaskSpec = {
   buckets?: Maybe<Array<Scalars['Float']['output']>>;
   keepFirst?: Maybe<Scalars['Int']['output']>;
   keepLast?: Maybe<Scalars['Int']['output']>;
+  /** HASH only (default POLICY). */
+  keyScope?: Maybe<MaskKeyScope>;
   operator: MaskOperator;
   pattern?: Maybe<Scalars['String']['output']>;
   precision?: Maybe<DatePrecision>;
@@ -257,6 +284,8 @@ export type MaskSpecInput = {
   buckets?: InputMaybe<Array<Scalars['Float']['input']>>;
   keepFirst?: InputMaybe<Scalars['Int']['input']>;
   keepLast?: InputMaybe<Scalars['Int']['input']>;
+  /** HASH only (default POLICY). */
+  keyScope?: InputMaybe<MaskKeyScope>;
   operator: MaskOperator;
   pattern?: InputMaybe<Scalars['String']['input']>;
   precision?: InputMaybe<DatePrecision>;
@@ -275,6 +304,11 @@ export type Mutation = {
   registerCluster: Cluster;
   /** Needs Heimdall `manage` on `/gateway/clusters`. */
   removeCluster: RemovedCluster;
+  /**
+   * Makes a new random master key the active one and retires the others (their secrets are erased):
+   * every HASH mask gives new values from now on. Needs Heimdall `manage` on `/gateway/policies`.
+   */
+  rotateMaskKey: Array<MaskKey>;
   /** Needs Heimdall `manage` on `/gateway/clusters`. */
   updateCluster: Cluster;
   /** Replaces a data policy; `expectedVersion` guards against lost updates. Needs `manage` on `/gateway/policies`. */
@@ -335,8 +369,10 @@ export type Query = {
   dataPolicies: Array<DataPolicy>;
   /** One data policy. Needs Heimdall `read` on `/gateway/policies`. */
   dataPolicy?: Maybe<DataPolicy>;
-  /** The rewritten SQL and the data policies a query would get, without running it. */
+  /** The data policies a query would get, without running it (the rewritten SQL only for those who may manage data policies). */
   explain: QueryPlan;
+  /** The mask keyring (ids and dates, never a key). Needs Heimdall `read` on `/gateway/policies`. */
+  maskKeys: Array<MaskKey>;
   /**
    * The query history, newest first: the caller's own queries, or everyone's with Heimdall `read`
    * on `/gateway/queries`.
@@ -418,8 +454,8 @@ export type QueryPlan = {
   cluster: Scalars['ID']['output'];
   datasets: Array<Scalars['String']['output']>;
   policies: Array<Scalars['String']['output']>;
-  /** The SQL that would run (hashing secret hidden). */
-  rewrittenSql: Scalars['String']['output'];
+  /** The SQL that would run (hash keys as parameters); null unless you may manage data policies. */
+  rewrittenSql?: Maybe<Scalars['String']['output']>;
   scans: Array<ScanPlan>;
   sql: Scalars['String']['output'];
 };
@@ -435,7 +471,7 @@ export type QueryRecord = {
   id: Scalars['ID']['output'];
   offset: Scalars['Int']['output'];
   policies: Array<Scalars['String']['output']>;
-  /** What ran (hashing secret hidden); null when refused before rewriting. */
+  /** What ran (hash keys as parameters); null when refused before rewriting, and unless you may manage data policies. */
   rewrittenSql?: Maybe<Scalars['String']['output']>;
   rows: Scalars['Int']['output'];
   source: QuerySource;
@@ -533,8 +569,8 @@ export type ScanPlan = {
   exemptions: Array<Scalars['String']['output']>;
   /** Row-filter policies applied (ANDed). */
   filters: Array<Scalars['String']['output']>;
-  /** The derived table that replaces every reference (hashing secret hidden). */
-  sql: Scalars['String']['output'];
+  /** The derived table that replaces every reference (hash keys as parameters); null unless you may manage data policies. */
+  sql?: Maybe<Scalars['String']['output']>;
 };
 
 export type SelectorMatch =
@@ -683,6 +719,9 @@ export type ResolversTypes = ResolversObject<{
   HealthCheck: ResolverTypeWrapper<HealthCheck>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  MaskKey: ResolverTypeWrapper<MaskKey>;
+  MaskKeyScope: MaskKeyScope;
+  MaskKeySource: MaskKeySource;
   MaskOperator: MaskOperator;
   MaskSpec: ResolverTypeWrapper<MaskSpec>;
   MaskSpecInput: MaskSpecInput;
@@ -739,6 +778,7 @@ export type ResolversParentTypes = ResolversObject<{
   HealthCheck: HealthCheck;
   Float: Scalars['Float']['output'];
   JSON: Scalars['JSON']['output'];
+  MaskKey: MaskKey;
   MaskSpec: MaskSpec;
   MaskSpecInput: MaskSpecInput;
   Mutation: Record<PropertyKey, never>;
@@ -948,12 +988,22 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type MaskKeyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MaskKey'] = ResolversParentTypes['MaskKey']> = ResolversObject<{
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  retiredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['MaskKeySource'], ParentType, ContextType>;
+}>;
+
 export type MaskSpecResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MaskSpec'] = ResolversParentTypes['MaskSpec']> = ResolversObject<{
   algorithm?: Resolver<Maybe<ResolversTypes['HashAlgorithm']>, ParentType, ContextType>;
   bucketSize?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   buckets?: Resolver<Maybe<Array<ResolversTypes['Float']>>, ParentType, ContextType>;
   keepFirst?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   keepLast?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  keyScope?: Resolver<Maybe<ResolversTypes['MaskKeyScope']>, ParentType, ContextType>;
   operator?: Resolver<ResolversTypes['MaskOperator'], ParentType, ContextType>;
   pattern?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   precision?: Resolver<Maybe<ResolversTypes['DatePrecision']>, ParentType, ContextType>;
@@ -966,6 +1016,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteDataPolicy?: Resolver<ResolversTypes['DeletedDataPolicy'], ParentType, ContextType, RequireFields<MutationDeleteDataPolicyArgs, 'name'>>;
   registerCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationRegisterClusterArgs, 'input'>>;
   removeCluster?: Resolver<ResolversTypes['RemovedCluster'], ParentType, ContextType, RequireFields<MutationRemoveClusterArgs, 'name'>>;
+  rotateMaskKey?: Resolver<Array<ResolversTypes['MaskKey']>, ParentType, ContextType>;
   updateCluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType, RequireFields<MutationUpdateClusterArgs, 'input' | 'name'>>;
   updateDataPolicy?: Resolver<ResolversTypes['DataPolicy'], ParentType, ContextType, RequireFields<MutationUpdateDataPolicyArgs, 'input' | 'name'>>;
 }>;
@@ -981,6 +1032,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   dataPolicies?: Resolver<Array<ResolversTypes['DataPolicy']>, ParentType, ContextType, Partial<QueryDataPoliciesArgs>>;
   dataPolicy?: Resolver<Maybe<ResolversTypes['DataPolicy']>, ParentType, ContextType, RequireFields<QueryDataPolicyArgs, 'name'>>;
   explain?: Resolver<ResolversTypes['QueryPlan'], ParentType, ContextType, RequireFields<QueryExplainArgs, 'sql'>>;
+  maskKeys?: Resolver<Array<ResolversTypes['MaskKey']>, ParentType, ContextType>;
   queries?: Resolver<ResolversTypes['QueryHistoryConnection'], ParentType, ContextType, RequireFields<QueryQueriesArgs, 'first'>>;
   runQuery?: Resolver<ResolversTypes['QueryResult'], ParentType, ContextType, RequireFields<QueryRunQueryArgs, 'limit' | 'sql'>>;
 }>;
@@ -1004,7 +1056,7 @@ export type QueryPlanResolvers<ContextType = Context, ParentType extends Resolve
   cluster?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   datasets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   policies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  rewrittenSql?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rewrittenSql?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   scans?: Resolver<Array<ResolversTypes['ScanPlan']>, ParentType, ContextType>;
   sql?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -1074,7 +1126,7 @@ export type ScanPlanResolvers<ContextType = Context, ParentType extends Resolver
   dataset?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   exemptions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   filters?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  sql?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sql?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type UserSelectorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserSelector'] = ResolversParentTypes['UserSelector']> = ResolversObject<{
@@ -1113,6 +1165,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DeletedDataPolicy?: DeletedDataPolicyResolvers<ContextType>;
   HealthCheck?: HealthCheckResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  MaskKey?: MaskKeyResolvers<ContextType>;
   MaskSpec?: MaskSpecResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -12,6 +12,8 @@ export type MaskOperator =
   | 'rand_pattern'
   | 'pass_through';
 export type HashAlgorithm = 'sha256' | 'md5';
+/** Which derived key a HASH mask uses: one per policy (joinable across datasets) or one per policy and dataset. */
+export type MaskKeyScope = 'policy' | 'dataset';
 export type DatePrecision = 'hour' | 'day' | 'week' | 'month' | 'year';
 export type FilterOperator =
   | 'equals'
@@ -30,6 +32,8 @@ export interface MaskSpec {
   operator: MaskOperator;
   /** hash */
   algorithm?: HashAlgorithm | null;
+  /** hash: the derived key's scope (default policy) */
+  keyScope?: MaskKeyScope | null;
   /** redact: the replacement text (`[REDACTED]`); regex_replace: the replacement of each match */
   replacement?: string | null;
   /** partial: characters kept at the start and at the end, the rest becomes `*` */

@@ -74,15 +74,6 @@ export class DataPolicyStore {
     return created;
   }
 
-  /** The deployment's hashing secret: GATEWAY_MASK_SECRET, else a random one kept in the store. */
-  async maskSecret(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-    if (env.GATEWAY_MASK_SECRET) return env.GATEWAY_MASK_SECRET;
-    const { randomBytes } = await import('node:crypto');
-    await this.meta.updateOne({ _id: 'mask-secret' }, { $setOnInsert: { value: randomBytes(32).toString('hex'), at: new Date() } }, { upsert: true });
-    const doc = await this.meta.findOne({ _id: 'mask-secret' });
-    return doc!.value!;
-  }
-
   invalidate(): void {
     this.cached = undefined;
   }

@@ -25,6 +25,7 @@ const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'boolean'
 
 function validateMask(mask: MaskSpec, field: string): MaskSpec {
   if (!MASK_OPERATORS.includes(mask.operator)) throw bad(`${field}.operator`, `Unknown mask operator "${String(mask.operator)}".`);
+  if (mask.keyScope && mask.operator !== 'hash') throw bad(`${field}.keyScope`, 'keyScope applies to HASH masks only.');
   const out: MaskSpec = { operator: mask.operator };
   const text = (key: 'replacement' | 'pattern', max: number) => {
     const v = mask[key];
@@ -36,6 +37,8 @@ function validateMask(mask: MaskSpec, field: string): MaskSpec {
     case 'hash':
       out.algorithm = mask.algorithm ?? 'sha256';
       if (!['sha256', 'md5'].includes(out.algorithm)) throw bad(`${field}.algorithm`, 'algorithm must be sha256 or md5.');
+      out.keyScope = mask.keyScope ?? 'policy';
+      if (!['policy', 'dataset'].includes(out.keyScope)) throw bad(`${field}.keyScope`, 'keyScope must be POLICY or DATASET.');
       break;
     case 'redact':
       out.replacement = text('replacement', 100) ?? '[REDACTED]';

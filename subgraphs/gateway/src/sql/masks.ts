@@ -30,14 +30,15 @@ function randomDigitsLike(value: string): string {
 /**
  * The masked expression of one column, named by its quoted identifier `col`. NULL stays NULL.
  * Operators that do not fit the column's type fall back to redaction (fail closed):
- * bucket_number needs a numeric column, bucket_date a date or timestamp.
+ * bucket_number needs a numeric column, bucket_date a date or timestamp. `key` is the SQL of the
+ * hash key: a parameter (`$__gw_key_...`), bound when the query runs, never the key's text.
  */
-export function maskExpression(spec: MaskSpec, col: string, type: string, dialect: Dialect, secret: string): string {
+export function maskExpression(spec: MaskSpec, col: string, type: string, dialect: Dialect, key: string): string {
   switch (spec.operator) {
     case 'pass_through':
       return col;
     case 'hash': {
-      const input = `${quoteLiteral(secret)} || ${text(col)}`;
+      const input = `${key} || ${text(col)}`;
       const algorithm = spec.algorithm ?? 'sha256';
       return dialect === 'trino' ? `lower(to_hex(${algorithm}(to_utf8(${input}))))` : `${algorithm}(${input})`;
     }
@@ -53,13 +54,13 @@ export function maskExpression(spec: MaskSpec, col: string, type: string, dialec
       );
     }
     case 'bucket_number': {
-      if (!isNumericType(type)) return maskExpression({ operator: 'redact' }, col, type, dialect, secret);
+      if (!isNumericType(type)) return maskExpression({ operator: 'redact' }, col, type, dialect, key);
       if (spec.bucketSize) return `floor(${col} / ${sqlLiteral(spec.bucketSize)}) * ${sqlLiteral(spec.bucketSize)}`;
       const bounds = [...(spec.buckets ?? [])].reverse();
       return `CASE ${bounds.map((b) => `WHEN ${col} >= ${sqlLiteral(b)} THEN ${sqlLiteral(b)}`).join(' ')} ELSE NULL END`;
     }
     case 'bucket_date': {
-      if (!isTemporalType(type)) return maskExpression({ operator: 'redact' }, col, type, dialect, secret);
+      if (!isTemporalType(type)) return maskExpression({ operator: 'redact' }, col, type, dialect, key);
       const truncated = `date_trunc(${quoteLiteral(spec.precision ?? 'day')}, ${col})`;
       return DATE_ONLY.test(type.trim()) ? `CAST(${truncated} AS DATE)` : truncated;
     }

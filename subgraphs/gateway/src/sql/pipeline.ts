@@ -1,8 +1,10 @@
+import { staticMaskKey, type KeyParameter, type MaskKeySource } from '../policies/keys.js';
 import type { ScanPlan } from '../policies/resolve.js';
 import type { Subject } from '../policies/subject.js';
 import { canonical, type Statement } from './ast.js';
 import { Lru } from './lru.js';
 import type { Dialect } from './masks.js';
+import { applyNames, pendingNames } from './names.js';
 import type { SqlParser } from './parser.js';
 import { analyzeQuery, applyScans, verifyRewritten, type Analysis, type DatasetName } from './rewrite.js';
 import { ScanBuilder, type ScanTemplate } from './scan.js';
@@ -15,12 +17,12 @@ export interface PlannedScan {
 }
 
 export interface Rewritten {
-  /** The verified SQL, printed by DuckDB. */
+  /** The verified SQL, printed by DuckDB; hash keys are parameters (`$__gw_key_...`). */
   sql: string;
-  /** What runs on the engine: `sql` for DuckDB, the same verified tree printed as Trino SQL for Trino. */
+  /** What runs on the engine: `sql` for DuckDB, the same verified tree printed as Trino SQL (`?` parameters) for Trino. */
   engineSql: string;
-  /** `engineSql` with the hashing secret hidden: for explain and the history. */
-  displaySql: string;
+  /** The derived hash keys `engineSql` reads, bound when it runs (for Trino, in the order of its `?`). */
+  parameters: KeyParameter[];
   analysis: Analysis;
   scans: PlannedScan[];
   /** Data policies that decided something, each once, in priority order. */
@@ -34,38 +36,51 @@ export interface Rewritten {
  */
 export class QueryRewriter {
   readonly scans: ScanBuilder;
+  readonly keys: MaskKeySource;
   /** Verified outputs by (query text, approved scans): the same inputs always give the same SQL. */
-  private readonly verified: Lru<string, { sql: string; engineSql: string }>;
+  private readonly verified: Lru<string, { sql: string; engineSql: string; order: string[] }>;
 
-  /** `cacheSize`: derived tables and verified outputs kept (0: none, for benchmarks). */
+  /** `keys`: the keyring (a plain string is one fixed master key); `cacheSize`: derived tables and verified outputs kept (0: none, for benchmarks). */
   constructor(
     readonly parser: SqlParser,
-    secret: string,
+    keys: MaskKeySource | string,
     cacheSize = 2000,
   ) {
-    this.scans = new ScanBuilder(parser, secret, cacheSize);
+    this.keys = typeof keys === 'string' ? staticMaskKey(keys) : keys;
+    this.scans = new ScanBuilder(parser, cacheSize);
     this.verified = new Lru(cacheSize);
   }
 
   async analyze(sql: string): Promise<Analysis> {
-    return analyzeQuery(await this.parser.parse(sql));
+    const statements = await this.parser.parse(sql);
+    // Taken from the tree as parsed; named only once the query passed the checks.
+    const pending = statements.length === 1 ? pendingNames(statements[0]!) : [];
+    const analysis = analyzeQuery(statements);
+    await applyNames(pending, (s) => this.parser.print(s));
+    return analysis;
   }
 
   async rewrite(analysis: Analysis, plans: ReadonlyMap<string, ScanPlan>, subject: Subject, dialect: Dialect): Promise<Rewritten> {
+    const master = await this.keys.active();
     const scans: PlannedScan[] = [];
+    const parameters = new Map<string, KeyParameter>();
     for (const name of analysis.datasets) {
       const plan = plans.get(name.urn);
       if (!plan) throw new Error(`no plan for ${name.urn}`);
-      scans.push({ name, plan, template: await this.scans.build(name, plan, subject, dialect) });
+      const template = await this.scans.build(name, plan, subject, dialect, master);
+      for (const p of template.parameters) parameters.set(p.name, p);
+      scans.push({ name, plan, template });
     }
     const key = [dialect, canonical(analysis.statement), ...scans.map((s) => `${s.name.urn}\u0001${s.template.approved}`)].join('\u0000');
     let verified = this.verified.get(key);
     if (verified === undefined) {
       const statement: Statement = applyScans(analysis, new Map(scans.map((s) => [s.name.urn, s.template.statement])));
+      statement.named_param_map = [...parameters.keys()].map((k, i) => ({ key: k, value: i + 1 }));
       const sql = await this.parser.print(statement);
       const reparsed = await this.parser.parse(sql);
-      verifyRewritten(reparsed, new Map(scans.map((s) => [s.name.urn, s.template.approved])));
-      verified = { sql, engineSql: dialect === 'trino' ? printTrino(reparsed[0]!) : sql };
+      verifyRewritten(reparsed, new Map(scans.map((s) => [s.name.urn, s.template.approved])), new Set(parameters.keys()));
+      const order: string[] = [];
+      verified = dialect === 'trino' ? { sql, engineSql: printTrino(reparsed[0]!, order), order } : { sql, engineSql: sql, order: [] };
       this.verified.set(key, verified);
     }
     const { sql, engineSql } = verified;
@@ -75,6 +90,8 @@ export class QueryRewriter {
       for (const f of [...s.plan.filters, ...s.plan.exemptions]) order.set(f.policy, f.priority);
     }
     const policies = [...order.entries()].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).map(([n]) => n);
-    return { sql, engineSql, displaySql: this.scans.redact(engineSql), analysis, scans, policies };
+    // DuckDB binds by name; Trino by position, one value per `?` in printing order.
+    const bound = dialect === 'trino' ? verified.order.map((n) => parameters.get(n)!) : [...parameters.values()];
+    return { sql, engineSql, parameters: bound, analysis, scans, policies };
   }
 }

@@ -266,9 +266,11 @@ export function applyScans(analysis: Analysis, scans: ReadonlyMap<string, Statem
  * Independent check of the SQL that will run, re-parsed from its text: one statement; every
  * physical table read is `__gw_scan` inside a derived table identical to the approved scan of
  * that dataset, or a renamed CTE; no table function, SHOW or recursion; every function on the
- * allow-list. A failure means the rewriter has a bug: the query is refused.
+ * allow-list; parameters only the Gateway's own hash keys, inside approved scans (user SQL
+ * refuses parameters, so any other one is not ours). A failure means the rewriter has a bug: the
+ * query is refused.
  */
-export function verifyRewritten(statements: Statement[], approved: ReadonlyMap<string, string>): void {
+export function verifyRewritten(statements: Statement[], approved: ReadonlyMap<string, string>, parameters: ReadonlySet<string> = new Set()): void {
   const fail = (why: string) => {
     throw forbidden('The query could not be verified as safe after rewriting.', { field: 'sql', reason: 'VERIFICATION_FAILED', why });
   };
@@ -280,6 +282,10 @@ export function verifyRewritten(statements: Statement[], approved: ReadonlyMap<s
     if (Array.isArray(value)) return value.forEach((v) => visit(v, depth + 1, trusted));
     if (!isObject(value)) return;
     if (typeof value.class === 'string') {
+      if (value.class === 'PARAMETER') {
+        if (!trusted || !parameters.has(String(value.identifier))) fail('a parameter outside an approved scan');
+        return;
+      }
       if (!ALLOWED_CLASSES.has(value.class)) fail(`class ${value.class}`);
       if (value.class === 'FUNCTION' || value.class === 'WINDOW') {
         if (!isBuiltinQualifier(value) || !isAllowedFunction(String(value.function_name))) fail(`function ${String(value.function_name)}`);
@@ -310,5 +316,7 @@ export function verifyRewritten(statements: Statement[], approved: ReadonlyMap<s
     for (const v of Object.values(value)) visit(v, depth + 1, trusted);
   };
   visit(statements[0]!.node, 0);
-  if (statements[0]!.named_param_map.length > 0) fail('parameters');
+  for (const entry of statements[0]!.named_param_map) {
+    if (!isObject(entry) || !parameters.has(String(entry.key))) fail('parameters');
+  }
 }

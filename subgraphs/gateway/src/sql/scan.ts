@@ -1,6 +1,7 @@
 import { forbidden } from '@dataos/errors';
 import type { RowFilter } from '../policies/model.js';
 import type { ScanPlan } from '../policies/resolve.js';
+import { deriveMaskKey, type KeyParameter, type MasterKey } from '../policies/keys.js';
 import { attributeOf, type Subject } from '../policies/subject.js';
 import { canonical, isObject, quoteIdent, sqlLiteral, type JsonObject, type JsonValue, type Statement } from './ast.js';
 import { Lru } from './lru.js';
@@ -15,8 +16,10 @@ export interface ScanTemplate {
   statement: Statement;
   /** Canonical JSON of `statement.node`, the form the final check compares against. */
   approved: string;
-  /** The derived table's SQL (holds the hashing secret: never shown as is). */
+  /** The derived table's SQL; hash keys appear as parameters (`$__gw_key_...`), never as text. */
   sql: string;
+  /** The derived keys its HASH masks read, bound when the query runs. */
+  parameters: KeyParameter[];
 }
 
 type Value = ReturnType<typeof attributeOf>;
@@ -85,18 +88,12 @@ export class ScanBuilder {
 
   constructor(
     private readonly parser: SqlParser,
-    private readonly secret: string,
     cacheSize = 1000,
   ) {
     this.cache = new Lru(cacheSize);
   }
 
-  /** The executed SQL with the hashing secret hidden, for explain and the history. */
-  redact(sql: string): string {
-    return sql.replaceAll(`'${this.secret.replaceAll("'", "''")}'`, "'<secret>'");
-  }
-
-  async build(name: DatasetName, plan: ScanPlan, subject: Subject, dialect: Dialect): Promise<ScanTemplate> {
+  async build(name: DatasetName, plan: ScanPlan, subject: Subject, dialect: Dialect, master: MasterKey): Promise<ScanTemplate> {
     if (plan.columns.length === 0) {
       throw forbidden(`${name.urn} has no catalogued columns: it cannot be queried.`, { reason: 'NO_COLUMNS' });
     }
@@ -114,9 +111,16 @@ export class ScanBuilder {
       }
       columns.set(key, c.name);
     }
+    const parameters = new Map<string, KeyParameter>();
     const select = plan.columns.map((c) => {
       const col = scanColumn(c.name);
-      const expr = c.mask ? maskExpression(c.mask.spec, col, c.type, dialect, this.secret) : col;
+      let key = 'NULL';
+      if (c.mask?.spec.operator === 'hash') {
+        const p = deriveMaskKey(master, c.mask.policy, c.mask.spec.keyScope === 'dataset' ? name.urn : null);
+        parameters.set(p.name, p);
+        key = `$${p.name}`;
+      }
+      const expr = c.mask ? maskExpression(c.mask.spec, col, c.type, dialect, key) : col;
       return `${expr} AS ${quoteIdent(c.name)}`;
     });
     const conditions: string[] = [];
@@ -166,7 +170,7 @@ export class ScanBuilder {
       cached = { statement: JSON.stringify(reparsed), approved: canonical(reparsed!.node), sql };
       this.cache.set(key, cached);
     }
-    return { statement: JSON.parse(cached.statement) as Statement, approved: cached.approved, sql: cached.sql };
+    return { statement: JSON.parse(cached.statement) as Statement, approved: cached.approved, sql: cached.sql, parameters: [...parameters.values()] };
   }
 
   private async constant(value: string | number | boolean | null): Promise<JsonObject> {

@@ -3,15 +3,23 @@ import { isObject, quoteIdent, quoteLiteral, type JsonObject, type JsonValue, ty
 import { numberText } from './numbers.js';
 
 /**
- * Prints a verified parse tree as Trino SQL. DuckDB's own printer writes DuckDB-isms Trino does
+ * Prints a verified parse tree as Trino SQL (parameters as `?`, their names pushed to `parameters`). DuckDB's own printer writes DuckDB-isms Trino does
  * not read (`count_star()`, `a ~~ b` for LIKE, `main.date_part`, `to_days(...)` for intervals),
  * so Trino clusters get the same verified tree printed here. Only the constructs the Gateway
  * allows are known; anything else (or without a Trino equivalent: QUALIFY, GROUP BY ALL,
  * NATURAL or POSITIONAL joins, SELECT * EXCLUDE, ...) is refused for Trino clusters.
  */
-export function printTrino(statement: Statement): string {
-  return query(statement.node);
+export function printTrino(statement: Statement, parameters: string[] = []): string {
+  printed = parameters;
+  try {
+    return query(statement.node);
+  } finally {
+    printed = [];
+  }
 }
+
+/** Names of the `?` parameters of the statement being printed, in order (printing is synchronous). */
+let printed: string[] = [];
 
 const unsupported = (what: string) =>
   forbidden(`${what} is not supported on Trino clusters.`, { field: 'sql', reason: 'NOT_SUPPORTED_ON_ENGINE' });
@@ -282,6 +290,10 @@ function expr(value: JsonValue | undefined): string {
       return constant(node);
     case 'COLUMN_REF':
       return list(node.column_names).map((c) => quoteIdent(String(c))).join('.');
+    case 'PARAMETER':
+      // Only the Gateway's own hash keys reach here (verified); Trino binds `?` by position.
+      printed.push(str(node.identifier));
+      return '?';
     case 'STAR': {
       if (node.columns === true || list(node.exclude_list).length || list(node.replace_list).length || list(node.rename_list).length || list(node.qualified_exclude_list).length) {
         throw unsupported('SELECT * EXCLUDE / REPLACE / COLUMNS()');
