@@ -76,8 +76,8 @@ async function cost(query: string, variables: Record<string, unknown> = {}): Pro
 
 describe('batching: constant MongoDB commands for N parents', () => {
   it('ComputeNode.pods and Pod.history', async () => {
-    const q = `query ($first: Int) { nodes { name pods(first: $first) { totalCount edges { node { name history { edges { node { phase } } } } } } } }`;
-    const few = await cost(`{ node(name: "node-0") { name pods { totalCount edges { node { name history { edges { node { phase } } } } } } } }`);
+    const q = `query ($first: Int) { nodes { name pods(first: $first) { totalCount edges { node { name history(first: 10) { edges { node { phase } } } } } } } }`;
+    const few = await cost(`{ node(name: "node-0") { name pods { totalCount edges { node { name history(first: 10) { edges { node { phase } } } } } } } }`);
     const all = await cost(q, { first: 5 });
     type Nodes = { nodes: { name: string; pods: { totalCount: number; edges: { node: { name: string; history: { edges: unknown[] } } }[] } }[] };
     const nodes = (all.data as Nodes).nodes;

@@ -3,6 +3,7 @@ import { errorCodes } from '@dataos/testkit';
 import { CatalogStore } from '../src/store/catalog.js';
 import { searchCandidates, type SearchFilter, type SearchType } from '../src/store/search.js';
 import { luceneQuery } from '../src/text.js';
+import { MAX_PAGE } from '../src/validate.js';
 import { INGEST, dataset, standardPolicies, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -352,7 +353,10 @@ describe('search', () => {
     const page = await h.gql<{ datasets: { pageInfo: { endCursor: string } } }>('alice', '{ datasets(first: 1) { pageInfo { endCursor } } }');
     const foreign = await h.gql('alice', SEARCH, { q: 'customers', after: page.data!.datasets.pageInfo.endCursor });
     expect(errorCodes(foreign)).toEqual(['BAD_USER_INPUT']);
-    const size = await h.gql('alice', SEARCH, { q: 'customers', first: 1000 });
+    // Over the page size but within the cost limit (far larger pages are refused by cost first).
+    const size = await h.gql('alice', SEARCH, { q: 'customers', first: MAX_PAGE + 1 });
     expect(size.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    const huge = await h.gql('alice', SEARCH, { q: 'customers', first: 1000 });
+    expect(errorCodes(huge)).toEqual(['MAX_COST_EXCEEDED']);
   });
 });
