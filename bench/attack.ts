@@ -24,6 +24,8 @@ import { BENCH_POLICY, OPERATIONS, SUBGRAPHS, SUBGRAPH_NAMES, type OperationName
 
 type Condition = 'alone' | 'attack';
 
+const SHAPE_REPEATS = 20;
+
 interface Slice {
   requests: number;
   seconds: number;
@@ -31,10 +33,12 @@ interface Slice {
   p99: number;
   failed: number;
   peakMiB: number;
+  /** CPU time of the router process during the slice, in ms. */
+  routerCpuMs: number;
   attack?: AttackReport;
 }
 
-function load(url: string, query: string, token: string, seconds: number, connections: number): Promise<Omit<Slice, 'peakMiB'>> {
+function load(url: string, query: string, token: string, seconds: number, connections: number): Promise<Omit<Slice, 'peakMiB' | 'routerCpuMs'>> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -59,15 +63,17 @@ function load(url: string, query: string, token: string, seconds: number, connec
   });
 }
 
-async function post(url: string, body: string, token?: string): Promise<{ status: number; code: string; ms: number; data?: unknown }> {
+async function post(url: string, body: string, token?: string): Promise<{ status: number; code: string; ms: number; bytes: number; data?: unknown }> {
   const started = performance.now();
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body,
   });
-  const answer = (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
-  return { status: res.status, code: answer.errors?.[0]?.extensions?.code ?? '', ms: performance.now() - started, data: answer.data };
+  const text = await res.text();
+  const answer = JSON.parse(text) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+  const code = answer.errors?.[0]?.extensions?.code ?? '';
+  return { status: res.status, code, ms: performance.now() - started, bytes: Buffer.byteLength(text), data: answer.data };
 }
 
 /** Runs the attacker for the duration of `during`, and returns what it saw. */
@@ -139,21 +145,32 @@ export async function runAttackBench(): Promise<string> {
     }
     for (const op of Object.values(OPERATIONS)) await load(router.url, op.query, token, 1, connections); // warm-up
 
-    // Issue 12's "done when": the 30-level chain, anonymous, on a router that has seen no attack yet.
+    // Issue 12's "done when": the 30-level chain, anonymous, on a router that has seen no attack yet
+    // (the first answer includes code that runs for the first time), then again to see it settled.
+    const chainBody = JSON.stringify({ query: fragmentChain(30) });
     const before = await residentMiB(pid);
     const peak = await watchPeak(pid);
-    const chain = await post(router.url, JSON.stringify({ query: fragmentChain(30) }));
+    const chain = await post(router.url, chainBody);
     const chainPeak = await peak.stop();
     const after = await residentMiB(pid);
+    const again: number[] = [];
+    for (let i = 0; i < 10; i++) again.push((await post(router.url, chainBody)).ms);
+    const afterTen = await residentMiB(pid);
+    const signed = (n: number) => `${n >= 0 ? '+' : ''}${mib(n)}`;
     const chainLine =
-      `30-level fragment chain (${fragmentChain(30).length} bytes), anonymous, alone: ${chain.status} ${chain.code} in ${formatNumber(chain.ms)} ms; ` +
-      `router RSS ${mib(before.rss)} before, ${mib(after.rss)} after (${after.rss - before.rss >= 0 ? '+' : ''}${mib(after.rss - before.rss)}), peak while answering ${mib(chainPeak)}`;
+      `30-level fragment chain (${count(chainBody.length)} bytes), anonymous, alone: ${chain.status} ${chain.code} in ${formatNumber(chain.ms)} ms ` +
+      `(10 more: median ${formatNumber(percentile(again.sort((a, b) => a - b), 50))} ms); router RSS ${mib(before.rss)} before, ${mib(after.rss)} after ` +
+      `(${signed(after.rss - before.rss)}; peak while answering ${mib(chainPeak)}), ${mib(afterTen.rss)} after 10 more (${signed(afterTen.rss - before.rss)})`;
 
-    // Each shape once, to show what the router answers to it.
+    // Each shape alone, one request at a time: what the router answers, and what refusing it costs
+    // the router (its CPU per request tells which shape an attacker would pick).
     const shapeRows: (string | number)[][] = [];
     for (const shape of HOSTILE_SHAPES) {
       const answer = await post(router.url, shape.body);
-      shapeRows.push([shape.name, count(shape.body.length), `${answer.status} ${answer.code}`, formatNumber(answer.ms), shape.expected]);
+      const [cpuBefore, started] = [await router.cpuMs(), performance.now()];
+      for (let i = 0; i < SHAPE_REPEATS; i++) await post(router.url, shape.body);
+      const [cpuMs, ms] = [((await router.cpuMs()) - cpuBefore) / SHAPE_REPEATS, (performance.now() - started) / SHAPE_REPEATS];
+      shapeRows.push([shape.name, count(shape.body.length), `${answer.status} ${answer.code}`, count(answer.bytes), answer.ms, ms, cpuMs, shape.expected]);
     }
 
     const attacker = await startChild(new URL('./lib/attacker-child.ts', import.meta.url), [router.url, String(attackConnections)]);
@@ -170,10 +187,11 @@ export async function runAttackBench(): Promise<string> {
         for (const condition of order) {
           if (isDead(router)) break measuring;
           const peak = await watchPeak(pid);
+          const cpuBefore = await router.cpuMs();
           const measure = () => load(router.url, op.query, token, sliceSeconds, connections);
           const [legit, attack] =
             condition === 'attack' ? await underAttack(attacker, attackRps, sliceSeconds + 5, measure) : [await measure(), undefined];
-          const slice: Slice = { ...legit, peakMiB: await peak.stop(), ...(attack ? { attack } : {}) };
+          const slice: Slice = { ...legit, peakMiB: await peak.stop(), routerCpuMs: (await router.cpuMs()) - cpuBefore, ...(attack ? { attack } : {}) };
           slices.set(`${name}/${condition}`, [...(slices.get(`${name}/${condition}`) ?? []), slice]);
         }
       }
@@ -201,9 +219,11 @@ export async function runAttackBench(): Promise<string> {
         const p99 = Math.max(...taken.map((s) => s.p99));
         const peakMiB = Math.max(...taken.map((s) => s.peakMiB));
         const failed = taken.reduce((n, s) => n + s.failed, 0);
+        // Of one core: how busy the router was, to tell its own limit from the machine's.
+        const routerCpu = (100 * taken.reduce((n, s) => n + s.routerCpuMs, 0)) / (1000 * taken.reduce((n, s) => n + s.seconds, 0));
         summary.set(condition, { rps, p99, peak: peakMiB });
         const reports = taken.flatMap((s) => (s.attack ? [s.attack] : []));
-        let attackCells: (string | number)[] = ['', '', '', '', ''];
+        let attackCells: (string | number)[] = ['', '', '', '', '', ''];
         if (reports.length) {
           let [ok400, other4xx, not4xx] = [0, 0, 0];
           for (const report of reports) {
@@ -227,9 +247,10 @@ export async function runAttackBench(): Promise<string> {
           if (skipped) warnings.push(`!!! WARNING: ${OPERATIONS[op].label}: the attacker skipped ${skipped} sends: the router fell so far behind that its in-flight bound was reached`);
           const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
           const rate = sent / reports.reduce((n, r) => n + r.seconds, 0);
-          attackCells = [`${sent} (${formatNumber(rate)}/s)`, count(ok400), count(other4xx), count(not4xx), percentile(latencies, 99)];
+          const attackerCpu = (100 * reports.reduce((n, r) => n + r.cpuMs, 0)) / (1000 * reports.reduce((n, r) => n + r.seconds, 0));
+          attackCells = [`${sent} (${formatNumber(rate)}/s)`, count(ok400), count(other4xx), count(not4xx), percentile(latencies, 99), attackerCpu];
         }
-        rows.push([OPERATIONS[op].label, condition === 'alone' ? 'alone' : 'under attack', rps, p50, p99, count(failed), peakMiB, ...attackCells]);
+        rows.push([OPERATIONS[op].label, condition === 'alone' ? 'alone' : 'under attack', rps, p50, p99, count(failed), routerCpu, peakMiB, ...attackCells]);
       }
       const [alone, attacked] = [summary.get('alone'), summary.get('attack')];
       if (alone && attacked) {
@@ -252,12 +273,12 @@ export async function runAttackBench(): Promise<string> {
         `attacker: anonymous, ${HOSTILE_SHAPES.length} hostile shapes round-robin at ${attackRps} req/s on ${attackConnections} connections of its own process; loopback`,
       chainLine,
       '',
-      'Hostile shapes, each sent once alone:',
-      table(['shape', 'bytes', 'answer', 'ms', 'expected'], shapeRows),
+      `Hostile shapes, each sent alone: once, then ${SHAPE_REPEATS} times one after the other:`,
+      table(['shape', 'bytes', 'answer', 'answer bytes', 'ms (first)', `ms/req (${SHAPE_REPEATS})`, 'router CPU ms/req', 'expected'], shapeRows),
       '',
       'Legitimate traffic (p50/p99: worst slice; peak RSS: the router process, kernel VmHWM per slice) and the attacker:',
       table(
-        ['operation', 'condition', 'requests/s', 'p50 ms', 'p99 ms', 'failed', 'router peak RSS MiB', 'attack sent', '400', 'other 4xx', 'not 4xx', 'attack p99 ms'],
+        ['operation', 'condition', 'requests/s', 'p50 ms', 'p99 ms', 'failed', 'router CPU %', 'router peak RSS MiB', 'attack sent', '400', 'other 4xx', 'not 4xx', 'attack p99 ms', 'attacker CPU %'],
         rows,
       ),
       '',

@@ -9,6 +9,8 @@ import { HOSTILE_SHAPES } from './hostile-documents.js';
 
 export interface AttackReport {
   seconds: number;
+  /** CPU time of the attacker process while it attacked (ms): on a small machine it competes with the router. */
+  cpuMs: number;
   sent: number;
   /** Sends skipped because MAX_IN_FLIGHT requests were already waiting: the router fell behind. */
   skipped: number;
@@ -64,7 +66,8 @@ let stopped = false;
 
 async function attack(rps: number, maxSeconds: number): Promise<AttackReport> {
   stopped = false;
-  const report: AttackReport = { seconds: 0, sent: 0, skipped: 0, latencies: [], answers: {} };
+  const cpuBefore = process.cpuUsage();
+  const report: AttackReport = { seconds: 0, cpuMs: 0, sent: 0, skipped: 0, latencies: [], answers: {} };
   const interval = 1000 / rps;
   const started = performance.now();
   const count = Math.floor(rps * maxSeconds);
@@ -94,6 +97,8 @@ async function attack(rps: number, maxSeconds: number): Promise<AttackReport> {
   }
   report.seconds = (performance.now() - started) / 1000;
   await Promise.all(pending);
+  const cpu = process.cpuUsage(cpuBefore);
+  report.cpuMs = (cpu.user + cpu.system) / 1000;
   return report;
 }
 
