@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startDevstack } from '@dataos/devstack';
+import { DEV_CLIENTS, startDevstack } from '@dataos/devstack';
 import { describeCounts, seedDemo } from './lib/seed.js';
 import { Supervisor } from './lib/supervisor.js';
 import { REPO_ROOT, SUBGRAPHS, SUPERGRAPH_FILE } from './lib/subgraphs.js';
@@ -60,6 +60,9 @@ try {
   for (const { name, port } of SUBGRAPHS) start(name, `subgraphs/${name}/src/main.ts`, port);
   await Promise.all(SUBGRAPHS.map(({ name, port }) => waitHealthy(name, `http://127.0.0.1:${port}/health`)));
   env.SUPERGRAPH_PATH ??= SUPERGRAPH_FILE;
+  // The router asks Heimdall as itself: the dev issuer's services client is its identity here.
+  env.ROUTER_CLIENT_ID ??= DEV_CLIENTS.services;
+  env.ROUTER_CLIENT_SECRET ??= DEV_CLIENTS.servicesSecret;
   start('router', 'router/src/main.ts', ROUTER_PORT);
   await waitHealthy('router', `http://127.0.0.1:${ROUTER_PORT}/health`);
 } catch (error) {

@@ -1,3 +1,4 @@
+import type { ServiceCredentials } from '@dataos/heimdall-client';
 import { limitsFromEnv, type OperationLimits } from '@dataos/operation-walker';
 
 /** Router settings, all from the environment (see router/README.md). */
@@ -24,6 +25,12 @@ export interface RouterConfig {
   /** Heimdall's /graphql (HEIMDALL_URL) and its per call timeout (HEIMDALL_TIMEOUT_MS). */
   heimdallUrl: string;
   heimdallTimeoutMs: number;
+  /**
+   * The router's own OIDC client (ROUTER_CLIENT_ID, ROUTER_CLIENT_SECRET; token endpoint from
+   * ROUTER_TOKEN_URL or OIDC_ISSUER's discovery; ROUTER_TOKEN_RESOURCE, ROUTER_TOKEN_SCOPE): it
+   * asks Heimdall as itself, the caller's token as the subject. Unset: `@policy` always denies.
+   */
+  heimdallCredentials?: ServiceCredentials;
   authz: {
     /** Refuse the whole operation instead of removing unauthorized fields (AUTHZ_REJECT_UNAUTHORIZED). */
     rejectUnauthorized: boolean;
@@ -72,8 +79,42 @@ const operatorToken = (value: string): string => {
   return value.trim();
 };
 
+const httpUrl = (value: string, name: string): string => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${name} must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${name} must be an http(s) URL, got "${value}"`);
+  return value;
+};
+
+/** The router's client_credentials, all or nothing: half a configuration fails the start, naming what is missing. */
+function heimdallCredentials(env: NodeJS.ProcessEnv): ServiceCredentials | undefined {
+  const clientId = env.ROUTER_CLIENT_ID?.trim();
+  const clientSecret = env.ROUTER_CLIENT_SECRET?.trim();
+  if (!clientId && !clientSecret) return undefined;
+  if (!clientId) throw new Error('ROUTER_CLIENT_SECRET is set but ROUTER_CLIENT_ID is not: set both (the router\'s own OIDC client) or neither');
+  if (!clientSecret) throw new Error('ROUTER_CLIENT_ID is set but ROUTER_CLIENT_SECRET is not: set both (the router\'s own OIDC client) or neither');
+  const tokenUrl = env.ROUTER_TOKEN_URL?.trim();
+  const issuer = env.OIDC_ISSUER?.trim();
+  if (!tokenUrl && !issuer) {
+    throw new Error('ROUTER_CLIENT_ID is set but neither ROUTER_TOKEN_URL nor OIDC_ISSUER says where the router gets its token');
+  }
+  return {
+    clientId,
+    clientSecret,
+    ...(tokenUrl ? { tokenUrl: httpUrl(tokenUrl, 'ROUTER_TOKEN_URL') } : { issuer: httpUrl(issuer!, 'OIDC_ISSUER') }),
+    ...(env.ROUTER_TOKEN_RESOURCE?.trim() ? { resource: env.ROUTER_TOKEN_RESOURCE.trim() } : {}),
+    ...(env.ROUTER_TOKEN_SCOPE?.trim() ? { scope: env.ROUTER_TOKEN_SCOPE.trim() } : {}),
+  };
+}
+
 const bool = (value: string | undefined, fallback: boolean): boolean =>
   value === undefined || value === '' ? fallback : ['true', '1', 'yes', 'on'].includes(value.toLowerCase());
+
+const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfig {
   const subgraphUrls: Record<string, string> = {};
@@ -107,6 +148,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfi
     subgraphDeduplication: bool(env.SUBGRAPH_DEDUPLICATION, true),
     heimdallUrl: env.HEIMDALL_URL ?? 'http://localhost:4001/graphql',
     heimdallTimeoutMs: int(env.HEIMDALL_TIMEOUT_MS, 2000, 'HEIMDALL_TIMEOUT_MS'),
+    ...optional('heimdallCredentials', heimdallCredentials(env)),
     authz: {
       rejectUnauthorized: bool(env.AUTHZ_REJECT_UNAUTHORIZED, false),
       decisionTtlMs: int(env.AUTHZ_DECISION_TTL_MS, 30_000, 'AUTHZ_DECISION_TTL_MS'),

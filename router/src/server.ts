@@ -86,7 +86,13 @@ export async function startRouter(
   });
   source.attach(gateway);
 
-  const heimdall = new HeimdallClient({ url: config.heimdallUrl, timeoutMs: config.heimdallTimeoutMs });
+  // With its own credentials the router asks Heimdall as itself, the caller's token as the
+  // subject: Heimdall tells policy results only to the router's identity.
+  const heimdall = new HeimdallClient({
+    url: config.heimdallUrl,
+    timeoutMs: config.heimdallTimeoutMs,
+    ...(config.heimdallCredentials ? { credentials: config.heimdallCredentials } : {}),
+  });
   const decisions = new DecisionCache({
     ask: (token, policies, requestId) => heimdall.routerAuthorization(token, policies, requestId),
     ttlMs: config.authz.decisionTtlMs,
@@ -134,6 +140,12 @@ export async function startRouter(
     ],
   });
   await server.start();
+  if (!config.heimdallCredentials) {
+    logger.warn('ROUTER_CLIENT_ID is not set: Heimdall answers @policy names only to the router\'s own identity, so every @policy field is denied');
+  } else {
+    // The service token once at start, not on the first request; a failure is retried on demand.
+    heimdall.warmUp().catch(() => undefined);
+  }
 
   const corsHandler = cors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
   const metricsText = options.metricsText ?? (() => metrics.registry.metrics());

@@ -139,7 +139,9 @@ describe('a presented token that is not valid: 401 for the whole request', () =>
     // A Heimdall that trusts the same issuer for another audience: the dev issuer's token is not for it.
     const other = await startHeimdall({ OIDC_AUDIENCE: 'urn:dataos:another-api' });
     try {
-      const r = await fx.router({}, { heimdallUrl: other.url });
+      // The router's own token is for the supergraph's audience too, so this router asks as the
+      // user (no credentials of its own): the user's token is what Heimdall judges here.
+      const r = await fx.router({ ROUTER_CLIENT_ID: '', ROUTER_CLIENT_SECRET: '' }, { heimdallUrl: other.url });
       fx.resetFetches();
       const res = await graphql(r.url, '{ publicInfo me }', { token: alice });
       expectRefused(res, 'wrong_audience', "it was issued for the audience 'urn:dataos:supergraph', not for this API");

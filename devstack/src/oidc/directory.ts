@@ -40,7 +40,11 @@ export const DEV_CLIENTS = {
   ui: 'dataos-ui',
   /** `npm run token`: the dev-only password grant. */
   cli: 'dataos-cli',
-  /** Machines: client_credentials. */
+  /**
+   * Machines: client_credentials. Also the router's own identity in development (ROUTER_CLIENT_ID;
+   * Heimdall's HEIMDALL_ROUTER_TAGS defaults to `users:id:dataos-services`); production gives the
+   * router a client of its own.
+   */
   services: 'dataos-services',
   servicesSecret: 'dataos-services-dev-secret',
 } as const;

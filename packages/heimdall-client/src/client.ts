@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 import { badInputIndex, checkProblem, type Check } from './checks.js';
+import { ErrorCode, serviceUnavailable } from '@dataos/errors';
+import { ServiceTokenSource, type ServiceCredentials } from './service-token.js';
 import { callHeimdall, stderrLog, type TransportLog, type TransportOptions } from './transport.js';
 import type { Decision, ObjectRef, RouterAuthorization, Subject } from './types.js';
 
@@ -22,6 +24,8 @@ const ROUTER_AUTHORIZATION = /* GraphQL */ `
 
 /** Heimdall answers at most this many checks per call. */
 const MAX_BATCH = 1000;
+/** Heimdall's default for policy names per `routerAuthorization` call (HEIMDALL_ROUTER_MAX_POLICIES). */
+const MAX_POLICIES_PER_CALL = 100;
 /** How many checks Heimdall may single out as bad in one batch before the rest fails with them. */
 const MAX_SPLITS = 5;
 
@@ -110,11 +114,24 @@ export interface HeimdallClientOptions {
   timeoutMs?: number;
   /** Where transport failures are logged (they name internal addresses); JSON lines on stderr by default. */
   log?: TransportLog;
+  /**
+   * For routers: their own client_credentials. `routerAuthorization` then authenticates as the
+   * router and sends the end user's token as the subject token; Heimdall answers policy names
+   * only to the router's identity (or policy readers). Without them, the user's token is the
+   * bearer and every named policy comes back not allowed.
+   */
+  credentials?: ServiceCredentials;
+  /** Policy names per `routerAuthorization` call; more are asked in parallel calls (100, Heimdall's default cap). */
+  maxPoliciesPerCall?: number;
 }
+
+const codeOf = (error: unknown) => (error as { extensions?: { code?: unknown } }).extensions?.code;
 
 /** One per process; `session()` once per incoming request. */
 export class HeimdallClient {
   private readonly transport: TransportOptions;
+  private readonly serviceToken: ServiceTokenSource | undefined;
+  private readonly maxPolicies: number;
 
   constructor(options: HeimdallClientOptions = {}) {
     this.transport = {
@@ -122,6 +139,10 @@ export class HeimdallClient {
       timeoutMs: options.timeoutMs ?? Number(process.env.HEIMDALL_TIMEOUT_MS ?? 2000),
       log: options.log ?? stderrLog,
     };
+    this.serviceToken = options.credentials
+      ? new ServiceTokenSource(options.credentials, { timeoutMs: this.transport.timeoutMs, log: this.transport.log })
+      : undefined;
+    this.maxPolicies = Math.max(1, options.maxPoliciesPerCall ?? MAX_POLICIES_PER_CALL);
   }
 
   get url(): string {
@@ -132,14 +153,51 @@ export class HeimdallClient {
     return new HeimdallSession(this.transport, token, requestId);
   }
 
+  /** Fetches the service's own token now (at start), so that the first request does not wait for it. */
+  async warmUp(): Promise<void> {
+    await this.serviceToken?.token();
+  }
+
   /** For routers: the token holder and the named `@policy` results; never throws on a bad token. */
   async routerAuthorization(token: string | undefined, policies: string[], requestId?: string): Promise<RouterAuthorization> {
-    const data = await callHeimdall<{ routerAuthorization: RouterAuthorization }>(
-      this.transport,
-      ROUTER_AUTHORIZATION,
-      { policies },
-      { token, requestId },
-    );
-    return data.routerAuthorization;
+    if (policies.length <= this.maxPolicies) return this.askRouterAuthorization(token, policies, requestId);
+    const chunks: string[][] = [];
+    for (let i = 0; i < policies.length; i += this.maxPolicies) chunks.push(policies.slice(i, i + this.maxPolicies));
+    const answers = await Promise.all(chunks.map((chunk) => this.askRouterAuthorization(token, chunk, requestId)));
+    return { ...answers[0]!, policies: answers.flatMap((a) => a.policies) };
+  }
+
+  private async askRouterAuthorization(token: string | undefined, policies: string[], requestId?: string): Promise<RouterAuthorization> {
+    const ask = (headers: Parameters<typeof callHeimdall>[3]) =>
+      callHeimdall<{ routerAuthorization: RouterAuthorization }>(this.transport, ROUTER_AUTHORIZATION, { policies }, headers).then(
+        (d) => d.routerAuthorization,
+      );
+    if (!this.serviceToken) return ask({ token, requestId });
+    // The subject token is sent even when empty: Heimdall then answers "not authenticated" for
+    // the user, never for the router itself.
+    for (let attempt = 0; ; attempt++) {
+      const own = await this.serviceToken.token();
+      try {
+        return await ask({ token: own, subjectToken: token ?? '', requestId });
+      } catch (error) {
+        const code = codeOf(error);
+        if (code === ErrorCode.Unauthenticated && attempt === 0) {
+          // Refused although cached as valid (revoked, keys rotated): a new token, once.
+          this.serviceToken.invalidate(own);
+          continue;
+        }
+        if (code === ErrorCode.Unauthenticated || code === ErrorCode.Forbidden) {
+          // The router's own standing, not the user's: an operator must fix it; users are failed closed.
+          this.transport.log(
+            { code, message: (error as Error).message, url: this.transport.url, requestId },
+            code === ErrorCode.Forbidden
+              ? "Heimdall does not take this service for the router: its identity must match HEIMDALL_ROUTER_TAGS"
+              : "Heimdall refused this service's own token",
+          );
+          throw serviceUnavailable('The authorization service (Heimdall) could not be asked.');
+        }
+        throw error;
+      }
+    }
   }
 }

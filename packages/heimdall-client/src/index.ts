@@ -1,4 +1,5 @@
 export { HeimdallClient, HeimdallSession, type HeimdallClientOptions } from './client.js';
 export { checkProblem, MAX_OBJECT_NAME, MAX_OBJECT_TAGS } from './checks.js';
-export type { TransportLog } from './transport.js';
+export { ServiceTokenSource, type ServiceCredentials } from './service-token.js';
+export { SUBJECT_TOKEN_HEADER, type TransportLog } from './transport.js';
 export type { Decision, ObjectRef, RouterAuthorization, Subject } from './types.js';

@@ -1,6 +1,12 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode, serviceUnavailable } from '@dataos/errors';
 
+/**
+ * The end user's token when a service (the router) asks Heimdall on its behalf, its own token
+ * being the bearer: a header, so the user's token never sits in GraphQL variables.
+ */
+export const SUBJECT_TOKEN_HEADER = 'x-dataos-subject-token';
+
 /** Where transport failures are logged: they name internal addresses, so they stay out of client errors. */
 export type TransportLog = (details: Record<string, unknown>, message: string) => void;
 
@@ -26,15 +32,16 @@ const describe = (error: unknown) => {
 };
 
 /**
- * One GraphQL call to Heimdall with the caller's token. Fails closed: when Heimdall cannot be
- * asked, the caller gets SERVICE_UNAVAILABLE, never an implicit allow. The error says nothing of
- * Heimdall's address or its internal failure: that goes to the log, with the request id.
+ * One GraphQL call to Heimdall with the caller's token (a router: its own, and its caller's as
+ * the subject token). Fails closed: when Heimdall cannot be asked, the caller gets
+ * SERVICE_UNAVAILABLE, never an implicit allow. The error says nothing of Heimdall's address or
+ * its internal failure: that goes to the log, with the request id.
  */
 export async function callHeimdall<T>(
   options: TransportOptions,
   query: string,
   variables: Record<string, unknown>,
-  headers: { token?: string | undefined; requestId?: string | undefined },
+  headers: { token?: string | undefined; requestId?: string | undefined; subjectToken?: string | undefined },
 ): Promise<T> {
   let answer: Answer<T>;
   try {
@@ -44,6 +51,7 @@ export async function callHeimdall<T>(
         'content-type': 'application/json',
         ...(headers.token ? { authorization: `Bearer ${headers.token}` } : {}),
         ...(headers.requestId ? { 'x-request-id': headers.requestId } : {}),
+        ...(headers.subjectToken !== undefined ? { [SUBJECT_TOKEN_HEADER]: headers.subjectToken } : {}),
       },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(options.timeoutMs),

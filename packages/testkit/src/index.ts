@@ -1,5 +1,6 @@
 export { graphql, errorCodes, type GraphQLResponse } from './http.js';
 export { tokenFor } from './tokens.js';
+export { routerCredentialsEnv } from './router-env.js';
 export { uniqueId } from './ids.js';
 export { startTestSupergraph, type TestSupergraph } from './supergraph.js';
 export { createPolicies, type TestPolicy } from './policies.js';

@@ -8,6 +8,7 @@ import { configFromEnv, startRouter } from '@dataos/router';
 import { mongoFromEnv, neo4jFromEnv, type MongoStore, type Neo4jStore } from '@dataos/stores';
 import { pino } from 'pino';
 import { uniqueId } from './ids.js';
+import { routerCredentialsEnv } from './router-env.js';
 
 const SUPERGRAPH = fileURLToPath(new URL('../../../schema/supergraph.graphql', import.meta.url));
 
@@ -55,7 +56,7 @@ export async function startTestSupergraph(): Promise<TestSupergraph> {
   ];
   const subgraphUrls = Object.fromEntries(running.map(([name, r]) => [name, r.url]));
   const router = await startRouter(
-    { ...configFromEnv({ HEIMDALL_URL: heimdallRunning.url }), port: 0, supergraphPath: SUPERGRAPH, subgraphUrls },
+    { ...configFromEnv({ HEIMDALL_URL: heimdallRunning.url, ...routerCredentialsEnv() }), port: 0, supergraphPath: SUPERGRAPH, subgraphUrls },
     pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
   );
   return {

@@ -6,6 +6,7 @@ import type { RunningSubgraph } from '@dataos/subgraph-kit';
 import {
   composeSupergraph,
   createPolicies,
+  routerCredentialsEnv,
   startTestSubgraph,
   uniqueId,
   writeSupergraphFile,
@@ -175,7 +176,7 @@ export async function startFixture(options: { heimdall?: boolean } = {}): Promis
     sdl,
     async router(env = {}, overrides = {}) {
       const router = await startRouter(
-        { ...configFromEnv({ HEIMDALL_URL: heimdallUrl, ...env }), port: 0, supergraphPath: supergraph.path, ...overrides },
+        { ...configFromEnv({ HEIMDALL_URL: heimdallUrl, ...routerCredentialsEnv(), ...env }), port: 0, supergraphPath: supergraph.path, ...overrides },
         pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
       );
       routers.push(router);

@@ -1,5 +1,8 @@
+import type { TokenVerifier } from '@dataos/auth';
 import type { BaseContext } from '@dataos/subgraph-kit';
 import type { PolicyIndex } from './policy-index.js';
+import type { RequestDecisionLog } from './request-log.js';
+import type { HeimdallSettings } from './settings.js';
 import type { DecisionLog } from './store/decision-log.js';
 import type { PolicyRepository } from './store/policies.js';
 import type { UserTagRepository } from './store/user-tags.js';
@@ -9,4 +12,11 @@ export interface Context extends BaseContext {
   policies: PolicyRepository;
   userTags: UserTagRepository;
   decisionLog: DecisionLog;
+  /** This request's share of the decision log: every decision is recorded through it. */
+  requestLog: RequestDecisionLog;
+  settings: HeimdallSettings;
+  /** Verifies a subject token the router sends on behalf of its caller (the verifier of the bearer tokens). */
+  verifier: TokenVerifier;
+  /** `X-DataOS-Subject-Token` as sent (set by the request-state plugin before any resolver runs). */
+  subjectToken?: string;
 }

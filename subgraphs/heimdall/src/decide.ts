@@ -4,20 +4,25 @@ import type { Context } from './context.js';
 import type { DecisionResult, ObjectRef } from './engine/types.js';
 import { subjectOf } from './subject.js';
 
-/** Decides for the caller and appends the decision to the log. */
-export function decideFor(ctx: Context, action: string, object: ObjectRef): DecisionResult {
-  const principal = requirePrincipal(ctx);
-  const result = ctx.index.engine.decide(subjectOf(principal, ctx.index), action, object);
-  ctx.decisionLog.append({
+/** Records a decision about `subjectId` in this request's share of the decision log. */
+export function logDecision(ctx: Context, subjectId: string, action: string, object: ObjectRef, result: DecisionResult): void {
+  ctx.requestLog.record({
     time: new Date(),
     requestId: ctx.requestId,
-    subject: principal.id,
+    subject: subjectId,
     action,
     object: { path: object.path ?? null, tags: [...(object.tags ?? [])] },
     allowed: result.allowed,
     policies: result.policies,
     reason: result.reason,
   });
+}
+
+/** Decides for the caller and records the decision. */
+export function decideFor(ctx: Context, action: string, object: ObjectRef): DecisionResult {
+  const principal = requirePrincipal(ctx);
+  const result = ctx.index.engine.decide(subjectOf(principal, ctx.index), action, object);
+  logDecision(ctx, principal.id, action, object, result);
   return result;
 }
 

@@ -1,13 +1,22 @@
 import { forbidden } from '@dataos/errors';
-import { ADMIN_POLICY, adminTags, bootstrapPolicies } from './bootstrap.js';
+import { ADMIN_POLICY, ROUTER_POLICY, adminTags, bootstrapPolicies } from './bootstrap.js';
 import { buildEngine } from './engine/engine.js';
 import type { PolicyDefinition } from './engine/types.js';
 import type { PolicyIndex } from './policy-index.js';
 
 const CHANGE_ADMINS = 'set HEIMDALL_ADMIN_TAGS and restart Heimdall to change who administers it';
 
-/** `heimdall-admins` is what lets anybody fix the policies: the API never deletes or rewrites it. */
+/**
+ * `heimdall-admins` is what lets anybody fix the policies, `heimdall-router` what lets the router
+ * enforce `@policy`: both come from settings, so the API never deletes or rewrites them.
+ */
 export function refuseAdminPolicyChange(name: string, verb: 'delete' | 'change'): void {
+  if (name === ROUTER_POLICY) {
+    throw forbidden(
+      `"${ROUTER_POLICY}" is Heimdall's bootstrap policy for the router's identity: it cannot be ${verb === 'delete' ? 'deleted' : 'changed'} through the API; set HEIMDALL_ROUTER_TAGS and restart Heimdall to change who the router is.`,
+      { field: 'name', policy: ROUTER_POLICY },
+    );
+  }
   if (name !== ADMIN_POLICY) return;
   throw forbidden(
     `"${ADMIN_POLICY}" is Heimdall's bootstrap admin policy: it cannot be ${verb === 'delete' ? 'deleted' : 'changed'} through the API, which could lock every administrator out; ${CHANGE_ADMINS}.`,

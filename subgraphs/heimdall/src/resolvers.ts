@@ -1,8 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { badUserInput, conflict, forbidden, notFound } from '@dataos/errors';
 import { DateTimeScalar, requirePrincipal } from '@dataos/subgraph-kit';
-import type { Principal } from '@dataos/auth';
-import type { Context } from './context.js';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
 import { adminTags } from './bootstrap.js';
 import { decideFor, requireAllowed } from './decide.js';
@@ -12,21 +10,11 @@ import { refuseAdminLockout, refuseAdminPolicyChange } from './guards.js';
 import type { Resolvers } from './generated/resolvers.js';
 import { checkFromInput, policyFromInput, toGraphQLPolicy } from './mapping.js';
 import { DuplicatePolicyError, StaleVersionError } from './store/policies.js';
-import { normalizeUserId, subjectOf } from './subject.js';
+import { routerAuthorization } from './router-authorization.js';
+import { normalizeUserId } from './subject.js';
+import { subjectView } from './subject-view.js';
 
 const MAX_BATCH = 1000;
-
-function subjectView(principal: Principal, ctx: Context) {
-  return {
-    id: principal.id,
-    type: principal.type === 'application' ? ('APPLICATION' as const) : ('PERSON' as const),
-    name: principal.name ?? null,
-    email: principal.email ?? null,
-    tags: [...subjectOf(principal, ctx.index).tags],
-    scopes: principal.scopes,
-    expiresAt: principal.expiresAt,
-  };
-}
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -50,44 +38,7 @@ export const resolvers: Resolvers = {
       }));
     },
 
-    routerAuthorization: (_root, { policies }, ctx) => {
-      const names = [...new Set(policies)];
-      if (!ctx.principal) {
-        const reason = ctx.tokenError?.message ?? 'No bearer token was sent.';
-        return {
-          authenticated: false,
-          reason,
-          tokenFailure: ctx.tokenError?.reason ?? 'missing',
-          subject: null,
-          scopes: [],
-          policies: names.map((name) => ({ name, allowed: false, reason: 'not authenticated' })),
-          expiresAt: null,
-        };
-      }
-      const principal = ctx.principal;
-      const results = ctx.index.engine.evaluateNamed(subjectOf(principal, ctx.index), names);
-      for (const r of results) {
-        ctx.decisionLog.append({
-          time: new Date(),
-          requestId: ctx.requestId,
-          subject: principal.id,
-          action: 'evaluate',
-          object: { path: `@policy/${r.name}`, tags: [] },
-          allowed: r.allowed,
-          policies: [r.name],
-          reason: r.reason,
-        });
-      }
-      return {
-        authenticated: true,
-        reason: null,
-        tokenFailure: null,
-        subject: subjectView(principal, ctx),
-        scopes: principal.scopes,
-        policies: results,
-        expiresAt: principal.expiresAt,
-      };
-    },
+    routerAuthorization: (_root, { policies }, ctx) => routerAuthorization(ctx, policies),
 
     policies: async (_root, { first, after, filter }, ctx) => {
       requireAllowed(ctx, 'read', '/heimdall/policies');

@@ -1,9 +1,13 @@
+import { TokenVerifier, issuersFromEnv, verifierOptionsFromEnv } from '@dataos/auth';
 import { createSubgraph, createLogger, loadTypeDefs } from '@dataos/subgraph-kit';
 import type { MongoStore } from '@dataos/stores';
 import { ensureBootstrap } from './bootstrap.js';
 import type { Context } from './context.js';
 import { PolicyIndex } from './policy-index.js';
+import { RequestDecisionLog } from './request-log.js';
+import { requestStatePlugin } from './request-plugin.js';
 import { resolvers } from './resolvers.js';
+import { heimdallSettingsFromEnv, type HeimdallSettings } from './settings.js';
 import { collectionsOf, migrate } from './store/collections.js';
 import { DecisionLog } from './store/decision-log.js';
 import { PolicyRepository } from './store/policies.js';
@@ -16,39 +20,51 @@ export interface HeimdallDeps {
   pollMs?: number;
   /** How often a replica reloads everything whatever the version says (HEIMDALL_FULL_RELOAD_MS, 300000; 0 disables). */
   fullReloadMs?: number;
+  /** Settings; by default read from the environment (see README), a bad value failing the start. */
+  settings?: Partial<HeimdallSettings>;
 }
 
 export async function createHeimdallSubgraph(deps: HeimdallDeps) {
   const logger = createLogger('heimdall');
-  await migrate(deps.mongo.db, {
-    sizeBytes: Number(process.env.HEIMDALL_DECISION_LOG_BYTES ?? 256 * 1024 * 1024),
-    maxDocs: Number(process.env.HEIMDALL_DECISION_LOG_MAX ?? 1_000_000),
-  });
+  const settings: HeimdallSettings = { ...heimdallSettingsFromEnv(), ...deps.settings };
+  await migrate(deps.mongo.db, { sizeBytes: settings.decisionLogBytes, maxDocs: settings.decisionLogMax });
   const c = collectionsOf(deps.mongo.db);
   const versions = new VersionCounter(c, logger);
   const policies = new PolicyRepository(c, versions);
   const userTags = new UserTagRepository(c, versions);
   const decisionLog = new DecisionLog(c, logger);
   const index = new PolicyIndex(policies, userTags, logger);
-  await ensureBootstrap(policies);
+  await ensureBootstrap(policies, settings.routerTags);
   await index.refresh({ force: true });
-  index.startPolling(
-    deps.pollMs ?? Number(process.env.HEIMDALL_POLL_MS ?? 1000),
-    deps.fullReloadMs ?? Number(process.env.HEIMDALL_FULL_RELOAD_MS ?? 300_000),
-  );
+  index.startPolling(deps.pollMs ?? settings.pollMs, deps.fullReloadMs ?? settings.fullReloadMs);
+  // One verifier for the bearer tokens and the subject tokens the router sends: one cache.
+  const verifier = new TokenVerifier(issuersFromEnv(), verifierOptionsFromEnv());
+  const append = (entry: Parameters<DecisionLog['append']>[0]) => decisionLog.append(entry);
 
   const subgraph = await createSubgraph<Context>({
     name: 'heimdall',
     logger,
     typeDefs: loadTypeDefs(new URL('../schema.graphql', import.meta.url)),
     resolvers,
+    verifier,
     publicRootFields: ['routerAuthorization'],
+    plugins: [requestStatePlugin()],
     health: () => deps.mongo.ping(),
-    context: (base) => ({ ...base, index, policies, userTags, decisionLog }),
+    context: (base) => ({
+      ...base,
+      index,
+      policies,
+      userTags,
+      decisionLog,
+      settings,
+      verifier,
+      requestLog: new RequestDecisionLog(append, settings.decisionsLoggedPerRequest),
+    }),
   });
   return Object.assign(subgraph, {
     index,
     decisionLog,
+    settings,
     /** Stops polling and writes the buffered decision log. */
     async close() {
       index.stop();

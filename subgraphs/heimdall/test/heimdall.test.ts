@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchDevToken } from '@dataos/devstack';
+import { fetchDevToken, fetchServiceToken } from '@dataos/devstack';
 import { HeimdallClient } from '@dataos/heimdall-client';
 import { mongoFromEnv, type MongoStore } from '@dataos/stores';
 import type { RunningSubgraph } from '@dataos/subgraph-kit';
@@ -280,9 +280,13 @@ describe('tokens', () => {
     expect(res.data?.routerAuthorization.reason).toMatch(/signature/);
   });
 
-  it('routerAuthorization evaluates the named policies for the token holder', async () => {
+  it('routerAuthorization evaluates the named policies for the token holder the router asks about', async () => {
     const Q = '{ routerAuthorization(policies: ["retail-readers", "pii-readers", "nope"]) { authenticated subject { id } scopes expiresAt policies { name allowed reason } } }';
-    const res = await graphql<{ routerAuthorization: { authenticated: boolean; subject: { id: string }; scopes: string[]; expiresAt: string; policies: { name: string; allowed: boolean }[] } }>(url, Q, { token: alice });
+    const router = (await fetchServiceToken()).access_token;
+    const res = await graphql<{ routerAuthorization: { authenticated: boolean; subject: { id: string }; scopes: string[]; expiresAt: string; policies: { name: string; allowed: boolean }[] } }>(url, Q, {
+      token: router,
+      headers: { 'x-dataos-subject-token': alice },
+    });
     const a = res.data!.routerAuthorization;
     expect(a.authenticated).toBe(true);
     expect(a.subject.id).toBe('users:id:alice');

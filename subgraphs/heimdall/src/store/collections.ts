@@ -40,6 +40,8 @@ export interface DecisionDoc {
   allowed: boolean;
   policies: string[];
   reason: string;
+  /** On a request's summary entry only: distinct decisions it made past the per-request cap, not logged. */
+  unlogged?: number;
 }
 
 export function collectionsOf(db: Db) {
