@@ -31,6 +31,8 @@ interface Answered {
   /** Clear values the query itself contains (so they may appear in its answer). */
   literals?: string[];
   check?: (rows: unknown[][]) => void;
+  /** DuckDB's JSON round trip drops type modifiers (`VARCHAR(5)` prints `VARCHAR`), and so the name DuckDB derives from the text. */
+  namesDiffer?: true;
 }
 
 const REFUSED: Refused[] = [
@@ -119,7 +121,7 @@ const ANSWERED: Answered[] = [
   { name: 'window functions', sql: 'SELECT customer_id, lag(email) OVER (ORDER BY customer_id), first_value(full_name) OVER (PARTITION BY region ORDER BY customer_id) FROM icebase.retail.customers' },
   { name: 'window count over every row', sql: 'SELECT DISTINCT count(*) OVER () FROM icebase.retail.customers', check: (rows) => expect(rows).toEqual([[String(emea.length)]]) },
   { name: 'QUALIFY', sql: 'SELECT email FROM icebase.retail.customers QUALIFY row_number() OVER (ORDER BY email) = 1' },
-  { name: 'casts', sql: 'SELECT CAST(email AS VARCHAR), CAST(full_name AS BLOB), TRY_CAST(phone AS BIGINT), email::VARCHAR(5) FROM icebase.retail.customers' },
+  { name: 'casts', sql: 'SELECT CAST(email AS VARCHAR), CAST(full_name AS BLOB), TRY_CAST(phone AS BIGINT), email::VARCHAR(5) FROM icebase.retail.customers', namesDiffer: true },
   { name: 'string functions', sql: `SELECT substr(email, 1, 5), lower(full_name), upper(email), length(email), reverse(phone), split_part(email, '@', 1), concat(full_name, '|', email), left(phone, 4), email || '' FROM icebase.retail.customers` },
   { name: 'regular expressions', sql: `SELECT regexp_extract(email, '^[^@]+'), regexp_matches(email, '@example\\.com$'), regexp_replace(full_name, ' .*', '') FROM icebase.retail.customers` },
   { name: 'md5 / sha256 / hash of the column', sql: 'SELECT md5(email), sha256(full_name), hash(phone) FROM icebase.retail.customers' },
@@ -195,12 +197,15 @@ describe(`adversarial queries by alice: refused (${REFUSED.length})`, () => {
 });
 
 describe(`adversarial queries by alice: answered from the masked, filtered view only (${ANSWERED.length})`, () => {
-  it.each(ANSWERED)('$name', async ({ sql, ordered, literals, check }) => {
+  it.each(ANSWERED)('$name', async ({ sql, ordered, literals, check, namesDiffer }) => {
     const result = await h.run(SUBJECTS.alice, sql);
     const got = result.rows.map((r) => JSON.stringify(r));
     const expected = await reference.rows(sql, ordered);
     expect(ordered ? got : got.sort()).toEqual(expected);
-    assertNoClearValues(result.rows, literals);
+    // The whole answer: names and types are those of the caller's own SQL over the view.
+    if (!namesDiffer) expect(result.columns).toEqual(await reference.columns(sql));
+    else expect(result.columns.map((c) => c.type)).toEqual((await reference.columns(sql)).map((c) => c.type));
+    assertNoClearValues([result.columns, result.rows] as unknown[][], literals);
     check?.(result.rows);
   });
 });

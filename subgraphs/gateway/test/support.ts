@@ -127,6 +127,12 @@ export async function aliceReference() {
     await c.run(`CREATE TABLE ${schema}.${name} AS SELECT * FROM ${load(name)}`);
   }
   return {
+    /** Column names and types as DuckDB gives them for the caller's SQL run on the view as is (no rewriting). */
+    async columns(sql: string): Promise<{ name: string; type: string }[]> {
+      const reader = await c.runAndReadAll(sql);
+      const types = reader.columnTypes().map((t) => t.toString());
+      return reader.columnNames().map((name, i) => ({ name, type: types[i]! }));
+    },
     /** Rows as JSON strings, sorted unless `ordered`. */
     async rows(sql: string, ordered = false): Promise<string[]> {
       const reader = await c.runAndReadAll(sql);

@@ -133,6 +133,25 @@ describe('TrinoEngine against a fake coordinator', () => {
     expect(all).toMatchObject({ rows: [[1], [2], [3]], hasMore: false });
   });
 
+  it('binds hash keys through EXECUTE IMMEDIATE ... USING: the statement body holds `?`, only derived keys travel, never the master key', async () => {
+    const engine = new TrinoEngine({ endpoint: base, user: 'gw' });
+    mode = 'rows';
+    const r = await forTrino('SELECT email, full_name FROM icebase.retail.customers WHERE email <> phone');
+    await engine.execute(r.engineSql, { limit: 2, offset: 0 }, { parameters: r.parameters });
+    const sent = seen.at(-1)!.sql;
+    const m = /^EXECUTE IMMEDIATE '((?:[^']|'')*)' USING (.*)$/s.exec(sent);
+    expect(m, sent).not.toBeNull();
+    const body = m![1]!.replaceAll("''", "'");
+    expect(body).toBe(`SELECT * FROM (${r.engineSql}) AS __gw_page OFFSET 0 LIMIT 3`);
+    // One value per `?`, in order: the email, name and phone policies' keys as the columns are printed.
+    const values = m![2]!.split(', ').map((v) => v.replace(/^'|'$/g, ''));
+    expect(values).toEqual(r.parameters.map((p) => p.value));
+    expect(body.split('?').length - 1).toBe(values.length);
+    expect(new Set(values)).toEqual(new Set([derivedKey('pii-email'), derivedKey('pii-name'), derivedKey('pii-phone')]));
+    expect(sent).not.toContain(SECRET);
+    for (const v of values) expect(body).not.toContain(v);
+  });
+
   it('classifies errors: runtime messages are not planning errors; unreachable is unavailable', async () => {
     mode = 'error';
     failure = { message: "Cannot cast 'secret value' to INT", errorName: 'INVALID_CAST_ARGUMENT' };
