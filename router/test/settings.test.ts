@@ -58,6 +58,29 @@ describe('configFromEnv', () => {
     expect(config.apq).toBe(false);
   });
 
+  it("reads the router's own OIDC client for Heimdall, all or nothing, naming what is missing", () => {
+    expect(configFromEnv({}).heimdallCredentials).toBeUndefined();
+    expect(configFromEnv({ ROUTER_CLIENT_ID: 'router', ROUTER_CLIENT_SECRET: 's3cret', OIDC_ISSUER: 'https://login.example.com/realm' }).heimdallCredentials).toEqual({
+      clientId: 'router',
+      clientSecret: 's3cret',
+      issuer: 'https://login.example.com/realm',
+    });
+    expect(
+      configFromEnv({
+        ROUTER_CLIENT_ID: 'router',
+        ROUTER_CLIENT_SECRET: 's3cret',
+        ROUTER_TOKEN_URL: 'https://login.example.com/token',
+        ROUTER_TOKEN_RESOURCE: 'urn:dataos:supergraph',
+        ROUTER_TOKEN_SCOPE: 'api://dataos/.default',
+      }).heimdallCredentials,
+    ).toEqual({ clientId: 'router', clientSecret: 's3cret', tokenUrl: 'https://login.example.com/token', resource: 'urn:dataos:supergraph', scope: 'api://dataos/.default' });
+    expect(() => configFromEnv({ ROUTER_CLIENT_ID: 'router', OIDC_ISSUER: 'http://x' })).toThrow(/ROUTER_CLIENT_SECRET is not/);
+    expect(() => configFromEnv({ ROUTER_CLIENT_SECRET: 's3cret' })).toThrow(/ROUTER_CLIENT_ID is not/);
+    expect(() => configFromEnv({ ROUTER_CLIENT_ID: 'router', ROUTER_CLIENT_SECRET: 's3cret' })).toThrow(/neither ROUTER_TOKEN_URL nor OIDC_ISSUER/);
+    expect(() => configFromEnv({ ROUTER_CLIENT_ID: 'router', ROUTER_CLIENT_SECRET: 's3cret', ROUTER_TOKEN_URL: 'login/token' })).toThrow(/ROUTER_TOKEN_URL must be/);
+    expect(() => configFromEnv({ ROUTER_CLIENT_ID: 'router', ROUTER_CLIENT_SECRET: 's3cret', OIDC_ISSUER: 'ftp://x' })).toThrow(/OIDC_ISSUER must be/);
+  });
+
   it('refuses a setting that is not a number', () => {
     expect(() => configFromEnv({ MAX_DEPTH: 'deep' })).toThrow(/MAX_DEPTH/);
   });

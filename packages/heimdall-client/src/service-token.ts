@@ -23,8 +23,13 @@ interface Held {
 
 /** How long after a failed background refresh the next one is tried. */
 const RETRY_MS = 5000;
+/** How long after a failed fetch callers are failed without asking the issuer again. */
+const FAILURE_PAUSE_MS = 1000;
 /** Lifetime assumed when the issuer says neither `expires_in` nor `exp` (seconds). */
 const DEFAULT_LIFETIME_S = 300;
+
+const unavailable = () =>
+  serviceUnavailable("The authorization service (Heimdall) could not be asked: this service's own token could not be obtained.");
 
 function expirySeconds(body: { expires_in?: unknown; access_token: string }): number {
   if (typeof body.expires_in === 'number' && body.expires_in > 0) return body.expires_in;
@@ -48,6 +53,7 @@ export class ServiceTokenSource {
   private held: Held | undefined;
   private fetching: Promise<Held> | undefined;
   private tokenEndpoint: string | undefined;
+  private failedUntil = 0;
 
   constructor(
     private readonly credentials: ServiceCredentials,
@@ -74,6 +80,8 @@ export class ServiceTokenSource {
       }
       return held.token;
     }
+    // Right after a failure, fail at once: a wrong secret must not cost the issuer a call per request.
+    if (now < this.failedUntil) throw unavailable();
     return (await this.refresh()).token;
   }
 
@@ -123,6 +131,7 @@ export class ServiceTokenSource {
         refreshFrom: started + lifetimeMs * 0.75,
       };
       this.held = held;
+      this.failedUntil = 0;
       return held;
     } catch (error) {
       const e = error as { name?: string; message?: string; cause?: { code?: string } };
@@ -130,7 +139,8 @@ export class ServiceTokenSource {
         { error: e?.name ?? 'Error', message: e?.message, cause: e?.cause?.code, clientId, tokenUrl: endpoint ?? this.credentials.issuer },
         'the service token could not be obtained',
       );
-      throw serviceUnavailable("The authorization service (Heimdall) could not be asked: this service's own token could not be obtained.");
+      this.failedUntil = this.now() + FAILURE_PAUSE_MS;
+      throw unavailable();
     }
   }
 }
