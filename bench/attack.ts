@@ -15,28 +15,17 @@ import { createHeimdallSubgraph } from '@dataos/heimdall';
 import { mongoFromEnv } from '@dataos/stores';
 import { composeSupergraph } from '../packages/testkit/src/compose.js';
 import { createPolicies } from '../packages/testkit/src/policies.js';
+import { attackReport, type Condition, type Slice } from './lib/attack-report.js';
 import type { AttackReport } from './lib/attacker-child.js';
-import { HOSTILE_SHAPES, fragmentChain } from './lib/hostile-documents.js';
+import { HOSTILE_SHAPES, attackShapes, fragmentChain } from './lib/hostile-documents.js';
 import { residentMiB, watchPeak } from './lib/memory.js';
 import { startChild, type Child } from './lib/processes.js';
 import { formatNumber, percentile, table } from './lib/stats.js';
 import { BENCH_POLICY, OPERATIONS, SUBGRAPHS, SUBGRAPH_NAMES, type OperationName } from './lib/synthetic.js';
 
-type Condition = 'alone' | 'attack';
-
 const SHAPE_REPEATS = 20;
 
-interface Slice {
-  requests: number;
-  seconds: number;
-  p50: number;
-  p99: number;
-  failed: number;
-  peakMiB: number;
-  /** CPU time of the router process during the slice, in ms. */
-  routerCpuMs: number;
-  attack?: AttackReport;
-}
+type Answer = { status: number; code: string; ms: number; bytes: number; data?: unknown };
 
 function load(url: string, query: string, token: string, seconds: number, connections: number): Promise<Omit<Slice, 'peakMiB' | 'routerCpuMs'>> {
   return new Promise((resolve, reject) => {
@@ -63,12 +52,14 @@ function load(url: string, query: string, token: string, seconds: number, connec
   });
 }
 
-async function post(url: string, body: string, token?: string): Promise<{ status: number; code: string; ms: number; bytes: number; data?: unknown }> {
+async function post(url: string, body: string, token?: string): Promise<Answer> {
   const started = performance.now();
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body,
+    // A router that blocks on a document must not block the bench: it reports the timeout instead.
+    signal: AbortSignal.timeout(15_000),
   });
   const text = await res.text();
   const answer = JSON.parse(text) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
@@ -98,6 +89,9 @@ async function underAttack<T>(attacker: Child, rps: number, maxSeconds: number, 
   return [result, await report];
 }
 
+/** A hostile request: no answer at all (the router died, or cut the connection) is a result too. */
+const probe = (url: string, body: string): Promise<Answer> =>
+  post(url, body).catch((error: Error & { cause?: { code?: string } }) => ({ status: 0, code: error.cause?.code ?? error.name, ms: NaN, bytes: 0 }));
 const isDead = (child: Child) => child.process.exitCode !== null || child.process.signalCode !== null;
 const mib = (n: number) => `${n.toFixed(1)} MiB`;
 const count = (n: number) => n.toLocaleString('en-US');
@@ -150,11 +144,11 @@ export async function runAttackBench(): Promise<string> {
     const chainBody = JSON.stringify({ query: fragmentChain(30) });
     const before = await residentMiB(pid);
     const peak = await watchPeak(pid);
-    const chain = await post(router.url, chainBody);
+    const chain = await probe(router.url, chainBody);
     const chainPeak = await peak.stop();
     const after = await residentMiB(pid);
     const again: number[] = [];
-    for (let i = 0; i < 10; i++) again.push((await post(router.url, chainBody)).ms);
+    for (let i = 0; i < 10; i++) again.push((await probe(router.url, chainBody)).ms);
     const afterTen = await residentMiB(pid);
     const signed = (n: number) => `${n >= 0 ? '+' : ''}${mib(n)}`;
     const chainLine =
@@ -165,21 +159,30 @@ export async function runAttackBench(): Promise<string> {
     // Each shape alone, one request at a time: what the router answers, and what refusing it costs
     // the router (its CPU per request tells which shape an attacker would pick).
     const shapeRows: (string | number)[][] = [];
+    const warnings: string[] = [];
     for (const shape of HOSTILE_SHAPES) {
-      const answer = await post(router.url, shape.body);
+      if (isDead(router)) break;
+      const answer = await probe(router.url, shape.body);
+      if (!(answer.status >= 400 && answer.status < 500)) warnings.push(`!!! WARNING: "${shape.name}" sent alone got "${answer.status} ${answer.code}", not a 4xx`);
+      if (answer.status === 0) {
+        shapeRows.push([shape.name, count(shape.body.length), `no answer: ${answer.code}`, '', '', '', '', shape.expected]);
+        continue;
+      }
       const [cpuBefore, started] = [await router.cpuMs(), performance.now()];
-      for (let i = 0; i < SHAPE_REPEATS; i++) await post(router.url, shape.body);
+      for (let i = 0; i < SHAPE_REPEATS; i++) await probe(router.url, shape.body);
       const [cpuMs, ms] = [((await router.cpuMs()) - cpuBefore) / SHAPE_REPEATS, (performance.now() - started) / SHAPE_REPEATS];
       shapeRows.push([shape.name, count(shape.body.length), `${answer.status} ${answer.code}`, count(answer.bytes), answer.ms, ms, cpuMs, shape.expected]);
     }
 
     const attacker = await startChild(new URL('./lib/attacker-child.ts', import.meta.url), [router.url, String(attackConnections)]);
     children.push(attacker);
-    const sliceCount = Math.max(1, Math.round(seconds / 5));
+    // Short slices, alternating: on a shared machine a burst of other work then falls on both conditions.
+    const sliceCount = Math.max(1, Math.round(seconds / 2.5));
     const sliceSeconds = seconds / sliceCount;
     const slices = new Map<string, Slice[]>();
     let routerDied = '';
     const onExit = (code: number | null, signal: string | null) => (routerDied = `the router exited (${signal ?? `code ${code}`}) during the bench`);
+    if (isDead(router)) routerDied = 'the router died while the hostile shapes were sent alone';
     router.process.once('exit', onExit);
     measuring: for (const [name, op] of Object.entries(OPERATIONS) as [OperationName, (typeof OPERATIONS)[OperationName]][]) {
       for (let i = 0; i < sliceCount; i++) {
@@ -187,11 +190,14 @@ export async function runAttackBench(): Promise<string> {
         for (const condition of order) {
           if (isDead(router)) break measuring;
           const peak = await watchPeak(pid);
-          const cpuBefore = await router.cpuMs();
-          const measure = () => load(router.url, op.query, token, sliceSeconds, connections);
+          const measure = async () => {
+            const cpuBefore = await router.cpuMs();
+            const legit = await load(router.url, op.query, token, sliceSeconds, connections);
+            return { ...legit, routerCpuMs: (await router.cpuMs()) - cpuBefore };
+          };
           const [legit, attack] =
             condition === 'attack' ? await underAttack(attacker, attackRps, sliceSeconds + 5, measure) : [await measure(), undefined];
-          const slice: Slice = { ...legit, peakMiB: await peak.stop(), routerCpuMs: (await router.cpuMs()) - cpuBefore, ...(attack ? { attack } : {}) };
+          const slice: Slice = { ...legit, peakMiB: await peak.stop(), ...(attack ? { attack } : {}) };
           slices.set(`${name}/${condition}`, [...(slices.get(`${name}/${condition}`) ?? []), slice]);
         }
       }
@@ -203,90 +209,16 @@ export async function runAttackBench(): Promise<string> {
       if (alive.status !== 200) routerDied = `the router no longer answers (${alive.status} ${alive.code})`;
     }
 
-    const rows: (string | number)[][] = [];
-    const ratios: string[] = [];
-    const attackAnswers = new Map<string, Record<string, number>>();
-    const warnings: string[] = [];
-    for (const op of Object.keys(OPERATIONS) as OperationName[]) {
-      const summary = new Map<Condition, { rps: number; p99: number; peak: number }>();
-      for (const condition of ['alone', 'attack'] as const) {
-        const taken = slices.get(`${op}/${condition}`) ?? [];
-        if (!taken.length) continue;
-        const requests = taken.reduce((n, s) => n + s.requests, 0);
-        const rps = requests / taken.reduce((n, s) => n + s.seconds, 0);
-        // The worst slice: conservative, and the same rule for both conditions.
-        const p50 = Math.max(...taken.map((s) => s.p50));
-        const p99 = Math.max(...taken.map((s) => s.p99));
-        const peakMiB = Math.max(...taken.map((s) => s.peakMiB));
-        const failed = taken.reduce((n, s) => n + s.failed, 0);
-        // Of one core: how busy the router was, to tell its own limit from the machine's.
-        const routerCpu = (100 * taken.reduce((n, s) => n + s.routerCpuMs, 0)) / (1000 * taken.reduce((n, s) => n + s.seconds, 0));
-        summary.set(condition, { rps, p99, peak: peakMiB });
-        const reports = taken.flatMap((s) => (s.attack ? [s.attack] : []));
-        let attackCells: (string | number)[] = ['', '', '', '', '', ''];
-        if (reports.length) {
-          let [ok400, other4xx, not4xx] = [0, 0, 0];
-          for (const report of reports) {
-            for (const [shape, answers] of Object.entries(report.answers)) {
-              const merged = attackAnswers.get(shape) ?? {};
-              for (const [answer, n] of Object.entries(answers)) {
-                merged[answer] = (merged[answer] ?? 0) + n;
-                const status = Number(answer.split(' ')[0]);
-                if (status === 400) ok400 += n;
-                else if (status >= 400 && status < 500) other4xx += n;
-                else {
-                  not4xx += n;
-                  warnings.push(`!!! WARNING: ${OPERATIONS[op].label}: ${n} attack request(s) "${shape}" got "${answer}", not a 4xx`);
-                }
-              }
-              attackAnswers.set(shape, merged);
-            }
-          }
-          const sent = reports.reduce((n, r) => n + r.sent, 0);
-          const skipped = reports.reduce((n, r) => n + r.skipped, 0);
-          if (skipped) warnings.push(`!!! WARNING: ${OPERATIONS[op].label}: the attacker skipped ${skipped} sends: the router fell so far behind that its in-flight bound was reached`);
-          const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
-          const rate = sent / reports.reduce((n, r) => n + r.seconds, 0);
-          const attackerCpu = (100 * reports.reduce((n, r) => n + r.cpuMs, 0)) / (1000 * reports.reduce((n, r) => n + r.seconds, 0));
-          attackCells = [`${sent} (${formatNumber(rate)}/s)`, count(ok400), count(other4xx), count(not4xx), percentile(latencies, 99), attackerCpu];
-        }
-        rows.push([OPERATIONS[op].label, condition === 'alone' ? 'alone' : 'under attack', rps, p50, p99, count(failed), routerCpu, peakMiB, ...attackCells]);
-      }
-      const [alone, attacked] = [summary.get('alone'), summary.get('attack')];
-      if (alone && attacked) {
-        ratios.push(
-          `${OPERATIONS[op].label}: requests/s under attack / alone ${formatNumber(attacked.rps / alone.rps)}x, ` +
-            `p99 ${formatNumber(attacked.p99 / alone.p99)}x, router peak RSS ${formatNumber(attacked.peak / alone.peak)}x`,
-        );
-      }
-    }
-    if (routerDied) warnings.unshift(`!!! WARNING: ${routerDied}`);
-    const answerRows = HOSTILE_SHAPES.map((shape) => [
-      shape.name,
-      Object.entries(attackAnswers.get(shape.name) ?? {})
-        .map(([answer, n]) => `${answer} x${n}`)
-        .join(', '),
-    ]);
     return [
       `Router under attack: one router process (authorization on, real Heimdall, 3 synthetic subgraphs in their own processes); ` +
         `legitimate traffic as alice at ${connections} connections, ${seconds} s per operation and condition (in ${sliceCount} slices alternating alone / under attack); ` +
-        `attacker: anonymous, ${HOSTILE_SHAPES.length} hostile shapes round-robin at ${attackRps} req/s on ${attackConnections} connections of its own process; loopback`,
+        `attacker: anonymous, ${attackShapes().length} hostile shapes round-robin at ${attackRps} req/s on ${attackConnections} connections of its own process; loopback`,
       chainLine,
       '',
       `Hostile shapes, each sent alone: once, then ${SHAPE_REPEATS} times one after the other:`,
       table(['shape', 'bytes', 'answer', 'answer bytes', 'ms (first)', `ms/req (${SHAPE_REPEATS})`, 'router CPU ms/req', 'expected'], shapeRows),
       '',
-      'Legitimate traffic (p50/p99: worst slice; peak RSS: the router process, kernel VmHWM per slice) and the attacker:',
-      table(
-        ['operation', 'condition', 'requests/s', 'p50 ms', 'p99 ms', 'failed', 'router CPU %', 'router peak RSS MiB', 'attack sent', '400', 'other 4xx', 'not 4xx', 'attack p99 ms', 'attacker CPU %'],
-        rows,
-      ),
-      '',
-      ...ratios,
-      '',
-      'What the attacker got, per shape:',
-      table(['shape', 'answers (status code x count)'], answerRows),
-      ...(warnings.length ? ['', ...warnings] : ['', 'Every attack request got a 4xx, and the router kept running.']),
+      attackReport(slices, [...(routerDied ? [`!!! WARNING: ${routerDied}`] : []), ...warnings]),
     ].join('\n');
   } finally {
     await Promise.all(children.map((c) => c.stop()));

@@ -5,7 +5,7 @@
 // until `'stop'` or maxSeconds, then replies `{ attacked: AttackReport }`. Loopback only, bounded
 // in count (rps x maxSeconds), in time (each request at most REQUEST_TIMEOUT_MS) and in flight.
 import http from 'node:http';
-import { HOSTILE_SHAPES } from './hostile-documents.js';
+import { attackShapes } from './hostile-documents.js';
 
 export interface AttackReport {
   seconds: number;
@@ -26,7 +26,7 @@ const MAX_IN_FLIGHT = 1000;
 const target = new URL(process.argv[2] ?? '');
 if (!['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname)) throw new Error(`the attacker stays on loopback, not ${target.host}`);
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(process.argv[3] ?? 8) });
-const shapes = HOSTILE_SHAPES.map((s) => ({ name: s.name, body: Buffer.from(s.body) }));
+const shapes = attackShapes().map((s) => ({ name: s.name, body: Buffer.from(s.body) }));
 
 /** The first error code of a GraphQL answer, or a word for what came instead. */
 function codeOf(text: string): string {

@@ -55,3 +55,12 @@ export const HOSTILE_SHAPES: HostileShape[] = [
   },
   { name: '1,000 directives', body: body(`{ __typename ${list(1000, (i) => `@d${i}`)} }`), expected: '400 GRAPHQL_VALIDATION_FAILED' },
 ];
+
+/** The shapes the attacker sends: all, or those whose names contain one of BENCH_ATTACK_SHAPES (comma-separated). */
+export function attackShapes(env: NodeJS.ProcessEnv = process.env): HostileShape[] {
+  const wanted = (env.BENCH_ATTACK_SHAPES ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+  if (!wanted.length) return HOSTILE_SHAPES;
+  const shapes = HOSTILE_SHAPES.filter((s) => wanted.some((w) => s.name.toLowerCase().includes(w)));
+  if (!shapes.length) throw new Error(`BENCH_ATTACK_SHAPES="${env.BENCH_ATTACK_SHAPES}" names no shape: ${HOSTILE_SHAPES.map((s) => s.name).join(', ')}`);
+  return shapes;
+}
