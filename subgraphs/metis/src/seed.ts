@@ -1,7 +1,8 @@
 import type { Neo4jStore } from '@dataos/stores';
 import { DEMO_CATALOG, type DemoCatalog, type DemoDataset } from './demo/catalog.js';
 import { migrate } from './store/migrate.js';
-import { CatalogWriter, type DatasetIngest, type LineageInput, type OwnerInput } from './store/writes.js';
+import type { DatasetIngest, LineageInput, OwnerInput } from './store/inputs.js';
+import { CatalogWriter } from './store/writes.js';
 import { parseDatasetUrn, parseResourceUrn } from './urn.js';
 
 export { DEMO_CATALOG, DEMO_DATASETS, type DemoCatalog, type DemoDataset } from './demo/catalog.js';

@@ -16,7 +16,7 @@ import type {
   ResourceUpsert,
   RunInput,
   SourceIngest,
-} from './store/writes.js';
+} from './store/inputs.js';
 import { assertDatasetDepot, assertResourceUrn, assertUrn, parseDatasetUrn } from './urn.js';
 
 export const LIMITS = {

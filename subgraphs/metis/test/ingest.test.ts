@@ -237,6 +237,41 @@ describe('curation mutations', () => {
     expect(linked.data?.glossaryTerm.columns).toEqual([{ name: 'email' }]);
   });
 
+  it('writes owners one way from ingest, setOwners and resources: replaced, merged by id, a null name or email kept', async () => {
+    const u = h.urn('retail', 'owned');
+    const carl = `users:id:${h.id}-carl`;
+    const team = `teams:id:${h.id}-ops`;
+    const OWNERS = 'query ($u: ID!) { dataset(urn: $u) { owners { id kind name email } } }';
+    const owners = async () => (await h.gql<{ dataset: { owners: unknown[] } }>('bob', OWNERS, { u })).data?.dataset.owners;
+    const ingested = await h.gql('bob', INGEST, input([dataset(h, 'retail', 'owned', { owners: [{ id: carl, name: 'Carl', email: 'carl@example.com' }] })]));
+    expect(ingested.errors).toBeUndefined();
+    expect(await owners()).toEqual([{ id: carl, kind: 'PERSON', name: 'Carl', email: 'carl@example.com' }]);
+
+    // Re-ingesting without owners leaves them; setOwners replaces them, and an owner given
+    // without name or email keeps the ones already known.
+    const SET = 'mutation ($u: ID!, $o: [OwnerInput!]!) { setOwners(urn: $u, owners: $o) { urn } }';
+    expect((await h.gql('bob', INGEST, input([dataset(h, 'retail', 'owned', { description: 'changed' })]))).errors).toBeUndefined();
+    expect(await owners()).toHaveLength(1);
+    expect((await h.gql('bob', SET, { u, o: [{ id: team, name: 'Ops' }, { id: carl }] })).errors).toBeUndefined();
+    expect(await owners()).toEqual([
+      { id: team, kind: 'TEAM', name: 'Ops', email: null },
+      { id: carl, kind: 'PERSON', name: 'Carl', email: 'carl@example.com' },
+    ]);
+    expect((await h.gql('bob', SET, { u, o: [{ id: team }] })).errors).toBeUndefined();
+    expect(await owners()).toEqual([{ id: team, kind: 'TEAM', name: 'Ops', email: null }]);
+    expect((await h.gql('bob', SET, { u, o: [] })).errors).toBeUndefined();
+    expect(await owners()).toEqual([]);
+
+    // A resource's owner: merged into the same Owner node, replaced, removed by null, kept when omitted.
+    const UPSERT = 'mutation ($i: ResourceInput!) { upsertResource(input: $i) { owner { id name email } } }';
+    const upsert = async (more: Record<string, unknown>) =>
+      (await h.gql<{ upsertResource: { owner: unknown } }>('bob', UPSERT, { i: { kind: 'WORKFLOW', name: `${h.id}-owned`, ...more } })).data?.upsertResource.owner;
+    expect(await upsert({ owner: { id: carl } })).toEqual({ id: carl, name: 'Carl', email: 'carl@example.com' });
+    expect(await upsert({ owner: { id: team, email: 'ops@example.com' } })).toEqual({ id: team, name: 'Ops', email: 'ops@example.com' });
+    expect(await upsert({ version: 'v2' })).toEqual({ id: team, name: 'Ops', email: 'ops@example.com' });
+    expect(await upsert({ owner: null })).toBeNull();
+  });
+
   it('records runs: row count, size, freshness, column profiles, newest first, idempotent by id', async () => {
     const u = h.urn('retail', 'customers');
     const RUN = `mutation ($i: RecordRunInput!) { recordRun(input: $i) { id status rowCount dataset { urn } } }`;

@@ -2,7 +2,7 @@ import { badUserInput, notFound } from '@dataos/errors';
 import { datasetObject, type WriteCheck } from '../authz.js';
 import type { Resolvers } from '../generated/resolvers.js';
 import type { DatasetRecord } from '../store/records.js';
-import type { Refs } from '../store/writes.js';
+import type { Refs } from '../store/inputs.js';
 import { assertUrn, objectPaths, resourceUrn } from '../urn.js';
 import {
   domainName,

@@ -4,110 +4,20 @@ import { badUserInput, notFound } from '@dataos/errors';
 import type { Neo4jStore } from '@dataos/stores';
 import { ftKey, ftText } from '../text.js';
 import { parseDatasetUrn, resourceUrn } from '../urn.js';
-import type { DatasetKind, JobRunStatus, OwnerKind, ResourceKind } from './records.js';
+import type {
+  DatasetIngest,
+  GlossaryTermUpsert,
+  LineageInput,
+  OwnerInput,
+  Refs,
+  ResourceUpsert,
+  RunInput,
+  SourceIngest,
+} from './inputs.js';
+import { ftOwners, ownerRows, replaceOwners } from './owners.js';
 
-/** Normalized, validated inputs (see validate.ts). `undefined` means "leave as it is". */
-export interface OwnerInput {
-  id: string;
-  kind: OwnerKind;
-  name: string | null;
-  email: string | null;
-}
-
-export interface ColumnIngest {
-  name: string;
-  type: string;
-  nullable: boolean;
-  description?: string | null;
-  tags?: string[];
-  glossaryTerms?: string[];
-}
-
-export interface DatasetIngest {
-  urn: string;
-  name: string;
-  kind: DatasetKind;
-  description?: string | null;
-  format?: string | null;
-  layer?: string | null;
-  tags?: string[];
-  domain?: string | null;
-  owners?: OwnerInput[];
-  glossaryTerms?: string[];
-  freshnessSloSeconds?: number | null;
-  columns: ColumnIngest[];
-}
-
-export interface SourceIngest {
-  name: string;
-  type?: string;
-  description?: string | null;
-  connection?: { key: string; value: string }[];
-}
-
-export interface ColumnEdgeInput {
-  upstream: string;
-  downstream: string;
-  transformation: string | null;
-}
-
-export interface LineageInput {
-  upstream: string;
-  downstream: string;
-  via: string | null;
-  job: string | null;
-  columns: ColumnEdgeInput[];
-}
-
-export interface ColumnProfileInput {
-  name: string;
-  nullCount: number | null;
-  distinctCount: number | null;
-  min: string | null;
-  max: string | null;
-  mean: number | null;
-}
-
-export interface RunInput {
-  id: string | null;
-  datasetUrn: string;
-  resourceUrn: string | null;
-  job: string | null;
-  status: JobRunStatus;
-  startedAt: Date;
-  finishedAt: Date | null;
-  rowCount: number | null;
-  sizeBytes: number | null;
-  columnProfiles: ColumnProfileInput[];
-}
-
-export interface ResourceUpsert {
-  kind: ResourceKind;
-  workspace: string;
-  name: string;
-  version?: string | null;
-  state?: string | null;
-  description?: string | null;
-  owner?: OwnerInput | null;
-  tags?: string[];
-}
-
-export interface GlossaryTermUpsert {
-  name: string;
-  definition: string;
-  synonyms: string[];
-  domain: string | null;
-  related: string[];
-}
-
-/** References a write depends on, checked in its transaction before anything is written. */
-export interface Refs {
-  datasets?: { urn: string; field: string }[];
-  columns?: { datasetUrn: string; name: string; field: string }[];
-  resources?: { urn: string; field: string }[];
-  domains?: { name: string; field: string }[];
-  terms?: { name: string; field: string }[];
-}
+// The input types lived here; importers outside Metis's own modules still find them here.
+export type * from './inputs.js';
 
 export interface IngestCounts {
   created: number;
@@ -153,10 +63,6 @@ async function assertRefs(tx: ManagedTransaction, refs: Refs): Promise<void> {
   const first = missing?.[0];
   if (first) throw notFound(`Unknown ${first.what}.`, { field: first.field, missing: missing!.length });
 }
-
-const ownerRows = (owners: OwnerInput[] | undefined) => owners?.map((o) => ({ ...o })) ?? null;
-/** Owner ids as one indexed field, so that a search by owner runs inside Lucene. */
-const ftOwners = (owners: OwnerInput[]) => owners.map((o) => o.id).join(' ');
 
 /** Every write of Metis: one transaction per call, references checked first, idempotent. */
 export class CatalogWriter {
@@ -244,14 +150,7 @@ export class CatalogWriter {
              WITH DISTINCT d, row WHERE row.domain IS NOT NULL
              MATCH (dom:Domain {name: row.domain}) MERGE (d)-[:IN_DOMAIN]->(dom)
            }
-           CALL (d, row) {
-             WITH * WHERE row.owners IS NOT NULL
-             OPTIONAL MATCH (d)-[r:OWNED_BY]->() DELETE r
-             WITH DISTINCT d, row UNWIND row.owners AS o
-             MERGE (ow:Owner {id: o.id}) ON CREATE SET ow.kind = o.kind
-             SET ow.name = coalesce(o.name, ow.name), ow.email = coalesce(o.email, ow.email)
-             MERGE (d)-[:OWNED_BY]->(ow)
-           }
+           ${replaceOwners('d', 'row.owners')}
            CALL (d, row) {
              WITH * WHERE row.terms IS NOT NULL
              OPTIONAL MATCH (d)-[r:HAS_TERM]->() DELETE r
@@ -364,15 +263,10 @@ export class CatalogWriter {
   setOwners(urn: string, owners: OwnerInput[], now = new Date()) {
     return this.write(async (tx) => {
       await tx.run(
-        `MATCH (d:Dataset {urn: $urn}) SET d.updatedAt = datetime($now)
-         SET d.ftOwners = $ftOwners
-         WITH d CALL (d) { OPTIONAL MATCH (d)-[r:OWNED_BY]->() DELETE r }
+        `MATCH (d:Dataset {urn: $urn}) SET d.updatedAt = datetime($now), d.ftOwners = $ftOwners
          WITH d CALL (d) { MATCH (d)-[:HAS_COLUMN]->(c:Column) SET c.ftOwners = $ftOwners }
-         WITH d UNWIND $owners AS o
-         MERGE (ow:Owner {id: o.id}) ON CREATE SET ow.kind = o.kind
-         SET ow.name = coalesce(o.name, ow.name), ow.email = coalesce(o.email, ow.email)
-         MERGE (d)-[:OWNED_BY]->(ow)`,
-        { urn, owners, ftOwners: ftOwners(owners), now: now.toISOString() },
+         ${replaceOwners('d', '$owners')}`,
+        { urn, owners: ownerRows(owners), ftOwners: ftOwners(owners), now: now.toISOString() },
       );
     });
   }
@@ -470,6 +364,8 @@ export class CatalogWriter {
     if (resource.state !== undefined) props.state = resource.state;
     if (resource.description !== undefined) props.description = resource.description;
     if (resource.tags !== undefined) props.tags = resource.tags;
+    // A resource has at most one owner: null removes it, undefined leaves it as it is.
+    const owners = resource.owner === undefined ? null : ownerRows(resource.owner ? [resource.owner] : []);
     return this.write(async (tx) => {
       await tx.run(
         `MERGE (r:Resource {urn: $urn})
@@ -478,15 +374,9 @@ export class CatalogWriter {
          SET r += $props
          WITH r, before, properties(r) <> before AS changed
          SET r.updatedAt = CASE WHEN changed OR r.updatedAt IS NULL THEN datetime($now) ELSE r.updatedAt END
-         WITH r CALL (r) {
-           WITH r WHERE $setOwner
-           OPTIONAL MATCH (r)-[x:OWNED_BY]->() DELETE x
-           WITH DISTINCT r WHERE $owner IS NOT NULL
-           MERGE (ow:Owner {id: $owner.id}) ON CREATE SET ow.kind = $owner.kind
-           SET ow.name = coalesce($owner.name, ow.name), ow.email = coalesce($owner.email, ow.email)
-           MERGE (r)-[:OWNED_BY]->(ow)
-         }`,
-        { urn, props, setOwner: resource.owner !== undefined, owner: resource.owner ?? null, now: now.toISOString() },
+         WITH r
+         ${replaceOwners('r', '$owners')}`,
+        { urn, props, owners, now: now.toISOString() },
       );
       return urn;
     });
