@@ -102,13 +102,13 @@ export async function runGatewayBench(options: { rewriteIterations?: number; run
       const raw: number[] = [];
       const masked: number[] = [];
       const gateway: number[] = [];
-      const rewritten = (await rewrite(sql)).sql;
+      const rewritten = await rewrite(sql);
       for (let i = 0; i < runIterations; i++) {
         let t = performance.now();
         await engine.unsafeRaw(sql);
         raw.push(performance.now() - t);
         t = performance.now();
-        await engine.unsafeRaw(rewritten);
+        await engine.unsafeRaw(rewritten.sql, rewritten.parameters);
         masked.push(performance.now() - t);
         t = performance.now();
         await service.run({ subject: alice, caller: {}, canRead: async () => true, cluster: CLUSTER, sql }, 100);

@@ -414,3 +414,60 @@ describe('federation: Metis datasets gain dataPolicies and preview', () => {
     expect(new Set(carol.data!.runQuery.rows.map((r) => r[0]))).toEqual(new Set(raw.map((c) => c.email)));
   });
 });
+
+describe('issue 12: no key and no rewritten SQL reaches a caller over HTTP; keys rotate', () => {
+  const ATTACK = /* GraphQL */ `
+    query ($sql: String!) {
+      runQuery(sql: $sql, limit: 1000) { columns { name type } rows }
+      explain(sql: $sql) { rewrittenSql scans { sql } }
+      queries(first: 200) { edges { node { sql rewrittenSql error { code message } } } }
+    }
+  `;
+  const masterKeys = async () => {
+    const doc = (await gatewayMongo.db.collection('meta').findOne({ _id: 'mask-keys' as never })) as unknown as { keys: { secret: string | null }[] };
+    return doc.keys.map((k) => k.secret).filter((s): s is string => Boolean(s));
+  };
+  const clear = raw.flatMap((c) => [c.email, c.full_name, c.phone]).map((v) => v.toLowerCase());
+
+  it('alice through the router: subquery names, struct keys, row casts and engine errors hold neither keys nor rewritten SQL', async () => {
+    const keys = await masterKeys();
+    expect(keys).toHaveLength(1);
+    const C = `${id}.retail.customers`;
+    for (const sql of [
+      `SELECT (SELECT max(email) FROM ${C})`,
+      `SELECT t, CAST(t AS VARCHAR) FROM (SELECT (SELECT max(phone) FROM ${C}), EXISTS (SELECT 1 FROM ${C})) t`,
+      `SELECT * FROM (SELECT coalesce((SELECT max(full_name) FROM ${C}), 'x'), 8 IN (SELECT customer_id FROM ${C}))`,
+      `SELECT (SELECT max(nope) FROM ${C})`,
+      `SELECT (SELECT CAST(email AS INTEGER) FROM ${C} LIMIT 1)`,
+    ]) {
+      const res = await graphql(router.url, ATTACK, { token: await tokenFor('alice'), variables: { sql } });
+      const text = JSON.stringify(res);
+      for (const k of keys) expect(text).not.toContain(k);
+      expect(text.toLowerCase()).not.toMatch(/__gw|sha256\(/);
+      expect(clear.filter((v) => text.toLowerCase().includes(v))).toEqual([]);
+      if (res.errors) expect(res.errors.map((e) => e.extensions?.code), text).toEqual(['BAD_USER_INPUT']);
+    }
+  });
+
+  it('rotateMaskKey needs manage on /gateway/policies; afterwards every hash changes, joins still hold', async () => {
+    const X = raw.find((c) => c.region === 'emea')!;
+    const read = async () => (await run('alice', `SELECT email FROM ${id}.retail.customers WHERE customer_id = ${X.customer_id}`)).data!.runQuery.rows[0]![0];
+    const KEYS = '{ maskKeys { id active source createdBy retiredAt } }';
+    const ROTATE = 'mutation { rotateMaskKey { id active source createdBy retiredAt } }';
+    expect(errorCodes(await gql('alice', KEYS))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await gql('alice', ROTATE))).toEqual(['FORBIDDEN']);
+    const listed = await gql<{ maskKeys: { id: string; active: boolean }[] }>('carol', KEYS);
+    expect(listed.data!.maskKeys.map((k) => [k.id, k.active])).toEqual([['k1', true]]);
+    const before = await read();
+    const rotated = await gql<{ rotateMaskKey: { id: string; active: boolean; createdBy: string; retiredAt: string | null }[] }>('carol', ROTATE);
+    expect(rotated.errors).toBeUndefined();
+    expect(rotated.data!.rotateMaskKey.map((k) => [k.id, k.active, k.retiredAt !== null])).toEqual([['k1', false, true], ['k2', true, false]]);
+    expect(rotated.data!.rotateMaskKey[1]!.createdBy).toBe('users:id:carol');
+    const after = await read();
+    expect(after).toMatch(/^[0-9a-f]{64}$/);
+    expect(after).not.toBe(before);
+    const joined = await run('alice', `SELECT count(*) FROM ${id}.retail.customers a JOIN ${id}.retail.customers b ON a.email = b.email`);
+    expect(joined.data!.runQuery.rows).toEqual([[String(emeaCount)]]);
+    expect(await masterKeys()).toHaveLength(1); // the retired secret is erased
+  });
+});

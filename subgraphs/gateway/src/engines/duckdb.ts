@@ -158,10 +158,11 @@ export class DuckDbEngine implements Engine {
   }
 
   /** Runs SQL as is, bypassing the Gateway: the benchmark's baseline and tests' ground truth only. */
-  async unsafeRaw(sql: string): Promise<ResultPage> {
+  async unsafeRaw(sql: string, parameters: ExecuteOptions['parameters'] = []): Promise<ResultPage> {
     const slot = await this.acquire();
     try {
-      const reader = await slot.connection.runAndReadAll(sql);
+      const values = parameters.length ? Object.fromEntries(parameters.map((p) => [p.name, p.value])) : undefined;
+      const reader = await slot.connection.runAndReadAll(sql, values);
       const types = reader.columnTypes().map((t) => t.toString());
       return {
         columns: reader.columnNames().map((name, i) => ({ name, type: types[i]! })),

@@ -31,11 +31,21 @@ export interface KeyParameter {
  */
 export function deriveMaskKey(master: MasterKey, policy: string, urn?: string | null): KeyParameter {
   const label = ['dataos-gateway-mask-v1', policy, ...(urn ? [urn] : [])].join('\u0000');
-  const value = createHmac('sha256', master.secret).update(label).digest('hex');
-  // The name is one-way from the value: equal names mean equal keys, and caches keyed by SQL text
-  // change with the key.
-  return { name: `__gw_key_${createHash('sha256').update(value).digest('hex').slice(0, 24)}`, value };
+  let known = derived.get(master);
+  if (!known) derived.set(master, (known = new Map()));
+  let key = known.get(label);
+  if (!key) {
+    const value = createHmac('sha256', master.secret).update(label).digest('hex');
+    // The name is one-way from the value: equal names mean equal keys, and caches keyed by SQL
+    // text change with the key.
+    key = { name: `__gw_key_${createHash('sha256').update(value).digest('hex').slice(0, 24)}`, value };
+    if (known.size < 10_000) known.set(label, key);
+  }
+  return key;
 }
+
+/** Derived keys per master key object (one per keyring reload), so a query does not pay two hashes per mask. */
+const derived = new WeakMap<MasterKey, Map<string, KeyParameter>>();
 
 interface StoredKey {
   id: string;
