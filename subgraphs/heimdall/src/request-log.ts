@@ -55,7 +55,7 @@ export class RequestDecisionLog {
       object: { path: null, tags: [] },
       allowed: false,
       policies: [],
-      reason: `${count} more distinct decision${count === 1 ? ' was' : 's were'} made in this request and not logged (at most ${this.cap} per request, HEIMDALL_DECISION_LOG_PER_REQUEST; ${this.repeats} repeated ones logged once)`,
+      reason: `${count} more distinct decision${count === 1 ? ' was' : 's were'} made in this request and not logged (at most ${this.cap} per request, HEIMDALL_DECISION_LOG_PER_REQUEST); besides, ${this.repeats} repeats of logged decisions`,
       unlogged: count,
     });
   }
