@@ -6,3 +6,4 @@ export { loadTypeDefs } from './schema.js';
 export { runUntilSignal } from './main.js';
 export { DateTimeScalar } from './scalars.js';
 export { StoreActivity } from './store-activity.js';
+export { datasetObject, domainTag, heimdallTag, heimdallTags, type DatasetObject } from './dataset-object.js';

@@ -1,27 +1,12 @@
 import { forbidden } from '@dataos/errors';
 import type { HeimdallSession, ObjectRef } from '@dataos/heimdall-client';
+import { datasetObject, heimdallTags } from '@dataos/subgraph-kit';
 
-/** What Heimdall is told about a dataset: its URN as the path, its tags plus its domain's tag. */
+/** What Heimdall is told about a dataset, through the kit's `datasetObject` (Odin sends the same). */
 export interface DatasetAuthFacts {
   urn: string;
   tags: readonly string[];
   domainName: string | null;
-}
-
-export const domainTag = (domain: string) => `dataos:domain:${domain}`;
-
-/**
- * Heimdall matches tags of the form `namespace:...:value`: catalog tags without a namespace
- * (`PII.Email`, `Tier.Gold`) are sent as `dataos:tag:<tag>`; namespaced ones as they are.
- */
-export const heimdallTag = (tag: string) => (tag.includes(':') ? tag : `dataos:tag:${tag}`);
-
-export function heimdallTags(tags: readonly string[]): string[] {
-  return [...new Set(tags.map(heimdallTag))].sort();
-}
-
-export function datasetObject(d: DatasetAuthFacts): ObjectRef {
-  return { path: d.urn, tags: heimdallTags(d.domainName ? [...d.tags, domainTag(d.domainName)] : d.tags) };
 }
 
 /** A column as an object of its own: `<datasetUrn>/<column>` with the column's tags. */
@@ -48,12 +33,15 @@ export class Authorizer {
   }
 
   canReadDataset(d: DatasetAuthFacts): Promise<boolean> {
-    return this.allowed('read', datasetObject(d));
+    return this.allowed('read', datasetObject(d, d.domainName));
   }
 
   /** The datasets (or items of a dataset) the caller may read, in their order. */
   readable<T>(items: readonly T[], factsOf: (item: T) => DatasetAuthFacts): Promise<T[]> {
-    return this.session.filterAllowed(items, 'read', (item) => datasetObject(factsOf(item)));
+    return this.session.filterAllowed(items, 'read', (item) => {
+      const facts = factsOf(item);
+      return datasetObject(facts, facts.domainName);
+    });
   }
 
   /** Items guarded by a catalog path (`/metis/...`). */

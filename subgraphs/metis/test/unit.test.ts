@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { Kind, parse, type FragmentDefinitionNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
-import { datasetObject } from '../src/authz.js';
 import { CursorCodec } from '../src/cursor.js';
 import { visiblePage } from '../src/paging.js';
 import { visibleLineage, type LineageGraph } from '../src/store/lineage.js';
@@ -45,13 +44,6 @@ describe('URNs', () => {
     }
     expect(objectPaths.resource('dataos://workflow:public/wf')).toBe('/metis/resources/workflow/public/wf');
     expect(objectPaths.glossaryTerm('Customer / Client')).toBe('/metis/glossary/Customer%20%2F%20Client');
-  });
-
-  it('tells Heimdall about a dataset by its URN, its tags and its domain tag', () => {
-    expect(datasetObject({ urn: 'dataos://a:b/c', tags: ['PII', 'Tier.Gold'], domainName: 'retail' })).toEqual({
-      path: 'dataos://a:b/c',
-      tags: ['dataos:domain:retail', 'dataos:tag:PII', 'dataos:tag:Tier.Gold'],
-    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { badUserInput, forbidden, notFound } from '@dataos/errors';
-import type { ObjectRef } from '@dataos/heimdall-client';
+import { datasetObject } from '@dataos/subgraph-kit';
 import type { Context } from './context.js';
 import type { CatalogDataset } from './metis.js';
 
@@ -26,17 +26,8 @@ export async function requireAllowed(ctx: Context, action: string, path: string)
 }
 
 /**
- * Heimdall matches object tags as `namespace:...:value`: catalog tags without a namespace
- * (`PII.Email`) go as `dataos:tag:<tag>`, and the domain as `dataos:domain:<d>`, as Metis sends them.
- */
-export function datasetObject(d: CatalogDataset): ObjectRef {
-  const tags = d.domain ? [...d.tags, `dataos:domain:${d.domain}`] : d.tags;
-  return { path: d.urn, tags: [...new Set(tags.map((t) => (t.includes(':') ? t : `dataos:tag:${t}`)))].sort() };
-}
-
-/**
  * The dataset (and column) a link names, as Metis shows it to the caller, and `write` on it with
- * its tags. NOT_FOUND when Metis does not show it: an unreadable dataset is not confirmed to exist.
+ * its tags and domain (the kit's `datasetObject`, the object Metis sends). NOT_FOUND when Metis does not show it: an unreadable dataset is not confirmed to exist.
  */
 export async function requireLinkTarget(ctx: Context, urn: string, column: string | null): Promise<CatalogDataset> {
   const dataset = await ctx.metis.dataset(urn);
@@ -44,7 +35,7 @@ export async function requireLinkTarget(ctx: Context, urn: string, column: strin
   if (column !== null && !dataset.columns.includes(column)) {
     throw notFound(`Dataset ${urn} has no column "${column}".`, { field: 'input.column' });
   }
-  if (!(await ctx.heimdall.decide('write', datasetObject(dataset))).allowed) {
+  if (!(await ctx.heimdall.decide('write', datasetObject(dataset, dataset.domain))).allowed) {
     throw forbidden(`You may not write ${urn}.`, { action: 'write', path: urn, field: 'input.datasetUrn' });
   }
   return dataset;

@@ -1,6 +1,7 @@
 import { badUserInput, notFound } from '@dataos/errors';
+import { datasetObject } from '@dataos/subgraph-kit';
 import type { Context } from '../context.js';
-import { datasetObject, type WriteCheck } from '../authz.js';
+import type { WriteCheck } from '../authz.js';
 import type { DatasetFilter, ResolversParentTypes, ResolversTypes } from '../generated/resolvers.js';
 import { connection, visiblePage } from '../paging.js';
 import type { DatasetRecord, DomainRecord, GlossaryTermRecord, JobRunRecord, ResourceRecord, SourceRecord } from '../store/records.js';
@@ -62,7 +63,7 @@ export async function readSource(ctx: Context, name: string): Promise<SourceReco
 export async function writableDataset(ctx: Context, urn: string, field: string, extra: WriteCheck[] = []): Promise<DatasetRecord> {
   const d = await readDataset(ctx, urn);
   if (!d) throw notFound(`Unknown dataset "${urn}".`, { field });
-  await ctx.authz.requireWrites([{ object: datasetObject(d), field }, ...extra]);
+  await ctx.authz.requireWrites([{ object: datasetObject(d, d.domainName), field }, ...extra]);
   return d;
 }
 

@@ -1,5 +1,6 @@
 import { badUserInput, notFound } from '@dataos/errors';
-import { datasetObject, type WriteCheck } from '../authz.js';
+import { datasetObject } from '@dataos/subgraph-kit';
+import type { WriteCheck } from '../authz.js';
 import type { Resolvers } from '../generated/resolvers.js';
 import type { DatasetRecord } from '../store/records.js';
 import type { Refs } from '../store/inputs.js';
@@ -58,9 +59,9 @@ export const mutationResolvers: Resolvers = {
         const old = stored && readable.has(stored) ? stored : null;
         if (stored && !old) hidden.push(i);
         const field = `input.datasets[${i}].urn`;
-        const next = { urn: d.urn, tags: d.tags ?? old?.tags ?? [], domainName: d.domain !== undefined ? d.domain : (old?.domainName ?? null) };
-        checks.push({ object: datasetObject(next), field });
-        if (old) checks.push({ object: datasetObject(old), field });
+        const next = { urn: d.urn, tags: d.tags ?? old?.tags ?? [] };
+        checks.push({ object: datasetObject(next, d.domain !== undefined ? d.domain : (old?.domainName ?? null)), field });
+        if (old) checks.push({ object: datasetObject(old, old.domainName), field });
       });
       if (!existingSource || sourceDetails) checks.push({ object: { path: objectPaths.depot(source.name) }, field: 'input.source.name' });
       await ctx.authz.requireWrites(checks);
@@ -99,7 +100,7 @@ export const mutationResolvers: Resolvers = {
         // Allowed to write the dataset both as it is and as it will be.
         const kept = current.tags.filter((t) => !remove.includes(t));
         const next = [...kept, ...add.filter((t) => !kept.includes(t))];
-        extra.push({ object: datasetObject({ ...current, tags: next }), field: 'input.add' });
+        extra.push({ object: datasetObject({ urn: current.urn, tags: next }, current.domainName), field: 'input.add' });
       }
       await writableDataset(ctx, urn, 'input.urn', extra);
       const refs: Refs = column ? { columns: [columnRef(urn, column, 'input.column')] } : {};
