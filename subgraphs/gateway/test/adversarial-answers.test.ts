@@ -142,6 +142,7 @@ const SHAPES: Shape[] = [
   { name: 'COLUMNS(*) over a subquery', sql: `SELECT COLUMNS(*) FROM (SELECT (SELECT max(email) FROM ${C}), customer_id FROM ${C})` },
   { name: 'COLUMNS(regex) looking for the mask', sql: `SELECT COLUMNS('.*sha256.*') FROM (SELECT (SELECT max(email) FROM ${C}))`, refused: 'ENGINE_PLANNING' },
   { name: 'COLUMNS(regex) looking for the scan alias', sql: `SELECT COLUMNS('.*gw_scan.*') FROM (SELECT (SELECT max(email) FROM ${C}))`, refused: 'ENGINE_PLANNING' },
+  { name: 'texts holding commas, AS and quotes keep their names', sql: `SELECT (SELECT ' AS x, "y", ' || max(email) FROM ${C}), (SELECT 'a, b'' AS c') AS "d, e", (SELECT 1 AS "f"", g")` },
   { name: 'doubles keep their printed names', sql: `SELECT 1e3, 2.5e0 * customer_id, (SELECT 1e1) FROM ${C}` },
   { name: 'a bad reference inside a subquery', sql: `SELECT (SELECT max(nope) FROM ${C})`, refused: 'ENGINE_PLANNING' },
   { name: 'a type error inside a subquery', sql: `SELECT (SELECT lower(customer_id) FROM ${C})`, refused: 'ENGINE_PLANNING' },

@@ -302,7 +302,8 @@ describe('data policy validation', () => {
 
   it('accepts a valid policy and normalizes it', () => {
     const { fields } = validateDataPolicy({ ...base, datasets: ['dataos://ICEBASE:retail/*'] });
-    expect(fields).toMatchObject({ priority: 50, datasets: ['dataos://icebase:retail/*'], mask: { operator: 'hash', algorithm: 'sha256' }, enabled: true });
+    expect(fields).toMatchObject({ priority: 50, datasets: ['dataos://icebase:retail/*'], mask: { operator: 'hash', algorithm: 'sha256', keyScope: 'policy' }, enabled: true });
+    expect(validateDataPolicy({ ...base, mask: { operator: 'hash', keyScope: 'dataset' } }).fields.mask).toMatchObject({ keyScope: 'dataset' });
   });
 
   it('refuses bad input with the field at fault', () => {
@@ -314,6 +315,8 @@ describe('data policy validation', () => {
     expect(field({ selector: { user: { match: 'any', tags: [] }, column: { tags: ['x'] } } })).toMatchObject({ field: 'input.selector.user.tags' });
     expect(field({ selector: { user: { match: 'any', tags: ['*'] } } })).toMatchObject({ field: 'input.selector.column' });
     expect(field({ mask: { operator: 'partial' } })).toMatchObject({ field: 'input.mask.keepFirst' });
+    expect(field({ mask: { operator: 'hash', keyScope: 'table' as never } })).toMatchObject({ field: 'input.mask.keyScope' });
+    expect(field({ mask: { operator: 'redact', keyScope: 'dataset' } })).toMatchObject({ field: 'input.mask.keyScope' });
     expect(field({ mask: { operator: 'bucket_number', buckets: [10, 5] } })).toMatchObject({ field: 'input.mask.buckets' });
     expect(field({ mask: { operator: 'bucket_number' } })).toMatchObject({ field: 'input.mask.buckets' });
     expect(field({ mask: { operator: 'bucket_date', precision: 'century' as never } })).toMatchObject({ field: 'input.mask.precision' });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { isObject, type JsonObject, type JsonValue, type Statement } from './ast.js';
 
 /**
@@ -47,30 +48,39 @@ export function pendingNames(statement: Statement): PendingName[] {
   return out;
 }
 
-const SELECT_PREFIX = 'SELECT ';
-
-/** Sets each pending expression's alias to its original text, as DuckDB prints (and would have named) it. */
+/**
+ * Sets each pending expression's alias to its original text, as DuckDB prints (and would have
+ * named) it. One print for all of them: each is printed with a marker alias holding a random
+ * nonce, which the caller's text cannot contain, and the text between markers is cut out.
+ */
 export async function applyNames(pending: PendingName[], print: (statement: Statement) => Promise<string>): Promise<void> {
-  for (const { target, original } of pending) {
-    const statement: Statement = {
-      node: {
-        type: 'SELECT_NODE',
-        modifiers: [],
-        cte_map: { map: [] },
-        select_list: [{ ...original, alias: '' }],
-        from_table: { type: 'EMPTY', alias: '', sample: null, query_location: 0 },
-        where_clause: null,
-        group_expressions: [],
-        group_sets: [],
-        aggregate_handling: 'STANDARD_HANDLING',
-        having: null,
-        sample: null,
-        qualify: null,
-      },
-      named_param_map: [],
-    };
-    const printed = await print(statement);
-    if (!printed.startsWith(SELECT_PREFIX)) throw new Error('unexpected printer output');
-    target.alias = printed.slice(SELECT_PREFIX.length);
+  if (pending.length === 0) return;
+  const nonce = randomBytes(12).toString('hex');
+  const marker = (i: number) => `__gw_name_${nonce}_${i}_`;
+  const statement: Statement = {
+    node: {
+      type: 'SELECT_NODE',
+      modifiers: [],
+      cte_map: { map: [] },
+      select_list: pending.map(({ original }, i) => ({ ...original, alias: marker(i) })),
+      from_table: { type: 'EMPTY', alias: '', sample: null, query_location: 0 },
+      where_clause: null,
+      group_expressions: [],
+      group_sets: [],
+      aggregate_handling: 'STANDARD_HANDLING',
+      having: null,
+      sample: null,
+      qualify: null,
+    },
+    named_param_map: [],
+  };
+  const printed = await print(statement);
+  if (!printed.startsWith('SELECT ')) throw new Error('unexpected printer output');
+  let from = 'SELECT '.length;
+  for (const [i, { target }] of pending.entries()) {
+    const at = printed.indexOf(` AS ${marker(i)}`, from);
+    if (at < 0) throw new Error('unexpected printer output');
+    target.alias = printed.slice(from, at);
+    from = at + ` AS ${marker(i)}`.length + ', '.length;
   }
 }
