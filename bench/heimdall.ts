@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import { startDevstack, fetchDevToken } from '@dataos/devstack';
+import { fetchDevToken, fetchServiceToken, startDevstack } from '@dataos/devstack';
+import { SUBJECT_TOKEN_HEADER } from '@dataos/heimdall-client';
 import { createHeimdallSubgraph } from '@dataos/heimdall';
 import { mongoFromEnv } from '@dataos/stores';
 import { generatePolicies } from '../subgraphs/heimdall/src/engine/generate.js';
@@ -53,10 +54,15 @@ export async function runHeimdallHttpBench(): Promise<string> {
     const heimdall = await createHeimdallSubgraph({ mongo });
     const running = await heimdall.listen(0);
     const token = (await fetchDevToken('alice')).access_token;
-    const post = (query: string, variables: Record<string, unknown> = {}) =>
+    // routerAuthorization answers only the router's own identity, about the user's token beside it.
+    const routerToken = (await fetchServiceToken()).access_token;
+    const post = (query: string, variables: Record<string, unknown> = {}, asRouter = false) =>
       fetch(running.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: {
+          'content-type': 'application/json',
+          ...(asRouter ? { authorization: `Bearer ${routerToken}`, [SUBJECT_TOKEN_HEADER]: token } : { authorization: `Bearer ${token}` }),
+        },
         body: JSON.stringify({ query, variables }),
       }).then((r) => r.json());
     const objects = Array.from({ length: 1000 }, (_, i) => `dataos://depot${i % 50}:coll${i % 20}/dataset${i}`);
@@ -69,10 +75,12 @@ export async function runHeimdallHttpBench(): Promise<string> {
     const BATCH = 'query ($i: [DecisionInput!]!) { decideBatch(inputs: $i) { allowed } }';
     const batch = () => post(BATCH, { i: batchInputs });
     const router = () =>
-      post('query ($p: [String!]!) { routerAuthorization(policies: $p) { authenticated policies { allowed } } }', {
-        p: ROUTER_POLICIES,
-      });
+      post('query ($p: [String!]!) { routerAuthorization(policies: $p) { authenticated policies { allowed } } }', { p: ROUTER_POLICIES }, true);
     const baseline = () => post('{ __typename }');
+    // Measure the real evaluation, not the neutral answer a caller who is not the router gets.
+    const asked = (await router()) as { data?: { routerAuthorization: { policies: { allowed: boolean }[] } } };
+    const passing = asked.data?.routerAuthorization.policies.filter((p) => p.allowed).length;
+    if (passing !== 2) throw new Error(`routerAuthorization as the router: expected 2 of alice's policies to pass, got ${passing}`);
     // Both outcomes must be measured: how many of the 1,000 objects alice may read.
     const outcomes = (await post(BATCH, { i: objects.map((path) => ({ action: 'read', object: { path } })) })) as {
       data: { decideBatch: { allowed: boolean }[] };
