@@ -126,6 +126,35 @@ describe('hashed values through the product', () => {
   });
 });
 
+describe('what the engine receives', () => {
+  it('SQL text without any key; the derived keys as bound values only', async () => {
+    policies = DEMO_POLICIES;
+    const sent: { sql: string; values: string[] }[] = [];
+    const spy = new QueryService({
+      rewriter: new QueryRewriter(parser, keyring),
+      catalog: StaticColumnCatalog.fromDemo(undefined, { icebase2: 'icebase' }),
+      policies: { all: async () => policies },
+      engineFor: () => ({
+        kind: 'duckdb',
+        dialect: 'duckdb',
+        execute: (sql, page, options) => {
+          sent.push({ sql, values: (options?.parameters ?? []).map((p) => p.value) });
+          return engine.execute(sql, page, options);
+        },
+        ping: () => engine.ping(),
+        close: async () => undefined,
+      }),
+    });
+    await spy.run({ subject: SUBJECTS.alice, caller: {}, canRead: async () => true, cluster: CLUSTER, sql: `SELECT a.email, b.full_name FROM ${A} a JOIN ${B} b USING (customer_id)` }, 10);
+    const master = (await keyring.active()).secret;
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.values).toHaveLength(3); // pii-email, pii-name, pii-phone: one key each, shared by both datasets
+    expect(sent[0]!.values).not.toContain(master);
+    for (const secret of [master, ...sent[0]!.values]) expect(sent[0]!.sql).not.toContain(secret);
+    expect(sent[0]!.sql.match(/\$__gw_key_[0-9a-f]{24}/g)!.length).toBeGreaterThanOrEqual(6);
+  });
+});
+
 describe('the keyring\'s first key', () => {
   const fresh = async () => mongoFromEnv('GATEWAY', uniqueId('gateway_keys_first_'), { ...process.env, GATEWAY_MONGO_DB: undefined });
 

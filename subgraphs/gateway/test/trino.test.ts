@@ -8,6 +8,7 @@ import { planScan } from '../src/policies/resolve.js';
 import { SqlParser } from '../src/sql/parser.js';
 import { QueryRewriter } from '../src/sql/pipeline.js';
 import { printTrino } from '../src/sql/trino.js';
+import { QueryService } from '../src/query.js';
 import { DEMO_POLICIES, SECRET, SUBJECTS, derivedKey, refusal } from './support.js';
 
 /**
@@ -150,6 +151,25 @@ describe('TrinoEngine against a fake coordinator', () => {
     expect(new Set(values)).toEqual(new Set([derivedKey('pii-email'), derivedKey('pii-name'), derivedKey('pii-phone')]));
     expect(sent).not.toContain(SECRET);
     for (const v of values) expect(body).not.toContain(v);
+  });
+
+  it('a planning error that quotes the rewritten SQL reaches the caller as a fixed message', async () => {
+    mode = 'error';
+    const service = new QueryService({
+      rewriter,
+      catalog,
+      policies: { all: async () => DEMO_POLICIES },
+      engineFor: () => new TrinoEngine({ endpoint: base }),
+    });
+    const cluster = { _id: 'trino-test', engine: 'trino' as const, endpoint: base, state: 'RUNNING' as const, createdAt: new Date() };
+    const run = (sql: string) => refusal(service.run({ subject: SUBJECTS.alice, caller: {}, canRead: async () => true, cluster, sql }, 10));
+    failure = { message: `line 1:8: 'lower(to_hex(sha256(to_utf8((? || CAST(email AS varchar))))))' must be an aggregate expression or appear in GROUP BY clause`, errorName: 'EXPRESSION_NOT_AGGREGATE' };
+    const withheld = await run('SELECT email, count(*) FROM icebase.retail.customers');
+    expect(withheld.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'ENGINE_PLANNING' });
+    expect(withheld.message).not.toMatch(/sha256|to_hex|\?/);
+    failure = { message: "line 1:8: Column 'nope' cannot be resolved", errorName: 'COLUMN_NOT_FOUND' };
+    const shown = await run('SELECT nope FROM icebase.retail.customers');
+    expect(shown.message).toBe("The engine refused the query: Column 'nope' cannot be resolved");
   });
 
   it('classifies errors: runtime messages are not planning errors; unreachable is unavailable', async () => {
