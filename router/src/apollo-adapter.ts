@@ -1,18 +1,23 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
-import type { Authorizer } from './authz/authorize.js';
+import type { OperationAuthorizer } from './authz/authorize.js';
 import type { RouterContext } from './context.js';
 
-type Gateway = ApolloServerOptionsWithGateway<RouterContext>['gateway'];
+/** What Apollo Server calls its `gateway` option: schema loading plus an executor. */
+type ApolloServerEngine = ApolloServerOptionsWithGateway<RouterContext>['gateway'];
 
-/** The gateway as Apollo Server sees it, with authorization (and the router's executor) in front of its executor. */
-export function authorizingGateway(gateway: ApolloGateway, authorizer: Authorizer): Gateway {
+/**
+ * Apollo Gateway (`@apollo/gateway`) as Apollo Server sees it, with authorization (and the
+ * router's executor) in front of its executor. "Gateway" alone means the Gateway subgraph in
+ * this repository; the library is always named Apollo Gateway.
+ */
+export function withAuthorization(apollo: ApolloGateway, authorizer: OperationAuthorizer): ApolloServerEngine {
   return {
-    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
+    onSchemaLoadOrUpdate: (callback) => apollo.onSchemaLoadOrUpdate(callback),
     load: async (options) => {
-      const loaded = await gateway.load(options);
+      const loaded = await apollo.load(options);
       return { ...loaded, executor: loaded.executor ? authorizer.wrap(loaded.executor) : null };
     },
-    stop: () => gateway.stop(),
+    stop: () => apollo.stop(),
   };
 }

@@ -48,7 +48,7 @@ export interface RouterConfig {
   /** Analyses of operations kept (OPERATION_CACHE_SIZE), and their estimated memory (OPERATION_CACHE_MIB). */
   operationCacheSize: number;
   operationCacheMiB: number;
-  /** Approximate memory of the gateway's query plan cache (QUERY_PLAN_CACHE_MIB). */
+  /** Approximate memory of Apollo Gateway's query plan cache (QUERY_PLAN_CACHE_MIB). */
   queryPlanCacheMiB: number;
   /** Automatic persisted queries (APQ, on) and how many queries they remember (APQ_CACHE_SIZE). */
   apq: boolean;

@@ -43,10 +43,10 @@ function rootKeysOf(query: string): string[] {
 }
 
 /**
- * How the gateway reaches one subgraph. Each fetch carries the caller's Authorization header,
+ * How Apollo Gateway reaches one subgraph. Each fetch carries the caller's Authorization header,
  * the request id and W3C trace context, and no other client header unless configured; it runs
  * over kept-alive connections and gives up after the subgraph's timeout. A subgraph that is
- * down, slow or answers garbage yields errors at the paths its fetch was to fill (the gateway
+ * down, slow or answers garbage yields errors at the paths its fetch was to fill (Apollo Gateway
  * answers the rest), never an exception.
  */
 export class ForwardingDataSource implements GraphQLDataSource<RouterContext> {
@@ -169,7 +169,7 @@ export class ForwardingDataSource implements GraphQLDataSource<RouterContext> {
 
   /**
    * Errors for a fetch that gave nothing: one per root field of a root fetch, or one for the
-   * entities of an entity fetch (the gateway prefixes the path of the fetch, `@` for lists).
+   * entities of an entity fetch (Apollo Gateway prefixes the path of the fetch, `@` for lists).
    */
   private errorsAtFetchPaths(
     query: string,

@@ -92,7 +92,7 @@ export class RouterMetrics {
     });
     this.executions = new Counter({
       name: 'router_executions_total',
-      help: "Operations run, by executor: router (plans and shapers kept per document) or gateway (@apollo/gateway's, for introspection, @defer, ...)",
+      help: "Operations run, by executor: router (plans and shapers kept per document) or apollo-gateway (Apollo Gateway's, for introspection, @defer, ...)",
       labelNames: ['executor'],
       registers,
     });

@@ -28,7 +28,7 @@ export interface PreparedOperation extends ExecutionTarget {
  */
 export interface PreparedAuthz {
   index: AuthzIndex;
-  /** Tells the filtered documents of different indexes apart in the gateway's plan cache. */
+  /** Tells the filtered documents of different indexes apart in Apollo Gateway's plan cache. */
   generation: number;
   analysis: AuthzAnalysis;
   /** Filtered documents (each with its plan) by denied-requirements key; the most used stay. */

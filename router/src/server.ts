@@ -10,7 +10,7 @@ import {
 import cors from 'cors';
 import { pino, type Logger } from 'pino';
 import { HeimdallClient } from '@dataos/heimdall-client';
-import { Authorizer } from './authz/authorize.js';
+import { OperationAuthorizer } from './authz/authorize.js';
 import { DecisionCache } from './authz/decision-cache.js';
 import { perSubgraph, type RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
@@ -18,7 +18,7 @@ import { ForwardingDataSource } from './datasource.js';
 import { errorBody, formatRouterError } from './errors.js';
 import { PlanExecutor } from './execution/executor.js';
 import { routerHealth } from './health.js';
-import { authorizingGateway } from './gateway.js';
+import { withAuthorization } from './apollo-adapter.js';
 import { graphqlHandler } from './http/graphql.js';
 import { serveOperatorPaths, startAdminServer, type OperatorEndpoints } from './http/operator.js';
 import { send } from './http/respond.js';
@@ -30,7 +30,7 @@ import { operationLimitsPlugin } from './protection/plugin.js';
 import { TrustedDocuments } from './protection/trusted-documents.js';
 import { SupergraphSource } from './supergraph/source.js';
 
-// The gateway reports usage to Apollo unless told not to; this router never phones home.
+// Apollo Gateway reports usage to Apollo unless told not to; this router never phones home.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
 export interface Router {
@@ -64,7 +64,7 @@ export async function startRouter(
   const source = new SupergraphSource(config.supergraphPath, resolveUrl, logger);
   const dataSources: ForwardingDataSource[] = [];
 
-  const gateway = new ApolloGateway({
+  const apollo = new ApolloGateway({
     logger,
     supergraphSdl: source.hook,
     experimental_approximateQueryPlanStoreMiB: config.queryPlanCacheMiB,
@@ -84,7 +84,7 @@ export async function startRouter(
       return dataSource;
     },
   });
-  source.attach(gateway);
+  source.attach(apollo);
 
   // With its own credentials the router asks Heimdall as itself, the caller's token as the
   // subject: Heimdall tells policy results only to the router's identity.
@@ -104,12 +104,12 @@ export async function startRouter(
       logger.warn({ err: error }, 'Heimdall could not be asked; the token is not verified and protected fields are denied');
     },
   });
-  const executor = new PlanExecutor(gateway, logger);
-  const authorizer = new Authorizer({
+  const executor = new PlanExecutor(apollo, logger);
+  const authorizer = new OperationAuthorizer({
     decisions,
     run: async (requestContext, target) => {
       const result = await executor.execute(requestContext, target);
-      metrics.executions.inc({ executor: result ? 'router' : 'gateway' });
+      metrics.executions.inc({ executor: result ? 'router' : 'apollo-gateway' });
       return result;
     },
     rejectUnauthorized: config.authz.rejectUnauthorized,
@@ -122,7 +122,7 @@ export async function startRouter(
   httpServer.keepAliveTimeout = 65_000;
 
   const server = new ApolloServer<RouterContext>({
-    gateway: authorizingGateway(gateway, authorizer),
+    gateway: withAuthorization(apollo, authorizer),
     introspection: config.introspection,
     csrfPrevention: true,
     // A document past the token limit is refused while parsing, before it is validated.

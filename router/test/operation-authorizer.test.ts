@@ -3,7 +3,7 @@ import { Supergraph } from '@apollo/federation-internals';
 import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { composeSupergraph } from '@dataos/testkit';
-import { Authorizer, type GatewayExecutor, type GatewayRequestContext } from '../src/authz/authorize.js';
+import { OperationAuthorizer, type GatewayExecutor, type GatewayRequestContext } from '../src/authz/authorize.js';
 import type { DecisionCache } from '../src/authz/decision-cache.js';
 import type { CallerAuthorization } from '../src/authz/evaluate.js';
 import { authzIndexFromSupergraph } from '../src/authz/requirements.js';
@@ -32,7 +32,7 @@ function setup() {
   const decisions = {
     authorize: async (): Promise<CallerAuthorization> => ({ authenticated: true, scopes: new Set(scopes.current), policies: new Map() }),
   } as unknown as DecisionCache;
-  const authorizer = new Authorizer({
+  const authorizer = new OperationAuthorizer({
     decisions,
     rejectUnauthorized: false,
     indexFor: () => index,
@@ -68,7 +68,7 @@ const prepare = (): PreparedOperation => ({
   shape: { depth: 1, aliases: 0, rootFields: 7, selections: 7, cost: 7, costDependsOnVariables: false, introspectionDepth: 0, introspectionLists: 0, visited: 7 },
 });
 
-describe('Authorizer', () => {
+describe('OperationAuthorizer', () => {
   it('keeps the most used filtered versions (and their plans) once a document has more than 32', async () => {
     const { authorizer, executor, scopes, ran, request } = setup();
     const prepared = prepare();
@@ -102,7 +102,7 @@ describe('Authorizer', () => {
     const { scopes, ran, request, executor } = setup();
     let current = index;
     const open = authzIndexFromSupergraph(composeSupergraph([{ name: 'one', url: 'http://one/graphql', typeDefs: SDL.replace(/ @requiresScopes\([^)]*\)/g, '') }]));
-    const authorizer = new Authorizer({
+    const authorizer = new OperationAuthorizer({
       decisions: { authorize: async () => ({ authenticated: true, scopes: new Set(scopes.current), policies: new Map() }) } as unknown as DecisionCache,
       rejectUnauthorized: false,
       indexFor: () => current,

@@ -40,11 +40,11 @@ function generationOf(index: AuthzIndex): number {
   return generation;
 }
 
-/** Runs an operation (the one sent or its authorized part) for a request; undefined: let the gateway. */
+/** Runs an operation (the one sent or its authorized part) for a request; undefined: let Apollo Gateway. */
 export type RunOperation = (requestContext: GatewayRequestContext, target: ExecutionTarget) => Promise<GatewayResult | undefined>;
 
 export interface AuthorizerOptions {
-  /** The router's own executor, tried before the gateway's. */
+  /** The router's own executor, tried before Apollo Gateway's. */
   run?: RunOperation;
   decisions: DecisionCache;
   /** Refuse the whole operation instead of removing what is not allowed. */
@@ -75,10 +75,10 @@ function refuseCredentials(context: RouterContext, refusal: TokenRefusal): Gatew
  * Authentication and authorization before planning. A presented token that is not valid
  * refuses the request whole (401, `UNAUTHENTICATED`). For an operation that touches
  * `@authenticated`, `@requiresScopes` or `@policy`, asks Heimdall once (through the decision cache), removes
- * what the caller may not see from the document the gateway plans (so no subgraph is asked
+ * what the caller may not see from the document Apollo Gateway plans (so no subgraph is asked
  * for it), then answers `null` and an `UNAUTHORIZED_FIELD_OR_TYPE` error at each removed path.
  */
-export class Authorizer {
+export class OperationAuthorizer {
   constructor(private readonly options: AuthorizerOptions) {}
 
   /**
@@ -179,7 +179,7 @@ export class Authorizer {
         ...requestContext,
         document: filtered.document,
         operation: filtered.operation,
-        // The gateway caches plans by query hash: the filtered document gets its own.
+        // Apollo Gateway caches plans by query hash: the filtered document gets its own.
         queryHash: `${requestContext.queryHash}:authz:${key}`,
       },
       executor,

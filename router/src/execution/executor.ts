@@ -26,7 +26,7 @@ export interface ExecutionTarget {
   operation: OperationDefinitionNode;
   /** The document as the walker resolved it, when already at hand. */
   walked?: OperationDocument;
-  /** null: left to the gateway's executor (introspection, @defer, rewrites, ...). */
+  /** null: left to Apollo Gateway's executor (introspection, @defer, rewrites, ...). */
   execution?: CompiledExecution | null;
 }
 
@@ -40,25 +40,25 @@ interface GatewayInternals {
 }
 
 /**
- * Runs operations on the gateway's query plans without the gateway's per-request work: the
+ * Runs operations on Apollo Gateway's query plans without its per-request work: the
  * plan and a compiled response shaper are kept with each document (no re-parsing, no plan
  * cache lookup by hash, no operation model rebuilt per request), fetches go through the same
  * data sources, and results are merged and shaped as `@apollo/gateway` does. Anything it does
- * not handle (introspection, @defer, subscriptions, entity rewrites) goes to the gateway.
+ * not handle (introspection, @defer, subscriptions, entity rewrites) goes to Apollo Gateway.
  */
 export class PlanExecutor {
   private readonly internals: GatewayInternals;
 
   constructor(
-    gateway: ApolloGateway,
+    apollo: ApolloGateway,
     private readonly logger: Logger,
   ) {
-    this.internals = gateway as unknown as GatewayInternals;
+    this.internals = apollo as unknown as GatewayInternals;
   }
 
   private compile(target: ExecutionTarget, schema: GraphQLSchema, operationName: string | undefined): CompiledExecution | null | undefined {
     const { queryPlanner, apiSchema } = this.internals;
-    if (!queryPlanner || !apiSchema || schema !== this.internals.schema) return undefined; // mid-reload: the gateway decides
+    if (!queryPlanner || !apiSchema || schema !== this.internals.schema) return undefined; // mid-reload: Apollo Gateway decides
     if (target.execution !== undefined && (target.execution === null || target.execution.planner === queryPlanner)) return target.execution;
     let execution: CompiledExecution | null;
     try {
@@ -71,14 +71,14 @@ export class PlanExecutor {
       });
       execution = isPlainPlan(plan) ? { planner: queryPlanner, plan, shaper } : null;
     } catch (error) {
-      if (!(error instanceof NotCompilable)) this.logger.debug({ err: error }, 'operation left to the gateway executor');
+      if (!(error instanceof NotCompilable)) this.logger.debug({ err: error }, 'operation left to the Apollo Gateway executor');
       execution = null;
     }
     target.execution = execution;
     return execution;
   }
 
-  /** Runs `target` for this request, or undefined when the gateway's executor must. */
+  /** Runs `target` for this request, or undefined when Apollo Gateway's executor must. */
   async execute(requestContext: GatewayRequestContext, target: ExecutionTarget): Promise<GatewayResult | undefined> {
     const { request } = requestContext;
     const execution = this.compile(target, requestContext.schema, request.operationName);
@@ -109,7 +109,7 @@ export class PlanExecutor {
     } catch (error) {
       return { errors: [new GraphQLError((error as Error).message, { originalError: error as Error })] };
     }
-    // Value-completion problems go to extensions as the gateway puts them; a subgraph's
+    // Value-completion problems go to extensions as Apollo Gateway puts them; a subgraph's
     // wrong-shaped value is the subgraph's error, answered with the others.
     const completion: GraphQLError[] = [];
     for (const error of shaped.errors) {

@@ -32,7 +32,7 @@ export type RequiresSelection =
   | { kind: 'Field'; name: string; alias?: string; selections?: RequiresSelection[] }
   | { kind: 'InlineFragment'; typeCondition?: string; selections: RequiresSelection[] };
 
-/** Whether the router's executor runs this plan (else the gateway's own executor does). */
+/** Whether the router's executor runs this plan (else Apollo Gateway's own executor does). */
 export function isPlainPlan(plan: QueryPlan): boolean {
   const plain = (node: PlanNode | undefined): boolean => {
     if (!node) return true;

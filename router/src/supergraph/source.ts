@@ -14,16 +14,16 @@ interface Loaded {
 }
 
 /**
- * The supergraph file, for the gateway (`supergraphSdl` hook) and for authorization (the
+ * The supergraph file, for Apollo Gateway (`supergraphSdl` hook) and for authorization (the
  * directives the planner's copy lacks). The file is watched; a new version replaces the old
  * one only when it loads, and requests in flight finish on the version they started with.
  */
 export class SupergraphSource {
   private current?: Loaded;
-  /** The index of the supergraph being handed to the gateway, until it says it took it. */
+  /** The index of the supergraph being handed to Apollo Gateway, until it says it took it. */
   private pending?: AuthzIndex;
   private readonly indexBySchema = new WeakMap<GraphQLSchema, AuthzIndex>();
-  /** The schema the gateway serves now (the last one it announced). */
+  /** The schema Apollo Gateway serves now (the last one it announced). */
   private schema?: GraphQLSchema;
   private update?: (sdl: string) => void;
   private watcher?: FSWatcher;
@@ -52,9 +52,9 @@ export class SupergraphSource {
     return this.indexBySchema.get(schema) ?? this.current?.index ?? EMPTY_INDEX;
   }
 
-  /** Must be called before the gateway loads: maps each schema it builds to its directives. */
-  attach(gateway: ApolloGateway): void {
-    gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+  /** Must be called before Apollo Gateway loads: maps each schema it builds to its directives. */
+  attach(apollo: ApolloGateway): void {
+    apollo.onSchemaLoadOrUpdate(({ apiSchema }) => {
       this.schema = apiSchema;
       if (this.pending) this.indexBySchema.set(apiSchema, this.pending);
     });
@@ -103,13 +103,13 @@ export class SupergraphSource {
       this.update(next.plannerSdl);
     } catch (error) {
       this.pending = this.current?.index;
-      this.logger.error({ err: error, path: this.path }, 'supergraph reload refused by the gateway; keeping the previous one');
+      this.logger.error({ err: error, path: this.path }, 'supergraph reload refused by Apollo Gateway; keeping the previous one');
       this.onReload?.(false);
       return false;
     }
     // A change to the security directives alone leaves the planner's copy as it was: the
-    // gateway sees no change and builds no new schema, so the schema in use takes the new
-    // directives here (operations prepared on it are analyzed again, see Authorizer).
+    // Apollo Gateway sees no change and builds no new schema, so the schema in use takes the new
+    // directives here (operations prepared on it are analyzed again, see OperationAuthorizer).
     if (this.schema && this.schema === before) this.indexBySchema.set(this.schema, next.index);
     this.current = next;
     this.logger.info({ path: this.path }, 'supergraph reloaded');
