@@ -143,11 +143,46 @@ function count(value: number | null | undefined, field: string): number | null {
   return value;
 }
 
-/** The ingest input, normalized; references to check in the write transaction. */
-export function ingestInput(input: IngestInput): { source: SourceIngest; datasets: DatasetIngest[]; refs: Refs; sourceDetails: boolean } {
+/**
+ * What an ingest asks to write, as Heimdall is asked about it: the source, each dataset's URN, and
+ * the tags and domain it is decided with. Checked before authorization (it is what authorization
+ * is about); everything else of the input only after it.
+ */
+export interface IngestTargets {
+  source: string;
+  /** Type, description or connection given: writing them needs `write` on the depot. */
+  sourceDetails: boolean;
+  datasets: { urn: string; tags?: string[]; domain?: string | null }[];
+}
+
+export function ingestTargets(input: IngestInput): IngestTargets {
   const f = 'input';
-  const sourceName = assertDatasetDepot(input.source.name, `${f}.source.name`);
-  const source: SourceIngest = { name: sourceName };
+  const source = assertDatasetDepot(input.source.name, `${f}.source.name`);
+  const urns = new Set<string>();
+  const datasets = list(input.datasets, `${f}.datasets`, LIMITS.datasets).map((d, i) => {
+    const field = `${f}.datasets[${i}]`;
+    const urn = assertUrn(d.urn, `${field}.urn`);
+    if (parseDatasetUrn(urn)!.depot !== source) {
+      throw fail(`${field}.urn`, `"${urn}" is not in source "${source}": expected dataos://${source}:<collection>/<dataset>.`);
+    }
+    if (urns.has(urn)) throw fail(`${field}.urn`, `"${urn}" is listed twice.`);
+    urns.add(urn);
+    const target: IngestTargets['datasets'][number] = { urn };
+    if (d.tags != null) target.tags = tags(d.tags, `${field}.tags`);
+    if (d.domain !== undefined) target.domain = d.domain === null ? null : domainName(d.domain, `${field}.domain`);
+    return target;
+  });
+  const sourceDetails = input.source.type != null || input.source.description !== undefined || input.source.connection != null;
+  return { source, sourceDetails, datasets };
+}
+
+/** The ingest input, normalized; references to check in the write transaction. */
+export function ingestInput(
+  input: IngestInput,
+  targets = ingestTargets(input),
+): { source: SourceIngest; datasets: DatasetIngest[]; refs: Refs; sourceDetails: boolean } {
+  const f = 'input';
+  const source: SourceIngest = { name: targets.source };
   if (input.source.type != null) {
     if (!FORMAT.test(input.source.type)) throw fail(`${f}.source.type`, `"${input.source.type}" is not a source type.`);
     source.type = input.source.type;
@@ -169,19 +204,13 @@ export function ingestInput(input: IngestInput): { source: SourceIngest; dataset
     });
   }
   const refs: Required<Pick<Refs, 'domains' | 'terms'>> = { domains: [], terms: [] };
-  const urns = new Set<string>();
-  const datasets = list(input.datasets, `${f}.datasets`, LIMITS.datasets).map((d, i): DatasetIngest => {
+  const datasets = input.datasets.map((d, i): DatasetIngest => {
     const field = `${f}.datasets[${i}]`;
-    const urn = assertUrn(d.urn, `${field}.urn`);
-    const parsed = parseDatasetUrn(urn)!;
-    if (parsed.depot !== sourceName) {
-      throw fail(`${field}.urn`, `"${urn}" is not in source "${sourceName}": expected dataos://${sourceName}:<collection>/<dataset>.`);
-    }
-    if (urns.has(urn)) throw fail(`${field}.urn`, `"${urn}" is listed twice.`);
-    urns.add(urn);
+    const target = targets.datasets[i]!;
+    // The keys in this order: the fingerprint of an unchanged input must stay what it was.
     const out: DatasetIngest = {
-      urn,
-      name: d.name == null ? parsed.name : text(d.name, `${field}.name`),
+      urn: target.urn,
+      name: d.name == null ? parseDatasetUrn(target.urn)!.name : text(d.name, `${field}.name`),
       kind: d.kind ?? 'TABLE',
       columns: [],
     };
@@ -191,9 +220,9 @@ export function ingestInput(input: IngestInput): { source: SourceIngest; dataset
       out.format = d.format;
     }
     if (d.layer !== undefined) out.layer = layer(d.layer, `${field}.layer`);
-    if (d.tags != null) out.tags = tags(d.tags, `${field}.tags`);
-    if (d.domain !== undefined) {
-      out.domain = d.domain === null ? null : domainName(d.domain, `${field}.domain`);
+    if (target.tags !== undefined) out.tags = target.tags;
+    if (target.domain !== undefined) {
+      out.domain = target.domain;
       if (out.domain) refs.domains.push({ name: out.domain, field: `${field}.domain` });
     }
     if (d.owners != null) out.owners = owners(d.owners, `${field}.owners`);
@@ -222,8 +251,7 @@ export function ingestInput(input: IngestInput): { source: SourceIngest; dataset
     });
     return out;
   });
-  const sourceDetails = source.type !== undefined || source.description !== undefined || source.connection !== undefined;
-  return { source, datasets, refs, sourceDetails };
+  return { source, datasets, refs, sourceDetails: targets.sourceDetails };
 }
 
 export function lineageInput(input: AddLineageInput): LineageInput {
@@ -282,11 +310,16 @@ export function runInput(input: RecordRunInput): RunInput {
 
 const INSTANCE_LEVEL = new Set(['DEPOT', 'POLICY', 'COMPUTE']);
 
-export function resourceInput(input: ResourceInput): ResourceUpsert {
+/** The resource an upsert names (kind, workspace, name): what Heimdall is asked about, checked before it. */
+export function resourceTarget(input: ResourceInput): Pick<ResourceUpsert, 'kind' | 'workspace' | 'name'> {
   const workspace = input.workspace ?? (INSTANCE_LEVEL.has(input.kind) ? 'system' : 'public');
   if (!WORKSPACE.test(workspace)) throw fail('input.workspace', `"${workspace}" is not a workspace name.`);
   if (!RESOURCE_NAME.test(input.name)) throw fail('input.name', `"${input.name}" is not a resource name: letters, digits, "_", "." and "-".`);
-  const out: ResourceUpsert = { kind: input.kind, workspace, name: input.name };
+  return { kind: input.kind, workspace, name: input.name };
+}
+
+export function resourceInput(input: ResourceInput, target = resourceTarget(input)): ResourceUpsert {
+  const out: ResourceUpsert = { ...target };
   if (input.version !== undefined) out.version = input.version === null ? null : text(input.version, 'input.version', 64);
   if (input.state !== undefined) out.state = input.state === null ? null : text(input.state, 'input.state', 64);
   if (input.description !== undefined) out.description = optionalText(input.description, 'input.description');

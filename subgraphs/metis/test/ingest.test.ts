@@ -178,6 +178,54 @@ describe('ingest', () => {
     expect(got.data?.dataset).toMatchObject({ description: 'One row per customer.', tags: ['PII', 'Tier.Gold'] });
   });
 
+  it('authorizes before it validates: a caller who may not write gets FORBIDDEN for invalid input, never BAD_USER_INPUT, and nothing is written', async () => {
+    const before = await h.counts();
+    const customersUrn = h.urn('retail', 'customers');
+    const invalidIngest = input(
+      [
+        dataset(h, 'retail', 'customers', { layer: 'gold', owners: [{ id: 'alice' }] }, [{ name: 'a', type: 'int' }, { name: 'a', type: 'int' }]),
+        dataset(h, 'retail', 'brand-new', { freshnessSloSeconds: -1 }),
+      ],
+      { type: 'not a type', connection: [{ key: 'password', value: 'hunter2' }] },
+    );
+    // alice may read the retail collection but not write it; dave has no grant at all.
+    for (const user of ['alice', 'dave'] as const) {
+      const res = await h.gql(user, INGEST, invalidIngest);
+      expect(errorCodes(res), user).toEqual(['FORBIDDEN']);
+      expect(res.errors?.[0]?.extensions?.field).toBe('input.datasets[0].urn');
+    }
+    // The same input from a writer is refused for what is wrong with it.
+    const bob = await h.gql('bob', INGEST, invalidIngest);
+    expect(errorCodes(bob)).toEqual(['BAD_USER_INPUT']);
+
+    const long = 'x'.repeat(70_000);
+    const refused: [string, Record<string, unknown>][] = [
+      ['mutation ($u: ID!, $d: String) { describe(input: { urn: $u, description: $d, columns: [{ name: "", description: "x" }] }) { urn } }', { d: long }],
+      ['mutation ($u: ID!) { tag(input: { urn: $u, column: "", add: [] }) { urn } }', {}],
+      ['mutation ($u: ID!) { setOwners(urn: $u, owners: [{ id: "alice" }, { id: "alice" }]) { urn } }', {}],
+      ['mutation ($u: ID!) { setGlossaryTerms(input: { urn: $u, column: "", terms: [" padded "] }) { urn } }', {}],
+      [
+        'mutation ($u: ID!, $o: ID!) { addLineage(input: { upstream: $o, downstream: $u, via: "not-a-resource", columns: [{ upstream: "", downstream: "" }] }) { job } }',
+        { o: h.urn('retail', 'orders') },
+      ],
+      [
+        'mutation ($u: ID!) { recordRun(input: { datasetUrn: $u, status: FAILED, startedAt: "2024-05-02T00:00:00Z", finishedAt: "2024-05-01T00:00:00Z", rowCount: -1 }) { id } }',
+        {},
+      ],
+      ['mutation ($v: String) { upsertResource(input: { kind: WORKFLOW, name: "wf", version: $v, owner: { id: "alice" } }) { urn } }', { v: long }],
+      ['mutation ($n: ID!) { upsertGlossaryTerm(input: { name: $n, definition: "", related: [$n] }) { name } }', { n: `${h.id} Forbidden` }],
+      ['mutation ($n: ID!, $d: String) { upsertDomain(input: { name: $n, description: $d }) { name } }', { n: `${h.id}-forbidden`, d: long }],
+    ];
+    for (const [mutation, variables] of refused) {
+      const res = await h.gql('alice', mutation, { u: customersUrn, ...variables });
+      expect(errorCodes(res), mutation).toEqual(['FORBIDDEN']);
+    }
+    // A dataset the caller cannot read stays NOT_FOUND, whatever else is wrong.
+    const hidden = await h.gql('dave', refused[0]![0], { u: customersUrn, d: long });
+    expect(errorCodes(hidden)).toEqual(['NOT_FOUND']);
+    expect(await h.counts()).toEqual(before);
+  });
+
   it('answers NOT_FOUND, not FORBIDDEN, for a write on a dataset the caller cannot even read', async () => {
     const res = await h.gql('alice', 'mutation ($u: ID!) { describe(input: { urn: $u, description: "x" }) { urn } }', { u: h.urn('sales', 'invoices') });
     expect(errorCodes(res)).toEqual(['NOT_FOUND']);

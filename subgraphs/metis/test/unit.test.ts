@@ -9,7 +9,7 @@ import { fingerprint } from '../src/store/writes.js';
 import { selectsAny } from '../src/resolvers/selection.js';
 import { ftKey, ftText, luceneQuery, rankTerms } from '../src/text.js';
 import { assertResourceUrn, assertUrn, objectPaths, parseDatasetUrn, parseResourceUrn } from '../src/urn.js';
-import { ingestInput } from '../src/validate.js';
+import { ingestInput, ingestTargets } from '../src/validate.js';
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -138,6 +138,44 @@ describe('ingest input', () => {
     expect(datasets[0]).toEqual({ urn: 'dataos://icebase:retail/x', name: 'x', kind: 'TABLE', columns: [{ name: 'a', type: 'int', nullable: true }] });
     expect(sourceDetails).toBe(false);
     expect(fingerprint(ingestInput(base as never).datasets[0]!)).toBe(fingerprint(datasets[0]!));
+  });
+
+  it('fingerprints an unchanged input as earlier versions did (re-ingesting it still writes nothing)', () => {
+    const rich = {
+      source: { name: 'icebase', type: 'iceberg', description: 'd', connection: [{ key: 'host', value: 'h' }] },
+      datasets: [
+        {
+          urn: 'dataos://icebase:retail/x', name: 'X', kind: 'VIEW', description: 'about x', format: 'parquet', layer: 'clean',
+          tags: ['PII', 'Tier.Gold', 'PII'], domain: 'retail', glossaryTerms: ['Customer'], freshnessSloSeconds: 3600,
+          owners: [{ id: 'users:id:a', name: 'A', email: 'a@x' }, { id: 'teams:id:t' }],
+          columns: [
+            { name: 'a', type: 'int', nullable: false, description: 'col', tags: ['PII.Email'], glossaryTerms: ['Customer'] },
+            { name: 'b', type: 'text' },
+          ],
+        },
+        { urn: 'dataos://icebase:retail/y', domain: null, description: null, columns: [] },
+      ],
+    };
+    const { datasets, refs, sourceDetails } = ingestInput(rich as never);
+    expect(datasets.map(fingerprint)).toEqual(['VMQElnOdYlfpyMQ9VK2JiQ6kMVF5YFSArfqZYFOJj9g', 'EAsswa4_MlvplqXrRYdzdmkNhLfgvRrVIM08e1ZBVVM']);
+    expect(refs.domains).toEqual([{ name: 'retail', field: 'input.datasets[0].domain' }]);
+    expect(refs.terms?.map((t) => t.field)).toEqual(['input.datasets[0].glossaryTerms[0]', 'input.datasets[0].columns[0].glossaryTerms[0]']);
+    expect(sourceDetails).toBe(true);
+  });
+
+  it('checks only what names the written objects before authorization, the rest after', () => {
+    const invalid = {
+      source: { name: 'icebase', connection: [{ key: 'password', value: 'x' }] },
+      datasets: [{ urn: 'dataos://icebase:retail/x', tags: ['PII'], domain: 'retail', layer: 'gold', columns: [{ name: '', type: 'int' }] }],
+    };
+    expect(ingestTargets(invalid as never)).toEqual({
+      source: 'icebase',
+      sourceDetails: true,
+      datasets: [{ urn: 'dataos://icebase:retail/x', tags: ['PII'], domain: 'retail' }],
+    });
+    expect(codeOf(() => ingestInput(invalid as never))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.source.connection[0].key' });
+    const badTarget = { ...invalid, datasets: [{ ...invalid.datasets[0], tags: ['has space'] }] };
+    expect(codeOf(() => ingestTargets(badTarget as never))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.datasets[0].tags[0]' });
   });
 
   it('refuses too many datasets and secrets, naming the field', () => {

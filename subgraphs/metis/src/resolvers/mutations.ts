@@ -9,9 +9,11 @@ import {
   domainName,
   glossaryTermInput,
   ingestInput,
+  ingestTargets,
   lineageInput,
   owners as ownersOf,
   resourceInput,
+  resourceTarget,
   runInput,
   tags as tagsOf,
   termName,
@@ -39,13 +41,21 @@ async function reload(ctx: Parameters<typeof readDataset>[0], urn: string): Prom
   return d;
 }
 
+/**
+ * Every mutation authorizes, then validates (as Caretaker does): a caller who may not write gets
+ * NOT_FOUND or FORBIDDEN whatever else is wrong with the input, learns nothing from validation
+ * errors, and nothing is written. Only what names the objects Heimdall is asked about (URNs, names,
+ * and the tags and domain a dataset is decided with) is checked before: a function of the caller's
+ * own text, it tells nothing about the catalog, and it keeps what Heimdall decides and logs to
+ * well-formed names of bounded size.
+ */
 export const mutationResolvers: Resolvers = {
   Mutation: {
     ingest: async (_root, { input }, ctx) => {
-      const { source, datasets, refs, sourceDetails } = ingestInput(input);
+      const targets = ingestTargets(input);
       const [existing, existingSource] = await Promise.all([
-        ctx.loaders.dataset.loadMany(datasets.map((d) => d.urn)),
-        ctx.loaders.source.load(source.name),
+        ctx.loaders.dataset.loadMany(targets.datasets.map((d) => d.urn)),
+        ctx.loaders.source.load(targets.source),
       ]);
       const found = existing.map((d) => (d instanceof Error ? null : (d ?? null)));
       const readable = new Set(await ctx.authz.readable(found.filter((d): d is DatasetRecord => d !== null), (d) => d));
@@ -54,7 +64,7 @@ export const mutationResolvers: Resolvers = {
       // if that check passes the answer is NOT_FOUND, never an overwrite.
       const hidden: number[] = [];
       const checks: WriteCheck[] = [];
-      datasets.forEach((d, i) => {
+      targets.datasets.forEach((d, i) => {
         const stored = found[i] ?? null;
         const old = stored && readable.has(stored) ? stored : null;
         if (stored && !old) hidden.push(i);
@@ -63,10 +73,13 @@ export const mutationResolvers: Resolvers = {
         checks.push({ object: datasetObject(next, d.domain !== undefined ? d.domain : (old?.domainName ?? null)), field });
         if (old) checks.push({ object: datasetObject(old, old.domainName), field });
       });
-      if (!existingSource || sourceDetails) checks.push({ object: { path: objectPaths.depot(source.name) }, field: 'input.source.name' });
+      if (!existingSource || targets.sourceDetails) {
+        checks.push({ object: { path: objectPaths.depot(targets.source) }, field: 'input.source.name' });
+      }
       await ctx.authz.requireWrites(checks);
       const first = hidden[0];
-      if (first !== undefined) throw notFound(`Unknown dataset "${datasets[first]!.urn}".`, { field: `input.datasets[${first}].urn` });
+      if (first !== undefined) throw notFound(`Unknown dataset "${targets.datasets[first]!.urn}".`, { field: `input.datasets[${first}].urn` });
+      const { source, datasets, refs } = ingestInput(input, targets);
       const counts = await ctx.writer.ingest(source, datasets, refs);
       for (const d of datasets) forgetDataset(ctx, d.urn);
       ctx.loaders.source.clear(source.name);
@@ -76,13 +89,13 @@ export const mutationResolvers: Resolvers = {
 
     describe: async (_root, { input }, ctx) => {
       const urn = assertUrn(input.urn, 'input.urn');
+      await writableDataset(ctx, urn, 'input.urn');
       const description =
         'description' in input ? (input.description == null ? null : text(input.description, 'input.description', LIMITS.text)) : undefined;
       const columns = (input.columns ?? []).map((c, i) => ({
         name: text(c.name, `input.columns[${i}].name`),
         description: c.description == null ? null : text(c.description, `input.columns[${i}].description`, LIMITS.text),
       }));
-      await writableDataset(ctx, urn, 'input.urn');
       const refs: Refs = { columns: columns.map((c, i) => columnRef(urn, c.name, `input.columns[${i}].name`)) };
       await ctx.writer.describe(urn, description, columns, refs);
       return reload(ctx, urn);
@@ -92,17 +105,17 @@ export const mutationResolvers: Resolvers = {
       const urn = assertUrn(input.urn, 'input.urn');
       const add = tagsOf(input.add ?? [], 'input.add');
       const remove = tagsOf(input.remove ?? [], 'input.remove');
-      if (!add.length && !remove.length) throw badUserInput('Give tags to add or remove.', { field: 'input.add' });
-      const column = input.column == null ? null : text(input.column, 'input.column');
       const current = await readDataset(ctx, urn);
       const extra: WriteCheck[] = [];
-      if (current && column === null) {
+      if (current && input.column == null) {
         // Allowed to write the dataset both as it is and as it will be.
         const kept = current.tags.filter((t) => !remove.includes(t));
         const next = [...kept, ...add.filter((t) => !kept.includes(t))];
         extra.push({ object: datasetObject({ urn: current.urn, tags: next }, current.domainName), field: 'input.add' });
       }
       await writableDataset(ctx, urn, 'input.urn', extra);
+      if (!add.length && !remove.length) throw badUserInput('Give tags to add or remove.', { field: 'input.add' });
+      const column = input.column == null ? null : text(input.column, 'input.column');
       const refs: Refs = column ? { columns: [columnRef(urn, column, 'input.column')] } : {};
       await ctx.writer.tag(urn, column, add, remove, refs);
       return reload(ctx, urn);
@@ -110,18 +123,18 @@ export const mutationResolvers: Resolvers = {
 
     setOwners: async (_root, { urn, owners }, ctx) => {
       assertUrn(urn, 'urn');
-      const list = ownersOf(owners, 'owners');
       await writableDataset(ctx, urn, 'urn');
+      const list = ownersOf(owners, 'owners');
       await ctx.writer.setOwners(urn, list);
       return reload(ctx, urn);
     },
 
     setGlossaryTerms: async (_root, { input }, ctx) => {
       const urn = assertUrn(input.urn, 'input.urn');
+      await writableDataset(ctx, urn, 'input.urn');
       const column = input.column == null ? null : text(input.column, 'input.column');
       if (input.terms.length > LIMITS.terms) throw badUserInput(`At most ${LIMITS.terms} terms.`, { field: 'input.terms' });
       const terms = [...new Set(input.terms.map((t, i) => termName(t, `input.terms[${i}]`)))];
-      await writableDataset(ctx, urn, 'input.urn');
       const refs: Refs = {
         terms: terms.map((name, i) => ({ name, field: `input.terms[${i}]` })),
         columns: column ? [columnRef(urn, column, 'input.column')] : [],
@@ -131,10 +144,12 @@ export const mutationResolvers: Resolvers = {
     },
 
     addLineage: async (_root, { input }, ctx) => {
+      const upstreamUrn = assertUrn(input.upstream, 'input.upstream');
+      const downstreamUrn = assertUrn(input.downstream, 'input.downstream');
+      const upstream = await readDataset(ctx, upstreamUrn);
+      if (!upstream) throw notFound(`Unknown dataset "${upstreamUrn}".`, { field: 'input.upstream' });
+      const downstream = await writableDataset(ctx, downstreamUrn, 'input.downstream');
       const edge = lineageInput(input);
-      const upstream = await readDataset(ctx, edge.upstream);
-      if (!upstream) throw notFound(`Unknown dataset "${edge.upstream}".`, { field: 'input.upstream' });
-      const downstream = await writableDataset(ctx, edge.downstream, 'input.downstream');
       const via = edge.via ? await readResource(ctx, edge.via) : null;
       if (edge.via && !via) throw notFound(`Unknown resource "${edge.via}".`, { field: 'input.via' });
       const refs: Refs = {
@@ -165,8 +180,8 @@ export const mutationResolvers: Resolvers = {
     },
 
     recordRun: async (_root, { input }, ctx) => {
+      await writableDataset(ctx, assertUrn(input.datasetUrn, 'input.datasetUrn'), 'input.datasetUrn');
       const run = runInput(input);
-      await writableDataset(ctx, run.datasetUrn, 'input.datasetUrn');
       if (run.resourceUrn && !(await readResource(ctx, run.resourceUrn))) {
         throw notFound(`Unknown resource "${run.resourceUrn}".`, { field: 'input.resourceUrn' });
       }
@@ -184,17 +199,19 @@ export const mutationResolvers: Resolvers = {
     },
 
     upsertResource: async (_root, { input }, ctx) => {
-      const resource = resourceInput(input);
-      const urn = resourceUrn(resource.kind, resource.workspace, resource.name);
+      const target = resourceTarget(input);
+      const urn = resourceUrn(target.kind, target.workspace, target.name);
       await ctx.authz.requireWrites([{ object: { path: objectPaths.resource(urn) }, field: 'input.name' }]);
+      const resource = resourceInput(input, target);
       await ctx.writer.upsertResource(resource);
       ctx.loaders.resource.clear(urn);
       return resourceParent((await ctx.loaders.resource.load(urn))!);
     },
 
     upsertGlossaryTerm: async (_root, { input }, ctx) => {
+      const name = termName(input.name, 'input.name');
+      await ctx.authz.requireWrites([{ object: { path: objectPaths.glossaryTerm(name) }, field: 'input.name' }]);
       const { term, refs } = glossaryTermInput(input);
-      await ctx.authz.requireWrites([{ object: { path: objectPaths.glossaryTerm(term.name) }, field: 'input.name' }]);
       await ctx.writer.upsertGlossaryTerm(term, refs);
       ctx.loaders.term.clear(term.name);
       return termParent((await ctx.loaders.term.load(term.name))!);
@@ -202,9 +219,9 @@ export const mutationResolvers: Resolvers = {
 
     upsertDomain: async (_root, { input }, ctx) => {
       const name = domainName(input.name, 'input.name');
+      await ctx.authz.requireWrites([{ object: { path: objectPaths.domain(name) }, field: 'input.name' }]);
       const description =
         'description' in input ? (input.description == null ? null : text(input.description, 'input.description', LIMITS.text)) : undefined;
-      await ctx.authz.requireWrites([{ object: { path: objectPaths.domain(name) }, field: 'input.name' }]);
       await ctx.writer.upsertDomain(name, description);
       ctx.loaders.domain.clear(name);
       return domainParent((await ctx.loaders.domain.load(name))!);
