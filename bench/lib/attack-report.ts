@@ -1,5 +1,6 @@
 // The attack bench's measurements, summed per operation and condition and printed as tables,
 // ratios and the loud warnings (any attack request that got no 4xx, a router that died).
+import type { Load } from './attack-client.js';
 import type { AttackReport } from './attacker-child.js';
 import { HOSTILE_SHAPES } from './hostile-documents.js';
 import { formatNumber, percentile, table } from './stats.js';
@@ -8,12 +9,7 @@ import { OPERATIONS, type OperationName } from './synthetic.js';
 export type Condition = 'alone' | 'attack';
 
 /** One slice of legitimate load on the router, alone or while the attacker ran. */
-export interface Slice {
-  requests: number;
-  seconds: number;
-  p50: number;
-  p99: number;
-  failed: number;
+export interface Slice extends Load {
   /** The router's peak RSS during the slice, in MiB. */
   peakMiB: number;
   /** CPU time of the router process during the legitimate load, in ms. */
