@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { compileGlob, globMatches, literalPrefix, normalizePath } from '../../src/engine/glob.js';
+import { compilePattern, literalPrefix, matches, normalizePath, PatternError } from '../src/index.js';
 
-const path = (glob: string, value: string) => globMatches(compileGlob(glob, '/'), normalizePath(value));
-const tag = (glob: string, value: string) => globMatches(compileGlob(glob, ':'), value);
+// Moved from Heimdall's engine tests: the glob Heimdall has always had, now DataOS's one.
+const path = (glob: string, value: string) => matches(compilePattern(glob, 'path'), value);
+const tag = (glob: string, value: string) => matches(compilePattern(glob, 'tag'), value);
 
 describe('globs', () => {
   it('`*` stays within one level, `**` crosses levels and matches zero levels', () => {
@@ -27,7 +28,7 @@ describe('globs', () => {
     expect(normalizePath('dataos://')).toBe('dataos://');
   });
 
-  it('is case-sensitive', () => {
+  it('is case-sensitive for paths and tags', () => {
     expect(path('/Metis/**', '/metis/a')).toBe(false);
     expect(tag('roles:id:Admin', 'roles:id:admin')).toBe(false);
   });
@@ -64,10 +65,22 @@ describe('globs', () => {
   it('escapes regex characters', () => {
     expect(path('/a.b/(c)+', '/a.b/(c)+')).toBe(true);
     expect(path('/a.b', '/axb')).toBe(false);
+    expect(path('/a/\\*', '/a/*')).toBe(true);
+    expect(path('/a/\\*', '/a/b')).toBe(false);
   });
 
-  it.each(['', '/a/[bc', '/a/{b,c', '/a/[]', '/a/[!]', 'x\\'])('refuses the malformed glob %j', (glob) => {
-    expect(() => compileGlob(glob, '/')).toThrow(/not a valid glob/);
+  it.each([
+    ['', /it is empty/],
+    ['/a/[bc', /"\[" at 4 is never closed/],
+    ['/a/{b,c', /"\{" at 4 is never closed/],
+    ['/a/[]', /never closed/],
+    ['/a/[!]', /never closed/],
+    ['x\\', /lone backslash/],
+    ['/a/' + 'x'.repeat(3000), /at most 2048/],
+  ])('refuses the malformed glob %j, saying why', (glob, why) => {
+    expect(() => compilePattern(glob, 'path')).toThrow(PatternError);
+    expect(() => compilePattern(glob, 'path')).toThrow(why);
+    expect(() => compilePattern(glob, 'path')).toThrow(/not a valid glob/);
   });
 
   it('gives the literal prefix used for indexing', () => {
