@@ -7,3 +7,4 @@ export { runUntilSignal } from './main.js';
 export { DateTimeScalar } from './scalars.js';
 export { StoreActivity } from './store-activity.js';
 export { datasetObject, domainTag, heimdallTag, heimdallTags, type DatasetObject } from './dataset-object.js';
+export { CursorCodec, isOffset, isString, pageSize, type DecodeOptions } from './cursor.js';

@@ -1,8 +1,7 @@
-import { DateTimeScalar } from '@dataos/subgraph-kit';
+import { CursorCodec, DateTimeScalar, isOffset, pageSize } from '@dataos/subgraph-kit';
 import type { Filter } from 'mongodb';
 import { PATHS, authorize } from './auth.js';
 import type { Context } from './context.js';
-import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
 import type { PodEventConnection, Resolvers } from './generated/resolvers.js';
 import { toNode, toPod, toPodEvent } from './mapping.js';
 import { podKey } from './model.js';
@@ -11,7 +10,7 @@ import { checkRange } from './store/history.js';
 import { canonicalResourceUrn } from './labels.js';
 import { listPods, podAggregates, podQuery, type Page, type PodGroupField } from './store/pods.js';
 import type { PodDoc } from './model.js';
-import { eventsFromInput, fail, namespaceName, objectName } from './validate.js';
+import { eventsFromInput, namespaceName, objectName } from './validate.js';
 
 const DAY_MS = 86_400_000;
 
@@ -25,6 +24,9 @@ const connection = (page: Page<PodDoc>) => ({
   totalCount: page.totalCount,
 });
 
+/** Not sealed: an event cursor holds only its resourceVersion, which the page shows anyway. */
+const cursors = new CursorCodec();
+
 async function podHistory(
   ctx: Context,
   namespace: string,
@@ -35,14 +37,10 @@ async function podHistory(
   after: string | null | undefined,
 ): Promise<PodEventConnection> {
   checkRange(from, to);
-  const n = pageSize(first, 1000, 100);
-  let afterRv = 0;
-  if (after) {
-    afterRv = Number(decodeCursor(after));
-    if (!Number.isSafeInteger(afterRv) || afterRv < 0) fail('after', 'The cursor is not valid.');
-  }
+  const n = pageSize(first, { max: 1000, fallback: 100 });
+  const afterRv = after ? cursors.decode('pod-event', after, { is: isOffset }) : 0;
   const events = await ctx.podHistory.load({ namespace, name, from, to, limit: n + 1, afterRv });
-  const edges = events.slice(0, n).map((e) => ({ cursor: encodeCursor(String(e.rv)), node: toPodEvent(e) }));
+  const edges = events.slice(0, n).map((e) => ({ cursor: cursors.encode('pod-event', e.rv), node: toPodEvent(e) }));
   return { edges, pageInfo: { hasNextPage: events.length > n, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 

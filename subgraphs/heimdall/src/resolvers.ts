@@ -1,7 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { badUserInput, conflict, forbidden, notFound } from '@dataos/errors';
-import { DateTimeScalar, requirePrincipal } from '@dataos/subgraph-kit';
-import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
+import { CursorCodec, DateTimeScalar, isString, pageSize, requirePrincipal } from '@dataos/subgraph-kit';
 import { adminTags } from './bootstrap.js';
 import { decideFor, requireAllowed } from './decide.js';
 import { PolicyValidationError } from './engine/types.js';
@@ -15,6 +14,10 @@ import { normalizeUserId } from './subject.js';
 import { subjectView } from './subject-view.js';
 
 const MAX_BATCH = 1000;
+
+/** Not sealed: policy names and decision ids are what the pages show anyway. */
+const cursors = new CursorCodec();
+const isObjectIdHex = (key: unknown): key is string => typeof key === 'string' && ObjectId.isValid(key) && key.length === 24;
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -42,15 +45,15 @@ export const resolvers: Resolvers = {
 
     policies: async (_root, { first, after, filter }, ctx) => {
       requireAllowed(ctx, 'read', '/heimdall/policies');
-      const size = pageSize(first, 500);
-      const page = await ctx.policies.page(size, after ? decodeCursor(after) : null, {
+      const size = pageSize(first, { max: 500, fallback: 50 });
+      const page = await ctx.policies.page(size, after ? cursors.decode('policy', after, { is: isString }) : null, {
         search: filter?.search ?? null,
         effect: filter?.effect ? (filter.effect === 'DENY' ? 'deny' : 'allow') : null,
         collection: filter?.collection ?? null,
       });
       return {
-        edges: page.docs.map((doc) => ({ cursor: encodeCursor(doc._id), node: toGraphQLPolicy(doc) })),
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.docs.length ? encodeCursor(page.docs.at(-1)!._id) : null },
+        edges: page.docs.map((doc) => ({ cursor: cursors.encode('policy', doc._id), node: toGraphQLPolicy(doc) })),
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.docs.length ? cursors.encode('policy', page.docs.at(-1)!._id) : null },
         totalCount: page.totalCount,
       };
     },
@@ -70,22 +73,18 @@ export const resolvers: Resolvers = {
 
     decisions: async (_root, { first, after, filter }, ctx) => {
       requireAllowed(ctx, 'read', '/heimdall/decisions');
-      const size = pageSize(first, 500);
-      let afterId: string | null = null;
-      if (after) {
-        afterId = decodeCursor(after);
-        if (!ObjectId.isValid(afterId)) throw badUserInput('The cursor is not valid.', { field: 'after' });
-      }
+      const size = pageSize(first, { max: 500, fallback: 50 });
+      const afterId = after ? cursors.decode('decision', after, { is: isObjectIdHex }) : null;
       await ctx.decisionLog.flush(); // the caller sees its own request's decisions too
       const page = await ctx.decisionLog.page(size, afterId, filter ?? {});
       return {
         edges: page.docs.map((doc) => ({
-          cursor: encodeCursor(doc._id!.toHexString()),
+          cursor: cursors.encode('decision', doc._id!.toHexString()),
           node: { ...doc, id: doc._id!.toHexString() },
         })),
         pageInfo: {
           hasNextPage: page.hasNextPage,
-          endCursor: page.docs.length ? encodeCursor(page.docs.at(-1)!._id!.toHexString()) : null,
+          endCursor: page.docs.length ? cursors.encode('decision', page.docs.at(-1)!._id!.toHexString()) : null,
         },
       };
     },

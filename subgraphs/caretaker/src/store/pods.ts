@@ -1,5 +1,5 @@
 import type { Filter } from 'mongodb';
-import { decodeCursor, encodeCursor, pageSize } from '../cursor.js';
+import { CursorCodec, isString, pageSize } from '@dataos/subgraph-kit';
 import type { KubeLabelInput, PodFilter } from '../generated/resolvers.js';
 import { labelPair } from '../labels.js';
 import { ACTIVE_PHASES, POD_PHASES, nodePressure, type NodeDoc, type PodDoc, type PodPhase } from '../model.js';
@@ -7,6 +7,9 @@ import { fail, namespaceName, objectName, resourceUrnValue } from '../validate.j
 import type { Collections } from './collections.js';
 
 export const MAX_PAGE = 500;
+
+/** Not sealed: a pod cursor holds only a pod's `namespace/name`, which the page shows anyway. */
+const cursors = new CursorCodec();
 
 /** A validated pod filter as a MongoDB query; `field` prefixes error paths. */
 export function podQuery(filter: PodFilter | null | undefined, field = 'filter'): Filter<PodDoc> {
@@ -44,13 +47,13 @@ export interface Page<T> {
 
 /** Pods in `_id` (`namespace/name`) order, Relay-style. */
 export async function listPods(c: Collections, query: Filter<PodDoc>, first: number | null | undefined, after: string | null | undefined): Promise<Page<PodDoc>> {
-  const n = pageSize(first, MAX_PAGE, 50);
-  const page = after ? { $and: [query, { _id: { $gt: decodeCursor(after) } }] } : query;
+  const n = pageSize(first, { max: MAX_PAGE, fallback: 50 });
+  const page = after ? { $and: [query, { _id: { $gt: cursors.decode('pod', after, { is: isString }) } }] } : query;
   const [docs, totalCount] = await Promise.all([
     c.pods.find(page).sort({ _id: 1 }).limit(n + 1).toArray(),
     c.pods.countDocuments(query),
   ]);
-  const items = docs.slice(0, n).map((d) => ({ cursor: encodeCursor(d._id), node: d }));
+  const items = docs.slice(0, n).map((d) => ({ cursor: cursors.encode('pod', d._id), node: d }));
   return { items, hasNextPage: docs.length > n, endCursor: items.at(-1)?.cursor ?? null, totalCount };
 }
 
@@ -72,10 +75,10 @@ export async function listPodsGrouped(
   first: number | null | undefined,
   after: string | null | undefined,
 ): Promise<Map<string, Page<PodDoc>>> {
-  const n = pageSize(first, MAX_PAGE, 50);
+  const n = pageSize(first, { max: MAX_PAGE, fallback: 50 });
   const distinct = [...new Set(values)];
   const match: Filter<PodDoc> = { $and: [query, { [field]: { $in: distinct } }] };
-  const page = after ? { $and: [match, { _id: { $gt: decodeCursor(after) } }] } : match;
+  const page = after ? { $and: [match, { _id: { $gt: cursors.decode('pod', after, { is: isString }) } }] } : match;
   const cap = distinct.length * (n + 1);
   const [docs, counts] = await Promise.all([
     c.pods.find(page).sort({ [field]: 1, _id: 1 }).limit(cap).toArray(),
@@ -98,7 +101,7 @@ export async function listPodsGrouped(
         out.set(v, await listPods(c, { $and: [query, { [field]: v }] }, n, after));
         return;
       }
-      const items = group.slice(0, n).map((d) => ({ cursor: encodeCursor(d._id), node: d }));
+      const items = group.slice(0, n).map((d) => ({ cursor: cursors.encode('pod', d._id), node: d }));
       out.set(v, { items, hasNextPage: group.length > n, endCursor: items.at(-1)?.cursor ?? null, totalCount: total.get(v) ?? 0 });
     }),
   );
