@@ -1,5 +1,6 @@
 import type { ServiceCredentials } from '@dataos/heimdall-client';
 import { limitsFromEnv, type OperationLimits } from '@dataos/operation-walker';
+import type { HealthProbe } from './health.js';
 
 /** Router settings, all from the environment (see router/README.md). */
 export interface RouterConfig {
@@ -62,9 +63,20 @@ export interface RouterConfig {
   adminHost: string;
   /** A caller presenting it as a bearer token reads /metrics and /health's detail on the main port (METRICS_TOKEN). */
   metricsToken?: string;
+  /** How /health asks a subgraph whether it is up (SUBGRAPH_HEALTH_PROBE: auto, health, graphql). */
+  subgraphHealthProbe: HealthProbe;
+  /** How long one readiness answer serves every /health caller (HEALTH_CACHE_MS). */
+  healthCacheMs: number;
   /** Worker processes (ROUTER_WORKERS); 0 or 1 runs in this process. Read by main.ts only. */
   workers: number;
 }
+
+const HEALTH_PROBES: readonly HealthProbe[] = ['auto', 'health', 'graphql'];
+const healthProbe = (value: string | undefined): HealthProbe => {
+  if (value === undefined || value === '') return 'auto';
+  if (!(HEALTH_PROBES as readonly string[]).includes(value)) throw new Error(`SUBGRAPH_HEALTH_PROBE must be one of ${HEALTH_PROBES.join(', ')}, got "${value}"`);
+  return value as HealthProbe;
+};
 
 const int = (value: string | undefined, fallback: number, name: string): number => {
   if (value === undefined || value === '') return fallback;
@@ -166,6 +178,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfi
     ...(env.ADMIN_PORT ? { adminPort: int(env.ADMIN_PORT, 0, 'ADMIN_PORT') } : {}),
     adminHost: env.ADMIN_HOST ?? '127.0.0.1',
     ...(env.METRICS_TOKEN ? { metricsToken: operatorToken(env.METRICS_TOKEN) } : {}),
+    subgraphHealthProbe: healthProbe(env.SUBGRAPH_HEALTH_PROBE),
+    healthCacheMs: int(env.HEALTH_CACHE_MS, 1000, 'HEALTH_CACHE_MS'),
     workers: int(env.ROUTER_WORKERS, 0, 'ROUTER_WORKERS'),
   };
 }

@@ -17,7 +17,7 @@ import type { RouterContext } from './context.js';
 import { ForwardingDataSource } from './datasource.js';
 import { errorBody, formatRouterError } from './errors.js';
 import { PlanExecutor } from './execution/executor.js';
-import { routerHealth } from './health.js';
+import { HealthMonitor } from './health.js';
 import { withAuthorization } from './apollo-adapter.js';
 import { graphqlHandler } from './http/graphql.js';
 import { serveOperatorPaths, startAdminServer, type OperatorEndpoints } from './http/operator.js';
@@ -160,9 +160,19 @@ export async function startRouter(
     },
   });
 
+  const healthMonitor = new HealthMonitor(
+    {
+      subgraphs: () => source.subgraphs,
+      heimdallUrl: () => (source.hasAuthorization ? config.heimdallUrl : undefined),
+      loadedAt: () => source.loadedAt,
+    },
+    { probe: config.subgraphHealthProbe, cacheMs: config.healthCacheMs },
+  );
   const operatorEndpoints: OperatorEndpoints = {
-    async health(res, detail) {
-      const health = await routerHealth(source.subgraphs, source.hasAuthorization ? config.heimdallUrl : undefined);
+    async health(res, detail, live) {
+      // Liveness asks nothing of anyone: the process answers, so it need not be restarted.
+      if (live) return send(res, 200, JSON.stringify({ status: 'ok' }));
+      const health = await healthMonitor.current();
       send(res, health.status === 'ok' ? 200 : 503, JSON.stringify(detail ? health : { status: health.status }));
     },
     async metrics(res) {

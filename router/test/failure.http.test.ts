@@ -22,7 +22,7 @@ async function health(r: Router): Promise<{ status: number; body: Health }> {
 
 beforeAll(async () => {
   fx = await startFixture();
-  router = await fx.router({ SUBGRAPH_TIMEOUT_MS: '5000', ADMIN_PORT: '0' });
+  router = await fx.router({ SUBGRAPH_TIMEOUT_MS: '5000', ADMIN_PORT: '0', HEALTH_CACHE_MS: '0' });
 });
 
 afterEach(() => {

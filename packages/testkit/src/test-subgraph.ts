@@ -30,6 +30,8 @@ export interface TestSubgraph {
   behaviour: SubgraphBehaviour;
   /** Fetches whose query mentions `text`. */
   fetchesMentioning(text: string): RecordedFetch[];
+  /** Requests to its `/health` so far. */
+  readonly healthChecks: number;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,8 @@ export interface TestSubgraphOptions {
    * benchmarks use it so that subgraphs cost every gateway the same little.
    */
   memoize?: boolean;
+  /** Serve `/health` (on by default); off, like subgraphs that have only their GraphQL endpoint. */
+  healthRoute?: boolean;
 }
 
 /**
@@ -69,9 +73,12 @@ export async function startTestSubgraph(options: TestSubgraphOptions): Promise<T
     res.end(text);
   };
 
+  let healthChecks = 0;
   const server = http.createServer((req, res) => {
     if (req.url === '/health') {
-      answer(res, 200, { status: 'ok', service: options.name });
+      healthChecks++;
+      if (options.healthRoute === false) answer(res, 404, { error: 'not found' });
+      else answer(res, 200, { status: 'ok', service: options.name });
       return;
     }
     const chunks: Buffer[] = [];
@@ -157,6 +164,9 @@ export async function startTestSubgraph(options: TestSubgraphOptions): Promise<T
     fetches,
     behaviour,
     fetchesMentioning: (text) => fetches.filter((f) => f.query.includes(text)),
+    get healthChecks() {
+      return healthChecks;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -12,7 +12,8 @@ import { send } from './respond.js';
  * scrape through a network policy), or on the main port to a caller with METRICS_TOKEN.
  */
 export interface OperatorEndpoints {
-  health(res: ServerResponse, detail: boolean): Promise<void>;
+  /** `live`: `/health?live`, the process alone (liveness); otherwise readiness, subgraphs included. */
+  health(res: ServerResponse, detail: boolean, live: boolean): Promise<void>;
   metrics(res: ServerResponse): Promise<void>;
 }
 
@@ -26,11 +27,14 @@ export function presentsOperatorToken(req: IncomingMessage, token: string | unde
   return presented !== undefined && timingSafeEqual(digest(presented), digest(token));
 }
 
+/** `/health?live` (as Apollo Router and Kubernetes liveness probes ask it). */
+const asksLiveness = (req: IncomingMessage): boolean => new URLSearchParams((req.url ?? '').split('?')[1] ?? '').has('live');
+
 /** Answers `/health` and `/metrics` on the main port; false when the path is neither. */
 export function serveOperatorPaths(req: IncomingMessage, res: ServerResponse, path: string, endpoints: OperatorEndpoints, token: string | undefined, fail: (e: unknown) => void): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (path === '/health') {
-    endpoints.health(res, presentsOperatorToken(req, token)).catch(fail);
+    endpoints.health(res, presentsOperatorToken(req, token), asksLiveness(req)).catch(fail);
     return true;
   }
   if (path === '/metrics') {
@@ -48,7 +52,7 @@ export async function startAdminServer(port: number, host: string, endpoints: Op
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') send(res, 405, errorBody('Only GET is served here.', 'METHOD_NOT_ALLOWED'));
     else if (path === '/metrics') endpoints.metrics(res).catch(fail);
-    else if (path === '/health') endpoints.health(res, true).catch(fail);
+    else if (path === '/health') endpoints.health(res, true, asksLiveness(req)).catch(fail);
     else send(res, 404, errorBody(`Nothing at ${path}; the admin port serves /metrics and /health.`, 'NOT_FOUND'));
   });
   await new Promise<void>((resolve, reject) => {

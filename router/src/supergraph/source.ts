@@ -9,6 +9,7 @@ import { subgraphsOf } from './subgraphs.js';
 
 interface Loaded {
   plannerSdl: string;
+  loadedAt: Date;
   index: AuthzIndex;
   subgraphs: { name: string; url: string }[];
 }
@@ -42,6 +43,11 @@ export class SupergraphSource {
     return this.current?.subgraphs ?? [];
   }
 
+  /** When the supergraph in use was read; undefined until the first one is. */
+  get loadedAt(): Date | undefined {
+    return this.current?.loadedAt;
+  }
+
   /** Whether the supergraph in use has any authorization directive (then Heimdall is needed). */
   get hasAuthorization(): boolean {
     return this.current ? !indexIsEmpty(this.current.index) : false;
@@ -64,6 +70,7 @@ export class SupergraphSource {
     const { sdl, plannerSdl } = await loadSupergraph(this.path);
     return {
       plannerSdl,
+      loadedAt: new Date(),
       index: authzIndexFromSupergraph(sdl),
       subgraphs: subgraphsOf(plannerSdl).map((s) => ({ ...s, url: this.resolveUrl(s.name, s.url) })),
     };
