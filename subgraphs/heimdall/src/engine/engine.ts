@@ -1,4 +1,4 @@
-import { compileGlob, globMatches, literalPrefix, normalizePath, type CompiledGlob } from './glob.js';
+import { compilePattern, literalPrefix, normalizePath, type Pattern } from '@dataos/patterns';
 import {
   ACTIONS,
   type DecisionResult,
@@ -15,9 +15,9 @@ interface Compiled {
   deny: boolean;
   anyAction: boolean;
   actions: ReadonlySet<string>;
-  subjects: CompiledGlob[][];
-  paths: CompiledGlob[];
-  tags: CompiledGlob[];
+  subjects: Pattern[][];
+  paths: Pattern[];
+  tags: Pattern[];
   conditions: PolicyConditions | null;
 }
 
@@ -29,9 +29,9 @@ function compile(def: PolicyDefinition): Compiled {
     deny: def.effect === 'deny',
     anyAction: def.actions.includes('*'),
     actions: new Set(def.actions),
-    subjects: def.subjects.map((set) => set.map((t) => compileGlob(t, ':'))),
-    paths: def.objects.paths.map((p) => compileGlob(normalizePath(p), '/')),
-    tags: def.objects.tags.map((t) => compileGlob(t, ':')),
+    subjects: def.subjects.map((set) => set.map((t) => compilePattern(t, 'tag'))),
+    paths: def.objects.paths.map((p) => compilePattern(p, 'path')),
+    tags: def.objects.tags.map((t) => compilePattern(t, 'tag')),
     conditions: def.conditions ?? null,
   };
 }
@@ -43,7 +43,7 @@ class GlobIndex {
 
   constructor(private readonly sep: '/' | ':') {}
 
-  add(glob: CompiledGlob, policy: Compiled): void {
+  add(glob: Pattern, policy: Compiled): void {
     const push = (map: Map<string, Compiled[]>, key: string) => {
       const bucket = map.get(key);
       if (!bucket) map.set(key, [policy]);
@@ -81,18 +81,18 @@ class SubjectMatcher {
     this.tags = new Set(list);
   }
 
-  matches(glob: CompiledGlob): boolean {
+  matches(glob: Pattern): boolean {
     if (glob.literal) return this.tags.has(glob.source);
     let hit = this.memo.get(glob.source);
     if (hit === undefined) {
-      hit = this.list.some((t) => glob.regex.test(t));
+      hit = this.list.some((t) => glob.test(t));
       this.memo.set(glob.source, hit);
     }
     return hit;
   }
 
   /** OR across sets, AND within a set. */
-  matchesAny(sets: CompiledGlob[][]): boolean {
+  matchesAny(sets: Pattern[][]): boolean {
     return sets.some((set) => set.every((g) => this.matches(g)));
   }
 }
@@ -124,8 +124,8 @@ export function conditionsHold(c: PolicyConditions | null, claims: Readonly<Reco
 }
 
 function objectMatches(p: Compiled, path: string | null, tags: readonly string[]): boolean {
-  if (path !== null) for (const g of p.paths) if (globMatches(g, path)) return true;
-  for (const g of p.tags) for (const t of tags) if (globMatches(g, t)) return true;
+  if (path !== null) for (const g of p.paths) if (g.test(path)) return true;
+  for (const g of p.tags) for (const t of tags) if (g.test(t)) return true;
   return false;
 }
 
@@ -244,8 +244,8 @@ class IndexedEngine implements PolicyEngine {
 }
 
 /** Some value of `allow` may also match `deny` (globs compared as text, as for paths and tags alike). */
-const overlaps = (deny: CompiledGlob[], allow: CompiledGlob[]) =>
-  allow.some((a) => deny.some((d) => globMatches(d, a.source) || literalPrefix(a.source).startsWith(literalPrefix(d.source))));
+const overlaps = (deny: Pattern[], allow: Pattern[]) =>
+  allow.some((a) => deny.some((d) => d.test(a.source) || literalPrefix(a.source).startsWith(literalPrefix(d.source))));
 
 function covers(deny: Compiled, allow: Compiled): boolean {
   const sharesAction =

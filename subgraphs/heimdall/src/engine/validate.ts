@@ -1,4 +1,4 @@
-import { compileGlob, type Separator } from './glob.js';
+import { compilePattern, PatternError, type PatternKind } from '@dataos/patterns';
 import { ACTIONS, PolicyValidationError, type PolicyConditions, type PolicyDefinition } from './types.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -11,22 +11,24 @@ const invalid = (field: string, message: string): never => {
   throw new PolicyValidationError(field, message);
 };
 
-function checkGlob(value: unknown, field: string, sep: Separator, shape: RegExp, shapeHelp: string): string {
+/** A pattern's problem becomes Heimdall's PolicyValidationError, naming the field (the edge of `@dataos/patterns`). */
+function checkGlob(value: unknown, field: string, kind: PatternKind, shape: RegExp, shapeHelp: string): string {
   if (typeof value !== 'string' || !value) invalid(field, `${field} must be a non-empty string.`);
   const text = value as string;
   if (!shape.test(text)) invalid(field, `"${text}" is not ${shapeHelp}.`);
   try {
-    compileGlob(text, sep);
+    compilePattern(text, kind);
   } catch (error) {
-    invalid(field, (error as Error).message);
+    if (error instanceof PatternError) invalid(field, error.message);
+    throw error;
   }
   return text;
 }
 
 const tagGlob = (value: unknown, field: string) =>
-  checkGlob(value, field, ':', TAG_SHAPE, 'a tag of the form namespace:...:value without spaces');
+  checkGlob(value, field, 'tag', TAG_SHAPE, 'a tag of the form namespace:...:value without spaces');
 const pathGlob = (value: unknown, field: string) =>
-  checkGlob(value, field, '/', PATH_SHAPE, 'a path starting with "/" or "scheme://", without spaces');
+  checkGlob(value, field, 'path', PATH_SHAPE, 'a path starting with "/" or "scheme://", without spaces');
 
 function list(value: unknown, field: string): unknown[] {
   if (value == null) return [];
