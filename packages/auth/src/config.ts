@@ -1,3 +1,5 @@
+import { parseSettings, setting } from '@dataos/settings';
+
 /** One trusted OIDC issuer (Azure AD, Google, Keycloak, the dev issuer, ...). */
 export interface IssuerConfig {
   /** Exact `iss` value; its discovery document is at `<issuer>/.well-known/openid-configuration`. */
@@ -49,10 +51,18 @@ export function issuersFromEnv(env: NodeJS.ProcessEnv = process.env): IssuerConf
   return [{ issuer: env.OIDC_ISSUER, audience: env.OIDC_AUDIENCE ?? DEFAULT_AUDIENCE }];
 }
 
+/** The verifier's variables, for a service's own schema (checked with its other settings at start). */
+export const VERIFIER_SETTINGS = {
+  OIDC_CLOCK_TOLERANCE_SEC: setting.int({ min: 0, max: 3600, unit: 'seconds', default: 30 }),
+  OIDC_JWKS_COOLDOWN_MS: setting.durationMs({ min: 0, default: 30_000 }),
+  OIDC_ALLOW_INSECURE: setting.bool({ default: false }),
+};
+
 export function verifierOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): VerifierOptions {
+  const v = parseSettings(VERIFIER_SETTINGS, env);
   return {
-    clockToleranceSec: Number(env.OIDC_CLOCK_TOLERANCE_SEC ?? 30),
-    jwksCooldownMs: Number(env.OIDC_JWKS_COOLDOWN_MS ?? 30_000),
-    allowInsecureIssuers: env.NODE_ENV !== 'production' || env.OIDC_ALLOW_INSECURE === 'true',
+    clockToleranceSec: v.OIDC_CLOCK_TOLERANCE_SEC,
+    jwksCooldownMs: v.OIDC_JWKS_COOLDOWN_MS,
+    allowInsecureIssuers: env.NODE_ENV !== 'production' || v.OIDC_ALLOW_INSECURE,
   };
 }

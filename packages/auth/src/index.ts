@@ -3,6 +3,7 @@ export {
   DEFAULT_AUDIENCE,
   issuersFromEnv,
   verifierOptionsFromEnv,
+  VERIFIER_SETTINGS,
   type IssuerConfig,
   type VerifierOptions,
 } from './config.js';

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { badInputIndex, checkProblem, type Check } from './checks.js';
 import { ErrorCode, serviceUnavailable } from '@dataos/errors';
+import { parseSettings, setting } from '@dataos/settings';
 import { ServiceTokenSource, type ServiceCredentials } from './service-token.js';
 import { callHeimdall, stderrLog, type TransportLog, type TransportOptions } from './transport.js';
 import type { Decision, ObjectRef, RouterAuthorization, Subject } from './types.js';
@@ -125,6 +126,12 @@ export interface HeimdallClientOptions {
   maxPoliciesPerCall?: number;
 }
 
+/** Where a service finds Heimdall, for its own schema (checked with its other settings at start). */
+export const HEIMDALL_CLIENT_SETTINGS = {
+  HEIMDALL_URL: setting.url({ default: 'http://localhost:4001/graphql' }),
+  HEIMDALL_TIMEOUT_MS: setting.durationMs({ default: 2000 }),
+};
+
 const codeOf = (error: unknown) => (error as { extensions?: { code?: unknown } }).extensions?.code;
 
 /** One per process; `session()` once per incoming request. */
@@ -134,9 +141,11 @@ export class HeimdallClient {
   private readonly maxPolicies: number;
 
   constructor(options: HeimdallClientOptions = {}) {
+    // The environment only for what the caller left out: a bad value there fails here, named.
+    const env = options.url !== undefined && options.timeoutMs !== undefined ? undefined : parseSettings(HEIMDALL_CLIENT_SETTINGS);
     this.transport = {
-      url: options.url ?? process.env.HEIMDALL_URL ?? 'http://localhost:4001/graphql',
-      timeoutMs: options.timeoutMs ?? Number(process.env.HEIMDALL_TIMEOUT_MS ?? 2000),
+      url: options.url ?? env!.HEIMDALL_URL,
+      timeoutMs: options.timeoutMs ?? env!.HEIMDALL_TIMEOUT_MS,
       log: options.log ?? stderrLog,
     };
     this.serviceToken = options.credentials

@@ -1,4 +1,4 @@
-export { HeimdallClient, HeimdallSession, type HeimdallClientOptions } from './client.js';
+export { HEIMDALL_CLIENT_SETTINGS, HeimdallClient, HeimdallSession, type HeimdallClientOptions } from './client.js';
 export { checkProblem, MAX_OBJECT_NAME, MAX_OBJECT_TAGS } from './checks.js';
 export { ServiceTokenSource, type ServiceCredentials } from './service-token.js';
 export { SUBJECT_TOKEN_HEADER, type TransportLog } from './transport.js';

@@ -1,4 +1,5 @@
 import { ErrorCode, serviceUnavailable, unauthenticated } from '@dataos/errors';
+import { parseSettings, setting } from '@dataos/settings';
 
 export interface Caller {
   token?: string;
@@ -17,6 +18,12 @@ interface Answer<T> {
   errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
 }
 
+/** Where a service finds Metis, for its own schema (checked with its other settings at start). */
+export const METIS_CLIENT_SETTINGS = {
+  METIS_URL: setting.url({ default: 'http://localhost:4002/graphql' }),
+  METIS_TIMEOUT_MS: setting.durationMs({ default: 5000 }),
+};
+
 /** Aliased fields per Metis request: keeps one request well under Metis's body limit. */
 export const MAX_URNS_PER_REQUEST = 250;
 /** Field errors that only mean "this dataset does not exist for the caller". */
@@ -32,8 +39,9 @@ export class MetisClient {
   private readonly timeoutMs: number;
 
   constructor(options: MetisClientOptions = {}) {
-    this.url = options.url ?? process.env.METIS_URL ?? 'http://localhost:4002/graphql';
-    this.timeoutMs = options.timeoutMs ?? Number(process.env.METIS_TIMEOUT_MS ?? 5000);
+    const env = options.url !== undefined && options.timeoutMs !== undefined ? undefined : parseSettings(METIS_CLIENT_SETTINGS);
+    this.url = options.url ?? env!.METIS_URL;
+    this.timeoutMs = options.timeoutMs ?? env!.METIS_TIMEOUT_MS;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '@dataos/errors';
+import { parseSettings, setting } from '@dataos/settings';
 import type { OperationShape } from './measure.js';
 
 /** `extensions.code` of each refusal; the same at the router and at every subgraph. */
@@ -49,28 +50,34 @@ export const DEFAULT_LIMITS: Readonly<OperationLimits> = Object.freeze({
   maxTokens: 15_000,
 });
 
-const VARIABLES: Record<keyof OperationLimits, string> = {
-  maxDepth: 'MAX_DEPTH',
-  maxAliases: 'MAX_ALIASES',
-  maxRootFields: 'MAX_ROOT_FIELDS',
-  maxCost: 'MAX_COST',
-  maxSelections: 'MAX_SELECTIONS',
-  defaultListSize: 'COST_DEFAULT_LIST_SIZE',
-  maxIntrospectionDepth: 'MAX_INTROSPECTION_DEPTH',
-  maxTokens: 'MAX_TOKENS',
+/** One integer variable per limit, 0 turning it off; the router and every subgraph read the same ones. */
+const limit = (key: keyof OperationLimits) => setting.int({ min: 0, default: DEFAULT_LIMITS[key] });
+export const LIMIT_SETTINGS = {
+  MAX_DEPTH: limit('maxDepth'),
+  MAX_ALIASES: limit('maxAliases'),
+  MAX_ROOT_FIELDS: limit('maxRootFields'),
+  MAX_COST: limit('maxCost'),
+  MAX_SELECTIONS: limit('maxSelections'),
+  COST_DEFAULT_LIST_SIZE: limit('defaultListSize'),
+  MAX_INTROSPECTION_DEPTH: limit('maxIntrospectionDepth'),
+  MAX_TOKENS: limit('maxTokens'),
 };
 
-/** The limits from the environment, the same variables for the router and the subgraphs; a malformed value fails with its name. */
+/** The limits out of values parsed with LIMIT_SETTINGS (a service's own schema may include them). */
+export const limitsOf = (v: { [K in keyof typeof LIMIT_SETTINGS]: number }): OperationLimits => ({
+  maxDepth: v.MAX_DEPTH,
+  maxAliases: v.MAX_ALIASES,
+  maxRootFields: v.MAX_ROOT_FIELDS,
+  maxCost: v.MAX_COST,
+  maxSelections: v.MAX_SELECTIONS,
+  defaultListSize: v.COST_DEFAULT_LIST_SIZE,
+  maxIntrospectionDepth: v.MAX_INTROSPECTION_DEPTH,
+  maxTokens: v.MAX_TOKENS,
+});
+
+/** The limits from the environment; malformed values fail together, each named (SettingsError). */
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): OperationLimits {
-  const limits = { ...DEFAULT_LIMITS };
-  for (const [key, name] of Object.entries(VARIABLES) as [keyof OperationLimits, string][]) {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') continue;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer (0 turns the limit off), got "${raw}"`);
-    limits[key] = n;
-  }
-  return limits;
+  return limitsOf(parseSettings(LIMIT_SETTINGS, env));
 }
 
 const refusal = (message: string, code: string, extra: Record<string, unknown>) =>

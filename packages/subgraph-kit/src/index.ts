@@ -2,6 +2,7 @@ export { createSubgraph, type Subgraph, type SubgraphOptions, type RunningSubgra
 export { requirePrincipal, type BaseContext } from './context.js';
 export { isPublicOperation } from './auth-plugin.js';
 export { createLogger, type Logger } from './logger.js';
+export { KIT_SETTINGS, LOG_LEVELS, kitSettingsFromEnv, kitSettingsOf, type KitSettings } from './settings.js';
 export { loadTypeDefs } from './schema.js';
 export { runUntilSignal } from './main.js';
 export { DateTimeScalar } from './scalars.js';

@@ -16,13 +16,14 @@ import {
   verifierOptionsFromEnv,
 } from '@dataos/auth';
 import { formatError } from '@dataos/errors';
-import { limitsFromEnv, type OperationLimits } from '@dataos/operation-walker';
+import type { OperationLimits } from '@dataos/operation-walker';
 import { requireAuthenticationPlugin } from './auth-plugin.js';
 import { jsonErrors, notFound } from './http-errors.js';
 import { operationLimitsPlugin } from './limits-plugin.js';
 import type { BaseContext } from './context.js';
 import { createLogger, type Logger } from './logger.js';
 import { requestLogPlugin } from './logging-plugin.js';
+import { kitSettingsFromEnv, type KitSettings } from './settings.js';
 
 export interface SubgraphOptions<TContext extends BaseContext> {
   name: string;
@@ -40,8 +41,10 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   /** Root query fields that answer without a token (they see `principal: null` and `tokenError`). */
   publicRootFields?: string[];
   plugins?: ApolloServerPlugin<TContext>[];
-  /** The operation limits (default: the environment's, as the router reads them). */
+  /** The operation limits (default: the settings', as the router reads them). */
   limits?: OperationLimits;
+  /** The kit's settings (default: read from the environment, a bad value failing here). */
+  settings?: KitSettings;
   logger?: Logger;
 }
 
@@ -65,7 +68,9 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export async function createSubgraph<TContext extends BaseContext>(
   options: SubgraphOptions<TContext>,
 ): Promise<Subgraph<TContext>> {
-  const logger = options.logger ?? createLogger(options.name);
+  const settings = options.settings ?? kitSettingsFromEnv();
+  const limits = options.limits ?? settings.limits;
+  const logger = options.logger ?? createLogger(options.name, settings.logLevel);
   const verifier = options.verifier ?? new TokenVerifier(issuersFromEnv(), verifierOptionsFromEnv());
   const app = express();
   app.disable('x-powered-by');
@@ -79,12 +84,12 @@ export async function createSubgraph<TContext extends BaseContext>(
       resolvers: options.resolvers as never,
     }),
     includeStacktraceInErrorResponses: false,
-    parseOptions: { maxTokens: (options.limits ?? limitsFromEnv()).maxTokens || undefined },
+    parseOptions: { maxTokens: limits.maxTokens || undefined },
     formatError: (formatted, error) =>
       formatError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error')),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      operationLimitsPlugin(options.limits ?? limitsFromEnv()) as ApolloServerPlugin<TContext>,
+      operationLimitsPlugin(limits) as ApolloServerPlugin<TContext>,
       // Federated tracing is for Apollo's cloud; it costs every request here.
       ApolloServerPluginInlineTraceDisabled(),
       requestLogPlugin() as ApolloServerPlugin<TContext>,
@@ -109,7 +114,7 @@ export async function createSubgraph<TContext extends BaseContext>(
 
   app.use(
     '/graphql',
-    express.json({ limit: process.env.MAX_BODY_SIZE ?? '1mb' }),
+    express.json({ limit: settings.maxBodyBytes }),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const header = req.headers['x-request-id'];
@@ -146,7 +151,7 @@ export async function createSubgraph<TContext extends BaseContext>(
     app,
     server,
     logger,
-    async listen(port = Number(process.env.PORT ?? 0), host = process.env.HOST ?? '127.0.0.1') {
+    async listen(port = 0, host = settings.host) {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, resolve);
