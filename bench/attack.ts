@@ -69,12 +69,18 @@ async function measure(router: Child, attacker: Child, token: string, s: Setting
   return { slices, routerDied };
 }
 
+function positive(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${name} must be a positive number, got "${process.env[name]}"`);
+  return value;
+}
+
 export async function runAttackBench(): Promise<string> {
   const settings: Settings = {
-    seconds: Number(process.env.BENCH_SECONDS ?? 10),
-    connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
-    attackRps: Number(process.env.BENCH_ATTACK_RPS ?? 50),
-    attackConnections: Number(process.env.BENCH_ATTACK_CONNECTIONS ?? 8),
+    seconds: positive('BENCH_SECONDS', 10),
+    connections: positive('BENCH_CONNECTIONS', 32),
+    attackRps: positive('BENCH_ATTACK_RPS', 50),
+    attackConnections: positive('BENCH_ATTACK_CONNECTIONS', 8),
   };
   const shapes = attackShapes(); // a BENCH_ATTACK_SHAPES that names nothing fails here, before anything starts
   // Ctrl-C or a timeout must not leave a router behind (children are killed on 'exit', which a signal skips).
