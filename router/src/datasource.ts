@@ -2,7 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { Kind, parse, type GraphQLFormattedError } from 'graphql';
 import type { RouterContext } from './context.js';
 import { RouterErrorCode } from './errors.js';
-import { Lru } from './lru.js';
+import { Lru } from '@dataos/cache';
 import { fetchTraceparent } from './trace.js';
 import type { RouterMetrics } from './metrics.js';
 import { SubgraphHttpClient, SubgraphResponseTooLargeError, SubgraphTimeoutError, type HttpAnswer } from './subgraph/http-client.js';

@@ -3,7 +3,7 @@ import type { AuthzAnalysis } from './authz/analyze.js';
 import type { FilteredOperation } from './authz/filter.js';
 import type { AuthzIndex } from './authz/requirements.js';
 import type { ExecutionTarget } from './execution/executor.js';
-import { Lru } from './lru.js';
+import { Lru } from '@dataos/cache';
 import type { OperationDocument, OperationShape } from '@dataos/operation-walker';
 
 /**

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv, perSubgraph } from '../src/config.js';
 import { parseByteSize } from '../src/http/body.js';
-import { Lru } from '../src/lru.js';
 import { TrustedDocuments } from '../src/protection/trusted-documents.js';
 import { traceparentFor } from '../src/trace.js';
 
@@ -113,31 +112,6 @@ describe('small helpers', () => {
     expect(parseByteSize('512kb')).toBe(524_288);
     expect(parseByteSize('100')).toBe(100);
     expect(() => parseByteSize('lots')).toThrow();
-  });
-
-  it('LRU forgets the least recently used entry and expired ones', () => {
-    const lru = new Lru<string, number>(2);
-    lru.set('a', 1);
-    lru.set('b', 2);
-    lru.get('a');
-    lru.set('c', 3);
-    expect(lru.get('b')).toBeUndefined();
-    expect(lru.get('a')).toBe(1);
-    lru.set('d', 4, 1000);
-    expect(lru.get('d', 999)).toBe(4);
-    expect(lru.get('d', 1000)).toBeUndefined();
-  });
-
-  it('LRU bounded in bytes forgets old entries when big ones come, and never keeps one larger than the bound', () => {
-    const lru = new Lru<string, string>({ max: 1000, maxBytes: 100, sizeOf: (v) => v.length });
-    for (let i = 0; i < 10; i++) lru.set(`k${i}`, 'x'.repeat(20));
-    expect(lru.size).toBe(5);
-    expect(lru.bytes).toBe(100);
-    expect(lru.get('k0')).toBeUndefined();
-    expect(lru.get('k9')).toBe('x'.repeat(20));
-    lru.set('huge', 'x'.repeat(101));
-    expect(lru.get('huge')).toBeUndefined();
-    expect(lru.bytes).toBeLessThanOrEqual(100);
   });
 
   it('continues a W3C trace with a new span, or starts one', () => {

@@ -10,9 +10,10 @@ export interface LruOptions<V> {
 }
 
 /**
- * The router's caches: `lru-cache`, bounded by entries and, where entries vary in size (a
- * document can be a megabyte), by bytes. Entries may carry their own expiry (epoch ms, checked
- * against the caller's clock so tests and the decision cache agree on "now").
+ * Every in-process cache of the router and the subgraphs: `lru-cache`, bounded by entries and,
+ * where entries vary in size (a document can be a megabyte), by bytes, so that no caller can grow
+ * a replica's memory without bound. Entries may carry their own expiry (epoch ms, checked against
+ * the caller's clock so tests and the router's decision cache agree on "now").
  */
 export class Lru<K extends string, V> {
   private readonly cache: LRUCache<K, { value: V; expiresAt: number }>;
@@ -57,3 +58,6 @@ export class Lru<K extends string, V> {
     this.cache.clear();
   }
 }
+
+/** What strings take in memory (UTF-16), for `sizeOf` of caches that hold text. */
+export const textBytes = (...texts: readonly string[]) => texts.reduce((n, t) => n + 2 * t.length, 0);

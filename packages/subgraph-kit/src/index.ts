@@ -9,3 +9,4 @@ export { DateTimeScalar } from './scalars.js';
 export { StoreActivity } from './store-activity.js';
 export { datasetObject, domainTag, heimdallTag, heimdallTags, type DatasetObject } from './dataset-object.js';
 export { CursorCodec, isOffset, isString, pageSize, type DecodeOptions } from './cursor.js';
+export { Lru, textBytes, type LruOptions } from '@dataos/cache';

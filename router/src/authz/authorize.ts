@@ -3,7 +3,7 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { RouterErrorCode } from '../errors.js';
 import type { RouterContext } from '../context.js';
 import type { ExecutionTarget } from '../execution/executor.js';
-import { Lru } from '../lru.js';
+import { Lru } from '@dataos/cache';
 import type { PreparedAuthz, PreparedOperation } from '../operations.js';
 import { analyzeOperation, requirementsFor } from './analyze.js';
 import { headerRefusal, unauthenticatedError, type TokenRefusal } from './authenticate.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Lru } from '../lru.js';
+import { Lru } from '@dataos/cache';
 import { tokenRefusal } from './authenticate.js';
 import { ANONYMOUS, type CallerAuthorization } from './evaluate.js';
 import type { RouterAuthorization } from '@dataos/heimdall-client';

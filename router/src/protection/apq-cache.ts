@@ -1,5 +1,5 @@
 import type { PersistedQueryOptions } from '@apollo/server';
-import { Lru } from '../lru.js';
+import { Lru } from '@dataos/cache';
 
 type KeyValueCache = NonNullable<PersistedQueryOptions['cache']>;
 type KeyValueCacheSetOptions = Parameters<KeyValueCache['set']>[2];

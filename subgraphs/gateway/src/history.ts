@@ -1,5 +1,5 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { CursorCodec } from '@dataos/subgraph-kit';
 
 export type QueryState = 'SUCCEEDED' | 'FAILED' | 'REFUSED';
 
@@ -33,8 +33,22 @@ export interface HistoryFilter {
   source?: 'query' | 'preview' | null;
 }
 
+/** Not sealed: a position holds a start time and a query id, which the page shows anyway. */
+const cursors = new CursorCodec();
+
+interface Position {
+  t: string;
+  id: string;
+}
+
+const isPosition = (key: unknown): key is Position => {
+  const p = key as Position | null;
+  return typeof p === 'object' && p !== null && typeof p.id === 'string' && typeof p.t === 'string' && !Number.isNaN(Date.parse(p.t));
+};
+
 /** The keyset position of a record: its start time, then its id. */
-export const historyCursor = (doc: Pick<QueryDoc, 'startedAt' | '_id'>) => encodeCursor({ t: doc.startedAt.toISOString(), id: doc._id });
+export const historyCursor = (doc: Pick<QueryDoc, 'startedAt' | '_id'>) =>
+  cursors.encode('query-history', { t: doc.startedAt.toISOString(), id: doc._id });
 
 /** Query history in MongoDB (`gateway.queries`): newest first, keyset pages. */
 export class QueryHistory {
@@ -65,7 +79,7 @@ export class QueryHistory {
     if (filter.state) query.state = filter.state;
     if (filter.source) query.source = filter.source;
     if (after) {
-      const { t, id } = decodeCursor<{ t: string; id: string }>(after, 'after');
+      const { t, id } = cursors.decode('query-history', after, { is: isPosition });
       const at = new Date(t);
       query.$or = [{ startedAt: { $lt: at } }, { startedAt: at, _id: { $lt: id } }];
     }

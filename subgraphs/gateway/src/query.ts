@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { badUserInput, forbidden, serviceUnavailable } from '@dataos/errors';
+import { CursorCodec, isOffset } from '@dataos/subgraph-kit';
 import type { Caller, ColumnCatalog } from './catalog.js';
 import type { ClusterDoc } from './clusters.js';
-import { decodeCursor, digest, encodeCursor } from './cursor.js';
 import { EngineError, type Engine, type ResultPage } from './engines/engine.js';
 import { callerSafeMessage, type MessageContext } from './engines/messages.js';
 import type { QueryDoc, QueryHistory } from './history.js';
@@ -54,6 +54,9 @@ export interface QueryServiceDeps {
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/** Not sealed: a result cursor holds an offset and a digest of what it is bound to. */
+const cursors = new CursorCodec();
 
 /** Runtime engine messages may quote values of masked columns or filtered rows: only their kind is shown. */
 function engineFailure(error: EngineError, context: MessageContext): GraphQLError {
@@ -145,13 +148,9 @@ export class QueryService {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw badUserInput(`limit must be an integer from 1 to ${MAX_LIMIT}.`, { field: 'limit' });
     }
-    const bound = digest(req.cluster._id, req.sql, req.subject.id);
-    let offset = 0;
-    if (cursor) {
-      const c = decodeCursor<{ o: number; h: string }>(cursor, 'cursor');
-      if (c.h !== bound || !Number.isInteger(c.o) || c.o < 0) throw badUserInput('The cursor belongs to another query.', { field: 'cursor' });
-      offset = c.o;
-    }
+    // bound to cluster, SQL and caller: a cursor cannot page another query or someone else's
+    const bound = [req.cluster._id, req.sql, req.subject.id];
+    const offset = cursor ? cursors.decode('result', cursor, { field: 'cursor', is: isOffset, bind: bound }) : 0;
     if (req.cluster.state === 'STOPPED' || req.cluster.state === 'PROVISIONING') {
       throw badUserInput(`Cluster "${req.cluster._id}" is ${req.cluster.state.toLowerCase()}.`, { field: 'cluster', reason: 'CLUSTER_NOT_RUNNING' });
     }
@@ -230,7 +229,7 @@ export class QueryService {
       limit,
       offset,
       hasMore: page!.hasMore,
-      cursor: page!.hasMore ? encodeCursor({ o: offset + limit, h: bound }) : null,
+      cursor: page!.hasMore ? cursors.encode('result', offset + limit, bound) : null,
       durationMs,
       datasets: doc.datasets,
       policies: doc.policies,

@@ -1,3 +1,4 @@
+import { Lru } from '@dataos/subgraph-kit';
 import type { HistoryEvent } from '../model.js';
 import {
   ArchiveIntegrityError,
@@ -11,19 +12,26 @@ import {
 } from './format.js';
 import type { ArchiveStore } from './store.js';
 
+/** Decoded events kept at most, as estimated (a decoded event takes about a kilobyte). */
+const CACHE_BYTES = 64 * 1024 * 1024;
+const EVENT_BYTES = 1024;
+
 /**
  * Reads archived history. An object counts only once its manifest exists (the manifest is
  * written after the object) and only if it matches it; verified objects are cached by key and
  * checksum, so a rewritten object is never served stale.
  */
 export class ArchiveReader {
-  private readonly cache = new Map<string, HistoryEvent[]>();
+  private readonly cache: Lru<string, HistoryEvent[]>;
 
   constructor(
     readonly store: ArchiveStore,
-    private readonly maxCachedObjects = 32,
+    maxCachedObjects = 32,
     private readonly warn: (message: string) => void = () => {},
-  ) {}
+  ) {
+    // objects differ in size by orders of magnitude: bounded by (estimated) bytes as well
+    this.cache = new Lru({ max: maxCachedObjects, maxBytes: CACHE_BYTES, sizeOf: (events) => events.length * EVENT_BYTES });
+  }
 
   /** Manifests of one day, optionally of one scope (`ns=<namespace>` or `nodes`). */
   async manifests(day: string, scope?: string): Promise<Manifest[]> {
@@ -53,7 +61,6 @@ export class ArchiveReader {
     if (!body) throw new ArchiveIntegrityError(`${manifest.key}: the manifest exists, the object does not`);
     const events = decodeVerified(body, manifest);
     this.cache.set(cacheKey, events);
-    while (this.cache.size > this.maxCachedObjects) this.cache.delete(this.cache.keys().next().value!);
     return events;
   }
 

@@ -2,10 +2,13 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } f
 import { badUserInput, forbidden } from '@dataos/errors';
 import type { Statement } from './ast.js';
 import { protectNumbers, restoreNumbers } from './numbers.js';
-import { Lru } from './lru.js';
+import { Lru, textBytes } from '@dataos/subgraph-kit';
 
 /** The most SQL text a query may have. */
 export const MAX_SQL_LENGTH = 100_000;
+
+/** Each of the rewrite's caches (parse trees, scans, verified outputs) holds at most this many bytes as well as its entry count: parse trees of long queries are large. */
+export const CACHE_BYTES = 64 * 1024 * 1024;
 
 interface Worker {
   connection: DuckDBConnection;
@@ -29,14 +32,14 @@ interface SerializeAnswer {
  */
 export class SqlParser {
   private next = 0;
-  private readonly parsed: Lru<string, string>;
+  private readonly parsed: Lru<string, string> | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly workers: Worker[],
     cacheSize: number,
   ) {
-    this.parsed = new Lru<string, string>(cacheSize);
+    this.parsed = cacheSize > 0 ? new Lru({ max: cacheSize, maxBytes: CACHE_BYTES, sizeOf: (json, sql) => textBytes(json, sql) }) : undefined;
   }
 
   /** `cacheSize`: parse trees kept by SQL text (0: none, for benchmarks). */
@@ -77,14 +80,14 @@ export class SqlParser {
       throw badUserInput(`The SQL is longer than ${MAX_SQL_LENGTH} characters.`, { field: 'sql', reason: 'TOO_LONG' });
     }
     if (sql.includes('\u0000')) throw badUserInput('The SQL contains a NUL character.', { field: 'sql', reason: 'SYNTAX' });
-    let json = this.parsed.get(sql);
+    let json = this.parsed?.get(sql);
     if (json === undefined) {
       json = await this.run(async (w) => {
         w.serialize.bindVarchar(1, sql);
         const reader = await w.serialize.runAndReadAll();
         return String(reader.getRows()[0]![0]);
       });
-      this.parsed.set(sql, json);
+      this.parsed?.set(sql, json);
     }
     const answer = JSON.parse(protectNumbers(json)) as SerializeAnswer;
     if (answer.error) {

@@ -2,10 +2,10 @@ import { staticMaskKey, type KeyParameter, type MaskKeySource } from '../policie
 import type { ScanPlan } from '../policies/resolve.js';
 import type { Subject } from '../policies/subject.js';
 import { canonical, type Statement } from './ast.js';
-import { Lru } from './lru.js';
+import { Lru, textBytes } from '@dataos/subgraph-kit';
 import type { Dialect } from './masks.js';
 import { applyNames, pendingNames } from './names.js';
-import type { SqlParser } from './parser.js';
+import { CACHE_BYTES, type SqlParser } from './parser.js';
 import { analyzeQuery, applyScans, verifyRewritten, type Analysis, type DatasetName } from './rewrite.js';
 import { ScanBuilder, type ScanTemplate } from './scan.js';
 import { printTrino } from './trino.js';
@@ -38,7 +38,7 @@ export class QueryRewriter {
   readonly scans: ScanBuilder;
   readonly keys: MaskKeySource;
   /** Verified outputs by (query text, approved scans): the same inputs always give the same SQL. */
-  private readonly verified: Lru<string, { sql: string; engineSql: string; order: string[] }>;
+  private readonly verified: Lru<string, { sql: string; engineSql: string; order: string[] }> | undefined;
 
   /** `keys`: the keyring (a plain string is one fixed master key); `cacheSize`: derived tables and verified outputs kept (0: none, for benchmarks). */
   constructor(
@@ -48,7 +48,10 @@ export class QueryRewriter {
   ) {
     this.keys = typeof keys === 'string' ? staticMaskKey(keys) : keys;
     this.scans = new ScanBuilder(parser, cacheSize);
-    this.verified = new Lru(cacheSize);
+    this.verified =
+      cacheSize > 0
+        ? new Lru({ max: cacheSize, maxBytes: CACHE_BYTES, sizeOf: (v, key) => textBytes(key, v.sql, v.engineSql, ...v.order) })
+        : undefined;
   }
 
   async analyze(sql: string): Promise<Analysis> {
@@ -72,7 +75,7 @@ export class QueryRewriter {
       scans.push({ name, plan, template });
     }
     const key = [dialect, canonical(analysis.statement), ...scans.map((s) => `${s.name.urn}\u0001${s.template.approved}`)].join('\u0000');
-    let verified = this.verified.get(key);
+    let verified = this.verified?.get(key);
     if (verified === undefined) {
       const statement: Statement = applyScans(analysis, new Map(scans.map((s) => [s.name.urn, s.template.statement])));
       statement.named_param_map = [...parameters.keys()].map((k, i) => ({ key: k, value: i + 1 }));
@@ -81,7 +84,7 @@ export class QueryRewriter {
       verifyRewritten(reparsed, new Map(scans.map((s) => [s.name.urn, s.template.approved])), new Set(parameters.keys()));
       const order: string[] = [];
       verified = dialect === 'trino' ? { sql, engineSql: printTrino(reparsed[0]!, order), order } : { sql, engineSql: sql, order: [] };
-      this.verified.set(key, verified);
+      this.verified?.set(key, verified);
     }
     const { sql, engineSql } = verified;
     const order = new Map<string, number>();

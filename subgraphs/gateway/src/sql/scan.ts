@@ -4,9 +4,9 @@ import type { ScanPlan } from '../policies/resolve.js';
 import { deriveMaskKey, type KeyParameter, type MasterKey } from '../policies/keys.js';
 import { attributeOf, type Subject } from '../policies/subject.js';
 import { canonical, isObject, quoteIdent, sqlLiteral, type JsonObject, type JsonValue, type Statement } from './ast.js';
-import { Lru } from './lru.js';
+import { Lru, textBytes } from '@dataos/subgraph-kit';
 import { maskExpression, type Dialect } from './masks.js';
-import type { SqlParser } from './parser.js';
+import { CACHE_BYTES, type SqlParser } from './parser.js';
 import { bindParameters, parsePredicate } from './predicate.js';
 import { SCAN_ALIAS, type DatasetName } from './rewrite.js';
 
@@ -84,13 +84,16 @@ export function parameterAttribute(name: string): string {
 
 /** Builds, prints, re-parses and caches the derived tables of scans. */
 export class ScanBuilder {
-  private readonly cache: Lru<string, { statement: string; approved: string; sql: string }>;
+  private readonly cache: Lru<string, { statement: string; approved: string; sql: string }> | undefined;
 
   constructor(
     private readonly parser: SqlParser,
     cacheSize = 1000,
   ) {
-    this.cache = new Lru(cacheSize);
+    this.cache =
+      cacheSize > 0
+        ? new Lru({ max: cacheSize, maxBytes: CACHE_BYTES, sizeOf: (t, key) => textBytes(key, t.statement, t.approved, t.sql) })
+        : undefined;
   }
 
   async build(name: DatasetName, plan: ScanPlan, subject: Subject, dialect: Dialect, master: MasterKey): Promise<ScanTemplate> {
@@ -152,7 +155,7 @@ export class ScanBuilder {
     const where = conditions.length ? ` WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}` : '';
     const text = `SELECT ${select.join(', ')} FROM ${table} AS ${SCAN_ALIAS}${where}`;
     const key = predicates.length ? `${text}\u0000${canonical(predicates)}` : text;
-    let cached = this.cache.get(key);
+    let cached = this.cache?.get(key);
     if (!cached) {
       const [statement] = await this.parser.parse(text);
       if (predicates.length) {
@@ -168,7 +171,7 @@ export class ScanBuilder {
       const sql = await this.parser.print(statement!);
       const [reparsed] = await this.parser.parse(sql);
       cached = { statement: JSON.stringify(reparsed), approved: canonical(reparsed!.node), sql };
-      this.cache.set(key, cached);
+      this.cache?.set(key, cached);
     }
     return { statement: JSON.parse(cached.statement) as Statement, approved: cached.approved, sql: cached.sql, parameters: [...parameters.values()] };
   }
