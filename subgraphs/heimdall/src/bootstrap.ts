@@ -1,5 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { PolicyDefinition } from './engine/types.js';
+import { parseSettings } from '@dataos/settings';
+import { ADMIN_TAGS_SETTING } from './settings.js';
 import type { PolicyRepository } from './store/policies.js';
 import { fromStoredSubjects } from './store/policies.js';
 
@@ -12,7 +14,7 @@ export const ROUTER_AUTHORIZATION_OBJECT = '/heimdall/router-authorization';
 
 /** `HEIMDALL_ADMIN_TAGS` (comma-separated, AND): who administers Heimdall. */
 export function adminTags(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.HEIMDALL_ADMIN_TAGS ?? 'roles:id:admin').split(',').map((t) => t.trim()).filter(Boolean);
+  return parseSettings({ HEIMDALL_ADMIN_TAGS: ADMIN_TAGS_SETTING }, env).HEIMDALL_ADMIN_TAGS;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { TokenVerifier, issuersFromEnv, verifierOptionsFromEnv } from '@dataos/auth';
-import { createSubgraph, createLogger, loadTypeDefs } from '@dataos/subgraph-kit';
+import { createSubgraph, createLogger, kitSettingsFromEnv, loadTypeDefs, type KitSettings } from '@dataos/subgraph-kit';
 import type { MongoStore } from '@dataos/stores';
 import { ensureBootstrap } from './bootstrap.js';
 import type { Context } from './context.js';
@@ -22,11 +22,15 @@ export interface HeimdallDeps {
   fullReloadMs?: number;
   /** Settings; by default read from the environment (see README), a bad value failing the start. */
   settings?: Partial<HeimdallSettings>;
+  /** The kit's settings (port aside); by default read from the environment. */
+  kit?: KitSettings;
 }
 
 export async function createHeimdallSubgraph(deps: HeimdallDeps) {
-  const logger = createLogger('heimdall');
+  // Settings before the store: a typo stops the start with nothing created.
   const settings: HeimdallSettings = { ...heimdallSettingsFromEnv(), ...deps.settings };
+  const kit = deps.kit ?? kitSettingsFromEnv();
+  const logger = createLogger('heimdall', kit.logLevel);
   await migrate(deps.mongo.db, { sizeBytes: settings.decisionLogBytes, maxDocs: settings.decisionLogMax });
   const c = collectionsOf(deps.mongo.db);
   const versions = new VersionCounter(c, logger);
@@ -44,6 +48,7 @@ export async function createHeimdallSubgraph(deps: HeimdallDeps) {
   const subgraph = await createSubgraph<Context>({
     name: 'heimdall',
     logger,
+    settings: kit,
     typeDefs: loadTypeDefs(new URL('../schema.graphql', import.meta.url)),
     resolvers,
     verifier,

@@ -1,7 +1,9 @@
+import { parseSettings, setting, type Env } from '@dataos/settings';
+import { KIT_SETTINGS, kitSettingsOf, type KitSettings } from '@dataos/subgraph-kit';
 import { PolicyValidationError } from './engine/types.js';
 import { validatePolicy } from './engine/validate.js';
 
-/** Heimdall's settings, read once at start; a value that does not parse stops the start, naming its variable. */
+/** Heimdall's settings, read once at start; values that do not parse stop the start, each named. */
 export interface HeimdallSettings {
   /** How often a replica checks the version for changes made elsewhere (HEIMDALL_POLL_MS). */
   pollMs: number;
@@ -20,38 +22,49 @@ export interface HeimdallSettings {
 
 export const DEFAULT_ROUTER_TAGS = 'users:id:dataos-services';
 
-function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
-  }
-  return value;
-}
-
 /** Comma-separated subject tags (AND), each a valid tag glob as a policy's subjects would need. */
-function subjectTags(env: NodeJS.ProcessEnv, name: string, fallback: string): string[] {
-  const raw = env[name] ?? fallback;
-  const tags = raw.split(',').map((t) => t.trim()).filter(Boolean);
-  if (tags.length === 0) throw new Error(`${name} must name at least one subject tag (e.g. users:id:<router client id>), got "${raw}"`);
-  try {
-    validatePolicy({ name: 'settings-check', effect: 'allow', subjects: [tags], actions: ['read'], objects: { paths: ['/x'], tags: [] } });
-  } catch (error) {
-    if (error instanceof PolicyValidationError) throw new Error(`${name}: ${error.message}`);
-    throw error;
-  }
-  return tags;
-}
+const subjectTags = (fallback: string) =>
+  setting.list({ default: [fallback], min: 1, of: 'subject tags (e.g. users:id:<client id>)' }).superRefine((tags, ctx) => {
+    try {
+      validatePolicy({ name: 'settings-check', effect: 'allow', subjects: [tags], actions: ['read'], objects: { paths: ['/x'], tags: [] } });
+    } catch (error) {
+      if (!(error instanceof PolicyValidationError)) throw error;
+      ctx.addIssue({ code: 'custom', message: `subject tags a policy accepts (${error.message})` });
+    }
+  });
 
-export function heimdallSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): HeimdallSettings {
+/** Who administers Heimdall (HEIMDALL_ADMIN_TAGS): read by the bootstrap policy at start and by the tag guard. */
+export const ADMIN_TAGS_SETTING = subjectTags('roles:id:admin');
+
+export const HEIMDALL_SETTINGS = {
+  ...KIT_SETTINGS,
+  PORT: setting.port({ default: 4001 }),
+  HEIMDALL_POLL_MS: setting.durationMs({ default: 1000 }),
+  HEIMDALL_FULL_RELOAD_MS: setting.durationMs({ min: 0, default: 300_000 }),
+  HEIMDALL_DECISION_LOG_BYTES: setting.bytes({ min: 4096, default: 256 * 1024 * 1024 }),
+  HEIMDALL_DECISION_LOG_MAX: setting.int({ min: 1, default: 1_000_000 }),
+  HEIMDALL_DECISION_LOG_PER_REQUEST: setting.int({ min: 1, default: 200 }),
+  HEIMDALL_ROUTER_MAX_POLICIES: setting.int({ min: 1, default: 100 }),
+  HEIMDALL_ROUTER_TAGS: subjectTags(DEFAULT_ROUTER_TAGS),
+  HEIMDALL_ADMIN_TAGS: ADMIN_TAGS_SETTING,
+};
+
+/** Everything `src/main.ts` needs, every variable checked at once. */
+export function heimdallMainSettings(env: Env = process.env): { port: number; kit: KitSettings; heimdall: HeimdallSettings } {
+  const v = parseSettings(HEIMDALL_SETTINGS, env);
   return {
-    pollMs: whole(env, 'HEIMDALL_POLL_MS', 1000, 1),
-    fullReloadMs: whole(env, 'HEIMDALL_FULL_RELOAD_MS', 300_000, 0),
-    decisionLogBytes: whole(env, 'HEIMDALL_DECISION_LOG_BYTES', 256 * 1024 * 1024, 4096),
-    decisionLogMax: whole(env, 'HEIMDALL_DECISION_LOG_MAX', 1_000_000, 1),
-    decisionsLoggedPerRequest: whole(env, 'HEIMDALL_DECISION_LOG_PER_REQUEST', 200, 1),
-    routerMaxPolicies: whole(env, 'HEIMDALL_ROUTER_MAX_POLICIES', 100, 1),
-    routerTags: subjectTags(env, 'HEIMDALL_ROUTER_TAGS', DEFAULT_ROUTER_TAGS),
+    port: v.PORT,
+    kit: kitSettingsOf(v),
+    heimdall: {
+      pollMs: v.HEIMDALL_POLL_MS,
+      fullReloadMs: v.HEIMDALL_FULL_RELOAD_MS,
+      decisionLogBytes: v.HEIMDALL_DECISION_LOG_BYTES,
+      decisionLogMax: v.HEIMDALL_DECISION_LOG_MAX,
+      decisionsLoggedPerRequest: v.HEIMDALL_DECISION_LOG_PER_REQUEST,
+      routerMaxPolicies: v.HEIMDALL_ROUTER_MAX_POLICIES,
+      routerTags: v.HEIMDALL_ROUTER_TAGS,
+    },
   };
 }
+
+export const heimdallSettingsFromEnv = (env: Env = process.env): HeimdallSettings => heimdallMainSettings(env).heimdall;
