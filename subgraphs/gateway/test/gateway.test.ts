@@ -338,9 +338,12 @@ describe('data policies', () => {
     const bad = await gql('carol', CREATE_POLICY, { input: { ...input, priority: 0 } });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.priority' });
     const badPredicate = await gql('carol', CREATE_POLICY, {
-      input: { name: `${id}-bad`, type: 'FILTER', priority: 10, selector: { user: { match: 'ANY', tags: ['*'] } }, filters: [{ predicate: "region = 'x') OR (1 = 1" }] },
+      input: { name: `${id}-bad`, type: 'FILTER', priority: 10, selector: { user: { match: 'ANY', tags: ['users:id:*'] } }, filters: [{ predicate: "region = 'x') OR (1 = 1" }] },
     });
     expect(badPredicate.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.filters[0].predicate' });
+    const badGlob = await gql('carol', CREATE_POLICY, { input: { ...input, name: `${id}-bad-glob`, datasets: [`dataos://${id}:retail/{customers,orders`] } });
+    expect(badGlob.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.datasets[0]' });
+    expect(badGlob.errors?.[0]?.message).toMatch(/is not a valid glob: "\{" at \d+ is never closed/);
     const created = await gql<{ createDataPolicy: { version: number } }>('carol', CREATE_POLICY, { input });
     expect(created.errors).toBeUndefined();
     expect(errorCodes(await gql('carol', CREATE_POLICY, { input }))).toEqual(['CONFLICT']);

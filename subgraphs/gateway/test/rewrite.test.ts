@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StaticColumnCatalog } from '../src/catalog.js';
+import { DEFAULT_DATA_POLICIES, DEMO_DATA_POLICIES } from '../src/policies/defaults.js';
 import type { DataPolicyInput } from '../src/policies/model.js';
 import { planScan, type CatalogDataset } from '../src/policies/resolve.js';
 import { policyDoc } from '../src/policies/store.js';
@@ -189,9 +190,9 @@ describe('priorities and conflicts', () => {
   });
 
   it('column tags and names match case-insensitively, with globs', () => {
-    const p = plan([mask('n', 5, 'redact', { selector: { user: { match: 'any', tags: ['*'] }, column: { tags: ['PII.*'] } } })]);
+    const p = plan([mask('n', 5, 'redact', { selector: { user: { match: 'any', tags: ['users:id:*'] }, column: { tags: ['PII.*'] } } })]);
     expect(p.columns.map((c) => c.mask?.policy ?? null)).toEqual(['n', null, 'n']);
-    const q = plan([mask('m', 5, 'redact', { selector: { user: { match: 'any', tags: ['*'] }, column: { names: ['full_*'] } } })]);
+    const q = plan([mask('m', 5, 'redact', { selector: { user: { match: 'any', tags: ['users:id:*'] }, column: { names: ['full_*'] } } })]);
     expect(q.columns.map((c) => c.mask?.policy ?? null)).toEqual([null, null, 'm']);
   });
 
@@ -206,6 +207,41 @@ describe('priorities and conflicts', () => {
     expect(emailMask(plan([mask('x', 5, 'redact', { datasets: ['dataos://icebase:*/*'] })]))?.policy).toBe('x');
     expect(emailMask(plan([mask('x', 5, 'redact', { datasets: ['dataos://lakehouse:*/*'] })]))).toBeNull();
     expect(emailMask(plan([mask('x', 5, 'redact', { enabled: false })]))).toBeNull();
+  });
+
+  it('DataOS globs: `*` stays within one URN or tag level, `**` crosses them, URNs ignore case', () => {
+    const on = (datasets: string[]) => emailMask(plan([mask('x', 5, 'redact', { datasets })]))?.policy ?? null;
+    expect(on(['dataos://icebase:**'])).toBe('x');
+    expect(on(['dataos://**'])).toBe('x');
+    expect(on(['dataos://ICEBASE:Retail/*'])).toBe('x');
+    expect(on(['dataos://icebase:retail/cust?mers'])).toBe('x');
+    expect(on(['dataos://icebase:{finance,retail}/customers'])).toBe('x');
+    // Before the one pattern language, `*` crossed `:` and `/`: these two selected every dataset.
+    expect(on(['dataos://*'])).toBeNull();
+    expect(on(['dataos://icebase:*'])).toBeNull();
+    const by = (tags: string[]) => emailMask(plan([mask('u', 5, 'redact', { selector: { user: { match: 'any', tags }, column: { tags: ['PII.Email'] } } })]))?.policy ?? null;
+    expect(by(['users:id:*'])).toBe('u');
+    expect(by(['roles:**'])).toBe('u');
+    // A policy stored before could hold `*` (validation now refuses it): it selects nobody.
+    const stored = { ...policyDoc(mask('s', 5, 'redact')), selector: { user: { match: 'any' as const, tags: ['*'] }, column: { tags: ['PII.Email'], names: [] } } };
+    expect(planScan(customers, SUBJECTS.alice, [stored]).columns[0]!.mask).toBeNull();
+    // A stored text that is now a malformed glob fails the scan (closed), not the mask.
+    const broken = { ...policyDoc(mask('b', 5, 'redact')), selector: { user: { match: 'any' as const, tags: ['users:id:*'] }, column: { tags: ['PII.[Email'], names: [] } } };
+    expect(() => planScan(customers, SUBJECTS.alice, [broken])).toThrow(/"\[" at 5 is never closed/);
+    expect(by(['users:*'])).toBeNull();
+    expect(by(['users:id:Alice'])).toBeNull();
+  });
+
+  it('the default policies still select what they did: PII.* tags, every user, the demo customers', () => {
+    const defaults = [...DEFAULT_DATA_POLICIES, ...DEMO_DATA_POLICIES];
+    for (const subject of Object.values(SUBJECTS)) {
+      const p = plan(defaults, subject);
+      expect(p.columns.map((c) => c.mask?.policy ?? null), subject.id).toEqual(
+        subject.tags.includes('roles:id:pii-reader') ? ['pii-reader', null, 'pii-reader'] : ['pii-email', null, 'pii-name'],
+      );
+      expect(p.filters.map((f) => f.policy), subject.id).toEqual(subject.tags.includes('roles:id:admin') ? [] : ['customers-by-region']);
+    }
+    expect(plan(defaults, SUBJECTS.alice, { ...customers, urn: 'dataos://icebase:retail/orders' }).filters).toEqual([]);
   });
 
   it('filters are ANDed; an exemption lifts only the filters with a higher number', () => {
@@ -270,7 +306,7 @@ describe('row filter SQL', () => {
 
   it('a predicate filter is bound to the subject and embedded as a tree, not as text', async () => {
     const policies = [
-      policyDoc({ name: 'pred', type: 'filter', priority: 40, selector: { user: { match: 'any', tags: ['*'] } }, filters: [{ predicate: "region = $region OR region = 'apac'" }] }),
+      policyDoc({ name: 'pred', type: 'filter', priority: 40, selector: { user: { match: 'any', tags: ['users:id:*'] } }, filters: [{ predicate: "region = $region OR region = 'apac'" }] }),
     ];
     const r = await rewrite('SELECT count(*) FROM icebase.retail.customers', SUBJECTS.alice, policies);
     expect(r.sql).toContain("WHERE ((__gw_scan.region = 'emea') OR (__gw_scan.region = 'apac'))");
@@ -278,7 +314,7 @@ describe('row filter SQL', () => {
 
   it('a predicate whose attribute is missing or a list is FALSE as a whole (never bound to NULL)', async () => {
     const policies = [
-      policyDoc({ name: 'pred', type: 'filter', priority: 40, selector: { user: { match: 'any', tags: ['*'] } }, filters: [{ predicate: '$region IS NULL OR region = $region' }] }),
+      policyDoc({ name: 'pred', type: 'filter', priority: 40, selector: { user: { match: 'any', tags: ['users:id:*'] } }, filters: [{ predicate: '$region IS NULL OR region = $region' }] }),
     ];
     const erin = await rewrite('SELECT count(*) FROM icebase.retail.customers', SUBJECTS.erin, policies);
     expect(erin.sql).toContain("WHERE CAST('f' AS BOOLEAN)) AS customers");
@@ -313,7 +349,7 @@ describe('data policy validation', () => {
     expect(field({ datasets: ['icebase.retail.customers'] })).toMatchObject({ field: 'input.datasets[0]' });
     expect(field({ mask: null })).toMatchObject({ field: 'input.mask' });
     expect(field({ selector: { user: { match: 'any', tags: [] }, column: { tags: ['x'] } } })).toMatchObject({ field: 'input.selector.user.tags' });
-    expect(field({ selector: { user: { match: 'any', tags: ['*'] } } })).toMatchObject({ field: 'input.selector.column' });
+    expect(field({ selector: { user: { match: 'any', tags: ['users:id:*'] } } })).toMatchObject({ field: 'input.selector.column' });
     expect(field({ mask: { operator: 'partial' } })).toMatchObject({ field: 'input.mask.keepFirst' });
     expect(field({ mask: { operator: 'hash', keyScope: 'table' as never } })).toMatchObject({ field: 'input.mask.keyScope' });
     expect(field({ mask: { operator: 'redact', keyScope: 'dataset' } })).toMatchObject({ field: 'input.mask.keyScope' });
@@ -322,9 +358,36 @@ describe('data policy validation', () => {
     expect(field({ mask: { operator: 'bucket_date', precision: 'century' as never } })).toMatchObject({ field: 'input.mask.precision' });
     expect(field({ mask: { operator: 'regex_replace', pattern: '(' } })).toMatchObject({ field: 'input.mask.pattern' });
     expect(field({ mask: { operator: 'rand_pattern', pattern: '----' } })).toMatchObject({ field: 'input.mask.pattern' });
-    expect(field({ type: 'filter', mask: null, selector: { user: { match: 'any', tags: ['*'] } }, filters: [{ column: 'r', operator: 'equals' }] })).toMatchObject({ field: 'input.filters[0]' });
-    expect(field({ type: 'filter', mask: null, selector: { user: { match: 'any', tags: ['*'] } }, filters: [{ column: 'r', operator: 'in', value: 'x' }] })).toMatchObject({ field: 'input.filters[0].value' });
-    expect(field({ type: 'filter', mask: null, selector: { user: { match: 'any', tags: ['*'] } }, filters: [{ column: 'r', operator: 'equals', valueFrom: 'a b' }] })).toMatchObject({ field: 'input.filters[0].valueFrom' });
-    expect(field({ type: 'filter', mask: null, selector: { user: { match: 'any', tags: ['*'] } }, filters: [{ predicate: 'x = 1', column: 'x' }] })).toMatchObject({ field: 'input.filters[0]' });
+    expect(field({ type: 'filter', mask: null, selector: { user: { match: 'any', tags: ['users:id:*'] } }, filters: [{ column: 'r', operator: 'equals' }] })).toMatchObject({ field: 'input.filters[0]' });
+    expect(field({ type: 'filter', mask: null, selector: { user: { match: 'any', tags: ['users:id:*'] } }, filters: [{ column: 'r', operator: 'in', value: 'x' }] })).toMatchObject({ field: 'input.filters[0].value' });
+    expect(field({ type: 'filter', mask: null, selector: { user: { match: 'any', tags: ['users:id:*'] } }, filters: [{ column: 'r', operator: 'equals', valueFrom: 'a b' }] })).toMatchObject({ field: 'input.filters[0].valueFrom' });
+    expect(field({ type: 'filter', mask: null, selector: { user: { match: 'any', tags: ['users:id:*'] } }, filters: [{ predicate: 'x = 1', column: 'x' }] })).toMatchObject({ field: 'input.filters[0]' });
+  });
+
+  it('refuses a malformed or impossible glob, naming the field and saying what is wrong', () => {
+    const problem = (input: Partial<DataPolicyInput>) => {
+      try {
+        validateDataPolicy({ ...base, ...input });
+      } catch (error) {
+        const e = error as { message: string; extensions: { field: string; code: string } };
+        return { code: e.extensions.code, field: e.extensions.field, message: e.message };
+      }
+      return null;
+    };
+    const user = (tags: string[]) => ({ selector: { user: { match: 'any' as const, tags }, column: { tags: ['PII.Email'] } } });
+    const column = (c: { tags?: string[]; names?: string[] }) => ({ selector: { user: { match: 'any' as const, tags: ['users:id:*'] }, column: c } });
+    expect(problem({ datasets: ['dataos://icebase:retail/customers', 'dataos://icebase:retail/[abc'] })).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.datasets[1]',
+      message: '"dataos://icebase:retail/[abc" is not a valid glob: "[" at 25 is never closed.',
+    });
+    expect(problem({ datasets: ['dataos://icebase:{retail,finance/*'] })).toMatchObject({ field: 'input.datasets[0]', message: expect.stringMatching(/"\{" at 18 is never closed/) });
+    expect(problem(user(['roles:id:{admin,operator']))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.selector.user.tags[0]', message: expect.stringMatching(/never closed/) });
+    expect(problem(user(['users:id:*', '*']))).toMatchObject({ field: 'input.selector.user.tags[1]', message: expect.stringMatching(/users:id:\*. selects every user/) });
+    expect(problem(user(['roles:id:x\\']))).toMatchObject({ field: 'input.selector.user.tags[0]', message: expect.stringMatching(/lone backslash/) });
+    expect(problem(column({ tags: ['PII.[Email'] }))).toMatchObject({ field: 'input.selector.column.tags[0]', message: expect.stringMatching(/never closed/) });
+    expect(problem(column({ tags: ['PII.*'], names: ['email', 'full_{a'] }))).toMatchObject({ field: 'input.selector.column.names[1]' });
+    expect(problem(column({ tags: ['PII.*', 'PII.{Email,Name}'], names: ['full_*'] }))).toBeNull();
+    expect(problem({ datasets: ['dataos://icebase:**', 'dataos://*:retail/{customers,orders}'] })).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { globMatch } from './glob.js';
+import { patternMatches } from '@dataos/patterns';
 import { MASK_STRENGTH, type DataPolicyDoc, type MaskSpec, type RowFilter } from './model.js';
 import type { Subject } from './subject.js';
 
@@ -37,20 +37,21 @@ export interface ScanPlan {
 
 export function userSelected(policy: DataPolicyDoc, subject: Subject): boolean {
   const { match, tags } = policy.selector.user;
-  const has = (glob: string) => subject.tags.some((t) => globMatch(glob, t));
+  const has = (glob: string) => subject.tags.some((t) => patternMatches(glob, 'tag', t));
   return match === 'all' ? tags.every(has) : tags.some(has);
 }
 
+/** DataOS patterns (`@dataos/patterns`): URNs and column names and tags compare in lower case. */
 export const datasetSelected = (policy: DataPolicyDoc, urn: string): boolean =>
-  policy.datasets.length === 0 || policy.datasets.some((glob) => globMatch(glob, urn, true));
+  policy.datasets.length === 0 || policy.datasets.some((glob) => patternMatches(glob, 'path', urn));
 
-/** Column tags and names compare case-insensitively (SQL identifiers do). */
+/** Column tags and names compare case-insensitively (SQL identifiers do); a column tag (`PII.Email`) is one level. */
 export function columnSelected(policy: DataPolicyDoc, column: CatalogColumn): boolean {
   const sel = policy.selector.column;
   if (!sel) return false;
   return (
-    sel.names.some((g) => globMatch(g, column.name, true)) ||
-    sel.tags.some((g) => column.tags.some((t) => globMatch(g, t, true)))
+    sel.names.some((g) => patternMatches(g, 'column', column.name)) ||
+    sel.tags.some((g) => column.tags.some((t) => patternMatches(g, 'column', t)))
   );
 }
 

@@ -1,4 +1,5 @@
 import { badUserInput } from '@dataos/errors';
+import { patternProblem, type PatternKind } from '@dataos/patterns';
 import {
   MASK_OPERATORS,
   type DataPolicyDoc,
@@ -10,8 +11,10 @@ import {
 } from './model.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
-const URN_GLOB = /^dataos:\/\/[A-Za-z0-9_*?-]+:[A-Za-z0-9_*?-]+\/[A-Za-z0-9_.*?-]+$/;
-const TAG_GLOB = /^[^\s]{1,200}$/;
+const URN_GLOB = /^dataos:\/\/\S{1,500}$/i;
+/** Subject tags are `namespace:...:value`, as in Heimdall: a pattern without `:` could match no subject. */
+const SUBJECT_TAG_GLOB = /^(?=\S{1,200}$)[^\s:]+(:[^\s:]*)+$/;
+const COLUMN_GLOB = /^\S{1,200}$/;
 const ATTRIBUTE = /^(claims\.[A-Za-z_][\w-]*|subject\.(id|sub|email|name)|tags\.[^\s]+|[A-Za-z_][\w-]*)$/;
 const PRECISIONS: DatePrecision[] = ['hour', 'day', 'week', 'month', 'year'];
 const FILTER_OPERATORS: FilterOperator[] = [
@@ -21,6 +24,12 @@ const FILTER_OPERATORS: FilterOperator[] = [
 type Fields = Omit<DataPolicyDoc, '_id' | 'version' | 'createdAt' | 'updatedAt' | 'updatedBy'>;
 
 const bad = (field: string, message: string) => badUserInput(message, { field });
+
+/** A malformed DataOS glob is the caller's input error, naming the field and saying what is wrong. */
+function checkPattern(text: string, kind: PatternKind, field: string): void {
+  const problem = patternProblem(text, kind);
+  if (problem) throw bad(field, problem);
+}
 const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 
 function validateMask(mask: MaskSpec, field: string): MaskSpec {
@@ -148,22 +157,38 @@ export function validateDataPolicy(input: DataPolicyInput): { name: string; fiel
   }
   const datasets = input.datasets ?? [];
   datasets.forEach((d, i) => {
-    if (!URN_GLOB.test(d)) throw bad(`input.datasets[${i}]`, `"${d}" is not a dataset URN or URN glob (dataos://depot:collection/dataset, * and ? allowed).`);
+    if (typeof d !== 'string' || !URN_GLOB.test(d)) {
+      throw bad(
+        `input.datasets[${i}]`,
+        `"${String(d)}" is not a dataset URN pattern: dataos://depot:collection/dataset with DataOS globs (dataos://icebase:retail/*, dataos://icebase:**), at most 500 characters without spaces.`,
+      );
+    }
+    checkPattern(d, 'path', `input.datasets[${i}]`);
   });
   const user = input.selector?.user;
   if (!user || !['any', 'all'].includes(user.match)) throw bad('input.selector.user.match', 'selector.user.match must be ANY or ALL.');
   if (!Array.isArray(user.tags) || user.tags.length === 0 || user.tags.length > 50) {
-    throw bad('input.selector.user.tags', 'selector.user.tags needs 1 to 50 tag globs (`*` selects everybody).');
+    throw bad('input.selector.user.tags', 'selector.user.tags needs 1 to 50 tag globs (`users:id:*` selects every user).');
   }
   user.tags.forEach((t, i) => {
-    if (!TAG_GLOB.test(t)) throw bad(`input.selector.user.tags[${i}]`, 'A tag glob is 1-200 characters without spaces.');
+    if (typeof t !== 'string' || !SUBJECT_TAG_GLOB.test(t)) {
+      throw bad(
+        `input.selector.user.tags[${i}]`,
+        `"${String(t)}" is not a subject tag glob: namespace:...:value, 1-200 characters without spaces (\`users:id:*\` selects every user; \`*\` stays within one level).`,
+      );
+    }
+    checkPattern(t, 'tag', `input.selector.user.tags[${i}]`);
   });
   const column = input.selector.column ?? null;
   const columnTags = column?.tags ?? [];
   const columnNames = column?.names ?? [];
-  [...columnTags, ...columnNames].forEach((t) => {
-    if (!TAG_GLOB.test(t)) throw bad('input.selector.column', 'Column tag and name globs are 1-200 characters without spaces.');
-  });
+  for (const [key, list] of [['tags', columnTags], ['names', columnNames]] as const) {
+    list.forEach((t, i) => {
+      const field = `input.selector.column.${key}[${i}]`;
+      if (typeof t !== 'string' || !COLUMN_GLOB.test(t)) throw bad(field, `Column ${key} globs are 1-200 characters without spaces.`);
+      checkPattern(t, 'column', field);
+    });
+  }
   let mask: MaskSpec | null = null;
   let filters: RowFilter[] = [];
   if (input.type === 'mask') {
