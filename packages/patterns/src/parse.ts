@@ -40,9 +40,9 @@ function closingBrace(pattern: string, open: number): number {
   return -1;
 }
 
-/** Top-level comma-separated parts of a brace body. */
-function alternatives(body: string): string[] {
-  const parts: string[] = [];
+/** Top-level comma-separated parts of a brace body, each with its offset in the body. */
+function alternatives(body: string): [string, number][] {
+  const parts: [string, number][] = [];
   let depth = 0;
   let start = 0;
   for (let i = 0; i < body.length; i++) {
@@ -51,11 +51,11 @@ function alternatives(body: string): string[] {
     else if (c === '{') depth++;
     else if (c === '}') depth--;
     else if (c === ',' && depth === 0) {
-      parts.push(body.slice(start, i));
+      parts.push([body.slice(start, i), start]);
       start = i + 1;
     }
   }
-  parts.push(body.slice(start));
+  parts.push([body.slice(start), start]);
   return parts;
 }
 
@@ -69,9 +69,9 @@ function one(source: string, whole: string, at: number): Piece {
 
 /**
  * The pieces of `pattern`, whose levels are separated by any character of `seps`. `whole` is the
- * full pattern, for error messages (positions count from 1 within the part being read).
+ * full pattern and `at` the offset of `pattern` in it, for error messages (positions count from 1).
  */
-export function parse(pattern: string, seps: string, whole = pattern): Piece[] {
+export function parse(pattern: string, seps: string, whole = pattern, at = 0): Piece[] {
   const S = escapeRegex(seps);
   const out: Piece[] = [];
   let i = 0;
@@ -93,7 +93,7 @@ export function parse(pattern: string, seps: string, whole = pattern): Piece[] {
       } else out.push({ t: 'any' });
       i = end;
     } else if (c === '?') {
-      out.push(one(`[^${S}]`, whole, i + 1));
+      out.push(one(`[^${S}]`, whole, at + i + 1));
       i++;
     } else if (c === '[') {
       let j = i + 1;
@@ -102,16 +102,16 @@ export function parse(pattern: string, seps: string, whole = pattern): Piece[] {
       const start = j;
       if (pattern[j] === ']') j++; // a leading ] is literal
       while (j < pattern.length && pattern[j] !== ']') j++;
-      if (j >= pattern.length) fail(whole, `"[" at ${i + 1} is never closed`);
+      if (j >= pattern.length) fail(whole, `"[" at ${at + i + 1} is never closed`);
       const content = pattern.slice(start, j);
       const escaped = content.replace(/[\\\]^]/g, '\\$&');
       // A negated class stays within its level, as `?` does; a class that lists a separator may match it.
-      out.push(one(negated ? `[^${S}${escaped}]` : `[${escaped}]`, whole, i + 1));
+      out.push(one(negated ? `[^${S}${escaped}]` : `[${escaped}]`, whole, at + i + 1));
       i = j + 1;
     } else if (c === '{') {
       const close = closingBrace(pattern, i);
-      if (close < 0) fail(whole, `"{" at ${i + 1} is never closed`);
-      out.push({ t: 'alt', alts: alternatives(pattern.slice(i + 1, close)).map((alt) => parse(alt, seps, whole)) });
+      if (close < 0) fail(whole, `"{" at ${at + i + 1} is never closed`);
+      out.push({ t: 'alt', alts: alternatives(pattern.slice(i + 1, close)).map(([alt, offset]) => parse(alt, seps, whole, at + i + 1 + offset)) });
       i = close + 1;
     } else {
       out.push({ t: 'char', c });

@@ -81,6 +81,8 @@ describe('validation', () => {
   it('says what is wrong, and nothing for a good pattern', () => {
     expect(patternProblem('roles:id:{admin,operator', 'tag')).toBe('"roles:id:{admin,operator" is not a valid glob: "{" at 10 is never closed.');
     expect(patternProblem('PII.[Email', 'column')).toMatch(/"\[" at 5 is never closed/);
+    expect(patternProblem('/{metis,odin/[ab}', 'path')).toMatch(/"\[" at 14 is never closed/);
+    expect(patternProblem('/a/[z-a]', 'path')).toMatch(/the character class at 4 is not valid/);
     expect(patternProblem('roles:id:*', 'tag')).toBeNull();
   });
 });
