@@ -49,6 +49,30 @@ describe('decisions', () => {
     expect(e.decide(alice, 'read', { path: 'dataos://icebase:retail/orders' }).allowed).toBe(true);
   });
 
+  it('URN patterns: `*` stops at the depot\'s `:`, case is ignored, the index agrees with the scan', () => {
+    const policies = [
+      allow('collections', { objects: { paths: ['dataos://icebase:*'], tags: [] } }),
+      allow('depot', { objects: { paths: ['dataos://lakehouse:**'], tags: [] } }),
+      allow('no-finance', { effect: 'deny', objects: { paths: ['dataos://LAKEHOUSE:Finance/**'], tags: [] } }),
+    ];
+    const indexed = buildEngine(policies);
+    const linear = buildLinearEngine(policies);
+    const cases: [string, boolean][] = [
+      ['dataos://icebase:retail', true],
+      ['dataos://icebase:retail/customers', false],
+      ['dataos://lakehouse:retail/orders', true],
+      ['dataos://Lakehouse:Retail/Orders', true],
+      ['dataos://lakehouse:finance/invoices', false],
+      ['dataos://lakehouse:FINANCE/invoices', false],
+      ['dataos://lakehouse', true],
+    ];
+    for (const [path, allowed] of cases) {
+      expect(indexed.decide(alice, 'read', { path }).allowed, path).toBe(allowed);
+      expect(linear.decide(alice, 'read', { path }).allowed, path).toBe(allowed);
+    }
+    expect(indexed.decide(alice, 'read', { path: 'dataos://Lakehouse:Finance/x' }).policies).toEqual(['no-finance']);
+  });
+
   it('ANDs tags within a subject set and ORs the sets', () => {
     const e = buildEngine([allow('pii', { subjects: [['users:id:alice', 'roles:id:pii-reader'], ['roles:id:admin']] })]);
     const path = { path: 'dataos://icebase:retail/customers' };
