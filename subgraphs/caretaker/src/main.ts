@@ -1,3 +1,4 @@
+import { settingsOrExit } from '@dataos/settings';
 import { mongoFromEnv } from '@dataos/stores';
 import { runUntilSignal } from '@dataos/subgraph-kit';
 import { createCaretakerSubgraph } from './server.js';
@@ -6,17 +7,15 @@ import { BatchingSink } from './source/batching-sink.js';
 import { KubernetesPodSource } from './source/kubernetes.js';
 import type { PodSource } from './source/source.js';
 
-// Settings first: a bad number stops the service, with its message, before it connects to anything.
-const settings = (() => {
-  try {
-    return mainSettings();
-  } catch (error) {
-    console.error(`caretaker: ${(error as Error).message}`);
-    process.exit(1);
-  }
-})();
+// Settings first: every bad variable is named, before anything connects to a store.
+const settings = settingsOrExit('caretaker', () => mainSettings());
 const mongo = await mongoFromEnv('CARETAKER', 'caretaker');
-const subgraph = await createCaretakerSubgraph({ mongo });
+const subgraph = await createCaretakerSubgraph({
+  mongo,
+  kit: settings.kit,
+  historyWindowMs: settings.historyWindowDays * 86_400_000,
+  archiveBatchSize: settings.archiveBatch,
+});
 const running = await subgraph.listen(settings.port);
 const { logger } = subgraph;
 
@@ -24,8 +23,8 @@ const { logger } = subgraph;
 // events arrive through the `ingestEvents` mutation.
 let source: PodSource | undefined;
 let sink: BatchingSink | undefined;
-if (process.env.KUBECONFIG || process.env.CARETAKER_KUBE_IN_CLUSTER === 'true') {
-  source = new KubernetesPodSource({ ...(process.env.KUBECONFIG ? { kubeconfig: process.env.KUBECONFIG.split(':')[0]! } : {}), logger });
+if (settings.kube) {
+  source = new KubernetesPodSource({ ...settings.kube, logger });
   sink = new BatchingSink({ write: subgraph.ingest, relisted: subgraph.relisted, logger });
   source.start(sink).catch((error: unknown) => logger.error({ err: error }, 'kubernetes source failed to start'));
 } else {

@@ -1,6 +1,6 @@
 import { HeimdallClient } from '@dataos/heimdall-client';
 import type { MongoStore } from '@dataos/stores';
-import { createLogger, createSubgraph, loadTypeDefs } from '@dataos/subgraph-kit';
+import { createLogger, createSubgraph, kitSettingsFromEnv, loadTypeDefs, type KitSettings } from '@dataos/subgraph-kit';
 import { Archiver } from './archive/archiver.js';
 import { ArchiveReader } from './archive/reader.js';
 import { PrefixedArchiveStore, archiveStoreFromEnv, type ArchiveStore } from './archive/store.js';
@@ -26,13 +26,16 @@ export interface CaretakerDeps {
   historyWindowMs?: number;
   /** Events per archive object (default CARETAKER_ARCHIVE_BATCH, 5000). */
   archiveBatchSize?: number;
+  /** The kit's settings (port aside); by default read from the environment. */
+  kit?: KitSettings;
   now?: () => Date;
 }
 
 const DAY_MS = 86_400_000;
 
 export async function createCaretakerSubgraph(deps: CaretakerDeps) {
-  const logger = createLogger('caretaker');
+  const kit = deps.kit ?? kitSettingsFromEnv();
+  const logger = createLogger('caretaker', kit.logLevel);
   const c = collectionsOf(deps.mongo.db);
   await ensureIndexes(c);
   const heimdall = deps.heimdall ?? new HeimdallClient();
@@ -58,6 +61,7 @@ export async function createCaretakerSubgraph(deps: CaretakerDeps) {
   const subgraph = await createSubgraph<Context>({
     name: 'caretaker',
     logger,
+    settings: kit,
     typeDefs: loadTypeDefs(new URL('../schema.graphql', import.meta.url)),
     resolvers,
     health: () => deps.mongo.ping(),

@@ -3,7 +3,6 @@ import { demoEvents } from '../src/demo.js';
 import { nodeEvent, podEvent } from '../src/k8s.js';
 import { canonicalResourceUrn, owningResourceUrn, parseResourceUrn } from '../src/labels.js';
 import { bytes, cpuMillis, parseQuantity } from '../src/quantity.js';
-import { archiveBatch, historyWindowDays, mainSettings } from '../src/settings.js';
 import { eventsFromInput } from '../src/validate.js';
 import { podEventInput } from '../../../packages/testkit/src/caretaker.js';
 
@@ -173,27 +172,3 @@ describe('ingest input validation', () => {
   });
 });
 
-describe('numeric settings', () => {
-  it('defaults when unset, reads valid numbers', () => {
-    expect(mainSettings({})).toEqual({ port: 4005, historyWindowDays: 7, archiveBatch: 5000, archiveIntervalMs: 3_600_000, rollupIntervalMs: 15_000 });
-    expect(mainSettings({ CARETAKER_ROLLUP_INTERVAL_MS: '0' }).rollupIntervalMs).toBe(0);
-    expect(historyWindowDays({ CARETAKER_HISTORY_WINDOW_DAYS: '0.5' })).toBe(0.5);
-    expect(archiveBatch({ CARETAKER_ARCHIVE_BATCH: ' 200 ' })).toBe(200);
-    expect(mainSettings({ CARETAKER_ARCHIVE_INTERVAL_MS: '0' }).archiveIntervalMs).toBe(0);
-  });
-
-  it.each([
-    [{ CARETAKER_HISTORY_WINDOW_DAYS: 'seven' }, /CARETAKER_HISTORY_WINDOW_DAYS="seven" is not valid: expected a number of days/],
-    [{ CARETAKER_HISTORY_WINDOW_DAYS: '-1' }, /CARETAKER_HISTORY_WINDOW_DAYS="-1"/],
-    [{ CARETAKER_HISTORY_WINDOW_DAYS: '0' }, /CARETAKER_HISTORY_WINDOW_DAYS="0"/],
-    [{ CARETAKER_HISTORY_WINDOW_DAYS: '7d' }, /CARETAKER_HISTORY_WINDOW_DAYS="7d"/],
-    [{ CARETAKER_ARCHIVE_BATCH: 'NaN' }, /CARETAKER_ARCHIVE_BATCH="NaN" is not valid: expected an integer of events, between 1 and 100000/],
-    [{ CARETAKER_ARCHIVE_BATCH: '0' }, /CARETAKER_ARCHIVE_BATCH="0"/],
-    [{ CARETAKER_ARCHIVE_BATCH: '2.5' }, /CARETAKER_ARCHIVE_BATCH="2.5"/],
-    [{ CARETAKER_ARCHIVE_INTERVAL_MS: '-5' }, /CARETAKER_ARCHIVE_INTERVAL_MS="-5"/],
-    [{ CARETAKER_ARCHIVE_INTERVAL_MS: 'Infinity' }, /CARETAKER_ARCHIVE_INTERVAL_MS="Infinity"/],
-    [{ PORT: 'http' }, /PORT="http"/],
-  ])('refuses %j at start with a message naming it', (env, message) => {
-    expect(() => mainSettings(env)).toThrow(message);
-  });
-});
