@@ -128,6 +128,9 @@ export async function startRouter(
     // A document past the token limit is refused while parsing, before it is validated.
     ...(config.limits.maxTokens > 0 ? { parseOptions: { maxTokens: config.limits.maxTokens } } : {}),
     includeStacktraceInErrorResponses: false,
+    // graphql-js stops at 100 errors by default, and each one costs a stack trace: 1,000 unknown
+    // directives in a 6 KB document cut legitimate throughput 5-8x (bench attack). Ten say enough.
+    validationOptions: { maxErrors: 10 },
     persistedQueries: config.apq ? { cache: new LruKeyValueCache(config.apqCacheSize, config.apqCacheMiB) } : false,
     formatError: (formatted, error) => formatRouterError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error')),
     plugins: [

@@ -84,6 +84,9 @@ export async function createSubgraph<TContext extends BaseContext>(
       resolvers: options.resolvers as never,
     }),
     includeStacktraceInErrorResponses: false,
+    // graphql-js stops at 100 errors by default, and each one costs a stack trace: 1,000 unknown
+    // directives in a 6 KB document cut legitimate throughput 5-8x (bench attack). Ten say enough.
+    validationOptions: { maxErrors: 10 },
     parseOptions: { maxTokens: limits.maxTokens || undefined },
     formatError: (formatted, error) =>
       formatError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error')),

@@ -179,5 +179,8 @@ describe('each subgraph is its own gate', () => {
     const subscription = await graphql(running.url, 'subscription { me }');
     expect(subscription.status).toBe(400);
     expect(errorCodes(subscription)).toEqual(['SUBSCRIPTION_NOT_SUPPORTED']);
+    const directives = await graphql(running.url, `{ __typename ${Array.from({ length: 1000 }, (_, i) => `@d${i}`).join(' ')} }`);
+    expect(directives.status).toBe(400);
+    expect(directives.errors!.length).toBeLessThanOrEqual(11);
   });
 });
