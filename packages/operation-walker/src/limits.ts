@@ -121,6 +121,15 @@ export function checkLimits(shape: OperationShape, limits: OperationLimits, cost
       { limit: MAX_INTROSPECTION_LIST_DEPTH, actual: shape.introspectionLists, lists: true },
     );
   }
+  // The schema's `@listSize(requireOneSlicingArgument:)`: without it the estimate means little.
+  const slicing = shape.slicingViolation;
+  if (limits.maxCost > 0 && slicing) {
+    return refusal(
+      `${slicing.field} needs exactly one of its size arguments (${slicing.slicingArguments.join(', ')}) with a value; ${slicing.given} given.`,
+      ErrorCode.BadUserInput,
+      { field: slicing.field, slicingArguments: slicing.slicingArguments },
+    );
+  }
   if (over(cost, limits.maxCost)) {
     return refusal(`The operation's estimated cost is ${cost}; at most ${limits.maxCost} is allowed.`, LimitCode.MaxCostExceeded, { limit: limits.maxCost, actual: cost });
   }

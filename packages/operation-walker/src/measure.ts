@@ -3,21 +3,32 @@ import {
   SchemaMetaFieldDef,
   TypeMetaFieldDef,
   getNamedType,
+  isAbstractType,
   isCompositeType,
   isListType,
   isNonNullType,
+  isObjectType,
   type FieldNode,
+  type GraphQLAbstractType,
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLOutputType,
   type SelectionSetNode,
 } from 'graphql';
+import { NO_COST_DIRECTIVES, type CostDirectives } from './cost-directives.js';
 import type { OperationDocument } from './document.js';
+import { sliceSize, type SliceSize } from './slicing.js';
 
-/** Arguments read as a list field's page size, in this order. */
-const SIZE_ARGUMENTS = ['first', 'last', 'limit'];
 /** A connection (Relay style, or any object with a page size) hands its size to these lists. */
-const CONNECTION_LISTS = new Set(['edges', 'nodes', 'items']);
+const CONNECTION_LISTS: ReadonlySet<string> = new Set(['edges', 'nodes', 'items']);
+
+/** A field given fewer or more slicing arguments than its `@listSize(requireOneSlicingArgument: true)` allows. */
+export interface SlicingViolation {
+  /** `Type.field`. */
+  field: string;
+  slicingArguments: readonly string[];
+  given: number;
+}
 
 /** The measures of one operation that the limits apply to. */
 export interface OperationShape {
@@ -30,6 +41,8 @@ export interface OperationShape {
   cost: number;
   /** Some list size comes from a variable: the cost is estimated again with each request's variables. */
   costDependsOnVariables: boolean;
+  /** The first field that needs exactly one slicing argument and did not get it (for these variables). */
+  slicingViolation?: SlicingViolation;
   /** Deepest introspection selection (`__schema` / `__type` at 1), and most list fields nested in one. */
   introspectionDepth: number;
   introspectionLists: number;
@@ -41,7 +54,13 @@ interface Measure {
   depth: number;
   aliases: number;
   selections: number;
+  /** What every object the selection set applies to costs. */
   cost: number;
+  /**
+   * Under an abstract type: what fragments narrowed to some of its types add, by concrete type.
+   * An object is of one type, so the largest of them counts (see `costOf`).
+   */
+  branches?: ReadonlyMap<string, number>;
   /** Inside introspection: list fields nested. */
   lists: number;
   /** Of the introspection selections under this one. */
@@ -51,79 +70,126 @@ interface Measure {
 
 const ZERO: Measure = Object.freeze({ depth: 0, aliases: 0, selections: 0, cost: 0, lists: 0, introspectionDepth: 0, introspectionLists: 0 });
 
+/** The cost of a selection set: its common part and its costliest branch. */
+function costOf(m: Measure): number {
+  let branch = 0;
+  for (const c of m.branches?.values() ?? []) branch = Math.max(branch, c);
+  return m.cost + branch;
+}
+
+/** A connection's size, handed to its lists: `edges`/`nodes`/`items`, or its `@listSize(sizedFields:)`. */
+interface Sized {
+  size: number;
+  lists: ReadonlySet<string>;
+  /** Tells fragments measured under different sizes apart. */
+  key: string;
+}
+
 const isIntrospection = (field: FieldNode) => field.name.value === '__schema' || field.name.value === '__type';
 const isList = (type: GraphQLOutputType): boolean => isListType(isNonNullType(type) ? type.ofType : type);
 
 /**
- * The cost model (documented in router/README.md): every field costs 1 plus the cost of its
- * selections; a field returning a list multiplies that by its `first`, `last` or `limit`
- * argument (the literal, the variable's value, or the argument's default), else by
- * `defaultListSize`. A non-list field with such an argument (a connection) passes its size to
- * its `edges` / `nodes` / `items` lists. `__typename` costs nothing; introspection costs
- * nothing either but counts toward aliases and root fields, and has its own depth and list
- * nesting bounds. Fragments count once per place they are spread, but each is measured once:
- * a chain of fragments that each spread the previous twice costs a walk of the document, not
- * of its 2^n expansion (their counts grow, and the limits refuse them).
+ * The cost model (documented in router/README.md): every field costs 1 (or its `@cost` weight,
+ * else its type's) plus the cost of its selections, plus the weights of the arguments given; a
+ * field returning a list multiplies that by its size: its slicing argument (`first`, `last`,
+ * `limit`, or its `@listSize(slicingArguments:)`: the literal, the variable's value, or the
+ * argument's default), else the size its connection hands down, else its
+ * `@listSize(assumedSize:)`, else `defaultListSize`. A non-list field with a size (a connection)
+ * passes it to its `edges` / `nodes` / `items` lists, or to its `@listSize(sizedFields:)`.
+ * Under an interface or union, fragments narrowed to some of its types are branches: an object
+ * matches one type, so the selection set costs its common part plus the costliest type's
+ * branches. `__typename` costs nothing; introspection costs nothing either but counts toward
+ * aliases and root fields, and has its own depth and list nesting bounds. Fragments count once
+ * per place they are spread, but each is measured once: a chain of fragments that each spread
+ * the previous twice costs a walk of the document, not of its 2^n expansion (their counts grow,
+ * and the limits refuse them). Depth, aliases and selections measure the document as written.
  */
-export function measureOperation(doc: OperationDocument, defaultListSize: number, variables?: Record<string, unknown>): OperationShape {
-  const { operation } = doc;
+export function measureOperation(
+  doc: OperationDocument,
+  defaultListSize: number,
+  variables?: Record<string, unknown>,
+  costs: CostDirectives = NO_COST_DIRECTIVES,
+): OperationShape {
+  const { operation, schema } = doc;
   const memo = new Map<string, Measure>();
   let costDependsOnVariables = false;
+  let slicingViolation: SlicingViolation | undefined;
   let visited = 0;
 
-  /** The size the client asked for (literal or variable), else the schema's default, else undefined. */
-  const sizeArgument = (field: FieldNode, def: GraphQLField<unknown, unknown>): number | undefined => {
-    // What the client sent comes first, whatever the order of the names.
-    for (const name of SIZE_ARGUMENTS) {
-      const arg = field.arguments?.find((a) => a.name.value === name);
-      if (!arg) continue;
-      if (arg.value.kind === Kind.INT) return Number(arg.value.value);
-      if (arg.value.kind === Kind.VARIABLE) {
-        costDependsOnVariables = true;
-        const variable = arg.value.name.value;
-        const value = variables?.[variable];
-        if (typeof value === 'number' && Number.isFinite(value)) return Math.max(0, value);
-        const declared = operation.variableDefinitions?.find((v) => v.variable.name.value === variable);
-        if (value === undefined && declared?.defaultValue?.kind === Kind.INT) return Number(declared.defaultValue.value);
-        if (value === undefined) continue; // not given: another argument, or the schema's default, applies
-      }
-      return defaultListSize;
-    }
-    for (const name of SIZE_ARGUMENTS) {
-      const declared = def.args.find((a) => a.name === name);
-      if (declared && typeof declared.defaultValue === 'number') return declared.defaultValue;
-    }
-    return undefined;
+  /** Whether every type `inner` may be is one that `outer` may be (then a fragment on `outer` always applies). */
+  const covers = (outer: GraphQLAbstractType, inner: GraphQLAbstractType) =>
+    outer === inner || schema.getPossibleTypes(inner).every((t) => schema.isSubType(outer, t));
+
+  const isPossible = (abstract: GraphQLAbstractType, typeName: string) => {
+    const type = schema.getType(typeName);
+    return isObjectType(type) && schema.isSubType(abstract, type);
   };
 
-  const measure = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, introspection: boolean, pageSize?: number): Measure => {
+  /** The weights of the arguments given (not null); an argument of a weighted scalar or enum costs that. */
+  const argumentsCost = (field: FieldNode, def: GraphQLField<unknown, unknown>, coordinate: string): number => {
+    if (!field.arguments?.length || (costs.arguments.size === 0 && costs.types.size === 0)) return 0;
+    let total = 0;
+    for (const arg of field.arguments) {
+      if (arg.value.kind === Kind.NULL) continue;
+      const declared = def.args.find((a) => a.name === arg.name.value);
+      if (!declared) continue;
+      total += costs.arguments.get(`${coordinate}(${declared.name}:)`) ?? costs.types.get(getNamedType(declared.type).name) ?? 0;
+    }
+    return total;
+  };
+
+  const measure = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, introspection: boolean, sized?: Sized): Measure => {
     const m = { ...ZERO };
+    let branches: Map<string, number> | undefined;
+    const branch = (type: string, cost: number) => {
+      branches ??= new Map();
+      branches.set(type, (branches.get(type) ?? 0) + cost);
+    };
     const add = (inner: Measure) => {
       m.depth = Math.max(m.depth, inner.depth);
       m.aliases += inner.aliases;
       m.selections += inner.selections;
-      m.cost += inner.cost;
       m.lists = Math.max(m.lists, inner.lists);
       m.introspectionDepth = Math.max(m.introspectionDepth, inner.introspectionDepth);
       m.introspectionLists = Math.max(m.introspectionLists, inner.introspectionLists);
+    };
+    /** A fragment's cost, by whether its type condition applies to every object here or to some types. */
+    const spread = (inner: Measure, on: GraphQLCompositeType) => {
+      if (!isAbstractType(parent)) {
+        // One type here: the fragment is on it or on an abstract type it belongs to.
+        m.cost += inner.cost + (inner.branches?.get(parent.name) ?? 0);
+      } else if (!isAbstractType(on)) {
+        if (schema.isSubType(parent, on)) branch(on.name, inner.cost);
+      } else if (covers(on, parent)) {
+        m.cost += inner.cost;
+        for (const [type, cost] of inner.branches ?? []) if (isPossible(parent, type)) branch(type, cost);
+      } else {
+        // An interface (or union) that only some types here implement: a branch of each of them.
+        for (const type of schema.getPossibleTypes(parent)) {
+          if (schema.isSubType(on, type)) branch(type.name, inner.cost + (inner.branches?.get(type.name) ?? 0));
+        }
+      }
     };
     for (const step of doc.steps(selectionSet, parent)) {
       visited++;
       m.selections++;
       if (step.kind === 'fragment') {
+        let inner: Measure;
         if (step.node.kind === Kind.INLINE_FRAGMENT) {
-          add(measure(step.selectionSet, step.type, introspection, pageSize));
-          continue;
-        }
-        // A fragment measures differently inside introspection and under a connection's size.
-        const key = `${step.fragment!.name.value}\u0000${introspection ? 1 : 0}\u0000${pageSize ?? ''}`;
-        let inner = memo.get(key);
-        if (!inner) {
-          memo.set(key, ZERO); // a cycle (refused by validation anyway) ends here
-          inner = measure(step.selectionSet, step.type, introspection, pageSize);
-          memo.set(key, inner);
+          inner = measure(step.selectionSet, step.type, introspection, sized);
+        } else {
+          // A fragment measures differently inside introspection and under a connection's size.
+          const key = `${step.fragment!.name.value}\u0000${introspection ? 1 : 0}\u0000${sized?.key ?? ''}`;
+          let memoized = memo.get(key);
+          if (!memoized) {
+            memo.set(key, ZERO); // a cycle (refused by validation anyway) ends here
+            memoized = measure(step.selectionSet, step.type, introspection, sized);
+            memo.set(key, memoized);
+          }
+          inner = memoized;
         }
         add(inner);
+        spread(inner, step.type);
         continue;
       }
       const { node } = step;
@@ -136,14 +202,25 @@ export function measureOperation(doc: OperationDocument, defaultListSize: number
       const def = entering ? (step.name === '__schema' ? SchemaMetaFieldDef : TypeMetaFieldDef) : step.def;
       const named = def ? getNamedType(def.type) : undefined;
       const list = def ? isList(def.type) : false;
-      const size = def && !introspection && !entering ? sizeArgument(node, def) : undefined;
-      const inner =
-        node.selectionSet && named && isCompositeType(named)
-          ? measure(node.selectionSet, named, introspection || entering, list ? undefined : size)
-          : ZERO;
+      const priced = def && !introspection && !entering;
+      const coordinate = `${parent.name}.${step.name}`;
+      const listSize = priced ? costs.listSizes.get(coordinate) : undefined;
+      let slice: SliceSize | undefined;
+      if (priced) {
+        slice = sliceSize(node, def, operation, variables, listSize);
+        if (slice.dependsOnVariables) costDependsOnVariables = true;
+        if (slice.violation && !slicingViolation) slicingViolation = { field: coordinate, ...slice.violation };
+      }
+      // A connection hands its size (the client's, else its assumed size) to its lists.
+      const handed = list ? undefined : (slice?.size ?? listSize?.assumedSize);
+      const sizedHere: Sized | undefined =
+        handed === undefined
+          ? undefined
+          : { size: handed, lists: listSize?.sizedFields ?? CONNECTION_LISTS, key: `${handed}\u0001${listSize?.sizedFields ? coordinate : ''}` };
+      const inner = node.selectionSet && named && isCompositeType(named) ? measure(node.selectionSet, named, introspection || entering, sizedHere) : ZERO;
       m.aliases += inner.aliases;
       m.selections += inner.selections;
-      if (introspection || entering) {
+      if (!priced) {
         // Introspection is answered by the router from the schema: no cost, its own bounds.
         const levels = inner.lists + (list ? 1 : 0);
         if (entering) {
@@ -160,10 +237,13 @@ export function measureOperation(doc: OperationDocument, defaultListSize: number
       m.introspectionDepth = Math.max(m.introspectionDepth, inner.introspectionDepth);
       m.introspectionLists = Math.max(m.introspectionLists, inner.introspectionLists);
       let times = 1;
-      if (list) times = size ?? (pageSize !== undefined && CONNECTION_LISTS.has(step.name) ? pageSize : defaultListSize);
-      m.cost += (1 + inner.cost) * times;
+      if (list) {
+        times = slice?.size ?? (sized?.lists.has(step.name) ? sized.size : undefined) ?? listSize?.assumedSize ?? defaultListSize;
+      }
+      const weight = costs.fields.get(coordinate) ?? costs.types.get(named!.name) ?? 1;
+      m.cost += argumentsCost(node, def, coordinate) + (weight + costOf(inner)) * times;
     }
-    return m;
+    return branches ? { ...m, branches } : m;
   };
 
   const root = doc.root;
@@ -175,11 +255,12 @@ export function measureOperation(doc: OperationDocument, defaultListSize: number
     depth: total.depth,
     aliases: total.aliases,
     selections: total.selections,
-    cost: total.cost,
+    cost: costOf(total),
     introspectionDepth: total.introspectionDepth,
     introspectionLists: total.introspectionLists,
     rootFields: countRootFields(doc, operation.selectionSet, root, new Set()),
     costDependsOnVariables,
+    ...(slicingViolation ? { slicingViolation } : {}),
     visited,
   };
 }
