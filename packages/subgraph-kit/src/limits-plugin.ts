@@ -1,17 +1,32 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type DocumentNode } from 'graphql';
-import { OperationDocument, checkLimits, measureOperation, type OperationLimits, type OperationShape } from '@dataos/operation-walker';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  OperationDocument,
+  checkLimits,
+  costDirectivesOfSchema,
+  measureOperation,
+  type CostDirectives,
+  type OperationLimits,
+  type OperationShape,
+} from '@dataos/operation-walker';
 import { ErrorCode } from '@dataos/errors';
 import type { BaseContext } from './context.js';
 
 /**
  * Zero trust for the operation itself: a subgraph reached directly (not through the router)
  * refuses what the router refuses, with the same walker, settings and codes. Runs before the
- * token is looked at, since a document costs its work whoever sends it.
+ * token is looked at, since a document costs its work whoever sends it. The cost honours the
+ * `@cost` and `@listSize` the subgraph's own schema declares.
  */
 export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin<BaseContext> {
   // Apollo Server hands out one parsed document per query string (its document cache).
   const shapes = new WeakMap<DocumentNode, Map<string, { walked: OperationDocument; shape: OperationShape }>>();
+  const costsBySchema = new WeakMap<GraphQLSchema, CostDirectives>();
+  const costsOf = (schema: GraphQLSchema) => {
+    let costs = costsBySchema.get(schema);
+    if (!costs) costsBySchema.set(schema, (costs = costDirectivesOfSchema(schema)));
+    return costs;
+  };
   return {
     async requestDidStart() {
       return {
@@ -25,14 +40,16 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
           if (!byName) shapes.set(document, (byName = new Map()));
           const name = operation.name?.value ?? '';
           let prepared = byName.get(name);
+          const costs = costsOf(schema);
           if (!prepared) {
             const walked = new OperationDocument(schema, document, operation);
-            byName.set(name, (prepared = { walked, shape: measureOperation(walked, limits.defaultListSize) }));
+            byName.set(name, (prepared = { walked, shape: measureOperation(walked, limits.defaultListSize, undefined, costs) }));
           }
-          const cost = prepared.shape.costDependsOnVariables
-            ? measureOperation(prepared.walked, limits.defaultListSize, request.variables ?? {}).cost
-            : prepared.shape.cost;
-          const refusal = checkLimits(prepared.shape, limits, cost);
+          // List sizes from variables: measured again with this request's.
+          const shape = prepared.shape.costDependsOnVariables
+            ? measureOperation(prepared.walked, limits.defaultListSize, request.variables ?? {}, costs)
+            : prepared.shape;
+          const refusal = checkLimits(shape, limits);
           if (refusal) throw refusal;
         },
       };

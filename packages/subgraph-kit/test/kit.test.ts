@@ -11,8 +11,8 @@ import { errorCodes, graphql, tokenFor } from '@dataos/testkit';
 import { createSubgraph, requirePrincipal, type BaseContext, type RunningSubgraph } from '../src/index.js';
 
 const typeDefs = parse(`
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
-  type Query { me: String! echo(n: Int!): Int! broken: String }
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@listSize"])
+  type Query { me: String! echo(n: Int!): Int! broken: String things: [Thing!]! manyThings: [Thing!]! @listSize(assumedSize: 6000) }
   type Thing @key(fields: "id") { id: ID! }
 `);
 
@@ -44,6 +44,8 @@ beforeAll(async () => {
         broken: () => {
           throw new Error('connection string with password=hunter2 leaked');
         },
+        things: () => [{ id: 't1' }],
+        manyThings: () => [{ id: 't1' }],
       },
     },
     health: async () => {
@@ -182,5 +184,16 @@ describe('each subgraph is its own gate', () => {
     const directives = await graphql(running.url, `{ __typename ${Array.from({ length: 1000 }, (_, i) => `@d${i}`).join(' ')} }`);
     expect(directives.status).toBe(400);
     expect(directives.errors!.length).toBeLessThanOrEqual(11);
+  });
+
+  it('estimates cost with the @listSize its own schema declares', async () => {
+    const token = await tokenFor('alice');
+    // 10 × 2 without the directive; 6,000 × 2 with @listSize(assumedSize: 6000).
+    const few = await graphql(running.url, '{ things { id } }', { token });
+    expect(few.data).toEqual({ things: [{ id: 't1' }] });
+    const many = await graphql(running.url, '{ manyThings { id } }', { token });
+    expect(many.status).toBe(400);
+    expect(errorCodes(many)).toEqual(['MAX_COST_EXCEEDED']);
+    expect(many.errors![0]!.extensions).toMatchObject({ actual: 12_000, limit: 10_000 });
   });
 });
