@@ -1,6 +1,6 @@
-import { CursorCodec, DateTimeScalar, isOffset, pageSize } from '@dataos/subgraph-kit';
+import { CursorCodec, DateTimeScalar, isOffset, pageSize, requireAllowed } from '@dataos/subgraph-kit';
 import type { Filter } from 'mongodb';
-import { PATHS, authorize } from './auth.js';
+import { PATHS } from './auth.js';
 import type { Context } from './context.js';
 import type { PodEventConnection, Resolvers } from './generated/resolvers.js';
 import { toNode, toPod, toPodEvent } from './mapping.js';
@@ -51,37 +51,37 @@ export const resolvers: Resolvers = {
     // Authorization comes before validation everywhere: a refused caller learns nothing from
     // the input checks (FORBIDDEN, never BAD_USER_INPUT details).
     pods: async (_root, { first, after, filter }, ctx) => {
-      await authorize(ctx, 'read', PATHS.pods);
+      await requireAllowed(ctx, 'read', PATHS.pods);
       return connection(await listPods(ctx.c, podQuery(filter), first, after));
     },
     pod: async (_root, { namespace, name }, ctx) => {
-      await authorize(ctx, 'read', PATHS.pods);
+      await requireAllowed(ctx, 'read', PATHS.pods);
       const doc = await ctx.podById.load(podKey(namespaceName(namespace, 'namespace'), objectName(name, 'name')));
       return doc ? toPod(doc) : null;
     },
     podHistory: async (_root, { namespace, name, from, to, first, after }, ctx) => {
-      await authorize(ctx, 'read', PATHS.pods);
+      await requireAllowed(ctx, 'read', PATHS.pods);
       namespaceName(namespace, 'namespace');
       objectName(name, 'name');
       return podHistory(ctx, namespace, name, from, to, first, after);
     },
     podAggregates: async (_root, { filter }, ctx) => {
-      await authorize(ctx, 'read', PATHS.pods);
+      await requireAllowed(ctx, 'read', PATHS.pods);
       return podAggregates(ctx.c, podQuery(filter));
     },
     podEventStats: async (_root, { from, to, namespace }, ctx) => {
-      await authorize(ctx, 'read', PATHS.pods);
+      await requireAllowed(ctx, 'read', PATHS.pods);
       checkRange(from, to);
       if (namespace != null) namespaceName(namespace, 'namespace');
       return ctx.history.stats(from, to, namespace);
     },
     nodes: async (_root, { includeDeleted }, ctx) => {
-      await authorize(ctx, 'read', PATHS.nodes);
+      await requireAllowed(ctx, 'read', PATHS.nodes);
       const docs = await ctx.c.nodes.find(includeDeleted ? {} : { deleted: false }).sort({ _id: 1 }).limit(5000).toArray();
       return docs.map(toNode);
     },
     node: async (_root, { name }, ctx) => {
-      await authorize(ctx, 'read', PATHS.nodes);
+      await requireAllowed(ctx, 'read', PATHS.nodes);
       objectName(name, 'name');
       const doc = await ctx.c.nodes.findOne({ _id: name });
       return doc ? toNode(doc) : null;
@@ -90,19 +90,19 @@ export const resolvers: Resolvers = {
 
   Mutation: {
     ingestEvents: async (_root, { input }, ctx) => {
-      await authorize(ctx, 'write', PATHS.ingest);
+      await requireAllowed(ctx, 'write', PATHS.ingest);
       // The whole batch is validated before anything is written: a bad event anywhere writes nothing.
       return ingestEvents(ctx.c, eventsFromInput(input));
     },
     archiveHistory: async (_root, _args, ctx) => {
-      await authorize(ctx, 'write', PATHS.archive);
+      await requireAllowed(ctx, 'write', PATHS.archive);
       return ctx.archiver.run();
     },
   },
 
   Pod: {
     __resolveReference: async (ref, ctx) => {
-      await authorize(ctx, 'read', PATHS.pods);
+      await requireAllowed(ctx, 'read', PATHS.pods);
       const doc = await ctx.podById.load(podKey(ref.namespace, ref.name));
       return doc ? toPod(doc) : null;
     },
@@ -117,7 +117,7 @@ export const resolvers: Resolvers = {
   Resource: {
     __resolveReference: (ref) => ({ urn: ref.urn }) as never,
     pods: async (resource, { first, after, filter }, ctx) => {
-      await authorize(ctx, 'read', PATHS.pods);
+      await requireAllowed(ctx, 'read', PATHS.pods);
       // Either URN form names the same resource: pods store the canonical one.
       return groupedPods(ctx, 'resourceUrn', canonicalResourceUrn(resource.urn), podQuery(filter), first, after);
     },
@@ -125,7 +125,7 @@ export const resolvers: Resolvers = {
 
   ComputeNode: {
     usage: async (node, _args, ctx) => {
-      await authorize(ctx, 'read', PATHS.pods);
+      await requireAllowed(ctx, 'read', PATHS.pods);
       const all = await ctx.clusterAggregates();
       return (
         all.byNode.find((u) => u.nodeName === node.name) ?? {
@@ -145,7 +145,7 @@ export const resolvers: Resolvers = {
       );
     },
     pods: async (node, { first, after, includeDeleted }, ctx) => {
-      await authorize(ctx, 'read', PATHS.pods);
+      await requireAllowed(ctx, 'read', PATHS.pods);
       return groupedPods(ctx, 'nodeName', node.name, podQuery({ includeDeleted }), first, after);
     },
   },

@@ -1,7 +1,7 @@
 import { GraphQLScalarType, Kind, valueFromASTUntyped } from 'graphql';
 import { badUserInput, forbidden, notFound } from '@dataos/errors';
-import { DateTimeScalar, requirePrincipal } from '@dataos/subgraph-kit';
-import { isAllowed, PATHS, requireAllowed } from './access.js';
+import { DateTimeScalar, isAllowed, requireAllowed, requirePrincipal } from '@dataos/subgraph-kit';
+import { PATHS } from './access.js';
 import type { ClusterDoc } from './clusters.js';
 import { toCluster } from './clusters.js';
 import type { Context } from './context.js';
@@ -30,7 +30,7 @@ async function queryRequest(ctx: Context, clusterName: string | null | undefined
   const request: QueryRequest = {
     subject,
     caller: { token: ctx.token, requestId: ctx.requestId },
-    canRead: (urn) => ctx.heimdall.can('read', urn),
+    canRead: (urn) => isAllowed(ctx, 'read', urn),
     cluster,
     sql,
     source,
@@ -173,7 +173,7 @@ export const resolvers: Resolvers = {
       requirePrincipal(ctx);
       const urn = dataset.urn.toLowerCase();
       const [allowed, subject, catalog, policies] = await Promise.all([
-        ctx.heimdall.can('read', dataset.urn),
+        isAllowed(ctx, 'read', dataset.urn),
         ctx.subject(),
         ctx.gateway.catalog.datasets([urn], { token: ctx.token, requestId: ctx.requestId }),
         ctx.gateway.policies.all(),

@@ -1,5 +1,4 @@
-import { forbidden } from '@dataos/errors';
-import { requirePrincipal } from '@dataos/subgraph-kit';
+import { notAllowed, requirePrincipal } from '@dataos/subgraph-kit';
 import type { Context } from './context.js';
 import type { DecisionResult, ObjectRef } from './engine/types.js';
 import { subjectOf } from './subject.js';
@@ -26,8 +25,12 @@ export function decideFor(ctx: Context, action: string, object: ObjectRef): Deci
   return result;
 }
 
-/** Heimdall guards its own API with its own policies (`manage` on `/heimdall/policies`, ...). */
+/**
+ * Heimdall guards its own API with its own policies (`manage` on `/heimdall/policies`, ...): the
+ * kit's `requireAllowed` (same name, same errors), answered by the local engine instead of over
+ * HTTP, hence synchronous.
+ */
 export function requireAllowed(ctx: Context, action: string, path: string): void {
   const result = decideFor(ctx, action, { path });
-  if (!result.allowed) throw forbidden(`Not allowed to ${action} ${path}: ${result.reason}`, { action, object: path });
+  if (!result.allowed) throw notAllowed(action, path, result.reason);
 }
