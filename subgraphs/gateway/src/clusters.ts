@@ -210,7 +210,7 @@ export class ClusterMonitor {
     await Promise.all(docs.filter((d) => d.state !== 'STOPPED').map((d) => this.check(d)));
   }
 
-  start(intervalMs = Number(process.env.GATEWAY_HEALTH_INTERVAL_MS ?? 30_000)): void {
+  start(intervalMs = 30_000): void {
     if (this.timer || intervalMs <= 0) return;
     const tick = () => {
       if (this.running) return;

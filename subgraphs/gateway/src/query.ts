@@ -15,7 +15,9 @@ import type { QueryRewriter, Rewritten } from './sql/pipeline.js';
 import type { Analysis } from './sql/rewrite.js';
 
 export const DEFAULT_LIMIT = 100;
-export const MAX_LIMIT = Number(process.env.GATEWAY_MAX_ROWS ?? 10_000);
+/** Defaults of GATEWAY_MAX_ROWS and GATEWAY_QUERY_TIMEOUT_MS (src/settings.ts). */
+export const MAX_LIMIT = 10_000;
+export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 
 /** May the caller read this dataset? (Heimdall `read` on its URN; batched by the caller.) */
 export type ReadCheck = (urn: string) => Promise<boolean>;
@@ -50,7 +52,10 @@ export interface QueryServiceDeps {
   policies: { all(): Promise<DataPolicyDoc[]> };
   engineFor(cluster: ClusterDoc): Engine;
   history?: QueryHistory;
+  /** 0: no limit. */
   timeoutMs?: number;
+  /** Largest page (default MAX_LIMIT). */
+  maxRows?: number;
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -145,8 +150,9 @@ export class QueryService {
   }
 
   async run(req: QueryRequest, limit = DEFAULT_LIMIT, cursor?: string | null): Promise<QueryResult> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      throw badUserInput(`limit must be an integer from 1 to ${MAX_LIMIT}.`, { field: 'limit' });
+    const maxRows = this.deps.maxRows ?? MAX_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxRows) {
+      throw badUserInput(`limit must be an integer from 1 to ${maxRows}.`, { field: 'limit' });
     }
     // bound to cluster, SQL and caller: a cursor cannot page another query or someone else's
     const bound = [req.cluster._id, req.sql, req.subject.id];
@@ -167,7 +173,7 @@ export class QueryService {
       page = await engine.execute(
         rewritten.engineSql,
         { limit, offset },
-        { timeoutMs: this.deps.timeoutMs ?? Number(process.env.GATEWAY_QUERY_TIMEOUT_MS ?? 30_000), parameters: rewritten.parameters },
+        { timeoutMs: this.deps.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS, parameters: rewritten.parameters },
       );
       if (rewriteInResult(page)) {
         page = undefined;

@@ -12,6 +12,7 @@ import { subjectOf } from './policies/subject.js';
 import { DataPolicyStore } from './policies/store.js';
 import { QueryService } from './query.js';
 import { resolvers } from './resolvers.js';
+import { gatewaySettingsFromEnv, type GatewaySettings } from './settings.js';
 import { SqlParser } from './sql/parser.js';
 import { QueryRewriter } from './sql/pipeline.js';
 
@@ -31,26 +32,30 @@ export interface GatewayDeps {
   /** Create the default PII data policies on a fresh store (default true). */
   defaultPolicies?: boolean;
   queryTimeoutMs?: number;
+  /** Everything else; by default read from the environment (src/settings.ts), a bad value failing here. */
+  settings?: GatewaySettings;
 }
 
 export async function createGatewaySubgraph(deps: GatewayDeps) {
-  const logger = createLogger('gateway');
+  // Settings before the store: a typo stops the start with nothing created.
+  const settings = deps.settings ?? gatewaySettingsFromEnv();
+  const logger = createLogger('gateway', settings.kit.logLevel);
   const clusters = new ClusterStore(deps.mongo.db);
-  const policies = new DataPolicyStore(deps.mongo.db);
+  const policies = new DataPolicyStore(deps.mongo.db, settings.policyCacheMs);
   const history = new QueryHistory(deps.mongo.db);
   await history.migrate();
   if (deps.defaultPolicies !== false) await policies.ensureDefaults();
-  const keys = new MaskKeyring(deps.mongo.db);
+  const keys = new MaskKeyring(deps.mongo.db, { GATEWAY_MASK_SECRET: settings.maskSecret }, settings.policyCacheMs);
   await keys.ensure();
   await keys.active(); // fail at start, not on the first query, when the active key has no secret
-  if (process.env.GATEWAY_MASK_SECRET && !(await keys.describe()).some((k) => k.active && k.source === 'env')) {
+  if (settings.maskSecret && !(await keys.describe()).some((k) => k.active && k.source === 'env')) {
     logger.warn('GATEWAY_MASK_SECRET is set but the active mask key is a stored one: the variable only seeds a new keyring (rotate with rotateMaskKey).');
   }
   const parser = await SqlParser.create();
   const rewriter = new QueryRewriter(parser, keys);
-  const engines = new EngineRegistry(deps.duckdb);
-  const catalog = deps.catalog ?? new MetisColumnCatalog(deps.metisUrl);
-  const heimdall = deps.heimdall ?? new HeimdallClient();
+  const engines = new EngineRegistry(deps.duckdb, { duckdb: settings.duckdb, trino: settings.trino });
+  const catalog = deps.catalog ?? new MetisColumnCatalog(deps.metisUrl ?? settings.metis.url, settings.metis.timeoutMs);
+  const heimdall = deps.heimdall ?? new HeimdallClient(settings.heimdall);
   const monitor = new ClusterMonitor(clusters, engines, logger);
   const services: GatewayServices = {
     clusters,
@@ -62,19 +67,21 @@ export async function createGatewaySubgraph(deps: GatewayDeps) {
     rewriter,
     catalog,
     heimdall,
-    defaultCluster: deps.defaultCluster ?? process.env.GATEWAY_DEFAULT_CLUSTER ?? 'minerva-default',
+    defaultCluster: deps.defaultCluster ?? settings.defaultCluster,
     queries: new QueryService({
       rewriter,
       catalog,
       policies,
       history,
       engineFor: (cluster) => engines.forCluster(cluster),
-      ...(deps.queryTimeoutMs ? { timeoutMs: deps.queryTimeoutMs } : {}),
+      timeoutMs: deps.queryTimeoutMs || settings.queryTimeoutMs,
+      maxRows: settings.maxRows,
     }),
   };
   const subgraph = await createSubgraph<Context>({
     name: 'gateway',
     logger,
+    settings: settings.kit,
     typeDefs: loadTypeDefs(new URL('../schema.graphql', import.meta.url)),
     resolvers,
     health: () => deps.mongo.ping(),
@@ -92,7 +99,7 @@ export async function createGatewaySubgraph(deps: GatewayDeps) {
       };
     },
   });
-  monitor.start(deps.healthIntervalMs);
+  monitor.start(deps.healthIntervalMs ?? settings.healthIntervalMs);
   return Object.assign(subgraph, {
     services,
     /** Stops health checks and closes the engines and the parser. */

@@ -19,13 +19,12 @@ export interface DuckDbEngineOptions {
   maxResultBytes?: number;
 }
 
-const env = (name: string): string | undefined => process.env[name] || undefined;
-
+/** Defaults of the GATEWAY_DUCKDB_* settings and GATEWAY_MAX_RESULT_BYTES (src/settings.ts reads them). */
 export const DUCKDB_DEFAULTS = {
-  threads: Number(env('GATEWAY_DUCKDB_THREADS') ?? 2),
-  memoryLimit: env('GATEWAY_DUCKDB_MEMORY_LIMIT') ?? '1GB',
-  tempDirectory: env('GATEWAY_DUCKDB_TEMP_DIRECTORY') ?? '',
-  maxResultBytes: Number(env('GATEWAY_MAX_RESULT_BYTES') ?? 16 * 1024 * 1024),
+  threads: 2,
+  memoryLimit: '1GB',
+  tempDirectory: '',
+  maxResultBytes: 16 * 1024 * 1024,
 };
 
 const PLANNING = /^(Parser|Binder|Catalog) Error/;

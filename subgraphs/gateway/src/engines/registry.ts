@@ -1,19 +1,29 @@
 import type { ClusterDoc } from '../clusters.js';
-import { DuckDbEngine } from './duckdb.js';
+import { DuckDbEngine, type DuckDbEngineOptions } from './duckdb.js';
 import type { Engine } from './engine.js';
-import { TrinoEngine } from './trino.js';
+import { TrinoEngine, type TrinoEngineOptions } from './trino.js';
+
+export interface EngineSettings {
+  /** Options of the embedded engine when the registry creates it. */
+  duckdb?: DuckDbEngineOptions;
+  /** Credentials for every Trino endpoint. */
+  trino?: Pick<TrinoEngineOptions, 'user' | 'password'>;
+}
 
 /** The engine of each cluster: the one embedded DuckDB for every DUCKDB cluster, a Trino client per endpoint. */
 export class EngineRegistry {
   private embedded?: Promise<DuckDbEngine>;
   private readonly trino = new Map<string, TrinoEngine>();
 
-  constructor(embedded?: DuckDbEngine | (() => Promise<DuckDbEngine>)) {
+  constructor(
+    embedded?: DuckDbEngine | (() => Promise<DuckDbEngine>),
+    private readonly settings: EngineSettings = {},
+  ) {
     if (embedded instanceof DuckDbEngine) this.embedded = Promise.resolve(embedded);
     else if (embedded) this.factory = embedded;
   }
 
-  private factory: () => Promise<DuckDbEngine> = () => DuckDbEngine.create();
+  private factory: () => Promise<DuckDbEngine> = () => DuckDbEngine.create(this.settings.duckdb);
 
   /** The embedded engine, created (demo files generated and loaded) on first use. */
   duckdb(): Promise<DuckDbEngine> {
@@ -29,7 +39,7 @@ export class EngineRegistry {
       const endpoint = doc.endpoint!;
       let engine = this.trino.get(endpoint);
       if (!engine) {
-        engine = new TrinoEngine({ endpoint });
+        engine = new TrinoEngine({ ...this.settings.trino, endpoint });
         this.trino.set(endpoint, engine);
       }
       return engine;

@@ -55,8 +55,8 @@ export class TrinoEngine implements Engine {
   private readonly client: Trino;
 
   constructor(private readonly options: TrinoEngineOptions) {
-    const user = options.user ?? process.env.TRINO_USER ?? 'dataos-gateway';
-    const password = options.password ?? process.env.TRINO_PASSWORD;
+    const user = options.user ?? 'dataos-gateway';
+    const password = options.password;
     this.client = Trino.create({
       server: options.endpoint,
       source: options.source ?? 'dataos-gateway',

@@ -89,7 +89,7 @@ export class MaskKeyring implements MaskKeySource {
   constructor(
     db: Db,
     private readonly env: NodeJS.ProcessEnv = process.env,
-    private readonly ttlMs = Number(process.env.GATEWAY_POLICY_CACHE_MS ?? 2000),
+    private readonly ttlMs = 2000,
   ) {
     this.meta = db.collection<KeyringDoc>('meta');
   }

@@ -58,7 +58,7 @@ export class DataPolicyStore {
 
   constructor(
     db: Db,
-    private readonly ttlMs = Number(process.env.GATEWAY_POLICY_CACHE_MS ?? 2000),
+    private readonly ttlMs = 2000,
   ) {
     this.policies = db.collection<DataPolicyDoc>('dataPolicies');
     this.meta = db.collection<MetaDoc>('meta');
