@@ -5,6 +5,7 @@ import { Authorizer } from './authz.js';
 import type { Context } from './context.js';
 import { CursorCodec } from './cursor.js';
 import { resolvers } from './resolvers/index.js';
+import { metisSettingsFromEnv, type MetisSettings } from './settings.js';
 import { CatalogStore } from './store/catalog.js';
 import { createLoaders } from './store/loaders.js';
 import { migrate } from './store/migrate.js';
@@ -14,16 +15,20 @@ export interface MetisDeps {
   neo4j: Neo4jStore;
   /** One per process; defaults to HEIMDALL_URL (http://localhost:4001/graphql). */
   heimdall?: HeimdallClient;
+  /** By default read from the environment (src/settings.ts), a bad value failing before the store is touched. */
+  settings?: MetisSettings;
 }
 
 export async function createMetisSubgraph(deps: MetisDeps) {
+  const settings = deps.settings ?? metisSettingsFromEnv();
   const { cursorKey } = await migrate(deps.neo4j);
   const store = new CatalogStore(deps.neo4j);
   const writer = new CatalogWriter(deps.neo4j);
-  const heimdall = deps.heimdall ?? new HeimdallClient();
-  const cursors = new CursorCodec(process.env.METIS_CURSOR_KEY ?? cursorKey);
+  const heimdall = deps.heimdall ?? new HeimdallClient(settings.heimdall);
+  const cursors = new CursorCodec(settings.cursorKey ?? cursorKey);
   return createSubgraph<Context>({
     name: 'metis',
+    settings: settings.kit,
     typeDefs: loadTypeDefs(new URL('../schema.graphql', import.meta.url)),
     resolvers,
     health: () => deps.neo4j.ping(),

@@ -5,6 +5,7 @@ import type { Context } from './context.js';
 import { createLoaders } from './loaders.js';
 import { MetisCatalog } from './metis.js';
 import { resolvers } from './resolvers.js';
+import { odinSettingsFromEnv, type OdinSettings } from './settings.js';
 import { OntologyStore } from './store/ontology.js';
 import { OntologyWriter } from './store/writer.js';
 
@@ -15,16 +16,20 @@ export interface OdinDeps {
   /** Which datasets exist for the caller; defaults to METIS_URL (or `metisUrl`). */
   metis?: MetisCatalog;
   metisUrl?: string;
+  /** By default read from the environment (src/settings.ts), a bad value failing before the store is touched. */
+  settings?: OdinSettings;
 }
 
 export async function createOdinSubgraph(deps: OdinDeps) {
+  const settings = deps.settings ?? odinSettingsFromEnv();
   const store = new OntologyStore(deps.neo4j);
   const writer = new OntologyWriter(deps.neo4j);
-  const heimdall = deps.heimdall ?? new HeimdallClient();
-  const metis = deps.metis ?? new MetisCatalog(deps.metisUrl ? { url: deps.metisUrl } : {});
+  const heimdall = deps.heimdall ?? new HeimdallClient(settings.heimdall);
+  const metis = deps.metis ?? new MetisCatalog({ ...settings.metis, ...(deps.metisUrl ? { url: deps.metisUrl } : {}) });
   await store.migrate();
   return createSubgraph<Context>({
     name: 'odin',
+    settings: settings.kit,
     typeDefs: loadTypeDefs(new URL('../schema.graphql', import.meta.url)),
     resolvers,
     health: () => deps.neo4j.ping(),
