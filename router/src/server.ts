@@ -138,7 +138,7 @@ export async function startRouter(
       config.introspection
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageProductionDefault({ footer: false }),
-      operationLimitsPlugin(operations, config.limits),
+      operationLimitsPlugin(operations, config.limits, (schema) => source.costsFor(schema)),
       metricsPlugin(metrics),
     ],
   });

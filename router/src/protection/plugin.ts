@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation, GraphQLRequestListener } from '@apollo/server';
-import { OperationDocument, checkLimits, measureOperation, type OperationLimits } from '@dataos/operation-walker';
+import type { GraphQLSchema } from 'graphql';
+import { OperationDocument, checkLimits, measureOperation, type CostDirectives, type OperationLimits } from '@dataos/operation-walker';
 import type { RouterContext } from '../context.js';
 import { RouterErrorCode, requestError } from '../errors.js';
 import type { OperationCache } from '../operations.js';
@@ -9,8 +10,13 @@ import type { OperationCache } from '../operations.js';
  * prepares it once per document (its shape, later its authorization analysis) and refuses it
  * when it breaks a limit, before anything is planned or fetched. The measure walks the document,
  * not its expansion, so this is the first pass that may see a fragment bomb and the one that stops it.
+ * The cost honours the supergraph's `@cost` and `@listSize` (`costsFor`: the API schema lacks them).
  */
-export function operationLimitsPlugin(operations: OperationCache, limits: OperationLimits): ApolloServerPlugin<RouterContext> {
+export function operationLimitsPlugin(
+  operations: OperationCache,
+  limits: OperationLimits,
+  costsFor: (schema: GraphQLSchema) => CostDirectives,
+): ApolloServerPlugin<RouterContext> {
   // One listener for every request: it keeps no per-request state.
   const listener: GraphQLRequestListener<RouterContext> = {
     async didResolveOperation(requestContext: GraphQLRequestContextDidResolveOperation<RouterContext>) {
@@ -25,13 +31,14 @@ export function operationLimitsPlugin(operations: OperationCache, limits: Operat
       }
       const prepared = operations.get(queryHash, request.operationName, document, schema, () => {
         const walked = new OperationDocument(schema, document, operation);
-        return { schema, document, operation, walked, shape: measureOperation(walked, limits.defaultListSize) };
+        return { schema, document, operation, walked, shape: measureOperation(walked, limits.defaultListSize, undefined, costsFor(schema)) };
       });
       contextValue.prepared = prepared;
-      const cost = prepared.shape.costDependsOnVariables
-        ? measureOperation(prepared.walked, limits.defaultListSize, request.variables ?? {}).cost
-        : prepared.shape.cost;
-      const refusal = checkLimits(prepared.shape, limits, cost);
+      // List sizes from variables: measured again with this request's.
+      const shape = prepared.shape.costDependsOnVariables
+        ? measureOperation(prepared.walked, limits.defaultListSize, request.variables ?? {}, costsFor(schema))
+        : prepared.shape;
+      const refusal = checkLimits(shape, limits);
       if (refusal) throw refusal;
     },
   };

@@ -1,8 +1,9 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ApolloGateway, SupergraphSdlHook } from '@apollo/gateway';
-import type { GraphQLSchema } from 'graphql';
+import { parse, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { NO_COST_DIRECTIVES, costDirectivesOf, type CostDirectives } from '@dataos/operation-walker';
 import { EMPTY_INDEX, authzIndexFromSupergraph, indexIsEmpty, type AuthzIndex } from '../authz/requirements.js';
 import { loadSupergraph } from './load.js';
 import { subgraphsOf } from './subgraphs.js';
@@ -11,12 +12,14 @@ interface Loaded {
   plannerSdl: string;
   loadedAt: Date;
   index: AuthzIndex;
+  costs: CostDirectives;
   subgraphs: { name: string; url: string }[];
 }
 
 /**
- * The supergraph file, for Apollo Gateway (`supergraphSdl` hook) and for authorization (the
- * directives the planner's copy lacks). The file is watched; a new version replaces the old
+ * The supergraph file, for Apollo Gateway (`supergraphSdl` hook), for authorization (the
+ * directives the planner's copy lacks) and for the cost estimate (`@cost` and `@listSize`,
+ * which the API schema requests are validated against does not keep). The file is watched; a new version replaces the old
  * one only when it loads, and requests in flight finish on the version they started with.
  */
 export class SupergraphSource {
@@ -24,6 +27,8 @@ export class SupergraphSource {
   /** The index of the supergraph being handed to Apollo Gateway, until it says it took it. */
   private pending?: AuthzIndex;
   private readonly indexBySchema = new WeakMap<GraphQLSchema, AuthzIndex>();
+  private pendingCosts?: CostDirectives;
+  private readonly costsBySchema = new WeakMap<GraphQLSchema, CostDirectives>();
   /** The schema Apollo Gateway serves now (the last one it announced). */
   private schema?: GraphQLSchema;
   private update?: (sdl: string) => void;
@@ -58,20 +63,28 @@ export class SupergraphSource {
     return this.indexBySchema.get(schema) ?? this.current?.index ?? EMPTY_INDEX;
   }
 
+  /** The demand-control directives for the schema a request runs on. */
+  costsFor(schema: GraphQLSchema): CostDirectives {
+    return this.costsBySchema.get(schema) ?? this.current?.costs ?? NO_COST_DIRECTIVES;
+  }
+
   /** Must be called before Apollo Gateway loads: maps each schema it builds to its directives. */
   attach(apollo: ApolloGateway): void {
     apollo.onSchemaLoadOrUpdate(({ apiSchema }) => {
       this.schema = apiSchema;
       if (this.pending) this.indexBySchema.set(apiSchema, this.pending);
+      if (this.pendingCosts) this.costsBySchema.set(apiSchema, this.pendingCosts);
     });
   }
 
   private async read(): Promise<Loaded> {
     const { sdl, plannerSdl } = await loadSupergraph(this.path);
+    const document = parse(sdl);
     return {
       plannerSdl,
       loadedAt: new Date(),
-      index: authzIndexFromSupergraph(sdl),
+      index: authzIndexFromSupergraph(document),
+      costs: costDirectivesOf(document),
       subgraphs: subgraphsOf(plannerSdl).map((s) => ({ ...s, url: this.resolveUrl(s.name, s.url) })),
     };
   }
@@ -79,6 +92,7 @@ export class SupergraphSource {
   readonly hook: SupergraphSdlHook = async ({ update }) => {
     const initial = await this.read();
     this.pending = initial.index;
+    this.pendingCosts = initial.costs;
     this.current = initial;
     this.update = update;
     this.startWatching();
@@ -105,11 +119,13 @@ export class SupergraphSource {
       return false;
     }
     this.pending = next.index;
+    this.pendingCosts = next.costs;
     const before = this.schema;
     try {
       this.update(next.plannerSdl);
     } catch (error) {
       this.pending = this.current?.index;
+      this.pendingCosts = this.current?.costs;
       this.logger.error({ err: error, path: this.path }, 'supergraph reload refused by Apollo Gateway; keeping the previous one');
       this.onReload?.(false);
       return false;
