@@ -5,6 +5,15 @@ export { uniqueId } from './ids.js';
 export { startTestSupergraph, type TestSupergraph } from './supergraph.js';
 export { createPolicies, type TestPolicy } from './policies.js';
 export {
+  serveTestSubgraph,
+  startTestHeimdall,
+  testMongo,
+  type HeimdallSubgraph,
+  type ServedSubgraph,
+  type TestHeimdall,
+  type TestMongo,
+} from './services.js';
+export {
   startTestSubgraph,
   type TestSubgraph,
   type TestSubgraphOptions,

@@ -1,26 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { mongoFromEnv, type MongoStore } from '@dataos/stores';
+import type { MongoStore } from '@dataos/stores';
+import { testMongo } from '@dataos/testkit';
 import { collectionsOf, ensureIndexes, type Collections } from '../src/store/collections.js';
 
-/** A MongoDB database of its own (dropped by `drop`), as the brief of every test here asks. */
+/** A MongoDB database of its own (dropped by `drop`), with Caretaker's collections and indexes. */
 export async function testDb(prefix = 'caretaker_test_'): Promise<{ mongo: MongoStore; c: Collections; drop(): Promise<void> }> {
-  const mongo = await mongoFromEnv('CARETAKER', `${prefix}${randomBytes(4).toString('hex')}`, {
-    ...process.env,
-    CARETAKER_MONGO_DB: undefined,
-  });
+  const mongo = await testMongo('CARETAKER', prefix);
   const c = collectionsOf(mongo.db);
   await ensureIndexes(c);
-  return {
-    mongo,
-    c,
-    async drop() {
-      await mongo.db.dropDatabase();
-      await mongo.close();
-    },
-  };
+  return { mongo, c, drop: () => mongo.drop() };
 }
 
 export async function tempDir(): Promise<{ dir: string; remove(): Promise<void> }> {

@@ -1,7 +1,5 @@
-import { createHeimdallSubgraph } from '@dataos/heimdall';
 import { HeimdallClient } from '@dataos/heimdall-client';
-import { mongoFromEnv } from '@dataos/stores';
-import { CARETAKER_OPERATORS_POLICY, createPolicies, uniqueId } from '@dataos/testkit';
+import { CARETAKER_OPERATORS_POLICY, serveTestSubgraph, startTestHeimdall } from '@dataos/testkit';
 import { LocalFolderArchiveStore } from '../src/archive/store.js';
 import { createCaretakerSubgraph, type CaretakerSubgraph } from '../src/server.js';
 import { tempDir, testDb } from './db.js';
@@ -19,31 +17,14 @@ export interface Stack {
  * `caretaker-operators` created through Heimdall's API as carol, and a temporary archive folder.
  */
 export async function startStack(): Promise<Stack> {
-  const heimdallMongo = await mongoFromEnv('HEIMDALL', uniqueId('heimdall_test_'), { ...process.env, HEIMDALL_MONGO_DB: undefined });
-  const heimdall = await createHeimdallSubgraph({ mongo: heimdallMongo, pollMs: 100 });
-  const heimdallRunning = await heimdall.listen(0);
-  await createPolicies(heimdallRunning.url, [CARETAKER_OPERATORS_POLICY]);
+  const heimdall = await startTestHeimdall({ policies: [CARETAKER_OPERATORS_POLICY] });
   const db = await testDb();
   const tmp = await tempDir();
   const caretaker = await createCaretakerSubgraph({
     mongo: db.mongo,
-    heimdall: new HeimdallClient({ url: heimdallRunning.url }),
+    heimdall: new HeimdallClient({ url: heimdall.url }),
     archive: new LocalFolderArchiveStore(tmp.dir),
   });
-  const running = await caretaker.listen(0);
-  return {
-    url: running.url,
-    heimdallUrl: heimdallRunning.url,
-    caretaker,
-    archiveDir: tmp.dir,
-    async stop() {
-      await running.stop();
-      await heimdallRunning.stop();
-      await heimdall.close();
-      await db.drop();
-      await heimdallMongo.db.dropDatabase();
-      await heimdallMongo.close();
-      await tmp.remove();
-    },
-  };
+  const served = await serveTestSubgraph(caretaker, () => heimdall.stop(), () => db.drop(), () => tmp.remove());
+  return { url: served.url, heimdallUrl: heimdall.url, caretaker, archiveDir: tmp.dir, stop: () => served.stop() };
 }

@@ -2,13 +2,22 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHeimdallSubgraph } from '@dataos/heimdall';
 import { HeimdallClient } from '@dataos/heimdall-client';
 import { createMetisSubgraph, seedMetis, type MetisDeps } from '@dataos/metis';
 import { configFromEnv, startRouter, type Router } from '@dataos/router';
-import { mongoFromEnv, neo4jFromEnv, type MongoStore, type Neo4jStore } from '@dataos/stores';
-import type { RunningSubgraph } from '@dataos/subgraph-kit';
-import { createPolicies, errorCodes, gatewayAccessPolicies, graphql, tokenFor, uniqueId } from '@dataos/testkit';
+import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
+import {
+  errorCodes,
+  gatewayAccessPolicies,
+  graphql,
+  serveTestSubgraph,
+  startTestHeimdall,
+  testMongo,
+  tokenFor,
+  uniqueId,
+  type TestHeimdall,
+  type TestMongo,
+} from '@dataos/testkit';
 import { createGatewaySubgraph, seedGateway } from '../src/index.js';
 import { DuckDbEngine } from '../src/engines/duckdb.js';
 import { rawCustomers } from './support.js';
@@ -31,11 +40,10 @@ const raw = rawCustomers();
 const emeaCount = raw.filter((c) => c.region === 'emea').length;
 
 let neo4j: Neo4jStore;
-let heimdallMongo: MongoStore;
-let gatewayMongo: MongoStore;
-let heimdall: Awaited<ReturnType<typeof createHeimdallSubgraph>>;
+let gatewayMongo: TestMongo;
+let heimdall: TestHeimdall;
 let gateway: Awaited<ReturnType<typeof createGatewaySubgraph>>;
-let running: RunningSubgraph[] = [];
+let running: { stop(): Promise<void> }[] = [];
 let router: Router;
 let url: string;
 
@@ -59,13 +67,9 @@ const MINE = `(n:Dataset OR n:Column OR n:Source OR n:Domain OR n:Owner)
 
 beforeAll(async () => {
   neo4j = neo4jFromEnv('METIS');
-  heimdallMongo = await mongoFromEnv('HEIMDALL', uniqueId('heimdall_test_'), { ...process.env, HEIMDALL_MONGO_DB: undefined });
-  gatewayMongo = await mongoFromEnv('GATEWAY', uniqueId('gateway_test_'), { ...process.env, GATEWAY_MONGO_DB: undefined });
-
-  heimdall = await createHeimdallSubgraph({ mongo: heimdallMongo, pollMs: 100 });
-  const heimdallRunning = await heimdall.listen(0);
-  const heimdallClient = new HeimdallClient({ url: heimdallRunning.url });
-  await createPolicies(heimdallRunning.url, gatewayAccessPolicies({ retail: id, restricted: financeDepot }));
+  gatewayMongo = await testMongo('GATEWAY');
+  heimdall = await startTestHeimdall({ policies: gatewayAccessPolicies({ retail: id, restricted: financeDepot }) });
+  const heimdallClient = new HeimdallClient({ url: heimdall.url });
 
   const columns = (name: string) => rawColumns[name]!;
   await seedMetis(neo4j, [
@@ -75,7 +79,7 @@ beforeAll(async () => {
   ]);
   const metisDeps = { neo4j, heimdall: heimdallClient } satisfies MetisDeps;
   const metis = await createMetisSubgraph(metisDeps);
-  const metisRunning = await metis.listen(0);
+  const metisRunning = await serveTestSubgraph(metis);
 
   await seedGateway(gatewayMongo);
   gateway = await createGatewaySubgraph({
@@ -85,14 +89,14 @@ beforeAll(async () => {
     duckdb: await DuckDbEngine.create({ depotAliases: { [id]: 'icebase', [financeDepot]: 'lakehouse' } }),
     healthIntervalMs: 0,
   });
-  const gatewayRunning = await gateway.listen(0);
-  running = [heimdallRunning, metisRunning, gatewayRunning];
+  const gatewayRunning = await serveTestSubgraph(gateway, () => gatewayMongo.drop());
+  running = [metisRunning, gatewayRunning];
   router = await startRouter(
     {
-      ...configFromEnv({ HEIMDALL_URL: heimdallRunning.url }),
+      ...configFromEnv({ HEIMDALL_URL: heimdall.url }),
       port: 0,
       supergraphPath: SUPERGRAPH,
-      subgraphUrls: { heimdall: heimdallRunning.url, metis: metisRunning.url, gateway: gatewayRunning.url },
+      subgraphUrls: { heimdall: heimdall.url, metis: metisRunning.url, gateway: gatewayRunning.url },
     },
     pino({ level: 'silent' }),
   );
@@ -115,13 +119,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await router?.stop();
   for (const r of running) await r.stop();
-  await gateway?.close();
-  await heimdall?.close();
+  await heimdall?.stop();
   await neo4j?.driver.executeQuery(`MATCH (n) WHERE ${MINE} DETACH DELETE n`, { id }, { database: neo4j.database });
-  for (const m of [heimdallMongo, gatewayMongo]) {
-    await m?.db.dropDatabase();
-    await m?.close();
-  }
   await neo4j?.close();
 });
 

@@ -5,14 +5,13 @@ import type { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchDevToken, fetchServiceToken } from '@dataos/devstack';
 import { HeimdallClient } from '@dataos/heimdall-client';
-import { mongoFromEnv, type MongoStore } from '@dataos/stores';
-import type { RunningSubgraph } from '@dataos/subgraph-kit';
-import { errorCodes, graphql, tokenFor, uniqueId } from '@dataos/testkit';
+import type { MongoStore } from '@dataos/stores';
+import { errorCodes, graphql, startTestHeimdall, tokenFor, type HeimdallSubgraph, type TestHeimdall } from '@dataos/testkit';
 import { createHeimdallSubgraph } from '../src/index.js';
 
 let mongo: MongoStore;
-let heimdall: Awaited<ReturnType<typeof createHeimdallSubgraph>>;
-let running: RunningSubgraph;
+let heimdall: HeimdallSubgraph;
+let running: TestHeimdall;
 let url: string;
 let carol: string;
 let alice: string;
@@ -42,18 +41,14 @@ const policyCount = () => mongo.db.collection('policies').countDocuments();
 
 beforeAll(async () => {
   process.env.OIDC_CLOCK_TOLERANCE_SEC = '0'; // so that a 1-second token really expires here
-  mongo = await mongoFromEnv('HEIMDALL', uniqueId('heimdall_test_'), { ...process.env, HEIMDALL_MONGO_DB: undefined });
-  heimdall = await createHeimdallSubgraph({ mongo, pollMs: 100 });
-  running = await heimdall.listen(0);
+  running = await startTestHeimdall();
+  ({ mongo, subgraph: heimdall } = running);
   url = running.url;
   [carol, alice, dave] = await Promise.all([tokenFor('carol'), tokenFor('alice'), tokenFor('dave')]);
 });
 
 afterAll(async () => {
   await running.stop();
-  await heimdall.close();
-  await mongo.db.dropDatabase();
-  await mongo.close();
 });
 
 describe('policies and decisions', () => {

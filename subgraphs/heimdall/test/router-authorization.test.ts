@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_CLIENTS, fetchServiceToken } from '@dataos/devstack';
 import { HeimdallClient } from '@dataos/heimdall-client';
-import { mongoFromEnv, type MongoStore } from '@dataos/stores';
-import type { RunningSubgraph } from '@dataos/subgraph-kit';
-import { createPolicies, errorCodes, graphql, tokenFor, uniqueId } from '@dataos/testkit';
-import { createHeimdallSubgraph } from '../src/index.js';
+import type { MongoStore } from '@dataos/stores';
+import { createPolicies, errorCodes, graphql, startTestHeimdall, tokenFor, type HeimdallSubgraph, type TestHeimdall } from '@dataos/testkit';
 import { NOT_EVALUATED } from '../src/router-authorization.js';
 
 /**
@@ -13,8 +11,8 @@ import { NOT_EVALUATED } from '../src/router-authorization.js';
  * write to the decision log is bounded. Real Heimdall, real FerretDB, real issuer.
  */
 let mongo: MongoStore;
-let heimdall: Awaited<ReturnType<typeof createHeimdallSubgraph>>;
-let running: RunningSubgraph;
+let heimdall: HeimdallSubgraph;
+let running: TestHeimdall;
 let url: string;
 let alice: string;
 let carol: string;
@@ -44,9 +42,8 @@ async function logged(requestId: string) {
 }
 
 beforeAll(async () => {
-  mongo = await mongoFromEnv('HEIMDALL', uniqueId('heimdall_ra_test_'), { ...process.env, HEIMDALL_MONGO_DB: undefined });
-  heimdall = await createHeimdallSubgraph({ mongo, pollMs: 100, settings: { decisionsLoggedPerRequest: CAP } });
-  running = await heimdall.listen(0);
+  running = await startTestHeimdall({ prefix: 'heimdall_ra_test_', settings: { decisionsLoggedPerRequest: CAP } });
+  ({ mongo, subgraph: heimdall } = running);
   url = running.url;
   [alice, carol, router] = await Promise.all([tokenFor('alice'), tokenFor('carol'), fetchServiceToken().then((t) => t.access_token)]);
   await createPolicies(url, [
@@ -60,9 +57,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await running.stop();
-  await heimdall.close();
-  await mongo.db.dropDatabase();
-  await mongo.close();
 });
 
 describe('routerAuthorization: who learns about policies', () => {
