@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
-import { mongoFromEnv, type MongoStore } from '@dataos/stores';
-import { uniqueId } from '@dataos/testkit';
+import { testMongo, type TestMongo } from '@dataos/testkit';
 import { StaticColumnCatalog } from '../src/catalog.js';
 import { DuckDbEngine } from '../src/engines/duckdb.js';
 import { QueryHistory } from '../src/history.js';
@@ -27,7 +26,7 @@ const C = 'icebase.retail.customers';
 const raw = rawCustomers();
 const CLEAR = raw.flatMap((c) => [c.email, c.full_name, c.phone]).map((v) => v.toLowerCase());
 
-let mongo: MongoStore;
+let mongo: TestMongo;
 let parser: SqlParser;
 let engine: DuckDbEngine;
 let history: QueryHistory;
@@ -36,7 +35,7 @@ let reference: Awaited<ReturnType<typeof aliceReference>>;
 let secrets: string[];
 
 beforeAll(async () => {
-  mongo = await mongoFromEnv('GATEWAY', uniqueId('gateway_answers_'), { ...process.env, GATEWAY_MONGO_DB: undefined });
+  mongo = await testMongo('GATEWAY', 'gateway_answers_');
   // The keyring's first key from GATEWAY_MASK_SECRET, so the reference can hash as the Gateway does.
   const keys = new MaskKeyring(mongo.db, { GATEWAY_MASK_SECRET: SECRET });
   await keys.ensure();
@@ -58,8 +57,7 @@ afterAll(async () => {
   reference?.close();
   await engine?.close();
   parser?.close();
-  await mongo?.db.dropDatabase();
-  await mongo?.close();
+  await mongo?.drop();
 });
 
 interface Answer {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mongoFromEnv, type MongoStore } from '@dataos/stores';
-import { uniqueId } from '@dataos/testkit';
+import { testMongo, type TestMongo } from '@dataos/testkit';
 import { StaticColumnCatalog, type ColumnCatalog } from '../src/catalog.js';
 import { demoTables } from '../src/data/demo.js';
 import { DuckDbEngine } from '../src/engines/duckdb.js';
@@ -204,15 +203,14 @@ describe('denial of service', () => {
 });
 
 describe('history: every attempt is recorded, unexpected failures included', () => {
-  let mongo: MongoStore;
+  let mongo: TestMongo;
   let history: QueryHistory;
   beforeAll(async () => {
-    mongo = await mongoFromEnv('GATEWAY', uniqueId('gateway_scans_'), { ...process.env, GATEWAY_MONGO_DB: undefined });
+    mongo = await testMongo('GATEWAY', 'gateway_scans_');
     history = new QueryHistory(mongo.db);
   });
   afterAll(async () => {
-    await mongo?.db.dropDatabase();
-    await mongo?.close();
+    await mongo?.drop();
   });
 
   it('an error that is neither a GraphQLError nor an EngineError writes a FAILED record, then propagates', async () => {

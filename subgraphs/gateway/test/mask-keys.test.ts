@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mongoFromEnv, type MongoStore } from '@dataos/stores';
-import { uniqueId } from '@dataos/testkit';
+import { testMongo, type TestMongo } from '@dataos/testkit';
 import { StaticColumnCatalog } from '../src/catalog.js';
 import { DuckDbEngine } from '../src/engines/duckdb.js';
 import { MaskKeyring, staticMaskKey, type MaskKeySource } from '../src/policies/keys.js';
@@ -24,14 +23,14 @@ const A = 'icebase.retail.customers';
 const B = 'icebase2.retail.customers'; // the same rows under another URN
 const URN_B = 'dataos://icebase2:retail/customers';
 
-let mongo: MongoStore;
+let mongo: TestMongo;
 let parser: SqlParser;
 let engine: DuckDbEngine;
 let keyring: MaskKeyring;
 let policies: DataPolicyDoc[] = DEMO_POLICIES;
 
 beforeAll(async () => {
-  mongo = await mongoFromEnv('GATEWAY', uniqueId('gateway_keys_'), { ...process.env, GATEWAY_MONGO_DB: undefined });
+  mongo = await testMongo('GATEWAY', 'gateway_keys_');
   keyring = new MaskKeyring(mongo.db, {});
   await keyring.ensure();
   parser = await SqlParser.create();
@@ -41,8 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await engine?.close();
   parser?.close();
-  await mongo?.db.dropDatabase();
-  await mongo?.close();
+  await mongo?.drop();
 });
 
 function service(keys: MaskKeySource = keyring) {
@@ -156,7 +154,7 @@ describe('what the engine receives', () => {
 });
 
 describe('the keyring\'s first key', () => {
-  const fresh = async () => mongoFromEnv('GATEWAY', uniqueId('gateway_keys_first_'), { ...process.env, GATEWAY_MONGO_DB: undefined });
+  const fresh = () => testMongo('GATEWAY', 'gateway_keys_first_');
 
   it('GATEWAY_MASK_SECRET: used, never stored; unset later, queries fail closed', async () => {
     const db = await fresh();
@@ -173,8 +171,7 @@ describe('the keyring\'s first key', () => {
       expect(await one(sql, ring)).not.toBe(await one(sql, staticMaskKey('another-secret')));
       await expect(new MaskKeyring(db.db, {}).active()).rejects.toThrow(/GATEWAY_MASK_SECRET/);
     } finally {
-      await db.db.dropDatabase();
-      await db.close();
+      await db.drop();
     }
   });
 
@@ -189,8 +186,7 @@ describe('the keyring\'s first key', () => {
       const sql = `SELECT phone FROM ${A} WHERE customer_id = ${X.customer_id}`;
       expect(await one(sql, ring)).toBe(await one(sql, staticMaskKey('legacy-secret-abcdef')));
     } finally {
-      await db.db.dropDatabase();
-      await db.close();
+      await db.drop();
     }
   });
 });
