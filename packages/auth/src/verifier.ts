@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { Lru, textBytes } from '@dataos/cache';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { DEFAULT_ALGORITHMS, type IssuerConfig, type VerifierOptions } from './config.js';
 import { principalFromClaims, type Principal } from './principal.js';
@@ -14,6 +15,9 @@ interface IssuerState {
   discovered?: Promise<Discovered>;
 }
 
+/** Verified principals kept at most, with their tokens. */
+const CACHE_BYTES = 32 * 1024 * 1024;
+
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /**
@@ -22,9 +26,8 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
  */
 export class TokenVerifier {
   private readonly issuers = new Map<string, IssuerState>();
-  /** Verified tokens, in insertion order for eviction; an entry never outlives the token's exp. */
-  private readonly verified = new Map<string, Principal>();
-  private readonly cacheSize: number;
+  /** Verified tokens (bounded in entries and bytes: a token can be kilobytes); an entry never outlives the token's exp. */
+  private readonly verified: Lru<string, Principal> | undefined;
 
   constructor(
     configs: IssuerConfig[],
@@ -32,7 +35,9 @@ export class TokenVerifier {
   ) {
     if (configs.length === 0) throw new Error('TokenVerifier needs at least one trusted issuer');
     for (const config of configs) this.issuers.set(config.issuer, { config });
-    this.cacheSize = options.cacheSize ?? 10_000;
+    const cacheSize = options.cacheSize ?? 10_000;
+    this.verified =
+      cacheSize > 0 ? new Lru({ max: cacheSize, maxBytes: CACHE_BYTES, sizeOf: (principal, token) => textBytes(token, JSON.stringify(principal)) }) : undefined;
   }
 
   /** Discovery of every issuer up front, so the first request does not pay for it. */
@@ -42,16 +47,10 @@ export class TokenVerifier {
 
   async verify(token: string | undefined | null): Promise<Principal> {
     if (!token) throw new TokenError('missing');
-    const cached = this.verified.get(token);
-    if (cached) {
-      if (cached.expiresAt.getTime() > Date.now()) return cached;
-      this.verified.delete(token);
-    }
+    const cached = this.verified?.get(token);
+    if (cached) return cached;
     const principal = await this.verifyUncached(token);
-    if (this.cacheSize > 0) {
-      if (this.verified.size >= this.cacheSize) this.verified.delete(this.verified.keys().next().value!);
-      this.verified.set(token, principal);
-    }
+    this.verified?.set(token, principal, principal.expiresAt.getTime());
     return principal;
   }
 
