@@ -7,14 +7,13 @@ import {
   isCompositeType,
   isListType,
   isNonNullType,
-  isObjectType,
   type FieldNode,
-  type GraphQLAbstractType,
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLOutputType,
   type SelectionSetNode,
 } from 'graphql';
+import { Branches, type Narrowed } from './branches.js';
 import { NO_COST_DIRECTIVES, type CostDirectives } from './cost-directives.js';
 import type { OperationDocument } from './document.js';
 import { sliceSize, type SliceSize } from './slicing.js';
@@ -56,11 +55,10 @@ interface Measure {
   selections: number;
   /** What every object the selection set applies to costs. */
   cost: number;
-  /**
-   * Under an abstract type: what fragments narrowed to some of its types add, by concrete type.
-   * An object is of one type, so the largest of them counts (see `costOf`).
-   */
-  branches?: ReadonlyMap<string, number>;
+  /** Under an abstract type: what fragments narrowed to some of its types add (see Branches). */
+  narrowed?: ReadonlyMap<GraphQLCompositeType, number>;
+  /** What the costliest type gets from them: an object is of one type, so only that one counts. */
+  widest?: number;
   /** Inside introspection: list fields nested. */
   lists: number;
   /** Of the introspection selections under this one. */
@@ -71,11 +69,7 @@ interface Measure {
 const ZERO: Measure = Object.freeze({ depth: 0, aliases: 0, selections: 0, cost: 0, lists: 0, introspectionDepth: 0, introspectionLists: 0 });
 
 /** The cost of a selection set: its common part and its costliest branch. */
-function costOf(m: Measure): number {
-  let branch = 0;
-  for (const c of m.branches?.values() ?? []) branch = Math.max(branch, c);
-  return m.cost + branch;
-}
+const costOf = (m: Measure) => m.cost + (m.widest ?? 0);
 
 /** A connection's size, handed to its lists: `edges`/`nodes`/`items`, or its `@listSize(sizedFields:)`. */
 interface Sized {
@@ -98,7 +92,8 @@ const isList = (type: GraphQLOutputType): boolean => isListType(isNonNullType(ty
  * passes it to its `edges` / `nodes` / `items` lists, or to its `@listSize(sizedFields:)`.
  * Under an interface or union, fragments narrowed to some of its types are branches: an object
  * matches one type, so the selection set costs its common part plus the costliest type's
- * branches. `__typename` costs nothing; introspection costs nothing either but counts toward
+ * branches (kept by type condition, so a fragment adds one entry however many types it covers).
+ * `__typename` costs nothing; introspection costs nothing either but counts toward
  * aliases and root fields, and has its own depth and list nesting bounds. Fragments count once
  * per place they are spread, but each is measured once: a chain of fragments that each spread
  * the previous twice costs a walk of the document, not of its 2^n expansion (their counts grow,
@@ -116,14 +111,7 @@ export function measureOperation(
   let slicingViolation: SlicingViolation | undefined;
   let visited = 0;
 
-  /** Whether every type `inner` may be is one that `outer` may be (then a fragment on `outer` always applies). */
-  const covers = (outer: GraphQLAbstractType, inner: GraphQLAbstractType) =>
-    outer === inner || schema.getPossibleTypes(inner).every((t) => schema.isSubType(outer, t));
-
-  const isPossible = (abstract: GraphQLAbstractType, typeName: string) => {
-    const type = schema.getType(typeName);
-    return isObjectType(type) && schema.isSubType(abstract, type);
-  };
+  const branches = new Branches(schema);
 
   /** The weights of the arguments given (not null); an argument of a weighted scalar or enum costs that. */
   const argumentsCost = (field: FieldNode, def: GraphQLField<unknown, unknown>, coordinate: string): number => {
@@ -140,11 +128,7 @@ export function measureOperation(
 
   const measure = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, introspection: boolean, sized?: Sized): Measure => {
     const m = { ...ZERO };
-    let branches: Map<string, number> | undefined;
-    const branch = (type: string, cost: number) => {
-      branches ??= new Map();
-      branches.set(type, (branches.get(type) ?? 0) + cost);
-    };
+    const narrowed: Narrowed = new Map();
     const add = (inner: Measure) => {
       m.depth = Math.max(m.depth, inner.depth);
       m.aliases += inner.aliases;
@@ -152,23 +136,6 @@ export function measureOperation(
       m.lists = Math.max(m.lists, inner.lists);
       m.introspectionDepth = Math.max(m.introspectionDepth, inner.introspectionDepth);
       m.introspectionLists = Math.max(m.introspectionLists, inner.introspectionLists);
-    };
-    /** A fragment's cost, by whether its type condition applies to every object here or to some types. */
-    const spread = (inner: Measure, on: GraphQLCompositeType) => {
-      if (!isAbstractType(parent)) {
-        // One type here: the fragment is on it or on an abstract type it belongs to.
-        m.cost += inner.cost + (inner.branches?.get(parent.name) ?? 0);
-      } else if (!isAbstractType(on)) {
-        if (schema.isSubType(parent, on)) branch(on.name, inner.cost);
-      } else if (covers(on, parent)) {
-        m.cost += inner.cost;
-        for (const [type, cost] of inner.branches ?? []) if (isPossible(parent, type)) branch(type, cost);
-      } else {
-        // An interface (or union) that only some types here implement: a branch of each of them.
-        for (const type of schema.getPossibleTypes(parent)) {
-          if (schema.isSubType(on, type)) branch(type.name, inner.cost + (inner.branches?.get(type.name) ?? 0));
-        }
-      }
     };
     for (const step of doc.steps(selectionSet, parent)) {
       visited++;
@@ -189,7 +156,7 @@ export function measureOperation(
           inner = memoized;
         }
         add(inner);
-        spread(inner, step.type);
+        m.cost += branches.spread(narrowed, parent, step.type, inner);
         continue;
       }
       const { node } = step;
@@ -243,7 +210,8 @@ export function measureOperation(
       const weight = costs.fields.get(coordinate) ?? costs.types.get(named!.name) ?? 1;
       m.cost += argumentsCost(node, def, coordinate) + (weight + costOf(inner)) * times;
     }
-    return branches ? { ...m, branches } : m;
+    if (narrowed.size === 0 || !isAbstractType(parent)) return m;
+    return { ...m, narrowed, widest: branches.widest(narrowed, parent) };
   };
 
   const root = doc.root;

@@ -42,6 +42,24 @@ describe('the measure walks the document, not its expansion', () => {
     expect(shape.cost).toBe((1 + 2 * 4096) * 2);
   });
 
+  it('branches of a union, doubled by a fragment chain, are measured once per fragment and keep their costliest type', () => {
+    const union = buildSchema(`
+      union Account = User | Admin
+      type User { id: ID name: String }
+      type Admin { id: ID name: String }
+      type Query { accounts: [Account!]! }
+    `);
+    let fragments = 'fragment F0 on Account { ... on User { name } ... on Admin { id name } }\n';
+    for (let i = 1; i <= 30; i++) fragments += `fragment F${i} on Account { ...F${i - 1} ...F${i - 1} }\n`;
+    const document = parse(`${fragments} query { accounts { ...F30 } }`);
+    const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
+    const shape = measureOperation(new OperationDocument(union, document, operation), 10);
+    expect(shape.visited).toBeLessThanOrEqual(2 * 30 + 8);
+    // 2^30 copies of each branch: Admin's (2 fields) is the costlier.
+    expect(shape.cost).toBe(10 * (1 + 2 ** 30 * 2));
+    expect(checkLimits(shape, DEFAULT_LIMITS)?.extensions.code).toBe('MAX_SELECTIONS_EXCEEDED');
+  });
+
   it('a cycle (refused by validation) ends the walk instead of looping', () => {
     const shape = measureOperation(walked('query { ...A } fragment A on Query { name ...B } fragment B on Query { ...A }'), 10);
     expect(shape.visited).toBeLessThan(10);
