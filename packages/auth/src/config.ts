@@ -1,4 +1,5 @@
 import { parseSettings, setting } from '@dataos/settings';
+import { z } from 'zod';
 
 /** One trusted OIDC issuer (Azure AD, Google, Keycloak, the dev issuer, ...). */
 export interface IssuerConfig {
@@ -35,24 +36,32 @@ export interface VerifierOptions {
 export const DEFAULT_AUDIENCE = 'urn:dataos:supergraph';
 export const DEFAULT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
 
+const ISSUER_CONFIG = z.looseObject({
+  issuer: z.string().min(1),
+  audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+});
+
+/** Which issuers are trusted, for a service's own schema (checked with its other settings at start). */
+export const ISSUER_SETTINGS = {
+  OIDC_ISSUERS: setting.json(z.array(ISSUER_CONFIG).min(1), 'an array of {issuer, audience, ...}', {}),
+  OIDC_ISSUER: setting.url({}),
+  OIDC_AUDIENCE: setting.text({ default: DEFAULT_AUDIENCE }),
+};
+
 /**
  * Reads trusted issuers from the environment: `OIDC_ISSUERS` (a JSON array of IssuerConfig)
  * or the single `OIDC_ISSUER` with `OIDC_AUDIENCE`.
  */
 export function issuersFromEnv(env: NodeJS.ProcessEnv = process.env): IssuerConfig[] {
-  if (env.OIDC_ISSUERS) {
-    const parsed: unknown = JSON.parse(env.OIDC_ISSUERS);
-    if (!Array.isArray(parsed) || parsed.some((i) => typeof i?.issuer !== 'string' || !i.audience)) {
-      throw new Error('OIDC_ISSUERS must be a JSON array of {issuer, audience, ...}');
-    }
-    return parsed as IssuerConfig[];
-  }
-  if (!env.OIDC_ISSUER) throw new Error('OIDC_ISSUER (or OIDC_ISSUERS) is not set');
-  return [{ issuer: env.OIDC_ISSUER, audience: env.OIDC_AUDIENCE ?? DEFAULT_AUDIENCE }];
+  const v = parseSettings(ISSUER_SETTINGS, env);
+  if (v.OIDC_ISSUERS) return v.OIDC_ISSUERS as IssuerConfig[];
+  if (!v.OIDC_ISSUER) throw new Error('OIDC_ISSUER (or OIDC_ISSUERS) is not set');
+  return [{ issuer: v.OIDC_ISSUER, audience: v.OIDC_AUDIENCE }];
 }
 
 /** The verifier's variables, for a service's own schema (checked with its other settings at start). */
 export const VERIFIER_SETTINGS = {
+  ...ISSUER_SETTINGS,
   OIDC_CLOCK_TOLERANCE_SEC: setting.int({ min: 0, max: 3600, unit: 'seconds', default: 30 }),
   OIDC_JWKS_COOLDOWN_MS: setting.durationMs({ min: 0, default: 30_000 }),
   OIDC_ALLOW_INSECURE: setting.bool({ default: false }),

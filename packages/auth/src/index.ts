@@ -3,6 +3,7 @@ export {
   DEFAULT_AUDIENCE,
   issuersFromEnv,
   verifierOptionsFromEnv,
+  ISSUER_SETTINGS,
   VERIFIER_SETTINGS,
   type IssuerConfig,
   type VerifierOptions,
