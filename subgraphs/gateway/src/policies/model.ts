@@ -95,6 +95,11 @@ export interface DataPolicyDoc {
   createdAt: Date;
   updatedAt: Date;
   updatedBy: string | null;
+  /**
+   * 2: globs in the DataOS pattern language (@dataos/patterns). Absent: written by an earlier
+   * Gateway, whose `*` crossed `:` and `/`; read through `fromLegacyGlob` so it keeps its meaning.
+   */
+  patternSyntax?: 2;
 }
 
 export const MASK_OPERATORS: readonly MaskOperator[] = [

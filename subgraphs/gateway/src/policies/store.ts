@@ -7,14 +7,27 @@ import { validateDataPolicy } from './validate.js';
 /** A validated policy document (no store): for seeding and tests. */
 export function policyDoc(input: DataPolicyInput, by: string | null = null, now = new Date()): DataPolicyDoc {
   const { name, fields } = validateDataPolicy(input);
-  return { _id: name, ...fields, version: 1, createdAt: now, updatedAt: now, updatedBy: by };
+  return { _id: name, ...fields, version: 1, createdAt: now, updatedAt: now, updatedBy: by, patternSyntax: 2 };
 }
+
+/**
+ * A glob of the Gateway's earlier language in today's: there `*` was any run of characters,
+ * separators included (now `**`), and `[`, `]`, `{`, `}`, `\` were plain characters (now escaped).
+ * A stored `*` subject selector so keeps selecting everybody: read in the new language it would
+ * select nobody, and a mask would silently stop masking.
+ */
+export function fromLegacyGlob(glob: string): string {
+  return glob.replace(/\*+|[[\]{}\\]/g, (m) => (m.startsWith('*') ? '**' : `\\${m}`));
+}
+
+const fromLegacy = (globs: string[]) => globs.map(fromLegacyGlob);
 
 /**
  * Fills fields a store may have dropped: FerretDB 1.24 leaves out empty top-level arrays written
  * through `$setOnInsert` (checked), so a missing `datasets` or `filters` means empty.
  */
-export function normalizePolicy(doc: DataPolicyDoc): DataPolicyDoc {
+export function normalizePolicy(stored: DataPolicyDoc): DataPolicyDoc {
+  const doc = stored.patternSyntax === 2 ? stored : legacyPolicy(stored);
   return {
     ...doc,
     description: doc.description ?? null,
@@ -27,6 +40,20 @@ export function normalizePolicy(doc: DataPolicyDoc): DataPolicyDoc {
     },
     enabled: doc.enabled ?? true,
     updatedBy: doc.updatedBy ?? null,
+  };
+}
+
+/** Subject and column globs of a policy written before @dataos/patterns, in today's language (URN globs kept their meaning). */
+function legacyPolicy(doc: DataPolicyDoc): DataPolicyDoc {
+  const user = doc.selector?.user;
+  const column = doc.selector?.column;
+  return {
+    ...doc,
+    patternSyntax: 2,
+    selector: {
+      user: { match: user?.match ?? 'any', tags: fromLegacy(user?.tags ?? []) },
+      column: column ? { tags: fromLegacy(column.tags ?? []), names: fromLegacy(column.names ?? []) } : null,
+    },
   };
 }
 
@@ -119,7 +146,7 @@ export class DataPolicyStore {
     if (expectedVersion !== undefined && expectedVersion !== null && expectedVersion !== current.version) {
       throw conflict(`The data policy changed (version ${current.version}, expected ${expectedVersion}).`, { field: 'expectedVersion' });
     }
-    const doc: DataPolicyDoc = { ...current, ...fields, version: current.version + 1, updatedAt: new Date(), updatedBy: by };
+    const doc: DataPolicyDoc = { ...current, ...fields, version: current.version + 1, updatedAt: new Date(), updatedBy: by, patternSyntax: 2 };
     const res = await this.policies.replaceOne({ _id: name, version: current.version }, doc);
     if (res.matchedCount === 0) throw conflict('The data policy changed meanwhile: read it again.', { field: 'expectedVersion' });
     this.invalidate();
