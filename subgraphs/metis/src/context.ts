@@ -1,6 +1,6 @@
-import type { BaseContext } from '@dataos/subgraph-kit';
-import type { Authorizer } from './authz.js';
-import type { CursorCodec } from './cursor.js';
+import type { HeimdallSession } from '@dataos/heimdall-client';
+import type { BaseContext, CursorCodec } from '@dataos/subgraph-kit';
+import type { DatasetAccess } from './dataset-access.js';
 import type { CatalogStore } from './store/catalog.js';
 import type { CatalogLoaders } from './store/loaders.js';
 import type { CatalogWriter } from './store/writes.js';
@@ -9,6 +9,9 @@ export interface Context extends BaseContext {
   store: CatalogStore;
   writer: CatalogWriter;
   loaders: CatalogLoaders;
-  authz: Authorizer;
+  /** The request's Heimdall session: single checks through the kit's `requireAllowed` / `isAllowed`. */
+  heimdall: HeimdallSession;
+  /** Lists of what the caller may read, and a mutation's writes at once, on the same session. */
+  access: DatasetAccess;
   cursors: CursorCodec;
 }

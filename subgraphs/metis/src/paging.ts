@@ -1,4 +1,4 @@
-import type { CursorCodec } from './cursor.js';
+import type { CursorCodec } from '@dataos/subgraph-kit';
 
 export interface Page<T, K = string> {
   items: T[];

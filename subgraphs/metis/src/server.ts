@@ -1,9 +1,8 @@
 import { HeimdallClient } from '@dataos/heimdall-client';
-import { createSubgraph, loadTypeDefs } from '@dataos/subgraph-kit';
+import { createSubgraph, CursorCodec, loadTypeDefs } from '@dataos/subgraph-kit';
 import type { Neo4jStore } from '@dataos/stores';
-import { Authorizer } from './authz.js';
 import type { Context } from './context.js';
-import { CursorCodec } from './cursor.js';
+import { DatasetAccess } from './dataset-access.js';
 import { resolvers } from './resolvers/index.js';
 import { metisSettingsFromEnv, type MetisSettings } from './settings.js';
 import { CatalogStore } from './store/catalog.js';
@@ -32,13 +31,9 @@ export async function createMetisSubgraph(deps: MetisDeps) {
     typeDefs: loadTypeDefs(new URL('../schema.graphql', import.meta.url)),
     resolvers,
     health: () => deps.neo4j.ping(),
-    context: (base) => ({
-      ...base,
-      store,
-      writer,
-      cursors,
-      loaders: createLoaders(store),
-      authz: new Authorizer(heimdall.session(base.token, base.requestId)),
-    }),
+    context: (base) => {
+      const session = heimdall.session(base.token, base.requestId);
+      return { ...base, store, writer, cursors, loaders: createLoaders(store), heimdall: session, access: new DatasetAccess(session) };
+    },
   });
 }

@@ -1,4 +1,5 @@
 import { badUserInput } from '@dataos/errors';
+import { pageSize as kitPageSize } from '@dataos/subgraph-kit';
 import type {
   AddLineageInput,
   GlossaryTermInput,
@@ -352,8 +353,4 @@ export function glossaryTermInput(input: GlossaryTermInput): { term: GlossaryTer
 /** First page sizes are bounded: a connection returns at most this many edges. */
 export const MAX_PAGE = 100;
 
-export function pageSize(first: number | null | undefined, fallback = 20): number {
-  const size = first ?? fallback;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE) throw fail('first', `first must be between 1 and ${MAX_PAGE}.`);
-  return size;
-}
+export const pageSize = (first: number | null | undefined, fallback = 20): number => kitPageSize(first, { max: MAX_PAGE, fallback });

@@ -1,7 +1,7 @@
 import { badUserInput, notFound } from '@dataos/errors';
-import { datasetObject } from '@dataos/subgraph-kit';
+import { datasetObject, isAllowed } from '@dataos/subgraph-kit';
 import type { Context } from '../context.js';
-import type { WriteCheck } from '../authz.js';
+import type { WriteCheck } from '../dataset-access.js';
 import type { DatasetFilter, ResolversParentTypes, ResolversTypes } from '../generated/resolvers.js';
 import { connection, visiblePage } from '../paging.js';
 import type { DatasetRecord, DomainRecord, GlossaryTermRecord, JobRunRecord, ResourceRecord, SourceRecord } from '../store/records.js';
@@ -28,42 +28,42 @@ export const termRecord = (parent: ResolversParentTypes['GlossaryTerm']) => pare
 /** A dataset, or null when unknown or the caller may not read it (never FORBIDDEN: no leak). */
 export async function readDataset(ctx: Context, urn: string): Promise<DatasetRecord | null> {
   const d = await ctx.loaders.dataset.load(urn);
-  return d && (await ctx.authz.canReadDataset(d)) ? d : null;
+  return d && (await ctx.access.canReadDataset(d)) ? d : null;
 }
 
 /** The readable datasets among these URNs, in their order. */
 export async function readDatasets(ctx: Context, urns: readonly string[]): Promise<DatasetRecord[]> {
   const found = (await ctx.loaders.dataset.loadMany(urns)).filter((d): d is DatasetRecord => d !== null && !(d instanceof Error));
-  return ctx.authz.readable(found, (d) => d);
+  return ctx.access.readable(found, (d) => d);
 }
 
 export async function readResource(ctx: Context, urn: string | null | undefined): Promise<ResourceRecord | null> {
   if (!urn) return null;
   const r = await ctx.loaders.resource.load(urn);
-  return r && (await ctx.authz.allowed('read', { path: objectPaths.resource(r.urn) })) ? r : null;
+  return r && (await isAllowed(ctx, 'read', { path: objectPaths.resource(r.urn) })) ? r : null;
 }
 
 export async function readTerms(ctx: Context, names: readonly string[]): Promise<GlossaryTermRecord[]> {
   const found = (await ctx.loaders.term.loadMany(names)).filter((t): t is GlossaryTermRecord => t !== null && !(t instanceof Error));
-  return ctx.authz.readablePaths(found, (t) => objectPaths.glossaryTerm(t.name));
+  return ctx.access.readablePaths(found, (t) => objectPaths.glossaryTerm(t.name));
 }
 
 export async function readDomain(ctx: Context, name: string | null | undefined): Promise<DomainRecord | null> {
   if (!name) return null;
   const d = await ctx.loaders.domain.load(name);
-  return d && (await ctx.authz.allowed('read', { path: objectPaths.domain(d.name) })) ? d : null;
+  return d && (await isAllowed(ctx, 'read', { path: objectPaths.domain(d.name) })) ? d : null;
 }
 
 export async function readSource(ctx: Context, name: string): Promise<SourceRecord | null> {
   const s = await ctx.loaders.source.load(name);
-  return s && (await ctx.authz.allowed('read', { path: objectPaths.source(s.name) })) ? s : null;
+  return s && (await isAllowed(ctx, 'read', { path: objectPaths.source(s.name) })) ? s : null;
 }
 
 /** A dataset the caller must be able to read (else NOT_FOUND) and write (else FORBIDDEN). */
 export async function writableDataset(ctx: Context, urn: string, field: string, extra: WriteCheck[] = []): Promise<DatasetRecord> {
   const d = await readDataset(ctx, urn);
   if (!d) throw notFound(`Unknown dataset "${urn}".`, { field });
-  await ctx.authz.requireWrites([{ object: datasetObject(d, d.domainName), field }, ...extra]);
+  await ctx.access.requireWrites([{ object: datasetObject(d, d.domainName), field }, ...extra]);
   return d;
 }
 
@@ -97,7 +97,7 @@ export async function datasetConnection(
     after: start,
     fetch: (from, scan) => ctx.loaders.datasetPage.load({ request: { ...filter, after: from }, scan }),
     keyOf: (d) => d.urn,
-    visible: (rows) => ctx.authz.readable(rows, (d) => d),
+    visible: (rows) => ctx.access.readable(rows, (d) => d),
   });
   for (const d of page.items) ctx.loaders.dataset.prime(d.urn, d);
   return connection(ctx.cursors, 'dataset', page, (d) => d.urn);

@@ -32,7 +32,7 @@ export async function buildLineage(
   if (!graph) return empty;
   const records = new Map(graph.datasets.map((d) => [d.urn, d]));
   records.set(root.urn, root);
-  const readable = new Set((await ctx.authz.readable(graph.datasets, (d) => d)).map((d) => d.urn));
+  const readable = new Set((await ctx.access.readable(graph.datasets, (d) => d)).map((d) => d.urn));
   readable.add(root.urn);
   for (const urn of readable) ctx.loaders.dataset.prime(urn, records.get(urn)!);
   const { hops, edges, truncated } = visibleLineage(graph, direction, depth, readable);
@@ -44,7 +44,7 @@ export async function buildLineage(
     ctx.loaders.columns.loadMany(columnOwners),
   ]);
   const found = resources.filter((r): r is ResourceRecord => r !== null && !(r instanceof Error));
-  const workflows = await ctx.authz.readablePaths(found, (r) => objectPaths.resource(r.urn));
+  const workflows = await ctx.access.readablePaths(found, (r) => objectPaths.resource(r.urn));
   const byUrn = new Map(workflows.map((r) => [r.urn, r]));
   const columns = new Map<string, ColumnRecord>();
   columnLists.forEach((list) => {

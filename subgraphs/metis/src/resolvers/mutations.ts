@@ -1,6 +1,6 @@
 import { badUserInput, notFound } from '@dataos/errors';
 import { datasetObject } from '@dataos/subgraph-kit';
-import type { WriteCheck } from '../authz.js';
+import type { WriteCheck } from '../dataset-access.js';
 import type { Resolvers } from '../generated/resolvers.js';
 import type { DatasetRecord } from '../store/records.js';
 import type { Refs } from '../store/inputs.js';
@@ -58,7 +58,7 @@ export const mutationResolvers: Resolvers = {
         ctx.loaders.source.load(targets.source),
       ]);
       const found = existing.map((d) => (d instanceof Error ? null : (d ?? null)));
-      const readable = new Set(await ctx.authz.readable(found.filter((d): d is DatasetRecord => d !== null), (d) => d));
+      const readable = new Set(await ctx.access.readable(found.filter((d): d is DatasetRecord => d !== null), (d) => d));
       // A dataset the caller may not read does not exist for them: it is checked exactly as a new
       // one would be (so FORBIDDEN, success or NOT_FOUND never depend on whether it exists), and
       // if that check passes the answer is NOT_FOUND, never an overwrite.
@@ -76,7 +76,7 @@ export const mutationResolvers: Resolvers = {
       if (!existingSource || targets.sourceDetails) {
         checks.push({ object: { path: objectPaths.depot(targets.source) }, field: 'input.source.name' });
       }
-      await ctx.authz.requireWrites(checks);
+      await ctx.access.requireWrites(checks);
       const first = hidden[0];
       if (first !== undefined) throw notFound(`Unknown dataset "${targets.datasets[first]!.urn}".`, { field: `input.datasets[${first}].urn` });
       const { source, datasets, refs } = ingestInput(input, targets);
@@ -201,7 +201,7 @@ export const mutationResolvers: Resolvers = {
     upsertResource: async (_root, { input }, ctx) => {
       const target = resourceTarget(input);
       const urn = resourceUrn(target.kind, target.workspace, target.name);
-      await ctx.authz.requireWrites([{ object: { path: objectPaths.resource(urn) }, field: 'input.name' }]);
+      await ctx.access.requireWrites([{ object: { path: objectPaths.resource(urn) }, field: 'input.name' }]);
       const resource = resourceInput(input, target);
       await ctx.writer.upsertResource(resource);
       ctx.loaders.resource.clear(urn);
@@ -210,7 +210,7 @@ export const mutationResolvers: Resolvers = {
 
     upsertGlossaryTerm: async (_root, { input }, ctx) => {
       const name = termName(input.name, 'input.name');
-      await ctx.authz.requireWrites([{ object: { path: objectPaths.glossaryTerm(name) }, field: 'input.name' }]);
+      await ctx.access.requireWrites([{ object: { path: objectPaths.glossaryTerm(name) }, field: 'input.name' }]);
       const { term, refs } = glossaryTermInput(input);
       await ctx.writer.upsertGlossaryTerm(term, refs);
       ctx.loaders.term.clear(term.name);
@@ -219,7 +219,7 @@ export const mutationResolvers: Resolvers = {
 
     upsertDomain: async (_root, { input }, ctx) => {
       const name = domainName(input.name, 'input.name');
-      await ctx.authz.requireWrites([{ object: { path: objectPaths.domain(name) }, field: 'input.name' }]);
+      await ctx.access.requireWrites([{ object: { path: objectPaths.domain(name) }, field: 'input.name' }]);
       const description =
         'description' in input ? (input.description == null ? null : text(input.description, 'input.description', LIMITS.text)) : undefined;
       await ctx.writer.upsertDomain(name, description);

@@ -35,7 +35,7 @@ async function pathPage<T>(
     after: after ? ctx.cursors.decode<string>(kind, after) : '',
     fetch,
     keyOf,
-    visible: (rows) => ctx.authz.readablePaths(rows, pathOf),
+    visible: (rows) => ctx.access.readablePaths(rows, pathOf),
   });
   return connection(ctx.cursors, kind, page, keyOf);
 }
@@ -108,7 +108,7 @@ export const queryResolvers: Resolvers = {
     },
     domains: async (_root, _args, ctx) => {
       const all = await ctx.store.allDomains();
-      return (await ctx.authz.readablePaths(all, (d) => objectPaths.domain(d.name))).map(domainParent);
+      return (await ctx.access.readablePaths(all, (d) => objectPaths.domain(d.name))).map(domainParent);
     },
   },
 };

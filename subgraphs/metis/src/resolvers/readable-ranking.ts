@@ -60,8 +60,8 @@ export class ReadableRanking {
       else this.decided.set(`d ${u}`, false); // a column whose dataset is gone: nothing to show it in
     }
     const [readableDatasets, readableTerms] = await Promise.all([
-      this.ctx.authz.readable(known, (f) => ({ urn: f.urn, tags: f.tags, domainName: f.domain })),
-      this.ctx.authz.readablePaths([...terms], (t) => objectPaths.glossaryTerm(t)),
+      this.ctx.access.readable(known, (f) => ({ urn: f.urn, tags: f.tags, domainName: f.domain })),
+      this.ctx.access.readablePaths([...terms], (t) => objectPaths.glossaryTerm(t)),
     ]);
     for (const f of known) this.decided.set(`d ${f.urn}`, false);
     for (const t of terms) this.decided.set(`t ${t}`, false);

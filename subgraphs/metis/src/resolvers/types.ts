@@ -1,4 +1,5 @@
-import { columnObject } from '../authz.js';
+import { isAllowed } from '@dataos/subgraph-kit';
+import { columnObject } from '../dataset-access.js';
 import type { Context } from '../context.js';
 import type { Resolvers } from '../generated/resolvers.js';
 import { connection, visiblePage } from '../paging.js';
@@ -93,13 +94,13 @@ export const typeResolvers: Resolvers = {
     profile: async (c, _args, ctx) => {
       if (!c.profile || !c.tags.length) return c.profile;
       // Values of a tagged (sensitive) column are shown to who may read the column itself.
-      if (await ctx.authz.allowed('read', columnObject(c))) return c.profile;
+      if (await isAllowed(ctx, 'read', columnObject(c))) return c.profile;
       return { ...c.profile, min: null, max: null };
     },
   },
   Source: {
     connection: async (s, _args, ctx) =>
-      (await ctx.authz.allowed('read', { path: objectPaths.depot(s.name) })) ? (s.connection ?? []) : null,
+      (await isAllowed(ctx, 'read', { path: objectPaths.depot(s.name) })) ? (s.connection ?? []) : null,
     resource: async (s, _args, ctx) => {
       const r = await readResource(ctx, resourceUrn('DEPOT', 'system', s.name));
       return r && resourceParent(r);

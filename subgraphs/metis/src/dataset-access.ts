@@ -1,6 +1,5 @@
-import { forbidden } from '@dataos/errors';
 import type { HeimdallSession, ObjectRef } from '@dataos/heimdall-client';
-import { datasetObject, heimdallTags } from '@dataos/subgraph-kit';
+import { datasetObject, heimdallTags, notAllowed } from '@dataos/subgraph-kit';
 
 /** What Heimdall is told about a dataset, through the kit's `datasetObject` (Odin sends the same). */
 export interface DatasetAuthFacts {
@@ -22,18 +21,16 @@ export interface WriteCheck {
 }
 
 /**
- * Per-request authorization through Heimdall. Every check of a tick goes to Heimdall in one call
+ * What the caller may see and change of the catalog, as lists: the datasets (and paths) of a page
+ * they may read, and every write of a mutation at once. Single checks use the kit's `isAllowed` /
+ * `requireAllowed` on the same request session; every check of a tick goes to Heimdall in one call
  * (the session's DataLoader) and each answer is cached for the request.
  */
-export class Authorizer {
+export class DatasetAccess {
   constructor(private readonly session: HeimdallSession) {}
 
-  async allowed(action: string, object: ObjectRef): Promise<boolean> {
-    return (await this.session.decide(action, object)).allowed;
-  }
-
-  canReadDataset(d: DatasetAuthFacts): Promise<boolean> {
-    return this.allowed('read', datasetObject(d, d.domainName));
+  async canReadDataset(d: DatasetAuthFacts): Promise<boolean> {
+    return (await this.session.decide('read', datasetObject(d, d.domainName))).allowed;
   }
 
   /** The datasets (or items of a dataset) the caller may read, in their order. */
@@ -54,11 +51,6 @@ export class Authorizer {
     const answers = await Promise.all(checks.map((c) => this.session.decide('write', c.object)));
     const refused = checks.filter((_, i) => !answers[i]!.allowed);
     const first = refused[0];
-    if (first) {
-      throw forbidden(`Not allowed to write ${first.object.path ?? 'this object'}.`, {
-        field: first.field,
-        refused: refused.length,
-      });
-    }
+    if (first) throw notAllowed('write', first.object, undefined, { field: first.field, refused: refused.length });
   }
 }
