@@ -1,5 +1,5 @@
-import { badUserInput, forbidden, notFound } from '@dataos/errors';
-import { datasetObject } from '@dataos/subgraph-kit';
+import { badUserInput, notFound } from '@dataos/errors';
+import { datasetObject, requireAllowed } from '@dataos/subgraph-kit';
 import type { Context } from './context.js';
 import type { CatalogDataset } from './metis.js';
 
@@ -21,10 +21,6 @@ export function readable<T>(ctx: Context, items: readonly T[], urnOf: (item: T) 
 
 export const canRead = (ctx: Context, urn: string) => ctx.metis.canRead(urn);
 
-export async function requireAllowed(ctx: Context, action: string, path: string): Promise<void> {
-  if (!(await ctx.heimdall.can(action, path))) throw forbidden(`You may not ${action} ${path}.`, { action, path });
-}
-
 /**
  * The dataset (and column) a link names, as Metis shows it to the caller, and `write` on it with
  * its tags and domain (the kit's `datasetObject`, the object Metis sends). NOT_FOUND when Metis does not show it: an unreadable dataset is not confirmed to exist.
@@ -35,9 +31,7 @@ export async function requireLinkTarget(ctx: Context, urn: string, column: strin
   if (column !== null && !dataset.columns.includes(column)) {
     throw notFound(`Dataset ${urn} has no column "${column}".`, { field: 'input.column' });
   }
-  if (!(await ctx.heimdall.decide('write', datasetObject(dataset, dataset.domain))).allowed) {
-    throw forbidden(`You may not write ${urn}.`, { action: 'write', path: urn, field: 'input.datasetUrn' });
-  }
+  await requireAllowed(ctx, 'write', datasetObject(dataset, dataset.domain), { field: 'input.datasetUrn' });
   return dataset;
 }
 

@@ -1,5 +1,5 @@
 import { badUserInput, notFound } from '@dataos/errors';
-import { DateTimeScalar } from '@dataos/subgraph-kit';
+import { DateTimeScalar, requireAllowed } from '@dataos/subgraph-kit';
 import {
   ONTOLOGIES_PATH,
   assertDatasetUrn,
@@ -8,7 +8,6 @@ import {
   columnName,
   optionalIri,
   readable,
-  requireAllowed,
   requireLinkTarget,
   searchText,
 } from './access.js';

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createHeimdallSubgraph } from '@dataos/heimdall';
 import { HeimdallClient } from '@dataos/heimdall-client';
 import { createMetisSubgraph, seedMetis } from '@dataos/metis';
-import { mongoFromEnv, neo4jFromEnv, type MongoStore, type Neo4jStore } from '@dataos/stores';
-import type { RunningSubgraph } from '@dataos/subgraph-kit';
-import { createPolicies, errorCodes, graphql, tokenFor, uniqueId } from '@dataos/testkit';
+import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
+import { errorCodes, graphql, serveTestSubgraph, startTestHeimdall, tokenFor, uniqueId, type TestHeimdall } from '@dataos/testkit';
 import { parseRdf } from '../src/rdf/io.js';
 import { createOdinSubgraph } from '../src/server.js';
 import { OntologyWriter } from '../src/store/writer.js';
@@ -25,9 +23,8 @@ const ns = `${ONTO}#`;
 
 let neo4j: Neo4jStore;
 let metisNeo4j: Neo4jStore;
-let mongo: MongoStore;
-let heimdall: Awaited<ReturnType<typeof createHeimdallSubgraph>>;
-const running: RunningSubgraph[] = [];
+let heimdall: TestHeimdall;
+const running: { stop(): Promise<void> }[] = [];
 let url: string;
 let metisUrl: string;
 let alice: string;
@@ -81,21 +78,19 @@ const ENTITIES = /* GraphQL */ `
 beforeAll(async () => {
   neo4j = neo4jFromEnv('ODIN');
   metisNeo4j = neo4jFromEnv('METIS');
-  mongo = await mongoFromEnv('HEIMDALL', uniqueId('heimdall_test_'), { ...process.env, HEIMDALL_MONGO_DB: undefined });
-  heimdall = await createHeimdallSubgraph({ mongo, pollMs: 100 });
-  const heimdallRunning = await heimdall.listen(0);
-  running.push(heimdallRunning);
-  heimdallProxy = await countingProxy(heimdallRunning.url);
-  const metisRunning = await (await createMetisSubgraph({ neo4j: metisNeo4j, heimdall: new HeimdallClient({ url: heimdallRunning.url }) })).listen(0);
+  heimdall = await startTestHeimdall();
+  running.push(heimdall);
+  heimdallProxy = await countingProxy(heimdall.url);
+  const metisRunning = await serveTestSubgraph(await createMetisSubgraph({ neo4j: metisNeo4j, heimdall: new HeimdallClient({ url: heimdall.url }) }));
   running.push(metisRunning);
   metisUrl = metisRunning.url;
   metisProxy = await countingProxy(metisRunning.url);
   const odin = await createOdinSubgraph({ neo4j, heimdall: new HeimdallClient({ url: heimdallProxy.url }), metisUrl: metisProxy.url });
-  const odinRunning = await odin.listen(0);
+  const odinRunning = await serveTestSubgraph(odin);
   running.push(odinRunning);
   url = odinRunning.url;
   [alice, carol, dave] = await Promise.all([tokenFor('alice'), tokenFor('carol'), tokenFor('dave')]);
-  await createPolicies(heimdallRunning.url, [
+  await heimdall.addPolicies([
     { name: `${run}-retail-readers`, subjects: [['roles:id:data-dev']], actions: ['read'], objects: { paths: [`dataos://${depot}:retail/**`] } },
     // Tag-based, as the demo's `retail-readers` on `dataos:domain:retail`.
     { name: `${run}-domain-readers`, subjects: [['roles:id:data-dev']], actions: ['read'], objects: { tags: [`dataos:domain:${DOMAIN}`] } },
@@ -137,9 +132,6 @@ afterAll(async () => {
   for (const r of running.reverse()) await r.stop();
   await heimdallProxy?.close();
   await metisProxy?.close();
-  await heimdall.close();
-  await mongo.db.dropDatabase();
-  await mongo.close();
   await metisNeo4j.close();
   await neo4j.close();
 });
