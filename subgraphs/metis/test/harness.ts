@@ -1,7 +1,6 @@
-import { createHeimdallSubgraph } from '@dataos/heimdall';
 import { HeimdallClient } from '@dataos/heimdall-client';
-import { mongoFromEnv, neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
-import { createPolicies, graphql, tokenFor, uniqueId, type GraphQLResponse, type TestPolicy } from '@dataos/testkit';
+import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
+import { graphql, serveTestSubgraph, startTestHeimdall, tokenFor, uniqueId, type GraphQLResponse, type TestPolicy } from '@dataos/testkit';
 import { createMetisSubgraph } from '../src/index.js';
 
 export type User = 'alice' | 'bob' | 'carol' | 'dave';
@@ -43,19 +42,17 @@ export async function startHarness(): Promise<Harness> {
     queries++;
     return executeQuery(...args);
   }) as typeof executeQuery;
-  const mongo = await mongoFromEnv('HEIMDALL', uniqueId('heimdall_test_'), { ...process.env, HEIMDALL_MONGO_DB: undefined });
-  const heimdall = await createHeimdallSubgraph({ mongo, pollMs: 100 });
-  const heimdallRunning = await heimdall.listen(0);
-  const metis = await createMetisSubgraph({ neo4j, heimdall: new HeimdallClient({ url: heimdallRunning.url }) });
-  const running = await metis.listen(0);
+  const heimdall = await startTestHeimdall();
+  const metis = await createMetisSubgraph({ neo4j, heimdall: new HeimdallClient({ url: heimdall.url }) });
+  const running = await serveTestSubgraph(metis, () => heimdall.stop());
   return {
     url: running.url,
-    heimdallUrl: heimdallRunning.url,
+    heimdallUrl: heimdall.url,
     neo4j,
     id,
     urn: (collection, name) => `dataos://${id}:${collection}/${name}`,
     queries: () => queries,
-    policies: (policies) => createPolicies(heimdallRunning.url, policies.map((p) => ({ ...p, name: `${id}-${p.name}` }))),
+    policies: (policies) => heimdall.addPolicies(policies.map((p) => ({ ...p, name: `${id}-${p.name}` }))),
     gql: async (user, query, variables) => graphql(running.url, query, { token: await tokenFor(user), variables: variables ?? {} }),
     async counts() {
       const { records } = await neo4j.driver.executeQuery(
@@ -68,10 +65,6 @@ export async function startHarness(): Promise<Harness> {
     async stop() {
       await neo4j.driver.executeQuery(`MATCH (n) WHERE ${MINE} DETACH DELETE n`, { id }, { database: neo4j.database });
       await running.stop();
-      await heimdallRunning.stop();
-      await heimdall.close();
-      await mongo.db.dropDatabase();
-      await mongo.close();
       await neo4j.close();
     },
   };
