@@ -5,10 +5,10 @@ import { createHeimdallSubgraph } from '@dataos/heimdall';
 import { createMetisSubgraph } from '@dataos/metis';
 import { createOdinSubgraph } from '@dataos/odin';
 import { configFromEnv, startRouter } from '@dataos/router';
-import { mongoFromEnv, neo4jFromEnv, type MongoStore, type Neo4jStore } from '@dataos/stores';
+import { neo4jFromEnv, type MongoStore, type Neo4jStore } from '@dataos/stores';
 import { pino } from 'pino';
-import { uniqueId } from './ids.js';
 import { routerCredentialsEnv } from './router-env.js';
+import { testMongo } from './services.js';
 
 const SUPERGRAPH = fileURLToPath(new URL('../../../schema/supergraph.graphql', import.meta.url));
 
@@ -29,13 +29,8 @@ export interface TestSupergraph {
  * first with only its bootstrap policy; tests add policies through its API as carol (admin).
  */
 export async function startTestSupergraph(): Promise<TestSupergraph> {
-  const suffix = uniqueId('');
   const neo4j = neo4jFromEnv('METIS');
-  const mongo = {
-    heimdall: await mongoFromEnv('HEIMDALL', `heimdall_test_${suffix}`, { ...process.env, HEIMDALL_MONGO_DB: undefined }),
-    gateway: await mongoFromEnv('GATEWAY', `gateway_test_${suffix}`, { ...process.env, GATEWAY_MONGO_DB: undefined }),
-    caretaker: await mongoFromEnv('CARETAKER', `caretaker_test_${suffix}`, { ...process.env, CARETAKER_MONGO_DB: undefined }),
-  };
+  const mongo = { heimdall: await testMongo('HEIMDALL'), gateway: await testMongo('GATEWAY'), caretaker: await testMongo('CARETAKER') };
   // Heimdall first: every other subgraph asks it for decisions (HeimdallClient reads HEIMDALL_URL).
   const heimdall = await createHeimdallSubgraph({ mongo: mongo.heimdall, pollMs: 100 });
   const heimdallRunning = await heimdall.listen(0);
@@ -70,10 +65,7 @@ export async function startTestSupergraph(): Promise<TestSupergraph> {
       await Promise.all(running.map(([, r]) => r.stop()));
       await heimdall.close();
       await gateway.close();
-      for (const store of Object.values(mongo)) {
-        await store.db.dropDatabase();
-        await store.close();
-      }
+      for (const store of Object.values(mongo)) await store.drop();
       await neo4j.close();
     },
   };
