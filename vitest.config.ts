@@ -3,6 +3,11 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
+// Where tests live; `*.unit.test.ts` files need no server, every other `*.test.ts` may.
+const ROOTS = ['packages/*/test', 'subgraphs/*/test', 'router/test', 'devstack/test', 'test'];
+const UNIT = ROOTS.map((root) => `${root}/**/*.unit.test.ts`);
+const ALL = ROOTS.map((root) => `${root}/**/*.test.ts`);
+
 export default defineConfig({
   resolve: {
     // Node loads graphql's CommonJS build (Apollo's packages require it); Vite would pick the
@@ -10,19 +15,24 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: [
-      'packages/*/test/**/*.test.ts',
-      'subgraphs/*/test/**/*.test.ts',
-      'router/test/**/*.test.ts',
-      'devstack/test/**/*.test.ts',
-      'test/**/*.test.ts',
-    ],
-    // One devstack per run, shared by every test file; tests isolate by database name or URN.
-    globalSetup: ['./test/global-setup.ts'],
-    setupFiles: ['./test/setup-env.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
     env: { LOG_LEVEL: 'silent', APOLLO_TELEMETRY_DISABLED: '1' },
+    // `npm test` runs both; `npm run test:unit` only the first, in seconds and with no server.
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ALL,
+          exclude: [...UNIT, '**/node_modules/**'],
+          // One devstack per run, shared by every test file; tests isolate by database name or URN.
+          globalSetup: ['./test/global-setup.ts'],
+          setupFiles: ['./test/setup-env.ts'],
+        },
+      },
+    ],
   },
 });
