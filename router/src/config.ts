@@ -1,5 +1,6 @@
 import type { ServiceCredentials } from '@dataos/heimdall-client';
 import { limitsFromEnv, type OperationLimits } from '@dataos/operation-walker';
+import { EXECUTOR_SETTINGS, type ExecutorSetting } from './apollo/engine.js';
 import type { HealthProbe } from './health.js';
 
 /** Router settings, all from the environment (see router/README.md). */
@@ -67,6 +68,8 @@ export interface RouterConfig {
   subgraphHealthProbe: HealthProbe;
   /** How long one readiness answer serves every /health caller (HEALTH_CACHE_MS). */
   healthCacheMs: number;
+  /** Which executor runs operations (ROUTER_EXECUTOR: auto, router, apollo; see src/apollo/engine.ts). */
+  executor: ExecutorSetting;
   /** Worker processes (ROUTER_WORKERS); 0 or 1 runs in this process. Read by main.ts only. */
   workers: number;
 }
@@ -76,6 +79,12 @@ const healthProbe = (value: string | undefined): HealthProbe => {
   if (value === undefined || value === '') return 'auto';
   if (!(HEALTH_PROBES as readonly string[]).includes(value)) throw new Error(`SUBGRAPH_HEALTH_PROBE must be one of ${HEALTH_PROBES.join(', ')}, got "${value}"`);
   return value as HealthProbe;
+};
+
+const executorSetting = (value: string | undefined): ExecutorSetting => {
+  if (value === undefined || value === '') return 'auto';
+  if (!(EXECUTOR_SETTINGS as readonly string[]).includes(value)) throw new Error(`ROUTER_EXECUTOR must be one of ${EXECUTOR_SETTINGS.join(', ')}, got "${value}"`);
+  return value as ExecutorSetting;
 };
 
 const int = (value: string | undefined, fallback: number, name: string): number => {
@@ -180,6 +189,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfi
     ...(env.METRICS_TOKEN ? { metricsToken: operatorToken(env.METRICS_TOKEN) } : {}),
     subgraphHealthProbe: healthProbe(env.SUBGRAPH_HEALTH_PROBE),
     healthCacheMs: int(env.HEALTH_CACHE_MS, 1000, 'HEALTH_CACHE_MS'),
+    executor: executorSetting(env.ROUTER_EXECUTOR),
     workers: int(env.ROUTER_WORKERS, 0, 'ROUTER_WORKERS'),
   };
 }

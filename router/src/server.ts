@@ -10,6 +10,7 @@ import {
 import cors from 'cors';
 import { pino, type Logger } from 'pino';
 import { HeimdallClient } from '@dataos/heimdall-client';
+import { ApolloEngine } from './apollo/engine.js';
 import { OperationAuthorizer } from './authz/authorize.js';
 import { DecisionCache } from './authz/decision-cache.js';
 import { perSubgraph, type RouterConfig } from './config.js';
@@ -18,7 +19,6 @@ import { ForwardingDataSource } from './datasource.js';
 import { errorBody, formatRouterError } from './errors.js';
 import { PlanExecutor } from './execution/executor.js';
 import { HealthMonitor } from './health.js';
-import { withAuthorization } from './apollo-adapter.js';
 import { graphqlHandler } from './http/graphql.js';
 import { serveOperatorPaths, startAdminServer, type OperatorEndpoints } from './http/operator.js';
 import { send } from './http/respond.js';
@@ -49,6 +49,8 @@ export interface RouterOptions {
   metrics?: RouterMetrics;
   /** What `/metrics` answers (worker processes answer for the whole cluster). */
   metricsText?: () => Promise<string>;
+  /** What the engine inspects instead of the Apollo Gateway (tests: a stand-in for another version). */
+  apolloInternalsOf?: (apollo: ApolloGateway) => unknown;
 }
 
 export async function startRouter(
@@ -104,7 +106,12 @@ export async function startRouter(
       logger.warn({ err: error }, 'Heimdall could not be asked; the token is not verified and protected fields are denied');
     },
   });
-  const executor = new PlanExecutor(apollo, logger);
+  const engine = new ApolloEngine(apollo, {
+    executor: config.executor,
+    logger,
+    ...(options.apolloInternalsOf ? { internalsOf: options.apolloInternalsOf } : {}),
+  });
+  const executor = new PlanExecutor(engine, logger);
   const authorizer = new OperationAuthorizer({
     decisions,
     run: async (requestContext, target) => {
@@ -122,7 +129,7 @@ export async function startRouter(
   httpServer.keepAliveTimeout = 65_000;
 
   const server = new ApolloServer<RouterContext>({
-    gateway: withAuthorization(apollo, authorizer),
+    gateway: engine.serverGateway(authorizer),
     introspection: config.introspection,
     csrfPrevention: true,
     // A document past the token limit is refused while parsing, before it is validated.

@@ -22,6 +22,7 @@ describe('configFromEnv', () => {
       authz: { rejectUnauthorized: false, decisionTtlMs: 30_000, decisionCacheSize: 10_000 },
       limits: { maxDepth: 15, maxAliases: 30, maxRootFields: 20, maxCost: 10_000, defaultListSize: 10, maxBodySize: '1mb' },
       apq: true,
+      executor: 'auto',
       workers: 0,
     });
     expect(config.trustedDocumentsPath).toBeUndefined();
@@ -42,6 +43,7 @@ describe('configFromEnv', () => {
       ROUTER_WORKERS: '4',
       FORWARD_HEADERS: 'X-Tenant, x-locale',
       APQ: 'false',
+      ROUTER_EXECUTOR: 'apollo',
     });
     expect(config.subgraphUrls).toEqual({ metis: 'http://metis:4002/graphql' });
     expect(config.subgraphTimeoutMs).toBe(3000);
@@ -55,6 +57,11 @@ describe('configFromEnv', () => {
     expect(config.workers).toBe(4);
     expect(config.forwardHeaders).toEqual(['x-tenant', 'x-locale']);
     expect(config.apq).toBe(false);
+    expect(config.executor).toBe('apollo');
+  });
+
+  it('refuses a ROUTER_EXECUTOR it does not know, naming the choices', () => {
+    expect(() => configFromEnv({ ROUTER_EXECUTOR: 'fast' })).toThrow('ROUTER_EXECUTOR must be one of auto, router, apollo, got "fast"');
   });
 
   it("reads the router's own OIDC client for Heimdall, all or nothing, naming what is missing", () => {

@@ -1,12 +1,15 @@
 // The router's response shaper must answer exactly as @apollo/gateway's computeResponse does:
 // each case runs through both and compares data and errors.
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
-import { computeResponse } from '@apollo/gateway/dist/resultShaping.js';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { OperationDocument } from '@dataos/operation-walker';
 import { composeSupergraph } from '@dataos/testkit';
+import { apolloComputeResponse } from '../src/apollo/result-shaping.js';
 import { compileShaper, shapeResponse } from '../src/execution/shape.js';
+
+// Apollo Gateway's own shaping, reached through the adapter (it is not public API).
+const computeResponse = await apolloComputeResponse();
 
 const SDL = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
   scalar JSON

@@ -1,6 +1,7 @@
-import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
+import type { ApolloGateway } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { GraphQLError, getVariableValues, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { ApolloInternals } from '../apollo/internals.js';
 import type { Logger } from 'pino';
 import { OperationDocument } from '@dataos/operation-walker';
 import { RouterErrorCode } from '../errors.js';
@@ -30,13 +31,10 @@ export interface ExecutionTarget {
   execution?: CompiledExecution | null;
 }
 
-/** The parts of `ApolloGateway` (2.14, pinned) the router's executor uses. */
-interface GatewayInternals {
-  schema?: GraphQLSchema;
-  apiSchema?: unknown;
-  supergraphSchema?: GraphQLSchema;
-  queryPlanner?: { buildQueryPlan(operation: unknown, options?: Record<string, boolean>): QueryPlan };
-  serviceMap?: Record<string, { dataSource: GraphQLDataSource } | undefined>;
+/** Where the executor reads Apollo Gateway's plans and data sources: `src/apollo/`'s checked view. */
+export interface InternalsSource {
+  /** undefined: the router's executor must not run (ROUTER_EXECUTOR=apollo, or the start-up check failed). */
+  internals(): Partial<ApolloInternals> | undefined;
 }
 
 /**
@@ -47,18 +45,14 @@ interface GatewayInternals {
  * not handle (introspection, @defer, subscriptions, entity rewrites) goes to Apollo Gateway.
  */
 export class PlanExecutor {
-  private readonly internals: GatewayInternals;
-
   constructor(
-    apollo: ApolloGateway,
+    private readonly source: InternalsSource,
     private readonly logger: Logger,
-  ) {
-    this.internals = apollo as unknown as GatewayInternals;
-  }
+  ) {}
 
-  private compile(target: ExecutionTarget, schema: GraphQLSchema, operationName: string | undefined): CompiledExecution | null | undefined {
-    const { queryPlanner, apiSchema } = this.internals;
-    if (!queryPlanner || !apiSchema || schema !== this.internals.schema) return undefined; // mid-reload: Apollo Gateway decides
+  private compile(internals: Partial<ApolloInternals>, target: ExecutionTarget, schema: GraphQLSchema, operationName: string | undefined): CompiledExecution | null | undefined {
+    const { queryPlanner, apiSchema } = internals;
+    if (!queryPlanner || !apiSchema || schema !== internals.schema) return undefined; // mid-reload: Apollo Gateway decides
     if (target.execution !== undefined && (target.execution === null || target.execution.planner === queryPlanner)) return target.execution;
     let execution: CompiledExecution | null;
     try {
@@ -81,9 +75,11 @@ export class PlanExecutor {
   /** Runs `target` for this request, or undefined when Apollo Gateway's executor must. */
   async execute(requestContext: GatewayRequestContext, target: ExecutionTarget): Promise<GatewayResult | undefined> {
     const { request } = requestContext;
-    const execution = this.compile(target, requestContext.schema, request.operationName);
+    const internals = this.source.internals();
+    if (!internals) return undefined;
+    const execution = this.compile(internals, target, requestContext.schema, request.operationName);
     if (!execution) return undefined;
-    const { supergraphSchema, serviceMap } = this.internals;
+    const { supergraphSchema, serviceMap } = internals;
     if (!supergraphSchema || !serviceMap) return undefined;
 
     const variables = (request.variables ?? {}) as Record<string, unknown>;

@@ -1,6 +1,6 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createHeimdallSubgraph } from '@dataos/heimdall';
-import { configFromEnv, startRouter, type Router, type RouterConfig } from '@dataos/router';
+import { configFromEnv, startRouter, type Router, type RouterConfig, type RouterOptions } from '@dataos/router';
 import { mongoFromEnv, type MongoStore } from '@dataos/stores';
 import type { RunningSubgraph } from '@dataos/subgraph-kit';
 import {
@@ -144,7 +144,7 @@ export interface Fixture {
   supergraph: SupergraphFile;
   sdl: string;
   /** A router on this fixture; settings from `env` as the router reads them. */
-  router(env?: Record<string, string>, overrides?: Partial<RouterConfig>): Promise<Router>;
+  router(env?: Record<string, string>, overrides?: Partial<RouterConfig>, options?: RouterOptions & { logger?: Logger }): Promise<Router>;
   /** Forget what the subgraphs were asked so far. */
   resetFetches(): void;
   stop(): Promise<void>;
@@ -174,10 +174,11 @@ export async function startFixture(options: { heimdall?: boolean } = {}): Promis
     reviews,
     supergraph,
     sdl,
-    async router(env = {}, overrides = {}) {
+    async router(env = {}, overrides = {}, { logger, ...options } = {}) {
       const router = await startRouter(
         { ...configFromEnv({ HEIMDALL_URL: heimdallUrl, ...routerCredentialsEnv(), ...env }), port: 0, supergraphPath: supergraph.path, ...overrides },
-        pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+        logger ?? pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+        options,
       );
       routers.push(router);
       return router;
