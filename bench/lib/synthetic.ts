@@ -18,7 +18,7 @@ export const SUBGRAPHS: Record<SubgraphName, { typeDefs: string; resolvers: obje
   products: {
     typeDefs: `${FEDERATION}
       type Query {
-        topProducts(first: Int = 5): [Product!]! @authenticated
+        topProducts(first: Int = 5, offset: Int = 0): [Product!]! @authenticated
         product(upc: String!): Product @authenticated
       }
       type Product @key(fields: "upc") {
@@ -28,7 +28,8 @@ export const SUBGRAPHS: Record<SubgraphName, { typeDefs: string; resolvers: obje
       }`,
     resolvers: {
       Query: {
-        topProducts: (_: unknown, args: { first: number }) => Array.from({ length: Math.min(args.first, 100) }, (_, i) => product(i)),
+        topProducts: (_: unknown, args: { first: number; offset: number }) =>
+          Array.from({ length: Math.min(args.first, 100) }, (_, i) => product(args.offset + i)),
         product: (_: unknown, args: { upc: string }) => product(Number(args.upc.replace('upc-', '')) || 0),
       },
       Product: { __resolveReference: (ref: { upc: string }) => product(Number(ref.upc.replace('upc-', '')) || 0) },
@@ -75,15 +76,29 @@ export const SUBGRAPHS: Record<SubgraphName, { typeDefs: string; resolvers: obje
   },
 };
 
+/**
+ * Each operation twice: `query`, the same document every time (gateways may share its fetches
+ * in flight), and `distinct`, a document whose variables change the subgraph fetches, for the
+ * realistic mode where request `i` carries `variables(i)` and no two requests in flight alike.
+ */
 export const OPERATIONS = {
   small: {
     label: 'small (1 subgraph)',
     query: 'query Small { product(upc: "upc-7") { upc name price } }',
+    distinct: {
+      query: 'query Small($upc: String!) { product(upc: $upc) { upc name price } }',
+      variables: (i: number) => ({ upc: upc(i) }),
+    },
   },
   fanout: {
     label: 'fan-out (3 subgraphs, 50 entities)',
     query:
       'query TopProducts { topProducts(first: 50) { upc name price inStock shippingEstimate reviews { id body stars } } }',
+    distinct: {
+      query:
+        'query TopProducts($offset: Int!) { topProducts(first: 50, offset: $offset) { upc name price inStock shippingEstimate reviews { id body stars } } }',
+      variables: (i: number) => ({ offset: i }),
+    },
   },
 } as const;
 export type OperationName = keyof typeof OPERATIONS;

@@ -1,0 +1,100 @@
+// Hive Router (Rust) for the router bench: built from its crate once into bench/.cache
+// (ignored), reused afterwards, started as a plain process on a supergraph file.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Child } from './processes.js';
+
+const CACHE = fileURLToPath(new URL('../.cache/', import.meta.url));
+const ROOT = `${CACHE}hive-router`;
+const BINARY = `${ROOT}/bin/hive_router`;
+const LOG = `${CACHE}hive-router-build.log`;
+// Its lockfile needs a nightly rustc (1.97); `graphiql` skips a build-script download that
+// fails without internet access beyond the crate registry.
+const INSTALL = ['+nightly', 'install', 'hive-router', '--locked', '--features', 'graphiql', '--root', ROOT];
+
+export type HiveRouterBinary = { path: string } | { skipped: string };
+
+/**
+ * The Hive Router binary, built on first use (tens of minutes on 2 cores; the log goes to
+ * bench/.cache/hive-router-build.log). BENCH_HIVE_ROUTER=0 skips it; a machine without cargo
+ * or a failed build skips it too, with the reason, and the bench goes on without it.
+ */
+export async function hiveRouterBinary(): Promise<HiveRouterBinary> {
+  if (process.env.BENCH_HIVE_ROUTER === '0') return { skipped: 'BENCH_HIVE_ROUTER=0' };
+  if (existsSync(BINARY)) return { path: BINARY };
+  const cargo = spawnSync('cargo', ['+nightly', '--version'], { encoding: 'utf8' });
+  if (cargo.error || cargo.status !== 0) {
+    return { skipped: `no nightly cargo to build it with (cargo +nightly --version: ${(cargo.error?.message ?? cargo.stderr).trim().split('\n')[0]})` };
+  }
+  await mkdir(CACHE, { recursive: true });
+  console.error(`Building Hive Router (${cargo.stdout.trim()}) into bench/.cache once; this takes a while, log in bench/.cache/hive-router-build.log`);
+  const log = openSync(LOG, 'a');
+  const code = await new Promise<number | null>((resolve) => {
+    const build = spawn('cargo', INSTALL, { stdio: ['ignore', log, log] });
+    build.once('error', () => resolve(-1));
+    build.once('exit', resolve);
+  }).finally(() => closeSync(log));
+  if (code !== 0 || !existsSync(BINARY)) {
+    const tail = readFileSync(LOG, 'utf8').trim().split('\n').slice(-3).join(' | ');
+    return { skipped: `its build failed (cargo exited with ${code}): ${tail.slice(0, 300)}` };
+  }
+  return { path: BINARY };
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+/** CPU time of a process from /proc (utime + stime, in clock ticks of 10 ms). */
+function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces), closed by ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Hive Router with its default settings on `supergraphPath`, ready once /readiness answers (supergraph loaded). */
+export async function startHiveRouter(binary: string, supergraphPath: string, timeoutMs = 60_000): Promise<Child> {
+  const port = await freePort();
+  const child = spawn(binary, [], {
+    env: { ...process.env, SUPERGRAPH_FILE_PATH: supergraphPath, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  process.once('exit', () => child.kill('SIGKILL'));
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Hive Router exited with ${child.exitCode} before it was ready`);
+    const ready = await fetch(`${origin}/readiness`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Hive Router did not answer ${origin}/readiness within ${timeoutMs} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    process: child,
+    url: `${origin}/graphql`,
+    cpuMs: () => Promise.resolve(procCpuMs(child.pid!)),
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          done();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
