@@ -149,7 +149,15 @@ export async function startRouter(
       metricsPlugin(metrics),
     ],
   });
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    // A refused start (ROUTER_EXECUTOR=router on an Apollo Gateway without what it reads, a bad
+    // supergraph) leaves no watcher or socket behind.
+    await apollo.stop().catch(() => undefined);
+    for (const dataSource of dataSources) dataSource.close();
+    throw error;
+  }
   if (!config.heimdallCredentials) {
     logger.warn('ROUTER_CLIENT_ID is not set: Heimdall answers @policy names only to the router\'s own identity, so every @policy field is denied');
   } else {
