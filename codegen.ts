@@ -57,7 +57,12 @@ const config: CodegenConfig = {
       preset: 'client',
       plugins: [banner],
       presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, scalars: { DateTime: 'string' }, emitLegacyCommonJSImports: false },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        scalars: { DateTime: 'string' },
+        emitLegacyCommonJSImports: false,
+      },
     },
   },
 };

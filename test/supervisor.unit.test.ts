@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Supervisor, backoffMs, isCrashLoop } from '../scripts/lib/supervisor.js';
 
-const node = (code: string) => ({ command: process.execPath, args: ['-e', code], options: { stdio: 'ignore' as const } });
+const node = (code: string) => ({
+  command: process.execPath,
+  args: ['-e', code],
+  options: { stdio: 'ignore' as const },
+});
 const alive = (pid: number | undefined) => {
   if (!pid) return false;
   try {
@@ -30,7 +34,11 @@ describe('the dev supervisor', () => {
 
   it('starts a service that dies again, and gives up on a crash loop, leaving the others running', async () => {
     const lines: string[] = [];
-    const sup = new Supervisor({ log: (l) => lines.push(l), backoff: () => 10, crashLoop: (exits) => exits.length > 3 });
+    const sup = new Supervisor({
+      log: (l) => lines.push(l),
+      backoff: () => 10,
+      crashLoop: (exits) => exits.length > 3,
+    });
     const steady = sup.start({ name: 'steady', ...node('setInterval(() => {}, 1000)') });
     const first = sup.start({ name: 'flaky', ...node('setInterval(() => {}, 1000)') });
     first.kill('SIGKILL');

@@ -72,7 +72,11 @@ export async function startDevstack(
       log(`${spec.name}: launcher ${result} (${Date.now() - t} ms)`);
     }
     const { command, args, cwd, env: extra } = spec.command();
-    const server = spawnServer(spec.name, command, args, { cwd, logDir: `${DATA_DIR}/logs`, ...(extra ? { env: extra } : {}) });
+    const server = spawnServer(spec.name, command, args, {
+      cwd,
+      logDir: `${DATA_DIR}/logs`,
+      ...(extra ? { env: extra } : {}),
+    });
     spawned.push(server);
     const t = Date.now();
     await waitUntil(spec.name, spec.healthy, {

@@ -57,7 +57,10 @@ export function neo4jService(port = 7687): ServiceSpec {
     }),
     healthy: async () => {
       if (!(await portOpen(port))) return false;
-      const driver = neo4j.driver(url, undefined, { connectionTimeout: 2000, logging: { level: 'error', logger: () => {} } });
+      const driver = neo4j.driver(url, undefined, {
+        connectionTimeout: 2000,
+        logging: { level: 'error', logger: () => {} },
+      });
       try {
         await driver.executeQuery('RETURN 1');
         return true;

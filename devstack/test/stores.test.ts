@@ -45,7 +45,10 @@ describe('FerretDB (MongoDB wire protocol)', () => {
       // One accumulator per $group: FerretDB 1.24 answers 0 for a field $sum placed after a
       // $sum: 1 or $count in the same stage (checked; see devstack/README.md).
       const count = await pods
-        .aggregate<{ _id: string; count: number }>([{ $group: { _id: '$phase', count: { $sum: 1 } } }, { $sort: { _id: 1 } }])
+        .aggregate<{ _id: string; count: number }>([
+          { $group: { _id: '$phase', count: { $sum: 1 } } },
+          { $sort: { _id: 1 } },
+        ])
         .toArray();
       const restarts = await pods
         .aggregate<{ _id: string; restarts: number }>([

@@ -58,7 +58,9 @@ export function composeSupergraph(inputs: SubgraphSource[] = subgraphSources()):
       return { name, url, typeDefs: parse(source) };
     } catch (error) {
       const e = error as GraphQLError;
-      throw new CompositionError([`[${name}] ${e.message}${e.locations?.[0] ? ` (at ${source.name}:${e.locations[0].line}:${e.locations[0].column})` : ''}`]);
+      throw new CompositionError([
+        `[${name}] ${e.message}${e.locations?.[0] ? ` (at ${source.name}:${e.locations[0].line}:${e.locations[0].column})` : ''}`,
+      ]);
     }
   });
   const result = composeServices(services);

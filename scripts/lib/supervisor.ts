@@ -77,7 +77,9 @@ export class Supervisor {
       const how = signal ? `signal ${signal}` : `code ${code}`;
       if ((this.options.crashLoop ?? isCrashLoop)(entry.exits, now)) {
         entry.gaveUp = true;
-        this.log(`[dev] ${entry.spec.name} exited (${how}) ${entry.exits.length} times in a row: giving up on it; fix it and restart npm run dev`);
+        this.log(
+          `[dev] ${entry.spec.name} exited (${how}) ${entry.exits.length} times in a row: giving up on it; fix it and restart npm run dev`,
+        );
         return;
       }
       const delay = (this.options.backoff ?? backoffMs)(entry.restarts++);

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetWithConceptsDocument, WhoAmIDocument } from '@dataos/client';
 import { seedMetis } from '@dataos/metis';
 import { seedOdin } from '@dataos/odin';
-import { createPolicies, errorCodes, graphql, startTestSupergraph, tokenFor, uniqueId, type TestSupergraph } from '@dataos/testkit';
+import {
+  createPolicies,
+  errorCodes,
+  graphql,
+  startTestSupergraph,
+  tokenFor,
+  uniqueId,
+  type TestSupergraph,
+} from '@dataos/testkit';
 
 // Test data lives under its own depot name, so it never meets the demo catalog or other runs.
 const depot = uniqueId('e2e');
@@ -12,7 +20,12 @@ let sg: TestSupergraph;
 beforeAll(async () => {
   sg = await startTestSupergraph();
   await createPolicies(sg.heimdallUrl, [
-    { name: `${depot}-readers`, subjects: [['roles:id:data-dev']], actions: ['read'], objects: { paths: [`dataos://${depot}:sales/**`] } },
+    {
+      name: `${depot}-readers`,
+      subjects: [['roles:id:data-dev']],
+      actions: ['read'],
+      objects: { paths: [`dataos://${depot}:sales/**`] },
+    },
   ]);
   await seedMetis(sg.neo4j, [
     {
@@ -26,7 +39,14 @@ beforeAll(async () => {
         ['email', 'varchar', ['PII.Email']],
       ],
     },
-    { urn: urn('orders'), name: 'orders', description: 'test orders', layer: 'raw', tags: [], columns: [['id', 'bigint']] },
+    {
+      urn: urn('orders'),
+      name: 'orders',
+      description: 'test orders',
+      layer: 'raw',
+      tags: [],
+      columns: [['id', 'bigint']],
+    },
   ]);
   await seedOdin(sg.neo4j, [
     { iri: `urn:${depot}:Customer`, label: 'Customer', definition: 'buyer', datasets: [urn('customers')] },

@@ -52,7 +52,8 @@ export function tokenErrorFromJose(error: unknown): TokenError {
     };
     return new TokenError(byClaim[error.claim] ?? 'malformed', { cause: error });
   }
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return new TokenError('invalid_signature', { cause: error });
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+    return new TokenError('invalid_signature', { cause: error });
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return new TokenError('algorithm_not_allowed', { cause: error });
   if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys)
     return new TokenError('unknown_key', { cause: error });

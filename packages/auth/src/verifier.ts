@@ -37,7 +37,13 @@ export class TokenVerifier {
     for (const config of configs) this.issuers.set(config.issuer, { config });
     const cacheSize = options.cacheSize ?? 10_000;
     this.verified =
-      cacheSize > 0 ? new Lru({ max: cacheSize, maxBytes: CACHE_BYTES, sizeOf: (principal, token) => textBytes(token, JSON.stringify(principal)) }) : undefined;
+      cacheSize > 0
+        ? new Lru({
+            max: cacheSize,
+            maxBytes: CACHE_BYTES,
+            sizeOf: (principal, token) => textBytes(token, JSON.stringify(principal)),
+          })
+        : undefined;
   }
 
   /** Discovery of every issuer up front, so the first request does not pay for it. */

@@ -9,7 +9,9 @@ import { TokenError, TokenVerifier, bearerToken, type TokenFailure } from '../sr
 
 const issuer = () => process.env.OIDC_ISSUER!;
 const audience = () => process.env.OIDC_AUDIENCE!;
-const verifier = (overrides: { audience?: string; clockToleranceSec?: number; jwksCooldownMs?: number; issuer?: string } = {}) =>
+const verifier = (
+  overrides: { audience?: string; clockToleranceSec?: number; jwksCooldownMs?: number; issuer?: string } = {},
+) =>
   new TokenVerifier([{ issuer: overrides.issuer ?? issuer(), audience: overrides.audience ?? audience() }], {
     allowInsecureIssuers: true,
     clockToleranceSec: overrides.clockToleranceSec ?? 5,
@@ -101,7 +103,9 @@ describe('TokenVerifier against the dev OIDC issuer', () => {
   it('refuses alg none and HMAC tokens', async () => {
     const claims = { sub: 'carol', iss: issuer(), aud: audience(), exp: Math.floor(Date.now() / 1000) + 300 };
     const none = `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`;
-    const hmac = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).sign(new TextEncoder().encode('x'.repeat(32)));
+    const hmac = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+      .sign(new TextEncoder().encode('x'.repeat(32)));
     expect(await refusal(verifier().verify(none))).toBe('algorithm_not_allowed');
     expect(await refusal(verifier().verify(hmac))).toBe('algorithm_not_allowed');
   });
@@ -154,7 +158,13 @@ describe('a private issuer instance (rotation, its own signing key), so the shar
     const opaque = (await fetchDevToken('bob', { issuer: own.issuer, audience: `${audience()}:opaque` })).access_token;
     expect(opaque).not.toContain('.');
     const withIntrospection = new TokenVerifier(
-      [{ issuer: own.issuer, audience: audience(), introspection: { clientId: DEV_CLIENTS.services, clientSecret: DEV_CLIENTS.servicesSecret } }],
+      [
+        {
+          issuer: own.issuer,
+          audience: audience(),
+          introspection: { clientId: DEV_CLIENTS.services, clientSecret: DEV_CLIENTS.servicesSecret },
+        },
+      ],
       { allowInsecureIssuers: true },
     );
     const principal = await withIntrospection.verify(opaque);

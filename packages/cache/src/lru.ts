@@ -23,7 +23,9 @@ export class Lru<K extends string, V> {
     if (!(max >= 1)) throw new Error(`LRU size must be at least 1, got ${max}`);
     this.cache = new LRUCache({
       max,
-      ...(maxBytes && sizeOf ? { maxSize: maxBytes, sizeCalculation: (entry, key) => Math.max(1, Math.ceil(sizeOf(entry.value, key))) } : {}),
+      ...(maxBytes && sizeOf
+        ? { maxSize: maxBytes, sizeCalculation: (entry, key) => Math.max(1, Math.ceil(sizeOf(entry.value, key))) }
+        : {}),
     });
   }
 

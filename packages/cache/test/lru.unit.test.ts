@@ -27,7 +27,6 @@ describe('Lru', () => {
     expect(lru.bytes).toBeLessThanOrEqual(100);
   });
 
-
   it('refuses a bound below one entry, and counts no bytes without a byte bound', () => {
     expect(() => new Lru(0)).toThrow(/at least 1/);
     const lru = new Lru<string, string>(3);

@@ -11,12 +11,10 @@ function make(code: ErrorCode, message: string, details?: ErrorDetails): GraphQL
   return new GraphQLError(message, { extensions: { ...details, code } });
 }
 
-export const badUserInput = (message: string, details?: ErrorDetails) =>
-  make(ErrorCode.BadUserInput, message, details);
+export const badUserInput = (message: string, details?: ErrorDetails) => make(ErrorCode.BadUserInput, message, details);
 export const unauthenticated = (message = 'A valid bearer token is required.', details?: ErrorDetails) =>
   make(ErrorCode.Unauthenticated, message, details);
-export const forbidden = (message: string, details?: ErrorDetails) =>
-  make(ErrorCode.Forbidden, message, details);
+export const forbidden = (message: string, details?: ErrorDetails) => make(ErrorCode.Forbidden, message, details);
 export const notFound = (message: string, details?: ErrorDetails) => make(ErrorCode.NotFound, message, details);
 export const conflict = (message: string, details?: ErrorDetails) => make(ErrorCode.Conflict, message, details);
 export const serviceUnavailable = (message: string, details?: ErrorDetails) =>

@@ -23,16 +23,23 @@ export function checkProblem({ action, object }: Check): Error | null {
   const tags = object.tags ?? [];
   if (!object.path && tags.length === 0) return badUserInput('The object needs a path or tags.', { field: 'object' });
   if (object.path && object.path.length > MAX_OBJECT_NAME) {
-    return badUserInput(`The object path is ${object.path.length} characters long; at most ${MAX_OBJECT_NAME} are allowed.`, {
-      field: 'object.path',
-    });
+    return badUserInput(
+      `The object path is ${object.path.length} characters long; at most ${MAX_OBJECT_NAME} are allowed.`,
+      {
+        field: 'object.path',
+      },
+    );
   }
   if (tags.length > MAX_OBJECT_TAGS) {
-    return badUserInput(`The object has ${tags.length} tags; at most ${MAX_OBJECT_TAGS} are allowed.`, { field: 'object.tags' });
+    return badUserInput(`The object has ${tags.length} tags; at most ${MAX_OBJECT_TAGS} are allowed.`, {
+      field: 'object.tags',
+    });
   }
   const long = tags.findIndex((t) => t.length > MAX_OBJECT_NAME);
   if (long >= 0) {
-    return badUserInput(`Object tag ${long} is longer than ${MAX_OBJECT_NAME} characters.`, { field: `object.tags[${long}]` });
+    return badUserInput(`Object tag ${long} is longer than ${MAX_OBJECT_NAME} characters.`, {
+      field: `object.tags[${long}]`,
+    });
   }
   return null;
 }

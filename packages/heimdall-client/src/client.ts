@@ -8,17 +8,39 @@ import type { Decision, ObjectRef, RouterAuthorization, Subject } from './types.
 
 const DECIDE_BATCH = /* GraphQL */ `
   query HeimdallDecideBatch($inputs: [DecisionInput!]!) {
-    decideBatch(inputs: $inputs) { allowed policies reason }
+    decideBatch(inputs: $inputs) {
+      allowed
+      policies
+      reason
+    }
   }
 `;
 const WHOAMI = /* GraphQL */ `
-  query HeimdallWhoami { whoami { id type name email tags scopes expiresAt } }
+  query HeimdallWhoami {
+    whoami {
+      id
+      type
+      name
+      email
+      tags
+      scopes
+      expiresAt
+    }
+  }
 `;
 const ROUTER_AUTHORIZATION = /* GraphQL */ `
   query HeimdallRouterAuthorization($policies: [String!]!) {
     routerAuthorization(policies: $policies) {
-      authenticated reason tokenFailure scopes expiresAt
-      policies { name allowed reason }
+      authenticated
+      reason
+      tokenFailure
+      scopes
+      expiresAt
+      policies {
+        name
+        allowed
+        reason
+      }
     }
   }
 `;
@@ -101,10 +123,15 @@ export class HeimdallSession {
   }
 
   whoami(): Promise<Subject> {
-    this.subject ??= callHeimdall<{ whoami: Subject }>(this.transport, WHOAMI, {}, {
-      token: this.token,
-      requestId: this.requestId,
-    }).then((d) => d.whoami);
+    this.subject ??= callHeimdall<{ whoami: Subject }>(
+      this.transport,
+      WHOAMI,
+      {},
+      {
+        token: this.token,
+        requestId: this.requestId,
+      },
+    ).then((d) => d.whoami);
     return this.subject;
   }
 }
@@ -142,7 +169,10 @@ export class HeimdallClient {
 
   constructor(options: HeimdallClientOptions = {}) {
     // The environment only for what the caller left out: a bad value there fails here, named.
-    const env = options.url !== undefined && options.timeoutMs !== undefined ? undefined : parseSettings(HEIMDALL_CLIENT_SETTINGS);
+    const env =
+      options.url !== undefined && options.timeoutMs !== undefined
+        ? undefined
+        : parseSettings(HEIMDALL_CLIENT_SETTINGS);
     this.transport = {
       url: options.url ?? env!.HEIMDALL_URL,
       timeoutMs: options.timeoutMs ?? env!.HEIMDALL_TIMEOUT_MS,
@@ -168,7 +198,11 @@ export class HeimdallClient {
   }
 
   /** For routers: the token holder and the named `@policy` results; never throws on a bad token. */
-  async routerAuthorization(token: string | undefined, policies: string[], requestId?: string): Promise<RouterAuthorization> {
+  async routerAuthorization(
+    token: string | undefined,
+    policies: string[],
+    requestId?: string,
+  ): Promise<RouterAuthorization> {
     if (policies.length <= this.maxPolicies) return this.askRouterAuthorization(token, policies, requestId);
     const chunks: string[][] = [];
     for (let i = 0; i < policies.length; i += this.maxPolicies) chunks.push(policies.slice(i, i + this.maxPolicies));
@@ -176,11 +210,18 @@ export class HeimdallClient {
     return { ...answers[0]!, policies: answers.flatMap((a) => a.policies) };
   }
 
-  private async askRouterAuthorization(token: string | undefined, policies: string[], requestId?: string): Promise<RouterAuthorization> {
+  private async askRouterAuthorization(
+    token: string | undefined,
+    policies: string[],
+    requestId?: string,
+  ): Promise<RouterAuthorization> {
     const ask = (headers: Parameters<typeof callHeimdall>[3]) =>
-      callHeimdall<{ routerAuthorization: RouterAuthorization }>(this.transport, ROUTER_AUTHORIZATION, { policies }, headers).then(
-        (d) => d.routerAuthorization,
-      );
+      callHeimdall<{ routerAuthorization: RouterAuthorization }>(
+        this.transport,
+        ROUTER_AUTHORIZATION,
+        { policies },
+        headers,
+      ).then((d) => d.routerAuthorization);
     if (!this.serviceToken) return ask({ token, requestId });
     // The subject token is sent even when empty: Heimdall then answers "not authenticated" for
     // the user, never for the router itself.
@@ -200,7 +241,7 @@ export class HeimdallClient {
           this.transport.log(
             { code, message: (error as Error).message, url: this.transport.url, requestId },
             code === ErrorCode.Forbidden
-              ? "Heimdall does not take this service for the router: its identity must match HEIMDALL_ROUTER_TAGS"
+              ? 'Heimdall does not take this service for the router: its identity must match HEIMDALL_ROUTER_TAGS'
               : "Heimdall refused this service's own token",
           );
           throw serviceUnavailable('The authorization service (Heimdall) could not be asked.');

@@ -29,13 +29,17 @@ const FAILURE_PAUSE_MS = 1000;
 const DEFAULT_LIFETIME_S = 300;
 
 const unavailable = () =>
-  serviceUnavailable("The authorization service (Heimdall) could not be asked: this service's own token could not be obtained.");
+  serviceUnavailable(
+    "The authorization service (Heimdall) could not be asked: this service's own token could not be obtained.",
+  );
 
 function expirySeconds(body: { expires_in?: unknown; access_token: string }): number {
   if (typeof body.expires_in === 'number' && body.expires_in > 0) return body.expires_in;
   const payload = body.access_token.split('.')[1];
   try {
-    const exp = payload ? (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp : undefined;
+    const exp = payload
+      ? (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp
+      : undefined;
     if (typeof exp === 'number') return Math.max(0, exp - Date.now() / 1000);
   } catch {
     // not a JWT: the default below
@@ -59,7 +63,8 @@ export class ServiceTokenSource {
     private readonly credentials: ServiceCredentials,
     private readonly options: { timeoutMs: number; log: TransportLog; now?: () => number },
   ) {
-    if (!credentials.tokenUrl && !credentials.issuer) throw new Error('ServiceTokenSource needs a tokenUrl or an issuer');
+    if (!credentials.tokenUrl && !credentials.issuer)
+      throw new Error('ServiceTokenSource needs a tokenUrl or an issuer');
     this.tokenEndpoint = credentials.tokenUrl;
   }
 
@@ -112,17 +117,30 @@ export class ServiceTokenSource {
     try {
       endpoint = await this.endpoint();
       // RFC 6749 §2.3.1: the id and secret are form-encoded before they are joined.
-      const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
+      const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString(
+        'base64',
+      );
       const started = this.now();
       const res = await fetch(endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
-        body: new URLSearchParams({ grant_type: 'client_credentials', ...(resource ? { resource } : {}), ...(scope ? { scope } : {}) }),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          ...(resource ? { resource } : {}),
+          ...(scope ? { scope } : {}),
+        }),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      const body = (await res.json()) as { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown };
+      const body = (await res.json()) as {
+        access_token?: unknown;
+        expires_in?: unknown;
+        error?: unknown;
+        error_description?: unknown;
+      };
       if (!res.ok || typeof body.access_token !== 'string') {
-        throw new Error(`the token endpoint answered ${res.status}: ${String(body.error ?? 'no access_token')} ${String(body.error_description ?? '')}`.trim());
+        throw new Error(
+          `the token endpoint answered ${res.status}: ${String(body.error ?? 'no access_token')} ${String(body.error_description ?? '')}`.trim(),
+        );
       }
       const lifetimeMs = expirySeconds({ ...body, access_token: body.access_token }) * 1000;
       const held: Held = {
@@ -136,7 +154,13 @@ export class ServiceTokenSource {
     } catch (error) {
       const e = error as { name?: string; message?: string; cause?: { code?: string } };
       this.options.log(
-        { error: e?.name ?? 'Error', message: e?.message, cause: e?.cause?.code, clientId, tokenUrl: endpoint ?? this.credentials.issuer },
+        {
+          error: e?.name ?? 'Error',
+          message: e?.message,
+          cause: e?.cause?.code,
+          clientId,
+          tokenUrl: endpoint ?? this.credentials.issuer,
+        },
         'the service token could not be obtained',
       );
       this.failedUntil = this.now() + FAILURE_PAUSE_MS;

@@ -24,7 +24,9 @@ interface Answer<T> {
 
 /** Default log: one JSON line on stderr, like the services' pino lines. */
 export const stderrLog: TransportLog = (details, message) =>
-  process.stderr.write(`${JSON.stringify({ level: 40, time: Date.now(), name: 'heimdall-client', ...details, msg: message })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 40, time: Date.now(), name: 'heimdall-client', ...details, msg: message })}\n`,
+  );
 
 const describe = (error: unknown) => {
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
@@ -58,7 +60,10 @@ export async function callHeimdall<T>(
     });
     answer = (await res.json()) as Answer<T>;
   } catch (error) {
-    options.log({ ...describe(error), url: options.url, requestId: headers.requestId }, 'Heimdall could not be reached');
+    options.log(
+      { ...describe(error), url: options.url, requestId: headers.requestId },
+      'Heimdall could not be reached',
+    );
     throw serviceUnavailable('The authorization service (Heimdall) could not be reached.');
   }
   const first = answer.errors?.[0];
@@ -68,7 +73,10 @@ export async function callHeimdall<T>(
     if (code === ErrorCode.Unauthenticated || code === ErrorCode.Forbidden || code === ErrorCode.BadUserInput) {
       throw new GraphQLError(first.message, { extensions: { ...first.extensions, code } });
     }
-    options.log({ code, message: first.message, url: options.url, requestId: headers.requestId }, 'Heimdall failed to decide');
+    options.log(
+      { code, message: first.message, url: options.url, requestId: headers.requestId },
+      'Heimdall failed to decide',
+    );
     throw serviceUnavailable('The authorization service (Heimdall) failed to decide.');
   }
   if (!answer.data) throw serviceUnavailable('The authorization service (Heimdall) gave no answer.');

@@ -18,7 +18,13 @@ beforeAll(async () => {
     if (req.url?.startsWith('/.well-known/')) hits.discovery++;
     if (req.url?.startsWith('/token')) hits.token++;
     const upstream = http.request(
-      { host: issuer.hostname, port: issuer.port, path: req.url, method: req.method, headers: { ...req.headers, host: issuer.host } },
+      {
+        host: issuer.hostname,
+        port: issuer.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: issuer.host },
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -38,7 +44,8 @@ const credentials = (extra: Record<string, string> = {}) => ({
   tokenUrl: `${base}/token`,
   ...extra,
 });
-const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; exp: number };
+const claims = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; exp: number };
 
 describe('ServiceTokenSource', () => {
   it('fetches the token once for many concurrent and later callers', async () => {
@@ -82,7 +89,10 @@ describe('ServiceTokenSource', () => {
 
   it('finds the token endpoint through the issuer discovery, once', async () => {
     hits.discovery = 0;
-    const source = new ServiceTokenSource({ clientId: DEV_CLIENTS.services, clientSecret: DEV_CLIENTS.servicesSecret, issuer: base }, { timeoutMs: 2000, log: () => undefined });
+    const source = new ServiceTokenSource(
+      { clientId: DEV_CLIENTS.services, clientSecret: DEV_CLIENTS.servicesSecret, issuer: base },
+      { timeoutMs: 2000, log: () => undefined },
+    );
     const token = await source.token();
     source.invalidate(token);
     await source.token();
@@ -95,11 +105,20 @@ describe('ServiceTokenSource', () => {
       timeoutMs: 2000,
       log: (details, message) => logged.push({ details, message }),
     });
-    const error = await source.token().then(() => null, (e: unknown) => e as { message: string; extensions: { code: string } });
+    const error = await source.token().then(
+      () => null,
+      (e: unknown) => e as { message: string; extensions: { code: string } },
+    );
     expect(error?.extensions.code).toBe('SERVICE_UNAVAILABLE');
     expect(error?.message).not.toContain(base);
     expect(logged).toEqual([
-      { details: expect.objectContaining({ clientId: DEV_CLIENTS.services, message: expect.stringMatching(/invalid_client/) }), message: 'the service token could not be obtained' },
+      {
+        details: expect.objectContaining({
+          clientId: DEV_CLIENTS.services,
+          message: expect.stringMatching(/invalid_client/),
+        }),
+        message: 'the service token could not be obtained',
+      },
     ]);
     expect(JSON.stringify(logged)).not.toContain('not-the-secret');
   });
@@ -107,9 +126,19 @@ describe('ServiceTokenSource', () => {
   it('after a failure, fails callers at once for a second instead of asking the issuer for each', async () => {
     hits.token = 0;
     let clock = Date.now();
-    const source = new ServiceTokenSource(credentials({ clientSecret: 'not-the-secret' }), { timeoutMs: 2000, log: () => undefined, now: () => clock });
+    const source = new ServiceTokenSource(credentials({ clientSecret: 'not-the-secret' }), {
+      timeoutMs: 2000,
+      log: () => undefined,
+      now: () => clock,
+    });
     const results = [];
-    for (let i = 0; i < 10; i++) results.push(await source.token().then(() => 'token', (e: { extensions: { code: string } }) => e.extensions.code));
+    for (let i = 0; i < 10; i++)
+      results.push(
+        await source.token().then(
+          () => 'token',
+          (e: { extensions: { code: string } }) => e.extensions.code,
+        ),
+      );
     expect(results).toEqual(Array(10).fill('SERVICE_UNAVAILABLE'));
     expect(hits.token).toBe(1);
     clock += 1500;

@@ -39,7 +39,8 @@ export class MetisClient {
   private readonly timeoutMs: number;
 
   constructor(options: MetisClientOptions = {}) {
-    const env = options.url !== undefined && options.timeoutMs !== undefined ? undefined : parseSettings(METIS_CLIENT_SETTINGS);
+    const env =
+      options.url !== undefined && options.timeoutMs !== undefined ? undefined : parseSettings(METIS_CLIENT_SETTINGS);
     this.url = options.url ?? env!.METIS_URL;
     this.timeoutMs = options.timeoutMs ?? env!.METIS_TIMEOUT_MS;
   }
@@ -50,7 +51,12 @@ export class MetisClient {
    * (Metis batches them), at most MAX_URNS_PER_REQUEST per request. Fails closed: when Metis
    * cannot answer, nothing is shown (SERVICE_UNAVAILABLE); a token Metis refuses is UNAUTHENTICATED.
    */
-  async datasets<T>(urns: readonly string[], selection: string, caller: Caller, operationName = 'DatasetsByUrn'): Promise<(T | null)[]> {
+  async datasets<T>(
+    urns: readonly string[],
+    selection: string,
+    caller: Caller,
+    operationName = 'DatasetsByUrn',
+  ): Promise<(T | null)[]> {
     const chunks: Promise<(T | null)[]>[] = [];
     for (let i = 0; i < urns.length; i += MAX_URNS_PER_REQUEST) {
       chunks.push(this.fetchChunk<T>(urns.slice(i, i + MAX_URNS_PER_REQUEST), selection, caller, operationName));
@@ -58,7 +64,12 @@ export class MetisClient {
     return (await Promise.all(chunks)).flat();
   }
 
-  private async fetchChunk<T>(urns: readonly string[], selection: string, caller: Caller, operationName: string): Promise<(T | null)[]> {
+  private async fetchChunk<T>(
+    urns: readonly string[],
+    selection: string,
+    caller: Caller,
+    operationName: string,
+  ): Promise<(T | null)[]> {
     if (!urns.length) return [];
     const vars = urns.map((_, i) => `$u${i}: ID!`).join(', ');
     const fields = urns.map((_, i) => `d${i}: dataset(urn: $u${i}) { ${selection} }`).join(' ');
@@ -71,18 +82,24 @@ export class MetisClient {
           ...(caller.token ? { authorization: `Bearer ${caller.token}` } : {}),
           ...(caller.requestId ? { 'x-request-id': caller.requestId } : {}),
         },
-        body: JSON.stringify({ query: `query ${operationName}(${vars}) { ${fields} }`, variables: Object.fromEntries(urns.map((u, i) => [`u${i}`, u])) }),
+        body: JSON.stringify({
+          query: `query ${operationName}(${vars}) { ${fields} }`,
+          variables: Object.fromEntries(urns.map((u, i) => [`u${i}`, u])),
+        }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       answer = (await res.json()) as Answer<T>;
     } catch (error) {
-      throw serviceUnavailable('The catalog (Metis) could not be reached, so no dataset can be shown.', { cause: (error as Error).message });
+      throw serviceUnavailable('The catalog (Metis) could not be reached, so no dataset can be shown.', {
+        cause: (error as Error).message,
+      });
     }
     const errors = answer.errors ?? [];
     const refused = errors.find((e) => !e.path && e.extensions?.code === ErrorCode.Unauthenticated);
     if (refused) throw unauthenticated(refused.message);
     const fatal = errors.find((e) => !e.path || !HIDDEN.has(e.extensions?.code ?? ''));
-    if (fatal || !answer.data) throw serviceUnavailable('The catalog (Metis) failed to answer.', { cause: fatal?.message ?? 'no data' });
+    if (fatal || !answer.data)
+      throw serviceUnavailable('The catalog (Metis) failed to answer.', { cause: fatal?.message ?? 'no data' });
     return urns.map((_, i) => answer.data![`d${i}`] ?? null);
   }
 }

@@ -21,7 +21,8 @@ export interface Branched {
   narrowed?: ReadonlyMap<GraphQLCompositeType, number>;
 }
 
-const add = (narrowed: Narrowed, type: GraphQLCompositeType, cost: number) => narrowed.set(type, (narrowed.get(type) ?? 0) + cost);
+const add = (narrowed: Narrowed, type: GraphQLCompositeType, cost: number) =>
+  narrowed.set(type, (narrowed.get(type) ?? 0) + cost);
 
 /** The branch arithmetic of the cost estimate, for one schema (one per measure: its caches are small). */
 export class Branches {
@@ -56,8 +57,11 @@ export class Branches {
   widest(narrowed: ReadonlyMap<GraphQLCompositeType, number>, parent: GraphQLAbstractType): number {
     const byType = new Map<GraphQLObjectType, number>();
     for (const [condition, cost] of narrowed) {
-      const types = isObjectType(condition) ? [condition] : this.schema.getPossibleTypes(condition as GraphQLAbstractType);
-      for (const type of types) if (this.schema.isSubType(parent, type)) byType.set(type, (byType.get(type) ?? 0) + cost);
+      const types = isObjectType(condition)
+        ? [condition]
+        : this.schema.getPossibleTypes(condition as GraphQLAbstractType);
+      for (const type of types)
+        if (this.schema.isSubType(parent, type)) byType.set(type, (byType.get(type) ?? 0) + cost);
     }
     let widest = 0;
     for (const cost of byType.values()) widest = Math.max(widest, cost);
@@ -87,7 +91,9 @@ export class Branches {
       // A branch inside a branch applies where both do.
       if (!isAbstractType(condition) || this.covers(on, condition)) add(narrowed, condition, cost);
       else if (this.covers(condition, on)) add(narrowed, on, cost);
-      else for (const type of this.schema.getPossibleTypes(on)) if (this.applies(condition, type)) add(narrowed, type, cost);
+      else
+        for (const type of this.schema.getPossibleTypes(on))
+          if (this.applies(condition, type)) add(narrowed, type, cost);
     }
     return 0;
   }

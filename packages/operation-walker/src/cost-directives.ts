@@ -36,7 +36,12 @@ export interface CostDirectives {
   listSizes: ReadonlyMap<string, ListSize>;
 }
 
-export const NO_COST_DIRECTIVES: CostDirectives = Object.freeze({ types: new Map(), fields: new Map(), arguments: new Map(), listSizes: new Map() });
+export const NO_COST_DIRECTIVES: CostDirectives = Object.freeze({
+  types: new Map(),
+  fields: new Map(),
+  arguments: new Map(),
+  listSizes: new Map(),
+});
 
 export const costDirectivesAreEmpty = (c: CostDirectives) =>
   c.types.size === 0 && c.fields.size === 0 && c.arguments.size === 0 && c.listSizes.size === 0;
@@ -72,7 +77,10 @@ function importedAs(link: DirectiveNode, directive: string): string | undefined 
  * imported) or links the cost spec itself. A schema without links (IBM's spec, plain graphql-js)
  * names them as they are, if it defines them.
  */
-export function costDirectiveNames(definitions: readonly DefinitionNode[]): { cost: Set<string>; listSize: Set<string> } {
+export function costDirectiveNames(definitions: readonly DefinitionNode[]): {
+  cost: Set<string>;
+  listSize: Set<string>;
+} {
   const cost = new Set<string>();
   const listSize = new Set<string>();
   for (const def of definitions) {
@@ -100,7 +108,8 @@ export function costDirectiveNames(definitions: readonly DefinitionNode[]): { co
 /** A weight: Apollo's spec has an `Int`, IBM's a `String` ("2.5"); negative weights count as 0. */
 function weightOf(value: ConstValueNode | undefined): number | undefined {
   if (!value) return undefined;
-  const n = value.kind === Kind.INT || value.kind === Kind.FLOAT || value.kind === Kind.STRING ? Number(value.value) : NaN;
+  const n =
+    value.kind === Kind.INT || value.kind === Kind.FLOAT || value.kind === Kind.STRING ? Number(value.value) : NaN;
   return Number.isFinite(n) ? Math.max(0, n) : undefined;
 }
 
@@ -127,7 +136,12 @@ function listSizeOf(directive: ConstDirectiveNode): ListSize {
 
 /** The cost directives of a schema's SDL: a supergraph as composed, or a subgraph's own type definitions. */
 export function costDirectivesOf(sdl: string | DocumentNode | readonly DefinitionNode[]): CostDirectives {
-  const definitions = typeof sdl === 'string' ? parse(sdl).definitions : 'kind' in sdl ? (sdl as DocumentNode).definitions : (sdl as readonly DefinitionNode[]);
+  const definitions =
+    typeof sdl === 'string'
+      ? parse(sdl).definitions
+      : 'kind' in sdl
+        ? (sdl as DocumentNode).definitions
+        : (sdl as readonly DefinitionNode[]);
   const names = costDirectiveNames(definitions);
   if (names.cost.size === 0 && names.listSize.size === 0) return NO_COST_DIRECTIVES;
   const types = new Map<string, number>();
@@ -175,7 +189,10 @@ export function costDirectivesOf(sdl: string | DocumentNode | readonly Definitio
  */
 export function costDirectivesOfSchema(schema: GraphQLSchema): CostDirectives {
   const definitions: DefinitionNode[] = [];
-  const push = (node: { astNode?: DefinitionNode | null | undefined; extensionASTNodes?: readonly DefinitionNode[] }) => {
+  const push = (node: {
+    astNode?: DefinitionNode | null | undefined;
+    extensionASTNodes?: readonly DefinitionNode[];
+  }) => {
     if (node.astNode) definitions.push(node.astNode);
     if (node.extensionASTNodes) definitions.push(...node.extensionASTNodes);
   };

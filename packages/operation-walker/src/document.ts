@@ -87,7 +87,10 @@ export class OperationDocument {
       const conditional = condition ? { condition } : {};
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
-        const def = name.startsWith('__') || !(isObjectType(parent) || isInterfaceType(parent)) ? undefined : parent.getFields()[name];
+        const def =
+          name.startsWith('__') || !(isObjectType(parent) || isInterfaceType(parent))
+            ? undefined
+            : parent.getFields()[name];
         const named = def ? getNamedType(def.type) : undefined;
         steps.push({
           kind: 'field',
@@ -102,7 +105,10 @@ export class OperationDocument {
       }
       const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? this.fragments.get(selection.name.value) : undefined;
       if (selection.kind === Kind.FRAGMENT_SPREAD && !fragment) continue;
-      const typeName = selection.kind === Kind.INLINE_FRAGMENT ? selection.typeCondition?.name.value : fragment!.typeCondition.name.value;
+      const typeName =
+        selection.kind === Kind.INLINE_FRAGMENT
+          ? selection.typeCondition?.name.value
+          : fragment!.typeCondition.name.value;
       const found = typeName ? this.schema.getType(typeName) : parent;
       if (!found || !isCompositeType(found)) continue;
       steps.push({

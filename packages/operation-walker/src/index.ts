@@ -9,4 +9,13 @@ export {
   type CostDirectives,
   type ListSize,
 } from './cost-directives.js';
-export { DEFAULT_LIMITS, LimitCode, MAX_INTROSPECTION_LIST_DEPTH, checkLimits, limitsFromEnv, limitsOf, LIMIT_SETTINGS, type OperationLimits } from './limits.js';
+export {
+  DEFAULT_LIMITS,
+  LimitCode,
+  MAX_INTROSPECTION_LIST_DEPTH,
+  checkLimits,
+  limitsFromEnv,
+  limitsOf,
+  LIMIT_SETTINGS,
+  type OperationLimits,
+} from './limits.js';

@@ -84,7 +84,11 @@ const refusal = (message: string, code: string, extra: Record<string, unknown>) 
   new GraphQLError(message, { extensions: { ...extra, code, http: { status: 400 } } });
 
 /** The first limit the operation breaks, as a request error (nothing is planned or fetched). */
-export function checkLimits(shape: OperationShape, limits: OperationLimits, cost = shape.cost): GraphQLError | undefined {
+export function checkLimits(
+  shape: OperationShape,
+  limits: OperationLimits,
+  cost = shape.cost,
+): GraphQLError | undefined {
   const over = (actual: number, limit: number) => limit > 0 && actual > limit;
   // First: past this, every other pass over the operation (planning, authorization, shaping)
   // would work on its expansion.
@@ -96,16 +100,28 @@ export function checkLimits(shape: OperationShape, limits: OperationLimits, cost
     );
   }
   if (over(shape.depth, limits.maxDepth)) {
-    return refusal(`The operation is ${shape.depth} levels deep; at most ${limits.maxDepth} are allowed.`, LimitCode.MaxDepthExceeded, { limit: limits.maxDepth, actual: shape.depth });
+    return refusal(
+      `The operation is ${shape.depth} levels deep; at most ${limits.maxDepth} are allowed.`,
+      LimitCode.MaxDepthExceeded,
+      { limit: limits.maxDepth, actual: shape.depth },
+    );
   }
   if (over(shape.aliases, limits.maxAliases)) {
-    return refusal(`The operation uses ${shape.aliases} aliases; at most ${limits.maxAliases} are allowed.`, LimitCode.MaxAliasesExceeded, { limit: limits.maxAliases, actual: shape.aliases });
+    return refusal(
+      `The operation uses ${shape.aliases} aliases; at most ${limits.maxAliases} are allowed.`,
+      LimitCode.MaxAliasesExceeded,
+      { limit: limits.maxAliases, actual: shape.aliases },
+    );
   }
   if (over(shape.rootFields, limits.maxRootFields)) {
-    return refusal(`The operation selects ${shape.rootFields} root fields; at most ${limits.maxRootFields} are allowed.`, LimitCode.MaxRootFieldsExceeded, {
-      limit: limits.maxRootFields,
-      actual: shape.rootFields,
-    });
+    return refusal(
+      `The operation selects ${shape.rootFields} root fields; at most ${limits.maxRootFields} are allowed.`,
+      LimitCode.MaxRootFieldsExceeded,
+      {
+        limit: limits.maxRootFields,
+        actual: shape.rootFields,
+      },
+    );
   }
   if (over(shape.introspectionDepth, limits.maxIntrospectionDepth)) {
     return refusal(
@@ -131,7 +147,11 @@ export function checkLimits(shape: OperationShape, limits: OperationLimits, cost
     );
   }
   if (over(cost, limits.maxCost)) {
-    return refusal(`The operation's estimated cost is ${cost}; at most ${limits.maxCost} is allowed.`, LimitCode.MaxCostExceeded, { limit: limits.maxCost, actual: cost });
+    return refusal(
+      `The operation's estimated cost is ${cost}; at most ${limits.maxCost} is allowed.`,
+      LimitCode.MaxCostExceeded,
+      { limit: limits.maxCost, actual: cost },
+    );
   }
   return undefined;
 }

@@ -66,7 +66,15 @@ interface Measure {
   introspectionLists: number;
 }
 
-const ZERO: Measure = Object.freeze({ depth: 0, aliases: 0, selections: 0, cost: 0, lists: 0, introspectionDepth: 0, introspectionLists: 0 });
+const ZERO: Measure = Object.freeze({
+  depth: 0,
+  aliases: 0,
+  selections: 0,
+  cost: 0,
+  lists: 0,
+  introspectionDepth: 0,
+  introspectionLists: 0,
+});
 
 /** The cost of a selection set: its common part and its costliest branch. */
 const costOf = (m: Measure) => m.cost + (m.widest ?? 0);
@@ -121,12 +129,20 @@ export function measureOperation(
       if (arg.value.kind === Kind.NULL) continue;
       const declared = def.args.find((a) => a.name === arg.name.value);
       if (!declared) continue;
-      total += costs.arguments.get(`${coordinate}(${declared.name}:)`) ?? costs.types.get(getNamedType(declared.type).name) ?? 0;
+      total +=
+        costs.arguments.get(`${coordinate}(${declared.name}:)`) ??
+        costs.types.get(getNamedType(declared.type).name) ??
+        0;
     }
     return total;
   };
 
-  const measure = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, introspection: boolean, sized?: Sized): Measure => {
+  const measure = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    introspection: boolean,
+    sized?: Sized,
+  ): Measure => {
     const m = { ...ZERO };
     const narrowed: Narrowed = new Map();
     const add = (inner: Measure) => {
@@ -183,8 +199,15 @@ export function measureOperation(
       const sizedHere: Sized | undefined =
         handed === undefined
           ? undefined
-          : { size: handed, lists: listSize?.sizedFields ?? CONNECTION_LISTS, key: `${handed}\u0001${listSize?.sizedFields ? coordinate : ''}` };
-      const inner = node.selectionSet && named && isCompositeType(named) ? measure(node.selectionSet, named, introspection || entering, sizedHere) : ZERO;
+          : {
+              size: handed,
+              lists: listSize?.sizedFields ?? CONNECTION_LISTS,
+              key: `${handed}\u0001${listSize?.sizedFields ? coordinate : ''}`,
+            };
+      const inner =
+        node.selectionSet && named && isCompositeType(named)
+          ? measure(node.selectionSet, named, introspection || entering, sizedHere)
+          : ZERO;
       m.aliases += inner.aliases;
       m.selections += inner.selections;
       if (!priced) {
@@ -205,7 +228,11 @@ export function measureOperation(
       m.introspectionLists = Math.max(m.introspectionLists, inner.introspectionLists);
       let times = 1;
       if (list) {
-        times = slice?.size ?? (sized?.lists.has(step.name) ? sized.size : undefined) ?? listSize?.assumedSize ?? defaultListSize;
+        times =
+          slice?.size ??
+          (sized?.lists.has(step.name) ? sized.size : undefined) ??
+          listSize?.assumedSize ??
+          defaultListSize;
       }
       const weight = costs.fields.get(coordinate) ?? costs.types.get(named!.name) ?? 1;
       m.cost += argumentsCost(node, def, coordinate) + (weight + costOf(inner)) * times;
@@ -216,7 +243,17 @@ export function measureOperation(
 
   const root = doc.root;
   if (!root) {
-    return { depth: 0, aliases: 0, rootFields: 0, selections: 0, cost: 0, costDependsOnVariables: false, introspectionDepth: 0, introspectionLists: 0, visited };
+    return {
+      depth: 0,
+      aliases: 0,
+      rootFields: 0,
+      selections: 0,
+      cost: 0,
+      costDependsOnVariables: false,
+      introspectionDepth: 0,
+      introspectionLists: 0,
+      visited,
+    };
   }
   const total = measure(operation.selectionSet, root, false);
   return {
@@ -233,7 +270,12 @@ export function measureOperation(
   };
 }
 
-function countRootFields(doc: OperationDocument, set: SelectionSetNode, root: GraphQLCompositeType, seen: Set<string>): number {
+function countRootFields(
+  doc: OperationDocument,
+  set: SelectionSetNode,
+  root: GraphQLCompositeType,
+  seen: Set<string>,
+): number {
   let count = 0;
   for (const step of doc.steps(set, root)) {
     if (step.kind === 'field') {

@@ -62,14 +62,16 @@ export function sliceSize(
     }
     for (const name of SIZE_ARGUMENTS) {
       const declared = def.args.find((a) => a.name === name);
-      if (declared && typeof declared.defaultValue === 'number') return { size: declared.defaultValue, dependsOnVariables };
+      if (declared && typeof declared.defaultValue === 'number')
+        return { size: declared.defaultValue, dependsOnVariables };
     }
     return { dependsOnVariables };
   }
   const values = new Map<string, number>();
   let unknown = false;
   for (const declared of def.args) {
-    if (slicing.includes(declared.name) && typeof declared.defaultValue === 'number') values.set(declared.name, declared.defaultValue);
+    if (slicing.includes(declared.name) && typeof declared.defaultValue === 'number')
+      values.set(declared.name, declared.defaultValue);
   }
   for (const arg of field.arguments ?? []) {
     const name = arg.name.value;
@@ -88,6 +90,7 @@ export function sliceSize(
   for (const v of values.values()) size = Math.max(size ?? 0, v);
   const result: SliceSize = { ...(size !== undefined ? { size } : {}), dependsOnVariables };
   // Before the variables are known, the count is not: it is checked with each request's.
-  if (listSize.requireOneSlicingArgument && !unknown && values.size !== 1) result.violation = { slicingArguments: slicing, given: values.size };
+  if (listSize.requireOneSlicingArgument && !unknown && values.size !== 1)
+    result.violation = { slicingArguments: slicing, given: values.size };
   return result;
 }

@@ -20,13 +20,16 @@ function chain(levels: number, leaf: string, type = 'Query') {
 }
 
 describe('the measure walks the document, not its expansion', () => {
-  it.each([20, 30, 64])('a chain of %i doubling fragments: visits a few selections per fragment, counts the expansion', (levels) => {
-    const shape = measureOperation(walked(chain(levels, '__typename')), 10);
-    // Each fragment's two spreads and the leaf, once: linear in the document.
-    expect(shape.visited).toBeLessThanOrEqual(2 * levels + 2);
-    expect(shape.selections).toBeGreaterThan(2 ** levels);
-    expect(checkLimits(shape, DEFAULT_LIMITS)?.extensions.code).toBe('MAX_SELECTIONS_EXCEEDED');
-  });
+  it.each([20, 30, 64])(
+    'a chain of %i doubling fragments: visits a few selections per fragment, counts the expansion',
+    (levels) => {
+      const shape = measureOperation(walked(chain(levels, '__typename')), 10);
+      // Each fragment's two spreads and the leaf, once: linear in the document.
+      expect(shape.visited).toBeLessThanOrEqual(2 * levels + 2);
+      expect(shape.selections).toBeGreaterThan(2 ** levels);
+      expect(checkLimits(shape, DEFAULT_LIMITS)?.extensions.code).toBe('MAX_SELECTIONS_EXCEEDED');
+    },
+  );
 
   it('counts selections exactly where the expansion is small', () => {
     // F0 = 1 field; F1 = 2 spreads + 2; F2 = 2 spreads + 2 * 4: the operation adds its spread.
@@ -61,7 +64,10 @@ describe('the measure walks the document, not its expansion', () => {
   });
 
   it('a cycle (refused by validation) ends the walk instead of looping', () => {
-    const shape = measureOperation(walked('query { ...A } fragment A on Query { name ...B } fragment B on Query { ...A }'), 10);
+    const shape = measureOperation(
+      walked('query { ...A } fragment A on Query { name ...B } fragment B on Query { ...A }'),
+      10,
+    );
     expect(shape.visited).toBeLessThan(10);
   });
 

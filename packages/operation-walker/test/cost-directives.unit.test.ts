@@ -29,7 +29,10 @@ describe('reading @cost and @listSize from SDL', () => {
     expect(Object.fromEntries(c.types)).toEqual({ Level: 4, Money: 6, User: 2 });
     expect(c.arguments.get('Query.search(filter:)')).toBe(7);
     expect(c.listSizes.get('User.friends')).toEqual({ assumedSize: 3, requireOneSlicingArgument: true });
-    expect(c.listSizes.get('Query.accounts')).toEqual({ slicingArguments: ['first', 'limit'], requireOneSlicingArgument: false });
+    expect(c.listSizes.get('Query.accounts')).toEqual({
+      slicingArguments: ['first', 'limit'],
+      requireOneSlicingArgument: false,
+    });
     expect(c.listSizes.get('Query.conn')?.sizedFields).toEqual(new Set(['things']));
   });
 

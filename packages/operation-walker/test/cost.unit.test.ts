@@ -1,11 +1,22 @@
 import { Kind, buildSchema, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, OperationDocument, checkLimits, costDirectivesOfSchema, measureOperation } from '../src/index.js';
+import {
+  DEFAULT_LIMITS,
+  OperationDocument,
+  checkLimits,
+  costDirectivesOfSchema,
+  measureOperation,
+} from '../src/index.js';
 
 function measure(schema: GraphQLSchema, query: string, variables?: Record<string, unknown>) {
   const document = parse(query);
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
-  return measureOperation(new OperationDocument(schema, document, operation), 10, variables, costDirectivesOfSchema(schema));
+  return measureOperation(
+    new OperationDocument(schema, document, operation),
+    10,
+    variables,
+    costDirectivesOfSchema(schema),
+  );
 }
 
 /** The federation compatibility suite's `child-type-mismatch`: a union of User and Admin, nested three deep. */
@@ -18,7 +29,8 @@ const accounts = (abstract: string, implemented = 'Named') =>
     type Query { users: [User!]! accounts: [Account!]! }
   `);
 const UNION = accounts('union Account = User | Admin');
-const branches = (fields: string, inner: string) => `... on User { ${fields} ${inner} } ... on Admin { ${fields} ${inner} }`;
+const branches = (fields: string, inner: string) =>
+  `... on User { ${fields} ${inner} } ... on Admin { ${fields} ${inner} }`;
 const nested = (fields: string) =>
   `accounts { ${branches(fields, `similarAccounts { ${branches(fields, `similarAccounts { ${branches(fields, '')} }`)} }`)} }`;
 const DEEPLY_NESTED_INTERNAL_ALIAS = `query DeeplyNestedInternalAlias { users { id name } ${nested('id name')} }`;
@@ -43,22 +55,35 @@ describe('abstract types: the costliest branch, not the sum', () => {
     const schema = accounts('interface Account { id: ID similarAccounts: [Account!]! }', 'Account & Named');
     expect(measure(schema, `{ ${nested('name')} }`).cost).toBe(2_220);
     // 10 × (the list's 1 + id, common + the larger of User { name } (1) and Admin { name similarAccounts { id } } (1 + 10 × 2)).
-    expect(measure(schema, '{ accounts { id ... on User { name } ... on Admin { name similarAccounts { id } } } }').cost).toBe(10 * (1 + 1 + (1 + 20)));
+    expect(
+      measure(schema, '{ accounts { id ... on User { name } ... on Admin { name similarAccounts { id } } } }').cost,
+    ).toBe(10 * (1 + 1 + (1 + 20)));
   });
 
   it('a fragment on an interface applies to every type that implements it', () => {
     // Named (User and Admin) adds 1 to both; User adds 2 more: User's branch (3) is the larger.
-    expect(measure(UNION, '{ accounts { ... on Named { name } ... on User { id n: name } ... on Admin { id } } }').cost).toBe(10 * (1 + 3));
+    expect(
+      measure(UNION, '{ accounts { ... on Named { name } ... on User { id n: name } ... on Admin { id } } }').cost,
+    ).toBe(10 * (1 + 3));
     // Spread twice on the interface, it adds twice to both.
-    expect(measure(UNION, '{ accounts { ... on Named { name } ...N ... on Admin { id } } } fragment N on Named { name }').cost).toBe(10 * (1 + 3));
+    expect(
+      measure(UNION, '{ accounts { ... on Named { name } ...N ... on Admin { id } } } fragment N on Named { name }')
+        .cost,
+    ).toBe(10 * (1 + 3));
   });
 
   it('fragments on the parent type itself, or without a type condition, are common', () => {
-    expect(measure(UNION, '{ accounts { ... on Account { __typename ... on User { id } } ... { ... on Admin { id name } } } }').cost).toBe(10 * (1 + 2));
+    expect(
+      measure(
+        UNION,
+        '{ accounts { ... on Account { __typename ... on User { id } } ... { ... on Admin { id name } } } }',
+      ).cost,
+    ).toBe(10 * (1 + 2));
   });
 
   it('a fragment on an abstract type, spread on one of its types, counts what applies to that type', () => {
-    const query = '{ users { ...A } } fragment A on Account { ... on User { id } ... on Admin { id name similarAccounts { id } } }';
+    const query =
+      '{ users { ...A } } fragment A on Account { ... on User { id } ... on Admin { id name similarAccounts { id } } }';
     expect(measure(UNION, query).cost).toBe(10 * (1 + 1));
   });
 
@@ -107,7 +132,7 @@ describe('demand-control directives (@cost, @listSize)', () => {
     expect(checkLimits(huge, DEFAULT_LIMITS)?.extensions.code).toBe('MAX_COST_EXCEEDED');
   });
 
-  it('@cost(weight: 50) replaces the field\'s 1; types, scalars and enums weigh the fields returning them', () => {
+  it("@cost(weight: 50) replaces the field's 1; types, scalars and enums weigh the fields returning them", () => {
     expect(measure(DIRECTIVES, '{ items { id } }').cost).toBe(20);
     expect(measure(DIRECTIVES, '{ items { id expensive } }').cost).toBe(10 * (1 + 1 + 50));
     expect(measure(DIRECTIVES, '{ items { price level } }').cost).toBe(10 * (1 + 6 + 4));
@@ -136,7 +161,11 @@ describe('demand-control directives (@cost, @listSize)', () => {
 
   it('requireOneSlicingArgument: exactly one slicing argument, else the shape names the field', () => {
     expect(measure(DIRECTIVES, '{ either(first: 5) { id } }').slicingViolation).toBeUndefined();
-    expect(measure(DIRECTIVES, '{ either { id } }').slicingViolation).toEqual({ field: 'Query.either', slicingArguments: ['first', 'last'], given: 0 });
+    expect(measure(DIRECTIVES, '{ either { id } }').slicingViolation).toEqual({
+      field: 'Query.either',
+      slicingArguments: ['first', 'last'],
+      given: 0,
+    });
     const both = measure(DIRECTIVES, '{ either(first: 5, last: 7) { id } }');
     expect(both.slicingViolation?.given).toBe(2);
     // Two given: the larger counts.
@@ -155,7 +184,9 @@ describe('demand-control directives (@cost, @listSize)', () => {
     expect(measure(DIRECTIVES, '{ page(size: 4) { things { id } edges { id } } }').cost).toBe(1 + 4 * 2 + 10 * 2);
     expect(measure(DIRECTIVES, '{ assumedPage { things { id } } }').cost).toBe(1 + 3 * 2);
     // Without the directive, a connection's `first` sizes its edges/nodes/items.
-    expect(measure(DIRECTIVES, '{ connection(first: 4) { things { id } edges { id } } }').cost).toBe(1 + 10 * 2 + 4 * 2);
+    expect(measure(DIRECTIVES, '{ connection(first: 4) { things { id } edges { id } } }').cost).toBe(
+      1 + 10 * 2 + 4 * 2,
+    );
   });
 
   it('a schema without the directives costs as before', () => {

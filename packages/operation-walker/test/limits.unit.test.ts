@@ -1,6 +1,12 @@
 import { Kind, buildSchema, getIntrospectionQuery, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, OperationDocument, checkLimits, measureOperation, type OperationLimits } from '../src/index.js';
+import {
+  DEFAULT_LIMITS,
+  OperationDocument,
+  checkLimits,
+  measureOperation,
+  type OperationLimits,
+} from '../src/index.js';
 
 const schema = buildSchema(`
   type Query {
@@ -24,7 +30,15 @@ function measure(query: string, variables?: Record<string, unknown>) {
   return measureOperation(new OperationDocument(schema, document, operation), 10, variables);
 }
 
-const limits: OperationLimits = { ...DEFAULT_LIMITS, maxDepth: 3, maxAliases: 2, maxRootFields: 2, maxCost: 100, defaultListSize: 10, maxIntrospectionDepth: 0 };
+const limits: OperationLimits = {
+  ...DEFAULT_LIMITS,
+  maxDepth: 3,
+  maxAliases: 2,
+  maxRootFields: 2,
+  maxCost: 100,
+  defaultListSize: 10,
+  maxIntrospectionDepth: 0,
+};
 
 describe('measuring an operation', () => {
   it('depth: nesting of fields, through fragments', () => {
@@ -63,8 +77,16 @@ describe('measuring an operation', () => {
 
   it('does not count __typename cost, nor introspection cost or depth', () => {
     expect(measure('{ __typename name }').cost).toBe(1);
-    const introspection = measure('{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }');
-    expect(introspection).toMatchObject({ depth: 1, cost: 0, rootFields: 1, introspectionDepth: 8, introspectionLists: 2 });
+    const introspection = measure(
+      '{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }',
+    );
+    expect(introspection).toMatchObject({
+      depth: 1,
+      cost: 0,
+      rootFields: 1,
+      introspectionDepth: 8,
+      introspectionLists: 2,
+    });
   });
 
   it('counts introspection toward aliases and root fields', () => {
@@ -78,7 +100,9 @@ describe('measuring an operation', () => {
     const standard = measure(getIntrospectionQuery());
     expect(standard.introspectionLists).toBe(3);
     expect(standard.introspectionDepth).toBe(15);
-    const nested = measure('{ __type(name: "User") { ...T } } fragment T on __Type { fields { type { fields { type { fields { name } } } } } }');
+    const nested = measure(
+      '{ __type(name: "User") { ...T } } fragment T on __Type { fields { type { fields { type { fields { name } } } } } }',
+    );
     expect(nested).toMatchObject({ introspectionDepth: 7, introspectionLists: 3 });
   });
 
@@ -89,7 +113,9 @@ describe('measuring an operation', () => {
     expect(measure('{ datasets(first: 7) { totalCount nodes { urn } } }').cost).toBe(1 + 1 + 7 * 2);
     // Without a size, the default size; through fragments and variables too.
     expect(measure('{ datasets { edges { cursor } } }').cost).toBe(1 + 10 * 2);
-    expect(measure('{ datasets(first: 50) { ...E } } fragment E on DatasetConnection { edges { cursor } }').cost).toBe(1 + 50 * 2);
+    expect(measure('{ datasets(first: 50) { ...E } } fragment E on DatasetConnection { edges { cursor } }').cost).toBe(
+      1 + 50 * 2,
+    );
     expect(measure('query ($n: Int) { datasets(first: $n) { nodes { urn } } }', { n: 500 }).cost).toBe(1 + 500 * 2);
     // A list inside a node has its own size.
     expect(measure('{ datasets(first: 10) { nodes { columns(first: 4) } } }').cost).toBe(1 + 10 * (1 + 4));
@@ -116,7 +142,9 @@ describe('checking the limits', () => {
     expect(code('{ a: name b: name c: name }')).toBe('MAX_ALIASES_EXCEEDED');
     expect(code('{ name user(id: 1) { id } all { id } }')).toBe('MAX_ROOT_FIELDS_EXCEEDED');
     expect(code('{ users(first: 60) { id } }')).toBe('MAX_COST_EXCEEDED');
-    expect(code('{ a: __schema { types { name } } b: __schema { types { name } } c: __schema { types { name } } }')).toBe('MAX_ALIASES_EXCEEDED');
+    expect(
+      code('{ a: __schema { types { name } } b: __schema { types { name } } c: __schema { types { name } } }'),
+    ).toBe('MAX_ALIASES_EXCEEDED');
     expect(code('{ __schema { types { name } } __type(name: "User") { name } name }')).toBe('MAX_ROOT_FIELDS_EXCEEDED');
     expect(code('{ datasets(first: 1000) { nodes { urn } } }')).toBe('MAX_COST_EXCEEDED');
     expect(checkLimits(measure('{ a: name b: name c: name }'), limits)?.extensions.http).toEqual({ status: 400 });

@@ -6,9 +6,7 @@ import type { Piece } from './parse.js';
  * length^runs for `/a*a*a*a*b` against a long `/aaa…` (2,000 characters, three runs: seconds).
  */
 type State =
-  | { t: 'step'; test: (c: string) => boolean; next: number }
-  | { t: 'split'; next: number[] }
-  | { t: 'accept' };
+  { t: 'step'; test: (c: string) => boolean; next: number } | { t: 'split'; next: number[] } | { t: 'accept' };
 
 export class Automaton {
   private readonly states: State[] = [{ t: 'accept' }];

@@ -63,7 +63,10 @@ function one(source: string, whole: string, at: number): Piece {
   try {
     return { t: 'one', test: new RegExp(`^${source}$`, 's'), source };
   } catch {
-    return fail(whole, `the character class at ${at} is not valid (a range goes from the lower character to the higher)`);
+    return fail(
+      whole,
+      `the character class at ${at} is not valid (a range goes from the lower character to the higher)`,
+    );
   }
 }
 
@@ -86,7 +89,12 @@ export function parse(pattern: string, seps: string, whole = pattern, at = 0): P
       while (pattern[end] === '*') end++;
       const last = out.at(-1);
       if (end - i < 2) out.push({ t: 'star' });
-      else if (last?.t === 'char' && seps.includes(last.c) && pattern[i - 1] === last.c && (end === pattern.length || seps.includes(pattern[end]!))) {
+      else if (
+        last?.t === 'char' &&
+        seps.includes(last.c) &&
+        pattern[i - 1] === last.c &&
+        (end === pattern.length || seps.includes(pattern[end]!))
+      ) {
         // `a/**` and `a/**/b`: zero or more whole levels, the separator included, so `/metis/**`
         // matches `/metis` and `dataos://icebase:**` the depot itself.
         out[out.length - 1] = { t: 'levels', sep: last.c };
@@ -111,7 +119,12 @@ export function parse(pattern: string, seps: string, whole = pattern, at = 0): P
     } else if (c === '{') {
       const close = closingBrace(pattern, i);
       if (close < 0) fail(whole, `"{" at ${at + i + 1} is never closed`);
-      out.push({ t: 'alt', alts: alternatives(pattern.slice(i + 1, close)).map(([alt, offset]) => parse(alt, seps, whole, at + i + 1 + offset)) });
+      out.push({
+        t: 'alt',
+        alts: alternatives(pattern.slice(i + 1, close)).map(([alt, offset]) =>
+          parse(alt, seps, whole, at + i + 1 + offset),
+        ),
+      });
       i = close + 1;
     } else {
       out.push({ t: 'char', c });

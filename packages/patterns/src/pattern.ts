@@ -40,7 +40,10 @@ const cache = new LRUCache<string, Pattern>({
 function build(text: string, kind: PatternKind): Pattern {
   if (typeof text !== 'string' || text.length === 0) throw new PatternError(String(text), 'it is empty');
   if (text.length > MAX_PATTERN_LENGTH) {
-    throw new PatternError(`${text.slice(0, 40)}...`, `it is ${text.length} characters long; at most ${MAX_PATTERN_LENGTH} are allowed`);
+    throw new PatternError(
+      `${text.slice(0, 40)}...`,
+      `it is ${text.length} characters long; at most ${MAX_PATTERN_LENGTH} are allowed`,
+    );
   }
   const source = normalize(text, kind);
   const literal = !WILDCARDS.test(source);
@@ -75,7 +78,8 @@ export const matchesNormalized = (pattern: Pattern, value: string): boolean => p
 export const matches = (pattern: Pattern, value: string): boolean => pattern.test(normalize(value, pattern.kind));
 
 /** One-off: whether `value` matches the pattern text `text` of `kind`; throws PatternError on a malformed pattern. */
-export const patternMatches = (text: string, kind: PatternKind, value: string): boolean => matches(compilePattern(text, kind), value);
+export const patternMatches = (text: string, kind: PatternKind, value: string): boolean =>
+  matches(compilePattern(text, kind), value);
 
 /** The problem with `text` as a pattern of `kind`, or null when it compiles. */
 export function patternProblem(text: string, kind: PatternKind): string | null {

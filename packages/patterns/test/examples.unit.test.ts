@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compilePattern, literalPrefix, matches, patternMatches, patternProblem, type PatternKind } from '../src/index.js';
+import {
+  compilePattern,
+  literalPrefix,
+  matches,
+  patternMatches,
+  patternProblem,
+  type PatternKind,
+} from '../src/index.js';
 
 /** The README's table of DataOS's own examples: pattern, kind, names it matches, names it does not. */
 const EXAMPLES: [string, PatternKind, string[], string[]][] = [
@@ -9,14 +16,44 @@ const EXAMPLES: [string, PatternKind, string[], string[]][] = [
   ['roles:id:data-??', 'tag', ['roles:id:data-ro'], ['roles:id:data-dev']],
   ['/metis/**', 'path', ['/metis', '/metis/', '/metis/datasets', '/metis/a/b'], ['/metisx', '/odin/metis']],
   ['/metis/*', 'path', ['/metis/datasets'], ['/metis', '/metis/a/b']],
-  ['dataos://icebase:retail/**', 'path', ['dataos://icebase:retail', 'dataos://icebase:retail/customers', 'DATAOS://IceBase:Retail/Orders'], ['dataos://icebase:retailx/a', 'dataos://lakehouse:retail/customers']],
-  ['dataos://icebase:retail/*', 'path', ['dataos://icebase:retail/customers'], ['dataos://icebase:retail', 'dataos://icebase:retail/a/b', 'dataos://icebase:finance/customers']],
-  ['dataos://icebase:**', 'path', ['dataos://icebase', 'dataos://icebase:retail', 'dataos://icebase:retail/customers'], ['dataos://icebase2:retail/customers', 'dataos://lakehouse:retail/x']],
+  [
+    'dataos://icebase:retail/**',
+    'path',
+    ['dataos://icebase:retail', 'dataos://icebase:retail/customers', 'DATAOS://IceBase:Retail/Orders'],
+    ['dataos://icebase:retailx/a', 'dataos://lakehouse:retail/customers'],
+  ],
+  [
+    'dataos://icebase:retail/*',
+    'path',
+    ['dataos://icebase:retail/customers'],
+    ['dataos://icebase:retail', 'dataos://icebase:retail/a/b', 'dataos://icebase:finance/customers'],
+  ],
+  [
+    'dataos://icebase:**',
+    'path',
+    ['dataos://icebase', 'dataos://icebase:retail', 'dataos://icebase:retail/customers'],
+    ['dataos://icebase2:retail/customers', 'dataos://lakehouse:retail/x'],
+  ],
   ['dataos://icebase:*', 'path', ['dataos://icebase:retail'], ['dataos://icebase:retail/customers']],
-  ['dataos://icebase:*/*', 'path', ['dataos://icebase:retail/customers', 'dataos://icebase:finance/invoices'], ['dataos://lakehouse:retail/customers']],
-  ['dataos://*:retail/customers', 'path', ['dataos://icebase:retail/customers', 'dataos://lakehouse:retail/customers'], ['dataos://icebase:finance/customers']],
+  [
+    'dataos://icebase:*/*',
+    'path',
+    ['dataos://icebase:retail/customers', 'dataos://icebase:finance/invoices'],
+    ['dataos://lakehouse:retail/customers'],
+  ],
+  [
+    'dataos://*:retail/customers',
+    'path',
+    ['dataos://icebase:retail/customers', 'dataos://lakehouse:retail/customers'],
+    ['dataos://icebase:finance/customers'],
+  ],
   ['dataos://ice*', 'path', ['dataos://icebase'], ['dataos://icebase:retail', 'dataos://icebase:retail/customers']],
-  ['dataos://**', 'path', ['dataos://icebase:retail/customers', 'dataos://lakehouse:finance/invoices'], ['/metis/datasets']],
+  [
+    'dataos://**',
+    'path',
+    ['dataos://icebase:retail/customers', 'dataos://lakehouse:finance/invoices'],
+    ['/metis/datasets'],
+  ],
   ['dataos:domain:*', 'tag', ['dataos:domain:retail'], ['dataos:domain:retail:emea', 'Dataos:domain:retail']],
   ['PII.*', 'column', ['PII.Email', 'pii.name', 'PII.PhoneNumber'], ['PIIX.Email', 'Sensitive.Email']],
   ['PII.{Email,PhoneNumber}', 'column', ['PII.Email', 'pii.phonenumber'], ['PII.Name']],
@@ -27,7 +64,8 @@ const EXAMPLES: [string, PatternKind, string[], string[]][] = [
 describe('DataOS examples (the README table)', () => {
   it.each(EXAMPLES)('%s (%s)', (pattern, kind, yes, no) => {
     for (const name of yes) expect(patternMatches(pattern, kind, name), `${pattern} should match ${name}`).toBe(true);
-    for (const name of no) expect(patternMatches(pattern, kind, name), `${pattern} should not match ${name}`).toBe(false);
+    for (const name of no)
+      expect(patternMatches(pattern, kind, name), `${pattern} should not match ${name}`).toBe(false);
   });
 });
 
@@ -79,7 +117,9 @@ describe('compile once', () => {
 
 describe('validation', () => {
   it('says what is wrong, and nothing for a good pattern', () => {
-    expect(patternProblem('roles:id:{admin,operator', 'tag')).toBe('"roles:id:{admin,operator" is not a valid glob: "{" at 10 is never closed.');
+    expect(patternProblem('roles:id:{admin,operator', 'tag')).toBe(
+      '"roles:id:{admin,operator" is not a valid glob: "{" at 10 is never closed.',
+    );
     expect(patternProblem('PII.[Email', 'column')).toMatch(/"\[" at 5 is never closed/);
     expect(patternProblem('/{metis,odin/[ab}', 'path')).toMatch(/"\[" at 14 is never closed/);
     expect(patternProblem('/a/[z-a]', 'path')).toMatch(/the character class at 4 is not valid/);

@@ -20,11 +20,16 @@ export class SettingsError extends Error {
 }
 
 export function describeProblem(p: SettingsProblem): string {
-  return p.value === undefined ? `${p.variable} must be set: ${p.expected}` : `${p.variable} must be ${p.expected} (got ${JSON.stringify(p.value)})`;
+  return p.value === undefined
+    ? `${p.variable} must be set: ${p.expected}`
+    : `${p.variable} must be ${p.expected} (got ${JSON.stringify(p.value)})`;
 }
 
 /** zod's issues as problems, the first per variable (a pipe may report one failure twice). */
-export function problemsOf(issues: readonly z.core.$ZodIssue[], env: Readonly<Record<string, string | undefined>>): SettingsProblem[] {
+export function problemsOf(
+  issues: readonly z.core.$ZodIssue[],
+  env: Readonly<Record<string, string | undefined>>,
+): SettingsProblem[] {
   const seen = new Map<string, SettingsProblem>();
   for (const issue of issues) {
     const variable = String(issue.path[0] ?? '(settings)');

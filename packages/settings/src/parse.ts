@@ -10,7 +10,10 @@ export type SettingsShape = Record<string, z.ZodType<unknown, unknown>>;
  * The typed values of `schema` read from `env`, or one SettingsError naming every variable that
  * does not parse. Variables the schema does not name are ignored (the environment holds many).
  */
-export function parseSettings<S extends SettingsShape>(shape: S | z.ZodObject<S>, env: Env = process.env): z.output<z.ZodObject<S>> {
+export function parseSettings<S extends SettingsShape>(
+  shape: S | z.ZodObject<S>,
+  env: Env = process.env,
+): z.output<z.ZodObject<S>> {
   const schema = shape instanceof z.ZodObject ? shape : z.object(shape);
   const result = schema.safeParse(env);
   if (!result.success) throw new SettingsError(problemsOf(result.error.issues, env));

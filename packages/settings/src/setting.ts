@@ -14,7 +14,11 @@ type Value<T, O> = O extends { default: infer _D } ? T : T | undefined;
 const blankIsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /** The variable's trimmed text through `parse` (undefined: refused, with `expected` as the reason). */
-function fromText<T, O extends Fallback<T>>(expected: string, parse: (text: string) => T | undefined, options: O): Setting<Value<T, O>> {
+function fromText<T, O extends Fallback<T>>(
+  expected: string,
+  parse: (text: string) => T | undefined,
+  options: O,
+): Setting<Value<T, O>> {
   const inner = z.string().transform((raw, ctx): T => {
     const value = parse(raw.trim());
     if (value === undefined) {
@@ -24,12 +28,22 @@ function fromText<T, O extends Fallback<T>>(expected: string, parse: (text: stri
     return value;
   });
   const fallback = options.default;
-  return z.preprocess(blankIsUnset, fallback === undefined ? inner.optional() : inner.default(fallback as never)) as unknown as Setting<Value<T, O>>;
+  return z.preprocess(
+    blankIsUnset,
+    fallback === undefined ? inner.optional() : inner.default(fallback as never),
+  ) as unknown as Setting<Value<T, O>>;
 }
 
 const range = (min: number | undefined, max: number | undefined) =>
-  min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` ≥ ${min}` : max !== undefined ? ` ≤ ${max}` : '';
-const within = (n: number, min?: number, max?: number) => (min === undefined || n >= min) && (max === undefined || n <= max);
+  min !== undefined && max !== undefined
+    ? ` from ${min} to ${max}`
+    : min !== undefined
+      ? ` ≥ ${min}`
+      : max !== undefined
+        ? ` ≤ ${max}`
+        : '';
+const within = (n: number, min?: number, max?: number) =>
+  (min === undefined || n >= min) && (max === undefined || n <= max);
 
 // Plain decimal only: Number() would also take `0x10`, `1e3` and `Infinity`.
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
@@ -45,19 +59,27 @@ export interface IntOptions extends Fallback<number> {
 /** A whole number within bounds. */
 export function int<O extends IntOptions>(options: O) {
   const what = options.unit ? `an integer number of ${options.unit}` : 'an integer';
-  return fromText(`${what}${range(options.min, options.max)}`, (text) => {
-    const n = Number(text);
-    return INTEGER.test(text) && Number.isSafeInteger(n) && within(n, options.min, options.max) ? n : undefined;
-  }, options);
+  return fromText(
+    `${what}${range(options.min, options.max)}`,
+    (text) => {
+      const n = Number(text);
+      return INTEGER.test(text) && Number.isSafeInteger(n) && within(n, options.min, options.max) ? n : undefined;
+    },
+    options,
+  );
 }
 
 /** A decimal number within bounds ("0.5" days). */
 export function number<O extends IntOptions>(options: O) {
   const what = options.unit ? `a number of ${options.unit}` : 'a number';
-  return fromText(`${what}${range(options.min, options.max)}`, (text) => {
-    const n = Number(text);
-    return DECIMAL.test(text) && Number.isFinite(n) && within(n, options.min, options.max) ? n : undefined;
-  }, options);
+  return fromText(
+    `${what}${range(options.min, options.max)}`,
+    (text) => {
+      const n = Number(text);
+      return DECIMAL.test(text) && Number.isFinite(n) && within(n, options.min, options.max) ? n : undefined;
+    },
+    options,
+  );
 }
 
 /** Node timers fire at once above this (with a warning): longer durations are refused. */
@@ -95,32 +117,51 @@ export interface BytesOptions extends Fallback<number> {
 
 /** A size in bytes, with an optional unit: the value is a number of bytes. */
 export function bytes<O extends BytesOptions>(options: O) {
-  return fromText(`a size in bytes${range(options.min, options.max)} such as 1048576, 512kb or 1mb`, (text) => {
-    const n = parseBytes(text);
-    return n !== undefined && within(n, options.min, options.max) ? n : undefined;
-  }, options);
+  return fromText(
+    `a size in bytes${range(options.min, options.max)} such as 1048576, 512kb or 1mb`,
+    (text) => {
+      const n = parseBytes(text);
+      return n !== undefined && within(n, options.min, options.max) ? n : undefined;
+    },
+    options,
+  );
 }
 
 /** `true` or `false` (any case); anything else is a typo, not "false". */
 export function bool<O extends Fallback<boolean>>(options: O) {
-  return fromText('true or false', (text) => ({ true: true, false: false })[text.toLowerCase() as 'true' | 'false'], options);
+  return fromText(
+    'true or false',
+    (text) => ({ true: true, false: false })[text.toLowerCase() as 'true' | 'false'],
+    options,
+  );
 }
 
 /** An absolute http(s) URL, kept as written. */
 export function url<O extends Fallback<string>>(options: O) {
-  return fromText('an absolute http(s) URL', (text) => {
-    try {
-      const parsed = new URL(text);
-      return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? text : undefined;
-    } catch {
-      return undefined;
-    }
-  }, options);
+  return fromText(
+    'an absolute http(s) URL',
+    (text) => {
+      try {
+        const parsed = new URL(text);
+        return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? text : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    options,
+  );
 }
 
 /** One of `values`, as written (case-sensitive). */
-export function oneOf<const V extends readonly [string, ...string[]], O extends Fallback<V[number]>>(values: V, options: O) {
-  return fromText(`one of ${values.join(', ')}`, (text) => (values.includes(text) ? (text as V[number]) : undefined), options);
+export function oneOf<const V extends readonly [string, ...string[]], O extends Fallback<V[number]>>(
+  values: V,
+  options: O,
+) {
+  return fromText(
+    `one of ${values.join(', ')}`,
+    (text) => (values.includes(text) ? (text as V[number]) : undefined),
+    options,
+  );
 }
 
 export interface ListOptions extends Fallback<string[]> {
@@ -134,25 +175,39 @@ export interface ListOptions extends Fallback<string[]> {
 export function list<O extends ListOptions>(options: O) {
   const min = options.min ?? 0;
   const expected = `a comma-separated list of ${options.of ?? 'values'}${min > 0 ? ` (at least ${min})` : ''}`;
-  return fromText(expected, (text) => {
-    const items = text.split(',').map((s) => s.trim()).filter(Boolean);
-    return items.length >= min ? items : undefined;
-  }, options);
+  return fromText(
+    expected,
+    (text) => {
+      const items = text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      return items.length >= min ? items : undefined;
+    },
+    options,
+  );
 }
 
 /** JSON whose parsed value matches `schema`; `describe` says what it should hold. */
 export function json<T, O extends Fallback<T>>(schema: z.ZodType<T>, describe: string, options: O) {
-  return fromText(`JSON: ${describe}`, (text) => {
-    try {
-      const parsed = schema.safeParse(JSON.parse(text));
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
-  }, options);
+  return fromText(
+    `JSON: ${describe}`,
+    (text) => {
+      try {
+        const parsed = schema.safeParse(JSON.parse(text));
+        return parsed.success ? parsed.data : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    options,
+  );
 }
 
 /** Any text, kept as written (secrets, paths, names). */
 export function text<O extends Fallback<string>>(options: O) {
-  return z.preprocess(blankIsUnset, options.default === undefined ? z.string().optional() : z.string().default(options.default)) as unknown as Setting<Value<string, O>>;
+  return z.preprocess(
+    blankIsUnset,
+    options.default === undefined ? z.string().optional() : z.string().default(options.default),
+  ) as unknown as Setting<Value<string, O>>;
 }

@@ -10,7 +10,10 @@ const schema = z.object({
 
 describe('parseSettings', () => {
   it('types the defaults and ignores variables it does not name', () => {
-    const values: { SVC_POLL_MS: number; SVC_URL: string; SVC_DEBUG: boolean } = parseSettings(schema, { PATH: '/bin', SVC_DEBUG: 'true' });
+    const values: { SVC_POLL_MS: number; SVC_URL: string; SVC_DEBUG: boolean } = parseSettings(schema, {
+      PATH: '/bin',
+      SVC_DEBUG: 'true',
+    });
     expect(values).toEqual({ SVC_POLL_MS: 1000, SVC_URL: 'http://localhost:1/graphql', SVC_DEBUG: true });
   });
 

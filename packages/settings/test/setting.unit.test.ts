@@ -18,8 +18,11 @@ describe('setting helpers', () => {
     expect(read(poll, '  ')).toBe(1000);
     expect(read(poll, ' 250 ')).toBe(250);
     expect(read(poll, '1o00')).toBe('X must be an integer ≥ 100 (got "1o00")');
-    for (const bad of ['99', '2.5', '1e3', '0x10', 'Infinity', 'NaN', '9007199254740993']) expect(read(poll, bad)).toMatch(/^X must be an integer ≥ 100/);
-    expect(read(setting.int({ min: 1, max: 10, unit: 'events', default: 5 }), '11')).toBe('X must be an integer number of events from 1 to 10 (got "11")');
+    for (const bad of ['99', '2.5', '1e3', '0x10', 'Infinity', 'NaN', '9007199254740993'])
+      expect(read(poll, bad)).toMatch(/^X must be an integer ≥ 100/);
+    expect(read(setting.int({ min: 1, max: 10, unit: 'events', default: 5 }), '11')).toBe(
+      'X must be an integer number of events from 1 to 10 (got "11")',
+    );
     expect(read(setting.int({ min: 0 }), undefined)).toBeUndefined();
   });
 
@@ -27,12 +30,15 @@ describe('setting helpers', () => {
     const days = setting.number({ min: 0.001, max: 3650, unit: 'days', default: 7 });
     expect(read(days, '0.5')).toBe(0.5);
     expect(read(days, '.5')).toBe(0.5);
-    for (const bad of ['0', '-1', '7d', '1e400', 'seven', '3651']) expect(read(days, bad)).toMatch(/^X must be a number of days from 0.001 to 3650/);
+    for (const bad of ['0', '-1', '7d', '1e400', 'seven', '3651'])
+      expect(read(days, bad)).toMatch(/^X must be a number of days from 0.001 to 3650/);
   });
 
   it('durationMs: whole milliseconds a timer can wait, 1 or more unless 0 is allowed', () => {
     expect(read(setting.durationMs({ default: 30_000 }), '500')).toBe(500);
-    expect(read(setting.durationMs({ default: 30_000 }), '0')).toBe('X must be an integer number of milliseconds from 1 to 2147483647 (got "0")');
+    expect(read(setting.durationMs({ default: 30_000 }), '0')).toBe(
+      'X must be an integer number of milliseconds from 1 to 2147483647 (got "0")',
+    );
     expect(read(setting.durationMs({ min: 0, default: 30_000 }), '0')).toBe(0);
     expect(read(setting.durationMs({ default: 1 }), String(2 ** 31))).toMatch(/^X must be/);
     expect(read(setting.durationMs({ default: 1 }), '1s')).toMatch(/^X must be/);
@@ -76,9 +82,13 @@ describe('setting helpers', () => {
 
   it('oneOf, list, json, text', () => {
     expect(read(setting.oneOf(['info', 'debug'], { default: 'info' }), 'debug')).toBe('debug');
-    expect(read(setting.oneOf(['info', 'debug'], { default: 'info' }), 'verbose')).toBe('X must be one of info, debug (got "verbose")');
+    expect(read(setting.oneOf(['info', 'debug'], { default: 'info' }), 'verbose')).toBe(
+      'X must be one of info, debug (got "verbose")',
+    );
     expect(read(setting.list({ default: [] }), ' a, b ,,c ')).toEqual(['a', 'b', 'c']);
-    expect(read(setting.list({ default: ['x'], min: 1, of: 'tags' }), ' , ')).toBe('X must be a comma-separated list of tags (at least 1) (got " , ")');
+    expect(read(setting.list({ default: ['x'], min: 1, of: 'tags' }), ' , ')).toBe(
+      'X must be a comma-separated list of tags (at least 1) (got " , ")',
+    );
     const issuers = setting.json(z.array(z.object({ issuer: z.string() })), 'an array of {issuer}', {});
     expect(read(issuers, '[{"issuer":"http://i"}]')).toEqual([{ issuer: 'http://i' }]);
     expect(read(issuers, '[{"iss":1}]')).toBe('X must be JSON: an array of {issuer} (got "[{\\"iss\\":1}]")');

@@ -26,16 +26,32 @@ export interface AccessContext extends BaseContext {
   heimdall: AccessDecider;
 }
 
-const objectOf = (object: string | AccessObject): AccessObject => (typeof object === 'string' ? { path: object } : object);
+const objectOf = (object: string | AccessObject): AccessObject =>
+  typeof object === 'string' ? { path: object } : object;
 
 /** The FORBIDDEN error of a refused check: the action and the object, Heimdall's reason when known, and the input field when it comes from one. */
-export function notAllowed(action: string, object: string | AccessObject, reason?: string, details?: ErrorDetails): GraphQLError {
+export function notAllowed(
+  action: string,
+  object: string | AccessObject,
+  reason?: string,
+  details?: ErrorDetails,
+): GraphQLError {
   const path = objectOf(object).path ?? 'this object';
-  return forbidden(`Not allowed to ${action} ${path}${reason ? `: ${reason}` : '.'}`, { ...details, action, path, ...(reason ? { reason } : {}) });
+  return forbidden(`Not allowed to ${action} ${path}${reason ? `: ${reason}` : '.'}`, {
+    ...details,
+    action,
+    path,
+    ...(reason ? { reason } : {}),
+  });
 }
 
 /** The caller may `action` on `object` (a path, or a path with tags), or this throws. */
-export async function requireAllowed(ctx: AccessContext, action: string, object: string | AccessObject, details?: ErrorDetails): Promise<void> {
+export async function requireAllowed(
+  ctx: AccessContext,
+  action: string,
+  object: string | AccessObject,
+  details?: ErrorDetails,
+): Promise<void> {
   requirePrincipal(ctx);
   const decision = await ctx.heimdall.decide(action, objectOf(object));
   if (!decision.allowed) throw notAllowed(action, object, decision.reason, details);

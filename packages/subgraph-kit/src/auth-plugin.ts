@@ -42,7 +42,9 @@ export function requireAuthenticationPlugin(publicRootFields: readonly string[] 
             ? `Bearer error="invalid_token", error_description="${refused.message.replace(UNQUOTABLE, ' ').slice(0, 300)}"`
             : 'Bearer';
           const http = { status: 401, headers: new HeaderMap([['www-authenticate', challenge]]) };
-          throw refused ? unauthenticated(refused.message, { reason: refused.reason, http }) : unauthenticated(undefined, { http });
+          throw refused
+            ? unauthenticated(refused.message, { reason: refused.reason, http })
+            : unauthenticated(undefined, { http });
         },
       };
     },

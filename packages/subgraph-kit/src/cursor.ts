@@ -91,7 +91,10 @@ export const isString = (key: unknown): key is string => typeof key === 'string'
 export const isOffset = (key: unknown): key is number => Number.isSafeInteger(key) && (key as number) >= 0;
 
 /** `first` (or the argument `field`) between 1 and `max`; `fallback` when the caller gave none. */
-export function pageSize(first: number | null | undefined, limits: { max: number; fallback: number; field?: string }): number {
+export function pageSize(
+  first: number | null | undefined,
+  limits: { max: number; fallback: number; field?: string },
+): number {
   const field = limits.field ?? 'first';
   const n = first ?? limits.fallback;
   if (!Number.isInteger(n) || n < 1 || n > limits.max) {

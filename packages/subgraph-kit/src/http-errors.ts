@@ -12,8 +12,14 @@ export function jsonErrors(logger: Logger): ErrorRequestHandler {
   return (error: { type?: string; status?: number; limit?: number }, _req, res, next) => {
     if (res.headersSent) return next(error);
     if (error.type === 'entity.too.large') {
-      res.status(413).json(body(`The request body is larger than ${error.limit ?? 'the limit'} bytes.`, 'PAYLOAD_TOO_LARGE'));
-    } else if (error.type === 'entity.parse.failed' || error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
+      res
+        .status(413)
+        .json(body(`The request body is larger than ${error.limit ?? 'the limit'} bytes.`, 'PAYLOAD_TOO_LARGE'));
+    } else if (
+      error.type === 'entity.parse.failed' ||
+      error.type === 'encoding.unsupported' ||
+      error.type === 'charset.unsupported'
+    ) {
       res.status(400).json(body('The request body is not valid JSON.', 'BAD_REQUEST'));
     } else if (error.status && error.status >= 400 && error.status < 500) {
       res.status(error.status).json(body('The request could not be read.', 'BAD_REQUEST'));

@@ -10,4 +10,11 @@ export { StoreActivity } from './store-activity.js';
 export { datasetObject, domainTag, heimdallTag, heimdallTags, type DatasetObject } from './dataset-object.js';
 export { CursorCodec, isOffset, isString, pageSize, type DecodeOptions } from './cursor.js';
 export { Lru, textBytes, type LruOptions } from '@dataos/cache';
-export { isAllowed, notAllowed, requireAllowed, type AccessContext, type AccessDecider, type AccessObject } from './access.js';
+export {
+  isAllowed,
+  notAllowed,
+  requireAllowed,
+  type AccessContext,
+  type AccessDecider,
+  type AccessObject,
+} from './access.js';

@@ -33,8 +33,13 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
         async didResolveOperation({ document, operation, schema, request }) {
           if (!operation) return;
           if (!schema.getRootType(operation.operation)) {
-            const code = operation.operation === 'subscription' ? ErrorCode.SubscriptionNotSupported : ErrorCode.OperationNotSupported;
-            throw new GraphQLError(`This service has no ${operation.operation} type.`, { extensions: { code, http: { status: 400 } } });
+            const code =
+              operation.operation === 'subscription'
+                ? ErrorCode.SubscriptionNotSupported
+                : ErrorCode.OperationNotSupported;
+            throw new GraphQLError(`This service has no ${operation.operation} type.`, {
+              extensions: { code, http: { status: 400 } },
+            });
           }
           let byName = shapes.get(document);
           if (!byName) shapes.set(document, (byName = new Map()));
@@ -43,7 +48,10 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
           const costs = costsOf(schema);
           if (!prepared) {
             const walked = new OperationDocument(schema, document, operation);
-            byName.set(name, (prepared = { walked, shape: measureOperation(walked, limits.defaultListSize, undefined, costs) }));
+            byName.set(
+              name,
+              (prepared = { walked, shape: measureOperation(walked, limits.defaultListSize, undefined, costs) }),
+            );
           }
           // List sizes from variables: measured again with this request's.
           const shape = prepared.shape.costDependsOnVariables

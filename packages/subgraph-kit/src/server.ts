@@ -8,13 +8,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DocumentNode } from 'graphql';
-import {
-  TokenError,
-  TokenVerifier,
-  bearerToken,
-  issuersFromEnv,
-  verifierOptionsFromEnv,
-} from '@dataos/auth';
+import { TokenError, TokenVerifier, bearerToken, issuersFromEnv, verifierOptionsFromEnv } from '@dataos/auth';
 import { formatError } from '@dataos/errors';
 import type { OperationLimits } from '@dataos/operation-walker';
 import { requireAuthenticationPlugin } from './auth-plugin.js';

@@ -34,4 +34,5 @@ export const kitSettingsOf = (v: KitValues): KitSettings => ({
   limits: limitsOf(v),
 });
 
-export const kitSettingsFromEnv = (env: Env = process.env): KitSettings => kitSettingsOf(parseSettings(KIT_SETTINGS, env));
+export const kitSettingsFromEnv = (env: Env = process.env): KitSettings =>
+  kitSettingsOf(parseSettings(KIT_SETTINGS, env));

@@ -52,7 +52,9 @@ describe('requireAllowed / isAllowed: the one Heimdall check', () => {
       path: '/ok/pods',
       reason: 'no policy allows it',
     });
-    expect(await refusal(requireAllowed(ctx, 'read', { path: 'dataos://a:b/c', tags: [] }, { field: 'input.urn' }))).toMatchObject({
+    expect(
+      await refusal(requireAllowed(ctx, 'read', { path: 'dataos://a:b/c', tags: [] }, { field: 'input.urn' })),
+    ).toMatchObject({
       code: 'FORBIDDEN',
       field: 'input.urn',
       path: 'dataos://a:b/c',
@@ -69,6 +71,10 @@ describe('requireAllowed / isAllowed: the one Heimdall check', () => {
   it('notAllowed names an object without a path, and ends without a reason', () => {
     expect(notAllowed('read', { tags: ['x'] }).message).toBe('Not allowed to read this object.');
     expect(notAllowed('read', '/x').extensions).not.toHaveProperty('reason');
-    expect(notAllowed('manage', '/heimdall/policies', 'denied by p').extensions).toMatchObject({ code: 'FORBIDDEN', action: 'manage', path: '/heimdall/policies' });
+    expect(notAllowed('manage', '/heimdall/policies', 'denied by p').extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      action: 'manage',
+      path: '/heimdall/policies',
+    });
   });
 });

@@ -13,7 +13,8 @@ function refusal(run: () => unknown) {
   }
 }
 
-const reencode = (cursor: string, edit: (raw: Buffer) => Buffer) => edit(Buffer.from(cursor, 'base64url')).toString('base64url');
+const reencode = (cursor: string, edit: (raw: Buffer) => Buffer) =>
+  edit(Buffer.from(cursor, 'base64url')).toString('base64url');
 
 describe('cursors, sealed (a secret shared by the replicas)', () => {
   const codec = new CursorCodec('k1');
@@ -60,7 +61,14 @@ describe('cursors, plain (opaque but readable: the guard checks the key)', () =>
     const refused = { code: 'BAD_USER_INPUT', field: 'after', message: 'The cursor is not valid here.' };
     const cursor = codec.encode('pod', 'x');
     expect(refusal(() => codec.decode('pod', cursor + '='))).toEqual(refused);
-    expect(refusal(() => codec.decode('pod', reencode(cursor, (raw) => Buffer.concat([Buffer.of(9), raw.subarray(1)]))))).toEqual(refused);
+    expect(
+      refusal(() =>
+        codec.decode(
+          'pod',
+          reencode(cursor, (raw) => Buffer.concat([Buffer.of(9), raw.subarray(1)])),
+        ),
+      ),
+    ).toEqual(refused);
     // the old, unversioned format: base64url of the bare key
     expect(refusal(() => codec.decode('pod', Buffer.from('x').toString('base64url')))).toEqual(refused);
     expect(refusal(() => codec.decode('pod', Buffer.from('\u0001{"a":1}').toString('base64url')))).toEqual(refused);
@@ -69,13 +77,28 @@ describe('cursors, plain (opaque but readable: the guard checks the key)', () =>
   it('bound to what it pages: the same parts pass, others are refused as another query', () => {
     const cursor = codec.encode('result', 100, ['cluster', 'SELECT 1', 'alice']);
     expect(Buffer.from(cursor, 'base64url').toString('utf8')).not.toContain('alice');
-    expect(codec.decode('result', cursor, { is: isOffset, bind: ['cluster', 'SELECT 1', 'alice'], field: 'cursor' })).toBe(100);
-    const other = { code: 'BAD_USER_INPUT', field: 'cursor', message: 'The cursor belongs to another query or caller.' };
-    expect(refusal(() => codec.decode('result', cursor, { is: isOffset, bind: ['cluster', 'SELECT 1', 'bob'], field: 'cursor' }))).toEqual(other);
+    expect(
+      codec.decode('result', cursor, { is: isOffset, bind: ['cluster', 'SELECT 1', 'alice'], field: 'cursor' }),
+    ).toBe(100);
+    const other = {
+      code: 'BAD_USER_INPUT',
+      field: 'cursor',
+      message: 'The cursor belongs to another query or caller.',
+    };
+    expect(
+      refusal(() =>
+        codec.decode('result', cursor, { is: isOffset, bind: ['cluster', 'SELECT 1', 'bob'], field: 'cursor' }),
+      ),
+    ).toEqual(other);
     expect(refusal(() => codec.decode('result', cursor, { is: isOffset, field: 'cursor' }))).toEqual(other);
     // parts are separated, not concatenated
-    expect(refusal(() => codec.decode('result', cursor, { is: isOffset, bind: ['clusterSELECT 1', '', 'alice'] }))).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect(refusal(() => codec.decode('result', codec.encode('result', 1), { is: isOffset, bind: ['x'] }))).toEqual({ ...other, field: 'after' });
+    expect(
+      refusal(() => codec.decode('result', cursor, { is: isOffset, bind: ['clusterSELECT 1', '', 'alice'] })),
+    ).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(refusal(() => codec.decode('result', codec.encode('result', 1), { is: isOffset, bind: ['x'] }))).toEqual({
+      ...other,
+      field: 'after',
+    });
   });
 });
 
@@ -85,7 +108,11 @@ describe('pageSize', () => {
     expect(pageSize(null, { max: 100, fallback: 20 })).toBe(20);
     expect(pageSize(100, { max: 100, fallback: 20 })).toBe(100);
     for (const n of [0, -1, 101, 1.5, Number.NaN]) {
-      expect(refusal(() => pageSize(n, { max: 100, fallback: 20 }))).toEqual({ code: 'BAD_USER_INPUT', field: 'first', message: 'first must be between 1 and 100.' });
+      expect(refusal(() => pageSize(n, { max: 100, fallback: 20 }))).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'first',
+        message: 'first must be between 1 and 100.',
+      });
     }
     expect(refusal(() => pageSize(0, { max: 5, fallback: 1, field: 'limit' }))).toMatchObject({ field: 'limit' });
   });

@@ -3,7 +3,10 @@ import { datasetObject, heimdallTags } from '../src/index.js';
 
 describe('datasetObject: a catalog dataset as Heimdall sees it (Metis and Odin alike)', () => {
   it('sends the URN as the path and the tags with the domain tag, namespaced, sorted, once each', () => {
-    const customers = { urn: 'dataos://icebase:retail/customers', tags: ['Tier.Gold', 'PII', 'dataos:layer:raw', 'PII'] };
+    const customers = {
+      urn: 'dataos://icebase:retail/customers',
+      tags: ['Tier.Gold', 'PII', 'dataos:layer:raw', 'PII'],
+    };
     expect(datasetObject(customers, 'retail')).toEqual({
       path: 'dataos://icebase:retail/customers',
       tags: ['dataos:domain:retail', 'dataos:layer:raw', 'dataos:tag:PII', 'dataos:tag:Tier.Gold'],

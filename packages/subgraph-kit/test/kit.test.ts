@@ -21,7 +21,11 @@ let running: RunningSubgraph;
 let other: RunningIssuer;
 beforeAll(async () => {
   // A second trusted issuer that mints tokens for another audience.
-  other = await startIssuer({ port: 0, audience: 'urn:other', keyFile: join(mkdtempSync(join(tmpdir(), 'oidc-')), 'jwks.json') });
+  other = await startIssuer({
+    port: 0,
+    audience: 'urn:other',
+    keyFile: join(mkdtempSync(join(tmpdir(), 'oidc-')), 'jwks.json'),
+  });
   const audience = process.env.OIDC_AUDIENCE!;
   const verifier = new TokenVerifier(
     [
@@ -154,16 +158,21 @@ describe('each subgraph is its own gate', () => {
   });
 
   it('a body that is not JSON, or too large, gets a JSON GraphQL error, no HTML page or stack trace', async () => {
-    const post = (body: string, type = 'application/json') => fetch(running.url, { method: 'POST', headers: { 'content-type': type }, body });
+    const post = (body: string, type = 'application/json') =>
+      fetch(running.url, { method: 'POST', headers: { 'content-type': type }, body });
     const malformed = await post('{"query": "{ me }"');
     expect(malformed.status).toBe(400);
     const text = await malformed.text();
-    expect(JSON.parse(text)).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(JSON.parse(text)).toEqual({
+      errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
+    });
     expectNothingInternal(text);
     const big = await post(JSON.stringify({ query: '{ me }', variables: { x: 'x'.repeat(2 * 1024 * 1024) } }));
     expect(big.status).toBe(413);
     const bigText = await big.text();
-    expect((JSON.parse(bigText) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((JSON.parse(bigText) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
     expectNothingInternal(bigText);
     const nowhere = await fetch(running.url.replace('/graphql', '/admin'));
     expect(nowhere.status).toBe(404);
@@ -173,15 +182,29 @@ describe('each subgraph is its own gate', () => {
   it('refuses what the router refuses, before the token is looked at', async () => {
     let chain = 'fragment F0 on Query { __typename }\n';
     for (let i = 1; i <= 30; i++) chain += `fragment F${i} on Query { ...F${i - 1} ...F${i - 1} }\n`;
-    const bomb = await graphql(running.url, `${chain}query { ...F30 }`);
+    const bomb = await graphql(
+      running.url,
+      `
+        ${chain}
+        query {
+          ...F30
+        }
+      `,
+    );
     expect(bomb.status).toBe(400);
     expect(errorCodes(bomb)).toEqual(['MAX_SELECTIONS_EXCEEDED']);
-    const aliases = await graphql(running.url, `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: __typename`).join(' ')} }`);
+    const aliases = await graphql(
+      running.url,
+      `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: __typename`).join(' ')} }`,
+    );
     expect(errorCodes(aliases)).toEqual(['MAX_ALIASES_EXCEEDED']);
     const subscription = await graphql(running.url, 'subscription { me }');
     expect(subscription.status).toBe(400);
     expect(errorCodes(subscription)).toEqual(['SUBSCRIPTION_NOT_SUPPORTED']);
-    const directives = await graphql(running.url, `{ __typename ${Array.from({ length: 1000 }, (_, i) => `@d${i}`).join(' ')} }`);
+    const directives = await graphql(
+      running.url,
+      `{ __typename ${Array.from({ length: 1000 }, (_, i) => `@d${i}`).join(' ')} }`,
+    );
     expect(directives.status).toBe(400);
     expect(directives.errors!.length).toBeLessThanOrEqual(11);
   });

@@ -4,11 +4,24 @@ import { kitSettingsFromEnv } from '../src/settings.js';
 
 describe("the kit's settings", () => {
   it('defaults: 127.0.0.1, a 1 MiB body, info logs, the shared limits', () => {
-    expect(kitSettingsFromEnv({})).toEqual({ host: '127.0.0.1', maxBodyBytes: 1024 * 1024, logLevel: 'info', limits: DEFAULT_LIMITS });
+    expect(kitSettingsFromEnv({})).toEqual({
+      host: '127.0.0.1',
+      maxBodyBytes: 1024 * 1024,
+      logLevel: 'info',
+      limits: DEFAULT_LIMITS,
+    });
   });
 
   it('reads every one, body sizes as Express reads them', () => {
-    expect(kitSettingsFromEnv({ HOST: '0.0.0.0', MAX_BODY_SIZE: '512kb', LOG_LEVEL: 'silent', MAX_DEPTH: '7', MAX_COST: '0' })).toEqual({
+    expect(
+      kitSettingsFromEnv({
+        HOST: '0.0.0.0',
+        MAX_BODY_SIZE: '512kb',
+        LOG_LEVEL: 'silent',
+        MAX_DEPTH: '7',
+        MAX_COST: '0',
+      }),
+    ).toEqual({
       host: '0.0.0.0',
       maxBodyBytes: 512 * 1024,
       logLevel: 'silent',
@@ -17,7 +30,9 @@ describe("the kit's settings", () => {
   });
 
   it('a typo fails with every bad variable named', () => {
-    expect(() => kitSettingsFromEnv({ MAX_BODY_SIZE: '1 MB please', LOG_LEVEL: 'verbose', MAX_SELECTIONS: '1e4' })).toThrow(
+    expect(() =>
+      kitSettingsFromEnv({ MAX_BODY_SIZE: '1 MB please', LOG_LEVEL: 'verbose', MAX_SELECTIONS: '1e4' }),
+    ).toThrow(
       [
         'MAX_BODY_SIZE must be a size in bytes ≥ 1 such as 1048576, 512kb or 1mb (got "1 MB please")',
         'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")',

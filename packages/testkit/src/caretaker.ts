@@ -22,7 +22,13 @@ export const CARETAKER_OPERATORS_POLICY: TestPolicy = seedPolicy('caretaker-oper
 
 export const INGEST_CLUSTER_EVENTS = /* GraphQL */ `
   mutation IngestClusterEvents($input: ClusterEventsInput!) {
-    ingestEvents(input: $input) { received applied stale duplicates recorded }
+    ingestEvents(input: $input) {
+      received
+      applied
+      stale
+      duplicates
+      recorded
+    }
   }
 `;
 

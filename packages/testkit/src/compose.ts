@@ -13,7 +13,11 @@ export interface SubgraphDefinition {
 /** The supergraph SDL of these subgraphs, as `npm run compose` would write it; throws on composition errors. */
 export function composeSupergraph(subgraphs: SubgraphDefinition[]): string {
   const result = composeServices(
-    subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: typeof s.typeDefs === 'string' ? parse(s.typeDefs) : s.typeDefs })),
+    subgraphs.map((s) => ({
+      name: s.name,
+      url: s.url,
+      typeDefs: typeof s.typeDefs === 'string' ? parse(s.typeDefs) : s.typeDefs,
+    })),
   );
   if (result.errors) throw new Error(`composition failed: ${result.errors.map((e) => e.message).join('; ')}`);
   return result.supergraphSdl;

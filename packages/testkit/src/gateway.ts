@@ -15,9 +15,21 @@ export function gatewayAccessPolicies(depots: { retail: string; restricted?: str
       objects: { paths: [`dataos://${depots.retail}:retail/**`] },
     },
     ...(depots.restricted
-      ? [{ name: `${depots.restricted}-admin-readers`, subjects: [['roles:id:admin']], actions: ['read'], objects: { paths: [`dataos://${depots.restricted}:*/**`] } }]
+      ? [
+          {
+            name: `${depots.restricted}-admin-readers`,
+            subjects: [['roles:id:admin']],
+            actions: ['read'],
+            objects: { paths: [`dataos://${depots.restricted}:*/**`] },
+          },
+        ]
       : []),
-    { name: `${depots.retail}-catalog-api`, subjects: [['roles:id:*']], actions: ['read'], objects: { paths: ['/metis/**'] } },
+    {
+      name: `${depots.retail}-catalog-api`,
+      subjects: [['roles:id:*']],
+      actions: ['read'],
+      objects: { paths: ['/metis/**'] },
+    },
     {
       name: `${depots.retail}-gateway-operators`,
       subjects: [['roles:id:operator'], ['roles:id:admin']],

@@ -34,4 +34,5 @@ export async function graphql<T = Record<string, unknown>, V = Record<string, un
 }
 
 /** The `extensions.code` of every error, for compact assertions. */
-export const errorCodes = (response: GraphQLResponse<unknown>) => (response.errors ?? []).map((e) => e.extensions?.code);
+export const errorCodes = (response: GraphQLResponse<unknown>) =>
+  (response.errors ?? []).map((e) => e.extensions?.code);

@@ -14,7 +14,10 @@ export interface TestMongo extends MongoStore {
   drop(): Promise<void>;
 }
 
-export async function testMongo(service: 'HEIMDALL' | 'GATEWAY' | 'CARETAKER', prefix = `${service.toLowerCase()}_test_`): Promise<TestMongo> {
+export async function testMongo(
+  service: 'HEIMDALL' | 'GATEWAY' | 'CARETAKER',
+  prefix = `${service.toLowerCase()}_test_`,
+): Promise<TestMongo> {
   const store = await mongoFromEnv(service, uniqueId(prefix), { ...process.env, [`${service}_MONGO_DB`]: undefined });
   return {
     ...store,
@@ -41,7 +44,10 @@ export interface ServedSubgraph<S extends Listenable> {
 }
 
 /** Serves a created subgraph on port 0; `stop` also closes it and runs the given clean-ups. */
-export async function serveTestSubgraph<S extends Listenable>(subgraph: S, ...cleanup: (() => Promise<unknown>)[]): Promise<ServedSubgraph<S>> {
+export async function serveTestSubgraph<S extends Listenable>(
+  subgraph: S,
+  ...cleanup: (() => Promise<unknown>)[]
+): Promise<ServedSubgraph<S>> {
   const running = await subgraph.listen(0);
   return {
     url: running.url,
@@ -68,10 +74,18 @@ export interface TestHeimdall extends ServedSubgraph<HeimdallSubgraph> {
  * every 100 ms, with `policies` created through its API as carol before it is returned.
  */
 export async function startTestHeimdall(
-  options: { policies?: TestPolicy[]; prefix?: string; settings?: Parameters<typeof createHeimdallSubgraph>[0]['settings'] } = {},
+  options: {
+    policies?: TestPolicy[];
+    prefix?: string;
+    settings?: Parameters<typeof createHeimdallSubgraph>[0]['settings'];
+  } = {},
 ): Promise<TestHeimdall> {
   const mongo = await testMongo('HEIMDALL', options.prefix);
-  const heimdall = await createHeimdallSubgraph({ mongo, pollMs: 100, ...(options.settings ? { settings: options.settings } : {}) });
+  const heimdall = await createHeimdallSubgraph({
+    mongo,
+    pollMs: 100,
+    ...(options.settings ? { settings: options.settings } : {}),
+  });
   const served = await serveTestSubgraph(heimdall, () => mongo.drop());
   const addPolicies = (policies: TestPolicy[]) => createPolicies(served.url, policies);
   if (options.policies?.length) await addPolicies(options.policies);

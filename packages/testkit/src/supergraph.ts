@@ -30,14 +30,22 @@ export interface TestSupergraph {
  */
 export async function startTestSupergraph(): Promise<TestSupergraph> {
   const neo4j = neo4jFromEnv('METIS');
-  const mongo = { heimdall: await testMongo('HEIMDALL'), gateway: await testMongo('GATEWAY'), caretaker: await testMongo('CARETAKER') };
+  const mongo = {
+    heimdall: await testMongo('HEIMDALL'),
+    gateway: await testMongo('GATEWAY'),
+    caretaker: await testMongo('CARETAKER'),
+  };
   // Heimdall first: every other subgraph asks it for decisions (HeimdallClient reads HEIMDALL_URL).
   const heimdall = await createHeimdallSubgraph({ mongo: mongo.heimdall, pollMs: 100 });
   const heimdallRunning = await heimdall.listen(0);
   process.env.HEIMDALL_URL = heimdallRunning.url;
   // Metis before the Gateway: the Gateway reads column tags from it.
   const metisRunning = await (await createMetisSubgraph({ neo4j })).listen(0);
-  const gateway = await createGatewaySubgraph({ mongo: mongo.gateway, metisUrl: metisRunning.url, healthIntervalMs: 0 });
+  const gateway = await createGatewaySubgraph({
+    mongo: mongo.gateway,
+    metisUrl: metisRunning.url,
+    healthIntervalMs: 0,
+  });
   const subgraphs = {
     // Odin asks Metis which datasets the caller may see; a test may put a proxy in between (METIS_URL).
     odin: await createOdinSubgraph({ neo4j, metisUrl: process.env.METIS_URL ?? metisRunning.url }),
@@ -51,7 +59,12 @@ export async function startTestSupergraph(): Promise<TestSupergraph> {
   ];
   const subgraphUrls = Object.fromEntries(running.map(([name, r]) => [name, r.url]));
   const router = await startRouter(
-    { ...configFromEnv({ HEIMDALL_URL: heimdallRunning.url, ...routerCredentialsEnv() }), port: 0, supergraphPath: SUPERGRAPH, subgraphUrls },
+    {
+      ...configFromEnv({ HEIMDALL_URL: heimdallRunning.url, ...routerCredentialsEnv() }),
+      port: 0,
+      supergraphPath: SUPERGRAPH,
+      subgraphUrls,
+    },
     pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
   );
   return {

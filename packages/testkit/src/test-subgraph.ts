@@ -69,7 +69,10 @@ export async function startTestSubgraph(options: TestSubgraphOptions): Promise<T
 
   const answer = (res: http.ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   };
 
@@ -88,7 +91,10 @@ export async function startTestSubgraph(options: TestSubgraphOptions): Promise<T
         const text = Buffer.concat(chunks).toString('utf8');
         const memoized = memo?.get(text);
         if (memoized !== undefined && behaviour.delayMs === 0 && behaviour.answer === 'graphql') {
-          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(memoized) });
+          res.writeHead(200, {
+            'content-type': 'application/json; charset=utf-8',
+            'content-length': Buffer.byteLength(memoized),
+          });
           res.end(memoized);
           return;
         }

@@ -39,29 +39,276 @@ interface PodPlan {
 const wf = (ws: string, name: string): [string, string, string] => ['workflow', ws, name];
 
 const PODS: PodPlan[] = [
-  { namespace: 'retail', name: 'orders-ingest-28931520-x7k2p', owner: { kind: 'Job', name: 'orders-ingest-28931520' }, resource: wf('retail', 'orders-ingest'), node: 'node-a', cpu: '500m', memory: '1Gi', startedMinAgo: 25, end: 'Running' },
-  { namespace: 'retail', name: 'orders-ingest-28931460-q9d8s', owner: { kind: 'Job', name: 'orders-ingest-28931460' }, resource: wf('retail', 'orders-ingest'), node: 'node-b', cpu: '500m', memory: '1Gi', startedMinAgo: 85, ranMin: 22, end: 'Succeeded' },
-  { namespace: 'retail', name: 'orders-ingest-28931400-m2k1z', owner: { kind: 'Job', name: 'orders-ingest-28931400' }, resource: wf('retail', 'orders-ingest'), node: 'node-a', cpu: '500m', memory: '1Gi', startedMinAgo: 145, ranMin: 7, end: 'Failed', failure: { reason: 'Error', exitCode: 1, message: 'upstream depot icebase returned 503' } },
-  { namespace: 'retail', name: 'customers-dedupe-28931500-p4l6t', owner: { kind: 'Job', name: 'customers-dedupe-28931500' }, resource: wf('retail', 'customers-dedupe'), node: 'node-b', cpu: '1', memory: '2Gi', startedMinAgo: 45, end: 'Running', restarts: 1 },
-  { namespace: 'retail', name: 'customers-dedupe-28931440-f8w3e', owner: { kind: 'Job', name: 'customers-dedupe-28931440' }, resource: wf('retail', 'customers-dedupe'), node: 'node-c', cpu: '1', memory: '2Gi', startedMinAgo: 105, ranMin: 31, end: 'Succeeded' },
-  { namespace: 'retail', name: 'order-events-sink-5c7d9f8b6-hx2vb', owner: { kind: 'ReplicaSet', name: 'order-events-sink-5c7d9f8b6' }, resource: ['service', 'retail', 'order-events-sink'], node: 'node-a', cpu: '250m', memory: '512Mi', startedMinAgo: 2880, end: 'Running', labels: { [LABELS.podTemplateHash]: '5c7d9f8b6' } },
-  { namespace: 'retail', name: 'order-events-sink-5c7d9f8b6-kq8nm', owner: { kind: 'ReplicaSet', name: 'order-events-sink-5c7d9f8b6' }, resource: ['service', 'retail', 'order-events-sink'], node: 'node-b', cpu: '250m', memory: '512Mi', startedMinAgo: 2875, end: 'Running', labels: { [LABELS.podTemplateHash]: '5c7d9f8b6' } },
-  { namespace: 'finance', name: 'invoices-export-28931490-ppl0x', owner: { kind: 'Job', name: 'invoices-export-28931490' }, resource: wf('finance', 'invoices-export'), node: 'node-c', cpu: '1', memory: '3Gi', startedMinAgo: 55, ranMin: 40, end: 'Failed', restarts: 4, failure: { reason: 'OOMKilled', exitCode: 137 } },
-  { namespace: 'finance', name: 'invoices-export-28931430-r5t7y', owner: { kind: 'Job', name: 'invoices-export-28931430' }, resource: wf('finance', 'invoices-export'), node: 'node-b', cpu: '1', memory: '3Gi', startedMinAgo: 115, ranMin: 18, end: 'Succeeded' },
-  { namespace: 'finance', name: 'ledger-reconcile-28931510-z1x2c', owner: { kind: 'Job', name: 'ledger-reconcile-28931510' }, resource: wf('finance', 'ledger-reconcile'), node: null, cpu: '2', memory: '24Gi', startedMinAgo: 35, end: 'Pending', pendingReason: '0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/memory-pressure: }, 2 Insufficient memory.' },
-  { namespace: 'finance', name: 'ledger-reconcile-28931450-b3n4m', owner: { kind: 'Job', name: 'ledger-reconcile-28931450' }, resource: wf('finance', 'ledger-reconcile'), node: 'node-a', cpu: '2', memory: '8Gi', startedMinAgo: 95, ranMin: 26, end: 'Succeeded', deletedMinAfterEnd: 20 },
-  { namespace: 'platform', name: 'minerva-retail-coordinator-0', owner: { kind: 'StatefulSet', name: 'minerva-retail-coordinator' }, resource: ['cluster', 'public', 'minerva-retail'], node: 'node-a', cpu: '2', memory: '8Gi', startedMinAgo: 4320, end: 'Running', restarts: 2 },
-  { namespace: 'platform', name: 'minerva-retail-worker-0', owner: { kind: 'StatefulSet', name: 'minerva-retail-worker' }, resource: ['cluster', 'public', 'minerva-retail'], node: 'node-b', cpu: '2', memory: '12Gi', startedMinAgo: 4318, end: 'Running' },
-  { namespace: 'platform', name: 'minerva-retail-worker-1', owner: { kind: 'StatefulSet', name: 'minerva-retail-worker' }, resource: ['cluster', 'public', 'minerva-retail'], node: 'node-c', cpu: '2', memory: '10Gi', startedMinAgo: 4316, end: 'Running', restarts: 3 },
-  { namespace: 'platform', name: 'heimdall-6d8f7c5b4-wv9zs', owner: { kind: 'ReplicaSet', name: 'heimdall-6d8f7c5b4' }, node: 'node-a', cpu: '250m', memory: '256Mi', startedMinAgo: 4300, end: 'Running', labels: { [LABELS.podTemplateHash]: '6d8f7c5b4' } },
-  { namespace: 'marketing', name: 'campaign-scoring-28931480-t6y7u', owner: { kind: 'Job', name: 'campaign-scoring-28931480' }, resource: wf('marketing', 'campaign-scoring'), node: 'node-c', cpu: '500m', memory: '2Gi', startedMinAgo: 65, end: 'Running', restarts: 1 },
-  { namespace: 'marketing', name: 'campaign-scoring-28931420-j8k9l', owner: { kind: 'Job', name: 'campaign-scoring-28931420' }, resource: wf('marketing', 'campaign-scoring'), node: 'node-b', cpu: '500m', memory: '2Gi', startedMinAgo: 125, ranMin: 60, end: 'Failed', failure: { reason: 'DeadlineExceeded', exitCode: 143, message: 'Job was active longer than specified deadline' } },
-  { namespace: 'marketing', name: 'audience-refresh-28931470-c4v5b', owner: { kind: 'Job', name: 'audience-refresh-28931470' }, resource: wf('marketing', 'audience-refresh'), node: 'node-a', cpu: '500m', memory: '1Gi', startedMinAgo: 75, ranMin: 12, end: 'Succeeded' },
-  { namespace: 'kube-system', name: 'coredns-5d78c9869d-8xk2m', owner: { kind: 'ReplicaSet', name: 'coredns-5d78c9869d' }, node: 'node-a', cpu: '100m', memory: '70Mi', startedMinAgo: 10080, end: 'Running', labels: { [LABELS.podTemplateHash]: '5d78c9869d', 'k8s-app': 'kube-dns' } },
-  { namespace: 'kube-system', name: 'kube-proxy-7xq2d', owner: { kind: 'DaemonSet', name: 'kube-proxy' }, node: 'node-c', cpu: '100m', memory: '64Mi', startedMinAgo: 10075, end: 'Running', labels: { 'k8s-app': 'kube-proxy' } },
+  {
+    namespace: 'retail',
+    name: 'orders-ingest-28931520-x7k2p',
+    owner: { kind: 'Job', name: 'orders-ingest-28931520' },
+    resource: wf('retail', 'orders-ingest'),
+    node: 'node-a',
+    cpu: '500m',
+    memory: '1Gi',
+    startedMinAgo: 25,
+    end: 'Running',
+  },
+  {
+    namespace: 'retail',
+    name: 'orders-ingest-28931460-q9d8s',
+    owner: { kind: 'Job', name: 'orders-ingest-28931460' },
+    resource: wf('retail', 'orders-ingest'),
+    node: 'node-b',
+    cpu: '500m',
+    memory: '1Gi',
+    startedMinAgo: 85,
+    ranMin: 22,
+    end: 'Succeeded',
+  },
+  {
+    namespace: 'retail',
+    name: 'orders-ingest-28931400-m2k1z',
+    owner: { kind: 'Job', name: 'orders-ingest-28931400' },
+    resource: wf('retail', 'orders-ingest'),
+    node: 'node-a',
+    cpu: '500m',
+    memory: '1Gi',
+    startedMinAgo: 145,
+    ranMin: 7,
+    end: 'Failed',
+    failure: { reason: 'Error', exitCode: 1, message: 'upstream depot icebase returned 503' },
+  },
+  {
+    namespace: 'retail',
+    name: 'customers-dedupe-28931500-p4l6t',
+    owner: { kind: 'Job', name: 'customers-dedupe-28931500' },
+    resource: wf('retail', 'customers-dedupe'),
+    node: 'node-b',
+    cpu: '1',
+    memory: '2Gi',
+    startedMinAgo: 45,
+    end: 'Running',
+    restarts: 1,
+  },
+  {
+    namespace: 'retail',
+    name: 'customers-dedupe-28931440-f8w3e',
+    owner: { kind: 'Job', name: 'customers-dedupe-28931440' },
+    resource: wf('retail', 'customers-dedupe'),
+    node: 'node-c',
+    cpu: '1',
+    memory: '2Gi',
+    startedMinAgo: 105,
+    ranMin: 31,
+    end: 'Succeeded',
+  },
+  {
+    namespace: 'retail',
+    name: 'order-events-sink-5c7d9f8b6-hx2vb',
+    owner: { kind: 'ReplicaSet', name: 'order-events-sink-5c7d9f8b6' },
+    resource: ['service', 'retail', 'order-events-sink'],
+    node: 'node-a',
+    cpu: '250m',
+    memory: '512Mi',
+    startedMinAgo: 2880,
+    end: 'Running',
+    labels: { [LABELS.podTemplateHash]: '5c7d9f8b6' },
+  },
+  {
+    namespace: 'retail',
+    name: 'order-events-sink-5c7d9f8b6-kq8nm',
+    owner: { kind: 'ReplicaSet', name: 'order-events-sink-5c7d9f8b6' },
+    resource: ['service', 'retail', 'order-events-sink'],
+    node: 'node-b',
+    cpu: '250m',
+    memory: '512Mi',
+    startedMinAgo: 2875,
+    end: 'Running',
+    labels: { [LABELS.podTemplateHash]: '5c7d9f8b6' },
+  },
+  {
+    namespace: 'finance',
+    name: 'invoices-export-28931490-ppl0x',
+    owner: { kind: 'Job', name: 'invoices-export-28931490' },
+    resource: wf('finance', 'invoices-export'),
+    node: 'node-c',
+    cpu: '1',
+    memory: '3Gi',
+    startedMinAgo: 55,
+    ranMin: 40,
+    end: 'Failed',
+    restarts: 4,
+    failure: { reason: 'OOMKilled', exitCode: 137 },
+  },
+  {
+    namespace: 'finance',
+    name: 'invoices-export-28931430-r5t7y',
+    owner: { kind: 'Job', name: 'invoices-export-28931430' },
+    resource: wf('finance', 'invoices-export'),
+    node: 'node-b',
+    cpu: '1',
+    memory: '3Gi',
+    startedMinAgo: 115,
+    ranMin: 18,
+    end: 'Succeeded',
+  },
+  {
+    namespace: 'finance',
+    name: 'ledger-reconcile-28931510-z1x2c',
+    owner: { kind: 'Job', name: 'ledger-reconcile-28931510' },
+    resource: wf('finance', 'ledger-reconcile'),
+    node: null,
+    cpu: '2',
+    memory: '24Gi',
+    startedMinAgo: 35,
+    end: 'Pending',
+    pendingReason:
+      '0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/memory-pressure: }, 2 Insufficient memory.',
+  },
+  {
+    namespace: 'finance',
+    name: 'ledger-reconcile-28931450-b3n4m',
+    owner: { kind: 'Job', name: 'ledger-reconcile-28931450' },
+    resource: wf('finance', 'ledger-reconcile'),
+    node: 'node-a',
+    cpu: '2',
+    memory: '8Gi',
+    startedMinAgo: 95,
+    ranMin: 26,
+    end: 'Succeeded',
+    deletedMinAfterEnd: 20,
+  },
+  {
+    namespace: 'platform',
+    name: 'minerva-retail-coordinator-0',
+    owner: { kind: 'StatefulSet', name: 'minerva-retail-coordinator' },
+    resource: ['cluster', 'public', 'minerva-retail'],
+    node: 'node-a',
+    cpu: '2',
+    memory: '8Gi',
+    startedMinAgo: 4320,
+    end: 'Running',
+    restarts: 2,
+  },
+  {
+    namespace: 'platform',
+    name: 'minerva-retail-worker-0',
+    owner: { kind: 'StatefulSet', name: 'minerva-retail-worker' },
+    resource: ['cluster', 'public', 'minerva-retail'],
+    node: 'node-b',
+    cpu: '2',
+    memory: '12Gi',
+    startedMinAgo: 4318,
+    end: 'Running',
+  },
+  {
+    namespace: 'platform',
+    name: 'minerva-retail-worker-1',
+    owner: { kind: 'StatefulSet', name: 'minerva-retail-worker' },
+    resource: ['cluster', 'public', 'minerva-retail'],
+    node: 'node-c',
+    cpu: '2',
+    memory: '10Gi',
+    startedMinAgo: 4316,
+    end: 'Running',
+    restarts: 3,
+  },
+  {
+    namespace: 'platform',
+    name: 'heimdall-6d8f7c5b4-wv9zs',
+    owner: { kind: 'ReplicaSet', name: 'heimdall-6d8f7c5b4' },
+    node: 'node-a',
+    cpu: '250m',
+    memory: '256Mi',
+    startedMinAgo: 4300,
+    end: 'Running',
+    labels: { [LABELS.podTemplateHash]: '6d8f7c5b4' },
+  },
+  {
+    namespace: 'marketing',
+    name: 'campaign-scoring-28931480-t6y7u',
+    owner: { kind: 'Job', name: 'campaign-scoring-28931480' },
+    resource: wf('marketing', 'campaign-scoring'),
+    node: 'node-c',
+    cpu: '500m',
+    memory: '2Gi',
+    startedMinAgo: 65,
+    end: 'Running',
+    restarts: 1,
+  },
+  {
+    namespace: 'marketing',
+    name: 'campaign-scoring-28931420-j8k9l',
+    owner: { kind: 'Job', name: 'campaign-scoring-28931420' },
+    resource: wf('marketing', 'campaign-scoring'),
+    node: 'node-b',
+    cpu: '500m',
+    memory: '2Gi',
+    startedMinAgo: 125,
+    ranMin: 60,
+    end: 'Failed',
+    failure: { reason: 'DeadlineExceeded', exitCode: 143, message: 'Job was active longer than specified deadline' },
+  },
+  {
+    namespace: 'marketing',
+    name: 'audience-refresh-28931470-c4v5b',
+    owner: { kind: 'Job', name: 'audience-refresh-28931470' },
+    resource: wf('marketing', 'audience-refresh'),
+    node: 'node-a',
+    cpu: '500m',
+    memory: '1Gi',
+    startedMinAgo: 75,
+    ranMin: 12,
+    end: 'Succeeded',
+  },
+  {
+    namespace: 'kube-system',
+    name: 'coredns-5d78c9869d-8xk2m',
+    owner: { kind: 'ReplicaSet', name: 'coredns-5d78c9869d' },
+    node: 'node-a',
+    cpu: '100m',
+    memory: '70Mi',
+    startedMinAgo: 10080,
+    end: 'Running',
+    labels: { [LABELS.podTemplateHash]: '5d78c9869d', 'k8s-app': 'kube-dns' },
+  },
+  {
+    namespace: 'kube-system',
+    name: 'kube-proxy-7xq2d',
+    owner: { kind: 'DaemonSet', name: 'kube-proxy' },
+    node: 'node-c',
+    cpu: '100m',
+    memory: '64Mi',
+    startedMinAgo: 10075,
+    end: 'Running',
+    labels: { 'k8s-app': 'kube-proxy' },
+  },
   // Runs from 9 days ago, long deleted: their history is what the archive is for.
-  { namespace: 'retail', name: 'orders-ingest-28918560-h5j6k', owner: { kind: 'Job', name: 'orders-ingest-28918560' }, resource: wf('retail', 'orders-ingest'), node: 'node-b', cpu: '500m', memory: '1Gi', startedMinAgo: 12960, ranMin: 21, end: 'Succeeded', deletedMinAfterEnd: 60 },
-  { namespace: 'finance', name: 'invoices-export-28918590-w2e3r', owner: { kind: 'Job', name: 'invoices-export-28918590' }, resource: wf('finance', 'invoices-export'), node: 'node-c', cpu: '1', memory: '3Gi', startedMinAgo: 12930, ranMin: 9, end: 'Failed', restarts: 2, failure: { reason: 'OOMKilled', exitCode: 137 }, deletedMinAfterEnd: 60 },
+  {
+    namespace: 'retail',
+    name: 'orders-ingest-28918560-h5j6k',
+    owner: { kind: 'Job', name: 'orders-ingest-28918560' },
+    resource: wf('retail', 'orders-ingest'),
+    node: 'node-b',
+    cpu: '500m',
+    memory: '1Gi',
+    startedMinAgo: 12960,
+    ranMin: 21,
+    end: 'Succeeded',
+    deletedMinAfterEnd: 60,
+  },
+  {
+    namespace: 'finance',
+    name: 'invoices-export-28918590-w2e3r',
+    owner: { kind: 'Job', name: 'invoices-export-28918590' },
+    resource: wf('finance', 'invoices-export'),
+    node: 'node-c',
+    cpu: '1',
+    memory: '3Gi',
+    startedMinAgo: 12930,
+    ranMin: 9,
+    end: 'Failed',
+    restarts: 2,
+    failure: { reason: 'OOMKilled', exitCode: 137 },
+    deletedMinAfterEnd: 60,
+  },
 ];
 
 interface Step {
@@ -84,12 +331,31 @@ function podSteps(p: PodPlan, now: number): Step[] {
   const t0 = now - p.startedMinAgo * MIN;
   const labels = {
     ...(p.resource
-      ? { [LABELS.resourceType]: p.resource[0], [LABELS.workspace]: p.resource[1], [LABELS.resourceName]: p.resource[2] }
+      ? {
+          [LABELS.resourceType]: p.resource[0],
+          [LABELS.workspace]: p.resource[1],
+          [LABELS.resourceName]: p.resource[2],
+        }
       : {}),
     ...p.labels,
   };
-  const annotations = p.resource ? { [LABELS.resourceUrn]: `dataos://${p.resource[0]}:${p.resource[1]}/${p.resource[2]}` } : {};
-  const pod = (rv: number, s: { phase: string; node: string | null; at: number; ready: boolean; restarts: number; state: object; reason?: string; message?: string; conditions: object[] }) => ({
+  const annotations = p.resource
+    ? { [LABELS.resourceUrn]: `dataos://${p.resource[0]}:${p.resource[1]}/${p.resource[2]}` }
+    : {};
+  const pod = (
+    rv: number,
+    s: {
+      phase: string;
+      node: string | null;
+      at: number;
+      ready: boolean;
+      restarts: number;
+      state: object;
+      reason?: string;
+      message?: string;
+      conditions: object[];
+    },
+  ) => ({
     metadata: {
       namespace: p.namespace,
       name: p.name,
@@ -101,7 +367,13 @@ function podSteps(p: PodPlan, now: number): Step[] {
     },
     spec: {
       nodeName: s.node ?? undefined,
-      containers: [{ name: 'main', image: `registry.dataos.io/${p.owner.name.replace(/-[0-9a-z]+$/, '')}:1.4.2`, resources: { requests: { cpu: p.cpu, memory: p.memory }, limits: { memory: p.memory } } }],
+      containers: [
+        {
+          name: 'main',
+          image: `registry.dataos.io/${p.owner.name.replace(/-[0-9a-z]+$/, '')}:1.4.2`,
+          resources: { requests: { cpu: p.cpu, memory: p.memory }, limits: { memory: p.memory } },
+        },
+      ],
     },
     status: {
       phase: s.phase,
@@ -116,7 +388,15 @@ function podSteps(p: PodPlan, now: number): Step[] {
   const add = (at: number, type: WatchEventType, s: Parameters<typeof pod>[1]) =>
     steps.push({ at, type, kind: 'Pod', build: (rv) => pod(rv, s) });
   const pendingWaiting = { waiting: { reason: 'ContainerCreating' } };
-  add(t0, 'ADDED', { phase: 'Pending', node: null, at: t0, ready: false, restarts: 0, state: pendingWaiting, conditions: [] });
+  add(t0, 'ADDED', {
+    phase: 'Pending',
+    node: null,
+    at: t0,
+    ready: false,
+    restarts: 0,
+    state: pendingWaiting,
+    conditions: [],
+  });
   if (!p.node) {
     add(t0 + 1000, 'MODIFIED', {
       phase: 'Pending',
@@ -130,7 +410,15 @@ function podSteps(p: PodPlan, now: number): Step[] {
     return steps;
   }
   const scheduled = cond('PodScheduled', true, t0 + 1000);
-  add(t0 + 1000, 'MODIFIED', { phase: 'Pending', node: p.node, at: t0, ready: false, restarts: 0, state: pendingWaiting, conditions: [scheduled] });
+  add(t0 + 1000, 'MODIFIED', {
+    phase: 'Pending',
+    node: p.node,
+    at: t0,
+    ready: false,
+    restarts: 0,
+    state: pendingWaiting,
+    conditions: [scheduled],
+  });
   const running = (at: number, restarts: number) => ({
     phase: 'Running',
     node: p.node,
@@ -138,7 +426,12 @@ function podSteps(p: PodPlan, now: number): Step[] {
     ready: true,
     restarts,
     state: { running: { startedAt: iso(at) } },
-    conditions: [scheduled, cond('Initialized', true, t0 + 2000), cond('ContainersReady', true, at), cond('Ready', true, at)],
+    conditions: [
+      scheduled,
+      cond('Initialized', true, t0 + 2000),
+      cond('ContainersReady', true, at),
+      cond('Ready', true, at),
+    ],
   });
   add(t0 + 9000, 'MODIFIED', running(t0 + 9000, 0));
   const end = p.ranMin === undefined ? now - 2 * MIN : t0 + p.ranMin * MIN;
@@ -152,8 +445,14 @@ function podSteps(p: PodPlan, now: number): Step[] {
       at,
       ready: false,
       restarts: i - 1,
-      state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container (last: ${reason})` } },
-      conditions: [scheduled, cond('ContainersReady', false, at, 'ContainersNotReady'), cond('Ready', false, at, 'ContainersNotReady')],
+      state: {
+        waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container (last: ${reason})` },
+      },
+      conditions: [
+        scheduled,
+        cond('ContainersReady', false, at, 'ContainersNotReady'),
+        cond('Ready', false, at, 'ContainersNotReady'),
+      ],
     });
     add(at + 30_000, 'MODIFIED', running(at + 30_000, i));
   }
@@ -167,7 +466,11 @@ function podSteps(p: PodPlan, now: number): Step[] {
       restarts,
       ...(ok ? {} : { reason: p.failure?.reason, message: p.failure?.message }),
       state: { terminated: { reason: ok ? 'Completed' : p.failure?.reason, exitCode: ok ? 0 : p.failure?.exitCode } },
-      conditions: [scheduled, cond('ContainersReady', false, end, 'PodCompleted'), cond('Ready', false, end, 'PodCompleted')],
+      conditions: [
+        scheduled,
+        cond('ContainersReady', false, end, 'PodCompleted'),
+        cond('Ready', false, end, 'PodCompleted'),
+      ],
     };
     add(end, 'MODIFIED', done);
     if (p.deletedMinAfterEnd !== undefined) add(end + p.deletedMinAfterEnd * MIN, 'DELETED', { ...done, at: end });
@@ -176,7 +479,15 @@ function podSteps(p: PodPlan, now: number): Step[] {
 }
 
 function nodeSteps(now: number): Step[] {
-  const node = (name: string, cpu: string, memory: string, zone: string, ip: string, pressure: boolean, rv: number) => ({
+  const node = (
+    name: string,
+    cpu: string,
+    memory: string,
+    zone: string,
+    ip: string,
+    pressure: boolean,
+    rv: number,
+  ) => ({
     metadata: {
       name,
       uid: `uid-${name}`,
@@ -192,9 +503,19 @@ function nodeSteps(now: number): Step[] {
     spec: pressure ? { taints: [{ key: 'node.kubernetes.io/memory-pressure', effect: 'NoSchedule' }] } : {},
     status: {
       capacity: { cpu, memory, pods: '110', 'ephemeral-storage': '100Gi' },
-      allocatable: { cpu: cpu === '8' ? '7910m' : '3920m', memory: memory === '32Gi' ? '31Gi' : '15Gi', pods: '110', 'ephemeral-storage': '95Gi' },
+      allocatable: {
+        cpu: cpu === '8' ? '7910m' : '3920m',
+        memory: memory === '32Gi' ? '31Gi' : '15Gi',
+        pods: '110',
+        'ephemeral-storage': '95Gi',
+      },
       conditions: [
-        cond('MemoryPressure', pressure, now - 120 * MIN, pressure ? 'KubeletHasInsufficientMemory' : 'KubeletHasSufficientMemory'),
+        cond(
+          'MemoryPressure',
+          pressure,
+          now - 120 * MIN,
+          pressure ? 'KubeletHasInsufficientMemory' : 'KubeletHasSufficientMemory',
+        ),
         cond('DiskPressure', false, now - 10080 * MIN, 'KubeletHasNoDiskPressure'),
         cond('PIDPressure', false, now - 10080 * MIN, 'KubeletHasSufficientPID'),
         cond('Ready', true, now - 10080 * MIN, 'KubeletReady', 'kubelet is posting ready status'),
@@ -215,10 +536,30 @@ function nodeSteps(now: number): Step[] {
   });
   const joined = now - 10080 * MIN - 30 * MIN;
   return [
-    { at: joined, type: 'ADDED', kind: 'Node', build: (rv) => node('node-a', '8', '32Gi', 'eu-west-1a', '10.0.1.11', false, rv) },
-    { at: joined + 1000, type: 'ADDED', kind: 'Node', build: (rv) => node('node-b', '8', '32Gi', 'eu-west-1b', '10.0.2.12', false, rv) },
-    { at: joined + 2000, type: 'ADDED', kind: 'Node', build: (rv) => node('node-c', '4', '16Gi', 'eu-west-1c', '10.0.3.13', false, rv) },
-    { at: now - 120 * MIN, type: 'MODIFIED', kind: 'Node', build: (rv) => node('node-c', '4', '16Gi', 'eu-west-1c', '10.0.3.13', true, rv) },
+    {
+      at: joined,
+      type: 'ADDED',
+      kind: 'Node',
+      build: (rv) => node('node-a', '8', '32Gi', 'eu-west-1a', '10.0.1.11', false, rv),
+    },
+    {
+      at: joined + 1000,
+      type: 'ADDED',
+      kind: 'Node',
+      build: (rv) => node('node-b', '8', '32Gi', 'eu-west-1b', '10.0.2.12', false, rv),
+    },
+    {
+      at: joined + 2000,
+      type: 'ADDED',
+      kind: 'Node',
+      build: (rv) => node('node-c', '4', '16Gi', 'eu-west-1c', '10.0.3.13', false, rv),
+    },
+    {
+      at: now - 120 * MIN,
+      type: 'MODIFIED',
+      kind: 'Node',
+      build: (rv) => node('node-c', '4', '16Gi', 'eu-west-1c', '10.0.3.13', true, rv),
+    },
   ];
 }
 
@@ -229,7 +570,8 @@ export function demoEvents(now = new Date()): ClusterEvent[] {
   return steps.flatMap((s, i) => {
     const rv = 1000 + i;
     const object = s.build(rv);
-    const event = s.kind === 'Pod' ? podEvent(s.type, object, new Date(s.at)) : nodeEvent(s.type, object, new Date(s.at));
+    const event =
+      s.kind === 'Pod' ? podEvent(s.type, object, new Date(s.at)) : nodeEvent(s.type, object, new Date(s.at));
     return event ? [event] : [];
   });
 }

@@ -64,7 +64,8 @@ function owner(meta: Json, labels: Record<string, string>): WorkloadRef | null {
   const name = str(ref?.name, 253);
   if (!kind || !name) return null;
   const hash = labels[LABELS.podTemplateHash];
-  if (kind === 'ReplicaSet' && hash && name.endsWith(`-${hash}`)) return { kind: 'Deployment', name: name.slice(0, -hash.length - 1) };
+  if (kind === 'ReplicaSet' && hash && name.endsWith(`-${hash}`))
+    return { kind: 'Deployment', name: name.slice(0, -hash.length - 1) };
   return { kind, name };
 }
 
@@ -85,7 +86,8 @@ function containers(spec: Json, status: Json): ContainerState[] {
         : state.waiting
           ? (['WAITING', obj(state.waiting)] as const)
           : (['UNKNOWN', {} as Json] as const);
-    const q = (v: unknown, parse: (s: string) => number | null) => (typeof v === 'string' ? parse(v) : typeof v === 'number' ? v : null);
+    const q = (v: unknown, parse: (s: string) => number | null) =>
+      typeof v === 'string' ? parse(v) : typeof v === 'number' ? v : null;
     return {
       name,
       image: str(o.image, 1024),
@@ -178,11 +180,18 @@ export function nodeEvent(type: WatchEventType, object: unknown, observedAt = ne
       architecture: str(info.architecture, 64),
       operatingSystem: str(info.operatingSystem, 64),
     },
-    addresses: arr(status.addresses).map((a) => ({ type: str(obj(a).type, 64) ?? 'Unknown', address: str(obj(a).address, 253) ?? '' })),
+    addresses: arr(status.addresses).map((a) => ({
+      type: str(obj(a).type, 64) ?? 'Unknown',
+      address: str(obj(a).address, 253) ?? '',
+    })),
     conditions: conditions(status.conditions),
     capacity: resourceList(status.capacity),
     allocatable: resourceList(status.allocatable),
-    taints: arr(spec.taints).map((t) => ({ key: str(obj(t).key, 317) ?? '', value: str(obj(t).value, 63), effect: str(obj(t).effect, 32) ?? '' })),
+    taints: arr(spec.taints).map((t) => ({
+      key: str(obj(t).key, 317) ?? '',
+      value: str(obj(t).value, 63),
+      effect: str(obj(t).effect, 32) ?? '',
+    })),
     unschedulable: spec.unschedulable === true,
   };
   return { kind: 'Node', type, observedAt, node };

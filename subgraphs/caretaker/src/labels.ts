@@ -22,9 +22,11 @@ export const LABELS = {
  * under (Metis's `parseResourceUrn`, subgraphs/metis/src/urn.ts). The type is matched without
  * case and stored lowercase, as Metis does.
  */
-const DATAOS_RESOURCE_URN = /^dataos:\/\/([A-Za-z][A-Za-z0-9-]{0,62}):([A-Za-z0-9][A-Za-z0-9_.-]{0,62})\/([A-Za-z0-9][A-Za-z0-9_./-]{0,252})$/;
+const DATAOS_RESOURCE_URN =
+  /^dataos:\/\/([A-Za-z][A-Za-z0-9-]{0,62}):([A-Za-z0-9][A-Za-z0-9_.-]{0,62})\/([A-Za-z0-9][A-Za-z0-9_./-]{0,252})$/;
 /** `resource://<kind>/<workspace>/<name>`: an alias Metis accepts as input and reads as the same resource. */
-const RESOURCE_URN_ALIAS = /^resource:\/\/([A-Za-z][A-Za-z0-9-]{0,62})\/([A-Za-z0-9][A-Za-z0-9_-]{0,62})\/([A-Za-z0-9][A-Za-z0-9_.-]{0,252})$/;
+const RESOURCE_URN_ALIAS =
+  /^resource:\/\/([A-Za-z][A-Za-z0-9-]{0,62})\/([A-Za-z0-9][A-Za-z0-9_-]{0,62})\/([A-Za-z0-9][A-Za-z0-9_.-]{0,252})$/;
 
 export const resourceUrn = (type: string, workspace: string, name: string) => `dataos://${type}:${workspace}/${name}`;
 

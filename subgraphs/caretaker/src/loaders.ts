@@ -64,7 +64,14 @@ export function createLoaders(c: Collections, history: HistoryStore): Loaders {
           [...groupBy(keys, pageSignature).values()].map(async (group) => {
             const { field, query, first, after } = group[0]!.key;
             try {
-              const pages = await listPodsGrouped(c, field, group.map((g) => g.key.value), query, first, after);
+              const pages = await listPodsGrouped(
+                c,
+                field,
+                group.map((g) => g.key.value),
+                query,
+                first,
+                after,
+              );
               for (const g of group) out[g.index] = pages.get(g.key.value)!;
             } catch (error) {
               for (const g of group) out[g.index] = error as Error;
@@ -82,7 +89,13 @@ export function createLoaders(c: Collections, history: HistoryStore): Loaders {
           [...groupBy(keys, historySignature).values()].map(async (group) => {
             const { from, to, limit, afterRv } = group[0]!.key;
             try {
-              const events = await history.podEventsMany(group.map((g) => g.key), from, to, limit, afterRv);
+              const events = await history.podEventsMany(
+                group.map((g) => g.key),
+                from,
+                to,
+                limit,
+                afterRv,
+              );
               for (const g of group) out[g.index] = events.get(podKey(g.key.namespace, g.key.name)) ?? [];
             } catch (error) {
               for (const g of group) out[g.index] = error as Error;

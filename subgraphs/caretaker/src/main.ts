@@ -47,7 +47,9 @@ if (timer) {
 // Merge rollup parts periodically (every replica may: merges are conditional on versions).
 let compacting: Promise<unknown> = Promise.resolve();
 const compact = () => {
-  compacting = compacting.then(() => subgraph.rollups.compact()).catch((error: unknown) => logger.error({ err: error }, 'rollup compaction failed'));
+  compacting = compacting
+    .then(() => subgraph.rollups.compact())
+    .catch((error: unknown) => logger.error({ err: error }, 'rollup compaction failed'));
 };
 const rollupTimer = settings.rollupIntervalMs > 0 ? setInterval(compact, settings.rollupIntervalMs) : undefined;
 rollupTimer?.unref();

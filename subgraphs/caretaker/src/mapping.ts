@@ -1,10 +1,4 @@
-import type {
-  ComputeNode,
-  KubeCondition,
-  KubeLabel,
-  Pod,
-  PodEvent,
-} from './generated/resolvers.js';
+import type { ComputeNode, KubeCondition, KubeLabel, Pod, PodEvent } from './generated/resolvers.js';
 import { nodePressure, nodeReady, type Condition, type NodeDoc, type PodDoc } from './model.js';
 import { nodeRoles } from './labels.js';
 import { pairsToRecord, splitPair } from './snapshot.js';

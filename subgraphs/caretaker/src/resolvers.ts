@@ -15,8 +15,14 @@ import { eventsFromInput, namespaceName, objectName } from './validate.js';
 const DAY_MS = 86_400_000;
 
 /** A page of pods for one parent, batched with its siblings. */
-const groupedPods = (ctx: Context, field: PodGroupField, value: string, query: Filter<PodDoc>, first?: number | null, after?: string | null) =>
-  ctx.podPages.load({ field, value, query, first, after }).then(connection);
+const groupedPods = (
+  ctx: Context,
+  field: PodGroupField,
+  value: string,
+  query: Filter<PodDoc>,
+  first?: number | null,
+  after?: string | null,
+) => ctx.podPages.load({ field, value, query, first, after }).then(connection);
 
 const connection = (page: Page<PodDoc>) => ({
   edges: page.items.map((e) => ({ cursor: e.cursor, node: toPod(e.node) })),
@@ -77,7 +83,11 @@ export const resolvers: Resolvers = {
     },
     nodes: async (_root, { includeDeleted }, ctx) => {
       await requireAllowed(ctx, 'read', PATHS.nodes);
-      const docs = await ctx.c.nodes.find(includeDeleted ? {} : { deleted: false }).sort({ _id: 1 }).limit(5000).toArray();
+      const docs = await ctx.c.nodes
+        .find(includeDeleted ? {} : { deleted: false })
+        .sort({ _id: 1 })
+        .limit(5000)
+        .toArray();
       return docs.map(toNode);
     },
     node: async (_root, { name }, ctx) => {

@@ -40,7 +40,10 @@ export async function createCaretakerSubgraph(deps: CaretakerDeps) {
   await ensureIndexes(c);
   const heimdall = deps.heimdall ?? new HeimdallClient();
   // Objects of one database stay under its own prefix (several databases may share a bucket).
-  const store = new PrefixedArchiveStore(deps.archive ?? (await archiveStoreFromEnv()), `${deps.mongo.db.databaseName}/`);
+  const store = new PrefixedArchiveStore(
+    deps.archive ?? (await archiveStoreFromEnv()),
+    `${deps.mongo.db.databaseName}/`,
+  );
   const warn = (message: string) => logger.warn(message);
   const reader = new ArchiveReader(store, 32, warn);
   const history = new HistoryStore(c, reader, warn);
@@ -53,10 +56,15 @@ export async function createCaretakerSubgraph(deps: CaretakerDeps) {
 
   // Rollups: the one-time backfill runs in the background (podEventStats reads the raw history
   // until it is done); compaction is periodic in main.ts and callable here.
-  const backfilled: Promise<BackfillResult | null> = backfillRollups(c, reader, new Date(), warn).catch((error: unknown) => {
-    logger.error({ err: error }, 'rollup backfill failed; podEventStats reads the raw history until a restart completes it');
-    return null;
-  });
+  const backfilled: Promise<BackfillResult | null> = backfillRollups(c, reader, new Date(), warn).catch(
+    (error: unknown) => {
+      logger.error(
+        { err: error },
+        'rollup backfill failed; podEventStats reads the raw history until a restart completes it',
+      );
+      return null;
+    },
+  );
 
   const subgraph = await createSubgraph<Context>({
     name: 'caretaker',

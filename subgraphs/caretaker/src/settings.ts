@@ -27,10 +27,12 @@ export const CARETAKER_SETTINGS = {
 };
 
 /** History window in days (CARETAKER_HISTORY_WINDOW_DAYS, 7): history older than this is archived. */
-export const historyWindowDays = (env: Env = process.env) => parseSettings({ CARETAKER_HISTORY_WINDOW_DAYS: HISTORY_WINDOW_DAYS }, env).CARETAKER_HISTORY_WINDOW_DAYS;
+export const historyWindowDays = (env: Env = process.env) =>
+  parseSettings({ CARETAKER_HISTORY_WINDOW_DAYS: HISTORY_WINDOW_DAYS }, env).CARETAKER_HISTORY_WINDOW_DAYS;
 
 /** Events per archive object (CARETAKER_ARCHIVE_BATCH, 5000). */
-export const archiveBatch = (env: Env = process.env) => parseSettings({ CARETAKER_ARCHIVE_BATCH: ARCHIVE_BATCH }, env).CARETAKER_ARCHIVE_BATCH;
+export const archiveBatch = (env: Env = process.env) =>
+  parseSettings({ CARETAKER_ARCHIVE_BATCH: ARCHIVE_BATCH }, env).CARETAKER_ARCHIVE_BATCH;
 
 /** The settings `src/main.ts` reads, all checked before it connects to anything (one error names every bad one). */
 export function mainSettings(env: Env = process.env) {

@@ -41,7 +41,8 @@ const optionalText = (value: string | null | undefined, field: string, max: numb
   value === null || value === undefined ? null : text(value, field, max);
 
 export function namespaceName(value: string, field: string): string {
-  if (!DNS_LABEL.test(value)) fail(field, `"${value}" is not a namespace name (lowercase letters, digits and "-", at most 63).`);
+  if (!DNS_LABEL.test(value))
+    fail(field, `"${value}" is not a namespace name (lowercase letters, digits and "-", at most 63).`);
   return value;
 }
 
@@ -74,12 +75,19 @@ function labelKey(key: string, field: string): string {
 export function resourceUrnValue(value: string, field: string): string {
   const parsed = parseResourceUrn(value);
   if (!parsed) {
-    fail(field, `"${value}" is not a resource URN: dataos://<type>:<workspace>/<name> or resource://<kind>/<workspace>/<name>.`);
+    fail(
+      field,
+      `"${value}" is not a resource URN: dataos://<type>:<workspace>/<name> or resource://<kind>/<workspace>/<name>.`,
+    );
   }
   return parsed.urn;
 }
 
-function labels(list: KubeLabelInput[] | null | undefined, field: string, kind: 'label' | 'annotation'): Record<string, string> {
+function labels(
+  list: KubeLabelInput[] | null | undefined,
+  field: string,
+  kind: 'label' | 'annotation',
+): Record<string, string> {
   const out: Record<string, string> = {};
   const items = list ?? [];
   if (items.length > 64) fail(field, `At most 64 ${kind}s.`);
@@ -225,12 +233,18 @@ function nodeEvent(e: NodeEventInput, field: string, now: Date): ClusterEvent {
     allocatable: resourceList(n.allocatable, `${f}.allocatable`),
     taints: (n.taints ?? []).map((t, i) => {
       labelKey(t.key, `${f}.taints[${i}].key`);
-      if (!TAINT_EFFECTS.includes(t.effect)) fail(`${f}.taints[${i}].effect`, `A taint effect is one of ${TAINT_EFFECTS.join(', ')}.`);
+      if (!TAINT_EFFECTS.includes(t.effect))
+        fail(`${f}.taints[${i}].effect`, `A taint effect is one of ${TAINT_EFFECTS.join(', ')}.`);
       return { key: t.key, value: optionalText(t.value, `${f}.taints[${i}].value`, 63), effect: t.effect };
     }),
     unschedulable: n.unschedulable ?? false,
   };
-  return { kind: 'Node', type: e.type, observedAt: observedAt(e.observedAt, `${field}.observedAt`, now), node: snapshot };
+  return {
+    kind: 'Node',
+    type: e.type,
+    observedAt: observedAt(e.observedAt, `${field}.observedAt`, now),
+    node: snapshot,
+  };
 }
 
 /** Every event of an `ingestEvents` input, validated as a whole before anything is written. */

@@ -1,7 +1,15 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Archiver } from '../src/archive/archiver.js';
-import { HISTORY_PREFIX, decodeVerified, isManifestKey, manifestKeyOf, objectKey, parseManifest, sha256 } from '../src/archive/format.js';
+import {
+  HISTORY_PREFIX,
+  decodeVerified,
+  isManifestKey,
+  manifestKeyOf,
+  objectKey,
+  parseManifest,
+  sha256,
+} from '../src/archive/format.js';
 import { ArchiveReader } from '../src/archive/reader.js';
 import { S3ArchiveStore, type S3ClientLike } from '../src/archive/s3.js';
 import { LocalFolderArchiveStore, PrefixedArchiveStore, type ArchiveStore } from '../src/archive/store.js';
@@ -38,10 +46,14 @@ function tenDays(): ClusterEvent[] {
         const common = { namespace, name, urn: `dataos://workflow:${namespace}/job-${i}` };
         pods.push(podEventInput({ ...common, type: 'ADDED', rv: rv++, at: t(0), phase: 'PENDING' }));
         pods.push(podEventInput({ ...common, rv: rv++, at: t(1), phase: 'RUNNING', node: 'node-1' }));
-        pods.push(podEventInput({ ...common, rv: rv++, at: t(20), phase: i === 2 ? 'FAILED' : 'SUCCEEDED', node: 'node-1' }));
+        pods.push(
+          podEventInput({ ...common, rv: rv++, at: t(20), phase: i === 2 ? 'FAILED' : 'SUCCEEDED', node: 'node-1' }),
+        );
       }
     }
-    nodes.push(nodeEventInput({ rv: rv++, at: new Date(start + 600_000), name: 'node-1', memoryPressure: day % 2 === 0 }));
+    nodes.push(
+      nodeEventInput({ rv: rv++, at: new Date(start + 600_000), name: 'node-1', memoryPressure: day % 2 === 0 }),
+    );
   }
   return eventsFromInput({ pods: pods as never, nodes: nodes as never }, NOW);
 }
@@ -114,12 +126,24 @@ describe('archive round trip', () => {
     // The stored object is plain gzip NDJSON, one event per line, checked by its manifest.
     const key = run.objects.find((o) => o.key.includes('ns=retail'))!.key;
     const ndjson = gunzipSync((await s.store.get(key))!).toString('utf8');
-    const lines = ndjson.trim().split('\n').map((l) => JSON.parse(l) as { id: string; namespace: string });
+    const lines = ndjson
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; namespace: string });
     expect(lines).toHaveLength(9);
     expect(lines.every((l) => l.namespace === 'retail')).toBe(true);
-    const manifest = JSON.parse((await s.store.get(manifestKeyOf(key)))!.toString()) as { sha256: string; count: number };
+    const manifest = JSON.parse((await s.store.get(manifestKeyOf(key)))!.toString()) as {
+      sha256: string;
+      count: number;
+    };
     expect(manifest).toMatchObject({ count: 9, sha256: sha256(ndjson) });
-    expect(key).toBe(objectKey(key.slice(11, 21), 'ns=retail', lines.map((l) => l.id)));
+    expect(key).toBe(
+      objectKey(
+        key.slice(11, 21),
+        'ns=retail',
+        lines.map((l) => l.id),
+      ),
+    );
 
     // A second run has nothing to do.
     expect(await s.archiver.run()).toMatchObject({ archived: 0, objects: [], recovered: 0 });
@@ -134,7 +158,11 @@ describe('archive round trip', () => {
       ['RUNNING', 'ARCHIVE'],
       ['FAILED', 'ARCHIVE'],
     ]);
-    expect((await s.history.podEvents('retail', 'job-2-0', from, NOW, 100)).map((e) => e.source)).toEqual(['MONGODB', 'MONGODB', 'MONGODB']);
+    expect((await s.history.podEvents('retail', 'job-2-0', from, NOW, 100)).map((e) => e.source)).toEqual([
+      'MONGODB',
+      'MONGODB',
+      'MONGODB',
+    ]);
     // Time range and paging (after a resourceVersion) apply to both stores.
     const first = await s.history.podEvents('retail', 'job-9-2', from, NOW, 2);
     const rest = await s.history.podEvents('retail', 'job-9-2', from, NOW, 2, first.at(-1)!.rv);
@@ -149,7 +177,10 @@ describe('archive round trip', () => {
       { phase: 'FAILED', count: 20 },
     ]);
     // A range that cuts through archived objects is counted event by event.
-    const partial = await s.history.stats(new Date(NOW.getTime() - 9 * DAY + 2 * 3_600_000), new Date(NOW.getTime() - 8 * DAY));
+    const partial = await s.history.stats(
+      new Date(NOW.getTime() - 9 * DAY + 2 * 3_600_000),
+      new Date(NOW.getTime() - 8 * DAY),
+    );
     expect(partial.total).toBe(12);
     expect(partial.archived).toBe(12);
   });
@@ -184,7 +215,13 @@ describe('archiving interrupted (a crash between writing and deleting) loses not
     expect(claimed.every((x) => inArchive.has(x._id))).toBe(true);
     // Meanwhile, queries see each event once.
     const e = claimed.find((x) => x.kind === 'Pod')!;
-    const seen = await s.history.podEvents(e.namespace!, e.name, new Date(e.time.getTime() - 1), new Date(e.time.getTime() + 1), 10);
+    const seen = await s.history.podEvents(
+      e.namespace!,
+      e.name,
+      new Date(e.time.getTime() - 1),
+      new Date(e.time.getTime() + 1),
+      10,
+    );
     expect(seen.filter((x) => x._id === e._id)).toHaveLength(1);
 
     const run = await s.archiver.run();
@@ -269,7 +306,10 @@ describe('archive stores', () => {
     await store.put('history/dt=2025-01-01/ns=a/x.ndjson.gz', Buffer.from('1'), 'application/gzip');
     await store.put('history/dt=2025-01-02/ns=a/y.ndjson.gz', Buffer.from('2'), 'application/gzip');
     await store.put('history/dt=2025-01-02/nodes/z.ndjson.gz', Buffer.from('3'), 'application/gzip');
-    expect(await store.list('history/dt=2025-01-02/')).toEqual(['history/dt=2025-01-02/nodes/z.ndjson.gz', 'history/dt=2025-01-02/ns=a/y.ndjson.gz']);
+    expect(await store.list('history/dt=2025-01-02/')).toEqual([
+      'history/dt=2025-01-02/nodes/z.ndjson.gz',
+      'history/dt=2025-01-02/ns=a/y.ndjson.gz',
+    ]);
     expect(await store.list('history/dt=2025-01-0')).toHaveLength(3);
     expect(await store.list('nothing/here/')).toEqual([]);
     expect(await store.get('history/dt=2025-01-09/ns=a/none.ndjson.gz')).toBeNull();
@@ -288,14 +328,19 @@ describe('archive stores', () => {
         if (name === 'PutObjectCommand') objects.set(input.Key as string, input.Body as Uint8Array);
         if (name === 'GetObjectCommand') {
           const body = objects.get(input.Key as string);
-          if (!body) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+          if (!body)
+            throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
           return { Body: { transformToByteArray: async () => body } };
         }
         if (name === 'ListObjectsV2Command') {
           const keys = [...objects.keys()].filter((k) => k.startsWith(input.Prefix as string)).sort();
           const start = input.ContinuationToken ? Number(input.ContinuationToken) : 0;
           const page = keys.slice(start, start + 2);
-          return { Contents: page.map((Key) => ({ Key })), IsTruncated: start + 2 < keys.length, NextContinuationToken: String(start + 2) };
+          return {
+            Contents: page.map((Key) => ({ Key })),
+            IsTruncated: start + 2 < keys.length,
+            NextContinuationToken: String(start + 2),
+          };
         }
         return {};
       },

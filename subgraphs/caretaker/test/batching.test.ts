@@ -24,7 +24,9 @@ beforeAll(async () => {
   stack = await startStack();
   bob = await tokenFor('bob');
   const at = new Date(Date.now() - 3_600_000);
-  const nodes = Array.from({ length: NODES }, (_, i) => nodeEventInput({ type: 'ADDED', rv: 10 + i, at, name: `node-${i}` }));
+  const nodes = Array.from({ length: NODES }, (_, i) =>
+    nodeEventInput({ type: 'ADDED', rv: 10 + i, at, name: `node-${i}` }),
+  );
   // Two pods per node (each of its own workflow, wf-i), three events each.
   const pods = Array.from({ length: NODES }, (_, i) =>
     [0, 1].flatMap((j) =>
@@ -67,7 +69,10 @@ afterAll(async () => {
 });
 
 /** MongoDB commands one query costs. */
-async function cost(query: string, variables: Record<string, unknown> = {}): Promise<{ commands: string[]; data: unknown }> {
+async function cost(
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ commands: string[]; data: unknown }> {
   commands.length = 0;
   const res = await graphql(url, query, { token: bob, variables });
   expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
@@ -77,9 +82,16 @@ async function cost(query: string, variables: Record<string, unknown> = {}): Pro
 describe('batching: constant MongoDB commands for N parents', () => {
   it('ComputeNode.pods and Pod.history', async () => {
     const q = `query ($first: Int) { nodes { name pods(first: $first) { totalCount edges { node { name history(first: 10) { edges { node { phase } } } } } } } }`;
-    const few = await cost(`{ node(name: "node-0") { name pods { totalCount edges { node { name history(first: 10) { edges { node { phase } } } } } } } }`);
+    const few = await cost(
+      `{ node(name: "node-0") { name pods { totalCount edges { node { name history(first: 10) { edges { node { phase } } } } } } } }`,
+    );
     const all = await cost(q, { first: 5 });
-    type Nodes = { nodes: { name: string; pods: { totalCount: number; edges: { node: { name: string; history: { edges: unknown[] } } }[] } }[] };
+    type Nodes = {
+      nodes: {
+        name: string;
+        pods: { totalCount: number; edges: { node: { name: string; history: { edges: unknown[] } } }[] };
+      }[];
+    };
     const nodes = (all.data as Nodes).nodes;
     expect(nodes).toHaveLength(NODES);
     for (const [i, n] of nodes.entries()) {
@@ -96,13 +108,14 @@ describe('batching: constant MongoDB commands for N parents', () => {
 
   it('Resource.pods (entity resolution of N resources)', async () => {
     const q = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Resource { urn pods(first: 1) { totalCount edges { node { name } } } } } }`;
-    const representations = (n: number) => Array.from({ length: n }, (_, i) => ({ __typename: 'Resource', urn: urn(i) }));
+    const representations = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ __typename: 'Resource', urn: urn(i) }));
     const one = await cost(q, { r: representations(1) });
     const six = await cost(q, { r: representations(NODES) });
     type Entities = { _entities: { urn: string; pods: { totalCount: number; edges: { node: { name: string } }[] } }[] };
-    expect((six.data as Entities)._entities.map((e) => [e.pods.totalCount, e.pods.edges.map((x) => x.node.name)])).toEqual(
-      Array.from({ length: NODES }, (_, i) => [2, [`pod-${i}-0`]]),
-    );
+    expect(
+      (six.data as Entities)._entities.map((e) => [e.pods.totalCount, e.pods.edges.map((x) => x.node.name)]),
+    ).toEqual(Array.from({ length: NODES }, (_, i) => [2, [`pod-${i}-0`]]));
     expect(six.commands).toEqual(one.commands);
     expect(six.commands.length).toBeLessThanOrEqual(2);
   });
@@ -110,9 +123,18 @@ describe('batching: constant MongoDB commands for N parents', () => {
   it('a parent cut short by the read cap is read on its own: pages stay exact', async () => {
     // wf-0 gets 5 more pods: for [wf-0, wf-1] with first 2, the cap (2 × 3 pods) is all wf-0's.
     const at = new Date(Date.now() - 60_000);
-    const more = Array.from({ length: 5 }, (_, j) => podEventInput({ rv: 500 + j, at, namespace: 'retail', name: `pod-0-x${j}`, phase: 'RUNNING', urn: urn(0) }));
+    const more = Array.from({ length: 5 }, (_, j) =>
+      podEventInput({ rv: 500 + j, at, namespace: 'retail', name: `pod-0-x${j}`, phase: 'RUNNING', urn: urn(0) }),
+    );
     await stack.caretaker.ingest(eventsFromInput({ pods: more as never }));
-    const pages = await listPodsGrouped(stack.caretaker.collections, 'resourceUrn', [urn(0), urn(1)], { deleted: false }, 2, null);
+    const pages = await listPodsGrouped(
+      stack.caretaker.collections,
+      'resourceUrn',
+      [urn(0), urn(1)],
+      { deleted: false },
+      2,
+      null,
+    );
     const summary = (v: string) => {
       const p = pages.get(v)!;
       return { names: p.items.map((i) => i.node.name), hasNextPage: p.hasNextPage, totalCount: p.totalCount };

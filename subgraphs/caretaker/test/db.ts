@@ -6,7 +6,9 @@ import { testMongo } from '@dataos/testkit';
 import { collectionsOf, ensureIndexes, type Collections } from '../src/store/collections.js';
 
 /** A MongoDB database of its own (dropped by `drop`), with Caretaker's collections and indexes. */
-export async function testDb(prefix = 'caretaker_test_'): Promise<{ mongo: MongoStore; c: Collections; drop(): Promise<void> }> {
+export async function testDb(
+  prefix = 'caretaker_test_',
+): Promise<{ mongo: MongoStore; c: Collections; drop(): Promise<void> }> {
   const mongo = await testMongo('CARETAKER', prefix);
   const c = collectionsOf(mongo.db);
   await ensureIndexes(c);

@@ -27,10 +27,19 @@ afterAll(async () => {
 
 /** The state that matters, without timestamps of the write. */
 async function snapshot(c: Collections) {
-  const pods = await c.pods.find({}, { projection: { updatedAt: 0 } }).sort({ _id: 1 }).toArray();
-  const nodes = await c.nodes.find({}, { projection: { updatedAt: 0 } }).sort({ _id: 1 }).toArray();
+  const pods = await c.pods
+    .find({}, { projection: { updatedAt: 0 } })
+    .sort({ _id: 1 })
+    .toArray();
+  const nodes = await c.nodes
+    .find({}, { projection: { updatedAt: 0 } })
+    .sort({ _id: 1 })
+    .toArray();
   // `batch` names the delivery that recorded an event first: it depends on the delivery order by design.
-  const history = await c.history.find({}, { projection: { batch: 0 } }).sort({ _id: 1 }).toArray();
+  const history = await c.history
+    .find({}, { projection: { batch: 0 } })
+    .sort({ _id: 1 })
+    .toArray();
   return { pods, nodes, history };
 }
 
@@ -48,8 +57,18 @@ describe('ingest: a realistic stream with duplicates, late events and a retry', 
 
   it('keeps the newest state of every pod: a late RUNNING never overwrites SUCCEEDED', async () => {
     const pods = Object.fromEntries((await c.pods.find().toArray()).map((p) => [p._id, p]));
-    expect(pods['retail/orders-ingest-1']).toMatchObject({ phase: 'SUCCEEDED', resourceVersion: 20, nodeName: 'node-1', deleted: false });
-    expect(pods['retail/customers-dedupe-1']).toMatchObject({ phase: 'FAILED', resourceVersion: 41, restarts: 2, reason: 'OOMKilled' });
+    expect(pods['retail/orders-ingest-1']).toMatchObject({
+      phase: 'SUCCEEDED',
+      resourceVersion: 20,
+      nodeName: 'node-1',
+      deleted: false,
+    });
+    expect(pods['retail/customers-dedupe-1']).toMatchObject({
+      phase: 'FAILED',
+      resourceVersion: 41,
+      restarts: 2,
+      reason: 'OOMKilled',
+    });
     expect(pods['retail/inventory-sync-1']).toMatchObject({ deleted: true, resourceVersion: 30, deletedAt: s.at(20) });
     expect(pods['finance/invoices-export-1']).toMatchObject({ phase: 'PENDING', nodeName: null });
     expect(pods['retail/orders-ingest-2']).toMatchObject({
@@ -61,12 +80,16 @@ describe('ingest: a realistic stream with duplicates, late events and a retry', 
       owner: { kind: 'Job', name: 'orders-ingest-2' },
     });
     const node2 = await c.nodes.findOne({ _id: 'node-2' });
-    expect(node2).toMatchObject({ resourceVersion: 40, taints: [{ key: 'node.kubernetes.io/memory-pressure', effect: 'NoSchedule' }] });
+    expect(node2).toMatchObject({
+      resourceVersion: 40,
+      taints: [{ key: 'node.kubernetes.io/memory-pressure', effect: 'NoSchedule' }],
+    });
     expect(node2?.conditions.find((x) => x.type === 'MemoryPressure')?.status).toBe('TRUE');
   });
 
   it('records every distinct event once, late ones included', async () => {
-    const rvs = async (key: string) => (await c.history.find({ key }).sort({ rv: 1 }).toArray()).map((e) => [e.rv, e.phase, e.type]);
+    const rvs = async (key: string) =>
+      (await c.history.find({ key }).sort({ rv: 1 }).toArray()).map((e) => [e.rv, e.phase, e.type]);
     expect(await rvs('retail/orders-ingest-1')).toEqual([
       [12, 'PENDING', 'ADDED'],
       [13, 'PENDING', 'MODIFIED'],
@@ -80,9 +103,19 @@ describe('ingest: a realistic stream with duplicates, late events and a retry', 
   });
 
   it('a late event for a deleted pod does not bring it back', async () => {
-    const late = eventsFromInput({ pods: [{ ...(s.events.c19 as object), pod: { ...(s.events.c19 as { pod: object }).pod, resourceVersion: '25' } }] as never }, now);
+    const late = eventsFromInput(
+      {
+        pods: [
+          { ...(s.events.c19 as object), pod: { ...(s.events.c19 as { pod: object }).pod, resourceVersion: '25' } },
+        ] as never,
+      },
+      now,
+    );
     expect(await ingestEvents(c, late, now)).toMatchObject({ applied: 0, stale: 1, recorded: 1 });
-    expect(await c.pods.findOne({ _id: 'retail/inventory-sync-1' })).toMatchObject({ deleted: true, resourceVersion: 30 });
+    expect(await c.pods.findOne({ _id: 'retail/inventory-sync-1' })).toMatchObject({
+      deleted: true,
+      resourceVersion: 30,
+    });
   });
 
   it('aggregates counts, restarts and requests against allocatable', async () => {
@@ -102,9 +135,19 @@ describe('ingest: a realistic stream with duplicates, late events and a retry', 
     ]);
     const node1 = a.byNode.find((n) => n.nodeName === 'node-1')!;
     // Only RUNNING and PENDING pods hold requests: orders-ingest-2 (1500m, 2Gi) on node-1.
-    expect(node1).toMatchObject({ pods: 2, cpuRequestMillis: 1500, memoryRequestBytes: 2 * 2 ** 30, cpuAllocatableMillis: 8000 });
+    expect(node1).toMatchObject({
+      pods: 2,
+      cpuRequestMillis: 1500,
+      memoryRequestBytes: 2 * 2 ** 30,
+      cpuAllocatableMillis: 8000,
+    });
     expect(node1.cpuRequestedRatio).toBeCloseTo(1500 / 8000);
-    expect(a.byNode.find((n) => n.nodeName === 'node-2')).toMatchObject({ pods: 1, restarts: 2, cpuRequestMillis: 0, pressure: ['MemoryPressure'] });
+    expect(a.byNode.find((n) => n.nodeName === 'node-2')).toMatchObject({
+      pods: 1,
+      restarts: 2,
+      cpuRequestMillis: 0,
+      pressure: ['MemoryPressure'],
+    });
     expect(a.byNode.find((n) => n.nodeName === null)).toMatchObject({ pods: 1, memoryRequestBytes: 24 * 2 ** 30 });
     expect(a.cpuAllocatableMillis).toBe(12_000);
   });
@@ -146,7 +189,8 @@ describe('ingest: order does not matter', () => {
     await ingestEvents(reference, events, now, { stateWrites: 'update' });
     const expected = await snapshot(reference);
     const replaced = await open();
-    for (let i = 0; i < events.length; i += 5) await ingestEvents(replaced, shuffled(events, 5).slice(i, i + 5), now, { stateWrites: 'replace' });
+    for (let i = 0; i < events.length; i += 5)
+      await ingestEvents(replaced, shuffled(events, 5).slice(i, i + 5), now, { stateWrites: 'replace' });
     expect(await snapshot(replaced)).toEqual(expected);
     const mixed = await open();
     await Promise.all([
@@ -171,13 +215,20 @@ describe('ingest: order does not matter', () => {
       const watched = collectionsOf(client.db(c.db.databaseName));
       const batch = (rv: number, phase: 'PENDING' | 'RUNNING') =>
         eventsFromInput(
-          { pods: Array.from({ length: 300 }, (_, i) => podEventInput({ rv: rv + i, at: base, namespace: 'many', name: `pod-${i}`, phase })) as never },
+          {
+            pods: Array.from({ length: 300 }, (_, i) =>
+              podEventInput({ rv: rv + i, at: base, namespace: 'many', name: `pod-${i}`, phase }),
+            ) as never,
+          },
           now,
         );
       const replace = { stateWrites: 'replace' } as const;
       expect(await ingestEvents(watched, batch(1000, 'PENDING'), now, replace)).toMatchObject({ applied: 300 });
       seen.length = 0;
-      expect(await ingestEvents(watched, batch(2000, 'RUNNING'), now, replace)).toMatchObject({ applied: 300, stale: 0 });
+      expect(await ingestEvents(watched, batch(2000, 'RUNNING'), now, replace)).toMatchObject({
+        applied: 300,
+        stale: 0,
+      });
       const onPods = seen.filter((x) => x.collection === 'pods').map((x) => x.name);
       // Was 6 update commands of 50 conditional statements (~25 ms each on FerretDB): ~7 s here.
       expect(onPods).toEqual(['find', 'delete', 'insert', 'find']);
@@ -191,11 +242,20 @@ describe('ingest: order does not matter', () => {
     const c = await open();
     const batch = (rv: number, phase: 'PENDING' | 'RUNNING') =>
       eventsFromInput(
-        { pods: Array.from({ length: 150 }, (_, i) => podEventInput({ rv: rv + i, at: base, namespace: 'bulk', name: `pod-${i}`, phase })) as never },
+        {
+          pods: Array.from({ length: 150 }, (_, i) =>
+            podEventInput({ rv: rv + i, at: base, namespace: 'bulk', name: `pod-${i}`, phase }),
+          ) as never,
+        },
         now,
       );
-    expect(await ingestEvents(c, batch(1000, 'PENDING'), now, { stateWrites: 'update' })).toMatchObject({ applied: 150 });
-    expect(await ingestEvents(c, batch(2000, 'RUNNING'), now, { stateWrites: 'update' })).toMatchObject({ applied: 150, stale: 0 });
+    expect(await ingestEvents(c, batch(1000, 'PENDING'), now, { stateWrites: 'update' })).toMatchObject({
+      applied: 150,
+    });
+    expect(await ingestEvents(c, batch(2000, 'RUNNING'), now, { stateWrites: 'update' })).toMatchObject({
+      applied: 150,
+      stale: 0,
+    });
     expect(await c.pods.countDocuments({ phase: 'RUNNING' })).toBe(150);
   }, 60_000);
 
@@ -205,25 +265,56 @@ describe('ingest: order does not matter', () => {
     // The list was taken at resourceVersion 40: customers-dedupe-1 (41) changed after it, so it stays.
     const n = await tombstoneMissing(c, 'Pod', new Set(['retail/orders-ingest-2']), 40, now);
     expect(n).toBe(2);
-    expect((await c.pods.find({ deleted: false }).toArray()).map((p) => p._id)).toEqual(['retail/customers-dedupe-1', 'retail/orders-ingest-2']);
+    expect((await c.pods.find({ deleted: false }).toArray()).map((p) => p._id)).toEqual([
+      'retail/customers-dedupe-1',
+      'retail/orders-ingest-2',
+    ]);
     // The tombstone stands at the list's resourceVersion, and the deletion is in the history.
-    expect(await c.pods.findOne({ _id: 'retail/orders-ingest-1' })).toMatchObject({ deleted: true, reason: 'NotFoundOnRelist', resourceVersion: 40, deletedAt: now });
+    expect(await c.pods.findOne({ _id: 'retail/orders-ingest-1' })).toMatchObject({
+      deleted: true,
+      reason: 'NotFoundOnRelist',
+      resourceVersion: 40,
+      deletedAt: now,
+    });
     const deleted = await c.history.find({ kind: 'Pod', type: 'DELETED', rv: 40 }).sort({ _id: 1 }).toArray();
     expect(deleted.map((e) => e._id)).toEqual(['Pod/finance/invoices-export-1@40', 'Pod/retail/orders-ingest-1@40']);
-    expect(deleted[1]).toMatchObject({ phase: 'SUCCEEDED', reason: 'NotFoundOnRelist', nodeName: 'node-1', time: now, resourceUrn: 'dataos://workflow:retail/orders-ingest' });
+    expect(deleted[1]).toMatchObject({
+      phase: 'SUCCEEDED',
+      reason: 'NotFoundOnRelist',
+      nodeName: 'node-1',
+      time: now,
+      resourceUrn: 'dataos://workflow:retail/orders-ingest',
+    });
     // Retrying the same relist changes nothing; a late event older than the list stays out of the state.
     const history = await c.history.countDocuments();
     expect(await tombstoneMissing(c, 'Pod', new Set(['retail/orders-ingest-2']), 40, now)).toBe(0);
     expect(await c.history.countDocuments()).toBe(history);
-    const late = eventsFromInput({ pods: [podEventInput({ rv: 35, at: s.at(30), namespace: 'retail', name: 'orders-ingest-1', phase: 'RUNNING' })] as never }, now);
+    const late = eventsFromInput(
+      {
+        pods: [
+          podEventInput({ rv: 35, at: s.at(30), namespace: 'retail', name: 'orders-ingest-1', phase: 'RUNNING' }),
+        ] as never,
+      },
+      now,
+    );
     expect(await ingestEvents(c, late, now)).toMatchObject({ applied: 0, stale: 1 });
-    expect(await c.pods.findOne({ _id: 'retail/orders-ingest-1' })).toMatchObject({ deleted: true, resourceVersion: 40 });
+    expect(await c.pods.findOne({ _id: 'retail/orders-ingest-1' })).toMatchObject({
+      deleted: true,
+      resourceVersion: 40,
+    });
     // podHistory and podEventStats see the deletion.
     const tmp = await tempDir();
     dbs.push({ drop: tmp.remove });
     const store = new HistoryStore(c, new ArchiveReader(new LocalFolderArchiveStore(tmp.dir)));
     const events = await store.podEvents('retail', 'orders-ingest-1', s.at(0), new Date(now.getTime() + 1000), 100);
-    expect(events.map((e) => [e.rv, e.type])).toEqual([[12, 'ADDED'], [13, 'MODIFIED'], [15, 'MODIFIED'], [20, 'MODIFIED'], [35, 'MODIFIED'], [40, 'DELETED']]);
+    expect(events.map((e) => [e.rv, e.type])).toEqual([
+      [12, 'ADDED'],
+      [13, 'MODIFIED'],
+      [15, 'MODIFIED'],
+      [20, 'MODIFIED'],
+      [35, 'MODIFIED'],
+      [40, 'DELETED'],
+    ]);
     const stats = await store.stats(s.at(0), new Date(now.getTime() + 1000), 'retail');
     expect(stats.byNamespace).toEqual([{ namespace: 'retail', events: 15, failed: 1, deleted: 2 }]);
   });
@@ -233,6 +324,11 @@ describe('ingest: order does not matter', () => {
     await ingestEvents(c, eventsFromInput(s.all, now), now);
     expect(await tombstoneMissing(c, 'Node', new Set(['node-2']), 45, now)).toBe(1);
     expect(await c.nodes.findOne({ _id: 'node-1' })).toMatchObject({ deleted: true, resourceVersion: 45 });
-    expect(await c.history.findOne({ _id: 'Node/node-1@45' })).toMatchObject({ kind: 'Node', type: 'DELETED', key: 'node-1', namespace: null });
+    expect(await c.history.findOne({ _id: 'Node/node-1@45' })).toMatchObject({
+      kind: 'Node',
+      type: 'DELETED',
+      key: 'node-1',
+      namespace: null,
+    });
   });
 });

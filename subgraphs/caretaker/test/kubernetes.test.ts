@@ -33,18 +33,36 @@ const pod = (name: string, rv: number, phase: string, node = 'node-1') => ({
     annotations: { 'dataos.io/resource-urn': 'dataos://workflow:retail/orders-ingest' },
     ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name, uid: 'j', controller: true }],
   },
-  spec: { nodeName: node, containers: [{ name: 'main', image: 'x', resources: { requests: { cpu: '250m', memory: '256Mi' } } }] },
+  spec: {
+    nodeName: node,
+    containers: [{ name: 'main', image: 'x', resources: { requests: { cpu: '250m', memory: '256Mi' } } }],
+  },
   status: {
     phase,
-    conditions: [{ type: 'Ready', status: phase === 'Running' ? 'True' : 'False', lastTransitionTime: '2025-03-20T10:00:00Z' }],
-    containerStatuses: [{ name: 'main', ready: phase === 'Running', restartCount: 1, image: 'x', imageID: 'x', state: { running: { startedAt: '2025-03-20T10:00:00Z' } } }],
+    conditions: [
+      { type: 'Ready', status: phase === 'Running' ? 'True' : 'False', lastTransitionTime: '2025-03-20T10:00:00Z' },
+    ],
+    containerStatuses: [
+      {
+        name: 'main',
+        ready: phase === 'Running',
+        restartCount: 1,
+        image: 'x',
+        imageID: 'x',
+        state: { running: { startedAt: '2025-03-20T10:00:00Z' } },
+      },
+    ],
   },
 });
 const node = (rv: number) => ({
   apiVersion: 'v1',
   kind: 'Node',
   metadata: { name: 'node-1', uid: 'uid-node-1', resourceVersion: String(rv) },
-  status: { capacity: { cpu: '4', memory: '16Gi', pods: '110' }, allocatable: { cpu: '3920m', memory: '15Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] },
+  status: {
+    capacity: { cpu: '4', memory: '16Gi', pods: '110' },
+    allocatable: { cpu: '3920m', memory: '15Gi', pods: '110' },
+    conditions: [{ type: 'Ready', status: 'True' }],
+  },
 });
 
 async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -75,7 +93,12 @@ describe('Kubernetes informers (list, then watch)', () => {
       res.end(
         JSON.stringify(
           resource === 'pods'
-            ? { apiVersion: 'v1', kind: 'PodList', metadata: { resourceVersion: '100' }, items: [pod('job-a', 90, 'Running'), pod('job-b', 91, 'Pending')] }
+            ? {
+                apiVersion: 'v1',
+                kind: 'PodList',
+                metadata: { resourceVersion: '100' },
+                items: [pod('job-a', 90, 'Running'), pod('job-b', 91, 'Pending')],
+              }
             : { apiVersion: 'v1', kind: 'NodeList', metadata: { resourceVersion: '100' }, items: [node(80)] },
         ),
       );
@@ -88,7 +111,15 @@ describe('Kubernetes informers (list, then watch)', () => {
         apiVersion: 'v1',
         kind: 'Config',
         // client-node 1.x refuses plain http unless TLS verification is off.
-        clusters: [{ name: 'fake', cluster: { server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'insecure-skip-tls-verify': true } }],
+        clusters: [
+          {
+            name: 'fake',
+            cluster: {
+              server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+              'insecure-skip-tls-verify': true,
+            },
+          },
+        ],
         users: [{ name: 'u', user: { token: 'dev' } }],
         contexts: [{ name: 'c', context: { cluster: 'fake', user: 'u' } }],
         'current-context': 'c',
@@ -106,7 +137,21 @@ describe('Kubernetes informers (list, then watch)', () => {
 
   it('records the listed objects, tombstones vanished ones, then follows the watch', async () => {
     // A pod Caretaker saw before a restart, deleted while nobody watched.
-    await ingestEvents(db.c, eventsFromInput({ pods: [podEventInput({ rv: 50, at: new Date(), namespace: 'retail', name: 'job-gone', phase: 'RUNNING', node: 'node-1' })] as never }));
+    await ingestEvents(
+      db.c,
+      eventsFromInput({
+        pods: [
+          podEventInput({
+            rv: 50,
+            at: new Date(),
+            namespace: 'retail',
+            name: 'job-gone',
+            phase: 'RUNNING',
+            node: 'node-1',
+          }),
+        ] as never,
+      }),
+    );
     const logger = { info: () => {}, warn: () => {}, error: () => {} };
     const source = new KubernetesPodSource({ kubeconfig, logger: logger as never });
     const sink = new BatchingSink({
@@ -126,23 +171,35 @@ describe('Kubernetes informers (list, then watch)', () => {
         resourceUrn: 'dataos://workflow:retail/orders-ingest',
       });
       // Deleted while nobody watched: tombstoned at the list's resourceVersion, with a DELETED event.
-      expect(await db.c.pods.findOne({ _id: 'retail/job-gone' })).toMatchObject({ deleted: true, reason: 'NotFoundOnRelist', resourceVersion: 100 });
-      expect((await db.c.history.find({ key: 'retail/job-gone' }).sort({ rv: 1 }).toArray()).map((e) => [e._id, e.type])).toEqual([
+      expect(await db.c.pods.findOne({ _id: 'retail/job-gone' })).toMatchObject({
+        deleted: true,
+        reason: 'NotFoundOnRelist',
+        resourceVersion: 100,
+      });
+      expect(
+        (await db.c.history.find({ key: 'retail/job-gone' }).sort({ rv: 1 }).toArray()).map((e) => [e._id, e.type]),
+      ).toEqual([
         ['Pod/retail/job-gone@50', 'MODIFIED'],
         ['Pod/retail/job-gone@100', 'DELETED'],
       ]);
       expect(await db.c.nodes.findOne({ _id: 'node-1' })).toMatchObject({ allocatable: { cpuMillis: 3920 } });
 
-      const send = (type: string, object: unknown) => watchers.get('pods')!.write(`${JSON.stringify({ type, object })}\n`);
+      const send = (type: string, object: unknown) =>
+        watchers.get('pods')!.write(`${JSON.stringify({ type, object })}\n`);
       send('MODIFIED', pod('job-a', 101, 'Succeeded'));
       send('DELETED', pod('job-b', 102, 'Pending'));
       send('ADDED', pod('job-c', 103, 'Pending'));
       await until(async () => (await db.c.pods.countDocuments({ _id: 'retail/job-c' })) > 0);
       await sink.flush();
-      expect(await db.c.pods.findOne({ _id: 'retail/job-a' })).toMatchObject({ phase: 'SUCCEEDED', resourceVersion: 101 });
+      expect(await db.c.pods.findOne({ _id: 'retail/job-a' })).toMatchObject({
+        phase: 'SUCCEEDED',
+        resourceVersion: 101,
+      });
       expect(await db.c.pods.findOne({ _id: 'retail/job-b' })).toMatchObject({ deleted: true, resourceVersion: 102 });
       expect(await db.c.pods.findOne({ _id: 'retail/job-c' })).toMatchObject({ phase: 'PENDING' });
-      expect((await db.c.history.find({ key: 'retail/job-a' }).sort({ rv: 1 }).toArray()).map((e) => e.rv)).toEqual([90, 101]);
+      expect((await db.c.history.find({ key: 'retail/job-a' }).sort({ rv: 1 }).toArray()).map((e) => e.rv)).toEqual([
+        90, 101,
+      ]);
     } finally {
       await source.stop();
       await sink.stop();

@@ -59,9 +59,11 @@ async function expectExact(t: Setup, from = WIDE.from, to = WIDE.to) {
  * leaving them to the next slot's holder), so tests do not depend on the wall clock.
  */
 const LONG_SLOT = 30 * 24 * HOUR;
-const compactRollups = (c: Collections, options: CompactOptions = {}) => compactInSlots(c, { slotMs: LONG_SLOT, ...options });
+const compactRollups = (c: Collections, options: CompactOptions = {}) =>
+  compactInSlots(c, { slotMs: LONG_SLOT, ...options });
 
-const partIds = async (c: Collections) => (await c.rollupParts.find({}, { projection: { _id: 1 } }).toArray()).map((p) => p._id);
+const partIds = async (c: Collections) =>
+  (await c.rollupParts.find({}, { projection: { _id: 1 } }).toArray()).map((p) => p._id);
 
 describe('rollups: podEventStats from pre-aggregated counts', () => {
   it('the realistic stream (duplicates, late events, a retried batch) counts as the raw aggregate, before and after compaction', async () => {
@@ -143,7 +145,11 @@ describe('rollups: podEventStats from pre-aggregated counts', () => {
   it('two writers ingesting the same batch at once count it once', async () => {
     const t = await setup();
     const batch = events(s.all);
-    await Promise.all([ingestEvents(t.c, batch, now), ingestEvents(t.c, [...batch].reverse(), now), compactRollups(t.c)]);
+    await Promise.all([
+      ingestEvents(t.c, batch, now),
+      ingestEvents(t.c, [...batch].reverse(), now),
+      compactRollups(t.c),
+    ]);
     await compactRollups(t.c);
     expect((await expectExact(t)).total).toBe(14);
   });
@@ -201,10 +207,17 @@ describe('rollups: podEventStats from pre-aggregated counts', () => {
 describe('rollups: compaction interrupted at every step neither loses nor doubles a count', () => {
   type Step = { name: string; crash: (c: Collections) => void };
   /** Fails the `n`th call (1-based) of a collection method, once. */
-  const failNth = <K extends 'replaceOne' | 'insertOne' | 'updateOne' | 'deleteMany'>(target: { [k in K]: unknown }, method: K, n: number) => {
+  const failNth = <K extends 'replaceOne' | 'insertOne' | 'updateOne' | 'deleteMany'>(
+    target: { [k in K]: unknown },
+    method: K,
+    n: number,
+  ) => {
     const original = (target[method] as (...a: unknown[]) => unknown).bind(target);
     let calls = 0;
-    const spy = vi.spyOn as unknown as (o: object, m: string) => { mockImplementation(f: (...a: unknown[]) => unknown): void };
+    const spy = vi.spyOn as unknown as (
+      o: object,
+      m: string,
+    ) => { mockImplementation(f: (...a: unknown[]) => unknown): void };
     spy(target, method).mockImplementation((...args: unknown[]) => {
       if (++calls === n) return Promise.reject(new Error(`crash at ${method} #${n}`));
       return original(...args);
@@ -215,7 +228,10 @@ describe('rollups: compaction interrupted at every step neither loses nor double
     { name: 'after the day, before the epoch bump', crash: (c) => failNth(c.meta, 'updateOne', 1) },
     { name: 'after the epoch, before the ledger', crash: (c) => failNth(c.rollupLedger, 'updateOne', 1) },
     { name: 'after the ledger, before the parts are deleted', crash: (c) => failNth(c.rollupParts, 'deleteMany', 1) },
-    { name: 'after the parts are deleted, before the merge record is trimmed', crash: (c) => failNth(c.rollups, 'replaceOne', 1) },
+    {
+      name: 'after the parts are deleted, before the merge record is trimmed',
+      crash: (c) => failNth(c.rollups, 'replaceOne', 1),
+    },
     { name: 'on the second hour (the first one done)', crash: (c) => failNth(c.rollupLedger, 'updateOne', 2) },
   ];
 
@@ -287,7 +303,9 @@ function tenDays(nowAt: Date): ClusterEvent[] {
         const common = { namespace, name: `job-${day}-${i}` };
         pods.push(podEventInput({ ...common, type: 'ADDED', rv: rv++, at: t(0), phase: 'PENDING' }));
         pods.push(podEventInput({ ...common, rv: rv++, at: t(1), phase: 'RUNNING', node: 'node-1' }));
-        pods.push(podEventInput({ ...common, rv: rv++, at: t(20), phase: i === 2 ? 'FAILED' : 'SUCCEEDED', node: 'node-1' }));
+        pods.push(
+          podEventInput({ ...common, rv: rv++, at: t(20), phase: i === 2 ? 'FAILED' : 'SUCCEEDED', node: 'node-1' }),
+        );
       }
     }
   }
@@ -352,7 +370,11 @@ describe('rollups, archive and backfill', () => {
     expect(await expectExact(t)).toEqual(stats);
 
     // New events after the backfill go through batches; archiving them later changes nothing.
-    await ingestEvents(t.c, events({ pods: [podEventInput({ rv: 9000, at: now, namespace: 'retail', name: 'late', phase: 'RUNNING' })] }), now);
+    await ingestEvents(
+      t.c,
+      events({ pods: [podEventInput({ rv: 9000, at: now, namespace: 'retail', name: 'late', phase: 'RUNNING' })] }),
+      now,
+    );
     await archiver.run();
     expect((await expectExact(t)).total).toBe(181);
   });

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INGEST_CLUSTER_EVENTS, createPolicies, errorCodes, graphql, startTestSupergraph, tokenFor, uniqueId, type TestSupergraph } from '@dataos/testkit';
+import {
+  INGEST_CLUSTER_EVENTS,
+  createPolicies,
+  errorCodes,
+  graphql,
+  startTestSupergraph,
+  tokenFor,
+  uniqueId,
+  type TestSupergraph,
+} from '@dataos/testkit';
 import { seedCatalog } from '@dataos/metis';
 import { podEventInput, seedPolicy } from '../../../packages/testkit/src/caretaker.js';
 import { seedCaretaker } from '../src/seed.js';
@@ -29,7 +38,14 @@ beforeAll(async () => {
     lineage: [],
     runs: [],
     resources: [
-      { ...WORKFLOW, version: 'v1', state: 'active', description: 'Test workflow.', owner: `teams:id:${id}-team`, tags: ['dataos:type:workflow'] },
+      {
+        ...WORKFLOW,
+        version: 'v1',
+        state: 'active',
+        description: 'Test workflow.',
+        owner: `teams:id:${id}-team`,
+        tags: ['dataos:type:workflow'],
+      },
     ],
   });
 }, 120_000);
@@ -44,20 +60,63 @@ afterAll(async () => {
 
 const QUERY = /* GraphQL */ `
   {
-    whoami { id }
+    whoami {
+      id
+    }
     pods(first: 10, filter: { resourceUrn: "dataos://workflow:retail/orders-ingest" }) {
       totalCount
-      edges { node { name phase nodeName restarts history(first: 20) { edges { node { phase } } } } }
+      edges {
+        node {
+          name
+          phase
+          nodeName
+          restarts
+          history(first: 20) {
+            edges {
+              node {
+                phase
+              }
+            }
+          }
+        }
+      }
     }
-    podAggregates { total byPhase { phase count } byNode { nodeName pressure cpuRequestedRatio } }
+    podAggregates {
+      total
+      byPhase {
+        phase
+        count
+      }
+      byNode {
+        nodeName
+        pressure
+        cpuRequestedRatio
+      }
+    }
   }
 `;
 
 const RESOURCE_PODS = /* GraphQL */ `
   query ($urn: ID!) {
     resource(urn: $urn) {
-      urn kind workspace name state
-      pods(first: 10) { totalCount edges { node { name phase resource { urn name } } } }
+      urn
+      kind
+      workspace
+      name
+      state
+      pods(first: 10) {
+        totalCount
+        edges {
+          node {
+            name
+            phase
+            resource {
+              urn
+              name
+            }
+          }
+        }
+      }
     }
   }
 `;
@@ -67,17 +126,19 @@ type ResourcePods = {
     urn: string;
     kind: string;
     name: string;
-    pods: { totalCount: number; edges: { node: { name: string; phase: string; resource: { urn: string; name: string } | null } }[] } | null;
+    pods: {
+      totalCount: number;
+      edges: { node: { name: string; phase: string; resource: { urn: string; name: string } | null } }[];
+    } | null;
   } | null;
 };
 
 describe('Caretaker through the router', () => {
   it('bob (operator) sees the demo pods, their history and aggregates', async () => {
-    const res = await graphql<{ pods: { totalCount: number; edges: { node: { history: { edges: unknown[] } } }[] }; podAggregates: { total: number } }>(
-      sg.url,
-      QUERY,
-      { token: await tokenFor('bob') },
-    );
+    const res = await graphql<{
+      pods: { totalCount: number; edges: { node: { history: { edges: unknown[] } } }[] };
+      podAggregates: { total: number };
+    }>(sg.url, QUERY, { token: await tokenFor('bob') });
     expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
     expect(res.data?.pods.totalCount).toBe(3);
     expect(res.data?.pods.edges.every((e) => e.node.history.edges.length >= 3)).toBe(true);
@@ -89,8 +150,26 @@ describe('Caretaker through the router', () => {
     const at = new Date(Date.now() - 60_000);
     // One pod names the workflow in the resource:// alias form: stored canonical, it joins all the same.
     const pods = [
-      podEventInput({ type: 'ADDED', rv: 90_001, at, namespace: 'retail', name: `${id}-run-1`, phase: 'RUNNING', node: 'node-a', urn: WORKFLOW_URN }),
-      podEventInput({ type: 'ADDED', rv: 90_002, at, namespace: 'retail', name: `${id}-run-2`, phase: 'FAILED', node: 'node-b', urn: `resource://workflow/retail/${WORKFLOW.name}` }),
+      podEventInput({
+        type: 'ADDED',
+        rv: 90_001,
+        at,
+        namespace: 'retail',
+        name: `${id}-run-1`,
+        phase: 'RUNNING',
+        node: 'node-a',
+        urn: WORKFLOW_URN,
+      }),
+      podEventInput({
+        type: 'ADDED',
+        rv: 90_002,
+        at,
+        namespace: 'retail',
+        name: `${id}-run-2`,
+        phase: 'FAILED',
+        node: 'node-b',
+        urn: `resource://workflow/retail/${WORKFLOW.name}`,
+      }),
     ];
     const ingested = await graphql(sg.url, INGEST_CLUSTER_EVENTS, { token: bob, variables: { input: { pods } } });
     expect(ingested.errors, JSON.stringify(ingested.errors)).toBeUndefined();
@@ -109,7 +188,9 @@ describe('Caretaker through the router', () => {
   });
 
   it('alice (data-dev) is refused at the Caretaker fields; whoami still answers', async () => {
-    const res = await graphql<{ whoami: { id: string } | null; pods: unknown }>(sg.url, QUERY, { token: await tokenFor('alice') });
+    const res = await graphql<{ whoami: { id: string } | null; pods: unknown }>(sg.url, QUERY, {
+      token: await tokenFor('alice'),
+    });
     expect(res.data?.whoami, JSON.stringify(res)).toEqual({ id: 'users:id:alice' });
     expect(res.data?.pods ?? null).toBeNull();
     const codes = errorCodes(res);
@@ -119,8 +200,16 @@ describe('Caretaker through the router', () => {
   });
 
   it('alice gets the workflow from Metis and an authorization error exactly at Resource.pods', async () => {
-    const res = await graphql<ResourcePods>(sg.url, RESOURCE_PODS, { token: await tokenFor('alice'), variables: { urn: WORKFLOW_URN } });
-    expect(res.data?.resource, JSON.stringify(res)).toMatchObject({ urn: WORKFLOW_URN, kind: 'WORKFLOW', name: WORKFLOW.name, pods: null });
+    const res = await graphql<ResourcePods>(sg.url, RESOURCE_PODS, {
+      token: await tokenFor('alice'),
+      variables: { urn: WORKFLOW_URN },
+    });
+    expect(res.data?.resource, JSON.stringify(res)).toMatchObject({
+      urn: WORKFLOW_URN,
+      kind: 'WORKFLOW',
+      name: WORKFLOW.name,
+      pods: null,
+    });
     expect(res.errors?.map((e) => e.path)).toEqual([['resource', 'pods']]);
     expect(errorCodes(res).every((c) => c === 'FORBIDDEN' || c === 'UNAUTHORIZED_FIELD_OR_TYPE')).toBe(true);
     expect(JSON.stringify(res.data)).not.toContain(`${id}-run-1`);

@@ -32,18 +32,32 @@ describe('demo data', () => {
     expect(a.restarts).toBeGreaterThan(5);
     expect(a.unscheduled).toBe(1);
     expect(a.byNode.find((n) => n.nodeName === 'node-c')?.pressure).toEqual(['MemoryPressure']);
-    expect(a.byNamespace.map((n) => n.namespace)).toEqual(['finance', 'kube-system', 'marketing', 'platform', 'retail']);
-    const orders = await db.c.pods.find({ resourceUrn: 'dataos://workflow:retail/orders-ingest', deleted: false }).toArray();
+    expect(a.byNamespace.map((n) => n.namespace)).toEqual([
+      'finance',
+      'kube-system',
+      'marketing',
+      'platform',
+      'retail',
+    ]);
+    const orders = await db.c.pods
+      .find({ resourceUrn: 'dataos://workflow:retail/orders-ingest', deleted: false })
+      .toArray();
     expect(orders.map((p) => p.phase).sort()).toEqual(['FAILED', 'RUNNING', 'SUCCEEDED']);
     const oom = await db.c.pods.findOne({ _id: 'finance/invoices-export-28931490-ppl0x' });
     expect(oom).toMatchObject({ phase: 'FAILED', reason: 'OOMKilled', restarts: 4, nodeName: 'node-c' });
     // Some of the history is older than the default 7-day window: there is something to archive.
-    expect(await db.c.history.countDocuments({ time: { $lt: new Date(Date.now() - 7 * 86_400_000) } })).toBeGreaterThan(5);
+    expect(await db.c.history.countDocuments({ time: { $lt: new Date(Date.now() - 7 * 86_400_000) } })).toBeGreaterThan(
+      5,
+    );
   });
 
   it('demo pods belong to resources of the Metis demo catalog, so Pod.resource and Resource.pods join', () => {
-    const metis = new Set(DEMO_CATALOG.resources.map((r) => `dataos://${r.kind.toLowerCase()}:${r.workspace}/${r.name}`));
-    const urns = new Set(demoEvents().flatMap((e) => (e.kind === 'Pod' && e.pod.resourceUrn ? [e.pod.resourceUrn] : [])));
+    const metis = new Set(
+      DEMO_CATALOG.resources.map((r) => `dataos://${r.kind.toLowerCase()}:${r.workspace}/${r.name}`),
+    );
+    const urns = new Set(
+      demoEvents().flatMap((e) => (e.kind === 'Pod' && e.pod.resourceUrn ? [e.pod.resourceUrn] : [])),
+    );
     expect(urns.size).toBeGreaterThanOrEqual(8);
     expect([...urns].filter((u) => !metis.has(u))).toEqual([]);
     expect(urns).toContain('dataos://service:retail/order-events-sink');

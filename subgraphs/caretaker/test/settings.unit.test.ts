@@ -4,7 +4,13 @@ import { archiveBatch, historyWindowDays, mainSettings } from '../src/settings.j
 
 describe("Caretaker's settings", () => {
   it('defaults when unset, reads valid values', () => {
-    expect(mainSettings({})).toMatchObject({ port: 4005, historyWindowDays: 7, archiveBatch: 5000, archiveIntervalMs: 3_600_000, rollupIntervalMs: 15_000 });
+    expect(mainSettings({})).toMatchObject({
+      port: 4005,
+      historyWindowDays: 7,
+      archiveBatch: 5000,
+      archiveIntervalMs: 3_600_000,
+      rollupIntervalMs: 15_000,
+    });
     expect(mainSettings({}).kube).toBeUndefined();
     expect(mainSettings({ CARETAKER_ROLLUP_INTERVAL_MS: '0' }).rollupIntervalMs).toBe(0);
     expect(historyWindowDays({ CARETAKER_HISTORY_WINDOW_DAYS: '0.5' })).toBe(0.5);
@@ -16,11 +22,17 @@ describe("Caretaker's settings", () => {
   });
 
   it.each([
-    [{ CARETAKER_HISTORY_WINDOW_DAYS: 'seven' }, 'CARETAKER_HISTORY_WINDOW_DAYS must be a number of days from 0.001 to 3650 (got "seven")'],
+    [
+      { CARETAKER_HISTORY_WINDOW_DAYS: 'seven' },
+      'CARETAKER_HISTORY_WINDOW_DAYS must be a number of days from 0.001 to 3650 (got "seven")',
+    ],
     [{ CARETAKER_HISTORY_WINDOW_DAYS: '-1' }, 'CARETAKER_HISTORY_WINDOW_DAYS must be'],
     [{ CARETAKER_HISTORY_WINDOW_DAYS: '0' }, 'CARETAKER_HISTORY_WINDOW_DAYS must be'],
     [{ CARETAKER_HISTORY_WINDOW_DAYS: '7d' }, 'CARETAKER_HISTORY_WINDOW_DAYS must be'],
-    [{ CARETAKER_ARCHIVE_BATCH: 'NaN' }, 'CARETAKER_ARCHIVE_BATCH must be an integer number of events from 1 to 100000 (got "NaN")'],
+    [
+      { CARETAKER_ARCHIVE_BATCH: 'NaN' },
+      'CARETAKER_ARCHIVE_BATCH must be an integer number of events from 1 to 100000 (got "NaN")',
+    ],
     [{ CARETAKER_ARCHIVE_BATCH: '0' }, 'CARETAKER_ARCHIVE_BATCH must be'],
     [{ CARETAKER_ARCHIVE_BATCH: '2.5' }, 'CARETAKER_ARCHIVE_BATCH must be'],
     [{ CARETAKER_ARCHIVE_INTERVAL_MS: '-5' }, 'CARETAKER_ARCHIVE_INTERVAL_MS must be'],

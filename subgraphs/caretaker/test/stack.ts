@@ -25,6 +25,11 @@ export async function startStack(): Promise<Stack> {
     heimdall: new HeimdallClient({ url: heimdall.url }),
     archive: new LocalFolderArchiveStore(tmp.dir),
   });
-  const served = await serveTestSubgraph(caretaker, () => heimdall.stop(), () => db.drop(), () => tmp.remove());
+  const served = await serveTestSubgraph(
+    caretaker,
+    () => heimdall.stop(),
+    () => db.drop(),
+    () => tmp.remove(),
+  );
   return { url: served.url, heimdallUrl: heimdall.url, caretaker, archiveDir: tmp.dir, stop: () => served.stop() };
 }

@@ -30,7 +30,12 @@ describe('Kubernetes objects to events', () => {
         name: 'inventory-sync-5c7d9f8b6-hx2vb',
         uid: 'u1',
         resourceVersion: '123',
-        labels: { 'pod-template-hash': '5c7d9f8b6', 'dataos.io/resource-type': 'service', 'dataos.io/workspace': 'retail', 'dataos.io/resource-name': 'inventory-sync' },
+        labels: {
+          'pod-template-hash': '5c7d9f8b6',
+          'dataos.io/resource-type': 'service',
+          'dataos.io/workspace': 'retail',
+          'dataos.io/resource-name': 'inventory-sync',
+        },
         ownerReferences: [{ kind: 'ReplicaSet', name: 'inventory-sync-5c7d9f8b6', controller: true }],
       },
       spec: {
@@ -67,7 +72,10 @@ describe('Kubernetes objects to events', () => {
 
   it('refuses objects without identity, and unknown phases become UNKNOWN', () => {
     expect(podEvent('ADDED', { metadata: { name: 'x' } })).toBeNull();
-    const e = podEvent('ADDED', { metadata: { namespace: 'a', name: 'b', resourceVersion: '5' }, status: { phase: 'Weird' } });
+    const e = podEvent('ADDED', {
+      metadata: { namespace: 'a', name: 'b', resourceVersion: '5' },
+      status: { phase: 'Weird' },
+    });
     expect(e?.kind === 'Pod' && e.pod.phase).toBe('UNKNOWN');
   });
 
@@ -78,7 +86,10 @@ describe('Kubernetes objects to events', () => {
       status: {
         capacity: { cpu: '4', memory: '16Gi', pods: '110' },
         allocatable: { cpu: '3920m', memory: '15Gi', pods: '110' },
-        conditions: [{ type: 'MemoryPressure', status: 'True' }, { type: 'Ready', status: 'True' }],
+        conditions: [
+          { type: 'MemoryPressure', status: 'True' },
+          { type: 'Ready', status: 'True' },
+        ],
         nodeInfo: { kubeletVersion: 'v1.30.4' },
       },
     });
@@ -94,7 +105,9 @@ describe('Kubernetes objects to events', () => {
     const events = demoEvents(new Date('2025-03-20T12:00:00Z'));
     const rvs = events.map((e) => (e.kind === 'Pod' ? e.pod.resourceVersion : e.node.resourceVersion));
     expect(rvs).toEqual([...rvs].sort((a, b) => a - b));
-    expect(new Set(events.filter((e) => e.kind === 'Node').map((e) => e.kind === 'Node' && e.node.name))).toEqual(new Set(['node-a', 'node-b', 'node-c']));
+    expect(new Set(events.filter((e) => e.kind === 'Node').map((e) => e.kind === 'Node' && e.node.name))).toEqual(
+      new Set(['node-a', 'node-b', 'node-c']),
+    );
     const pods = new Set(events.flatMap((e) => (e.kind === 'Pod' ? [`${e.pod.namespace}/${e.pod.name}`] : [])));
     expect(pods.size).toBe(22);
     expect(events.some((e) => e.kind === 'Pod' && e.pod.reason === 'OOMKilled')).toBe(true);
@@ -117,27 +130,64 @@ describe('resource URNs', () => {
       urn: 'dataos://workflow:public/wf-orders-clean',
     });
     expect(parseResourceUrn('dataos://icebase')).toBeNull();
-    expect(owningResourceUrn({ 'dataos.io/resource-urn': 'dataos://workflow:a/b' }, { 'dataos.io/resource-urn': 'dataos://workflow:a/c' })).toBe('dataos://workflow:a/c');
+    expect(
+      owningResourceUrn(
+        { 'dataos.io/resource-urn': 'dataos://workflow:a/b' },
+        { 'dataos.io/resource-urn': 'dataos://workflow:a/c' },
+      ),
+    ).toBe('dataos://workflow:a/c');
     expect(owningResourceUrn({}, {})).toBeNull();
   });
 
   it('stores the canonical dataos:// form, as Metis federates Resource under it', () => {
-    expect(canonicalResourceUrn('resource://workflow/retail/orders-ingest')).toBe('dataos://workflow:retail/orders-ingest');
-    expect(canonicalResourceUrn('dataos://Workflow:retail/orders-ingest')).toBe('dataos://workflow:retail/orders-ingest');
-    expect(canonicalResourceUrn('not-a-urn')).toBe('not-a-urn');
-    expect(owningResourceUrn({}, { 'dataos.io/resource-urn': 'resource://service/retail/order-events-sink' })).toBe('dataos://service:retail/order-events-sink');
-    expect(owningResourceUrn({ 'dataos.io/resource-type': 'Workflow', 'dataos.io/workspace': 'retail', 'dataos.io/resource-name': 'x' }, {})).toBe(
-      'dataos://workflow:retail/x',
+    expect(canonicalResourceUrn('resource://workflow/retail/orders-ingest')).toBe(
+      'dataos://workflow:retail/orders-ingest',
     );
-    const [event] = eventsFromInput({ pods: [podEventInput({ rv: 1, at: new Date(), namespace: 'retail', name: 'a', phase: 'RUNNING', urn: 'resource://workflow/retail/orders-ingest' })] as never });
-    expect(event?.kind === 'Pod' && [event.pod.resourceUrn, event.pod.resourceType]).toEqual(['dataos://workflow:retail/orders-ingest', 'workflow']);
+    expect(canonicalResourceUrn('dataos://Workflow:retail/orders-ingest')).toBe(
+      'dataos://workflow:retail/orders-ingest',
+    );
+    expect(canonicalResourceUrn('not-a-urn')).toBe('not-a-urn');
+    expect(owningResourceUrn({}, { 'dataos.io/resource-urn': 'resource://service/retail/order-events-sink' })).toBe(
+      'dataos://service:retail/order-events-sink',
+    );
+    expect(
+      owningResourceUrn(
+        { 'dataos.io/resource-type': 'Workflow', 'dataos.io/workspace': 'retail', 'dataos.io/resource-name': 'x' },
+        {},
+      ),
+    ).toBe('dataos://workflow:retail/x');
+    const [event] = eventsFromInput({
+      pods: [
+        podEventInput({
+          rv: 1,
+          at: new Date(),
+          namespace: 'retail',
+          name: 'a',
+          phase: 'RUNNING',
+          urn: 'resource://workflow/retail/orders-ingest',
+        }),
+      ] as never,
+    });
+    expect(event?.kind === 'Pod' && [event.pod.resourceUrn, event.pod.resourceType]).toEqual([
+      'dataos://workflow:retail/orders-ingest',
+      'workflow',
+    ]);
   });
 });
 
 describe('ingest input validation', () => {
   const now = new Date('2025-03-20T12:00:00Z');
-  const ok = podEventInput({ rv: 5, at: new Date('2025-03-20T11:00:00Z'), namespace: 'retail', name: 'a', phase: 'RUNNING', node: 'node-1' });
-  const withPod = (patch: Record<string, unknown>) => ({ pods: [ok, { ...ok, pod: { ...(ok.pod as object), ...patch } }] as never });
+  const ok = podEventInput({
+    rv: 5,
+    at: new Date('2025-03-20T11:00:00Z'),
+    namespace: 'retail',
+    name: 'a',
+    phase: 'RUNNING',
+    node: 'node-1',
+  });
+  const withPod = (patch: Record<string, unknown>) => ({
+    pods: [ok, { ...ok, pod: { ...(ok.pod as object), ...patch } }] as never,
+  });
   const fieldOf = (f: () => unknown) => {
     try {
       f();
@@ -155,7 +205,15 @@ describe('ingest input validation', () => {
     [{ nodeName: 'Node 1' }, 'input.pods[1].pod.nodeName'],
     [{ labels: [{ name: 'dataos.io/resource-urn', value: 'not-a-urn' }] }, 'input.pods[1].pod.labels[0].value'],
     [{ labels: [{ name: 'app', value: 'a b' }] }, 'input.pods[1].pod.labels[0].value'],
-    [{ labels: [{ name: 'app', value: 'x' }, { name: 'app', value: 'y' }] }, 'input.pods[1].pod.labels[1].name'],
+    [
+      {
+        labels: [
+          { name: 'app', value: 'x' },
+          { name: 'app', value: 'y' },
+        ],
+      },
+      'input.pods[1].pod.labels[1].name',
+    ],
     [{ containers: [{ name: 'main', cpuRequest: 'lots' }] }, 'input.pods[1].pod.containers[0].cpuRequest'],
     [{ containers: [{ name: 'main', restartCount: -1 }] }, 'input.pods[1].pod.containers[0].restartCount'],
     [{ uid: '' }, 'input.pods[1].pod.uid'],
@@ -166,9 +224,10 @@ describe('ingest input validation', () => {
   it('refuses empty, oversized and future batches', () => {
     expect(fieldOf(() => eventsFromInput({ pods: [] }, now))).toMatchObject({ field: 'input' });
     expect(fieldOf(() => eventsFromInput({ pods: Array(5001).fill(ok) }, now))).toMatchObject({ field: 'input' });
-    expect(fieldOf(() => eventsFromInput({ pods: [{ ...ok, observedAt: new Date('2025-03-21T00:00:00Z') }] as never }, now))).toMatchObject({
+    expect(
+      fieldOf(() => eventsFromInput({ pods: [{ ...ok, observedAt: new Date('2025-03-21T00:00:00Z') }] as never }, now)),
+    ).toMatchObject({
       field: 'input.pods[0].observedAt',
     });
   });
 });
-

@@ -23,11 +23,19 @@ export class MetisColumnCatalog implements ColumnCatalog {
   }
 
   async datasets(urns: readonly string[], caller: Caller): Promise<Map<string, CatalogDataset | null>> {
-    const found = await this.client.datasets<MetisDataset>(urns, 'urn columns { name type tags }', caller, 'GatewayColumns');
+    const found = await this.client.datasets<MetisDataset>(
+      urns,
+      'urn columns { name type tags }',
+      caller,
+      'GatewayColumns',
+    );
     return new Map(
       urns.map((urn, i) => {
         const d = found[i];
-        return [urn, d ? { urn, columns: d.columns.map((c) => ({ name: c.name, type: c.type, tags: c.tags ?? [] })) } : null];
+        return [
+          urn,
+          d ? { urn, columns: d.columns.map((c) => ({ name: c.name, type: c.type, tags: c.tags ?? [] })) } : null,
+        ];
       }),
     );
   }
@@ -44,9 +52,17 @@ export class StaticColumnCatalog implements ColumnCatalog {
   static fromDemo(tables: DemoTable[] = demoTables(), depotAliases: Record<string, string> = {}): StaticColumnCatalog {
     const out: CatalogDataset[] = [];
     for (const t of tables) {
-      const depots = [t.depot, ...Object.entries(depotAliases).filter(([, d]) => d === t.depot).map(([a]) => a)];
+      const depots = [
+        t.depot,
+        ...Object.entries(depotAliases)
+          .filter(([, d]) => d === t.depot)
+          .map(([a]) => a),
+      ];
       for (const depot of depots) {
-        out.push({ urn: demoUrn({ ...t, depot }), columns: t.columns.map((c) => ({ name: c.name, type: c.type, tags: c.tags })) });
+        out.push({
+          urn: demoUrn({ ...t, depot }),
+          columns: t.columns.map((c) => ({ name: c.name, type: c.type, tags: c.tags })),
+        });
       }
     }
     return new StaticColumnCatalog(out);

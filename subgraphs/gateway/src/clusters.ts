@@ -53,7 +53,8 @@ const STATES: ClusterState[] = ['PROVISIONING', 'RUNNING', 'DEGRADED', 'STOPPED'
 function validateFields(input: ClusterUpdate & { engine?: EngineKind }, field = 'input') {
   const out: Partial<ClusterDoc> = {};
   if (input.engine !== undefined) {
-    if (!['duckdb', 'trino'].includes(input.engine)) throw badUserInput('engine must be DUCKDB or TRINO.', { field: `${field}.engine` });
+    if (!['duckdb', 'trino'].includes(input.engine))
+      throw badUserInput('engine must be DUCKDB or TRINO.', { field: `${field}.engine` });
     out.engine = input.engine;
   }
   if (input.endpoint !== undefined) {
@@ -71,7 +72,8 @@ function validateFields(input: ClusterUpdate & { engine?: EngineKind }, field = 
     out.endpoint = input.endpoint;
   }
   if (input.description !== undefined) {
-    if (input.description && input.description.length > 1000) throw badUserInput('description is at most 1000 characters.', { field: `${field}.description` });
+    if (input.description && input.description.length > 1000)
+      throw badUserInput('description is at most 1000 characters.', { field: `${field}.description` });
     out.description = input.description ?? null;
   }
   if (input.replicas !== undefined && input.replicas !== null) {
@@ -83,8 +85,14 @@ function validateFields(input: ClusterUpdate & { engine?: EngineKind }, field = 
   if (input.resources !== undefined) {
     const cpu = input.resources?.cpu ?? null;
     const memory = input.resources?.memory ?? null;
-    for (const [k, v] of [['cpu', cpu], ['memory', memory]] as const) {
-      if (v !== null && !QUANTITY.test(v)) throw badUserInput(`resources.${k} must be a quantity like 500m, 2, 4Gi.`, { field: `${field}.resources.${k}` });
+    for (const [k, v] of [
+      ['cpu', cpu],
+      ['memory', memory],
+    ] as const) {
+      if (v !== null && !QUANTITY.test(v))
+        throw badUserInput(`resources.${k} must be a quantity like 500m, 2, 4Gi.`, {
+          field: `${field}.resources.${k}`,
+        });
     }
     out.resources = { cpu, memory };
   }
@@ -123,12 +131,17 @@ export class ClusterStore {
   }
 
   async register(input: ClusterInput, by: string): Promise<ClusterDoc> {
-    if (!NAME.test(input.name ?? '')) throw badUserInput('name: lower-case letters, digits and -, starting with a letter (at most 63).', { field: 'input.name' });
+    if (!NAME.test(input.name ?? ''))
+      throw badUserInput('name: lower-case letters, digits and -, starting with a letter (at most 63).', {
+        field: 'input.name',
+      });
     const fields = validateFields(input);
     const engine = fields.engine!;
     const endpoint = fields.endpoint ?? null;
-    if (engine === 'trino' && !endpoint) throw badUserInput('A Trino cluster needs its coordinator endpoint.', { field: 'input.endpoint' });
-    if (engine === 'duckdb' && endpoint) throw badUserInput('The embedded DuckDB engine has no endpoint.', { field: 'input.endpoint' });
+    if (engine === 'trino' && !endpoint)
+      throw badUserInput('A Trino cluster needs its coordinator endpoint.', { field: 'input.endpoint' });
+    if (engine === 'duckdb' && endpoint)
+      throw badUserInput('The embedded DuckDB engine has no endpoint.', { field: 'input.endpoint' });
     const now = new Date();
     const doc: ClusterDoc = {
       _id: input.name,
@@ -147,7 +160,8 @@ export class ClusterStore {
     try {
       await this.clusters.insertOne(doc);
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) throw conflict(`A cluster named "${input.name}" exists.`, { field: 'input.name' });
+      if ((error as { code?: number }).code === 11000)
+        throw conflict(`A cluster named "${input.name}" exists.`, { field: 'input.name' });
       throw error;
     }
     return doc;
@@ -157,8 +171,10 @@ export class ClusterStore {
     const current = await this.require(name);
     const fields = validateFields(input);
     const next = { ...current, ...fields };
-    if (next.engine === 'trino' && !next.endpoint) throw badUserInput('A Trino cluster needs its coordinator endpoint.', { field: 'input.endpoint' });
-    if (next.engine === 'duckdb' && next.endpoint) throw badUserInput('The embedded DuckDB engine has no endpoint.', { field: 'input.endpoint' });
+    if (next.engine === 'trino' && !next.endpoint)
+      throw badUserInput('A Trino cluster needs its coordinator endpoint.', { field: 'input.endpoint' });
+    if (next.engine === 'duckdb' && next.endpoint)
+      throw badUserInput('The embedded DuckDB engine has no endpoint.', { field: 'input.endpoint' });
     const $set = { ...fields, updatedAt: new Date(), updatedBy: by };
     await this.clusters.updateOne({ _id: name }, { $set });
     return { ...current, ...$set };
@@ -201,7 +217,12 @@ export class ClusterMonitor {
     } catch (error) {
       message = (error as Error).message.slice(0, 500);
     }
-    const health: HealthCheck = { ok: message === null, at: new Date(), latencyMs: Math.round((performance.now() - started) * 100) / 100, message };
+    const health: HealthCheck = {
+      ok: message === null,
+      at: new Date(),
+      latencyMs: Math.round((performance.now() - started) * 100) / 100,
+      message,
+    };
     return this.store.recordHealth(doc._id, health);
   }
 

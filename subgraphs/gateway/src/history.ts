@@ -43,7 +43,13 @@ interface Position {
 
 const isPosition = (key: unknown): key is Position => {
   const p = key as Position | null;
-  return typeof p === 'object' && p !== null && typeof p.id === 'string' && typeof p.t === 'string' && !Number.isNaN(Date.parse(p.t));
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.id === 'string' &&
+    typeof p.t === 'string' &&
+    !Number.isNaN(Date.parse(p.t))
+  );
 };
 
 /** The keyset position of a record: its start time, then its id. */
@@ -72,7 +78,11 @@ export class QueryHistory {
     return this.queries.findOne({ _id: id });
   }
 
-  async page(filter: HistoryFilter, first: number, after?: string | null): Promise<{ items: QueryDoc[]; hasNextPage: boolean; endCursor: string | null }> {
+  async page(
+    filter: HistoryFilter,
+    first: number,
+    after?: string | null,
+  ): Promise<{ items: QueryDoc[]; hasNextPage: boolean; endCursor: string | null }> {
     const query: Filter<QueryDoc> = {};
     if (filter.cluster) query.cluster = filter.cluster;
     if (filter.subject) query.subject = filter.subject;
@@ -83,7 +93,11 @@ export class QueryHistory {
       const at = new Date(t);
       query.$or = [{ startedAt: { $lt: at } }, { startedAt: at, _id: { $lt: id } }];
     }
-    const docs = await this.queries.find(query).sort({ startedAt: -1, _id: -1 }).limit(first + 1).toArray();
+    const docs = await this.queries
+      .find(query)
+      .sort({ startedAt: -1, _id: -1 })
+      .limit(first + 1)
+      .toArray();
     const items = docs.slice(0, first);
     const last = items.at(-1);
     return {

@@ -9,7 +9,17 @@ import type {
 import type { ClusterInput, ClusterUpdate, EngineKind } from './clusters.js';
 import type { QueryDoc } from './history.js';
 import type { KeyInfo } from './policies/keys.js';
-import type { DataPolicyDoc, DataPolicyInput, DatePrecision, FilterOperator, HashAlgorithm, MaskKeyScope, MaskOperator, MaskSpec, RowFilter } from './policies/model.js';
+import type {
+  DataPolicyDoc,
+  DataPolicyInput,
+  DatePrecision,
+  FilterOperator,
+  HashAlgorithm,
+  MaskKeyScope,
+  MaskOperator,
+  MaskSpec,
+  RowFilter,
+} from './policies/model.js';
 import type {
   DatePrecision as DatePrecisionGql,
   FilterOperator as FilterOperatorGql,
@@ -32,7 +42,9 @@ export function dataPolicyInput(input: DataPolicyInputGql): DataPolicyInput {
     datasets: input.datasets ?? [],
     selector: {
       user: { match: lower<'any' | 'all'>(input.selector.user.match ?? 'ANY'), tags: input.selector.user.tags },
-      column: input.selector.column ? { tags: input.selector.column.tags ?? [], names: input.selector.column.names ?? [] } : null,
+      column: input.selector.column
+        ? { tags: input.selector.column.tags ?? [], names: input.selector.column.names ?? [] }
+        : null,
     },
     mask: input.mask
       ? {
@@ -48,15 +60,13 @@ export function dataPolicyInput(input: DataPolicyInputGql): DataPolicyInput {
           pattern: input.mask.pattern ?? null,
         }
       : null,
-    filters: (input.filters ?? []).map(
-      (f): RowFilter => ({
-        column: f.column ?? null,
-        operator: f.operator ? lower<FilterOperator>(f.operator) : null,
-        value: f.value ?? null,
-        valueFrom: f.valueFrom ?? null,
-        predicate: f.predicate ?? null,
-      }),
-    ),
+    filters: (input.filters ?? []).map((f): RowFilter => ({
+      column: f.column ?? null,
+      operator: f.operator ? lower<FilterOperator>(f.operator) : null,
+      value: f.value ?? null,
+      valueFrom: f.valueFrom ?? null,
+      predicate: f.predicate ?? null,
+    })),
     enabled: input.enabled ?? true,
   };
 }
@@ -163,7 +173,9 @@ export function toQueryPlan(sql: string, cluster: string, r: Rewritten, manager:
     policies: r.policies,
     scans: r.scans.map((s) => ({
       dataset: s.name.urn,
-      aliases: [...new Set(r.analysis.references.filter((ref) => ref.dataset.urn === s.name.urn).map((ref) => ref.alias))],
+      aliases: [
+        ...new Set(r.analysis.references.filter((ref) => ref.dataset.urn === s.name.urn).map((ref) => ref.alias)),
+      ],
       columns: s.plan.columns.map((c) => ({
         name: c.name,
         type: c.type,

@@ -65,27 +65,36 @@ const cursors = new CursorCodec();
 
 /** Runtime engine messages may quote values of masked columns or filtered rows: only their kind is shown. */
 function engineFailure(error: EngineError, context: MessageContext): GraphQLError {
-  if (error.kind === 'unavailable') return serviceUnavailable('The query engine could not be reached.', { reason: 'ENGINE_UNAVAILABLE' });
+  if (error.kind === 'unavailable')
+    return serviceUnavailable('The query engine could not be reached.', { reason: 'ENGINE_UNAVAILABLE' });
   // User SQL cannot name `__gw_scan`: a binder error about it means the catalog lists a column
   // the physical table lacks (qualified references keep it from binding to anything else).
   if (error.kind === 'planning' && /"__gw_scan"/.test(error.message.split('\n')[0]!)) {
-    return badUserInput('A dataset of this query cannot be read: its catalog lists columns the table does not have. Ask its owner to fix the catalog entry.', {
-      field: 'sql',
-      reason: 'CATALOG_MISMATCH',
-    });
+    return badUserInput(
+      'A dataset of this query cannot be read: its catalog lists columns the table does not have. Ask its owner to fix the catalog entry.',
+      {
+        field: 'sql',
+        reason: 'CATALOG_MISMATCH',
+      },
+    );
   }
   if (error.kind === 'planning') {
     // The engine planned the rewritten SQL: its message is shown only if it quotes the caller alone.
     const shown = callerSafeMessage(error.message, context);
     return shown
       ? badUserInput(`The engine refused the query: ${shown}`, { field: 'sql', reason: 'ENGINE_PLANNING' })
-      : badUserInput('The engine refused the query; its message quotes the Gateway\'s rewriting of it and is withheld (check names, types and aggregates).', {
-          field: 'sql',
-          reason: 'ENGINE_PLANNING',
-        });
+      : badUserInput(
+          "The engine refused the query; its message quotes the Gateway's rewriting of it and is withheld (check names, types and aggregates).",
+          {
+            field: 'sql',
+            reason: 'ENGINE_PLANNING',
+          },
+        );
   }
   if (error.kind === 'limit') return badUserInput(error.message, { field: 'sql', reason: 'RESOURCE_LIMIT' });
-  const kind = /^([A-Za-z ]+ Error):/.exec(error.message)?.[1] ?? (/interrupted|cancelled/.test(error.message) ? 'Timeout' : 'Execution error');
+  const kind =
+    /^([A-Za-z ]+ Error):/.exec(error.message)?.[1] ??
+    (/interrupted|cancelled/.test(error.message) ? 'Timeout' : 'Execution error');
   return badUserInput(`The query failed while running (${kind}); details are withheld because they may quote data.`, {
     field: 'sql',
     reason: 'ENGINE_RUNTIME',
@@ -113,14 +122,20 @@ export class QueryService {
   constructor(private readonly deps: QueryServiceDeps) {}
 
   /** The plans of each dataset of a query, for this subject; refuses unreadable or unknown datasets. */
-  async planScans(analysis: Analysis, req: Pick<QueryRequest, 'subject' | 'caller' | 'canRead' | 'cluster'>): Promise<Map<string, ScanPlan>> {
+  async planScans(
+    analysis: Analysis,
+    req: Pick<QueryRequest, 'subject' | 'caller' | 'canRead' | 'cluster'>,
+  ): Promise<Map<string, ScanPlan>> {
     const urns = analysis.datasets.map((d) => d.urn);
     const depots = req.cluster.depots ?? [];
     const offDepot = analysis.datasets.filter((d) => depots.length > 0 && !depots.includes(d.depot));
     if (offDepot.length) {
-      throw forbidden(`Cluster "${req.cluster._id}" does not read depot(s) ${[...new Set(offDepot.map((d) => d.depot))].join(', ')}.`, {
-        reason: 'DEPOT_NOT_SERVED',
-      });
+      throw forbidden(
+        `Cluster "${req.cluster._id}" does not read depot(s) ${[...new Set(offDepot.map((d) => d.depot))].join(', ')}.`,
+        {
+          reason: 'DEPOT_NOT_SERVED',
+        },
+      );
     }
     if (urns.length === 0) return new Map();
     const [decisions, catalog, policies] = await Promise.all([
@@ -134,7 +149,10 @@ export class QueryService {
     }
     const unknown = urns.filter((u) => !catalog.get(u));
     if (unknown.length) {
-      throw forbidden(`Not in the catalog (or not visible to you): ${unknown.join(', ')}.`, { reason: 'UNKNOWN_DATASET', datasets: unknown });
+      throw forbidden(`Not in the catalog (or not visible to you): ${unknown.join(', ')}.`, {
+        reason: 'UNKNOWN_DATASET',
+        datasets: unknown,
+      });
     }
     return new Map(urns.map((u) => [u, planScan(catalog.get(u)!, req.subject, policies)]));
   }
@@ -158,7 +176,10 @@ export class QueryService {
     const bound = [req.cluster._id, req.sql, req.subject.id];
     const offset = cursor ? cursors.decode('result', cursor, { field: 'cursor', is: isOffset, bind: bound }) : 0;
     if (req.cluster.state === 'STOPPED' || req.cluster.state === 'PROVISIONING') {
-      throw badUserInput(`Cluster "${req.cluster._id}" is ${req.cluster.state.toLowerCase()}.`, { field: 'cluster', reason: 'CLUSTER_NOT_RUNNING' });
+      throw badUserInput(`Cluster "${req.cluster._id}" is ${req.cluster.state.toLowerCase()}.`, {
+        field: 'cluster',
+        reason: 'CLUSTER_NOT_RUNNING',
+      });
     }
     const engine = this.deps.engineFor(req.cluster);
     const queryId = randomUUID();
@@ -177,10 +198,13 @@ export class QueryService {
       );
       if (rewriteInResult(page)) {
         page = undefined;
-        throw forbidden('The answer would show the Gateway\'s rewriting of the query (in a column name, a type or a struct key) and is withheld: give that expression an alias (AS name).', {
-          field: 'sql',
-          reason: 'REWRITE_IN_RESULT',
-        });
+        throw forbidden(
+          "The answer would show the Gateway's rewriting of the query (in a column name, a type or a struct key) and is withheld: give that expression an alias (AS name).",
+          {
+            field: 'sql',
+            reason: 'REWRITE_IN_RESULT',
+          },
+        );
       }
     } catch (error) {
       if (error instanceof EngineError) {
@@ -189,13 +213,14 @@ export class QueryService {
           columns: rewritten?.scans.flatMap((s) => s.plan.columns.map((c) => c.name)) ?? [],
           secrets: rewritten?.parameters.map((p) => p.value) ?? [],
         });
-      }
-      else if (error instanceof GraphQLError) failure = error;
+      } else if (error instanceof GraphQLError) failure = error;
       else {
         // A bug or an unexpected failure: still one history record (its message is not stored:
         // it could quote anything), then the original error goes to the server's error handling.
         internal = error;
-        failure = new GraphQLError('The query failed inside the Gateway.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+        failure = new GraphQLError('The query failed inside the Gateway.', {
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        });
       }
     }
     const durationMs = round(performance.now() - started);
@@ -209,7 +234,11 @@ export class QueryService {
       rewrittenSql: rewritten?.engineSql ?? null,
       datasets: rewritten?.analysis.datasets.map((d) => d.urn) ?? [],
       policies: rewritten?.policies ?? [],
-      state: !failure ? 'SUCCEEDED' : ['FORBIDDEN', 'UNAUTHENTICATED'].includes(code) || (code === 'BAD_USER_INPUT' && !page && !rewritten) ? 'REFUSED' : 'FAILED',
+      state: !failure
+        ? 'SUCCEEDED'
+        : ['FORBIDDEN', 'UNAUTHENTICATED'].includes(code) || (code === 'BAD_USER_INPUT' && !page && !rewritten)
+          ? 'REFUSED'
+          : 'FAILED',
       error: failure ? { code, message: failure.message } : null,
       rows: page?.rows.length ?? 0,
       offset,
@@ -222,7 +251,9 @@ export class QueryService {
     try {
       await this.deps.history?.record(doc);
     } catch (error) {
-      throw serviceUnavailable('The query history could not be written; the result is withheld.', { cause: (error as Error).message });
+      throw serviceUnavailable('The query history could not be written; the result is withheld.', {
+        cause: (error as Error).message,
+      });
     }
     if (internal !== undefined) throw internal;
     if (failure) throw failure;

@@ -7,7 +7,15 @@ import { toCluster } from './clusters.js';
 import type { Context } from './context.js';
 import { historyCursor } from './history.js';
 import type { Resolvers } from './generated/resolvers.js';
-import { clusterInput, clusterUpdate, dataPolicyInput, toDataPolicy, toMaskKey, toQueryPlan, toQueryRecord } from './mapping.js';
+import {
+  clusterInput,
+  clusterUpdate,
+  dataPolicyInput,
+  toDataPolicy,
+  toMaskKey,
+  toQueryPlan,
+  toQueryRecord,
+} from './mapping.js';
 import type { DataPolicyInput } from './policies/model.js';
 import { datasetSelected, planScan } from './policies/resolve.js';
 import type { QueryRequest } from './query.js';
@@ -24,9 +32,17 @@ const JSONScalar = new GraphQLScalarType({
 
 const URN = /^dataos:\/\/([A-Za-z0-9_-]+):([A-Za-z0-9_-]+)\/([A-Za-z0-9_.-]+)$/;
 
-async function queryRequest(ctx: Context, clusterName: string | null | undefined, sql: string, source: QueryRequest['source'] = 'query') {
+async function queryRequest(
+  ctx: Context,
+  clusterName: string | null | undefined,
+  sql: string,
+  source: QueryRequest['source'] = 'query',
+) {
   requirePrincipal(ctx);
-  const [cluster, subject] = await Promise.all([ctx.gateway.clusters.require(clusterName ?? ctx.gateway.defaultCluster), ctx.subject()]);
+  const [cluster, subject] = await Promise.all([
+    ctx.gateway.clusters.require(clusterName ?? ctx.gateway.defaultCluster),
+    ctx.subject(),
+  ]);
   const request: QueryRequest = {
     subject,
     caller: { token: ctx.token, requestId: ctx.requestId },
@@ -68,7 +84,10 @@ export const resolvers: Resolvers = {
     },
     explain: async (_root, { cluster, sql }, ctx) => {
       const request = await queryRequest(ctx, cluster, sql);
-      const [rewritten, manager] = await Promise.all([ctx.gateway.queries.explain(request), isAllowed(ctx, 'manage', PATHS.policies)]);
+      const [rewritten, manager] = await Promise.all([
+        ctx.gateway.queries.explain(request),
+        isAllowed(ctx, 'manage', PATHS.policies),
+      ]);
       return toQueryPlan(sql, request.cluster._id, rewritten, manager);
     },
     queries: async (_root, { first, after, filter }, ctx) => {
@@ -82,16 +101,19 @@ export const resolvers: Resolvers = {
         else if (await isAllowed(ctx, 'read', PATHS.queries)) subject = null;
         if (wanted) subject = wanted;
       }
-      const [page, manager] = await Promise.all([ctx.gateway.history.page(
-        {
-          cluster: filter?.cluster ?? null,
-          subject,
-          state: filter?.state ?? null,
-          source: filter?.source ? (filter.source.toLowerCase() as 'query' | 'preview') : null,
-        },
-        size,
-        after,
-      ), isAllowed(ctx, 'manage', PATHS.policies)]);
+      const [page, manager] = await Promise.all([
+        ctx.gateway.history.page(
+          {
+            cluster: filter?.cluster ?? null,
+            subject,
+            state: filter?.state ?? null,
+            source: filter?.source ? (filter.source.toLowerCase() as 'query' | 'preview') : null,
+          },
+          size,
+          after,
+        ),
+        isAllowed(ctx, 'manage', PATHS.policies),
+      ]);
       return {
         edges: page.items.map((doc) => ({ cursor: historyCursor(doc), node: toQueryRecord(doc, manager) })),
         pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
@@ -101,7 +123,8 @@ export const resolvers: Resolvers = {
       await requireAllowed(ctx, 'read', PATHS.policies);
       let docs = await ctx.gateway.policies.all();
       if (filter?.type) docs = docs.filter((d) => d.type === filter.type!.toLowerCase());
-      if (filter?.enabled !== undefined && filter.enabled !== null) docs = docs.filter((d) => d.enabled === filter.enabled);
+      if (filter?.enabled !== undefined && filter.enabled !== null)
+        docs = docs.filter((d) => d.enabled === filter.enabled);
       if (filter?.dataset) docs = docs.filter((d) => datasetSelected(d, filter.dataset!.toLowerCase()));
       return docs.map(toDataPolicy);
     },

@@ -49,7 +49,9 @@ export async function createGatewaySubgraph(deps: GatewayDeps) {
   await keys.ensure();
   await keys.active(); // fail at start, not on the first query, when the active key has no secret
   if (settings.maskSecret && !(await keys.describe()).some((k) => k.active && k.source === 'env')) {
-    logger.warn('GATEWAY_MASK_SECRET is set but the active mask key is a stored one: the variable only seeds a new keyring (rotate with rotateMaskKey).');
+    logger.warn(
+      'GATEWAY_MASK_SECRET is set but the active mask key is a stored one: the variable only seeds a new keyring (rotate with rotateMaskKey).',
+    );
   }
   const parser = await SqlParser.create();
   const rewriter = new QueryRewriter(parser, keys);

@@ -50,7 +50,13 @@ beforeAll(async () => {
     history,
   });
   reference = await aliceReference();
-  secrets = [SECRET, ...['pii-email', 'pii-name', 'pii-phone'].flatMap((p) => [derivedKey(p), derivedKey(p, 'dataos://icebase:retail/customers')])];
+  secrets = [
+    SECRET,
+    ...['pii-email', 'pii-name', 'pii-phone'].flatMap((p) => [
+      derivedKey(p),
+      derivedKey(p, 'dataos://icebase:retail/customers'),
+    ]),
+  ];
 });
 
 afterAll(async () => {
@@ -66,7 +72,13 @@ interface Answer {
   error?: { message: string; extensions: Record<string, unknown> };
 }
 
-const request = (subject: Subject, sql: string) => ({ subject, caller: {}, canRead: async () => true, cluster: CLUSTER, sql });
+const request = (subject: Subject, sql: string) => ({
+  subject,
+  caller: {},
+  canRead: async () => true,
+  cluster: CLUSTER,
+  sql,
+});
 
 async function answer(sql: string, limit = 10_000): Promise<Answer> {
   try {
@@ -98,7 +110,10 @@ function assertClean(what: unknown, sql = '') {
   for (const s of secrets) expect(text.includes(s), 'a key in the answer').toBe(false);
   expect(lower).not.toContain('__gw');
   expect(lower).not.toContain('sha256(');
-  expect(CLEAR.filter((v) => lower.includes(v)), 'clear values in the answer').toEqual([]);
+  expect(
+    CLEAR.filter((v) => lower.includes(v)),
+    'clear values in the answer',
+  ).toEqual([]);
 }
 
 interface Shape {
@@ -113,43 +128,131 @@ interface Shape {
 const SHAPES: Shape[] = [
   { name: 'scalar subquery', sql: `SELECT (SELECT max(email) FROM ${C})` },
   { name: 'EXISTS', sql: `SELECT EXISTS (SELECT 1 FROM ${C} WHERE email LIKE 'a%')` },
-  { name: 'NOT EXISTS, correlated', sql: `SELECT customer_id, NOT EXISTS (SELECT 1 FROM ${C} d WHERE d.email = c.email AND d.customer_id <> c.customer_id) FROM ${C} c` },
+  {
+    name: 'NOT EXISTS, correlated',
+    sql: `SELECT customer_id, NOT EXISTS (SELECT 1 FROM ${C} d WHERE d.email = c.email AND d.customer_id <> c.customer_id) FROM ${C} c`,
+  },
   { name: 'x IN (SELECT ...)', sql: `SELECT 8 IN (SELECT customer_id FROM ${C})` },
-  { name: 'x NOT IN (SELECT ...) in WHERE and SELECT', sql: `SELECT customer_id, email NOT IN (SELECT phone FROM ${C}) FROM ${C} WHERE customer_id NOT IN (SELECT customer_id FROM ${C} WHERE customer_id > 100)` },
+  {
+    name: 'x NOT IN (SELECT ...) in WHERE and SELECT',
+    sql: `SELECT customer_id, email NOT IN (SELECT phone FROM ${C}) FROM ${C} WHERE customer_id NOT IN (SELECT customer_id FROM ${C} WHERE customer_id > 100)`,
+  },
   { name: 'coalesce((SELECT ...), x)', sql: `SELECT coalesce((SELECT max(email) FROM ${C}), 'x')` },
-  { name: 'SELECT * over a subquery', sql: `SELECT * FROM (SELECT (SELECT max(email) FROM ${C}), (SELECT min(phone) FROM ${C}))` },
+  {
+    name: 'SELECT * over a subquery',
+    sql: `SELECT * FROM (SELECT (SELECT max(email) FROM ${C}), (SELECT min(phone) FROM ${C}))`,
+  },
   { name: 't.* over a subquery', sql: `SELECT t.* FROM (SELECT (SELECT max(full_name) FROM ${C})) t` },
   { name: 'struct keys of a row', sql: `SELECT t FROM (SELECT (SELECT 1 FROM ${C} LIMIT 1)) t` },
   { name: 'CAST(row AS VARCHAR)', sql: `SELECT CAST(t AS VARCHAR) FROM (SELECT (SELECT max(email) FROM ${C})) t` },
   { name: 'CAST(ROW(...) AS VARCHAR)', sql: `SELECT CAST(ROW((SELECT max(email) FROM ${C}), 1) AS VARCHAR)` },
-  { name: 'to_json(row)', sql: `SELECT to_json(t) FROM (SELECT (SELECT 1 FROM ${C} LIMIT 1)) t`, refused: 'FUNCTION_NOT_ALLOWED' },
+  {
+    name: 'to_json(row)',
+    sql: `SELECT to_json(t) FROM (SELECT (SELECT 1 FROM ${C} LIMIT 1)) t`,
+    refused: 'FUNCTION_NOT_ALLOWED',
+  },
   { name: 'three levels of subqueries', sql: `SELECT (SELECT (SELECT (SELECT max(email) FROM ${C})))` },
-  { name: 'UNION ALL of subqueries', sql: `SELECT (SELECT max(email) FROM ${C}) UNION ALL SELECT (SELECT max(full_name) FROM ${C})` },
-  { name: 'UNION BY NAME of subqueries', sql: `SELECT (SELECT max(email) FROM ${C}) UNION ALL BY NAME SELECT (SELECT max(phone) FROM ${C})` },
-  { name: 'a renamed CTE inside a subquery', sql: `WITH x AS (SELECT * FROM ${C}) SELECT (SELECT max(email) FROM x), (SELECT count(*) FROM x AS y)` },
-  { name: 'a subquery inside a CTE, read with *', sql: `WITH x AS (SELECT (SELECT max(email) FROM ${C}), 1 AS n) SELECT * FROM x` },
-  { name: 'a struct of a CTE row holding a subquery', sql: `WITH x AS (SELECT (SELECT max(email) FROM ${C})) SELECT CAST(x AS VARCHAR) FROM x` },
-  { name: 'struct_pack and {} literals', sql: `SELECT struct_pack(a := (SELECT max(email) FROM ${C})), {'k': (SELECT max(phone) FROM ${C})}` },
+  {
+    name: 'UNION ALL of subqueries',
+    sql: `SELECT (SELECT max(email) FROM ${C}) UNION ALL SELECT (SELECT max(full_name) FROM ${C})`,
+  },
+  {
+    name: 'UNION BY NAME of subqueries',
+    sql: `SELECT (SELECT max(email) FROM ${C}) UNION ALL BY NAME SELECT (SELECT max(phone) FROM ${C})`,
+  },
+  {
+    name: 'a renamed CTE inside a subquery',
+    sql: `WITH x AS (SELECT * FROM ${C}) SELECT (SELECT max(email) FROM x), (SELECT count(*) FROM x AS y)`,
+  },
+  {
+    name: 'a subquery inside a CTE, read with *',
+    sql: `WITH x AS (SELECT (SELECT max(email) FROM ${C}), 1 AS n) SELECT * FROM x`,
+  },
+  {
+    name: 'a struct of a CTE row holding a subquery',
+    sql: `WITH x AS (SELECT (SELECT max(email) FROM ${C})) SELECT CAST(x AS VARCHAR) FROM x`,
+  },
+  {
+    name: 'struct_pack and {} literals',
+    sql: `SELECT struct_pack(a := (SELECT max(email) FROM ${C})), {'k': (SELECT max(phone) FROM ${C})}`,
+  },
   { name: 'a list of subqueries', sql: `SELECT [(SELECT max(email) FROM ${C}), (SELECT min(email) FROM ${C})]` },
-  { name: 'a window ordered by a subquery', sql: `SELECT customer_id, row_number() OVER (ORDER BY (SELECT max(email) FROM ${C}), customer_id) FROM ${C}` },
-  { name: 'GROUP BY ALL over a subquery column', sql: `SELECT region, (SELECT count(*) FROM ${C}), count(*) FROM ${C} GROUP BY ALL` },
-  { name: 'LATERAL subquery', sql: `SELECT c.customer_id, l.* FROM ${C} c, LATERAL (SELECT (SELECT max(d.email) FROM ${C} d WHERE d.customer_id = c.customer_id)) l` },
+  {
+    name: 'a window ordered by a subquery',
+    sql: `SELECT customer_id, row_number() OVER (ORDER BY (SELECT max(email) FROM ${C}), customer_id) FROM ${C}`,
+  },
+  {
+    name: 'GROUP BY ALL over a subquery column',
+    sql: `SELECT region, (SELECT count(*) FROM ${C}), count(*) FROM ${C} GROUP BY ALL`,
+  },
+  {
+    name: 'LATERAL subquery',
+    sql: `SELECT c.customer_id, l.* FROM ${C} c, LATERAL (SELECT (SELECT max(d.email) FROM ${C} d WHERE d.customer_id = c.customer_id)) l`,
+  },
   { name: 'VALUES holding a subquery', sql: `SELECT * FROM (VALUES ((SELECT max(email) FROM ${C}), 1))` },
-  { name: 'HAVING with a subquery', sql: `SELECT region, (SELECT max(phone) FROM ${C}) FROM ${C} GROUP BY region HAVING count(*) > (SELECT count(*) FROM ${C} WHERE customer_id < 0)` },
-  { name: 'a column alias list over a subquery', sql: `SELECT * FROM (SELECT (SELECT max(email) FROM ${C}), 2) AS t(x)` },
-  { name: 'COLUMNS(*) over a subquery', sql: `SELECT COLUMNS(*) FROM (SELECT (SELECT max(email) FROM ${C}), customer_id FROM ${C})` },
-  { name: 'COLUMNS(regex) looking for the mask', sql: `SELECT COLUMNS('.*sha256.*') FROM (SELECT (SELECT max(email) FROM ${C}))`, refused: 'ENGINE_PLANNING' },
-  { name: 'COLUMNS(regex) looking for the scan alias', sql: `SELECT COLUMNS('.*gw_scan.*') FROM (SELECT (SELECT max(email) FROM ${C}))`, refused: 'ENGINE_PLANNING' },
-  { name: 'texts holding commas, AS and quotes keep their names', sql: `SELECT (SELECT ' AS x, "y", ' || max(email) FROM ${C}), (SELECT 'a, b'' AS c') AS "d, e", (SELECT 1 AS "f"", g")` },
+  {
+    name: 'HAVING with a subquery',
+    sql: `SELECT region, (SELECT max(phone) FROM ${C}) FROM ${C} GROUP BY region HAVING count(*) > (SELECT count(*) FROM ${C} WHERE customer_id < 0)`,
+  },
+  {
+    name: 'a column alias list over a subquery',
+    sql: `SELECT * FROM (SELECT (SELECT max(email) FROM ${C}), 2) AS t(x)`,
+  },
+  {
+    name: 'COLUMNS(*) over a subquery',
+    sql: `SELECT COLUMNS(*) FROM (SELECT (SELECT max(email) FROM ${C}), customer_id FROM ${C})`,
+  },
+  {
+    name: 'COLUMNS(regex) looking for the mask',
+    sql: `SELECT COLUMNS('.*sha256.*') FROM (SELECT (SELECT max(email) FROM ${C}))`,
+    refused: 'ENGINE_PLANNING',
+  },
+  {
+    name: 'COLUMNS(regex) looking for the scan alias',
+    sql: `SELECT COLUMNS('.*gw_scan.*') FROM (SELECT (SELECT max(email) FROM ${C}))`,
+    refused: 'ENGINE_PLANNING',
+  },
+  {
+    name: 'texts holding commas, AS and quotes keep their names',
+    sql: `SELECT (SELECT ' AS x, "y", ' || max(email) FROM ${C}), (SELECT 'a, b'' AS c') AS "d, e", (SELECT 1 AS "f"", g")`,
+  },
   { name: 'doubles keep their printed names', sql: `SELECT 1e3, 2.5e0 * customer_id, (SELECT 1e1) FROM ${C}` },
   { name: 'a bad reference inside a subquery', sql: `SELECT (SELECT max(nope) FROM ${C})`, refused: 'ENGINE_PLANNING' },
-  { name: 'a type error inside a subquery', sql: `SELECT (SELECT lower(customer_id) FROM ${C})`, refused: 'ENGINE_PLANNING' },
-  { name: 'a GROUP BY error inside a subquery', sql: `SELECT (SELECT email FROM ${C} GROUP BY region)`, refused: 'ENGINE_PLANNING' },
-  { name: 'an ambiguous column across two scans', sql: `SELECT customer_id FROM ${C} a, ${C} b`, refused: 'ENGINE_PLANNING' },
-  { name: 'a runtime error inside a subquery', sql: `SELECT (SELECT CAST(email AS INTEGER) FROM ${C} LIMIT 1)`, refused: 'ENGINE_RUNTIME' },
-  { name: 'a subquery of many rows used as a value', sql: `SELECT (SELECT email FROM ${C})`, refused: 'ENGINE_RUNTIME' },
-  { name: 'a UNION whose sides do not match, with subqueries', sql: `SELECT (SELECT max(email) FROM ${C}) UNION SELECT 1, 2`, refused: 'ENGINE_PLANNING' },
-  { name: 'the scan alias named by the caller', sql: `SELECT __gw_scan.email FROM ${C} AS __gw_scan`, refused: 'RESERVED_NAME' },
+  {
+    name: 'a type error inside a subquery',
+    sql: `SELECT (SELECT lower(customer_id) FROM ${C})`,
+    refused: 'ENGINE_PLANNING',
+  },
+  {
+    name: 'a GROUP BY error inside a subquery',
+    sql: `SELECT (SELECT email FROM ${C} GROUP BY region)`,
+    refused: 'ENGINE_PLANNING',
+  },
+  {
+    name: 'an ambiguous column across two scans',
+    sql: `SELECT customer_id FROM ${C} a, ${C} b`,
+    refused: 'ENGINE_PLANNING',
+  },
+  {
+    name: 'a runtime error inside a subquery',
+    sql: `SELECT (SELECT CAST(email AS INTEGER) FROM ${C} LIMIT 1)`,
+    refused: 'ENGINE_RUNTIME',
+  },
+  {
+    name: 'a subquery of many rows used as a value',
+    sql: `SELECT (SELECT email FROM ${C})`,
+    refused: 'ENGINE_RUNTIME',
+  },
+  {
+    name: 'a UNION whose sides do not match, with subqueries',
+    sql: `SELECT (SELECT max(email) FROM ${C}) UNION SELECT 1, 2`,
+    refused: 'ENGINE_PLANNING',
+  },
+  {
+    name: 'the scan alias named by the caller',
+    sql: `SELECT __gw_scan.email FROM ${C} AS __gw_scan`,
+    refused: 'RESERVED_NAME',
+  },
   { name: 'a parameter of the caller', sql: `SELECT email FROM ${C} WHERE email = $__gw_key_0`, refused: 'PARAMETER' },
 ];
 
@@ -185,7 +288,7 @@ describe('aliases the Gateway adds change nothing else', () => {
 });
 
 describe('COLUMNS(regex) probing, one character at a time', () => {
-  it('spells out only the caller\'s own text', async () => {
+  it("spells out only the caller's own text", async () => {
     const from = `FROM (SELECT (SELECT max(email) FROM ${C}))`;
     const matches = async (regex: string) => {
       const got = await answer(`SELECT COLUMNS('${regex.replaceAll("'", "''")}') ${from}`);

@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoTables } from '../src/data/demo.js';
 import type { DataPolicyInput, MaskSpec } from '../src/policies/model.js';
-import { DEMO_POLICIES, derivedKey, docs, md5, rawCustomers, refusal, sha256, startEngineHarness, SUBJECTS, type EngineHarness } from './support.js';
+import {
+  DEMO_POLICIES,
+  derivedKey,
+  docs,
+  md5,
+  rawCustomers,
+  refusal,
+  sha256,
+  startEngineHarness,
+  SUBJECTS,
+  type EngineHarness,
+} from './support.js';
 
 let h: EngineHarness;
 const raw = rawCustomers();
@@ -26,27 +37,35 @@ function withMask(columns: string[], spec: MaskSpec) {
 }
 
 async function customerColumn(column: string) {
-  const result = await h.run(SUBJECTS.tester, `SELECT customer_id, ${column} FROM icebase.retail.customers ORDER BY customer_id`);
+  const result = await h.run(
+    SUBJECTS.tester,
+    `SELECT customer_id, ${column} FROM icebase.retail.customers ORDER BY customer_id`,
+  );
   expect(result.rows.length).toBe(apac.length);
   return result.rows.map(([id, value]) => ({ raw: byId.get(String(id))!, value }));
 }
 
 async function orderColumn(column: string) {
-  const masked = await h.run(SUBJECTS.tester, `SELECT order_id, ${column} FROM icebase.retail.orders ORDER BY order_id`);
+  const masked = await h.run(
+    SUBJECTS.tester,
+    `SELECT order_id, ${column} FROM icebase.retail.orders ORDER BY order_id`,
+  );
   const clear = await h.engine.unsafeRaw(`SELECT order_id, ${column} FROM icebase.retail.orders ORDER BY order_id`);
   expect(masked.rows.length).toBe(clear.rows.length);
   return masked.rows.map(([, value], i) => ({ raw: clear.rows[i]![1], value }));
 }
 
 describe('each masking operator on the real DuckDB engine', () => {
-  it('hash SHA256: hex digest of the policy\'s derived key and the value', async () => {
+  it("hash SHA256: hex digest of the policy's derived key and the value", async () => {
     withMask(['full_name'], { operator: 'hash', algorithm: 'sha256' });
-    for (const { raw: c, value } of await customerColumn('full_name')) expect(value).toBe(sha256(derivedKey('test-hash') + c.full_name));
+    for (const { raw: c, value } of await customerColumn('full_name'))
+      expect(value).toBe(sha256(derivedKey('test-hash') + c.full_name));
   });
 
   it('hash MD5', async () => {
     withMask(['email'], { operator: 'hash', algorithm: 'md5' });
-    for (const { raw: c, value } of await customerColumn('email')) expect(value).toBe(md5(derivedKey('test-hash') + c.email));
+    for (const { raw: c, value } of await customerColumn('email'))
+      expect(value).toBe(md5(derivedKey('test-hash') + c.email));
   });
 
   it('hash with a per-dataset key: the dataset URN enters the derivation', async () => {
@@ -77,14 +96,17 @@ describe('each masking operator on the real DuckDB engine', () => {
 
   it('bucket_number with a width', async () => {
     withMask(['order_total'], { operator: 'bucket_number', bucketSize: 100 });
-    for (const { raw: v, value } of await orderColumn('order_total')) expect(Number(value)).toBe(Math.floor(Number(v) / 100) * 100);
+    for (const { raw: v, value } of await orderColumn('order_total'))
+      expect(Number(value)).toBe(Math.floor(Number(v) / 100) * 100);
   });
 
   it('bucket_date: timestamps to the month, dates to the year', async () => {
     withMask(['ordered_at'], { operator: 'bucket_date', precision: 'month' });
-    for (const { raw: v, value } of await orderColumn('ordered_at')) expect(value).toBe(`${String(v).slice(0, 7)}-01 00:00:00`);
+    for (const { raw: v, value } of await orderColumn('ordered_at'))
+      expect(value).toBe(`${String(v).slice(0, 7)}-01 00:00:00`);
     h.policies = DEMO_POLICIES;
-    for (const { raw: c, value } of await customerColumn('date_of_birth')) expect(value).toBe(`${c.date_of_birth.slice(0, 4)}-01-01`);
+    for (const { raw: c, value } of await customerColumn('date_of_birth'))
+      expect(value).toBe(`${c.date_of_birth.slice(0, 4)}-01-01`);
   });
 
   it('regex_replace: every match replaced', async () => {
@@ -125,7 +147,8 @@ describe('row filters by subject', () => {
     h.policies = DEMO_POLICIES;
   });
   const regions = async (subject: (typeof SUBJECTS)[keyof typeof SUBJECTS]) =>
-    (await h.run(subject, 'SELECT region, count(*) FROM icebase.retail.customers GROUP BY region ORDER BY region')).rows;
+    (await h.run(subject, 'SELECT region, count(*) FROM icebase.retail.customers GROUP BY region ORDER BY region'))
+      .rows;
   const count = (region: string) => String(raw.filter((c) => c.region === region).length);
 
   it('alice (claim region=emea) sees only emea customers, hashed', async () => {
@@ -135,8 +158,17 @@ describe('row filters by subject', () => {
   });
 
   it('carol (admin, pii-reader) sees every row in clear', async () => {
-    expect(await regions(SUBJECTS.carol)).toEqual([['amer', count('amer')], ['apac', count('apac')], ['emea', count('emea')]]);
-    const rows = (await h.run(SUBJECTS.carol, 'SELECT customer_id, email, full_name FROM icebase.retail.customers ORDER BY customer_id')).rows;
+    expect(await regions(SUBJECTS.carol)).toEqual([
+      ['amer', count('amer')],
+      ['apac', count('apac')],
+      ['emea', count('emea')],
+    ]);
+    const rows = (
+      await h.run(
+        SUBJECTS.carol,
+        'SELECT customer_id, email, full_name FROM icebase.retail.customers ORDER BY customer_id',
+      )
+    ).rows;
     expect(rows).toEqual(raw.map((c) => [c.customer_id, c.email, c.full_name]));
   });
 
@@ -148,13 +180,32 @@ describe('row filters by subject', () => {
     h.policies = [
       ...DEMO_POLICIES,
       ...docs([
-        { name: 'by-group', type: 'filter', priority: 40, datasets: ['dataos://icebase:retail/orders'], selector: { user: { match: 'any', tags: ['roles:id:tester'] } }, filters: [{ column: 'customer_id', operator: 'in', value: [1, 2, 3] }] },
-        { name: 'pred', type: 'filter', priority: 40, datasets: ['dataos://icebase:retail/customers'], selector: { user: { match: 'any', tags: ['roles:id:tester'] } }, filters: [{ predicate: 'customer_id <= 100 OR region = $region' }] },
+        {
+          name: 'by-group',
+          type: 'filter',
+          priority: 40,
+          datasets: ['dataos://icebase:retail/orders'],
+          selector: { user: { match: 'any', tags: ['roles:id:tester'] } },
+          filters: [{ column: 'customer_id', operator: 'in', value: [1, 2, 3] }],
+        },
+        {
+          name: 'pred',
+          type: 'filter',
+          priority: 40,
+          datasets: ['dataos://icebase:retail/customers'],
+          selector: { user: { match: 'any', tags: ['roles:id:tester'] } },
+          filters: [{ predicate: 'customer_id <= 100 OR region = $region' }],
+        },
       ]),
     ];
-    const orders = await h.run(SUBJECTS.tester, 'SELECT order_id, customer_id FROM icebase.retail.orders ORDER BY order_id');
+    const orders = await h.run(
+      SUBJECTS.tester,
+      'SELECT order_id, customer_id FROM icebase.retail.orders ORDER BY order_id',
+    );
     const ordersTable = demoTables().find((t) => t.dataset === 'orders')!;
-    const expected = ordersTable.rows.filter((r) => [1, 2, 3].includes(Number(r[1]))).map((r) => [String(r[0]), String(r[1])]);
+    const expected = ordersTable.rows
+      .filter((r) => [1, 2, 3].includes(Number(r[1])))
+      .map((r) => [String(r[0]), String(r[1])]);
     expect(expected.length).toBeGreaterThan(0);
     expect(orders.rows.map((r) => [String(r[0]), String(r[1])])).toEqual(expected);
     const customers = await h.run(SUBJECTS.tester, 'SELECT customer_id FROM icebase.retail.customers ORDER BY 1');
@@ -172,9 +223,26 @@ describe('results and errors', () => {
 
   it('pages with a limit and an opaque cursor bound to the query', async () => {
     const sql = 'SELECT customer_id FROM icebase.retail.customers ORDER BY customer_id';
-    const req = { subject: SUBJECTS.carol, caller: {}, canRead: async () => true, cluster: { _id: 'c', engine: 'duckdb' as const, endpoint: null, state: 'RUNNING' as const, createdAt: new Date() }, sql };
+    const req = {
+      subject: SUBJECTS.carol,
+      caller: {},
+      canRead: async () => true,
+      cluster: {
+        _id: 'c',
+        engine: 'duckdb' as const,
+        endpoint: null,
+        state: 'RUNNING' as const,
+        createdAt: new Date(),
+      },
+      sql,
+    };
     const first = await h.service.run(req, 120);
-    expect(first).toMatchObject({ rowCount: 120, hasMore: true, offset: 0, columns: [{ name: 'customer_id', type: 'BIGINT' }] });
+    expect(first).toMatchObject({
+      rowCount: 120,
+      hasMore: true,
+      offset: 0,
+      columns: [{ name: 'customer_id', type: 'BIGINT' }],
+    });
     const second = await h.service.run(req, 120, first.cursor);
     expect(second.rows[0]).toEqual(['121']);
     const third = await h.service.run(req, 120, second.cursor);
@@ -188,19 +256,50 @@ describe('results and errors', () => {
     const planning = await refusal(h.run(SUBJECTS.alice, 'SELECT no_such_column FROM icebase.retail.customers'));
     expect(planning.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'ENGINE_PLANNING' });
     expect(planning.message).toMatch(/no_such_column/);
-    const runtime = await refusal(h.run(SUBJECTS.carol, `SELECT CAST(full_name AS INTEGER) FROM icebase.retail.customers`));
+    const runtime = await refusal(
+      h.run(SUBJECTS.carol, `SELECT CAST(full_name AS INTEGER) FROM icebase.retail.customers`),
+    );
     expect(runtime.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'ENGINE_RUNTIME' });
     expect(runtime.message).toMatch(/Conversion Error/);
     for (const c of raw) expect(runtime.message).not.toContain(c.full_name);
   });
 
   it('refuses datasets the caller may not read and datasets the catalog does not know', async () => {
-    const req = { subject: SUBJECTS.alice, caller: {}, cluster: { _id: 'c', engine: 'duckdb' as const, endpoint: null, state: 'RUNNING' as const, createdAt: new Date() } };
-    const denied = await refusal(h.service.run({ ...req, canRead: async (urn) => !urn.includes('finance'), sql: 'SELECT * FROM lakehouse.finance.invoices' }));
-    expect(denied.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NO_READ', datasets: ['dataos://lakehouse:finance/invoices'] });
-    const unknown = await refusal(h.service.run({ ...req, canRead: async () => true, sql: 'SELECT * FROM icebase.retail.nothing' }));
+    const req = {
+      subject: SUBJECTS.alice,
+      caller: {},
+      cluster: {
+        _id: 'c',
+        engine: 'duckdb' as const,
+        endpoint: null,
+        state: 'RUNNING' as const,
+        createdAt: new Date(),
+      },
+    };
+    const denied = await refusal(
+      h.service.run({
+        ...req,
+        canRead: async (urn) => !urn.includes('finance'),
+        sql: 'SELECT * FROM lakehouse.finance.invoices',
+      }),
+    );
+    expect(denied.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'NO_READ',
+      datasets: ['dataos://lakehouse:finance/invoices'],
+    });
+    const unknown = await refusal(
+      h.service.run({ ...req, canRead: async () => true, sql: 'SELECT * FROM icebase.retail.nothing' }),
+    );
     expect(unknown.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'UNKNOWN_DATASET' });
-    const depot = await refusal(h.service.run({ ...req, canRead: async () => true, cluster: { ...req.cluster, depots: ['lakehouse'] }, sql: 'SELECT 1 FROM icebase.retail.orders' }));
+    const depot = await refusal(
+      h.service.run({
+        ...req,
+        canRead: async () => true,
+        cluster: { ...req.cluster, depots: ['lakehouse'] },
+        sql: 'SELECT 1 FROM icebase.retail.orders',
+      }),
+    );
     expect(depot.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'DEPOT_NOT_SERVED' });
   });
 

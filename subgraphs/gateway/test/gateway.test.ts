@@ -47,20 +47,44 @@ let running: { stop(): Promise<void> }[] = [];
 let router: Router;
 let url: string;
 
-const gql = async <T = Record<string, unknown>>(user: User | null, query: string, variables: Record<string, unknown> = {}, at = url) =>
-  graphql<T>(at, query, { variables, ...(user ? { token: await tokenFor(user) } : {}) });
+const gql = async <T = Record<string, unknown>>(
+  user: User | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+  at = url,
+) => graphql<T>(at, query, { variables, ...(user ? { token: await tokenFor(user) } : {}) });
 
 const RUN = /* GraphQL */ `
   query Run($sql: String!, $limit: Int, $cursor: String, $cluster: ID) {
     runQuery(sql: $sql, limit: $limit, cursor: $cursor, cluster: $cluster) {
-      queryId columns { name type } rows rowCount hasMore cursor datasets policies
+      queryId
+      columns {
+        name
+        type
+      }
+      rows
+      rowCount
+      hasMore
+      cursor
+      datasets
+      policies
     }
   }
 `;
 interface RunData {
-  runQuery: { queryId: string; columns: { name: string; type: string }[]; rows: unknown[][]; rowCount: number; hasMore: boolean; cursor: string | null; datasets: string[]; policies: string[] };
+  runQuery: {
+    queryId: string;
+    columns: { name: string; type: string }[];
+    rows: unknown[][];
+    rowCount: number;
+    hasMore: boolean;
+    cursor: string | null;
+    datasets: string[];
+    policies: string[];
+  };
 }
-const run = (user: User | null, sql: string, more: Record<string, unknown> = {}) => gql<RunData>(user, RUN, { sql, ...more });
+const run = (user: User | null, sql: string, more: Record<string, unknown> = {}) =>
+  gql<RunData>(user, RUN, { sql, ...more });
 
 const MINE = `(n:Dataset OR n:Column OR n:Source OR n:Domain OR n:Owner)
   AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id OR coalesce(n.name, '') CONTAINS $id)`;
@@ -73,9 +97,30 @@ beforeAll(async () => {
 
   const columns = (name: string) => rawColumns[name]!;
   await seedMetis(neo4j, [
-    { urn: customersUrn, name: 'customers', description: 'Customers (gateway test).', layer: 'curated', tags: [], columns: columns('customers') },
-    { urn: ordersUrn, name: 'orders', description: 'Orders (gateway test).', layer: 'curated', tags: [], columns: columns('orders') },
-    { urn: invoicesUrn, name: 'invoices', description: 'Invoices (gateway test).', layer: 'curated', tags: [], columns: columns('invoices') },
+    {
+      urn: customersUrn,
+      name: 'customers',
+      description: 'Customers (gateway test).',
+      layer: 'curated',
+      tags: [],
+      columns: columns('customers'),
+    },
+    {
+      urn: ordersUrn,
+      name: 'orders',
+      description: 'Orders (gateway test).',
+      layer: 'curated',
+      tags: [],
+      columns: columns('orders'),
+    },
+    {
+      urn: invoicesUrn,
+      name: 'invoices',
+      description: 'Invoices (gateway test).',
+      layer: 'curated',
+      tags: [],
+      columns: columns('invoices'),
+    },
   ]);
   const metisDeps = { neo4j, heimdall: heimdallClient } satisfies MetisDeps;
   const metis = await createMetisSubgraph(metisDeps);
@@ -134,12 +179,33 @@ const rawColumns: Record<string, [string, string, string[]][]> = {
     ['date_of_birth', 'date', ['PII.DateOfBirth']],
     ['created_at', 'timestamp', []],
   ],
-  orders: [['order_id', 'bigint', []], ['customer_id', 'bigint', []], ['order_total', 'decimal(12,2)', []], ['ordered_at', 'timestamp', []]],
-  invoices: [['invoice_id', 'varchar', []], ['customer_id', 'bigint', []], ['amount', 'decimal(12,2)', []]],
+  orders: [
+    ['order_id', 'bigint', []],
+    ['customer_id', 'bigint', []],
+    ['order_total', 'decimal(12,2)', []],
+    ['ordered_at', 'timestamp', []],
+  ],
+  invoices: [
+    ['invoice_id', 'varchar', []],
+    ['customer_id', 'bigint', []],
+    ['amount', 'decimal(12,2)', []],
+  ],
 };
 
 const CREATE_POLICY = /* GraphQL */ `
-  mutation ($input: DataPolicyInput!) { createDataPolicy(input: $input) { name version type priority filters { column operator valueFrom } } }
+  mutation ($input: DataPolicyInput!) {
+    createDataPolicy(input: $input) {
+      name
+      version
+      type
+      priority
+      filters {
+        column
+        operator
+        valueFrom
+      }
+    }
+  }
 `;
 
 describe('authentication and authorization', () => {
@@ -156,7 +222,10 @@ describe('authentication and authorization', () => {
       ['dave', `SELECT * FROM ${id}.retail.customers`],
       ['bob', `SELECT count(*) FROM ${id}.retail.orders`],
       ['alice', `SELECT * FROM ${financeDepot}.finance.invoices`],
-      ['alice', `SELECT c.email FROM ${id}.retail.customers c JOIN ${financeDepot}.finance.invoices i USING (customer_id)`],
+      [
+        'alice',
+        `SELECT c.email FROM ${id}.retail.customers c JOIN ${financeDepot}.finance.invoices i USING (customer_id)`,
+      ],
     ] as const) {
       const res = await run(user, sql);
       expect(errorCodes(res), `${user}: ${sql}`).toEqual(['FORBIDDEN']);
@@ -173,11 +242,15 @@ describe('authentication and authorization', () => {
 
 describe('masks and row filters over HTTP (Metis tags, Heimdall decisions, token claims)', () => {
   it('alice sees hashed e-mails and only her region (emea)', async () => {
-    const res = await run('alice', `SELECT email, full_name, region, date_of_birth FROM ${id}.retail.customers`, { limit: 1000 });
+    const res = await run('alice', `SELECT email, full_name, region, date_of_birth FROM ${id}.retail.customers`, {
+      limit: 1000,
+    });
     expect(res.errors).toBeUndefined();
     const { rows, policies, datasets } = res.data!.runQuery;
     expect(rows).toHaveLength(emeaCount);
-    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(String(r[0])) && /^[0-9a-f]{64}$/.test(String(r[1])) && r[2] === 'emea')).toBe(true);
+    expect(
+      rows.every((r) => /^[0-9a-f]{64}$/.test(String(r[0])) && /^[0-9a-f]{64}$/.test(String(r[1])) && r[2] === 'emea'),
+    ).toBe(true);
     expect(rows.every((r) => String(r[3]).endsWith('-01-01'))).toBe(true);
     expect(datasets).toEqual([customersUrn]);
     // Every policy of the scan, selected columns or not (phone is masked in the derived table too).
@@ -185,13 +258,29 @@ describe('masks and row filters over HTTP (Metis tags, Heimdall decisions, token
   });
 
   it('carol (admin, pii-reader, region amer) sees clear values of every region', async () => {
-    const res = await run('carol', `SELECT customer_id, email, region FROM ${id}.retail.customers ORDER BY customer_id`, { limit: 1000 });
+    const res = await run(
+      'carol',
+      `SELECT customer_id, email, region FROM ${id}.retail.customers ORDER BY customer_id`,
+      { limit: 1000 },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!.runQuery.rows).toEqual(raw.map((c) => [c.customer_id, c.email, c.region]));
   });
 
   it('explain shows the policies without running; the rewritten SQL only to who may manage data policies, keys as parameters', async () => {
-    type Plan = { explain: { rewrittenSql: string | null; policies: string[]; scans: { dataset: string; aliases: string[]; filters: string[]; sql: string | null; columns: { name: string; mask: string | null; policy: string | null }[] }[] } };
+    type Plan = {
+      explain: {
+        rewrittenSql: string | null;
+        policies: string[];
+        scans: {
+          dataset: string;
+          aliases: string[];
+          filters: string[];
+          sql: string | null;
+          columns: { name: string; mask: string | null; policy: string | null }[];
+        }[];
+      };
+    };
     const EXPLAIN = `query ($sql: String!) { explain(sql: $sql) { rewrittenSql policies scans { dataset aliases filters sql columns { name mask policy } } } }`;
     const sql = `SELECT c.email FROM ${id}.retail.customers c`;
     const res = await gql<Plan>('alice', EXPLAIN, { sql });
@@ -204,8 +293,16 @@ describe('masks and row filters over HTTP (Metis tags, Heimdall decisions, token
     // carol is a pii-reader: her plan has no hash; the keys are parameters in anybody's plan.
     expect(admin.rewrittenSql).toContain(`FROM ${id}.retail.customers AS __gw_scan`);
     expect(admin.scans[0]!.sql).toContain('AS __gw_scan');
-    expect(plan.scans[0]).toMatchObject({ dataset: customersUrn, aliases: ['c'], filters: [`${id}-customers-by-region`] });
-    expect(plan.scans[0]!.columns.find((c) => c.name === 'email')).toEqual({ name: 'email', mask: 'HASH', policy: 'pii-email' });
+    expect(plan.scans[0]).toMatchObject({
+      dataset: customersUrn,
+      aliases: ['c'],
+      filters: [`${id}-customers-by-region`],
+    });
+    expect(plan.scans[0]!.columns.find((c) => c.name === 'email')).toEqual({
+      name: 'email',
+      mask: 'HASH',
+      policy: 'pii-email',
+    });
   });
 
   it('refusals over HTTP carry a clear code and reason', async () => {
@@ -233,14 +330,49 @@ describe('query history', () => {
   const HISTORY = /* GraphQL */ `
     query ($filter: QueryHistoryFilter, $first: Int, $after: String) {
       queries(filter: $filter, first: $first, after: $after) {
-        edges { node { id user sql rewrittenSql datasets policies state error { code } rows durationMs source cluster } }
-        pageInfo { hasNextPage endCursor }
+        edges {
+          node {
+            id
+            user
+            sql
+            rewrittenSql
+            datasets
+            policies
+            state
+            error {
+              code
+            }
+            rows
+            durationMs
+            source
+            cluster
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
       }
     }
   `;
   interface History {
     queries: {
-      edges: { node: { id: string; user: string; sql: string; rewrittenSql: string | null; datasets: string[]; policies: string[]; state: string; error: { code: string } | null; rows: number; durationMs: number; source: string; cluster: string } }[];
+      edges: {
+        node: {
+          id: string;
+          user: string;
+          sql: string;
+          rewrittenSql: string | null;
+          datasets: string[];
+          policies: string[];
+          state: string;
+          error: { code: string } | null;
+          rows: number;
+          durationMs: number;
+          source: string;
+          cluster: string;
+        };
+      }[];
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
     };
   }
@@ -252,19 +384,32 @@ describe('query history', () => {
     expect(res.errors).toBeUndefined();
     const nodes = res.data!.queries.edges.map((e) => e.node);
     const mine = nodes.find((n) => n.id === ran.data!.runQuery.queryId)!;
-    expect(mine).toMatchObject({ user: 'users:id:alice', sql, datasets: [customersUrn], state: 'SUCCEEDED', rows: 3, source: 'QUERY', cluster: 'minerva-default', error: null });
+    expect(mine).toMatchObject({
+      user: 'users:id:alice',
+      sql,
+      datasets: [customersUrn],
+      state: 'SUCCEEDED',
+      rows: 3,
+      source: 'QUERY',
+      cluster: 'minerva-default',
+      error: null,
+    });
     expect(mine.policies).toContain('pii-email');
     // The rewritten SQL is for those who may manage data policies (carol), never for alice.
     expect(mine.rewrittenSql).toBeNull();
     const seen = await gql<History>('carol', HISTORY, { first: 200, filter: { user: 'users:id:alice' } });
     const asAdmin = seen.data!.queries.edges.map((e) => e.node).find((n) => n.id === mine.id)!;
-    expect(asAdmin.rewrittenSql).toMatch(/sha256\(\(\$__gw_key_[0-9a-f]{24} \|\| CAST\(__gw_scan\.email AS VARCHAR\)\)\)/);
+    expect(asAdmin.rewrittenSql).toMatch(
+      /sha256\(\(\$__gw_key_[0-9a-f]{24} \|\| CAST\(__gw_scan\.email AS VARCHAR\)\)\)/,
+    );
     expect(mine.durationMs).toBeGreaterThan(0);
     expect(nodes.every((n) => n.user === 'users:id:alice')).toBe(true);
-    expect(nodes.some((n) => n.state === 'REFUSED' && n.error?.code === 'FORBIDDEN' && n.rewrittenSql === null)).toBe(true);
+    expect(nodes.some((n) => n.state === 'REFUSED' && n.error?.code === 'FORBIDDEN' && n.rewrittenSql === null)).toBe(
+      true,
+    );
   });
 
-  it('others\' queries need read on /gateway/queries; pages are keyset', async () => {
+  it("others' queries need read on /gateway/queries; pages are keyset", async () => {
     expect(errorCodes(await gql('alice', HISTORY, { filter: { user: 'users:id:carol' } }))).toEqual(['FORBIDDEN']);
     const all = await gql<History>('carol', HISTORY, { first: 2 });
     expect(all.data!.queries.pageInfo.hasNextPage).toBe(true);
@@ -278,15 +423,49 @@ describe('query history', () => {
 
 describe('clusters', () => {
   const REGISTER = /* GraphQL */ `
-    mutation ($input: ClusterInput!) { registerCluster(input: $input) { name engine endpoint state size { replicas cpu memory } depots health { ok message } } }
+    mutation ($input: ClusterInput!) {
+      registerCluster(input: $input) {
+        name
+        engine
+        endpoint
+        state
+        size {
+          replicas
+          cpu
+          memory
+        }
+        depots
+        health {
+          ok
+          message
+        }
+      }
+    }
   `;
 
   it('registering needs manage on /gateway/clusters (bob yes, alice no); the first health check runs at once', async () => {
-    const input = { name: `${id}-trino`, engine: 'TRINO', endpoint: 'http://127.0.0.1:9/', size: { replicas: 3, cpu: '4', memory: '16Gi' }, depots: [id] };
+    const input = {
+      name: `${id}-trino`,
+      engine: 'TRINO',
+      endpoint: 'http://127.0.0.1:9/',
+      size: { replicas: 3, cpu: '4', memory: '16Gi' },
+      depots: [id],
+    };
     expect(errorCodes(await gql('alice', REGISTER, { input }))).toEqual(['FORBIDDEN']);
-    const res = await gql<{ registerCluster: { state: string; health: { ok: boolean; message: string } } }>('bob', REGISTER, { input });
+    const res = await gql<{ registerCluster: { state: string; health: { ok: boolean; message: string } } }>(
+      'bob',
+      REGISTER,
+      { input },
+    );
     expect(res.errors).toBeUndefined();
-    expect(res.data!.registerCluster).toMatchObject({ name: `${id}-trino`, engine: 'TRINO', state: 'DEGRADED', size: { replicas: 3, cpu: '4', memory: '16Gi' }, depots: [id], health: { ok: false } });
+    expect(res.data!.registerCluster).toMatchObject({
+      name: `${id}-trino`,
+      engine: 'TRINO',
+      state: 'DEGRADED',
+      size: { replicas: 3, cpu: '4', memory: '16Gi' },
+      depots: [id],
+      health: { ok: false },
+    });
     expect(errorCodes(await gql('bob', REGISTER, { input }))).toEqual(['CONFLICT']);
     const bad = await gql('bob', REGISTER, { input: { name: 'Bad Name', engine: 'TRINO', endpoint: 'x' } });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
@@ -295,22 +474,42 @@ describe('clusters', () => {
   });
 
   it('lists, health-checks, stops and removes clusters', async () => {
-    const list = await gql<{ clusters: { name: string; engine: string; state: string }[] }>('alice', '{ clusters { name engine state } }');
+    const list = await gql<{ clusters: { name: string; engine: string; state: string }[] }>(
+      'alice',
+      '{ clusters { name engine state } }',
+    );
     expect(list.data!.clusters.map((c) => c.name)).toEqual(expect.arrayContaining(['minerva-default', `${id}-trino`]));
-    const check = await gql<{ checkClusterHealth: { state: string; health: { ok: boolean } } }>('carol', 'mutation { checkClusterHealth(name: "minerva-default") { state health { ok } } }');
+    const check = await gql<{ checkClusterHealth: { state: string; health: { ok: boolean } } }>(
+      'carol',
+      'mutation { checkClusterHealth(name: "minerva-default") { state health { ok } } }',
+    );
     expect(check.data!.checkClusterHealth).toEqual({ state: 'RUNNING', health: { ok: true } });
-    const stop = await gql<{ updateCluster: { state: string } }>('bob', `mutation { updateCluster(name: "${id}-trino", input: { state: STOPPED }) { state } }`);
+    const stop = await gql<{ updateCluster: { state: string } }>(
+      'bob',
+      `mutation { updateCluster(name: "${id}-trino", input: { state: STOPPED }) { state } }`,
+    );
     expect(stop.data!.updateCluster.state).toBe('STOPPED');
     const refused = await run('carol', 'SELECT 1', { cluster: `${id}-trino` });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CLUSTER_NOT_RUNNING' });
     expect(errorCodes(await run('carol', 'SELECT 1', { cluster: 'no-such-cluster' }))).toEqual(['NOT_FOUND']);
-    const removed = await gql<{ removeCluster: { removed: boolean } }>('bob', `mutation { removeCluster(name: "${id}-trino") { removed } }`);
+    const removed = await gql<{ removeCluster: { removed: boolean } }>(
+      'bob',
+      `mutation { removeCluster(name: "${id}-trino") { removed } }`,
+    );
     expect(removed.data!.removeCluster.removed).toBe(true);
-    expect(errorCodes(await gql('bob', `mutation { removeCluster(name: "${id}-trino") { removed } }`))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql('bob', `mutation { removeCluster(name: "${id}-trino") { removed } }`))).toEqual([
+      'NOT_FOUND',
+    ]);
   });
 
   it('periodic health checks move an unreachable cluster to DEGRADED', async () => {
-    await gateway.services.clusters.clusters.insertOne({ _id: `${id}-flaky`, engine: 'trino', endpoint: 'http://127.0.0.1:9/', state: 'RUNNING', createdAt: new Date() });
+    await gateway.services.clusters.clusters.insertOne({
+      _id: `${id}-flaky`,
+      engine: 'trino',
+      endpoint: 'http://127.0.0.1:9/',
+      state: 'RUNNING',
+      createdAt: new Date(),
+    });
     gateway.services.monitor.start(50);
     let state = 'RUNNING';
     for (let i = 0; i < 100 && state !== 'DEGRADED'; i++) {
@@ -324,7 +523,14 @@ describe('clusters', () => {
   });
 
   it('a cluster serving other depots refuses this query', async () => {
-    await gateway.services.clusters.clusters.insertOne({ _id: `${id}-fin-only`, engine: 'duckdb', endpoint: null, depots: [financeDepot], state: 'RUNNING', createdAt: new Date() });
+    await gateway.services.clusters.clusters.insertOne({
+      _id: `${id}-fin-only`,
+      engine: 'duckdb',
+      endpoint: null,
+      depots: [financeDepot],
+      state: 'RUNNING',
+      createdAt: new Date(),
+    });
     const res = await run('alice', `SELECT 1 FROM ${id}.retail.orders`, { cluster: `${id}-fin-only` });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'DEPOT_NOT_SERVED' });
   });
@@ -332,15 +538,32 @@ describe('clusters', () => {
 
 describe('data policies', () => {
   it('managing needs manage on /gateway/policies; input is validated; versions guard updates', async () => {
-    const input = { name: `${id}-mask-phone`, type: 'MASK', priority: 20, selector: { user: { match: 'ANY', tags: ['roles:id:data-dev'] }, column: { tags: ['PII.PhoneNumber'] } }, mask: { operator: 'PARTIAL', keepLast: 4 } };
+    const input = {
+      name: `${id}-mask-phone`,
+      type: 'MASK',
+      priority: 20,
+      selector: { user: { match: 'ANY', tags: ['roles:id:data-dev'] }, column: { tags: ['PII.PhoneNumber'] } },
+      mask: { operator: 'PARTIAL', keepLast: 4 },
+    };
     expect(errorCodes(await gql('alice', CREATE_POLICY, { input }))).toEqual(['FORBIDDEN']);
     const bad = await gql('carol', CREATE_POLICY, { input: { ...input, priority: 0 } });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.priority' });
     const badPredicate = await gql('carol', CREATE_POLICY, {
-      input: { name: `${id}-bad`, type: 'FILTER', priority: 10, selector: { user: { match: 'ANY', tags: ['users:id:*'] } }, filters: [{ predicate: "region = 'x') OR (1 = 1" }] },
+      input: {
+        name: `${id}-bad`,
+        type: 'FILTER',
+        priority: 10,
+        selector: { user: { match: 'ANY', tags: ['users:id:*'] } },
+        filters: [{ predicate: "region = 'x') OR (1 = 1" }],
+      },
     });
-    expect(badPredicate.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.filters[0].predicate' });
-    const badGlob = await gql('carol', CREATE_POLICY, { input: { ...input, name: `${id}-bad-glob`, datasets: [`dataos://${id}:retail/{customers,orders`] } });
+    expect(badPredicate.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.filters[0].predicate',
+    });
+    const badGlob = await gql('carol', CREATE_POLICY, {
+      input: { ...input, name: `${id}-bad-glob`, datasets: [`dataos://${id}:retail/{customers,orders`] },
+    });
     expect(badGlob.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.datasets[0]' });
     expect(badGlob.errors?.[0]?.message).toMatch(/is not a valid glob: "\{" at \d+ is never closed/);
     const created = await gql<{ createDataPolicy: { version: number } }>('carol', CREATE_POLICY, { input });
@@ -350,42 +573,83 @@ describe('data policies', () => {
     const phones = await run('alice', `SELECT phone FROM ${id}.retail.customers`, { limit: 1000 });
     expect(phones.data!.runQuery.rows.every((r) => /^\*+\d{4}$/.test(String(r[0])))).toBe(true);
 
-    const UPDATE = 'mutation ($name: ID!, $input: DataPolicyInput!, $v: Int) { updateDataPolicy(name: $name, input: $input, expectedVersion: $v) { version enabled } }';
-    expect(errorCodes(await gql('carol', UPDATE, { name: input.name, input: { ...input, enabled: false }, v: 7 }))).toEqual(['CONFLICT']);
-    const updated = await gql<{ updateDataPolicy: { version: number; enabled: boolean } }>('carol', UPDATE, { name: input.name, input: { ...input, enabled: false }, v: 1 });
+    const UPDATE =
+      'mutation ($name: ID!, $input: DataPolicyInput!, $v: Int) { updateDataPolicy(name: $name, input: $input, expectedVersion: $v) { version enabled } }';
+    expect(
+      errorCodes(await gql('carol', UPDATE, { name: input.name, input: { ...input, enabled: false }, v: 7 })),
+    ).toEqual(['CONFLICT']);
+    const updated = await gql<{ updateDataPolicy: { version: number; enabled: boolean } }>('carol', UPDATE, {
+      name: input.name,
+      input: { ...input, enabled: false },
+      v: 1,
+    });
     expect(updated.data!.updateDataPolicy).toEqual({ version: 2, enabled: false });
     await sleep(1);
     gateway.services.policies.invalidate();
     const hashed = await run('alice', `SELECT phone FROM ${id}.retail.customers LIMIT 1`);
     expect(String(hashed.data!.runQuery.rows[0]![0])).toMatch(/^[0-9a-f]{64}$/);
 
-    const del = await gql<{ deleteDataPolicy: { deleted: boolean } }>('carol', `mutation { deleteDataPolicy(name: "${input.name}") { deleted } }`);
+    const del = await gql<{ deleteDataPolicy: { deleted: boolean } }>(
+      'carol',
+      `mutation { deleteDataPolicy(name: "${input.name}") { deleted } }`,
+    );
     expect(del.data!.deleteDataPolicy.deleted).toBe(true);
   });
 
   it('listing needs read on /gateway/policies; the defaults are there', async () => {
     expect(errorCodes(await gql('alice', '{ dataPolicies { name } }'))).toEqual(['FORBIDDEN']);
-    const res = await gql<{ dataPolicies: { name: string; priority: number; mask: { operator: string } | null }[] }>('carol', '{ dataPolicies(filter: { type: MASK }) { name priority mask { operator } } }');
-    expect(res.data!.dataPolicies).toEqual(expect.arrayContaining([
-      { name: 'pii-email', priority: 99, mask: { operator: 'HASH' } },
-      { name: 'pii-reader', priority: 90, mask: { operator: 'PASS_THROUGH' } },
-    ]));
+    const res = await gql<{ dataPolicies: { name: string; priority: number; mask: { operator: string } | null }[] }>(
+      'carol',
+      '{ dataPolicies(filter: { type: MASK }) { name priority mask { operator } } }',
+    );
+    expect(res.data!.dataPolicies).toEqual(
+      expect.arrayContaining([
+        { name: 'pii-email', priority: 99, mask: { operator: 'HASH' } },
+        { name: 'pii-reader', priority: 90, mask: { operator: 'PASS_THROUGH' } },
+      ]),
+    );
   });
 });
 
 describe('federation: Metis datasets gain dataPolicies and preview', () => {
   const ENTITIES = /* GraphQL */ `
-    query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Dataset { urn dataPolicies { name type } preview(limit: 5) { columns { name } rows } } } }
+    query ($reps: [_Any!]!) {
+      _entities(representations: $reps) {
+        ... on Dataset {
+          urn
+          dataPolicies {
+            name
+            type
+          }
+          preview(limit: 5) {
+            columns {
+              name
+            }
+            rows
+          }
+        }
+      }
+    }
   `;
   interface Entities {
-    _entities: { urn: string; dataPolicies: { name: string; type: string }[]; preview: { columns: { name: string }[]; rows: unknown[][] } | null }[];
+    _entities: {
+      urn: string;
+      dataPolicies: { name: string; type: string }[];
+      preview: { columns: { name: string }[]; rows: unknown[][] } | null;
+    }[];
   }
 
-  it('through the subgraph: the viewer\'s policies and masked rows', async () => {
+  it("through the subgraph: the viewer's policies and masked rows", async () => {
     const res = await gql<Entities>('alice', ENTITIES, { reps: [{ __typename: 'Dataset', urn: customersUrn }] });
     expect(res.errors).toBeUndefined();
     const [d] = res.data!._entities;
-    expect(d!.dataPolicies.map((p) => p.name)).toEqual([`${id}-customers-by-region`, 'pii-date-of-birth', 'pii-email', 'pii-name', 'pii-phone']);
+    expect(d!.dataPolicies.map((p) => p.name)).toEqual([
+      `${id}-customers-by-region`,
+      'pii-date-of-birth',
+      'pii-email',
+      'pii-name',
+      'pii-phone',
+    ]);
     const email = d!.preview!.columns.findIndex((c) => c.name === 'email');
     expect(d!.preview!.rows).toHaveLength(5);
     expect(d!.preview!.rows.every((r) => /^[0-9a-f]{64}$/.test(String(r[email])))).toBe(true);
@@ -396,12 +660,33 @@ describe('federation: Metis datasets gain dataPolicies and preview', () => {
   it('through the router: alice sees hashed e-mails of emea only, carol clear values (the issue\'s "done when")', async () => {
     const QUERY = /* GraphQL */ `
       query ($urn: ID!, $sql: String!) {
-        dataset(urn: $urn) { name columns { name tags } dataPolicies { name } preview(limit: 3) { rows } }
-        runQuery(sql: $sql, limit: 1000) { columns { name } rows policies }
+        dataset(urn: $urn) {
+          name
+          columns {
+            name
+            tags
+          }
+          dataPolicies {
+            name
+          }
+          preview(limit: 3) {
+            rows
+          }
+        }
+        runQuery(sql: $sql, limit: 1000) {
+          columns {
+            name
+          }
+          rows
+          policies
+        }
       }
     `;
     const sql = `SELECT email, region FROM ${id}.retail.customers`;
-    const alice = await graphql<{ dataset: { name: string; columns: { name: string; tags: string[] }[]; dataPolicies: { name: string }[] }; runQuery: { rows: unknown[][] } }>(router.url, QUERY, {
+    const alice = await graphql<{
+      dataset: { name: string; columns: { name: string; tags: string[] }[]; dataPolicies: { name: string }[] };
+      runQuery: { rows: unknown[][] };
+    }>(router.url, QUERY, {
       token: await tokenFor('alice'),
       variables: { urn: customersUrn, sql },
     });
@@ -409,8 +694,13 @@ describe('federation: Metis datasets gain dataPolicies and preview', () => {
     expect(alice.data!.dataset.columns.find((c) => c.name === 'email')!.tags).toEqual(['PII.Email']);
     expect(alice.data!.dataset.dataPolicies.map((p) => p.name)).toContain('pii-email');
     expect(alice.data!.runQuery.rows).toHaveLength(emeaCount);
-    expect(alice.data!.runQuery.rows.every(([email, region]) => /^[0-9a-f]{64}$/.test(String(email)) && region === 'emea')).toBe(true);
-    const carol = await graphql<{ runQuery: { rows: unknown[][] } }>(router.url, QUERY, { token: await tokenFor('carol'), variables: { urn: customersUrn, sql } });
+    expect(
+      alice.data!.runQuery.rows.every(([email, region]) => /^[0-9a-f]{64}$/.test(String(email)) && region === 'emea'),
+    ).toBe(true);
+    const carol = await graphql<{ runQuery: { rows: unknown[][] } }>(router.url, QUERY, {
+      token: await tokenFor('carol'),
+      variables: { urn: customersUrn, sql },
+    });
     expect(carol.errors).toBeUndefined();
     expect(carol.data!.runQuery.rows).toHaveLength(raw.length);
     expect(new Set(carol.data!.runQuery.rows.map((r) => r[0]))).toEqual(new Set(raw.map((c) => c.email)));
@@ -420,13 +710,37 @@ describe('federation: Metis datasets gain dataPolicies and preview', () => {
 describe('issue 12: no key and no rewritten SQL reaches a caller over HTTP; keys rotate', () => {
   const ATTACK = /* GraphQL */ `
     query ($sql: String!) {
-      runQuery(sql: $sql, limit: 1000) { columns { name type } rows }
-      explain(sql: $sql) { rewrittenSql scans { sql } }
-      queries(first: 200) { edges { node { sql rewrittenSql error { code message } } } }
+      runQuery(sql: $sql, limit: 1000) {
+        columns {
+          name
+          type
+        }
+        rows
+      }
+      explain(sql: $sql) {
+        rewrittenSql
+        scans {
+          sql
+        }
+      }
+      queries(first: 200) {
+        edges {
+          node {
+            sql
+            rewrittenSql
+            error {
+              code
+              message
+            }
+          }
+        }
+      }
     }
   `;
   const masterKeys = async () => {
-    const doc = (await gatewayMongo.db.collection('meta').findOne({ _id: 'mask-keys' as never })) as unknown as { keys: { secret: string | null }[] };
+    const doc = (await gatewayMongo.db.collection('meta').findOne({ _id: 'mask-keys' as never })) as unknown as {
+      keys: { secret: string | null }[];
+    };
     return doc.keys.map((k) => k.secret).filter((s): s is string => Boolean(s));
   };
   const clear = raw.flatMap((c) => [c.email, c.full_name, c.phone]).map((v) => v.toLowerCase());
@@ -447,13 +761,19 @@ describe('issue 12: no key and no rewritten SQL reaches a caller over HTTP; keys
       for (const k of keys) expect(text).not.toContain(k);
       expect(text.toLowerCase()).not.toMatch(/__gw|sha256\(/);
       expect(clear.filter((v) => text.toLowerCase().includes(v))).toEqual([]);
-      if (res.errors) expect(res.errors.map((e) => e.extensions?.code), text).toEqual(['BAD_USER_INPUT']);
+      if (res.errors)
+        expect(
+          res.errors.map((e) => e.extensions?.code),
+          text,
+        ).toEqual(['BAD_USER_INPUT']);
     }
   });
 
   it('rotateMaskKey needs manage on /gateway/policies; afterwards every hash changes, joins still hold', async () => {
     const X = raw.find((c) => c.region === 'emea')!;
-    const read = async () => (await run('alice', `SELECT email FROM ${id}.retail.customers WHERE customer_id = ${X.customer_id}`)).data!.runQuery.rows[0]![0];
+    const read = async () =>
+      (await run('alice', `SELECT email FROM ${id}.retail.customers WHERE customer_id = ${X.customer_id}`)).data!
+        .runQuery.rows[0]![0];
     const KEYS = '{ maskKeys { id active source createdBy retiredAt } }';
     const ROTATE = 'mutation { rotateMaskKey { id active source createdBy retiredAt } }';
     expect(errorCodes(await gql('alice', KEYS))).toEqual(['FORBIDDEN']);
@@ -461,14 +781,22 @@ describe('issue 12: no key and no rewritten SQL reaches a caller over HTTP; keys
     const listed = await gql<{ maskKeys: { id: string; active: boolean }[] }>('carol', KEYS);
     expect(listed.data!.maskKeys.map((k) => [k.id, k.active])).toEqual([['k1', true]]);
     const before = await read();
-    const rotated = await gql<{ rotateMaskKey: { id: string; active: boolean; createdBy: string; retiredAt: string | null }[] }>('carol', ROTATE);
+    const rotated = await gql<{
+      rotateMaskKey: { id: string; active: boolean; createdBy: string; retiredAt: string | null }[];
+    }>('carol', ROTATE);
     expect(rotated.errors).toBeUndefined();
-    expect(rotated.data!.rotateMaskKey.map((k) => [k.id, k.active, k.retiredAt !== null])).toEqual([['k1', false, true], ['k2', true, false]]);
+    expect(rotated.data!.rotateMaskKey.map((k) => [k.id, k.active, k.retiredAt !== null])).toEqual([
+      ['k1', false, true],
+      ['k2', true, false],
+    ]);
     expect(rotated.data!.rotateMaskKey[1]!.createdBy).toBe('users:id:carol');
     const after = await read();
     expect(after).toMatch(/^[0-9a-f]{64}$/);
     expect(after).not.toBe(before);
-    const joined = await run('alice', `SELECT count(*) FROM ${id}.retail.customers a JOIN ${id}.retail.customers b ON a.email = b.email`);
+    const joined = await run(
+      'alice',
+      `SELECT count(*) FROM ${id}.retail.customers a JOIN ${id}.retail.customers b ON a.email = b.email`,
+    );
     expect(joined.data!.runQuery.rows).toEqual([[String(emeaCount)]]);
     expect(await masterKeys()).toHaveLength(1); // the retired secret is erased
   });

@@ -14,7 +14,11 @@ let mongo: TestMongo;
 let store: DataPolicyStore;
 const customers = StaticColumnCatalog.fromDemo();
 
-const legacy = (name: string, tags: string[], column: { tags: string[]; names: string[] }): Omit<DataPolicyDoc, 'patternSyntax'> => ({
+const legacy = (
+  name: string,
+  tags: string[],
+  column: { tags: string[]; names: string[] },
+): Omit<DataPolicyDoc, 'patternSyntax'> => ({
   _id: name,
   description: null,
   type: 'mask',
@@ -33,10 +37,12 @@ const legacy = (name: string, tags: string[], column: { tags: string[]; names: s
 beforeAll(async () => {
   mongo = await testMongo('GATEWAY', 'gateway_legacy_');
   store = new DataPolicyStore(mongo.db, 0);
-  await mongo.db.collection('dataPolicies').insertMany([
-    legacy('legacy-everybody', ['*'], { tags: ['PII.Email'], names: [] }),
-    legacy('legacy-roles', ['roles:*'], { tags: [], names: ['full_*'] }),
-  ] as never[]);
+  await mongo.db
+    .collection('dataPolicies')
+    .insertMany([
+      legacy('legacy-everybody', ['*'], { tags: ['PII.Email'], names: [] }),
+      legacy('legacy-roles', ['roles:*'], { tags: [], names: ['full_*'] }),
+    ] as never[]);
 });
 
 afterAll(async () => {
@@ -57,7 +63,9 @@ describe('data policies stored before the DataOS pattern language', () => {
       ['legacy-everybody', ['**'], []],
       ['legacy-roles', ['roles:**'], ['full_**']],
     ]);
-    const dataset = (await customers.datasets(['dataos://icebase:retail/customers'])).get('dataos://icebase:retail/customers')!;
+    const dataset = (await customers.datasets(['dataos://icebase:retail/customers'])).get(
+      'dataos://icebase:retail/customers',
+    )!;
     const plan = planScan(dataset, SUBJECTS.alice, all);
     const masked = Object.fromEntries(plan.columns.map((c) => [c.name, c.mask?.policy ?? null]));
     expect(masked.email).toBe('legacy-everybody');

@@ -53,7 +53,12 @@ function service(keys: MaskKeySource = keyring) {
 }
 
 async function rows(sql: string, keys?: MaskKeySource): Promise<unknown[][]> {
-  return (await service(keys).run({ subject: SUBJECTS.alice, caller: {}, canRead: async () => true, cluster: CLUSTER, sql }, 1000)).rows;
+  return (
+    await service(keys).run(
+      { subject: SUBJECTS.alice, caller: {}, canRead: async () => true, cluster: CLUSTER, sql },
+      1000,
+    )
+  ).rows;
 }
 
 const one = async (sql: string, keys?: MaskKeySource) => {
@@ -66,7 +71,9 @@ const one = async (sql: string, keys?: MaskKeySource) => {
 async function readX() {
   return {
     direct: await one(`SELECT email FROM ${A} WHERE customer_id = ${X.customer_id}`),
-    join: await one(`SELECT DISTINCT c.email FROM icebase.retail.orders o JOIN ${A} c USING (customer_id) WHERE customer_id = ${X.customer_id}`),
+    join: await one(
+      `SELECT DISTINCT c.email FROM icebase.retail.orders o JOIN ${A} c USING (customer_id) WHERE customer_id = ${X.customer_id}`,
+    ),
     subquery: await one(`SELECT (SELECT email FROM ${A} WHERE customer_id = ${X.customer_id}) AS e`),
     otherDataset: await one(`SELECT email FROM ${B} WHERE customer_id = ${X.customer_id}`),
   };
@@ -87,7 +94,16 @@ describe('hashed values through the product', () => {
   it('another policy on the second dataset hashes the same e-mail differently: the datasets no longer join', async () => {
     policies = [
       ...DEMO_POLICIES,
-      ...docs([{ name: 'other-email', type: 'mask', priority: 50, datasets: [URN_B], selector: { user: { match: 'any', tags: ['users:id:*'] }, column: { tags: ['PII.Email'] } }, mask: { operator: 'hash' } }]),
+      ...docs([
+        {
+          name: 'other-email',
+          type: 'mask',
+          priority: 50,
+          datasets: [URN_B],
+          selector: { user: { match: 'any', tags: ['users:id:*'] }, column: { tags: ['PII.Email'] } },
+          mask: { operator: 'hash' },
+        },
+      ]),
     ];
     const x = await readX();
     expect(x.otherDataset).not.toBe(x.direct);
@@ -96,7 +112,13 @@ describe('hashed values through the product', () => {
   });
 
   it('a per-dataset key (keyScope dataset): equal within a dataset, different across datasets', async () => {
-    policies = docs([...DEMO_POLICIES.map(({ _id: name, ...rest }) => ({ ...rest, name, ...(name === 'pii-email' ? { mask: { operator: 'hash' as const, keyScope: 'dataset' as const } } : {}) }))]);
+    policies = docs([
+      ...DEMO_POLICIES.map(({ _id: name, ...rest }) => ({
+        ...rest,
+        name,
+        ...(name === 'pii-email' ? { mask: { operator: 'hash' as const, keyScope: 'dataset' as const } } : {}),
+      })),
+    ]);
     const x = await readX();
     expect([x.join, x.subquery]).toEqual([x.direct, x.direct]);
     expect(x.otherDataset).not.toBe(x.direct);
@@ -109,15 +131,23 @@ describe('hashed values through the product', () => {
     const before = await readX();
     const name = await one(`SELECT full_name FROM ${A} WHERE customer_id = ${X.customer_id}`);
     const keys = await keyring.rotate('users:id:carol');
-    expect(keys.map((k) => [k.id, k.active, k.retiredAt !== null])).toEqual([['k1', false, true], ['k2', true, false]]);
+    expect(keys.map((k) => [k.id, k.active, k.retiredAt !== null])).toEqual([
+      ['k1', false, true],
+      ['k2', true, false],
+    ]);
     expect(keys[1]!.createdBy).toBe('users:id:carol');
     const after = await readX();
     expect(after.direct).not.toBe(before.direct);
     expect(new Set(Object.values(after))).toEqual(new Set([after.direct]));
     expect(await one(`SELECT full_name FROM ${A} WHERE customer_id = ${X.customer_id}`)).not.toBe(name);
     expect(await crossJoin()).toBe(String(emea.length));
-    const stored = (await mongo.db.collection('meta').findOne({ _id: 'mask-keys' as never })) as unknown as { keys: { id: string; secret: string | null }[] };
-    expect(stored.keys.map((k) => [k.id, k.secret === null])).toEqual([['k1', true], ['k2', false]]);
+    const stored = (await mongo.db.collection('meta').findOne({ _id: 'mask-keys' as never })) as unknown as {
+      keys: { id: string; secret: string | null }[];
+    };
+    expect(stored.keys.map((k) => [k.id, k.secret === null])).toEqual([
+      ['k1', true],
+      ['k2', false],
+    ]);
     // Another replica (its own keyring object) reads the new active key.
     const replica = new MaskKeyring(mongo.db, {});
     expect(await one(`SELECT email FROM ${A} WHERE customer_id = ${X.customer_id}`, replica)).toBe(after.direct);
@@ -143,7 +173,16 @@ describe('what the engine receives', () => {
         close: async () => undefined,
       }),
     });
-    await spy.run({ subject: SUBJECTS.alice, caller: {}, canRead: async () => true, cluster: CLUSTER, sql: `SELECT a.email, b.full_name FROM ${A} a JOIN ${B} b USING (customer_id)` }, 10);
+    await spy.run(
+      {
+        subject: SUBJECTS.alice,
+        caller: {},
+        canRead: async () => true,
+        cluster: CLUSTER,
+        sql: `SELECT a.email, b.full_name FROM ${A} a JOIN ${B} b USING (customer_id)`,
+      },
+      10,
+    );
     const master = (await keyring.active()).secret;
     expect(sent).toHaveLength(1);
     expect(sent[0]!.values).toHaveLength(3); // pii-email, pii-name, pii-phone: one key each, shared by both datasets
@@ -153,7 +192,7 @@ describe('what the engine receives', () => {
   });
 });
 
-describe('the keyring\'s first key', () => {
+describe("the keyring's first key", () => {
   const fresh = () => testMongo('GATEWAY', 'gateway_keys_first_');
 
   it('GATEWAY_MASK_SECRET: used, never stored; unset later, queries fail closed', async () => {
@@ -178,7 +217,9 @@ describe('the keyring\'s first key', () => {
   it('a secret kept by an earlier version (`meta.mask-secret`) becomes the master key k1', async () => {
     const db = await fresh();
     try {
-      await db.db.collection('meta').insertOne({ _id: 'mask-secret' as never, value: 'legacy-secret-abcdef', at: new Date() });
+      await db.db
+        .collection('meta')
+        .insertOne({ _id: 'mask-secret' as never, value: 'legacy-secret-abcdef', at: new Date() });
       const ring = new MaskKeyring(db.db, {});
       await ring.ensure();
       await ring.ensure(); // idempotent

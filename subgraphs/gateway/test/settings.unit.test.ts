@@ -72,7 +72,11 @@ describe("the Gateway's settings", () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(SettingsError);
-      expect((error as SettingsError).problems.map((p) => p.variable).sort()).toEqual(['GATEWAY_DUCKDB_THREADS', 'GATEWAY_MAX_ROWS', 'METIS_URL']);
+      expect((error as SettingsError).problems.map((p) => p.variable).sort()).toEqual([
+        'GATEWAY_DUCKDB_THREADS',
+        'GATEWAY_MAX_ROWS',
+        'METIS_URL',
+      ]);
     }
   });
 });

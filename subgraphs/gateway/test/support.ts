@@ -16,14 +16,40 @@ import { QueryRewriter } from '../src/sql/pipeline.js';
 export const SECRET = 'test-secret-0123456789';
 
 export const SUBJECTS = {
-  alice: { id: 'users:id:alice', sub: 'alice', tags: ['users:id:alice', 'users:type:person', 'roles:id:data-dev', 'groups:id:retail'], claims: { sub: 'alice', region: 'emea', groups: ['retail'] } },
-  carol: { id: 'users:id:carol', sub: 'carol', tags: ['users:id:carol', 'users:type:person', 'roles:id:admin', 'roles:id:pii-reader'], claims: { sub: 'carol', region: 'amer' } },
+  alice: {
+    id: 'users:id:alice',
+    sub: 'alice',
+    tags: ['users:id:alice', 'users:type:person', 'roles:id:data-dev', 'groups:id:retail'],
+    claims: { sub: 'alice', region: 'emea', groups: ['retail'] },
+  },
+  carol: {
+    id: 'users:id:carol',
+    sub: 'carol',
+    tags: ['users:id:carol', 'users:type:person', 'roles:id:admin', 'roles:id:pii-reader'],
+    claims: { sub: 'carol', region: 'amer' },
+  },
   /** A data developer whose token has no region claim. */
-  erin: { id: 'users:id:erin', sub: 'erin', tags: ['users:id:erin', 'users:type:person', 'roles:id:data-dev'], claims: { sub: 'erin' } },
-  tester: { id: 'users:id:tester', sub: 'tester', tags: ['users:id:tester', 'roles:id:tester'], claims: { sub: 'tester', region: 'apac' } },
+  erin: {
+    id: 'users:id:erin',
+    sub: 'erin',
+    tags: ['users:id:erin', 'users:type:person', 'roles:id:data-dev'],
+    claims: { sub: 'erin' },
+  },
+  tester: {
+    id: 'users:id:tester',
+    sub: 'tester',
+    tags: ['users:id:tester', 'roles:id:tester'],
+    claims: { sub: 'tester', region: 'apac' },
+  },
 } satisfies Record<string, Subject>;
 
-export const CLUSTER: ClusterDoc = { _id: 'minerva-test', engine: 'duckdb', endpoint: null, state: 'RUNNING', createdAt: new Date() };
+export const CLUSTER: ClusterDoc = {
+  _id: 'minerva-test',
+  engine: 'duckdb',
+  endpoint: null,
+  state: 'RUNNING',
+  createdAt: new Date(),
+};
 
 export const docs = (inputs: DataPolicyInput[]): DataPolicyDoc[] => inputs.map((p) => policyDoc(p));
 export const DEMO_POLICIES = docs([...DEFAULT_DATA_POLICIES, ...DEMO_DATA_POLICIES]);
@@ -35,7 +61,9 @@ export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex'
  * independent: HMAC-SHA256(master, "dataos-gateway-mask-v1" NUL policy [NUL dataset URN]), hex.
  */
 export const derivedKey = (policy: string, urn?: string, master = SECRET) =>
-  createHmac('sha256', master).update(['dataos-gateway-mask-v1', policy, ...(urn ? [urn] : [])].join('\u0000')).digest('hex');
+  createHmac('sha256', master)
+    .update(['dataos-gateway-mask-v1', policy, ...(urn ? [urn] : [])].join('\u0000'))
+    .digest('hex');
 export const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 /** Parser, rewriter and the real embedded DuckDB over the demo files; policies are swappable. */
@@ -113,7 +141,9 @@ export async function aliceReference() {
     const spec = f.table.columns.map((col) => `'${col.name}': '${col.type}'`).join(', ');
     return `read_csv('${f.file}', header = true, columns = {${spec}})`;
   };
-  await c.run(`ATTACH ':memory:' AS icebase; CREATE SCHEMA icebase.retail; ATTACH ':memory:' AS lakehouse; CREATE SCHEMA lakehouse.finance;`);
+  await c.run(
+    `ATTACH ':memory:' AS icebase; CREATE SCHEMA icebase.retail; ATTACH ':memory:' AS lakehouse; CREATE SCHEMA lakehouse.finance;`,
+  );
   await c.run(`CREATE TABLE icebase.retail.customers AS
     SELECT customer_id,
       sha256('${derivedKey('pii-name')}' || full_name) AS full_name,
@@ -123,7 +153,11 @@ export async function aliceReference() {
       CAST(date_trunc('year', date_of_birth) AS DATE) AS date_of_birth,
       created_at
     FROM ${load('customers')} WHERE region = 'emea'`);
-  for (const [schema, name] of [['icebase.retail', 'orders'], ['icebase.retail', 'products'], ['lakehouse.finance', 'invoices']] as const) {
+  for (const [schema, name] of [
+    ['icebase.retail', 'orders'],
+    ['icebase.retail', 'products'],
+    ['lakehouse.finance', 'invoices'],
+  ] as const) {
     await c.run(`CREATE TABLE ${schema}.${name} AS SELECT * FROM ${load(name)}`);
   }
   return {

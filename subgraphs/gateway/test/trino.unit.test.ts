@@ -104,15 +104,30 @@ describe('TrinoEngine against a fake coordinator', () => {
         if (req.method === 'POST' && req.url === '/v1/statement') {
           seen.push({ sql: body, user: req.headers['x-trino-user'] as string | undefined });
           if (mode === 'error') {
-            return send({ id: 'q2', stats: { state: 'FAILED' }, error: { errorCode: 1, errorType: 'USER_ERROR', failureInfo: {}, ...failure } });
+            return send({
+              id: 'q2',
+              stats: { state: 'FAILED' },
+              error: { errorCode: 1, errorType: 'USER_ERROR', failureInfo: {}, ...failure },
+            });
           }
           return send({ id: 'q1', nextUri: `${base}/v1/statement/q1/1`, stats: { state: 'QUEUED' } });
         }
         if (req.url === '/v1/statement/q1/1') {
-          return send({ id: 'q1', nextUri: `${base}/v1/statement/q1/2`, columns: [{ name: 'n', type: 'bigint' }], data: [[1], [2]], stats: { state: 'RUNNING' } });
+          return send({
+            id: 'q1',
+            nextUri: `${base}/v1/statement/q1/2`,
+            columns: [{ name: 'n', type: 'bigint' }],
+            data: [[1], [2]],
+            stats: { state: 'RUNNING' },
+          });
         }
         if (req.url === '/v1/statement/q1/2') {
-          return send({ id: 'q1', columns: [{ name: 'n', type: 'bigint' }], data: [[3]], stats: { state: 'FINISHED' } });
+          return send({
+            id: 'q1',
+            columns: [{ name: 'n', type: 'bigint' }],
+            data: [[3]],
+            stats: { state: 'FINISHED' },
+          });
         }
         if (req.method === 'DELETE') return send({});
         res.statusCode = 404;
@@ -148,7 +163,9 @@ describe('TrinoEngine against a fake coordinator', () => {
     const values = m![2]!.split(', ').map((v) => v.replace(/^'|'$/g, ''));
     expect(values).toEqual(r.parameters.map((p) => p.value));
     expect(body.split('?').length - 1).toBe(values.length);
-    expect(new Set(values)).toEqual(new Set([derivedKey('pii-email'), derivedKey('pii-name'), derivedKey('pii-phone')]));
+    expect(new Set(values)).toEqual(
+      new Set([derivedKey('pii-email'), derivedKey('pii-name'), derivedKey('pii-phone')]),
+    );
     expect(sent).not.toContain(SECRET);
     for (const v of values) expect(body).not.toContain(v);
   });
@@ -161,9 +178,19 @@ describe('TrinoEngine against a fake coordinator', () => {
       policies: { all: async () => DEMO_POLICIES },
       engineFor: () => new TrinoEngine({ endpoint: base }),
     });
-    const cluster = { _id: 'trino-test', engine: 'trino' as const, endpoint: base, state: 'RUNNING' as const, createdAt: new Date() };
-    const run = (sql: string) => refusal(service.run({ subject: SUBJECTS.alice, caller: {}, canRead: async () => true, cluster, sql }, 10));
-    failure = { message: `line 1:8: 'lower(to_hex(sha256(to_utf8((? || CAST(email AS varchar))))))' must be an aggregate expression or appear in GROUP BY clause`, errorName: 'EXPRESSION_NOT_AGGREGATE' };
+    const cluster = {
+      _id: 'trino-test',
+      engine: 'trino' as const,
+      endpoint: base,
+      state: 'RUNNING' as const,
+      createdAt: new Date(),
+    };
+    const run = (sql: string) =>
+      refusal(service.run({ subject: SUBJECTS.alice, caller: {}, canRead: async () => true, cluster, sql }, 10));
+    failure = {
+      message: `line 1:8: 'lower(to_hex(sha256(to_utf8((? || CAST(email AS varchar))))))' must be an aggregate expression or appear in GROUP BY clause`,
+      errorName: 'EXPRESSION_NOT_AGGREGATE',
+    };
     const withheld = await run('SELECT email, count(*) FROM icebase.retail.customers');
     expect(withheld.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'ENGINE_PLANNING' });
     expect(withheld.message).not.toMatch(/sha256|to_hex|\?/);
@@ -179,7 +206,9 @@ describe('TrinoEngine against a fake coordinator', () => {
     const error = await engine.execute('SELECT 1', { limit: 1, offset: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineError);
     expect((error as EngineError).kind).toBe('runtime');
-    const down = await new TrinoEngine({ endpoint: 'http://127.0.0.1:9' }).execute('SELECT 1', { limit: 1, offset: 0 }).catch((e: unknown) => e);
+    const down = await new TrinoEngine({ endpoint: 'http://127.0.0.1:9' })
+      .execute('SELECT 1', { limit: 1, offset: 0 })
+      .catch((e: unknown) => e);
     expect((down as EngineError).kind).toBe('unavailable');
   });
 
@@ -191,7 +220,14 @@ describe('TrinoEngine against a fake coordinator', () => {
       return (await engine.execute('SELECT 1', { limit: 1, offset: 0 }).catch((e: unknown) => e)) as EngineError;
     };
     // A runtime error that looks like an analysis error (USER_ERROR, "line 1:8:") and quotes a value.
-    for (const errorName of ['INVALID_CAST_ARGUMENT', 'DIVISION_BY_ZERO', 'INVALID_FUNCTION_ARGUMENT', 'GENERIC_USER_ERROR', 'NOT_SUPPORTED', 'weird name\n']) {
+    for (const errorName of [
+      'INVALID_CAST_ARGUMENT',
+      'DIVISION_BY_ZERO',
+      'INVALID_FUNCTION_ARGUMENT',
+      'GENERIC_USER_ERROR',
+      'NOT_SUPPORTED',
+      'weird name\n',
+    ]) {
       const e = await run({ message: "line 1:8: Cannot cast 'alice@example.com' to INT", errorName });
       expect(e, errorName).toBeInstanceOf(EngineError);
       expect(e.kind, errorName).toBe('runtime');
@@ -201,7 +237,10 @@ describe('TrinoEngine against a fake coordinator', () => {
     const shown = await run({ message: "line 1:8: Column 'nope' cannot be resolved", errorName: 'COLUMN_NOT_FOUND' });
     expect(shown).toMatchObject({ kind: 'planning', message: "line 1:8: Column 'nope' cannot be resolved" });
     // Through the service: the person sees the kind, never the value.
-    const runtime = await run({ message: "line 1:8: Cannot cast 'alice@example.com' to INT", errorName: 'INVALID_CAST_ARGUMENT' });
+    const runtime = await run({
+      message: "line 1:8: Cannot cast 'alice@example.com' to INT",
+      errorName: 'INVALID_CAST_ARGUMENT',
+    });
     expect(runtime.message).toBe('invalid cast argument Error: details withheld');
   });
 });

@@ -57,14 +57,28 @@ export function routerPolicy(routerTags: string[]): PolicyDefinition {
  * API cannot change `heimdall-admins` or `heimdall-router`, changing HEIMDALL_ADMIN_TAGS or
  * HEIMDALL_ROUTER_TAGS and restarting is the way.
  */
-export async function ensureBootstrap(repo: PolicyRepository, routerTags: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function ensureBootstrap(
+  repo: PolicyRepository,
+  routerTags: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   const wanted = [...bootstrapPolicies(env), routerPolicy(routerTags)];
   await repo.ensure(wanted, 'bootstrap');
   for (const policy of wanted) {
     const doc = await repo.get(policy.name);
     if (!doc) continue;
-    const stored = { effect: doc.effect, subjects: fromStoredSubjects(doc.subjects), actions: doc.actions, objects: doc.objects };
-    const desired = { effect: policy.effect, subjects: policy.subjects, actions: policy.actions, objects: policy.objects };
+    const stored = {
+      effect: doc.effect,
+      subjects: fromStoredSubjects(doc.subjects),
+      actions: doc.actions,
+      objects: doc.objects,
+    };
+    const desired = {
+      effect: policy.effect,
+      subjects: policy.subjects,
+      actions: policy.actions,
+      objects: policy.objects,
+    };
     if (!isDeepStrictEqual(stored, desired)) await repo.replace(policy, 'bootstrap');
   }
 }

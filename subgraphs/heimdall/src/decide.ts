@@ -4,7 +4,13 @@ import type { DecisionResult, ObjectRef } from './engine/types.js';
 import { subjectOf } from './subject.js';
 
 /** Records a decision about `subjectId` in this request's share of the decision log. */
-export function logDecision(ctx: Context, subjectId: string, action: string, object: ObjectRef, result: DecisionResult): void {
+export function logDecision(
+  ctx: Context,
+  subjectId: string,
+  action: string,
+  object: ObjectRef,
+  result: DecisionResult,
+): void {
   ctx.requestLog.record({
     time: new Date(),
     requestId: ctx.requestId,

@@ -78,13 +78,18 @@ export function checkFromInput(input: DecisionInput, field: string): { action: s
     });
   }
   if (tags.length > MAX_OBJECT_TAGS) {
-    throw badUserInput(`The object has ${tags.length} tags; at most ${MAX_OBJECT_TAGS} are allowed.`, { field: `${field}.object.tags` });
+    throw badUserInput(`The object has ${tags.length} tags; at most ${MAX_OBJECT_TAGS} are allowed.`, {
+      field: `${field}.object.tags`,
+    });
   }
   const long = tags.findIndex((t) => t.length > MAX_OBJECT_NAME);
   if (long >= 0) {
-    throw badUserInput(`Object tag ${long} is ${tags[long]!.length} characters long; at most ${MAX_OBJECT_NAME} are allowed.`, {
-      field: `${field}.object.tags[${long}]`,
-    });
+    throw badUserInput(
+      `Object tag ${long} is ${tags[long]!.length} characters long; at most ${MAX_OBJECT_NAME} are allowed.`,
+      {
+        field: `${field}.object.tags[${long}]`,
+      },
+    );
   }
   return { action: input.action, object: { path, tags } };
 }

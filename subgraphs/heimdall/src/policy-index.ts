@@ -95,7 +95,10 @@ export class PolicyIndex {
       if (minVersion === undefined || this.loadedVersion >= minVersion) return;
       // The store answered a version below the caller's own bump (a lagging read): try again.
     }
-    this.logger.warn({ minVersion, loaded: this.loadedVersion }, 'policy index did not reach the written version; polling will');
+    this.logger.warn(
+      { minVersion, loaded: this.loadedVersion },
+      'policy index did not reach the written version; polling will',
+    );
   }
 
   private startReload(force: boolean): Reload {
@@ -129,7 +132,9 @@ export class PolicyIndex {
    */
   startPolling(pollMs: number, fullReloadMs = 0): void {
     const run = (options: RefreshOptions) => () => {
-      this.refresh(options).catch((error: unknown) => this.logger.error({ err: error, ...options }, 'policy index refresh failed'));
+      this.refresh(options).catch((error: unknown) =>
+        this.logger.error({ err: error, ...options }, 'policy index refresh failed'),
+      );
     };
     this.timers.push(setInterval(run({}), pollMs).unref());
     if (fullReloadMs > 0) this.timers.push(setInterval(run({ force: true }), fullReloadMs).unref());

@@ -17,7 +17,8 @@ const MAX_BATCH = 1000;
 
 /** Not sealed: policy names and decision ids are what the pages show anyway. */
 const cursors = new CursorCodec();
-const isObjectIdHex = (key: unknown): key is string => typeof key === 'string' && ObjectId.isValid(key) && key.length === 24;
+const isObjectIdHex = (key: unknown): key is string =>
+  typeof key === 'string' && ObjectId.isValid(key) && key.length === 24;
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -26,7 +27,12 @@ export const resolvers: Resolvers = {
 
     decide: (_root, { input }, ctx) => {
       const { action, object } = checkFromInput(input, 'input');
-      return { key: input.key ?? null, action, object: { path: object.path ?? null, tags: [...(object.tags ?? [])] }, ...decideFor(ctx, action, object) };
+      return {
+        key: input.key ?? null,
+        action,
+        object: { path: object.path ?? null, tags: [...(object.tags ?? [])] },
+        ...decideFor(ctx, action, object),
+      };
     },
 
     decideBatch: (_root, { inputs }, ctx) => {
@@ -53,7 +59,10 @@ export const resolvers: Resolvers = {
       });
       return {
         edges: page.docs.map((doc) => ({ cursor: cursors.encode('policy', doc._id), node: toGraphQLPolicy(doc) })),
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.docs.length ? cursors.encode('policy', page.docs.at(-1)!._id) : null },
+        pageInfo: {
+          hasNextPage: page.hasNextPage,
+          endCursor: page.docs.length ? cursors.encode('policy', page.docs.at(-1)!._id) : null,
+        },
         totalCount: page.totalCount,
       };
     },
@@ -109,7 +118,9 @@ export const resolvers: Resolvers = {
 
     updatePolicy: async (_root, { name, input, expectedVersion }, ctx) => {
       if (input.name !== name) {
-        throw badUserInput(`input.name "${input.name}" differs from "${name}": policies cannot be renamed.`, { field: 'input.name' });
+        throw badUserInput(`input.name "${input.name}" differs from "${name}": policies cannot be renamed.`, {
+          field: 'input.name',
+        });
       }
       const policy = policyFromInput(input);
       requireAllowed(ctx, 'manage', '/heimdall/policies');

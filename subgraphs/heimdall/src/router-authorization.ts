@@ -30,14 +30,24 @@ function mayLearnPolicies(ctx: Context, caller: Principal): boolean {
     return true;
   }
   const asReader = ctx.index.engine.decide(subject, 'read', { path: POLICIES_OBJECT });
-  logDecision(ctx, caller.id, 'read', { path: asReader.allowed ? POLICIES_OBJECT : ROUTER_AUTHORIZATION_OBJECT }, asReader.allowed ? asReader : asRouter);
+  logDecision(
+    ctx,
+    caller.id,
+    'read',
+    { path: asReader.allowed ? POLICIES_OBJECT : ROUTER_AUTHORIZATION_OBJECT },
+    asReader.allowed ? asReader : asRouter,
+  );
   return asReader.allowed;
 }
 
 /** The subject of the answer: the caller itself, or the token the router sent for its own caller. */
-async function subjectOfRequest(ctx: Context, names: string[]): Promise<{ principal: Principal | null; tokenError?: TokenError; mayLearn: boolean }> {
+async function subjectOfRequest(
+  ctx: Context,
+  names: string[],
+): Promise<{ principal: Principal | null; tokenError?: TokenError; mayLearn: boolean }> {
   if (ctx.subjectToken === undefined) {
-    if (!ctx.principal) return { principal: null, ...(ctx.tokenError ? { tokenError: ctx.tokenError } : {}), mayLearn: false };
+    if (!ctx.principal)
+      return { principal: null, ...(ctx.tokenError ? { tokenError: ctx.tokenError } : {}), mayLearn: false };
     return { principal: ctx.principal, mayLearn: names.length > 0 && mayLearnPolicies(ctx, ctx.principal) };
   }
   // Someone asks about another token: only an enforcement point may, authenticated as itself.
@@ -50,10 +60,13 @@ async function subjectOfRequest(ctx: Context, names: string[]): Promise<{ princi
     );
   }
   if (!mayLearnPolicies(ctx, ctx.principal)) {
-    throw forbidden(`Only the router's identity (or a caller who may read policies) may ask about another subject's token (${SUBJECT_TOKEN_HEADER}).`, {
-      action: 'read',
-      object: ROUTER_AUTHORIZATION_OBJECT,
-    });
+    throw forbidden(
+      `Only the router's identity (or a caller who may read policies) may ask about another subject's token (${SUBJECT_TOKEN_HEADER}).`,
+      {
+        action: 'read',
+        object: ROUTER_AUTHORIZATION_OBJECT,
+      },
+    );
   }
   try {
     return { principal: await ctx.verifier.verify(ctx.subjectToken), mayLearn: true };
@@ -71,7 +84,10 @@ async function subjectOfRequest(ctx: Context, names: string[]): Promise<{ princi
 export async function routerAuthorization(ctx: Context, policies: readonly string[]) {
   const max = ctx.settings.routerMaxPolicies;
   if (policies.length > max) {
-    throw badUserInput(`At most ${max} policy names per call (HEIMDALL_ROUTER_MAX_POLICIES); ${policies.length} were sent.`, { field: 'policies' });
+    throw badUserInput(
+      `At most ${max} policy names per call (HEIMDALL_ROUTER_MAX_POLICIES); ${policies.length} were sent.`,
+      { field: 'policies' },
+    );
   }
   const names = [...new Set(policies)];
   const { principal, tokenError, mayLearn } = await subjectOfRequest(ctx, names);
@@ -90,7 +106,13 @@ export async function routerAuthorization(ctx: Context, policies: readonly strin
   if (mayLearn) {
     results = ctx.index.engine.evaluateNamed(subjectOf(principal, ctx.index), names);
     for (const r of results) {
-      logDecision(ctx, principal.id, 'evaluate', { path: `@policy/${r.name}` }, { allowed: r.allowed, policies: [r.name], reason: r.reason });
+      logDecision(
+        ctx,
+        principal.id,
+        'evaluate',
+        { path: `@policy/${r.name}` },
+        { allowed: r.allowed, policies: [r.name], reason: r.reason },
+      );
     }
   } else {
     results = names.map((name) => ({ name, allowed: false, reason: NOT_EVALUATED }));

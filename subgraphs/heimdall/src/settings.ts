@@ -24,14 +24,22 @@ export const DEFAULT_ROUTER_TAGS = 'users:id:dataos-services';
 
 /** Comma-separated subject tags (AND), each a valid tag glob as a policy's subjects would need. */
 const subjectTags = (fallback: string) =>
-  setting.list({ default: [fallback], min: 1, of: 'subject tags (e.g. users:id:<client id>)' }).superRefine((tags, ctx) => {
-    try {
-      validatePolicy({ name: 'settings-check', effect: 'allow', subjects: [tags], actions: ['read'], objects: { paths: ['/x'], tags: [] } });
-    } catch (error) {
-      if (!(error instanceof PolicyValidationError)) throw error;
-      ctx.addIssue({ code: 'custom', message: `subject tags a policy accepts (${error.message})` });
-    }
-  });
+  setting
+    .list({ default: [fallback], min: 1, of: 'subject tags (e.g. users:id:<client id>)' })
+    .superRefine((tags, ctx) => {
+      try {
+        validatePolicy({
+          name: 'settings-check',
+          effect: 'allow',
+          subjects: [tags],
+          actions: ['read'],
+          objects: { paths: ['/x'], tags: [] },
+        });
+      } catch (error) {
+        if (!(error instanceof PolicyValidationError)) throw error;
+        ctx.addIssue({ code: 'custom', message: `subject tags a policy accepts (${error.message})` });
+      }
+    });
 
 /** Who administers Heimdall (HEIMDALL_ADMIN_TAGS): read by the bootstrap policy at start and by the tag guard. */
 export const ADMIN_TAGS_SETTING = subjectTags('roles:id:admin');
@@ -50,7 +58,11 @@ export const HEIMDALL_SETTINGS = {
 };
 
 /** Everything `src/main.ts` needs, every variable checked at once. */
-export function heimdallMainSettings(env: Env = process.env): { port: number; kit: KitSettings; heimdall: HeimdallSettings } {
+export function heimdallMainSettings(env: Env = process.env): {
+  port: number;
+  kit: KitSettings;
+  heimdall: HeimdallSettings;
+} {
   const v = parseSettings(HEIMDALL_SETTINGS, env);
   return {
     port: v.PORT,

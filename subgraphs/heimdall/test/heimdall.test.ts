@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchDevToken, fetchServiceToken } from '@dataos/devstack';
 import { HeimdallClient } from '@dataos/heimdall-client';
 import type { MongoStore } from '@dataos/stores';
-import { errorCodes, graphql, startTestHeimdall, tokenFor, type HeimdallSubgraph, type TestHeimdall } from '@dataos/testkit';
+import {
+  errorCodes,
+  graphql,
+  startTestHeimdall,
+  tokenFor,
+  type HeimdallSubgraph,
+  type TestHeimdall,
+} from '@dataos/testkit';
 import { createHeimdallSubgraph } from '../src/index.js';
 
 let mongo: MongoStore;
@@ -18,10 +25,28 @@ let alice: string;
 let dave: string;
 
 const CREATE = /* GraphQL */ `
-  mutation ($input: PolicyInput!) { createPolicy(input: $input) { name version effect subjects actions objects { paths tags } } }
+  mutation ($input: PolicyInput!) {
+    createPolicy(input: $input) {
+      name
+      version
+      effect
+      subjects
+      actions
+      objects {
+        paths
+        tags
+      }
+    }
+  }
 `;
 const DECIDE = /* GraphQL */ `
-  query ($input: DecisionInput!) { decide(input: $input) { allowed policies reason } }
+  query ($input: DecisionInput!) {
+    decide(input: $input) {
+      allowed
+      policies
+      reason
+    }
+  }
 `;
 const policy = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
@@ -32,10 +57,12 @@ const policy = (name: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const decide = async (token: string, action: string, path: string) =>
-  (await graphql<{ decide: { allowed: boolean; policies: string[]; reason: string } }>(url, DECIDE, {
-    token,
-    variables: { input: { action, object: { path } } },
-  })).data?.decide;
+  (
+    await graphql<{ decide: { allowed: boolean; policies: string[]; reason: string } }>(url, DECIDE, {
+      token,
+      variables: { input: { action, object: { path } } },
+    })
+  ).data?.decide;
 const create = (token: string, input: Record<string, unknown>) => graphql(url, CREATE, { token, variables: { input } });
 const policyCount = () => mongo.db.collection('policies').countDocuments();
 
@@ -71,7 +98,10 @@ describe('policies and decisions', () => {
   });
 
   it('deny overrides allow', async () => {
-    await create(carol, policy('no-customers', { effect: 'DENY', objects: { paths: ['dataos://icebase:retail/customers'] } }));
+    await create(
+      carol,
+      policy('no-customers', { effect: 'DENY', objects: { paths: ['dataos://icebase:retail/customers'] } }),
+    );
     const d = await decide(alice, 'read', 'dataos://icebase:retail/customers');
     expect(d).toMatchObject({ allowed: false, policies: ['no-customers'] });
     expect(d?.reason).toContain('no-customers');
@@ -79,14 +109,20 @@ describe('policies and decisions', () => {
   });
 
   it('`*` stays within one level, `**` crosses levels', async () => {
-    await create(carol, policy('one-level', { subjects: [['users:id:dave']], objects: { paths: ['/metis/datasets/*'] } }));
+    await create(
+      carol,
+      policy('one-level', { subjects: [['users:id:dave']], objects: { paths: ['/metis/datasets/*'] } }),
+    );
     expect((await decide(dave, 'read', '/metis/datasets/a'))?.allowed).toBe(true);
     expect((await decide(dave, 'read', '/metis/datasets/a/columns'))?.allowed).toBe(false);
   });
 
   it('refuses a non-admin policy change and writes nothing', async () => {
     const before = await policyCount();
-    const res = await create(alice, policy('sneaky', { subjects: [['users:id:alice']], actions: ['*'], objects: { paths: ['/**'] } }));
+    const res = await create(
+      alice,
+      policy('sneaky', { subjects: [['users:id:alice']], actions: ['*'], objects: { paths: ['/**'] } }),
+    );
     expect(errorCodes(res)).toEqual(['FORBIDDEN']);
     expect(res.errors?.[0]?.message).toMatch(/Not allowed to manage \/heimdall\/policies/);
     expect(await policyCount()).toBe(before);
@@ -95,17 +131,24 @@ describe('policies and decisions', () => {
   });
 
   it('refuses a non-admin policy update and writes nothing', async () => {
-    const UPDATE = 'mutation ($input: PolicyInput!) { updatePolicy(name: "retail-readers", input: $input) { version } }';
+    const UPDATE =
+      'mutation ($input: PolicyInput!) { updatePolicy(name: "retail-readers", input: $input) { version } }';
     const before = await mongo.db.collection('policies').findOne({ _id: 'retail-readers' as never });
     const version = await heimdall.index.version;
-    const res = await graphql(url, UPDATE, { token: alice, variables: { input: policy('retail-readers', { actions: ['*'] }) } });
+    const res = await graphql(url, UPDATE, {
+      token: alice,
+      variables: { input: policy('retail-readers', { actions: ['*'] }) },
+    });
     expect(errorCodes(res)).toEqual(['FORBIDDEN']);
     expect(await mongo.db.collection('policies').findOne({ _id: 'retail-readers' as never })).toEqual(before);
     expect(await mongo.db.collection('meta').findOne({ _id: 'policies' as never })).toMatchObject({ version });
   });
 
   it('makes a deleted policy invisible to the very next decision', async () => {
-    await create(carol, policy('short-lived', { subjects: [['users:id:dave']], objects: { paths: ['/odin/short/**'] } }));
+    await create(
+      carol,
+      policy('short-lived', { subjects: [['users:id:dave']], objects: { paths: ['/odin/short/**'] } }),
+    );
     expect((await decide(dave, 'read', '/odin/short/a'))?.allowed).toBe(true);
     const del = await graphql(url, 'mutation { deletePolicy(name: "short-lived") { name deleted } }', { token: carol });
     expect(del.data).toEqual({ deletePolicy: { name: 'short-lived', deleted: true } });
@@ -117,10 +160,20 @@ describe('policies and decisions', () => {
     const del = await graphql(url, 'mutation { deletePolicy(name: "heimdall-admins") { deleted } }', { token: carol });
     expect(errorCodes(del)).toEqual(['FORBIDDEN']);
     expect(del.errors?.[0]?.message).toMatch(/bootstrap admin policy.*HEIMDALL_ADMIN_TAGS/);
-    const upd = await graphql(url, 'mutation ($input: PolicyInput!) { updatePolicy(name: "heimdall-admins", input: $input) { version } }', {
-      token: carol,
-      variables: { input: policy('heimdall-admins', { subjects: [['users:id:carol']], actions: ['*'], objects: { paths: ['/heimdall/**'] } }) },
-    });
+    const upd = await graphql(
+      url,
+      'mutation ($input: PolicyInput!) { updatePolicy(name: "heimdall-admins", input: $input) { version } }',
+      {
+        token: carol,
+        variables: {
+          input: policy('heimdall-admins', {
+            subjects: [['users:id:carol']],
+            actions: ['*'],
+            objects: { paths: ['/heimdall/**'] },
+          }),
+        },
+      },
+    );
     expect(errorCodes(upd)).toEqual(['FORBIDDEN']);
     expect(await mongo.db.collection('policies').findOne({ _id: 'heimdall-admins' as never })).toEqual(before);
     expect((await decide(carol, 'manage', '/heimdall/policies'))?.allowed).toBe(true);
@@ -128,23 +181,45 @@ describe('policies and decisions', () => {
 
   it('refuses a deny policy that takes policy management from the administrators', async () => {
     const before = await policyCount();
-    const res = await create(carol, policy('lock-out', { effect: 'DENY', subjects: [['roles:id:*']], actions: ['manage'], objects: { paths: ['/heimdall/**'] } }));
+    const res = await create(
+      carol,
+      policy('lock-out', {
+        effect: 'DENY',
+        subjects: [['roles:id:*']],
+        actions: ['manage'],
+        objects: { paths: ['/heimdall/**'] },
+      }),
+    );
     expect(errorCodes(res)).toEqual(['FORBIDDEN']);
     expect(res.errors?.[0]?.message).toMatch(/would take manage on \/heimdall\/policies from the administrators/);
     expect(await policyCount()).toBe(before);
     // A deny that spares the administrators is fine.
-    const narrow = await create(carol, policy('no-log-for-contractors', { effect: 'DENY', subjects: [['groups:id:contractors']], objects: { paths: ['/heimdall/decisions'] } }));
+    const narrow = await create(
+      carol,
+      policy('no-log-for-contractors', {
+        effect: 'DENY',
+        subjects: [['groups:id:contractors']],
+        objects: { paths: ['/heimdall/decisions'] },
+      }),
+    );
     expect(narrow.errors).toBeUndefined();
   });
 
   it('refuses an object path longer than 2 KB with BAD_USER_INPUT', async () => {
-    const res = await graphql(url, DECIDE, { token: alice, variables: { input: { action: 'read', object: { path: `/${'a'.repeat(3000)}` } } } });
+    const res = await graphql(url, DECIDE, {
+      token: alice,
+      variables: { input: { action: 'read', object: { path: `/${'a'.repeat(3000)}` } } },
+    });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.object.path' });
     expect(res.errors?.[0]?.message).toMatch(/at most 2048/);
   });
 
   it.each([
-    ['a malformed glob', policy('bad-glob', { objects: { paths: ['dataos://icebase:retail/[abc'] } }), 'input.objects.paths[0]'],
+    [
+      'a malformed glob',
+      policy('bad-glob', { objects: { paths: ['dataos://icebase:retail/[abc'] } }),
+      'input.objects.paths[0]',
+    ],
     ['an unknown action', policy('bad-action', { actions: ['read', 'fly'] }), 'input.actions[1]'],
     ['empty subjects', policy('no-subjects', { subjects: [] }), 'input.subjects'],
     ['an empty AND set', policy('empty-and', { subjects: [['roles:id:x'], []] }), 'input.subjects[1]'],
@@ -167,7 +242,10 @@ describe('policies and decisions', () => {
   it('updates with optimistic concurrency', async () => {
     const UPDATE = `mutation ($input: PolicyInput!, $v: Int) { updatePolicy(name: "one-level", input: $input, expectedVersion: $v) { version objects { paths } } }`;
     const input = policy('one-level', { subjects: [['users:id:dave']], objects: { paths: ['/metis/datasets/**'] } });
-    const ok = await graphql<{ updatePolicy: { version: number } }>(url, UPDATE, { token: carol, variables: { input, v: 1 } });
+    const ok = await graphql<{ updatePolicy: { version: number } }>(url, UPDATE, {
+      token: carol,
+      variables: { input, v: 1 },
+    });
     expect(ok.data?.updatePolicy.version).toBe(2);
     expect((await decide(dave, 'read', '/metis/datasets/a/columns'))?.allowed).toBe(true);
     const stale = await graphql(url, UPDATE, { token: carol, variables: { input, v: 1 } });
@@ -179,12 +257,17 @@ describe('policies and decisions', () => {
     const other = await replica.listen(0);
     try {
       const ask = async () =>
-        (await graphql<{ decide: { allowed: boolean } }>(other.url, DECIDE, {
-          token: dave,
-          variables: { input: { action: 'read', object: { path: '/caretaker/pods' } } },
-        })).data?.decide.allowed;
+        (
+          await graphql<{ decide: { allowed: boolean } }>(other.url, DECIDE, {
+            token: dave,
+            variables: { input: { action: 'read', object: { path: '/caretaker/pods' } } },
+          })
+        ).data?.decide.allowed;
       expect(await ask()).toBe(false);
-      await create(carol, policy('dave-pods', { subjects: [['users:id:dave']], objects: { paths: ['/caretaker/**'] } }));
+      await create(
+        carol,
+        policy('dave-pods', { subjects: [['users:id:dave']], objects: { paths: ['/caretaker/**'] } }),
+      );
       await sleep(400);
       expect(await ask()).toBe(true);
     } finally {
@@ -194,28 +277,47 @@ describe('policies and decisions', () => {
   });
 
   it('adds tags assigned in Heimdall to the subject', async () => {
-    await create(carol, policy('pii-readers', { subjects: [['roles:id:pii-reader']], objects: { paths: ['/gateway/pii/**'] } }));
+    await create(
+      carol,
+      policy('pii-readers', { subjects: [['roles:id:pii-reader']], objects: { paths: ['/gateway/pii/**'] } }),
+    );
     expect((await decide(dave, 'read', '/gateway/pii/customers'))?.allowed).toBe(false);
-    const set = await graphql(url, 'mutation { setUserTags(userId: "dave", tags: ["roles:id:pii-reader"]) { userId tags } }', { token: carol });
+    const set = await graphql(
+      url,
+      'mutation { setUserTags(userId: "dave", tags: ["roles:id:pii-reader"]) { userId tags } }',
+      { token: carol },
+    );
     expect(set.data).toEqual({ setUserTags: { userId: 'users:id:dave', tags: ['roles:id:pii-reader'] } });
     expect((await decide(dave, 'read', '/gateway/pii/customers'))?.allowed).toBe(true);
     const who = await graphql<{ whoami: { tags: string[] } }>(url, '{ whoami { tags } }', { token: dave });
     expect(who.data?.whoami.tags).toContain('roles:id:pii-reader');
-    const bad = await graphql(url, 'mutation { setUserTags(userId: "dave", tags: ["roles:id:*"]) { tags } }', { token: carol });
+    const bad = await graphql(url, 'mutation { setUserTags(userId: "dave", tags: ["roles:id:*"]) { tags } }', {
+      token: carol,
+    });
     expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('refuses setUserTags from a non-admin and writes nothing', async () => {
-    const res = await graphql(url, 'mutation { setUserTags(userId: "alice", tags: ["teams:id:platform"]) { tags } }', { token: alice });
+    const res = await graphql(url, 'mutation { setUserTags(userId: "alice", tags: ["teams:id:platform"]) { tags } }', {
+      token: alice,
+    });
     expect(errorCodes(res)).toEqual(['FORBIDDEN']);
     expect(await mongo.db.collection('user_tags').findOne({ _id: 'users:id:alice' as never })).toBeNull();
   });
 
   it('lets a user manager assign ordinary tags, but neither roles (policy-level) nor identity tags', async () => {
-    await create(carol, policy('bob-manages-users', { subjects: [['users:id:bob']], actions: ['manage', 'read'], objects: { paths: ['/heimdall/users'] } }));
+    await create(
+      carol,
+      policy('bob-manages-users', {
+        subjects: [['users:id:bob']],
+        actions: ['manage', 'read'],
+        objects: { paths: ['/heimdall/users'] },
+      }),
+    );
     const bob = await tokenFor('bob');
     const SET = 'mutation ($u: ID!, $t: [String!]!) { setUserTags(userId: $u, tags: $t) { userId tags } }';
-    const set = (userId: string, tags: string[]) => graphql<{ setUserTags: { tags: string[] } }>(url, SET, { token: bob, variables: { u: userId, t: tags } });
+    const set = (userId: string, tags: string[]) =>
+      graphql<{ setUserTags: { tags: string[] } }>(url, SET, { token: bob, variables: { u: userId, t: tags } });
 
     const admin = await set('bob', ['roles:id:admin']);
     expect(errorCodes(admin)).toEqual(['FORBIDDEN']);
@@ -230,7 +332,9 @@ describe('policies and decisions', () => {
     }
     expect(await mongo.db.collection('user_tags').findOne({ _id: 'users:id:bob' as never })).toBeNull();
 
-    expect((await set('alice', ['teams:id:platform'])).data).toEqual({ setUserTags: { userId: 'users:id:alice', tags: ['teams:id:platform'] } });
+    expect((await set('alice', ['teams:id:platform'])).data).toEqual({
+      setUserTags: { userId: 'users:id:alice', tags: ['teams:id:platform'] },
+    });
     expect((await set('alice', [])).errors).toBeUndefined();
   });
 
@@ -248,37 +352,63 @@ describe('policies and decisions', () => {
     expect(res.data?.decideBatch).toHaveLength(100);
     expect(res.data?.decideBatch.map((d) => d.key)).toEqual(inputs.map((i) => i.key));
     expect(res.data?.decideBatch.map((d) => d.allowed)).toEqual(inputs.map((_, i) => i % 2 === 1));
-    const bad = await graphql(url, 'query { decideBatch(inputs: [{ action: "read", object: { path: "/x" } }, { action: "fly", object: { path: "/x" } }]) { allowed } }', { token: alice });
+    const bad = await graphql(
+      url,
+      'query { decideBatch(inputs: [{ action: "read", object: { path: "/x" } }, { action: "fly", object: { path: "/x" } }]) { allowed } }',
+      { token: alice },
+    );
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'inputs[1].action' });
   });
 });
 
 describe('tokens', () => {
   it('answers UNAUTHENTICATED without a token, and never allows', async () => {
-    const res = await graphql(url, DECIDE, { variables: { input: { action: 'read', object: { path: 'dataos://icebase:retail/orders' } } } });
+    const res = await graphql(url, DECIDE, {
+      variables: { input: { action: 'read', object: { path: 'dataos://icebase:retail/orders' } } },
+    });
     expect(errorCodes(res)).toEqual(['UNAUTHENTICATED']);
     expect(res.data ?? null).toBeNull();
   });
 
   it('routerAuthorization says authenticated: false for missing, expired and tampered tokens', async () => {
-    const Q = '{ routerAuthorization(policies: ["retail-readers"]) { authenticated reason policies { name allowed } } }';
+    const Q =
+      '{ routerAuthorization(policies: ["retail-readers"]) { authenticated reason policies { name allowed } } }';
     const none = await graphql<{ routerAuthorization: { authenticated: boolean; reason: string } }>(url, Q);
-    expect(none.data?.routerAuthorization).toMatchObject({ authenticated: false, policies: [{ name: 'retail-readers', allowed: false }] });
+    expect(none.data?.routerAuthorization).toMatchObject({
+      authenticated: false,
+      policies: [{ name: 'retail-readers', allowed: false }],
+    });
     const short = (await fetchDevToken('alice', { ttlSec: 1 })).access_token;
     await sleep(2100);
-    const expired = await graphql<{ routerAuthorization: { authenticated: boolean; reason: string } }>(url, Q, { token: short });
-    expect(expired.data?.routerAuthorization).toMatchObject({ authenticated: false, reason: 'The access token has expired.' });
+    const expired = await graphql<{ routerAuthorization: { authenticated: boolean; reason: string } }>(url, Q, {
+      token: short,
+    });
+    expect(expired.data?.routerAuthorization).toMatchObject({
+      authenticated: false,
+      reason: 'The access token has expired.',
+    });
     const [h, p, s] = alice.split('.');
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), roles: ['admin'] })).toString('base64url')}.${s}`;
-    const res = await graphql<{ routerAuthorization: { authenticated: boolean; reason: string } }>(url, Q, { token: tampered });
+    const res = await graphql<{ routerAuthorization: { authenticated: boolean; reason: string } }>(url, Q, {
+      token: tampered,
+    });
     expect(res.data?.routerAuthorization).toMatchObject({ authenticated: false });
     expect(res.data?.routerAuthorization.reason).toMatch(/signature/);
   });
 
   it('routerAuthorization evaluates the named policies for the token holder the router asks about', async () => {
-    const Q = '{ routerAuthorization(policies: ["retail-readers", "pii-readers", "nope"]) { authenticated subject { id } scopes expiresAt policies { name allowed reason } } }';
+    const Q =
+      '{ routerAuthorization(policies: ["retail-readers", "pii-readers", "nope"]) { authenticated subject { id } scopes expiresAt policies { name allowed reason } } }';
     const router = (await fetchServiceToken()).access_token;
-    const res = await graphql<{ routerAuthorization: { authenticated: boolean; subject: { id: string }; scopes: string[]; expiresAt: string; policies: { name: string; allowed: boolean }[] } }>(url, Q, {
+    const res = await graphql<{
+      routerAuthorization: {
+        authenticated: boolean;
+        subject: { id: string };
+        scopes: string[];
+        expiresAt: string;
+        policies: { name: string; allowed: boolean }[];
+      };
+    }>(url, Q, {
       token: router,
       headers: { 'x-dataos-subject-token': alice },
     });
@@ -304,15 +434,26 @@ describe('decision log', () => {
     });
     const Q = `query ($f: DecisionLogFilter, $after: String) { decisions(first: 2, after: $after, filter: $f) {
       edges { node { subject action object { path } allowed requestId reason } } pageInfo { hasNextPage endCursor } } }`;
-    type Page = { decisions: { edges: { node: Record<string, unknown> }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    type Page = {
+      decisions: { edges: { node: Record<string, unknown> }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    };
     const one = await graphql<Page>(url, Q, { token: carol, variables: { f: { requestId: 'log-test-1' } } });
     expect(one.data?.decisions.edges.map((e) => e.node)).toEqual([
-      expect.objectContaining({ subject: 'users:id:dave', action: 'delete', allowed: false, requestId: 'log-test-1', object: { path: 'dataos://icebase:retail/orders' } }),
+      expect.objectContaining({
+        subject: 'users:id:dave',
+        action: 'delete',
+        allowed: false,
+        requestId: 'log-test-1',
+        object: { path: 'dataos://icebase:retail/orders' },
+      }),
     ]);
     const page1 = await graphql<Page>(url, Q, { token: carol, variables: { f: { subject: 'users:id:alice' } } });
     expect(page1.data?.decisions.edges).toHaveLength(2);
     expect(page1.data?.decisions.pageInfo.hasNextPage).toBe(true);
-    const page2 = await graphql<Page>(url, Q, { token: carol, variables: { f: { subject: 'users:id:alice' }, after: page1.data?.decisions.pageInfo.endCursor } });
+    const page2 = await graphql<Page>(url, Q, {
+      token: carol,
+      variables: { f: { subject: 'users:id:alice' }, after: page1.data?.decisions.pageInfo.endCursor },
+    });
     expect(page2.data?.decisions.edges).toHaveLength(2);
     expect(page2.data?.decisions.edges[0]).not.toEqual(page1.data?.decisions.edges[0]);
     const refused = await graphql(url, Q, { token: alice });
@@ -336,12 +477,18 @@ describe('@dataos/heimdall-client', () => {
       const client = new HeimdallClient({ url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql` });
       const session = client.session(alice, 'client-test');
       const paths = Array.from({ length: 50 }, (_, i) => `dataos://icebase:retail/t${i}`);
-      const decisions = await Promise.all([...paths, 'dataos://lakehouse:finance/invoices'].map((path) => session.decide('read', { path })));
+      const decisions = await Promise.all(
+        [...paths, 'dataos://lakehouse:finance/invoices'].map((path) => session.decide('read', { path })),
+      );
       expect(calls).toBe(1);
       expect(decisions.filter((d) => d.allowed)).toHaveLength(50);
       expect(await session.can('read', paths[0]!)).toBe(true);
       expect(calls).toBe(1); // cached for the request
-      const kept = await session.filterAllowed(['dataos://icebase:retail/a', 'dataos://lakehouse:finance/b'], 'read', (path) => ({ path }));
+      const kept = await session.filterAllowed(
+        ['dataos://icebase:retail/a', 'dataos://lakehouse:finance/b'],
+        'read',
+        (path) => ({ path }),
+      );
       expect(kept).toEqual(['dataos://icebase:retail/a']);
       expect(calls).toBe(2);
     } finally {
@@ -357,8 +504,14 @@ describe('@dataos/heimdall-client', () => {
       session.decide('read', { path: `/${'a'.repeat(3000)}` }),
     ]);
     expect(good).toMatchObject({ status: 'fulfilled', value: { allowed: true } });
-    expect(fly).toMatchObject({ status: 'rejected', reason: { extensions: { code: 'BAD_USER_INPUT', field: 'action' } } });
-    expect(long).toMatchObject({ status: 'rejected', reason: { extensions: { code: 'BAD_USER_INPUT', field: 'object.path' } } });
+    expect(fly).toMatchObject({
+      status: 'rejected',
+      reason: { extensions: { code: 'BAD_USER_INPUT', field: 'action' } },
+    });
+    expect(long).toMatchObject({
+      status: 'rejected',
+      reason: { extensions: { code: 'BAD_USER_INPUT', field: 'object.path' } },
+    });
   });
 
   it('fails closed when Heimdall cannot be reached, logging the address instead of telling the caller', async () => {
@@ -370,9 +523,19 @@ describe('@dataos/heimdall-client', () => {
     const logged: Record<string, unknown>[] = [];
     const down = `http://127.0.0.1:${port}/graphql`;
     const client = new HeimdallClient({ url: down, timeoutMs: 500, log: (details) => logged.push(details) });
-    const error = (await client.session(alice, 'unreachable-1').decide('read', { path: '/x' }).then(() => null, (e: unknown) => e)) as GraphQLError;
+    const error = (await client
+      .session(alice, 'unreachable-1')
+      .decide('read', { path: '/x' })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      )) as GraphQLError;
     expect(error).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
-    expect(JSON.stringify({ message: error.message, extensions: error.extensions })).not.toMatch(new RegExp(`127\\.0\\.0\\.1|ECONNREFUSED|${port}`));
-    expect(logged).toEqual([expect.objectContaining({ url: down, requestId: 'unreachable-1', cause: expect.stringMatching(/ECONNREFUSED/) })]);
+    expect(JSON.stringify({ message: error.message, extensions: error.extensions })).not.toMatch(
+      new RegExp(`127\\.0\\.0\\.1|ECONNREFUSED|${port}`),
+    );
+    expect(logged).toEqual([
+      expect.objectContaining({ url: down, requestId: 'unreachable-1', cause: expect.stringMatching(/ECONNREFUSED/) }),
+    ]);
   });
 });

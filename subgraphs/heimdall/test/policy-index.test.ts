@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 describe('the policy index', () => {
-  it("makes a write visible to the very next decision even while a poll reload is in flight", async () => {
+  it('makes a write visible to the very next decision even while a poll reload is in flight', async () => {
     const versions = new VersionCounter(c, logger);
     const repo = new HeldRepository(c, versions);
     const index = new PolicyIndex(repo, new UserTagRepository(c, versions), logger);
@@ -71,7 +71,10 @@ describe('the policy index', () => {
     release();
     await Promise.all([poll, mine]);
     expect(index.version).toBeGreaterThanOrEqual(version!);
-    expect(index.engine.decide(dave, 'read', { path: '/pods/a' })).toMatchObject({ allowed: true, policies: ['new-grant'] });
+    expect(index.engine.decide(dave, 'read', { path: '/pods/a' })).toMatchObject({
+      allowed: true,
+      policies: ['new-grant'],
+    });
   });
 
   it('computes a subject with assigned tags once per principal and load, so the glob memo is hit', async () => {
@@ -117,7 +120,11 @@ describe('the policy index', () => {
     const index = new PolicyIndex(repo, new UserTagRepository(c, repo.versions), logger);
     await index.refresh({ force: true });
     // Written without a bump, as when the bump never reached the store.
-    await c.policies.insertOne({ ...(await repo.get('bump-lost'))!, _id: 'unbumped', objects: { paths: ['/unbumped/**'], tags: [] } });
+    await c.policies.insertOne({
+      ...(await repo.get('bump-lost'))!,
+      _id: 'unbumped',
+      objects: { paths: ['/unbumped/**'], tags: [] },
+    });
     index.startPolling(60_000, 150);
     try {
       await sleep(600);

@@ -39,8 +39,14 @@ describe("Heimdall's settings", () => {
       routerTags: ['users:id:router', 'users:type:application'],
     });
     expect(heimdallSettingsFromEnv({ HEIMDALL_DECISION_LOG_BYTES: '64mb' }).decisionLogBytes).toBe(64 * 1024 * 1024);
-    expect(heimdallMainSettings({ PORT: '5001', MAX_BODY_SIZE: '2mb' })).toMatchObject({ port: 5001, kit: { maxBodyBytes: 2 * 1024 * 1024 } });
-    expect(adminTags({ HEIMDALL_ADMIN_TAGS: 'roles:id:ops, groups:id:sre' })).toEqual(['roles:id:ops', 'groups:id:sre']);
+    expect(heimdallMainSettings({ PORT: '5001', MAX_BODY_SIZE: '2mb' })).toMatchObject({
+      port: 5001,
+      kit: { maxBodyBytes: 2 * 1024 * 1024 },
+    });
+    expect(adminTags({ HEIMDALL_ADMIN_TAGS: 'roles:id:ops, groups:id:sre' })).toEqual([
+      'roles:id:ops',
+      'groups:id:sre',
+    ]);
   });
 
   it.each([
@@ -74,7 +80,13 @@ describe("Heimdall's settings", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(SettingsError);
-    expect((error as SettingsError).problems.map((p) => p.variable).sort()).toEqual(['HEIMDALL_POLL_MS', 'HEIMDALL_ROUTER_MAX_POLICIES', 'PORT']);
-    expect((error as Error).message).toContain('HEIMDALL_POLL_MS must be an integer number of milliseconds from 1 to 2147483647 (got "1o00")');
+    expect((error as SettingsError).problems.map((p) => p.variable).sort()).toEqual([
+      'HEIMDALL_POLL_MS',
+      'HEIMDALL_ROUTER_MAX_POLICIES',
+      'PORT',
+    ]);
+    expect((error as Error).message).toContain(
+      'HEIMDALL_POLL_MS must be an integer number of milliseconds from 1 to 2147483647 (got "1o00")',
+    );
   });
 });

@@ -47,6 +47,9 @@ export async function visiblePage<T, K = string>(options: {
 export function connection<T, K>(cursors: CursorCodec, kind: string, page: Page<T, K>, keyOf: (row: T) => K) {
   return {
     edges: page.items.map((node) => ({ cursor: cursors.encode(kind, keyOf(node)), node })),
-    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endKey === null ? null : cursors.encode(kind, page.endKey) },
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      endCursor: page.endKey === null ? null : cursors.encode(kind, page.endKey),
+    },
   };
 }

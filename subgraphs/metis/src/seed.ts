@@ -7,12 +7,14 @@ import { parseDatasetUrn, parseResourceUrn } from './urn.js';
 
 export { DEMO_CATALOG, DEMO_DATASETS, type DemoCatalog, type DemoDataset } from './demo/catalog.js';
 
-const ownerOf = (people: DemoCatalog['people']) => (id: string): OwnerInput => ({
-  id,
-  kind: id.startsWith('teams:') ? 'TEAM' : 'PERSON',
-  name: people[id]?.name ?? null,
-  email: people[id]?.email ?? null,
-});
+const ownerOf =
+  (people: DemoCatalog['people']) =>
+  (id: string): OwnerInput => ({
+    id,
+    kind: id.startsWith('teams:') ? 'TEAM' : 'PERSON',
+    name: people[id]?.name ?? null,
+    email: people[id]?.email ?? null,
+  });
 
 const domainOf = (d: DemoDataset) =>
   d.domain ?? d.tags.find((t) => t.startsWith('dataos:domain:'))?.slice('dataos:domain:'.length) ?? null;
@@ -55,7 +57,16 @@ function today(): Date {
  */
 export async function seedMetis(neo4j: Neo4jStore, datasets?: DemoDataset[]): Promise<number> {
   if (datasets === undefined) return seedCatalog(neo4j, DEMO_CATALOG);
-  return seedCatalog(neo4j, { people: {}, domains: [], glossary: [], sources: [], resources: [], datasets, lineage: [], runs: [] });
+  return seedCatalog(neo4j, {
+    people: {},
+    domains: [],
+    glossary: [],
+    sources: [],
+    resources: [],
+    datasets,
+    lineage: [],
+    runs: [],
+  });
 }
 
 /** Seeds a whole catalog (the demo, or a copy of it under other names for tests). */
@@ -83,7 +94,11 @@ export async function seedCatalog(neo4j: Neo4jStore, catalog: DemoCatalog): Prom
   }
   for (const [depot, items] of bySource) {
     const source = catalog.sources.find((s) => s.name === depot);
-    await writer.ingest(source ?? { name: depot }, items.map((d) => toIngest(d, owner)), {});
+    await writer.ingest(
+      source ?? { name: depot },
+      items.map((d) => toIngest(d, owner)),
+      {},
+    );
   }
 
   const edges: LineageInput[] = catalog.lineage.flatMap((l) =>
@@ -94,7 +109,11 @@ export async function seedCatalog(neo4j: Neo4jStore, catalog: DemoCatalog): Prom
       job: l.job,
       columns: (l.columns ?? [])
         .filter(([from]) => from === i)
-        .map(([, up, down, transformation]) => ({ upstream: up, downstream: down, transformation: transformation ?? null })),
+        .map(([, up, down, transformation]) => ({
+          upstream: up,
+          downstream: down,
+          transformation: transformation ?? null,
+        })),
     })),
   );
   if (edges.length) await writer.addLineage(edges, {});
@@ -113,7 +132,8 @@ export async function seedCatalog(neo4j: Neo4jStore, catalog: DemoCatalog): Prom
         finishedAt: new Date(startedAt.getTime() + run.minutes * 60_000),
         rowCount: status === 'SUCCEEDED' ? run.rows : null,
         sizeBytes: status === 'SUCCEEDED' ? run.bytes : null,
-        columnProfiles: status === 'SUCCEEDED' ? (run.profiles ?? []).map((p) => ({ min: null, max: null, mean: null, ...p })) : [],
+        columnProfiles:
+          status === 'SUCCEEDED' ? (run.profiles ?? []).map((p) => ({ min: null, max: null, mean: null, ...p })) : [],
       },
       {},
     );

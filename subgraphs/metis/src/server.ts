@@ -33,7 +33,15 @@ export async function createMetisSubgraph(deps: MetisDeps) {
     health: () => deps.neo4j.ping(),
     context: (base) => {
       const session = heimdall.session(base.token, base.requestId);
-      return { ...base, store, writer, cursors, loaders: createLoaders(store), heimdall: session, access: new DatasetAccess(session) };
+      return {
+        ...base,
+        store,
+        writer,
+        cursors,
+        loaders: createLoaders(store),
+        heimdall: session,
+        access: new DatasetAccess(session),
+      };
     },
   });
 }

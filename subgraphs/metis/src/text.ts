@@ -7,7 +7,8 @@ export function ftText(...parts: (string | null | undefined)[]): string {
   const words = new Set<string>();
   for (const part of parts) {
     if (!part) continue;
-    for (const w of part.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^\p{L}\p{N}]+/u)) if (w) words.add(w.toLowerCase());
+    for (const w of part.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^\p{L}\p{N}]+/u))
+      if (w) words.add(w.toLowerCase());
     // The whole identifier too, so `customer_id` also matches as one word.
     const whole = part.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
     if (whole) words.add(whole);
@@ -15,11 +16,37 @@ export function ftText(...parts: (string | null | undefined)[]): string {
   return [...words].join(' ');
 }
 
-const STOP_WORDS = new Set(['a', 'an', 'and', 'are', 'as', 'at', 'be', 'by', 'for', 'in', 'is', 'it', 'of', 'on', 'or', 'the', 'to', 'with']);
+const STOP_WORDS = new Set([
+  'a',
+  'an',
+  'and',
+  'are',
+  'as',
+  'at',
+  'be',
+  'by',
+  'for',
+  'in',
+  'is',
+  'it',
+  'of',
+  'on',
+  'or',
+  'the',
+  'to',
+  'with',
+]);
 export const MAX_QUERY_TOKENS = 8;
 
 export function queryTokens(text: string): string[] {
-  const tokens = [...new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean))];
+  const tokens = [
+    ...new Set(
+      text
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean),
+    ),
+  ];
   const meaningful = tokens.filter((t) => !STOP_WORDS.has(t));
   return (meaningful.length ? meaningful : tokens).slice(0, MAX_QUERY_TOKENS);
 }

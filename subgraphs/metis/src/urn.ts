@@ -12,7 +12,15 @@ const RESOURCE_URN = /^dataos:\/\/([a-z]+):([a-z0-9][a-z0-9_-]*)\/([a-z0-9][a-z0
 const RESOURCE_URN_ALIAS = /^resource:\/\/([a-z]+)\/([a-z0-9][a-z0-9_-]*)\/([a-z0-9][a-z0-9_.-]*)$/i;
 const DEPOT = /^[a-z][a-z0-9_-]{0,63}$/i;
 
-export const RESOURCE_KINDS: readonly ResourceKind[] = ['WORKFLOW', 'SERVICE', 'DEPOT', 'CLUSTER', 'POLICY', 'SECRET', 'COMPUTE'];
+export const RESOURCE_KINDS: readonly ResourceKind[] = [
+  'WORKFLOW',
+  'SERVICE',
+  'DEPOT',
+  'CLUSTER',
+  'POLICY',
+  'SECRET',
+  'COMPUTE',
+];
 
 export interface DatasetUrn {
   urn: string;
@@ -34,7 +42,10 @@ export function assertUrn(urn: string, field = 'urn'): string {
 }
 
 export function assertDepot(name: string, field: string): string {
-  if (!DEPOT.test(name)) throw badUserInput(`"${name}" is not a depot name: letters, digits, "_" and "-", starting with a letter.`, { field });
+  if (!DEPOT.test(name))
+    throw badUserInput(`"${name}" is not a depot name: letters, digits, "_" and "-", starting with a letter.`, {
+      field,
+    });
   return name;
 }
 

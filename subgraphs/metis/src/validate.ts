@@ -54,13 +54,19 @@ const SECRET_VALUES: [RegExp, string][] = [
     /(?:^|[\s;&?,])(?:password|passwd|pwd|pass|secret|client[_-]?secret|token|access[_-]?token|api[_-]?key|access[_-]?key|secret[_-]?key|account[_-]?key|shared[_-]?access[_-]?(?:key|signature)|sig|private[_-]?key)\s*[=:]/i,
     'a secret parameter',
   ],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{36}\b|\bxox[abprs]-[A-Za-z0-9-]{10,}/, 'a key or token'],
+  [
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{36}\b|\bxox[abprs]-[A-Za-z0-9-]{10,}/,
+    'a key or token',
+  ],
 ];
 
 function assertNoSecret(key: string, value: string, field: string): void {
   for (const [pattern, what] of SECRET_VALUES) {
     if (pattern.test(value)) {
-      throw fail(field, `Connection property "${key}" looks like it holds a credential (${what}): keep secrets in a secret resource, never in the catalog.`);
+      throw fail(
+        field,
+        `Connection property "${key}" looks like it holds a credential (${what}): keep secrets in a secret resource, never in the catalog.`,
+      );
     }
   }
 }
@@ -89,7 +95,8 @@ function list<T>(values: readonly T[], field: string, max: number): readonly T[]
 }
 
 export function tag(value: string, field: string): string {
-  if (!TAG.test(value)) throw fail(field, `"${value}" is not a tag: letters, digits, "_", ".", ":", "/" and "-", at most 128.`);
+  if (!TAG.test(value))
+    throw fail(field, `"${value}" is not a tag: letters, digits, "_", ".", ":", "/" and "-", at most 128.`);
   return value;
 }
 
@@ -118,7 +125,8 @@ export function owners(values: readonly OwnerGqlInput[], field: string): OwnerIn
 }
 
 export function domainName(value: string, field: string): string {
-  if (!DOMAIN.test(value)) throw fail(field, `"${value}" is not a domain name: lower-case letters, digits, "_" and "-".`);
+  if (!DOMAIN.test(value))
+    throw fail(field, `"${value}" is not a domain name: lower-case letters, digits, "_" and "-".`);
   return value;
 }
 
@@ -164,7 +172,10 @@ export function ingestTargets(input: IngestInput): IngestTargets {
     const field = `${f}.datasets[${i}]`;
     const urn = assertUrn(d.urn, `${field}.urn`);
     if (parseDatasetUrn(urn)!.depot !== source) {
-      throw fail(`${field}.urn`, `"${urn}" is not in source "${source}": expected dataos://${source}:<collection>/<dataset>.`);
+      throw fail(
+        `${field}.urn`,
+        `"${urn}" is not in source "${source}": expected dataos://${source}:<collection>/<dataset>.`,
+      );
     }
     if (urns.has(urn)) throw fail(`${field}.urn`, `"${urn}" is listed twice.`);
     urns.add(urn);
@@ -173,7 +184,8 @@ export function ingestTargets(input: IngestInput): IngestTargets {
     if (d.domain !== undefined) target.domain = d.domain === null ? null : domainName(d.domain, `${field}.domain`);
     return target;
   });
-  const sourceDetails = input.source.type != null || input.source.description !== undefined || input.source.connection != null;
+  const sourceDetails =
+    input.source.type != null || input.source.description !== undefined || input.source.connection != null;
   return { source, sourceDetails, datasets };
 }
 
@@ -188,14 +200,18 @@ export function ingestInput(
     if (!FORMAT.test(input.source.type)) throw fail(`${f}.source.type`, `"${input.source.type}" is not a source type.`);
     source.type = input.source.type;
   }
-  if (input.source.description !== undefined) source.description = optionalText(input.source.description, `${f}.source.description`);
+  if (input.source.description !== undefined)
+    source.description = optionalText(input.source.description, `${f}.source.description`);
   if (input.source.connection != null) {
     const keys = new Set<string>();
     source.connection = list(input.source.connection, `${f}.source.connection`, 100).map((p, i) => {
       const field = `${f}.source.connection[${i}]`;
       if (!CONNECTION_KEY.test(p.key)) throw fail(`${field}.key`, `"${p.key}" is not a connection property name.`);
       if (SECRET_KEY.test(p.key)) {
-        throw fail(`${field}.key`, `"${p.key}" looks like a secret: keep secrets in a secret resource, never in the catalog.`);
+        throw fail(
+          `${field}.key`,
+          `"${p.key}" looks like a secret: keep secrets in a secret resource, never in the catalog.`,
+        );
       }
       if (keys.has(p.key)) throw fail(`${field}.key`, `"${p.key}" is listed twice.`);
       keys.add(p.key);
@@ -232,7 +248,8 @@ export function ingestInput(
       out.glossaryTerms.forEach((name, j) => refs.terms.push({ name, field: `${field}.glossaryTerms[${j}]` }));
     }
     if (d.freshnessSloSeconds !== undefined) {
-      if (d.freshnessSloSeconds !== null && d.freshnessSloSeconds <= 0) throw fail(`${field}.freshnessSloSeconds`, 'freshnessSloSeconds must be positive.');
+      if (d.freshnessSloSeconds !== null && d.freshnessSloSeconds <= 0)
+        throw fail(`${field}.freshnessSloSeconds`, 'freshnessSloSeconds must be positive.');
       out.freshnessSloSeconds = d.freshnessSloSeconds;
     }
     const names = new Set<string>();
@@ -241,7 +258,11 @@ export function ingestInput(
       const name = text(c.name, `${cf}.name`);
       if (names.has(name)) throw fail(`${cf}.name`, `Column "${name}" is listed twice.`);
       names.add(name);
-      const col: DatasetIngest['columns'][number] = { name, type: text(c.type, `${cf}.type`), nullable: c.nullable ?? true };
+      const col: DatasetIngest['columns'][number] = {
+        name,
+        type: text(c.type, `${cf}.type`),
+        nullable: c.nullable ?? true,
+      };
       if (c.description !== undefined) col.description = optionalText(c.description, `${cf}.description`);
       if (c.tags != null) col.tags = tags(c.tags, `${cf}.tags`);
       if (c.glossaryTerms != null) {
@@ -269,7 +290,8 @@ export function lineageInput(input: AddLineageInput): LineageInput {
     return {
       upstream: text(c.upstream, `input.columns[${i}].upstream`),
       downstream: text(c.downstream, `input.columns[${i}].downstream`),
-      transformation: c.transformation == null ? null : text(c.transformation, `input.columns[${i}].transformation`, 4096),
+      transformation:
+        c.transformation == null ? null : text(c.transformation, `input.columns[${i}].transformation`, 4096),
     };
   });
   return { upstream, downstream, via, job, columns };
@@ -280,7 +302,8 @@ export function runInput(input: RecordRunInput): RunInput {
   const startedAt = input.startedAt;
   const finishedAt = input.finishedAt ?? null;
   if (finishedAt && finishedAt < startedAt) throw fail('input.finishedAt', 'finishedAt is before startedAt.');
-  if (input.status !== 'RUNNING' && !finishedAt) throw fail('input.finishedAt', `A ${input.status} run needs finishedAt.`);
+  if (input.status !== 'RUNNING' && !finishedAt)
+    throw fail('input.finishedAt', `A ${input.status} run needs finishedAt.`);
   const names = new Set<string>();
   return {
     id: input.id == null ? null : text(input.id, 'input.id', 128),
@@ -315,13 +338,15 @@ const INSTANCE_LEVEL = new Set(['DEPOT', 'POLICY', 'COMPUTE']);
 export function resourceTarget(input: ResourceInput): Pick<ResourceUpsert, 'kind' | 'workspace' | 'name'> {
   const workspace = input.workspace ?? (INSTANCE_LEVEL.has(input.kind) ? 'system' : 'public');
   if (!WORKSPACE.test(workspace)) throw fail('input.workspace', `"${workspace}" is not a workspace name.`);
-  if (!RESOURCE_NAME.test(input.name)) throw fail('input.name', `"${input.name}" is not a resource name: letters, digits, "_", "." and "-".`);
+  if (!RESOURCE_NAME.test(input.name))
+    throw fail('input.name', `"${input.name}" is not a resource name: letters, digits, "_", "." and "-".`);
   return { kind: input.kind, workspace, name: input.name };
 }
 
 export function resourceInput(input: ResourceInput, target = resourceTarget(input)): ResourceUpsert {
   const out: ResourceUpsert = { ...target };
-  if (input.version !== undefined) out.version = input.version === null ? null : text(input.version, 'input.version', 64);
+  if (input.version !== undefined)
+    out.version = input.version === null ? null : text(input.version, 'input.version', 64);
   if (input.state !== undefined) out.state = input.state === null ? null : text(input.state, 'input.state', 64);
   if (input.description !== undefined) out.description = optionalText(input.description, 'input.description');
   if (input.owner !== undefined) out.owner = input.owner === null ? null : owners([input.owner], 'input.owner')[0]!;
@@ -339,7 +364,11 @@ export function glossaryTermInput(input: GlossaryTermInput): { term: GlossaryTer
     term: {
       name,
       definition: text(input.definition, 'input.definition', LIMITS.text),
-      synonyms: [...new Set(list(input.synonyms ?? [], 'input.synonyms', 50).map((s, i) => text(s, `input.synonyms[${i}]`, 128)))],
+      synonyms: [
+        ...new Set(
+          list(input.synonyms ?? [], 'input.synonyms', 50).map((s, i) => text(s, `input.synonyms[${i}]`, 128)),
+        ),
+      ],
       domain,
       related,
     },
@@ -353,4 +382,5 @@ export function glossaryTermInput(input: GlossaryTermInput): { term: GlossaryTer
 /** First page sizes are bounded: a connection returns at most this many edges. */
 export const MAX_PAGE = 100;
 
-export const pageSize = (first: number | null | undefined, fallback = 20): number => kitPageSize(first, { max: MAX_PAGE, fallback });
+export const pageSize = (first: number | null | undefined, fallback = 20): number =>
+  kitPageSize(first, { max: MAX_PAGE, fallback });

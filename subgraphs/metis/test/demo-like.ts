@@ -11,11 +11,17 @@ export function demoLikeCatalog(id: string): DemoCatalog {
   const domain = (d: string) => `${id}-${d}`;
   const term = (t: string) => `${id} ${t}`;
   const person = (p: string) => p.replace(/:id:/, `:id:${id}-`);
-  const tag = (t: string) => (t.startsWith('dataos:domain:') ? `dataos:domain:${domain(t.slice('dataos:domain:'.length))}` : t);
+  const tag = (t: string) =>
+    t.startsWith('dataos:domain:') ? `dataos:domain:${domain(t.slice('dataos:domain:'.length))}` : t;
   return {
     people: Object.fromEntries(Object.entries(c.people).map(([k, v]) => [person(k), v])),
     domains: c.domains.map((d) => ({ ...d, name: domain(d.name) })),
-    glossary: c.glossary.map((g) => ({ ...g, name: term(g.name), domain: g.domain && domain(g.domain), related: g.related.map(term) })),
+    glossary: c.glossary.map((g) => ({
+      ...g,
+      name: term(g.name),
+      domain: g.domain && domain(g.domain),
+      related: g.related.map(term),
+    })),
     sources: c.sources.map((s) => ({ ...s, name: `${id}-${s.name}` })),
     resources: c.resources.map((r) => ({ ...r, name: `${id}-${r.name}`, owner: person(r.owner) })),
     datasets: c.datasets.map((d) => ({

@@ -1,6 +1,14 @@
 import { HeimdallClient } from '@dataos/heimdall-client';
 import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
-import { graphql, serveTestSubgraph, startTestHeimdall, tokenFor, uniqueId, type GraphQLResponse, type TestPolicy } from '@dataos/testkit';
+import {
+  graphql,
+  serveTestSubgraph,
+  startTestHeimdall,
+  tokenFor,
+  uniqueId,
+  type GraphQLResponse,
+  type TestPolicy,
+} from '@dataos/testkit';
 import { createMetisSubgraph } from '../src/index.js';
 
 export type User = 'alice' | 'bob' | 'carol' | 'dave';
@@ -14,7 +22,11 @@ export interface Harness {
   id: string;
   urn(collection: string, name: string): string;
   policies(policies: TestPolicy[]): Promise<void>;
-  gql<T = Record<string, unknown>>(user: User, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    user: User,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
   /** Neo4j queries (`executeQuery` round trips) Metis has sent so far. */
   queries(): number;
   /** Counts this run's nodes per label (to check that nothing was written). */
@@ -53,7 +65,8 @@ export async function startHarness(): Promise<Harness> {
     urn: (collection, name) => `dataos://${id}:${collection}/${name}`,
     queries: () => queries,
     policies: (policies) => heimdall.addPolicies(policies.map((p) => ({ ...p, name: `${id}-${p.name}` }))),
-    gql: async (user, query, variables) => graphql(running.url, query, { token: await tokenFor(user), variables: variables ?? {} }),
+    gql: async (user, query, variables) =>
+      graphql(running.url, query, { token: await tokenFor(user), variables: variables ?? {} }),
     async counts() {
       const { records } = await neo4j.driver.executeQuery(
         `MATCH (n) WHERE ${MINE} RETURN labels(n)[0] AS label, count(*) AS n`,
@@ -107,6 +120,15 @@ export function dataset(
 
 export const INGEST = /* GraphQL */ `
   mutation Ingest($input: IngestInput!) {
-    ingest(input: $input) { created updated unchanged urns source { name type } }
+    ingest(input: $input) {
+      created
+      updated
+      unchanged
+      urns
+      source {
+        name
+        type
+      }
+    }
   }
 `;

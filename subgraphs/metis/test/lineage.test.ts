@@ -9,21 +9,74 @@ let wf: (n: number) => string;
 const LINEAGE = /* GraphQL */ `
   query ($urn: ID!, $direction: LineageDirection, $depth: Int) {
     lineage(urn: $urn, direction: $direction, depth: $depth) {
-      root { urn } direction depth truncated
-      nodes { direction distance dataset { urn } }
-      edges { upstreamUrn downstreamUrn viaUrn job via { urn kind } columns { upstream { name } downstream { name } transformation } }
-      workflows { urn name }
+      root {
+        urn
+      }
+      direction
+      depth
+      truncated
+      nodes {
+        direction
+        distance
+        dataset {
+          urn
+        }
+      }
+      edges {
+        upstreamUrn
+        downstreamUrn
+        viaUrn
+        job
+        via {
+          urn
+          kind
+        }
+        columns {
+          upstream {
+            name
+          }
+          downstream {
+            name
+          }
+          transformation
+        }
+      }
+      workflows {
+        urn
+        name
+      }
     }
   }
 `;
 const ADD = /* GraphQL */ `
-  mutation ($input: AddLineageInput!) { addLineage(input: $input) { upstreamUrn downstreamUrn viaUrn job columns { upstream { name } downstream { name } } } }
+  mutation ($input: AddLineageInput!) {
+    addLineage(input: $input) {
+      upstreamUrn
+      downstreamUrn
+      viaUrn
+      job
+      columns {
+        upstream {
+          name
+        }
+        downstream {
+          name
+        }
+      }
+    }
+  }
 `;
 
 interface LineageResult {
   lineage: {
     nodes: { direction: string; distance: number; dataset: { urn: string } }[];
-    edges: { upstreamUrn: string; downstreamUrn: string; viaUrn: string | null; job: string | null; columns: { upstream: { name: string }; downstream: { name: string }; transformation: string | null }[] }[];
+    edges: {
+      upstreamUrn: string;
+      downstreamUrn: string;
+      viaUrn: string | null;
+      job: string | null;
+      columns: { upstream: { name: string }; downstream: { name: string }; transformation: string | null }[];
+    }[];
     workflows: { urn: string }[];
     truncated: boolean;
   } | null;
@@ -35,7 +88,8 @@ async function lineage(user: User, urn: string, direction: string, depth: number
   return res.data!.lineage;
 }
 
-const nodes = (l: LineageResult['lineage']) => l!.nodes.map((n) => `${n.direction[0]}${n.distance} ${n.dataset.urn.slice(n.dataset.urn.indexOf(':', 9) + 1)}`);
+const nodes = (l: LineageResult['lineage']) =>
+  l!.nodes.map((n) => `${n.direction[0]}${n.distance} ${n.dataset.urn.slice(n.dataset.urn.indexOf(':', 9) + 1)}`);
 const edges = (l: LineageResult['lineage']) =>
   l!.edges.map((e) => `${e.upstreamUrn.split(':').at(-1)} -> ${e.downstreamUrn.split(':').at(-1)}`);
 
@@ -45,10 +99,18 @@ beforeAll(async () => {
   u = (name) => h.urn(name.startsWith('hidden') ? 'secret' : 'retail', name);
   wf = (n) => `dataos://workflow:public/${h.id}-wf${n}`;
   for (const n of [1, 2, 3]) {
-    const r = await h.gql('bob', 'mutation ($n: String!) { upsertResource(input: { kind: WORKFLOW, name: $n }) { urn } }', { n: `${h.id}-wf${n}` });
+    const r = await h.gql(
+      'bob',
+      'mutation ($n: String!) { upsertResource(input: { kind: WORKFLOW, name: $n }) { urn } }',
+      { n: `${h.id}-wf${n}` },
+    );
     expect(r.errors).toBeUndefined();
   }
-  const cols = [{ name: 'id', type: 'bigint' }, { name: 'amount', type: 'decimal' }, { name: 'total', type: 'decimal' }];
+  const cols = [
+    { name: 'id', type: 'bigint' },
+    { name: 'amount', type: 'decimal' },
+    { name: 'total', type: 'decimal' },
+  ];
   const ing = await h.gql('bob', INGEST, {
     input: {
       source: { name: h.id },
@@ -65,7 +127,9 @@ beforeAll(async () => {
   });
   expect(ing.errors).toBeUndefined();
   const add = async (up: string, down: string, via: number, columns: unknown[] = []) => {
-    const res = await h.gql('bob', ADD, { input: { upstream: u(up), downstream: u(down), via: wf(via), job: `job-${via}`, columns } });
+    const res = await h.gql('bob', ADD, {
+      input: { upstream: u(up), downstream: u(down), via: wf(via), job: `job-${via}`, columns },
+    });
     expect(res.errors).toBeUndefined();
   };
   await add('src_a', 'mid_c', 1, [{ upstream: 'id', downstream: 'id', transformation: 'copy' }]);
@@ -82,7 +146,11 @@ describe('lineage', () => {
   it('goes downstream to depth N with the workflows in between', async () => {
     const l = await lineage('bob', u('src_a'), 'DOWNSTREAM', 2);
     expect(nodes(l)).toEqual(['D1 retail/mid_c', 'D2 retail/out_d', 'D2 secret/hidden_h']);
-    expect(edges(l).sort()).toEqual(['retail/mid_c -> retail/out_d', 'retail/mid_c -> secret/hidden_h', 'retail/src_a -> retail/mid_c']);
+    expect(edges(l).sort()).toEqual([
+      'retail/mid_c -> retail/out_d',
+      'retail/mid_c -> secret/hidden_h',
+      'retail/src_a -> retail/mid_c',
+    ]);
     expect(l!.workflows.map((w) => w.urn)).toEqual([wf(1), wf(2)]);
     expect(l!.edges.find((e) => e.upstreamUrn === u('src_a'))).toMatchObject({
       viaUrn: wf(1),
@@ -90,7 +158,13 @@ describe('lineage', () => {
       columns: [{ upstream: { name: 'id' }, downstream: { name: 'id' }, transformation: 'copy' }],
     });
     const deep = await lineage('bob', u('src_a'), 'DOWNSTREAM', 10);
-    expect(nodes(deep)).toEqual(['D1 retail/mid_c', 'D2 retail/out_d', 'D2 secret/hidden_h', 'D3 retail/behind_f', 'D3 retail/final_e']);
+    expect(nodes(deep)).toEqual([
+      'D1 retail/mid_c',
+      'D2 retail/out_d',
+      'D2 secret/hidden_h',
+      'D3 retail/behind_f',
+      'D3 retail/final_e',
+    ]);
   });
 
   it('goes upstream, and both ways', async () => {
@@ -107,7 +181,11 @@ describe('lineage', () => {
   it('hides a dataset the caller may not read, and what is reachable only through it', async () => {
     const l = await lineage('alice', u('src_a'), 'DOWNSTREAM', 10);
     expect(nodes(l)).toEqual(['D1 retail/mid_c', 'D2 retail/out_d', 'D3 retail/final_e']);
-    expect(edges(l).sort()).toEqual(['retail/mid_c -> retail/out_d', 'retail/out_d -> retail/final_e', 'retail/src_a -> retail/mid_c']);
+    expect(edges(l).sort()).toEqual([
+      'retail/mid_c -> retail/out_d',
+      'retail/out_d -> retail/final_e',
+      'retail/src_a -> retail/mid_c',
+    ]);
     const text = JSON.stringify(l);
     expect(text).not.toContain('hidden_h');
     expect(text).not.toContain('behind_f');
@@ -132,7 +210,9 @@ describe('lineage', () => {
       { s: h.id },
     );
     expect(res.errors).toBeUndefined();
-    const byUrn = Object.fromEntries(res.data!.datasets.edges.map((e) => [e.node.urn.split('/').at(-1), e.node.lineage.nodes.length]));
+    const byUrn = Object.fromEntries(
+      res.data!.datasets.edges.map((e) => [e.node.urn.split('/').at(-1), e.node.lineage.nodes.length]),
+    );
     expect(byUrn).toEqual({ behind_f: 0, final_e: 0, mid_c: 1, out_d: 1, src_a: 1, src_b: 1 });
   });
 
@@ -144,14 +224,26 @@ describe('lineage', () => {
   });
 
   it('adds lineage idempotently and validates every reference, writing nothing on error', async () => {
-    const again = await h.gql('bob', ADD, { input: { upstream: u('src_a'), downstream: u('mid_c'), via: wf(1), job: 'job-1' } });
+    const again = await h.gql('bob', ADD, {
+      input: { upstream: u('src_a'), downstream: u('mid_c'), via: wf(1), job: 'job-1' },
+    });
     expect(again.errors).toBeUndefined();
     expect((await lineage('bob', u('mid_c'), 'UPSTREAM', 1))!.edges).toHaveLength(2);
 
     const cases: [User, Record<string, unknown>, string, string][] = [
       ['bob', { upstream: u('nope'), downstream: u('final_e') }, 'NOT_FOUND', 'input.upstream'],
-      ['bob', { upstream: u('src_a'), downstream: u('final_e'), via: `resource://workflow/public/${h.id}-nope` }, 'NOT_FOUND', 'input.via'],
-      ['bob', { upstream: u('src_a'), downstream: u('final_e'), columns: [{ upstream: 'nope', downstream: 'id' }] }, 'NOT_FOUND', 'input.columns[0].upstream'],
+      [
+        'bob',
+        { upstream: u('src_a'), downstream: u('final_e'), via: `resource://workflow/public/${h.id}-nope` },
+        'NOT_FOUND',
+        'input.via',
+      ],
+      [
+        'bob',
+        { upstream: u('src_a'), downstream: u('final_e'), columns: [{ upstream: 'nope', downstream: 'id' }] },
+        'NOT_FOUND',
+        'input.columns[0].upstream',
+      ],
       ['bob', { upstream: u('src_a'), downstream: u('src_a') }, 'BAD_USER_INPUT', 'input.downstream'],
       ['bob', { upstream: 'dataos://bad', downstream: u('final_e') }, 'BAD_USER_INPUT', 'input.upstream'],
       ['bob', { upstream: u('src_a'), downstream: u('final_e'), via: 'workflow-x' }, 'BAD_USER_INPUT', 'input.via'],

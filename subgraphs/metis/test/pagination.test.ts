@@ -7,17 +7,30 @@ let h: Harness;
 const PAGE = /* GraphQL */ `
   query ($first: Int, $after: String, $filter: DatasetFilter) {
     datasets(first: $first, after: $after, filter: $filter) {
-      edges { cursor node { urn } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node {
+          urn
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `;
 interface PageResult {
-  datasets: { edges: { cursor: string; node: { urn: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  datasets: {
+    edges: { cursor: string; node: { urn: string } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
 }
 
 async function ingest(names: string[], collection = 'retail', more: Record<string, unknown> = {}) {
-  const res = await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets: names.map((n) => dataset(h, collection, n, more)) } });
+  const res = await h.gql('bob', INGEST, {
+    input: { source: { name: h.id }, datasets: names.map((n) => dataset(h, collection, n, more)) },
+  });
   expect(res.errors).toBeUndefined();
 }
 
@@ -57,7 +70,10 @@ describe('datasets pagination', () => {
 
   it('skips what the caller may not read, within a bounded scan, without leaking it in cursors', async () => {
     // 200 datasets alice may not read sort before hers
-    await ingest(Array.from({ length: 200 }, (_, i) => `x${String(i).padStart(3, '0')}`), 'hidden');
+    await ingest(
+      Array.from({ length: 200 }, (_, i) => `x${String(i).padStart(3, '0')}`),
+      'hidden',
+    );
     const bob = await page('bob', 2, null);
     expect(bob.edges.map((e) => e.node.urn)).toEqual([h.urn('hidden', 'x000'), h.urn('hidden', 'x001')]);
 
@@ -73,18 +89,37 @@ describe('datasets pagination', () => {
       if (!p.pageInfo.hasNextPage) break;
       after = p.pageInfo.endCursor;
     }
-    expect(seen).toEqual(['d00', 'd01', 'd02', 'd04', 'd06', 'd08', 'd10', 'd12', 'd14', 'd16', 'd17', 'd18'].map((n) => h.urn('retail', n)));
+    expect(seen).toEqual(
+      ['d00', 'd01', 'd02', 'd04', 'd06', 'd08', 'd10', 'd12', 'd14', 'd16', 'd17', 'd18'].map((n) =>
+        h.urn('retail', n),
+      ),
+    );
     expect(calls).toBeGreaterThan(seen.length - 1); // one page (at least) was only hidden rows: shorter, not endless
     expect(calls).toBeLessThan(seen.length + 3);
   });
 
   it('filters by layer, tag, domain and owner', async () => {
-    const dom = await h.gql('bob', 'mutation ($n: ID!) { upsertDomain(input: { name: $n }) { name } }', { n: `${h.id}-ops` });
+    const dom = await h.gql('bob', 'mutation ($n: ID!) { upsertDomain(input: { name: $n }) { name } }', {
+      n: `${h.id}-ops`,
+    });
     expect(dom.errors).toBeUndefined();
-    await ingest(['f1', 'f2'], 'retail', { layer: 'serving', tags: ['Tier.Gold'], domain: `${h.id}-ops`, owners: [{ id: `teams:id:${h.id}-ops` }] });
-    for (const filter of [{ layer: 'serving' }, { tag: 'Tier.Gold' }, { domain: `${h.id}-ops` }, { owner: `teams:id:${h.id}-ops` }]) {
+    await ingest(['f1', 'f2'], 'retail', {
+      layer: 'serving',
+      tags: ['Tier.Gold'],
+      domain: `${h.id}-ops`,
+      owners: [{ id: `teams:id:${h.id}-ops` }],
+    });
+    for (const filter of [
+      { layer: 'serving' },
+      { tag: 'Tier.Gold' },
+      { domain: `${h.id}-ops` },
+      { owner: `teams:id:${h.id}-ops` },
+    ]) {
       const p = await page('alice', 10, null, filter);
-      expect(p.edges.map((e) => e.node.urn), JSON.stringify(filter)).toEqual([h.urn('retail', 'f1'), h.urn('retail', 'f2')]);
+      expect(
+        p.edges.map((e) => e.node.urn),
+        JSON.stringify(filter),
+      ).toEqual([h.urn('retail', 'f1'), h.urn('retail', 'f2')]);
     }
     const domain = await h.gql<{ domain: { datasets: { edges: unknown[] } } }>(
       'alice',
@@ -102,7 +137,11 @@ describe('datasets pagination', () => {
       const res = await h.gql('alice', PAGE, { first: 1, after });
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     }
-    const runs = await h.gql('alice', 'query ($a: String) { sources(first: 1, after: $a) { edges { node { name } } } }', { a: cursor });
+    const runs = await h.gql(
+      'alice',
+      'query ($a: String) { sources(first: 1, after: $a) { edges { node { name } } } }',
+      { a: cursor },
+    );
     expect(errorCodes(runs)).toEqual(['BAD_USER_INPUT']);
     for (const first of [0, 101]) {
       const res = await h.gql('alice', PAGE, { first });
@@ -111,12 +150,23 @@ describe('datasets pagination', () => {
   });
 
   it('shows a source to any catalog user, its connection only to those who may read the depot', async () => {
-    const Q = 'query ($n: ID!) { source(name: $n) { name type connection { key } datasets(first: 2) { edges { node { urn } } } } }';
-    const ing = await h.gql('bob', INGEST, { input: { source: { name: h.id, type: 'icebase', connection: [{ key: 'warehouse', value: 's3://x' }] }, datasets: [] } });
+    const Q =
+      'query ($n: ID!) { source(name: $n) { name type connection { key } datasets(first: 2) { edges { node { urn } } } } }';
+    const ing = await h.gql('bob', INGEST, {
+      input: {
+        source: { name: h.id, type: 'icebase', connection: [{ key: 'warehouse', value: 's3://x' }] },
+        datasets: [],
+      },
+    });
     expect(ing.errors).toBeUndefined();
-    const alice = await h.gql<{ source: { connection: unknown; datasets: { edges: unknown[] } } }>('alice', Q, { n: h.id });
+    const alice = await h.gql<{ source: { connection: unknown; datasets: { edges: unknown[] } } }>('alice', Q, {
+      n: h.id,
+    });
     expect(alice.data?.source).toMatchObject({ name: h.id, type: 'icebase', connection: null });
-    expect(alice.data?.source.datasets.edges).toEqual([{ node: { urn: h.urn('retail', 'd00') } }, { node: { urn: h.urn('retail', 'd01') } }]);
+    expect(alice.data?.source.datasets.edges).toEqual([
+      { node: { urn: h.urn('retail', 'd00') } },
+      { node: { urn: h.urn('retail', 'd01') } },
+    ]);
     const bob = await h.gql<{ source: { connection: unknown } }>('bob', Q, { n: h.id });
     expect(bob.data?.source.connection).toEqual([{ key: 'warehouse' }]);
     const dave = await h.gql<{ source: unknown }>('dave', Q, { n: h.id });
@@ -131,10 +181,16 @@ describe('round trips', () => {
       input: {
         source: { name: h.id },
         datasets: Array.from({ length: 30 }, (_, i) =>
-          dataset(h, 'trips', `d${String(i).padStart(2, '0')}`, { tags: [tag], owners: [{ id: `users:id:${h.id}-o${i}` }] }, [
-            { name: 'id', type: 'bigint' },
-            { name: 'v', type: 'varchar' },
-          ]),
+          dataset(
+            h,
+            'trips',
+            `d${String(i).padStart(2, '0')}`,
+            { tags: [tag], owners: [{ id: `users:id:${h.id}-o${i}` }] },
+            [
+              { name: 'id', type: 'bigint' },
+              { name: 'v', type: 'varchar' },
+            ],
+          ),
         ),
       },
     });

@@ -12,14 +12,48 @@ const SEARCH = /* GraphQL */ `
   query ($q: String!, $first: Int, $after: String, $filter: CatalogSearchFilter) {
     search(query: $q, first: $first, after: $after, filter: $filter) {
       totalCount
-      facets { types { value count } sources { value count } tags { value count } domains { value count } }
-      pageInfo { hasNextPage endCursor }
-      edges { cursor node { type score node {
-        __typename
-        ... on Dataset { urn }
-        ... on Column { datasetUrn name }
-        ... on GlossaryTerm { term: name }
-      } } }
+      facets {
+        types {
+          value
+          count
+        }
+        sources {
+          value
+          count
+        }
+        tags {
+          value
+          count
+        }
+        domains {
+          value
+          count
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          type
+          score
+          node {
+            __typename
+            ... on Dataset {
+              urn
+            }
+            ... on Column {
+              datasetUrn
+              name
+            }
+            ... on GlossaryTerm {
+              term: name
+            }
+          }
+        }
+      }
     }
   }
 `;
@@ -60,21 +94,38 @@ async function heimdallChecks<T>(run: () => Promise<T>): Promise<{ result: T; ch
 beforeAll(async () => {
   h = await startHarness();
   await h.policies(standardPolicies(h));
-  const dom = await h.gql('bob', 'mutation ($n: ID!) { upsertDomain(input: { name: $n }) { name } }', { n: `${h.id}-sales` });
-  expect(dom.errors).toBeUndefined();
-  const term = await h.gql('bob', 'mutation ($n: ID!, $d: String!) { upsertGlossaryTerm(input: { name: $n, definition: $d }) { name } }', {
-    n: `${h.id} Loyalty`,
-    d: `Repeat customers (zq${h.id}) who order at least twice a quarter.`,
+  const dom = await h.gql('bob', 'mutation ($n: ID!) { upsertDomain(input: { name: $n }) { name } }', {
+    n: `${h.id}-sales`,
   });
+  expect(dom.errors).toBeUndefined();
+  const term = await h.gql(
+    'bob',
+    'mutation ($n: ID!, $d: String!) { upsertGlossaryTerm(input: { name: $n, definition: $d }) { name } }',
+    {
+      n: `${h.id} Loyalty`,
+      d: `Repeat customers (zq${h.id}) who order at least twice a quarter.`,
+    },
+  );
   expect(term.errors).toBeUndefined();
   const res = await h.gql('bob', INGEST, {
     input: {
       source: { name: h.id, type: 'icebase' },
       datasets: [
-        dataset(h, 'retail', 'customers', { description: `People who bought something zq${h.id}.`, tags: ['Tier.Gold'], domain: `${h.id}-sales`, owners: [{ id: `users:id:${h.id}-ann` }] }, [
-          { name: 'customer_id', type: 'bigint' },
-          { name: 'email', type: 'varchar', tags: ['PII.Email'] },
-        ]),
+        dataset(
+          h,
+          'retail',
+          'customers',
+          {
+            description: `People who bought something zq${h.id}.`,
+            tags: ['Tier.Gold'],
+            domain: `${h.id}-sales`,
+            owners: [{ id: `users:id:${h.id}-ann` }],
+          },
+          [
+            { name: 'customer_id', type: 'bigint' },
+            { name: 'email', type: 'varchar', tags: ['PII.Email'] },
+          ],
+        ),
         dataset(h, 'retail', 'orders', { description: `Orders placed by customers on every storefront zq${h.id}.` }, [
           { name: 'order_id', type: 'bigint' },
           { name: 'customer_id', type: 'bigint' },
@@ -82,11 +133,17 @@ beforeAll(async () => {
         dataset(h, 'retail', 'customer_addresses', { description: 'Validated postal addresses.' }, [
           { name: 'street', type: 'varchar', tags: ['PII.Address'] },
         ]),
-        dataset(h, 'retail', 'shipments', { description: 'Parcels in transit.' }, [{ name: 'tracking_no', type: 'varchar' }]),
-        // alice may read the retail collection only: this one does not exist for her
-        dataset(h, 'secret', 'customers_vip', { description: `Our best customers zq${h.id}.`, tags: ['Tier.Gold'], domain: `${h.id}-sales` }, [
-          { name: 'vip_email', type: 'varchar', tags: ['PII.Email'] },
+        dataset(h, 'retail', 'shipments', { description: 'Parcels in transit.' }, [
+          { name: 'tracking_no', type: 'varchar' },
         ]),
+        // alice may read the retail collection only: this one does not exist for her
+        dataset(
+          h,
+          'secret',
+          'customers_vip',
+          { description: `Our best customers zq${h.id}.`, tags: ['Tier.Gold'], domain: `${h.id}-sales` },
+          [{ name: 'vip_email', type: 'varchar', tags: ['PII.Email'] }],
+        ),
       ],
     },
   });
@@ -115,7 +172,10 @@ describe('search', () => {
   it('matches words inside identifiers and prefixes (search as you type)', async () => {
     const res = await h.gql<SearchResult>('bob', SEARCH, { q: 'track', filter: { source: h.id } });
     expect(res.data!.search.edges.map((e) => keyOf(e.node))).toEqual([`${h.urn('retail', 'shipments')}#tracking_no`]);
-    const addr = await h.gql<SearchResult>('bob', SEARCH, { q: 'customer address', filter: { source: h.id, types: ['DATASET'] } });
+    const addr = await h.gql<SearchResult>('bob', SEARCH, {
+      q: 'customer address',
+      filter: { source: h.id, types: ['DATASET'] },
+    });
     expect(addr.data!.search.edges.map((e) => keyOf(e.node))).toEqual([h.urn('retail', 'customer_addresses')]);
   });
 
@@ -125,32 +185,55 @@ describe('search', () => {
       `${h.urn('retail', 'customers')}#email`,
       `${h.urn('secret', 'customers_vip')}#vip_email`,
     ]);
-    const byOwner = await h.gql<SearchResult>('bob', SEARCH, { q: 'customers', filter: { owner: `users:id:${h.id}-ann`, types: ['DATASET'] } });
+    const byOwner = await h.gql<SearchResult>('bob', SEARCH, {
+      q: 'customers',
+      filter: { owner: `users:id:${h.id}-ann`, types: ['DATASET'] },
+    });
     expect(byOwner.data!.search.edges.map((e) => keyOf(e.node))).toEqual([h.urn('retail', 'customers')]);
-    const byDomain = await h.gql<SearchResult>('bob', SEARCH, { q: 'customers', filter: { domain: `${h.id}-sales`, types: ['DATASET'] } });
-    expect(byDomain.data!.search.edges.map((e) => keyOf(e.node)).sort()).toEqual([h.urn('retail', 'customers'), h.urn('secret', 'customers_vip')]);
-    const columns = await h.gql<SearchResult>('bob', SEARCH, { q: 'customer', filter: { source: h.id, types: ['COLUMN'] } });
+    const byDomain = await h.gql<SearchResult>('bob', SEARCH, {
+      q: 'customers',
+      filter: { domain: `${h.id}-sales`, types: ['DATASET'] },
+    });
+    expect(byDomain.data!.search.edges.map((e) => keyOf(e.node)).sort()).toEqual([
+      h.urn('retail', 'customers'),
+      h.urn('secret', 'customers_vip'),
+    ]);
+    const columns = await h.gql<SearchResult>('bob', SEARCH, {
+      q: 'customer',
+      filter: { source: h.id, types: ['COLUMN'] },
+    });
     expect(new Set(columns.data!.search.edges.map((e) => e.node.type))).toEqual(new Set(['COLUMN']));
-    const tagGold = await h.gql<SearchResult>('bob', SEARCH, { q: 'customers', filter: { source: h.id, tag: 'Tier.Gold' } });
+    const tagGold = await h.gql<SearchResult>('bob', SEARCH, {
+      q: 'customers',
+      filter: { source: h.id, tag: 'Tier.Gold' },
+    });
     expect(tagGold.data!.search.totalCount).toBe(2);
     expect(tagGold.data!.search.facets.tags).toContainEqual({ value: 'Tier.Gold', count: 2 });
   });
 
   it('finds glossary terms', async () => {
     const res = await h.gql<SearchResult>('alice', SEARCH, { q: `zq${h.id}`, filter: { types: ['GLOSSARY_TERM'] } });
-    expect(res.data!.search.edges.map((e) => e.node.node)).toEqual([{ __typename: 'GlossaryTerm', term: `${h.id} Loyalty` }]);
+    expect(res.data!.search.edges.map((e) => e.node.node)).toEqual([
+      { __typename: 'GlossaryTerm', term: `${h.id} Loyalty` },
+    ]);
   });
 
   it('hides a dataset the caller may not read from results, counts and facets', async () => {
     const bob = await h.gql<SearchResult>('bob', SEARCH, { q: `zq${h.id}`, filter: { types: ['DATASET', 'COLUMN'] } });
-    const alice = await h.gql<SearchResult>('alice', SEARCH, { q: `zq${h.id}`, filter: { types: ['DATASET', 'COLUMN'] } });
+    const alice = await h.gql<SearchResult>('alice', SEARCH, {
+      q: `zq${h.id}`,
+      filter: { types: ['DATASET', 'COLUMN'] },
+    });
     expect(bob.data!.search.edges.map((e) => keyOf(e.node)).sort()).toEqual([
       h.urn('retail', 'customers'),
       h.urn('retail', 'orders'),
       h.urn('secret', 'customers_vip'),
     ]);
     expect(bob.data!.search.totalCount).toBe(3);
-    expect(alice.data!.search.edges.map((e) => keyOf(e.node)).sort()).toEqual([h.urn('retail', 'customers'), h.urn('retail', 'orders')]);
+    expect(alice.data!.search.edges.map((e) => keyOf(e.node)).sort()).toEqual([
+      h.urn('retail', 'customers'),
+      h.urn('retail', 'orders'),
+    ]);
     expect(alice.data!.search.totalCount).toBe(2);
     expect(alice.data!.search.facets.types).toEqual([{ value: 'DATASET', count: 2 }]);
 
@@ -213,7 +296,9 @@ describe('search', () => {
       // Between pages: many documents with the words of what was just shown (they do not match
       // the query, but change every BM25 weight), and one more hit.
       const word = keys.at(-1)!.includes(`${alpha}_`) ? alpha : beta;
-      const noise = Array.from({ length: 40 }, (_, i) => dataset(h, 'noise', `${word}_n${round}_${i}`, { description: 'noise' }));
+      const noise = Array.from({ length: 40 }, (_, i) =>
+        dataset(h, 'noise', `${word}_n${round}_${i}`, { description: 'noise' }),
+      );
       const more = dataset(h, 'stable', `${alpha}_${beta}_new${round}`, { description: 'new' });
       const res = await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets: [...noise, more] } });
       expect(res.errors).toBeUndefined();
@@ -224,14 +309,18 @@ describe('search', () => {
 
   it('finds readable hits behind many hidden ones, with scores that do not depend on hidden datasets', async () => {
     const crowd = `${h.id}crowd`;
-    const visible = [1, 2].map((i) => dataset(h, 'retail', `seen_${i}`, { description: `A note on ${crowd} things.`, columns: [] }));
+    const visible = [1, 2].map((i) =>
+      dataset(h, 'retail', `seen_${i}`, { description: `A note on ${crowd} things.`, columns: [] }),
+    );
     const first = await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets: visible } });
     expect(first.errors).toBeUndefined();
     const before = await h.gql<SearchResult>('alice', SEARCH, { q: crowd, filter: { source: h.id } });
     expect(before.data!.search.totalCount).toBe(2);
 
     // More hidden matches, all ranked above the readable ones, than one round of authorization.
-    const hidden = Array.from({ length: 1050 }, (_, i) => dataset(h, 'secret', `${crowd}_${i}`, { description: `${crowd} ${crowd}`, columns: [] }));
+    const hidden = Array.from({ length: 1050 }, (_, i) =>
+      dataset(h, 'secret', `${crowd}_${i}`, { description: `${crowd} ${crowd}`, columns: [] }),
+    );
     const res = await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets: hidden } });
     expect(res.errors).toBeUndefined();
 
@@ -241,7 +330,9 @@ describe('search', () => {
     expect(after.data!.search.edges.map((e) => keyOf(e.node)).sort()).toEqual(visible.map((d) => d.urn).sort());
     expect(after.data!.search.facets.types).toEqual([{ value: 'DATASET', count: 2 }]);
     // the same scores as before the hidden datasets existed
-    expect(after.data!.search.edges.map((e) => e.node.score)).toEqual(before.data!.search.edges.map((e) => e.node.score));
+    expect(after.data!.search.edges.map((e) => e.node.score)).toEqual(
+      before.data!.search.edges.map((e) => e.node.score),
+    );
     for (const e of after.data!.search.edges) expect(e.node.score).toBeGreaterThan(0);
     for (const e of after.data!.search.edges) expect(e.node.score).toBeLessThanOrEqual(1);
     // bob reads them all: counts stop at the documented 1,000 best readable hits
@@ -252,7 +343,9 @@ describe('search', () => {
   it('runs the type, tag, domain and owner filters inside the index, so the scan limit counts only hits that pass them', async () => {
     // The filtered hit ranks below more matches of the word than the scan limit given here.
     const common = `${h.id}common`;
-    const many = Array.from({ length: 60 }, (_, i) => dataset(h, 'bulk', `${common}_${i}`, { description: `${common} ${common}`, columns: [] }));
+    const many = Array.from({ length: 60 }, (_, i) =>
+      dataset(h, 'bulk', `${common}_${i}`, { description: `${common} ${common}`, columns: [] }),
+    );
     const bulk = await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets: many } });
     expect(bulk.errors).toBeUndefined();
     const rare = dataset(h, 'retail', 'tagged_one', {
@@ -262,9 +355,17 @@ describe('search', () => {
       owners: [{ id: `users:id:${h.id}-zed` }],
       columns: [{ name: 'amount', type: 'decimal', tags: ['Tier.Platinum'] }],
     });
-    expect((await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets: [rare] } })).errors).toBeUndefined();
+    expect(
+      (await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets: [rare] } })).errors,
+    ).toBeUndefined();
     const store = new CatalogStore(h.neo4j);
-    const none = { types: ['DATASET', 'COLUMN', 'GLOSSARY_TERM'] as SearchType[], tag: null, owner: null, domain: null, source: null };
+    const none = {
+      types: ['DATASET', 'COLUMN', 'GLOSSARY_TERM'] as SearchType[],
+      tag: null,
+      owner: null,
+      domain: null,
+      source: null,
+    };
     const found = async (filter: Partial<SearchFilter>) =>
       (await searchCandidates(store, common, luceneQuery(common)!, { ...none, ...filter }, 20)).map((c) => c.key);
     expect(await found({})).not.toContain(rare.urn);
@@ -272,25 +373,49 @@ describe('search', () => {
     expect(await found({ domain: `${h.id}-sales`, types: ['DATASET'] })).toEqual([rare.urn]);
     expect(await found({ owner: `users:id:${h.id}-zed`, types: ['DATASET'] })).toEqual([rare.urn]);
     // owners and domain changed later reach the columns too
-    const owners = await h.gql('bob', 'mutation ($u: ID!, $o: [OwnerInput!]!) { setOwners(urn: $u, owners: $o) { urn } }', {
-      u: rare.urn,
-      o: [{ id: `users:id:${h.id}-kim` }],
-    });
+    const owners = await h.gql(
+      'bob',
+      'mutation ($u: ID!, $o: [OwnerInput!]!) { setOwners(urn: $u, owners: $o) { urn } }',
+      {
+        u: rare.urn,
+        o: [{ id: `users:id:${h.id}-kim` }],
+      },
+    );
     expect(owners.errors).toBeUndefined();
-    const amount = await searchCandidates(store, 'amount', luceneQuery('amount')!, { ...none, owner: `users:id:${h.id}-kim`, types: ['COLUMN'] }, 20);
+    const amount = await searchCandidates(
+      store,
+      'amount',
+      luceneQuery('amount')!,
+      { ...none, owner: `users:id:${h.id}-kim`, types: ['COLUMN'] },
+      20,
+    );
     expect(amount.map((c) => c.key)).toEqual([`${rare.urn} amount`]);
     expect(await found({ owner: `users:id:${h.id}-zed`, types: ['DATASET'] })).toEqual([]);
   });
 
   it('authorizes only what the answer needs: a page alone stops one readable hit past it, counts go on to 1,000', async () => {
     const many = `${h.id}many`;
-    const datasets = Array.from({ length: 80 }, (_, i) => dataset(h, 'retail', `${many}_${i}`, { description: `${many} notes`, columns: [] }));
+    const datasets = Array.from({ length: 80 }, (_, i) =>
+      dataset(h, 'retail', `${many}_${i}`, { description: `${many} notes`, columns: [] }),
+    );
     expect((await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets } })).errors).toBeUndefined();
     const PAGE = /* GraphQL */ `
       query ($q: String!, $first: Int, $after: String, $filter: CatalogSearchFilter) {
         search(query: $q, first: $first, after: $after, filter: $filter) {
-          pageInfo { hasNextPage endCursor }
-          edges { node { score node { ... on Dataset { urn } } } }
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          edges {
+            node {
+              score
+              node {
+                ... on Dataset {
+                  urn
+                }
+              }
+            }
+          }
         }
       }
     `;
@@ -310,7 +435,9 @@ describe('search', () => {
     );
     expect(next.checks).toBeLessThan(20);
     expect(next.result.data!.search.edges.map((e) => keyOf(e.node))).toEqual(
-      (await h.gql<SearchResult>('alice', SEARCH, { ...vars, first: 10 })).data!.search.edges.slice(5).map((e) => keyOf(e.node)),
+      (await h.gql<SearchResult>('alice', SEARCH, { ...vars, first: 10 }))
+        .data!.search.edges.slice(5)
+        .map((e) => keyOf(e.node)),
     );
     // a named fragment still selects the counts
     const fragment = await h.gql<SearchResult>(
@@ -324,7 +451,9 @@ describe('search', () => {
 
   it('pages on past the best 1,000 readable hits that counts cover, without repeating any', async () => {
     const deep = `${h.id}deep`;
-    const datasets = Array.from({ length: 1012 }, (_, i) => dataset(h, 'deep', `${deep}_${i}`, { description: 'deep', columns: [] }));
+    const datasets = Array.from({ length: 1012 }, (_, i) =>
+      dataset(h, 'deep', `${deep}_${i}`, { description: 'deep', columns: [] }),
+    );
     expect((await h.gql('bob', INGEST, { input: { source: { name: h.id }, datasets } })).errors).toBeUndefined();
     const seen: string[] = [];
     let after: string | null = null;
@@ -350,7 +479,10 @@ describe('search', () => {
     expect(empty.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'query' });
     const tag = await h.gql('alice', SEARCH, { q: 'x', filter: { tag: 'not a tag' } });
     expect(tag.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.tag' });
-    const page = await h.gql<{ datasets: { pageInfo: { endCursor: string } } }>('alice', '{ datasets(first: 1) { pageInfo { endCursor } } }');
+    const page = await h.gql<{ datasets: { pageInfo: { endCursor: string } } }>(
+      'alice',
+      '{ datasets(first: 1) { pageInfo { endCursor } } }',
+    );
     const foreign = await h.gql('alice', SEARCH, { q: 'customers', after: page.data!.datasets.pageInfo.endCursor });
     expect(errorCodes(foreign)).toEqual(['BAD_USER_INPUT']);
     // Over the page size but within the cost limit (far larger pages are refused by cost first).

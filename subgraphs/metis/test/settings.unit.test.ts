@@ -11,8 +11,19 @@ describe("Metis's settings", () => {
       kit: { host: '127.0.0.1', maxBodyBytes: 1024 * 1024, logLevel: 'info' },
     });
     expect(
-      metisSettingsFromEnv({ PORT: '5002', HEIMDALL_URL: 'https://heimdall.internal/graphql', HEIMDALL_TIMEOUT_MS: '500', METIS_CURSOR_KEY: 'k', MAX_COST: '0' }),
-    ).toMatchObject({ port: 5002, heimdall: { url: 'https://heimdall.internal/graphql', timeoutMs: 500 }, cursorKey: 'k', kit: { limits: { maxCost: 0 } } });
+      metisSettingsFromEnv({
+        PORT: '5002',
+        HEIMDALL_URL: 'https://heimdall.internal/graphql',
+        HEIMDALL_TIMEOUT_MS: '500',
+        METIS_CURSOR_KEY: 'k',
+        MAX_COST: '0',
+      }),
+    ).toMatchObject({
+      port: 5002,
+      heimdall: { url: 'https://heimdall.internal/graphql', timeoutMs: 500 },
+      cursorKey: 'k',
+      kit: { limits: { maxCost: 0 } },
+    });
   });
 
   it.each([

@@ -23,7 +23,12 @@ beforeAll(async () => {
       actions: ['read'],
       objects: { paths: [`dataos://${id}-icebase:retail/**`], tags: [`dataos:domain:${id}-retail`] },
     },
-    { name: `${id}-metis-api-users`, subjects: [['roles:id:*']], actions: ['read'], objects: { paths: ['/metis/**'], tags: [] } },
+    {
+      name: `${id}-metis-api-users`,
+      subjects: [['roles:id:*']],
+      actions: ['read'],
+      objects: { paths: ['/metis/**'], tags: [] },
+    },
     {
       name: `${id}-no-finance-for-data-devs`,
       effect: 'DENY',
@@ -57,19 +62,33 @@ describe('Metis through the router', () => {
     expect(found.errors).toBeUndefined();
     const hits = found.data!.search.edges.map((e) => e.node.node);
     expect(hits[0]).toMatchObject({ __typename: 'Dataset', urn: urn('icebase', 'retail/customers') });
-    const datasetsHit = hits.map((n) => (n.__typename === 'Dataset' ? n.urn : n.__typename === 'Column' ? n.datasetUrn : ''));
+    const datasetsHit = hits.map((n) =>
+      n.__typename === 'Dataset' ? n.urn : n.__typename === 'Column' ? n.datasetUrn : '',
+    );
     expect(datasetsHit.length).toBeGreaterThan(5);
     for (const u of datasetsHit) expect(retail.has(u), u).toBe(true);
     expect(found.data!.search.totalCount).toBe(hits.length);
     expect(found.data!.search.facets.domains).toEqual([{ value: `${id}-retail`, count: hits.length }]);
     const text = JSON.stringify(found);
-    for (const hidden of ['finance', 'marketing', 'supply', 'audience_profiles', 'email_engagement']) expect(text).not.toContain(hidden);
+    for (const hidden of ['finance', 'marketing', 'supply', 'audience_profiles', 'email_engagement'])
+      expect(text).not.toContain(hidden);
 
     // open the dataset: columns, owners, tags, domain, glossary, operational metadata
-    const opened = await graphql(sg.url, DatasetDetailDocument, { token, variables: { urn: urn('icebase', 'retail/customers') } });
+    const opened = await graphql(sg.url, DatasetDetailDocument, {
+      token,
+      variables: { urn: urn('icebase', 'retail/customers') },
+    });
     expect(opened.errors).toBeUndefined();
     const d = opened.data!.dataset!;
-    expect(d.columns.map((c) => c.name)).toEqual(['customer_id', 'full_name', 'email', 'phone', 'date_of_birth', 'region', 'created_at']);
+    expect(d.columns.map((c) => c.name)).toEqual([
+      'customer_id',
+      'full_name',
+      'email',
+      'phone',
+      'date_of_birth',
+      'region',
+      'created_at',
+    ]);
     expect(d.columns.find((c) => c.name === 'email')?.tags).toEqual(['PII.Email']);
     expect(d.tags).toEqual(expect.arrayContaining(['PII', 'Tier.Gold', `dataos:domain:${id}-retail`]));
     expect(d.owners.map((o) => o.id)).toEqual([`teams:id:${id}-retail-data`, `users:id:${id}-alice`]);
@@ -87,19 +106,32 @@ describe('Metis through the router', () => {
     expect(lineage.errors).toBeUndefined();
     const l = lineage.data!.lineage!;
     const around = l.nodes.map((n) => n.dataset.urn);
-    expect(around).toEqual(expect.arrayContaining([
-      urn('icebase', 'retail/raw_customers'),
-      urn('crmdb', 'public/customers'),
-      urn('icebase', 'retail/customer_360'),
-      urn('icebase', 'retail/daily_sales'),
-    ]));
+    expect(around).toEqual(
+      expect.arrayContaining([
+        urn('icebase', 'retail/raw_customers'),
+        urn('crmdb', 'public/customers'),
+        urn('icebase', 'retail/customer_360'),
+        urn('icebase', 'retail/daily_sales'),
+      ]),
+    );
     for (const u of around) expect(retail.has(u), u).toBe(true);
-    expect(l.workflows.map((w) => w.name)).toEqual(expect.arrayContaining([`${id}-customers-dedupe`, `${id}-customer-360`]));
+    expect(l.workflows.map((w) => w.name)).toEqual(
+      expect.arrayContaining([`${id}-customers-dedupe`, `${id}-customer-360`]),
+    );
     const golden = l.edges.find((e) => e.upstreamUrn === urn('icebase', 'retail/raw_customers'));
-    expect(golden?.via).toEqual({ urn: `dataos://workflow:retail/${id}-customers-dedupe`, kind: 'WORKFLOW', name: `${id}-customers-dedupe` });
-    expect(golden?.columns).toContainEqual({ upstream: { name: 'email' }, downstream: { name: 'email' }, transformation: 'lower(trim(email))' });
+    expect(golden?.via).toEqual({
+      urn: `dataos://workflow:retail/${id}-customers-dedupe`,
+      kind: 'WORKFLOW',
+      name: `${id}-customers-dedupe`,
+    });
+    expect(golden?.columns).toContainEqual({
+      upstream: { name: 'email' },
+      downstream: { name: 'email' },
+      transformation: 'lower(trim(email))',
+    });
     const lineageText = JSON.stringify(lineage);
-    for (const hidden of ['finance', 'marketing', 'email_engagement', 'audience_profiles']) expect(lineageText).not.toContain(hidden);
+    for (const hidden of ['finance', 'marketing', 'email_engagement', 'audience_profiles'])
+      expect(lineageText).not.toContain(hidden);
 
     // orders feed finance invoices and marketing attribution: alice sees neither
     const orders = await graphql(sg.url, DatasetLineageDocument, {
@@ -110,7 +142,10 @@ describe('Metis through the router', () => {
     expect(JSON.stringify(orders)).not.toMatch(/finance|marketing/);
 
     // a finance dataset does not exist for her: null, no error
-    const invoices = await graphql(sg.url, DatasetDetailDocument, { token, variables: { urn: urn('lakehouse', 'finance/invoices') } });
+    const invoices = await graphql(sg.url, DatasetDetailDocument, {
+      token,
+      variables: { urn: urn('lakehouse', 'finance/invoices') },
+    });
     expect(invoices.errors).toBeUndefined();
     expect(invoices.data!.dataset).toBeNull();
   });

@@ -34,11 +34,27 @@ describe('URNs', () => {
       name: 'orders-ingest',
     });
     // the alias form reads as the same resource
-    expect(parseResourceUrn('resource://workflow/retail/orders-ingest')?.urn).toBe('dataos://workflow:retail/orders-ingest');
-    for (const bad of ['icebase:retail/customers', 'dataos://icebase/customers', 'dataos://1ce:retail/x', 'dataos://a:b/c d', '']) {
-      expect(codeOf(() => assertUrn(bad, 'input.urn')), bad).toEqual({ code: 'BAD_USER_INPUT', field: 'input.urn' });
+    expect(parseResourceUrn('resource://workflow/retail/orders-ingest')?.urn).toBe(
+      'dataos://workflow:retail/orders-ingest',
+    );
+    for (const bad of [
+      'icebase:retail/customers',
+      'dataos://icebase/customers',
+      'dataos://1ce:retail/x',
+      'dataos://a:b/c d',
+      '',
+    ]) {
+      expect(
+        codeOf(() => assertUrn(bad, 'input.urn')),
+        bad,
+      ).toEqual({ code: 'BAD_USER_INPUT', field: 'input.urn' });
     }
-    for (const bad of ['resource://pod/public/x', 'dataos://pod:public/x', 'dataos://workflow/x', 'workflow:v1:x:public']) {
+    for (const bad of [
+      'resource://pod/public/x',
+      'dataos://pod:public/x',
+      'dataos://workflow/x',
+      'workflow:v1:x:public',
+    ]) {
       expect(codeOf(() => assertResourceUrn(bad, 'via'))).toEqual({ code: 'BAD_USER_INPUT', field: 'via' });
     }
     expect(objectPaths.resource('dataos://workflow:public/wf')).toBe('/metis/resources/workflow/public/wf');
@@ -54,7 +70,9 @@ describe('full-text helpers', () => {
   });
 
   it('builds Lucene queries from letters and digits only (nothing to escape or inject)', () => {
-    expect(luceneQuery('  "orders" *:* ')).toBe('(ftName:orders^4 OR ftTags:orders^2 OR description:orders OR ftContext:orders^0.5 OR ftName:orders*^1.5)');
+    expect(luceneQuery('  "orders" *:* ')).toBe(
+      '(ftName:orders^4 OR ftTags:orders^2 OR description:orders OR ftContext:orders^0.5 OR ftName:orders*^1.5)',
+    );
     const q = luceneQuery('customer e-mail')!;
     expect(q.split(' AND ')).toHaveLength(3);
     expect(q).not.toMatch(/[":\\]\*:/);
@@ -67,7 +85,13 @@ describe('visible pages', () => {
   const fetch = async (after: string, scan: number) => rows.filter((r) => r > after).slice(0, scan);
 
   it('fills a page past hidden rows and ends on the last one shown', async () => {
-    const page = await visiblePage({ first: 3, after: '', fetch, keyOf: (r) => r, visible: async (r) => r.filter((x) => Number(x) % 10 === 0) });
+    const page = await visiblePage({
+      first: 3,
+      after: '',
+      fetch,
+      keyOf: (r) => r,
+      visible: async (r) => r.filter((x) => Number(x) % 10 === 0),
+    });
     expect(page).toEqual({ items: ['00', '10', '20'], hasNextPage: true, endKey: '20' });
   });
 
@@ -88,7 +112,13 @@ describe('visible pages', () => {
 
 describe('lineage visibility', () => {
   const d = (urn: string) => ({ urn }) as DatasetRecord;
-  const e = (up: string, down: string): EdgeRecord => ({ upstreamUrn: up, downstreamUrn: down, viaUrn: null, job: null, columns: [] });
+  const e = (up: string, down: string): EdgeRecord => ({
+    upstreamUrn: up,
+    downstreamUrn: down,
+    viaUrn: null,
+    job: null,
+    columns: [],
+  });
   const graph: LineageGraph = {
     root: 'a',
     datasets: ['a', 'b', 'h', 'c', 'f'].map(d),
@@ -119,11 +149,19 @@ describe('lineage visibility', () => {
 });
 
 describe('ingest input', () => {
-  const base = { source: { name: 'icebase' }, datasets: [{ urn: 'dataos://icebase:retail/x', columns: [{ name: 'a', type: 'int' }] }] };
+  const base = {
+    source: { name: 'icebase' },
+    datasets: [{ urn: 'dataos://icebase:retail/x', columns: [{ name: 'a', type: 'int' }] }],
+  };
 
   it('normalizes, and fingerprints the same input the same way', () => {
     const { datasets, sourceDetails } = ingestInput(base as never);
-    expect(datasets[0]).toEqual({ urn: 'dataos://icebase:retail/x', name: 'x', kind: 'TABLE', columns: [{ name: 'a', type: 'int', nullable: true }] });
+    expect(datasets[0]).toEqual({
+      urn: 'dataos://icebase:retail/x',
+      name: 'x',
+      kind: 'TABLE',
+      columns: [{ name: 'a', type: 'int', nullable: true }],
+    });
     expect(sourceDetails).toBe(false);
     expect(fingerprint(ingestInput(base as never).datasets[0]!)).toBe(fingerprint(datasets[0]!));
   });
@@ -133,11 +171,26 @@ describe('ingest input', () => {
       source: { name: 'icebase', type: 'iceberg', description: 'd', connection: [{ key: 'host', value: 'h' }] },
       datasets: [
         {
-          urn: 'dataos://icebase:retail/x', name: 'X', kind: 'VIEW', description: 'about x', format: 'parquet', layer: 'clean',
-          tags: ['PII', 'Tier.Gold', 'PII'], domain: 'retail', glossaryTerms: ['Customer'], freshnessSloSeconds: 3600,
+          urn: 'dataos://icebase:retail/x',
+          name: 'X',
+          kind: 'VIEW',
+          description: 'about x',
+          format: 'parquet',
+          layer: 'clean',
+          tags: ['PII', 'Tier.Gold', 'PII'],
+          domain: 'retail',
+          glossaryTerms: ['Customer'],
+          freshnessSloSeconds: 3600,
           owners: [{ id: 'users:id:a', name: 'A', email: 'a@x' }, { id: 'teams:id:t' }],
           columns: [
-            { name: 'a', type: 'int', nullable: false, description: 'col', tags: ['PII.Email'], glossaryTerms: ['Customer'] },
+            {
+              name: 'a',
+              type: 'int',
+              nullable: false,
+              description: 'col',
+              tags: ['PII.Email'],
+              glossaryTerms: ['Customer'],
+            },
             { name: 'b', type: 'text' },
           ],
         },
@@ -145,25 +198,45 @@ describe('ingest input', () => {
       ],
     };
     const { datasets, refs, sourceDetails } = ingestInput(rich as never);
-    expect(datasets.map(fingerprint)).toEqual(['VMQElnOdYlfpyMQ9VK2JiQ6kMVF5YFSArfqZYFOJj9g', 'EAsswa4_MlvplqXrRYdzdmkNhLfgvRrVIM08e1ZBVVM']);
+    expect(datasets.map(fingerprint)).toEqual([
+      'VMQElnOdYlfpyMQ9VK2JiQ6kMVF5YFSArfqZYFOJj9g',
+      'EAsswa4_MlvplqXrRYdzdmkNhLfgvRrVIM08e1ZBVVM',
+    ]);
     expect(refs.domains).toEqual([{ name: 'retail', field: 'input.datasets[0].domain' }]);
-    expect(refs.terms?.map((t) => t.field)).toEqual(['input.datasets[0].glossaryTerms[0]', 'input.datasets[0].columns[0].glossaryTerms[0]']);
+    expect(refs.terms?.map((t) => t.field)).toEqual([
+      'input.datasets[0].glossaryTerms[0]',
+      'input.datasets[0].columns[0].glossaryTerms[0]',
+    ]);
     expect(sourceDetails).toBe(true);
   });
 
   it('checks only what names the written objects before authorization, the rest after', () => {
     const invalid = {
       source: { name: 'icebase', connection: [{ key: 'password', value: 'x' }] },
-      datasets: [{ urn: 'dataos://icebase:retail/x', tags: ['PII'], domain: 'retail', layer: 'gold', columns: [{ name: '', type: 'int' }] }],
+      datasets: [
+        {
+          urn: 'dataos://icebase:retail/x',
+          tags: ['PII'],
+          domain: 'retail',
+          layer: 'gold',
+          columns: [{ name: '', type: 'int' }],
+        },
+      ],
     };
     expect(ingestTargets(invalid as never)).toEqual({
       source: 'icebase',
       sourceDetails: true,
       datasets: [{ urn: 'dataos://icebase:retail/x', tags: ['PII'], domain: 'retail' }],
     });
-    expect(codeOf(() => ingestInput(invalid as never))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.source.connection[0].key' });
+    expect(codeOf(() => ingestInput(invalid as never))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.source.connection[0].key',
+    });
     const badTarget = { ...invalid, datasets: [{ ...invalid.datasets[0], tags: ['has space'] }] };
-    expect(codeOf(() => ingestTargets(badTarget as never))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.datasets[0].tags[0]' });
+    expect(codeOf(() => ingestTargets(badTarget as never))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.datasets[0].tags[0]',
+    });
   });
 
   it('refuses too many datasets and secrets, naming the field', () => {
@@ -174,14 +247,32 @@ describe('ingest input', () => {
   });
 
   it('refuses credentials inside connection values, naming the key and never echoing the value', () => {
-    const withValue = (value: string) => ({ ...base, source: { name: 'icebase', connection: [{ key: 'host', value: 'h' }, { key: 'url', value }] } });
-    for (const value of ['postgres://u:pa55@h:5432/db', 'jdbc:sqlserver://h;user=a;password=pa55', 'host=h password=pa55', 'https://a.blob.core.windows.net/c?sv=1&sig=pa55']) {
+    const withValue = (value: string) => ({
+      ...base,
+      source: {
+        name: 'icebase',
+        connection: [
+          { key: 'host', value: 'h' },
+          { key: 'url', value },
+        ],
+      },
+    });
+    for (const value of [
+      'postgres://u:pa55@h:5432/db',
+      'jdbc:sqlserver://h;user=a;password=pa55',
+      'host=h password=pa55',
+      'https://a.blob.core.windows.net/c?sv=1&sig=pa55',
+    ]) {
       const error = codeOf(() => ingestInput(withValue(value) as never));
       expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.source.connection[1].value' });
     }
     expect(() => ingestInput(withValue('postgres://u:pa55@h/db') as never)).toThrow(/"url"/);
     expect(() => ingestInput(withValue('postgres://u:pa55@h/db') as never)).not.toThrow(/pa55/);
-    for (const value of ['postgres://reader@h:5432/db', 'abfss://c@acct.dfs.core.windows.net/x', 'http://registry:8081']) {
+    for (const value of [
+      'postgres://reader@h:5432/db',
+      'abfss://c@acct.dfs.core.windows.net/x',
+      'http://registry:8081',
+    ]) {
       expect(() => ingestInput(withValue(value) as never)).not.toThrow();
     }
   });
@@ -198,13 +289,22 @@ describe('search ranking and selection', () => {
   it('scores a hit from its own fields: name word, name prefix, tag, description, otherwise; coverage; layer', () => {
     const customer = rankTerms('customer');
     // a name word (4) covering 2 of 3 name words, curated
-    expect(rankScore(customer, hit('customer id customerid', { layer: 'curated' }))).toBeCloseTo((4 + 0.5 * (2 / 3)) / 4.5, 6);
+    expect(rankScore(customer, hit('customer id customerid', { layer: 'curated' }))).toBeCloseTo(
+      (4 + 0.5 * (2 / 3)) / 4.5,
+      6,
+    );
     // a word the name starts with (3: `customers` stems to `customer`)
     expect(rankScore(rankTerms('customers'), hit('customer', { layer: 'serving' }))).toBeCloseTo((3 + 0.5) / 4.5, 6);
     // a tag (2), raw
-    expect(rankScore(rankTerms('email'), hit('contact', { ftTags: 'pii email piiemail' }))).toBeCloseTo(2 / 4.5 / 1.25, 6);
+    expect(rankScore(rankTerms('email'), hit('contact', { ftTags: 'pii email piiemail' }))).toBeCloseTo(
+      2 / 4.5 / 1.25,
+      6,
+    );
     // the description (1), clean
-    expect(rankScore(customer, hit('orders', { description: 'Orders by Customers', layer: 'clean' }))).toBeCloseTo((1 / 4.5) * (1.1 / 1.25), 6);
+    expect(rankScore(customer, hit('orders', { description: 'Orders by Customers', layer: 'clean' }))).toBeCloseTo(
+      (1 / 4.5) * (1.1 / 1.25),
+      6,
+    );
     // matched elsewhere only (context, stemming)
     expect(rankScore(customer, hit('orders'))).toBeCloseTo(0.5 / 4.5 / 1.25, 6);
     // averaged over the words, and never above 1
@@ -218,16 +318,32 @@ describe('search ranking and selection', () => {
       const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
       const field = op.selectionSet.selections[0]!;
       const fragments = Object.fromEntries(
-        doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+        doc.definitions
+          .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+          .map((d) => [d.name.value, d]),
       );
       return { fieldNodes: [field as never], fragments };
     };
     const names = ['totalCount', 'facets'];
     expect(selectsAny(infoOf('{ search(query: "x") { edges { cursor } } }'), names)).toBe(false);
     expect(selectsAny(infoOf('{ search(query: "x") { totalCount } }'), names)).toBe(true);
-    expect(selectsAny(infoOf('{ search(query: "x") { ... on CatalogSearchConnection { facets { types { value } } } } }'), names)).toBe(true);
-    expect(selectsAny(infoOf('{ search(query: "x") { ...A } } fragment A on CatalogSearchConnection { ...B } fragment B on CatalogSearchConnection { totalCount }'), names)).toBe(true);
+    expect(
+      selectsAny(
+        infoOf('{ search(query: "x") { ... on CatalogSearchConnection { facets { types { value } } } } }'),
+        names,
+      ),
+    ).toBe(true);
+    expect(
+      selectsAny(
+        infoOf(
+          '{ search(query: "x") { ...A } } fragment A on CatalogSearchConnection { ...B } fragment B on CatalogSearchConnection { totalCount }',
+        ),
+        names,
+      ),
+    ).toBe(true);
     // a field of that name deeper down is not the connection's
-    expect(selectsAny(infoOf('{ search(query: "x") { edges { node { type } } pageInfo { hasNextPage } } }'), ['type'])).toBe(false);
+    expect(
+      selectsAny(infoOf('{ search(query: "x") { edges { node { type } } pageInfo { hasNextPage } } }'), ['type']),
+    ).toBe(false);
   });
 });

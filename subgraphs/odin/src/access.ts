@@ -10,7 +10,8 @@ export const ONTOLOGIES_PATH = '/odin/ontologies';
 const URN = /^dataos:\/\/[a-z][a-z0-9_-]*:[a-z0-9_-]+\/[a-z0-9_.-]+$/i;
 
 export function assertDatasetUrn(urn: string, field: string): string {
-  if (!URN.test(urn)) throw badUserInput(`"${urn}" is not a dataset URN: expected dataos://depot:collection/dataset.`, { field });
+  if (!URN.test(urn))
+    throw badUserInput(`"${urn}" is not a dataset URN: expected dataos://depot:collection/dataset.`, { field });
   return urn;
 }
 
@@ -27,7 +28,8 @@ export const canRead = (ctx: Context, urn: string) => ctx.metis.canRead(urn);
  */
 export async function requireLinkTarget(ctx: Context, urn: string, column: string | null): Promise<CatalogDataset> {
   const dataset = await ctx.metis.dataset(urn);
-  if (!dataset) throw notFound(`No dataset ${urn} in the catalog (or you may not read it).`, { field: 'input.datasetUrn' });
+  if (!dataset)
+    throw notFound(`No dataset ${urn} in the catalog (or you may not read it).`, { field: 'input.datasetUrn' });
   if (column !== null && !dataset.columns.includes(column)) {
     throw notFound(`Dataset ${urn} has no column "${column}".`, { field: 'input.column' });
   }
@@ -49,9 +51,12 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 export function assertIri(value: string, field: string): string {
   if (value.length > MAX_IRI) throw badUserInput(`${field} is longer than ${MAX_IRI} characters.`, { field });
   if (!IRI.test(value)) {
-    throw badUserInput(`${field} "${value.slice(0, 100)}" is not an absolute IRI (expected e.g. https://example.org/onto#Term, without spaces or <>"{}|\\^\`).`, {
-      field,
-    });
+    throw badUserInput(
+      `${field} "${value.slice(0, 100)}" is not an absolute IRI (expected e.g. https://example.org/onto#Term, without spaces or <>"{}|\\^\`).`,
+      {
+        field,
+      },
+    );
   }
   return value;
 }

@@ -51,7 +51,11 @@ export interface HoldingKey {
  * A loader whose keys differ in options besides the IRI: one store call per distinct option set
  * of a tick (usually one), each with every IRI of that set.
  */
-function grouped<K extends { iri: string }, V>(optionsOf: (k: K) => string, load: (iris: string[], sample: K) => Promise<Map<string, V>>, empty: () => V) {
+function grouped<K extends { iri: string }, V>(
+  optionsOf: (k: K) => string,
+  load: (iris: string[], sample: K) => Promise<Map<string, V>>,
+  empty: () => V,
+) {
   const key = (k: K) => `${optionsOf(k)}\u0000${k.iri}`;
   return new DataLoader<K, V, string>(
     async (keys) => {
@@ -139,7 +143,12 @@ export function createLoaders(store: OntologyStore): OdinLoaders {
     ),
     holdings: grouped<HoldingKey, HoldingRecord[]>(
       (k) => `${k.includeSubconcepts}:${k.via}`,
-      (iris, k) => store.datasetsHoldingEach(iris, { includeSubconcepts: k.includeSubconcepts, via: k.via, limit: HOLDING_SCAN_LIMIT }),
+      (iris, k) =>
+        store.datasetsHoldingEach(iris, {
+          includeSubconcepts: k.includeSubconcepts,
+          via: k.via,
+          limit: HOLDING_SCAN_LIMIT,
+        }),
       () => [],
     ),
     columnsHolding: grouped<{ iri: string; includeSubconcepts: boolean }, ColumnRef[]>(

@@ -39,7 +39,14 @@ export class MetisCatalog {
   session(token: string | undefined, requestId: string | undefined, schedule: BatchSchedule): MetisSession {
     return new MetisSession(schedule, async (urns, selection) =>
       (await this.client.datasets<MetisDataset>(urns, selection, { token, requestId }, 'OdinDatasets')).map((d, i) =>
-        d ? { urn: urns[i]!, tags: d.tags ?? [], domain: d.domain?.name ?? null, columns: (d.columns ?? []).map((c) => c.name) } : null,
+        d
+          ? {
+              urn: urns[i]!,
+              tags: d.tags ?? [],
+              domain: d.domain?.name ?? null,
+              columns: (d.columns ?? []).map((c) => c.name),
+            }
+          : null,
       ),
     );
   }
@@ -55,7 +62,10 @@ export class MetisSession {
 
   constructor(schedule: BatchSchedule, fetchDatasets: Fetch) {
     const options = { maxBatchSize: MAX_URNS_PER_REQUEST, batchScheduleFn: schedule };
-    this.visibleLoader = new DataLoader(async (urns) => (await fetchDatasets(urns, VISIBLE)).map((d) => d !== null), options);
+    this.visibleLoader = new DataLoader(
+      async (urns) => (await fetchDatasets(urns, VISIBLE)).map((d) => d !== null),
+      options,
+    );
     this.detailsLoader = new DataLoader((urns) => fetchDatasets(urns, DETAILS), options);
   }
 

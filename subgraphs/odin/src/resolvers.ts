@@ -24,18 +24,31 @@ import type { ConceptRelationKind } from './store/records.js';
 
 function bounded(value: number | null | undefined, fallback: number, min: number, max: number, field: string): number {
   const n = value ?? fallback;
-  if (!Number.isInteger(n) || n < min || n > max) throw badUserInput(`${field} must be between ${min} and ${max}.`, { field });
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw badUserInput(`${field} must be between ${min} and ${max}.`, { field });
   return n;
 }
 
 const pick = (values: readonly LangString[], lang: string | null | undefined) =>
-  pickValue(values.map((v) => ({ value: v.value, language: v.language ?? null })), lang);
+  pickValue(
+    values.map((v) => ({ value: v.value, language: v.language ?? null })),
+    lang,
+  );
 
 const fromAnnotations = (annotations: readonly Annotation[], predicates: readonly string[]): LangString[] =>
-  predicates.flatMap((p) => annotations.filter((a) => !a.iri && a.predicate === p).map((a) => ({ value: a.value, language: a.language ?? null })));
+  predicates.flatMap((p) =>
+    annotations
+      .filter((a) => !a.iri && a.predicate === p)
+      .map((a) => ({ value: a.value, language: a.language ?? null })),
+  );
 
 /** Ancestor / descendant loader key: options normalised so equal requests share one batch. */
-const hierarchyKey = (iri: string, direction: 'up' | 'down', maxDepth: number | null | undefined, relations: readonly string[] | null | undefined) => ({
+const hierarchyKey = (
+  iri: string,
+  direction: 'up' | 'down',
+  maxDepth: number | null | undefined,
+  relations: readonly string[] | null | undefined,
+) => ({
   iri,
   direction,
   maxDepth: bounded(maxDepth, 10, 1, MAX_DEPTH, 'maxDepth'),
@@ -62,7 +75,11 @@ export const resolvers: Resolvers = {
       return found;
     },
     properties: (_root, { ontology, search, first }, ctx) =>
-      ctx.store.properties({ ontology: optionalIri(ontology, 'ontology'), search: searchText(search, 'search'), first: bounded(first, 50, 1, 500, 'first') }),
+      ctx.store.properties({
+        ontology: optionalIri(ontology, 'ontology'),
+        search: searchText(search, 'search'),
+        first: bounded(first, 50, 1, 500, 'first'),
+      }),
     property: async (_root, { iri }, ctx) => (await ctx.store.properties({ iris: [assertIri(iri, 'iri')] }))[0] ?? null,
     instances: (_root, { ontology, type, includeSubconcepts, first }, ctx) =>
       ctx.store.instances({
@@ -82,7 +99,8 @@ export const resolvers: Resolvers = {
     datasetsHoldingConcept: async (_root, { iri, includeSubconcepts, via, first }, ctx) => {
       const limit = bounded(first, 100, 1, 500, 'first');
       // An unknown concept is a typo to report, not an empty answer that reads as "nothing holds it".
-      if (!(await ctx.loaders.concept.load(assertIri(iri, 'iri')))) throw notFound(`No concept ${iri} in the knowledge graph.`, { field: 'iri' });
+      if (!(await ctx.loaders.concept.load(assertIri(iri, 'iri'))))
+        throw notFound(`No concept ${iri} in the knowledge graph.`, { field: 'iri' });
       const rows = await ctx.store.datasetsHolding(iri, {
         includeSubconcepts: includeSubconcepts ?? true,
         via: (via ?? 'ANY') as LinkScope,
@@ -129,7 +147,12 @@ export const resolvers: Resolvers = {
         throw notFound(`No concept <${input.concept}>.`, { field: 'input.concept' });
       }
       const concept = (await ctx.store.conceptsByIri([input.concept]))[0]!;
-      return { concept, dataset: { urn }, column: column === null ? null : { datasetUrn: urn, name: column }, linked: true };
+      return {
+        concept,
+        dataset: { urn },
+        column: column === null ? null : { datasetUrn: urn, name: column },
+        linked: true,
+      };
     },
     unlinkConcept: async (_root, { input }, ctx) => {
       assertIri(input.concept, 'input.concept');
@@ -141,7 +164,12 @@ export const resolvers: Resolvers = {
       const concept = await ctx.loaders.concept.load(input.concept);
       if (!concept) throw notFound(`No concept <${input.concept}>.`, { field: 'input.concept' });
       await ctx.writer.unlink(input.concept, urn, column);
-      return { concept, dataset: { urn }, column: column === null ? null : { datasetUrn: urn, name: column }, linked: false };
+      return {
+        concept,
+        dataset: { urn },
+        column: column === null ? null : { datasetUrn: urn, name: column },
+        linked: false,
+      };
     },
   },
   Concept: {
@@ -149,7 +177,8 @@ export const resolvers: Resolvers = {
     label: (c, { lang }) => (lang ? (pickValue(valuesOf(c.lits, LABEL_PREDICATES), lang) ?? c.label) : c.label),
     labels: (c) => langStrings(c.lits, LABEL_PREDICATES),
     altLabels: (c) => langStrings(c.lits, ALT_LABEL_PREDICATES),
-    definition: (c, { lang }) => (lang ? (pickValue(valuesOf(c.lits, DEFINITION_PREDICATES), lang) ?? c.definition) : c.definition),
+    definition: (c, { lang }) =>
+      lang ? (pickValue(valuesOf(c.lits, DEFINITION_PREDICATES), lang) ?? c.definition) : c.definition,
     definitions: (c) => langStrings(c.lits, DEFINITION_PREDICATES),
     ontology: (c, _args, ctx) => (c.ontologyIri ? ctx.loaders.ontology.load(c.ontologyIri) : null),
     types: (c) => c.types,
@@ -158,22 +187,36 @@ export const resolvers: Resolvers = {
     broader: (c, _args, ctx) => ctx.loaders.neighbours.load({ iri: c.iri, relation: 'broader' }),
     narrower: (c, _args, ctx) => ctx.loaders.neighbours.load({ iri: c.iri, relation: 'narrower' }),
     related: (c, _args, ctx) => ctx.loaders.neighbours.load({ iri: c.iri, relation: 'related' }),
-    ancestors: (c, { maxDepth, relations }, ctx) => ctx.loaders.hierarchy.load(hierarchyKey(c.iri, 'up', maxDepth, relations)),
-    descendants: (c, { maxDepth, relations }, ctx) => ctx.loaders.hierarchy.load(hierarchyKey(c.iri, 'down', maxDepth, relations)),
+    ancestors: (c, { maxDepth, relations }, ctx) =>
+      ctx.loaders.hierarchy.load(hierarchyKey(c.iri, 'up', maxDepth, relations)),
+    descendants: (c, { maxDepth, relations }, ctx) =>
+      ctx.loaders.hierarchy.load(hierarchyKey(c.iri, 'down', maxDepth, relations)),
     relations: (c, _args, ctx) => ctx.loaders.relations.load(c.iri),
     annotations: (c) => annotationsOf(c.lits, c.refs),
     properties: (c, _args, ctx) => ctx.loaders.propertiesWithDomain.load(c.iri),
-    instances: (c, { includeSubconcepts }, ctx) => ctx.loaders.instances.load({ iri: c.iri, includeSubconcepts: includeSubconcepts ?? false }),
+    instances: (c, { includeSubconcepts }, ctx) =>
+      ctx.loaders.instances.load({ iri: c.iri, includeSubconcepts: includeSubconcepts ?? false }),
     datasets: async (c, { includeSubconcepts, via }, ctx) => {
-      const rows = await ctx.loaders.holdings.load({ iri: c.iri, includeSubconcepts: includeSubconcepts ?? false, via: (via ?? 'ANY') as LinkScope });
+      const rows = await ctx.loaders.holdings.load({
+        iri: c.iri,
+        includeSubconcepts: includeSubconcepts ?? false,
+        via: (via ?? 'ANY') as LinkScope,
+      });
       return (await readable(ctx, rows, (r) => r.dataset.urn)).map((r) => r.dataset);
     },
     columns: async (c, { includeSubconcepts }, ctx) =>
-      readable(ctx, await ctx.loaders.columnsHolding.load({ iri: c.iri, includeSubconcepts: includeSubconcepts ?? false }), (col) => col.datasetUrn),
+      readable(
+        ctx,
+        await ctx.loaders.columnsHolding.load({ iri: c.iri, includeSubconcepts: includeSubconcepts ?? false }),
+        (col) => col.datasetUrn,
+      ),
   },
   Property: {
     label: (p, { lang }) => (lang ? (pick(p.labels, lang) ?? p.label) : p.label),
-    definition: (p, { lang }) => (lang ? (pick(fromAnnotations(p.annotations, DEFINITION_PREDICATES), lang) ?? p.definition ?? null) : (p.definition ?? null)),
+    definition: (p, { lang }) =>
+      lang
+        ? (pick(fromAnnotations(p.annotations, DEFINITION_PREDICATES), lang) ?? p.definition ?? null)
+        : (p.definition ?? null),
     ontology: (p, _args, ctx) => ontologyOfResource(p.iri, ctx),
   },
   Instance: {
@@ -184,11 +227,15 @@ export const resolvers: Resolvers = {
     __resolveReference: (ref) => ({ urn: ref.urn }),
     // Entity fetches can come straight to this subgraph: never reveal a dataset's concepts to someone who may not read it.
     concepts: async (dataset, { includeColumns }, ctx) =>
-      (await canRead(ctx, dataset.urn)) ? ctx.loaders.datasetConcepts.load({ urn: dataset.urn, includeColumns: includeColumns ?? false }) : [],
+      (await canRead(ctx, dataset.urn))
+        ? ctx.loaders.datasetConcepts.load({ urn: dataset.urn, includeColumns: includeColumns ?? false })
+        : [],
   },
   Column: {
     __resolveReference: (ref) => ({ datasetUrn: ref.datasetUrn, name: ref.name }),
     concept: async (column, _args, ctx) =>
-      (await canRead(ctx, column.datasetUrn)) ? ctx.loaders.columnConcept.load({ datasetUrn: column.datasetUrn, name: column.name }) : null,
+      (await canRead(ctx, column.datasetUrn))
+        ? ctx.loaders.columnConcept.load({ datasetUrn: column.datasetUrn, name: column.name })
+        : null,
   },
 };

@@ -58,7 +58,9 @@ export interface TaggedDataset {
 }
 
 /** Column links derived from catalog tags; the first tag naming a concept wins (a column holds one concept). */
-export function linksFromTags(datasets: readonly TaggedDataset[]): { concept: string; datasetUrn: string; column: string }[] {
+export function linksFromTags(
+  datasets: readonly TaggedDataset[],
+): { concept: string; datasetUrn: string; column: string }[] {
   return datasets.flatMap((d) =>
     d.columns.flatMap(([name, , tags]) => {
       const concept = (tags ?? []).map((t) => TAG_CONCEPTS[t]).find(Boolean);
@@ -72,17 +74,67 @@ export function linksFromTags(datasets: readonly TaggedDataset[]): { concept: st
  * because Odin does not depend on Metis's code; a test checks that the copy matches the catalog.
  */
 export const DEMO_TAGGED_DATASETS: TaggedDataset[] = [
-  { urn: 'dataos://crmdb:public/customers', columns: [['first_name', '', ['PII.Name']], ['last_name', '', ['PII.Name']], ['email', '', ['PII.Email']], ['phone', '', ['PII.PhoneNumber']], ['date_of_birth', '', ['PII.DateOfBirth']]] },
-  { urn: 'dataos://crmdb:public/addresses', columns: [['street', '', ['PII.Address']], ['postal_code', '', ['PII.Address']]] },
+  {
+    urn: 'dataos://crmdb:public/customers',
+    columns: [
+      ['first_name', '', ['PII.Name']],
+      ['last_name', '', ['PII.Name']],
+      ['email', '', ['PII.Email']],
+      ['phone', '', ['PII.PhoneNumber']],
+      ['date_of_birth', '', ['PII.DateOfBirth']],
+    ],
+  },
+  {
+    urn: 'dataos://crmdb:public/addresses',
+    columns: [
+      ['street', '', ['PII.Address']],
+      ['postal_code', '', ['PII.Address']],
+    ],
+  },
   { urn: 'dataos://kafka:retail/clickstream', columns: [['ip_address', '', ['PII.IPAddress']]] },
-  { urn: 'dataos://icebase:retail/raw_customers', columns: [['first_name', '', ['PII.Name']], ['last_name', '', ['PII.Name']], ['email', '', ['PII.Email']], ['phone', '', ['PII.PhoneNumber']], ['date_of_birth', '', ['PII.DateOfBirth']]] },
-  { urn: 'dataos://icebase:retail/customer_addresses', columns: [['street', '', ['PII.Address']], ['postal_code', '', ['PII.Address']]] },
-  { urn: 'dataos://icebase:retail/customers', columns: [['full_name', '', ['PII.Name']], ['email', '', ['PII.Email']], ['phone', '', ['PII.PhoneNumber']], ['date_of_birth', '', ['PII.DateOfBirth']]] },
-  { urn: 'dataos://icebase:retail/customer_360', columns: [['full_name', '', ['PII.Name']], ['email', '', ['PII.Email']]] },
+  {
+    urn: 'dataos://icebase:retail/raw_customers',
+    columns: [
+      ['first_name', '', ['PII.Name']],
+      ['last_name', '', ['PII.Name']],
+      ['email', '', ['PII.Email']],
+      ['phone', '', ['PII.PhoneNumber']],
+      ['date_of_birth', '', ['PII.DateOfBirth']],
+    ],
+  },
+  {
+    urn: 'dataos://icebase:retail/customer_addresses',
+    columns: [
+      ['street', '', ['PII.Address']],
+      ['postal_code', '', ['PII.Address']],
+    ],
+  },
+  {
+    urn: 'dataos://icebase:retail/customers',
+    columns: [
+      ['full_name', '', ['PII.Name']],
+      ['email', '', ['PII.Email']],
+      ['phone', '', ['PII.PhoneNumber']],
+      ['date_of_birth', '', ['PII.DateOfBirth']],
+    ],
+  },
+  {
+    urn: 'dataos://icebase:retail/customer_360',
+    columns: [
+      ['full_name', '', ['PII.Name']],
+      ['email', '', ['PII.Email']],
+    ],
+  },
   { urn: 'dataos://erpdb:public/payments_raw', columns: [['iban', '', ['PII.BankAccount']]] },
   { urn: 'dataos://kafka:marketing/email_events', columns: [['recipient_email', '', ['PII.Email']]] },
   { urn: 'dataos://lakehouse:marketing/email_engagement', columns: [['email', '', ['PII.Email']]] },
-  { urn: 'dataos://lakehouse:marketing/audience_profiles', columns: [['email', '', ['PII.Email']], ['phone', '', ['PII.PhoneNumber']]] },
+  {
+    urn: 'dataos://lakehouse:marketing/audience_profiles',
+    columns: [
+      ['email', '', ['PII.Email']],
+      ['phone', '', ['PII.PhoneNumber']],
+    ],
+  },
   { urn: 'dataos://erpdb:public/suppliers_raw', columns: [['contact_email', '', ['PII.Email']]] },
 ];
 
@@ -91,11 +143,17 @@ export function demoLinks(): { concept: string; datasetUrn: string; column?: str
   const seen = new Set<string>();
   const key = (l: { datasetUrn: string; column?: string }) => `${l.datasetUrn}\u0000${l.column ?? ''}`;
   // Tag-derived column links first: a column holds one concept, and the catalog's tag says which.
-  return [...linksFromTags(DEMO_TAGGED_DATASETS), ...DEMO_LINKS].filter((l) => (l.column ? !seen.has(key(l)) && seen.add(key(l)) : true));
+  return [...linksFromTags(DEMO_TAGGED_DATASETS), ...DEMO_LINKS].filter((l) =>
+    l.column ? !seen.has(key(l)) && seen.add(key(l)) : true,
+  );
 }
 
 /** Kept for callers of the first seed: the business concepts linked to datasets. */
-export const DEMO_CONCEPTS = DEMO_LINKS.filter((l) => !l.column).map((l) => ({ iri: l.concept, label: localName(l.concept), datasets: [l.datasetUrn] }));
+export const DEMO_CONCEPTS = DEMO_LINKS.filter((l) => !l.column).map((l) => ({
+  iri: l.concept,
+  label: localName(l.concept),
+  datasets: [l.datasetUrn],
+}));
 
 const file = (path: string) => readFile(new URL(path, import.meta.url), 'utf8');
 
@@ -145,7 +203,11 @@ export async function seedOdin(neo4j: Neo4jStore, concepts?: SeedConcept[]): Pro
     },
     'seed',
   );
-  const business = await importOntology(writer, { content: await file('../ontologies/business.ttl'), format: 'TURTLE' }, 'seed');
+  const business = await importOntology(
+    writer,
+    { content: await file('../ontologies/business.ttl'), format: 'TURTLE' },
+    'seed',
+  );
   for (const link of demoLinks()) await writer.link(link.concept, link.datasetUrn, link.column ?? null);
   return vocabulary.concepts + business.concepts;
 }

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HeimdallClient } from '@dataos/heimdall-client';
 import { createMetisSubgraph, seedMetis } from '@dataos/metis';
 import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
-import { errorCodes, graphql, serveTestSubgraph, startTestHeimdall, tokenFor, uniqueId, type TestHeimdall } from '@dataos/testkit';
+import {
+  errorCodes,
+  graphql,
+  serveTestSubgraph,
+  startTestHeimdall,
+  tokenFor,
+  uniqueId,
+  type TestHeimdall,
+} from '@dataos/testkit';
 import { parseRdf } from '../src/rdf/io.js';
 import { createOdinSubgraph } from '../src/server.js';
 import { OntologyWriter } from '../src/store/writer.js';
@@ -33,8 +41,11 @@ let dave: string;
 let heimdallProxy: CountingProxy;
 let metisProxy: CountingProxy;
 
-const gql = <T = Record<string, unknown>>(token: string | undefined, query: string, variables?: Record<string, unknown>) =>
-  graphql<T>(url, query, { ...(token ? { token } : {}), ...(variables ? { variables } : {}) });
+const gql = <T = Record<string, unknown>>(
+  token: string | undefined,
+  query: string,
+  variables?: Record<string, unknown>,
+) => graphql<T>(url, query, { ...(token ? { token } : {}), ...(variables ? { variables } : {}) });
 
 const ONTOLOGY = `@prefix : <${ns}> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
@@ -52,25 +63,77 @@ const ONTOLOGY = `@prefix : <${ns}> . @prefix owl: <http://www.w3.org/2002/07/ow
 
 const IMPORT = /* GraphQL */ `
   mutation ($input: ImportOntologyInput!) {
-    importOntology(input: $input) { ontology { iri name version conceptCount } replaced triples concepts properties instances batches }
+    importOntology(input: $input) {
+      ontology {
+        iri
+        name
+        version
+        conceptCount
+      }
+      replaced
+      triples
+      concepts
+      properties
+      instances
+      batches
+    }
   }
 `;
 const LINK = /* GraphQL */ `
-  mutation ($input: ConceptLinkInput!) { linkConcept(input: $input) { linked concept { iri } dataset { urn } column { datasetUrn name } } }
+  mutation ($input: ConceptLinkInput!) {
+    linkConcept(input: $input) {
+      linked
+      concept {
+        iri
+      }
+      dataset {
+        urn
+      }
+      column {
+        datasetUrn
+        name
+      }
+    }
+  }
 `;
 const UNLINK = /* GraphQL */ `
-  mutation ($input: ConceptLinkInput!) { unlinkConcept(input: $input) { linked } }
+  mutation ($input: ConceptLinkInput!) {
+    unlinkConcept(input: $input) {
+      linked
+    }
+  }
 `;
 const HOLDING = /* GraphQL */ `
   query ($iri: ID!, $via: LinkScope) {
-    datasetsHoldingConcept(iri: $iri, via: $via) { dataset { urn } concepts { label } columns { name } }
+    datasetsHoldingConcept(iri: $iri, via: $via) {
+      dataset {
+        urn
+      }
+      concepts {
+        label
+      }
+      columns {
+        name
+      }
+    }
   }
 `;
 const ENTITIES = /* GraphQL */ `
   query ($reps: [_Any!]!) {
     _entities(representations: $reps) {
-      ... on Dataset { urn concepts(includeColumns: true) { iri } }
-      ... on Column { datasetUrn name concept { iri } }
+      ... on Dataset {
+        urn
+        concepts(includeColumns: true) {
+          iri
+        }
+      }
+      ... on Column {
+        datasetUrn
+        name
+        concept {
+          iri
+        }
+      }
     }
   }
 `;
@@ -81,22 +144,49 @@ beforeAll(async () => {
   heimdall = await startTestHeimdall();
   running.push(heimdall);
   heimdallProxy = await countingProxy(heimdall.url);
-  const metisRunning = await serveTestSubgraph(await createMetisSubgraph({ neo4j: metisNeo4j, heimdall: new HeimdallClient({ url: heimdall.url }) }));
+  const metisRunning = await serveTestSubgraph(
+    await createMetisSubgraph({ neo4j: metisNeo4j, heimdall: new HeimdallClient({ url: heimdall.url }) }),
+  );
   running.push(metisRunning);
   metisUrl = metisRunning.url;
   metisProxy = await countingProxy(metisRunning.url);
-  const odin = await createOdinSubgraph({ neo4j, heimdall: new HeimdallClient({ url: heimdallProxy.url }), metisUrl: metisProxy.url });
+  const odin = await createOdinSubgraph({
+    neo4j,
+    heimdall: new HeimdallClient({ url: heimdallProxy.url }),
+    metisUrl: metisProxy.url,
+  });
   const odinRunning = await serveTestSubgraph(odin);
   running.push(odinRunning);
   url = odinRunning.url;
   [alice, carol, dave] = await Promise.all([tokenFor('alice'), tokenFor('carol'), tokenFor('dave')]);
   await heimdall.addPolicies([
-    { name: `${run}-retail-readers`, subjects: [['roles:id:data-dev']], actions: ['read'], objects: { paths: [`dataos://${depot}:retail/**`] } },
+    {
+      name: `${run}-retail-readers`,
+      subjects: [['roles:id:data-dev']],
+      actions: ['read'],
+      objects: { paths: [`dataos://${depot}:retail/**`] },
+    },
     // Tag-based, as the demo's `retail-readers` on `dataos:domain:retail`.
-    { name: `${run}-domain-readers`, subjects: [['roles:id:data-dev']], actions: ['read'], objects: { tags: [`dataos:domain:${DOMAIN}`] } },
+    {
+      name: `${run}-domain-readers`,
+      subjects: [['roles:id:data-dev']],
+      actions: ['read'],
+      objects: { tags: [`dataos:domain:${DOMAIN}`] },
+    },
     // Tag-based deny, as the demo's `no-finance-for-data-devs`: wins over the path allow above.
-    { name: `${run}-no-secrets`, effect: 'DENY', subjects: [['roles:id:data-dev']], actions: ['*'], objects: { tags: ['dataos:tag:PII.Secret'] } },
-    { name: `${run}-admins`, subjects: [['roles:id:admin']], actions: ['read', 'write'], objects: { paths: [`dataos://${depot}:**`, '/odin/ontologies'] } },
+    {
+      name: `${run}-no-secrets`,
+      effect: 'DENY',
+      subjects: [['roles:id:data-dev']],
+      actions: ['*'],
+      objects: { tags: ['dataos:tag:PII.Secret'] },
+    },
+    {
+      name: `${run}-admins`,
+      subjects: [['roles:id:admin']],
+      actions: ['read', 'write'],
+      objects: { paths: [`dataos://${depot}:**`, '/odin/ontologies'] },
+    },
   ]);
   const table = (urn: string, columns: string[], more: { tags?: string[]; domain?: string } = {}) => ({
     urn,
@@ -151,14 +241,18 @@ describe('writes need Heimdall’s permission', () => {
   });
 
   it('imports for an allowed caller, and refuses malformed input with its line and column', async () => {
-    const bad = await gql(carol, IMPORT, { input: { content: `${ONTOLOGY}:Broken a owl:Class ;; rdfs:label .\n`, format: 'TURTLE' } });
+    const bad = await gql(carol, IMPORT, {
+      input: { content: `${ONTOLOGY}:Broken a owl:Class ;; rdfs:label .\n`, format: 'TURTLE' },
+    });
     expect(bad.errors?.[0]).toMatchObject({
       path: ['importOntology'],
       extensions: { code: 'BAD_USER_INPUT', field: 'input.content', line: ONTOLOGY.split('\n').length, column: 35 },
     });
     expect(JSON.stringify(bad.errors)).not.toMatch(/stack|\.ts:/);
     expect(await countTestNodes(neo4j, ROOT)).toBe(0);
-    const badJson = await gql(carol, IMPORT, { input: { content: '{\n  "@id": "x",\n  oops\n}', format: 'JSON_LD', iri: ONTO } });
+    const badJson = await gql(carol, IMPORT, {
+      input: { content: '{\n  "@id": "x",\n  oops\n}', format: 'JSON_LD', iri: ONTO },
+    });
     expect(badJson.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', line: 3, column: 3 });
 
     const res = await gql(carol, IMPORT, { input: { content: ONTOLOGY, format: 'TURTLE' } });
@@ -170,7 +264,9 @@ describe('writes need Heimdall’s permission', () => {
       properties: 1,
       instances: 1,
     });
-    const again = await gql<{ importOntology: { replaced: boolean } }>(carol, IMPORT, { input: { content: ONTOLOGY, format: 'TURTLE' } });
+    const again = await gql<{ importOntology: { replaced: boolean } }>(carol, IMPORT, {
+      input: { content: ONTOLOGY, format: 'TURTLE' },
+    });
     expect(again.data?.importOntology.replaced).toBe(true);
   });
 
@@ -217,7 +313,11 @@ describe('writes need Heimdall’s permission', () => {
     const before = await linkCount();
     const cases = [
       [{ concept: `${ns}Customer`, datasetUrn: retail('ghost') }, 'input.datasetUrn', carol],
-      [{ concept: `${ns}EmailAddress`, datasetUrn: retail('customers'), column: 'no_such_column' }, 'input.column', carol],
+      [
+        { concept: `${ns}EmailAddress`, datasetUrn: retail('customers'), column: 'no_such_column' },
+        'input.column',
+        carol,
+      ],
       // alice may not read finance: it does not exist for her, not even as FORBIDDEN.
       [{ concept: `${ns}Customer`, datasetUrn: finance('payroll') }, 'input.datasetUrn', alice],
     ] as const;
@@ -252,11 +352,13 @@ async function metisShows(token: string): Promise<string[]> {
 
 describe('nobody learns of a dataset they may not read: Odin shows what Metis shows', () => {
   it('"datasets holding personal data" lists exactly what Metis shows the caller, tag-based policies included', async () => {
-    const asAlice = await gql<{ datasetsHoldingConcept: { dataset: { urn: string }; concepts: { label: string }[]; columns: { name: string }[] }[] }>(
-      alice,
-      HOLDING,
-      { iri: `${ns}PersonalData` },
-    );
+    const asAlice = await gql<{
+      datasetsHoldingConcept: {
+        dataset: { urn: string };
+        concepts: { label: string }[];
+        columns: { name: string }[];
+      }[];
+    }>(alice, HOLDING, { iri: `${ns}PersonalData` });
     expect(asAlice.errors).toBeUndefined();
     // leads: allowed by its domain tag only; vault: under retail/** but denied by its PII.Secret tag.
     expect(asAlice.data?.datasetsHoldingConcept).toEqual([
@@ -271,7 +373,9 @@ describe('nobody learns of a dataset they may not read: Odin shows what Metis sh
     expect(aliceSees).toEqual([marketing('leads'), retail('customers'), retail('orders')]);
     for (const h of asAlice.data!.datasetsHoldingConcept) expect(aliceSees).toContain(h.dataset.urn);
 
-    const asCarol = await gql<{ datasetsHoldingConcept: { dataset: { urn: string } }[] }>(carol, HOLDING, { iri: `${ns}PersonalData` });
+    const asCarol = await gql<{ datasetsHoldingConcept: { dataset: { urn: string } }[] }>(carol, HOLDING, {
+      iri: `${ns}PersonalData`,
+    });
     expect(asCarol.data?.datasetsHoldingConcept.map((h) => h.dataset.urn)).toEqual([
       finance('invoices'),
       finance('payroll'),
@@ -279,8 +383,16 @@ describe('nobody learns of a dataset they may not read: Odin shows what Metis sh
       retail('customers'),
       retail('vault'),
     ]);
-    const viaColumns = await gql<{ datasetsHoldingConcept: { dataset: { urn: string } }[] }>(carol, HOLDING, { iri: `${ns}PersonalData`, via: 'COLUMN' });
-    expect(viaColumns.data?.datasetsHoldingConcept.map((h) => h.dataset.urn)).toEqual([finance('invoices'), marketing('leads'), retail('customers'), retail('vault')]);
+    const viaColumns = await gql<{ datasetsHoldingConcept: { dataset: { urn: string } }[] }>(carol, HOLDING, {
+      iri: `${ns}PersonalData`,
+      via: 'COLUMN',
+    });
+    expect(viaColumns.data?.datasetsHoldingConcept.map((h) => h.dataset.urn)).toEqual([
+      finance('invoices'),
+      marketing('leads'),
+      retail('customers'),
+      retail('vault'),
+    ]);
     const asDave = await gql<{ datasetsHoldingConcept: unknown[] }>(dave, HOLDING, { iri: `${ns}PersonalData` });
     expect(asDave.data?.datasetsHoldingConcept).toEqual([]);
     const unknown = await gql<{ datasetsHoldingConcept: unknown[] }>(carol, HOLDING, { iri: `${ns}NoSuchConcept` });
@@ -294,7 +406,12 @@ describe('nobody learns of a dataset they may not read: Odin shows what Metis sh
     } }`;
     metisProxy.calls = 0;
     heimdallProxy.calls = 0;
-    const res = await gql<{ concept: { datasets: { urn: string }[]; columns: { datasetUrn: string; name: string; concept: { label: string } }[] } }>(alice, query);
+    const res = await gql<{
+      concept: {
+        datasets: { urn: string }[];
+        columns: { datasetUrn: string; name: string; concept: { label: string } }[];
+      };
+    }>(alice, query);
     expect(res.errors).toBeUndefined();
     expect(res.data?.concept.datasets).toEqual([{ urn: marketing('leads') }, { urn: retail('customers') }]);
     expect(res.data?.concept.columns).toEqual([
@@ -320,7 +437,10 @@ describe('nobody learns of a dataset they may not read: Odin shows what Metis sh
     const res = await gql<{ _entities: Record<string, unknown>[] }>(alice, ENTITIES, { reps });
     expect(res.errors).toBeUndefined();
     expect(res.data?._entities).toEqual([
-      { urn: retail('customers'), concepts: [{ iri: `${ns}Customer` }, { iri: `${ns}EmailAddress` }, { iri: `${ns}PhoneNumber` }] },
+      {
+        urn: retail('customers'),
+        concepts: [{ iri: `${ns}Customer` }, { iri: `${ns}EmailAddress` }, { iri: `${ns}PhoneNumber` }],
+      },
       { urn: finance('invoices'), concepts: [] },
       { urn: retail('vault'), concepts: [] },
       { urn: marketing('leads'), concepts: [{ iri: `${ns}EmailAddress` }] },
@@ -330,39 +450,66 @@ describe('nobody learns of a dataset they may not read: Odin shows what Metis sh
     ]);
     expect(metisProxy.calls).toBe(1);
     const asCarol = await gql<{ _entities: Record<string, unknown>[] }>(carol, ENTITIES, { reps });
-    expect(asCarol.data?._entities[5]).toEqual({ datasetUrn: finance('invoices'), name: 'billing_phone', concept: { iri: `${ns}PhoneNumber` } });
+    expect(asCarol.data?._entities[5]).toEqual({
+      datasetUrn: finance('invoices'),
+      name: 'billing_phone',
+      concept: { iri: `${ns}PhoneNumber` },
+    });
   });
 
   it('drops links to datasets gone from Metis instead of failing the list', async () => {
     // A link written before its dataset was removed from the catalog (or by an older Odin).
     await new OntologyWriter(neo4j).link(`${ns}EmailAddress`, retail('deleted'), 'email');
-    const res = await gql<{ datasetsHoldingConcept: { dataset: { urn: string } }[]; concept: { columns: { datasetUrn: string }[] } }>(
+    const res = await gql<{
+      datasetsHoldingConcept: { dataset: { urn: string } }[];
+      concept: { columns: { datasetUrn: string }[] };
+    }>(
       carol,
       `{ datasetsHoldingConcept(iri: "${ns}EmailAddress") { dataset { urn } }
          concept(iri: "${ns}EmailAddress") { columns { datasetUrn } } }`,
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data?.datasetsHoldingConcept.map((h) => h.dataset.urn)).toEqual([marketing('leads'), retail('customers')]);
+    expect(res.data?.datasetsHoldingConcept.map((h) => h.dataset.urn)).toEqual([
+      marketing('leads'),
+      retail('customers'),
+    ]);
     expect(res.data?.concept.columns.map((c) => c.datasetUrn)).toEqual([marketing('leads'), retail('customers')]);
     // It can still be removed.
-    const unlinked = await gql(carol, 'mutation ($input: ConceptLinkInput!) { unlinkConcept(input: $input) { linked } }', {
-      input: { concept: `${ns}EmailAddress`, datasetUrn: retail('deleted'), column: 'email' },
-    });
+    const unlinked = await gql(
+      carol,
+      'mutation ($input: ConceptLinkInput!) { unlinkConcept(input: $input) { linked } }',
+      {
+        input: { concept: `${ns}EmailAddress`, datasetUrn: retail('deleted'), column: 'email' },
+      },
+    );
     expect(unlinked.errors).toBeUndefined();
   });
 
   it('fails closed, with a clear error, when Metis cannot be reached', async () => {
-    const odin = await createOdinSubgraph({ neo4j, heimdall: new HeimdallClient({ url: heimdallProxy.url }), metisUrl: 'http://127.0.0.1:9/graphql' });
+    const odin = await createOdinSubgraph({
+      neo4j,
+      heimdall: new HeimdallClient({ url: heimdallProxy.url }),
+      metisUrl: 'http://127.0.0.1:9/graphql',
+    });
     const cut = await odin.listen(0);
     try {
-      const res = await graphql<{ datasetsHoldingConcept: unknown }>(cut.url, HOLDING, { token: carol, variables: { iri: `${ns}PersonalData` } });
+      const res = await graphql<{ datasetsHoldingConcept: unknown }>(cut.url, HOLDING, {
+        token: carol,
+        variables: { iri: `${ns}PersonalData` },
+      });
       expect(res.data?.datasetsHoldingConcept ?? null).toBeNull();
       expect(res.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
       expect(res.errors?.[0]?.message).toMatch(/Metis/);
-      const entities = await graphql<{ _entities: unknown[] }>(cut.url, ENTITIES, { token: carol, variables: { reps: [{ __typename: 'Dataset', urn: retail('customers') }] } });
+      const entities = await graphql<{ _entities: unknown[] }>(cut.url, ENTITIES, {
+        token: carol,
+        variables: { reps: [{ __typename: 'Dataset', urn: retail('customers') }] },
+      });
       expect(errorCodes(entities)).toEqual(['SERVICE_UNAVAILABLE']);
       const before = await linkCount();
-      const link = await graphql(cut.url, LINK, { token: carol, variables: { input: { concept: `${ns}Customer`, datasetUrn: retail('orders') } } });
+      const link = await graphql(cut.url, LINK, {
+        token: carol,
+        variables: { input: { concept: `${ns}Customer`, datasetUrn: retail('orders') } },
+      });
       expect(errorCodes(link)).toEqual(['SERVICE_UNAVAILABLE']);
       expect(await linkCount()).toBe(before);
     } finally {
@@ -376,12 +523,35 @@ describe('store round trips do not grow with the number of concepts', () => {
     query ($ontology: ID!, $first: Int) {
       concepts(ontology: $ontology, first: $first) {
         iri
-        ancestors { distance concept { iri } }
-        descendants { concept { iri } }
-        instances(includeSubconcepts: true) { iri }
-        datasets(includeSubconcepts: true) { urn }
-        columns(includeSubconcepts: true) { name concept { iri ancestors(maxDepth: 5) { distance } } }
-        superClasses { iri }
+        ancestors {
+          distance
+          concept {
+            iri
+          }
+        }
+        descendants {
+          concept {
+            iri
+          }
+        }
+        instances(includeSubconcepts: true) {
+          iri
+        }
+        datasets(includeSubconcepts: true) {
+          urn
+        }
+        columns(includeSubconcepts: true) {
+          name
+          concept {
+            iri
+            ancestors(maxDepth: 5) {
+              distance
+            }
+          }
+        }
+        superClasses {
+          iri
+        }
       }
     }
   `;
@@ -422,7 +592,12 @@ describe('store round trips do not grow with the number of concepts', () => {
   it('sends one Metis batch however the Neo4j answers of a wave are spread in time', async () => {
     const expected = await roundTrips(7);
     expect(expected.metis).toBe(1);
-    for (const delays of [[0, 40], [40, 0], [25, 0, 60, 5], [0, 0, 80]]) {
+    for (const delays of [
+      [0, 40],
+      [40, 0],
+      [25, 0, 60, 5],
+      [0, 0, 80],
+    ]) {
       expect(await roundTrips(7, delays)).toEqual(expected);
       expect(await roundTrips(2, delays)).toEqual(expected);
     }
@@ -431,7 +606,14 @@ describe('store round trips do not grow with the number of concepts', () => {
 
 describe('the knowledge graph through GraphQL', () => {
   it('searches concepts and reads labels in a language', async () => {
-    const res = await gql<{ concepts: { iri: string; label: string; definition: string | null; labels: { value: string; language: string }[] }[] }>(
+    const res = await gql<{
+      concepts: {
+        iri: string;
+        label: string;
+        definition: string | null;
+        labels: { value: string; language: string }[];
+      }[];
+    }>(
       alice,
       `{ concepts(search: "daten", ontology: "${ONTO}") { iri label(lang: "de") definition labels { value language } ontology { name } } }`,
     );
@@ -452,7 +634,11 @@ describe('the knowledge graph through GraphQL', () => {
 
   it('walks the hierarchy and finds paths', async () => {
     const res = await gql<{
-      concept: { superClasses: { label: string }[]; ancestors: { distance: number; concept: { label: string } }[]; descendants: { concept: { label: string } }[] };
+      concept: {
+        superClasses: { label: string }[];
+        ancestors: { distance: number; concept: { label: string } }[];
+        descendants: { concept: { label: string } }[];
+      };
       conceptPath: { length: number; concepts: { label: string }[]; steps: { relation: string; forward: boolean }[] };
     }>(
       alice,
@@ -481,10 +667,20 @@ describe('the knowledge graph through GraphQL', () => {
 
   it('reads ontologies, properties and instances', async () => {
     const res = await gql<{
-      ontology: { name: string; conceptCount: number; propertyCount: number; instanceCount: number; importedBy: string; importedAt: string };
+      ontology: {
+        name: string;
+        conceptCount: number;
+        propertyCount: number;
+        instanceCount: number;
+        importedBy: string;
+        importedAt: string;
+      };
       property: { kind: string; domains: { label: string }[]; ranges: { label: string }[]; ontology: { iri: string } };
       instances: { iri: string; types: { label: string }[] }[];
-      customer: { relations: { predicate: string; direction: string; targetKind: string; concept: { label: string } }[]; instances: { label: string }[] };
+      customer: {
+        relations: { predicate: string; direction: string; targetKind: string; concept: { label: string } }[];
+        instances: { label: string }[];
+      };
     }>(
       alice,
       `{ ontology(iri: "${ONTO}") { name conceptCount propertyCount instanceCount importedBy importedAt }
@@ -493,9 +689,20 @@ describe('the knowledge graph through GraphQL', () => {
          customer: concept(iri: "${ns}Customer") { relations { predicate direction targetKind concept { label } } instances { label } } }`,
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data?.ontology).toMatchObject({ name: 'PD test ontology', conceptCount: 7, propertyCount: 1, instanceCount: 1, importedBy: 'users:id:carol' });
+    expect(res.data?.ontology).toMatchObject({
+      name: 'PD test ontology',
+      conceptCount: 7,
+      propertyCount: 1,
+      instanceCount: 1,
+      importedBy: 'users:id:carol',
+    });
     expect(Date.parse(res.data!.ontology.importedAt)).toBeGreaterThan(Date.now() - 600_000);
-    expect(res.data?.property).toEqual({ kind: 'OBJECT', domains: [{ label: 'Order' }], ranges: [{ label: 'Customer' }], ontology: { iri: ONTO } });
+    expect(res.data?.property).toEqual({
+      kind: 'OBJECT',
+      domains: [{ label: 'Order' }],
+      ranges: [{ label: 'Customer' }],
+      ontology: { iri: ONTO },
+    });
     expect(res.data?.instances).toEqual([{ iri: `${ns}acme`, types: [{ label: 'Customer' }] }]);
     expect(res.data?.customer.relations).toEqual([
       { predicate: `${ns}placedBy`, direction: 'INCOMING', targetKind: 'CONCEPT', concept: { label: 'Order' } },
@@ -523,31 +730,66 @@ describe('the knowledge graph through GraphQL', () => {
       [IMPORT, { input: { content: ONTOLOGY, format: 'TURTLE', namespace: 'has space:x' } }, 'input.namespace'],
       [IMPORT, { input: { content: ONTOLOGY, format: 'TURTLE', iri: 'https://x.example/a b' } }, 'input.iri'],
       [LINK, { input: { concept: 'bad iri', datasetUrn: retail('customers') } }, 'input.concept'],
-      [LINK, { input: { concept: `${ns}EmailAddress`, datasetUrn: retail('customers'), column: ' email' } }, 'input.column'],
-      [LINK, { input: { concept: `${ns}EmailAddress`, datasetUrn: retail('customers'), column: 'c'.repeat(257) } }, 'input.column'],
-      [UNLINK, { input: { concept: `${ns}EmailAddress`, datasetUrn: retail('customers'), column: '' } }, 'input.column'],
-      [UNLINK, { input: { concept: `${ns}EmailAddress`, datasetUrn: retail('customers'), column: 'e\nmail' } }, 'input.column'],
+      [
+        LINK,
+        { input: { concept: `${ns}EmailAddress`, datasetUrn: retail('customers'), column: ' email' } },
+        'input.column',
+      ],
+      [
+        LINK,
+        { input: { concept: `${ns}EmailAddress`, datasetUrn: retail('customers'), column: 'c'.repeat(257) } },
+        'input.column',
+      ],
+      [
+        UNLINK,
+        { input: { concept: `${ns}EmailAddress`, datasetUrn: retail('customers'), column: '' } },
+        'input.column',
+      ],
+      [
+        UNLINK,
+        { input: { concept: `${ns}EmailAddress`, datasetUrn: retail('customers'), column: 'e\nmail' } },
+        'input.column',
+      ],
     ];
     const links = await linkCount();
     for (const [query, variables, field] of cases) {
       const res = await gql(carol, query, variables);
-      expect(res.errors?.[0]?.extensions, `${field} ${JSON.stringify(variables).slice(0, 80)}`).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(res.errors?.[0]?.extensions, `${field} ${JSON.stringify(variables).slice(0, 80)}`).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field,
+      });
       expect(res.errors?.[0]?.message).toContain(field);
     }
     expect(await linkCount()).toBe(links);
-    const email = await gql<{ concept: { datasets: unknown[] } }>(carol, `{ concept(iri: "${ns}EmailAddress") { datasets { urn } } }`);
+    const email = await gql<{ concept: { datasets: unknown[] } }>(
+      carol,
+      `{ concept(iri: "${ns}EmailAddress") { datasets { urn } } }`,
+    );
     expect(email.data?.concept.datasets).toHaveLength(2);
   });
 
   it('deletes an ontology with permission only; links stay on the concepts', async () => {
     const denied = await gql(alice, `mutation { deleteOntology(iri: "${ONTO}") { deleted } }`);
     expect(errorCodes(denied)).toEqual(['FORBIDDEN']);
-    const res = await gql<{ deleteOntology: { deleted: boolean } }>(carol, `mutation { deleteOntology(iri: "${ONTO}") { deleted } }`);
+    const res = await gql<{ deleteOntology: { deleted: boolean } }>(
+      carol,
+      `mutation { deleteOntology(iri: "${ONTO}") { deleted } }`,
+    );
     expect(res.data?.deleteOntology.deleted).toBe(true);
-    const after = await gql<{ ontology: unknown; concept: { label: string; ontology: unknown; datasets: { urn: string }[] } }>(
+    const after = await gql<{
+      ontology: unknown;
+      concept: { label: string; ontology: unknown; datasets: { urn: string }[] };
+    }>(
       carol,
       `{ ontology(iri: "${ONTO}") { iri } concept(iri: "${ns}EmailAddress") { label ontology { iri } datasets { urn } } }`,
     );
-    expect(after.data).toEqual({ ontology: null, concept: { label: 'Email address', ontology: null, datasets: [{ urn: marketing('leads') }, { urn: retail('customers') }] } });
+    expect(after.data).toEqual({
+      ontology: null,
+      concept: {
+        label: 'Email address',
+        ontology: null,
+        datasets: [{ urn: marketing('leads') }, { urn: retail('customers') }],
+      },
+    });
   });
 });

@@ -124,7 +124,9 @@ export async function countingProxy(target: string): Promise<CountingProxy> {
     try {
       const answer = await fetch(proxy.target, {
         method: 'POST',
-        headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => ['content-type', 'authorization', 'x-request-id'].includes(k))) as Record<string, string>,
+        headers: Object.fromEntries(
+          Object.entries(req.headers).filter(([k]) => ['content-type', 'authorization', 'x-request-id'].includes(k)),
+        ) as Record<string, string>,
         body: Buffer.concat(chunks),
       });
       res.writeHead(answer.status, { 'content-type': 'application/json' });

@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findJsonSyntaxIssue } from '../src/rdf/json-position.js';
 import { RdfSyntaxError, parseRdf, serializeRdf, toNTriples, type RdfFormat } from '../src/rdf/io.js';
-import { labelOf, ontologyIriOf, planImport, triplesOfEdge, triplesOfNode, type Existing, type Lit, type Ref } from '../src/rdf/model.js';
+import {
+  labelOf,
+  ontologyIriOf,
+  planImport,
+  triplesOfEdge,
+  triplesOfNode,
+  type Existing,
+  type Lit,
+  type Ref,
+} from '../src/rdf/model.js';
 import { canonical, richTurtle } from './helpers.js';
 
 const BASE = 'https://unit.dataos.local/onto';
@@ -23,7 +32,9 @@ describe('parsing', () => {
     expect(doc.prefixes['']).toBe(`${BASE}#`);
     const labels = doc.triples.filter((t) => t.s.value === `${BASE}#Customer` && t.p.endsWith('prefLabel'));
     expect(labels.map((t) => t.o)).toContainEqual({ kind: 'literal', value: 'Kunde', language: 'de' });
-    expect(doc.triples.some((t) => t.o.kind === 'literal' && t.o.datatype === 'http://www.w3.org/2001/XMLSchema#decimal')).toBe(true);
+    expect(
+      doc.triples.some((t) => t.o.kind === 'literal' && t.o.datatype === 'http://www.w3.org/2001/XMLSchema#decimal'),
+    ).toBe(true);
     expect(doc.triples.some((t) => t.s.kind === 'bnode')).toBe(true);
   });
 
@@ -38,7 +49,10 @@ describe('parsing', () => {
   });
 
   it('refuses N-Triples that use Turtle shortcuts, at the line and column', async () => {
-    const error = await syntaxError('<http://a> <http://b> <http://c> .\n<http://a> <http://b> "x"@en <http://c> .\n', 'N_TRIPLES');
+    const error = await syntaxError(
+      '<http://a> <http://b> <http://c> .\n<http://a> <http://b> "x"@en <http://c> .\n',
+      'N_TRIPLES',
+    );
     expect({ line: error.line, column: error.column }).toEqual({ line: 2, column: 30 });
     const prefixed = await syntaxError('<http://a> <http://b> <http://c> .\n@prefix ex: <http://ex/> .\n', 'N_TRIPLES');
     expect(prefixed.line).toBe(2);
@@ -69,18 +83,30 @@ describe('parsing', () => {
   it('gives the line and column of the key, value or object JSON-LD processing refuses', async () => {
     const ctx = '"@context": {"ex": "https://ex.org/"}';
     // The undefined term is also a value earlier on: the key is meant, not the first match in the text.
-    const term = await syntaxError(`{\n  ${ctx},\n  "@id": "https://ex.org/a",\n  "ex:label": "nickname",\n  "nickname": "x"\n}`, 'JSON_LD');
+    const term = await syntaxError(
+      `{\n  ${ctx},\n  "@id": "https://ex.org/a",\n  "ex:label": "nickname",\n  "nickname": "x"\n}`,
+      'JSON_LD',
+    );
     expect({ line: term.line, column: term.column }).toEqual({ line: 5, column: 3 });
     expect(term.message).toMatch(/Dropping property.*"nickname"/);
     // Written with an escape: still found.
-    const escaped = await syntaxError(`{\n  ${ctx},\n  "@id": "https://ex.org/a",\n  "nick\\u006eame": "x"\n}`, 'JSON_LD');
+    const escaped = await syntaxError(
+      `{\n  ${ctx},\n  "@id": "https://ex.org/a",\n  "nick\\u006eame": "x"\n}`,
+      'JSON_LD',
+    );
     expect({ line: escaped.line, column: escaped.column }).toEqual({ line: 4, column: 3 });
     const type = await syntaxError(`{\n  ${ctx},\n  "@id": "https://ex.org/a",\n  "@type": "Foo"\n}`, 'JSON_LD');
     expect({ line: type.line, column: type.column }).toEqual({ line: 4, column: 12 });
     expect(type.message).toMatch(/Relative @type reference.*"Foo"/);
-    const id = await syntaxError(`{\n  ${ctx},\n  "@id": "https://ex.org/a",\n  "ex:knows": {\n    "@id": "bob"\n  }\n}`, 'JSON_LD');
+    const id = await syntaxError(
+      `{\n  ${ctx},\n  "@id": "https://ex.org/a",\n  "ex:knows": {\n    "@id": "bob"\n  }\n}`,
+      'JSON_LD',
+    );
     expect({ line: id.line, column: id.column }).toEqual({ line: 5, column: 12 });
-    const lang = await syntaxError(`{\n  ${ctx},\n  "@id": "https://ex.org/a",\n  "ex:age": {"@value": 3, "@language": "en"}\n}`, 'JSON_LD');
+    const lang = await syntaxError(
+      `{\n  ${ctx},\n  "@id": "https://ex.org/a",\n  "ex:age": {"@value": 3, "@language": "en"}\n}`,
+      'JSON_LD',
+    );
     expect({ line: lang.line, column: lang.column }).toEqual({ line: 4, column: 13 });
   });
 
@@ -91,12 +117,15 @@ describe('parsing', () => {
     expect(findJsonSyntaxIssue('{"a": [1, {"b": null}]}')).toBeNull();
   });
 
-  it.each(['TURTLE', 'N_TRIPLES', 'JSON_LD'] as const)('writes %s that parses back to the same triples', async (format) => {
-    const doc = await parseRdf(richTurtle(BASE), 'TURTLE');
-    const text = await serializeRdf(doc.triples, format, doc.prefixes);
-    const back = await parseRdf(text, format);
-    expect(await canonical(back.triples)).toEqual(await canonical(doc.triples));
-  });
+  it.each(['TURTLE', 'N_TRIPLES', 'JSON_LD'] as const)(
+    'writes %s that parses back to the same triples',
+    async (format) => {
+      const doc = await parseRdf(richTurtle(BASE), 'TURTLE');
+      const text = await serializeRdf(doc.triples, format, doc.prefixes);
+      const back = await parseRdf(text, format);
+      expect(await canonical(back.triples)).toEqual(await canonical(doc.triples));
+    },
+  );
 
   it('parses the shipped vocabulary and business ontology', async () => {
     for (const path of ['../vocabularies/schema-org-subset.ttl', '../ontologies/business.ttl']) {
@@ -111,7 +140,8 @@ describe('mapping onto the model', () => {
     const doc = await parseRdf(richTurtle(BASE), 'TURTLE');
     return { doc, plan: planImport(doc, { iri: ontologyIriOf(doc) }, existing) };
   };
-  const kindOf = (p: Awaited<ReturnType<typeof plan>>['plan'], local: string) => p.nodes.find((n) => n.iri === `${BASE}#${local}`)?.kind;
+  const kindOf = (p: Awaited<ReturnType<typeof plan>>['plan'], local: string) =>
+    p.nodes.find((n) => n.iri === `${BASE}#${local}`)?.kind;
 
   it('classifies subjects by their types, then by how they are used', async () => {
     const { plan: p } = await plan();
@@ -124,31 +154,57 @@ describe('mapping onto the model', () => {
     expect(kindOf(p, 'bob')).toBe('Instance');
     expect(p.counts).toEqual({ concepts: 9, properties: 3, instances: 3 });
     const edgeTypes = new Set(p.edges.map((e) => e.type));
-    expect([...edgeTypes].sort()).toEqual(['BROADER', 'DOMAIN', 'INSTANCE_OF', 'RANGE', 'RELATED', 'RELATION', 'SUB_CLASS_OF']);
-    expect(p.edges.find((e) => e.type === 'BROADER' && e.s === `${BASE}#Refund`)).toMatchObject({ o: `${BASE}#Transaction`, narrower: true });
-    expect(p.edges.find((e) => e.type === 'RELATION' && e.predicate === `${BASE}#servedBy`)).toMatchObject({ s: `${BASE}#Customer`, o: `${BASE}#Shop` });
+    expect([...edgeTypes].sort()).toEqual([
+      'BROADER',
+      'DOMAIN',
+      'INSTANCE_OF',
+      'RANGE',
+      'RELATED',
+      'RELATION',
+      'SUB_CLASS_OF',
+    ]);
+    expect(p.edges.find((e) => e.type === 'BROADER' && e.s === `${BASE}#Refund`)).toMatchObject({
+      o: `${BASE}#Transaction`,
+      narrower: true,
+    });
+    expect(p.edges.find((e) => e.type === 'RELATION' && e.predicate === `${BASE}#servedBy`)).toMatchObject({
+      s: `${BASE}#Customer`,
+      o: `${BASE}#Shop`,
+    });
     // Blank nodes are kept verbatim: the restriction (4 triples) and the two-item list (5).
     expect(p.verbatim.length).toBe(9);
     // An IRI that is no resource of the graph stays an annotation; one that is becomes an edge.
     const acme = p.nodes.find((n) => n.iri === `${BASE}#acme`)!;
     expect(JSON.parse(acme.refs)).toEqual([[`${BASE}#homepage`, 'https://acme.example/']]);
-    expect(p.edges.find((e) => e.predicate.endsWith('exactMatch'))).toMatchObject({ type: 'RELATION', o: `${BASE}-ext/terms/Customer` });
+    expect(p.edges.find((e) => e.predicate.endsWith('exactMatch'))).toMatchObject({
+      type: 'RELATION',
+      o: `${BASE}-ext/terms/Customer`,
+    });
     const customer = p.nodes.find((n) => n.iri === `${BASE}#Customer`)!;
     expect(customer.label).toBe('Customer');
     expect(customer.searchText.split('\n')).toEqual(expect.arrayContaining(['customer', 'kunde', 'client', 'buyer']));
   });
 
   it('keeps statements about another ontology’s resources verbatim, and links to them', async () => {
-    const { plan: p } = await plan(new Map([[`${BASE}-ext/terms/Customer`, { kind: 'Concept', ontology: 'https://other.example/' }]]));
+    const { plan: p } = await plan(
+      new Map([[`${BASE}-ext/terms/Customer`, { kind: 'Concept', ontology: 'https://other.example/' }]]),
+    );
     expect(p.nodes.some((n) => n.iri === `${BASE}-ext/terms/Customer`)).toBe(false);
-    expect(p.verbatim).toContain(`<${BASE}-ext/terms/Customer> <http://www.w3.org/2000/01/rdf-schema#label> "External customer" .`);
-    expect(p.edges.find((e) => e.o === `${BASE}-ext/terms/Customer`)).toMatchObject({ type: 'RELATION', oKind: 'Concept' });
+    expect(p.verbatim).toContain(
+      `<${BASE}-ext/terms/Customer> <http://www.w3.org/2000/01/rdf-schema#label> "External customer" .`,
+    );
+    expect(p.edges.find((e) => e.o === `${BASE}-ext/terms/Customer`)).toMatchObject({
+      type: 'RELATION',
+      oKind: 'Concept',
+    });
   });
 
   it('stores every triple exactly once: the plan gives back the document', async () => {
     const { doc, plan: p } = await plan();
     const rebuilt = [
-      ...p.nodes.flatMap((n) => triplesOfNode(n.iri, n.types, JSON.parse(n.lits) as Lit[], JSON.parse(n.refs) as Ref[])),
+      ...p.nodes.flatMap((n) =>
+        triplesOfNode(n.iri, n.types, JSON.parse(n.lits) as Lit[], JSON.parse(n.refs) as Ref[]),
+      ),
       ...p.edges.flatMap((e) => triplesOfEdge(e)),
       ...(await parseRdf(p.verbatim.join('\n'), 'N_TRIPLES')).triples,
     ];

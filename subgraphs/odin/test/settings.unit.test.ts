@@ -9,7 +9,14 @@ describe("Odin's settings", () => {
       heimdall: { url: 'http://localhost:4001/graphql', timeoutMs: 2000 },
       metis: { url: 'http://localhost:4002/graphql', timeoutMs: 5000 },
     });
-    expect(odinSettingsFromEnv({ PORT: '5003', METIS_URL: 'https://metis.internal/graphql', METIS_TIMEOUT_MS: '800', HOST: '0.0.0.0' })).toMatchObject({
+    expect(
+      odinSettingsFromEnv({
+        PORT: '5003',
+        METIS_URL: 'https://metis.internal/graphql',
+        METIS_TIMEOUT_MS: '800',
+        HOST: '0.0.0.0',
+      }),
+    ).toMatchObject({
       port: 5003,
       metis: { url: 'https://metis.internal/graphql', timeoutMs: 800 },
       kit: { host: '0.0.0.0' },

@@ -36,17 +36,27 @@ const exported = async (iri: string, format: RdfFormat) => {
 };
 
 describe('RDF round trips through Neo4j', () => {
-  it.each(['TURTLE', 'N_TRIPLES', 'JSON_LD'] as const)('imports %s and exports the same set of triples', async (format) => {
-    const base = `${ROOT}rt-${format.toLowerCase()}`;
-    const original = await parseRdf(richTurtle(base), 'TURTLE');
-    const content = await serializeRdf(original.triples, format, original.prefixes);
-    const summary = await importOntology(writer, { content, format }, 'test');
-    expect(summary).toMatchObject({ iri: base, replaced: false, triples: original.triples.length, concepts: 9, properties: 3, instances: 3 });
-    // import → export → parse gives the same triples, in the same format and in the others.
-    for (const out of ['TURTLE', 'N_TRIPLES', 'JSON_LD'] as const) {
-      expect(await canonical((await exported(base, out)).triples)).toEqual(await canonical(original.triples));
-    }
-  });
+  it.each(['TURTLE', 'N_TRIPLES', 'JSON_LD'] as const)(
+    'imports %s and exports the same set of triples',
+    async (format) => {
+      const base = `${ROOT}rt-${format.toLowerCase()}`;
+      const original = await parseRdf(richTurtle(base), 'TURTLE');
+      const content = await serializeRdf(original.triples, format, original.prefixes);
+      const summary = await importOntology(writer, { content, format }, 'test');
+      expect(summary).toMatchObject({
+        iri: base,
+        replaced: false,
+        triples: original.triples.length,
+        concepts: 9,
+        properties: 3,
+        instances: 3,
+      });
+      // import → export → parse gives the same triples, in the same format and in the others.
+      for (const out of ['TURTLE', 'N_TRIPLES', 'JSON_LD'] as const) {
+        expect(await canonical((await exported(base, out)).triples)).toEqual(await canonical(original.triples));
+      }
+    },
+  );
 
   it('re-importing replaces the ontology instead of adding to it', async () => {
     const base = `${ROOT}replace`;
@@ -60,13 +70,21 @@ describe('RDF round trips through Neo4j', () => {
     expect(await store.conceptsByIri([`${base}#Party`, `${base}#VipCustomer`])).toEqual([]);
     expect((await store.conceptsByIri([`${base}#Customer`]))[0]).toMatchObject({ label: 'Client', ontologyIri: base });
     const [ontology] = await store.ontologies([base]);
-    expect(ontology).toMatchObject({ conceptCount: 1, propertyCount: 0, instanceCount: 0, tripleCount: 3, version: null });
+    expect(ontology).toMatchObject({
+      conceptCount: 1,
+      propertyCount: 0,
+      instanceCount: 0,
+      tripleCount: 3,
+      version: null,
+    });
   });
 
   it('keeps another ontology’s edges to a concept when its own ontology is re-imported or deleted', async () => {
     const a = `${ROOT}a`;
     const b = `${ROOT}b`;
-    const docA = (label: string) => `@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    const docA = (
+      label: string,
+    ) => `@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
       <${a}> a owl:Ontology . <${a}#Person> a owl:Class ; rdfs:label "${label}" .`;
     await importOntology(writer, { content: docA('Person'), format: 'TURTLE' }, 'test');
     await importOntology(
@@ -83,7 +101,9 @@ describe('RDF round trips through Neo4j', () => {
     const up = await store.hierarchy(`${b}#Employee`, 'up', 5);
     expect(up.map((x) => [x.concept.label, x.distance])).toEqual([['Human', 1]]);
     // B's statement about A's concept is B's: exported with B, not with A.
-    expect((await exported(b, 'N_TRIPLES')).triples.map((t) => t.o.kind === 'literal' && t.o.value)).toContain('Said by B.');
+    expect((await exported(b, 'N_TRIPLES')).triples.map((t) => t.o.kind === 'literal' && t.o.value)).toContain(
+      'Said by B.',
+    );
     expect((await exported(a, 'N_TRIPLES')).triples).toHaveLength(3);
     // Deleting A leaves its concept as a reference that B still uses.
     expect(await writer.deleteOntology(a)).toBe(true);
@@ -108,13 +128,16 @@ describe('malformed and failed imports write nothing', () => {
   it('imports a large document in batches, in one transaction: a failure half way leaves the previous version whole', async () => {
     const base = `${ROOT}large`;
     const concepts = 3000;
-    const lines = [`<${base}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#Ontology> .`];
+    const lines = [
+      `<${base}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#Ontology> .`,
+    ];
     for (let i = 0; i < concepts; i++) {
       const c = `<${base}#C${i}>`;
       lines.push(`${c} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#Class> .`);
       lines.push(`${c} <http://www.w3.org/2000/01/rdf-schema#label> "Concept ${i}"@en .`);
       lines.push(`${c} <http://www.w3.org/2004/02/skos/core#definition> "Definition of concept number ${i}."@en .`);
-      if (i > 0) lines.push(`${c} <http://www.w3.org/2000/01/rdf-schema#subClassOf> <${base}#C${Math.floor((i - 1) / 4)}> .`);
+      if (i > 0)
+        lines.push(`${c} <http://www.w3.org/2000/01/rdf-schema#subClassOf> <${base}#C${Math.floor((i - 1) / 4)}> .`);
     }
     const content = `${lines.join('\n')}\n`;
     const started = performance.now();
@@ -141,7 +164,7 @@ describe('malformed and failed imports write nothing', () => {
     expect(failedAt).toBe(10);
     const [ontology] = await store.ontologies([base]);
     expect(ontology).toMatchObject({ conceptCount: concepts, tripleCount: lines.length });
-    expect((await store.search('renamed', { ontology: base }))).toEqual([]);
+    expect(await store.search('renamed', { ontology: base })).toEqual([]);
     expect((await store.conceptsByIri([`${base}#C42`]))[0]?.label).toBe('Concept 42');
     expect((await exported(base, 'N_TRIPLES')).triples).toHaveLength(lines.length);
     // The subclass closure of the tree, bounded at 20 levels.
@@ -185,7 +208,10 @@ describe('queries over the hierarchy and the links', () => {
   });
 
   it('finds concepts by any label, exact and prefix matches first', async () => {
-    expect((await store.search('person', { ontology: base })).map((c) => c.label)).toEqual(['Person name', 'Personal data']);
+    expect((await store.search('person', { ontology: base })).map((c) => c.label)).toEqual([
+      'Person name',
+      'Personal data',
+    ]);
     expect((await store.search('PII', { ontology: base })).map((c) => c.label)).toEqual(['Personal data']);
     expect((await store.search('daten', { ontology: base })).map((c) => c.label)).toEqual(['Personal data']);
     expect((await store.search('address', { ontology: base })).map((c) => c.label)).toEqual(['Email address']);
@@ -193,10 +219,15 @@ describe('queries over the hierarchy and the links', () => {
 
   it('walks ancestors and descendants through subClassOf and skos:broader, nearest first', async () => {
     const up = await store.hierarchy(`${ns}EmailAddress`, 'up', 10);
-    expect(up.map((x) => [x.concept.label, x.distance])).toEqual([['Contact data', 1], ['Personal data', 2]]);
+    expect(up.map((x) => [x.concept.label, x.distance])).toEqual([
+      ['Contact data', 1],
+      ['Personal data', 2],
+    ]);
     const nickUp = await store.hierarchy(`${ns}Nickname`, 'up', 10);
     expect(nickUp.map((x) => x.concept.label)).toEqual(['Person name', 'Personal data']);
-    expect((await store.hierarchy(`${ns}Nickname`, 'up', 10, ['SUB_CLASS_OF'])).map((x) => x.concept.label)).toEqual([]);
+    expect((await store.hierarchy(`${ns}Nickname`, 'up', 10, ['SUB_CLASS_OF'])).map((x) => x.concept.label)).toEqual(
+      [],
+    );
     const down = await store.hierarchy(`${ns}PersonalData`, 'down', 10);
     expect(down.map((x) => [x.concept.label, x.distance])).toEqual([
       ['Contact data', 1],
@@ -205,7 +236,10 @@ describe('queries over the hierarchy and the links', () => {
       ['Nickname', 2],
       ['Phone number', 2],
     ]);
-    expect((await store.hierarchy(`${ns}PersonalData`, 'down', 1)).map((x) => x.concept.label)).toEqual(['Contact data', 'Person name']);
+    expect((await store.hierarchy(`${ns}PersonalData`, 'down', 1)).map((x) => x.concept.label)).toEqual([
+      'Contact data',
+      'Person name',
+    ]);
   });
 
   it('answers which datasets hold a concept, through the subclass closure', async () => {
@@ -215,9 +249,17 @@ describe('queries over the hierarchy and the links', () => {
     expect(customers.concepts.map((c) => c.label)).toEqual(['Email address', 'Nickname', 'Person name']);
     expect(customers.columns.map((c) => c.name)).toEqual(['email', 'full_name', 'nickname']);
     // "Every dataset with a column that holds personal data."
-    const viaColumns = await store.datasetsHolding(`${ns}PersonalData`, { includeSubconcepts: true, via: 'COLUMN', limit: 100 });
+    const viaColumns = await store.datasetsHolding(`${ns}PersonalData`, {
+      includeSubconcepts: true,
+      via: 'COLUMN',
+      limit: 100,
+    });
     expect(viaColumns.map((h) => h.dataset.urn)).toEqual([urn('finance/invoices'), urn('retail/customers')]);
-    const direct = await store.datasetsHolding(`${ns}PersonalData`, { includeSubconcepts: false, via: 'ANY', limit: 100 });
+    const direct = await store.datasetsHolding(`${ns}PersonalData`, {
+      includeSubconcepts: false,
+      via: 'ANY',
+      limit: 100,
+    });
     expect(direct.map((h) => h.dataset.urn)).toEqual([urn('hr/people')]);
     expect((await store.columnsHolding(`${ns}ContactData`, true)).map((c) => `${c.datasetUrn}.${c.name}`)).toEqual([
       `${urn('finance/invoices')}.phone`,
@@ -229,7 +271,12 @@ describe('queries over the hierarchy and the links', () => {
     const ofDatasets = await store.conceptsOfDatasets([urn('retail/customers')], false);
     expect(ofDatasets.get(urn('retail/customers'))?.map((c) => c.label)).toEqual(['Customer']);
     const withColumns = await store.conceptsOfDatasets([urn('retail/customers')], true);
-    expect(withColumns.get(urn('retail/customers'))?.map((c) => c.label)).toEqual(['Customer', 'Email address', 'Nickname', 'Person name']);
+    expect(withColumns.get(urn('retail/customers'))?.map((c) => c.label)).toEqual([
+      'Customer',
+      'Email address',
+      'Nickname',
+      'Person name',
+    ]);
     await writer.link(`${ns}PersonalData`, urn('retail/customers'), 'nickname');
     const col = await store.conceptOfColumns([{ datasetUrn: urn('retail/customers'), name: 'nickname' }]);
     expect([...col.values()].map((c) => c.label)).toEqual(['Personal data']);
@@ -241,7 +288,12 @@ describe('queries over the hierarchy and the links', () => {
   });
 
   it('finds the shortest path between two concepts, over any relation, in either direction', async () => {
-    const path = await store.shortestPath(`${ns}Invoice`, `${ns}Customer`, 6, ['SUB_CLASS_OF', 'BROADER', 'RELATED', 'CUSTOM']);
+    const path = await store.shortestPath(`${ns}Invoice`, `${ns}Customer`, 6, [
+      'SUB_CLASS_OF',
+      'BROADER',
+      'RELATED',
+      'CUSTOM',
+    ]);
     expect(path?.length).toBe(2);
     expect(path?.concepts.map((c) => c.label)).toEqual(['Invoice', 'Order', 'Customer']);
     expect(path?.steps.map((s) => [s.relation, s.predicate, s.forward])).toEqual([
@@ -249,11 +301,19 @@ describe('queries over the hierarchy and the links', () => {
       ['CUSTOM', `${ns}placedBy`, true],
     ]);
     const back = await store.shortestPath(`${ns}Nickname`, `${ns}EmailAddress`, 6, ['SUB_CLASS_OF', 'BROADER']);
-    expect(back?.concepts.map((c) => c.label)).toEqual(['Nickname', 'Person name', 'Personal data', 'Contact data', 'Email address']);
+    expect(back?.concepts.map((c) => c.label)).toEqual([
+      'Nickname',
+      'Person name',
+      'Personal data',
+      'Contact data',
+      'Email address',
+    ]);
     expect(back?.steps.map((s) => s.forward)).toEqual([true, true, false, false]);
     expect(await store.shortestPath(`${ns}Nickname`, `${ns}EmailAddress`, 3, ['SUB_CLASS_OF', 'BROADER'])).toBeNull();
     expect(await store.shortestPath(`${ns}Invoice`, `${ns}Customer`, 6, ['SUB_CLASS_OF'])).toBeNull();
-    expect(await store.shortestPath(`${ns}Island`, `${ns}Customer`, 10, ['SUB_CLASS_OF', 'BROADER', 'RELATED', 'CUSTOM'])).toBeNull();
+    expect(
+      await store.shortestPath(`${ns}Island`, `${ns}Customer`, 10, ['SUB_CLASS_OF', 'BROADER', 'RELATED', 'CUSTOM']),
+    ).toBeNull();
     expect(await store.shortestPath(`${ns}Island`, `${ns}Island`, 10, ['CUSTOM'])).toMatchObject({ length: 0 });
   });
 });

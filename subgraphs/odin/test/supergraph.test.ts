@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatasetColumnsWithConceptsDocument, DatasetsHoldingConceptDocument, ImportOntologyDocument, LinkConceptDocument } from '@dataos/client';
+import {
+  DatasetColumnsWithConceptsDocument,
+  DatasetsHoldingConceptDocument,
+  ImportOntologyDocument,
+  LinkConceptDocument,
+} from '@dataos/client';
 import { seedMetis } from '@dataos/metis';
 import { createPolicies, graphql, startTestSupergraph, tokenFor, uniqueId, type TestSupergraph } from '@dataos/testkit';
 import { countingProxy, removeTestData, type CountingProxy } from './helpers.js';
@@ -35,11 +40,32 @@ beforeAll(async () => {
   metis.target = sg.subgraphUrls.metis!;
   [alice, carol] = await Promise.all([tokenFor('alice'), tokenFor('carol')]);
   await createPolicies(sg.heimdallUrl, [
-    { name: `${depot}-retail-readers`, subjects: [['roles:id:data-dev']], actions: ['read'], objects: { paths: [`dataos://${depot}:retail/**`] } },
-    { name: `${depot}-catalog-users`, subjects: [['roles:id:*']], actions: ['read'], objects: { paths: ['/metis/**'] } },
+    {
+      name: `${depot}-retail-readers`,
+      subjects: [['roles:id:data-dev']],
+      actions: ['read'],
+      objects: { paths: [`dataos://${depot}:retail/**`] },
+    },
+    {
+      name: `${depot}-catalog-users`,
+      subjects: [['roles:id:*']],
+      actions: ['read'],
+      objects: { paths: ['/metis/**'] },
+    },
     // A tag-based deny (as the demo's no-finance-for-data-devs): Metis hides the dataset, so must Odin.
-    { name: `${depot}-no-secrets`, effect: 'DENY', subjects: [['roles:id:data-dev']], actions: ['*'], objects: { tags: ['dataos:tag:PII.Secret'] } },
-    { name: `${depot}-admins`, subjects: [['roles:id:admin']], actions: ['read', 'write'], objects: { paths: [`dataos://${depot}:**`, '/odin/ontologies'] } },
+    {
+      name: `${depot}-no-secrets`,
+      effect: 'DENY',
+      subjects: [['roles:id:data-dev']],
+      actions: ['*'],
+      objects: { tags: ['dataos:tag:PII.Secret'] },
+    },
+    {
+      name: `${depot}-admins`,
+      subjects: [['roles:id:admin']],
+      actions: ['read', 'write'],
+      objects: { paths: [`dataos://${depot}:**`, '/odin/ontologies'] },
+    },
   ]);
   await seedMetis(sg.neo4j, [
     {
@@ -76,7 +102,10 @@ beforeAll(async () => {
     },
   ]);
   // The ontology and its links go in through the router, as a client would send them.
-  const imported = await graphql(sg.url, ImportOntologyDocument, { token: carol, variables: { input: { content: ONTOLOGY, format: 'TURTLE' } } });
+  const imported = await graphql(sg.url, ImportOntologyDocument, {
+    token: carol,
+    variables: { input: { content: ONTOLOGY, format: 'TURTLE' } },
+  });
   if (imported.errors) throw new Error(JSON.stringify(imported.errors));
   const links = [
     { concept: `${ns}Customer`, datasetUrn: urn('retail/customers') },
@@ -111,7 +140,10 @@ afterAll(async () => {
 
 describe('Odin and Metis through the router', () => {
   it('returns a Metis dataset with its columns and the concepts Odin links to them, in one query', async () => {
-    const res = await graphql(sg.url, DatasetColumnsWithConceptsDocument, { token: alice, variables: { urn: urn('retail/customers') } });
+    const res = await graphql(sg.url, DatasetColumnsWithConceptsDocument, {
+      token: alice,
+      variables: { urn: urn('retail/customers') },
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data?.dataset).toEqual({
       urn: urn('retail/customers'),

@@ -2,7 +2,16 @@ import type { Filter } from 'mongodb';
 import type { HistoryDoc, HistoryEvent } from '../model.js';
 import type { Collections } from '../store/collections.js';
 import { archivedParts, insertParts, undoParts } from '../store/rollups.js';
-import { dayOf, dayStart, encodeBatch, manifestKeyOf, objectKey, parseObjectKey, scopeOf, type Manifest } from './format.js';
+import {
+  dayOf,
+  dayStart,
+  encodeBatch,
+  manifestKeyOf,
+  objectKey,
+  parseObjectKey,
+  scopeOf,
+  type Manifest,
+} from './format.js';
 import type { ArchiveReader } from './reader.js';
 
 export interface ArchiverOptions {
@@ -82,7 +91,10 @@ export class Archiver {
     const known = new Map<string, Map<string, string | undefined>>();
     for (;;) {
       const oldest = await this.c.history
-        .find({ time: { $lt: cutoff }, archive: { $exists: false } }, { projection: { time: 1, kind: 1, namespace: 1 } })
+        .find(
+          { time: { $lt: cutoff }, archive: { $exists: false } },
+          { projection: { time: 1, kind: 1, namespace: 1 } },
+        )
         .sort({ time: 1 })
         .limit(1)
         .next();
@@ -105,13 +117,20 @@ export class Archiver {
         // its count is taken back (ids fixed per record and batch: a rerun writes the same parts).
         const counted = duplicates.filter((e) => e.batch && e.batch !== archivedIds.get(e._id));
         await insertParts(this.c, undoParts(counted, now));
-        const r = await this.c.history.deleteMany({ _id: { $in: duplicates.map((e) => e._id) }, archive: { $exists: false } });
+        const r = await this.c.history.deleteMany({
+          _id: { $in: duplicates.map((e) => e._id) },
+          archive: { $exists: false },
+        });
         result.alreadyArchived += r.deletedCount;
       }
       const fresh = batch.filter((e) => !archivedIds.has(e._id));
       if (!fresh.length) continue;
 
-      const key = objectKey(day, scope, fresh.map((e) => e._id));
+      const key = objectKey(
+        day,
+        scope,
+        fresh.map((e) => e._id),
+      );
       await this.c.history.updateMany(
         { _id: { $in: fresh.map((e) => e._id) }, archive: { $exists: false } },
         { $set: { archive: { key, at: now } } },
@@ -122,13 +141,21 @@ export class Archiver {
       if (done.object) result.objects.push(done.object);
     }
     if (result.archived || result.alreadyArchived) {
-      this.log('archive: run done', { cutoff: cutoff.toISOString(), archived: result.archived, objects: result.objects.length });
+      this.log('archive: run done', {
+        cutoff: cutoff.toISOString(),
+        archived: result.archived,
+        objects: result.objects.length,
+      });
     }
     return result;
   }
 
   /** Ids (with their batch) held by the verified objects of a day and scope (read once per run, then kept up to date). */
-  private async archivedIds(known: Map<string, Map<string, string | undefined>>, day: string, scope: string): Promise<Map<string, string | undefined>> {
+  private async archivedIds(
+    known: Map<string, Map<string, string | undefined>>,
+    day: string,
+    scope: string,
+  ): Promise<Map<string, string | undefined>> {
     const k = `${day}|${scope}`;
     let ids = known.get(k);
     if (!ids) {
@@ -143,7 +170,9 @@ export class Archiver {
   }
 
   /** Steps 2–4 for one claimed key; idempotent, and safe to run after a crash at any step. */
-  private async finish(key: string): Promise<{ object: ArchivedObject | null; deleted: number; events: HistoryEvent[] }> {
+  private async finish(
+    key: string,
+  ): Promise<{ object: ArchivedObject | null; deleted: number; events: HistoryEvent[] }> {
     const parsed = parseObjectKey(key);
     if (!parsed) throw new Error(`archive: claimed key "${key}" is not an archive key`);
     const claimed = (await this.c.history.find({ 'archive.key': key }).toArray()).map(stripMark);
@@ -160,7 +189,11 @@ export class Archiver {
     } else {
       const encoded = encodeBatch(key, [...union.values()], this.now());
       await this.reader.store.put(key, encoded.body, 'application/gzip');
-      await this.reader.store.put(manifestKeyOf(key), Buffer.from(JSON.stringify(encoded.manifest, null, 2)), 'application/json');
+      await this.reader.store.put(
+        manifestKeyOf(key),
+        Buffer.from(JSON.stringify(encoded.manifest, null, 2)),
+        'application/json',
+      );
       manifest = encoded.manifest;
     }
 
@@ -171,7 +204,8 @@ export class Archiver {
     }
     const inObject = new Set(readBack.events.map((e) => e._id));
     const lost = claimed.filter((e) => !inObject.has(e._id));
-    if (lost.length) throw new Error(`archive: ${key} lacks ${lost.length} claimed events; nothing was removed from MongoDB`);
+    if (lost.length)
+      throw new Error(`archive: ${key} lacks ${lost.length} claimed events; nothing was removed from MongoDB`);
 
     // The object's archived counts, before anything leaves MongoDB (fixed ids: written once).
     await insertParts(this.c, archivedParts(key, readBack.events, this.now()));
@@ -179,6 +213,10 @@ export class Archiver {
     const deleted = ids.length
       ? (await this.c.history.deleteMany({ _id: { $in: ids }, 'archive.key': key })).deletedCount
       : 0;
-    return { object: { key, day: parsed.day, count: readBack.manifest.count, sha256: readBack.manifest.sha256 }, deleted, events: readBack.events };
+    return {
+      object: { key, day: parsed.day, count: readBack.manifest.count, sha256: readBack.manifest.sha256 },
+      deleted,
+      events: readBack.events,
+    };
   }
 }

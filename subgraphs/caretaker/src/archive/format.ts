@@ -48,7 +48,8 @@ export function daysBetween(from: Date, to: Date): string[] {
   return days;
 }
 
-export const scopeOf = (e: Pick<HistoryEvent, 'kind' | 'namespace'>) => (e.kind === 'Pod' ? `ns=${e.namespace}` : 'nodes');
+export const scopeOf = (e: Pick<HistoryEvent, 'kind' | 'namespace'>) =>
+  e.kind === 'Pod' ? `ns=${e.namespace}` : 'nodes';
 export const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
 export function objectKey(day: string, scope: string, ids: string[]): string {
@@ -99,7 +100,11 @@ function parseLine(text: string): HistoryEvent {
 export const countKey = (phase: PodPhase, type: WatchEventType) => `${phase}/${type}`;
 
 /** The object and its manifest for a batch of events (sorted by id, so the bytes are reproducible). */
-export function encodeBatch(key: string, events: HistoryEvent[], now = new Date()): { body: Buffer; manifest: Manifest } {
+export function encodeBatch(
+  key: string,
+  events: HistoryEvent[],
+  now = new Date(),
+): { body: Buffer; manifest: Manifest } {
   const parsed = parseObjectKey(key);
   if (!parsed) throw new Error(`not an archive object key: ${key}`);
   const sorted = [...events].sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));

@@ -30,12 +30,18 @@ export class ArchiveReader {
     private readonly warn: (message: string) => void = () => {},
   ) {
     // objects differ in size by orders of magnitude: bounded by (estimated) bytes as well
-    this.cache = new Lru({ max: maxCachedObjects, maxBytes: CACHE_BYTES, sizeOf: (events) => events.length * EVENT_BYTES });
+    this.cache = new Lru({
+      max: maxCachedObjects,
+      maxBytes: CACHE_BYTES,
+      sizeOf: (events) => events.length * EVENT_BYTES,
+    });
   }
 
   /** Manifests of one day, optionally of one scope (`ns=<namespace>` or `nodes`). */
   async manifests(day: string, scope?: string): Promise<Manifest[]> {
-    const keys = (await this.store.list(`${HISTORY_PREFIX}dt=${day}/${scope ? `${scope}/` : ''}`)).filter(isManifestKey);
+    const keys = (await this.store.list(`${HISTORY_PREFIX}dt=${day}/${scope ? `${scope}/` : ''}`)).filter(
+      isManifestKey,
+    );
     const manifests = await Promise.all(keys.map((k) => this.manifest(objectKeyOfManifest(k))));
     return manifests.filter((m): m is Manifest => m !== null);
   }

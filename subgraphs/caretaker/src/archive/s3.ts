@@ -122,6 +122,8 @@ export class S3ArchiveStore implements ArchiveStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new this.sdk.DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.prefix + assertKey(key) }));
+    await this.client.send(
+      new this.sdk.DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.prefix + assertKey(key) }),
+    );
   }
 }

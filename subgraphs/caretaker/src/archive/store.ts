@@ -80,7 +80,8 @@ export class LocalFolderArchiveStore implements ArchiveStore {
         const key = `${keyPrefix}${entry.name}`;
         if (entry.isDirectory()) {
           // Only folders that can hold keys with the prefix.
-          if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) await walk(path.join(dir, entry.name), `${key}/`);
+          if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`))
+            await walk(path.join(dir, entry.name), `${key}/`);
         } else if (entry.isFile() && key.startsWith(prefix) && !entry.name.includes('.tmp-')) {
           keys.push(key);
         }

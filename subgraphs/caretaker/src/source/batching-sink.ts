@@ -62,7 +62,10 @@ export class BatchingSink implements EventSink {
       } catch (error) {
         this.failures++;
         const delay = Math.min(30_000, 250 * 2 ** this.failures);
-        this.options.logger?.warn({ err: error, retryInMs: delay, buffered: this.buffer.length }, 'caretaker ingest failed');
+        this.options.logger?.warn(
+          { err: error, retryInMs: delay, buffered: this.buffer.length },
+          'caretaker ingest failed',
+        );
         if (this.stopped) throw error;
         this.timer ??= setTimeout(() => void this.flush(), delay);
         return;

@@ -47,7 +47,10 @@ export function kubernetesClientVersion(): string | null {
     const entry = createRequire(import.meta.url).resolve(PACKAGE);
     for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
       try {
-        const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+        const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+          name?: string;
+          version?: string;
+        };
         if (pkg.name === PACKAGE) return pkg.version ?? null;
       } catch {
         // no package.json here: go up
@@ -91,7 +94,9 @@ export class KubernetesPodSource implements PodSource {
     const version = kubernetesClientVersion();
     if (!version) throw new Error(`a kubeconfig is configured but ${PACKAGE} is not installed`);
     if (!kubernetesClientUsable(version)) {
-      throw new Error(`${PACKAGE}@${version} needs Node 22.19+ (undici 8); on Node ${process.versions.node} install ${PACKAGE}@^1.4.0`);
+      throw new Error(
+        `${PACKAGE}@${version} needs Node 22.19+ (undici 8); on Node ${process.versions.node} install ${PACKAGE}@^1.4.0`,
+      );
     }
     let k8s: K8sModule;
     try {
@@ -120,7 +125,9 @@ export class KubernetesPodSource implements PodSource {
           const present = new Set((result.items ?? []).map(keyOf));
           // After the informer delivered the listed items to the sink (same tick, right after this returns).
           setImmediate(() => {
-            sink.relisted(kind, present, rv).catch((err: unknown) => this.options.logger.warn({ err, path }, 'relist tombstones failed'));
+            sink
+              .relisted(kind, present, rv)
+              .catch((err: unknown) => this.options.logger.warn({ err, path }, 'relist tombstones failed'));
           });
         }
         return result;
@@ -139,13 +146,21 @@ export class KubernetesPodSource implements PodSource {
         this.options.logger.warn({ err, path }, 'kubernetes list/watch failed; restarting');
         setTimeout(() => {
           if (this.stopped) return;
-          informer.start().catch((e: unknown) => this.options.logger.error({ err: e, path }, 'kubernetes watch restart failed'));
+          informer
+            .start()
+            .catch((e: unknown) => this.options.logger.error({ err: e, path }, 'kubernetes watch restart failed'));
         }, this.options.restartDelayMs ?? 5000);
       });
       this.informers.push(informer);
       await informer.start();
     };
-    await watch('Node', '/api/v1/nodes', () => core.listNode(), nodeEvent, (o) => o.metadata?.name ?? '');
+    await watch(
+      'Node',
+      '/api/v1/nodes',
+      () => core.listNode(),
+      nodeEvent,
+      (o) => o.metadata?.name ?? '',
+    );
     await watch(
       'Pod',
       '/api/v1/pods',

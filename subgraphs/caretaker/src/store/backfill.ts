@@ -22,11 +22,20 @@ export interface BackfillResult {
  * writes), then sets the flag. Replicas running it at once, or a rerun after a crash, write the
  * same parts: counted once. Records with a batch id are their batch's.
  */
-export async function backfillRollups(c: Collections, reader: ArchiveReader, now = new Date(), warn: (m: string) => void = () => {}): Promise<BackfillResult> {
+export async function backfillRollups(
+  c: Collections,
+  reader: ArchiveReader,
+  now = new Date(),
+  warn: (m: string) => void = () => {},
+): Promise<BackfillResult> {
   if ((await c.meta.findOne({ _id: BACKFILL_ID }))?.done) return { ran: false, events: 0, parts: 0 };
 
   const manifests = (
-    await Promise.all((await reader.store.list(HISTORY_PREFIX)).filter(isManifestKey).map((k) => reader.manifest(objectKeyOfManifest(k))))
+    await Promise.all(
+      (await reader.store.list(HISTORY_PREFIX))
+        .filter(isManifestKey)
+        .map((k) => reader.manifest(objectKeyOfManifest(k))),
+    )
   ).filter((m): m is Manifest => m !== null && m.scope.startsWith('ns='));
   const verified = new Set(manifests.map((m) => m.key));
   const partitions = new Set(manifests.map((m) => `${m.day}|${m.scope}`));
@@ -36,7 +45,9 @@ export async function backfillRollups(c: Collections, reader: ArchiveReader, now
   const counts = new Map<string, Counts>();
   const seen = new Set<string>();
   let events = 0;
-  const cursor = c.history.find({ kind: 'Pod' }, { projection: { kind: 1, time: 1, namespace: 1, phase: 1, type: 1, batch: 1, archive: 1 } }).batchSize(5000);
+  const cursor = c.history
+    .find({ kind: 'Pod' }, { projection: { kind: 1, time: 1, namespace: 1, phase: 1, type: 1, batch: 1, archive: 1 } })
+    .batchSize(5000);
   for await (const d of cursor) {
     if (d.batch) continue;
     if (d.archive && verified.has(d.archive.key)) continue; // counted from its object

@@ -1,7 +1,14 @@
 import type { Filter } from 'mongodb';
 import { ArchiveIntegrityError, daysBetween, type Manifest } from '../archive/format.js';
 import type { ArchiveReader } from '../archive/reader.js';
-import { POD_PHASES, podKey, type HistoryDoc, type HistoryEvent, type PodPhase, type WatchEventType } from '../model.js';
+import {
+  POD_PHASES,
+  podKey,
+  type HistoryDoc,
+  type HistoryEvent,
+  type PodPhase,
+  type WatchEventType,
+} from '../model.js';
 import { fail } from '../validate.js';
 import type { Collections } from './collections.js';
 import { BACKFILL_ID } from './backfill.js';
@@ -18,7 +25,8 @@ export interface SourcedEvent extends HistoryEvent {
 
 export function checkRange(from: Date, to: Date, field = 'to'): void {
   if (to.getTime() <= from.getTime()) fail(field, '`to` must be after `from`.');
-  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) fail(field, `A time range spans at most ${MAX_RANGE_DAYS} days.`);
+  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000)
+    fail(field, `A time range spans at most ${MAX_RANGE_DAYS} days.`);
 }
 
 const WATCH_TYPES: WatchEventType[] = ['ADDED', 'MODIFIED', 'DELETED'];
@@ -77,8 +85,17 @@ export class HistoryStore {
   }
 
   /** A pod's events with from <= time < to, resourceVersion > afterRv, in resourceVersion order; `limit` at most. */
-  async podEvents(namespace: string, name: string, from: Date, to: Date, limit: number, afterRv = 0): Promise<SourcedEvent[]> {
-    return (await this.podEventsMany([{ namespace, name }], from, to, limit, afterRv)).get(podKey(namespace, name)) ?? [];
+  async podEvents(
+    namespace: string,
+    name: string,
+    from: Date,
+    to: Date,
+    limit: number,
+    afterRv = 0,
+  ): Promise<SourcedEvent[]> {
+    return (
+      (await this.podEventsMany([{ namespace, name }], from, to, limit, afterRv)).get(podKey(namespace, name)) ?? []
+    );
   }
 
   /**
@@ -104,7 +121,11 @@ export class HistoryStore {
     const cap = keys.length * limit;
     const namespaces = [...new Set(pods.map((p) => p.namespace))];
     const [recent, archived] = await Promise.all([
-      this.c.history.find(filter(keys), { projection: { archive: 0 } }).sort({ key: 1, rv: 1 }).limit(cap).toArray(),
+      this.c.history
+        .find(filter(keys), { projection: { archive: 0 } })
+        .sort({ key: 1, rv: 1 })
+        .limit(cap)
+        .toArray(),
       this.archivedPodEvents(namespaces, new Set(keys), from, to, afterRv),
     ]);
     const byKey = new Map<string, HistoryDoc[]>(keys.map((k) => [k, []]));
@@ -115,7 +136,14 @@ export class HistoryStore {
       const partial = keys.filter((k) => byKey.get(k)!.length < limit && (k === last || !byKey.get(k)!.length));
       await Promise.all(
         partial.map(async (k) => {
-          byKey.set(k, await this.c.history.find(filter([k]), { projection: { archive: 0 } }).sort({ rv: 1 }).limit(limit).toArray());
+          byKey.set(
+            k,
+            await this.c.history
+              .find(filter([k]), { projection: { archive: 0 } })
+              .sort({ rv: 1 })
+              .limit(limit)
+              .toArray(),
+          );
         }),
       );
     }
@@ -139,7 +167,9 @@ export class HistoryStore {
   ): Promise<Map<string, HistoryEvent[]>> {
     const out = new Map<string, HistoryEvent[]>();
     const days = daysBetween(from, to);
-    const manifests = (await Promise.all(days.flatMap((d) => namespaces.map((ns) => this.archive.manifests(d, `ns=${ns}`))))).flat();
+    const manifests = (
+      await Promise.all(days.flatMap((d) => namespaces.map((ns) => this.archive.manifests(d, `ns=${ns}`))))
+    ).flat();
     for (const m of manifests) {
       if (new Date(m.maxTime) < from || new Date(m.minTime) >= to) continue;
       for (const e of await this.archivedEvents(m)) {
@@ -160,17 +190,29 @@ export class HistoryStore {
    * not counted again from MongoDB.
    */
   async rawStats(from: Date, to: Date, namespace?: string | null): Promise<EventStats> {
-    const match: Filter<HistoryDoc> = { kind: 'Pod', time: { $gte: from, $lt: to }, ...(namespace ? { namespace } : {}) };
+    const match: Filter<HistoryDoc> = {
+      kind: 'Pod',
+      time: { $gte: from, $lt: to },
+      ...(namespace ? { namespace } : {}),
+    };
     const [rows, manifests] = await Promise.all([
       this.c.history
-        .aggregate<{ _id: { namespace?: string; phase?: PodPhase; type?: WatchEventType; claim?: string | null }; n: number }>([
+        .aggregate<{
+          _id: { namespace?: string; phase?: PodPhase; type?: WatchEventType; claim?: string | null };
+          n: number;
+        }>([
           { $match: match },
-          { $group: { _id: { namespace: '$namespace', phase: '$phase', type: '$type', claim: '$archive.key' }, n: { $sum: 1 } } },
+          {
+            $group: {
+              _id: { namespace: '$namespace', phase: '$phase', type: '$type', claim: '$archive.key' },
+              n: { $sum: 1 },
+            },
+          },
         ])
         .toArray(),
-      Promise.all(daysBetween(from, to).map((d) => this.archive.manifests(d, namespace ? `ns=${namespace}` : undefined))).then((m) =>
-        m.flat().filter((x) => x.scope.startsWith('ns=')),
-      ),
+      Promise.all(
+        daysBetween(from, to).map((d) => this.archive.manifests(d, namespace ? `ns=${namespace}` : undefined)),
+      ).then((m) => m.flat().filter((x) => x.scope.startsWith('ns='))),
     ]);
 
     // Counted as rollups count (`<namespace>/<phase>/<type>`), so both answer through statsOf.
@@ -211,7 +253,6 @@ export class HistoryStore {
   }
 }
 
-
 /** EventStats from rollup counts (`<namespace>/<phase>/<type>` → n). */
 export function statsOf(from: Date, to: Date, counts: Counts, archived: Counts): EventStats {
   const byPhase = new Map<PodPhase, number>();
@@ -234,7 +275,10 @@ export function statsOf(from: Date, to: Date, counts: Counts, archived: Counts):
     total: [...byType.values()].reduce((s, n) => s + n, 0),
     byPhase: POD_PHASES.filter((p) => byPhase.get(p)).map((phase) => ({ phase, count: byPhase.get(phase)! })),
     byType: WATCH_TYPES.filter((t) => byType.get(t)).map((type) => ({ type, count: byType.get(type)! })),
-    byNamespace: [...byNs.entries()].filter(([, a]) => a.events).sort(([a], [b]) => (a < b ? -1 : 1)).map(([ns, a]) => ({ namespace: ns, ...a })),
+    byNamespace: [...byNs.entries()]
+      .filter(([, a]) => a.events)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([ns, a]) => ({ namespace: ns, ...a })),
     archived: Object.values(archived).reduce((s, n) => s + n, 0),
   };
 }

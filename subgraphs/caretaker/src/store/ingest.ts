@@ -24,7 +24,12 @@ type StateDoc = (PodDoc | NodeDoc) & Document;
 
 function stateOf(event: ClusterEvent, now: Date): StateDoc {
   const deleted = event.type === 'DELETED';
-  const common = { deleted, deletedAt: deleted ? event.observedAt : null, observedAt: event.observedAt, updatedAt: now };
+  const common = {
+    deleted,
+    deletedAt: deleted ? event.observedAt : null,
+    observedAt: event.observedAt,
+    updatedAt: now,
+  };
   return event.kind === 'Pod'
     ? { _id: podKey(event.pod.namespace, event.pod.name), ...event.pod, ...common }
     : { _id: event.node.name, ...event.node, ...common };
@@ -54,7 +59,9 @@ export async function stateWritesOf(db: Db): Promise<StateWrites> {
 
 async function storedVersions(collection: Collection<StateDoc>, ids: string[]): Promise<Map<string, number>> {
   // One `$in` (a scan of the current states on FerretDB, ~0.1 s at 2,000 objects), not one lookup per id.
-  const docs = await collection.find({ _id: { $in: ids } }, { projection: { resourceVersion: 1 }, batchSize: ids.length + 1 }).toArray();
+  const docs = await collection
+    .find({ _id: { $in: ids } }, { projection: { resourceVersion: 1 }, batchSize: ids.length + 1 })
+    .toArray();
   return new Map(docs.map((d) => [d._id, d.resourceVersion as number]));
 }
 
@@ -82,7 +89,11 @@ async function applyNewest(
   return mode === 'replace' ? replaceNewest(collection, docs, stored) : updateNewest(collection, docs, stored);
 }
 
-async function updateNewest(collection: Collection<StateDoc>, docs: StateDoc[], stored: Map<string, number>): Promise<Map<string, number>> {
+async function updateNewest(
+  collection: Collection<StateDoc>,
+  docs: StateDoc[],
+  stored: Map<string, number>,
+): Promise<Map<string, number>> {
   const applied = new Map<string, number>();
   let updates = docs.filter((d) => (stored.get(d._id) ?? Infinity) < d.resourceVersion);
   let inserts = docs.filter((d) => !stored.has(d._id));
@@ -96,7 +107,10 @@ async function updateNewest(collection: Collection<StateDoc>, docs: StateDoc[], 
     if (matched === updates.length) for (const d of updates) applied.set(d._id, d.resourceVersion);
     else {
       // A concurrent writer got some first: which ones are ours is read back (rare).
-      const rv = await storedVersions(collection, updates.map((d) => d._id));
+      const rv = await storedVersions(
+        collection,
+        updates.map((d) => d._id),
+      );
       for (const d of updates) if (rv.get(d._id) === d.resourceVersion) applied.set(d._id, d.resourceVersion);
     }
     const skipped = await insertNew(collection, inserts);
@@ -115,13 +129,24 @@ async function updateNewest(collection: Collection<StateDoc>, docs: StateDoc[], 
  * that is missing or older is written again, and only a state read back as ours counts as
  * applied. What remains is a race inside a single FerretDB statement (README, FerretDB findings).
  */
-async function replaceNewest(collection: Collection<StateDoc>, docs: StateDoc[], first: Map<string, number>): Promise<Map<string, number>> {
+async function replaceNewest(
+  collection: Collection<StateDoc>,
+  docs: StateDoc[],
+  first: Map<string, number>,
+): Promise<Map<string, number>> {
   const applied = new Map<string, number>();
   const written = new Set<string>();
   let todo = docs;
   for (let attempt = 0; attempt < 8 && todo.length; attempt++) {
-    const stored = attempt === 0 ? first : await storedVersions(collection, todo.map((d) => d._id));
-    for (const d of todo) if (written.has(d._id) && stored.get(d._id) === d.resourceVersion) applied.set(d._id, d.resourceVersion);
+    const stored =
+      attempt === 0
+        ? first
+        : await storedVersions(
+            collection,
+            todo.map((d) => d._id),
+          );
+    for (const d of todo)
+      if (written.has(d._id) && stored.get(d._id) === d.resourceVersion) applied.set(d._id, d.resourceVersion);
     todo = todo.filter((d) => (stored.get(d._id) ?? -Infinity) < d.resourceVersion);
     // The last round only reads back.
     if (!todo.length || attempt === 7) break;
@@ -129,7 +154,10 @@ async function replaceNewest(collection: Collection<StateDoc>, docs: StateDoc[],
     if (older.length) {
       // `_id: $in` first: FerretDB then tries the `$or` (one clause per object) on the matches only.
       const ids = older.map((d) => d._id);
-      await collection.deleteMany({ _id: { $in: ids }, $or: older.map((d) => ({ _id: d._id, resourceVersion: { $lt: d.resourceVersion } })) });
+      await collection.deleteMany({
+        _id: { $in: ids },
+        $or: older.map((d) => ({ _id: d._id, resourceVersion: { $lt: d.resourceVersion } })),
+      });
     }
     // A duplicate: someone else's state got there in between, compared again on the next round.
     const skipped = await insertNew(collection, todo);
@@ -161,7 +189,13 @@ export async function ingestEvents(
   const nodeStates = newestPerObject(states.filter((_, i) => events[i]!.kind === 'Node'));
   const podsC = c.pods as unknown as Collection<StateDoc>;
   const nodesC = c.nodes as unknown as Collection<StateDoc>;
-  const read = (collection: Collection<StateDoc>, docs: StateDoc[]) => (docs.length ? storedVersions(collection, docs.map((d) => d._id)) : new Map<string, number>());
+  const read = (collection: Collection<StateDoc>, docs: StateDoc[]) =>
+    docs.length
+      ? storedVersions(
+          collection,
+          docs.map((d) => d._id),
+        )
+      : new Map<string, number>();
   // History and its rollup part first (see rollups.ts), then the current state. The stored versions
   // are only read meanwhile: the state writes are conditional and compare again when they moved.
   const [{ history, skipped }, mode, storedPods, storedNodes] = await Promise.all([
@@ -262,7 +296,14 @@ export async function tombstoneMissing(
       updateOne: {
         filter: { _id: d._id, resourceVersion: d.resourceVersion },
         update: {
-          $set: { deleted: true, deletedAt: now, observedAt: now, updatedAt: now, reason, resourceVersion: listResourceVersion },
+          $set: {
+            deleted: true,
+            deletedAt: now,
+            observedAt: now,
+            updatedAt: now,
+            reason,
+            resourceVersion: listResourceVersion,
+          },
         },
       },
     })),

@@ -20,7 +20,8 @@ export function podQuery(filter: PodFilter | null | undefined, field = 'filter')
   if (f.namespace != null) q.namespace = namespaceName(f.namespace, `${field}.namespace`);
   if (f.resourceUrn != null) q.resourceUrn = resourceUrnValue(f.resourceUrn, `${field}.resourceUrn`);
   if (f.resourceType != null) {
-    if (!/^[a-z][a-z0-9-]{0,62}$/.test(f.resourceType)) fail(`${field}.resourceType`, `"${f.resourceType}" is not a resource type.`);
+    if (!/^[a-z][a-z0-9-]{0,62}$/.test(f.resourceType))
+      fail(`${field}.resourceType`, `"${f.resourceType}" is not a resource type.`);
     q.resourceType = f.resourceType;
   }
   if (f.workload) {
@@ -46,11 +47,20 @@ export interface Page<T> {
 }
 
 /** Pods in `_id` (`namespace/name`) order, Relay-style. */
-export async function listPods(c: Collections, query: Filter<PodDoc>, first: number | null | undefined, after: string | null | undefined): Promise<Page<PodDoc>> {
+export async function listPods(
+  c: Collections,
+  query: Filter<PodDoc>,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Page<PodDoc>> {
   const n = pageSize(first, { max: MAX_PAGE, fallback: 50 });
   const page = after ? { $and: [query, { _id: { $gt: cursors.decode('pod', after, { is: isString }) } }] } : query;
   const [docs, totalCount] = await Promise.all([
-    c.pods.find(page).sort({ _id: 1 }).limit(n + 1).toArray(),
+    c.pods
+      .find(page)
+      .sort({ _id: 1 })
+      .limit(n + 1)
+      .toArray(),
     c.pods.countDocuments(query),
   ]);
   const items = docs.slice(0, n).map((d) => ({ cursor: cursors.encode('pod', d._id), node: d }));
@@ -81,8 +91,17 @@ export async function listPodsGrouped(
   const page = after ? { $and: [match, { _id: { $gt: cursors.decode('pod', after, { is: isString }) } }] } : match;
   const cap = distinct.length * (n + 1);
   const [docs, counts] = await Promise.all([
-    c.pods.find(page).sort({ [field]: 1, _id: 1 }).limit(cap).toArray(),
-    c.pods.aggregate<{ _id: string | null; n: number }>([{ $match: match }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }]).toArray(),
+    c.pods
+      .find(page)
+      .sort({ [field]: 1, _id: 1 })
+      .limit(cap)
+      .toArray(),
+    c.pods
+      .aggregate<{ _id: string | null; n: number }>([
+        { $match: match },
+        { $group: { _id: `$${field}`, n: { $sum: 1 } } },
+      ])
+      .toArray(),
   ]);
   const total = new Map(counts.map((r) => [r._id, r.n]));
   const groups = new Map<string, PodDoc[]>();
@@ -102,7 +121,12 @@ export async function listPodsGrouped(
         return;
       }
       const items = group.slice(0, n).map((d) => ({ cursor: cursors.encode('pod', d._id), node: d }));
-      out.set(v, { items, hasNextPage: group.length > n, endCursor: items.at(-1)?.cursor ?? null, totalCount: total.get(v) ?? 0 });
+      out.set(v, {
+        items,
+        hasNextPage: group.length > n,
+        endCursor: items.at(-1)?.cursor ?? null,
+        totalCount: total.get(v) ?? 0,
+      });
     }),
   );
   return out;
@@ -161,7 +185,14 @@ interface UsageRow {
   memory: number;
 }
 
-const USAGE_FIELDS = { namespace: 1, nodeName: 1, phase: 1, restarts: 1, cpuRequestMillis: 1, memoryRequestBytes: 1 } as const;
+const USAGE_FIELDS = {
+  namespace: 1,
+  nodeName: 1,
+  phase: 1,
+  restarts: 1,
+  cpuRequestMillis: 1,
+  memoryRequestBytes: 1,
+} as const;
 
 /**
  * One scan with a projection, summed here. Not `$group`: FerretDB 1.24 answers only the first
@@ -175,7 +206,19 @@ async function usageRows(c: Collections, live: Filter<PodDoc>): Promise<UsageRow
   for await (const p of c.pods.find(live, { projection: USAGE_FIELDS })) {
     const key = JSON.stringify([p.namespace, p.nodeName ?? null, p.phase]);
     let row = rows.get(key);
-    if (!row) rows.set(key, (row = { namespace: p.namespace ?? '', node: p.nodeName ?? null, phase: p.phase ?? 'UNKNOWN', pods: 0, restarts: 0, cpu: 0, memory: 0 }));
+    if (!row)
+      rows.set(
+        key,
+        (row = {
+          namespace: p.namespace ?? '',
+          node: p.nodeName ?? null,
+          phase: p.phase ?? 'UNKNOWN',
+          pods: 0,
+          restarts: 0,
+          cpu: 0,
+          memory: 0,
+        }),
+      );
     row.pods++;
     row.restarts += p.restarts ?? 0;
     row.cpu += p.cpuRequestMillis ?? 0;
@@ -195,10 +238,19 @@ const ratio = (a: number, b: number | null) => (b ? a / b : null);
  * (namespace, node, phase) rows: bounded by namespaces × nodes × phases.
  */
 export async function podAggregates(c: Collections, query: Filter<PodDoc>): Promise<PodAggregates> {
-  const [rows, nodes] = await Promise.all([usageRows(c, { $and: [query, { deleted: false }] }), c.nodes.find({ deleted: false }).toArray()]);
+  const [rows, nodes] = await Promise.all([
+    usageRows(c, { $and: [query, { deleted: false }] }),
+    c.nodes.find({ deleted: false }).toArray(),
+  ]);
 
-  const ns = new Map<string, { phases: Map<PodPhase, number>; pods: number; restarts: number; cpu: number; memory: number }>();
-  const nd = new Map<string | null, { phases: Map<PodPhase, number>; pods: number; restarts: number; cpu: number; memory: number }>();
+  const ns = new Map<
+    string,
+    { phases: Map<PodPhase, number>; pods: number; restarts: number; cpu: number; memory: number }
+  >();
+  const nd = new Map<
+    string | null,
+    { phases: Map<PodPhase, number>; pods: number; restarts: number; cpu: number; memory: number }
+  >();
   const blank = () => ({ phases: new Map<PodPhase, number>(), pods: 0, restarts: 0, cpu: 0, memory: 0 });
   const phases = new Map<PodPhase, number>();
   for (const r of rows) {

@@ -71,7 +71,8 @@ export interface MetaDoc {
   events?: number;
 }
 
-export const hourOf = (t: Date | number) => new Date(Math.floor(new Date(t).getTime() / HOUR_MS) * HOUR_MS).toISOString();
+export const hourOf = (t: Date | number) =>
+  new Date(Math.floor(new Date(t).getTime() / HOUR_MS) * HOUR_MS).toISOString();
 export const hourCeil = (t: Date) => new Date(Math.ceil(t.getTime() / HOUR_MS) * HOUR_MS).toISOString();
 export const dayOfHour = (hour: string) => hour.slice(0, 10);
 export const slotOf = (hour: string) => hour.slice(11, 13);
@@ -114,9 +115,21 @@ export function tally(events: Iterable<Countable>, into = new Map<string, Counts
 }
 
 /** The parts of one source, one per hour. */
-export function partsOf(source: string, counts: Map<string, Counts>, archived = new Map<string, Counts>(), at = new Date()): RollupPart[] {
+export function partsOf(
+  source: string,
+  counts: Map<string, Counts>,
+  archived = new Map<string, Counts>(),
+  at = new Date(),
+): RollupPart[] {
   const hours = [...new Set([...counts.keys(), ...archived.keys()])].sort();
   return hours
-    .map((hour) => ({ _id: `${source}/${hour}`, source, hour, c: encodeCounts(counts.get(hour) ?? {}), a: encodeCounts(archived.get(hour) ?? {}), at }))
+    .map((hour) => ({
+      _id: `${source}/${hour}`,
+      source,
+      hour,
+      c: encodeCounts(counts.get(hour) ?? {}),
+      a: encodeCounts(archived.get(hour) ?? {}),
+      at,
+    }))
     .filter((p) => p.c !== '{}' || p.a !== '{}');
 }

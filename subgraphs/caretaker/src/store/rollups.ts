@@ -63,15 +63,23 @@ async function storedBatches(c: Collections, ids: string[]): Promise<Map<string,
  * tombstones, the one-by-one baseline): intent → history (duplicates skipped) → parts → intent
  * removed. Returns the indexes (into the deduplicated records) of records that existed already.
  */
-export async function recordHistory(c: Collections, records: HistoryEvent[], now = new Date()): Promise<{ history: HistoryEvent[]; skipped: Set<number> }> {
+export async function recordHistory(
+  c: Collections,
+  records: HistoryEvent[],
+  now = new Date(),
+): Promise<{ history: HistoryEvent[]; skipped: Set<number> }> {
   const unique = new Map<string, HistoryEvent>();
   for (const h of records) if (!unique.has(h._id)) unique.set(h._id, h);
   const history = [...unique.values()];
   if (!history.length) return { history, skipped: new Set() };
   const batch = batchIdOf(unique.keys());
   // Wall-clock time (not `now`, the caller's event time): compaction judges stale intents by it.
-  const retried = (await insertNew(c.rollupIntents, [{ _id: batch, ids: [...unique.keys()], at: new Date() }])).size > 0;
-  const skipped = await insertNew(c.history, history.map((h) => ({ ...h, batch })));
+  const retried =
+    (await insertNew(c.rollupIntents, [{ _id: batch, ids: [...unique.keys()], at: new Date() }])).size > 0;
+  const skipped = await insertNew(
+    c.history,
+    history.map((h) => ({ ...h, batch })),
+  );
   // Skipped records count here only if an earlier attempt of this very batch recorded them.
   const skippedPods = history.filter((h, i) => skipped.has(i) && h.kind === 'Pod').map((h) => h._id);
   const stored = skippedPods.length ? await storedBatches(c, skippedPods) : new Map<string, string | undefined>();
@@ -89,7 +97,10 @@ async function recoverIntents(c: Collections, now: Date, staleMs: number): Promi
   for (const intent of stale) {
     // Rare: one `$in` (a scan on FerretDB) rather than thousands of lookups.
     const docs = await c.history
-      .find({ _id: { $in: intent.ids } }, { projection: { kind: 1, time: 1, namespace: 1, phase: 1, type: 1, batch: 1 } })
+      .find(
+        { _id: { $in: intent.ids } },
+        { projection: { kind: 1, time: 1, namespace: 1, phase: 1, type: 1, batch: 1 } },
+      )
       .toArray();
     await insertParts(c, partsOf(intent._id, tally(docs.filter((d) => d.batch === intent._id)), undefined, now));
     await c.rollupIntents.deleteOne({ _id: intent._id });
@@ -107,7 +118,8 @@ async function upsert(run: () => Promise<unknown>): Promise<void> {
   }
 }
 
-const bumpEpoch = (c: Collections) => upsert(() => c.meta.updateOne({ _id: EPOCH_ID }, { $inc: { n: 1 } }, { upsert: true }));
+const bumpEpoch = (c: Collections) =>
+  upsert(() => c.meta.updateOne({ _id: EPOCH_ID }, { $inc: { n: 1 } }, { upsert: true }));
 
 /** Writes `next` over the day at version `v` (0: absent); false when someone else wrote first. */
 async function writeDay(c: Collections, next: DayRollup, v: number): Promise<boolean> {
@@ -126,9 +138,16 @@ async function writeDay(c: Collections, next: DayRollup, v: number): Promise<boo
 const emptyDay = (day: string): DayRollup => ({ _id: day, v: 0, h: {}, merges: [] });
 
 /** Ledger, delete, trim for a merge already applied to its day (idempotent). */
-async function settle(c: Collections, day: string, merge: { m: string; hour: string; parts: string[] }, extra: string[] = []): Promise<void> {
+async function settle(
+  c: Collections,
+  day: string,
+  merge: { m: string; hour: string; parts: string[] },
+  extra: string[] = [],
+): Promise<void> {
   if (merge.parts.length) {
-    await upsert(() => c.rollupLedger.updateOne({ _id: merge.hour }, { $addToSet: { parts: { $each: merge.parts } } }, { upsert: true }));
+    await upsert(() =>
+      c.rollupLedger.updateOne({ _id: merge.hour }, { $addToSet: { parts: { $each: merge.parts } } }, { upsert: true }),
+    );
   }
   const ids = [...merge.parts, ...extra];
   if (ids.length) await c.rollupParts.deleteMany({ _id: { $in: ids } });
@@ -175,7 +194,12 @@ async function mergeHour(c: Collections, hour: string, parts: RollupPart[], resu
       addCounts(archived, decodeCounts(p.a));
     }
     const merge = { m, hour, parts: fresh.map((p) => p._id) };
-    const next: DayRollup = { ...d, v: d.v + 1, h: { ...d.h, [slotOf(hour)]: { c: encodeCounts(counts), a: encodeCounts(archived) } }, merges: [...d.merges, merge] };
+    const next: DayRollup = {
+      ...d,
+      v: d.v + 1,
+      h: { ...d.h, [slotOf(hour)]: { c: encodeCounts(counts), a: encodeCounts(archived) } },
+      merges: [...d.merges, merge],
+    };
     if (!(await writeDay(c, next, d.v))) continue;
     // Readers that read the day before this write and the parts after the delete retry on the epoch.
     await bumpEpoch(c);
@@ -279,7 +303,12 @@ export interface RollupCounts {
 }
 
 /** Counts over the whole hours covering [from, to): the days in range plus parts not merged yet. */
-export async function readRollups(c: Collections, from: Date, to: Date, namespace?: string | null): Promise<RollupCounts> {
+export async function readRollups(
+  c: Collections,
+  from: Date,
+  to: Date,
+  namespace?: string | null,
+): Promise<RollupCounts> {
   const fromH = hourOf(from);
   const toH = hourCeil(to);
   const days = daysBetween(new Date(fromH), new Date(toH));
@@ -320,8 +349,13 @@ export async function readRollups(c: Collections, from: Date, to: Date, namespac
 }
 
 /** Parts that take back the count of records dropped from MongoDB as copies of archived ones (archiver). */
-export function undoParts(dropped: Pick<HistoryDoc, '_id' | 'kind' | 'time' | 'namespace' | 'phase' | 'type' | 'batch'>[], now: Date): RollupPart[] {
-  return dropped.flatMap((e) => partsOf(`u-${batchIdOf([`${e._id} ${e.batch}`])}`, tally([e], undefined, -1), undefined, now));
+export function undoParts(
+  dropped: Pick<HistoryDoc, '_id' | 'kind' | 'time' | 'namespace' | 'phase' | 'type' | 'batch'>[],
+  now: Date,
+): RollupPart[] {
+  return dropped.flatMap((e) =>
+    partsOf(`u-${batchIdOf([`${e._id} ${e.batch}`])}`, tally([e], undefined, -1), undefined, now),
+  );
 }
 
 /** The archived counts of a verified archive object (archiver; backfill writes the same ids). */

@@ -9,7 +9,10 @@ export const DUPLICATE_KEY = 11000;
 export const UPDATE_CHUNK = 50;
 
 /** An unordered bulk of updates, in commands of at most UPDATE_CHUNK statements; the matched count. */
-export async function bulkUpdate<T extends Document>(collection: Collection<T>, ops: AnyBulkWriteOperation<T>[]): Promise<number> {
+export async function bulkUpdate<T extends Document>(
+  collection: Collection<T>,
+  ops: AnyBulkWriteOperation<T>[],
+): Promise<number> {
   let matched = 0;
   for (let i = 0; i < ops.length; i += UPDATE_CHUNK) {
     matched += (await collection.bulkWrite(ops.slice(i, i + UPDATE_CHUNK), { ordered: false })).matchedCount;

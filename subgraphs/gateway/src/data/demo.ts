@@ -22,7 +22,8 @@ export interface DemoTable {
   rows: (string | number | null)[][];
 }
 
-export const demoUrn = (t: Pick<DemoTable, 'depot' | 'collection' | 'dataset'>) => `dataos://${t.depot}:${t.collection}/${t.dataset}`;
+export const demoUrn = (t: Pick<DemoTable, 'depot' | 'collection' | 'dataset'>) =>
+  `dataos://${t.depot}:${t.collection}/${t.dataset}`;
 
 /** Deterministic pseudo-random numbers (mulberry32): the same files on every machine. */
 function prng(seed: number) {
@@ -36,11 +37,64 @@ function prng(seed: number) {
   };
 }
 
-const FIRST = ['Amara', 'Liam', 'Sofia', 'Noah', 'Yuki', 'Mateo', 'Chloe', 'Arjun', 'Ines', 'Kwame', 'Freya', 'Diego', 'Mei', 'Omar', 'Lena', 'Ravi', "Siobhán", 'Tariq', 'Ana', 'Lars'];
-const LAST = ['Okafor', 'Smith', 'Rossi', 'Tanaka', 'Garcia', "O'Brien", 'Dubois', 'Patel', 'Silva', 'Mensah', 'Larsen', 'Lopez', 'Chen', 'Haddad', 'Schmidt', 'Iyer', 'Kowalski', 'Nguyen', 'Costa', 'Berg'];
+const FIRST = [
+  'Amara',
+  'Liam',
+  'Sofia',
+  'Noah',
+  'Yuki',
+  'Mateo',
+  'Chloe',
+  'Arjun',
+  'Ines',
+  'Kwame',
+  'Freya',
+  'Diego',
+  'Mei',
+  'Omar',
+  'Lena',
+  'Ravi',
+  'Siobhán',
+  'Tariq',
+  'Ana',
+  'Lars',
+];
+const LAST = [
+  'Okafor',
+  'Smith',
+  'Rossi',
+  'Tanaka',
+  'Garcia',
+  "O'Brien",
+  'Dubois',
+  'Patel',
+  'Silva',
+  'Mensah',
+  'Larsen',
+  'Lopez',
+  'Chen',
+  'Haddad',
+  'Schmidt',
+  'Iyer',
+  'Kowalski',
+  'Nguyen',
+  'Costa',
+  'Berg',
+];
 const REGIONS = ['emea', 'amer', 'apac'] as const;
 const PHONE_PREFIX = { emea: '+44 20 7946', amer: '+1 212 555', apac: '+81 3 5555' } as const;
-const PRODUCTS = ['Trail Runner', 'City Backpack', 'Rain Shell', 'Wool Beanie', 'Travel Mug', 'Desk Lamp', 'Yoga Mat', 'Water Bottle', 'Sun Hat', 'Hiking Poles'];
+const PRODUCTS = [
+  'Trail Runner',
+  'City Backpack',
+  'Rain Shell',
+  'Wool Beanie',
+  'Travel Mug',
+  'Desk Lamp',
+  'Yoga Mat',
+  'Water Bottle',
+  'Sun Hat',
+  'Hiking Poles',
+];
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -69,7 +123,11 @@ export function demoTables(): DemoTable[] {
   }
   const products: DemoTable['rows'] = [];
   for (let i = 1; i <= 50; i++) {
-    products.push([`SKU-${pad(i, 4)}`, `${pick(PRODUCTS)} ${['S', 'M', 'L', 'XL'][i % 4]}`, Math.round((5 + rnd() * 195) * 100) / 100]);
+    products.push([
+      `SKU-${pad(i, 4)}`,
+      `${pick(PRODUCTS)} ${['S', 'M', 'L', 'XL'][i % 4]}`,
+      Math.round((5 + rnd() * 195) * 100) / 100,
+    ]);
   }
   const orders: DemoTable['rows'] = [];
   for (let id = 1; id <= 1500; id++) {
@@ -140,7 +198,9 @@ const csvField = (v: string | number | null) => {
 };
 
 export function toCsv(table: DemoTable): string {
-  return [table.columns.map((c) => c.name).join(','), ...table.rows.map((r) => r.map(csvField).join(','))].join('\n') + '\n';
+  return (
+    [table.columns.map((c) => c.name).join(','), ...table.rows.map((r) => r.map(csvField).join(','))].join('\n') + '\n'
+  );
 }
 
 export interface DemoFile {
@@ -164,7 +224,10 @@ export function writeDemoFiles(dir = DEMO_DATA_DIR, tables = demoTables()): Demo
     } catch {
       current = null;
     }
-    if (current === null || createHash('sha256').update(current).digest('hex') !== createHash('sha256').update(content).digest('hex')) {
+    if (
+      current === null ||
+      createHash('sha256').update(current).digest('hex') !== createHash('sha256').update(content).digest('hex')
+    ) {
       const tmp = `${file}.${process.pid}.tmp`;
       writeFileSync(tmp, content);
       renameSync(tmp, file);

@@ -55,7 +55,8 @@ export class DuckDbEngine implements Engine {
   static async create(options: DuckDbEngineOptions = {}): Promise<DuckDbEngine> {
     const files = options.files ?? writeDemoFiles();
     const threads = options.threads ?? DUCKDB_DEFAULTS.threads;
-    if (!Number.isInteger(threads) || threads < 1) throw new Error(`GATEWAY_DUCKDB_THREADS must be a positive integer (got ${threads}).`);
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new Error(`GATEWAY_DUCKDB_THREADS must be a positive integer (got ${threads}).`);
     // Locked below with the rest of the configuration: a query cannot raise them.
     const instance = await DuckDBInstance.create(':memory:', {
       threads: String(threads),
@@ -67,7 +68,12 @@ export class DuckDbEngine implements Engine {
     const setup = await instance.connect();
     const depots = new Map<string, string[]>();
     for (const { table } of files) {
-      const names = [table.depot, ...Object.entries(options.depotAliases ?? {}).filter(([, d]) => d === table.depot).map(([alias]) => alias)];
+      const names = [
+        table.depot,
+        ...Object.entries(options.depotAliases ?? {})
+          .filter(([, d]) => d === table.depot)
+          .map(([alias]) => alias),
+      ];
       depots.set(table.depot, names);
     }
     const attached = new Set<string>();
@@ -90,11 +96,12 @@ export class DuckDbEngine implements Engine {
       }
     }
     await setup.run(
-      "SET enable_external_access = false; SET allow_community_extensions = false; SET lock_configuration = true",
+      'SET enable_external_access = false; SET allow_community_extensions = false; SET lock_configuration = true',
     );
     setup.closeSync();
     const slots: Slot[] = [];
-    for (let i = 0; i < (options.connections ?? 4); i++) slots.push({ connection: await instance.connect(), busy: false });
+    for (let i = 0; i < (options.connections ?? 4); i++)
+      slots.push({ connection: await instance.connect(), busy: false });
     return new DuckDbEngine(instance, slots, options.maxResultBytes ?? DUCKDB_DEFAULTS.maxResultBytes);
   }
 
@@ -120,7 +127,9 @@ export class DuckDbEngine implements Engine {
       const paged = `SELECT * FROM (${sql}) AS __gw_page LIMIT ${page.limit + 1} OFFSET ${page.offset}`;
       // Streamed chunk by chunk so that an oversized page stops early instead of being kept whole.
       // Hash keys are bound as prepared-statement values: the SQL text never holds them.
-      const values = options.parameters?.length ? Object.fromEntries(options.parameters.map((p) => [p.name, p.value])) : undefined;
+      const values = options.parameters?.length
+        ? Object.fromEntries(options.parameters.map((p) => [p.name, p.value]))
+        : undefined;
       const result = await slot.connection.stream(paged, values);
       const names = result.columnNames();
       const types = result.columnTypes().map((t) => t.toString());
@@ -130,7 +139,10 @@ export class DuckDbEngine implements Engine {
         for (const row of chunk as ResultPage['rows']) {
           bytes += JSON.stringify(row).length;
           if (bytes > this.maxResultBytes) {
-            throw new EngineError(`The result is larger than ${this.maxResultBytes} bytes: ask for fewer rows or smaller values.`, 'limit');
+            throw new EngineError(
+              `The result is larger than ${this.maxResultBytes} bytes: ask for fewer rows or smaller values.`,
+              'limit',
+            );
           }
           rows.push(row);
         }
@@ -143,8 +155,13 @@ export class DuckDbEngine implements Engine {
     } catch (error) {
       if (error instanceof EngineError) throw error;
       const message = (error as Error).message;
-      if (OUT_OF_MEMORY.test(message)) throw new EngineError('The query needs more memory than the engine allows (GATEWAY_DUCKDB_MEMORY_LIMIT).', 'limit');
-      if (/INTERRUPT/i.test(message)) throw new EngineError('The query was interrupted: it ran longer than the time limit.', 'runtime');
+      if (OUT_OF_MEMORY.test(message))
+        throw new EngineError(
+          'The query needs more memory than the engine allows (GATEWAY_DUCKDB_MEMORY_LIMIT).',
+          'limit',
+        );
+      if (/INTERRUPT/i.test(message))
+        throw new EngineError('The query was interrupted: it ran longer than the time limit.', 'runtime');
       throw new EngineError(message, PLANNING.test(message) ? 'planning' : 'runtime');
     } finally {
       if (timer) clearTimeout(timer);

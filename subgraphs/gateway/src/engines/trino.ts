@@ -70,7 +70,9 @@ export class TrinoEngine implements Engine {
     // EXECUTE IMMEDIATE. What it sees is a derived key of one policy (never a master key), to a
     // coordinator whose operators can read the raw tables anyway.
     const parameters = options.parameters ?? [];
-    const paged = parameters.length ? `EXECUTE IMMEDIATE ${quoteLiteral(select)} USING ${parameters.map((p) => quoteLiteral(p.value)).join(', ')}` : select;
+    const paged = parameters.length
+      ? `EXECUTE IMMEDIATE ${quoteLiteral(select)} USING ${parameters.map((p) => quoteLiteral(p.value)).join(', ')}`
+      : select;
     const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Infinity;
     let queryId: string | undefined;
     let columns: ResultPage['columns'] = [];
@@ -93,7 +95,8 @@ export class TrinoEngine implements Engine {
           for (const row of result.data ?? []) rows.push(row as ResultPage['rows'][number]);
         }
         if (done || rows.length > page.limit) break;
-        if (Date.now() > deadline) throw new EngineError('The query was cancelled: it ran longer than the time limit.', 'runtime');
+        if (Date.now() > deadline)
+          throw new EngineError('The query was cancelled: it ran longer than the time limit.', 'runtime');
       }
     } catch (error) {
       if (queryId) await this.client.cancel(queryId).catch(() => undefined);

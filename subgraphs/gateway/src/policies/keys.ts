@@ -127,7 +127,8 @@ export class MaskKeyring implements MaskKeySource {
         const stored = doc.keys.find((k) => k.id === doc.active);
         const secret = stored?.source === 'env' ? this.env.GATEWAY_MASK_SECRET : stored?.secret;
         // Fail closed: without its secret no HASH mask can be computed.
-        if (!stored || !secret) throw new Error(`The active mask key "${doc.active}" has no secret (GATEWAY_MASK_SECRET unset?).`);
+        if (!stored || !secret)
+          throw new Error(`The active mask key "${doc.active}" has no secret (GATEWAY_MASK_SECRET unset?).`);
         return { id: stored.id, secret };
       });
       this.cached = { at: now, key };
@@ -138,7 +139,14 @@ export class MaskKeyring implements MaskKeySource {
 
   async describe(): Promise<KeyInfo[]> {
     const doc = await this.load();
-    return doc.keys.map((k) => ({ id: k.id, active: k.id === doc.active, source: k.source, createdAt: k.createdAt, createdBy: k.createdBy, retiredAt: k.retiredAt }));
+    return doc.keys.map((k) => ({
+      id: k.id,
+      active: k.id === doc.active,
+      source: k.source,
+      createdAt: k.createdAt,
+      createdBy: k.createdBy,
+      retiredAt: k.retiredAt,
+    }));
   }
 
   /** A new random active key; every earlier key is retired and its secret erased. */
@@ -146,10 +154,21 @@ export class MaskKeyring implements MaskKeySource {
     const doc = await this.load();
     const now = new Date();
     const next = Math.max(0, ...doc.keys.map((k) => Number(/^k(\d+)$/.exec(k.id)?.[1] ?? 0))) + 1;
-    const key: StoredKey = { id: `k${next}`, secret: randomBytes(32).toString('hex'), source: 'store', createdAt: now, createdBy: by, retiredAt: null };
+    const key: StoredKey = {
+      id: `k${next}`,
+      secret: randomBytes(32).toString('hex'),
+      source: 'store',
+      createdAt: now,
+      createdBy: by,
+      retiredAt: null,
+    };
     const keys = [...doc.keys.map((k) => (k.retiredAt ? k : { ...k, secret: null, retiredAt: now })), key];
-    const res = await this.meta.replaceOne({ _id: KEYRING_ID, version: doc.version }, { active: key.id, version: doc.version + 1, keys });
-    if (res.matchedCount === 0) throw conflict('The mask keyring changed meanwhile (another rotation): read it again.', {});
+    const res = await this.meta.replaceOne(
+      { _id: KEYRING_ID, version: doc.version },
+      { active: key.id, version: doc.version + 1, keys },
+    );
+    if (res.matchedCount === 0)
+      throw conflict('The mask keyring changed meanwhile (another rotation): read it again.', {});
     this.cached = undefined;
     return this.describe();
   }

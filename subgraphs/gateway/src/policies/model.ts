@@ -3,14 +3,7 @@
 export type DataPolicyType = 'mask' | 'filter';
 export type SelectorMatch = 'any' | 'all';
 export type MaskOperator =
-  | 'hash'
-  | 'redact'
-  | 'partial'
-  | 'bucket_number'
-  | 'bucket_date'
-  | 'regex_replace'
-  | 'rand_pattern'
-  | 'pass_through';
+  'hash' | 'redact' | 'partial' | 'bucket_number' | 'bucket_date' | 'regex_replace' | 'rand_pattern' | 'pass_through';
 export type HashAlgorithm = 'sha256' | 'md5';
 /** Which derived key a HASH mask uses: one per policy (joinable across datasets) or one per policy and dataset. */
 export type MaskKeyScope = 'policy' | 'dataset';

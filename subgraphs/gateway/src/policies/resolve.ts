@@ -70,7 +70,9 @@ const byPriority = (a: DataPolicyDoc, b: DataPolicyDoc) => a.priority - b.priori
  * masks at 99). Filters at a number lower than or equal to the best exemption stay.
  */
 export function planScan(dataset: CatalogDataset, subject: Subject, policies: readonly DataPolicyDoc[]): ScanPlan {
-  const applicable = policies.filter((p) => p.enabled && datasetSelected(p, dataset.urn) && userSelected(p, subject)).sort(byPriority);
+  const applicable = policies
+    .filter((p) => p.enabled && datasetSelected(p, dataset.urn) && userSelected(p, subject))
+    .sort(byPriority);
   const masks = applicable.filter((p) => p.type === 'mask' && p.mask);
   const used = new Map<string, number>();
   const columns = dataset.columns.map((column): ColumnPlan => {

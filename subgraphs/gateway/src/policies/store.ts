@@ -36,7 +36,9 @@ export function normalizePolicy(stored: DataPolicyDoc): DataPolicyDoc {
     mask: doc.mask ?? null,
     selector: {
       user: { match: doc.selector?.user?.match ?? 'any', tags: doc.selector?.user?.tags ?? [] },
-      column: doc.selector?.column ? { tags: doc.selector.column.tags ?? [], names: doc.selector.column.names ?? [] } : null,
+      column: doc.selector?.column
+        ? { tags: doc.selector.column.tags ?? [], names: doc.selector.column.names ?? [] }
+        : null,
     },
     enabled: doc.enabled ?? true,
     updatedBy: doc.updatedBy ?? null,
@@ -93,10 +95,15 @@ export class DataPolicyStore {
 
   /** Creates the default PII policies once per store (a marker document remembers it). */
   async ensureDefaults(): Promise<number> {
-    const marker = await this.meta.updateOne({ _id: 'default-data-policies' }, { $setOnInsert: { at: new Date() } }, { upsert: true });
+    const marker = await this.meta.updateOne(
+      { _id: 'default-data-policies' },
+      { $setOnInsert: { at: new Date() } },
+      { upsert: true },
+    );
     if (!marker.upsertedCount) return 0;
     let created = 0;
-    for (const input of DEFAULT_DATA_POLICIES) created += await insertIfMissing(this.policies, policyDoc(input, 'defaults'));
+    for (const input of DEFAULT_DATA_POLICIES)
+      created += await insertIfMissing(this.policies, policyDoc(input, 'defaults'));
     this.invalidate();
     return created;
   }
@@ -109,7 +116,11 @@ export class DataPolicyStore {
   all(): Promise<DataPolicyDoc[]> {
     const now = Date.now();
     if (!this.cached || now - this.cached.at > this.ttlMs) {
-      const docs = this.policies.find().sort({ priority: 1, _id: 1 }).toArray().then((all) => all.map(normalizePolicy));
+      const docs = this.policies
+        .find()
+        .sort({ priority: 1, _id: 1 })
+        .toArray()
+        .then((all) => all.map(normalizePolicy));
       this.cached = { at: now, docs };
       docs.catch(() => this.invalidate());
     }
@@ -131,24 +142,41 @@ export class DataPolicyStore {
     try {
       await this.policies.insertOne(doc);
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) throw conflict(`A data policy named "${doc._id}" exists.`, { field: 'input.name' });
+      if ((error as { code?: number }).code === 11000)
+        throw conflict(`A data policy named "${doc._id}" exists.`, { field: 'input.name' });
       throw error;
     }
     this.invalidate();
     return doc;
   }
 
-  async update(name: string, input: DataPolicyInput, by: string, expectedVersion?: number | null): Promise<DataPolicyDoc> {
+  async update(
+    name: string,
+    input: DataPolicyInput,
+    by: string,
+    expectedVersion?: number | null,
+  ): Promise<DataPolicyDoc> {
     const { name: newName, fields } = validateDataPolicy(input);
-    if (newName !== name) throw conflict('A data policy cannot be renamed: create a new one and delete this one.', { field: 'input.name' });
+    if (newName !== name)
+      throw conflict('A data policy cannot be renamed: create a new one and delete this one.', { field: 'input.name' });
     const current = await this.get(name);
     if (!current) throw notFound(`No data policy named "${name}".`, { field: 'name' });
     if (expectedVersion !== undefined && expectedVersion !== null && expectedVersion !== current.version) {
-      throw conflict(`The data policy changed (version ${current.version}, expected ${expectedVersion}).`, { field: 'expectedVersion' });
+      throw conflict(`The data policy changed (version ${current.version}, expected ${expectedVersion}).`, {
+        field: 'expectedVersion',
+      });
     }
-    const doc: DataPolicyDoc = { ...current, ...fields, version: current.version + 1, updatedAt: new Date(), updatedBy: by, patternSyntax: 2 };
+    const doc: DataPolicyDoc = {
+      ...current,
+      ...fields,
+      version: current.version + 1,
+      updatedAt: new Date(),
+      updatedBy: by,
+      patternSyntax: 2,
+    };
     const res = await this.policies.replaceOne({ _id: name, version: current.version }, doc);
-    if (res.matchedCount === 0) throw conflict('The data policy changed meanwhile: read it again.', { field: 'expectedVersion' });
+    if (res.matchedCount === 0)
+      throw conflict('The data policy changed meanwhile: read it again.', { field: 'expectedVersion' });
     this.invalidate();
     return doc;
   }

@@ -27,7 +27,8 @@ export function subjectOf(principal: Principal, heimdallTags: readonly string[] 
 }
 
 type Scalar = string | number | boolean;
-const isScalar = (v: unknown): v is Scalar => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+const isScalar = (v: unknown): v is Scalar =>
+  typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 
 /**
  * A subject attribute: `claims.<name>` (a claim; lists stay lists), `subject.id|sub|email|name`,
@@ -38,7 +39,12 @@ export function attributeOf(subject: Subject, path: string): Scalar | Scalar[] |
   const [head, ...rest] = path.split('.');
   const tail = rest.join('.');
   if (head === 'subject' && rest.length === 1) {
-    const v = ({ id: subject.id, sub: subject.sub, email: subject.email, name: subject.name } as Record<string, string | undefined>)[tail];
+    const v = (
+      { id: subject.id, sub: subject.sub, email: subject.email, name: subject.name } as Record<
+        string,
+        string | undefined
+      >
+    )[tail];
     return v;
   }
   if (head === 'tags' && tail) {

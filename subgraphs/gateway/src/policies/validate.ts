@@ -18,7 +18,17 @@ const COLUMN_GLOB = /^\S{1,200}$/;
 const ATTRIBUTE = /^(claims\.[A-Za-z_][\w-]*|subject\.(id|sub|email|name)|tags\.[^\s]+|[A-Za-z_][\w-]*)$/;
 const PRECISIONS: DatePrecision[] = ['hour', 'day', 'week', 'month', 'year'];
 const FILTER_OPERATORS: FilterOperator[] = [
-  'equals', 'not_equals', 'in', 'not_in', 'less_than', 'less_or_equal', 'greater_than', 'greater_or_equal', 'like', 'is_null', 'is_not_null',
+  'equals',
+  'not_equals',
+  'in',
+  'not_in',
+  'less_than',
+  'less_or_equal',
+  'greater_than',
+  'greater_or_equal',
+  'like',
+  'is_null',
+  'is_not_null',
 ];
 
 type Fields = Omit<DataPolicyDoc, '_id' | 'version' | 'createdAt' | 'updatedAt' | 'updatedBy'>;
@@ -30,24 +40,29 @@ function checkPattern(text: string, kind: PatternKind, field: string): void {
   const problem = patternProblem(text, kind);
   if (problem) throw bad(field, problem);
 }
-const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+const isScalar = (v: unknown) =>
+  typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 
 function validateMask(mask: MaskSpec, field: string): MaskSpec {
-  if (!MASK_OPERATORS.includes(mask.operator)) throw bad(`${field}.operator`, `Unknown mask operator "${String(mask.operator)}".`);
+  if (!MASK_OPERATORS.includes(mask.operator))
+    throw bad(`${field}.operator`, `Unknown mask operator "${String(mask.operator)}".`);
   if (mask.keyScope && mask.operator !== 'hash') throw bad(`${field}.keyScope`, 'keyScope applies to HASH masks only.');
   const out: MaskSpec = { operator: mask.operator };
   const text = (key: 'replacement' | 'pattern', max: number) => {
     const v = mask[key];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string' || v.length > max || v.includes('\u0000')) throw bad(`${field}.${key}`, `${key} must be text of at most ${max} characters.`);
+    if (typeof v !== 'string' || v.length > max || v.includes('\u0000'))
+      throw bad(`${field}.${key}`, `${key} must be text of at most ${max} characters.`);
     return v;
   };
   switch (mask.operator) {
     case 'hash':
       out.algorithm = mask.algorithm ?? 'sha256';
-      if (!['sha256', 'md5'].includes(out.algorithm)) throw bad(`${field}.algorithm`, 'algorithm must be sha256 or md5.');
+      if (!['sha256', 'md5'].includes(out.algorithm))
+        throw bad(`${field}.algorithm`, 'algorithm must be sha256 or md5.');
       out.keyScope = mask.keyScope ?? 'policy';
-      if (!['policy', 'dataset'].includes(out.keyScope)) throw bad(`${field}.keyScope`, 'keyScope must be POLICY or DATASET.');
+      if (!['policy', 'dataset'].includes(out.keyScope))
+        throw bad(`${field}.keyScope`, 'keyScope must be POLICY or DATASET.');
       break;
     case 'redact':
       out.replacement = text('replacement', 100) ?? '[REDACTED]';
@@ -55,10 +70,18 @@ function validateMask(mask: MaskSpec, field: string): MaskSpec {
     case 'partial': {
       const first = mask.keepFirst ?? 0;
       const last = mask.keepLast ?? 0;
-      for (const [k, v] of [['keepFirst', first], ['keepLast', last]] as const) {
-        if (!Number.isInteger(v) || v < 0 || v > 50) throw bad(`${field}.${k}`, `${k} must be an integer from 0 to 50.`);
+      for (const [k, v] of [
+        ['keepFirst', first],
+        ['keepLast', last],
+      ] as const) {
+        if (!Number.isInteger(v) || v < 0 || v > 50)
+          throw bad(`${field}.${k}`, `${k} must be an integer from 0 to 50.`);
       }
-      if (first + last === 0) throw bad(`${field}.keepFirst`, 'partial keeps at least one character (keepFirst or keepLast); use redact to hide everything.');
+      if (first + last === 0)
+        throw bad(
+          `${field}.keepFirst`,
+          'partial keeps at least one character (keepFirst or keepLast); use redact to hide everything.',
+        );
       out.keepFirst = first;
       out.keepLast = last;
       break;
@@ -66,21 +89,25 @@ function validateMask(mask: MaskSpec, field: string): MaskSpec {
     case 'bucket_number': {
       const buckets = mask.buckets ?? null;
       const size = mask.bucketSize ?? null;
-      if ((buckets === null) === (size === null)) throw bad(`${field}.buckets`, 'bucket_number needs either buckets (ascending lower bounds) or bucketSize.');
+      if ((buckets === null) === (size === null))
+        throw bad(`${field}.buckets`, 'bucket_number needs either buckets (ascending lower bounds) or bucketSize.');
       if (buckets) {
         if (buckets.length === 0 || buckets.length > 100 || !buckets.every((b) => Number.isFinite(b))) {
           throw bad(`${field}.buckets`, 'buckets must be 1 to 100 finite numbers.');
         }
-        if (!buckets.every((b, i) => i === 0 || b > buckets[i - 1]!)) throw bad(`${field}.buckets`, 'buckets must be strictly ascending.');
+        if (!buckets.every((b, i) => i === 0 || b > buckets[i - 1]!))
+          throw bad(`${field}.buckets`, 'buckets must be strictly ascending.');
         out.buckets = [...buckets];
       } else {
-        if (!Number.isFinite(size) || size! <= 0) throw bad(`${field}.bucketSize`, 'bucketSize must be a positive number.');
+        if (!Number.isFinite(size) || size! <= 0)
+          throw bad(`${field}.bucketSize`, 'bucketSize must be a positive number.');
         out.bucketSize = size;
       }
       break;
     }
     case 'bucket_date':
-      if (!mask.precision || !PRECISIONS.includes(mask.precision)) throw bad(`${field}.precision`, `precision must be one of ${PRECISIONS.join(', ')}.`);
+      if (!mask.precision || !PRECISIONS.includes(mask.precision))
+        throw bad(`${field}.precision`, `precision must be one of ${PRECISIONS.join(', ')}.`);
       out.precision = mask.precision;
       break;
     case 'regex_replace': {
@@ -98,7 +125,8 @@ function validateMask(mask: MaskSpec, field: string): MaskSpec {
     case 'rand_pattern': {
       const pattern = text('pattern', 64);
       if (pattern !== undefined) {
-        if (!/[#Aa]/.test(pattern)) throw bad(`${field}.pattern`, 'pattern needs at least one # (digit), A or a (letter).');
+        if (!/[#Aa]/.test(pattern))
+          throw bad(`${field}.pattern`, 'pattern needs at least one # (digit), A or a (letter).');
         out.pattern = pattern;
       }
       break;
@@ -111,7 +139,7 @@ function validateMask(mask: MaskSpec, field: string): MaskSpec {
 
 function validateFilter(filter: RowFilter, field: string): RowFilter {
   if (filter.predicate !== undefined && filter.predicate !== null) {
-    if (filter.column || filter.operator || filter.value !== undefined && filter.value !== null || filter.valueFrom) {
+    if (filter.column || filter.operator || (filter.value !== undefined && filter.value !== null) || filter.valueFrom) {
       throw bad(field, 'A filter is either a predicate or {column, operator, value | valueFrom}, not both.');
     }
     if (typeof filter.predicate !== 'string' || !filter.predicate.trim() || filter.predicate.length > 2000) {
@@ -119,23 +147,35 @@ function validateFilter(filter: RowFilter, field: string): RowFilter {
     }
     return { predicate: filter.predicate.trim() };
   }
-  if (!filter.column || typeof filter.column !== 'string' || filter.column.length > 200) throw bad(`${field}.column`, 'A filter needs a column.');
-  if (!filter.operator || !FILTER_OPERATORS.includes(filter.operator)) throw bad(`${field}.operator`, `operator must be one of ${FILTER_OPERATORS.join(', ')}.`);
+  if (!filter.column || typeof filter.column !== 'string' || filter.column.length > 200)
+    throw bad(`${field}.column`, 'A filter needs a column.');
+  if (!filter.operator || !FILTER_OPERATORS.includes(filter.operator))
+    throw bad(`${field}.operator`, `operator must be one of ${FILTER_OPERATORS.join(', ')}.`);
   const out: RowFilter = { column: filter.column, operator: filter.operator };
   if (filter.operator === 'is_null' || filter.operator === 'is_not_null') {
-    if (filter.valueFrom || (filter.value !== undefined && filter.value !== null)) throw bad(field, `${filter.operator} takes no value.`);
+    if (filter.valueFrom || (filter.value !== undefined && filter.value !== null))
+      throw bad(field, `${filter.operator} takes no value.`);
     return out;
   }
   const hasValue = filter.value !== undefined && filter.value !== null;
   if (hasValue === Boolean(filter.valueFrom)) throw bad(field, 'A filter needs exactly one of value and valueFrom.');
   if (filter.valueFrom) {
-    if (!ATTRIBUTE.test(filter.valueFrom)) throw bad(`${field}.valueFrom`, 'valueFrom is claims.<name>, subject.id|sub|email|name, tags.<prefix> or a claim name.');
+    if (!ATTRIBUTE.test(filter.valueFrom))
+      throw bad(
+        `${field}.valueFrom`,
+        'valueFrom is claims.<name>, subject.id|sub|email|name, tags.<prefix> or a claim name.',
+      );
     out.valueFrom = filter.valueFrom;
     return out;
   }
   const list = filter.operator === 'in' || filter.operator === 'not_in';
   if (list) {
-    if (!Array.isArray(filter.value) || filter.value.length === 0 || filter.value.length > 1000 || !filter.value.every(isScalar)) {
+    if (
+      !Array.isArray(filter.value) ||
+      filter.value.length === 0 ||
+      filter.value.length > 1000 ||
+      !filter.value.every(isScalar)
+    ) {
       throw bad(`${field}.value`, `${filter.operator} needs a list of 1 to 1000 strings, numbers or booleans.`);
     }
   } else if (!isScalar(filter.value)) {
@@ -150,7 +190,8 @@ function validateFilter(filter: RowFilter, field: string): RowFilter {
 
 /** Shape and range checks; SQL predicates are parsed separately (they need the SQL parser). */
 export function validateDataPolicy(input: DataPolicyInput): { name: string; fields: Fields } {
-  if (!NAME.test(input.name ?? '')) throw bad('input.name', 'name: 1-100 letters, digits, _, -, . (starting with a letter or digit).');
+  if (!NAME.test(input.name ?? ''))
+    throw bad('input.name', 'name: 1-100 letters, digits, _, -, . (starting with a letter or digit).');
   if (!['mask', 'filter'].includes(input.type)) throw bad('input.type', 'type must be MASK or FILTER.');
   if (!Number.isInteger(input.priority) || input.priority < 1 || input.priority > 100) {
     throw bad('input.priority', 'priority must be an integer from 1 to 100 (the lower number wins).');
@@ -166,9 +207,13 @@ export function validateDataPolicy(input: DataPolicyInput): { name: string; fiel
     checkPattern(d, 'path', `input.datasets[${i}]`);
   });
   const user = input.selector?.user;
-  if (!user || !['any', 'all'].includes(user.match)) throw bad('input.selector.user.match', 'selector.user.match must be ANY or ALL.');
+  if (!user || !['any', 'all'].includes(user.match))
+    throw bad('input.selector.user.match', 'selector.user.match must be ANY or ALL.');
   if (!Array.isArray(user.tags) || user.tags.length === 0 || user.tags.length > 50) {
-    throw bad('input.selector.user.tags', 'selector.user.tags needs 1 to 50 tag globs (`users:id:*` selects every user).');
+    throw bad(
+      'input.selector.user.tags',
+      'selector.user.tags needs 1 to 50 tag globs (`users:id:*` selects every user).',
+    );
   }
   user.tags.forEach((t, i) => {
     if (typeof t !== 'string' || !SUBJECT_TAG_GLOB.test(t)) {
@@ -182,10 +227,14 @@ export function validateDataPolicy(input: DataPolicyInput): { name: string; fiel
   const column = input.selector.column ?? null;
   const columnTags = column?.tags ?? [];
   const columnNames = column?.names ?? [];
-  for (const [key, list] of [['tags', columnTags], ['names', columnNames]] as const) {
+  for (const [key, list] of [
+    ['tags', columnTags],
+    ['names', columnNames],
+  ] as const) {
     list.forEach((t, i) => {
       const field = `input.selector.column.${key}[${i}]`;
-      if (typeof t !== 'string' || !COLUMN_GLOB.test(t)) throw bad(field, `Column ${key} globs are 1-200 characters without spaces.`);
+      if (typeof t !== 'string' || !COLUMN_GLOB.test(t))
+        throw bad(field, `Column ${key} globs are 1-200 characters without spaces.`);
       checkPattern(t, 'column', field);
     });
   }
@@ -200,11 +249,13 @@ export function validateDataPolicy(input: DataPolicyInput): { name: string; fiel
     mask = validateMask(input.mask, 'input.mask');
   } else {
     if (input.mask) throw bad('input.mask', 'A FILTER policy has no mask.');
-    if (columnTags.length + columnNames.length > 0) throw bad('input.selector.column', 'A FILTER policy applies to rows, not columns: no selector.column.');
+    if (columnTags.length + columnNames.length > 0)
+      throw bad('input.selector.column', 'A FILTER policy applies to rows, not columns: no selector.column.');
     if ((input.filters ?? []).length > 20) throw bad('input.filters', 'At most 20 filters per policy.');
     filters = (input.filters ?? []).map((f, i) => validateFilter(f, `input.filters[${i}]`));
   }
-  if (input.description && input.description.length > 1000) throw bad('input.description', 'description is at most 1000 characters.');
+  if (input.description && input.description.length > 1000)
+    throw bad('input.description', 'description is at most 1000 characters.');
   return {
     name: input.name,
     fields: {

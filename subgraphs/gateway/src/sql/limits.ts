@@ -21,7 +21,8 @@ const constantOf = (node: JsonValue | undefined): { type: string; value: unknown
   return { type: isObject(v.type) ? String(v.type.id) : '', value: v.value };
 };
 
-const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|INTEGER_LITERAL)$/;
+const INTEGER =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|INTEGER_LITERAL)$/;
 
 function integerConstant(node: JsonValue | undefined): number | null {
   const c = constantOf(node);
@@ -50,7 +51,9 @@ export function sizeViolation(node: JsonObject): string | null {
       const text = stringConstant(args[0]);
       const count = integerConstant(args[1]);
       if (text === null || count === null) return 'repeat() takes a constant text and a constant count';
-      return Math.max(count, 0) * text.length > MAX_GENERATED ? `repeat() may generate at most ${MAX_GENERATED} characters` : null;
+      return Math.max(count, 0) * text.length > MAX_GENERATED
+        ? `repeat() may generate at most ${MAX_GENERATED} characters`
+        : null;
     }
     case 'lpad':
     case 'rpad': {
@@ -62,13 +65,17 @@ export function sizeViolation(node: JsonObject): string | null {
     case 'regexp_replace': {
       const replacement = stringConstant(args[2]);
       if (replacement === null) return `${name}() takes a constant replacement`;
-      return replacement.length > MAX_REPLACEMENT ? `${name}() takes a replacement of at most ${MAX_REPLACEMENT} characters` : null;
+      return replacement.length > MAX_REPLACEMENT
+        ? `${name}() takes a replacement of at most ${MAX_REPLACEMENT} characters`
+        : null;
     }
     case 'printf':
     case 'format': {
       const format = stringConstant(args[0]);
       if (format === null) return `${name}() takes a constant format`;
-      return WIDE_FORMAT.test(format) ? `${name}() widths and precisions are limited to 5 digits, without * or nested fields` : null;
+      return WIDE_FORMAT.test(format)
+        ? `${name}() widths and precisions are limited to 5 digits, without * or nested fields`
+        : null;
     }
     default:
       return null;

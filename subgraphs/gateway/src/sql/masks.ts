@@ -4,7 +4,8 @@ import { quoteLiteral, sqlLiteral } from './ast.js';
 /** The SQL dialect of the engine a scan runs on (mask expressions differ a little). */
 export type Dialect = 'duckdb' | 'trino';
 
-const NUMERIC = /^(tinyint|smallint|int|integer|bigint|hugeint|ubigint|uinteger|usmallint|utinyint|decimal|numeric|double|float|real)\b/i;
+const NUMERIC =
+  /^(tinyint|smallint|int|integer|bigint|hugeint|ubigint|uinteger|usmallint|utinyint|decimal|numeric|double|float|real)\b/i;
 const TEMPORAL = /^(date|timestamp|timestamptz|datetime)\b/i;
 const DATE_ONLY = /^date$/i;
 

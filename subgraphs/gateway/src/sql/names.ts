@@ -53,7 +53,10 @@ export function pendingNames(statement: Statement): PendingName[] {
  * named) it. One print for all of them: each is printed with a marker alias holding a random
  * nonce, which the caller's text cannot contain, and the text between markers is cut out.
  */
-export async function applyNames(pending: PendingName[], print: (statement: Statement) => Promise<string>): Promise<void> {
+export async function applyNames(
+  pending: PendingName[],
+  print: (statement: Statement) => Promise<string>,
+): Promise<void> {
   if (pending.length === 0) return;
   const nonce = randomBytes(12).toString('hex');
   const marker = (i: number) => `__gw_name_${nonce}_${i}_`;

@@ -39,7 +39,10 @@ export class SqlParser {
     private readonly workers: Worker[],
     cacheSize: number,
   ) {
-    this.parsed = cacheSize > 0 ? new Lru({ max: cacheSize, maxBytes: CACHE_BYTES, sizeOf: (json, sql) => textBytes(json, sql) }) : undefined;
+    this.parsed =
+      cacheSize > 0
+        ? new Lru({ max: cacheSize, maxBytes: CACHE_BYTES, sizeOf: (json, sql) => textBytes(json, sql) })
+        : undefined;
   }
 
   /** `cacheSize`: parse trees kept by SQL text (0: none, for benchmarks). */
@@ -79,7 +82,8 @@ export class SqlParser {
     if (sql.length > MAX_SQL_LENGTH) {
       throw badUserInput(`The SQL is longer than ${MAX_SQL_LENGTH} characters.`, { field: 'sql', reason: 'TOO_LONG' });
     }
-    if (sql.includes('\u0000')) throw badUserInput('The SQL contains a NUL character.', { field: 'sql', reason: 'SYNTAX' });
+    if (sql.includes('\u0000'))
+      throw badUserInput('The SQL contains a NUL character.', { field: 'sql', reason: 'SYNTAX' });
     let json = this.parsed?.get(sql);
     if (json === undefined) {
       json = await this.run(async (w) => {

@@ -50,7 +50,11 @@ export class QueryRewriter {
     this.scans = new ScanBuilder(parser, cacheSize);
     this.verified =
       cacheSize > 0
-        ? new Lru({ max: cacheSize, maxBytes: CACHE_BYTES, sizeOf: (v, key) => textBytes(key, v.sql, v.engineSql, ...v.order) })
+        ? new Lru({
+            max: cacheSize,
+            maxBytes: CACHE_BYTES,
+            sizeOf: (v, key) => textBytes(key, v.sql, v.engineSql, ...v.order),
+          })
         : undefined;
   }
 
@@ -63,7 +67,12 @@ export class QueryRewriter {
     return analysis;
   }
 
-  async rewrite(analysis: Analysis, plans: ReadonlyMap<string, ScanPlan>, subject: Subject, dialect: Dialect): Promise<Rewritten> {
+  async rewrite(
+    analysis: Analysis,
+    plans: ReadonlyMap<string, ScanPlan>,
+    subject: Subject,
+    dialect: Dialect,
+  ): Promise<Rewritten> {
     const master = await this.keys.active();
     const scans: PlannedScan[] = [];
     const parameters = new Map<string, KeyParameter>();
@@ -74,16 +83,27 @@ export class QueryRewriter {
       for (const p of template.parameters) parameters.set(p.name, p);
       scans.push({ name, plan, template });
     }
-    const key = [dialect, canonical(analysis.statement), ...scans.map((s) => `${s.name.urn}\u0001${s.template.approved}`)].join('\u0000');
+    const key = [
+      dialect,
+      canonical(analysis.statement),
+      ...scans.map((s) => `${s.name.urn}\u0001${s.template.approved}`),
+    ].join('\u0000');
     let verified = this.verified?.get(key);
     if (verified === undefined) {
       const statement: Statement = applyScans(analysis, new Map(scans.map((s) => [s.name.urn, s.template.statement])));
       statement.named_param_map = [...parameters.keys()].map((k, i) => ({ key: k, value: i + 1 }));
       const sql = await this.parser.print(statement);
       const reparsed = await this.parser.parse(sql);
-      verifyRewritten(reparsed, new Map(scans.map((s) => [s.name.urn, s.template.approved])), new Set(parameters.keys()));
+      verifyRewritten(
+        reparsed,
+        new Map(scans.map((s) => [s.name.urn, s.template.approved])),
+        new Set(parameters.keys()),
+      );
       const order: string[] = [];
-      verified = dialect === 'trino' ? { sql, engineSql: printTrino(reparsed[0]!, order), order } : { sql, engineSql: sql, order: [] };
+      verified =
+        dialect === 'trino'
+          ? { sql, engineSql: printTrino(reparsed[0]!, order), order }
+          : { sql, engineSql: sql, order: [] };
       this.verified?.set(key, verified);
     }
     const { sql, engineSql } = verified;

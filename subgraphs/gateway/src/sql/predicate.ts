@@ -10,7 +10,19 @@ export interface ParsedPredicate {
   parameters: string[];
 }
 
-const PREDICATE_CLASSES = new Set(['CONSTANT', 'COLUMN_REF', 'FUNCTION', 'CAST', 'COMPARISON', 'CONJUNCTION', 'OPERATOR', 'CASE', 'BETWEEN', 'COLLATE', 'PARAMETER']);
+const PREDICATE_CLASSES = new Set([
+  'CONSTANT',
+  'COLUMN_REF',
+  'FUNCTION',
+  'CAST',
+  'COMPARISON',
+  'CONJUNCTION',
+  'OPERATOR',
+  'CASE',
+  'BETWEEN',
+  'COLLATE',
+  'PARAMETER',
+]);
 
 /**
  * Parses and checks a row-filter predicate written in a data policy: one boolean expression over
@@ -19,7 +31,11 @@ const PREDICATE_CLASSES = new Set(['CONSTANT', 'COLUMN_REF', 'FUNCTION', 'CAST',
  * Parsing it as the WHERE of a fixed statement and checking that statement's exact shape means
  * text such as `x) OR (1=1` or `...; DROP` cannot escape the predicate.
  */
-export async function parsePredicate(parser: SqlParser, predicate: string, field = 'predicate'): Promise<ParsedPredicate> {
+export async function parsePredicate(
+  parser: SqlParser,
+  predicate: string,
+  field = 'predicate',
+): Promise<ParsedPredicate> {
   const bad = (message: string) => badUserInput(`Row filter predicate: ${message}`, { field });
   let statements: Statement[];
   try {
@@ -34,13 +50,22 @@ export async function parsePredicate(parser: SqlParser, predicate: string, field
   const shapeOk =
     node &&
     node.type === 'SELECT_NODE' &&
-    Array.isArray(node.modifiers) && node.modifiers.length === 0 &&
-    isObject(cteMap) && Array.isArray(cteMap.map) && cteMap.map.length === 0 &&
-    Array.isArray(selectList) && selectList.length === 1 &&
-    isObject(selectList[0]) && selectList[0].class === 'CONSTANT' &&
-    isObject(fromTable) && fromTable.type === 'EMPTY' &&
-    Array.isArray(node.group_expressions) && node.group_expressions.length === 0 &&
-    node.having === null && node.qualify === null && node.sample === null &&
+    Array.isArray(node.modifiers) &&
+    node.modifiers.length === 0 &&
+    isObject(cteMap) &&
+    Array.isArray(cteMap.map) &&
+    cteMap.map.length === 0 &&
+    Array.isArray(selectList) &&
+    selectList.length === 1 &&
+    isObject(selectList[0]) &&
+    selectList[0].class === 'CONSTANT' &&
+    isObject(fromTable) &&
+    fromTable.type === 'EMPTY' &&
+    Array.isArray(node.group_expressions) &&
+    node.group_expressions.length === 0 &&
+    node.having === null &&
+    node.qualify === null &&
+    node.sample === null &&
     isObject(node.where_clause);
   if (!shapeOk) throw bad('one boolean expression only (no ORDER BY, UNION, GROUP BY, ...).');
   const columns = new Set<string>();
@@ -52,13 +77,16 @@ export async function parsePredicate(parser: SqlParser, predicate: string, field
       if (!PREDICATE_CLASSES.has(value.class)) throw bad(`${value.class.toLowerCase()} expressions are not allowed.`);
       if (value.class === 'COLUMN_REF') {
         const names = value.column_names as string[];
-        if (names.length !== 1) throw bad('columns are written unqualified (the dataset\'s own columns).');
+        if (names.length !== 1) throw bad("columns are written unqualified (the dataset's own columns).");
         columns.add(names[0]!.toLowerCase());
       }
       if (value.class === 'FUNCTION') {
         const name = String(value.function_name);
         if (!isBuiltinQualifier(value) || !isAllowedFunction(name)) throw bad(`the function "${name}" is not allowed.`);
-        if (value.filter !== null || (isObject(value.order_bys) && Array.isArray(value.order_bys.orders) && value.order_bys.orders.length)) {
+        if (
+          value.filter !== null ||
+          (isObject(value.order_bys) && Array.isArray(value.order_bys.orders) && value.order_bys.orders.length)
+        ) {
           throw bad('aggregates are not allowed.');
         }
       }
@@ -67,7 +95,11 @@ export async function parsePredicate(parser: SqlParser, predicate: string, field
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(id)) throw bad('attributes are written $name.');
         parameters.add(id);
       }
-    } else if (typeof value.type === 'string' && value.type !== 'ORDER_MODIFIER' && !value.type.endsWith('_TYPE_INFO')) {
+    } else if (
+      typeof value.type === 'string' &&
+      value.type !== 'ORDER_MODIFIER' &&
+      !value.type.endsWith('_TYPE_INFO')
+    ) {
       throw bad(`${value.type.toLowerCase()} is not allowed.`);
     }
     for (const v of Object.values(value)) walk(v);

@@ -55,7 +55,13 @@ function keepDoubleType(node: JsonObject): void {
     type: 'OPERATOR_CAST',
     alias,
     query_location: location ?? 0,
-    child: { class: 'CONSTANT', type: 'VALUE_CONSTANT', alias: '', query_location: location ?? 0, value: { type: { id: 'VARCHAR', type_info: null }, is_null: false, value: text } },
+    child: {
+      class: 'CONSTANT',
+      type: 'VALUE_CONSTANT',
+      alias: '',
+      query_location: location ?? 0,
+      value: { type: { id: 'VARCHAR', type_info: null }, is_null: false, value: text },
+    },
     cast_type: { id: type, type_info: null },
     try_cast: false,
   });
@@ -126,16 +132,24 @@ export function analyzeQuery(statements: Statement[]): Analysis {
     if (cls === 'CONSTANT') return keepDoubleType(node);
     if (cls === 'PARAMETER') throw refuse('PARAMETER', 'Query parameters ($name, ?) are not supported.');
     if (cls === 'LAMBDA') throw refuse('LAMBDA', 'Lambda functions are not allowed.');
-    if (!ALLOWED_CLASSES.has(cls)) throw refuse('CONSTRUCT', `This expression (${String(node.type ?? cls)}) is not allowed.`);
+    if (!ALLOWED_CLASSES.has(cls))
+      throw refuse('CONSTRUCT', `This expression (${String(node.type ?? cls)}) is not allowed.`);
     if (cls === 'FUNCTION' || cls === 'WINDOW') {
       const name = String(node.function_name ?? '');
       if (!isBuiltinQualifier(node)) {
-        throw refuse('FUNCTION_NOT_ALLOWED', `Qualified function names are not allowed ("${String(node.schema || node.catalog)}.${name}").`);
+        throw refuse(
+          'FUNCTION_NOT_ALLOWED',
+          `Qualified function names are not allowed ("${String(node.schema || node.catalog)}.${name}").`,
+        );
       }
       if (node.export_state === true) throw refuse('CONSTRUCT', 'EXPORT_STATE is not allowed.');
       if (!isAllowedFunction(name)) throw refuse('FUNCTION_NOT_ALLOWED', `The function "${name}" is not allowed.`);
       const tooLarge = sizeViolation(node);
-      if (tooLarge) throw refuse('SIZE_LIMIT', `${tooLarge[0]!.toUpperCase()}${tooLarge.slice(1)}: its output size must be bounded.`);
+      if (tooLarge)
+        throw refuse(
+          'SIZE_LIMIT',
+          `${tooLarge[0]!.toUpperCase()}${tooLarge.slice(1)}: its output size must be bounded.`,
+        );
     }
     visitChildren(node, scope, depth);
   };
@@ -175,8 +189,15 @@ export function analyzeQuery(statements: Statement[]): Analysis {
           return;
         }
         if (catalog && schema && table) {
-          if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(catalog) || !/^[A-Za-z0-9_-]+$/.test(schema) || !/^[A-Za-z0-9_.-]+$/.test(table)) {
-            throw refuse('UNKNOWN_TABLE', `"${catalog}.${schema}.${table}" cannot name a dataset (dataos://depot:collection/dataset).`);
+          if (
+            !/^[A-Za-z][A-Za-z0-9_-]*$/.test(catalog) ||
+            !/^[A-Za-z0-9_-]+$/.test(schema) ||
+            !/^[A-Za-z0-9_.-]+$/.test(table)
+          ) {
+            throw refuse(
+              'UNKNOWN_TABLE',
+              `"${catalog}.${schema}.${table}" cannot name a dataset (dataos://depot:collection/dataset).`,
+            );
           }
           references.push({
             node,
@@ -199,7 +220,10 @@ export function analyzeQuery(statements: Statement[]): Analysis {
         return;
       case 'TABLE_FUNCTION': {
         const fn = isObject(node.function) ? String(node.function.function_name ?? '') : '';
-        throw refuse('TABLE_FUNCTION', `Table functions${fn ? ` (${fn})` : ''} are not allowed: query catalogued datasets by name.`);
+        throw refuse(
+          'TABLE_FUNCTION',
+          `Table functions${fn ? ` (${fn})` : ''} are not allowed: query catalogued datasets by name.`,
+        );
       }
       case 'SHOW_REF':
         throw refuse('SHOW', 'SHOW, DESCRIBE and SUMMARIZE are not allowed: ask the catalog (Metis) for schemas.');
@@ -224,9 +248,11 @@ export function analyzeQuery(statements: Statement[]): Analysis {
       if (type === 'RECURSIVE_CTE_NODE') {
         throw refuse('RECURSIVE_CTE', 'Recursive CTEs are not allowed (their cost cannot be bounded).');
       }
-      if (REFUSED_QUERY_NODE_TYPES.has(type)) throw refuse('CONSTRUCT', `This form of WITH clause (${type}) is not supported.`);
+      if (REFUSED_QUERY_NODE_TYPES.has(type))
+        throw refuse('CONSTRUCT', `This form of WITH clause (${type}) is not supported.`);
       if (TABLE_REF_TYPES.has(type)) return visitTableRef(value, scope, depth);
-      if (!BENIGN_TYPES.has(type) && !type.endsWith('_TYPE_INFO')) throw refuse('CONSTRUCT', `This construct (${type}) is not supported.`);
+      if (!BENIGN_TYPES.has(type) && !type.endsWith('_TYPE_INFO'))
+        throw refuse('CONSTRUCT', `This construct (${type}) is not supported.`);
     }
     visitChildren(value, scope, depth);
   };
@@ -234,7 +260,8 @@ export function analyzeQuery(statements: Statement[]): Analysis {
   visit(statement.node, new Map(), 0);
   const datasets = new Map<string, DatasetName>();
   for (const r of references) if (!datasets.has(r.dataset.urn)) datasets.set(r.dataset.urn, r.dataset);
-  if (datasets.size > MAX_DATASETS) throw refuse('TOO_MANY_DATASETS', `A query reads at most ${MAX_DATASETS} datasets.`);
+  if (datasets.size > MAX_DATASETS)
+    throw refuse('TOO_MANY_DATASETS', `A query reads at most ${MAX_DATASETS} datasets.`);
   return { statement, references, datasets: [...datasets.values()] };
 }
 
@@ -270,9 +297,17 @@ export function applyScans(analysis: Analysis, scans: ReadonlyMap<string, Statem
  * refuses parameters, so any other one is not ours). A failure means the rewriter has a bug: the
  * query is refused.
  */
-export function verifyRewritten(statements: Statement[], approved: ReadonlyMap<string, string>, parameters: ReadonlySet<string> = new Set()): void {
+export function verifyRewritten(
+  statements: Statement[],
+  approved: ReadonlyMap<string, string>,
+  parameters: ReadonlySet<string> = new Set(),
+): void {
   const fail = (why: string) => {
-    throw forbidden('The query could not be verified as safe after rewriting.', { field: 'sql', reason: 'VERIFICATION_FAILED', why });
+    throw forbidden('The query could not be verified as safe after rewriting.', {
+      field: 'sql',
+      reason: 'VERIFICATION_FAILED',
+      why,
+    });
   };
   if (statements.length !== 1) fail('statement count');
   const approvedScans = new WeakSet<JsonObject>();
@@ -288,7 +323,8 @@ export function verifyRewritten(statements: Statement[], approved: ReadonlyMap<s
       }
       if (!ALLOWED_CLASSES.has(value.class)) fail(`class ${value.class}`);
       if (value.class === 'FUNCTION' || value.class === 'WINDOW') {
-        if (!isBuiltinQualifier(value) || !isAllowedFunction(String(value.function_name))) fail(`function ${String(value.function_name)}`);
+        if (!isBuiltinQualifier(value) || !isAllowedFunction(String(value.function_name)))
+          fail(`function ${String(value.function_name)}`);
         if (!trusted && sizeViolation(value)) fail(`size of ${String(value.function_name)}`);
       }
     } else if (typeof value.type === 'string') {
@@ -305,7 +341,8 @@ export function verifyRewritten(statements: Statement[], approved: ReadonlyMap<s
           return;
         }
       } else if (type === 'BASE_TABLE') {
-        const cte = !value.catalog_name && !value.schema_name && new RegExp(`^${CTE_PREFIX}\\d+$`).test(String(value.table_name));
+        const cte =
+          !value.catalog_name && !value.schema_name && new RegExp(`^${CTE_PREFIX}\\d+$`).test(String(value.table_name));
         if (!cte && !approvedScans.has(value)) fail(`table ${String(value.table_name)}`);
       } else if (TABLE_REF_TYPES.has(type)) {
         if (!['JOIN', 'EXPRESSION_LIST', 'EMPTY', 'SUBQUERY'].includes(type)) fail(`table ref ${type}`);

@@ -92,11 +92,21 @@ export class ScanBuilder {
   ) {
     this.cache =
       cacheSize > 0
-        ? new Lru({ max: cacheSize, maxBytes: CACHE_BYTES, sizeOf: (t, key) => textBytes(key, t.statement, t.approved, t.sql) })
+        ? new Lru({
+            max: cacheSize,
+            maxBytes: CACHE_BYTES,
+            sizeOf: (t, key) => textBytes(key, t.statement, t.approved, t.sql),
+          })
         : undefined;
   }
 
-  async build(name: DatasetName, plan: ScanPlan, subject: Subject, dialect: Dialect, master: MasterKey): Promise<ScanTemplate> {
+  async build(
+    name: DatasetName,
+    plan: ScanPlan,
+    subject: Subject,
+    dialect: Dialect,
+    master: MasterKey,
+  ): Promise<ScanTemplate> {
     if (plan.columns.length === 0) {
       throw forbidden(`${name.urn} has no catalogued columns: it cannot be queried.`, { reason: 'NO_COLUMNS' });
     }
@@ -107,10 +117,13 @@ export class ScanBuilder {
       // SQL names are case-insensitive: `email` (tagged) and `EMAIL` (untagged) would read the
       // same physical column, the second one in clear.
       if (other !== undefined) {
-        throw forbidden(`${name.urn} lists the columns "${other}" and "${c.name}", which SQL cannot tell apart: fix the catalog entry.`, {
-          reason: 'DUPLICATE_COLUMNS',
-          columns: [other, c.name],
-        });
+        throw forbidden(
+          `${name.urn} lists the columns "${other}" and "${c.name}", which SQL cannot tell apart: fix the catalog entry.`,
+          {
+            reason: 'DUPLICATE_COLUMNS',
+            columns: [other, c.name],
+          },
+        );
       }
       columns.set(key, c.name);
     }
@@ -144,7 +157,8 @@ export class ScanBuilder {
             continue;
           }
           const constants = new Map<string, JsonObject>();
-          for (const [i, p] of parsed.parameters.entries()) constants.set(p, await this.constant(values[i] as string | number | boolean));
+          for (const [i, p] of parsed.parameters.entries())
+            constants.set(p, await this.constant(values[i] as string | number | boolean));
           predicates.push(qualifyColumns(bindParameters(parsed.expression, (id) => constants.get(id)!)) as JsonObject);
         } else {
           conditions.push(filterSql(filter, columns, subject));
@@ -173,7 +187,12 @@ export class ScanBuilder {
       cached = { statement: JSON.stringify(reparsed), approved: canonical(reparsed!.node), sql };
       this.cache?.set(key, cached);
     }
-    return { statement: JSON.parse(cached.statement) as Statement, approved: cached.approved, sql: cached.sql, parameters: [...parameters.values()] };
+    return {
+      statement: JSON.parse(cached.statement) as Statement,
+      approved: cached.approved,
+      sql: cached.sql,
+      parameters: [...parameters.values()],
+    };
   }
 
   private async constant(value: string | number | boolean | null): Promise<JsonObject> {
@@ -194,7 +213,13 @@ function qualifyColumns(value: JsonValue): JsonValue {
   return out;
 }
 
-const NULL_CONSTANT: JsonObject = { class: 'CONSTANT', type: 'VALUE_CONSTANT', alias: '', query_location: 0, value: { type: { id: 'NULL', type_info: null }, is_null: true } };
+const NULL_CONSTANT: JsonObject = {
+  class: 'CONSTANT',
+  type: 'VALUE_CONSTANT',
+  alias: '',
+  query_location: 0,
+  value: { type: { id: 'NULL', type_info: null }, is_null: true },
+};
 
 /**
  * With row filters, every exposed column becomes `CASE WHEN <filters> THEN <expr> END`, on top

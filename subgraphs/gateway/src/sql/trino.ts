@@ -31,7 +31,8 @@ const obj = (v: JsonValue | undefined, what: string): JsonObject => {
 const list = (v: JsonValue | undefined): JsonValue[] => (Array.isArray(v) ? v : []);
 const str = (v: JsonValue | undefined) => (typeof v === 'string' ? v : '');
 
-const withAlias = (sql: string, alias: JsonValue | undefined) => (str(alias) ? `${sql} AS ${quoteIdent(str(alias))}` : sql);
+const withAlias = (sql: string, alias: JsonValue | undefined) =>
+  str(alias) ? `${sql} AS ${quoteIdent(str(alias))}` : sql;
 
 function ctes(node: JsonObject): string {
   const entries = list(obj(node.cte_map, 'WITH').map);
@@ -74,7 +75,8 @@ function orders(value: JsonValue | undefined): string {
     .map((o) => {
       const order = obj(o, 'ORDER BY');
       const dir = order.type === 'DESCENDING' ? ' DESC' : order.type === 'ASCENDING' ? ' ASC' : '';
-      const nulls = order.null_order === 'NULLS_FIRST' ? ' NULLS FIRST' : order.null_order === 'NULLS_LAST' ? ' NULLS LAST' : '';
+      const nulls =
+        order.null_order === 'NULLS_FIRST' ? ' NULLS FIRST' : order.null_order === 'NULLS_LAST' ? ' NULLS LAST' : '';
       return `${expr(order.expression)}${dir}${nulls}`;
     })
     .join(', ');
@@ -94,7 +96,9 @@ function query(node: JsonObject): string {
   if (isObject(node.qualify)) throw unsupported('QUALIFY');
   if (isObject(node.sample)) throw unsupported('USING SAMPLE');
   if (node.aggregate_handling !== 'STANDARD_HANDLING') throw unsupported('GROUP BY ALL');
-  const select = list(node.select_list).map((e) => withAlias(expr(e), obj(e, 'a column').alias)).join(', ');
+  const select = list(node.select_list)
+    .map((e) => withAlias(expr(e), obj(e, 'a column').alias))
+    .join(', ');
   const from = fromClause(obj(node.from_table, 'FROM'));
   const where = isObject(node.where_clause) ? ` WHERE ${expr(node.where_clause)}` : '';
   const groups = list(node.group_expressions).map((g) => expr(g));
@@ -122,7 +126,9 @@ function fromClause(ref: JsonObject): string {
     case 'EMPTY':
       return '';
     case 'BASE_TABLE':
-      return aliased([ref.catalog_name, ref.schema_name, ref.table_name].map(str).filter(Boolean).map(quoteIdent).join('.'));
+      return aliased(
+        [ref.catalog_name, ref.schema_name, ref.table_name].map(str).filter(Boolean).map(quoteIdent).join('.'),
+      );
     case 'SUBQUERY':
       return aliased(`(${query(obj(obj(ref.subquery, 'a subquery').node, 'a subquery'))})`);
     case 'EXPRESSION_LIST': {
@@ -136,10 +142,16 @@ function fromClause(ref: JsonObject): string {
       if (refType === 'CROSS') return `${left} CROSS JOIN ${right}`;
       if (refType === 'DEPENDENT') return `${left} CROSS JOIN LATERAL ${right}`;
       if (refType !== 'REGULAR') throw unsupported(`${refType} JOIN`);
-      const kind = ({ INNER: 'INNER', LEFT: 'LEFT', RIGHT: 'RIGHT', OUTER: 'FULL' } as Record<string, string>)[str(ref.join_type)];
+      const kind = ({ INNER: 'INNER', LEFT: 'LEFT', RIGHT: 'RIGHT', OUTER: 'FULL' } as Record<string, string>)[
+        str(ref.join_type)
+      ];
       if (!kind) throw unsupported(`${str(ref.join_type)} JOIN`);
       const using = list(ref.using_columns).map((c) => quoteIdent(String(c)));
-      const on = using.length ? ` USING (${using.join(', ')})` : isObject(ref.condition) ? ` ON ${expr(ref.condition)}` : ' ON TRUE';
+      const on = using.length
+        ? ` USING (${using.join(', ')})`
+        : isObject(ref.condition)
+          ? ` ON ${expr(ref.condition)}`
+          : ' ON TRUE';
       return `${left} ${kind} JOIN ${right}${on}`;
     }
     default:
@@ -169,12 +181,23 @@ const LIKE: Record<string, [negate: boolean, insensitive: boolean]> = {
 function typeName(t: JsonObject): string {
   const id = str(t.id);
   const simple: Record<string, string> = {
-    VARCHAR: 'varchar', INTEGER: 'integer', BIGINT: 'bigint', SMALLINT: 'smallint', TINYINT: 'tinyint',
-    DOUBLE: 'double', FLOAT: 'real', BOOLEAN: 'boolean', DATE: 'date', TIMESTAMP: 'timestamp', BLOB: 'varbinary',
-    TIME: 'time', 'TIMESTAMP WITH TIME ZONE': 'timestamp with time zone',
+    VARCHAR: 'varchar',
+    INTEGER: 'integer',
+    BIGINT: 'bigint',
+    SMALLINT: 'smallint',
+    TINYINT: 'tinyint',
+    DOUBLE: 'double',
+    FLOAT: 'real',
+    BOOLEAN: 'boolean',
+    DATE: 'date',
+    TIMESTAMP: 'timestamp',
+    BLOB: 'varbinary',
+    TIME: 'time',
+    'TIMESTAMP WITH TIME ZONE': 'timestamp with time zone',
   };
   if (simple[id]) return simple[id];
-  if (id === 'DECIMAL' && isObject(t.type_info)) return `decimal(${Number(t.type_info.width)}, ${Number(t.type_info.scale)})`;
+  if (id === 'DECIMAL' && isObject(t.type_info))
+    return `decimal(${Number(t.type_info.width)}, ${Number(t.type_info.scale)})`;
   throw unsupported(`The type ${id}`);
 }
 
@@ -231,15 +254,20 @@ function fn(node: JsonObject): string {
     throw unsupported(`The operator ${name}`);
   }
   if (name === 'count_star' && args.length === 0) return `count(*)${filterOf(node)}`;
-  if (name === 'date_part' && args.length === 2 && /^'[a-z]+'$/.test(args[0]!)) return `EXTRACT(${args[0]!.slice(1, -1).toUpperCase()} FROM ${args[1]})`;
+  if (name === 'date_part' && args.length === 2 && /^'[a-z]+'$/.test(args[0]!))
+    return `EXTRACT(${args[0]!.slice(1, -1).toUpperCase()} FROM ${args[1]})`;
   if (name === 'list_value') return `ARRAY[${args.join(', ')}]`;
   if (name === 'row') return `ROW(${args.join(', ')})`;
   if (name === 'regexp_full_match' && args.length === 2) return `regexp_like(${args[0]}, '^(?:' || ${args[1]} || ')$')`;
-  if (name === 'struct_pack' || name.startsWith('to_') && /^(to_days|to_hours|to_minutes|to_seconds|to_months|to_years|to_weeks)$/.test(name)) {
+  if (
+    name === 'struct_pack' ||
+    (name.startsWith('to_') && /^(to_days|to_hours|to_minutes|to_seconds|to_months|to_years|to_weeks)$/.test(name))
+  ) {
     throw unsupported(`${name} (struct literals and intervals)`);
   }
   const distinct = node.distinct === true ? 'DISTINCT ' : '';
-  const order = isObject(node.order_bys) && list(node.order_bys.orders).length ? ` ORDER BY ${orders(node.order_bys.orders)}` : '';
+  const order =
+    isObject(node.order_bys) && list(node.order_bys.orders).length ? ` ORDER BY ${orders(node.order_bys.orders)}` : '';
   return `${name}(${distinct}${args.join(', ')}${order})${filterOf(node)}`;
 }
 
@@ -257,7 +285,13 @@ const FRAME: Record<string, (e: string) => string> = {
 };
 
 function windowFn(node: JsonObject): string {
-  if (node.ignore_nulls === true || isObject(node.filter_expr) || node.distinct === true || list(node.arg_orders).length || (node.exclude_clause && node.exclude_clause !== 'NO_OTHER')) {
+  if (
+    node.ignore_nulls === true ||
+    isObject(node.filter_expr) ||
+    node.distinct === true ||
+    list(node.arg_orders).length ||
+    (node.exclude_clause && node.exclude_clause !== 'NO_OTHER')
+  ) {
     throw unsupported('This window function option');
   }
   const name = str(node.function_name).toLowerCase();
@@ -289,13 +323,21 @@ function expr(value: JsonValue | undefined): string {
     case 'CONSTANT':
       return constant(node);
     case 'COLUMN_REF':
-      return list(node.column_names).map((c) => quoteIdent(String(c))).join('.');
+      return list(node.column_names)
+        .map((c) => quoteIdent(String(c)))
+        .join('.');
     case 'PARAMETER':
       // Only the Gateway's own hash keys reach here (verified); Trino binds `?` by position.
       printed.push(str(node.identifier));
       return '?';
     case 'STAR': {
-      if (node.columns === true || list(node.exclude_list).length || list(node.replace_list).length || list(node.rename_list).length || list(node.qualified_exclude_list).length) {
+      if (
+        node.columns === true ||
+        list(node.exclude_list).length ||
+        list(node.replace_list).length ||
+        list(node.rename_list).length ||
+        list(node.qualified_exclude_list).length
+      ) {
         throw unsupported('SELECT * EXCLUDE / REPLACE / COLUMNS()');
       }
       return str(node.relation_name) ? `${quoteIdent(str(node.relation_name))}.*` : '*';
@@ -312,7 +354,9 @@ function expr(value: JsonValue | undefined): string {
       return `(${expr(node.left)} ${op} ${expr(node.right)})`;
     }
     case 'CONJUNCTION':
-      return `(${list(node.children).map(expr).join(node.type === 'CONJUNCTION_OR' ? ' OR ' : ' AND ')})`;
+      return `(${list(node.children)
+        .map(expr)
+        .join(node.type === 'CONJUNCTION_OR' ? ' OR ' : ' AND ')})`;
     case 'OPERATOR': {
       const args = list(node.children).map(expr);
       switch (node.type) {

@@ -107,7 +107,11 @@ function matcherFor(subject: SubjectContext): SubjectMatcher {
   return m;
 }
 
-export function conditionsHold(c: PolicyConditions | null, claims: Readonly<Record<string, unknown>>, now: Date): boolean {
+export function conditionsHold(
+  c: PolicyConditions | null,
+  claims: Readonly<Record<string, unknown>>,
+  now: Date,
+): boolean {
   if (!c) return true;
   if (c.notBefore && now < c.notBefore) return false;
   if (c.notAfter && now >= c.notAfter) return false;
@@ -129,11 +133,16 @@ function objectMatches(p: Compiled, path: string | null, tags: readonly string[]
   return false;
 }
 
-const describeObject = (path: string | null, tags: readonly string[]) =>
-  path ?? `objects tagged ${tags.join(', ')}`;
+const describeObject = (path: string | null, tags: readonly string[]) => path ?? `objects tagged ${tags.join(', ')}`;
 const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
 
-function verdict(allows: string[], denies: string[], subject: SubjectContext, action: string, what: string): DecisionResult {
+function verdict(
+  allows: string[],
+  denies: string[],
+  subject: SubjectContext,
+  action: string,
+  what: string,
+): DecisionResult {
   allows.sort();
   denies.sort();
   if (denies.length) {
@@ -144,7 +153,11 @@ function verdict(allows: string[], denies: string[], subject: SubjectContext, ac
     };
   }
   if (allows.length) {
-    return { allowed: true, policies: allows, reason: `allowed by ${allows.length > 1 ? 'policies' : 'policy'} ${quoted(allows)}` };
+    return {
+      allowed: true,
+      policies: allows,
+      reason: `allowed by ${allows.length > 1 ? 'policies' : 'policy'} ${quoted(allows)}`,
+    };
   }
   return { allowed: false, policies: [], reason: `no policy allows ${action} on ${what} for ${subject.id}` };
 }
@@ -219,7 +232,8 @@ class IndexedEngine implements PolicyEngine {
    */
   evaluateNamed(subject: SubjectContext, names: readonly string[], now = new Date()): NamedPolicyResult[] {
     const matcher = matcherFor(subject);
-    const applies = (p: Compiled) => matcher.matchesAny(p.subjects) && conditionsHold(p.conditions, subject.claims, now);
+    const applies = (p: Compiled) =>
+      matcher.matchesAny(p.subjects) && conditionsHold(p.conditions, subject.claims, now);
     return names.map((name) => {
       const p = this.byName.get(name);
       if (!p) return { name, allowed: false, reason: `no policy named "${name}"` };
@@ -227,7 +241,11 @@ class IndexedEngine implements PolicyEngine {
       if (!applies(p)) return { name, allowed: false, reason: `policy "${name}" does not apply to ${subject.id}` };
       const covering = this.coveringDenies(p).filter(applies);
       if (covering.length) {
-        return { name, allowed: false, reason: `denied by ${quoted(covering.map((d) => d.def.name).sort())} for ${subject.id}` };
+        return {
+          name,
+          allowed: false,
+          reason: `denied by ${quoted(covering.map((d) => d.def.name).sort())} for ${subject.id}`,
+        };
       }
       return { name, allowed: true, reason: `policy "${name}" applies to ${subject.id}` };
     });
@@ -248,8 +266,7 @@ const overlaps = (deny: Pattern[], allow: Pattern[]) =>
   allow.some((a) => deny.some((d) => d.test(a.source) || literalPrefix(a.source).startsWith(literalPrefix(d.source))));
 
 function covers(deny: Compiled, allow: Compiled): boolean {
-  const sharesAction =
-    deny.anyAction || allow.anyAction || [...allow.actions].some((a) => deny.actions.has(a));
+  const sharesAction = deny.anyAction || allow.anyAction || [...allow.actions].some((a) => deny.actions.has(a));
   if (!sharesAction) return false;
   return overlaps(deny.paths, allow.paths) || overlaps(deny.tags, allow.tags);
 }

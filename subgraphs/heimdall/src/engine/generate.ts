@@ -21,7 +21,10 @@ export const ROLES = Array.from({ length: 30 }, (_, i) => `role${i}`);
 export function generatePolicies(count: number, seed = 7): PolicyDefinition[] {
   const r = random(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)]!;
-  const subject = () => (r() < 0.8 ? [[`roles:id:${pick(ROLES)}`]] : [[`users:id:user${Math.floor(r() * 200)}`], [`roles:id:${pick(ROLES)}`, 'groups:id:g1']]);
+  const subject = () =>
+    r() < 0.8
+      ? [[`roles:id:${pick(ROLES)}`]]
+      : [[`users:id:user${Math.floor(r() * 200)}`], [`roles:id:${pick(ROLES)}`, 'groups:id:g1']];
   const policies: PolicyDefinition[] = [];
   for (let i = 0; i < count; i++) {
     const depot = `depot${Math.floor(r() * 50)}`;
@@ -33,7 +36,9 @@ export function generatePolicies(count: number, seed = 7): PolicyDefinition[] {
         : kind < 0.8
           ? [`dataos://${depot}:${coll}/**`]
           : kind < 0.9
-            ? [`/${pick(['metis', 'odin', 'gateway', 'caretaker'])}/${pick(['datasets', 'concepts', 'pods', 'queries'])}/*`]
+            ? [
+                `/${pick(['metis', 'odin', 'gateway', 'caretaker'])}/${pick(['datasets', 'concepts', 'pods', 'queries'])}/*`,
+              ]
             : kind < 0.905
               ? ['dataos://**']
               : [];
@@ -59,7 +64,10 @@ export function generateCheck(r: () => number) {
     action: ['read', 'write', 'create', 'delete'][Math.floor(r() * 4)]!,
     object:
       r() < 0.9
-        ? { path: `dataos://${depot}:${coll}/dataset${Math.floor(r() * 1000)}`, tags: r() < 0.3 ? ['dataos:domain:retail'] : [] }
+        ? {
+            path: `dataos://${depot}:${coll}/dataset${Math.floor(r() * 1000)}`,
+            tags: r() < 0.3 ? ['dataos:domain:retail'] : [],
+          }
         : { path: `/metis/datasets/${Math.floor(r() * 100)}` },
   };
 }

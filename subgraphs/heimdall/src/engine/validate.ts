@@ -46,7 +46,8 @@ function conditions(value: PolicyConditions | null | undefined): PolicyCondition
   const hours = value.hours ?? null;
   if (hours) {
     const ok = (h: number) => Number.isInteger(h) && h >= 0 && h <= 24;
-    if (!ok(hours.from) || !ok(hours.to)) invalid('conditions.hours', 'conditions.hours takes whole hours from 0 to 24.');
+    if (!ok(hours.from) || !ok(hours.to))
+      invalid('conditions.hours', 'conditions.hours takes whole hours from 0 to 24.');
     if (hours.from === hours.to) invalid('conditions.hours', 'conditions.hours.from and .to must differ.');
   }
   const claims = list(value.claims, 'conditions.claims').map((c, i) => {
@@ -64,7 +65,10 @@ function conditions(value: PolicyConditions | null | undefined): PolicyCondition
 /** Checks a policy as people write it and returns it normalized; throws PolicyValidationError naming the field. */
 export function validatePolicy(input: PolicyDefinition): PolicyDefinition {
   if (typeof input.name !== 'string' || !NAME.test(input.name)) {
-    invalid('name', `"${String(input.name)}" is not a valid policy name: 1 to 128 letters, digits, ".", "_" or "-", starting with a letter or digit.`);
+    invalid(
+      'name',
+      `"${String(input.name)}" is not a valid policy name: 1 to 128 letters, digits, ".", "_" or "-", starting with a letter or digit.`,
+    );
   }
   if (input.effect !== 'allow' && input.effect !== 'deny') invalid('effect', 'effect must be allow or deny.');
   if (input.description != null && (typeof input.description !== 'string' || input.description.length > 2000)) {
@@ -75,7 +79,8 @@ export function validatePolicy(input: PolicyDefinition): PolicyDefinition {
   }
 
   const subjectSets = list(input.subjects, 'subjects');
-  if (subjectSets.length === 0) invalid('subjects', 'subjects must name at least one set of tags (who the policy is about).');
+  if (subjectSets.length === 0)
+    invalid('subjects', 'subjects must name at least one set of tags (who the policy is about).');
   const subjects = subjectSets.map((set, i) => {
     const tags = list(set, `subjects[${i}]`);
     if (tags.length === 0) invalid(`subjects[${i}]`, `subjects[${i}] is empty: each set needs at least one tag.`);
@@ -95,7 +100,9 @@ export function validatePolicy(input: PolicyDefinition): PolicyDefinition {
     ),
   ];
 
-  const paths = [...new Set(list(input.objects?.paths, 'objects.paths').map((p, i) => pathGlob(p, `objects.paths[${i}]`)))];
+  const paths = [
+    ...new Set(list(input.objects?.paths, 'objects.paths').map((p, i) => pathGlob(p, `objects.paths[${i}]`))),
+  ];
   const tags = [...new Set(list(input.objects?.tags, 'objects.tags').map((t, i) => tagGlob(t, `objects.tags[${i}]`)))];
   if (paths.length === 0 && tags.length === 0) invalid('objects', 'objects needs at least one path or tag.');
 
@@ -127,7 +134,10 @@ export function validateAssignedTags(tags: readonly unknown[]): string[] {
     ...new Set(
       tags.map((tag, i) => {
         if (typeof tag !== 'string' || !TAG_SHAPE.test(tag) || GLOB_CHARS.test(tag)) {
-          invalid(`tags[${i}]`, `"${String(tag)}" is not a tag to assign: namespace:...:value, no spaces or wildcards.`);
+          invalid(
+            `tags[${i}]`,
+            `"${String(tag)}" is not a tag to assign: namespace:...:value, no spaces or wildcards.`,
+          );
         }
         const text = tag as string;
         if (text.length > 256) invalid(`tags[${i}]`, `tags[${i}] is longer than 256 characters.`);
@@ -147,9 +157,15 @@ export function validateAssignedTags(tags: readonly unknown[]): string[] {
  * The tags of a change (added or removed) that need the right to manage policies: the
  * `roles:` and `groups:` namespaces, and the tags of HEIMDALL_ADMIN_TAGS whatever their namespace.
  */
-export function privilegedTagChanges(before: readonly string[], after: readonly string[], adminTags: readonly string[]): string[] {
+export function privilegedTagChanges(
+  before: readonly string[],
+  after: readonly string[],
+  adminTags: readonly string[],
+): string[] {
   const old = new Set(before);
   const next = new Set(after);
   const changed = [...after.filter((t) => !old.has(t)), ...before.filter((t) => !next.has(t))];
-  return changed.filter((t) => (PRIVILEGED_NAMESPACES as readonly string[]).includes(namespaceOf(t)) || adminTags.includes(t));
+  return changed.filter(
+    (t) => (PRIVILEGED_NAMESPACES as readonly string[]).includes(namespaceOf(t)) || adminTags.includes(t),
+  );
 }

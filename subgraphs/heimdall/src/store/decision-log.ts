@@ -63,7 +63,12 @@ export class DecisionLog {
         // Unordered: only the entries that failed are retried; a duplicate _id means an earlier
         // attempt did write it (its answer was lost).
         if (error instanceof MongoBulkWriteError) {
-          const failed = new Set([error.writeErrors].flat().filter((e) => e.code !== 11000).map((e) => e.index));
+          const failed = new Set(
+            [error.writeErrors]
+              .flat()
+              .filter((e) => e.code !== 11000)
+              .map((e) => e.index),
+          );
           pending = pending.filter((_, i) => failed.has(i));
         }
         if (pending.length === 0) return;
@@ -86,13 +91,18 @@ export class DecisionLog {
     if (filter.action) query.action = filter.action;
     if (filter.allowed != null) query.allowed = filter.allowed;
     if (filter.requestId) query.requestId = filter.requestId;
-    if (filter.pathPrefix) query['object.path'] = { $regex: `^${filter.pathPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` };
+    if (filter.pathPrefix)
+      query['object.path'] = { $regex: `^${filter.pathPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` };
     const time: Record<string, Date> = {};
     if (filter.since) time.$gte = filter.since;
     if (filter.until) time.$lt = filter.until;
     if (Object.keys(time).length) query.time = time;
     if (after) query._id = { $lt: new ObjectId(after) };
-    const docs = await this.c.decisions.find(query).sort({ _id: -1 }).limit(first + 1).toArray();
+    const docs = await this.c.decisions
+      .find(query)
+      .sort({ _id: -1 })
+      .limit(first + 1)
+      .toArray();
     return { docs: docs.slice(0, first), hasNextPage: docs.length > first };
   }
 }

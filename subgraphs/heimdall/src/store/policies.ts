@@ -83,7 +83,11 @@ export class PolicyRepository {
     if (filter.collection) query.collection = filter.collection;
     const totalCount = await this.c.policies.countDocuments(query);
     const paged = after ? { ...query, $and: [{ _id: { $gt: after } }] } : query;
-    const docs = await this.c.policies.find(paged).sort({ _id: 1 }).limit(first + 1).toArray();
+    const docs = await this.c.policies
+      .find(paged)
+      .sort({ _id: 1 })
+      .limit(first + 1)
+      .toArray();
     return { docs: docs.slice(0, first), hasNextPage: docs.length > first, totalCount };
   }
 
@@ -166,7 +170,8 @@ export class PolicyRepository {
     for (const policy of policies) {
       const stored = await this.get(policy.name);
       if (stored) {
-        if (stored.updatedBy !== by || isDeepStrictEqual(comparable(toDefinition(stored)), comparable(policy))) continue;
+        if (stored.updatedBy !== by || isDeepStrictEqual(comparable(toDefinition(stored)), comparable(policy)))
+          continue;
         // Conditional on the version read: an edit made meanwhile wins.
         try {
           if (await this.replace(policy, by, stored.version)) updated++;

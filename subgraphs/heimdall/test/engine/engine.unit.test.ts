@@ -45,11 +45,13 @@ describe('decisions', () => {
     const d = e.decide(alice, 'read', { path: 'dataos://icebase:retail/customers' });
     expect(d.allowed).toBe(false);
     expect(d.policies).toEqual(['no-customers']);
-    expect(d.reason).toBe('denied: policy "no-customers" denies read on dataos://icebase:retail/customers to users:id:alice');
+    expect(d.reason).toBe(
+      'denied: policy "no-customers" denies read on dataos://icebase:retail/customers to users:id:alice',
+    );
     expect(e.decide(alice, 'read', { path: 'dataos://icebase:retail/orders' }).allowed).toBe(true);
   });
 
-  it('URN patterns: `*` stops at the depot\'s `:`, case is ignored, the index agrees with the scan', () => {
+  it("URN patterns: `*` stops at the depot's `:`, case is ignored, the index agrees with the scan", () => {
     const policies = [
       allow('collections', { objects: { paths: ['dataos://icebase:*'], tags: [] } }),
       allow('depot', { objects: { paths: ['dataos://lakehouse:**'], tags: [] } }),
@@ -74,7 +76,9 @@ describe('decisions', () => {
   });
 
   it('ANDs tags within a subject set and ORs the sets', () => {
-    const e = buildEngine([allow('pii', { subjects: [['users:id:alice', 'roles:id:pii-reader'], ['roles:id:admin']] })]);
+    const e = buildEngine([
+      allow('pii', { subjects: [['users:id:alice', 'roles:id:pii-reader'], ['roles:id:admin']] }),
+    ]);
     const path = { path: 'dataos://icebase:retail/customers' };
     expect(e.decide(alice, 'read', path).allowed).toBe(false);
     expect(e.decide(subject([...alice.tags, 'roles:id:pii-reader']), 'read', path).allowed).toBe(true);
@@ -95,15 +99,24 @@ describe('decisions', () => {
 
   it('refuses unknown actions and empty objects without throwing', () => {
     const e = buildEngine([allow('retail-readers')]);
-    expect(e.decide(alice, 'fly', { path: 'dataos://icebase:retail/x' })).toMatchObject({ allowed: false, reason: 'unknown action "fly"' });
+    expect(e.decide(alice, 'fly', { path: 'dataos://icebase:retail/x' })).toMatchObject({
+      allowed: false,
+      reason: 'unknown action "fly"',
+    });
     expect(e.decide(alice, 'read', {})).toMatchObject({ allowed: false, reason: 'no object given' });
   });
 
   it('applies time windows, UTC hour windows across midnight, and claim equality', () => {
     const e = buildEngine([
-      allow('window', { conditions: { notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2026-02-01T00:00:00Z') } }),
+      allow('window', {
+        conditions: { notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2026-02-01T00:00:00Z') },
+      }),
       allow('night', { subjects: [['users:id:dave']], conditions: { hours: { from: 22, to: 6 } } }),
-      allow('emea-only', { subjects: [['groups:id:retail']], actions: ['write'], conditions: { claims: [{ claim: 'region', equals: 'emea' }] } }),
+      allow('emea-only', {
+        subjects: [['groups:id:retail']],
+        actions: ['write'],
+        conditions: { claims: [{ claim: 'region', equals: 'emea' }] },
+      }),
     ]);
     const p = { path: 'dataos://icebase:retail/x' };
     expect(e.decide(alice, 'read', p, new Date('2026-01-15T12:00:00Z')).allowed).toBe(true);
@@ -120,11 +133,20 @@ describe('named policies for @policy', () => {
   const e = buildEngine([
     allow('retail-readers'),
     allow('ops', { subjects: [['roles:id:operator']], objects: { paths: ['/caretaker/**'], tags: [] } }),
-    allow('no-retail-for-contractors', { effect: 'deny', subjects: [['groups:id:contractors']], actions: ['*'], objects: { paths: ['dataos://**'], tags: [] } }),
+    allow('no-retail-for-contractors', {
+      effect: 'deny',
+      subjects: [['groups:id:contractors']],
+      actions: ['*'],
+      objects: { paths: ['dataos://**'], tags: [] },
+    }),
   ]);
 
   it('passes an allow policy that applies to the subject', () => {
-    expect(e.evaluateNamed(alice, ['retail-readers', 'ops', 'missing', 'no-retail-for-contractors']).map((r) => [r.name, r.allowed])).toEqual([
+    expect(
+      e
+        .evaluateNamed(alice, ['retail-readers', 'ops', 'missing', 'no-retail-for-contractors'])
+        .map((r) => [r.name, r.allowed]),
+    ).toEqual([
       ['retail-readers', true],
       ['ops', false],
       ['missing', false],

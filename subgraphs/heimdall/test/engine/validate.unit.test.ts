@@ -40,7 +40,11 @@ describe('validatePolicy', () => {
     ['malformed path glob', { objects: { paths: ['/metis/{a,b'], tags: [] } }, 'objects.paths[0]'],
     ['path with spaces', { objects: { paths: ['/a b'], tags: [] } }, 'objects.paths[0]'],
     ['bad object tag', { objects: { paths: [], tags: ['retail'] } }, 'objects.tags[0]'],
-    ['reversed window', { conditions: { notBefore: new Date('2026-02-01'), notAfter: new Date('2026-01-01') } }, 'conditions.notAfter'],
+    [
+      'reversed window',
+      { conditions: { notBefore: new Date('2026-02-01'), notAfter: new Date('2026-01-01') } },
+      'conditions.notAfter',
+    ],
     ['bad hours', { conditions: { hours: { from: 25, to: 3 } } }, 'conditions.hours'],
     ['empty hours', { conditions: { hours: { from: 3, to: 3 } } }, 'conditions.hours'],
     ['nameless claim', { conditions: { claims: [{ claim: ' ', equals: 'x' }] } }, 'conditions.claims[0].claim'],
@@ -62,17 +66,26 @@ describe('validateAssignedTags', () => {
   it.each([['roles:id:*'], ['no-namespace'], ['roles:id:a b']])('refuses %j', (tag) => {
     expect(() => validateAssignedTags([tag])).toThrow(PolicyValidationError);
   });
-  it.each([['users:id:carol'], ['users:type:application'], ['scopes:id:admin']])('refuses the identity tag %j', (tag) => {
-    expect(() => validateAssignedTags(['teams:id:platform', tag])).toThrow(/cannot be assigned: users: and scopes: tags come only from the verified token/);
-  });
+  it.each([['users:id:carol'], ['users:type:application'], ['scopes:id:admin']])(
+    'refuses the identity tag %j',
+    (tag) => {
+      expect(() => validateAssignedTags(['teams:id:platform', tag])).toThrow(
+        /cannot be assigned: users: and scopes: tags come only from the verified token/,
+      );
+    },
+  );
 });
 
 describe('privilegedTagChanges', () => {
   it('names roles, groups and admin tags that are added or removed, not those kept', () => {
     const admin = ['teams:id:heimdall-admins'];
     expect(privilegedTagChanges([], ['roles:id:admin', 'teams:id:x'], admin)).toEqual(['roles:id:admin']);
-    expect(privilegedTagChanges(['roles:id:pii-reader', 'groups:id:g'], ['roles:id:pii-reader', 'teams:id:x'], admin)).toEqual(['groups:id:g']);
-    expect(privilegedTagChanges(['teams:id:a'], ['teams:id:heimdall-admins'], admin)).toEqual(['teams:id:heimdall-admins']);
+    expect(
+      privilegedTagChanges(['roles:id:pii-reader', 'groups:id:g'], ['roles:id:pii-reader', 'teams:id:x'], admin),
+    ).toEqual(['groups:id:g']);
+    expect(privilegedTagChanges(['teams:id:a'], ['teams:id:heimdall-admins'], admin)).toEqual([
+      'teams:id:heimdall-admins',
+    ]);
     expect(privilegedTagChanges(['roles:id:pii-reader'], ['roles:id:pii-reader', 'teams:id:x'], admin)).toEqual([]);
   });
 });

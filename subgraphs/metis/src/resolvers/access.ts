@@ -4,7 +4,14 @@ import type { Context } from '../context.js';
 import type { WriteCheck } from '../dataset-access.js';
 import type { DatasetFilter, ResolversParentTypes, ResolversTypes } from '../generated/resolvers.js';
 import { connection, visiblePage } from '../paging.js';
-import type { DatasetRecord, DomainRecord, GlossaryTermRecord, JobRunRecord, ResourceRecord, SourceRecord } from '../store/records.js';
+import type {
+  DatasetRecord,
+  DomainRecord,
+  GlossaryTermRecord,
+  JobRunRecord,
+  ResourceRecord,
+  SourceRecord,
+} from '../store/records.js';
 import { assertDepot, objectPaths } from '../urn.js';
 import { domainName, ownerId, pageSize, tag as tagOf } from '../validate.js';
 
@@ -20,7 +27,8 @@ export const lazy = <T, K extends keyof T>(value: Omit<T, K>): T => value as T;
 
 export const sourceParent = (s: SourceRecord) => lazy<Parents['Source'], 'datasets'>(s);
 export const domainParent = (d: DomainRecord) => lazy<Parents['Domain'], 'datasets'>(d);
-export const termParent = (t: GlossaryTermRecord) => lazy<Parents['GlossaryTerm'], 'columns' | 'datasets' | 'related'>(t);
+export const termParent = (t: GlossaryTermRecord) =>
+  lazy<Parents['GlossaryTerm'], 'columns' | 'datasets' | 'related'>(t);
 export const resourceParent = (r: ResourceRecord) => lazy<Parents['Resource'], 'inputs' | 'outputs' | 'runs'>(r);
 export const runParent = (r: JobRunRecord) => lazy<Parents['JobRun'], never>(r);
 export const termRecord = (parent: ResolversParentTypes['GlossaryTerm']) => parent as unknown as GlossaryTermRecord;
@@ -33,7 +41,9 @@ export async function readDataset(ctx: Context, urn: string): Promise<DatasetRec
 
 /** The readable datasets among these URNs, in their order. */
 export async function readDatasets(ctx: Context, urns: readonly string[]): Promise<DatasetRecord[]> {
-  const found = (await ctx.loaders.dataset.loadMany(urns)).filter((d): d is DatasetRecord => d !== null && !(d instanceof Error));
+  const found = (await ctx.loaders.dataset.loadMany(urns)).filter(
+    (d): d is DatasetRecord => d !== null && !(d instanceof Error),
+  );
   return ctx.access.readable(found, (d) => d);
 }
 
@@ -44,7 +54,9 @@ export async function readResource(ctx: Context, urn: string | null | undefined)
 }
 
 export async function readTerms(ctx: Context, names: readonly string[]): Promise<GlossaryTermRecord[]> {
-  const found = (await ctx.loaders.term.loadMany(names)).filter((t): t is GlossaryTermRecord => t !== null && !(t instanceof Error));
+  const found = (await ctx.loaders.term.loadMany(names)).filter(
+    (t): t is GlossaryTermRecord => t !== null && !(t instanceof Error),
+  );
   return ctx.access.readablePaths(found, (t) => objectPaths.glossaryTerm(t.name));
 }
 
@@ -60,7 +72,12 @@ export async function readSource(ctx: Context, name: string): Promise<SourceReco
 }
 
 /** A dataset the caller must be able to read (else NOT_FOUND) and write (else FORBIDDEN). */
-export async function writableDataset(ctx: Context, urn: string, field: string, extra: WriteCheck[] = []): Promise<DatasetRecord> {
+export async function writableDataset(
+  ctx: Context,
+  urn: string,
+  field: string,
+  extra: WriteCheck[] = [],
+): Promise<DatasetRecord> {
   const d = await readDataset(ctx, urn);
   if (!d) throw notFound(`Unknown dataset "${urn}".`, { field });
   await ctx.access.requireWrites([{ object: datasetObject(d, d.domainName), field }, ...extra]);

@@ -38,7 +38,9 @@ export async function buildLineage(
   const { hops, edges, truncated } = visibleLineage(graph, direction, depth, readable);
 
   const viaUrns = [...new Set(edges.map((e) => e.viaUrn).filter((u): u is string => u !== null))];
-  const columnOwners = [...new Set(edges.filter((e) => e.columns.length).flatMap((e) => [e.upstreamUrn, e.downstreamUrn]))];
+  const columnOwners = [
+    ...new Set(edges.filter((e) => e.columns.length).flatMap((e) => [e.upstreamUrn, e.downstreamUrn])),
+  ];
   const [resources, columnLists] = await Promise.all([
     ctx.loaders.resource.loadMany(viaUrns),
     ctx.loaders.columns.loadMany(columnOwners),

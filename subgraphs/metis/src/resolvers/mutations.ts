@@ -58,7 +58,12 @@ export const mutationResolvers: Resolvers = {
         ctx.loaders.source.load(targets.source),
       ]);
       const found = existing.map((d) => (d instanceof Error ? null : (d ?? null)));
-      const readable = new Set(await ctx.access.readable(found.filter((d): d is DatasetRecord => d !== null), (d) => d));
+      const readable = new Set(
+        await ctx.access.readable(
+          found.filter((d): d is DatasetRecord => d !== null),
+          (d) => d,
+        ),
+      );
       // A dataset the caller may not read does not exist for them: it is checked exactly as a new
       // one would be (so FORBIDDEN, success or NOT_FOUND never depend on whether it exists), and
       // if that check passes the answer is NOT_FOUND, never an overwrite.
@@ -70,7 +75,10 @@ export const mutationResolvers: Resolvers = {
         if (stored && !old) hidden.push(i);
         const field = `input.datasets[${i}].urn`;
         const next = { urn: d.urn, tags: d.tags ?? old?.tags ?? [] };
-        checks.push({ object: datasetObject(next, d.domain !== undefined ? d.domain : (old?.domainName ?? null)), field });
+        checks.push({
+          object: datasetObject(next, d.domain !== undefined ? d.domain : (old?.domainName ?? null)),
+          field,
+        });
         if (old) checks.push({ object: datasetObject(old, old.domainName), field });
       });
       if (!existingSource || targets.sourceDetails) {
@@ -78,7 +86,8 @@ export const mutationResolvers: Resolvers = {
       }
       await ctx.access.requireWrites(checks);
       const first = hidden[0];
-      if (first !== undefined) throw notFound(`Unknown dataset "${targets.datasets[first]!.urn}".`, { field: `input.datasets[${first}].urn` });
+      if (first !== undefined)
+        throw notFound(`Unknown dataset "${targets.datasets[first]!.urn}".`, { field: `input.datasets[${first}].urn` });
       const { source, datasets, refs } = ingestInput(input, targets);
       const counts = await ctx.writer.ingest(source, datasets, refs);
       for (const d of datasets) forgetDataset(ctx, d.urn);
@@ -91,7 +100,11 @@ export const mutationResolvers: Resolvers = {
       const urn = assertUrn(input.urn, 'input.urn');
       await writableDataset(ctx, urn, 'input.urn');
       const description =
-        'description' in input ? (input.description == null ? null : text(input.description, 'input.description', LIMITS.text)) : undefined;
+        'description' in input
+          ? input.description == null
+            ? null
+            : text(input.description, 'input.description', LIMITS.text)
+          : undefined;
       const columns = (input.columns ?? []).map((c, i) => ({
         name: text(c.name, `input.columns[${i}].name`),
         description: c.description == null ? null : text(c.description, `input.columns[${i}].description`, LIMITS.text),
@@ -133,7 +146,8 @@ export const mutationResolvers: Resolvers = {
       const urn = assertUrn(input.urn, 'input.urn');
       await writableDataset(ctx, urn, 'input.urn');
       const column = input.column == null ? null : text(input.column, 'input.column');
-      if (input.terms.length > LIMITS.terms) throw badUserInput(`At most ${LIMITS.terms} terms.`, { field: 'input.terms' });
+      if (input.terms.length > LIMITS.terms)
+        throw badUserInput(`At most ${LIMITS.terms} terms.`, { field: 'input.terms' });
       const terms = [...new Set(input.terms.map((t, i) => termName(t, `input.terms[${i}]`)))];
       const refs: Refs = {
         terms: terms.map((name, i) => ({ name, field: `input.terms[${i}]` })),
@@ -221,11 +235,14 @@ export const mutationResolvers: Resolvers = {
       const name = domainName(input.name, 'input.name');
       await ctx.access.requireWrites([{ object: { path: objectPaths.domain(name) }, field: 'input.name' }]);
       const description =
-        'description' in input ? (input.description == null ? null : text(input.description, 'input.description', LIMITS.text)) : undefined;
+        'description' in input
+          ? input.description == null
+            ? null
+            : text(input.description, 'input.description', LIMITS.text)
+          : undefined;
       await ctx.writer.upsertDomain(name, description);
       ctx.loaders.domain.clear(name);
       return domainParent((await ctx.loaders.domain.load(name))!);
     },
   },
 };
-

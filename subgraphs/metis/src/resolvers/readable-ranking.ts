@@ -80,7 +80,8 @@ export class ReadableRanking {
     for (let round = 1; found.length < want && at < this.ranked.length; round++) {
       let size = firstRound;
       if (round >= MAX_ROUNDS) size = Infinity;
-      else if (round > 1) size = Math.ceil(((want - found.length) / Math.max(found.length / (at - from), MIN_RATE)) * MARGIN) + 8;
+      else if (round > 1)
+        size = Math.ceil(((want - found.length) / Math.max(found.length / (at - from), MIN_RATE)) * MARGIN) + 8;
       const chunk = this.ranked.slice(at, at + size);
       await this.authorize(chunk);
       for (const c of chunk) {

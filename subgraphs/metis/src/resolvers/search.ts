@@ -2,7 +2,13 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { badUserInput } from '@dataos/errors';
 import type { Context } from '../context.js';
 import type { CatalogSearchFilter, CatalogSearchType } from '../generated/resolvers.js';
-import { comparePositions, positionOf, searchCandidates, type SearchCandidate, type SearchPosition } from '../store/search.js';
+import {
+  comparePositions,
+  positionOf,
+  searchCandidates,
+  type SearchCandidate,
+  type SearchPosition,
+} from '../store/search.js';
 import type { ColumnRecord, DatasetRecord, GlossaryTermRecord } from '../store/records.js';
 import { luceneQuery } from '../text.js';
 import { assertDepot } from '../urn.js';
@@ -97,14 +103,18 @@ export async function search(
   ]);
   const nodes = new Map<string, DatasetRecord | ColumnRecord | GlossaryTermRecord>();
   for (const d of datasets) if (d && !(d instanceof Error)) nodes.set(`DATASET ${d.urn}`, d);
-  for (const list of columnLists) if (Array.isArray(list)) for (const c of list) nodes.set(`COLUMN ${c.datasetUrn} ${c.name}`, c);
+  for (const list of columnLists)
+    if (Array.isArray(list)) for (const c of list) nodes.set(`COLUMN ${c.datasetUrn} ${c.name}`, c);
   for (const t of termRecords) if (t && !(t instanceof Error)) nodes.set(`GLOSSARY_TERM ${t.name}`, t);
 
   const edges = page.flatMap((c) => {
     const node = nodes.get(`${c.type} ${c.key}`);
     if (!node) return []; // deleted since the search
-    const parent = c.type === 'GLOSSARY_TERM' ? termParent(node as GlossaryTermRecord) : (node as DatasetRecord | ColumnRecord);
-    return [{ cursor: ctx.cursors.encode('search', positionOf(c)), node: { type: c.type, score: c.score, node: parent } }];
+    const parent =
+      c.type === 'GLOSSARY_TERM' ? termParent(node as GlossaryTermRecord) : (node as DatasetRecord | ColumnRecord);
+    return [
+      { cursor: ctx.cursors.encode('search', positionOf(c)), node: { type: c.type, score: c.score, node: parent } },
+    ];
   });
   const last = page.at(-1);
   return {

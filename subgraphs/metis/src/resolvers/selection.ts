@@ -5,7 +5,10 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
  * fragments too). `@skip`/`@include` are not evaluated: a field they may drop counts as selected,
  * which only costs work, never correctness.
  */
-export function selectsAny(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, names: readonly string[]): boolean {
+export function selectsAny(
+  info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>,
+  names: readonly string[],
+): boolean {
   const wanted = new Set(names);
   const visited = new Set<string>();
   const walk = (set: SelectionSetNode | undefined): boolean =>

@@ -41,7 +41,9 @@ async function runConnection(
     keyOf: (r) => [r.startedAt, r.id],
     visible: async (runs) => {
       if (by === 'dataset') return runs;
-      const readable = new Set((await readDatasets(ctx, [...new Set(runs.map((r) => r.datasetUrn))])).map((d) => d.urn));
+      const readable = new Set(
+        (await readDatasets(ctx, [...new Set(runs.map((r) => r.datasetUrn))])).map((d) => d.urn),
+      );
       return runs.filter((r) => readable.has(r.datasetUrn));
     },
   });
@@ -66,7 +68,14 @@ export const typeResolvers: Resolvers = {
     source: async (d, _args, ctx) => {
       const s = await ctx.loaders.source.load(d.sourceName);
       return sourceParent(
-        s ?? { name: d.sourceName, type: 'unknown', description: null, connection: [], createdAt: null, updatedAt: null },
+        s ?? {
+          name: d.sourceName,
+          type: 'unknown',
+          description: null,
+          connection: [],
+          createdAt: null,
+          updatedAt: null,
+        },
       );
     },
     domain: async (d, _args, ctx) => {
@@ -121,7 +130,9 @@ export const typeResolvers: Resolvers = {
     datasets: async (t, _args, ctx) => readDatasets(ctx, (await ctx.loaders.termLinks.load(t.name)).datasetUrns),
     columns: async (t, _args, ctx) => {
       const { columns } = await ctx.loaders.termLinks.load(t.name);
-      const readable = new Set((await readDatasets(ctx, [...new Set(columns.map((c) => c.datasetUrn))])).map((d) => d.urn));
+      const readable = new Set(
+        (await readDatasets(ctx, [...new Set(columns.map((c) => c.datasetUrn))])).map((d) => d.urn),
+      );
       return columns.filter((c: ColumnRecord) => readable.has(c.datasetUrn));
     },
   },
@@ -145,4 +156,3 @@ export const typeResolvers: Resolvers = {
     __resolveType: (node) => ('datasetUrn' in node ? 'Column' : 'urn' in node ? 'Dataset' : 'GlossaryTerm'),
   },
 };
-

@@ -118,7 +118,13 @@ function toSourceRecord(raw: Record<string, unknown>): SourceRecord {
 
 function toRunRecord(raw: Record<string, unknown>): JobRunRecord {
   const r = raw as unknown as JobRunRecord;
-  return { ...r, resourceUrn: r.resourceUrn ?? null, job: r.job ?? null, rowCount: r.rowCount ?? null, sizeBytes: r.sizeBytes ?? null };
+  return {
+    ...r,
+    resourceUrn: r.resourceUrn ?? null,
+    job: r.job ?? null,
+    rowCount: r.rowCount ?? null,
+    sizeBytes: r.sizeBytes ?? null,
+  };
 }
 
 export interface DatasetPageRequest {
@@ -253,7 +259,9 @@ export class CatalogStore {
   }
 
   /** Datasets and columns a glossary term is linked to, for several terms. */
-  async termLinks(names: readonly string[]): Promise<{ name: string; datasetUrns: string[]; columns: ColumnRecord[] }[]> {
+  async termLinks(
+    names: readonly string[],
+  ): Promise<{ name: string; datasetUrns: string[]; columns: ColumnRecord[] }[]> {
     const rows = await this.read<{ name: string; datasetUrns: string[]; columns: Record<string, unknown>[] }>(
       `UNWIND $names AS name MATCH (g:GlossaryTerm {name: name})
        RETURN name,
@@ -264,7 +272,9 @@ export class CatalogStore {
     return rows.map((r) => ({
       name: r.name,
       datasetUrns: [...r.datasetUrns].sort(),
-      columns: r.columns.map(toColumnRecord).sort((a, b) => `${a.datasetUrn} ${a.name}`.localeCompare(`${b.datasetUrn} ${b.name}`)),
+      columns: r.columns
+        .map(toColumnRecord)
+        .sort((a, b) => `${a.datasetUrn} ${a.name}`.localeCompare(`${b.datasetUrn} ${b.name}`)),
     }));
   }
 
@@ -296,7 +306,11 @@ export class CatalogStore {
   }
 
   /** Runs of datasets or resources, newest first, `scan` per request. */
-  async runPages(by: 'dataset' | 'resource', requests: readonly RunPageRequest[], scan: number): Promise<JobRunRecord[][]> {
+  async runPages(
+    by: 'dataset' | 'resource',
+    requests: readonly RunPageRequest[],
+    scan: number,
+  ): Promise<JobRunRecord[][]> {
     const property = by === 'dataset' ? 'datasetUrn' : 'resourceUrn';
     const reqs = requests.map((r, i) => ({
       i,

@@ -75,22 +75,24 @@ export async function lineageGraphs(
     rows.map((r) => {
       const met = new Set(r.nodes.map((n) => n.urn as string));
       return [
-      r.root,
-      {
-        root: r.root,
-        scanCut: r.scanCut,
-        datasets: r.nodes.map(toDatasetRecord),
-        edges: r.edges.filter((e) => met.has(e.downstreamUrn)).map((e) => ({
-          upstreamUrn: e.upstreamUrn,
-          downstreamUrn: e.downstreamUrn,
-          viaUrn: noneAsNull(e.viaUrn),
-          job: noneAsNull(e.job),
-          columns: e.columns
-            .filter((c): c is EdgeRecord['columns'][number] => c !== null)
-            .map((c) => ({ ...c, transformation: c.transformation ?? null }))
-            .sort((a, b) => `${a.downstream} ${a.upstream}`.localeCompare(`${b.downstream} ${b.upstream}`)),
-        })),
-      },
+        r.root,
+        {
+          root: r.root,
+          scanCut: r.scanCut,
+          datasets: r.nodes.map(toDatasetRecord),
+          edges: r.edges
+            .filter((e) => met.has(e.downstreamUrn))
+            .map((e) => ({
+              upstreamUrn: e.upstreamUrn,
+              downstreamUrn: e.downstreamUrn,
+              viaUrn: noneAsNull(e.viaUrn),
+              job: noneAsNull(e.job),
+              columns: e.columns
+                .filter((c): c is EdgeRecord['columns'][number] => c !== null)
+                .map((c) => ({ ...c, transformation: c.transformation ?? null }))
+                .sort((a, b) => `${a.downstream} ${a.upstream}`.localeCompare(`${b.downstream} ${b.upstream}`)),
+            })),
+        },
       ];
     }),
   );

@@ -66,7 +66,10 @@ export function createLoaders(store: CatalogStore): CatalogLoaders {
       async (keys) => {
         const out: DatasetRecord[][] = keys.map(() => []);
         for (const [scan, indexes] of groupBy(keys, (k) => k.scan)) {
-          const pages = await store.datasetPages(indexes.map((i) => keys[i]!.request), scan);
+          const pages = await store.datasetPages(
+            indexes.map((i) => keys[i]!.request),
+            scan,
+          );
           indexes.forEach((i, j) => (out[i] = pages[j]!));
         }
         return out;
@@ -78,7 +81,11 @@ export function createLoaders(store: CatalogStore): CatalogLoaders {
         const out: JobRunRecord[][] = keys.map(() => []);
         for (const [group, indexes] of groupBy(keys, (k) => `${k.by}\u0000${k.scan}`)) {
           const [by, scan] = group.split('\u0000') as ['dataset' | 'resource', string];
-          const pages = await store.runPages(by, indexes.map((i) => keys[i]!.request), Number(scan));
+          const pages = await store.runPages(
+            by,
+            indexes.map((i) => keys[i]!.request),
+            Number(scan),
+          );
           indexes.forEach((i, j) => (out[i] = pages[j]!));
         }
         return out;
@@ -90,7 +97,12 @@ export function createLoaders(store: CatalogStore): CatalogLoaders {
         const out: (LineageGraph | null)[] = keys.map(() => null);
         for (const [group, indexes] of groupBy(keys, (k) => `${k.direction}\u0000${k.depth}`)) {
           const [direction, depth] = group.split('\u0000') as [LineageDirection, string];
-          const graphs = await lineageGraphs(store, [...new Set(indexes.map((i) => keys[i]!.root))], direction, Number(depth));
+          const graphs = await lineageGraphs(
+            store,
+            [...new Set(indexes.map((i) => keys[i]!.root))],
+            direction,
+            Number(depth),
+          );
           for (const i of indexes) out[i] = graphs.get(keys[i]!.root) ?? null;
         }
         return out;

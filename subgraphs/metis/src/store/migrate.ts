@@ -51,7 +51,8 @@ const BACKFILL = [
 ];
 
 /** Another replica creating the same rule at the same moment is not a failure. */
-const ALREADY = /EquivalentSchemaRuleAlreadyExists|ConstraintAlreadyExists|IndexAlreadyExists|ConstraintValidationFailed/;
+const ALREADY =
+  /EquivalentSchemaRuleAlreadyExists|ConstraintAlreadyExists|IndexAlreadyExists|ConstraintValidationFailed/;
 /** Two replicas backfilling the same nodes may deadlock: retry. */
 const TRANSIENT = /DeadlockDetected|TransientError|LockClient/;
 

@@ -68,7 +68,11 @@ const PHRASE_SAFE = /^[A-Za-z0-9_.:/@-]+$/;
  */
 export function luceneFilters(filter: SearchFilter): string[] | null {
   const clauses: string[] = [];
-  for (const [field, value] of [['ftSource', filter.source], ['ftDomain', filter.domain], ['ftOwners', filter.owner]] as const) {
+  for (const [field, value] of [
+    ['ftSource', filter.source],
+    ['ftDomain', filter.domain],
+    ['ftOwners', filter.owner],
+  ] as const) {
     if (value === null) continue;
     if (!PHRASE_SAFE.test(value)) return null;
     clauses.push(`${field}:"${value}"`);
@@ -103,7 +107,8 @@ export function rankScore(terms: readonly RankTerm[], hit: RankFields): number {
   const nameWords = (hit.ftName ?? '').split(' ').filter((w) => w !== '');
   const tagWords = (hit.ftTags ?? '').split(' ').filter((w) => w !== '');
   let prose: string | undefined; // lowered only when a word is neither in the name nor in the tags
-  const startsAny = (words: string[], prefix: string | null) => prefix !== null && words.some((w) => w.startsWith(prefix));
+  const startsAny = (words: string[], prefix: string | null) =>
+    prefix !== null && words.some((w) => w.startsWith(prefix));
   let sum = 0;
   for (const t of terms) {
     if (nameWords.includes(t.word)) sum += 4;
@@ -112,9 +117,16 @@ export function rankScore(terms: readonly RankTerm[], hit: RankFields): number {
     else if ((prose ??= (hit.description ?? '').toLowerCase()).includes(t.prefix ?? t.word)) sum += 1;
     else sum += 0.5;
   }
-  const covered = nameWords.filter((w) => terms.some((t) => w === t.word || (t.prefix !== null && w.startsWith(t.prefix)))).length;
+  const covered = nameWords.filter((w) =>
+    terms.some((t) => w === t.word || (t.prefix !== null && w.startsWith(t.prefix))),
+  ).length;
   const base = sum / Math.max(terms.length, 1) + (0.5 * covered) / Math.max(nameWords.length, 1);
-  const weight = hit.layer === 'curated' || hit.layer === 'serving' ? LAYER_WEIGHTS.curated : hit.layer === 'clean' ? LAYER_WEIGHTS.clean : 1;
+  const weight =
+    hit.layer === 'curated' || hit.layer === 'serving'
+      ? LAYER_WEIGHTS.curated
+      : hit.layer === 'clean'
+        ? LAYER_WEIGHTS.clean
+        : 1;
   return Math.round(((base / 4.5) * weight * 1e6) / LAYER_WEIGHTS.curated) / 1e6;
 }
 
@@ -135,7 +147,10 @@ export function comparePositions(a: SearchPosition, b: SearchPosition): number {
 
 /** `comparePositions` of two hits, without building their positions (sorting 5,000 hits). */
 const compareCandidates = (a: SearchCandidate, b: SearchCandidate): number =>
-  Number(b.exact) - Number(a.exact) || b.score - a.score || RANK[a.type] - RANK[b.type] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  Number(b.exact) - Number(a.exact) ||
+  b.score - a.score ||
+  RANK[a.type] - RANK[b.type] ||
+  (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 interface CandidateRow {
   type: SearchType;
@@ -155,7 +170,14 @@ interface CandidateRow {
 function passes({ type, n }: CandidateRow, filter: SearchFilter): boolean {
   if (!filter.types.includes(type)) return false;
   if (filter.source !== null) {
-    if (type === 'DATASET' ? n.source !== filter.source : type === 'COLUMN' ? !n.datasetUrn?.startsWith(`dataos://${filter.source}:`) : true) return false;
+    if (
+      type === 'DATASET'
+        ? n.source !== filter.source
+        : type === 'COLUMN'
+          ? !n.datasetUrn?.startsWith(`dataos://${filter.source}:`)
+          : true
+    )
+      return false;
   }
   return filter.tag === null || (type !== 'GLOSSARY_TERM' && (n.tags ?? []).includes(filter.tag));
 }
@@ -199,7 +221,12 @@ export async function searchCandidates(
      }
      RETURN type, node {.urn, .datasetUrn, .name, .ftName, .ftTags, .description, .layer, .tags, .domain, .source} AS n,
             CASE WHEN parent IS NULL THEN null ELSE parent {.tags, .domain, .source} END AS parent`,
-    { lucene: [`(${lucene})`, ...clauses].join(' AND '), limit: int(limit), domain: filter.domain, owner: filter.owner },
+    {
+      lucene: [`(${lucene})`, ...clauses].join(' AND '),
+      limit: int(limit),
+      domain: filter.domain,
+      owner: filter.owner,
+    },
   );
   const terms = rankTerms(text);
   const exact = ftKey(text);
@@ -215,7 +242,10 @@ export async function searchCandidates(
         key: type === 'DATASET' ? n.urn! : type === 'COLUMN' ? `${n.datasetUrn} ${n.name}` : n.name,
         name: n.name,
         datasetUrn,
-        dataset: datasetUrn && facts ? { urn: datasetUrn, tags: facts.tags ?? [], domain: facts.domain, source: facts.source } : null,
+        dataset:
+          datasetUrn && facts
+            ? { urn: datasetUrn, tags: facts.tags ?? [], domain: facts.domain, source: facts.source }
+            : null,
         domain: type === 'GLOSSARY_TERM' ? n.domain : null,
         tags: n.tags ?? [],
       };

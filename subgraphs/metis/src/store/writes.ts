@@ -33,7 +33,9 @@ const WRITE_VERSION = 3;
 
 /** A stable digest of what an ingest was given for one dataset: same input, same digest. */
 export function fingerprint(dataset: DatasetIngest): string {
-  return createHash('sha256').update(JSON.stringify([WRITE_VERSION, dataset])).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify([WRITE_VERSION, dataset]))
+    .digest('base64url');
 }
 
 async function assertRefs(tx: ManagedTransaction, refs: Refs): Promise<void> {
@@ -224,7 +226,13 @@ export class CatalogWriter {
   }
 
   /** `description` undefined leaves the dataset's description alone. */
-  describe(urn: string, description: string | null | undefined, columns: { name: string; description: string | null }[], refs: Refs, now = new Date()) {
+  describe(
+    urn: string,
+    description: string | null | undefined,
+    columns: { name: string; description: string | null }[],
+    refs: Refs,
+    now = new Date(),
+  ) {
     return this.write(async (tx) => {
       await assertRefs(tx, refs);
       await tx.run(

@@ -84,7 +84,11 @@ function fromN3(quad: Quad, content: string): Triple {
     if (term.termType === 'NamedNode') {
       if (!ABSOLUTE_IRI.test(term.value)) {
         const at = position(content, term.value);
-        throw new RdfSyntaxError(`Relative IRI <${term.value}> (give a base IRI or write it absolute).`, at.line, at.column);
+        throw new RdfSyntaxError(
+          `Relative IRI <${term.value}> (give a base IRI or write it absolute).`,
+          at.line,
+          at.column,
+        );
       }
       return { kind: 'iri', value: term.value };
     }
@@ -100,7 +104,8 @@ function fromN3(quad: Quad, content: string): Triple {
   if (o.termType === 'Literal') {
     object = { kind: 'literal', value: o.value };
     if (o.language) object.language = o.language.toLowerCase();
-    else if (o.datatype.value !== XSD_STRING && o.datatype.value !== RDF_LANG_STRING) object.datatype = o.datatype.value;
+    else if (o.datatype.value !== XSD_STRING && o.datatype.value !== RDF_LANG_STRING)
+      object.datatype = o.datatype.value;
   } else {
     object = named(o, 'object');
   }
@@ -137,7 +142,11 @@ interface JsonLdError extends Error {
     term?: string;
     context?: unknown;
     element?: unknown;
-    event?: { code?: string; message?: string; details?: { property?: string; type?: string; id?: string; value?: unknown } };
+    event?: {
+      code?: string;
+      message?: string;
+      details?: { property?: string; type?: string; id?: string; value?: unknown };
+    };
   };
 }
 
@@ -147,7 +156,10 @@ interface JsonLdError extends Error {
  * written, an object by its members in any order). Safe-mode errors say only "Safe mode
  * validation error.": the event's message and the offending term say more.
  */
-function jsonLdErrorAt(error: JsonLdError, content: string): { message: string; line: number | null; column: number | null } {
+function jsonLdErrorAt(
+  error: JsonLdError,
+  content: string,
+): { message: string; line: number | null; column: number | null } {
   const d = error.details ?? {};
   const event = d.event;
   const term = event?.details?.property ?? d.term;
@@ -159,7 +171,14 @@ function jsonLdErrorAt(error: JsonLdError, content: string): { message: string; 
     const where = locateJson(content);
     if (term !== undefined) offset = where.members.find((m) => m.key === term)?.offset;
     if (offset === undefined && value !== undefined) {
-      const key = event?.details?.type !== undefined ? '@type' : event?.details?.id !== undefined ? '@id' : d.url !== undefined ? '@context' : null;
+      const key =
+        event?.details?.type !== undefined
+          ? '@type'
+          : event?.details?.id !== undefined
+            ? '@id'
+            : d.url !== undefined
+              ? '@context'
+              : null;
       const hits = where.strings.filter((s) => s.value === value);
       offset = (hits.find((s) => s.key === key) ?? hits[0])?.offset;
     }
@@ -216,14 +235,19 @@ async function parseJsonLd(content: string, baseIri?: string): Promise<ParsedDoc
 }
 
 /** Parses a document; malformed input throws RdfSyntaxError with the line and column. */
-export async function parseRdf(content: string, format: RdfFormat, options: { baseIri?: string } = {}): Promise<ParsedDocument> {
+export async function parseRdf(
+  content: string,
+  format: RdfFormat,
+  options: { baseIri?: string } = {},
+): Promise<ParsedDocument> {
   if (format === 'JSON_LD') return parseJsonLd(content, options.baseIri);
   return parseWithN3(content, N3_FORMATS[format], options.baseIri);
 }
 
 // ---------------------------------------------------------------- writing
 
-const toN3Subject = (t: NamedTerm) => (t.kind === 'iri' ? DataFactory.namedNode(t.value) : DataFactory.blankNode(t.value));
+const toN3Subject = (t: NamedTerm) =>
+  t.kind === 'iri' ? DataFactory.namedNode(t.value) : DataFactory.blankNode(t.value);
 
 function toN3Object(t: ObjectTerm) {
   if (t.kind !== 'literal') return toN3Subject(t);
@@ -264,10 +288,17 @@ function sorted(triples: Triple[], lead?: string): Triple[] {
     .map(({ t }) => t);
 }
 
-function writeWithN3(triples: Triple[], format: string, prefixes?: Record<string, string>, lead?: string): Promise<string> {
+function writeWithN3(
+  triples: Triple[],
+  format: string,
+  prefixes?: Record<string, string>,
+  lead?: string,
+): Promise<string> {
   const writer = new Writer({ format, ...(prefixes ? { prefixes } : {}) });
   writer.addQuads(sorted(triples, lead).map(toQuad));
-  return new Promise((resolve, reject) => writer.end((error, result: string) => (error ? reject(error) : resolve(result))));
+  return new Promise((resolve, reject) =>
+    writer.end((error, result: string) => (error ? reject(error) : resolve(result))),
+  );
 }
 
 /** Prefixes worth declaring: the document's own and the W3C ones, where some IRI uses them. */
@@ -301,7 +332,11 @@ export async function serializeRdf(
   const nquads = await writeWithN3(triples, 'N-Triples');
   const expanded = await jsonld.fromRDF(nquads, { format: 'application/n-quads', useNativeTypes: false });
   // Prefixes only (no term definitions), so every key is an IRI a reader can expand back.
-  const safeContext = Object.fromEntries(Object.entries(context).filter(([k]) => /^[A-Za-z_][\w.-]*$/.test(k) && k !== '_'));
-  const compacted = await jsonld.compact(expanded, safeContext, { documentLoader: offlineLoader } as jsonld.Options.Compact);
+  const safeContext = Object.fromEntries(
+    Object.entries(context).filter(([k]) => /^[A-Za-z_][\w.-]*$/.test(k) && k !== '_'),
+  );
+  const compacted = await jsonld.compact(expanded, safeContext, {
+    documentLoader: offlineLoader,
+  } as jsonld.Options.Compact);
   return `${JSON.stringify(compacted, null, 2)}\n`;
 }

@@ -32,7 +32,15 @@ export const NODE_KINDS: readonly NodeKind[] = ['Ontology', 'Concept', 'Property
 
 /** Relationship types between Odin nodes; each carries the `ontology` whose import asserted it. */
 export type EdgeType = 'SUB_CLASS_OF' | 'BROADER' | 'RELATED' | 'INSTANCE_OF' | 'DOMAIN' | 'RANGE' | 'RELATION';
-export const EDGE_TYPES: readonly EdgeType[] = ['SUB_CLASS_OF', 'BROADER', 'RELATED', 'INSTANCE_OF', 'DOMAIN', 'RANGE', 'RELATION'];
+export const EDGE_TYPES: readonly EdgeType[] = [
+  'SUB_CLASS_OF',
+  'BROADER',
+  'RELATED',
+  'INSTANCE_OF',
+  'DOMAIN',
+  'RANGE',
+  'RELATION',
+];
 
 /** A literal-valued triple of a node (stored as JSON on the node). */
 export interface Lit {
@@ -109,19 +117,28 @@ export interface ImportPlan {
 /** The ontology a document describes: the given IRI, else its owl:Ontology, else its only skos:ConceptScheme. */
 export function ontologyIriOf(doc: ParsedDocument, given?: string | null): string {
   const typed = (type: string) => [
-    ...new Set(doc.triples.filter((t) => t.p === RDF_TYPE && t.o.kind === 'iri' && t.o.value === type && t.s.kind === 'iri').map((t) => t.s.value)),
+    ...new Set(
+      doc.triples
+        .filter((t) => t.p === RDF_TYPE && t.o.kind === 'iri' && t.o.value === type && t.s.kind === 'iri')
+        .map((t) => t.s.value),
+    ),
   ];
   const declared = typed(OWL_ONTOLOGY);
   if (given) {
-    if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(given)) throw badUserInput(`"${given}" is not an absolute IRI.`, { field: 'input.iri' });
+    if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(given))
+      throw badUserInput(`"${given}" is not an absolute IRI.`, { field: 'input.iri' });
     if (declared.length && !declared.includes(given)) {
-      throw badUserInput(`The document declares the ontology <${declared[0]}>, not <${given}>.`, { field: 'input.iri' });
+      throw badUserInput(`The document declares the ontology <${declared[0]}>, not <${given}>.`, {
+        field: 'input.iri',
+      });
     }
     return given;
   }
   if (declared.length === 1) return declared[0]!;
   if (declared.length > 1) {
-    throw badUserInput(`The document declares ${declared.length} ontologies; choose one with \`iri\`.`, { field: 'input.iri' });
+    throw badUserInput(`The document declares ${declared.length} ontologies; choose one with \`iri\`.`, {
+      field: 'input.iri',
+    });
   }
   const schemes = typed(SKOS_CONCEPT_SCHEME);
   if (schemes.length === 1) return schemes[0]!;
@@ -170,7 +187,8 @@ export function pickValue(values: readonly LangValue[], lang?: string | null): s
 
 export const labelOf = (iri: string, lits: readonly Lit[], lang?: string | null) =>
   pickValue(valuesOf(lits, LABEL_PREDICATES), lang) ?? localName(iri);
-export const definitionOf = (lits: readonly Lit[], lang?: string | null) => pickValue(valuesOf(lits, DEFINITION_PREDICATES), lang);
+export const definitionOf = (lits: readonly Lit[], lang?: string | null) =>
+  pickValue(valuesOf(lits, DEFINITION_PREDICATES), lang);
 
 export function searchTextOf(iri: string, lits: readonly Lit[]): string {
   const values = [...valuesOf(lits, LABEL_PREDICATES), ...valuesOf(lits, ALT_LABEL_PREDICATES)].map((v) => v.value);
@@ -235,7 +253,10 @@ export function planImport(
     const ex = existing.get(iri);
     const kind = docKind(iri);
     if (ex && ex.ontology !== null && ex.ontology !== ontologyIri) {
-      if (iri === ontologyIri) throw conflict(`<${iri}> is already a ${ex.kind.toLowerCase()} of the ontology <${ex.ontology}>.`, { field: 'input.iri' });
+      if (iri === ontologyIri)
+        throw conflict(`<${iri}> is already a ${ex.kind.toLowerCase()} of the ontology <${ex.ontology}>.`, {
+          field: 'input.iri',
+        });
       kinds.set(iri, ex.kind);
       continue;
     }
@@ -273,7 +294,11 @@ export function planImport(
     if (t.s.kind !== 'iri' || t.o.kind !== 'iri') continue;
     const o = t.o.value;
     if (t.p === SKOS_NARROWER) kindOf(o, 'Concept');
-    else if ((t.p === RDF_TYPE && !isBuiltinType(o)) || CONCEPT_OBJECT_PREDICATES.has(t.p) || (t.p === RDFS_RANGE && !isDatatype(o))) {
+    else if (
+      (t.p === RDF_TYPE && !isBuiltinType(o)) ||
+      CONCEPT_OBJECT_PREDICATES.has(t.p) ||
+      (t.p === RDFS_RANGE && !isDatatype(o))
+    ) {
       kindOf(o, 'Concept');
     }
   }
@@ -287,7 +312,13 @@ export function planImport(
     const data = nodeData.get(s);
     if (t.o.kind === 'literal') {
       if (!data) verbatim.push(toNTriples(t));
-      else data.lits.push({ p: t.p, v: t.o.value, ...(t.o.language ? { l: t.o.language } : {}), ...(t.o.datatype ? { d: t.o.datatype } : {}) });
+      else
+        data.lits.push({
+          p: t.p,
+          v: t.o.value,
+          ...(t.o.language ? { l: t.o.language } : {}),
+          ...(t.o.datatype ? { d: t.o.datatype } : {}),
+        });
       continue;
     }
     const o = t.o.value;
@@ -349,7 +380,12 @@ export function planImport(
 }
 
 /** The triples an ontology's stored data stands for (the inverse of planImport). */
-export function triplesOfNode(iri: string, types: readonly string[], lits: readonly Lit[], refs: readonly Ref[]): Triple[] {
+export function triplesOfNode(
+  iri: string,
+  types: readonly string[],
+  lits: readonly Lit[],
+  refs: readonly Ref[],
+): Triple[] {
   const s = { kind: 'iri' as const, value: iri };
   return [
     ...types.map((o) => ({ s, p: RDF_TYPE, o: { kind: 'iri' as const, value: o } })),
@@ -370,7 +406,14 @@ export const EDGE_PREDICATES: Record<Exclude<EdgeType, 'RELATION' | 'BROADER'>, 
   RANGE: RDFS_RANGE,
 };
 
-export function triplesOfEdge(edge: { type: EdgeType; s: string; o: string; predicate: string | null; broader?: boolean | null; narrower?: boolean | null }): Triple[] {
+export function triplesOfEdge(edge: {
+  type: EdgeType;
+  s: string;
+  o: string;
+  predicate: string | null;
+  broader?: boolean | null;
+  narrower?: boolean | null;
+}): Triple[] {
   const iri = (value: string) => ({ kind: 'iri' as const, value });
   if (edge.type === 'BROADER') {
     return [

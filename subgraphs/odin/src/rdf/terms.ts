@@ -32,34 +32,43 @@ export const RDF_LANG_STRING = `${NS.rdf}langString`;
 export const CONCEPT_TYPES: ReadonlySet<string> = new Set([`${NS.rdfs}Class`, `${NS.owl}Class`, `${NS.skos}Concept`]);
 
 /** rdf:type objects that make a subject a property. */
-export const PROPERTY_TYPES: ReadonlySet<string> = new Set(
-  [
-    `${NS.rdf}Property`,
-    `${NS.owl}ObjectProperty`,
-    `${NS.owl}DatatypeProperty`,
-    `${NS.owl}AnnotationProperty`,
-    `${NS.owl}OntologyProperty`,
-    `${NS.owl}FunctionalProperty`,
-    `${NS.owl}InverseFunctionalProperty`,
-    `${NS.owl}TransitiveProperty`,
-    `${NS.owl}SymmetricProperty`,
-    `${NS.owl}AsymmetricProperty`,
-    `${NS.owl}ReflexiveProperty`,
-    `${NS.owl}IrreflexiveProperty`,
-  ],
-);
+export const PROPERTY_TYPES: ReadonlySet<string> = new Set([
+  `${NS.rdf}Property`,
+  `${NS.owl}ObjectProperty`,
+  `${NS.owl}DatatypeProperty`,
+  `${NS.owl}AnnotationProperty`,
+  `${NS.owl}OntologyProperty`,
+  `${NS.owl}FunctionalProperty`,
+  `${NS.owl}InverseFunctionalProperty`,
+  `${NS.owl}TransitiveProperty`,
+  `${NS.owl}SymmetricProperty`,
+  `${NS.owl}AsymmetricProperty`,
+  `${NS.owl}ReflexiveProperty`,
+  `${NS.owl}IrreflexiveProperty`,
+]);
 
 /**
  * Types from the W3C vocabularies are kept on the node as declared types; any other rdf:type
  * object is a concept of the graph and becomes an INSTANCE_OF edge.
  */
 export const isBuiltinType = (iri: string) =>
-  iri.startsWith(NS.rdf) || iri.startsWith(NS.rdfs) || iri.startsWith(NS.owl) || iri.startsWith(NS.skos) || iri.startsWith(NS.xsd);
+  iri.startsWith(NS.rdf) ||
+  iri.startsWith(NS.rdfs) ||
+  iri.startsWith(NS.owl) ||
+  iri.startsWith(NS.skos) ||
+  iri.startsWith(NS.xsd);
 
 /** rdfs:range objects that are datatypes, not classes. */
 export const isDatatype = (iri: string) =>
   iri.startsWith(NS.xsd) ||
-  [`${NS.rdfs}Literal`, `${NS.rdf}langString`, `${NS.rdf}PlainLiteral`, `${NS.rdf}XMLLiteral`, `${NS.rdf}HTML`, `${NS.rdf}JSON`].includes(iri);
+  [
+    `${NS.rdfs}Literal`,
+    `${NS.rdf}langString`,
+    `${NS.rdf}PlainLiteral`,
+    `${NS.rdf}XMLLiteral`,
+    `${NS.rdf}HTML`,
+    `${NS.rdf}JSON`,
+  ].includes(iri);
 
 /** Predicates whose literal values are a resource's labels, alternative labels and definitions. */
 export const LABEL_PREDICATES = [SKOS_PREF_LABEL, RDFS_LABEL];

@@ -46,12 +46,20 @@ export function hierarchyTypes(relations: readonly string[] | null | undefined):
 export const cypherInt = (n: number) => int(Math.trunc(n));
 
 /** Runs Cypher for reads, with plain JS values (the driver is created with disableLosslessIntegers). */
-export async function readQuery<T>(neo4j: Neo4jStore, cypher: string, params: Record<string, unknown> = {}): Promise<T[]> {
+export async function readQuery<T>(
+  neo4j: Neo4jStore,
+  cypher: string,
+  params: Record<string, unknown> = {},
+): Promise<T[]> {
   const { records } = await neo4j.driver.executeQuery(cypher, params, { database: neo4j.database, routing: 'READ' });
   return records.map((r) => r.toObject() as T);
 }
 
-export async function txQuery<T>(tx: ManagedTransaction, cypher: string, params: Record<string, unknown> = {}): Promise<T[]> {
+export async function txQuery<T>(
+  tx: ManagedTransaction,
+  cypher: string,
+  params: Record<string, unknown> = {},
+): Promise<T[]> {
   const result = await tx.run(cypher, params);
   return result.records.map((r) => r.toObject() as T);
 }

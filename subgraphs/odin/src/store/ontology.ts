@@ -142,14 +142,21 @@ export class OntologyStore {
       'CREATE INDEX odin_property_ontology IF NOT EXISTS FOR (n:Property) ON (n.ontology)',
       'CREATE INDEX odin_instance_ontology IF NOT EXISTS FOR (n:Instance) ON (n.ontology)',
       'CREATE TEXT INDEX odin_concept_search IF NOT EXISTS FOR (n:Concept) ON (n.searchText)',
-      ...EDGE_TYPES.map((t) => `CREATE INDEX odin_rel_${t.toLowerCase()}_ontology IF NOT EXISTS FOR ()-[r:${t}]-() ON (r.ontology)`),
+      ...EDGE_TYPES.map(
+        (t) => `CREATE INDEX odin_rel_${t.toLowerCase()}_ontology IF NOT EXISTS FOR ()-[r:${t}]-() ON (r.ontology)`,
+      ),
     ];
     for (const statement of statements) {
       try {
         await this.neo4j.driver.executeQuery(statement, {}, { database: this.neo4j.database });
       } catch (error) {
         // Another replica created the same rule at the same moment.
-        if (!/EquivalentSchemaRuleAlreadyExists|already exists/i.test(`${(error as { code?: string }).code} ${(error as Error).message}`)) throw error;
+        if (
+          !/EquivalentSchemaRuleAlreadyExists|already exists/i.test(
+            `${(error as { code?: string }).code} ${(error as Error).message}`,
+          )
+        )
+          throw error;
       }
     }
     // Concepts written before labels were indexed for search.
@@ -175,7 +182,9 @@ export class OntologyStore {
 
   /** The ontology owning each of these resources (concepts, properties, instances). */
   ontologyIrisOf(iris: readonly string[]): Promise<{ iri: string; ontology: string | null }[]> {
-    return readQuery(this.neo4j, `UNWIND $iris AS iri ${NODE_BY_IRI('iri')} RETURN iri, n.ontology AS ontology`, { iris });
+    return readQuery(this.neo4j, `UNWIND $iris AS iri ${NODE_BY_IRI('iri')} RETURN iri, n.ontology AS ontology`, {
+      iris,
+    });
   }
 
   // ---------------------------------------------------------------- concepts
@@ -190,7 +199,10 @@ export class OntologyStore {
   }
 
   /** Label search: CONTAINS on the lower-cased labels (text index), exact and prefix matches first. */
-  async search(text: string | null, options: { ontology?: string | null; first?: number | null } = {}): Promise<ConceptRecord[]> {
+  async search(
+    text: string | null,
+    options: { ontology?: string | null; first?: number | null } = {},
+  ): Promise<ConceptRecord[]> {
     const q = text?.trim().toLowerCase() || null;
     const rows = await readQuery<{ c: RawConcept }>(
       this.neo4j,
@@ -224,11 +236,20 @@ export class OntologyStore {
        WITH DISTINCT iri, x RETURN iri, ${conceptMap('x')} AS x ORDER BY toLower(x.label), x.iri`,
       { iris },
     );
-    return groupBy(rows, (r) => r.iri, (r) => toConcept(r.x));
+    return groupBy(
+      rows,
+      (r) => r.iri,
+      (r) => toConcept(r.x),
+    );
   }
 
   /** Ancestors (`up`) or descendants (`down`) with their distance: breadth-first, bounded. */
-  async hierarchy(iri: string, direction: 'up' | 'down', maxDepth: number, relations?: readonly string[] | null): Promise<ConceptAtDistanceRecord[]> {
+  async hierarchy(
+    iri: string,
+    direction: 'up' | 'down',
+    maxDepth: number,
+    relations?: readonly string[] | null,
+  ): Promise<ConceptAtDistanceRecord[]> {
     return (await this.hierarchyOf([iri], direction, maxDepth, relations)).get(iri) ?? [];
   }
 
@@ -254,7 +275,11 @@ export class OntologyStore {
        RETURN iri, ${conceptMap('a')} AS a, distance ORDER BY iri, distance, toLower(a.label), a.iri`,
       { iris: [...new Set(iris)] },
     );
-    return groupBy(rows, (r) => r.iri, (r) => ({ concept: toConcept(r.a), distance: r.distance }));
+    return groupBy(
+      rows,
+      (r) => r.iri,
+      (r) => ({ concept: toConcept(r.a), distance: r.distance }),
+    );
   }
 
   async relationsOf(iris: readonly string[]): Promise<Map<string, RelationRecord[]>> {
@@ -269,7 +294,11 @@ export class OntologyStore {
        RETURN iri, relation ORDER BY relation.predicate, relation.targetIri`,
       { iris },
     );
-    return groupBy(rows, (r) => r.iri, (r) => toRelation(r.relation));
+    return groupBy(
+      rows,
+      (r) => r.iri,
+      (r) => toRelation(r.relation),
+    );
   }
 
   async propertiesWithDomain(iris: readonly string[]): Promise<Map<string, PropertyRecord[]>> {
@@ -284,7 +313,12 @@ export class OntologyStore {
 
   // ---------------------------------------------------------------- properties and instances
 
-  async properties(filter: { iris?: readonly string[]; ontology?: string | null; search?: string | null; first?: number | null }): Promise<PropertyRecord[]> {
+  async properties(filter: {
+    iris?: readonly string[];
+    ontology?: string | null;
+    search?: string | null;
+    first?: number | null;
+  }): Promise<PropertyRecord[]> {
     const rows = await readQuery<RawProperty>(
       this.neo4j,
       filter.iris
@@ -321,13 +355,22 @@ export class OntologyStore {
              WITH DISTINCT i RETURN ${INSTANCE_RETURN} ORDER BY toLower(i.label), i.iri LIMIT $first`
           : `MATCH (i:Instance) WHERE $ontology IS NULL OR i.ontology = $ontology
              RETURN ${INSTANCE_RETURN} ORDER BY toLower(i.label), i.iri LIMIT $first`,
-      { iris: filter.iris ?? null, ontology: filter.ontology ?? null, type: filter.type ?? null, first: cypherInt(clampFirst(filter.first)) },
+      {
+        iris: filter.iris ?? null,
+        ontology: filter.ontology ?? null,
+        type: filter.type ?? null,
+        first: cypherInt(clampFirst(filter.first)),
+      },
     );
     return rows.map(toInstance);
   }
 
   /** Instances of each concept (and of its subconcepts when asked), at most `first` per concept. */
-  async instancesOfTypes(types: readonly string[], includeSubconcepts: boolean, first = 500): Promise<Map<string, InstanceRecord[]>> {
+  async instancesOfTypes(
+    types: readonly string[],
+    includeSubconcepts: boolean,
+    first = 500,
+  ): Promise<Map<string, InstanceRecord[]>> {
     const depth = includeSubconcepts ? MAX_DEPTH : 0;
     const rows = await readQuery<RawInstance & { type: string }>(
       this.neo4j,
@@ -346,16 +389,26 @@ export class OntologyStore {
 
   // ---------------------------------------------------------------- paths
 
-  async shortestPath(from: string, to: string, maxLength: number, relations: readonly ConceptRelationKind[]): Promise<PathRecord | null> {
+  async shortestPath(
+    from: string,
+    to: string,
+    maxLength: number,
+    relations: readonly ConceptRelationKind[],
+  ): Promise<PathRecord | null> {
     const concepts = await this.conceptsByIri([from, to]);
     const a = concepts.find((c) => c.iri === from);
     const b = concepts.find((c) => c.iri === to);
     if (!a || !b) return null;
     if (from === to) return { length: 0, concepts: [a], steps: [] };
-    const types = [...new Set(relations)].map((r) => (r === 'CUSTOM' ? 'RELATION' : r)).filter((t) => ['SUB_CLASS_OF', 'BROADER', 'RELATED', 'RELATION'].includes(t));
+    const types = [...new Set(relations)]
+      .map((r) => (r === 'CUSTOM' ? 'RELATION' : r))
+      .filter((t) => ['SUB_CLASS_OF', 'BROADER', 'RELATED', 'RELATION'].includes(t));
     if (!types.length) return null;
     const hops = Math.max(1, Math.min(Math.trunc(maxLength), MAX_PATH));
-    const rows = await readQuery<{ nodes: RawConcept[]; rels: { type: string; predicate: string | null; s: string; broader: boolean | null }[] }>(
+    const rows = await readQuery<{
+      nodes: RawConcept[];
+      rels: { type: string; predicate: string | null; s: string; broader: boolean | null }[];
+    }>(
       this.neo4j,
       `MATCH (a:Concept {iri: $from}), (b:Concept {iri: $to})
        MATCH p = ANY SHORTEST (a)(()-[:${types.join('|')}]-(:Concept)){1,${hops}}(b)
@@ -376,7 +429,11 @@ export class OntologyStore {
       steps: row.rels.map((r, i) => {
         const relation: ConceptRelationKind = r.type === 'RELATION' ? 'CUSTOM' : (r.type as ConceptRelationKind);
         const predicate =
-          r.type === 'RELATION' ? r.predicate! : r.type === 'BROADER' ? `${NS.skos}${r.broader === false ? 'narrower' : 'broader'}` : predicates[r.type]!;
+          r.type === 'RELATION'
+            ? r.predicate!
+            : r.type === 'BROADER'
+              ? `${NS.skos}${r.broader === false ? 'narrower' : 'broader'}`
+              : predicates[r.type]!;
         return { from: nodes[i]!, to: nodes[i + 1]!, relation, predicate, forward: r.s === nodes[i]!.iri };
       }),
     };
@@ -388,7 +445,10 @@ export class OntologyStore {
    * Datasets holding a concept (or one below it, through rdfs:subClassOf and skos:broader, at most
    * 20 levels), linked directly or through a column; unfiltered: callers filter through Metis.
    */
-  async datasetsHolding(iri: string, options: { includeSubconcepts: boolean; via: LinkScope; limit: number }): Promise<HoldingRecord[]> {
+  async datasetsHolding(
+    iri: string,
+    options: { includeSubconcepts: boolean; via: LinkScope; limit: number },
+  ): Promise<HoldingRecord[]> {
     return (await this.datasetsHoldingEach([iri], options)).get(iri) ?? [];
   }
 
@@ -445,7 +505,11 @@ export class OntologyStore {
        RETURN iri, datasetUrn, name ORDER BY iri, datasetUrn, name`,
       { iris: [...new Set(iris)] },
     );
-    return groupBy(rows, (r) => r.iri, ({ datasetUrn, name }) => ({ datasetUrn, name }));
+    return groupBy(
+      rows,
+      (r) => r.iri,
+      ({ datasetUrn, name }) => ({ datasetUrn, name }),
+    );
   }
 
   /** Concepts linked to each dataset (and to its columns when asked), by label. */
@@ -461,7 +525,11 @@ export class OntologyStore {
        RETURN urn, ${conceptMap('c')} AS c ORDER BY toLower(c.label), c.iri`,
       { urns, includeColumns },
     );
-    return groupBy(rows, (r) => r.urn, (r) => toConcept(r.c));
+    return groupBy(
+      rows,
+      (r) => r.urn,
+      (r) => toConcept(r.c),
+    );
   }
 
   async conceptOfColumns(columns: readonly ColumnRef[]): Promise<Map<string, ConceptRecord>> {

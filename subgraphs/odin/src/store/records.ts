@@ -98,5 +98,11 @@ export type ConceptRelationKind = 'SUB_CLASS_OF' | 'BROADER' | 'RELATED' | 'CUST
 export interface PathRecord {
   length: number;
   concepts: ConceptRecord[];
-  steps: { from: ConceptRecord; to: ConceptRecord; relation: ConceptRelationKind; predicate: string; forward: boolean }[];
+  steps: {
+    from: ConceptRecord;
+    to: ConceptRecord;
+    relation: ConceptRelationKind;
+    predicate: string;
+    forward: boolean;
+  }[];
 }

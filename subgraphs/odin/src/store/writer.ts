@@ -98,11 +98,16 @@ export class OntologyWriter {
         for (const [key, group] of groupRows(plan.relabel, (r) => `${r.from}>${r.to}`)) {
           const [from, to] = key.split('>') as [NodeKind, NodeKind];
           for (const part of chunks(group, size)) {
-            await run(`UNWIND $iris AS iri MATCH (n:${from} {iri: iri}) REMOVE n:${from} SET n:${to}`, { iris: part.map((r) => r.iri) });
+            await run(`UNWIND $iris AS iri MATCH (n:${from} {iri: iri}) REMOVE n:${from} SET n:${to}`, {
+              iris: part.map((r) => r.iri),
+            });
           }
         }
         for (const kind of NODE_KINDS) {
-          for (const part of chunks(plan.nodes.filter((n) => n.kind === kind), size)) {
+          for (const part of chunks(
+            plan.nodes.filter((n) => n.kind === kind),
+            size,
+          )) {
             await run(
               `UNWIND $rows AS r MERGE (n:${kind} {iri: r.iri})
                SET n.ontology = $o, n.types = r.types, n.lits = r.lits, n.refs = r.refs, n.label = r.label,
@@ -110,7 +115,10 @@ export class OntologyWriter {
               { rows: part, o },
             );
           }
-          for (const part of chunks(plan.stubs.filter((n) => n.kind === kind), size)) {
+          for (const part of chunks(
+            plan.stubs.filter((n) => n.kind === kind),
+            size,
+          )) {
             await run(
               `UNWIND $rows AS r MERGE (n:${kind} {iri: r.iri})
                ON CREATE SET n.types = [], n.lits = '[]', n.refs = '[]', n.label = r.label, n.searchText = r.searchText`,
@@ -120,9 +128,20 @@ export class OntologyWriter {
         }
         for (const [key, group] of groupRows(plan.edges, (e) => `${e.type}:${e.sKind}:${e.oKind}`)) {
           const [type, sKind, oKind] = key.split(':') as [EdgeType, NodeKind, NodeKind];
-          const extra = type === 'RELATION' ? ', e.predicate = r.predicate' : type === 'BROADER' ? ', e.broader = r.broader, e.narrower = r.narrower' : '';
+          const extra =
+            type === 'RELATION'
+              ? ', e.predicate = r.predicate'
+              : type === 'BROADER'
+                ? ', e.broader = r.broader, e.narrower = r.narrower'
+                : '';
           for (const part of chunks(group, size)) {
-            const rows = part.map((e) => ({ s: e.s, o: e.o, predicate: e.predicate, broader: !!e.broader, narrower: !!e.narrower }));
+            const rows = part.map((e) => ({
+              s: e.s,
+              o: e.o,
+              predicate: e.predicate,
+              broader: !!e.broader,
+              narrower: !!e.narrower,
+            }));
             const [result] = await run(
               `UNWIND $rows AS r MATCH (s:${sKind} {iri: r.s}) MATCH (t:${oKind} {iri: r.o})
                CREATE (s)-[e:${type}]->(t) SET e.ontology = $o${extra}
@@ -130,7 +149,8 @@ export class OntologyWriter {
               { rows, o },
             );
             // A missing end would silently lose a triple: refuse instead (rolls everything back).
-            if (result?.written !== rows.length) throw new Error(`import of ${o}: ${type} edges written ${result?.written} of ${rows.length}`);
+            if (result?.written !== rows.length)
+              throw new Error(`import of ${o}: ${type} edges written ${result?.written} of ${rows.length}`);
           }
         }
         await run(
@@ -171,7 +191,9 @@ export class OntologyWriter {
         const previous = await this.takeApart(tx, iri);
         await this.removeOrphans(tx, previous, DEFAULT_BATCH);
         // Still referred to by another ontology: it stays, as an instance nobody owns.
-        await tx.run(`MATCH (n:Ontology {iri: $iri}) WHERE n.ontology IS NULL REMOVE n:Ontology SET n:Instance`, { iri });
+        await tx.run(`MATCH (n:Ontology {iri: $iri}) WHERE n.ontology IS NULL REMOVE n:Ontology SET n:Instance`, {
+          iri,
+        });
         return previous.ontologyExisted;
       });
     } finally {
@@ -183,8 +205,15 @@ export class OntologyWriter {
    * Removes what the ontology's last import wrote: its edges, and its nodes' data (the nodes
    * become unowned stubs, so edges from other ontologies and dataset links survive).
    */
-  private async takeApart(tx: ManagedTransaction, o: string): Promise<{ ontologyExisted: boolean; candidates: string[] }> {
-    const [head] = await txQuery<{ existed: boolean }>(tx, `OPTIONAL MATCH (n:Ontology {iri: $o}) WHERE n.ontology = $o RETURN n IS NOT NULL AS existed`, { o });
+  private async takeApart(
+    tx: ManagedTransaction,
+    o: string,
+  ): Promise<{ ontologyExisted: boolean; candidates: string[] }> {
+    const [head] = await txQuery<{ existed: boolean }>(
+      tx,
+      `OPTIONAL MATCH (n:Ontology {iri: $o}) WHERE n.ontology = $o RETURN n IS NOT NULL AS existed`,
+      { o },
+    );
     const candidates = new Set<string>();
     for (const type of EDGE_TYPES) {
       const rows = await txQuery<{ ends: string[] }>(
@@ -210,16 +239,27 @@ export class OntologyWriter {
   }
 
   /** Stubs nobody owns, that no edge and no dataset link needs any more. */
-  private async removeOrphans(tx: ManagedTransaction, previous: { candidates: string[] }, size: number): Promise<number> {
+  private async removeOrphans(
+    tx: ManagedTransaction,
+    previous: { candidates: string[] },
+    size: number,
+  ): Promise<number> {
     let batches = 0;
     for (const part of chunks(previous.candidates, size)) {
-      await tx.run(`UNWIND $iris AS iri ${NODE_BY_IRI('iri')} WITH n WHERE n.ontology IS NULL AND NOT (n)--() DELETE n`, { iris: part });
+      await tx.run(
+        `UNWIND $iris AS iri ${NODE_BY_IRI('iri')} WITH n WHERE n.ontology IS NULL AND NOT (n)--() DELETE n`,
+        { iris: part },
+      );
       batches++;
     }
     return batches;
   }
 
-  private async existing(tx: ManagedTransaction, iris: readonly string[], size: number): Promise<Map<string, Existing>> {
+  private async existing(
+    tx: ManagedTransaction,
+    iris: readonly string[],
+    size: number,
+  ): Promise<Map<string, Existing>> {
     const out = new Map<string, Existing>();
     for (const part of chunks(iris, size * 5)) {
       const rows = await txQuery<{ iri: string; kind: NodeKind; ontology: string | null }>(
@@ -254,9 +294,17 @@ export class OntologyWriter {
            RETURN n.iri AS iri, coalesce(n.types, []) AS types, coalesce(n.lits, '[]') AS lits, coalesce(n.refs, '[]') AS refs`,
           { o },
         );
-        const triples: Triple[] = nodes.flatMap((n) => triplesOfNode(n.iri, n.types, JSON.parse(n.lits) as Lit[], JSON.parse(n.refs) as Ref[]));
+        const triples: Triple[] = nodes.flatMap((n) =>
+          triplesOfNode(n.iri, n.types, JSON.parse(n.lits) as Lit[], JSON.parse(n.refs) as Ref[]),
+        );
         for (const type of EDGE_TYPES) {
-          const edges = await txQuery<{ s: string; o: string; predicate: string | null; broader: boolean | null; narrower: boolean | null }>(
+          const edges = await txQuery<{
+            s: string;
+            o: string;
+            predicate: string | null;
+            broader: boolean | null;
+            narrower: boolean | null;
+          }>(
             tx,
             `MATCH (s)-[r:${type} {ontology: $o}]->(t) RETURN s.iri AS s, t.iri AS o, r.predicate AS predicate, r.broader AS broader, r.narrower AS narrower`,
             { o },
