@@ -92,7 +92,7 @@ export class RouterMetrics {
     });
     this.executions = new Counter({
       name: 'router_executions_total',
-      help: "Operations run, by executor: router (plans and shapers kept per document) or apollo-gateway (Apollo Gateway's, for introspection, @defer, ...)",
+      help: "Operations run, by executor: router (plans and shapers kept per document) or apollo-gateway (Apollo Gateway's: introspection, @interfaceObject and other rewrites, or everything with ROUTER_EXECUTOR=apollo)",
       labelNames: ['executor'],
       registers,
     });
