@@ -43,7 +43,9 @@ function modesFromEnv(): Mode[] {
 
 /** The router's decision cache lookups so far, from its /metrics (hits, and Heimdall asked). */
 async function decisionLookups(url: string, metricsToken: string): Promise<{ hit: number; miss: number }> {
-  const text = await (await fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+  const text = await (
+    await fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${metricsToken}` } })
+  ).text();
   const count = (result: string) =>
     Number(new RegExp(`^router_authz_decisions_total\\{result="${result}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
   return { hit: count('hit'), miss: count('miss') };
@@ -59,7 +61,10 @@ export async function runRouterBench(): Promise<string> {
   const devstack = await startDevstack();
   Object.assign(process.env, devstack.env, { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
   const dir = await mkdtemp(join(tmpdir(), 'router-bench-'));
-  const mongo = await mongoFromEnv('HEIMDALL', `heimdall_bench_router_${Date.now()}`, { ...process.env, HEIMDALL_MONGO_DB: undefined });
+  const mongo = await mongoFromEnv('HEIMDALL', `heimdall_bench_router_${Date.now()}`, {
+    ...process.env,
+    HEIMDALL_MONGO_DB: undefined,
+  });
   const metricsToken = randomBytes(18).toString('base64url');
   const children: Child[] = [];
   let heimdall: Awaited<ReturnType<typeof createHeimdallSubgraph>> | undefined;
@@ -75,7 +80,9 @@ export async function runRouterBench(): Promise<string> {
       SUBGRAPH_NAMES.map((name) => startChild(new URL('./lib/subgraph-child.ts', import.meta.url), [name])),
     );
     children.push(...subgraphs);
-    const sdl = composeSupergraph(SUBGRAPH_NAMES.map((name, i) => ({ name, url: subgraphs[i]!.url, typeDefs: SUBGRAPHS[name].typeDefs })));
+    const sdl = composeSupergraph(
+      SUBGRAPH_NAMES.map((name, i) => ({ name, url: subgraphs[i]!.url, typeDefs: SUBGRAPHS[name].typeDefs })),
+    );
     const withAuthz = join(dir, 'supergraph.graphql');
     const stripped = join(dir, 'supergraph-stripped.graphql');
     await writeFile(withAuthz, sdl);
@@ -94,7 +101,9 @@ export async function runRouterBench(): Promise<string> {
                 SUBGRAPH_DEDUPLICATION: gateway.kind === 'router' ? 'true' : 'false',
                 METRICS_TOKEN: metricsToken,
               })
-            : await startChild(new URL('./lib/gateway-child.mjs', import.meta.url), [gateway.kind], { SUPERGRAPH_PATH: stripped });
+            : await startChild(new URL('./lib/gateway-child.mjs', import.meta.url), [gateway.kind], {
+                SUPERGRAPH_PATH: stripped,
+              });
       children.push(child);
       running.set(gateway.kind, child);
     }
@@ -110,9 +119,11 @@ export async function runRouterBench(): Promise<string> {
           let reference: string | undefined;
           for (const gateway of gateways) {
             const answer = await post(running.get(gateway.kind)!.url, traffic(mode, op), i);
-            if (answer.errors || !answer.data) throw new Error(`${gateway.kind} ${mode} ${op}: ${JSON.stringify(answer).slice(0, 500)}`);
+            if (answer.errors || !answer.data)
+              throw new Error(`${gateway.kind} ${mode} ${op}: ${JSON.stringify(answer).slice(0, 500)}`);
             reference ??= JSON.stringify(answer.data);
-            if (JSON.stringify(answer.data) !== reference) throw new Error(`${gateway.kind} answers ${mode} ${op} #${i} differently from the router`);
+            if (JSON.stringify(answer.data) !== reference)
+              throw new Error(`${gateway.kind} answers ${mode} ${op} #${i} differently from the router`);
           }
         }
       }
@@ -132,7 +143,11 @@ export async function runRouterBench(): Promise<string> {
             const kind = gateways[(i + k) % gateways.length]!.kind;
             const child = running.get(kind)!;
             const counted = mode === 'distinct' && OURS.has(kind);
-            const [cpuBefore, subgraphsBefore, lookupsBefore] = [await child.cpuMs(), await subgraphCpu(), counted ? await decisionLookups(child.url, metricsToken) : undefined];
+            const [cpuBefore, subgraphsBefore, lookupsBefore] = [
+              await child.cpuMs(),
+              await subgraphCpu(),
+              counted ? await decisionLookups(child.url, metricsToken) : undefined,
+            ];
             const slice = await load(child.url, traffic(mode, op), seconds / sliceCount, connections);
             const [cpuAfter, subgraphsAfter] = [await child.cpuMs(), await subgraphCpu()];
             if (lookupsBefore) {
@@ -140,17 +155,22 @@ export async function runRouterBench(): Promise<string> {
               lookups.hit += after.hit - lookupsBefore.hit;
               lookups.miss += after.miss - lookupsBefore.miss;
             }
-            slices.get(kind)!.push({ ...slice, cpuMs: cpuAfter - cpuBefore, subgraphCpuMs: subgraphsAfter - subgraphsBefore });
+            slices
+              .get(kind)!
+              .push({ ...slice, cpuMs: cpuAfter - cpuBefore, subgraphCpuMs: subgraphsAfter - subgraphsBefore });
           }
         }
-        for (const gateway of gateways) results.set(`${mode}/${gateway.kind}/${op}`, summarize(slices.get(gateway.kind)!));
+        for (const gateway of gateways)
+          results.set(`${mode}/${gateway.kind}/${op}`, summarize(slices.get(gateway.kind)!));
       }
     }
 
     const notes = [
       `Router vs stock @apollo/gateway vs Hive Gateway vs Hive Router: ${connections} connections, ${seconds} s per gateway, operation and mode (in ${sliceCount} slices taken in turn), loopback; each gateway and each of the 3 subgraphs in its own process; p50/p99: median over slices; CPU ms/req: the gateway process's user + system time over requests served`,
       'Only ours authorizes: it asks Heimdall (decisions cached per token) and checks @authenticated/@policy on every request; the others get the supergraph without those directives (Hive Router has no Heimdall authorization). Ours runs in one process; Hive Router uses a thread per core.',
-      'path' in hiveRouter ? `Hive Router: ${hiveRouter.path.replace(/.*\/bench\//, 'bench/')}, default settings (it shares identical subgraph fetches in flight too)` : `Hive Router: skipped, ${hiveRouter.skipped}`,
+      'path' in hiveRouter
+        ? `Hive Router: ${hiveRouter.path.replace(/.*\/bench\//, 'bench/')}, default settings (it shares identical subgraph fetches in flight too)`
+        : `Hive Router: skipped, ${hiveRouter.skipped}`,
     ];
     if (modes.includes('distinct')) {
       const total = lookups.hit + lookups.miss;
@@ -159,7 +179,9 @@ export async function runRouterBench(): Promise<string> {
           `ours found ${total ? formatNumber((100 * lookups.hit) / total) : 0}% of its decisions in its cache (a token comes back after ${tokens.length} requests; a miss asks Heimdall)`,
       );
     }
-    return [...notes, routerReport(modes, gateways, (mode, kind, op) => results.get(`${mode}/${kind}/${op}`)!)].join('\n');
+    return [...notes, routerReport(modes, gateways, (mode, kind, op) => results.get(`${mode}/${kind}/${op}`)!)].join(
+      '\n',
+    );
   } finally {
     await Promise.all(children.map((c) => c.stop()));
     await heimdallRunning?.stop();

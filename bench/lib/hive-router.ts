@@ -4,16 +4,23 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Child } from './processes.js';
 
 const CACHE = fileURLToPath(new URL('../.cache/', import.meta.url));
-const ROOT = `${CACHE}hive-router`;
-const BINARY = `${ROOT}/bin/hive_router`;
-const LOG = `${CACHE}hive-router-build.log`;
 // Its lockfile needs a nightly rustc (1.97); `graphiql` skips a build-script download that
 // fails without internet access beyond the crate registry.
-const INSTALL = ['+nightly', 'install', 'hive-router', '--locked', '--features', 'graphiql', '--root', ROOT];
+const install = (root: string) => [
+  '+nightly',
+  'install',
+  'hive-router',
+  '--locked',
+  '--features',
+  'graphiql',
+  '--root',
+  root,
+];
 
 export type HiveRouterBinary = { path: string } | { skipped: string };
 
@@ -22,26 +29,34 @@ export type HiveRouterBinary = { path: string } | { skipped: string };
  * bench/.cache/hive-router-build.log). BENCH_HIVE_ROUTER=0 skips it; a machine without cargo
  * or a failed build skips it too, with the reason, and the bench goes on without it.
  */
-export async function hiveRouterBinary(): Promise<HiveRouterBinary> {
+export async function hiveRouterBinary(options: { cache?: string; cargo?: string } = {}): Promise<HiveRouterBinary> {
   if (process.env.BENCH_HIVE_ROUTER === '0') return { skipped: 'BENCH_HIVE_ROUTER=0' };
-  if (existsSync(BINARY)) return { path: BINARY };
-  const cargo = spawnSync('cargo', ['+nightly', '--version'], { encoding: 'utf8' });
+  const cache = options.cache ?? CACHE;
+  const binary = join(cache, 'hive-router', 'bin', 'hive_router');
+  const logPath = join(cache, 'hive-router-build.log');
+  if (existsSync(binary)) return { path: binary };
+  const cargoCommand = options.cargo ?? 'cargo';
+  const cargo = spawnSync(cargoCommand, ['+nightly', '--version'], { encoding: 'utf8' });
   if (cargo.error || cargo.status !== 0) {
-    return { skipped: `no nightly cargo to build it with (cargo +nightly --version: ${(cargo.error?.message ?? cargo.stderr).trim().split('\n')[0]})` };
+    return {
+      skipped: `no nightly cargo to build it with (cargo +nightly --version: ${(cargo.error?.message ?? cargo.stderr).trim().split('\n')[0]})`,
+    };
   }
-  await mkdir(CACHE, { recursive: true });
-  console.error(`Building Hive Router (${cargo.stdout.trim()}) into bench/.cache once; this takes a while, log in bench/.cache/hive-router-build.log`);
-  const log = openSync(LOG, 'a');
+  await mkdir(cache, { recursive: true });
+  console.error(
+    `Building Hive Router (${cargo.stdout.trim()}) into ${cache} once; this takes a while, log in ${logPath}`,
+  );
+  const log = openSync(logPath, 'a');
   const code = await new Promise<number | null>((resolve) => {
-    const build = spawn('cargo', INSTALL, { stdio: ['ignore', log, log] });
+    const build = spawn(cargoCommand, install(join(cache, 'hive-router')), { stdio: ['ignore', log, log] });
     build.once('error', () => resolve(-1));
     build.once('exit', resolve);
   }).finally(() => closeSync(log));
-  if (code !== 0 || !existsSync(BINARY)) {
-    const tail = readFileSync(LOG, 'utf8').trim().split('\n').slice(-3).join(' | ');
+  if (code !== 0 || !existsSync(binary)) {
+    const tail = readFileSync(logPath, 'utf8').trim().split('\n').slice(-3).join(' | ');
     return { skipped: `its build failed (cargo exited with ${code}): ${tail.slice(0, 300)}` };
   }
-  return { path: BINARY };
+  return { path: binary };
 }
 
 const freePort = () =>
@@ -54,9 +69,8 @@ const freePort = () =>
     });
   });
 
-/** CPU time of a process from /proc (utime + stime, in clock ticks of 10 ms). */
-function procCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU time in a /proc/<pid>/stat line (utime + stime, in clock ticks of 10 ms). */
+export function statCpuMs(stat: string): number {
   // Fields after the command name (which may hold spaces), closed by ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
@@ -66,7 +80,13 @@ function procCpuMs(pid: number): number {
 export async function startHiveRouter(binary: string, supergraphPath: string, timeoutMs = 60_000): Promise<Child> {
   const port = await freePort();
   const child = spawn(binary, [], {
-    env: { ...process.env, SUPERGRAPH_FILE_PATH: supergraphPath, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
+    env: {
+      ...process.env,
+      SUPERGRAPH_FILE_PATH: supergraphPath,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   process.once('exit', () => child.kill('SIGKILL'));
@@ -74,7 +94,10 @@ export async function startHiveRouter(binary: string, supergraphPath: string, ti
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Hive Router exited with ${child.exitCode} before it was ready`);
-    const ready = await fetch(`${origin}/readiness`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${origin}/readiness`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -85,7 +108,7 @@ export async function startHiveRouter(binary: string, supergraphPath: string, ti
   return {
     process: child,
     url: `${origin}/graphql`,
-    cpuMs: () => Promise.resolve(procCpuMs(child.pid!)),
+    cpuMs: () => Promise.resolve(statCpuMs(readFileSync(`/proc/${child.pid}/stat`, 'utf8'))),
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();

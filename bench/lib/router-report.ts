@@ -55,7 +55,11 @@ const OTHERS = [
 ];
 
 /** One table per mode (requests/s, latency, CPU per request), then each mode's ratios of ours to the others. */
-export function routerReport(modes: Mode[], gateways: Gateway[], get: (mode: Mode, kind: string, op: OperationName) => Measure): string {
+export function routerReport(
+  modes: Mode[],
+  gateways: Gateway[],
+  get: (mode: Mode, kind: string, op: OperationName) => Measure,
+): string {
   const ops = Object.keys(OPERATIONS) as OperationName[];
   const out: string[] = [];
   for (const mode of modes) {
@@ -66,7 +70,21 @@ export function routerReport(modes: Mode[], gateways: Gateway[], get: (mode: Mod
       }),
     );
     out.push('', `### ${MODE_TITLES[mode]}`);
-    out.push(table(['operation', 'gateway', 'requests/s', 'p50 ms', 'p99 ms', 'gateway CPU ms/req', 'subgraphs CPU ms/req', 'failed'], rows));
+    out.push(
+      table(
+        [
+          'operation',
+          'gateway',
+          'requests/s',
+          'p50 ms',
+          'p99 ms',
+          'gateway CPU ms/req',
+          'subgraphs CPU ms/req',
+          'failed',
+        ],
+        rows,
+      ),
+    );
   }
   out.push('', 'requests/s of ours over the others (and gateway CPU per request, ours over theirs):');
   const present = OTHERS.filter((o) => gateways.some((g) => g.kind === o.kind));
@@ -85,7 +103,9 @@ export function routerReport(modes: Mode[], gateways: Gateway[], get: (mode: Mod
   if (modes.length === 2) {
     out.push('', 'requests/s distinct over identical (what sharing in flight was worth):');
     for (const op of ops) {
-      const each = gateways.map((g) => `${g.label} ${formatNumber(get('distinct', g.kind, op).rps / get('identical', g.kind, op).rps)}x`);
+      const each = gateways.map(
+        (g) => `${g.label} ${formatNumber(get('distinct', g.kind, op).rps / get('identical', g.kind, op).rps)}x`,
+      );
       out.push(`${OPERATIONS[op].label}: ${each.join(', ')}`);
     }
   }

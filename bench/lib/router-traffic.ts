@@ -29,7 +29,8 @@ let sequence = 0;
 /** Request `i` of a traffic: its body and headers. */
 export function requestOf(traffic: Traffic, i: number): { body: string; headers: Record<string, string> } {
   const headers = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
-  if (traffic.mode === 'identical') return { body: JSON.stringify({ query: traffic.query }), headers: headers(traffic.token) };
+  if (traffic.mode === 'identical')
+    return { body: JSON.stringify({ query: traffic.query }), headers: headers(traffic.token) };
   return {
     body: JSON.stringify({ query: traffic.query, variables: traffic.variables(i % VARIANTS) }),
     headers: headers(traffic.tokens[i % traffic.tokens.length]!),

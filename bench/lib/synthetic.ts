@@ -68,7 +68,11 @@ export const SUBGRAPHS: Record<SubgraphName, { typeDefs: string; resolvers: obje
           const i = Number(ref.upc.replace('upc-', '')) || 0;
           return {
             upc: ref.upc,
-            reviews: [0, 1].map((k) => ({ id: `${ref.upc}-r${k}`, body: `Review ${k} of product ${i}`, stars: 1 + ((i + k) % 5) })),
+            reviews: [0, 1].map((k) => ({
+              id: `${ref.upc}-r${k}`,
+              body: `Review ${k} of product ${i}`,
+              stars: 1 + ((i + k) % 5),
+            })),
           };
         },
       },
