@@ -62,6 +62,8 @@ export const FIXTURE_OPERATIONS: CorpusOperation[] = [
   { query: 'subscription { publicInfo }' },
   { query: '{ slow products(first: 1) { id rating } }' },
   { query: 'query Hello { publicInfo }' },
+  // apollo-engine.http.test.ts
+  { query: '{ publicInfo products(first: 1) { id rating } }' },
 ];
 
 /** On the federation-shapes supergraph (no authorization directives), sent anonymously. */
