@@ -1,7 +1,7 @@
 // Parity: every operation of the corpus (test/support/operations.ts) runs through a router on
 // its own executor and through one on Apollo Gateway's (ROUTER_EXECUTOR=apollo), against the
 // same real HTTP subgraphs, and the answers must be the same: HTTP status, data (with its key
-// order) and errors (message, path, extensions.code, in order).
+// order), errors in order and whole (message, path, locations, extensions), extensions.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,14 +36,15 @@ async function executions(router: Router): Promise<Record<string, number>> {
   return Object.fromEntries(metric.values.map((v) => [String(v.labels.executor), v.value]));
 }
 
-/** What must be the same: status, data as serialized (key order included) and the errors' message, path and code. */
+/** What must be the same: status, data as serialized (key order included), the errors whole (message, path, locations, every extension), the answer's extensions. */
 async function answer(router: Router, op: CorpusOperation, caller: Caller) {
   const token = tokens[caller];
   const res = await graphql(router.url, op.query, { ...(op.variables ? { variables: op.variables } : {}), ...(token ? { token } : {}) });
   return {
     status: res.status,
     data: JSON.stringify(res.data),
-    errors: res.errors?.map((e) => ({ message: e.message, path: e.path, code: e.extensions?.code })),
+    errors: res.errors,
+    extensions: (res as { extensions?: unknown }).extensions,
   };
 }
 
