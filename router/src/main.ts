@@ -7,6 +7,8 @@ import { startRouter } from './server.js';
 
 const logger = pino({ name: 'router', level: process.env.LOG_LEVEL ?? 'info' });
 const config = configFromEnv();
+/** Workers in a row that die before listening, after which the primary gives up. */
+const MAX_FAILED_STARTS = 3;
 
 if (config.workers > 1 && cluster.isPrimary) {
   // ROUTER_WORKERS=n: n processes share the port (node:cluster); a worker that dies is replaced.
@@ -14,8 +16,23 @@ if (config.workers > 1 && cluster.isPrimary) {
   serveClusterMetrics();
   const fork = () => cluster.fork();
   for (let i = 0; i < config.workers; i++) fork();
+  // A worker that dies before it listens cannot start (bad settings, a refused engine check):
+  // forking it again forever would only hide that, so a few such exits in a row end the router.
+  const listened = new Set<number>();
+  let failedStarts = 0;
+  cluster.on('listening', (worker) => {
+    listened.add(worker.id);
+    failedStarts = 0;
+  });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
+    if (!listened.delete(worker.id) && ++failedStarts >= MAX_FAILED_STARTS) {
+      logger.fatal({ code, signal, failedStarts }, 'router workers exit before they listen; giving up');
+      stopping = true;
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+      process.exitCode = 1;
+      return;
+    }
     logger.error({ pid: worker.process.pid, code, signal }, 'router worker exited; starting another');
     setTimeout(fork, 500);
   });

@@ -69,3 +69,26 @@ describe('ROUTER_WORKERS=2', () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe('ROUTER_WORKERS=2 with workers that cannot start', () => {
+  it('gives up after a few workers die before listening, instead of forking them forever', async () => {
+    const failing = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { ...process.env, ROUTER_WORKERS: '2', PORT: '0', LOG_LEVEL: 'info', SUPERGRAPH_PATH: `${fx.supergraph.path}.missing` },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const lines: string[] = [];
+    createInterface({ input: failing.stdout! }).on('line', (line) => lines.push(line));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        failing.kill('SIGKILL');
+        reject(new Error('the primary kept forking workers'));
+      }, 60_000);
+      failing.once('exit', (exitCode) => {
+        clearTimeout(timer);
+        resolve(exitCode);
+      });
+    });
+    expect(code).toBe(1);
+    expect(lines.some((line) => line.includes('giving up'))).toBe(true);
+  }, 90_000);
+});
