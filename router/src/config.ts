@@ -77,13 +77,15 @@ export interface RouterConfig {
 const HEALTH_PROBES: readonly HealthProbe[] = ['auto', 'health', 'graphql'];
 const healthProbe = (value: string | undefined): HealthProbe => {
   if (value === undefined || value === '') return 'auto';
-  if (!(HEALTH_PROBES as readonly string[]).includes(value)) throw new Error(`SUBGRAPH_HEALTH_PROBE must be one of ${HEALTH_PROBES.join(', ')}, got "${value}"`);
+  if (!(HEALTH_PROBES as readonly string[]).includes(value))
+    throw new Error(`SUBGRAPH_HEALTH_PROBE must be one of ${HEALTH_PROBES.join(', ')}, got "${value}"`);
   return value as HealthProbe;
 };
 
 const executorSetting = (value: string | undefined): ExecutorSetting => {
   if (value === undefined || value === '') return 'auto';
-  if (!(EXECUTOR_SETTINGS as readonly string[]).includes(value)) throw new Error(`ROUTER_EXECUTOR must be one of ${EXECUTOR_SETTINGS.join(', ')}, got "${value}"`);
+  if (!(EXECUTOR_SETTINGS as readonly string[]).includes(value))
+    throw new Error(`ROUTER_EXECUTOR must be one of ${EXECUTOR_SETTINGS.join(', ')}, got "${value}"`);
   return value as ExecutorSetting;
 };
 
@@ -107,7 +109,8 @@ const httpUrl = (value: string, name: string): string => {
   } catch {
     throw new Error(`${name} must be an absolute http(s) URL, got "${value}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${name} must be an http(s) URL, got "${value}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`${name} must be an http(s) URL, got "${value}"`);
   return value;
 };
 
@@ -116,12 +119,20 @@ function heimdallCredentials(env: NodeJS.ProcessEnv): ServiceCredentials | undef
   const clientId = env.ROUTER_CLIENT_ID?.trim();
   const clientSecret = env.ROUTER_CLIENT_SECRET?.trim();
   if (!clientId && !clientSecret) return undefined;
-  if (!clientId) throw new Error('ROUTER_CLIENT_SECRET is set but ROUTER_CLIENT_ID is not: set both (the router\'s own OIDC client) or neither');
-  if (!clientSecret) throw new Error('ROUTER_CLIENT_ID is set but ROUTER_CLIENT_SECRET is not: set both (the router\'s own OIDC client) or neither');
+  if (!clientId)
+    throw new Error(
+      "ROUTER_CLIENT_SECRET is set but ROUTER_CLIENT_ID is not: set both (the router's own OIDC client) or neither",
+    );
+  if (!clientSecret)
+    throw new Error(
+      "ROUTER_CLIENT_ID is set but ROUTER_CLIENT_SECRET is not: set both (the router's own OIDC client) or neither",
+    );
   const tokenUrl = env.ROUTER_TOKEN_URL?.trim();
   const issuer = env.OIDC_ISSUER?.trim();
   if (!tokenUrl && !issuer) {
-    throw new Error('ROUTER_CLIENT_ID is set but neither ROUTER_TOKEN_URL nor OIDC_ISSUER says where the router gets its token');
+    throw new Error(
+      'ROUTER_CLIENT_ID is set but neither ROUTER_TOKEN_URL nor OIDC_ISSUER says where the router gets its token',
+    );
   }
   return {
     clientId,
@@ -135,7 +146,8 @@ function heimdallCredentials(env: NodeJS.ProcessEnv): ServiceCredentials | undef
 const bool = (value: string | undefined, fallback: boolean): boolean =>
   value === undefined || value === '' ? fallback : ['true', '1', 'yes', 'on'].includes(value.toLowerCase());
 
-const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+const optional = <K extends string, V>(key: K, value: V | undefined) =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfig {
   const subgraphUrls: Record<string, string> = {};

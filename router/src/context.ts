@@ -23,12 +23,18 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * The request's id (the client's when it is a plain token, else a new one, echoed in the
  * response), its trace context, its Authorization header and the client headers to forward.
  */
-export function contextFromRequest(req: IncomingMessage, res: ServerResponse, forwardHeaders: readonly string[]): RouterContext {
+export function contextFromRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  forwardHeaders: readonly string[],
+): RouterContext {
   const header = req.headers['x-request-id'];
   const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
   res.setHeader('x-request-id', requestId);
   const incoming = req.headers.traceparent;
-  const tracestate = tracestateFor(Array.isArray(req.headers.tracestate) ? req.headers.tracestate.join(',') : req.headers.tracestate);
+  const tracestate = tracestateFor(
+    Array.isArray(req.headers.tracestate) ? req.headers.tracestate.join(',') : req.headers.tracestate,
+  );
   const clientHeaders: Record<string, string | undefined> = {};
   for (const name of forwardHeaders) {
     const value = req.headers[name];

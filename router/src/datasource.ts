@@ -5,7 +5,12 @@ import { RouterErrorCode } from './errors.js';
 import { Lru } from '@dataos/cache';
 import { fetchTraceparent } from './trace.js';
 import type { RouterMetrics } from './metrics.js';
-import { SubgraphHttpClient, SubgraphResponseTooLargeError, SubgraphTimeoutError, type HttpAnswer } from './subgraph/http-client.js';
+import {
+  SubgraphHttpClient,
+  SubgraphResponseTooLargeError,
+  SubgraphTimeoutError,
+  type HttpAnswer,
+} from './subgraph/http-client.js';
 
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
@@ -33,7 +38,9 @@ function rootKeysOf(query: string): string[] {
     const operation = parse(query, { noLocation: true }).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
     keys =
       operation?.kind === Kind.OPERATION_DEFINITION
-        ? operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.alias?.value ?? s.name.value] : []))
+        ? operation.selectionSet.selections.flatMap((s) =>
+            s.kind === Kind.FIELD ? [s.alias?.value ?? s.name.value] : [],
+          )
         : [];
   } catch {
     keys = [];
@@ -58,7 +65,10 @@ export class ForwardingDataSource implements GraphQLDataSource<RouterContext> {
   constructor(private readonly options: SubgraphSourceOptions) {
     this.name = options.name;
     this.url = options.url;
-    this.client = new SubgraphHttpClient(options.url, { maxSockets: options.maxSockets, maxResponseBytes: options.maxResponseBytes ?? 0 });
+    this.client = new SubgraphHttpClient(options.url, {
+      maxSockets: options.maxSockets,
+      maxResponseBytes: options.maxResponseBytes ?? 0,
+    });
   }
 
   headersFor(context: Partial<RouterContext> | undefined): Record<string, string> {
@@ -109,11 +119,20 @@ export class ForwardingDataSource implements GraphQLDataSource<RouterContext> {
         );
       }
       if (error instanceof SubgraphTimeoutError) {
-        return failed(`Subgraph "${this.name}" did not answer within ${error.timeoutMs} ms.`, RouterErrorCode.SubgraphTimeout, 'timeout');
+        return failed(
+          `Subgraph "${this.name}" did not answer within ${error.timeoutMs} ms.`,
+          RouterErrorCode.SubgraphTimeout,
+          'timeout',
+        );
       }
-      return failed(`Subgraph "${this.name}" could not be reached.`, RouterErrorCode.SubgraphUnavailable, 'unavailable', {
-        reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message,
-      });
+      return failed(
+        `Subgraph "${this.name}" could not be reached.`,
+        RouterErrorCode.SubgraphUnavailable,
+        'unavailable',
+        {
+          reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message,
+        },
+      );
     }
 
     let parsed: unknown;
@@ -132,12 +151,21 @@ export class ForwardingDataSource implements GraphQLDataSource<RouterContext> {
         observe('http_error');
         return { errors: this.withFetchPaths(query, request.variables, response.errors) };
       }
-      return failed(`Subgraph "${this.name}" answered HTTP ${answer.status}.`, RouterErrorCode.SubgraphHttpError, 'http_error', {
-        status: answer.status,
-      });
+      return failed(
+        `Subgraph "${this.name}" answered HTTP ${answer.status}.`,
+        RouterErrorCode.SubgraphHttpError,
+        'http_error',
+        {
+          status: answer.status,
+        },
+      );
     }
     if (!hasGraphQLShape) {
-      return failed(`Subgraph "${this.name}" answered something that is not a GraphQL response.`, RouterErrorCode.SubgraphInvalidResponse, 'invalid');
+      return failed(
+        `Subgraph "${this.name}" answered something that is not a GraphQL response.`,
+        RouterErrorCode.SubgraphInvalidResponse,
+        'invalid',
+      );
     }
     observe(response.errors?.length ? 'errors' : 'ok');
     return response;

@@ -52,7 +52,12 @@ export function formatRouterError(
 }
 
 /** A request-level refusal: no data, HTTP `status`, one error with a code. */
-export function requestError(message: string, code: string, status = 400, extra: Record<string, unknown> = {}): GraphQLError {
+export function requestError(
+  message: string,
+  code: string,
+  status = 400,
+  extra: Record<string, unknown> = {},
+): GraphQLError {
   return new GraphQLError(message, { extensions: { ...extra, code, http: { status } } });
 }
 

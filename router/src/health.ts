@@ -52,7 +52,8 @@ async function check(name: string, url: string, probe: HealthProbe, timeoutMs: n
     if (probe !== 'graphql') {
       const res = await healthRoute(url, timeoutMs);
       if (res.ok) return { name, url, ok: true, probe: 'health' };
-      if (probe === 'health' || (res.status !== 404 && res.status !== 405)) return { name, url, ok: false, probe: 'health', error: `HTTP ${res.status}` };
+      if (probe === 'health' || (res.status !== 404 && res.status !== 405))
+        return { name, url, ok: false, probe: 'health', error: `HTTP ${res.status}` };
     }
     const error = await typenameQuery(url, timeoutMs);
     return error ? { name, url, ok: false, probe: 'graphql', error } : { name, url, ok: true, probe: 'graphql' };

@@ -9,12 +9,20 @@ export function metricsPlugin(metrics: RouterMetrics): ApolloServerPlugin<Router
       const started = performance.now();
       return {
         async willSendResponse(requestContext: GraphQLRequestContextWillSendResponse<RouterContext>) {
-          const operation = metrics.operationLabel(requestContext.operation ? requestContext.operationName : '(invalid)');
+          const operation = metrics.operationLabel(
+            requestContext.operation ? requestContext.operationName : '(invalid)',
+          );
           const body = requestContext.response.body;
           const result = body.kind === 'single' ? body.singleResult : body.initialResult;
           const errors = result.errors ?? [];
           const refused = requestContext.contextValue.tokenRefusal;
-          const outcome = refused ? 'unauthenticated' : errors.length === 0 ? 'success' : result.data ? 'partial' : 'failure';
+          const outcome = refused
+            ? 'unauthenticated'
+            : errors.length === 0
+              ? 'success'
+              : result.data
+                ? 'partial'
+                : 'failure';
           metrics.requests.inc({ operation, outcome });
           if (refused) metrics.tokenRefusals.inc({ reason: refused });
           for (const error of errors) {

@@ -103,7 +103,10 @@ export async function startRouter(
     onLookup: (result) => metrics.decisions.inc({ result }),
     onError: (error) => {
       metrics.heimdallErrors.inc();
-      logger.warn({ err: error }, 'Heimdall could not be asked; the token is not verified and protected fields are denied');
+      logger.warn(
+        { err: error },
+        'Heimdall could not be asked; the token is not verified and protected fields are denied',
+      );
     },
   });
   const engine = new ApolloEngine(apollo, {
@@ -139,7 +142,8 @@ export async function startRouter(
     // directives in a 6 KB document cut legitimate throughput 5-8x (bench attack). Ten say enough.
     validationOptions: { maxErrors: 10 },
     persistedQueries: config.apq ? { cache: new LruKeyValueCache(config.apqCacheSize, config.apqCacheMiB) } : false,
-    formatError: (formatted, error) => formatRouterError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error')),
+    formatError: (formatted, error) =>
+      formatRouterError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error')),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.introspection
@@ -159,7 +163,9 @@ export async function startRouter(
     throw error;
   }
   if (!config.heimdallCredentials) {
-    logger.warn('ROUTER_CLIENT_ID is not set: Heimdall answers @policy names only to the router\'s own identity, so every @policy field is denied');
+    logger.warn(
+      "ROUTER_CLIENT_ID is not set: Heimdall answers @policy names only to the router's own identity, so every @policy field is denied",
+    );
   } else {
     // The service token once at start, not on the first request; a failure is retried on demand.
     heimdall.warmUp().catch(() => undefined);
@@ -199,7 +205,9 @@ export async function startRouter(
   };
   const admin =
     config.adminPort !== undefined
-      ? await startAdminServer(config.adminPort, config.adminHost, operatorEndpoints, (error) => logger.error({ err: error }, 'admin request failed'))
+      ? await startAdminServer(config.adminPort, config.adminHost, operatorEndpoints, (error) =>
+          logger.error({ err: error }, 'admin request failed'),
+        )
       : undefined;
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {

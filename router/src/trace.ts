@@ -24,7 +24,12 @@ const ZERO_ID = /^0+$/;
  * router's request span; each subgraph fetch gets its own (`fetchTraceparent`).
  */
 export function traceparentFor(incoming: string | undefined): string {
-  if (incoming && TRACEPARENT.test(incoming) && !ZERO_ID.test(incoming.slice(3, 35)) && !ZERO_ID.test(incoming.slice(36, 52))) {
+  if (
+    incoming &&
+    TRACEPARENT.test(incoming) &&
+    !ZERO_ID.test(incoming.slice(3, 35)) &&
+    !ZERO_ID.test(incoming.slice(36, 52))
+  ) {
     return `${incoming.slice(0, 36)}${randomHex(8)}${incoming.slice(52)}`;
   }
   return `00-${randomHex(16)}-${randomHex(8)}-01`;

@@ -27,7 +27,10 @@ async function executions(router: Router): Promise<{ router: number; apollo: num
 async function runCorpus(router: Router) {
   const answers = [];
   for (const op of FIXTURE_OPERATIONS) {
-    const res = await graphql(router.url, op.query, { token: bob, ...(op.variables ? { variables: op.variables } : {}) });
+    const res = await graphql(router.url, op.query, {
+      token: bob,
+      ...(op.variables ? { variables: op.variables } : {}),
+    });
     answers.push({ status: res.status, data: res.data, errors: res.errors });
   }
   return answers;
@@ -43,15 +46,21 @@ afterAll(async () => {
 });
 
 describe('ROUTER_EXECUTOR', () => {
-  it('router: the pinned Apollo Gateway passes the check and the router\'s executor runs', async () => {
+  it("router: the pinned Apollo Gateway passes the check and the router's executor runs", async () => {
     const router = await fx.router({ ROUTER_EXECUTOR: 'router' });
-    expect((await graphql(router.url, '{ publicInfo products(first: 1) { id rating } }')).data).toEqual({ publicInfo: 'hello', products: [{ id: '0', rating: 4.5 }] });
+    expect((await graphql(router.url, '{ publicInfo products(first: 1) { id rating } }')).data).toEqual({
+      publicInfo: 'hello',
+      products: [{ id: '0', rating: 4.5 }],
+    });
     expect(await executions(router)).toEqual({ router: 1, apollo: 0 });
   });
 
-  it('auto: when a field is missing, every operation runs on Apollo Gateway\'s executor, answered alike, with one warning', async () => {
+  it("auto: when a field is missing, every operation runs on Apollo Gateway's executor, answered alike, with one warning", async () => {
     const logs: { level: number; msg: string; missing?: string[]; apolloGateway?: string }[] = [];
-    const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as (typeof logs)[number]) });
+    const logger = pino(
+      { level: 'warn' },
+      { write: (line: string) => void logs.push(JSON.parse(line) as (typeof logs)[number]) },
+    );
     const fallback = await fx.router({}, {}, { logger, apolloInternalsOf: without('queryPlanner') });
     const normal = await fx.router();
 
@@ -65,18 +74,27 @@ describe('ROUTER_EXECUTOR', () => {
 
     const warnings = logs.filter((l) => l.msg.includes("lacks what the router's executor reads"));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ level: 40, missing: ['queryPlanner.buildQueryPlan (a function)'], apolloGateway: expect.stringMatching(/^2\.14\./) });
+    expect(warnings[0]).toMatchObject({
+      level: 40,
+      missing: ['queryPlanner.buildQueryPlan (a function)'],
+      apolloGateway: expect.stringMatching(/^2\.14\./),
+    });
   });
 
   it('router: a missing field refuses the start, naming it', async () => {
-    await expect(fx.router({ ROUTER_EXECUTOR: 'router' }, {}, { apolloInternalsOf: without('serviceMap') })).rejects.toThrow(
+    await expect(
+      fx.router({ ROUTER_EXECUTOR: 'router' }, {}, { apolloInternalsOf: without('serviceMap') }),
+    ).rejects.toThrow(
       /^ROUTER_EXECUTOR=router, but @apollo\/gateway 2\.14\.\d+ lacks what the router's executor reads: serviceMap \(subgraph name to \{ dataSource \}\)/,
     );
   });
 
-  it('apollo: the router\'s executor is never used, even with everything there', async () => {
+  it("apollo: the router's executor is never used, even with everything there", async () => {
     const router = await fx.router({ ROUTER_EXECUTOR: 'apollo' });
-    expect((await graphql(router.url, '{ publicInfo products(first: 1) { id rating } }')).data).toEqual({ publicInfo: 'hello', products: [{ id: '0', rating: 4.5 }] });
+    expect((await graphql(router.url, '{ publicInfo products(first: 1) { id rating } }')).data).toEqual({
+      publicInfo: 'hello',
+      products: [{ id: '0', rating: 4.5 }],
+    });
     expect(await executions(router)).toEqual({ router: 0, apollo: 1 });
   });
 });

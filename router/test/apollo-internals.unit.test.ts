@@ -4,7 +4,8 @@ import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { missingInternals } from '../src/apollo/internals.js';
 
-const schema = () => new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: { a: { type: GraphQLString } } }) });
+const schema = () =>
+  new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: { a: { type: GraphQLString } } }) });
 
 /** What @apollo/gateway 2.14 holds once loaded, in shape. */
 function complete(loaded = schema()): Record<string, unknown> {
@@ -13,7 +14,10 @@ function complete(loaded = schema()): Record<string, unknown> {
     apiSchema: { toGraphQLJSSchema: () => loaded },
     supergraphSchema: schema(),
     queryPlanner: { buildQueryPlan: () => ({ kind: 'QueryPlan' }) },
-    serviceMap: { catalog: { dataSource: { process: async () => ({}) } }, reviews: { dataSource: { process: async () => ({}) } } },
+    serviceMap: {
+      catalog: { dataSource: { process: async () => ({}) } },
+      reviews: { dataSource: { process: async () => ({}) } },
+    },
   };
 }
 
@@ -36,11 +40,12 @@ describe('missingInternals', () => {
   });
 
   it('names a renamed planner method, a data source without process(), an empty service map', () => {
-    expect(missingInternals({ ...complete(), queryPlanner: { plan: () => undefined } })).toEqual(['queryPlanner.buildQueryPlan (a function)']);
-    expect(missingInternals({ ...complete(), serviceMap: { catalog: { source: {} }, reviews: { dataSource: {} } } })).toEqual([
-      'serviceMap.catalog.dataSource (with process())',
-      'serviceMap.reviews.dataSource (with process())',
+    expect(missingInternals({ ...complete(), queryPlanner: { plan: () => undefined } })).toEqual([
+      'queryPlanner.buildQueryPlan (a function)',
     ]);
+    expect(
+      missingInternals({ ...complete(), serviceMap: { catalog: { source: {} }, reviews: { dataSource: {} } } }),
+    ).toEqual(['serviceMap.catalog.dataSource (with process())', 'serviceMap.reviews.dataSource (with process())']);
     expect(missingInternals({ ...complete(), serviceMap: {} })).toEqual(['serviceMap entries (none after load)']);
   });
 

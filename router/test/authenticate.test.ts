@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { bearerChallenge, describeTokenFailure, headerRefusal, tokenRefusal, unauthenticatedError } from '../src/authz/authenticate.js';
+import {
+  bearerChallenge,
+  describeTokenFailure,
+  headerRefusal,
+  tokenRefusal,
+  unauthenticatedError,
+} from '../src/authz/authenticate.js';
 import { DecisionCache } from '../src/authz/decision-cache.js';
 import type { RouterAuthorization } from '@dataos/heimdall-client';
 
@@ -23,7 +29,9 @@ describe('describeTokenFailure', () => {
   it('says when an expired token expired, and for whom a token of another audience was issued', () => {
     const token = jwt({ alg: 'RS256' }, { exp: 1_796_148_000, aud: 'urn:other', iss: 'https://evil.example' });
     expect(describeTokenFailure('expired', token, null)).toBe('it expired at 2026-12-01T18:00:00Z');
-    expect(describeTokenFailure('wrong_audience', token, null)).toBe("it was issued for the audience 'urn:other', not for this API");
+    expect(describeTokenFailure('wrong_audience', token, null)).toBe(
+      "it was issued for the audience 'urn:other', not for this API",
+    );
     expect(describeTokenFailure('wrong_issuer', token, null)).toBe("its issuer 'https://evil.example' is not trusted");
     expect(describeTokenFailure('expired', 'opaque', null)).toBe('it has expired');
     // A word the router does not know: Heimdall's own sentence.
@@ -33,10 +41,16 @@ describe('describeTokenFailure', () => {
   it('builds an RFC 6750 challenge whose quoted values hold no quote, backslash or non-ASCII', () => {
     const token = jwt({ alg: 'RS256' }, { aud: 'a"b\\c\u00e9' });
     const refusal = tokenRefusal('wrong_audience', token, null);
-    expect(refusal.message).toBe("The access token is not valid: it was issued for the audience 'a?b?c?', not for this API");
+    expect(refusal.message).toBe(
+      "The access token is not valid: it was issued for the audience 'a?b?c?', not for this API",
+    );
     expect(bearerChallenge(refusal)).toBe(`Bearer error="invalid_token", error_description="${refusal.message}"`);
     const error = unauthenticatedError(refusal);
-    expect(error.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'wrong_audience', http: { status: 401 } });
+    expect(error.extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      reason: 'wrong_audience',
+      http: { status: 401 },
+    });
   });
 });
 
@@ -62,7 +76,10 @@ describe('DecisionCache and refused tokens', () => {
   });
 
   it('does not blame the token when Heimdall could not verify it (issuer unreachable): fail closed, no 401', async () => {
-    const { cache } = cacheAnswering({ tokenFailure: 'issuer_unavailable', reason: 'The token issuer could not be reached to verify the token.' });
+    const { cache } = cacheAnswering({
+      tokenFailure: 'issuer_unavailable',
+      reason: 'The token issuer could not be reached to verify the token.',
+    });
     const caller = await cache.authorize('Bearer t', []);
     expect(caller.invalidToken).toBeUndefined();
     expect(caller).toMatchObject({ authenticated: false, unavailable: true });

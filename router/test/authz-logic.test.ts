@@ -54,7 +54,11 @@ function filter(query: string, who: CallerAuthorization, data?: Record<string, u
   const { document, walked, analysis } = analyze(query);
   const key = deniedKey(analysis.requirements, who);
   if (key === undefined) return { printed: print(document), paths: [], data };
-  const filtered = filterOperation(walked, analysis, [...key].map((c) => c === '1'));
+  const filtered = filterOperation(
+    walked,
+    analysis,
+    [...key].map((c) => c === '1'),
+  );
   return {
     printed: print(filtered.document).replace(/\s+/g, ' '),
     paths: filtered.removals.map((r) => r.path),
@@ -64,7 +68,11 @@ function filter(query: string, who: CallerAuthorization, data?: Record<string, u
 
 describe('reading requirements from the supergraph', () => {
   it('reads field and type directives, with OR of AND groups', () => {
-    expect(index.fields.get('Query.secret')).toEqual({ authenticated: false, scopes: [], policies: [[['p1', 'p2'], ['p3']]] });
+    expect(index.fields.get('Query.secret')).toEqual({
+      authenticated: false,
+      scopes: [],
+      policies: [[['p1', 'p2'], ['p3']]],
+    });
     expect(index.fields.get('User.email')).toEqual({ authenticated: false, scopes: [[['email']]], policies: [] });
     expect(index.types.get('Vault')).toEqual({ authenticated: true, scopes: [], policies: [] });
     expect(index.fields.has('Query.open')).toBe(false);
@@ -89,22 +97,53 @@ describe('reading requirements from the supergraph', () => {
   });
 
   it('knows no requirement in a supergraph without the security specs', () => {
-    expect(authzIndexFromSupergraph(composeSupergraph([{ name: 'x', url: 'http://x', typeDefs: 'type Query { a: String }' }])).fields.size).toBe(0);
+    expect(
+      authzIndexFromSupergraph(
+        composeSupergraph([{ name: 'x', url: 'http://x', typeDefs: 'type Query { a: String }' }]),
+      ).fields.size,
+    ).toBe(0);
   });
 });
 
 describe('evaluating a requirement', () => {
   const policy: Requirement = { authenticated: false, scopes: [], policies: [[['p1', 'p2'], ['p3']]] };
   it('needs every policy of one group', () => {
-    expect(isSatisfied(policy, caller({ policies: new Map([['p1', true], ['p2', true]]) }))).toBe(true);
-    expect(isSatisfied(policy, caller({ policies: new Map([['p1', true], ['p2', false]]) }))).toBe(false);
+    expect(
+      isSatisfied(
+        policy,
+        caller({
+          policies: new Map([
+            ['p1', true],
+            ['p2', true],
+          ]),
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      isSatisfied(
+        policy,
+        caller({
+          policies: new Map([
+            ['p1', true],
+            ['p2', false],
+          ]),
+        }),
+      ),
+    ).toBe(false);
     expect(isSatisfied(policy, caller({ policies: new Map([['p3', true]]) }))).toBe(true);
     expect(isSatisfied(policy, ANONYMOUS)).toBe(false);
   });
   it('needs authentication for @authenticated and scopes for @requiresScopes', () => {
     expect(isSatisfied({ authenticated: true, scopes: [], policies: [] }, ANONYMOUS)).toBe(false);
-    expect(isSatisfied({ authenticated: false, scopes: [[['a', 'b']]], policies: [] }, caller({ scopes: new Set(['a']) }))).toBe(false);
-    expect(isSatisfied({ authenticated: false, scopes: [[['a', 'b']]], policies: [] }, caller({ scopes: new Set(['a', 'b']) }))).toBe(true);
+    expect(
+      isSatisfied({ authenticated: false, scopes: [[['a', 'b']]], policies: [] }, caller({ scopes: new Set(['a']) })),
+    ).toBe(false);
+    expect(
+      isSatisfied(
+        { authenticated: false, scopes: [[['a', 'b']]], policies: [] },
+        caller({ scopes: new Set(['a', 'b']) }),
+      ),
+    ).toBe(true);
   });
   it('denies everything protected when Heimdall could not be asked', () => {
     expect(deniedKey([{ authenticated: true, scopes: [], policies: [] }], caller({ unavailable: true }))).toBe('1');
@@ -153,7 +192,9 @@ describe('filtering an operation and shaping its answer', () => {
   });
 
   it('keeps a selection set that lost every field valid with a __typename it removes again', () => {
-    const result = filter('{ users { email } }', caller({}), { users: [{ __authz_typename: 'User' }, { __authz_typename: 'User' }] });
+    const result = filter('{ users { email } }', caller({}), {
+      users: [{ __authz_typename: 'User' }, { __authz_typename: 'User' }],
+    });
     expect(result.printed).toBe('{ users { __authz_typename: __typename } }');
     expect(result.paths).toEqual([['users', '@', 'email']]);
     expect(result.data).toEqual({ users: [{ email: null }, { email: null }] });
@@ -163,7 +204,10 @@ describe('filtering an operation and shaping its answer', () => {
     // ssn: String! inside User inside [User!]!: the whole data becomes null.
     expect(filter('{ open users { id ssn } }', caller({}), { open: 'o', users: [{ id: '1' }] }).data).toBeNull();
     // me: User (nullable): me becomes null; the rest stays.
-    expect(filter('{ open me { id ssn } }', caller({}), { open: 'o', me: { id: '1' } }).data).toEqual({ open: 'o', me: null });
+    expect(filter('{ open me { id ssn } }', caller({}), { open: 'o', me: { id: '1' } }).data).toEqual({
+      open: 'o',
+      me: null,
+    });
     // secret: String! at the root: data becomes null.
     expect(filter('{ open secret }', caller({}), { open: 'o' }).data).toBeNull();
   });
@@ -185,12 +229,20 @@ describe('filtering an operation and shaping its answer', () => {
     expect(filtered.removals).toEqual([{ path: ['me'], conditions: [{ include: 'a' }] }]);
     expect(filtered.defaults).toEqual({ a: false });
     expect(patchResponse({ open: 'o' }, filtered.patch, {}, filtered.defaults)).toEqual({ open: 'o' });
-    expect(patchResponse({ open: 'o' }, filtered.patch, { a: true }, filtered.defaults)).toEqual({ open: 'o', me: null });
+    expect(patchResponse({ open: 'o' }, filtered.patch, { a: true }, filtered.defaults)).toEqual({
+      open: 'o',
+      me: null,
+    });
   });
 
   it('drops variables that only removed selections used', () => {
-    const result = filter('query ($n: Int, $x: Int) { users(first: $n) { id } me { id } open @include(if: true) other: users(first: $x) { email } }', ANONYMOUS);
-    expect(result.printed).toBe('query ($n: Int, $x: Int) { users(first: $n) { id } open @include(if: true) other: users(first: $x) { __authz_typename: __typename } }');
+    const result = filter(
+      'query ($n: Int, $x: Int) { users(first: $n) { id } me { id } open @include(if: true) other: users(first: $x) { email } }',
+      ANONYMOUS,
+    );
+    expect(result.printed).toBe(
+      'query ($n: Int, $x: Int) { users(first: $n) { id } open @include(if: true) other: users(first: $x) { __authz_typename: __typename } }',
+    );
     const dropped = filter('query ($x: Int) { open me { manager { id } } a: users(first: $x) { id } }', ANONYMOUS);
     expect(dropped.printed).toContain('query ($x: Int)');
     const unused = filter('query ($x: Boolean!) { open me @include(if: $x) { id } }', ANONYMOUS);

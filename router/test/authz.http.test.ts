@@ -2,7 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchDevToken } from '@dataos/devstack';
 import type { Router } from '@dataos/router';
-import { composeSupergraph, errorCodes, graphql, startTestSubgraph, tokenFor, writeSupergraphFile } from '@dataos/testkit';
+import {
+  composeSupergraph,
+  errorCodes,
+  graphql,
+  startTestSubgraph,
+  tokenFor,
+  writeSupergraphFile,
+} from '@dataos/testkit';
 import { REFUSAL_TTL_MS } from '../src/authz/decision-cache.js';
 import { startFixture, startHeimdall, type Fixture } from './support/fixture.js';
 
@@ -43,13 +50,18 @@ describe('@authenticated', () => {
     const res = await graphql(router.url, '{ publicInfo me }');
     expect(res.status).toBe(200);
     expect(res.data).toEqual({ publicInfo: 'hello', me: null });
-    expect(res.errors).toEqual([{ message: 'Unauthorized field or type', path: ['me'], extensions: { code: UNAUTHORIZED } }]);
+    expect(res.errors).toEqual([
+      { message: 'Unauthorized field or type', path: ['me'], extensions: { code: UNAUTHORIZED } },
+    ]);
     // The subgraph was asked for what was allowed only.
     expect(fx.catalog.fetches.map((f) => f.query)).toEqual(['{publicInfo}']);
   });
 
   it('puts the error of a denied aliased field at its alias', async () => {
-    const res = await graphql(router.url, '{ info: publicInfo mine: me again: me products(first: 1) { id cost: price } }');
+    const res = await graphql(
+      router.url,
+      '{ info: publicInfo mine: me again: me products(first: 1) { id cost: price } }',
+    );
     expect(res.data).toEqual({ info: 'hello', mine: null, again: null, products: [{ id: '0', cost: null }] });
     expect(res.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
       [['mine'], UNAUTHORIZED],
@@ -81,7 +93,13 @@ describe('@authenticated', () => {
         { id: '1', name: 'product 1', supplier: null },
       ],
     });
-    expect(res.errors).toEqual([{ message: 'Unauthorized field or type', path: ['products', '@', 'supplier'], extensions: { code: UNAUTHORIZED } }]);
+    expect(res.errors).toEqual([
+      {
+        message: 'Unauthorized field or type',
+        path: ['products', '@', 'supplier'],
+        extensions: { code: UNAUTHORIZED },
+      },
+    ]);
     expect(fx.catalog.fetchesMentioning('supplier')).toHaveLength(0);
   });
 
@@ -118,11 +136,19 @@ describe('@authenticated', () => {
 });
 
 /** A whole request refused for its token: 401, the RFC 6750 challenge, one UNAUTHENTICATED error, no data. */
-function expectRefused(res: Awaited<ReturnType<typeof graphql>>, reason: string, says: string, challenge = 'invalid_token') {
+function expectRefused(
+  res: Awaited<ReturnType<typeof graphql>>,
+  reason: string,
+  says: string,
+  challenge = 'invalid_token',
+) {
   expect(res.status, JSON.stringify(res)).toBe(401);
   expect(res.data).toBeUndefined();
   expect(res.errors).toHaveLength(1);
-  expect(res.errors![0]).toEqual({ message: expect.stringContaining(says), extensions: { code: 'UNAUTHENTICATED', reason } });
+  expect(res.errors![0]).toEqual({
+    message: expect.stringContaining(says),
+    extensions: { code: 'UNAUTHENTICATED', reason },
+  });
   if (challenge === 'invalid_token') expect(res.errors![0]!.message).toMatch(/^The access token is not valid: /);
   const header = res.headers.get('www-authenticate');
   if (challenge === '') {
@@ -163,7 +189,12 @@ describe('a presented token that is not valid: 401 for the whole request', () =>
     fx.resetFetches();
     const basic = await graphql(router.url, '{ publicInfo }', { headers: { authorization: 'Basic x' } });
     // Another scheme gets the plain challenge (RFC 6750 §3: no error code).
-    expectRefused(basic, 'unsupported_scheme', "The Authorization header must be 'Bearer <access token>'; the 'Basic' scheme is not accepted.", '');
+    expectRefused(
+      basic,
+      'unsupported_scheme',
+      "The Authorization header must be 'Bearer <access token>'; the 'Basic' scheme is not accepted.",
+      '',
+    );
     const bare = await graphql(router.url, '{ publicInfo }', { headers: { authorization: 'Bearer' } });
     expectRefused(bare, 'malformed_header', "no token follows 'Bearer'", 'invalid_request');
     const spaced = await graphql(router.url, '{ publicInfo }', { headers: { authorization: `Bearer ${alice} extra` } });
@@ -173,8 +204,16 @@ describe('a presented token that is not valid: 401 for the whole request', () =>
   });
 
   it('refuses introspection and __typename-only operations with an invalid token; without a token they answer', async () => {
-    for (const query of ['{ __typename }', '{ __schema { queryType { name } } }', '{ __type(name: "Product") { name } }']) {
-      expectRefused(await graphql(router.url, query, { token: 'garbage' }), 'malformed', 'it is not a well-formed access token');
+    for (const query of [
+      '{ __typename }',
+      '{ __schema { queryType { name } } }',
+      '{ __type(name: "Product") { name } }',
+    ]) {
+      expectRefused(
+        await graphql(router.url, query, { token: 'garbage' }),
+        'malformed',
+        'it is not a well-formed access token',
+      );
       const open = await graphql(router.url, query);
       expect(open.status).toBe(200);
       expect(open.errors).toBeUndefined();
@@ -195,7 +234,8 @@ describe('a presented token that is not valid: 401 for the whole request', () =>
   it('asks Heimdall once for a burst with one bad token, and again once the 1 s refusal has passed', async () => {
     const bad = `${alice.slice(0, -4)}AAAA`; // same claims, another signature
     const before = await lookups(router);
-    for (let i = 0; i < 5; i++) expectRefused(await graphql(router.url, '{ me }', { token: bad }), 'invalid_signature', 'signature');
+    for (let i = 0; i < 5; i++)
+      expectRefused(await graphql(router.url, '{ me }', { token: bad }), 'invalid_signature', 'signature');
     const burst = await lookups(router);
     expect((burst.miss ?? 0) - (before.miss ?? 0)).toBe(1);
     expect((burst.hit ?? 0) - (before.hit ?? 0)).toBe(4);
@@ -205,9 +245,20 @@ describe('a presented token that is not valid: 401 for the whole request', () =>
   });
 
   it('judges credentials only on a supergraph with authorization directives (else a plain federation router)', async () => {
-    expectRefused(await graphql(router.url, '{ publicInfo }', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }), 'unsupported_scheme', 'Basic', '');
-    const plain = await startTestSubgraph({ name: 'plain', typeDefs: 'type Query { hello: String }', resolvers: { Query: { hello: () => 'hi' } } });
-    const file = await writeSupergraphFile(composeSupergraph([{ name: 'plain', url: plain.url, typeDefs: 'type Query { hello: String }' }]));
+    expectRefused(
+      await graphql(router.url, '{ publicInfo }', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }),
+      'unsupported_scheme',
+      'Basic',
+      '',
+    );
+    const plain = await startTestSubgraph({
+      name: 'plain',
+      typeDefs: 'type Query { hello: String }',
+      resolvers: { Query: { hello: () => 'hi' } },
+    });
+    const file = await writeSupergraphFile(
+      composeSupergraph([{ name: 'plain', url: plain.url, typeDefs: 'type Query { hello: String }' }]),
+    );
     try {
       const r = await fx.router({}, { supergraphPath: file.path, heimdallUrl: 'http://127.0.0.1:9/graphql' });
       const res = await graphql(r.url, '{ hello }', { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
@@ -225,9 +276,20 @@ describe('a presented token that is not valid: 401 for the whole request', () =>
     await graphql(r.url, 'query Mine { me }', { token: 'garbage' });
     await graphql(r.url, 'query Mine { me }', { headers: { authorization: 'Basic x' } });
     await graphql(r.url, 'query Mine { me }');
-    const requests = (await r.metrics.requests.get()).values.map((v) => [v.labels.operation, v.labels.outcome, v.value]);
-    expect(requests).toEqual(expect.arrayContaining([['Mine', 'unauthenticated', 2], ['Mine', 'partial', 1]]));
-    const reasons = Object.fromEntries((await r.metrics.tokenRefusals.get()).values.map((v) => [v.labels.reason, v.value]));
+    const requests = (await r.metrics.requests.get()).values.map((v) => [
+      v.labels.operation,
+      v.labels.outcome,
+      v.value,
+    ]);
+    expect(requests).toEqual(
+      expect.arrayContaining([
+        ['Mine', 'unauthenticated', 2],
+        ['Mine', 'partial', 1],
+      ]),
+    );
+    const reasons = Object.fromEntries(
+      (await r.metrics.tokenRefusals.get()).values.map((v) => [v.labels.reason, v.value]),
+    );
     expect(reasons).toEqual({ malformed: 1, unsupported_scheme: 1 });
   });
 });
@@ -267,7 +329,9 @@ describe('@policy (Heimdall policies)', () => {
     fx.resetFetches();
     const res = await graphql(router.url, '{ publicInfo operatorNote }', { token: alice });
     expect(res.data).toEqual({ publicInfo: 'hello', operatorNote: null });
-    expect(res.errors).toEqual([{ message: 'Unauthorized field or type', path: ['operatorNote'], extensions: { code: UNAUTHORIZED } }]);
+    expect(res.errors).toEqual([
+      { message: 'Unauthorized field or type', path: ['operatorNote'], extensions: { code: UNAUTHORIZED } },
+    ]);
     expect(fx.catalog.fetchesMentioning('operatorNote')).toHaveLength(0);
   });
 
@@ -281,7 +345,9 @@ describe('@policy (Heimdall policies)', () => {
         { id: '1', price: 11, reviews: null, rating: 4.5 },
       ],
     });
-    expect(denied.errors).toEqual([{ message: 'Unauthorized field or type', path: ['products', '@', 'reviews'], extensions: { code: UNAUTHORIZED } }]);
+    expect(denied.errors).toEqual([
+      { message: 'Unauthorized field or type', path: ['products', '@', 'reviews'], extensions: { code: UNAUTHORIZED } },
+    ]);
     expect(fx.reviews.fetches).toHaveLength(1);
     expect(fx.reviews.fetchesMentioning('reviews')).toHaveLength(0);
 
@@ -310,7 +376,9 @@ describe('@policy (Heimdall policies)', () => {
   it('asks Heimdall once per request for every policy the operation needs, then reuses the answer', async () => {
     const carol = await tokenFor('carol');
     const before = await lookups(router);
-    await graphql(router.url, '{ operatorNote products(first: 1) { reviews { body } } items { title } }', { token: carol });
+    await graphql(router.url, '{ operatorNote products(first: 1) { reviews { body } } items { title } }', {
+      token: carol,
+    });
     await graphql(router.url, '{ operatorNote }', { token: carol });
     const after = await lookups(router);
     expect((after.miss ?? 0) - (before.miss ?? 0)).toBe(1);
@@ -324,14 +392,20 @@ describe('fragments, interfaces and paths', () => {
       router.url,
       'query Q { ...Root products(first: 1) { id ... on Product { price } ...P } } fragment Root on Query { me publicInfo } fragment P on Product { name reviews { body } }',
     );
-    expect(res.data).toEqual({ me: null, publicInfo: 'hello', products: [{ id: '0', price: null, name: 'product 0', reviews: null }] });
+    expect(res.data).toEqual({
+      me: null,
+      publicInfo: 'hello',
+      products: [{ id: '0', price: null, name: 'product 0', reviews: null }],
+    });
     expect(Object.keys(res.data!)).toEqual(['me', 'publicInfo', 'products']);
     expect(Object.keys((res.data!.products as object[])[0]!)).toEqual(['id', 'price', 'name', 'reviews']);
     expect(res.errors?.map((e) => e.path)).toEqual([['me'], ['products', '@', 'price'], ['products', '@', 'reviews']]);
   });
 
   it('applies a removal inside a type condition only to objects of that type', async () => {
-    const res = await graphql(router.url, '{ items { id ... on Video { title } ... on Book { title } } }', { token: alice });
+    const res = await graphql(router.url, '{ items { id ... on Video { title } ... on Book { title } } }', {
+      token: alice,
+    });
     expect(res.data).toEqual({
       items: [
         { id: 'b1', title: 'a book' },
@@ -343,34 +417,55 @@ describe('fragments, interfaces and paths', () => {
 
   it('protects an interface field when an implementation protects it', async () => {
     const denied = await graphql(router.url, '{ items { id title } }', { token: alice });
-    expect(denied.data).toEqual({ items: [{ id: 'b1', title: null }, { id: 'v1', title: null }] });
+    expect(denied.data).toEqual({
+      items: [
+        { id: 'b1', title: null },
+        { id: 'v1', title: null },
+      ],
+    });
     const allowed = await graphql(router.url, '{ items { id title } }', { token: bob });
-    expect(allowed.data).toEqual({ items: [{ id: 'b1', title: 'a book' }, { id: 'v1', title: 'a video' }] });
+    expect(allowed.data).toEqual({
+      items: [
+        { id: 'b1', title: 'a book' },
+        { id: 'v1', title: 'a video' },
+      ],
+    });
   });
 
   it('keeps the selection valid when every field of it is removed', async () => {
     fx.resetFetches();
     const res = await graphql(router.url, '{ product(id: "1") { price supplier { id } } }');
     expect(res.data).toEqual({ product: { price: null, supplier: null } });
-    expect(res.errors?.map((e) => e.path)).toEqual([['product', 'price'], ['product', 'supplier']]);
+    expect(res.errors?.map((e) => e.path)).toEqual([
+      ['product', 'price'],
+      ['product', 'supplier'],
+    ]);
     expect(fx.catalog.fetches).toHaveLength(1);
   });
 
   it('drops variables only removed fields used', async () => {
     fx.resetFetches();
-    const res = await graphql(router.url, 'query ($id: ID!) { publicInfo product(id: $id) { supplier { name } } secret: me }', {
-      token: (await fetchDevToken('dave', { scope: 'openid' })).access_token,
-      variables: { id: '1' },
-    });
+    const res = await graphql(
+      router.url,
+      'query ($id: ID!) { publicInfo product(id: $id) { supplier { name } } secret: me }',
+      {
+        token: (await fetchDevToken('dave', { scope: 'openid' })).access_token,
+        variables: { id: '1' },
+      },
+    );
     expect(res.data).toEqual({ publicInfo: 'hello', product: { supplier: { name: 'supplier 1' } }, secret: 'me' });
-    const mutation = await graphql(router.url, 'mutation ($text: String!) { setNote(text: $text) }', { token: alice, variables: { text: 'x' } });
+    const mutation = await graphql(router.url, 'mutation ($text: String!) { setNote(text: $text) }', {
+      token: alice,
+      variables: { text: 'x' },
+    });
     expect(mutation.data).toEqual({ setNote: null });
     expect(mutation.errors?.map((e) => e.path)).toEqual([['setNote']]);
     expect(fx.catalog.fetchesMentioning('setNote')).toHaveLength(0);
   });
 
   it('gives neither null nor error for a removed field that @skip/@include leave out', async () => {
-    const query = 'query ($withMe: Boolean!, $skipNote: Boolean = true) { publicInfo me @include(if: $withMe) ... @skip(if: $skipNote) { operatorNote } }';
+    const query =
+      'query ($withMe: Boolean!, $skipNote: Boolean = true) { publicInfo me @include(if: $withMe) ... @skip(if: $skipNote) { operatorNote } }';
     const without = await graphql(router.url, query, { variables: { withMe: false } });
     expect(without.errors).toBeUndefined();
     expect(without.data).toEqual({ publicInfo: 'hello' });

@@ -1,7 +1,15 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv, startRouter, type Router } from '@dataos/router';
-import { composeSupergraph, errorCodes, graphql, startTestSubgraph, writeSupergraphFile, type SupergraphFile, type TestSubgraph } from '@dataos/testkit';
+import {
+  composeSupergraph,
+  errorCodes,
+  graphql,
+  startTestSubgraph,
+  writeSupergraphFile,
+  type SupergraphFile,
+  type TestSubgraph,
+} from '@dataos/testkit';
 
 /**
  * Federation's `child-type-mismatch` shape (a union of `User` and `Admin`, `User` shared with a
@@ -31,7 +39,10 @@ const C_SDL = `
   }`;
 
 const USERS = [{ id: 'u1', name: 'u1-name' }];
-const accounts = () => [...USERS.map((u) => ({ __typename: 'User', ...u })), { __typename: 'Admin', id: 'a1', name: 'a1-name' }];
+const accounts = () => [
+  ...USERS.map((u) => ({ __typename: 'User', ...u })),
+  { __typename: 'Admin', id: 'a1', name: 'a1-name' },
+];
 const items = () => [{ id: 'i1', name: 'item' }];
 
 let subgraphs: TestSubgraph[];
@@ -40,13 +51,20 @@ let router: Router;
 
 beforeAll(async () => {
   subgraphs = await Promise.all([
-    startTestSubgraph({ name: 'a', typeDefs: A_SDL, resolvers: { Query: { users: () => USERS.map((u) => ({ __typename: 'User', id: u.id })) } } }),
+    startTestSubgraph({
+      name: 'a',
+      typeDefs: A_SDL,
+      resolvers: { Query: { users: () => USERS.map((u) => ({ __typename: 'User', id: u.id })) } },
+    }),
     startTestSubgraph({
       name: 'b',
       typeDefs: B_SDL,
       resolvers: {
         Query: { accounts },
-        User: { __resolveReference: (key: { id: string }) => USERS.find((u) => u.id === key.id), similarAccounts: accounts },
+        User: {
+          __resolveReference: (key: { id: string }) => USERS.find((u) => u.id === key.id),
+          similarAccounts: accounts,
+        },
         Admin: { similarAccounts: accounts },
       },
     }),
@@ -77,7 +95,8 @@ afterAll(async () => {
   await supergraph?.remove();
 });
 
-const branches = (fields: string, inner: string) => `... on User { ${fields} ${inner} } ... on Admin { ${fields} ${inner} }`;
+const branches = (fields: string, inner: string) =>
+  `... on User { ${fields} ${inner} } ... on Admin { ${fields} ${inner} }`;
 const nested = (fields: string) =>
   `accounts { ${branches(fields, `similarAccounts { ${branches(fields, `similarAccounts { ${branches(fields, '')} }`)} }`)} }`;
 
@@ -97,7 +116,10 @@ describe('cost estimate through the router', () => {
     expect(deep.errors).toBeUndefined();
     expect(deep.data).toEqual({ accounts: expected(3, false) });
     // Estimated 3,360 (was 21,080).
-    const alias = await graphql(router.url, `query DeeplyNestedInternalAlias { users { id name } ${nested('id name')} }`);
+    const alias = await graphql(
+      router.url,
+      `query DeeplyNestedInternalAlias { users { id name } ${nested('id name')} }`,
+    );
     expect(alias.errors).toBeUndefined();
     expect(alias.data).toEqual({ users: [{ id: 'u1', name: 'u1-name' }], accounts: expected(3, true) });
   });
@@ -114,9 +136,11 @@ describe('cost estimate through the router', () => {
     expect(c.fetches).toHaveLength(0);
   });
 
-  it('a slicing argument replaces the assumed size; @cost replaces the field\'s 1', async () => {
+  it("a slicing argument replaces the assumed size; @cost replaces the field's 1", async () => {
     expect((await graphql(router.url, '{ page(first: 5) { id name } }')).data).toEqual({ page: items() });
-    const variable = await graphql(router.url, 'query($n: Int) { page(first: $n) { id name } }', { variables: { n: 4000 } });
+    const variable = await graphql(router.url, 'query($n: Int) { page(first: $n) { id name } }', {
+      variables: { n: 4000 },
+    });
     expect(errorCodes(variable)).toEqual(['MAX_COST_EXCEEDED']);
     expect(variable.errors![0]!.extensions).toMatchObject({ actual: 4000 * 3 });
     // No slicing argument: the assumed size.

@@ -5,7 +5,9 @@ import { DecisionCache, bearerToken, jwtExpiryMs, tokenHash } from '../src/authz
 const jwt = (exp: number) =>
   `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'alice', exp })).toString('base64url')}.sig`;
 
-function setup(options: { ttlMs?: number; expiresAt?: (now: number) => number | null; fail?: boolean; refuse?: () => boolean } = {}) {
+function setup(
+  options: { ttlMs?: number; expiresAt?: (now: number) => number | null; fail?: boolean; refuse?: () => boolean } = {},
+) {
   let now = 1_000_000_000_000;
   const calls: { token: string; policies: string[] }[] = [];
   const cache = new DecisionCache({
@@ -17,7 +19,13 @@ function setup(options: { ttlMs?: number; expiresAt?: (now: number) => number | 
       if (options.fail) throw new Error('connection refused');
       if (options.refuse?.()) {
         const denied = policies.map((name) => ({ name, allowed: false, reason: 'not authenticated' }));
-        return { authenticated: false, reason: 'JWKS could not be fetched', scopes: [], policies: denied, expiresAt: null };
+        return {
+          authenticated: false,
+          reason: 'JWKS could not be fetched',
+          scopes: [],
+          policies: denied,
+          expiresAt: null,
+        };
       }
       const expiresAt = options.expiresAt ? options.expiresAt(now) : now + 3_600_000;
       return {

@@ -44,7 +44,10 @@ async function rewritingProxy(target: string, rewrite: { current: (body: Json) =
     req.on('end', () => {
       void fetch(target, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        },
         body: Buffer.concat(chunks),
       })
         .then(async (answer) => {
@@ -75,7 +78,12 @@ describe('a subgraph that fails', () => {
     const started = Date.now();
     const res = await graphql(r.url, '{ products(first: 2) { id name rating } }');
     expect(Date.now() - started).toBeLessThan(2500);
-    expect(res.data).toEqual({ products: [{ id: '0', name: 'product 0', rating: null }, { id: '1', name: 'product 1', rating: null }] });
+    expect(res.data).toEqual({
+      products: [
+        { id: '0', name: 'product 0', rating: null },
+        { id: '1', name: 'product 1', rating: null },
+      ],
+    });
     expect(res.errors).toEqual([
       {
         message: 'Subgraph "reviews" did not answer within 300 ms.',
@@ -113,7 +121,10 @@ describe('a subgraph that fails', () => {
     fx.catalog.behaviour.answer = 'http500';
     const res = await graphql(router.url, '{ publicInfo }');
     expect(res.data).toEqual({ publicInfo: null });
-    expect(res.errors?.[0]).toMatchObject({ path: ['publicInfo'], extensions: { code: 'SUBGRAPH_HTTP_ERROR', status: 500, serviceName: 'catalog' } });
+    expect(res.errors?.[0]).toMatchObject({
+      path: ['publicInfo'],
+      extensions: { code: 'SUBGRAPH_HTTP_ERROR', status: 500, serviceName: 'catalog' },
+    });
     expect(JSON.stringify(res)).not.toContain('127.0.0.1');
   });
 
@@ -130,7 +141,8 @@ describe('a subgraph that fails', () => {
       expect(object.data).toEqual({ publicInfo: 'hello', product: null });
       expect(object.errors).toEqual([
         {
-          message: 'Subgraph "catalog" answered a number for field Query.product, where an object of type Product was expected.',
+          message:
+            'Subgraph "catalog" answered a number for field Query.product, where an object of type Product was expected.',
           path: ['product'],
           extensions: { code: 'SUBGRAPH_INVALID_RESPONSE', serviceName: 'catalog' },
         },
@@ -143,8 +155,15 @@ describe('a subgraph that fails', () => {
         entities[1] = { ...entities[1], reviews: 'not a list' };
         return body;
       };
-      const list = await graphql(r.url, '{ products(first: 2) { id reviews { body } } }', { token: await tokenFor('bob') });
-      expect(list.data).toEqual({ products: [{ id: '0', reviews: [{ body: 'review of 0' }] }, { id: '1', reviews: null }] });
+      const list = await graphql(r.url, '{ products(first: 2) { id reviews { body } } }', {
+        token: await tokenFor('bob'),
+      });
+      expect(list.data).toEqual({
+        products: [
+          { id: '0', reviews: [{ body: 'review of 0' }] },
+          { id: '1', reviews: null },
+        ],
+      });
       expect(list.errors).toMatchObject([
         { path: ['products', 1, 'reviews'], extensions: { code: 'SUBGRAPH_INVALID_RESPONSE', serviceName: 'reviews' } },
       ]);
@@ -159,7 +178,9 @@ describe('a subgraph that fails', () => {
             { id: '1', name: 'product 1', rating: null },
           ],
         });
-        expect(res.errors).toMatchObject([{ path: ['products', '@'], extensions: { code: 'SUBGRAPH_INVALID_RESPONSE', serviceName: 'reviews' } }]);
+        expect(res.errors).toMatchObject([
+          { path: ['products', '@'], extensions: { code: 'SUBGRAPH_INVALID_RESPONSE', serviceName: 'reviews' } },
+        ]);
       }
     } finally {
       await catalogProxy.stop();
@@ -186,7 +207,12 @@ describe('a subgraph that fails', () => {
   it('down: partial data and an error at the paths it was to fill; the router stays up and /health names it', async () => {
     await fx.reviews.stop();
     const res = await graphql(router.url, '{ products(first: 2) { id rating } }');
-    expect(res.data).toEqual({ products: [{ id: '0', rating: null }, { id: '1', rating: null }] });
+    expect(res.data).toEqual({
+      products: [
+        { id: '0', rating: null },
+        { id: '1', rating: null },
+      ],
+    });
     expect(res.errors).toEqual([
       {
         message: 'Subgraph "reviews" could not be reached.',

@@ -45,7 +45,9 @@ describe('what a subgraph receives', () => {
       expect(headers.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
       expect(headers.traceparent).not.toBe(CLIENT_TRACE);
       expect(headers.tracestate).toBe('vendor=abc,other=1');
-      expect(Object.keys(headers).sort()).toEqual([...TRANSPORT, 'authorization', 'traceparent', 'tracestate', 'x-request-id'].sort());
+      expect(Object.keys(headers).sort()).toEqual(
+        [...TRANSPORT, 'authorization', 'traceparent', 'tracestate', 'x-request-id'].sort(),
+      );
     }
     // Each fetch is a span of its own.
     expect(new Set(fetches.map((f) => f.headers.traceparent)).size).toBe(2);
@@ -53,7 +55,9 @@ describe('what a subgraph receives', () => {
 
   it('starts a new trace for an all-zero trace id', async () => {
     fx.resetFetches();
-    await graphql(router.url, '{ publicInfo }', { headers: { traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` } });
+    await graphql(router.url, '{ publicInfo }', {
+      headers: { traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` },
+    });
     const [fetch] = fx.catalog.fetches;
     expect(fetch!.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(fetch!.headers.traceparent!.slice(3, 35)).not.toBe('0'.repeat(32));
@@ -61,7 +65,9 @@ describe('what a subgraph receives', () => {
 
   it('a new request id and trace when the client sends none (or a malformed one)', async () => {
     fx.resetFetches();
-    const res = await graphql(router.url, '{ publicInfo }', { headers: { 'x-request-id': 'bad id with spaces', traceparent: 'garbage' } });
+    const res = await graphql(router.url, '{ publicInfo }', {
+      headers: { 'x-request-id': 'bad id with spaces', traceparent: 'garbage' },
+    });
     const [fetch] = fx.catalog.fetches;
     expect(fetch!.headers.authorization).toBeUndefined();
     expect(fetch!.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,7 +1,13 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv, startRouter, type Router } from '@dataos/router';
-import { composeSupergraph, startTestSubgraph, writeSupergraphFile, type SupergraphFile, type TestSubgraph } from '@dataos/testkit';
+import {
+  composeSupergraph,
+  startTestSubgraph,
+  writeSupergraphFile,
+  type SupergraphFile,
+  type TestSubgraph,
+} from '@dataos/testkit';
 
 /** A supergraph without authorization directives whose subgraphs serve GraphQL and nothing else. */
 const FEDERATION = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])`;
@@ -15,7 +21,11 @@ const routers: Router[] = [];
 
 async function router(env: Record<string, string> = {}): Promise<Router> {
   const r = await startRouter(
-    { ...configFromEnv({ ADMIN_PORT: '0', HEIMDALL_URL: 'http://127.0.0.1:9/graphql', ...env }), port: 0, supergraphPath: supergraph.path },
+    {
+      ...configFromEnv({ ADMIN_PORT: '0', HEIMDALL_URL: 'http://127.0.0.1:9/graphql', ...env }),
+      port: 0,
+      supergraphPath: supergraph.path,
+    },
     pino({ level: 'silent' }),
   );
   routers.push(r);
@@ -24,12 +34,29 @@ async function router(env: Record<string, string> = {}): Promise<Router> {
 
 const detail = async (r: Router) => {
   const res = await fetch(`${r.adminUrl}/health`);
-  return { status: res.status, body: (await res.json()) as { status: string; supergraph: { loaded: boolean; loadedAt?: string }; subgraphs: { name: string; ok: boolean; probe: string }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      status: string;
+      supergraph: { loaded: boolean; loadedAt?: string };
+      subgraphs: { name: string; ok: boolean; probe: string }[];
+    },
+  };
 };
 
 beforeAll(async () => {
-  a = await startTestSubgraph({ name: 'a', typeDefs: A_SDL, resolvers: { Query: { hello: () => 'hi' } }, healthRoute: false });
-  b = await startTestSubgraph({ name: 'b', typeDefs: B_SDL, resolvers: { Query: { world: () => 'earth' } }, healthRoute: false });
+  a = await startTestSubgraph({
+    name: 'a',
+    typeDefs: A_SDL,
+    resolvers: { Query: { hello: () => 'hi' } },
+    healthRoute: false,
+  });
+  b = await startTestSubgraph({
+    name: 'b',
+    typeDefs: B_SDL,
+    resolvers: { Query: { world: () => 'earth' } },
+    healthRoute: false,
+  });
   supergraph = await writeSupergraphFile(
     composeSupergraph([
       { name: 'a', url: a.url, typeDefs: A_SDL },
@@ -68,7 +95,12 @@ describe('/health for any supergraph', () => {
   });
 
   it('a subgraph that is down is named, whichever probe', async () => {
-    const c = await startTestSubgraph({ name: 'a', typeDefs: A_SDL, resolvers: { Query: { hello: () => 'hi' } }, healthRoute: false });
+    const c = await startTestSubgraph({
+      name: 'a',
+      typeDefs: A_SDL,
+      resolvers: { Query: { hello: () => 'hi' } },
+      healthRoute: false,
+    });
     const file = await writeSupergraphFile(composeSupergraph([{ name: 'a', url: c.url, typeDefs: A_SDL }]));
     try {
       const r = await startRouter(

@@ -25,7 +25,13 @@ beforeAll(async () => {
   tokenProxy = http.createServer((req, res) => {
     tokenRequests++;
     const upstream = http.request(
-      { host: issuer.hostname, port: issuer.port, path: '/token', method: req.method, headers: { ...req.headers, host: issuer.host } },
+      {
+        host: issuer.hostname,
+        port: issuer.port,
+        path: '/token',
+        method: req.method,
+        headers: { ...req.headers, host: issuer.host },
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -47,7 +53,9 @@ describe("the router's own identity at Heimdall", () => {
     tokenRequests = 0;
     const router = await fx.router({ ROUTER_TOKEN_URL: tokenUrl, AUTHZ_DECISION_TTL_MS: '0' });
     const answers = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => graphql(router.url, '{ operatorNote }', { token: [alice, bob, carol][i % 3] })),
+      Array.from({ length: 30 }, (_, i) =>
+        graphql(router.url, '{ operatorNote }', { token: [alice, bob, carol][i % 3] }),
+      ),
     );
     expect(answers.map((a) => a.data?.operatorNote ?? null)).toEqual(
       Array.from({ length: 30 }, (_, i) => (i % 3 === 1 ? 'for operators' : null)),
@@ -69,6 +77,9 @@ describe("the router's own identity at Heimdall", () => {
     const res = await graphql(router.url, '{ publicInfo operatorNote }', { token: bob });
     expect(res.status).toBe(200);
     expect(res.data).toEqual({ publicInfo: 'hello', operatorNote: null });
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHORIZED_FIELD_OR_TYPE', reason: 'The authorization service (Heimdall) could not be asked.' });
+    expect(res.errors?.[0]?.extensions).toMatchObject({
+      code: 'UNAUTHORIZED_FIELD_OR_TYPE',
+      reason: 'The authorization service (Heimdall) could not be asked.',
+    });
   });
 });

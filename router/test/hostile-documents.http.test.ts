@@ -39,12 +39,17 @@ async function refusedWith(query: string, code: string, variables?: Record<strin
 }
 
 describe('hostile documents are refused before anything expands them', () => {
-  it.each([20, 30, 64])('a chain of %i fragments, each spreading the previous twice: MAX_SELECTIONS_EXCEEDED', async (levels) => {
-    const res = await refusedWith(fragmentChain(levels), 'MAX_SELECTIONS_EXCEEDED');
-    expect(res.errors?.[0]?.message).toMatch(/expands to \d.* selections once its fragments are spread; at most 10000/);
-    expect(res.errors?.[0]?.extensions).toMatchObject({ limit: 10_000 });
-    expect((await graphql(router.url, '{ publicInfo }')).data).toEqual({ publicInfo: 'hello' });
-  });
+  it.each([20, 30, 64])(
+    'a chain of %i fragments, each spreading the previous twice: MAX_SELECTIONS_EXCEEDED',
+    async (levels) => {
+      const res = await refusedWith(fragmentChain(levels), 'MAX_SELECTIONS_EXCEEDED');
+      expect(res.errors?.[0]?.message).toMatch(
+        /expands to \d.* selections once its fragments are spread; at most 10000/,
+      );
+      expect(res.errors?.[0]?.extensions).toMatchObject({ limit: 10_000 });
+      expect((await graphql(router.url, '{ publicInfo }')).data).toEqual({ publicInfo: 'hello' });
+    },
+  );
 
   it('a chain of fields under list fields is refused by its cost, also without a token', async () => {
     await refusedWith(fragmentChain(14, 'products { name }'), 'MAX_SELECTIONS_EXCEEDED');
@@ -63,7 +68,10 @@ describe('hostile documents are refused before anything expands them', () => {
     expect(res.status).toBe(400);
     expect(errorCodes(res)).toEqual(['GRAPHQL_PARSE_FAILED']);
     expect(res.errors?.[0]?.message).toMatch(/more tha[nt] 15000 tokens/);
-    await refusedWith(`{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: __typename`).join(' ')} }`, 'MAX_ALIASES_EXCEEDED');
+    await refusedWith(
+      `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: __typename`).join(' ')} }`,
+      'MAX_ALIASES_EXCEEDED',
+    );
   });
 
   it('deep nesting: MAX_INTROSPECTION_DEPTH_EXCEEDED for introspection, MAX_DEPTH_EXCEEDED for data', async () => {
@@ -83,14 +91,20 @@ describe('hostile documents are refused before anything expands them', () => {
     const big = await fetch(router.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ publicInfo }', variables: { list: Array.from({ length: 300_000 }, (_, i) => i) } }),
+      body: JSON.stringify({
+        query: '{ publicInfo }',
+        variables: { list: Array.from({ length: 300_000 }, (_, i) => i) },
+      }),
     });
     expect(big.status).toBe(413);
   });
 
   it('1,000 directives on one field fail validation without reaching a subgraph', async () => {
     fx.resetFetches();
-    const res = await graphql(router.url, `{ publicInfo ${Array.from({ length: 1000 }, (_, i) => `@d${i}`).join(' ')} }`);
+    const res = await graphql(
+      router.url,
+      `{ publicInfo ${Array.from({ length: 1000 }, (_, i) => `@d${i}`).join(' ')} }`,
+    );
     expect(res.status).toBe(400);
     expect(errorCodes(res)[0]).toBe('GRAPHQL_VALIDATION_FAILED');
     // Validation stops at ten errors (and says so) instead of building a thousand.

@@ -54,7 +54,9 @@ describe('/metrics', () => {
     const withToken = await fx.router({ METRICS_TOKEN: 'a-long-operator-token-for-tests' });
     const base = withToken.url.replace('/graphql', '');
     expect((await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer wrong-token' } })).status).toBe(401);
-    const scraped = await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer a-long-operator-token-for-tests' } });
+    const scraped = await fetch(`${base}/metrics`, {
+      headers: { authorization: 'Bearer a-long-operator-token-for-tests' },
+    });
     expect(scraped.status).toBe(200);
     expect(await scraped.text()).toContain('router_requests_total');
   });
@@ -66,7 +68,9 @@ describe('/health', () => {
     const body = (await plain.json()) as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(['status']);
     expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|http:/);
-    const detail = (await (await fetch(`${router.adminUrl}/health`)).json()) as { subgraphs: { name: string; url: string }[] };
+    const detail = (await (await fetch(`${router.adminUrl}/health`)).json()) as {
+      subgraphs: { name: string; url: string }[];
+    };
     expect(detail.subgraphs.map((s) => s.name).sort()).toEqual(['catalog', 'reviews']);
     expect(detail.subgraphs[0]?.url).toMatch(/^http:\/\/127\.0\.0\.1/);
   });

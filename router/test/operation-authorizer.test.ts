@@ -30,7 +30,11 @@ function setup() {
   const scopes = { current: [] as string[] };
   const ran: ExecutionTarget[] = [];
   const decisions = {
-    authorize: async (): Promise<CallerAuthorization> => ({ authenticated: true, scopes: new Set(scopes.current), policies: new Map() }),
+    authorize: async (): Promise<CallerAuthorization> => ({
+      authenticated: true,
+      scopes: new Set(scopes.current),
+      policies: new Map(),
+    }),
   } as unknown as DecisionCache;
   const authorizer = new OperationAuthorizer({
     decisions,
@@ -65,7 +69,17 @@ const prepare = (): PreparedOperation => ({
   document,
   operation,
   walked: new OperationDocument(schema, document, operation),
-  shape: { depth: 1, aliases: 0, rootFields: 7, selections: 7, cost: 7, costDependsOnVariables: false, introspectionDepth: 0, introspectionLists: 0, visited: 7 },
+  shape: {
+    depth: 1,
+    aliases: 0,
+    rootFields: 7,
+    selections: 7,
+    cost: 7,
+    costDependsOnVariables: false,
+    introspectionDepth: 0,
+    introspectionLists: 0,
+    visited: 7,
+  },
 });
 
 describe('OperationAuthorizer', () => {
@@ -101,9 +115,15 @@ describe('OperationAuthorizer', () => {
   it('analyzes again when the directives of the same schema change', async () => {
     const { scopes, ran, request, executor } = setup();
     let current = index;
-    const open = authzIndexFromSupergraph(composeSupergraph([{ name: 'one', url: 'http://one/graphql', typeDefs: SDL.replace(/ @requiresScopes\([^)]*\)/g, '') }]));
+    const open = authzIndexFromSupergraph(
+      composeSupergraph([
+        { name: 'one', url: 'http://one/graphql', typeDefs: SDL.replace(/ @requiresScopes\([^)]*\)/g, '') },
+      ]),
+    );
     const authorizer = new OperationAuthorizer({
-      decisions: { authorize: async () => ({ authenticated: true, scopes: new Set(scopes.current), policies: new Map() }) } as unknown as DecisionCache,
+      decisions: {
+        authorize: async () => ({ authenticated: true, scopes: new Set(scopes.current), policies: new Map() }),
+      } as unknown as DecisionCache,
       rejectUnauthorized: false,
       indexFor: () => current,
       run: async (_r, target) => (ran.push(target), { data: {} }),

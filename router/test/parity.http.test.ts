@@ -39,7 +39,10 @@ async function executions(router: Router): Promise<Record<string, number>> {
 /** What must be the same: status, data as serialized (key order included), the errors whole (message, path, locations, every extension), the answer's extensions. */
 async function answer(router: Router, op: CorpusOperation, caller: Caller) {
   const token = tokens[caller];
-  const res = await graphql(router.url, op.query, { ...(op.variables ? { variables: op.variables } : {}), ...(token ? { token } : {}) });
+  const res = await graphql(router.url, op.query, {
+    ...(op.variables ? { variables: op.variables } : {}),
+    ...(token ? { token } : {}),
+  });
   return {
     status: res.status,
     data: JSON.stringify(res.data),
@@ -52,7 +55,8 @@ async function expectSame(own: Router, stock: Router, op: CorpusOperation, calle
   const before = await executions(own);
   const ours = await answer(own, op, caller);
   const after = await executions(own);
-  for (const executor of ['router', 'apollo-gateway'] as const) ranOn[executor] += (after[executor] ?? 0) - (before[executor] ?? 0);
+  for (const executor of ['router', 'apollo-gateway'] as const)
+    ranOn[executor] += (after[executor] ?? 0) - (before[executor] ?? 0);
   if ((after['apollo-gateway'] ?? 0) > (before['apollo-gateway'] ?? 0)) onApollo.add(op.query);
   const theirs = await answer(stock, op, caller);
   compared++;
@@ -62,9 +66,15 @@ async function expectSame(own: Router, stock: Router, op: CorpusOperation, calle
 beforeAll(async () => {
   [fx, shapes] = await Promise.all([startFixture(), startShapes()]);
   [tokens.alice, tokens.bob] = await Promise.all([tokenFor('alice'), tokenFor('bob')]);
-  [fixtureOwn, fixtureStock] = await Promise.all([fx.router({ ROUTER_EXECUTOR: 'router' }), fx.router({ ROUTER_EXECUTOR: 'apollo' })]);
+  [fixtureOwn, fixtureStock] = await Promise.all([
+    fx.router({ ROUTER_EXECUTOR: 'router' }),
+    fx.router({ ROUTER_EXECUTOR: 'apollo' }),
+  ]);
   const shapesRouter = (executor: string) =>
-    startRouter({ ...configFromEnv({ ROUTER_EXECUTOR: executor }), port: 0, supergraphPath: shapes.supergraph.path }, pino({ level: 'silent' }));
+    startRouter(
+      { ...configFromEnv({ ROUTER_EXECUTOR: executor }), port: 0, supergraphPath: shapes.supergraph.path },
+      pino({ level: 'silent' }),
+    );
   [shapesOwn, shapesStock] = await Promise.all([shapesRouter('router'), shapesRouter('apollo')]);
   routers.push(shapesOwn, shapesStock);
 });
@@ -97,7 +107,7 @@ describe('the corpus holds what the router tests send', () => {
   });
 });
 
-describe('the router tests\' operations, with authorization, as anonymous, alice and bob', () => {
+describe("the router tests' operations, with authorization, as anonymous, alice and bob", () => {
   it.each(FIXTURE_OPERATIONS.map((op) => [op.query, op] as const))('%s', async (_query, op) => {
     for (const caller of ['anonymous', 'alice', 'bob'] as const) await expectSame(fixtureOwn, fixtureStock, op, caller);
   });
@@ -105,7 +115,8 @@ describe('the router tests\' operations, with authorization, as anonymous, alice
   it.each([['http500'], ['garbage']] as const)('the same with the reviews subgraph answering %s', async (behaviour) => {
     fx.reviews.behaviour.answer = behaviour;
     try {
-      for (const op of FIXTURE_OPERATIONS.filter((o) => /rating|reviews/.test(o.query))) await expectSame(fixtureOwn, fixtureStock, op, 'bob');
+      for (const op of FIXTURE_OPERATIONS.filter((o) => /rating|reviews/.test(o.query)))
+        await expectSame(fixtureOwn, fixtureStock, op, 'bob');
     } finally {
       fx.reviews.behaviour.answer = 'graphql';
     }
@@ -119,8 +130,10 @@ describe('federation shapes', () => {
 });
 
 describe('the comparison is between two executors', () => {
-  it('ran most of the corpus on the router\'s own executor, and the stock router never did', async () => {
-    console.log(`parity: ${compared} answers compared; router under test ran ${ranOn.router} on its own executor, ${ranOn['apollo-gateway']} on Apollo Gateway's:\n  ${[...onApollo].join('\n  ')}`);
+  it("ran most of the corpus on the router's own executor, and the stock router never did", async () => {
+    console.log(
+      `parity: ${compared} answers compared; router under test ran ${ranOn.router} on its own executor, ${ranOn['apollo-gateway']} on Apollo Gateway's:\n  ${[...onApollo].join('\n  ')}`,
+    );
     expect(compared).toBeGreaterThan(150);
     expect(ranOn.router).toBeGreaterThan(ranOn['apollo-gateway']);
     for (const stock of [fixtureStock, shapesStock]) expect((await executions(stock)).router ?? 0).toBe(0);

@@ -18,7 +18,11 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] },
+  };
 }
 
 beforeAll(async () => {
@@ -113,7 +117,11 @@ describe('introspection counts toward the limits', () => {
     const deep = await refused(r, `{ __type(name: "Product") { ${ofTypes(5)} } }`, 'MAX_INTROSPECTION_DEPTH_EXCEEDED');
     expect(deep.errors?.[0]?.extensions).toMatchObject({ limit: 6, actual: 7 });
     // graphql-js's own rule counts fields, interfaces, possibleTypes and inputFields only; the router every list.
-    const lists = await refused(router, '{ __schema { types { possibleTypes { interfaces { enumValues { name } } } } } }', 'MAX_INTROSPECTION_DEPTH_EXCEEDED');
+    const lists = await refused(
+      router,
+      '{ __schema { types { possibleTypes { interfaces { enumValues { name } } } } } }',
+      'MAX_INTROSPECTION_DEPTH_EXCEEDED',
+    );
     expect(lists.errors?.[0]?.extensions).toMatchObject({ limit: 3, actual: 4 });
   });
 
@@ -136,7 +144,12 @@ describe('request body size', () => {
     const res = await post(r.url, { query: `{ publicInfo } # ${'x'.repeat(2000)}` });
     expect(res.status).toBe(413);
     expect(res.body).toEqual({
-      errors: [{ message: 'The request body is larger than the limit of 1kb.', extensions: { code: 'PAYLOAD_TOO_LARGE', limitBytes: 1024 } }],
+      errors: [
+        {
+          message: 'The request body is larger than the limit of 1kb.',
+          extensions: { code: 'PAYLOAD_TOO_LARGE', limitBytes: 1024 },
+        },
+      ],
     });
     expect(fx.catalog.fetches).toHaveLength(0);
     expect((await post(r.url, { query: '{ publicInfo }' })).body).toEqual({ data: { publicInfo: 'hello' } });
@@ -175,11 +188,20 @@ describe('trusted documents (TRUSTED_DOCUMENTS)', () => {
     const other = await post(r.url, { query: '{ publicInfo slow }' });
     expect(other.status).toBe(400);
     expect(other.body).toEqual({
-      errors: [{ message: 'This operation is not in the list of trusted documents.', extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' } }],
+      errors: [
+        {
+          message: 'This operation is not in the list of trusted documents.',
+          extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' },
+        },
+      ],
     });
-    const unknownHash = await post(r.url, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ slow }') } } });
+    const unknownHash = await post(r.url, {
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ slow }') } },
+    });
     expect(unknownHash.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
-    const get = await fetch(`${r.url}?query=${encodeURIComponent('{ slow }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${r.url}?query=${encodeURIComponent('{ slow }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(get.status).toBe(400);
     expect(fx.catalog.fetches).toHaveLength(0);
   });
@@ -230,11 +252,18 @@ describe('exploration and browsers', () => {
   it('lets Sandbox call it (CORS)', async () => {
     const res = await fetch(router.url, {
       method: 'OPTIONS',
-      headers: { origin: 'https://studio.apollographql.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      headers: {
+        origin: 'https://studio.apollographql.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://studio.apollographql.com');
-    const other = await fetch(router.url, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const other = await fetch(router.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -243,10 +272,16 @@ describe('exploration and browsers', () => {
     const get = await fetch(`${router.url}?query=${encodeURIComponent('{ publicInfo }')}`);
     expect(get.status).toBe(400);
     expect(await get.text()).toMatch(/CSRF/);
-    const simplePost = await fetch(router.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ publicInfo }' }) });
+    const simplePost = await fetch(router.url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: '{ publicInfo }' }),
+    });
     expect(simplePost.status).toBe(400);
     expect(fx.catalog.fetches).toHaveLength(0);
-    const preflighted = await fetch(`${router.url}?query=${encodeURIComponent('{ publicInfo }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const preflighted = await fetch(`${router.url}?query=${encodeURIComponent('{ publicInfo }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(await preflighted.json()).toEqual({ data: { publicInfo: 'hello' } });
   });
 });

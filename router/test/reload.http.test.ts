@@ -1,7 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Router } from '@dataos/router';
-import { composeSupergraph, errorCodes, graphql, startTestSubgraph, tokenFor, type TestSubgraph } from '@dataos/testkit';
+import {
+  composeSupergraph,
+  errorCodes,
+  graphql,
+  startTestSubgraph,
+  tokenFor,
+  type TestSubgraph,
+} from '@dataos/testkit';
 import { CATALOG_SDL, REVIEWS_SDL, startFixture, type Fixture } from './support/fixture.js';
 
 const EXTRAS_SDL = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@authenticated"])
@@ -48,7 +55,9 @@ describe('supergraph reload', () => {
   it('serves a new supergraph when the file changes, and finishes the requests in flight', async () => {
     expect(errorCodes(await graphql(router.url, '{ added }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     fx.catalog.behaviour.delayMs = 1000;
-    const inFlight = Promise.all(Array.from({ length: 5 }, () => graphql(router.url, '{ slow products(first: 1) { id rating } }')));
+    const inFlight = Promise.all(
+      Array.from({ length: 5 }, () => graphql(router.url, '{ slow products(first: 1) { id rating } }')),
+    );
     await sleep(150);
     await fx.supergraph.write(withExtras);
     await eventually(async () => (await graphql(router.url, '{ added }')).data?.added === 'new');
@@ -101,7 +110,9 @@ describe('supergraph reload', () => {
 
     const anonymous = await graphql(router.url, '{ publicInfo }');
     expect(anonymous.data).toEqual({ publicInfo: null });
-    expect(anonymous.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['publicInfo'], 'UNAUTHORIZED_FIELD_OR_TYPE']]);
+    expect(anonymous.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['publicInfo'], 'UNAUTHORIZED_FIELD_OR_TYPE'],
+    ]);
     const both = await graphql(router.url, '{ publicInfo me }');
     expect(both.data).toEqual({ publicInfo: null, me: null });
     expect(both.errors?.map((e) => e.path)).toEqual([['publicInfo'], ['me']]);

@@ -20,7 +20,14 @@ describe('configFromEnv', () => {
       heimdallUrl: 'http://localhost:4001/graphql',
       heimdallTimeoutMs: 2000,
       authz: { rejectUnauthorized: false, decisionTtlMs: 30_000, decisionCacheSize: 10_000 },
-      limits: { maxDepth: 15, maxAliases: 30, maxRootFields: 20, maxCost: 10_000, defaultListSize: 10, maxBodySize: '1mb' },
+      limits: {
+        maxDepth: 15,
+        maxAliases: 30,
+        maxRootFields: 20,
+        maxCost: 10_000,
+        defaultListSize: 10,
+        maxBodySize: '1mb',
+      },
       apq: true,
       executor: 'auto',
       workers: 0,
@@ -61,12 +68,20 @@ describe('configFromEnv', () => {
   });
 
   it('refuses a ROUTER_EXECUTOR it does not know, naming the choices', () => {
-    expect(() => configFromEnv({ ROUTER_EXECUTOR: 'fast' })).toThrow('ROUTER_EXECUTOR must be one of auto, router, apollo, got "fast"');
+    expect(() => configFromEnv({ ROUTER_EXECUTOR: 'fast' })).toThrow(
+      'ROUTER_EXECUTOR must be one of auto, router, apollo, got "fast"',
+    );
   });
 
   it("reads the router's own OIDC client for Heimdall, all or nothing, naming what is missing", () => {
     expect(configFromEnv({}).heimdallCredentials).toBeUndefined();
-    expect(configFromEnv({ ROUTER_CLIENT_ID: 'router', ROUTER_CLIENT_SECRET: 's3cret', OIDC_ISSUER: 'https://login.example.com/realm' }).heimdallCredentials).toEqual({
+    expect(
+      configFromEnv({
+        ROUTER_CLIENT_ID: 'router',
+        ROUTER_CLIENT_SECRET: 's3cret',
+        OIDC_ISSUER: 'https://login.example.com/realm',
+      }).heimdallCredentials,
+    ).toEqual({
       clientId: 'router',
       clientSecret: 's3cret',
       issuer: 'https://login.example.com/realm',
@@ -79,12 +94,26 @@ describe('configFromEnv', () => {
         ROUTER_TOKEN_RESOURCE: 'urn:dataos:supergraph',
         ROUTER_TOKEN_SCOPE: 'api://dataos/.default',
       }).heimdallCredentials,
-    ).toEqual({ clientId: 'router', clientSecret: 's3cret', tokenUrl: 'https://login.example.com/token', resource: 'urn:dataos:supergraph', scope: 'api://dataos/.default' });
-    expect(() => configFromEnv({ ROUTER_CLIENT_ID: 'router', OIDC_ISSUER: 'http://x' })).toThrow(/ROUTER_CLIENT_SECRET is not/);
+    ).toEqual({
+      clientId: 'router',
+      clientSecret: 's3cret',
+      tokenUrl: 'https://login.example.com/token',
+      resource: 'urn:dataos:supergraph',
+      scope: 'api://dataos/.default',
+    });
+    expect(() => configFromEnv({ ROUTER_CLIENT_ID: 'router', OIDC_ISSUER: 'http://x' })).toThrow(
+      /ROUTER_CLIENT_SECRET is not/,
+    );
     expect(() => configFromEnv({ ROUTER_CLIENT_SECRET: 's3cret' })).toThrow(/ROUTER_CLIENT_ID is not/);
-    expect(() => configFromEnv({ ROUTER_CLIENT_ID: 'router', ROUTER_CLIENT_SECRET: 's3cret' })).toThrow(/neither ROUTER_TOKEN_URL nor OIDC_ISSUER/);
-    expect(() => configFromEnv({ ROUTER_CLIENT_ID: 'router', ROUTER_CLIENT_SECRET: 's3cret', ROUTER_TOKEN_URL: 'login/token' })).toThrow(/ROUTER_TOKEN_URL must be/);
-    expect(() => configFromEnv({ ROUTER_CLIENT_ID: 'router', ROUTER_CLIENT_SECRET: 's3cret', OIDC_ISSUER: 'ftp://x' })).toThrow(/OIDC_ISSUER must be/);
+    expect(() => configFromEnv({ ROUTER_CLIENT_ID: 'router', ROUTER_CLIENT_SECRET: 's3cret' })).toThrow(
+      /neither ROUTER_TOKEN_URL nor OIDC_ISSUER/,
+    );
+    expect(() =>
+      configFromEnv({ ROUTER_CLIENT_ID: 'router', ROUTER_CLIENT_SECRET: 's3cret', ROUTER_TOKEN_URL: 'login/token' }),
+    ).toThrow(/ROUTER_TOKEN_URL must be/);
+    expect(() =>
+      configFromEnv({ ROUTER_CLIENT_ID: 'router', ROUTER_CLIENT_SECRET: 's3cret', OIDC_ISSUER: 'ftp://x' }),
+    ).toThrow(/OIDC_ISSUER must be/);
   });
 
   it('refuses a setting that is not a number', () => {
@@ -98,7 +127,10 @@ describe('TrustedDocuments', () => {
 
   it('accepts listed queries, by text or by hash alone', () => {
     expect(docs.resolve(query, undefined)).toEqual({ ok: true, query: undefined });
-    expect(docs.resolve(undefined, { persistedQuery: { version: 1, sha256Hash: sha256(query) } })).toEqual({ ok: true, query });
+    expect(docs.resolve(undefined, { persistedQuery: { version: 1, sha256Hash: sha256(query) } })).toEqual({
+      ok: true,
+      query,
+    });
   });
 
   it('refuses anything else', () => {
@@ -107,7 +139,11 @@ describe('TrustedDocuments', () => {
   });
 
   it("reads Apollo's persisted query manifest too, and checks every hash", () => {
-    const manifest = { format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: sha256(query), name: 'A', type: 'query', body: query }] };
+    const manifest = {
+      format: 'apollo-persisted-query-manifest',
+      version: 1,
+      operations: [{ id: sha256(query), name: 'A', type: 'query', body: query }],
+    };
     expect(TrustedDocuments.parse(JSON.stringify(manifest)).size).toBe(1);
     expect(() => TrustedDocuments.parse(JSON.stringify({ [sha256('x')]: query }))).toThrow(/does not match/);
   });

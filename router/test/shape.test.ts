@@ -45,33 +45,79 @@ function both(query: string, input: Record<string, unknown>, variables: Record<s
     input: clone(),
     introspectionHandling: () => null,
   });
-  const ours = shapeResponse(compileShaper(new OperationDocument(graphqlSchema, document, operation)), clone(), variables);
+  const ours = shapeResponse(
+    compileShaper(new OperationDocument(graphqlSchema, document, operation)),
+    clone(),
+    variables,
+  );
   const plain = (r: { data: unknown; errors: { message: string; path?: readonly (string | number)[] }[] }) =>
-    JSON.parse(JSON.stringify({ data: r.data, errors: r.errors.map((e) => ({ message: e.message, path: e.path })) })) as unknown;
+    JSON.parse(
+      JSON.stringify({ data: r.data, errors: r.errors.map((e) => ({ message: e.message, path: e.path })) }),
+    ) as unknown;
   return { ours: plain(ours), theirs: plain(theirs as never) };
 }
 
 const CASES: [string, string, Record<string, unknown>, Record<string, unknown>?][] = [
-  ['only what was asked, under aliases', '{ u: user { n: name id } count }', { user: { __typename: 'User', id: '1', name: 'a', extra: 1 }, count: 3, other: true }],
-  ['missing non-null fields bubble up', '{ user { id name } count }', { user: { __typename: 'User', id: '1' }, count: 1 }],
+  [
+    'only what was asked, under aliases',
+    '{ u: user { n: name id } count }',
+    { user: { __typename: 'User', id: '1', name: 'a', extra: 1 }, count: 3, other: true },
+  ],
+  [
+    'missing non-null fields bubble up',
+    '{ user { id name } count }',
+    { user: { __typename: 'User', id: '1' }, count: 1 },
+  ],
   ['a missing non-null root field nulls data', '{ flag count }', { count: 1 }],
-  ['invalid leaf values become null with an error', '{ count ratio color flag }', { count: 1.5, ratio: 'x', color: 'BLUE', flag: 'yes' }],
+  [
+    'invalid leaf values become null with an error',
+    '{ count ratio color flag }',
+    { count: 1.5, ratio: 'x', color: 'BLUE', flag: 'yes' },
+  ],
   ['custom scalars take anything', '{ json }', { json: { any: ['thing'] } }],
-  ['__typename: from the data, aliased, or from the type', '{ __typename t: __typename user { __typename k: __typename id name } }', { user: { __typename: 'User', id: '1', name: 'a' } }],
-  ['fragments on interfaces and unions by __typename', '{ nodes { id ... on User { name } ... on Post { title } } search { ... on User { id } ... on Post { title tags } } }', {
-    nodes: [
-      { __typename: 'User', id: '1', name: 'a' },
-      { __typename: 'Post', id: '2', title: 't' },
-    ],
-    search: [{ __typename: 'Post', title: 'p', tags: ['x'] }, { __typename: 'User', id: '3' }],
-  }],
-  ['named fragments', 'query { node(id: 1) { ...N } } fragment N on Node { id ... on User { ...U } } fragment U on User { name friends { id } }', {
-    node: { __typename: 'User', id: '1', name: 'a', friends: [{ __typename: 'User', id: '2' }] },
-  }],
-  ['null items in a non-null list null the list', '{ nodes { id } maybeNodes { id } }', { nodes: [{ __typename: 'User', id: '1' }, null], maybeNodes: [null, { __typename: 'User', id: '2' }] }],
+  [
+    '__typename: from the data, aliased, or from the type',
+    '{ __typename t: __typename user { __typename k: __typename id name } }',
+    { user: { __typename: 'User', id: '1', name: 'a' } },
+  ],
+  [
+    'fragments on interfaces and unions by __typename',
+    '{ nodes { id ... on User { name } ... on Post { title } } search { ... on User { id } ... on Post { title tags } } }',
+    {
+      nodes: [
+        { __typename: 'User', id: '1', name: 'a' },
+        { __typename: 'Post', id: '2', title: 't' },
+      ],
+      search: [
+        { __typename: 'Post', title: 'p', tags: ['x'] },
+        { __typename: 'User', id: '3' },
+      ],
+    },
+  ],
+  [
+    'named fragments',
+    'query { node(id: 1) { ...N } } fragment N on Node { id ... on User { ...U } } fragment U on User { name friends { id } }',
+    {
+      node: { __typename: 'User', id: '1', name: 'a', friends: [{ __typename: 'User', id: '2' }] },
+    },
+  ],
+  [
+    'null items in a non-null list null the list',
+    '{ nodes { id } maybeNodes { id } }',
+    { nodes: [{ __typename: 'User', id: '1' }, null], maybeNodes: [null, { __typename: 'User', id: '2' }] },
+  ],
   ['an unknown __typename', '{ node(id: 1) { id } }', { node: { __typename: 'Nope', id: '1' } }],
-  ['@skip and @include with variables and defaults', 'query ($a: Boolean!, $b: Boolean = true) { count @skip(if: $a) ratio @include(if: $b) color @include(if: false) }', { count: 1, ratio: 2, color: 'RED' }, { a: false }],
-  ['the same field twice merges', '{ user { id } user { name friends { id } } count }', { user: { __typename: 'User', id: '1', name: 'a', friends: [] }, count: 2 }],
+  [
+    '@skip and @include with variables and defaults',
+    'query ($a: Boolean!, $b: Boolean = true) { count @skip(if: $a) ratio @include(if: $b) color @include(if: false) }',
+    { count: 1, ratio: 2, color: 'RED' },
+    { a: false },
+  ],
+  [
+    'the same field twice merges',
+    '{ user { id } user { name friends { id } } count }',
+    { user: { __typename: 'User', id: '1', name: 'a', friends: [] }, count: 2 },
+  ],
   ['nulls from subgraphs stay null', '{ user { id name color } }', { user: null }],
   ['a whole missing subtree', '{ user { id name } color }', { color: 'GREEN' }],
 ];

@@ -27,7 +27,12 @@ describe('stripSecurityFeatures', () => {
     const stripped = stripSecurityFeatures(sdl);
     expect(stripped).not.toMatch(/@authenticated|@requiresScopes|@policy|requiresScopes__Scope|policy__Policy/);
     const api = Supergraph.build(stripped).apiSchema();
-    expect(api.schemaDefinition.rootType('query')?.fields().map((f) => f.name)).toEqual(['a', 'b', 'c', 'open']);
+    expect(
+      api.schemaDefinition
+        .rootType('query')
+        ?.fields()
+        .map((f) => f.name),
+    ).toEqual(['a', 'b', 'c', 'open']);
   });
 
   it('follows a renamed import (@link as)', () => {

@@ -61,7 +61,11 @@ describe('ROUTER_WORKERS=2', () => {
       const res = await graphql(url, 'query Hello { publicInfo }');
       expect(res.data).toEqual({ publicInfo: 'hello' });
     }
-    const metrics = await (await fetch(url.replace('/graphql', '/metrics'), { headers: { authorization: 'Bearer workers-test-operator-token' } })).text();
+    const metrics = await (
+      await fetch(url.replace('/graphql', '/metrics'), {
+        headers: { authorization: 'Bearer workers-test-operator-token' },
+      })
+    ).text();
     // Summed over the workers, whichever took the scrape.
     expect(metrics).toContain('router_requests_total{operation="Hello",outcome="success"} 20');
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -73,7 +77,13 @@ describe('ROUTER_WORKERS=2', () => {
 describe('ROUTER_WORKERS=2 with workers that cannot start', () => {
   it('gives up after a few workers die before listening, instead of forking them forever', async () => {
     const failing = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { ...process.env, ROUTER_WORKERS: '2', PORT: '0', LOG_LEVEL: 'info', SUPERGRAPH_PATH: `${fx.supergraph.path}.missing` },
+      env: {
+        ...process.env,
+        ROUTER_WORKERS: '2',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        SUPERGRAPH_PATH: `${fx.supergraph.path}.missing`,
+      },
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     const lines: string[] = [];

@@ -61,7 +61,7 @@ export class ApolloEngine {
   private check(loadedSchema: ApolloInternals['schema']): void {
     const { executor, logger } = this.options;
     if (executor === 'apollo') {
-      logger.info('ROUTER_EXECUTOR=apollo: every operation runs on Apollo Gateway\'s own executor');
+      logger.info("ROUTER_EXECUTOR=apollo: every operation runs on Apollo Gateway's own executor");
       return;
     }
     const missing = missingInternals(this.view(), loadedSchema);
@@ -71,9 +71,14 @@ export class ApolloEngine {
     }
     const version = apolloVersion();
     if (executor === 'router') {
-      throw new Error(`ROUTER_EXECUTOR=router, but @apollo/gateway ${version} lacks what the router's executor reads: ${missing.join('; ')}. Pin @apollo/gateway 2.14 or set ROUTER_EXECUTOR=auto (Apollo Gateway's executor then runs everything)`);
+      throw new Error(
+        `ROUTER_EXECUTOR=router, but @apollo/gateway ${version} lacks what the router's executor reads: ${missing.join('; ')}. Pin @apollo/gateway 2.14 or set ROUTER_EXECUTOR=auto (Apollo Gateway's executor then runs everything)`,
+      );
     }
-    logger.warn({ missing, apolloGateway: version }, 'Apollo Gateway lacks what the router\'s executor reads: every operation runs on Apollo Gateway\'s own executor (ROUTER_EXECUTOR=auto)');
+    logger.warn(
+      { missing, apolloGateway: version },
+      "Apollo Gateway lacks what the router's executor reads: every operation runs on Apollo Gateway's own executor (ROUTER_EXECUTOR=auto)",
+    );
   }
 
   /** Apollo Server's `gateway` option, its executor behind `authorizer`. */

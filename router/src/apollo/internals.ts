@@ -30,9 +30,11 @@ export function missingInternals(candidate: unknown, loadedSchema?: GraphQLSchem
   const { schema, apiSchema, supergraphSchema, queryPlanner, serviceMap } = candidate;
   if (!isSchema(schema)) missing.push('schema (a GraphQLSchema)');
   else if (loadedSchema && schema !== loadedSchema) missing.push('schema (the one load() returned)');
-  if (!isObject(apiSchema) || typeof apiSchema.toGraphQLJSSchema !== 'function') missing.push('apiSchema (a federation Schema)');
+  if (!isObject(apiSchema) || typeof apiSchema.toGraphQLJSSchema !== 'function')
+    missing.push('apiSchema (a federation Schema)');
   if (!isSchema(supergraphSchema)) missing.push('supergraphSchema (a GraphQLSchema)');
-  if (!isObject(queryPlanner) || typeof queryPlanner.buildQueryPlan !== 'function') missing.push('queryPlanner.buildQueryPlan (a function)');
+  if (!isObject(queryPlanner) || typeof queryPlanner.buildQueryPlan !== 'function')
+    missing.push('queryPlanner.buildQueryPlan (a function)');
   if (!isObject(serviceMap)) {
     missing.push('serviceMap (subgraph name to { dataSource })');
   } else {

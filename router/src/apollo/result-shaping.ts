@@ -21,6 +21,7 @@ export async function apolloComputeResponse(): Promise<ComputeResponse> {
   } catch (error) {
     throw new Error(`@apollo/gateway has no dist/resultShaping.js any more: ${(error as Error).message}`);
   }
-  if (typeof loaded.computeResponse !== 'function') throw new Error('@apollo/gateway dist/resultShaping.js no longer exports computeResponse');
+  if (typeof loaded.computeResponse !== 'function')
+    throw new Error('@apollo/gateway dist/resultShaping.js no longer exports computeResponse');
   return loaded.computeResponse as ComputeResponse;
 }

@@ -123,7 +123,8 @@ export function analyzeOperation(requirements: SchemaRequirements, doc: Operatio
       index = list.length;
       list.push(requirement);
       distinct.set(key, index);
-      for (const clause of requirement.policies) for (const group of clause) for (const name of group) policyNames.add(name);
+      for (const clause of requirement.policies)
+        for (const group of clause) for (const name of group) policyNames.add(name);
     }
     sites.set(site, index);
   };

@@ -33,9 +33,19 @@ export function headerRefusal(header: string): TokenRefusal | undefined {
     };
   }
   const problem =
-    parts.length < 2 ? "no token follows 'Bearer'" : parts.length > 2 ? 'the token has spaces in it' : B64TOKEN.test(parts[1]!) ? undefined : 'the token has characters a bearer token cannot have';
+    parts.length < 2
+      ? "no token follows 'Bearer'"
+      : parts.length > 2
+        ? 'the token has spaces in it'
+        : B64TOKEN.test(parts[1]!)
+          ? undefined
+          : 'the token has characters a bearer token cannot have';
   if (!problem) return undefined;
-  return { reason: 'malformed_header', message: `The Authorization header must be 'Bearer <access token>': ${problem}.`, challenge: 'invalid_request' };
+  return {
+    reason: 'malformed_header',
+    message: `The Authorization header must be 'Bearer <access token>': ${problem}.`,
+    challenge: 'invalid_request',
+  };
 }
 
 interface Claims {
@@ -79,7 +89,10 @@ function claimText(value: unknown): string | undefined {
  */
 export function describeTokenFailure(reason: string, token: string, heimdallReason: string | null | undefined): string {
   const claims = unverifiedClaims(token);
-  const time = (claim: string) => (typeof claims?.payload[claim] === 'number' && Number.isFinite(claims.payload[claim]) ? isoSeconds(claims.payload[claim]) : undefined);
+  const time = (claim: string) =>
+    typeof claims?.payload[claim] === 'number' && Number.isFinite(claims.payload[claim])
+      ? isoSeconds(claims.payload[claim])
+      : undefined;
   switch (reason) {
     case 'expired': {
       const exp = time('exp');
@@ -101,7 +114,9 @@ export function describeTokenFailure(reason: string, token: string, heimdallReas
       return "it is not an access token (its 'typ' header)";
     case 'wrong_audience': {
       const aud = claimText(claims?.payload.aud);
-      return aud ? `it was issued for the audience '${aud}', not for this API` : 'it was not issued for this API (audience)';
+      return aud
+        ? `it was issued for the audience '${aud}', not for this API`
+        : 'it was not issued for this API (audience)';
     }
     case 'wrong_issuer': {
       const iss = claimText(claims?.payload.iss);

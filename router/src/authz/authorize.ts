@@ -27,7 +27,8 @@ type Authorizable = Pick<PreparedOperation, 'schema' | 'document' | 'operation' 
 
 /** The walker's view of a target, made once and kept on it. */
 function walkedOf(target: Authorizable): OperationDocument {
-  if (!target.walked || target.walked.schema !== target.schema) target.walked = new OperationDocument(target.schema, target.document, target.operation);
+  if (!target.walked || target.walked.schema !== target.schema)
+    target.walked = new OperationDocument(target.schema, target.document, target.operation);
   return target.walked;
 }
 
@@ -41,7 +42,10 @@ function generationOf(index: AuthzIndex): number {
 }
 
 /** Runs an operation (the one sent or its authorized part) for a request; undefined: let Apollo Gateway. */
-export type RunOperation = (requestContext: GatewayRequestContext, target: ExecutionTarget) => Promise<GatewayResult | undefined>;
+export type RunOperation = (
+  requestContext: GatewayRequestContext,
+  target: ExecutionTarget,
+) => Promise<GatewayResult | undefined>;
 
 export interface AuthorizerOptions {
   /** The router's own executor, tried before Apollo Gateway's. */
@@ -54,7 +58,11 @@ export interface AuthorizerOptions {
   onDenied?: (count: number) => void;
 }
 
-export function unauthorizedError(path: readonly (string | number)[], caller: CallerAuthorization, reject: boolean): GraphQLError {
+export function unauthorizedError(
+  path: readonly (string | number)[],
+  caller: CallerAuthorization,
+  reject: boolean,
+): GraphQLError {
   return new GraphQLError('Unauthorized field or type', {
     path,
     extensions: {
@@ -108,7 +116,11 @@ export class OperationAuthorizer {
     return (requestContext) => this.execute(requestContext, executor);
   }
 
-  private async run(requestContext: GatewayRequestContext, executor: GatewayExecutor, target: ExecutionTarget): Promise<GatewayResult> {
+  private async run(
+    requestContext: GatewayRequestContext,
+    executor: GatewayExecutor,
+    target: ExecutionTarget,
+  ): Promise<GatewayResult> {
     return (await this.options.run?.(requestContext, target)) ?? executor(requestContext);
   }
 
@@ -119,7 +131,8 @@ export class OperationAuthorizer {
   private targetOf(requestContext: GatewayRequestContext): Authorizable {
     const prepared = (requestContext.context as RouterContext).prepared;
     const { document, operation, schema } = requestContext;
-    if (prepared && prepared.document === document && prepared.schema === schema && prepared.operation === operation) return prepared;
+    if (prepared && prepared.document === document && prepared.schema === schema && prepared.operation === operation)
+      return prepared;
     return { document, operation, schema };
   }
 
@@ -137,7 +150,11 @@ export class OperationAuthorizer {
       const refusal = headerRefusal(context.authorization!);
       if (refusal) return refuseCredentials(context, refusal);
     }
-    const caller = await this.options.decisions.authorize(context.authorization, analysis.policyNames, context.requestId);
+    const caller = await this.options.decisions.authorize(
+      context.authorization,
+      analysis.policyNames,
+      context.requestId,
+    );
     if (caller.invalidToken) return refuseCredentials(context, caller.invalidToken);
     if (analysis.sites.size === 0) return this.run(requestContext, executor, prepared);
 
@@ -146,7 +163,11 @@ export class OperationAuthorizer {
 
     let filtered = authz.filtered.get(key, 0);
     if (!filtered) {
-      filtered = filterOperation(walkedOf(prepared), analysis, [...key].map((c) => c === '1'));
+      filtered = filterOperation(
+        walkedOf(prepared),
+        analysis,
+        [...key].map((c) => c === '1'),
+      );
       authz.filtered.set(key, filtered);
     }
     // Removed selections that @skip/@include leave out anyway get neither null nor error.
@@ -185,7 +206,12 @@ export class OperationAuthorizer {
       executor,
       filtered,
     );
-    const data = patchResponse(result.data as Record<string, unknown> | null | undefined, filtered.patch, variables, filtered.defaults);
+    const data = patchResponse(
+      result.data as Record<string, unknown> | null | undefined,
+      filtered.patch,
+      variables,
+      filtered.defaults,
+    );
     const all = [...errors, ...(result.errors ?? [])];
     const { errors: _previous, ...rest } = result;
     return {

@@ -5,7 +5,11 @@ import { ANONYMOUS, type CallerAuthorization } from './evaluate.js';
 import type { RouterAuthorization } from '@dataos/heimdall-client';
 
 /** How the router asks Heimdall: `HeimdallClient.routerAuthorization`. */
-export type AskHeimdall = (token: string, policies: string[], requestId: string | undefined) => Promise<RouterAuthorization>;
+export type AskHeimdall = (
+  token: string,
+  policies: string[],
+  requestId: string | undefined,
+) => Promise<RouterAuthorization>;
 
 export interface DecisionCacheOptions {
   ask: AskHeimdall;
@@ -92,12 +96,20 @@ export class DecisionCache {
   private readonly now: () => number;
 
   constructor(private readonly options: DecisionCacheOptions) {
-    this.entries = new Lru({ max: Math.max(1, options.size), maxBytes: options.maxBytes ?? 32 * 1024 * 1024, sizeOf: entryBytes });
+    this.entries = new Lru({
+      max: Math.max(1, options.size),
+      maxBytes: options.maxBytes ?? 32 * 1024 * 1024,
+      sizeOf: entryBytes,
+    });
     this.now = options.now ?? Date.now;
   }
 
   /** The caller's standing for these policies; never throws. */
-  async authorize(authorization: string | undefined, policies: readonly string[], requestId?: string): Promise<CallerAuthorization> {
+  async authorize(
+    authorization: string | undefined,
+    policies: readonly string[],
+    requestId?: string,
+  ): Promise<CallerAuthorization> {
     const token = bearerToken(authorization);
     if (!token) {
       // Without a token Heimdall can only answer "not authenticated": no call.
@@ -108,7 +120,11 @@ export class DecisionCache {
     const now = this.now();
     const entry = this.entries.get(key, now);
     // A caller refused as not authenticated passes no policy: nothing more to ask.
-    const missing = !entry ? [...policies] : entry.caller.authenticated ? policies.filter((p) => !entry.caller.policies.has(p)) : [];
+    const missing = !entry
+      ? [...policies]
+      : entry.caller.authenticated
+        ? policies.filter((p) => !entry.caller.policies.has(p))
+        : [];
     if (entry && missing.length === 0) {
       this.options.onLookup?.('hit');
       return entry.caller;
@@ -123,7 +139,13 @@ export class DecisionCache {
     return pending;
   }
 
-  private async ask(key: string, token: string, missing: string[], previous: Entry | undefined, requestId?: string): Promise<CallerAuthorization> {
+  private async ask(
+    key: string,
+    token: string,
+    missing: string[],
+    previous: Entry | undefined,
+    requestId?: string,
+  ): Promise<CallerAuthorization> {
     let answer: RouterAuthorization;
     try {
       answer = await this.options.ask(token, missing, requestId);

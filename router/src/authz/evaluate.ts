@@ -24,8 +24,7 @@ export const ANONYMOUS: CallerAuthorization = Object.freeze({
 });
 
 /** `@requiresScopes` and `@policy` lists: any group (OR) whose members all hold (AND). */
-const anyGroup = (groups: string[][], holds: (item: string) => boolean) =>
-  groups.some((group) => group.every(holds));
+const anyGroup = (groups: string[][], holds: (item: string) => boolean) => groups.some((group) => group.every(holds));
 
 export function isSatisfied(requirement: Requirement, caller: CallerAuthorization): boolean {
   if (requirement.authenticated && !caller.authenticated) return false;

@@ -87,7 +87,11 @@ function pathSegments(key: string, type: GraphQLOutputType): string[] {
  * where the answer needs `null`s. Fragment spreads are inlined so that every selection set has
  * one place in the answer; a selection set left empty keeps a `__typename`.
  */
-export function filterOperation(doc: OperationDocument, analysis: AuthzAnalysis, denied: readonly boolean[]): FilteredOperation {
+export function filterOperation(
+  doc: OperationDocument,
+  analysis: AuthzAnalysis,
+  denied: readonly boolean[],
+): FilteredOperation {
   const { schema, operation, fragments } = doc;
   const keptFragments = new Set<string>();
   const removals: Removal[] = [];
@@ -134,7 +138,8 @@ export function filterOperation(doc: OperationDocument, analysis: AuthzAnalysis,
       removals.push({ path: full, ...conditional });
     }
   };
-  const withCondition = (conditions: readonly SelectionCondition[], own: SelectionCondition | undefined) => (own ? [...conditions, own] : conditions);
+  const withCondition = (conditions: readonly SelectionCondition[], own: SelectionCondition | undefined) =>
+    own ? [...conditions, own] : conditions;
 
   const keepFragmentsUsedIn = (node: SelectionSetNode) => {
     visit(node, {
@@ -159,10 +164,18 @@ export function filterOperation(doc: OperationDocument, analysis: AuthzAnalysis,
   ) => {
     for (const step of doc.steps(selectionSet, parent)) {
       if (step.kind === 'field') {
-        if (step.def) recordRemoval(path, patch, step.key, step.def.type, types, withCondition(conditions, step.condition));
+        if (step.def)
+          recordRemoval(path, patch, step.key, step.def.type, types, withCondition(conditions, step.condition));
         continue;
       }
-      removeAll(step.selectionSet, step.type, path, patch, narrow(parent, types, step.type) ?? types, withCondition(conditions, step.condition));
+      removeAll(
+        step.selectionSet,
+        step.type,
+        path,
+        patch,
+        narrow(parent, types, step.type) ?? types,
+        withCondition(conditions, step.condition),
+      );
     }
   };
 
@@ -195,7 +208,14 @@ export function filterOperation(doc: OperationDocument, analysis: AuthzAnalysis,
           continue;
         }
         const childPatch = emptyPatch();
-        const selections = walk(selection.selectionSet!, step.composite, [...path, ...pathSegments(key, def.type)], childPatch, undefined, []);
+        const selections = walk(
+          selection.selectionSet!,
+          step.composite,
+          [...path, ...pathSegments(key, def.type)],
+          childPatch,
+          undefined,
+          [],
+        );
         if (selections.length === 0 || childPatch.typenameKey) {
           selections.push(typenameField);
           childPatch.typenameKey = TYPENAME_KEY;

@@ -11,9 +11,14 @@ export interface Requirement {
   policies: string[][][];
 }
 
-export const NO_REQUIREMENT: Requirement = Object.freeze({ authenticated: false, scopes: [], policies: [] }) as Requirement;
+export const NO_REQUIREMENT: Requirement = Object.freeze({
+  authenticated: false,
+  scopes: [],
+  policies: [],
+}) as Requirement;
 
-export const isEmptyRequirement = (r: Requirement) => !r.authenticated && r.scopes.length === 0 && r.policies.length === 0;
+export const isEmptyRequirement = (r: Requirement) =>
+  !r.authenticated && r.scopes.length === 0 && r.policies.length === 0;
 
 /** Both requirements at once. */
 export function combine(a: Requirement, b: Requirement): Requirement {
@@ -58,7 +63,10 @@ function groupsOf(value: ValueNode | undefined): string[][] {
   return value.values.map((group) => strings(group));
 }
 
-function requirementOf(directives: readonly ConstDirectiveNode[] | undefined, kinds: Map<string, SecuritySpec>): Requirement | undefined {
+function requirementOf(
+  directives: readonly ConstDirectiveNode[] | undefined,
+  kinds: Map<string, SecuritySpec>,
+): Requirement | undefined {
   let result: Requirement | undefined;
   for (const directive of directives ?? []) {
     const kind = kinds.get(directive.name.value);

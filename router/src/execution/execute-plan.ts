@@ -35,7 +35,8 @@ interface Cursor {
   fullResult: Json;
 }
 
-const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function defineOwn(object: Json, key: string): void {
   if (!Object.hasOwn(object, key) && key in object) {
@@ -98,7 +99,9 @@ function selectRequired(schema: GraphQLSchema, source: unknown, selections: read
       if (!Object.hasOwn(object, key) || object[key] === undefined) return null;
       const value = object[key];
       if (Array.isArray(value)) {
-        result[key] = value.map((item) => (selection.selections ? selectRequired(schema, item, selection.selections) : item));
+        result[key] = value.map((item) =>
+          selection.selections ? selectRequired(schema, item, selection.selections) : item,
+        );
       } else if (selection.selections) {
         result[key] = selectRequired(schema, value, selection.selections);
       } else {
@@ -112,7 +115,12 @@ function selectRequired(schema: GraphQLSchema, source: unknown, selections: read
 }
 
 /** Paths in the answer of each entity a fetch was about, for errors the subgraph placed on `_entities`. */
-function hydratedPaths(path: readonly (string | number)[], data: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []) {
+function hydratedPaths(
+  path: readonly (string | number)[],
+  data: unknown,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+) {
   if (data === null || data === undefined) return out;
   if (path.length === 0) {
     out.push(prefix.slice());
@@ -154,7 +162,9 @@ function downstreamError(
 async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Promise<void> {
   const dataSource = run.dataSourceFor(fetch.serviceName);
   if (!dataSource) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
-  const entities = Array.isArray(cursor.data) ? cursor.data.filter((e) => e !== null && e !== undefined) : [cursor.data];
+  const entities = Array.isArray(cursor.data)
+    ? cursor.data.filter((e) => e !== null && e !== undefined)
+    : [cursor.data];
   if (entities.length < 1) return;
   const variables: Json = Object.create(null) as Json;
   for (const name of fetch.variableUsages ?? []) {
@@ -164,7 +174,11 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   const send = async (vars: Json): Promise<Json | null | undefined> => {
     const response = await dataSource.process({
       kind: 'incoming operation',
-      request: { query: fetch.operation, variables: vars, ...(fetch.operationName ? { operationName: fetch.operationName } : {}) },
+      request: {
+        query: fetch.operation,
+        variables: vars,
+        ...(fetch.operationName ? { operationName: fetch.operationName } : {}),
+      },
       incomingRequestContext: run.incomingRequestContext,
       context: run.context,
       pathInIncomingRequest: cursor.path,
@@ -181,7 +195,8 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   if (!fetch.requires) {
     const data = await send(variables);
     for (const entity of entities) deepMerge(entity as Json, data);
-    if (data) run.fetched?.push({ serviceName: fetch.serviceName, owners: entities, received: entities.map(() => data) });
+    if (data)
+      run.fetched?.push({ serviceName: fetch.serviceName, owners: entities, received: entities.map(() => data) });
     return;
   }
   const representations: Json[] = [];
@@ -229,20 +244,31 @@ export async function executeNode(run: PlanRun, node: PlanNode, cursor: Cursor |
       return;
     case 'Flatten': {
       const data = flattenAt(cursor.data, node.path);
-      await executeNode(run, node.node, data === undefined || data === null ? undefined : { path: [...cursor.path, ...node.path], data, fullResult: cursor.fullResult });
+      await executeNode(
+        run,
+        node.node,
+        data === undefined || data === null
+          ? undefined
+          : { path: [...cursor.path, ...node.path], data, fullResult: cursor.fullResult },
+      );
       return;
     }
     case 'Fetch':
       try {
         await executeFetch(run, node, cursor);
       } catch (error) {
-        run.errors.push(error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error }));
+        run.errors.push(
+          error instanceof GraphQLError
+            ? error
+            : new GraphQLError((error as Error).message, { originalError: error as Error }),
+        );
       }
       return;
     case 'Condition': {
       let value = Object.hasOwn(run.variables, node.condition) ? run.variables[node.condition] : undefined;
       if (value === undefined) value = run.variableDefaults[node.condition];
-      if (typeof value !== 'boolean') throw new Error(`Invalid non-boolean value ${String(value)} for Boolean! variable $${node.condition}`);
+      if (typeof value !== 'boolean')
+        throw new Error(`Invalid non-boolean value ${String(value)} for Boolean! variable $${node.condition}`);
       const branch = value ? node.ifClause : node.elseClause;
       if (branch) await executeNode(run, branch, cursor);
       return;
@@ -267,7 +293,12 @@ function valueAt(value: unknown, path: readonly (string | number)[], from: numbe
  * merged into an object on the path and answered that very value below it. Only looked up for
  * errors, so the fetches keep no more than references on the way.
  */
-export function blameFetch(run: PlanRun, root: Json, path: readonly (string | number)[], value: unknown): string | undefined {
+export function blameFetch(
+  run: PlanRun,
+  root: Json,
+  path: readonly (string | number)[],
+  value: unknown,
+): string | undefined {
   const chain: unknown[] = [root];
   for (let i = 0; i < path.length; i++) chain.push(valueAt(chain[i], path.slice(i, i + 1), 0));
   const fetched = run.fetched ?? [];

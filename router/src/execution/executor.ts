@@ -1,6 +1,12 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
-import { GraphQLError, getVariableValues, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLError,
+  getVariableValues,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import type { ApolloInternals } from '../apollo/internals.js';
 import type { Logger } from 'pino';
 import { OperationDocument } from '@dataos/operation-walker';
@@ -50,13 +56,22 @@ export class PlanExecutor {
     private readonly logger: Logger,
   ) {}
 
-  private compile(internals: Partial<ApolloInternals>, target: ExecutionTarget, schema: GraphQLSchema, operationName: string | undefined): CompiledExecution | null | undefined {
+  private compile(
+    internals: Partial<ApolloInternals>,
+    target: ExecutionTarget,
+    schema: GraphQLSchema,
+    operationName: string | undefined,
+  ): CompiledExecution | null | undefined {
     const { queryPlanner, apiSchema } = internals;
     if (!queryPlanner || !apiSchema || schema !== internals.schema) return undefined; // mid-reload: Apollo Gateway decides
-    if (target.execution !== undefined && (target.execution === null || target.execution.planner === queryPlanner)) return target.execution;
+    if (target.execution !== undefined && (target.execution === null || target.execution.planner === queryPlanner))
+      return target.execution;
     let execution: CompiledExecution | null;
     try {
-      const walked = target.walked?.schema === schema ? target.walked : new OperationDocument(schema, target.document, target.operation);
+      const walked =
+        target.walked?.schema === schema
+          ? target.walked
+          : new OperationDocument(schema, target.document, target.operation);
       const shaper = compileShaper(walked);
       const operation = operationFromDocument(apiSchema as never, target.document, { operationName });
       const plan = queryPlanner.buildQueryPlan(operation, {
@@ -65,7 +80,8 @@ export class PlanExecutor {
       });
       execution = isPlainPlan(plan) ? { planner: queryPlanner, plan, shaper } : null;
     } catch (error) {
-      if (!(error instanceof NotCompilable)) this.logger.debug({ err: error }, 'operation left to the Apollo Gateway executor');
+      if (!(error instanceof NotCompilable))
+        this.logger.debug({ err: error }, 'operation left to the Apollo Gateway executor');
       execution = null;
     }
     target.execution = execution;

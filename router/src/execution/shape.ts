@@ -90,7 +90,8 @@ export function compileShaper(doc: OperationDocument): ResponseShaper {
   };
 
   const conditions = (step: Step) => {
-    for (const d of step.node.directives ?? []) if (d.name.value === 'defer' || d.name.value === 'stream') throw new NotCompilable('@defer/@stream');
+    for (const d of step.node.directives ?? [])
+      if (d.name.value === 'defer' || d.name.value === 'stream') throw new NotCompilable('@defer/@stream');
     const { skip, include } = step.condition ?? {};
     if (typeof skip === 'string' || typeof include === 'string') usesConditions = true;
     return { ...(skip !== undefined ? { skip } : {}), ...(include !== undefined ? { include } : {}) };
@@ -105,7 +106,8 @@ export function compileShaper(doc: OperationDocument): ResponseShaper {
     const set: CompiledSet = { selections: [] };
     byParent.set(parent.name, set);
     const { selections } = set;
-    if (selectionSet.selections.length !== doc.steps(selectionSet, parent).length) throw new NotCompilable('unresolved selections');
+    if (selectionSet.selections.length !== doc.steps(selectionSet, parent).length)
+      throw new NotCompilable('unresolved selections');
     for (const step of doc.steps(selectionSet, parent)) {
       if (step.kind === 'field') {
         const { name, key } = step;
@@ -114,7 +116,8 @@ export function compileShaper(doc: OperationDocument): ResponseShaper {
           continue;
         }
         if (name.startsWith('__')) throw new NotCompilable('introspection');
-        if (!isObjectType(parent) && !isInterfaceType(parent)) throw new NotCompilable(`field ${name} on ${parent.name}`);
+        if (!isObjectType(parent) && !isInterfaceType(parent))
+          throw new NotCompilable(`field ${name} on ${parent.name}`);
         if (!step.def) throw new NotCompilable(`unknown field ${parent.name}.${name}`);
         const sub = step.composite ? compile(step.node.selectionSet!, step.composite) : undefined;
         selections.push({ kind: 'field', key, type: step.def.type, ...(sub ? { sub } : {}), ...conditions(step) });
@@ -171,10 +174,13 @@ function wrongShape(run: Run, value: unknown, expected: string, parentName: stri
   const who = serviceName ? `Subgraph "${serviceName}"` : 'A subgraph';
   const found = value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
   run.errors.push(
-    new GraphQLError(`${who} answered ${found} for ${describeLast(run.path, type, parentName)}, where ${expected} was expected.`, {
-      path: [...run.path],
-      extensions: { code: RouterErrorCode.SubgraphInvalidResponse, ...(serviceName ? { serviceName } : {}) },
-    }),
+    new GraphQLError(
+      `${who} answered ${found} for ${describeLast(run.path, type, parentName)}, where ${expected} was expected.`,
+      {
+        path: [...run.path],
+        extensions: { code: RouterErrorCode.SubgraphInvalidResponse, ...(serviceName ? { serviceName } : {}) },
+      },
+    ),
   );
   return { value: null, hasErrors: true };
 }
@@ -193,7 +199,9 @@ const own = (object: Record<string, unknown>, key: string) => (Object.hasOwn(obj
 
 function describeLast(path: readonly (string | number)[], type: GraphQLOutputType, parentName: string): string {
   const last = path[path.length - 1];
-  return typeof last === 'string' ? `field ${parentName}.${last}` : `array element of type ${String(type)} at index ${last}`;
+  return typeof last === 'string'
+    ? `field ${parentName}.${last}`
+    : `array element of type ${String(type)} at index ${last}`;
 }
 
 function validLeaf(value: unknown, type: GraphQLNamedType): boolean {
@@ -231,17 +239,30 @@ function applySet(
     }
     if (selection.kind === 'field') {
       run.path.push(selection.key);
-      const result = updateValue(run, output[selection.key], selection.type, own(input, selection.key) ?? null, selection.sub, parentName);
+      const result = updateValue(
+        run,
+        output[selection.key],
+        selection.type,
+        own(input, selection.key) ?? null,
+        selection.sub,
+        parentName,
+      );
       output[selection.key] = result.value;
       run.path.pop();
       if (result.invalid) return BUBBLE;
       continue;
     }
     const typename = input.__typename;
-    if (typename !== undefined && typeof typename !== 'string') throw new Error(`Got unexpected value for __typename: ${String(typename)}`);
-    const applies = !selection.possible ? true : typename ? selection.possible.has(typename) : selection.appliesToParent;
+    if (typename !== undefined && typeof typename !== 'string')
+      throw new Error(`Got unexpected value for __typename: ${String(typename)}`);
+    const applies = !selection.possible
+      ? true
+      : typename
+        ? selection.possible.has(typename)
+        : selection.appliesToParent;
     if (!applies) continue;
-    if (applySet(run, input, selection.sub, output, selection.possible ? selection.parentName : parentName) === BUBBLE) return BUBBLE;
+    if (applySet(run, input, selection.sub, output, selection.possible ? selection.parentName : parentName) === BUBBLE)
+      return BUBBLE;
   }
   return undefined;
 }
@@ -278,7 +299,8 @@ function updateValue(
   }
   if (inputValue === null) return { value: null };
   if (isListType(type)) {
-    if (!Array.isArray(inputValue)) return wrongShape(run, inputValue, `a list of ${String(type.ofType)}`, parentName, type);
+    if (!Array.isArray(inputValue))
+      return wrongShape(run, inputValue, `a list of ${String(type.ofType)}`, parentName, type);
     const existing = Array.isArray(outputValue) ? outputValue : undefined;
     if (existing && existing.length !== inputValue.length) throw new Error('list lengths differ');
     const items = new Array<unknown>(inputValue.length);
@@ -296,10 +318,12 @@ function updateValue(
   }
   if (isCompositeType(type)) {
     if (!sub) throw new Error(`Invalid empty selection set for composite type ${type.name}`);
-    if (typeof inputValue !== 'object' || Array.isArray(inputValue)) return wrongShape(run, inputValue, `an object of type ${type.name}`, parentName, type);
+    if (typeof inputValue !== 'object' || Array.isArray(inputValue))
+      return wrongShape(run, inputValue, `an object of type ${type.name}`, parentName, type);
     const input = inputValue as Record<string, unknown>;
     const typename = input.__typename;
-    if (typename !== undefined && typeof typename !== 'string') throw new Error(`Invalid non-string value for __typename at ${run.path.join('.')}`);
+    if (typename !== undefined && typeof typename !== 'string')
+      throw new Error(`Invalid non-string value for __typename at ${run.path.join('.')}`);
     let objectName = type.name;
     if (typename) {
       const found = run.shaper.schema.getType(typename);
@@ -314,7 +338,8 @@ function updateValue(
       }
       objectName = found.name;
     }
-    const output = (outputValue as Record<string, unknown> | undefined) ?? (Object.create(null) as Record<string, unknown>);
+    const output =
+      (outputValue as Record<string, unknown> | undefined) ?? (Object.create(null) as Record<string, unknown>);
     const bubbled = applySet(run, input, sub, output, objectName) === BUBBLE;
     return { value: bubbled ? null : output, hasErrors: bubbled };
   }

@@ -33,9 +33,15 @@ export function graphqlHandler(options: GraphQLHandlerOptions) {
       } catch (error) {
         if (!(error instanceof PayloadTooLargeError)) throw error;
         res.setHeader('connection', 'close');
-        refuse(res, 413, `The request body is larger than the limit of ${options.maxBodySize}.`, RouterErrorCode.PayloadTooLarge, {
-          limitBytes: limit,
-        });
+        refuse(
+          res,
+          413,
+          `The request body is larger than the limit of ${options.maxBodySize}.`,
+          RouterErrorCode.PayloadTooLarge,
+          {
+            limitBytes: limit,
+          },
+        );
         req.resume();
         return;
       }

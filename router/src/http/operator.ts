@@ -28,10 +28,18 @@ export function presentsOperatorToken(req: IncomingMessage, token: string | unde
 }
 
 /** `/health?live` (as Apollo Router and Kubernetes liveness probes ask it). */
-const asksLiveness = (req: IncomingMessage): boolean => new URLSearchParams((req.url ?? '').split('?')[1] ?? '').has('live');
+const asksLiveness = (req: IncomingMessage): boolean =>
+  new URLSearchParams((req.url ?? '').split('?')[1] ?? '').has('live');
 
 /** Answers `/health` and `/metrics` on the main port; false when the path is neither. */
-export function serveOperatorPaths(req: IncomingMessage, res: ServerResponse, path: string, endpoints: OperatorEndpoints, token: string | undefined, fail: (e: unknown) => void): boolean {
+export function serveOperatorPaths(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  endpoints: OperatorEndpoints,
+  token: string | undefined,
+  fail: (e: unknown) => void,
+): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (path === '/health') {
     endpoints.health(res, presentsOperatorToken(req, token), asksLiveness(req)).catch(fail);
@@ -39,18 +47,33 @@ export function serveOperatorPaths(req: IncomingMessage, res: ServerResponse, pa
   }
   if (path === '/metrics') {
     if (presentsOperatorToken(req, token)) endpoints.metrics(res).catch(fail);
-    else if (req.headers.authorization && token) send(res, 401, errorBody('The operator token is not valid.', 'UNAUTHENTICATED'));
-    else send(res, 404, errorBody('Nothing at /metrics on this port; operators read it on the admin port (ADMIN_PORT) or with METRICS_TOKEN.', 'NOT_FOUND'));
+    else if (req.headers.authorization && token)
+      send(res, 401, errorBody('The operator token is not valid.', 'UNAUTHENTICATED'));
+    else
+      send(
+        res,
+        404,
+        errorBody(
+          'Nothing at /metrics on this port; operators read it on the admin port (ADMIN_PORT) or with METRICS_TOKEN.',
+          'NOT_FOUND',
+        ),
+      );
     return true;
   }
   return false;
 }
 
 /** The admin port: `/metrics` and `/health` with detail, nothing else. */
-export async function startAdminServer(port: number, host: string, endpoints: OperatorEndpoints, fail: (e: unknown) => void) {
+export async function startAdminServer(
+  port: number,
+  host: string,
+  endpoints: OperatorEndpoints,
+  fail: (e: unknown) => void,
+) {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') send(res, 405, errorBody('Only GET is served here.', 'METHOD_NOT_ALLOWED'));
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      send(res, 405, errorBody('Only GET is served here.', 'METHOD_NOT_ALLOWED'));
     else if (path === '/metrics') endpoints.metrics(res).catch(fail);
     else if (path === '/health') endpoints.health(res, true, asksLiveness(req)).catch(fail);
     else send(res, 404, errorBody(`Nothing at ${path}; the admin port serves /metrics and /health.`, 'NOT_FOUND'));

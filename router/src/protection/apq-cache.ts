@@ -10,7 +10,11 @@ export class LruKeyValueCache implements KeyValueCache {
 
   constructor(size: number, maxMiB = 16) {
     // UTF-16 in memory: two bytes a character.
-    this.lru = new Lru({ max: size, maxBytes: maxMiB * 1024 * 1024, sizeOf: (query, hash) => 2 * (query.length + hash.length) });
+    this.lru = new Lru({
+      max: size,
+      maxBytes: maxMiB * 1024 * 1024,
+      sizeOf: (query, hash) => 2 * (query.length + hash.length),
+    });
   }
 
   async get(key: string): Promise<string | undefined> {

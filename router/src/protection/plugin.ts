@@ -1,6 +1,16 @@
-import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation, GraphQLRequestListener } from '@apollo/server';
+import type {
+  ApolloServerPlugin,
+  GraphQLRequestContextDidResolveOperation,
+  GraphQLRequestListener,
+} from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import { OperationDocument, checkLimits, measureOperation, type CostDirectives, type OperationLimits } from '@dataos/operation-walker';
+import {
+  OperationDocument,
+  checkLimits,
+  measureOperation,
+  type CostDirectives,
+  type OperationLimits,
+} from '@dataos/operation-walker';
 import type { RouterContext } from '../context.js';
 import { RouterErrorCode, requestError } from '../errors.js';
 import type { OperationCache } from '../operations.js';
@@ -24,14 +34,23 @@ export function operationLimitsPlugin(
       if (!operation) return;
       // Validation accepts an operation whose root type is missing; execution would fail with a 500.
       if (operation.operation === 'subscription') {
-        throw requestError('This router does not serve subscriptions yet: poll with a query instead.', RouterErrorCode.SubscriptionNotSupported);
+        throw requestError(
+          'This router does not serve subscriptions yet: poll with a query instead.',
+          RouterErrorCode.SubscriptionNotSupported,
+        );
       }
       if (!schema.getRootType(operation.operation)) {
         throw requestError(`The graph has no ${operation.operation} type.`, RouterErrorCode.OperationNotSupported);
       }
       const prepared = operations.get(queryHash, request.operationName, document, schema, () => {
         const walked = new OperationDocument(schema, document, operation);
-        return { schema, document, operation, walked, shape: measureOperation(walked, limits.defaultListSize, undefined, costsFor(schema)) };
+        return {
+          schema,
+          document,
+          operation,
+          walked,
+          shape: measureOperation(walked, limits.defaultListSize, undefined, costsFor(schema)),
+        };
       });
       contextValue.prepared = prepared;
       // List sizes from variables: measured again with this request's.

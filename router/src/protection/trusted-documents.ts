@@ -8,9 +8,7 @@ interface PersistedQueryManifest {
   operations: { id: string; body: string }[];
 }
 
-export type TrustedResolution =
-  | { ok: true; query: string | undefined }
-  | { ok: false; message: string };
+export type TrustedResolution = { ok: true; query: string | undefined } | { ok: false; message: string };
 
 /**
  * The operations a trusted-documents router runs: a manifest `{ "<sha256 of the query>": "<query>" }`
@@ -101,7 +99,9 @@ export function trustRequest(
       if (rest === undefined) params.delete('extensions');
       else params.set('extensions', JSON.stringify(rest));
     }
-    return resolution.query === undefined && rest === extensions ? { ok: true, search } : { ok: true, search: `?${params.toString()}` };
+    return resolution.query === undefined && rest === extensions
+      ? { ok: true, search }
+      : { ok: true, search: `?${params.toString()}` };
   }
   const request = body as { query?: string; extensions?: unknown };
   if (resolution.query !== undefined) request.query = resolution.query;

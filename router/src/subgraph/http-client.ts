@@ -66,36 +66,39 @@ export class SubgraphHttpClient {
         clearTimeout(timer);
         reject(timedOut ? new SubgraphTimeoutError(timeoutMs) : error);
       };
-      const req = this.transport.request({ ...this.base, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const max = this.maxResponseBytes;
-        const declared = Number(res.headers['content-length']);
-        if (max > 0 && declared > max) {
-          req.destroy();
-          fail(new SubgraphResponseTooLargeError(max));
-          return;
-        }
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (max > 0 && size > max) {
+      const req = this.transport.request(
+        { ...this.base, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          const max = this.maxResponseBytes;
+          const declared = Number(res.headers['content-length']);
+          if (max > 0 && declared > max) {
             req.destroy();
             fail(new SubgraphResponseTooLargeError(max));
             return;
           }
-          chunks.push(chunk);
-        });
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({
-            status: res.statusCode ?? 0,
-            contentType: res.headers['content-type'],
-            body: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (max > 0 && size > max) {
+              req.destroy();
+              fail(new SubgraphResponseTooLargeError(max));
+              return;
+            }
+            chunks.push(chunk);
           });
-        });
-        res.on('error', fail);
-        res.on('aborted', () => fail(new Error('the connection closed before the answer was complete')));
-      });
+          res.on('end', () => {
+            clearTimeout(timer);
+            resolve({
+              status: res.statusCode ?? 0,
+              contentType: res.headers['content-type'],
+              body: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+            });
+          });
+          res.on('error', fail);
+          res.on('aborted', () => fail(new Error('the connection closed before the answer was complete')));
+        },
+      );
       req.on('error', fail);
       if (timeoutMs > 0) {
         timer = setTimeout(() => {

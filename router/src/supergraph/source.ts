@@ -126,7 +126,10 @@ export class SupergraphSource {
     } catch (error) {
       this.pending = this.current?.index;
       this.pendingCosts = this.current?.costs;
-      this.logger.error({ err: error, path: this.path }, 'supergraph reload refused by Apollo Gateway; keeping the previous one');
+      this.logger.error(
+        { err: error, path: this.path },
+        'supergraph reload refused by Apollo Gateway; keeping the previous one',
+      );
       this.onReload?.(false);
       return false;
     }

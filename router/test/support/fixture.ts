@@ -68,7 +68,12 @@ export const REVIEWS_SDL = `${FEDERATION}
     body: String!
   }`;
 
-const product = (i: number) => ({ id: String(i), name: `product ${i}`, price: 10 + i, supplier: { id: `s${i}`, name: `supplier ${i}` } });
+const product = (i: number) => ({
+  id: String(i),
+  name: `product ${i}`,
+  price: 10 + i,
+  supplier: { id: `s${i}`, name: `supplier ${i}` },
+});
 
 export const CATALOG_RESOLVERS = {
   Query: {
@@ -93,7 +98,11 @@ export const CATALOG_RESOLVERS = {
 
 export const REVIEWS_RESOLVERS = {
   Product: {
-    __resolveReference: (ref: { id: string }) => ({ id: ref.id, rating: 4.5, reviews: [{ body: `review of ${ref.id}` }] }),
+    __resolveReference: (ref: { id: string }) => ({
+      id: ref.id,
+      rating: 4.5,
+      reviews: [{ body: `review of ${ref.id}` }],
+    }),
   },
 };
 
@@ -108,7 +117,10 @@ export interface TestHeimdall {
  * with another audience, the policy cannot be created (the admin's token is not for it).
  */
 export async function startHeimdall(env: Record<string, string> = {}): Promise<TestHeimdall> {
-  const mongo: MongoStore = await mongoFromEnv('HEIMDALL', uniqueId('heimdall_router_test_'), { ...process.env, HEIMDALL_MONGO_DB: undefined });
+  const mongo: MongoStore = await mongoFromEnv('HEIMDALL', uniqueId('heimdall_router_test_'), {
+    ...process.env,
+    HEIMDALL_MONGO_DB: undefined,
+  });
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   let heimdall: Awaited<ReturnType<typeof createHeimdallSubgraph>>;
@@ -144,7 +156,11 @@ export interface Fixture {
   supergraph: SupergraphFile;
   sdl: string;
   /** A router on this fixture; settings from `env` as the router reads them. */
-  router(env?: Record<string, string>, overrides?: Partial<RouterConfig>, options?: RouterOptions & { logger?: Logger }): Promise<Router>;
+  router(
+    env?: Record<string, string>,
+    overrides?: Partial<RouterConfig>,
+    options?: RouterOptions & { logger?: Logger },
+  ): Promise<Router>;
   /** Forget what the subgraphs were asked so far. */
   resetFetches(): void;
   stop(): Promise<void>;
@@ -176,7 +192,12 @@ export async function startFixture(options: { heimdall?: boolean } = {}): Promis
     sdl,
     async router(env = {}, overrides = {}, { logger, ...options } = {}) {
       const router = await startRouter(
-        { ...configFromEnv({ HEIMDALL_URL: heimdallUrl, ...routerCredentialsEnv(), ...env }), port: 0, supergraphPath: supergraph.path, ...overrides },
+        {
+          ...configFromEnv({ HEIMDALL_URL: heimdallUrl, ...routerCredentialsEnv(), ...env }),
+          port: 0,
+          supergraphPath: supergraph.path,
+          ...overrides,
+        },
         logger ?? pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
         options,
       );

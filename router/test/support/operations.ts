@@ -29,14 +29,28 @@ export const FIXTURE_OPERATIONS: CorpusOperation[] = [
   { query: '{ products(first: 2) { id price reviews { body } rating } }' },
   { query: 'mutation { setNote(text: "x") }' },
   { query: '{ operatorNote products(first: 1) { reviews { body } } items { title } }' },
-  { query: 'query Q { ...Root products(first: 1) { id ... on Product { price } ...P } } fragment Root on Query { me publicInfo } fragment P on Product { name reviews { body } }' },
+  {
+    query:
+      'query Q { ...Root products(first: 1) { id ... on Product { price } ...P } } fragment Root on Query { me publicInfo } fragment P on Product { name reviews { body } }',
+  },
   { query: '{ items { id ... on Video { title } ... on Book { title } } }' },
   { query: '{ items { id title } }' },
   { query: '{ product(id: "1") { price supplier { id } } }' },
-  { query: 'query ($id: ID!) { publicInfo product(id: $id) { supplier { name } } secret: me }', variables: { id: '1' } },
+  {
+    query: 'query ($id: ID!) { publicInfo product(id: $id) { supplier { name } } secret: me }',
+    variables: { id: '1' },
+  },
   { query: 'mutation ($text: String!) { setNote(text: $text) }', variables: { text: 'x' } },
-  { query: 'query ($withMe: Boolean!, $skipNote: Boolean = true) { publicInfo me @include(if: $withMe) ... @skip(if: $skipNote) { operatorNote } }', variables: { withMe: false } },
-  { query: 'query ($withMe: Boolean!, $skipNote: Boolean = true) { publicInfo me @include(if: $withMe) ... @skip(if: $skipNote) { operatorNote } }', variables: { withMe: true, skipNote: false } },
+  {
+    query:
+      'query ($withMe: Boolean!, $skipNote: Boolean = true) { publicInfo me @include(if: $withMe) ... @skip(if: $skipNote) { operatorNote } }',
+    variables: { withMe: false },
+  },
+  {
+    query:
+      'query ($withMe: Boolean!, $skipNote: Boolean = true) { publicInfo me @include(if: $withMe) ... @skip(if: $skipNote) { operatorNote } }',
+    variables: { withMe: true, skipNote: false },
+  },
   { query: '{ __typename me __type(name: "Product") { name } }' },
   // failure.http.test.ts, forwarding.http.test.ts, metrics.http.test.ts, heimdall-identity.http.test.ts
   { query: '{ products(first: 2) { id name rating } }' },
@@ -44,7 +58,10 @@ export const FIXTURE_OPERATIONS: CorpusOperation[] = [
   { query: '{ products(first: 1) { id rating } }' },
   { query: '{ publicInfo product(id: 1) { id name } }' },
   { query: '{ products(first: 2) { id reviews { body } } }' },
-  { query: '{ p1: product(id: 1) { id name } p2: product(id: 2) { id name } p3: product(id: 3) { id name } p4: product(id: 4) { id name } }' },
+  {
+    query:
+      '{ p1: product(id: 1) { id name } p2: product(id: 2) { id name } p3: product(id: 3) { id name } p4: product(id: 4) { id name } }',
+  },
   { query: '{ products(first: 2) { id rating } }' },
   { query: 'query Products { products(first: 2) { id rating } }' },
   { query: 'query Secret { publicInfo me }' },
@@ -84,14 +101,35 @@ export const SHAPE_OPERATIONS: CorpusOperation[] = [
   { query: 'query ($id: ID!) { user(id: $id) { id } }', variables: {} },
   { query: 'query ($id: ID!) { user(id: $id) { id } }', variables: { id: 7 } },
   // interfaces and unions with fragments, across subgraphs
-  { query: '{ node(id: "o1") { id ... on Organization { title revenue members { name orderCount } } ... on User { name } } }' },
-  { query: 'query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on User { name orders { id } } ... on Organization { revenue } } }', variables: { ids: ['u1', 'o1', 'z', 'o2'] } },
-  { query: '{ search(term: "x") { __typename ... on User { id name orderCount } ... on Organization { id title revenue } } }' },
-  { query: '{ search(term: "x") { ...S } } fragment S on SearchResult { ... on Node { id } ...U } fragment U on User { name emailDomain }' },
+  {
+    query:
+      '{ node(id: "o1") { id ... on Organization { title revenue members { name orderCount } } ... on User { name } } }',
+  },
+  {
+    query:
+      'query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on User { name orders { id } } ... on Organization { revenue } } }',
+    variables: { ids: ['u1', 'o1', 'z', 'o2'] },
+  },
+  {
+    query:
+      '{ search(term: "x") { __typename ... on User { id name orderCount } ... on Organization { id title revenue } } }',
+  },
+  {
+    query:
+      '{ search(term: "x") { ...S } } fragment S on SearchResult { ... on Node { id } ...U } fragment U on User { name emailDomain }',
+  },
   { query: '{ search(term: "x") { ... on Organization { t: title } } }' },
   // @include / @skip, literal and with variables, on fields and fragments
-  { query: 'query ($with: Boolean!, $without: Boolean = false) { me { id name @include(if: $with) orders @skip(if: $without) { id } ... on User @include(if: $with) { orderCount } } }', variables: { with: true } },
-  { query: 'query ($with: Boolean!, $without: Boolean = false) { me { id name @include(if: $with) orders @skip(if: $without) { id } ... on User @include(if: $with) { orderCount } } }', variables: { with: false, without: true } },
+  {
+    query:
+      'query ($with: Boolean!, $without: Boolean = false) { me { id name @include(if: $with) orders @skip(if: $without) { id } ... on User @include(if: $with) { orderCount } } }',
+    variables: { with: true },
+  },
+  {
+    query:
+      'query ($with: Boolean!, $without: Boolean = false) { me { id name @include(if: $with) orders @skip(if: $without) { id } ... on User @include(if: $with) { orderCount } } }',
+    variables: { with: false, without: true },
+  },
   { query: '{ me { id orders @skip(if: true) { id } emailDomain @include(if: false) } }' },
   // nullability: a subgraph's null for a non-null field, at the root, in lists, in entities
   { query: '{ nullName { id name } me { id } }' },

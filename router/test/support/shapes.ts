@@ -1,4 +1,10 @@
-import { composeSupergraph, startTestSubgraph, writeSupergraphFile, type SupergraphFile, type TestSubgraph } from '@dataos/testkit';
+import {
+  composeSupergraph,
+  startTestSubgraph,
+  writeSupergraphFile,
+  type SupergraphFile,
+  type TestSubgraph,
+} from '@dataos/testkit';
 
 // Federation shapes without authorization directives: entities across subgraphs, lists of
 // entities, an interface and a union over entities of two subgraphs, @requires, input
@@ -53,11 +59,23 @@ const NAMES = ['Ada', 'Bob', 'Cy', 'Di', 'Ed'];
 const user = (id: string) => {
   const n = Number(id.slice(1));
   // u9 is the user whose non-null name the subgraph answers as null.
-  return { __typename: 'User', id, name: n >= 1 && n <= NAMES.length ? NAMES[n - 1] : null, email: `${id}@example.com` };
+  return {
+    __typename: 'User',
+    id,
+    name: n >= 1 && n <= NAMES.length ? NAMES[n - 1] : null,
+    email: `${id}@example.com`,
+  };
 };
-const organization = (id: string) => ({ __typename: 'Organization', id, title: `Org ${id}`, members: [user('u1'), user('u2')] });
+const organization = (id: string) => ({
+  __typename: 'Organization',
+  id,
+  title: `Org ${id}`,
+  members: [user('u1'), user('u2')],
+});
 const media = (id: string) =>
-  id.startsWith('b') ? { __typename: 'Book', id, title: `book ${id}`, pages: 100 } : { __typename: 'Movie', id, title: `movie ${id}`, minutes: 90 };
+  id.startsWith('b')
+    ? { __typename: 'Book', id, title: `book ${id}`, pages: 100 }
+    : { __typename: 'Movie', id, title: `movie ${id}`, minutes: 90 };
 const nodeOf = (id: string) => (id.startsWith('u') ? user(id) : id.startsWith('o') ? organization(id) : null);
 
 const ACCOUNTS_RESOLVERS = {
@@ -67,7 +85,9 @@ const ACCOUNTS_RESOLVERS = {
     users: (_: unknown, args: { first: number; filter?: { prefix?: string; limit: number } }) => {
       const all = NAMES.map((_name, i) => user(`u${i + 1}`)).slice(0, args.first);
       if (!args.filter) return all;
-      return all.filter((u) => !args.filter!.prefix || u.name!.startsWith(args.filter!.prefix)).slice(0, args.filter.limit);
+      return all
+        .filter((u) => !args.filter!.prefix || u.name!.startsWith(args.filter!.prefix))
+        .slice(0, args.filter.limit);
     },
     node: (_: unknown, args: { id: string }) => nodeOf(args.id),
     nodes: (_: unknown, args: { ids: string[] }) => args.ids.map(nodeOf),
@@ -88,12 +108,20 @@ const ACCOUNTS_RESOLVERS = {
   SearchResult: { __resolveType: (node: { __typename: string }) => node.__typename },
   User: { __resolveReference: (ref: { id: string }) => user(ref.id) },
   Organization: { __resolveReference: (ref: { id: string }) => organization(ref.id) },
-  Media: { __resolveType: (m: { __typename: string }) => m.__typename, __resolveReference: (ref: { id: string }) => media(ref.id) },
+  Media: {
+    __resolveType: (m: { __typename: string }) => m.__typename,
+    __resolveReference: (ref: { id: string }) => media(ref.id),
+  },
   Book: { __resolveReference: (ref: { id: string }) => media(ref.id) },
   Movie: { __resolveReference: (ref: { id: string }) => media(ref.id) },
 };
 
-const order = (id: string, buyer: string) => ({ id, total: id.length * 10, note: id.endsWith('x') ? null : `note ${id}`, buyer: { id: buyer } });
+const order = (id: string, buyer: string) => ({
+  id,
+  total: id.length * 10,
+  note: id.endsWith('x') ? null : `note ${id}`,
+  buyer: { id: buyer },
+});
 
 const INVENTORY_RESOLVERS = {
   Query: { order: (_: unknown, args: { id: string }) => order(args.id, 'u1') },
@@ -111,7 +139,9 @@ const INVENTORY_RESOLVERS = {
     },
   },
   Order: { __resolveReference: (ref: { id: string }) => order(ref.id, 'u1') },
-  Organization: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, revenue: ref.id === 'o1' ? 1000.5 : null }) },
+  Organization: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id, revenue: ref.id === 'o1' ? 1000.5 : null }),
+  },
   Media: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, stock: ref.id.length }) },
 };
 
@@ -125,7 +155,11 @@ export interface Shapes {
 /** The federation-shapes supergraph, its two live subgraphs over real HTTP, and `reviews` down. */
 export async function startShapes(): Promise<Shapes> {
   const accounts = await startTestSubgraph({ name: 'accounts', typeDefs: ACCOUNTS_SDL, resolvers: ACCOUNTS_RESOLVERS });
-  const inventory = await startTestSubgraph({ name: 'inventory', typeDefs: INVENTORY_SDL, resolvers: INVENTORY_RESOLVERS });
+  const inventory = await startTestSubgraph({
+    name: 'inventory',
+    typeDefs: INVENTORY_SDL,
+    resolvers: INVENTORY_RESOLVERS,
+  });
   const sdl = composeSupergraph([
     { name: 'accounts', url: accounts.url, typeDefs: ACCOUNTS_SDL },
     { name: 'inventory', url: inventory.url, typeDefs: INVENTORY_SDL },
