@@ -34,13 +34,19 @@ interface Settings {
  * Legitimate load per operation in slices, alternating alone / under attack (alone, attack, attack,
  * alone, ...). Stops early when the router dies; `routerDied` then says how.
  */
-async function measure(router: Child, attacker: Child, token: string, s: Settings): Promise<{ slices: Map<string, Slice[]>; routerDied: string }> {
+async function measure(
+  router: Child,
+  attacker: Child,
+  token: string,
+  s: Settings,
+): Promise<{ slices: Map<string, Slice[]>; routerDied: string }> {
   // Short slices: on a shared machine a burst of other work then falls on both conditions.
   const sliceCount = Math.max(1, Math.round(s.seconds / 2.5));
   const sliceSeconds = s.seconds / sliceCount;
   const slices = new Map<string, Slice[]>();
   let routerDied = '';
-  const onExit = (code: number | null, signal: string | null) => (routerDied = `the router exited (${signal ?? `code ${code}`}) during the bench`);
+  const onExit = (code: number | null, signal: string | null) =>
+    (routerDied = `the router exited (${signal ?? `code ${code}`}) during the bench`);
   router.process.once('exit', onExit);
   measuring: for (const [name, op] of Object.entries(OPERATIONS)) {
     for (let i = 0; i < sliceCount; i++) {
@@ -54,7 +60,9 @@ async function measure(router: Child, attacker: Child, token: string, s: Setting
           return { ...result, routerCpuMs: (await cpuOf(router)) - cpuBefore };
         };
         const [legit, attack] =
-          condition === 'attack' ? await underAttack(attacker, s.attackRps, sliceSeconds + 5, legitimate) : [await legitimate(), undefined];
+          condition === 'attack'
+            ? await underAttack(attacker, s.attackRps, sliceSeconds + 5, legitimate)
+            : [await legitimate(), undefined];
         const slice: Slice = { ...legit, peakMiB: await peak.stop(), ...(attack ? { attack } : {}) };
         slices.set(`${name}/${condition}`, [...(slices.get(`${name}/${condition}`) ?? []), slice]);
       }
@@ -71,7 +79,8 @@ async function measure(router: Child, attacker: Child, token: string, s: Setting
 
 function positive(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
-  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${name} must be a positive number, got "${process.env[name]}"`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new Error(`${name} must be a positive number, got "${process.env[name]}"`);
   return value;
 }
 
@@ -89,7 +98,10 @@ export async function runAttackBench(): Promise<string> {
   const devstack = await startDevstack();
   Object.assign(process.env, devstack.env, { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
   const dir = await mkdtemp(join(tmpdir(), 'attack-bench-'));
-  const mongo = await mongoFromEnv('HEIMDALL', `heimdall_bench_attack_${Date.now()}`, { ...process.env, HEIMDALL_MONGO_DB: undefined });
+  const mongo = await mongoFromEnv('HEIMDALL', `heimdall_bench_attack_${Date.now()}`, {
+    ...process.env,
+    HEIMDALL_MONGO_DB: undefined,
+  });
   const children: Child[] = [];
   let heimdall: Awaited<ReturnType<typeof createHeimdallSubgraph>> | undefined;
   let heimdallRunning: { url: string; stop(): Promise<void> } | undefined;
@@ -107,7 +119,9 @@ export async function runAttackBench(): Promise<string> {
     const supergraphPath = join(dir, 'supergraph.graphql');
     await writeFile(
       supergraphPath,
-      composeSupergraph(SUBGRAPH_NAMES.map((name, i) => ({ name, url: subgraphs[i]!.url, typeDefs: SUBGRAPHS[name].typeDefs }))),
+      composeSupergraph(
+        SUBGRAPH_NAMES.map((name, i) => ({ name, url: subgraphs[i]!.url, typeDefs: SUBGRAPHS[name].typeDefs })),
+      ),
     );
     const router = await startChild(new URL('./lib/gateway-child.ts', import.meta.url), [], {
       SUPERGRAPH_PATH: supergraphPath,
@@ -119,7 +133,8 @@ export async function runAttackBench(): Promise<string> {
     const token = (await fetchDevToken('alice')).access_token;
     for (const [name, op] of Object.entries(OPERATIONS)) {
       const answer = await post(router.url, JSON.stringify({ query: op.query }), token);
-      if (answer.status !== 200 || answer.code || !answer.data) throw new Error(`router ${name}: ${JSON.stringify(answer).slice(0, 500)}`);
+      if (answer.status !== 200 || answer.code || !answer.data)
+        throw new Error(`router ${name}: ${JSON.stringify(answer).slice(0, 500)}`);
     }
     for (const op of Object.values(OPERATIONS)) await load(router.url, op.query, token, 1, settings.connections); // warm-up
 
@@ -130,12 +145,26 @@ export async function runAttackBench(): Promise<string> {
       `${settings.attackRps} req/s on ${settings.attackConnections} connections of its own process; loopback`;
     const alone = await hostileAlone(router);
     if (!alone.answering) {
-      return [header, alone.text, '', ...alone.warnings, isDead(router) ? '!!! WARNING: the router died' : '!!! WARNING: the router stopped answering'].join('\n');
+      return [
+        header,
+        alone.text,
+        '',
+        ...alone.warnings,
+        isDead(router) ? '!!! WARNING: the router died' : '!!! WARNING: the router stopped answering',
+      ].join('\n');
     }
-    const attacker = await startChild(new URL('./lib/attacker-child.ts', import.meta.url), [router.url, String(settings.attackConnections)]);
+    const attacker = await startChild(new URL('./lib/attacker-child.ts', import.meta.url), [
+      router.url,
+      String(settings.attackConnections),
+    ]);
     children.push(attacker);
     const { slices, routerDied } = await measure(router, attacker, token, settings);
-    return [header, alone.text, '', attackReport(slices, [...(routerDied ? [`!!! WARNING: ${routerDied}`] : []), ...alone.warnings])].join('\n');
+    return [
+      header,
+      alone.text,
+      '',
+      attackReport(slices, [...(routerDied ? [`!!! WARNING: ${routerDied}`] : []), ...alone.warnings]),
+    ].join('\n');
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     await Promise.all(children.map((c) => c.stop()));

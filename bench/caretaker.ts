@@ -7,7 +7,15 @@ import { startDevstack } from '@dataos/devstack';
 import { mongoFromEnv, type MongoStore } from '@dataos/stores';
 import { ArchiveReader } from '../subgraphs/caretaker/src/archive/reader.js';
 import { LocalFolderArchiveStore } from '../subgraphs/caretaker/src/archive/store.js';
-import { POD_PHASES, eventId, podKey, type ClusterEvent, type HistoryEvent, type PodDoc, type PodPhase } from '../subgraphs/caretaker/src/model.js';
+import {
+  POD_PHASES,
+  eventId,
+  podKey,
+  type ClusterEvent,
+  type HistoryEvent,
+  type PodDoc,
+  type PodPhase,
+} from '../subgraphs/caretaker/src/model.js';
 import { podSnapshot } from '../subgraphs/caretaker/src/snapshot.js';
 import { collectionsOf, ensureIndexes, type Collections } from '../subgraphs/caretaker/src/store/collections.js';
 import { HistoryStore } from '../subgraphs/caretaker/src/store/history.js';
@@ -44,9 +52,11 @@ export interface CaretakerBenchOptions {
 function benchOptions(env: NodeJS.ProcessEnv = process.env): Required<CaretakerBenchOptions> {
   const raw = env.CARETAKER_BENCH_INSERT_BUDGET_S;
   const seconds = raw === undefined || raw === '' ? 420 : Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`CARETAKER_BENCH_INSERT_BUDGET_S="${raw}" is not a positive number of seconds.`);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new Error(`CARETAKER_BENCH_INSERT_BUDGET_S="${raw}" is not a positive number of seconds.`);
   const only = env.CARETAKER_BENCH_INGEST_ONLY ?? '';
-  if (!['', '0', '1'].includes(only)) throw new Error(`CARETAKER_BENCH_INGEST_ONLY="${only}" must be 1 (ingest table only) or 0.`);
+  if (!['', '0', '1'].includes(only))
+    throw new Error(`CARETAKER_BENCH_INGEST_ONLY="${only}" must be 1 (ingest table only) or 0.`);
   return { insertBudgetMs: seconds * 1000, ingestOnly: only === '1' };
 }
 const INSERT_BATCH = 5000;
@@ -66,9 +76,22 @@ function podStream(pods: number, start: number): ClusterEvent[] {
       [0, 'PENDING', null, 0, 'ADDED'],
       [1, 'PENDING', node, 0, 'MODIFIED'],
       [8, 'RUNNING', node, 0, 'MODIFIED'],
-      ...Array.from({ length: restarts }, (_, r) => [60 + r * 30, 'RUNNING', node, r + 1, 'MODIFIED'] as [number, PodPhase, string, number, 'MODIFIED']),
+      ...Array.from(
+        { length: restarts },
+        (_, r) => [60 + r * 30, 'RUNNING', node, r + 1, 'MODIFIED'] as [number, PodPhase, string, number, 'MODIFIED'],
+      ),
       [600, p % 5 === 0 ? 'FAILED' : 'SUCCEEDED', node, restarts, 'MODIFIED'],
-      ...(p % 3 === 0 ? [[900, p % 5 === 0 ? 'FAILED' : 'SUCCEEDED', node, restarts, 'DELETED'] as [number, PodPhase, string, number, 'DELETED']] : []),
+      ...(p % 3 === 0
+        ? [
+            [900, p % 5 === 0 ? 'FAILED' : 'SUCCEEDED', node, restarts, 'DELETED'] as [
+              number,
+              PodPhase,
+              string,
+              number,
+              'DELETED',
+            ],
+          ]
+        : []),
     ];
     for (const [s, phase, nodeName, restartCount, type] of steps) {
       out.push({
@@ -89,7 +112,15 @@ function podStream(pods: number, start: number): ClusterEvent[] {
             labels: { app: name.slice(0, 5), 'dataos.io/resource-urn': `dataos://workflow:${namespace}/job-${p % 50}` },
             annotations: {},
             owner: { kind: 'Job', name },
-            conditions: [{ type: 'Ready', status: phase === 'RUNNING' ? 'TRUE' : 'FALSE', reason: null, message: null, lastTransitionTime: null }],
+            conditions: [
+              {
+                type: 'Ready',
+                status: phase === 'RUNNING' ? 'TRUE' : 'FALSE',
+                reason: null,
+                message: null,
+                lastTransitionTime: null,
+              },
+            ],
             containers: [
               {
                 name: 'main',
@@ -126,7 +157,8 @@ async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; value: T }> 
 }
 
 /** Progress on stderr (the result goes to stdout). */
-const progress = (message: string) => process.stderr.write(`[caretaker bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+const progress = (message: string) =>
+  process.stderr.write(`[caretaker bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -215,7 +247,11 @@ async function medianMs(runs: number, f: () => Promise<unknown>): Promise<number
 /** A 30-day compaction slot: this process is the only compactor, and no slot end cuts a run short. */
 const BENCH_SLOT_MS = 30 * DAY;
 
-async function aggregateBench(mongo: MongoStore, c: Collections, options: Required<CaretakerBenchOptions>): Promise<string> {
+async function aggregateBench(
+  mongo: MongoStore,
+  c: Collections,
+  options: Required<CaretakerBenchOptions>,
+): Promise<string> {
   const archiveDir = await mkdtemp(path.join(os.tmpdir(), 'caretaker-bench-'));
   try {
     const reader = new ArchiveReader(new LocalFolderArchiveStore(archiveDir));
@@ -242,7 +278,9 @@ async function aggregateBench(mongo: MongoStore, c: Collections, options: Requir
     let raw100k = 0;
     let check = 'not reached';
     while (total < TARGET_HISTORY && insertMs < options.insertBudgetMs) {
-      const docs = Array.from({ length: INSERT_BATCH }, (_, j) => historyDoc(total + j, start, 7 * DAY, TARGET_HISTORY));
+      const docs = Array.from({ length: INSERT_BATCH }, (_, j) =>
+        historyDoc(total + j, start, 7 * DAY, TARGET_HISTORY),
+      );
       insertMs += (await timed(() => recordHistory(c, docs))).ms;
       total += INSERT_BATCH;
       if (total % 100_000 !== 0) continue;
@@ -250,14 +288,22 @@ async function aggregateBench(mongo: MongoStore, c: Collections, options: Requir
       if (total === TARGET_HISTORY) {
         // Before the last compaction: 100,000 events' parts still pending, as between two runs.
         const pending = await c.rollupParts.countDocuments();
-        rows.push([`${formatNumber(total)} (${pending} parts pending)`, await medianMs(5, () => history.stats(from, to)), '—', await medianMs(5, find), '—']);
+        rows.push([
+          `${formatNumber(total)} (${pending} parts pending)`,
+          await medianMs(5, () => history.stats(from, to)),
+          '—',
+          await medianMs(5, find),
+          '—',
+        ]);
       }
       await compact();
       if (total === 100_000) {
         // The old path, at a size where it finishes: the raw $group over the whole history.
         const rolled = await history.stats(from, to);
         const raw = await history.rawStats(rolled.from, rolled.to);
-        check = isDeepStrictEqual(rolled, raw) ? `equal (total ${formatNumber(raw.total)})` : `DIFFERENT: rollups ${rolled.total}, raw ${raw.total}`;
+        check = isDeepStrictEqual(rolled, raw)
+          ? `equal (total ${formatNumber(raw.total)})`
+          : `DIFFERENT: rollups ${rolled.total}, raw ${raw.total}`;
         raw100k = await medianMs(2, () => history.rawStats(from, to));
         const roll = await medianMs(5, () => history.stats(from, to));
         const f = await medianMs(5, find);
@@ -283,7 +329,14 @@ async function aggregateBench(mongo: MongoStore, c: Collections, options: Requir
       const id = podKey(e.pod.namespace, e.pod.name);
       const seen = newest.get(id);
       if (!seen || seen.resourceVersion < e.pod.resourceVersion) {
-        newest.set(id, { _id: id, ...e.pod, deleted: e.type === 'DELETED', deletedAt: null, observedAt: e.observedAt, updatedAt: new Date() });
+        newest.set(id, {
+          _id: id,
+          ...e.pod,
+          deleted: e.type === 'DELETED',
+          deletedAt: null,
+          observedAt: e.observedAt,
+          updatedAt: new Date(),
+        });
       }
     }
     await pc.pods.insertMany([...newest.values()]);
@@ -300,7 +353,16 @@ async function aggregateBench(mongo: MongoStore, c: Collections, options: Requir
       reached
         ? `RESULT AT ${formatNumber(total)} EVENTS: MEASURED`
         : `RESULT AT 1,000,000 EVENTS: NOT REACHED (${formatNumber(total)} recorded before the ${formatNumber(options.insertBudgetMs / 1000)} s budget ran out; figures are at ${formatNumber(total)})`,
-      table(['history events', 'podEventStats ms (rollups)', 'raw $group ms (old path)', 'findOne by _id ms (baseline)', 'rollups / findOne'], rows),
+      table(
+        [
+          'history events',
+          'podEventStats ms (rollups)',
+          'raw $group ms (old path)',
+          'findOne by _id ms (baseline)',
+          'rollups / findOne',
+        ],
+        rows,
+      ),
       `raw $group at 100,000 events / rollups at ${formatNumber(total)}: ${formatNumber(raw100k / roll)}x faster (the raw $group is linear in the history on FerretDB: ~${formatNumber((raw100k * TARGET_HISTORY) / 100_000 / 1000)} s at 1,000,000 by extrapolation, not measured)`,
       `check: rollups = raw aggregate over the same hours at 100,000 events: ${check}; total at ${formatNumber(total)}: ${formatNumber(stats.total)}`,
       `podEventStats: 7 days, rounded to whole hours; reads ${daysBetweenCount(from, to)} day documents + the pending parts (FerretDB pushes down only _id equality)`,
@@ -312,21 +374,30 @@ async function aggregateBench(mongo: MongoStore, c: Collections, options: Requir
   }
 }
 
-const daysBetweenCount = (from: Date, to: Date) => Math.floor(to.getTime() / DAY) - Math.floor(from.getTime() / DAY) + 1;
+const daysBetweenCount = (from: Date, to: Date) =>
+  Math.floor(to.getTime() / DAY) - Math.floor(from.getTime() / DAY) + 1;
 
 export async function runCaretakerBench(opts: CaretakerBenchOptions = {}): Promise<string> {
   const env = benchOptions();
-  const options = { insertBudgetMs: opts.insertBudgetMs ?? env.insertBudgetMs, ingestOnly: opts.ingestOnly ?? env.ingestOnly };
+  const options = {
+    insertBudgetMs: opts.insertBudgetMs ?? env.insertBudgetMs,
+    ingestOnly: opts.ingestOnly ?? env.ingestOnly,
+  };
   const devstack = await startDevstack({ services: ['ferretdb'] });
   Object.assign(process.env, devstack.env, { LOG_LEVEL: 'silent' });
-  const mongo = await mongoFromEnv('CARETAKER', `caretaker_bench_${Date.now()}`, { ...process.env, CARETAKER_MONGO_DB: undefined });
+  const mongo = await mongoFromEnv('CARETAKER', `caretaker_bench_${Date.now()}`, {
+    ...process.env,
+    CARETAKER_MONGO_DB: undefined,
+  });
   try {
     const c = collectionsOf(mongo.db);
     progress(`database ${mongo.db.databaseName}`);
     await ensureIndexes(c);
     const ingest = await ingestBench(mongo);
     // CARETAKER_BENCH_INGEST_ONLY=1: the ingest table only (the history/aggregate part takes many minutes).
-    const aggregate = options.ingestOnly ? '(history/aggregate part skipped: CARETAKER_BENCH_INGEST_ONLY=1)' : await aggregateBench(mongo, c, options);
+    const aggregate = options.ingestOnly
+      ? '(history/aggregate part skipped: CARETAKER_BENCH_INGEST_ONLY=1)'
+      : await aggregateBench(mongo, c, options);
     return [`Caretaker on ${process.env.MONGO_URL} (FerretDB 1.24 in development)`, ingest, aggregate].join('\n\n');
   } finally {
     await mongo.db.dropDatabase();

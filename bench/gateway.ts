@@ -26,12 +26,30 @@ import { percentile, table } from './lib/stats.js';
 const QUERIES: [name: string, sql: string][] = [
   ['select * limit 100', 'SELECT * FROM icebase.retail.customers LIMIT 100'],
   ['count per region', 'SELECT region, count(*) FROM icebase.retail.customers GROUP BY region'],
-  ['top spenders (join)', 'SELECT c.full_name, c.email, sum(o.order_total) AS spent FROM icebase.retail.customers c JOIN icebase.retail.orders o USING (customer_id) GROUP BY ALL ORDER BY spent DESC LIMIT 10'],
-  ['monthly revenue (CTE)', "WITH m AS (SELECT date_trunc('month', ordered_at) AS month, order_total FROM icebase.retail.orders) SELECT month, sum(order_total) FROM m GROUP BY month ORDER BY month"],
-  ['best order (window)', 'SELECT customer_id, order_id, order_total, rank() OVER (PARTITION BY customer_id ORDER BY order_total DESC) AS r FROM icebase.retail.orders QUALIFY r = 1 ORDER BY customer_id LIMIT 50'],
-  ['big buyers (IN subquery)', 'SELECT email FROM icebase.retail.customers WHERE customer_id IN (SELECT customer_id FROM icebase.retail.orders WHERE order_total > 400)'],
-  ['contacts (UNION)', 'SELECT email AS contact FROM icebase.retail.customers UNION SELECT phone FROM icebase.retail.customers ORDER BY 1 LIMIT 100'],
-  ['region stats (join, agg)', 'SELECT c.region, count(DISTINCT o.order_id) AS orders, avg(o.order_total) AS basket FROM icebase.retail.orders o JOIN icebase.retail.customers c ON c.customer_id = o.customer_id GROUP BY 1'],
+  [
+    'top spenders (join)',
+    'SELECT c.full_name, c.email, sum(o.order_total) AS spent FROM icebase.retail.customers c JOIN icebase.retail.orders o USING (customer_id) GROUP BY ALL ORDER BY spent DESC LIMIT 10',
+  ],
+  [
+    'monthly revenue (CTE)',
+    "WITH m AS (SELECT date_trunc('month', ordered_at) AS month, order_total FROM icebase.retail.orders) SELECT month, sum(order_total) FROM m GROUP BY month ORDER BY month",
+  ],
+  [
+    'best order (window)',
+    'SELECT customer_id, order_id, order_total, rank() OVER (PARTITION BY customer_id ORDER BY order_total DESC) AS r FROM icebase.retail.orders QUALIFY r = 1 ORDER BY customer_id LIMIT 50',
+  ],
+  [
+    'big buyers (IN subquery)',
+    'SELECT email FROM icebase.retail.customers WHERE customer_id IN (SELECT customer_id FROM icebase.retail.orders WHERE order_total > 400)',
+  ],
+  [
+    'contacts (UNION)',
+    'SELECT email AS contact FROM icebase.retail.customers UNION SELECT phone FROM icebase.retail.customers ORDER BY 1 LIMIT 100',
+  ],
+  [
+    'region stats (join, agg)',
+    'SELECT c.region, count(DISTINCT o.order_id) AS orders, avg(o.order_total) AS basket FROM icebase.retail.orders o JOIN icebase.retail.customers c ON c.customer_id = o.customer_id GROUP BY 1',
+  ],
   ['products by price', 'SELECT title, price FROM icebase.retail.products ORDER BY price DESC LIMIT 10'],
   ['count orders', 'SELECT count(*) FROM icebase.retail.orders'],
 ];
@@ -46,7 +64,9 @@ const CLUSTER: ClusterDoc = { _id: 'bench', engine: 'duckdb', endpoint: null, st
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const us = (ms: number) => ms * 1000;
 
-export async function runGatewayBench(options: { rewriteIterations?: number; runIterations?: number } = {}): Promise<string> {
+export async function runGatewayBench(
+  options: { rewriteIterations?: number; runIterations?: number } = {},
+): Promise<string> {
   const rewriteIterations = options.rewriteIterations ?? 300;
   const runIterations = options.runIterations ?? 150;
   const parser = await SqlParser.create();
@@ -56,7 +76,12 @@ export async function runGatewayBench(options: { rewriteIterations?: number; run
   const engine = await DuckDbEngine.create();
   const catalog = StaticColumnCatalog.fromDemo();
   const policies = [...DEFAULT_DATA_POLICIES, ...DEMO_DATA_POLICIES].map((p) => policyDoc(p));
-  const service = new QueryService({ rewriter, catalog, policies: { all: async () => policies }, engineFor: () => engine });
+  const service = new QueryService({
+    rewriter,
+    catalog,
+    policies: { all: async () => policies },
+    engineFor: () => engine,
+  });
   try {
     const rewrite = async (sql: string, using = rewriter) => {
       const analysis = await using.analyze(sql);
@@ -92,9 +117,33 @@ export async function runGatewayBench(options: { rewriteIterations?: number; run
       warm.sort((a, b) => a - b);
       allCold.push(...cold);
       allWarm.push(...warm);
-      rewriteRows.push([name, us(mean(cold)), us(percentile(cold, 50)), us(percentile(cold, 99)), us(mean(warm)), us(percentile(warm, 50))]);
+      rewriteRows.push([
+        name,
+        us(mean(cold)),
+        us(percentile(cold, 50)),
+        us(percentile(cold, 99)),
+        us(mean(warm)),
+        us(percentile(warm, 50)),
+      ]);
     }
-    rewriteRows.push(['all queries', us(mean(allCold)), us(percentile(allCold.sort((a, b) => a - b), 50)), us(percentile(allCold, 99)), us(mean(allWarm)), us(percentile(allWarm.sort((a, b) => a - b), 50))]);
+    rewriteRows.push([
+      'all queries',
+      us(mean(allCold)),
+      us(
+        percentile(
+          allCold.sort((a, b) => a - b),
+          50,
+        ),
+      ),
+      us(percentile(allCold, 99)),
+      us(mean(allWarm)),
+      us(
+        percentile(
+          allWarm.sort((a, b) => a - b),
+          50,
+        ),
+      ),
+    ]);
 
     const runRows: (string | number)[][] = [];
     const ratios: number[] = [];
@@ -117,7 +166,15 @@ export async function runGatewayBench(options: { rewriteIterations?: number; run
       for (const xs of [raw, masked, gateway]) xs.sort((a, b) => a - b);
       const ratio = percentile(gateway, 50) / percentile(raw, 50);
       ratios.push(ratio);
-      runRows.push([name, percentile(raw, 50), percentile(masked, 50), percentile(gateway, 50), percentile(gateway, 99), percentile(masked, 50) / percentile(raw, 50), ratio]);
+      runRows.push([
+        name,
+        percentile(raw, 50),
+        percentile(masked, 50),
+        percentile(gateway, 50),
+        percentile(gateway, 99),
+        percentile(masked, 50) / percentile(raw, 50),
+        ratio,
+      ]);
     }
     const geo = Math.exp(mean(ratios.map(Math.log)));
     return [
@@ -125,7 +182,18 @@ export async function runGatewayBench(options: { rewriteIterations?: number; run
       table(['query', 'uncached µs mean', 'p50', 'p99', 'steady state µs mean', 'p50'], rewriteRows),
       '',
       `runQuery end to end vs the same SQL on DuckDB directly (${runIterations} interleaved runs each, ms; Heimdall and Metis stubbed, no history)`,
-      table(['query', 'DuckDB direct p50', 'rewritten SQL on DuckDB p50', 'runQuery p50', 'runQuery p99', 'masking cost ×', 'runQuery / direct ×'], runRows),
+      table(
+        [
+          'query',
+          'DuckDB direct p50',
+          'rewritten SQL on DuckDB p50',
+          'runQuery p50',
+          'runQuery p99',
+          'masking cost ×',
+          'runQuery / direct ×',
+        ],
+        runRows,
+      ),
       `geometric mean of runQuery / direct (p50): ${geo.toFixed(2)}×`,
     ].join('\n');
   } finally {

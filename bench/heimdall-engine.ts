@@ -62,7 +62,14 @@ export async function runEngineBench(): Promise<string> {
       [
         ['linear scan (baseline)', sl.perSecond, sl.p50Us, sl.p99Us, bl.decisionsPerSecond, bl.p99Us],
         ['indexed', si.perSecond, si.p50Us, si.p99Us, bi.decisionsPerSecond, bi.p99Us],
-        ['ratio indexed / linear', si.perSecond / sl.perSecond, sl.p50Us / si.p50Us, sl.p99Us / si.p99Us, bi.decisionsPerSecond / bl.decisionsPerSecond, bl.p99Us / bi.p99Us],
+        [
+          'ratio indexed / linear',
+          si.perSecond / sl.perSecond,
+          sl.p50Us / si.p50Us,
+          sl.p99Us / si.p99Us,
+          bi.decisionsPerSecond / bl.decisionsPerSecond,
+          bl.p99Us / bi.p99Us,
+        ],
       ],
     ),
   ].join('\n');

@@ -61,7 +61,9 @@ export async function runHeimdallHttpBench(): Promise<string> {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...(asRouter ? { authorization: `Bearer ${routerToken}`, [SUBJECT_TOKEN_HEADER]: token } : { authorization: `Bearer ${token}` }),
+          ...(asRouter
+            ? { authorization: `Bearer ${routerToken}`, [SUBJECT_TOKEN_HEADER]: token }
+            : { authorization: `Bearer ${token}` }),
         },
         body: JSON.stringify({ query, variables }),
       }).then((r) => r.json());
@@ -75,12 +77,17 @@ export async function runHeimdallHttpBench(): Promise<string> {
     const BATCH = 'query ($i: [DecisionInput!]!) { decideBatch(inputs: $i) { allowed } }';
     const batch = () => post(BATCH, { i: batchInputs });
     const router = () =>
-      post('query ($p: [String!]!) { routerAuthorization(policies: $p) { authenticated policies { allowed } } }', { p: ROUTER_POLICIES }, true);
+      post(
+        'query ($p: [String!]!) { routerAuthorization(policies: $p) { authenticated policies { allowed } } }',
+        { p: ROUTER_POLICIES },
+        true,
+      );
     const baseline = () => post('{ __typename }');
     // Measure the real evaluation, not the neutral answer a caller who is not the router gets.
     const asked = (await router()) as { data?: { routerAuthorization: { policies: { allowed: boolean }[] } } };
     const passing = asked.data?.routerAuthorization.policies.filter((p) => p.allowed).length;
-    if (passing !== 2) throw new Error(`routerAuthorization as the router: expected 2 of alice's policies to pass, got ${passing}`);
+    if (passing !== 2)
+      throw new Error(`routerAuthorization as the router: expected 2 of alice's policies to pass, got ${passing}`);
     // Both outcomes must be measured: how many of the 1,000 objects alice may read.
     const outcomes = (await post(BATCH, { i: objects.map((path) => ({ action: 'read', object: { path } })) })) as {
       data: { decideBatch: { allowed: boolean }[] };

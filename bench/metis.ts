@@ -28,10 +28,50 @@ const BASELINE_DATASETS = 100;
 const LEVELS = 6;
 const WORKFLOWS = 50;
 
-const WORDS = ['nebula', 'quasar', 'pulsar', 'orbit', 'comet', 'telemetry', 'sensor', 'reading', 'beacon', 'antenna',
-  'payload', 'thruster', 'gimbal', 'relay', 'uplink', 'downlink', 'spectrum', 'flux', 'plasma', 'magnetar'];
-const COLUMN_WORDS = ['station_id', 'captured_at', 'latitude', 'longitude', 'altitude', 'voltage', 'temperature', 'signal_db',
-  'operator_email', 'firmware', 'batch_no', 'quality', 'checksum', 'azimuth', 'elevation', 'drift', 'gain', 'noise', 'frame', 'sequence'];
+const WORDS = [
+  'nebula',
+  'quasar',
+  'pulsar',
+  'orbit',
+  'comet',
+  'telemetry',
+  'sensor',
+  'reading',
+  'beacon',
+  'antenna',
+  'payload',
+  'thruster',
+  'gimbal',
+  'relay',
+  'uplink',
+  'downlink',
+  'spectrum',
+  'flux',
+  'plasma',
+  'magnetar',
+];
+const COLUMN_WORDS = [
+  'station_id',
+  'captured_at',
+  'latitude',
+  'longitude',
+  'altitude',
+  'voltage',
+  'temperature',
+  'signal_db',
+  'operator_email',
+  'firmware',
+  'batch_no',
+  'quality',
+  'checksum',
+  'azimuth',
+  'elevation',
+  'drift',
+  'gain',
+  'noise',
+  'frame',
+  'sequence',
+];
 const TYPES = ['bigint', 'varchar', 'double', 'timestamp', 'boolean'];
 const LAYERS = ['raw', 'clean', 'curated', 'serving'];
 
@@ -119,11 +159,15 @@ export async function runMetisBench(): Promise<string> {
   const baselineDepot = `${depot}x`;
   const store = new CatalogStore(neo4j);
   const writer = new CatalogWriter(neo4j);
-  const mongo = await mongoFromEnv('HEIMDALL', `heimdall_bench_${depot}`, { ...process.env, HEIMDALL_MONGO_DB: undefined });
+  const mongo = await mongoFromEnv('HEIMDALL', `heimdall_bench_${depot}`, {
+    ...process.env,
+    HEIMDALL_MONGO_DB: undefined,
+  });
   const out: string[] = [];
   try {
     await migrate(neo4j);
-    for (let w = 0; w < WORKFLOWS; w++) await writer.upsertResource({ kind: 'WORKFLOW', workspace: 'public', name: `${depot}-wf${w}` });
+    for (let w = 0; w < WORKFLOWS; w++)
+      await writer.upsertResource({ kind: 'WORKFLOW', workspace: 'public', name: `${depot}-wf${w}` });
 
     // ---------------------------------------------------------------- ingest
     let started = performance.now();
@@ -140,7 +184,8 @@ export async function runMetisBench(): Promise<string> {
     }
     const unchanged = seconds(started);
     started = performance.now();
-    for (const d of syntheticDatasets(baselineDepot, 0, BASELINE_DATASETS)) await writer.ingest({ name: baselineDepot }, [d], {});
+    for (const d of syntheticDatasets(baselineDepot, 0, BASELINE_DATASETS))
+      await writer.ingest({ name: baselineDepot }, [d], {});
     const single = seconds(started);
     const batchedRate = DATASETS / batched;
     const singleRate = BASELINE_DATASETS / single;
@@ -150,8 +195,22 @@ export async function runMetisBench(): Promise<string> {
         ['ingest', 'datasets', 'seconds', 'datasets/s', 'columns/s', 'vs per-dataset tx'],
         [
           ['one transaction per dataset (baseline)', BASELINE_DATASETS, single, singleRate, singleRate * COLUMNS, 1],
-          [`batched UNWIND, ${BATCH} per transaction`, DATASETS, batched, batchedRate, batchedRate * COLUMNS, batchedRate / singleRate],
-          ['same input again (idempotent: unchanged)', DATASETS, unchanged, DATASETS / unchanged, 0, DATASETS / unchanged / singleRate],
+          [
+            `batched UNWIND, ${BATCH} per transaction`,
+            DATASETS,
+            batched,
+            batchedRate,
+            batchedRate * COLUMNS,
+            batchedRate / singleRate,
+          ],
+          [
+            'same input again (idempotent: unchanged)',
+            DATASETS,
+            unchanged,
+            DATASETS / unchanged,
+            0,
+            DATASETS / unchanged / singleRate,
+          ],
         ],
       ),
     );
@@ -160,12 +219,20 @@ export async function runMetisBench(): Promise<string> {
     started = performance.now();
     const edges = syntheticLineage(urns, depot);
     for (let i = 0; i < edges.length; i += 2000) await writer.addLineage(edges.slice(i, i + 2000), {});
-    out.push(`lineage: ${edges.length.toLocaleString('en-US')} edges (${LEVELS} levels, 2 upstreams each, through ${WORKFLOWS} workflows) in ${seconds(started).toFixed(1)} s`);
+    out.push(
+      `lineage: ${edges.length.toLocaleString('en-US')} edges (${LEVELS} levels, 2 upstreams each, through ${WORKFLOWS} workflows) in ${seconds(started).toFixed(1)} s`,
+    );
 
     // ---------------------------------------------------------------- store-level queries
     const load = { concurrency: 8, durationMs: 4000, maxCount: 20_000 };
     const queries = ['telemetry', 'nebula sensor', 'operator email', 'puls', 'quasar flux array'];
-    const filter = { types: ['DATASET', 'COLUMN', 'GLOSSARY_TERM'] as const, tag: null, owner: null, domain: null, source: depot };
+    const filter = {
+      types: ['DATASET', 'COLUMN', 'GLOSSARY_TERM'] as const,
+      tag: null,
+      owner: null,
+      domain: null,
+      source: depot,
+    };
     let q = 0;
     const search = () => {
       const text = queries[q++ % queries.length]!;
@@ -203,10 +270,28 @@ export async function runMetisBench(): Promise<string> {
         ['query', 'per s', 'p50 ms', 'p99 ms', 'vs trivial p50'],
         [
           ['trivial round trip (RETURN 1)', base.perSecond, base.p50Ms, base.p99Ms, 1],
-          [`full-text search, 1 caller (5 queries, up to ${formatNumber(candidates)} hits ranked)`, alone.perSecond, alone.p50Ms, alone.p99Ms, alone.p50Ms / base.p50Ms],
+          [
+            `full-text search, 1 caller (5 queries, up to ${formatNumber(candidates)} hits ranked)`,
+            alone.perSecond,
+            alone.p50Ms,
+            alone.p99Ms,
+            alone.p50Ms / base.p50Ms,
+          ],
           [`full-text search, ${load.concurrency} callers`, s.perSecond, s.p50Ms, s.p99Ms, s.p50Ms / base.p50Ms],
-          [`lineage downstream depth 5 (${formatNumber(downReach)} datasets, edges, columns)`, down.perSecond, down.p50Ms, down.p99Ms, down.p50Ms / base.p50Ms],
-          [`lineage upstream depth 5 (${formatNumber(upReach)} datasets)`, up.perSecond, up.p50Ms, up.p99Ms, up.p50Ms / base.p50Ms],
+          [
+            `lineage downstream depth 5 (${formatNumber(downReach)} datasets, edges, columns)`,
+            down.perSecond,
+            down.p50Ms,
+            down.p99Ms,
+            down.p50Ms / base.p50Ms,
+          ],
+          [
+            `lineage upstream depth 5 (${formatNumber(upReach)} datasets)`,
+            up.perSecond,
+            up.p50Ms,
+            up.p99Ms,
+            up.p50Ms / base.p50Ms,
+          ],
         ],
       ),
     );
@@ -228,7 +313,13 @@ export async function runMetisBench(): Promise<string> {
         return body;
       });
     await post(heimdallRunning.url, admin, 'mutation ($i: PolicyInput!) { createPolicy(input: $i) { name } }', {
-      i: { name: 'bench-readers', effect: 'ALLOW', subjects: [['roles:id:data-dev']], actions: ['read'], objects: { paths: [`dataos://${depot}:c[0-4]/**`, '/metis/**'], tags: [] } },
+      i: {
+        name: 'bench-readers',
+        effect: 'ALLOW',
+        subjects: [['roles:id:data-dev']],
+        actions: ['read'],
+        objects: { paths: [`dataos://${depot}:c[0-4]/**`, '/metis/**'], tags: [] },
+      },
     });
     const alice = (await fetchDevToken('alice')).access_token;
     const SEARCH = `query ($q: String!, $s: String) { search(query: $q, first: 20, filter: { source: $s }) {
@@ -243,7 +334,8 @@ export async function runMetisBench(): Promise<string> {
     const gqlLineage = () => post(running.url, alice, LINEAGE, { u: readable[Math.floor(rnd() * readable.length)] });
     const typename = () => post(running.url, alice, '{ __typename }');
     const http = { concurrency: 8, durationMs: 4000, maxCount: 20_000 };
-    for (const warm of [typename, gqlSearch, gqlPage, gqlLineage]) await closedLoop(warm, { ...http, durationMs: 1000 });
+    for (const warm of [typename, gqlSearch, gqlPage, gqlLineage])
+      await closedLoop(warm, { ...http, durationMs: 1000 });
     const hb = await closedLoop(typename, http);
     const hs = await closedLoop(gqlSearch, http);
     const hp = await closedLoop(gqlPage, http);
@@ -259,7 +351,13 @@ export async function runMetisBench(): Promise<string> {
         [
           ['{ __typename } (baseline)', hb.perSecond, hb.p50Ms, hb.p99Ms, 1],
           ['search, first 20 (counts over every readable hit)', hs.perSecond, hs.p50Ms, hs.p99Ms, hs.p50Ms / hb.p50Ms],
-          ['search, first 20 (page only: no totalCount or facets)', hp.perSecond, hp.p50Ms, hp.p99Ms, hp.p50Ms / hb.p50Ms],
+          [
+            'search, first 20 (page only: no totalCount or facets)',
+            hp.perSecond,
+            hp.p50Ms,
+            hp.p99Ms,
+            hp.p50Ms / hb.p50Ms,
+          ],
           ['lineage downstream depth 5', hl.perSecond, hl.p50Ms, hl.p99Ms, hl.p50Ms / hb.p50Ms],
         ],
       ),

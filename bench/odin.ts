@@ -17,8 +17,15 @@ function syntheticNTriples(base: string, concepts: number): string {
     const c = `<${base}#C${i}>`;
     lines.push(t(c, type, '<http://www.w3.org/2002/07/owl#Class>'));
     lines.push(t(c, '<http://www.w3.org/2000/01/rdf-schema#label>', `"Concept ${i}"@en`));
-    lines.push(t(c, '<http://www.w3.org/2004/02/skos/core#definition>', `"Synthetic concept number ${i} of the bench ontology."@en`));
-    if (i > 0) lines.push(t(c, '<http://www.w3.org/2000/01/rdf-schema#subClassOf>', `<${base}#C${Math.floor((i - 1) / 4)}>`));
+    lines.push(
+      t(
+        c,
+        '<http://www.w3.org/2004/02/skos/core#definition>',
+        `"Synthetic concept number ${i} of the bench ontology."@en`,
+      ),
+    );
+    if (i > 0)
+      lines.push(t(c, '<http://www.w3.org/2000/01/rdf-schema#subClassOf>', `<${base}#C${Math.floor((i - 1) / 4)}>`));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -29,7 +36,10 @@ async function cleanup(neo4j: Neo4jStore) {
   try {
     for (const label of ['Concept', 'Property', 'Instance', 'Ontology']) {
       // Implicit transactions: CALL ... IN TRANSACTIONS deletes in chunks.
-      await session.run(`MATCH (n:${label}) WHERE n.iri STARTS WITH $p CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`, { p: BENCH_IRIS });
+      await session.run(
+        `MATCH (n:${label}) WHERE n.iri STARTS WITH $p CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`,
+        { p: BENCH_IRIS },
+      );
     }
     await session.run(
       `MATCH (n) WHERE (n:LinkedDataset AND n.urn STARTS WITH $d) OR (n:LinkedColumn AND n.datasetUrn STARTS WITH $d) DETACH DELETE n`,
@@ -60,7 +70,14 @@ export async function runOdinBench(): Promise<string> {
       const started = performance.now();
       const summary = await importOntology(writer, { content, format: 'N_TRIPLES' }, 'bench', { batchSize });
       const seconds = (performance.now() - started) / 1000;
-      imports.push([batchSize, summary.replaced ? 'replace' : 'new', summary.triples, summary.batches, seconds, summary.triples / seconds]);
+      imports.push([
+        batchSize,
+        summary.replaced ? 'replace' : 'new',
+        summary.triples,
+        summary.batches,
+        seconds,
+        summary.triples / seconds,
+      ]);
     }
     const exportStarted = performance.now();
     const exported = await writer.exportTriples(base);
@@ -76,8 +93,17 @@ export async function runOdinBench(): Promise<string> {
       ['concept by IRI (baseline)', () => store.conceptsByIri([`${base}#C${n++ % concepts}`])],
       ['ancestors of a leaf (depth ~7)', () => store.hierarchy(`${base}#C${concepts - 1 - (n++ % 1000)}`, 'up', 20)],
       ['descendants of a level-3 class (~340)', () => store.hierarchy(`${base}#C${21 + (n++ % 4)}`, 'down', 20)],
-      ['datasets holding the root, subclass closure (20,000 concepts, 200 datasets)', () => store.datasetsHolding(`${base}#C0`, { includeSubconcepts: true, via: 'ANY', limit: 5000 })],
-      ['shortest path between two leaves', () => store.shortestPath(`${base}#C${concepts - 1}`, `${base}#C${concepts - 2000 - (n++ % 500)}`, 10, ['SUB_CLASS_OF'])],
+      [
+        'datasets holding the root, subclass closure (20,000 concepts, 200 datasets)',
+        () => store.datasetsHolding(`${base}#C0`, { includeSubconcepts: true, via: 'ANY', limit: 5000 }),
+      ],
+      [
+        'shortest path between two leaves',
+        () =>
+          store.shortestPath(`${base}#C${concepts - 1}`, `${base}#C${concepts - 2000 - (n++ % 500)}`, 10, [
+            'SUB_CLASS_OF',
+          ]),
+      ],
       ['label search "concept 1999"', () => store.search('concept 1999', { ontology: base, first: 20 })],
     ];
     const rows: (string | number)[][] = [];

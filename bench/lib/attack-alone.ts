@@ -12,7 +12,11 @@ const CHAIN_REPEATS = 10;
 const mib = (n: number) => `${n.toFixed(1)} MiB`;
 const signed = (n: number) => `${n >= 0 ? '+' : ''}${mib(n)}`;
 const count = (n: number) => n.toLocaleString('en-US');
-const rss = (pid: number) => residentMiB(pid).then((m) => m.rss, () => NaN);
+const rss = (pid: number) =>
+  residentMiB(pid).then(
+    (m) => m.rss,
+    () => NaN,
+  );
 
 export interface AloneResult {
   text: string;
@@ -38,7 +42,11 @@ async function chainAlone(router: Child): Promise<AloneResult> {
   const head = `30-level fragment chain (${count(body.length)} bytes), anonymous, alone:`;
   if (first.status === 0 || isDead(router)) {
     const text = `${head} no answer within ${formatNumber(first.ms)} ms (${first.code}); router RSS ${mib(before)} before, ${mib(after)} after`;
-    return { text, warnings: [`!!! WARNING: the router did not answer the 30-level fragment chain (${first.code})`], answering: false };
+    return {
+      text,
+      warnings: [`!!! WARNING: the router did not answer the 30-level fragment chain (${first.code})`],
+      answering: false,
+    };
   }
   const again: number[] = [];
   for (let i = 0; i < CHAIN_REPEATS; i++) again.push((await post(router.url, body)).ms);
@@ -46,9 +54,16 @@ async function chainAlone(router: Child): Promise<AloneResult> {
   return {
     text:
       `${head} ${first.status} ${first.code} in ${formatNumber(first.ms)} ms (${CHAIN_REPEATS} more: median ` +
-      `${formatNumber(percentile(again.sort((a, b) => a - b), 50))} ms); router RSS ${mib(before)} before, ${mib(after)} after ` +
+      `${formatNumber(
+        percentile(
+          again.sort((a, b) => a - b),
+          50,
+        ),
+      )} ms); router RSS ${mib(before)} before, ${mib(after)} after ` +
       `(${signed(after - before)}; peak while answering ${mib(peakMiB)}), ${mib(settled)} after ${CHAIN_REPEATS} more (${signed(settled - before)})`,
-    warnings: notRefused(first.status) ? [`!!! WARNING: the 30-level fragment chain got ${first.status} ${first.code}, not a 4xx`] : [],
+    warnings: notRefused(first.status)
+      ? [`!!! WARNING: the 30-level fragment chain got ${first.status} ${first.code}, not a 4xx`]
+      : [],
     answering: true,
   };
 }
@@ -66,15 +81,40 @@ async function shapesAlone(router: Child): Promise<AloneResult> {
       answering = false;
       break;
     }
-    if (notRefused(first.status)) warnings.push(`!!! WARNING: "${shape.name}" sent alone got ${first.status} ${first.code}, not a 4xx`);
+    if (notRefused(first.status))
+      warnings.push(`!!! WARNING: "${shape.name}" sent alone got ${first.status} ${first.code}, not a 4xx`);
     const [cpuBefore, started] = [await cpuOf(router), performance.now()];
     for (let i = 0; i < SHAPE_REPEATS; i++) await post(router.url, shape.body);
-    const [cpuMs, ms] = [((await cpuOf(router)) - cpuBefore) / SHAPE_REPEATS, (performance.now() - started) / SHAPE_REPEATS];
-    rows.push([shape.name, count(shape.body.length), `${first.status} ${first.code}`, count(first.bytes), first.ms, ms, cpuMs, shape.expected]);
+    const [cpuMs, ms] = [
+      ((await cpuOf(router)) - cpuBefore) / SHAPE_REPEATS,
+      (performance.now() - started) / SHAPE_REPEATS,
+    ];
+    rows.push([
+      shape.name,
+      count(shape.body.length),
+      `${first.status} ${first.code}`,
+      count(first.bytes),
+      first.ms,
+      ms,
+      cpuMs,
+      shape.expected,
+    ]);
   }
-  const header = ['shape', 'bytes', 'answer', 'answer bytes', 'ms (first)', `ms/req (${SHAPE_REPEATS})`, 'router CPU ms/req', 'expected'];
+  const header = [
+    'shape',
+    'bytes',
+    'answer',
+    'answer bytes',
+    'ms (first)',
+    `ms/req (${SHAPE_REPEATS})`,
+    'router CPU ms/req',
+    'expected',
+  ];
   return {
-    text: [`Hostile shapes, each sent alone: once, then ${SHAPE_REPEATS} times one after the other:`, table(header, rows)].join('\n'),
+    text: [
+      `Hostile shapes, each sent alone: once, then ${SHAPE_REPEATS} times one after the other:`,
+      table(header, rows),
+    ].join('\n'),
     warnings,
     answering,
   };
@@ -84,5 +124,9 @@ export async function hostileAlone(router: Child): Promise<AloneResult> {
   const chain = await chainAlone(router);
   if (!chain.answering) return chain;
   const shapes = await shapesAlone(router);
-  return { text: `${chain.text}\n\n${shapes.text}`, warnings: [...chain.warnings, ...shapes.warnings], answering: shapes.answering };
+  return {
+    text: `${chain.text}\n\n${shapes.text}`,
+    warnings: [...chain.warnings, ...shapes.warnings],
+    answering: shapes.answering,
+  };
 }

@@ -68,7 +68,13 @@ export async function post(url: string, body: string, token?: string): Promise<A
       answer = { errors: [{ extensions: { code: 'not JSON' } }] };
     }
     const code = answer.errors?.[0]?.extensions?.code ?? '';
-    return { status: res.status, code, ms: performance.now() - started, bytes: Buffer.byteLength(text), data: answer.data };
+    return {
+      status: res.status,
+      code,
+      ms: performance.now() - started,
+      bytes: Buffer.byteLength(text),
+      data: answer.data,
+    };
   } catch (error) {
     const e = error as Error & { cause?: { code?: string } };
     return { status: 0, code: e.cause?.code ?? e.name, ms: performance.now() - started, bytes: 0 };
@@ -82,7 +88,12 @@ export const cpuOf = (child: Child): Promise<number> =>
 export const isDead = (child: Child) => child.process.exitCode !== null || child.process.signalCode !== null;
 
 /** Runs the attacker for as long as `during` takes, and returns what it saw. */
-export async function underAttack<T>(attacker: Child, rps: number, maxSeconds: number, during: () => Promise<T>): Promise<[T, AttackReport]> {
+export async function underAttack<T>(
+  attacker: Child,
+  rps: number,
+  maxSeconds: number,
+  during: () => Promise<T>,
+): Promise<[T, AttackReport]> {
   const report = new Promise<AttackReport>((resolve) => {
     const onMessage = (message: { attacked?: AttackReport }) => {
       if (!message?.attacked) return;

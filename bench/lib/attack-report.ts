@@ -45,7 +45,11 @@ export function attackReport(slices: Map<string, Slice[]>, earlier: string[]): s
     for (const condition of ['alone', 'attack'] as const) {
       const taken = slices.get(`${op}/${condition}`) ?? [];
       if (!taken.length) continue;
-      const [requests, seconds, cpuMs] = [sum(taken, (s) => s.requests), sum(taken, (s) => s.seconds), sum(taken, (s) => s.routerCpuMs)];
+      const [requests, seconds, cpuMs] = [
+        sum(taken, (s) => s.requests),
+        sum(taken, (s) => s.seconds),
+        sum(taken, (s) => s.routerCpuMs),
+      ];
       const reports = taken.flatMap((s) => (s.attack ? [s.attack] : []));
       const attackSeconds = sum(reports, (r) => r.seconds);
       const s: Summary = {
@@ -78,15 +82,35 @@ export function attackReport(slices: Map<string, Slice[]>, earlier: string[]): s
           }
         }
         const skipped = sum(reports, (r) => r.skipped);
-        if (skipped) warnings.push(`!!! WARNING: ${label}: the attacker skipped ${skipped} sends: so many requests waited for the router that its in-flight bound was reached`);
+        if (skipped)
+          warnings.push(
+            `!!! WARNING: ${label}: the attacker skipped ${skipped} sends: so many requests waited for the router that its in-flight bound was reached`,
+          );
         const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
         const attackerCpu = (100 * sum(reports, (r) => r.cpuMs)) / (1000 * attackSeconds);
         const sent = `${count(sum(reports, (r) => r.sent))} (${formatNumber(s.attackRate)}/s)`;
-        attackCells = [sent, count(tally.ok400), count(tally.other4xx), count(tally.not4xx), percentile(latencies, 99), attackerCpu];
+        attackCells = [
+          sent,
+          count(tally.ok400),
+          count(tally.other4xx),
+          count(tally.not4xx),
+          percentile(latencies, 99),
+          attackerCpu,
+        ];
       }
       const p50 = median(taken.map((t) => t.p50));
       const routerCpu = s.cpuPerSecond / 10; // ms per s -> % of one core
-      rows.push([label, condition === 'alone' ? 'alone' : 'under attack', s.rps, p50, s.p99, count(sum(taken, (t) => t.failed)), routerCpu, s.peakMiB, ...attackCells]);
+      rows.push([
+        label,
+        condition === 'alone' ? 'alone' : 'under attack',
+        s.rps,
+        p50,
+        s.p99,
+        count(sum(taken, (t) => t.failed)),
+        routerCpu,
+        s.peakMiB,
+        ...attackCells,
+      ]);
     }
     const [alone, attacked] = [summary.get('alone'), summary.get('attack')];
     if (alone && attacked) {
@@ -107,7 +131,22 @@ export function attackReport(slices: Map<string, Slice[]>, earlier: string[]): s
   return [
     'Legitimate traffic (p50/p99: median over slices; router CPU: % of one core; router peak RSS: kernel VmHWM of the router process, highest slice) and the attacker (p99 over all its requests, from when each was due):',
     table(
-      ['operation', 'condition', 'requests/s', 'p50 ms', 'p99 ms', 'failed', 'router CPU %', 'router peak RSS MiB', 'attack sent', '400', 'other 4xx', 'not 4xx', 'attack p99 ms', 'attacker CPU %'],
+      [
+        'operation',
+        'condition',
+        'requests/s',
+        'p50 ms',
+        'p99 ms',
+        'failed',
+        'router CPU %',
+        'router peak RSS MiB',
+        'attack sent',
+        '400',
+        'other 4xx',
+        'not 4xx',
+        'attack p99 ms',
+        'attacker CPU %',
+      ],
       rows,
     ),
     '',

@@ -24,7 +24,8 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_IN_FLIGHT = 1000;
 
 const target = new URL(process.argv[2] ?? '');
-if (!['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname)) throw new Error(`the attacker stays on loopback, not ${target.host}`);
+if (!['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname))
+  throw new Error(`the attacker stays on loopback, not ${target.host}`);
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(process.argv[3] ?? 8) });
 const shapes = attackShapes().map((s) => ({ name: s.name, body: Buffer.from(s.body) }));
 
@@ -48,7 +49,12 @@ function send(body: Buffer, dueAt: number): Promise<{ answer: string; ms: number
     };
     const req = http.request(
       target,
-      { method: 'POST', agent, timeout: REQUEST_TIMEOUT_MS, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+      {
+        method: 'POST',
+        agent,
+        timeout: REQUEST_TIMEOUT_MS,
+        headers: { 'content-type': 'application/json', 'content-length': body.length },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -104,7 +110,8 @@ async function attack(rps: number, maxSeconds: number): Promise<AttackReport> {
 
 process.on('message', (message: 'stop' | { attack?: { rps: number; maxSeconds: number } }) => {
   if (message === 'stop') stopped = true;
-  else if (message?.attack) void attack(message.attack.rps, message.attack.maxSeconds).then((attacked) => process.send?.({ attacked }));
+  else if (message?.attack)
+    void attack(message.attack.rps, message.attack.maxSeconds).then((attacked) => process.send?.({ attacked }));
 });
 // Dies with the bench, never outlives it.
 process.on('disconnect', () => process.exit(0));

@@ -19,7 +19,8 @@ export function fragmentChain(levels: number): string {
   return `${doc}query { ...F${levels} }`;
 }
 
-const body = (query: string, variables?: unknown) => JSON.stringify(variables === undefined ? { query } : { query, variables });
+const body = (query: string, variables?: unknown) =>
+  JSON.stringify(variables === undefined ? { query } : { query, variables });
 const list = (n: number, item: (i: number) => string) => Array.from({ length: n }, (_, i) => item(i)).join(' ');
 
 export const HOSTILE_SHAPES: HostileShape[] = [
@@ -31,7 +32,11 @@ export const HOSTILE_SHAPES: HostileShape[] = [
     body: body('query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }'),
     expected: '400 GRAPHQL_VALIDATION_FAILED',
   },
-  { name: '10,000 aliases', body: body(`{ ${list(10_000, (i) => `a${i}: __typename`)} }`), expected: '400 GRAPHQL_PARSE_FAILED' },
+  {
+    name: '10,000 aliases',
+    body: body(`{ ${list(10_000, (i) => `a${i}: __typename`)} }`),
+    expected: '400 GRAPHQL_PARSE_FAILED',
+  },
   {
     name: 'deep nesting (introspection)',
     body: body(`{ __type(name: "Query") { fields { type { ${'ofType { '.repeat(40)}name${' }'.repeat(40)} } } } }`),
@@ -45,7 +50,9 @@ export const HOSTILE_SHAPES: HostileShape[] = [
   {
     // Undeclared variables are ignored, so a huge list only costs when it is declared, used and coerced.
     name: 'huge variable list (declared)',
-    body: body('query ($v: Boolean!) { __typename @include(if: $v) }', { v: Array.from({ length: 100_000 }, (_, i) => i) }),
+    body: body('query ($v: Boolean!) { __typename @include(if: $v) }', {
+      v: Array.from({ length: 100_000 }, (_, i) => i),
+    }),
     expected: '400 BAD_USER_INPUT',
   },
   {
@@ -53,14 +60,24 @@ export const HOSTILE_SHAPES: HostileShape[] = [
     body: body('{ __typename }', { list: Array.from({ length: 300_000 }, (_, i) => i) }),
     expected: '413 PAYLOAD_TOO_LARGE',
   },
-  { name: '1,000 directives', body: body(`{ __typename ${list(1000, (i) => `@d${i}`)} }`), expected: '400 GRAPHQL_VALIDATION_FAILED' },
+  {
+    name: '1,000 directives',
+    body: body(`{ __typename ${list(1000, (i) => `@d${i}`)} }`),
+    expected: '400 GRAPHQL_VALIDATION_FAILED',
+  },
 ];
 
 /** The shapes the attacker sends: all, or those whose names contain one of BENCH_ATTACK_SHAPES (comma-separated). */
 export function attackShapes(env: NodeJS.ProcessEnv = process.env): HostileShape[] {
-  const wanted = (env.BENCH_ATTACK_SHAPES ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+  const wanted = (env.BENCH_ATTACK_SHAPES ?? '')
+    .split(',')
+    .map((w) => w.trim().toLowerCase())
+    .filter(Boolean);
   if (!wanted.length) return HOSTILE_SHAPES;
   const shapes = HOSTILE_SHAPES.filter((s) => wanted.some((w) => s.name.toLowerCase().includes(w)));
-  if (!shapes.length) throw new Error(`BENCH_ATTACK_SHAPES="${env.BENCH_ATTACK_SHAPES}" names no shape: ${HOSTILE_SHAPES.map((s) => s.name).join(', ')}`);
+  if (!shapes.length)
+    throw new Error(
+      `BENCH_ATTACK_SHAPES="${env.BENCH_ATTACK_SHAPES}" names no shape: ${HOSTILE_SHAPES.map((s) => s.name).join(', ')}`,
+    );
   return shapes;
 }

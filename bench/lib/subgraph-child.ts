@@ -7,7 +7,12 @@ const definition = SUBGRAPHS[name];
 if (!definition) throw new Error(`unknown subgraph ${name}`);
 // Answers are memoized per request body (BENCH_SUBGRAPH_MEMO=0 turns it off): the bench measures
 // gateways, and subgraphs that cost little leave the machine's cores to them.
-const subgraph = await startTestSubgraph({ name, ...definition, record: false, memoize: process.env.BENCH_SUBGRAPH_MEMO !== '0' });
+const subgraph = await startTestSubgraph({
+  name,
+  ...definition,
+  record: false,
+  memoize: process.env.BENCH_SUBGRAPH_MEMO !== '0',
+});
 process.on('message', (message) => {
   if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
 });
