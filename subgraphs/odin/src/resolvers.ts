@@ -133,16 +133,18 @@ export const resolvers: Resolvers = {
       return { ontology, ...counts };
     },
     deleteOntology: async (_root, { iri }, ctx) => {
-      assertIri(iri, 'iri');
+      // Authorize, then validate: a caller who may not write learns nothing from the input.
       await requireAllowed(ctx, 'write', ONTOLOGIES_PATH);
+      assertIri(iri, 'iri');
       return { iri, deleted: await ctx.writer.deleteOntology(iri) };
     },
     linkConcept: async (_root, { input }, ctx) => {
-      const iri = assertIri(input.concept, 'input.concept');
+      // Only what names the object Heimdall is asked about is checked before it is asked.
       const urn = assertDatasetUrn(input.datasetUrn, 'input.datasetUrn');
       const column = columnName(input.column, 'input.column');
       // Never a dangling link: the dataset (and column) must exist in Metis for the caller.
       await requireLinkTarget(ctx, urn, column);
+      const iri = assertIri(input.concept, 'input.concept');
       if (!(await ctx.writer.link(iri, urn, column))) {
         throw notFound(`No concept <${input.concept}>.`, { field: 'input.concept' });
       }
@@ -155,12 +157,12 @@ export const resolvers: Resolvers = {
       };
     },
     unlinkConcept: async (_root, { input }, ctx) => {
-      assertIri(input.concept, 'input.concept');
       const urn = assertDatasetUrn(input.datasetUrn, 'input.datasetUrn');
       const column = columnName(input.column, 'input.column');
       // A dataset Metis still shows is checked with its tags; a gone one (dangling link) by its path.
       if (await ctx.metis.dataset(urn)) await requireLinkTarget(ctx, urn, null);
       else await requireAllowed(ctx, 'write', urn);
+      assertIri(input.concept, 'input.concept');
       const concept = await ctx.loaders.concept.load(input.concept);
       if (!concept) throw notFound(`No concept <${input.concept}>.`, { field: 'input.concept' });
       await ctx.writer.unlink(input.concept, urn, column);

@@ -235,6 +235,16 @@ describe('writes need Heimdall’s permission', () => {
     expect(await countTestNodes(neo4j, ROOT)).toBe(0);
   });
 
+  it('answers a link it refuses the same whether the concept is well-formed or not', async () => {
+    for (const token of [alice, dave]) {
+      const input = { datasetUrn: retail('customers'), column: 'email' };
+      const valid = await gql(token, LINK, { input: { ...input, concept: `${ns}EmailAddress` } });
+      const malformed = await gql(token, LINK, { input: { ...input, concept: 'not an iri' } });
+      expect(errorCodes(valid)).not.toContain('BAD_USER_INPUT');
+      expect(errorCodes(malformed)).toEqual(errorCodes(valid));
+    }
+  });
+
   it('refuses a request without a token', async () => {
     const res = await gql(undefined, '{ ontologies { iri } }');
     expect(errorCodes(res)).toEqual(['UNAUTHENTICATED']);
@@ -771,6 +781,11 @@ describe('the knowledge graph through GraphQL', () => {
   it('deletes an ontology with permission only; links stay on the concepts', async () => {
     const denied = await gql(alice, `mutation { deleteOntology(iri: "${ONTO}") { deleted } }`);
     expect(errorCodes(denied)).toEqual(['FORBIDDEN']);
+    // Authorize, then validate: a malformed IRI tells a caller who may not write nothing more.
+    const deniedBad = await gql(alice, `mutation { deleteOntology(iri: "not an iri") { deleted } }`);
+    expect(errorCodes(deniedBad)).toEqual(['FORBIDDEN']);
+    const allowedBad = await gql(carol, `mutation { deleteOntology(iri: "not an iri") { deleted } }`);
+    expect(errorCodes(allowedBad)).toEqual(['BAD_USER_INPUT']);
     const res = await gql<{ deleteOntology: { deleted: boolean } }>(
       carol,
       `mutation { deleteOntology(iri: "${ONTO}") { deleted } }`,
