@@ -6,22 +6,16 @@
 // its own (BENCH_ATTACK_SHAPES: only the shapes whose names contain one of these words). The two
 // conditions alternate in short slices so that other load on the machine falls on both alike.
 // Loopback only; the attacker is bounded in count and time; a blocked router is reported, not waited for.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fetchDevToken, startDevstack } from '@dataos/devstack';
-import { createHeimdallSubgraph } from '@dataos/heimdall';
-import { mongoFromEnv } from '@dataos/stores';
-import { composeSupergraph } from '../packages/testkit/src/compose.js';
-import { createPolicies } from '../packages/testkit/src/policies.js';
+import { fetchDevToken } from '@dataos/devstack';
 import { hostileAlone } from './lib/attack-alone.js';
 import { cpuOf, isDead, load, post, underAttack } from './lib/attack-client.js';
 import { attackReport, type Condition, type Slice } from './lib/attack-report.js';
 import { attackShapes } from './lib/hostile-documents.js';
 import { watchPeak } from './lib/memory.js';
 import { startChild, type Child } from './lib/processes.js';
-import { BENCH_POLICY, OPERATIONS, SUBGRAPHS, SUBGRAPH_NAMES } from './lib/synthetic.js';
+import { OPERATIONS } from './lib/synthetic.js';
+import { startSyntheticStack } from './lib/synthetic-stack.js';
 
 interface Settings {
   seconds: number;
@@ -95,37 +89,12 @@ export async function runAttackBench(): Promise<string> {
   // Ctrl-C or a timeout must not leave a router behind (children are killed on 'exit', which a signal skips).
   const onSignal = () => process.exit(130);
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-  const devstack = await startDevstack();
-  Object.assign(process.env, devstack.env, { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
-  const dir = await mkdtemp(join(tmpdir(), 'attack-bench-'));
-  const mongo = await mongoFromEnv('HEIMDALL', `heimdall_bench_attack_${Date.now()}`, {
-    ...process.env,
-    HEIMDALL_MONGO_DB: undefined,
-  });
-  const children: Child[] = [];
-  let heimdall: Awaited<ReturnType<typeof createHeimdallSubgraph>> | undefined;
-  let heimdallRunning: { url: string; stop(): Promise<void> } | undefined;
+  const stack = await startSyntheticStack('attack');
+  const { children } = stack;
   try {
-    // The router bench's set-up: real Heimdall with a policy alice passes, three synthetic subgraphs.
-    heimdall = await createHeimdallSubgraph({ mongo });
-    heimdallRunning = await heimdall.listen(0);
-    await createPolicies(heimdallRunning.url, [
-      { name: BENCH_POLICY, subjects: [['roles:id:data-dev']], actions: ['read'], objects: { paths: ['/bench/**'] } },
-    ]);
-    const subgraphs = await Promise.all(
-      SUBGRAPH_NAMES.map((name) => startChild(new URL('./lib/subgraph-child.ts', import.meta.url), [name])),
-    );
-    children.push(...subgraphs);
-    const supergraphPath = join(dir, 'supergraph.graphql');
-    await writeFile(
-      supergraphPath,
-      composeSupergraph(
-        SUBGRAPH_NAMES.map((name, i) => ({ name, url: subgraphs[i]!.url, typeDefs: SUBGRAPHS[name].typeDefs })),
-      ),
-    );
     const router = await startChild(new URL('./lib/gateway-child.ts', import.meta.url), [], {
-      SUPERGRAPH_PATH: supergraphPath,
-      HEIMDALL_URL: heimdallRunning.url,
+      SUPERGRAPH_PATH: stack.supergraphPath,
+      HEIMDALL_URL: stack.heimdallUrl,
       // Introspection on (off by default in production), so that deep introspection meets its depth limit.
       INTROSPECTION: 'true',
     });
@@ -167,13 +136,7 @@ export async function runAttackBench(): Promise<string> {
     ].join('\n');
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-    await Promise.all(children.map((c) => c.stop()));
-    await heimdallRunning?.stop();
-    await heimdall?.close();
-    await mongo.db.dropDatabase().catch(() => undefined);
-    await mongo.close();
-    await rm(dir, { recursive: true, force: true });
-    await devstack.stop();
+    await stack.stop();
   }
 }
 

@@ -7,22 +7,17 @@
 // Loopback only, bounded in time (BENCH_SECONDS per operation, mode and gateway, default 10)
 // and connections (BENCH_CONNECTIONS, 32).
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startDevstack } from '@dataos/devstack';
-import { createHeimdallSubgraph } from '@dataos/heimdall';
 import { stripSecurityFeatures } from '@dataos/router';
-import { mongoFromEnv } from '@dataos/stores';
-import { composeSupergraph } from '../packages/testkit/src/compose.js';
-import { createPolicies } from '../packages/testkit/src/policies.js';
 import { hiveRouterBinary, startHiveRouter } from './lib/hive-router.js';
 import { startChild, type Child } from './lib/processes.js';
 import { routerReport, summarize, type Gateway, type Measure, type Mode, type Slice } from './lib/router-report.js';
 import { VARIANTS, load, mintTokens, post, type Traffic } from './lib/router-traffic.js';
 import { formatNumber } from './lib/stats.js';
-import { BENCH_POLICY, OPERATIONS, SUBGRAPHS, SUBGRAPH_NAMES, type OperationName } from './lib/synthetic.js';
+import { OPERATIONS, type OperationName } from './lib/synthetic.js';
+import { startSyntheticStack } from './lib/synthetic-stack.js';
 
 const GATEWAYS: Gateway[] = [
   { kind: 'router', label: 'ours (authz on)' },
@@ -58,34 +53,11 @@ export async function runRouterBench(): Promise<string> {
   const modes = modesFromEnv();
   const hiveRouter = await hiveRouterBinary();
   const gateways = 'path' in hiveRouter ? GATEWAYS : GATEWAYS.filter((g) => g.kind !== 'hive-router');
-  const devstack = await startDevstack();
-  Object.assign(process.env, devstack.env, { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
-  const dir = await mkdtemp(join(tmpdir(), 'router-bench-'));
-  const mongo = await mongoFromEnv('HEIMDALL', `heimdall_bench_router_${Date.now()}`, {
-    ...process.env,
-    HEIMDALL_MONGO_DB: undefined,
-  });
   const metricsToken = randomBytes(18).toString('base64url');
-  const children: Child[] = [];
-  let heimdall: Awaited<ReturnType<typeof createHeimdallSubgraph>> | undefined;
-  let heimdallRunning: { url: string; stop(): Promise<void> } | undefined;
+  const stack = await startSyntheticStack('router');
+  const { children, dir, sdl, subgraphs, supergraphPath: withAuthz } = stack;
   try {
-    heimdall = await createHeimdallSubgraph({ mongo });
-    heimdallRunning = await heimdall.listen(0);
-    await createPolicies(heimdallRunning.url, [
-      { name: BENCH_POLICY, subjects: [['roles:id:data-dev']], actions: ['read'], objects: { paths: ['/bench/**'] } },
-    ]);
-
-    const subgraphs = await Promise.all(
-      SUBGRAPH_NAMES.map((name) => startChild(new URL('./lib/subgraph-child.ts', import.meta.url), [name])),
-    );
-    children.push(...subgraphs);
-    const sdl = composeSupergraph(
-      SUBGRAPH_NAMES.map((name, i) => ({ name, url: subgraphs[i]!.url, typeDefs: SUBGRAPHS[name].typeDefs })),
-    );
-    const withAuthz = join(dir, 'supergraph.graphql');
     const stripped = join(dir, 'supergraph-stripped.graphql');
-    await writeFile(withAuthz, sdl);
     await writeFile(stripped, stripSecurityFeatures(sdl));
     const tokens = await mintTokens(modes.includes('distinct') ? tokenCount : 1);
 
@@ -97,7 +69,7 @@ export async function runRouterBench(): Promise<string> {
           : OURS.has(gateway.kind)
             ? await startChild(new URL('./lib/gateway-child.ts', import.meta.url), [], {
                 SUPERGRAPH_PATH: withAuthz,
-                HEIMDALL_URL: heimdallRunning.url,
+                HEIMDALL_URL: stack.heimdallUrl,
                 SUBGRAPH_DEDUPLICATION: gateway.kind === 'router' ? 'true' : 'false',
                 METRICS_TOKEN: metricsToken,
               })
@@ -183,13 +155,7 @@ export async function runRouterBench(): Promise<string> {
       '\n',
     );
   } finally {
-    await Promise.all(children.map((c) => c.stop()));
-    await heimdallRunning?.stop();
-    await heimdall?.close();
-    await mongo.db.dropDatabase().catch(() => undefined);
-    await mongo.close();
-    await rm(dir, { recursive: true, force: true });
-    await devstack.stop();
+    await stack.stop();
   }
 }
 
