@@ -4,18 +4,21 @@ import { clusterMetricsProvider, serveClusterMetrics } from './cluster-metrics.j
 import { configFromEnv } from './config.js';
 import { RouterMetrics } from './metrics.js';
 import { startRouter } from './server.js';
+import { workersFromEnv } from './workers.js';
 
 const logger = pino({ name: 'router', level: process.env.LOG_LEVEL ?? 'info' });
 const config = configFromEnv();
+// ROUTER_WORKERS unset: a worker per core the router may use (src/workers.ts).
+const workers = workersFromEnv(process.env.ROUTER_WORKERS, config.workers);
 /** Workers in a row that die before listening, after which the primary gives up. */
 const MAX_FAILED_STARTS = 3;
 
-if (config.workers > 1 && cluster.isPrimary) {
+if (workers > 1 && cluster.isPrimary) {
   // ROUTER_WORKERS=n: n processes share the port (node:cluster); a worker that dies is replaced.
   let stopping = false;
   serveClusterMetrics();
   const fork = () => cluster.fork();
-  for (let i = 0; i < config.workers; i++) fork();
+  for (let i = 0; i < workers; i++) fork();
   // A worker that dies before it listens cannot start (bad settings, a refused engine check):
   // forking it again forever would only hide that, so a few such exits in a row end the router.
   const listened = new Set<number>();
@@ -49,7 +52,7 @@ if (config.workers > 1 && cluster.isPrimary) {
       });
     });
   }
-  logger.info({ workers: config.workers, port: config.port }, 'router primary started');
+  logger.info({ workers, port: config.port }, 'router primary started');
 } else {
   const metrics = new RouterMetrics();
   const router = await startRouter(
