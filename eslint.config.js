@@ -11,6 +11,9 @@ export default tseslint.config(
       'devstack/.data/**',
       'devstack/neo4j/target/**',
       'schema/**',
+      'apps/console/dist/**',
+      'apps/console/test-results/**',
+      'apps/console/playwright-report/**',
     ],
   },
   js.configs.recommended,
@@ -25,5 +28,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-console': 'off',
     },
+  },
+  {
+    // The console runs in browsers (its tests in jsdom; its config files and e2e setup in Node).
+    files: ['apps/console/src/**/*.{ts,tsx}', 'apps/console/test/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

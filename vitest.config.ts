@@ -19,9 +19,11 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     env: { LOG_LEVEL: 'silent', APOLLO_TELEMETRY_DISABLED: '1' },
-    // `npm test` runs both; `npm run test:unit` only the first, in seconds and with no server.
+    // `npm test` runs all; `npm run test:unit` the server-free ones (unit, console), in seconds.
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT } },
+      // The console's component tests (jsdom, React, Testing Library; no server): its own config.
+      'apps/console/vitest.config.ts',
       {
         extends: true,
         test: {

@@ -1,0 +1,8 @@
+/** Filled in by the next commits. */
+export default function Page() {
+  return (
+    <section className="page">
+      <h1>glossary/index</h1>
+    </section>
+  );
+}
