@@ -1,7 +1,9 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import { RouterErrorCode } from '../errors.js';
+import { groupByContext } from './context.js';
 import type { FetchNode, PlanNode, RequiresSelection } from './plan-types.js';
+import { applyRewrites } from './rewrites.js';
 
 type Json = Record<string, unknown>;
 type ProcessOptions = Parameters<GraphQLDataSource['process']>[0];
@@ -194,6 +196,7 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
 
   if (!fetch.requires) {
     const data = await send(variables);
+    applyRewrites(run.supergraphSchema, fetch.outputRewrites, data);
     for (const entity of entities) deepMerge(entity as Json, data);
     if (data)
       run.fetched?.push({ serviceName: fetch.serviceName, owners: entities, received: entities.map(() => data) });
@@ -204,6 +207,7 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   for (const entity of entities) {
     const representation = selectRequired(run.supergraphSchema, entity, fetch.requires);
     if (representation && representation.__typename) {
+      applyRewrites(run.supergraphSchema, fetch.inputRewrites, representation);
       representations.push(representation);
       owners.push(entity as Json);
     }
@@ -229,8 +233,22 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
     const entity = received[i] as Json | null;
     const owner = owners[i]!;
     if (entity && !entity.__typename) entity.__typename = owner.__typename;
+    applyRewrites(run.supergraphSchema, fetch.outputRewrites, entity);
     deepMerge(owner, entity);
   }
+}
+
+/** A fetch with `@fromContext` arguments: one fetch per distinct set of context values, each with its own variables. */
+async function executeInContexts(run: PlanRun, fetch: FetchNode, cursor: Cursor): Promise<void> {
+  const groups = groupByContext(run.supergraphSchema, fetch.contextRewrites!, cursor.fullResult, cursor.path);
+  await Promise.all(
+    groups.map((group) =>
+      executeFetch({ ...run, variables: { ...run.variables, ...group.variables } }, fetch, {
+        ...cursor,
+        data: group.entities,
+      }),
+    ),
+  );
 }
 
 export async function executeNode(run: PlanRun, node: PlanNode, cursor: Cursor | undefined): Promise<void> {
@@ -255,7 +273,8 @@ export async function executeNode(run: PlanRun, node: PlanNode, cursor: Cursor |
     }
     case 'Fetch':
       try {
-        await executeFetch(run, node, cursor);
+        if (node.contextRewrites?.length) await executeInContexts(run, node, cursor);
+        else await executeFetch(run, node, cursor);
       } catch (error) {
         run.errors.push(
           error instanceof GraphQLError

@@ -23,8 +23,11 @@ export interface FetchNode {
   operation: string;
   operationName: string | undefined;
   operationKind: string;
+  /** `DataRewrite`s (src/execution/rewrites.ts): on each representation before it is sent, */
   inputRewrites?: unknown[];
+  /** on what the subgraph answered before it is merged, */
   outputRewrites?: unknown[];
+  /** and, for `@fromContext`, from values above each entity to the fetch's variables. */
   contextRewrites?: unknown[];
 }
 
@@ -45,7 +48,7 @@ export function isPlainPlan(plan: QueryPlan): boolean {
       case 'Condition':
         return plain(node.ifClause) && plain(node.elseClause);
       case 'Fetch':
-        return !node.inputRewrites?.length && !node.outputRewrites?.length && !node.contextRewrites?.length;
+        return true; // rewrites included (src/execution/rewrites.ts, context.ts)
       default:
         return false;
     }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { acceptContextFeature } from '../apollo/context-feature.js';
 import { stripSecurityFeatures } from './strip-security.js';
 
 export interface LoadedSupergraph {
@@ -10,5 +11,5 @@ export interface LoadedSupergraph {
 
 export async function loadSupergraph(path: string): Promise<LoadedSupergraph> {
   const sdl = await readFile(path, 'utf8');
-  return { sdl, plannerSdl: stripSecurityFeatures(sdl) };
+  return { sdl, plannerSdl: acceptContextFeature(stripSecurityFeatures(sdl)) };
 }
