@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { labelsByLanguage } from './labels.js';
+
+describe('labelsByLanguage', () => {
+  it('groups labels, alternative labels and definitions per language, untagged last, duplicates once', () => {
+    const groups = labelsByLanguage({
+      labels: [
+        { value: 'Customer', language: 'en' },
+        { value: 'Kunde', language: 'de' },
+        { value: 'Customer', language: 'EN' },
+        { value: 'customer' },
+      ],
+      altLabels: [{ value: 'Client', language: 'en' }],
+      definitions: [{ value: 'Eine Person, die bestellt.', language: 'de' }],
+    });
+    expect(groups).toEqual([
+      { language: 'de', labels: ['Kunde'], altLabels: [], definitions: ['Eine Person, die bestellt.'] },
+      { language: 'en', labels: ['Customer'], altLabels: ['Client'], definitions: [] },
+      { language: null, labels: ['customer'], altLabels: [], definitions: [] },
+    ]);
+  });
+});
