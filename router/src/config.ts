@@ -1,6 +1,7 @@
 import type { ServiceCredentials } from '@dataos/heimdall-client';
 import { limitsFromEnv, type OperationLimits } from '@dataos/operation-walker';
 import { EXECUTOR_SETTINGS, type ExecutorSetting } from './apollo/engine.js';
+import { PLANNER_SETTINGS, type PlannerSetting } from './planner/choose.js';
 import type { HealthProbe } from './health.js';
 
 /** Router settings, all from the environment (see router/README.md). */
@@ -70,6 +71,8 @@ export interface RouterConfig {
   healthCacheMs: number;
   /** Which executor runs operations (ROUTER_EXECUTOR: auto, router, apollo; see src/apollo/engine.ts). */
   executor: ExecutorSetting;
+  /** Which query planner plans for the router's executor (ROUTER_PLANNER: auto, hive, apollo; see src/planner/choose.ts). */
+  planner: PlannerSetting;
   /** Worker processes (ROUTER_WORKERS); 0 or 1 runs in this process. Read by main.ts only. */
   workers: number;
 }
@@ -87,6 +90,13 @@ const executorSetting = (value: string | undefined): ExecutorSetting => {
   if (!(EXECUTOR_SETTINGS as readonly string[]).includes(value))
     throw new Error(`ROUTER_EXECUTOR must be one of ${EXECUTOR_SETTINGS.join(', ')}, got "${value}"`);
   return value as ExecutorSetting;
+};
+
+const plannerSetting = (value: string | undefined): PlannerSetting => {
+  if (value === undefined || value === '') return 'auto';
+  if (!(PLANNER_SETTINGS as readonly string[]).includes(value))
+    throw new Error(`ROUTER_PLANNER must be one of ${PLANNER_SETTINGS.join(', ')}, got "${value}"`);
+  return value as PlannerSetting;
 };
 
 const int = (value: string | undefined, fallback: number, name: string): number => {
@@ -202,6 +212,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfi
     subgraphHealthProbe: healthProbe(env.SUBGRAPH_HEALTH_PROBE),
     healthCacheMs: int(env.HEALTH_CACHE_MS, 1000, 'HEALTH_CACHE_MS'),
     executor: executorSetting(env.ROUTER_EXECUTOR),
+    planner: plannerSetting(env.ROUTER_PLANNER),
     workers: int(env.ROUTER_WORKERS, 0, 'ROUTER_WORKERS'),
   };
 }

@@ -18,6 +18,7 @@ import type { RouterContext } from './context.js';
 import { ForwardingDataSource } from './datasource.js';
 import { errorBody, formatRouterError } from './errors.js';
 import { PlanExecutor } from './execution/executor.js';
+import { OperationPlanner } from './planner/choose.js';
 import { HealthMonitor } from './health.js';
 import { graphqlHandler } from './http/graphql.js';
 import { serveOperatorPaths, startAdminServer, type OperatorEndpoints } from './http/operator.js';
@@ -114,7 +115,7 @@ export async function startRouter(
     logger,
     ...(options.apolloInternalsOf ? { internalsOf: options.apolloInternalsOf } : {}),
   });
-  const executor = new PlanExecutor(engine, logger);
+  const executor = new PlanExecutor(engine, logger, new OperationPlanner(config.planner, logger));
   const authorizer = new OperationAuthorizer({
     decisions,
     run: async (requestContext, target) => {

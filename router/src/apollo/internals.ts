@@ -14,6 +14,8 @@ export interface ApolloInternals {
   supergraphSchema: GraphQLSchema;
   queryPlanner: { buildQueryPlan(operation: unknown, options?: Record<string, boolean>): QueryPlan };
   serviceMap: Record<string, { dataSource: GraphQLDataSource } | undefined>;
+  /** The supergraph the planner plans on (private too): Hive's planner is built from it. Optional: without it only Apollo's planner plans. */
+  supergraphSdl?: string;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;

@@ -3,6 +3,7 @@ import { operationFromDocument } from '@apollo/federation-internals';
 import {
   GraphQLError,
   getVariableValues,
+  print,
   type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -10,6 +11,7 @@ import {
 import type { ApolloInternals } from '../apollo/internals.js';
 import type { Logger } from 'pino';
 import { OperationDocument } from '@dataos/operation-walker';
+import { OperationPlanner, type PlannerName } from '../planner/choose.js';
 import { RouterErrorCode } from '../errors.js';
 import { blameFetch, executePlan, type PlanRun } from './execute-plan.js';
 import { isPlainPlan, type QueryPlan } from './plan-types.js';
@@ -24,6 +26,8 @@ export interface CompiledExecution {
   /** The planner it was planned with: a reload brings a new one. */
   planner: unknown;
   plan: QueryPlan;
+  /** Which query planner made `plan` (src/planner/choose.ts). */
+  plannedBy: PlannerName;
   shaper: ResponseShaper;
 }
 
@@ -54,6 +58,7 @@ export class PlanExecutor {
   constructor(
     private readonly source: InternalsSource,
     private readonly logger: Logger,
+    private readonly planner = new OperationPlanner('apollo', logger),
   ) {}
 
   private compile(
@@ -74,11 +79,18 @@ export class PlanExecutor {
           : new OperationDocument(schema, target.document, target.operation);
       const shaper = compileShaper(walked);
       const operation = operationFromDocument(apiSchema as never, target.document, { operationName });
-      const plan = queryPlanner.buildQueryPlan(operation, {
-        recursiveSelectionsLimitDisabled: process.env.APOLLO_DISABLE_SECURITY_RECURSIVE_SELECTIONS_CHECK === 'true',
-        nonLocalSelectionsLimitDisabled: process.env.APOLLO_DISABLE_SECURITY_NON_LOCAL_SELECTIONS_CHECK === 'true',
+      const { plan, planner } = this.planner.plan({
+        planner: queryPlanner,
+        supergraphSdl: internals.supergraphSdl,
+        query: () => print(target.document),
+        operationName,
+        apollo: () =>
+          queryPlanner.buildQueryPlan(operation, {
+            recursiveSelectionsLimitDisabled: process.env.APOLLO_DISABLE_SECURITY_RECURSIVE_SELECTIONS_CHECK === 'true',
+            nonLocalSelectionsLimitDisabled: process.env.APOLLO_DISABLE_SECURITY_NON_LOCAL_SELECTIONS_CHECK === 'true',
+          }),
       });
-      execution = isPlainPlan(plan) ? { planner: queryPlanner, plan, shaper } : null;
+      execution = isPlainPlan(plan) ? { planner: queryPlanner, plan, plannedBy: planner, shaper } : null;
     } catch (error) {
       if (!(error instanceof NotCompilable))
         this.logger.debug({ err: error }, 'operation left to the Apollo Gateway executor');

@@ -1,0 +1,121 @@
+import type { Logger } from 'pino';
+import type { QueryPlan } from '../execution/plan-types.js';
+import { HivePlanner, loadHivePlanner } from './hive.js';
+import { apolloPlanDoubts, hasContextRewrites, supergraphFacts, type SupergraphFacts } from './supergraph-facts.js';
+
+/**
+ * Which query planner plans what the router's executor runs (ROUTER_PLANNER):
+ * - `auto` (default): `@apollo/query-planner`, and Hive Router's planner where Apollo's throws or
+ *   its plan is known to be wrong (src/planner/supergraph-facts.ts);
+ * - `hive`: Hive's first, Apollo's where Hive's cannot be run (an error, a node the executor does
+ *   not run, `@fromContext`, which Hive's planner does not pass);
+ * - `apollo`: `@apollo/query-planner` alone.
+ */
+export type PlannerSetting = 'auto' | 'hive' | 'apollo';
+export const PLANNER_SETTINGS: readonly PlannerSetting[] = ['auto', 'hive', 'apollo'];
+
+export type PlannerName = 'apollo' | 'hive';
+
+export interface ChosenPlan {
+  plan: QueryPlan;
+  planner: PlannerName;
+}
+
+/** One supergraph as the planners see it (a reload brings a new one). */
+interface PlanningState {
+  facts: SupergraphFacts;
+  hive: HivePlanner | Error | undefined;
+}
+
+export class OperationPlanner {
+  private hiveModule: Awaited<ReturnType<typeof loadHivePlanner>> | undefined;
+  private readonly states = new WeakMap<object, PlanningState>();
+
+  constructor(
+    readonly setting: PlannerSetting,
+    private readonly logger: Logger,
+  ) {
+    if (setting === 'apollo') return;
+    // Loaded once at start (a native addon: milliseconds); operations planned before it is there use Apollo's planner.
+    void loadHivePlanner().then((loaded) => {
+      this.hiveModule = loaded;
+      if (loaded instanceof Error)
+        logger.warn({ err: loaded }, "Hive's query planner is not available: @apollo/query-planner plans everything");
+    });
+  }
+
+  private state(planner: object, supergraphSdl: string | undefined): PlanningState | undefined {
+    let state = this.states.get(planner);
+    if (state) return state;
+    if (supergraphSdl === undefined) return undefined;
+    let hive: HivePlanner | Error | undefined;
+    if (this.hiveModule && !(this.hiveModule instanceof Error)) {
+      try {
+        hive = new HivePlanner(this.hiveModule, supergraphSdl);
+      } catch (error) {
+        hive = error as Error;
+        this.logger.warn(
+          { err: error },
+          "Hive's query planner refuses this supergraph: @apollo/query-planner plans it",
+        );
+      }
+    } else if (this.hiveModule === undefined) {
+      return { facts: supergraphFacts(supergraphSdl), hive: undefined }; // not kept: Hive may load before the next one
+    }
+    state = { facts: supergraphFacts(supergraphSdl), hive };
+    this.states.set(planner, state);
+    return state;
+  }
+
+  /**
+   * The plan of one operation. `apollo` builds `@apollo/query-planner`'s; `planner` (Apollo
+   * Gateway's planner object) identifies the supergraph, `supergraphSdl` is what it plans on.
+   */
+  plan(args: {
+    planner: object;
+    supergraphSdl: string | undefined;
+    query: () => string;
+    operationName: string | undefined;
+    apollo: () => QueryPlan;
+  }): ChosenPlan {
+    if (this.setting === 'apollo') return { plan: args.apollo(), planner: 'apollo' };
+    const state = this.state(args.planner, args.supergraphSdl);
+    const hive = state?.hive instanceof HivePlanner ? state.hive : undefined;
+    if (!state || !hive) return { plan: args.apollo(), planner: 'apollo' };
+    const tryHive = (): QueryPlan | undefined => {
+      try {
+        return hive.plan(args.query(), args.operationName);
+      } catch (error) {
+        this.logger.debug({ err: error }, "Hive's planner could not plan the operation");
+        return undefined;
+      }
+    };
+
+    if (this.setting === 'hive') {
+      const hivePlan = tryHive();
+      if (!hivePlan) return { plan: args.apollo(), planner: 'apollo' };
+      // Hive's plans pass no @fromContext values: where Apollo's plan does, it is the right one.
+      if (state.facts.hasContexts) {
+        const apolloPlan = args.apollo();
+        if (hasContextRewrites(apolloPlan)) return { plan: apolloPlan, planner: 'apollo' };
+      }
+      return { plan: hivePlan, planner: 'hive' };
+    }
+
+    let apolloPlan: QueryPlan;
+    try {
+      apolloPlan = args.apollo();
+    } catch (error) {
+      const hivePlan = tryHive();
+      if (hivePlan) return { plan: hivePlan, planner: 'hive' };
+      throw error;
+    }
+    if (hasContextRewrites(apolloPlan)) return { plan: apolloPlan, planner: 'apollo' };
+    const doubts = apolloPlanDoubts(apolloPlan, state.facts);
+    if (doubts.length === 0) return { plan: apolloPlan, planner: 'apollo' };
+    const hivePlan = tryHive();
+    if (!hivePlan) return { plan: apolloPlan, planner: 'apollo' };
+    this.logger.debug({ doubts }, "planned by Hive's planner: @apollo/query-planner's plan would answer wrongly");
+    return { plan: hivePlan, planner: 'hive' };
+  }
+}
