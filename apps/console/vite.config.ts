@@ -15,8 +15,9 @@ export default defineConfig({
       output: {
         manualChunks(id: string) {
           if (!id.includes('node_modules')) return undefined;
-          if (/[\\/](react|react-dom|scheduler|react-router)[\\/]/.test(id)) return 'react';
-          if (/[\\/](@apollo|graphql|rxjs|@wry|optimism|zen-observable)[\\/]/.test(id)) return 'apollo';
+          // Anchored on the package folder: monaco-editor/.../graphql/ or @graphiql/react/ are not these packages.
+          if (/node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/.test(id)) return 'react';
+          if (/node_modules[\\/](@apollo|graphql|rxjs|@wry|optimism|zen-observable)[\\/]/.test(id)) return 'apollo';
           return undefined;
         },
       },
