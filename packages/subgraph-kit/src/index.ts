@@ -18,3 +18,13 @@ export {
   type AccessDecider,
   type AccessObject,
 } from './access.js';
+export {
+  CloseCode,
+  SequencedFeed,
+  SlowConsumerError,
+  SUBSCRIPTION_SETTINGS,
+  type FeedDoc,
+  type FeedNotice,
+  type FeedPosition,
+  type SubscriptionSettings,
+} from './subscriptions/index.js';

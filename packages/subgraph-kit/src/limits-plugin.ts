@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import {
   OperationDocument,
   checkLimits,
@@ -19,14 +19,7 @@ import type { BaseContext } from './context.js';
  * `@cost` and `@listSize` the subgraph's own schema declares.
  */
 export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin<BaseContext> {
-  // Apollo Server hands out one parsed document per query string (its document cache).
-  const shapes = new WeakMap<DocumentNode, Map<string, { walked: OperationDocument; shape: OperationShape }>>();
-  const costsBySchema = new WeakMap<GraphQLSchema, CostDirectives>();
-  const costsOf = (schema: GraphQLSchema) => {
-    let costs = costsBySchema.get(schema);
-    if (!costs) costsBySchema.set(schema, (costs = costDirectivesOfSchema(schema)));
-    return costs;
-  };
+  const check = operationLimitsChecker(limits);
   return {
     async requestDidStart() {
       return {
@@ -41,26 +34,49 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
               extensions: { code, http: { status: 400 } },
             });
           }
-          let byName = shapes.get(document);
-          if (!byName) shapes.set(document, (byName = new Map()));
-          const name = operation.name?.value ?? '';
-          let prepared = byName.get(name);
-          const costs = costsOf(schema);
-          if (!prepared) {
-            const walked = new OperationDocument(schema, document, operation);
-            byName.set(
-              name,
-              (prepared = { walked, shape: measureOperation(walked, limits.defaultListSize, undefined, costs) }),
-            );
-          }
-          // List sizes from variables: measured again with this request's.
-          const shape = prepared.shape.costDependsOnVariables
-            ? measureOperation(prepared.walked, limits.defaultListSize, request.variables ?? {}, costs)
-            : prepared.shape;
-          const refusal = checkLimits(shape, limits);
+          const refusal = check(schema, document, operation, request.variables);
           if (refusal) throw refusal;
         },
       };
     },
+  };
+}
+
+/**
+ * The walk and check of an operation against the limits, with shapes remembered per parsed
+ * document: queries over HTTP and subscriptions over WebSocket are measured by the same code.
+ */
+export function operationLimitsChecker(limits: OperationLimits) {
+  // Apollo Server hands out one parsed document per query string (its document cache).
+  const shapes = new WeakMap<DocumentNode, Map<string, { walked: OperationDocument; shape: OperationShape }>>();
+  const costsBySchema = new WeakMap<GraphQLSchema, CostDirectives>();
+  const costsOf = (schema: GraphQLSchema) => {
+    let costs = costsBySchema.get(schema);
+    if (!costs) costsBySchema.set(schema, (costs = costDirectivesOfSchema(schema)));
+    return costs;
+  };
+  return (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown> | undefined,
+  ): GraphQLError | null => {
+    let byName = shapes.get(document);
+    if (!byName) shapes.set(document, (byName = new Map()));
+    const name = operation.name?.value ?? '';
+    let prepared = byName.get(name);
+    const costs = costsOf(schema);
+    if (!prepared) {
+      const walked = new OperationDocument(schema, document, operation);
+      byName.set(
+        name,
+        (prepared = { walked, shape: measureOperation(walked, limits.defaultListSize, undefined, costs) }),
+      );
+    }
+    // List sizes from variables: measured again with this request's.
+    const shape = prepared.shape.costDependsOnVariables
+      ? measureOperation(prepared.walked, limits.defaultListSize, variables ?? {}, costs)
+      : prepared.shape;
+    return checkLimits(shape, limits) ?? null;
   };
 }

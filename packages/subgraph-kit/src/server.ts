@@ -18,6 +18,7 @@ import type { BaseContext } from './context.js';
 import { createLogger, type Logger } from './logger.js';
 import { requestLogPlugin } from './logging-plugin.js';
 import { kitSettingsFromEnv, type KitSettings } from './settings.js';
+import { serveSubscriptions, type SubscriptionServer } from './subscriptions/index.js';
 
 export interface SubgraphOptions<TContext extends BaseContext> {
   name: string;
@@ -53,6 +54,8 @@ export interface Subgraph<TContext extends BaseContext> {
   app: express.Express;
   server: ApolloServer<TContext>;
   logger: Logger;
+  /** The WebSocket server of its subscriptions (null when the schema has none). */
+  subscriptions: SubscriptionServer | null;
   listen(port?: number, host?: string): Promise<RunningSubgraph>;
 }
 
@@ -71,12 +74,13 @@ export async function createSubgraph<TContext extends BaseContext>(
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000;
 
+  const schema = buildSubgraphSchema({
+    typeDefs: options.typeDefs,
+    // Codegen's resolver types are stricter than Apollo's loose GraphQLResolverMap.
+    resolvers: options.resolvers as never,
+  });
   const server = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({
-      typeDefs: options.typeDefs,
-      // Codegen's resolver types are stricter than Apollo's loose GraphQLResolverMap.
-      resolvers: options.resolvers as never,
-    }),
+    schema,
     includeStacktraceInErrorResponses: false,
     // graphql-js stops at 100 errors by default, and each one costs a stack trace: 1,000 unknown
     // directives in a 6 KB document cut legitimate throughput 5-8x (bench attack). Ten say enough.
@@ -143,11 +147,27 @@ export async function createSubgraph<TContext extends BaseContext>(
   app.use(notFound);
   app.use(jsonErrors(logger));
 
+  // Subscriptions over WebSocket at the same path, when the schema has any.
+  const subscriptions = schema.getSubscriptionType()
+    ? serveSubscriptions({
+        httpServer,
+        path: '/graphql',
+        schema,
+        verifier,
+        context: (base) => (options.context ? options.context(base) : base),
+        limits,
+        settings: settings.subscriptions,
+        maxMessageBytes: settings.maxBodyBytes,
+        logger,
+      })
+    : null;
+
   return {
     name: options.name,
     app,
     server,
     logger,
+    subscriptions,
     async listen(port = 0, host = settings.host) {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -160,6 +180,7 @@ export async function createSubgraph<TContext extends BaseContext>(
         url,
         port: address.port,
         stop: async () => {
+          await subscriptions?.close();
           await server.stop();
           httpServer.closeAllConnections();
         },

@@ -1,6 +1,7 @@
 import { VERIFIER_SETTINGS } from '@dataos/auth';
 import { LIMIT_SETTINGS, limitsOf, type OperationLimits } from '@dataos/operation-walker';
 import { parseSettings, setting, type Env } from '@dataos/settings';
+import { SUBSCRIPTION_SETTINGS, subscriptionSettingsOf, type SubscriptionSettings } from './subscriptions/settings.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -15,6 +16,7 @@ export const KIT_SETTINGS = {
   LOG_LEVEL: setting.oneOf(LOG_LEVELS, { default: 'info' }),
   ...LIMIT_SETTINGS,
   ...VERIFIER_SETTINGS,
+  ...SUBSCRIPTION_SETTINGS,
 };
 
 export interface KitSettings {
@@ -22,6 +24,7 @@ export interface KitSettings {
   maxBodyBytes: number;
   logLevel: (typeof LOG_LEVELS)[number];
   limits: OperationLimits;
+  subscriptions: SubscriptionSettings;
 }
 
 type KitValues = ReturnType<typeof parseSettings<typeof KIT_SETTINGS>>;
@@ -32,6 +35,7 @@ export const kitSettingsOf = (v: KitValues): KitSettings => ({
   maxBodyBytes: v.MAX_BODY_SIZE,
   logLevel: v.LOG_LEVEL,
   limits: limitsOf(v),
+  subscriptions: subscriptionSettingsOf(v),
 });
 
 export const kitSettingsFromEnv = (env: Env = process.env): KitSettings =>

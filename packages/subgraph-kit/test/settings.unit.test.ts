@@ -2,6 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '@dataos/operation-walker';
 import { kitSettingsFromEnv } from '../src/settings.js';
 
+const SUBSCRIPTIONS = {
+  perConnection: 100,
+  perSubject: 500,
+  bufferEvents: 10_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  keepAliveMs: 12_000,
+  initTimeoutMs: 10_000,
+  maxConnections: 10_000,
+};
+
 describe("the kit's settings", () => {
   it('defaults: 127.0.0.1, a 1 MiB body, info logs, the shared limits', () => {
     expect(kitSettingsFromEnv({})).toEqual({
@@ -9,6 +19,7 @@ describe("the kit's settings", () => {
       maxBodyBytes: 1024 * 1024,
       logLevel: 'info',
       limits: DEFAULT_LIMITS,
+      subscriptions: SUBSCRIPTIONS,
     });
   });
 
@@ -20,12 +31,16 @@ describe("the kit's settings", () => {
         LOG_LEVEL: 'silent',
         MAX_DEPTH: '7',
         MAX_COST: '0',
+        SUBSCRIPTIONS_PER_CONNECTION: '10',
+        SUBSCRIPTION_BUFFER: '50',
+        SUBSCRIPTION_KEEPALIVE_MS: '0',
       }),
     ).toEqual({
       host: '0.0.0.0',
       maxBodyBytes: 512 * 1024,
       logLevel: 'silent',
       limits: { ...DEFAULT_LIMITS, maxDepth: 7, maxCost: 0 },
+      subscriptions: { ...SUBSCRIPTIONS, perConnection: 10, bufferEvents: 50, keepAliveMs: 0 },
     });
   });
 

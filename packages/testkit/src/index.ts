@@ -30,3 +30,4 @@ export {
   type TestNodeEvent,
 } from './caretaker.js';
 export { gatewayAccessPolicies } from './gateway.js';
+export { wsClient, type TestWsClient, type TestSubscription } from './ws.js';

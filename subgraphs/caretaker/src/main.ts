@@ -15,6 +15,8 @@ const subgraph = await createCaretakerSubgraph({
   kit: settings.kit,
   historyWindowMs: settings.historyWindowDays * 86_400_000,
   archiveBatchSize: settings.archiveBatch,
+  liveRetentionMs: settings.liveRetentionMs,
+  livePollMs: settings.livePollMs,
 });
 const running = await subgraph.listen(settings.port);
 const { logger } = subgraph;
@@ -60,6 +62,7 @@ runUntilSignal(async () => {
   await source?.stop();
   await sink?.stop();
   await running.stop();
+  await subgraph.close();
   await archiving;
   await compacting;
   await mongo.close();

@@ -5,7 +5,9 @@ import type { Context } from './context.js';
 import type { PodEventConnection, Resolvers } from './generated/resolvers.js';
 import { toNode, toPod, toPodEvent } from './mapping.js';
 import { podKey } from './model.js';
-import { ingestEvents } from './store/ingest.js';
+import { ingestEvents, type IngestOutcome } from './store/ingest.js';
+import { publishIngested } from './live/feed.js';
+import { subscriptionResolvers } from './live/resolvers.js';
 import { checkRange } from './store/history.js';
 import { canonicalResourceUrn } from './labels.js';
 import { listPods, podAggregates, podQuery, type Page, type PodGroupField } from './store/pods.js';
@@ -102,13 +104,20 @@ export const resolvers: Resolvers = {
     ingestEvents: async (_root, { input }, ctx) => {
       await requireAllowed(ctx, 'write', PATHS.ingest);
       // The whole batch is validated before anything is written: a bad event anywhere writes nothing.
-      return ingestEvents(ctx.c, eventsFromInput(input));
+      const events = eventsFromInput(input);
+      const outcomes: IngestOutcome[] = [];
+      const now = new Date();
+      const result = await ingestEvents(ctx.c, events, now, { outcomes });
+      await publishIngested(ctx.live, events, outcomes, now);
+      return result;
     },
     archiveHistory: async (_root, _args, ctx) => {
       await requireAllowed(ctx, 'write', PATHS.archive);
       return ctx.archiver.run();
     },
   },
+
+  ...subscriptionResolvers,
 
   Pod: {
     __resolveReference: async (ref, ctx) => {

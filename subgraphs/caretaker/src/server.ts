@@ -8,12 +8,13 @@ import type { Context } from './context.js';
 import { createLoaders } from './loaders.js';
 import type { ClusterEvent } from './model.js';
 import { resolvers } from './resolvers.js';
-import { archiveBatch, historyWindowDays } from './settings.js';
+import { archiveBatch, historyWindowDays, livePollMs, liveRetentionMs } from './settings.js';
 import { collectionsOf, ensureIndexes } from './store/collections.js';
 import { backfillRollups, type BackfillResult } from './store/backfill.js';
 import { HistoryStore } from './store/history.js';
 import { compactRollups } from './store/rollups.js';
-import { ingestEvents, tombstoneMissing } from './store/ingest.js';
+import { ingestEvents, tombstoneMissing, type IngestOutcome } from './store/ingest.js';
+import { createLiveFeed, publishIngested } from './live/feed.js';
 import { podAggregates, type PodAggregates } from './store/pods.js';
 
 export interface CaretakerDeps {
@@ -29,6 +30,10 @@ export interface CaretakerDeps {
   /** The kit's settings (port aside); by default read from the environment. */
   kit?: KitSettings;
   now?: () => Date;
+  /** Live events are kept this long (default CARETAKER_LIVE_RETENTION_MS, 1 h). */
+  liveRetentionMs?: number;
+  /** How often each replica reads new live events when idle (default CARETAKER_LIVE_POLL_MS, 100 ms). */
+  livePollMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -66,6 +71,21 @@ export async function createCaretakerSubgraph(deps: CaretakerDeps) {
     },
   );
 
+  // Live events: every replica appends what it ingests and tails what all of them appended.
+  const live = createLiveFeed(deps.mongo.db, {
+    retentionMs: deps.liveRetentionMs ?? liveRetentionMs(),
+    pollMs: deps.livePollMs ?? livePollMs(),
+    logger,
+  });
+  await live.start();
+  const ingestAndPublish = async (events: ClusterEvent[]) => {
+    const outcomes: IngestOutcome[] = [];
+    const now = new Date();
+    const result = await ingestEvents(c, events, now, { outcomes });
+    await publishIngested(live, events, outcomes, now);
+    return result;
+  };
+
   const subgraph = await createSubgraph<Context>({
     name: 'caretaker',
     logger,
@@ -81,6 +101,8 @@ export async function createCaretakerSubgraph(deps: CaretakerDeps) {
         history,
         archiver,
         heimdall: heimdall.session(base.token, base.requestId),
+        live,
+        liveBuffer: kit.subscriptions.bufferEvents,
         now: new Date(),
         ...createLoaders(c, history),
         clusterAggregates: () => (aggregates ??= podAggregates(c, {})),
@@ -94,7 +116,10 @@ export async function createCaretakerSubgraph(deps: CaretakerDeps) {
     history,
     archive: store,
     /** Records events (informer path; the GraphQL mutation validates and calls the same). */
-    ingest: (events: ClusterEvent[]) => ingestEvents(c, events),
+    ingest: ingestAndPublish,
+    live,
+    /** Stops tailing the live feed (after the server stopped). */
+    close: () => live.stop(),
     rollups: {
       /** The start-up backfill (null when it failed). */
       backfilled,

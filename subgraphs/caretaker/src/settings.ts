@@ -5,6 +5,10 @@ import { KIT_SETTINGS, kitSettingsOf } from '@dataos/subgraph-kit';
 // A typo must stop the service at start, not archive everything (a window of NaN days) later.
 const HISTORY_WINDOW_DAYS = setting.number({ min: 0.001, max: 3650, unit: 'days', default: 7 });
 const ARCHIVE_BATCH = setting.int({ min: 1, max: 100_000, unit: 'events', default: 5000 });
+/** Live events are kept this long for subscribers resuming with `after` (at least a minute). */
+const LIVE_RETENTION_MS = setting.durationMs({ min: 60_000, default: 3_600_000 });
+/** How often each replica reads new live events when idle. */
+const LIVE_POLL_MS = setting.durationMs({ min: 10, max: 60_000, default: 100 });
 
 /** Caretaker's variables, the kit's and the Heimdall client's included: one start checks them all. */
 export const CARETAKER_SETTINGS = {
@@ -13,6 +17,8 @@ export const CARETAKER_SETTINGS = {
   PORT: setting.port({ default: 4005 }),
   CARETAKER_HISTORY_WINDOW_DAYS: HISTORY_WINDOW_DAYS,
   CARETAKER_ARCHIVE_BATCH: ARCHIVE_BATCH,
+  CARETAKER_LIVE_RETENTION_MS: LIVE_RETENTION_MS,
+  CARETAKER_LIVE_POLL_MS: LIVE_POLL_MS,
   /** 0 = never. */
   CARETAKER_ARCHIVE_INTERVAL_MS: setting.durationMs({ min: 0, default: 3_600_000 }),
   /** Rollup compaction period; 0 = never (parts then stay unmerged: reads stay exact, slower). */
@@ -34,6 +40,12 @@ export const historyWindowDays = (env: Env = process.env) =>
 export const archiveBatch = (env: Env = process.env) =>
   parseSettings({ CARETAKER_ARCHIVE_BATCH: ARCHIVE_BATCH }, env).CARETAKER_ARCHIVE_BATCH;
 
+export const liveRetentionMs = (env: Env = process.env) =>
+  parseSettings({ CARETAKER_LIVE_RETENTION_MS: LIVE_RETENTION_MS }, env).CARETAKER_LIVE_RETENTION_MS;
+
+export const livePollMs = (env: Env = process.env) =>
+  parseSettings({ CARETAKER_LIVE_POLL_MS: LIVE_POLL_MS }, env).CARETAKER_LIVE_POLL_MS;
+
 /** The settings `src/main.ts` reads, all checked before it connects to anything (one error names every bad one). */
 export function mainSettings(env: Env = process.env) {
   const v = parseSettings(CARETAKER_SETTINGS, env);
@@ -44,6 +56,8 @@ export function mainSettings(env: Env = process.env) {
     archiveBatch: v.CARETAKER_ARCHIVE_BATCH,
     archiveIntervalMs: v.CARETAKER_ARCHIVE_INTERVAL_MS,
     rollupIntervalMs: v.CARETAKER_ROLLUP_INTERVAL_MS,
+    liveRetentionMs: v.CARETAKER_LIVE_RETENTION_MS,
+    livePollMs: v.CARETAKER_LIVE_POLL_MS,
     /** Kubernetes informers: the first file of KUBECONFIG, or the in-cluster service account. */
     kube: v.KUBECONFIG ? { kubeconfig: v.KUBECONFIG.split(':')[0]! } : v.CARETAKER_KUBE_IN_CLUSTER ? {} : undefined,
   };

@@ -200,6 +200,14 @@ export type NodeAddressInput = {
   type: Scalars['String']['input'];
 };
 
+export type NodeChangeNotice = {
+  __typename?: 'NodeChangeNotice';
+  cursor: Scalars['String']['output'];
+  /** The node's new current state. */
+  node: ComputeNode;
+  type: WatchEventType;
+};
+
 export type NodeEventInput = {
   node: NodeInput;
   observedAt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -341,6 +349,14 @@ export type PodAggregates = {
   unscheduled: Scalars['Int']['output'];
 };
 
+export type PodChangeNotice = {
+  __typename?: 'PodChangeNotice';
+  cursor: Scalars['String']['output'];
+  /** The pod's new current state. */
+  pod: Pod;
+  type: WatchEventType;
+};
+
 export type PodConnection = {
   __typename?: 'PodConnection';
   edges: Array<PodEdge>;
@@ -416,11 +432,50 @@ export type PodEventEdge = {
   node: PodEvent;
 };
 
+export type PodEventFilter = {
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  nodeName?: InputMaybe<Scalars['String']['input']>;
+  /** Any of these phases (the phase the event reports). */
+  phases?: InputMaybe<Array<PodPhase>>;
+  /** Owning DataOS resource (either URN form). */
+  resourceUrn?: InputMaybe<Scalars['ID']['input']>;
+  /** Any of these watch event types. */
+  types?: InputMaybe<Array<WatchEventType>>;
+};
+
 export type PodEventInput = {
   /** When the change was seen (default: when Caretaker receives it). */
   observedAt?: InputMaybe<Scalars['DateTime']['input']>;
   pod: PodInput;
   type: WatchEventType;
+};
+
+/** A pod event as it was recorded, with the pod's state it carried. */
+export type PodEventNotice = {
+  __typename?: 'PodEventNotice';
+  /** Whether this event's state became the pod's current one (false: an older event arriving late). */
+  applied: Scalars['Boolean']['output'];
+  /** Opaque and ordered: pass the last one received as `after` to resume. */
+  cursor: Scalars['String']['output'];
+  /** `Pod/<namespace>/<name>@<resourceVersion>` */
+  id: Scalars['ID']['output'];
+  message?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  namespace: Scalars['String']['output'];
+  nodeName?: Maybe<Scalars['String']['output']>;
+  phase: PodPhase;
+  /** The pod as this event describes it. */
+  pod: Pod;
+  ready: Scalars['Boolean']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  /** The owning DataOS resource (Metis adds its name and owners). */
+  resource?: Maybe<Resource>;
+  resourceUrn?: Maybe<Scalars['ID']['output']>;
+  resourceVersion: Scalars['String']['output'];
+  restarts: Scalars['Int']['output'];
+  time: Scalars['DateTime']['output'];
+  type: WatchEventType;
+  uid: Scalars['ID']['output'];
 };
 
 export type PodEventSource =
@@ -633,6 +688,68 @@ export type ResourcePodFilter = {
   phases?: InputMaybe<Array<PodPhase>>;
 };
 
+/**
+ * Live pod and node events, on every replica: an event ingested by any Caretaker replica reaches
+ * the subscribers of all of them, in the order Caretaker recorded them, at least once. Each notice
+ * has a `cursor`: subscribe again with `after` set to the last one received to resume without a
+ * gap (events are kept for `CARETAKER_LIVE_RETENTION_MS`, one hour by default; an older cursor is
+ * BAD_USER_INPUT: read `podHistory`, then subscribe without `after`). Over WebSocket
+ * (`graphql-transport-ws`) at `/graphql`; same authorization as `pods`.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** A node's new current state, each time one replaces the stored one. */
+  nodeChanges: NodeChangeNotice;
+  /**
+   * A pod's new current state, each time one replaces the stored one (events older than the stored
+   * state are not changes). Deletions always come (`pod.deleted: true`), whatever `includeDeleted`.
+   */
+  podChanges: PodChangeNotice;
+  /** Every new pod event (watch event recorded for the first time), filtered by namespace, resource, phase, node or type. */
+  podEvents: PodEventNotice;
+};
+
+
+/**
+ * Live pod and node events, on every replica: an event ingested by any Caretaker replica reaches
+ * the subscribers of all of them, in the order Caretaker recorded them, at least once. Each notice
+ * has a `cursor`: subscribe again with `after` set to the last one received to resume without a
+ * gap (events are kept for `CARETAKER_LIVE_RETENTION_MS`, one hour by default; an older cursor is
+ * BAD_USER_INPUT: read `podHistory`, then subscribe without `after`). Over WebSocket
+ * (`graphql-transport-ws`) at `/graphql`; same authorization as `pods`.
+ */
+export type SubscriptionNodeChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Live pod and node events, on every replica: an event ingested by any Caretaker replica reaches
+ * the subscribers of all of them, in the order Caretaker recorded them, at least once. Each notice
+ * has a `cursor`: subscribe again with `after` set to the last one received to resume without a
+ * gap (events are kept for `CARETAKER_LIVE_RETENTION_MS`, one hour by default; an older cursor is
+ * BAD_USER_INPUT: read `podHistory`, then subscribe without `after`). Over WebSocket
+ * (`graphql-transport-ws`) at `/graphql`; same authorization as `pods`.
+ */
+export type SubscriptionPodChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<PodFilter>;
+};
+
+
+/**
+ * Live pod and node events, on every replica: an event ingested by any Caretaker replica reaches
+ * the subscribers of all of them, in the order Caretaker recorded them, at least once. Each notice
+ * has a `cursor`: subscribe again with `after` set to the last one received to resume without a
+ * gap (events are kept for `CARETAKER_LIVE_RETENTION_MS`, one hour by default; an older cursor is
+ * BAD_USER_INPUT: read `podHistory`, then subscribe without `after`). Over WebSocket
+ * (`graphql-transport-ws`) at `/graphql`; same authorization as `pods`.
+ */
+export type SubscriptionPodEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<PodEventFilter>;
+};
+
 export type WatchEventType =
   | 'ADDED'
   | 'DELETED'
@@ -780,6 +897,7 @@ export type ResolversTypes = ResolversObject<{
   NamespaceEventCount: ResolverTypeWrapper<NamespaceEventCount>;
   NodeAddress: ResolverTypeWrapper<NodeAddress>;
   NodeAddressInput: NodeAddressInput;
+  NodeChangeNotice: ResolverTypeWrapper<NodeChangeNotice>;
   NodeEventInput: NodeEventInput;
   NodeInput: NodeInput;
   NodeResources: ResolverTypeWrapper<NodeResources>;
@@ -790,6 +908,7 @@ export type ResolversTypes = ResolversObject<{
   PhaseCount: ResolverTypeWrapper<PhaseCount>;
   Pod: ResolverTypeWrapper<Pod>;
   PodAggregates: ResolverTypeWrapper<PodAggregates>;
+  PodChangeNotice: ResolverTypeWrapper<PodChangeNotice>;
   PodConnection: ResolverTypeWrapper<PodConnection>;
   PodContainer: ResolverTypeWrapper<PodContainer>;
   PodContainerInput: PodContainerInput;
@@ -797,7 +916,9 @@ export type ResolversTypes = ResolversObject<{
   PodEvent: ResolverTypeWrapper<PodEvent>;
   PodEventConnection: ResolverTypeWrapper<PodEventConnection>;
   PodEventEdge: ResolverTypeWrapper<PodEventEdge>;
+  PodEventFilter: PodEventFilter;
   PodEventInput: PodEventInput;
+  PodEventNotice: ResolverTypeWrapper<PodEventNotice>;
   PodEventSource: PodEventSource;
   PodEventStats: ResolverTypeWrapper<PodEventStats>;
   PodFilter: PodFilter;
@@ -807,6 +928,7 @@ export type ResolversTypes = ResolversObject<{
   Resource: ResolverTypeWrapper<Resource>;
   ResourceListInput: ResourceListInput;
   ResourcePodFilter: ResourcePodFilter;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   WatchEventType: WatchEventType;
   WorkloadFilter: WorkloadFilter;
   WorkloadRef: ResolverTypeWrapper<WorkloadRef>;
@@ -842,6 +964,7 @@ export type ResolversParentTypes = ResolversObject<{
   NamespaceEventCount: NamespaceEventCount;
   NodeAddress: NodeAddress;
   NodeAddressInput: NodeAddressInput;
+  NodeChangeNotice: NodeChangeNotice;
   NodeEventInput: NodeEventInput;
   NodeInput: NodeInput;
   NodeResources: NodeResources;
@@ -852,6 +975,7 @@ export type ResolversParentTypes = ResolversObject<{
   PhaseCount: PhaseCount;
   Pod: Pod | FederationReferenceTypes['Pod'];
   PodAggregates: PodAggregates;
+  PodChangeNotice: PodChangeNotice;
   PodConnection: PodConnection;
   PodContainer: PodContainer;
   PodContainerInput: PodContainerInput;
@@ -859,7 +983,9 @@ export type ResolversParentTypes = ResolversObject<{
   PodEvent: PodEvent;
   PodEventConnection: PodEventConnection;
   PodEventEdge: PodEventEdge;
+  PodEventFilter: PodEventFilter;
   PodEventInput: PodEventInput;
+  PodEventNotice: PodEventNotice;
   PodEventStats: PodEventStats;
   PodFilter: PodFilter;
   PodInput: PodInput;
@@ -867,6 +993,7 @@ export type ResolversParentTypes = ResolversObject<{
   Resource: Resource | FederationReferenceTypes['Resource'];
   ResourceListInput: ResourceListInput;
   ResourcePodFilter: ResourcePodFilter;
+  Subscription: Record<PropertyKey, never>;
   WorkloadFilter: WorkloadFilter;
   WorkloadRef: WorkloadRef;
   WorkloadRefInput: WorkloadRefInput;
@@ -1082,6 +1209,12 @@ export type NodeAddressResolvers<ContextType = Context, ParentType extends Resol
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type NodeChangeNoticeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NodeChangeNotice'] = ResolversParentTypes['NodeChangeNotice']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ComputeNode'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['WatchEventType'], ParentType, ContextType>;
+}>;
+
 export type NodeResourcesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NodeResources'] = ResolversParentTypes['NodeResources']> = ResolversObject<{
   cpuMillis?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   ephemeralStorageBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -1162,6 +1295,12 @@ export type PodAggregatesResolvers<ContextType = Context, ParentType extends Res
   unscheduled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type PodChangeNoticeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PodChangeNotice'] = ResolversParentTypes['PodChangeNotice']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pod?: Resolver<ResolversTypes['Pod'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['WatchEventType'], ParentType, ContextType>;
+}>;
+
 export type PodConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PodConnection'] = ResolversParentTypes['PodConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['PodEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -1212,6 +1351,27 @@ export type PodEventEdgeResolvers<ContextType = Context, ParentType extends Reso
   node?: Resolver<ResolversTypes['PodEvent'], ParentType, ContextType>;
 }>;
 
+export type PodEventNoticeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PodEventNotice'] = ResolversParentTypes['PodEventNotice']> = ResolversObject<{
+  applied?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['PodPhase'], ParentType, ContextType>;
+  pod?: Resolver<ResolversTypes['Pod'], ParentType, ContextType>;
+  ready?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['Resource']>, ParentType, ContextType>;
+  resourceUrn?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  resourceVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  restarts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  time?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['WatchEventType'], ParentType, ContextType>;
+  uid?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type PodEventStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PodEventStats'] = ResolversParentTypes['PodEventStats']> = ResolversObject<{
   archived?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   byNamespace?: Resolver<Array<ResolversTypes['NamespaceEventCount']>, ParentType, ContextType>;
@@ -1236,6 +1396,12 @@ export type ResourceResolvers<ContextType = Context, ParentType extends Resolver
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Resource']> | FederationReferenceType, FederationReferenceType, ContextType>;
   pods?: Resolver<Maybe<ResolversTypes['PodConnection']>, ParentType, ContextType, RequireFields<ResourcePodsArgs, 'first'>>;
   urn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  nodeChanges?: SubscriptionResolver<ResolversTypes['NodeChangeNotice'], "nodeChanges", ParentType, ContextType, Partial<SubscriptionNodeChangesArgs>>;
+  podChanges?: SubscriptionResolver<ResolversTypes['PodChangeNotice'], "podChanges", ParentType, ContextType, Partial<SubscriptionPodChangesArgs>>;
+  podEvents?: SubscriptionResolver<ResolversTypes['PodEventNotice'], "podEvents", ParentType, ContextType, Partial<SubscriptionPodEventsArgs>>;
 }>;
 
 export type WorkloadRefResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkloadRef'] = ResolversParentTypes['WorkloadRef']> = ResolversObject<{
@@ -1276,6 +1442,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   NamespaceAggregate?: NamespaceAggregateResolvers<ContextType>;
   NamespaceEventCount?: NamespaceEventCountResolvers<ContextType>;
   NodeAddress?: NodeAddressResolvers<ContextType>;
+  NodeChangeNotice?: NodeChangeNoticeResolvers<ContextType>;
   NodeResources?: NodeResourcesResolvers<ContextType>;
   NodeTaint?: NodeTaintResolvers<ContextType>;
   NodeUsage?: NodeUsageResolvers<ContextType>;
@@ -1283,15 +1450,18 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PhaseCount?: PhaseCountResolvers<ContextType>;
   Pod?: PodResolvers<ContextType>;
   PodAggregates?: PodAggregatesResolvers<ContextType>;
+  PodChangeNotice?: PodChangeNoticeResolvers<ContextType>;
   PodConnection?: PodConnectionResolvers<ContextType>;
   PodContainer?: PodContainerResolvers<ContextType>;
   PodEdge?: PodEdgeResolvers<ContextType>;
   PodEvent?: PodEventResolvers<ContextType>;
   PodEventConnection?: PodEventConnectionResolvers<ContextType>;
   PodEventEdge?: PodEventEdgeResolvers<ContextType>;
+  PodEventNotice?: PodEventNoticeResolvers<ContextType>;
   PodEventStats?: PodEventStatsResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Resource?: ResourceResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   WorkloadRef?: WorkloadRefResolvers<ContextType>;
   federation__ContextFieldValue?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;

@@ -22,7 +22,8 @@ export { UPDATE_CHUNK, insertNew } from './write.js';
 
 type StateDoc = (PodDoc | NodeDoc) & Document;
 
-function stateOf(event: ClusterEvent, now: Date): StateDoc {
+/** The current-state document an event writes. */
+export function stateOf(event: ClusterEvent, now: Date): StateDoc {
   const deleted = event.type === 'DELETED';
   const common = {
     deleted,
@@ -44,6 +45,9 @@ function newestPerObject(docs: StateDoc[]): StateDoc[] {
   }
   return [...newest.values()];
 }
+
+/** What became of one event: its state is the current one, history only, or known already. */
+export type IngestOutcome = 'applied' | 'stale' | 'duplicate';
 
 /** How current states are written: see `applyNewest`. */
 export type StateWrites = 'update' | 'replace';
@@ -179,7 +183,11 @@ export async function ingestEvents(
   c: Collections,
   events: ClusterEvent[],
   now = new Date(),
-  options: { stateWrites?: StateWrites } = {},
+  options: {
+    stateWrites?: StateWrites;
+    /** Filled with each event's outcome, in the order of `events` (what live subscribers are told). */
+    outcomes?: IngestOutcome[];
+  } = {},
 ): Promise<IngestResult> {
   const received = events.length;
   if (!received) return { received, applied: 0, stale: 0, duplicates: 0, recorded: 0 };
@@ -216,9 +224,14 @@ export async function ingestEvents(
     const first = !seen.has(id);
     seen.add(id);
     const state = states[i]!;
-    if (first && (event.kind === 'Pod' ? pods : nodes).get(state._id) === state.resourceVersion) result.applied++;
-    else if (!first || known.has(id)) result.duplicates++;
+    let outcome: IngestOutcome;
+    if (first && (event.kind === 'Pod' ? pods : nodes).get(state._id) === state.resourceVersion) outcome = 'applied';
+    else if (!first || known.has(id)) outcome = 'duplicate';
+    else outcome = 'stale';
+    if (outcome === 'applied') result.applied++;
+    else if (outcome === 'duplicate') result.duplicates++;
     else result.stale++;
+    options.outcomes?.push(outcome);
   });
   return result;
 }

@@ -1,0 +1,40 @@
+import type { Db } from 'mongodb';
+import { SequencedFeed, type FeedDoc, type Logger } from '@dataos/subgraph-kit';
+import type { ClusterEvent, HistoryEvent, NodeDoc, PodDoc } from '../model.js';
+import { historyOf } from '../model.js';
+import { stateOf, type IngestOutcome } from '../store/ingest.js';
+
+/** One ingested event as live subscribers see it: the event, the state it carries, whether it became current. */
+export type LiveItem =
+  | { kind: 'Pod'; event: HistoryEvent; state: PodDoc; applied: boolean }
+  | { kind: 'Node'; event: HistoryEvent; state: NodeDoc; applied: boolean };
+
+export type LiveFeed = SequencedFeed<LiveItem>;
+
+/** The collection every Caretaker replica appends ingested events to and tails (see README, Live events). */
+export const LIVE_COLLECTION = 'live_events';
+
+export function createLiveFeed(db: Db, options: { retentionMs: number; pollMs: number; logger: Logger }): LiveFeed {
+  return new SequencedFeed<LiveItem>(db.collection<FeedDoc<LiveItem>>(LIVE_COLLECTION), options);
+}
+
+/**
+ * Appends what an ingest changed: every event new to the history, and every event whose state
+ * became current (a retried batch applies what a failed attempt recorded). Duplicates of events
+ * delivered before are left out.
+ */
+export async function publishIngested(
+  feed: LiveFeed,
+  events: ClusterEvent[],
+  outcomes: IngestOutcome[],
+  now: Date,
+): Promise<void> {
+  const items: LiveItem[] = [];
+  events.forEach((event, i) => {
+    const outcome = outcomes[i];
+    if (outcome === 'duplicate' || outcome === undefined) return;
+    const state = stateOf(event, now);
+    items.push({ kind: event.kind, event: historyOf(event), state, applied: outcome === 'applied' } as LiveItem);
+  });
+  await feed.append(items);
+}
