@@ -96,8 +96,13 @@ export class OperationPlanner {
       if (!hivePlan) return { plan: args.apollo(), planner: 'apollo' };
       // Hive's plans pass no @fromContext values: where Apollo's plan does, it is the right one.
       if (state.facts.hasContexts) {
-        const apolloPlan = args.apollo();
-        if (hasContextRewrites(apolloPlan)) return { plan: apolloPlan, planner: 'apollo' };
+        let apolloPlan: QueryPlan | undefined;
+        try {
+          apolloPlan = args.apollo();
+        } catch {
+          apolloPlan = undefined;
+        }
+        if (apolloPlan && hasContextRewrites(apolloPlan)) return { plan: apolloPlan, planner: 'apollo' };
       }
       return { plan: hivePlan, planner: 'hive' };
     }
@@ -106,7 +111,8 @@ export class OperationPlanner {
     try {
       apolloPlan = args.apollo();
     } catch (error) {
-      const hivePlan = tryHive();
+      // Where fields take @fromContext arguments Hive's plan could silently drop them.
+      const hivePlan = state.facts.hasContexts ? undefined : tryHive();
       if (hivePlan) return { plan: hivePlan, planner: 'hive' };
       throw error;
     }
