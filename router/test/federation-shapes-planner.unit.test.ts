@@ -6,6 +6,7 @@ import { Supergraph, operationFromDocument } from '@apollo/federation-internals'
 import { QueryPlanner as ApolloQueryPlanner } from '@apollo/query-planner';
 import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { configFromEnv } from '@dataos/router';
 import { composeSupergraph } from '@dataos/testkit';
 import type { FetchNode, PlanNode, QueryPlan } from '../src/execution/plan-types.js';
 import { applyRewrites } from '../src/execution/rewrites.js';
@@ -43,6 +44,17 @@ function fetchesOf(node: PlanNode | undefined, out: FetchNode[] = []): FetchNode
   else if (node.kind === 'Flatten') fetchesOf(node.node, out);
   return out;
 }
+
+describe('ROUTER_PLANNER', () => {
+  it('is auto by default, takes hive and apollo, and names the choices when it is anything else', () => {
+    expect(configFromEnv({}).planner).toBe('auto');
+    expect(configFromEnv({ ROUTER_PLANNER: 'hive' }).planner).toBe('hive');
+    expect(configFromEnv({ ROUTER_PLANNER: 'apollo' }).planner).toBe('apollo');
+    expect(() => configFromEnv({ ROUTER_PLANNER: 'rust' })).toThrow(
+      'ROUTER_PLANNER must be one of auto, hive, apollo, got "rust"',
+    );
+  });
+});
 
 describe("Hive's query planner", () => {
   it('loads (a native addon) and plans a query', async () => {
