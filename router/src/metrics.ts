@@ -20,6 +20,7 @@ export class RouterMetrics {
   readonly refusals: Counter<'code'>;
   readonly tokenRefusals: Counter<'reason'>;
   readonly executions: Counter<'executor'>;
+  readonly fastPath: Counter;
   private readonly operationLabels = new Set<string>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
@@ -94,6 +95,11 @@ export class RouterMetrics {
       name: 'router_executions_total',
       help: "Operations run, by executor: router (plans and shapers kept per document) or apollo-gateway (Apollo Gateway's: introspection, @interfaceObject and other rewrites, or everything with ROUTER_EXECUTOR=apollo)",
       labelNames: ['executor'],
+      registers,
+    });
+    this.fastPath = new Counter({
+      name: 'router_fast_path_requests_total',
+      help: "Requests for a document Apollo Server accepted before, answered by the router's executor without Apollo Server's per-request pipeline",
       registers,
     });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'router_' });

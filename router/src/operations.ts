@@ -19,6 +19,8 @@ export interface PreparedOperation extends ExecutionTarget {
   shape: OperationShape;
   /** The authorization analysis, for the directives it was made with (replaced when they change). */
   authz?: PreparedAuthz;
+  /** Runs (or may run) on Apollo Gateway's executor: always through Apollo Server, never the fast path. */
+  apolloOnly?: boolean;
 }
 
 /**

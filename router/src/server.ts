@@ -8,6 +8,7 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import cors from 'cors';
+import type { GraphQLFormattedError } from 'graphql';
 import { pino, type Logger } from 'pino';
 import { HeimdallClient } from '@dataos/heimdall-client';
 import { ApolloEngine } from './apollo/engine.js';
@@ -20,6 +21,7 @@ import { errorBody, formatRouterError } from './errors.js';
 import { PlanExecutor } from './execution/executor.js';
 import { OperationPlanner } from './planner/choose.js';
 import { HealthMonitor } from './health.js';
+import { FastPath } from './http/fast-path.js';
 import { graphqlHandler } from './http/graphql.js';
 import { serveOperatorPaths, startAdminServer, type OperatorEndpoints } from './http/operator.js';
 import { send } from './http/respond.js';
@@ -27,7 +29,7 @@ import { RouterMetrics } from './metrics.js';
 import { metricsPlugin } from './metrics-plugin.js';
 import { OperationCache } from './operations.js';
 import { LruKeyValueCache } from './protection/apq-cache.js';
-import { operationLimitsPlugin } from './protection/plugin.js';
+import { limitsRefusal, operationLimitsPlugin } from './protection/plugin.js';
 import { TrustedDocuments } from './protection/trusted-documents.js';
 import { SupergraphSource } from './supergraph/source.js';
 
@@ -128,6 +130,20 @@ export async function startRouter(
     onDenied: (count) => metrics.unauthorizedFields.inc(count),
   });
   const operations = new OperationCache(config.operationCacheSize, config.operationCacheMiB);
+  const formatError = (formatted: GraphQLFormattedError, error: unknown) =>
+    formatRouterError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error'));
+  // Documents Apollo Server has accepted go straight to the router's executor next time.
+  const fastPath = new FastPath({
+    authorizer,
+    metrics,
+    formatError,
+    forwardHeaders: config.forwardHeaders,
+    refusalFor: (prepared, variables) =>
+      limitsRefusal(prepared, variables, config.limits, (schema) => source.costsFor(schema)),
+    currentSchema: () => engine.internals()?.schema,
+    size: config.operationCacheSize,
+    maxMiB: config.operationCacheMiB,
+  });
 
   const httpServer = http.createServer();
   httpServer.keepAliveTimeout = 65_000;
@@ -143,14 +159,18 @@ export async function startRouter(
     // directives in a 6 KB document cut legitimate throughput 5-8x (bench attack). Ten say enough.
     validationOptions: { maxErrors: 10 },
     persistedQueries: config.apq ? { cache: new LruKeyValueCache(config.apqCacheSize, config.apqCacheMiB) } : false,
-    formatError: (formatted, error) =>
-      formatRouterError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error')),
+    formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.introspection
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageProductionDefault({ footer: false }),
-      operationLimitsPlugin(operations, config.limits, (schema) => source.costsFor(schema)),
+      operationLimitsPlugin(
+        operations,
+        config.limits,
+        (schema) => source.costsFor(schema),
+        (query, operationName, queryHash, prepared) => fastPath.remember(query, operationName, queryHash, prepared),
+      ),
       metricsPlugin(metrics),
     ],
   });
@@ -179,6 +199,7 @@ export async function startRouter(
     maxBodySize: config.limits.maxBodySize,
     forwardHeaders: config.forwardHeaders,
     ...(trusted ? { trusted } : {}),
+    fastPath,
     refuse: (res, status, message, code, extra = {}) => {
       metrics.refusals.inc({ code });
       send(res, status, errorBody(message, code, extra));

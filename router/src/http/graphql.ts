@@ -4,6 +4,7 @@ import { contextFromRequest, type RouterContext } from '../context.js';
 import { RouterErrorCode } from '../errors.js';
 import { trustRequest, type TrustedDocuments } from '../protection/trusted-documents.js';
 import { PayloadTooLargeError, parseByteSize, readBody } from './body.js';
+import type { FastPath } from './fast-path.js';
 import { send } from './respond.js';
 
 export interface GraphQLHandlerOptions {
@@ -12,6 +13,8 @@ export interface GraphQLHandlerOptions {
   maxBodySize: string;
   forwardHeaders: readonly string[];
   trusted?: TrustedDocuments;
+  /** Known documents straight to the router's executor, past Apollo Server's per-request work. */
+  fastPath?: FastPath;
   /** Answers a refusal made before GraphQL handling (body size, JSON, trusted documents). */
   refuse(res: ServerResponse, status: number, message: string, code: string, extra?: Record<string, unknown>): void;
 }
@@ -21,7 +24,7 @@ export interface GraphQLHandlerOptions {
  * then hands the request to Apollo Server (CSRF prevention, APQ, Sandbox, the pipeline).
  */
 export function graphqlHandler(options: GraphQLHandlerOptions) {
-  const { server, forwardHeaders, trusted, refuse } = options;
+  const { server, forwardHeaders, trusted, fastPath, refuse } = options;
   const limit = parseByteSize(options.maxBodySize);
 
   return async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
@@ -64,6 +67,7 @@ export function graphqlHandler(options: GraphQLHandlerOptions) {
       }
       search = checked.search;
     }
+    if (fastPath && req.method === 'POST' && (await fastPath.serve(req, res, body))) return;
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

@@ -13,7 +13,21 @@ import {
 } from '@dataos/operation-walker';
 import type { RouterContext } from '../context.js';
 import { RouterErrorCode, requestError } from '../errors.js';
-import type { OperationCache } from '../operations.js';
+import type { OperationCache, PreparedOperation } from '../operations.js';
+
+/** The limit a prepared operation breaks with these variables, if any (the error to answer). */
+export function limitsRefusal(
+  prepared: PreparedOperation,
+  variables: Record<string, unknown> | undefined,
+  limits: OperationLimits,
+  costsFor: (schema: GraphQLSchema) => CostDirectives,
+) {
+  // List sizes from variables: measured again with this request's.
+  const shape = prepared.shape.costDependsOnVariables
+    ? measureOperation(prepared.walked, limits.defaultListSize, variables ?? {}, costsFor(prepared.schema))
+    : prepared.shape;
+  return checkLimits(shape, limits);
+}
 
 /**
  * Once the operation is known (parsed and validated, cached by Apollo Server per query):
@@ -26,6 +40,13 @@ export function operationLimitsPlugin(
   operations: OperationCache,
   limits: OperationLimits,
   costsFor: (schema: GraphQLSchema) => CostDirectives,
+  /** Told of each document that passed (src/http/fast-path.ts serves its next requests). */
+  onAccepted?: (
+    query: string | undefined,
+    operationName: string | null | undefined,
+    queryHash: string,
+    prepared: PreparedOperation,
+  ) => void,
 ): ApolloServerPlugin<RouterContext> {
   // One listener for every request: it keeps no per-request state.
   const listener: GraphQLRequestListener<RouterContext> = {
@@ -35,7 +56,7 @@ export function operationLimitsPlugin(
       // Validation accepts an operation whose root type is missing; execution would fail with a 500.
       if (operation.operation === 'subscription') {
         throw requestError(
-          'This router does not serve subscriptions yet: poll with a query instead.',
+          'Subscriptions are not served over a plain JSON request: use WebSocket (graphql-transport-ws) at /graphql, or send the same POST with `Accept: text/event-stream` (Server-Sent Events) or `Accept: multipart/mixed;subscriptionSpec=1.0`.',
           RouterErrorCode.SubscriptionNotSupported,
         );
       }
@@ -53,12 +74,9 @@ export function operationLimitsPlugin(
         };
       });
       contextValue.prepared = prepared;
-      // List sizes from variables: measured again with this request's.
-      const shape = prepared.shape.costDependsOnVariables
-        ? measureOperation(prepared.walked, limits.defaultListSize, request.variables ?? {}, costsFor(schema))
-        : prepared.shape;
-      const refusal = checkLimits(shape, limits);
+      const refusal = limitsRefusal(prepared, request.variables, limits, costsFor);
       if (refusal) throw refusal;
+      onAccepted?.(request.query, request.operationName, queryHash, prepared);
     },
   };
   return { requestDidStart: async () => listener };
