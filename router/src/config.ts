@@ -3,6 +3,7 @@ import { limitsFromEnv, type OperationLimits } from '@dataos/operation-walker';
 import { EXECUTOR_SETTINGS, type ExecutorSetting } from './apollo/engine.js';
 import { PLANNER_SETTINGS, type PlannerSetting } from './planner/choose.js';
 import type { HealthProbe } from './health.js';
+import { subscriptionSettingsFromEnv, type SubscriptionSettings } from './subscriptions/settings.js';
 
 /** Router settings, all from the environment (see router/README.md). */
 export interface RouterConfig {
@@ -75,6 +76,8 @@ export interface RouterConfig {
   planner: PlannerSetting;
   /** Worker processes (ROUTER_WORKERS); 0 or 1 runs in this process. Read by main.ts only. */
   workers: number;
+  /** Subscription limits and timers (SUBSCRIPTIONS_*, SUBSCRIPTION_*; see src/subscriptions/settings.ts). */
+  subscriptions: SubscriptionSettings;
 }
 
 const HEALTH_PROBES: readonly HealthProbe[] = ['auto', 'health', 'graphql'];
@@ -214,6 +217,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfi
     executor: executorSetting(env.ROUTER_EXECUTOR),
     planner: plannerSetting(env.ROUTER_PLANNER),
     workers: int(env.ROUTER_WORKERS, 0, 'ROUTER_WORKERS'),
+    subscriptions: subscriptionSettingsFromEnv(env),
   };
 }
 

@@ -32,6 +32,7 @@ import { LruKeyValueCache } from './protection/apq-cache.js';
 import { limitsRefusal, operationLimitsPlugin } from './protection/plugin.js';
 import { TrustedDocuments } from './protection/trusted-documents.js';
 import { SupergraphSource } from './supergraph/source.js';
+import { startSubscriptions } from './subscriptions/index.js';
 
 // Apollo Gateway reports usage to Apollo unless told not to; this router never phones home.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
@@ -42,6 +43,8 @@ export interface Router {
   /** The admin port's base URL (`/metrics`, `/health` with detail), when ADMIN_PORT is set. */
   adminUrl?: string;
   metrics: RouterMetrics;
+  /** Subscriptions open in this router now (every transport). */
+  readonly openSubscriptions: number;
   /** Loads the supergraph file again now (it is also reloaded when it changes). */
   reload(): Promise<boolean>;
   stop(): Promise<void>;
@@ -206,6 +209,21 @@ export async function startRouter(
     },
   });
 
+  // WebSocket, SSE and multipart subscriptions on this port (src/subscriptions/).
+  const subscriptions = startSubscriptions({
+    httpServer,
+    server,
+    config,
+    engine,
+    authorizer,
+    decisions,
+    ask: (token, policies, requestId) => heimdall.routerAuthorization(token, policies, requestId),
+    costsFor: (schema) => source.costsFor(schema),
+    hasAuthorization: () => source.hasAuthorization,
+    ...(trusted ? { trusted } : {}),
+    logger,
+  });
+
   const healthMonitor = new HealthMonitor(
     {
       subgraphs: () => source.subgraphs,
@@ -242,7 +260,10 @@ export async function startRouter(
       else res.destroy();
     };
     if (path === '/graphql' || path === '/graphql/') {
-      const next = () => void handleGraphQL(req, res, q >= 0 ? url.slice(q) : '').catch(fail);
+      const search = q >= 0 ? url.slice(q) : '';
+      const next = () => {
+        if (!subscriptions.handleHttp(req, res, search)) void handleGraphQL(req, res, search).catch(fail);
+      };
       if (req.headers.origin === undefined) {
         // Not a browser's cross-origin request: no CORS headers to work out, only Vary as cors sets it.
         res.setHeader('vary', 'Origin');
@@ -269,8 +290,12 @@ export async function startRouter(
     port,
     ...(admin ? { adminUrl: admin.url } : {}),
     metrics,
+    get openSubscriptions() {
+      return subscriptions.size;
+    },
     reload: () => source.reload(),
     stop: async () => {
+      await subscriptions.stop();
       await server.stop();
       httpServer.closeAllConnections();
       await admin?.close();

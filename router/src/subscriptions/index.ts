@@ -1,0 +1,135 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { ApolloEngine } from '../apollo/engine.js';
+import { headerRefusal } from '../authz/authenticate.js';
+import type { OperationAuthorizer } from '../authz/authorize.js';
+import { DecisionCache, type AskHeimdall } from '../authz/decision-cache.js';
+import type { RouterConfig } from '../config.js';
+import type { RouterContext } from '../context.js';
+import { parseByteSize } from '../http/body.js';
+import type { TrustedDocuments } from '../protection/trusted-documents.js';
+import type { CostDirectives } from '@dataos/operation-walker';
+import { httpTransportOf, parseHttpRequest } from './http-request.js';
+import { serveHttpStream } from './http-stream.js';
+import { watchPolicies } from './policy-watch.js';
+import { SubscriptionPreparer } from './prepare.js';
+import { SubscriptionRegistry } from './registry.js';
+import { SubscriptionService } from './service.js';
+import { attachWebSocket } from './websocket.js';
+
+export { httpTransportOf } from './http-request.js';
+export { subscriptionSettingsFromEnv, type SubscriptionSettings } from './settings.js';
+
+export interface SubscriptionsOptions {
+  httpServer: Server;
+  server: ApolloServer<RouterContext>;
+  config: RouterConfig;
+  engine: ApolloEngine;
+  authorizer: OperationAuthorizer;
+  decisions: DecisionCache;
+  /** Heimdall's routerAuthorization, for re-checks that bypass the decision cache. */
+  ask: AskHeimdall;
+  costsFor(schema: GraphQLSchema): CostDirectives;
+  hasAuthorization(): boolean;
+  trusted?: TrustedDocuments;
+  logger: Logger;
+}
+
+export interface Subscriptions {
+  /** Serves an SSE or multipart subscription request; false when the request is not one (Accept). */
+  handleHttp(req: IncomingMessage, res: ServerResponse, search: string): boolean;
+  /** Open subscriptions in this process. */
+  readonly size: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Subscriptions on the router's port: WebSocket (graphql-transport-ws), SSE and multipart HTTP,
+ * each federated through the query planner and authorized for its whole life.
+ */
+export function startSubscriptions(options: SubscriptionsOptions): Subscriptions {
+  const { config, logger } = options;
+  const settings = config.subscriptions;
+  const maxBodyBytes = parseByteSize(config.limits.maxBodySize);
+  const fresh = new DecisionCache({ ask: options.ask, ttlMs: 0, size: 1 });
+  const registry = new SubscriptionRegistry(
+    settings,
+    (authorization, policies, requestId) => fresh.authorize(authorization, policies, requestId),
+    logger,
+  );
+  const preparer = new SubscriptionPreparer({
+    internals: () => options.engine.internals(),
+    authorizer: options.authorizer,
+    decisions: options.decisions,
+    limits: config.limits,
+    costsFor: options.costsFor,
+    rejectUnauthorized: config.authz.rejectUnauthorized,
+  });
+  const service = new SubscriptionService({
+    preparer,
+    registry,
+    settings,
+    server: options.server,
+    logger,
+    maxPayloadBytes: config.subgraphMaxResponseBytes,
+  });
+  const websocket = attachWebSocket(options.httpServer, {
+    service,
+    settings,
+    corsOrigins: config.corsOrigins,
+    forwardHeaders: config.forwardHeaders,
+    maxMessageBytes: maxBodyBytes,
+    schema: () => options.engine.internals()?.schema,
+    checkToken: async (authorization, requestId) => {
+      if (!options.hasAuthorization()) return undefined;
+      const refusal = headerRefusal(authorization);
+      if (refusal) return refusal;
+      const caller = await options.decisions.authorize(authorization, [], requestId);
+      return caller.invalidToken;
+    },
+  });
+  const policies =
+    settings.policyWatch && config.heimdallCredentials
+      ? watchPolicies({
+          heimdallUrl: config.heimdallUrl,
+          credentials: config.heimdallCredentials,
+          timeoutMs: settings.upstreamTimeoutMs,
+          logger,
+          onChange: () => {
+            // The cached answers are stale for everyone: queries ask again too.
+            options.decisions.clear();
+            void registry.recheckAll('policy change');
+          },
+        })
+      : undefined;
+
+  return {
+    handleHttp(req, res, search) {
+      const transport = httpTransportOf(req.headers.accept);
+      if (!transport) return false;
+      void (async () => {
+        const parsed = await parseHttpRequest(req, res, search, {
+          maxBodyBytes,
+          forwardHeaders: config.forwardHeaders,
+          ...(options.trusted ? { trusted: options.trusted } : {}),
+        });
+        if (parsed) await serveHttpStream(req, res, transport, parsed, service, settings);
+      })().catch((error: unknown) => {
+        logger.error({ err: error }, 'subscription request failed');
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+      return true;
+    },
+    get size() {
+      return registry.size;
+    },
+    async stop() {
+      policies?.stop();
+      service.stop();
+      await websocket.close();
+    },
+  };
+}

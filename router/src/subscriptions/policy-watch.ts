@@ -1,0 +1,86 @@
+import type { Logger } from 'pino';
+import { ServiceTokenSource, type ServiceCredentials } from '@dataos/heimdall-client';
+import { subscribeUpstream } from './upstream.js';
+
+/** Heimdall's policy changes, as the router reads them: only that something changed, and its sequence. */
+const POLICY_CHANGES = 'subscription RouterPolicyChanges($after: String) { policyChanges(after: $after) { sequence } }';
+
+export interface PolicyWatchOptions {
+  heimdallUrl: string;
+  credentials: ServiceCredentials;
+  timeoutMs: number;
+  logger: Logger;
+  /** A policy was created, changed or deleted somewhere: re-check every subscription. */
+  onChange(sequence: unknown): void;
+}
+
+/** Waits between reconnections, growing to a minute; a policy change missed meanwhile is caught by the re-check timer. */
+const BACKOFF_MS = [1000, 2000, 5000, 15_000, 60_000];
+
+/**
+ * Subscribes to Heimdall's `policyChanges` as the router itself (its client_credentials token),
+ * so that a policy change re-checks the router's open subscriptions at once, on every router
+ * replica. When Heimdall does not serve it (an older Heimdall, a refusal), it keeps retrying
+ * with backoff; the periodic re-check (SUBSCRIPTION_RECHECK_MS) still bounds how long revoked
+ * access may last.
+ */
+export function watchPolicies(options: PolicyWatchOptions): { stop(): void } {
+  const tokens = new ServiceTokenSource(options.credentials, {
+    timeoutMs: options.timeoutMs,
+    log: (details, message) => options.logger.warn(details, message),
+  });
+  let stopped = false;
+  let failures = 0;
+  let current: { dispose(): void } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let lastSequence: string | undefined;
+
+  const retry = (why: string) => {
+    current = undefined;
+    if (stopped) return;
+    const wait = BACKOFF_MS[Math.min(failures++, BACKOFF_MS.length - 1)]!;
+    options.logger.debug({ why, waitMs: wait }, "Heimdall's policyChanges ended; subscribing again");
+    timer = setTimeout(() => void connect(), wait);
+    timer.unref();
+  };
+
+  const connect = async () => {
+    let token: string;
+    try {
+      token = await tokens.token();
+    } catch (error) {
+      return retry((error as Error).message);
+    }
+    if (stopped) return;
+    current = subscribeUpstream({
+      url: options.heimdallUrl,
+      query: POLICY_CHANGES,
+      variables: lastSequence ? { after: lastSequence } : {},
+      operationName: 'RouterPolicyChanges',
+      connectionParams: { authorization: `Bearer ${token}` },
+      maxPayloadBytes: 64 * 1024,
+      connectTimeoutMs: options.timeoutMs,
+      onEvent: (event) => {
+        failures = 0;
+        const change = (event.data as { policyChanges?: { sequence?: unknown } } | undefined)?.policyChanges;
+        if (change?.sequence !== undefined && change.sequence !== null) lastSequence = String(change.sequence);
+        options.onChange(change?.sequence);
+      },
+      onEnd: (end) => {
+        if (end.kind === 'errors' && failures === 0)
+          options.logger.warn({ errors: end.errors }, "Heimdall refused the router's policyChanges subscription");
+        // Reconnected after a gap: changes may have been missed.
+        if (failures === 0) options.onChange(undefined);
+        retry(end.kind);
+      },
+    });
+  };
+  void connect();
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      current?.dispose();
+    },
+  };
+}
