@@ -9,6 +9,8 @@ export interface ConsoleSettings {
   authority: string;
   clientId: string;
   scope: string;
+  /** Seconds before expiry the token is renewed. */
+  renewBeforeSeconds: number;
 }
 
 function read(name: string, fallback: string): string {
@@ -21,4 +23,5 @@ export const settings: ConsoleSettings = {
   authority: read('VITE_OIDC_AUTHORITY', 'http://localhost:4400'),
   clientId: read('VITE_OIDC_CLIENT_ID', 'dataos-ui'),
   scope: read('VITE_OIDC_SCOPE', 'openid profile email roles'),
+  renewBeforeSeconds: Number(read('VITE_OIDC_RENEW_BEFORE_SECONDS', '60')) || 60,
 };

@@ -48,7 +48,9 @@ export function createProvider(settings: IssuerSettings): Provider {
         response_types: ['code'],
         redirect_uris: [
           'http://localhost:4000/graphql',
+          // The console (npm run dev) and its end-to-end tests (apps/console/e2e).
           'http://localhost:3000/callback',
+          'http://localhost:3700/callback',
           'https://studio.apollographql.com/sandbox/explorer',
         ],
       },

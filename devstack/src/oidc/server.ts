@@ -25,6 +25,8 @@ export async function startIssuer(options: {
   audience?: string;
   /** The issuer URL as others reach it (`iss`); defaults to http://localhost:<port>. */
   publicUrl?: string;
+  /** Access-token lifetime in seconds (3600): the console's e2e tests use a short one to see renewals. */
+  accessTokenTtl?: number;
 }): Promise<RunningIssuer> {
   const host = options.host ?? '127.0.0.1';
   const keyFile = options.keyFile ?? `${DATA_DIR}/oidc/jwks.json`;
@@ -68,6 +70,7 @@ export async function startIssuer(options: {
     issuer,
     keys,
     ...(options.audience ? { audience: options.audience } : {}),
+    ...(options.accessTokenTtl ? { accessTokenTtl: options.accessTokenTtl } : {}),
   });
   handler = createProvider(settings(await loadOrCreateKeys(keyFile))).callback();
 

@@ -4,6 +4,7 @@ import { CallbackPage } from '../auth/CallbackPage.js';
 import { RequireAuth } from '../auth/RequireAuth.js';
 import { Layout } from './Layout.js';
 import { NotFoundPage } from './NotFoundPage.js';
+import { Loading } from '../ui/Loading.js';
 
 /** A page module's default export, loaded when its route is first visited: the bundle splits by page. */
 const page = (load: () => Promise<{ default: ComponentType }>) => async () => ({ Component: (await load()).default });
@@ -17,6 +18,7 @@ export const routes: RouteObject[] = [
   { path: '/callback', Component: CallbackPage },
   {
     path: '/',
+    HydrateFallback: () => <Loading label="Opening page" />,
     element: (
       <RequireAuth>
         <Layout />
@@ -45,3 +47,5 @@ export const datasetPath = (urn: string) => `/datasets/${encodeURIComponent(urn)
 export const lineagePath = (urn: string) => `${datasetPath(urn)}/lineage`;
 export const glossaryPath = (name: string) => `/glossary/${encodeURIComponent(name)}`;
 export const domainPath = (name: string) => `/domains/${encodeURIComponent(name)}`;
+/** Odin's concept page (helper B's Ontologies pages use the same shape). */
+export const conceptPath = (iri: string) => `/ontologies/concepts/${encodeURIComponent(iri)}`;

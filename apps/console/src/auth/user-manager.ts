@@ -13,9 +13,9 @@ export function userManagerSettings(origin: string): UserManagerSettings {
     silent_redirect_uri: `${origin}${CALLBACK_PATH}`,
     post_logout_redirect_uri: `${origin}/`,
     response_type: 'code',
-    // Renew a minute before expiry (refresh token when the issuer gave one, else prompt=none in an iframe).
+    // Renew before expiry (a minute by default) (refresh token when the issuer gave one, else prompt=none in an iframe).
     automaticSilentRenew: true,
-    accessTokenExpiringNotificationTimeInSeconds: 60,
+    accessTokenExpiringNotificationTimeInSeconds: settings.renewBeforeSeconds,
     // Session storage: a token dies with the tab, and is never shared with other origins' scripts.
     userStore: new WebStorageStateStore({ store: window.sessionStorage }),
     monitorSession: false,

@@ -1,7 +1,9 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import type { TypePolicy } from '@apollo/client/cache';
 import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
+import { relayStylePagination } from '@apollo/client/utilities';
 import { from, switchMap } from 'rxjs';
 import { settings } from '../settings.js';
 import { userManager } from '../auth/user-manager.js';
@@ -38,19 +40,38 @@ const renewLink = new ErrorLink(({ error, operation, forward }) => {
   ).pipe(switchMap(() => forward(operation)));
 });
 
+/**
+ * A cache id from natural keys when the answer carries them all; otherwise the object stays inside
+ * its parent (a page that does not ask for the key must not fail on a missing key field).
+ */
+export function keyBy(...fields: string[]): NonNullable<TypePolicy['keyFields']> {
+  return (object: Readonly<Record<string, unknown>>) => {
+    const values = fields.map((field) => object[field]);
+    if (values.some((value) => value === undefined || value === null)) return undefined;
+    return `${String(object.__typename)}:${JSON.stringify(values)}`;
+  };
+}
+
 /** Normalized cache keys: the API's natural identifiers. */
 export function createCache(): InMemoryCache {
   return new InMemoryCache({
     typePolicies: {
-      Dataset: { keyFields: ['urn'] },
-      Column: { keyFields: ['datasetUrn', 'name'] },
-      GlossaryTerm: { keyFields: ['name'] },
-      Domain: { keyFields: ['name'] },
-      Concept: { keyFields: ['iri'] },
-      Ontology: { keyFields: ['iri'] },
-      Cluster: { keyFields: ['name'] },
-      QueryRecord: { keyFields: ['id'] },
-      JobRun: { keyFields: ['id'] },
+      // Connections the console pages through: each new page is appended to the ones already shown.
+      Query: {
+        fields: {
+          search: relayStylePagination(['query', 'filter']),
+          glossaryTerms: relayStylePagination(),
+        },
+      },
+      Domain: { keyFields: keyBy('name'), fields: { datasets: relayStylePagination() } },
+      Dataset: { keyFields: keyBy('urn') },
+      Column: { keyFields: keyBy('datasetUrn', 'name') },
+      GlossaryTerm: { keyFields: keyBy('name') },
+      Concept: { keyFields: keyBy('iri') },
+      Ontology: { keyFields: keyBy('iri') },
+      Cluster: { keyFields: keyBy('name') },
+      QueryRecord: { keyFields: keyBy('id') },
+      JobRun: { keyFields: keyBy('id') },
     },
   });
 }

@@ -1,8 +1,112 @@
-/** Filled in by the next commits. */
-export default function Page() {
+import { useEffect } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
+import { useQuery } from '@apollo/client/react';
+import { ConsoleDatasetDocument, ConsoleDatasetMasksDocument, ConsoleDatasetPreviewDocument } from '@dataos/client';
+import { conceptPath, lineagePath } from '../../app/routes.js';
+import { Loading } from '../../ui/Loading.js';
+import { PageError } from '../../ui/PageError.js';
+import { Part } from '../../ui/Part.js';
+import { DatasetFacts } from './DatasetFacts.js';
+import { masksFor, rowFiltersFor } from './masks.js';
+import { PreviewTable } from './PreviewTable.js';
+import { RunsTable } from './RunsTable.js';
+import { SchemaTable } from './SchemaTable.js';
+import { selectAllSql } from './sql.js';
+
+/**
+ * One dataset: Metis's facts, Odin's concepts, the Gateway's masks and preview. Three queries, so
+ * a slow engine or a service that is down never holds back or breaks the parts that answered.
+ */
+export default function DatasetPage() {
+  const urn = useParams().urn ?? '';
+  const { hash } = useLocation();
+  const sql = selectAllSql(urn);
+
+  const facts = useQuery(ConsoleDatasetDocument, { variables: { urn } });
+  const policy = useQuery(ConsoleDatasetMasksDocument, { variables: { urn, sql: sql ?? '' }, skip: !sql });
+  const preview = useQuery(ConsoleDatasetPreviewDocument, { variables: { urn, limit: 10 } });
+
+  const dataset = facts.data?.dataset;
+  const scans = policy.data?.explain?.scans;
+  const masks = scans ? masksFor(urn, scans) : undefined;
+  const rowFilters = scans ? rowFiltersFor(urn, scans) : undefined;
+  const column = hash.startsWith('#column-') ? decodeURIComponent(hash.slice('#column-'.length)) : undefined;
+
+  // A link from a column search hit lands on its row once the schema is there.
+  useEffect(() => {
+    if (dataset && hash) document.getElementById(hash.slice(1))?.scrollIntoView({ block: 'center' });
+  }, [dataset, hash]);
+
+  if (facts.loading && !dataset) return <Loading label="Loading the dataset" />;
+  if (!dataset) {
+    return (
+      <section className="page">
+        <h1>Dataset</h1>
+        <PageError error={facts.error} />
+        {/* Unknown and not readable look alike: the API does not tell them apart, nor does the console. */}
+        <p>
+          No dataset at <span className="mono">{urn}</span>. <Link to="/catalog">Search the catalog</Link>.
+        </p>
+      </section>
+    );
+  }
+
   return (
-    <section className="page">
-      <h1>dataset/index</h1>
-    </section>
+    <article className="page">
+      <h1>{dataset.name}</h1>
+      <DatasetFacts dataset={dataset} />
+      <p>
+        <Link to={lineagePath(dataset.urn)}>Open the lineage</Link>
+      </p>
+
+      <h2>Concepts</h2>
+      <Part error={facts.error} path={['dataset', 'concepts']} what="its concepts">
+        {dataset.concepts.length ? (
+          <ul className="chips" aria-label="Concepts">
+            {dataset.concepts.map((c) => (
+              <li key={c.iri} className="chip">
+                <Link to={conceptPath(c.iri)}>{c.label}</Link>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">No concept linked to the dataset itself.</p>
+        )}
+      </Part>
+
+      <h2>Schema</h2>
+      <Part error={policy.error} path={['explain']} what="the masks applied to you">
+        {policy.loading && !scans ? <Loading label="Asking the Gateway which columns are masked for you" /> : null}
+      </Part>
+      <Part error={policy.error} path={['dataset', 'dataPolicies']} what="the data policies">
+        {policy.data?.dataset?.dataPolicies.length ? (
+          <p className="muted">
+            Data policies that apply to you here:{' '}
+            {policy.data.dataset.dataPolicies
+              .map((p) => `${p.name} (${p.type.toLowerCase()}${p.mask ? `, ${p.mask.operator.toLowerCase()}` : ''})`)
+              .join('; ')}
+            {rowFilters?.filters.length ? `. Row filters: ${rowFilters.filters.join(', ')}` : ''}.
+          </p>
+        ) : null}
+      </Part>
+      <Part error={facts.error} path={['dataset', 'columns']} what="the columns">
+        <SchemaTable columns={dataset.columns} error={facts.error} masks={masks} highlighted={column} />
+      </Part>
+
+      <h2>Preview</h2>
+      <Part error={preview.error} path={['dataset', 'preview']} what="this dataset's rows">
+        {preview.loading && !preview.data ? <Loading label="Loading the preview" /> : null}
+        {preview.data?.dataset?.preview ? (
+          <PreviewTable preview={preview.data.dataset.preview} masks={masks} />
+        ) : !preview.loading ? (
+          <p className="muted">No preview.</p>
+        ) : null}
+      </Part>
+
+      <h2>Runs</h2>
+      <Part error={facts.error} path={['dataset', 'runs']} what="its runs">
+        <RunsTable runs={dataset.runs} />
+      </Part>
+    </article>
   );
 }

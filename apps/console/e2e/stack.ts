@@ -1,0 +1,29 @@
+import { startE2eStack } from '../../../scripts/lib/e2e-stack.js';
+
+/**
+ * The e2e stack as a process of its own (Playwright's global setup starts it and waits for the
+ * READY line; SIGTERM stops it and drops its databases). Also handy by hand:
+ * `npx tsx apps/console/e2e/stack.ts`, then http://localhost:3700.
+ */
+export const READY = 'console e2e stack ready';
+
+const stack = await startE2eStack({
+  accessTokenTtl: Number(process.env.E2E_TOKEN_TTL ?? 40),
+  renewBeforeSeconds: Number(process.env.E2E_RENEW_BEFORE ?? 15),
+});
+console.log(`${READY}: console ${stack.consoleUrl}, router ${stack.routerUrl}, issuer ${stack.issuerUrl}`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}

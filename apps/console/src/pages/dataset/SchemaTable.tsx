@@ -1,0 +1,102 @@
+import { Link } from 'react-router';
+import type { ConsoleDatasetQuery } from '@dataos/client';
+import { conceptPath, glossaryPath } from '../../app/routes.js';
+import { Part } from '../../ui/Part.js';
+import { changesValue, type ColumnMask } from './masks.js';
+
+type Column = NonNullable<ConsoleDatasetQuery['dataset']>['columns'][number];
+
+interface Props {
+  columns: readonly Column[];
+  /** The query error of the catalog facts (column concepts come from Odin and may fail alone). */
+  error: unknown;
+  /** Undefined while the Gateway's answer is pending or missing (its notice is shown above). */
+  masks: Map<string, ColumnMask> | undefined;
+  highlighted?: string | undefined;
+}
+
+function MaskCell({ mask }: { mask: ColumnMask | undefined }) {
+  if (mask && changesValue(mask)) {
+    return (
+      <span className="chip chip-masked">
+        masked: {mask.operator.toLowerCase()}
+        {mask.policy ? <> by {mask.policy}</> : null}
+      </span>
+    );
+  }
+  if (mask) return <span className="muted">clear (exempt by {mask.policy ?? 'a policy'})</span>;
+  return <span className="muted">clear</span>;
+}
+
+/** The columns: types, tags, glossary terms, Odin concepts, and what the Gateway masks for this user. */
+export function SchemaTable({ columns, error, masks, highlighted }: Props) {
+  return (
+    <table className="grid" aria-label="Schema">
+      <thead>
+        <tr>
+          <th scope="col">Column</th>
+          <th scope="col">Type</th>
+          <th scope="col">Tags</th>
+          <th scope="col">Glossary</th>
+          <th scope="col">Concept</th>
+          <th scope="col">For you</th>
+          <th scope="col">Profile</th>
+        </tr>
+      </thead>
+      <tbody>
+        {columns.map((column, i) => (
+          <tr
+            key={column.name}
+            id={`column-${encodeURIComponent(column.name)}`}
+            className={highlighted === column.name ? 'highlighted' : undefined}
+          >
+            <th scope="row">
+              <span className="mono">{column.name}</span>
+              {column.description ? <div className="muted">{column.description}</div> : null}
+            </th>
+            <td className="mono">
+              {column.type}
+              {column.nullable ? '' : ' not null'}
+            </td>
+            <td>
+              {column.tags.length ? (
+                <ul className="chips">
+                  {column.tags.map((t) => (
+                    <li key={t} className="chip">
+                      {t}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </td>
+            <td>
+              {column.glossaryTerms.map((t, j) => (
+                <span key={t.name}>
+                  {j ? ', ' : ''}
+                  <Link to={glossaryPath(t.name)}>{t.name}</Link>
+                </span>
+              ))}
+            </td>
+            <td>
+              <Part error={error} path={['dataset', 'columns', i, 'concept']} what="this column's concept">
+                {column.concept ? <Link to={conceptPath(column.concept.iri)}>{column.concept.label}</Link> : null}
+              </Part>
+            </td>
+            <td>{masks ? <MaskCell mask={masks.get(column.name.toLowerCase())} /> : null}</td>
+            <td className="muted">
+              {column.profile ? (
+                <>
+                  {column.profile.distinctCount != null ? `${column.profile.distinctCount} distinct` : null}
+                  {column.profile.nullCount != null ? `, ${column.profile.nullCount} null` : null}
+                  {column.profile.min != null || column.profile.max != null
+                    ? `, ${column.profile.min ?? '…'} to ${column.profile.max ?? '…'}`
+                    : null}
+                </>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

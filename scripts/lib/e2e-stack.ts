@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEV_CLIENTS, startDevstack, startIssuer, type RunningIssuer } from '@dataos/devstack';
+import { mongoFromEnv } from '@dataos/stores';
+import { seedDemo } from './seed.js';
+import { Supervisor } from './supervisor.js';
+import { REPO_ROOT, SUBGRAPHS, SUPERGRAPH_FILE } from './subgraphs.js';
+
+/** The console's end-to-end stack: its own ports, so it runs beside `npm run dev` and other tests. */
+export const E2E_PORTS = {
+  router: 4700,
+  heimdall: 4701,
+  metis: 4702,
+  odin: 4703,
+  gateway: 4704,
+  caretaker: 4705,
+  issuer: 4706,
+  console: 3700,
+} as const;
+
+export interface E2eStack {
+  routerUrl: string;
+  issuerUrl: string;
+  consoleUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface E2eStackOptions {
+  /** Access-token lifetime of the stack's issuer (seconds): short, so renewals happen during the tests. */
+  accessTokenTtl: number;
+  /** Seconds before expiry the console renews (VITE_OIDC_RENEW_BEFORE_SECONDS). */
+  renewBeforeSeconds: number;
+  log?: (line: string) => void;
+}
+
+const MONGO_SERVICES = ['HEIMDALL', 'GATEWAY', 'CARETAKER'] as const;
+
+async function waitHealthy(name: string, url: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await sleep(250);
+  }
+  throw new Error(`${name} did not become healthy at ${url}`);
+}
+
+/**
+ * Router, subgraphs and the built console on E2E_PORTS against the shared devstack (Neo4j,
+ * FerretDB reused, started when absent), with the demo data: the catalog in Neo4j (idempotent,
+ * as `npm run dev` seeds it), policies, clusters and pods in MongoDB databases of this run alone,
+ * dropped on stop. The stack has its own dev issuer (same keys and users as the shared one) because
+ * its tokens must be short-lived and the shared one's are not.
+ */
+export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const devstack = await startDevstack({ services: ['neo4j', 'ferretdb'], log: (l) => log(`[devstack] ${l}`) });
+  const run = `console_e2e_${randomBytes(4).toString('hex')}`;
+  let issuer: RunningIssuer | undefined;
+  const supervisor = new Supervisor({ graceMs: 5000, log: (l) => log(`[e2e] ${l}`) });
+  const url = (port: number) => `http://localhost:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...devstack.env,
+    OIDC_ISSUER: url(E2E_PORTS.issuer),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    APOLLO_TELEMETRY_DISABLED: '1',
+    HEIMDALL_URL: `${url(E2E_PORTS.heimdall)}/graphql`,
+    METIS_URL: `${url(E2E_PORTS.metis)}/graphql`,
+    ...Object.fromEntries(MONGO_SERVICES.map((s) => [`${s}_MONGO_DB`, `${run}_${s.toLowerCase()}`])),
+  };
+
+  const stop = async () => {
+    await supervisor.stop();
+    // Drop this run's databases (mongoFromEnv connects; it creates nothing by itself).
+    await issuer?.stop();
+    for (const service of MONGO_SERVICES) {
+      const store = await mongoFromEnv(service, `${run}_${service.toLowerCase()}`, env).catch(() => undefined);
+      await store?.db.dropDatabase().catch(() => undefined);
+      await store?.close();
+    }
+    await devstack.stop();
+  };
+
+  const start = (name: string, entry: string, port: number, extra: NodeJS.ProcessEnv = {}) =>
+    supervisor.start({
+      name,
+      command: process.execPath,
+      args: ['--import', 'tsx', entry],
+      options: {
+        cwd: REPO_ROOT,
+        env: { ...env, ...extra, PORT: String(port) },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    });
+
+  try {
+    issuer = await startIssuer({ port: E2E_PORTS.issuer, accessTokenTtl: options.accessTokenTtl });
+    log(`[e2e] demo data: ${JSON.stringify(await seedDemo(env))}`);
+    for (const { name } of SUBGRAPHS) start(name, `subgraphs/${name}/src/main.ts`, E2E_PORTS[name]);
+    await Promise.all(SUBGRAPHS.map(({ name }) => waitHealthy(name, `${url(E2E_PORTS[name])}/health`)));
+    start('router', 'router/src/main.ts', E2E_PORTS.router, {
+      SUPERGRAPH_PATH: SUPERGRAPH_FILE,
+      ROUTER_CLIENT_ID: DEV_CLIENTS.services,
+      ROUTER_CLIENT_SECRET: DEV_CLIENTS.servicesSecret,
+      CORS_ORIGINS: url(E2E_PORTS.console),
+      ...Object.fromEntries(
+        SUBGRAPHS.map(({ name }) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${url(E2E_PORTS[name])}/graphql`]),
+      ),
+    });
+    // The console as it ships: a production build, served by Vite's preview server.
+    const consoleEnv = {
+      VITE_ROUTER_URL: `${url(E2E_PORTS.router)}/graphql`,
+      VITE_OIDC_AUTHORITY: url(E2E_PORTS.issuer),
+      VITE_OIDC_RENEW_BEFORE_SECONDS: String(options.renewBeforeSeconds),
+    };
+    await buildConsole({ ...env, ...consoleEnv });
+    supervisor.start({
+      name: 'console',
+      command: process.execPath,
+      args: [VITE_BIN, 'preview', '--outDir', E2E_OUT_DIR, '--port', String(E2E_PORTS.console), '--strictPort'],
+      options: { cwd: CONSOLE_DIR, env: { ...env, ...consoleEnv }, stdio: ['ignore', 'inherit', 'inherit'] },
+    });
+    await Promise.all([
+      waitHealthy('router', `${url(E2E_PORTS.router)}/health`),
+      waitHealthy('console', url(E2E_PORTS.console)),
+    ]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    routerUrl: `${url(E2E_PORTS.router)}/graphql`,
+    issuerUrl: url(E2E_PORTS.issuer),
+    consoleUrl: url(E2E_PORTS.console),
+    stop,
+  };
+}
+
+const CONSOLE_DIR = `${REPO_ROOT}apps/console`;
+const VITE_BIN = `${REPO_ROOT}node_modules/vite/bin/vite.js`;
+/** Apart from `dist/`, so the e2e build (its own router and issuer) never ships by mistake. */
+const E2E_OUT_DIR = '.e2e-dist';
+
+async function buildConsole(env: NodeJS.ProcessEnv): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [VITE_BIN, 'build', '--outDir', E2E_OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'],
+      {
+        cwd: CONSOLE_DIR,
+        env,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`console build exited with ${code}`))));
+  });
+}
