@@ -1,5 +1,6 @@
 import { useMemo, useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import type { GraphQLFormattedError } from 'graphql';
 import { useApolloClient } from '@apollo/client/react';
 import { ConsoleImportOntologyDocument, type ConsoleImportOntologyMutation, type RdfFormat } from '@dataos/client';
 import { StreamLanguage } from '@codemirror/language';
@@ -40,6 +41,17 @@ const formatOfFile = (name: string): RdfFormat | null =>
 type Outcome =
   | { kind: 'done'; result: ConsoleImportOntologyMutation['importOntology'] }
   | { kind: 'error'; message: string; code: string | null; at: DocumentPosition | null };
+
+function refusal(errors: readonly GraphQLFormattedError[], fallback: string | undefined, sent: string): Outcome {
+  const first = errors[0];
+  const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : null;
+  return {
+    kind: 'error',
+    message: first?.message ?? fallback ?? 'The import failed.',
+    code,
+    at: importErrorPosition(errors, sent),
+  };
+}
 
 export function ImportPage() {
   const client = useApolloClient();
@@ -113,16 +125,10 @@ export function ImportPage() {
         setOutcome({ kind: 'done', result });
         return;
       }
-      const first = errors[0];
-      const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : null;
-      setOutcome({
-        kind: 'error',
-        message: first?.message ?? requestFailure(answer.error) ?? 'The import failed.',
-        code,
-        at: importErrorPosition(errors, sent),
-      });
+      setOutcome(refusal(errors, requestFailure(answer.error), sent));
     } catch (e) {
-      setOutcome({ kind: 'error', message: e instanceof Error ? e.message : String(e), code: null, at: null });
+      // A client whose errorPolicy is not 'all' throws the GraphQL errors instead.
+      setOutcome(refusal(graphQLErrors(e), e instanceof Error ? e.message : String(e), sent));
     } finally {
       setBusy(false);
     }

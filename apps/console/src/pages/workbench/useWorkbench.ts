@@ -94,7 +94,7 @@ export function useWorkbench() {
       if (controller.signal.aborted) return;
       inflight.current = null;
       if (ran.status === 'rejected') {
-        setState({ status: 'failed', sql, error: { message: String(ran.reason), code: null, reason: null, at: null } });
+        setState({ status: 'failed', sql, error: failure({ error: ran.reason }, sql) });
         return;
       }
       const page = ran.value.data?.runQuery;
@@ -108,7 +108,7 @@ export function useWorkbench() {
           ? null
           : explained.status === 'fulfilled'
             ? failure(explained.value, sql).message
-            : String(explained.reason);
+            : failure({ error: explained.reason }, sql).message;
       setState({ status: 'done', sql, cluster, result: firstPage(toPage(page)), plan, planError });
     },
     [request],
