@@ -10,25 +10,38 @@ export const MAX_CONTEXT_GROUPS = 100;
 const isObject = (value: unknown): value is Json =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** Each object at `path` of `root` (in the order the executor flattens them), with the objects above it, nearest last. */
-function withAncestors(root: unknown, path: Path): { entity: Json; ancestors: Json[] }[] {
-  const out: { entity: Json; ancestors: Json[] }[] = [];
-  const walk = (value: unknown, from: number, ancestors: Json[]) => {
+interface Located {
+  entity: Json;
+  /** The objects above it, nearest last. */
+  ancestors: Json[];
+  /** Where it is in the answer (list indexes included), for errors about it. */
+  at: (string | number)[];
+}
+
+/** Each object at `path` of `root`, in the order the executor flattens them. */
+function withAncestors(root: unknown, path: Path): Located[] {
+  const out: Located[] = [];
+  const walk = (value: unknown, from: number, ancestors: Json[], at: (string | number)[]) => {
     if (value === null || value === undefined) return;
     if (from === path.length) {
-      if (Array.isArray(value)) for (const item of value) walk(item, from, ancestors);
-      else if (isObject(value)) out.push({ entity: value, ancestors });
+      if (Array.isArray(value)) value.forEach((item, i) => walk(item, from, ancestors, [...at, i]));
+      else if (isObject(value)) out.push({ entity: value, ancestors, at });
       return;
     }
     const step = path[from]!;
     if (step === '@') {
-      if (Array.isArray(value)) for (const item of value) walk(item, from + 1, ancestors);
+      if (Array.isArray(value)) value.forEach((item, i) => walk(item, from + 1, ancestors, [...at, i]));
       return;
     }
     if (!isObject(value)) return;
-    walk(Object.hasOwn(value, step) ? value[step as string] : undefined, from + 1, [...ancestors, value]);
+    walk(
+      Object.hasOwn(value, step) ? value[step as string] : undefined,
+      from + 1,
+      [...ancestors, value],
+      [...at, step],
+    );
   };
-  walk(root, 0, []);
+  walk(root, 0, [], []);
   return out;
 }
 
@@ -55,6 +68,8 @@ export interface ContextGroup {
   /** The variables (`contextualArgument_…`) these entities share. */
   variables: Json;
   entities: Json[];
+  /** Where each entity is in the answer. */
+  paths: (string | number)[][];
 }
 
 /**
@@ -71,7 +86,7 @@ export function groupByContext(
 ): ContextGroup[] {
   const renames = (rewrites as DataRewrite[]).filter((r) => r.kind === 'KeyRenamer');
   const groups = new Map<string, ContextGroup>();
-  for (const { entity, ancestors } of withAncestors(fullResult, path)) {
+  for (const { entity, ancestors, at } of withAncestors(fullResult, path)) {
     const variables = Object.create(null) as Json;
     for (const rewrite of renames) {
       if (rewrite.renameKeyTo in variables) continue;
@@ -83,10 +98,11 @@ export function groupByContext(
     if (!group) {
       if (groups.size >= MAX_CONTEXT_GROUPS)
         throw new Error(`More than ${MAX_CONTEXT_GROUPS} distinct contexts for one fetch.`);
-      group = { variables, entities: [] };
+      group = { variables, entities: [], paths: [] };
       groups.set(key, group);
     }
     group.entities.push(entity);
+    group.paths.push(at);
   }
   return [...groups.values()];
 }

@@ -35,6 +35,8 @@ interface Cursor {
   path: (string | number)[];
   data: unknown;
   fullResult: Json;
+  /** Where each entity of `data` is in the answer, when known (a fetch split by context). */
+  entityPaths?: (string | number)[][];
 }
 
 const isObject = (value: unknown): value is Json =>
@@ -186,7 +188,7 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
       pathInIncomingRequest: cursor.path,
     } as unknown as ProcessOptions);
     if (response.errors?.length) {
-      const paths = () => (hydrated ??= hydratedPaths(cursor.path, cursor.fullResult));
+      const paths = () => (hydrated ??= cursor.entityPaths ?? hydratedPaths(cursor.path, cursor.fullResult));
       for (const error of response.errors) {
         run.errors.push(downstreamError(error as never, fetch.serviceName, fetch, cursor, paths));
       }
@@ -246,6 +248,7 @@ async function executeInContexts(run: PlanRun, fetch: FetchNode, cursor: Cursor)
       executeFetch({ ...run, variables: { ...run.variables, ...group.variables } }, fetch, {
         ...cursor,
         data: group.entities,
+        entityPaths: group.paths,
       }),
     ),
   );

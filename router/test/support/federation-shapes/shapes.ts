@@ -15,8 +15,8 @@ export interface ShapeCase {
   variables?: Record<string, unknown>;
   /** The whole answer's `data`. */
   data: unknown;
-  /** Error codes expected, in order (none when absent). */
-  errorCodes?: string[];
+  /** The errors expected, in order, by message and path (none when absent). */
+  errors?: { message: string; path: (string | number)[] }[];
 }
 
 export interface FederationShape {
@@ -540,6 +540,7 @@ const CUSTOMERS: Customer[] = [
     ],
   },
   { id: 'cu2', currency: 'USD', lines: [{ id: 'l3', cents: 999 }] },
+  { id: 'cu3', currency: 'XXX', lines: [{ id: 'l4', cents: 100 }] },
 ];
 const customer = (id: string) => CUSTOMERS.find((c) => c.id === id) ?? null;
 const lineCents = (id: string) => CUSTOMERS.flatMap((c) => c.lines).find((l) => l.id === id)?.cents;
@@ -550,7 +551,7 @@ const fromContext: FederationShape = {
     {
       name: 'orders',
       typeDefs: `${link('2.8', ['@key', '@context', '@fromContext', '@external'])}
-        type Query { customers: [Customer!]! customer(id: ID!): Customer }
+        type Query { customers: [Customer!]! customer(id: ID!): Customer vipCustomers: [Customer!]! }
         type Customer @key(fields: "id") @context(name: "buyer") {
           id: ID!
           currency: String! @external
@@ -563,7 +564,8 @@ const fromContext: FederationShape = {
         }`,
       resolvers: {
         Query: {
-          customers: () => CUSTOMERS.map((c) => ({ id: c.id })),
+          customers: () => CUSTOMERS.slice(0, 2).map((c) => ({ id: c.id })),
+          vipCustomers: () => CUSTOMERS.slice(1).map((c) => ({ id: c.id })),
           customer: (_: unknown, args: { id: string }) => (customer(args.id) ? { id: args.id } : null),
         },
         Customer: {
@@ -572,8 +574,11 @@ const fromContext: FederationShape = {
         },
         Line: {
           __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-          amount: (line: { id: string }, args: { currency?: string }) =>
-            `${(required(lineCents(line.id), 'Line') / 100).toFixed(2)} ${required(args.currency, 'currency')}`,
+          amount: (line: { id: string }, args: { currency?: string }) => {
+            const currency = required(args.currency, 'currency');
+            if (currency === 'XXX') throw new Error(`No amounts in ${currency}`);
+            return `${(required(lineCents(line.id), 'Line') / 100).toFixed(2)} ${currency}`;
+          },
         },
       },
     },
@@ -616,6 +621,17 @@ const fromContext: FederationShape = {
           { currency: 'USD', basket: { lines: [{ amount: '9.99 USD' }] } },
         ],
       },
+    },
+    {
+      name: 'an error in the second context’s fetch is placed at its own entity',
+      query: '{ vipCustomers { currency basket { lines { amount } } } }',
+      data: {
+        vipCustomers: [
+          { currency: 'USD', basket: { lines: [{ amount: '9.99 USD' }] } },
+          { currency: 'XXX', basket: { lines: [{ amount: null }] } },
+        ],
+      },
+      errors: [{ message: 'No amounts in XXX', path: ['vipCustomers', 1, 'basket', 'lines', 0, 'amount'] }],
     },
   ],
 };
