@@ -1,5 +1,6 @@
 import type { TokenVerifier } from '@dataos/auth';
 import type { BaseContext } from '@dataos/subgraph-kit';
+import type { PolicyChanges } from './live/changes.js';
 import type { PolicyIndex } from './policy-index.js';
 import type { RequestDecisionLog } from './request-log.js';
 import type { HeimdallSettings } from './settings.js';
@@ -17,6 +18,10 @@ export interface Context extends BaseContext {
   settings: HeimdallSettings;
   /** Verifies a subject token the router sends on behalf of its caller (the verifier of the bearer tokens). */
   verifier: TokenVerifier;
+  /** Policy changes of every replica (the `policyChanges` subscription). */
+  changes: PolicyChanges;
+  /** Events waiting per subscriber at most (the kit's SUBSCRIPTION_BUFFER). */
+  liveBuffer: number;
   /** `X-DataOS-Subject-Token` as sent (set by the request-state plugin before any resolver runs). */
   subjectToken?: string;
 }

@@ -3,6 +3,7 @@ import { badUserInput, conflict, forbidden, notFound } from '@dataos/errors';
 import { CursorCodec, DateTimeScalar, isString, pageSize, requirePrincipal } from '@dataos/subgraph-kit';
 import { adminTags } from './bootstrap.js';
 import { decideFor, requireAllowed } from './decide.js';
+import { policyChangeResolvers } from './live/resolvers.js';
 import { PolicyValidationError } from './engine/types.js';
 import { privilegedTagChanges, validateAssignedTags } from './engine/validate.js';
 import { refuseAdminLockout, refuseAdminPolicyChange } from './guards.js';
@@ -144,7 +145,7 @@ export const resolvers: Resolvers = {
     deletePolicy: async (_root, { name }, ctx) => {
       requireAllowed(ctx, 'manage', '/heimdall/policies');
       refuseAdminPolicyChange(name, 'delete');
-      const written = await ctx.policies.delete(name);
+      const written = await ctx.policies.delete(name, requirePrincipal(ctx).id);
       if (!written) throw notFound(`No policy named "${name}".`, { field: 'name' });
       await ctx.index.refresh(written.version === null ? { force: true } : { minVersion: written.version });
       return { name, deleted: true };
@@ -177,6 +178,8 @@ export const resolvers: Resolvers = {
       return { userId: id, tags: doc.tags, updatedAt: doc.updatedAt };
     },
   },
+
+  ...policyChangeResolvers,
 
   Subject: {
     // Other subgraphs may reference the caller; nobody learns another subject's tags this way.

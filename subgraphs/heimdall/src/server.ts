@@ -3,6 +3,7 @@ import { createSubgraph, createLogger, kitSettingsFromEnv, loadTypeDefs, type Ki
 import type { MongoStore } from '@dataos/stores';
 import { ensureBootstrap } from './bootstrap.js';
 import type { Context } from './context.js';
+import { PolicyChanges } from './live/changes.js';
 import { PolicyIndex } from './policy-index.js';
 import { RequestDecisionLog } from './request-log.js';
 import { requestStatePlugin } from './request-plugin.js';
@@ -34,8 +35,11 @@ export async function createHeimdallSubgraph(deps: HeimdallDeps) {
   await migrate(deps.mongo.db, { sizeBytes: settings.decisionLogBytes, maxDocs: settings.decisionLogMax });
   const c = collectionsOf(deps.mongo.db);
   const versions = new VersionCounter(c, logger);
-  const policies = new PolicyRepository(c, versions);
-  const userTags = new UserTagRepository(c, versions);
+  // Changes are announced on a feed every replica tails (policyChanges), written before the seeds run.
+  const changes = new PolicyChanges(deps.mongo.db, logger, { pollMs: Math.min(deps.pollMs ?? settings.pollMs, 1000) });
+  await changes.feed.start();
+  const policies = new PolicyRepository(c, versions, changes);
+  const userTags = new UserTagRepository(c, versions, changes);
   const decisionLog = new DecisionLog(c, logger);
   const index = new PolicyIndex(policies, userTags, logger);
   await ensureBootstrap(policies, settings.routerTags);
@@ -63,6 +67,8 @@ export async function createHeimdallSubgraph(deps: HeimdallDeps) {
       decisionLog,
       settings,
       verifier,
+      changes,
+      liveBuffer: kit.subscriptions.bufferEvents,
       requestLog: new RequestDecisionLog(append, settings.decisionsLoggedPerRequest),
     }),
   });
@@ -71,8 +77,10 @@ export async function createHeimdallSubgraph(deps: HeimdallDeps) {
     decisionLog,
     settings,
     /** Stops polling and writes the buffered decision log. */
+    changes,
     async close() {
       index.stop();
+      await changes.feed.stop();
       await decisionLog.flush();
     },
   });

@@ -177,6 +177,36 @@ export type Policy = {
   version: Scalars['Int']['output'];
 };
 
+export type PolicyChange = {
+  __typename?: 'PolicyChange';
+  at: Scalars['DateTime']['output'];
+  /** Who made the change (a Heimdall subject id). */
+  by?: Maybe<Scalars['String']['output']>;
+  /** Pass the last one received as `after` to resume. */
+  cursor: Scalars['String']['output'];
+  kind: PolicyChangeKind;
+  /** The policy (policy changes). */
+  name?: Maybe<Scalars['ID']['output']>;
+  /**
+   * The policy as it is now (null once deleted). Needs `read` on `/heimdall/policies`: the router's
+   * identity gets null and a FORBIDDEN error here.
+   */
+  policy?: Maybe<Policy>;
+  /** Gap-free and increasing across every replica: the policy version. */
+  sequence: Scalars['Int']['output'];
+  /** The user whose assigned tags changed (`USER_TAGS_SET`). */
+  userId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type PolicyChangeKind =
+  /** Policies added in bulk (seeds, imports): `name` is null. */
+  | 'POLICIES_IMPORTED'
+  | 'POLICY_CREATED'
+  | 'POLICY_DELETED'
+  | 'POLICY_UPDATED'
+  /** The tags Heimdall assigns to a user changed (`userId`). */
+  | 'USER_TAGS_SET';
+
 export type PolicyConditions = {
   __typename?: 'PolicyConditions';
   /** Every one must equal the token's claim of that name. */
@@ -349,6 +379,25 @@ export type SubjectType =
   | 'APPLICATION'
   | 'PERSON';
 
+/** Live changes, from every Heimdall replica, over WebSocket (`graphql-transport-ws`) at `/graphql`. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Every create, update and delete of an access policy, bulk import and change of a user's
+   * assigned tags, in one global order: `sequence` is gap-free and increasing, the policy version
+   * consoles and routers (to drop cached decisions) go by. Resume with `after` (changes are kept
+   * 24 hours). Needs `read` on `/heimdall/policies`, or the router's identity (`read` on
+   * `/heimdall/router-authorization`, which the bootstrap policy `heimdall-router` grants).
+   */
+  policyChanges: PolicyChange;
+};
+
+
+/** Live changes, from every Heimdall replica, over WebSocket (`graphql-transport-ws`) at `/graphql`. */
+export type SubscriptionPolicyChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type UserTags = {
   __typename?: 'UserTags';
   tags: Array<Scalars['String']['output']>;
@@ -479,6 +528,8 @@ export type ResolversTypes = ResolversObject<{
   ObjectRef: ResolverTypeWrapper<ObjectRef>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Policy: ResolverTypeWrapper<Policy>;
+  PolicyChange: ResolverTypeWrapper<PolicyChange>;
+  PolicyChangeKind: PolicyChangeKind;
   PolicyConditions: ResolverTypeWrapper<PolicyConditions>;
   PolicyConditionsInput: PolicyConditionsInput;
   PolicyConnection: ResolverTypeWrapper<PolicyConnection>;
@@ -493,6 +544,7 @@ export type ResolversTypes = ResolversObject<{
   RouterAuthorization: ResolverTypeWrapper<RouterAuthorization>;
   Subject: ResolverTypeWrapper<Subject>;
   SubjectType: SubjectType;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserTags: ResolverTypeWrapper<UserTags>;
   federation__ContextFieldValue: ResolverTypeWrapper<Scalars['federation__ContextFieldValue']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -525,6 +577,7 @@ export type ResolversParentTypes = ResolversObject<{
   ObjectRef: ObjectRef;
   PageInfo: PageInfo;
   Policy: Policy | FederationReferenceTypes['Policy'];
+  PolicyChange: PolicyChange;
   PolicyConditions: PolicyConditions;
   PolicyConditionsInput: PolicyConditionsInput;
   PolicyConnection: PolicyConnection;
@@ -537,6 +590,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   RouterAuthorization: RouterAuthorization;
   Subject: Subject | FederationReferenceTypes['Subject'];
+  Subscription: Record<PropertyKey, never>;
   UserTags: UserTags;
   federation__ContextFieldValue: Scalars['federation__ContextFieldValue']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
@@ -736,6 +790,17 @@ export type PolicyResolvers<ContextType = Context, ParentType extends ResolversP
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type PolicyChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PolicyChange'] = ResolversParentTypes['PolicyChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['PolicyChangeKind'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  policy?: Resolver<Maybe<ResolversTypes['Policy']>, ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
 export type PolicyConditionsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PolicyConditions'] = ResolversParentTypes['PolicyConditions']> = ResolversObject<{
   claims?: Resolver<Array<ResolversTypes['ClaimCondition']>, ParentType, ContextType>;
   hours?: Resolver<Maybe<ResolversTypes['HourWindow']>, ParentType, ContextType>;
@@ -797,6 +862,10 @@ export type SubjectResolvers<ContextType = Context, ParentType extends Resolvers
   type?: Resolver<ResolversTypes['SubjectType'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  policyChanges?: SubscriptionResolver<ResolversTypes['PolicyChange'], "policyChanges", ParentType, ContextType, Partial<SubscriptionPolicyChangesArgs>>;
+}>;
+
 export type UserTagsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserTags'] = ResolversParentTypes['UserTags']> = ResolversObject<{
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -836,6 +905,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ObjectRef?: ObjectRefResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Policy?: PolicyResolvers<ContextType>;
+  PolicyChange?: PolicyChangeResolvers<ContextType>;
   PolicyConditions?: PolicyConditionsResolvers<ContextType>;
   PolicyConnection?: PolicyConnectionResolvers<ContextType>;
   PolicyEdge?: PolicyEdgeResolvers<ContextType>;
@@ -844,6 +914,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   RouterAuthorization?: RouterAuthorizationResolvers<ContextType>;
   Subject?: SubjectResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   UserTags?: UserTagsResolvers<ContextType>;
   federation__ContextFieldValue?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { MongoServerError } from 'mongodb';
 import type { PolicyDefinition } from '../engine/types.js';
 import type { Collections, PolicyDoc } from './collections.js';
+import type { PolicyChanges } from '../live/changes.js';
 import { VersionCounter } from './version.js';
 
 export const toStoredSubjects = (subjects: string[][]) => subjects.map((all) => ({ all }));
@@ -58,10 +59,19 @@ export class PolicyRepository {
   constructor(
     private readonly c: Collections,
     readonly versions: VersionCounter = new VersionCounter(c),
+    /** Where changes are announced to `policyChanges` subscribers (every replica's). */
+    private readonly changes?: PolicyChanges,
   ) {}
 
   version(): Promise<number> {
     return this.versions.current();
+  }
+
+  /** Bumps the version replicas poll, then tells subscribers (who may then ask for decisions). */
+  private async announce(change: Parameters<PolicyChanges['record']>[0]): Promise<number | null> {
+    const version = await this.versions.bump();
+    await this.changes?.record({ ...change, version });
+    return version;
   }
 
   all(): Promise<PolicyDoc[]> {
@@ -99,7 +109,7 @@ export class PolicyRepository {
       if (error instanceof MongoServerError && error.code === 11000) throw new DuplicatePolicyError(policy.name);
       throw error;
     }
-    return { doc, version: await this.versions.bump() };
+    return { doc, version: await this.announce({ kind: 'POLICY_CREATED', name: policy.name, by }) };
   }
 
   /** Replaces a policy; with `expectedVersion`, only if nobody changed it since. Null when absent. */
@@ -131,14 +141,14 @@ export class PolicyRepository {
       if (expectedVersion != null && (await this.get(policy.name))) throw new StaleVersionError(policy.name);
       return null;
     }
-    return { doc: updated, version: await this.versions.bump() };
+    return { doc: updated, version: await this.announce({ kind: 'POLICY_UPDATED', name: policy.name, by }) };
   }
 
   /** Null when there was no such policy (nothing written, no bump). */
-  async delete(name: string): Promise<Written<true> | null> {
+  async delete(name: string, by = 'unknown'): Promise<Written<true> | null> {
     const { deletedCount } = await this.c.policies.deleteOne({ _id: name });
     if (!deletedCount) return null;
-    return { doc: true, version: await this.versions.bump() };
+    return { doc: true, version: await this.announce({ kind: 'POLICY_DELETED', name, by }) };
   }
 
   /**
@@ -154,7 +164,8 @@ export class PolicyRepository {
         inserted += result.insertedCount;
       }
     } finally {
-      await this.versions.bump();
+      const version = await this.versions.bump();
+      if (inserted) await this.changes?.record({ kind: 'POLICIES_IMPORTED', by, version });
     }
     return inserted;
   }

@@ -1,5 +1,6 @@
 import type { Collections, UserTagsDoc } from './collections.js';
 import type { Written } from './policies.js';
+import type { PolicyChanges } from '../live/changes.js';
 import type { VersionCounter } from './version.js';
 
 /** Tags assigned to users in Heimdall, added to the tags their tokens carry. */
@@ -7,6 +8,7 @@ export class UserTagRepository {
   constructor(
     private readonly c: Collections,
     private readonly versions: VersionCounter,
+    private readonly changes?: PolicyChanges,
   ) {}
 
   all(): Promise<UserTagsDoc[]> {
@@ -21,6 +23,8 @@ export class UserTagRepository {
     const doc: UserTagsDoc = { _id: userId, tags, updatedAt: new Date(), updatedBy: by };
     if (tags.length === 0) await this.c.userTags.deleteOne({ _id: userId });
     else await this.c.userTags.replaceOne({ _id: userId }, doc, { upsert: true });
-    return { doc, version: await this.versions.bump() };
+    const version = await this.versions.bump();
+    await this.changes?.record({ kind: 'USER_TAGS_SET', userId, by, version });
+    return { doc, version };
   }
 }
