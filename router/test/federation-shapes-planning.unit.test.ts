@@ -140,6 +140,6 @@ describe('both planners over the corpus', () => {
       'requires-with-argument',
       'requires-with-argument-conflict',
     ]);
-    expect(contextual).toHaveLength(2);
+    expect(contextual).toHaveLength(3);
   });
 });
