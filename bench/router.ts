@@ -7,12 +7,14 @@
 // Loopback only, bounded in time (BENCH_SECONDS per operation, mode and gateway, default 10)
 // and connections (BENCH_CONNECTIONS, 32).
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stripSecurityFeatures } from '@dataos/router';
 import { hiveRouterBinary, startHiveRouter } from './lib/hive-router.js';
 import { startChild, type Child } from './lib/processes.js';
+import { benchRouterWorkers, startRouterCluster } from './lib/router-cluster.js';
 import { routerReport, summarize, type Gateway, type Measure, type Mode, type Slice } from './lib/router-report.js';
 import { VARIANTS, load, mintTokens, post, type Traffic } from './lib/router-traffic.js';
 import { formatNumber } from './lib/stats.js';
@@ -51,6 +53,7 @@ export async function runRouterBench(): Promise<string> {
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
   const tokenCount = Number(process.env.BENCH_TOKENS ?? 500);
   const modes = modesFromEnv();
+  const workers = benchRouterWorkers();
   const hiveRouter = await hiveRouterBinary();
   const gateways = 'path' in hiveRouter ? GATEWAYS : GATEWAYS.filter((g) => g.kind !== 'hive-router');
   const metricsToken = randomBytes(18).toString('base64url');
@@ -67,12 +70,15 @@ export async function runRouterBench(): Promise<string> {
         gateway.kind === 'hive-router' && 'path' in hiveRouter
           ? await startHiveRouter(hiveRouter.path, stripped)
           : OURS.has(gateway.kind)
-            ? await startChild(new URL('./lib/gateway-child.ts', import.meta.url), [], {
-                SUPERGRAPH_PATH: withAuthz,
-                HEIMDALL_URL: stack.heimdallUrl,
-                SUBGRAPH_DEDUPLICATION: gateway.kind === 'router' ? 'true' : 'false',
-                METRICS_TOKEN: metricsToken,
-              })
+            ? await startRouterCluster(
+                {
+                  SUPERGRAPH_PATH: withAuthz,
+                  HEIMDALL_URL: stack.heimdallUrl,
+                  SUBGRAPH_DEDUPLICATION: gateway.kind === 'router' ? 'true' : 'false',
+                  METRICS_TOKEN: metricsToken,
+                },
+                workers,
+              )
             : await startChild(new URL('./lib/gateway-child.mjs', import.meta.url), [gateway.kind], {
                 SUPERGRAPH_PATH: stripped,
               });
@@ -138,8 +144,9 @@ export async function runRouterBench(): Promise<string> {
     }
 
     const notes = [
-      `Router vs stock @apollo/gateway vs Hive Gateway vs Hive Router: ${connections} connections, ${seconds} s per gateway, operation and mode (in ${sliceCount} slices taken in turn), loopback; each gateway and each of the 3 subgraphs in its own process; p50/p99: median over slices; CPU ms/req: the gateway process's user + system time over requests served`,
-      'Only ours authorizes: it asks Heimdall (decisions cached per token) and checks @authenticated/@policy on every request; the others get the supergraph without those directives (Hive Router has no Heimdall authorization). Ours runs in one process; Hive Router uses a thread per core.',
+      `Router vs stock @apollo/gateway vs Hive Gateway vs Hive Router: ${connections} connections, ${seconds} s per gateway, operation and mode (in ${sliceCount} slices taken in turn), loopback, ${availableParallelism()} cores; each gateway and each of the 3 subgraphs in its own process(es); p50/p99: median over slices; CPU ms/req: the gateway's user + system time over requests served`,
+      'Only ours authorizes: it asks Heimdall (decisions cached per token) and checks @authenticated/@policy on every request; the others get the supergraph without those directives (Hive Router has no Heimdall authorization).',
+      `Ours runs as deployed (router/src/main.ts) with ROUTER_WORKERS=${workers} (BENCH_ROUTER_WORKERS; default: one per core), its CPU summed over its processes; Hive Router uses a thread per core; stock @apollo/gateway and Hive Gateway run in one process each.`,
       'path' in hiveRouter
         ? `Hive Router: ${hiveRouter.path.replace(/.*\/bench\//, 'bench/')}, default settings (it shares identical subgraph fetches in flight too)`
         : `Hive Router: skipped, ${hiveRouter.skipped}`,
