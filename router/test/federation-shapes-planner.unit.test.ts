@@ -5,6 +5,7 @@
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner as ApolloQueryPlanner } from '@apollo/query-planner';
 import { buildSchema, parse } from 'graphql';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '@dataos/router';
 import { composeSupergraph } from '@dataos/testkit';
@@ -13,6 +14,7 @@ import { applyRewrites } from '../src/execution/rewrites.js';
 import { groupByContext } from '../src/execution/context.js';
 import { acceptContextFeature } from '../src/apollo/context-feature.js';
 import { HivePlanner, loadHivePlanner } from '../src/planner/hive.js';
+import { OperationPlanner } from '../src/planner/choose.js';
 import { fromHivePlan, UnsupportedHivePlan } from '../src/planner/hive-plan.js';
 import { apolloPlanDoubts, hasContextRewrites, supergraphFacts } from '../src/planner/supergraph-facts.js';
 import { FEDERATION_SHAPES, type FederationShape } from './support/federation-shapes/shapes.js';
@@ -98,6 +100,41 @@ describe("checks of @apollo/query-planner's plans", () => {
     expect(supergraphFacts(sdl).hasContexts).toBe(true);
     expect(hasContextRewrites(apolloPlan(sdl, query))).toBe(true);
     expect(hasContextRewrites((await hivePlanner(sdl)).plan(query, undefined))).toBe(false);
+  });
+});
+
+describe('the choice of planner (auto)', () => {
+  const silent = pino({ level: 'silent' });
+  async function loadedPlanner() {
+    const planner = new OperationPlanner('auto', silent);
+    await loadHivePlanner();
+    await new Promise((r) => setImmediate(r));
+    return planner;
+  }
+  const sdl = supergraphOf(shape('keys-mashup'));
+  const query = '{ shelf { id books { id title label } } }';
+
+  it("Apollo's plan where it is sound, Hive's where it is known wrong or Apollo's planner throws", async () => {
+    const planner = await loadedPlanner();
+    const args = { supergraphSdl: sdl, query: () => query, operationName: undefined };
+    const sound = apolloPlan(sdl, '{ shelf { id } }');
+    expect(planner.plan({ ...args, planner: {}, apollo: () => sound }).planner).toBe('apollo');
+    const wrong = apolloPlan(sdl, query);
+    expect(planner.plan({ ...args, planner: {}, apollo: () => wrong }).planner).toBe('hive');
+    const failing = () => {
+      throw new Error('Cannot plan this');
+    };
+    expect(planner.plan({ ...args, planner: {}, apollo: failing }).planner).toBe('hive');
+  });
+
+  it("an operation Apollo's planner refuses for its safety limits is not handed to Hive's", async () => {
+    const planner = await loadedPlanner();
+    const limit = () => {
+      throw new Error('Exceeded maximum recursive selections in this operation');
+    };
+    expect(() =>
+      planner.plan({ planner: {}, supergraphSdl: sdl, query: () => query, operationName: undefined, apollo: limit }),
+    ).toThrow('Exceeded maximum recursive selections');
   });
 });
 

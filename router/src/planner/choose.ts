@@ -16,6 +16,13 @@ export const PLANNER_SETTINGS: readonly PlannerSetting[] = ['auto', 'hive', 'apo
 
 export type PlannerName = 'apollo' | 'hive';
 
+/**
+ * `@apollo/query-planner`'s own safety limits (recursive selections, non-local selections, options
+ * per selection): an operation it refuses for them is refused, not handed to the other planner.
+ */
+const PLANNING_LIMIT =
+  /Exceeded maximum recursive selections|non-local selections exceeds limit|Too many options generated/;
+
 export interface ChosenPlan {
   plan: QueryPlan;
   planner: PlannerName;
@@ -112,7 +119,8 @@ export class OperationPlanner {
       apolloPlan = args.apollo();
     } catch (error) {
       // Where fields take @fromContext arguments Hive's plan could silently drop them.
-      const hivePlan = state.facts.hasContexts ? undefined : tryHive();
+      const refused = PLANNING_LIMIT.test((error as Error).message) || state.facts.hasContexts;
+      const hivePlan = refused ? undefined : tryHive();
       if (hivePlan) return { plan: hivePlan, planner: 'hive' };
       throw error;
     }
