@@ -37,6 +37,7 @@ interface PlanningState {
 export class OperationPlanner {
   private hiveModule: Awaited<ReturnType<typeof loadHivePlanner>> | undefined;
   private readonly states = new WeakMap<object, PlanningState>();
+  private warnedNoSdl = false;
 
   constructor(
     readonly setting: PlannerSetting,
@@ -54,7 +55,12 @@ export class OperationPlanner {
   private state(planner: object, supergraphSdl: string | undefined): PlanningState | undefined {
     let state = this.states.get(planner);
     if (state) return state;
-    if (supergraphSdl === undefined) return undefined;
+    if (supergraphSdl === undefined) {
+      if (!this.warnedNoSdl)
+        this.logger.warn("Apollo Gateway does not show its supergraph: @apollo/query-planner plans everything");
+      this.warnedNoSdl = true;
+      return undefined;
+    }
     let hive: HivePlanner | Error | undefined;
     if (this.hiveModule && !(this.hiveModule instanceof Error)) {
       try {
