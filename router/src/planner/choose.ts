@@ -57,7 +57,7 @@ export class OperationPlanner {
     if (state) return state;
     if (supergraphSdl === undefined) {
       if (!this.warnedNoSdl)
-        this.logger.warn("Apollo Gateway does not show its supergraph: @apollo/query-planner plans everything");
+        this.logger.warn('Apollo Gateway does not show its supergraph: @apollo/query-planner plans everything');
       this.warnedNoSdl = true;
       return undefined;
     }
