@@ -70,7 +70,7 @@ const dataset = (urn: string, owners: string[], terms: string[]): SearchHit => (
     tags: [],
     source: { name: 's' },
     domain: null,
-    owners: owners.map((id) => ({ id, kind: 'USER', name: id === 'users:id:alice' ? 'Alice Martin' : null })),
+    owners: owners.map((id) => ({ id, kind: 'PERSON', name: id === 'users:id:alice' ? 'Alice Martin' : null })),
     glossaryTerms: terms.map((name) => ({ name })),
   },
 });

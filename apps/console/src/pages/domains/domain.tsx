@@ -1,8 +1,75 @@
-/** Filled in by the next commits. */
-export default function Page() {
+import { Link, useParams } from 'react-router';
+import { useQuery } from '@apollo/client/react';
+import { ConsoleDomainDocument } from '@dataos/client';
+import { datasetPath } from '../../app/routes.js';
+import { Loading } from '../../ui/Loading.js';
+import { PageError } from '../../ui/PageError.js';
+import { Part } from '../../ui/Part.js';
+
+const PAGE = 50;
+
+/** A domain and its datasets (those the user may read), paged. */
+export default function DomainPage() {
+  const name = useParams().name ?? '';
+  const { data, error, loading, fetchMore } = useQuery(ConsoleDomainDocument, {
+    variables: { name, first: PAGE },
+    notifyOnNetworkStatusChange: true,
+  });
+  const domain = data?.domain;
+  if (loading && !domain) return <Loading label="Loading the domain" />;
+  if (!domain) {
+    return (
+      <section className="page">
+        <h1>{name}</h1>
+        <PageError error={error} />
+        <p>
+          No domain of that name. <Link to="/domains">All domains</Link>.
+        </p>
+      </section>
+    );
+  }
+  const datasets = domain.datasets;
   return (
-    <section className="page">
-      <h1>domains/domain</h1>
-    </section>
+    <article className="page">
+      <p className="muted">
+        <Link to="/domains">Domains</Link>
+      </p>
+      <h1>{domain.name}</h1>
+      {domain.description ? <p>{domain.description}</p> : null}
+      <h2>Datasets</h2>
+      <Part error={error} path={['domain', 'datasets']} what="its datasets">
+        {datasets.edges.length ? (
+          <table className="grid" aria-label={`Datasets of ${domain.name}`}>
+            <thead>
+              <tr>
+                <th scope="col">Dataset</th>
+                <th scope="col">Layer</th>
+                <th scope="col">Description</th>
+              </tr>
+            </thead>
+            <tbody>
+              {datasets.edges.map(({ node }) => (
+                <tr key={node.urn}>
+                  <td>
+                    <Link to={datasetPath(node.urn)}>{node.name}</Link>
+                    <div className="mono muted">{node.urn}</div>
+                  </td>
+                  <td>{node.layer ?? '—'}</td>
+                  <td>{node.description ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">No dataset you may read in this domain.</p>
+        )}
+        {loading ? <Loading label="Loading more datasets" /> : null}
+        {datasets.pageInfo.hasNextPage && !loading ? (
+          <button type="button" onClick={() => void fetchMore({ variables: { after: datasets.pageInfo.endCursor } })}>
+            More datasets
+          </button>
+        ) : null}
+      </Part>
+    </article>
   );
 }
