@@ -19,6 +19,7 @@ export {
   type AccessObject,
 } from './access.js';
 export {
+  BoundedQueue,
   CloseCode,
   SequencedFeed,
   SlowConsumerError,

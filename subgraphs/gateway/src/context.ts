@@ -4,6 +4,7 @@ import type { ColumnCatalog } from './catalog.js';
 import type { ClusterMonitor, ClusterStore } from './clusters.js';
 import type { EngineRegistry } from './engines/registry.js';
 import type { QueryHistory } from './history.js';
+import type { QueryProgressFeed } from './live/progress.js';
 import type { MaskKeyring } from './policies/keys.js';
 import type { DataPolicyStore } from './policies/store.js';
 import type { Subject } from './policies/subject.js';
@@ -22,6 +23,10 @@ export interface GatewayServices {
   rewriter: QueryRewriter;
   catalog: ColumnCatalog;
   heimdall: HeimdallClient;
+  /** Progress of runs with a caller-chosen id (queryProgress), from every replica. */
+  progress: QueryProgressFeed;
+  /** Events waiting per subscriber at most (the kit's SUBSCRIPTION_BUFFER). */
+  liveBuffer: number;
   /** The cluster used when none is named, and for previews. */
   defaultCluster: string;
 }

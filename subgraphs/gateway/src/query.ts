@@ -7,6 +7,7 @@ import type { ClusterDoc } from './clusters.js';
 import { EngineError, type Engine, type ResultPage } from './engines/engine.js';
 import { callerSafeMessage, type MessageContext } from './engines/messages.js';
 import type { QueryDoc, QueryHistory } from './history.js';
+import type { QueryProgressFeed } from './live/progress.js';
 import type { DataPolicyDoc } from './policies/model.js';
 import { planScan, type ScanPlan } from './policies/resolve.js';
 import type { Subject } from './policies/subject.js';
@@ -29,6 +30,8 @@ export interface QueryRequest {
   cluster: ClusterDoc;
   sql: string;
   source?: 'query' | 'preview';
+  /** Chosen by the caller to follow the run on `queryProgress`; otherwise random and not reported. */
+  queryId?: string;
 }
 
 export interface QueryResult {
@@ -56,6 +59,8 @@ export interface QueryServiceDeps {
   timeoutMs?: number;
   /** Largest page (default MAX_LIMIT). */
   maxRows?: number;
+  /** Where runs with a caller-chosen id report their progress. */
+  progress?: QueryProgressFeed;
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -182,7 +187,8 @@ export class QueryService {
       });
     }
     const engine = this.deps.engineFor(req.cluster);
-    const queryId = randomUUID();
+    const queryId = req.queryId ?? randomUUID();
+    const report = req.queryId ? this.deps.progress?.start(queryId, req.subject.id) : undefined;
     const started = performance.now();
     const startedAt = new Date();
     let rewritten: Rewritten | undefined;
@@ -191,10 +197,15 @@ export class QueryService {
     let internal: unknown;
     try {
       rewritten = await this.plan(req, engine);
+      report?.running({ progress: null, rows: 0 });
       page = await engine.execute(
         rewritten.engineSql,
         { limit, offset },
-        { timeoutMs: this.deps.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS, parameters: rewritten.parameters },
+        {
+          timeoutMs: this.deps.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+          parameters: rewritten.parameters,
+          ...(report ? { onProgress: report.running } : {}),
+        },
       );
       if (rewriteInResult(page)) {
         page = undefined;
@@ -251,10 +262,17 @@ export class QueryService {
     try {
       await this.deps.history?.record(doc);
     } catch (error) {
+      await report?.finished({
+        phase: 'FAILED',
+        rows: 0,
+        error: { code: 'SERVICE_UNAVAILABLE', message: 'The query history could not be written.' },
+      });
       throw serviceUnavailable('The query history could not be written; the result is withheld.', {
         cause: (error as Error).message,
       });
     }
+    // After the history: a subscriber told the run ended finds its record.
+    await report?.finished({ phase: doc.state, rows: doc.rows, error: doc.error });
     if (internal !== undefined) throw internal;
     if (failure) throw failure;
     return {

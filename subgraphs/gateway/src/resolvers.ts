@@ -19,6 +19,7 @@ import {
 import type { DataPolicyInput } from './policies/model.js';
 import { datasetSelected, planScan } from './policies/resolve.js';
 import type { QueryRequest } from './query.js';
+import { freshQueryId, queryProgressResolvers } from './live/resolvers.js';
 import { quoteIdent } from './sql/ast.js';
 import { parsePredicate } from './sql/predicate.js';
 
@@ -68,6 +69,7 @@ async function clusterOrThrow(ctx: Context, name: string): Promise<ClusterDoc> {
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   JSON: JSONScalar,
+  ...queryProgressResolvers,
   Query: {
     clusters: async (_root, _args, ctx) => {
       requirePrincipal(ctx);
@@ -78,8 +80,9 @@ export const resolvers: Resolvers = {
       const doc = await ctx.gateway.clusters.get(name);
       return doc ? toCluster(doc) : null;
     },
-    runQuery: async (_root, { cluster, sql, limit, cursor }, ctx) => {
+    runQuery: async (_root, { cluster, sql, limit, cursor, queryId }, ctx) => {
       const request = await queryRequest(ctx, cluster, sql);
+      if (queryId != null) request.queryId = await freshQueryId(ctx, queryId);
       return ctx.gateway.queries.run(request, limit ?? undefined, cursor);
     },
     explain: async (_root, { cluster, sql }, ctx) => {

@@ -10,6 +10,7 @@ import { QueryHistory } from './history.js';
 import { MaskKeyring } from './policies/keys.js';
 import { subjectOf } from './policies/subject.js';
 import { DataPolicyStore } from './policies/store.js';
+import { QueryProgressFeed } from './live/progress.js';
 import { QueryService } from './query.js';
 import { resolvers } from './resolvers.js';
 import { gatewaySettingsFromEnv, type GatewaySettings } from './settings.js';
@@ -32,6 +33,8 @@ export interface GatewayDeps {
   /** Create the default PII data policies on a fresh store (default true). */
   defaultPolicies?: boolean;
   queryTimeoutMs?: number;
+  /** Least time between two RUNNING updates of one query on queryProgress (default 1000 ms). */
+  progressIntervalMs?: number;
   /** Everything else; by default read from the environment (src/settings.ts), a bad value failing here. */
   settings?: GatewaySettings;
 }
@@ -59,6 +62,8 @@ export async function createGatewaySubgraph(deps: GatewayDeps) {
   const catalog = deps.catalog ?? new MetisColumnCatalog(deps.metisUrl ?? settings.metis.url, settings.metis.timeoutMs);
   const heimdall = deps.heimdall ?? new HeimdallClient(settings.heimdall);
   const monitor = new ClusterMonitor(clusters, engines, logger);
+  const progress = new QueryProgressFeed(deps.mongo.db, logger, deps.progressIntervalMs);
+  await progress.feed.start();
   const services: GatewayServices = {
     clusters,
     monitor,
@@ -70,6 +75,8 @@ export async function createGatewaySubgraph(deps: GatewayDeps) {
     catalog,
     heimdall,
     defaultCluster: deps.defaultCluster ?? settings.defaultCluster,
+    progress,
+    liveBuffer: settings.kit.subscriptions.bufferEvents,
     queries: new QueryService({
       rewriter,
       catalog,
@@ -78,6 +85,7 @@ export async function createGatewaySubgraph(deps: GatewayDeps) {
       engineFor: (cluster) => engines.forCluster(cluster),
       timeoutMs: deps.queryTimeoutMs || settings.queryTimeoutMs,
       maxRows: settings.maxRows,
+      progress,
     }),
   };
   const subgraph = await createSubgraph<Context>({
@@ -107,6 +115,7 @@ export async function createGatewaySubgraph(deps: GatewayDeps) {
     /** Stops health checks and closes the engines and the parser. */
     async close() {
       await monitor.stop();
+      await progress.feed.stop();
       await engines.close();
       parser.close();
     },

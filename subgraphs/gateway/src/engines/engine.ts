@@ -39,6 +39,8 @@ export class EngineError extends Error {
 export interface ExecuteOptions {
   timeoutMs?: number;
   parameters?: KeyParameter[];
+  /** Called with the engine's statistics while the query runs (engines that report them: Trino). */
+  onProgress?: (stats: { progress: number | null; rows: number }) => void;
 }
 
 /** A query engine behind a Minerva cluster: the embedded DuckDB or a Trino coordinator. */

@@ -91,6 +91,13 @@ export class TrinoEngine implements Engine {
             const planning = PLANNING_ERRORS.has(result.error.errorName);
             throw planning ? new EngineError(result.error.message, 'planning') : runtimeError(result.error.errorName);
           }
+          if (result.stats) {
+            const percent = result.stats.progressPercentage;
+            options.onProgress?.({
+              progress: typeof percent === 'number' && Number.isFinite(percent) ? Math.min(1, percent / 100) : null,
+              rows: result.stats.processedRows ?? 0,
+            });
+          }
           if (result.columns) columns = result.columns.map((c) => ({ name: c.name, type: c.type }));
           for (const row of result.data ?? []) rows.push(row as ResultPage['rows'][number]);
         }

@@ -420,6 +420,7 @@ export type QueryRunQueryArgs = {
   cluster?: InputMaybe<Scalars['ID']['input']>;
   cursor?: InputMaybe<Scalars['String']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+  queryId?: InputMaybe<Scalars['ID']['input']>;
   sql: Scalars['String']['input'];
 };
 
@@ -449,6 +450,13 @@ export type QueryHistoryFilter = {
   user?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type QueryPhase =
+  | 'FAILED'
+  | 'PLANNING'
+  | 'REFUSED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
 export type QueryPlan = {
   __typename?: 'QueryPlan';
   cluster: Scalars['ID']['output'];
@@ -458,6 +466,21 @@ export type QueryPlan = {
   rewrittenSql?: Maybe<Scalars['String']['output']>;
   scans: Array<ScanPlan>;
   sql: Scalars['String']['output'];
+};
+
+export type QueryProgress = {
+  __typename?: 'QueryProgress';
+  /** Since the Gateway received the query. */
+  elapsedMs: Scalars['Float']['output'];
+  error?: Maybe<QueryError>;
+  /** The last update of this query. */
+  final: Scalars['Boolean']['output'];
+  phase: QueryPhase;
+  /** 0 to 1 when the engine reports it (Trino); 1 once succeeded; otherwise null. */
+  progress?: Maybe<Scalars['Float']['output']>;
+  queryId: Scalars['ID']['output'];
+  /** Rows the engine has read so far (Trino); once final, the rows answered. */
+  rows: Scalars['Float']['output'];
 };
 
 /** One query run through the Gateway (results are never stored). */
@@ -576,6 +599,25 @@ export type ScanPlan = {
 export type SelectorMatch =
   | 'ALL'
   | 'ANY';
+
+/** Live state, over WebSocket (`graphql-transport-ws`) at `/graphql`, from every Gateway replica. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * A query's progress: subscribe with a UUID, pass the same UUID as `runQuery(queryId:)`, before or
+   * while it runs. PLANNING, then RUNNING updates at most once a second (progress and rows read so
+   * far, when the engine reports them), then the final state (SUCCEEDED, FAILED or REFUSED), after
+   * which the subscription completes. A query that finished already answers its final state at once.
+   * Only who ran the query sees it, or who may `read` `/gateway/queries` (everyone's history).
+   */
+  queryProgress: QueryProgress;
+};
+
+
+/** Live state, over WebSocket (`graphql-transport-ws`) at `/graphql`, from every Gateway replica. */
+export type SubscriptionQueryProgressArgs = {
+  id: Scalars['ID']['input'];
+};
 
 export type UserSelector = {
   __typename?: 'UserSelector';
@@ -732,7 +774,9 @@ export type ResolversTypes = ResolversObject<{
   QueryHistoryConnection: ResolverTypeWrapper<QueryHistoryConnection>;
   QueryHistoryEdge: ResolverTypeWrapper<QueryHistoryEdge>;
   QueryHistoryFilter: QueryHistoryFilter;
+  QueryPhase: QueryPhase;
   QueryPlan: ResolverTypeWrapper<QueryPlan>;
+  QueryProgress: ResolverTypeWrapper<QueryProgress>;
   QueryRecord: ResolverTypeWrapper<QueryRecord>;
   QueryResult: ResolverTypeWrapper<QueryResult>;
   QuerySource: QuerySource;
@@ -744,6 +788,7 @@ export type ResolversTypes = ResolversObject<{
   ScanColumn: ResolverTypeWrapper<ScanColumn>;
   ScanPlan: ResolverTypeWrapper<ScanPlan>;
   SelectorMatch: SelectorMatch;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserSelector: ResolverTypeWrapper<UserSelector>;
   UserSelectorInput: UserSelectorInput;
   federation__ContextFieldValue: ResolverTypeWrapper<Scalars['federation__ContextFieldValue']['output']>;
@@ -789,6 +834,7 @@ export type ResolversParentTypes = ResolversObject<{
   QueryHistoryEdge: QueryHistoryEdge;
   QueryHistoryFilter: QueryHistoryFilter;
   QueryPlan: QueryPlan;
+  QueryProgress: QueryProgress;
   QueryRecord: QueryRecord;
   QueryResult: QueryResult;
   RemovedCluster: RemovedCluster;
@@ -797,6 +843,7 @@ export type ResolversParentTypes = ResolversObject<{
   RowFilterInput: RowFilterInput;
   ScanColumn: ScanColumn;
   ScanPlan: ScanPlan;
+  Subscription: Record<PropertyKey, never>;
   UserSelector: UserSelector;
   UserSelectorInput: UserSelectorInput;
   federation__ContextFieldValue: Scalars['federation__ContextFieldValue']['output'];
@@ -1061,6 +1108,16 @@ export type QueryPlanResolvers<ContextType = Context, ParentType extends Resolve
   sql?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type QueryProgressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryProgress'] = ResolversParentTypes['QueryProgress']> = ResolversObject<{
+  elapsedMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['QueryError']>, ParentType, ContextType>;
+  final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['QueryPhase'], ParentType, ContextType>;
+  progress?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  queryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
 export type QueryRecordResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryRecord'] = ResolversParentTypes['QueryRecord']> = ResolversObject<{
   cluster?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   datasets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1129,6 +1186,10 @@ export type ScanPlanResolvers<ContextType = Context, ParentType extends Resolver
   sql?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  queryProgress?: SubscriptionResolver<ResolversTypes['QueryProgress'], "queryProgress", ParentType, ContextType, RequireFields<SubscriptionQueryProgressArgs, 'id'>>;
+}>;
+
 export type UserSelectorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserSelector'] = ResolversParentTypes['UserSelector']> = ResolversObject<{
   match?: Resolver<ResolversTypes['SelectorMatch'], ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1174,6 +1235,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   QueryHistoryConnection?: QueryHistoryConnectionResolvers<ContextType>;
   QueryHistoryEdge?: QueryHistoryEdgeResolvers<ContextType>;
   QueryPlan?: QueryPlanResolvers<ContextType>;
+  QueryProgress?: QueryProgressResolvers<ContextType>;
   QueryRecord?: QueryRecordResolvers<ContextType>;
   QueryResult?: QueryResultResolvers<ContextType>;
   RemovedCluster?: RemovedClusterResolvers<ContextType>;
@@ -1181,6 +1243,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   RowFilter?: RowFilterResolvers<ContextType>;
   ScanColumn?: ScanColumnResolvers<ContextType>;
   ScanPlan?: ScanPlanResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   UserSelector?: UserSelectorResolvers<ContextType>;
   federation__ContextFieldValue?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
