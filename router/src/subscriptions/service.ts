@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import type { RouterContext } from '../context.js';
 import { bearerToken } from '../authz/decision-cache.js';
 import { RouterErrorCode, formatRouterError, requestError } from '../errors.js';
-import { shuttingDown } from './ending.js';
+import { SubscriptionCode, shuttingDown } from './ending.js';
+
+const PUBLIC_CODES = new Set<string>(Object.values(SubscriptionCode));
 import { LiveSubscription, type LiveEvent } from './live.js';
 import type { Caller, SubscriptionPreparer, SubscriptionRequest } from './prepare.js';
 import type { SubscriptionRegistry } from './registry.js';
@@ -27,7 +29,11 @@ export interface SubscriptionServiceOptions {
 /** An error as clients receive it (the router's formatting; no HTTP details on a stream). */
 export function formatError(error: GraphQLError | GraphQLFormattedError, log: (e: unknown) => void) {
   const formatted = 'toJSON' in error && typeof error.toJSON === 'function' ? error.toJSON() : error;
-  const out = formatRouterError(formatted as GraphQLFormattedError, error, log);
+  // The subscriptions' own endings are meant for the caller; anything else as the router formats it.
+  const own = PUBLIC_CODES.has(String(formatted.extensions?.code));
+  const out = own
+    ? (formatted as GraphQLFormattedError)
+    : formatRouterError(formatted as GraphQLFormattedError, error, log);
   if (out.extensions && 'http' in out.extensions) {
     const { http: _http, ...extensions } = out.extensions;
     return { ...out, extensions };

@@ -141,6 +141,8 @@ export function attachWebSocket(httpServer: Server, options: WebSocketOptions) {
               { limit: settings.perConnection },
             ),
           ];
+        // Counted before the (asynchronous) start, so that a burst of subscribes cannot pass the limit.
+        extra.open = (extra.open ?? 0) + 1;
         // Each operation its own request id, under the connection's.
         const context: RouterContext = {
           ...extra.context,
@@ -154,11 +156,12 @@ export function attachWebSocket(httpServer: Server, options: WebSocketOptions) {
           },
           context,
         );
-        if (started.kind === 'single' && started.result.data === undefined)
+        if (started.kind === 'single' && started.result.data === undefined) {
+          extra.open--; // refused: graphql-ws calls no onComplete
           return (started.result.errors ?? []).map(
             (e) => new GraphQLError(e.message, { ...(e.path ? { path: e.path } : {}), extensions: e.extensions ?? {} }),
           );
-        extra.open = (extra.open ?? 0) + 1;
+        }
         return {
           schema: options.schema() as GraphQLSchema,
           document: started.kind === 'stream' ? SUBSCRIPTION_DOCUMENT : QUERY_DOCUMENT,

@@ -117,6 +117,8 @@ export interface HttpStream extends Received {
   raw: () => string;
   /** SSE ids of the events received. */
   ids: string[];
+  /** Stops reading the response (a client that does not keep up). */
+  pause(): void;
 }
 
 /**
@@ -186,7 +188,15 @@ export function httpSubscribe(
       });
       res.on('error', (error) => c.end({ error }));
       c.cancel = () => req.destroy();
-      resolve(Object.assign(c, { status: res.statusCode ?? 0, headers: res.headers, raw: () => raw, ids }));
+      resolve(
+        Object.assign(c, {
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          raw: () => raw,
+          ids,
+          pause: () => res.pause(),
+        }),
+      );
     });
     req.end(JSON.stringify(body));
   });

@@ -23,6 +23,8 @@ export const LIVE_SDL = `${FEDERATION}
     n: Int!
     note: String @policy(policies: [["${OPERATORS}"]])
     product: Product
+    "Filler of about \`bytes\` characters (at most 1 MB): big events for slow-client tests."
+    padding(bytes: Int!): String
   }
   type Product @key(fields: "id", resolvable: false) {
     id: ID!
@@ -65,25 +67,36 @@ export async function startLiveSubgraph(options: { port?: number } = {}): Promis
   const subscribes: LiveSubgraph['subscribes'] = [];
   let opened = 0;
 
-  const stream = (after: string | undefined) =>
-    (async function* () {
-      const pending: Tick[] = history.filter((t) => after !== undefined && Number(t.cursor) > Number(after));
-      let wake: (() => void) | undefined;
-      const listener = (tick: Tick) => {
-        pending.push(tick);
-        wake?.();
-      };
-      listeners.add(listener);
-      opened++;
-      try {
-        for (;;) {
-          while (pending.length) yield pending.shift()!;
-          await new Promise<void>((resolve) => (wake = resolve));
-        }
-      } finally {
+  /** Ticks after `after`, then each new one; `return` stops listening at once (not at the next tick). */
+  const stream = (after: string | undefined): AsyncIterableIterator<Tick> => {
+    const pending: Tick[] = history.filter((t) => after !== undefined && Number(t.cursor) > Number(after));
+    let wake: ((result: IteratorResult<Tick>) => void) | undefined;
+    const listener = (tick: Tick) => {
+      if (wake) {
+        const resolve = wake;
+        wake = undefined;
+        resolve({ value: tick, done: false });
+      } else pending.push(tick);
+    };
+    listeners.add(listener);
+    opened++;
+    const iterator: AsyncIterableIterator<Tick> = {
+      next: () =>
+        pending.length
+          ? Promise.resolve({ value: pending.shift()!, done: false })
+          : new Promise((resolve) => {
+              if (!listeners.has(listener)) resolve({ value: undefined, done: true });
+              else wake = resolve;
+            }),
+      return: () => {
         listeners.delete(listener);
-      }
-    })();
+        wake?.({ value: undefined, done: true });
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  };
 
   const field = () => ({
     subscribe: (_: unknown, args: { after?: string }) => stream(args.after),
@@ -93,6 +106,7 @@ export async function startLiveSubgraph(options: { port?: number } = {}): Promis
     typeDefs: parse(LIVE_SDL),
     resolvers: {
       Query: { lastTick: () => history.at(-1) ?? null },
+      Tick: { padding: (_: Tick, args: { bytes: number }) => 'x'.repeat(Math.min(Math.max(args.bytes, 0), 1 << 20)) },
       Subscription: { ticks: field(), operatorTicks: field() },
     } as never,
   });
