@@ -18,6 +18,10 @@ export const ErrorCode = {
   /** An operation type the service has no root type for (a subscription, for now). */
   SubscriptionNotSupported: 'SUBSCRIPTION_NOT_SUPPORTED',
   OperationNotSupported: 'OPERATION_NOT_SUPPORTED',
+  // Subscriptions (packages/subgraph-kit/src/subscriptions, the router's transports).
+  TooManySubscriptions: 'TOO_MANY_SUBSCRIPTIONS',
+  /** The client read too slowly: its subscription was ended (WebSocket close 4429). */
+  SlowConsumer: 'SLOW_CONSUMER',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

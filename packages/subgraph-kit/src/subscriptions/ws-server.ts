@@ -175,7 +175,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
         if (Object.keys(ctx.subscriptions).length > settings.perConnection) {
           return refusal(
             `Too many subscriptions on this connection (at most ${settings.perConnection}).`,
-            'TOO_MANY_SUBSCRIPTIONS',
+            ErrorCode.TooManySubscriptions,
           );
         }
         let document;
@@ -203,7 +203,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
         if (!perSubject.acquire(connection.principal.id)) {
           return refusal(
             `Too many subscriptions for this subject (at most ${settings.perSubject}).`,
-            'TOO_MANY_SUBSCRIPTIONS',
+            ErrorCode.TooManySubscriptions,
           );
         }
         connection.counted.add(id);
@@ -229,7 +229,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
         if (slow) {
           // After the error message is written (graphql-ws sends it once this returns).
           setImmediate(() => close(ctx, CloseCode.SlowConsumer, 'Slow consumer: events were not read in time.'));
-          return [{ message: slow.message, extensions: { code: 'SLOW_CONSUMER' } }];
+          return [{ message: slow.message, extensions: { code: ErrorCode.SlowConsumer } }];
         }
         return format(errors);
       },
