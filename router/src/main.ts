@@ -4,7 +4,7 @@ import { clusterMetricsProvider, serveClusterMetrics } from './cluster-metrics.j
 import { configFromEnv } from './config.js';
 import { RouterMetrics } from './metrics.js';
 import { startRouter } from './server.js';
-import { workersFromEnv } from './workers.js';
+import { workerExecArgv, workersFromEnv } from './workers.js';
 
 const logger = pino({ name: 'router', level: process.env.LOG_LEVEL ?? 'info' });
 const config = configFromEnv();
@@ -17,6 +17,7 @@ if (workers > 1 && cluster.isPrimary) {
   // ROUTER_WORKERS=n: n processes share the port (node:cluster); a worker that dies is replaced.
   let stopping = false;
   serveClusterMetrics();
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
   const fork = () => cluster.fork();
   for (let i = 0; i < workers; i++) fork();
   // A worker that dies before it listens cannot start (bad settings, a refused engine check):

@@ -44,3 +44,18 @@ export function defaultWorkers(cpus = availableParallelism(), limit = cgroupCpuL
 export function workersFromEnv(value: string | undefined, configured: number): number {
   return value === undefined || value.trim() === '' ? defaultWorkers() : configured;
 }
+
+/**
+ * Young-generation semi-space of each worker, in MiB, unless the node flags already set one.
+ * Requests allocate many short-lived objects (parsed answers, merged and shaped results): with
+ * V8's default (16 MiB) a worker scavenges several hundred times a second under load; a larger
+ * young generation collects as much garbage in fewer, cheaper scavenges (about 10% of the
+ * CPU per fan-out request in the router bench), for at most 3 x this much memory per worker.
+ */
+export const WORKER_SEMI_SPACE_MIB = 32;
+
+export function workerExecArgv(execArgv: readonly string[], nodeOptions = ''): string[] {
+  const flag = /--max-semi-space-size\b/;
+  if (execArgv.some((arg) => flag.test(arg)) || flag.test(nodeOptions)) return [...execArgv];
+  return [...execArgv, `--max-semi-space-size=${WORKER_SEMI_SPACE_MIB}`];
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cgroupCpuLimit, defaultWorkers, workersFromEnv } from '../src/workers.js';
+import { cgroupCpuLimit, defaultWorkers, workerExecArgv, workersFromEnv } from '../src/workers.js';
 
 const files = (entries: Record<string, string>) => (path: string) => entries[path];
 
@@ -33,5 +33,13 @@ describe('the default number of router workers', () => {
     expect(workersFromEnv('3', 3)).toBe(3);
     expect(workersFromEnv(undefined, 0)).toBe(defaultWorkers());
     expect(workersFromEnv(' ', 0)).toBe(defaultWorkers());
+  });
+});
+
+describe("the workers' node flags", () => {
+  it('give each worker a larger young generation, unless the flags already set one', () => {
+    expect(workerExecArgv(['--import', 'tsx'])).toEqual(['--import', 'tsx', '--max-semi-space-size=32']);
+    expect(workerExecArgv(['--max-semi-space-size=8'])).toEqual(['--max-semi-space-size=8']);
+    expect(workerExecArgv([], '--max-semi-space-size=64')).toEqual([]);
   });
 });
