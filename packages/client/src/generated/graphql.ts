@@ -207,6 +207,11 @@ export type JobRunStatus =
   | 'RUNNING'
   | 'SUCCEEDED';
 
+export type KubeLabelInput = {
+  name: string;
+  value: string;
+};
+
 export type LineageDirection =
   | 'BOTH'
   | 'DOWNSTREAM'
@@ -275,12 +280,48 @@ export type OwnerKind =
   | 'PERSON'
   | 'TEAM';
 
+export type PodEventFilter = {
+  namespace?: string | null | undefined;
+  nodeName?: string | null | undefined;
+  /** Any of these phases (the phase the event reports). */
+  phases?: Array<PodPhase> | null | undefined;
+  /** Owning DataOS resource (either URN form). */
+  resourceUrn?: string | number | null | undefined;
+  /** Any of these watch event types. */
+  types?: Array<WatchEventType> | null | undefined;
+};
+
+export type PodFilter = {
+  includeDeleted?: boolean | null | undefined;
+  /** Every one of these labels (name and value). */
+  labels?: Array<KubeLabelInput> | null | undefined;
+  namespace?: string | null | undefined;
+  nodeName?: string | null | undefined;
+  /** Any of these phases. */
+  phases?: Array<PodPhase> | null | undefined;
+  /** Owning DataOS resource type: `workflow`, `service`, ... */
+  resourceType?: string | null | undefined;
+  /** Owning DataOS resource (a workflow, a service, ...). */
+  resourceUrn?: string | number | null | undefined;
+  /** Owning Kubernetes workload. */
+  workload?: WorkloadFilter | null | undefined;
+};
+
 export type PodPhase =
   | 'FAILED'
   | 'PENDING'
   | 'RUNNING'
   | 'SUCCEEDED'
   | 'UNKNOWN';
+
+export type PolicyChangeKind =
+  /** Policies added in bulk (seeds, imports): `name` is null. */
+  | 'POLICIES_IMPORTED'
+  | 'POLICY_CREATED'
+  | 'POLICY_DELETED'
+  | 'POLICY_UPDATED'
+  /** The tags Heimdall assigns to a user changed (`userId`). */
+  | 'USER_TAGS_SET';
 
 export type QueryHistoryFilter = {
   cluster?: string | number | null | undefined;
@@ -289,6 +330,13 @@ export type QueryHistoryFilter = {
   /** A Heimdall subject id (`users:id:alice`); others than yourself need `read` on `/gateway/queries`. */
   user?: string | null | undefined;
 };
+
+export type QueryPhase =
+  | 'FAILED'
+  | 'PLANNING'
+  | 'REFUSED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
 
 export type QuerySource =
   | 'PREVIEW'
@@ -355,6 +403,16 @@ export type SubjectType =
 export type UserSelectorInput = {
   match?: SelectorMatch;
   tags: Array<string>;
+};
+
+export type WatchEventType =
+  | 'ADDED'
+  | 'DELETED'
+  | 'MODIFIED';
+
+export type WorkloadFilter = {
+  kind?: string | null | undefined;
+  name: string;
 };
 
 export type DatasetWithConceptsQueryVariables = Exact<{
@@ -747,6 +805,43 @@ export type LinkConceptMutationVariables = Exact<{
 
 export type LinkConceptMutation = { linkConcept: { linked: boolean, concept: { iri: string }, dataset: { urn: string }, column: { datasetUrn: string, name: string } | null } };
 
+export type PodEventsSubscriptionVariables = Exact<{
+  filter?: PodEventFilter | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type PodEventsSubscription = { podEvents: { cursor: string, id: string, type: WatchEventType, time: string, namespace: string, name: string, resourceVersion: string, phase: PodPhase, reason: string | null, message: string | null, nodeName: string | null, restarts: number, ready: boolean, applied: boolean, resource: { urn: string, name: string, owner: { id: string, name: string | null } | null } | null } };
+
+export type PodChangesSubscriptionVariables = Exact<{
+  filter?: PodFilter | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type PodChangesSubscription = { podChanges: { cursor: string, type: WatchEventType, pod: { namespace: string, name: string, phase: PodPhase, reason: string | null, nodeName: string | null, restarts: number, ready: boolean, deleted: boolean, resourceVersion: string, observedAt: string, resource: { urn: string, name: string } | null } } };
+
+export type NodeChangesSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type NodeChangesSubscription = { nodeChanges: { cursor: string, type: WatchEventType, node: { name: string, ready: boolean, pressure: Array<string>, unschedulable: boolean, deleted: boolean, resourceVersion: string, observedAt: string } } };
+
+export type QueryProgressSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type QueryProgressSubscription = { queryProgress: { queryId: string, phase: QueryPhase, final: boolean, progress: number | null, rows: number, elapsedMs: number, error: { code: string, message: string } | null } };
+
+export type PolicyChangesSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type PolicyChangesSubscription = { policyChanges: { sequence: number, cursor: string, kind: PolicyChangeKind, name: string | null, userId: string | null, by: string | null, at: string } };
+
 export type OperationsOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -803,4 +898,9 @@ export const OntologiesDocument = {"kind":"Document","definitions":[{"kind":"Ope
 export const ExportOntologyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ExportOntology"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"iri"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"format"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RdfFormat"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"exportOntology"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"iri"},"value":{"kind":"Variable","name":{"kind":"Name","value":"iri"}}},{"kind":"Argument","name":{"kind":"Name","value":"format"},"value":{"kind":"Variable","name":{"kind":"Name","value":"format"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"mediaType"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"triples"}}]}}]}}]} as unknown as DocumentNode<ExportOntologyQuery, ExportOntologyQueryVariables>;
 export const ImportOntologyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ImportOntology"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ImportOntologyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"importOntology"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ontology"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"iri"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"replaced"}},{"kind":"Field","name":{"kind":"Name","value":"triples"}},{"kind":"Field","name":{"kind":"Name","value":"concepts"}},{"kind":"Field","name":{"kind":"Name","value":"properties"}},{"kind":"Field","name":{"kind":"Name","value":"instances"}},{"kind":"Field","name":{"kind":"Name","value":"verbatimTriples"}},{"kind":"Field","name":{"kind":"Name","value":"batches"}}]}}]}}]} as unknown as DocumentNode<ImportOntologyMutation, ImportOntologyMutationVariables>;
 export const LinkConceptDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LinkConcept"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ConceptLinkInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"linkConcept"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"linked"}},{"kind":"Field","name":{"kind":"Name","value":"concept"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"iri"}}]}},{"kind":"Field","name":{"kind":"Name","value":"dataset"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"urn"}}]}},{"kind":"Field","name":{"kind":"Name","value":"column"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"datasetUrn"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<LinkConceptMutation, LinkConceptMutationVariables>;
+export const PodEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"PodEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"PodEventFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"podEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"time"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"resourceVersion"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"nodeName"}},{"kind":"Field","name":{"kind":"Name","value":"restarts"}},{"kind":"Field","name":{"kind":"Name","value":"ready"}},{"kind":"Field","name":{"kind":"Name","value":"applied"}},{"kind":"Field","name":{"kind":"Name","value":"resource"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"urn"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"owner"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PodEventsSubscription, PodEventsSubscriptionVariables>;
+export const PodChangesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"PodChanges"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"PodFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"podChanges"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"pod"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"nodeName"}},{"kind":"Field","name":{"kind":"Name","value":"restarts"}},{"kind":"Field","name":{"kind":"Name","value":"ready"}},{"kind":"Field","name":{"kind":"Name","value":"deleted"}},{"kind":"Field","name":{"kind":"Name","value":"resourceVersion"}},{"kind":"Field","name":{"kind":"Name","value":"observedAt"}},{"kind":"Field","name":{"kind":"Name","value":"resource"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"urn"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PodChangesSubscription, PodChangesSubscriptionVariables>;
+export const NodeChangesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"NodeChanges"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodeChanges"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"ready"}},{"kind":"Field","name":{"kind":"Name","value":"pressure"}},{"kind":"Field","name":{"kind":"Name","value":"unschedulable"}},{"kind":"Field","name":{"kind":"Name","value":"deleted"}},{"kind":"Field","name":{"kind":"Name","value":"resourceVersion"}},{"kind":"Field","name":{"kind":"Name","value":"observedAt"}}]}}]}}]}}]} as unknown as DocumentNode<NodeChangesSubscription, NodeChangesSubscriptionVariables>;
+export const QueryProgressDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"QueryProgress"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"queryProgress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"queryId"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"final"}},{"kind":"Field","name":{"kind":"Name","value":"progress"}},{"kind":"Field","name":{"kind":"Name","value":"rows"}},{"kind":"Field","name":{"kind":"Name","value":"elapsedMs"}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<QueryProgressSubscription, QueryProgressSubscriptionVariables>;
+export const PolicyChangesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"PolicyChanges"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"policyChanges"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"by"}},{"kind":"Field","name":{"kind":"Name","value":"at"}}]}}]}}]} as unknown as DocumentNode<PolicyChangesSubscription, PolicyChangesSubscriptionVariables>;
 export const OperationsOverviewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OperationsOverview"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clusters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"engine"}},{"kind":"Field","name":{"kind":"Name","value":"state"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pods"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"restarts"}}]}}]}}]}}]}}]} as unknown as DocumentNode<OperationsOverviewQuery, OperationsOverviewQueryVariables>;
