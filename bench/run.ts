@@ -10,6 +10,7 @@ const BENCHES: Record<string, { file: string; fn: string }> = {
   gateway: { file: './gateway.js', fn: 'runGatewayBench' },
   caretaker: { file: './caretaker.js', fn: 'runCaretakerBench' },
   attack: { file: './attack.js', fn: 'runAttackBench' },
+  subscriptions: { file: './subscriptions.js', fn: 'runSubscriptionsBench' },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
