@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { GraphiQL } from 'graphiql';
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 // Monaco's workers and GraphiQL's styles (fonts inlined) come from the bundle: nothing from a CDN.
@@ -7,6 +7,7 @@ import 'graphiql/style.css';
 import { settings } from '../../settings.js';
 import { userManager } from '../../auth/user-manager.js';
 import { authorizedFetch } from './authorizedFetch.js';
+import { moveTabRoles } from './tabRoles.js';
 import './explorer.css';
 
 const DEFAULT_QUERY = `# Runs as you: what you may not see is absent or null with an error, as in every other client.
@@ -28,6 +29,8 @@ export default function ExplorerPage() {
       }),
     [],
   );
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => moveTabRoles(host.current!), []);
   return (
     <section className="explorer-page" aria-labelledby="explorer-title">
       <header className="explorer-header">
@@ -40,7 +43,7 @@ export default function ExplorerPage() {
           (loads from Apollo&apos;s CDN: needs internet).
         </p>
       </header>
-      <div className="explorer-graphiql">
+      <div className="explorer-graphiql" ref={host}>
         <GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY} isHeadersEditorEnabled shouldPersistHeaders={false} />
       </div>
     </section>
