@@ -129,25 +129,31 @@ describe('the life of a subscription', () => {
     await client.dispose();
   });
 
-  it('ends when a policy change revokes access (re-checked without the decision cache)', async () => {
+  it("ends when a policy change revokes access: on Heimdall's policyChanges, or the re-check timer", async () => {
+    // This router has no re-check timer: only Heimdall's policyChanges can tell it.
+    const watching = await fixture.router({ SUBSCRIPTION_RECHECK_MS: '0' });
     const m = mark();
     const client = wsClient(router.url, bob);
     const received = client.subscribe('subscription { operatorTicks { n } }');
-    await whenSubscribed(m);
+    const other = wsClient(watching.url, bob);
+    const watched = other.subscribe('subscription { operatorTicks { n } }');
+    await whenSubscribed(m + 1);
     fixture.live.publish(51);
     await received.take(1);
+    await watched.take(1);
     const carol = await tokenFor('carol');
     const deleted = await graphql(fixture.heimdall.url, `mutation { deletePolicy(name: "${OPERATORS}") { name } }`, {
       token: carol,
     });
     expect(deleted.errors).toBeUndefined();
-    const ended = await received.ended;
-    expect((ended as { error: { message: string; extensions: { code: string } }[] }).error[0]).toMatchObject({
-      message: expect.stringContaining('was revoked'),
-      extensions: { code: 'FORBIDDEN', closeCode: 4403 },
-    });
-    // The connection stays for its other subscriptions; the subgraph's side is closed.
+    for (const ended of await Promise.all([received.ended, watched.ended])) {
+      expect((ended as { error: { message: string; extensions: { code: string } }[] }).error[0]).toMatchObject({
+        message: expect.stringContaining('operatorTicks was revoked'),
+        extensions: { code: 'FORBIDDEN', closeCode: 4403 },
+      });
+    }
+    // The connections stay for their other subscriptions; the subgraph's side is closed.
     await until(() => fixture.live.active === 0, "the subgraph's side closed");
-    await client.dispose();
+    await Promise.all([client.dispose(), other.dispose()]);
   }, 20_000);
 });

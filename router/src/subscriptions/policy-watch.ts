@@ -3,7 +3,8 @@ import { ServiceTokenSource, type ServiceCredentials } from '@dataos/heimdall-cl
 import { subscribeUpstream } from './upstream.js';
 
 /** Heimdall's policy changes, as the router reads them: only that something changed, and its sequence. */
-const POLICY_CHANGES = 'subscription RouterPolicyChanges($after: String) { policyChanges(after: $after) { sequence } }';
+const POLICY_CHANGES =
+  'subscription RouterPolicyChanges($after: String) { policyChanges(after: $after) { sequence cursor } }';
 
 export interface PolicyWatchOptions {
   heimdallUrl: string;
@@ -33,7 +34,8 @@ export function watchPolicies(options: PolicyWatchOptions): { stop(): void } {
   let failures = 0;
   let current: { dispose(): void } | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let lastSequence: string | undefined;
+  /** The last change's cursor: a resubscription resumes after it, so a change made meanwhile still comes. */
+  let lastCursor: string | undefined;
 
   const retry = (why: string) => {
     current = undefined;
@@ -55,15 +57,16 @@ export function watchPolicies(options: PolicyWatchOptions): { stop(): void } {
     current = subscribeUpstream({
       url: options.heimdallUrl,
       query: POLICY_CHANGES,
-      variables: lastSequence ? { after: lastSequence } : {},
+      variables: lastCursor ? { after: lastCursor } : {},
       operationName: 'RouterPolicyChanges',
       connectionParams: { authorization: `Bearer ${token}` },
       maxPayloadBytes: 64 * 1024,
       connectTimeoutMs: options.timeoutMs,
       onEvent: (event) => {
         failures = 0;
-        const change = (event.data as { policyChanges?: { sequence?: unknown } } | undefined)?.policyChanges;
-        if (change?.sequence !== undefined && change.sequence !== null) lastSequence = String(change.sequence);
+        const change = (event.data as { policyChanges?: { sequence?: unknown; cursor?: unknown } } | undefined)
+          ?.policyChanges;
+        if (typeof change?.cursor === 'string') lastCursor = change.cursor;
         options.onChange(change?.sequence);
       },
       onEnd: (end) => {
