@@ -222,6 +222,7 @@ export async function startRouter(
     hasAuthorization: () => source.hasAuthorization,
     ...(trusted ? { trusted } : {}),
     logger,
+    registry: metrics.registry,
   });
 
   const healthMonitor = new HealthMonitor(

@@ -53,6 +53,9 @@ describe('subscriptions over WebSocket (graphql-transport-ws)', () => {
     // Each event's entities are fetched from catalog once (batched), with bob's token.
     const fetches = fixture.catalog.fetchesMentioning('_entities');
     expect(fetches.at(-1)!.headers.authorization).toBe(`Bearer ${bob}`);
+    const metrics = await router.metrics.registry.metrics();
+    expect(metrics).toMatch(/router_subscription_events_total\{subgraph="live"\} [3-9]/);
+    expect(metrics).toMatch(/router_subscriptions_open 1\b/);
     received.cancel();
     await client.dispose();
   });

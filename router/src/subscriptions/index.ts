@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { ApolloEngine } from '../apollo/engine.js';
 import { headerRefusal } from '../authz/authenticate.js';
 import type { OperationAuthorizer } from '../authz/authorize.js';
@@ -13,6 +14,7 @@ import type { TrustedDocuments } from '../protection/trusted-documents.js';
 import type { CostDirectives } from '@dataos/operation-walker';
 import { httpTransportOf, parseHttpRequest } from './http-request.js';
 import { serveHttpStream } from './http-stream.js';
+import { SubscriptionMetrics } from './metrics.js';
 import { watchPolicies } from './policy-watch.js';
 import { SubscriptionPreparer } from './prepare.js';
 import { SubscriptionRegistry } from './registry.js';
@@ -35,6 +37,8 @@ export interface SubscriptionsOptions {
   hasAuthorization(): boolean;
   trusted?: TrustedDocuments;
   logger: Logger;
+  /** The router's metrics registry: the subscriptions' metrics go there. */
+  registry?: Registry;
 }
 
 export interface Subscriptions {
@@ -67,7 +71,9 @@ export function startSubscriptions(options: SubscriptionsOptions): Subscriptions
     costsFor: options.costsFor,
     rejectUnauthorized: config.authz.rejectUnauthorized,
   });
+  const metrics = options.registry ? new SubscriptionMetrics(options.registry, () => registry.size) : undefined;
   const service = new SubscriptionService({
+    ...(metrics ? { metrics } : {}),
     preparer,
     registry,
     settings,

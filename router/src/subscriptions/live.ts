@@ -7,6 +7,7 @@ import { CloseCodes, accessRevoked, slowConsumer, subgraphGone, tokenExpired, to
 import type { PreparedSubscription } from './prepare.js';
 import { EventQueue } from './queue.js';
 import { eventCursor, resolveEvent } from './resolve-event.js';
+import type { SubscriptionMetrics } from './metrics.js';
 import type { SubscriptionSettings } from './settings.js';
 import { subscribeUpstream, type UpstreamEnd } from './upstream.js';
 
@@ -18,6 +19,7 @@ export interface LiveEvent {
 
 export interface LiveDeps {
   settings: SubscriptionSettings;
+  metrics?: SubscriptionMetrics;
   logger: Logger;
   maxPayloadBytes: number;
   onClose(subscription: LiveSubscription): void;
@@ -130,8 +132,10 @@ export class LiveSubscription {
     this.chain = this.chain
       .then(async () => {
         const result = await resolveEvent(this.prepared, this.context, event);
-        if (!this.done && !this.queue.push(id ? { result, id } : { result }))
-          this.end(slowConsumer(this.deps.settings.bufferEvents));
+        if (this.done) return;
+        if (this.queue.push(id ? { result, id } : { result }))
+          this.deps.metrics?.events.inc({ subgraph: this.prepared.compiled.primary.serviceName });
+        else this.end(slowConsumer(this.deps.settings.bufferEvents));
       })
       .catch((error: unknown) => {
         this.deps.logger.error({ err: error }, 'a subscription event could not be resolved');
@@ -216,6 +220,7 @@ export class LiveSubscription {
     if (this.done) return;
     this.done = true;
     this.upstream?.dispose();
+    if (error) this.deps.metrics?.ended.inc({ code: String(error.extensions.code ?? 'INTERNAL_SERVER_ERROR') });
     if (error) this.queue.fail(error);
     else this.queue.end();
     this.close();

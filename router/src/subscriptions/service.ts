@@ -8,6 +8,7 @@ import { SubscriptionCode, shuttingDown } from './ending.js';
 
 const PUBLIC_CODES = new Set<string>(Object.values(SubscriptionCode));
 import { LiveSubscription, type LiveEvent } from './live.js';
+import type { SubscriptionMetrics } from './metrics.js';
 import type { Caller, SubscriptionPreparer, SubscriptionRequest } from './prepare.js';
 import type { SubscriptionRegistry } from './registry.js';
 import type { SubscriptionSettings } from './settings.js';
@@ -24,6 +25,7 @@ export interface SubscriptionServiceOptions {
   server: ApolloServer<RouterContext>;
   logger: Logger;
   maxPayloadBytes: number;
+  metrics?: SubscriptionMetrics;
 }
 
 /** An error as clients receive it (the router's formatting; no HTTP details on a stream). */
@@ -66,6 +68,8 @@ export class SubscriptionService {
     const caller: Caller = context;
     const prepared = await this.options.preparer.prepare(request, caller);
     if (prepared.kind === 'refused') {
+      for (const e of prepared.errors)
+        this.options.metrics?.refused.inc({ code: String(e.extensions?.code ?? 'UNKNOWN') });
       // A subscription refused at its root field is forbidden, not malformed.
       const forbidden = prepared.errors.every((e) => e.extensions?.code === RouterErrorCode.UnauthorizedFieldOrType);
       const status = prepared.errors.reduce(
@@ -94,11 +98,15 @@ export class SubscriptionService {
       return { kind: 'single', result: response.body.singleResult, status: response.http.status ?? 200 };
     }
     const refusal = this.options.registry.refusal(bearerToken(context.authorization));
-    if (refusal) return this.single({ errors: [refusal] }, 429);
+    if (refusal) {
+      this.options.metrics?.refused.inc({ code: String(refusal.extensions.code) });
+      return this.single({ errors: [refusal] }, 429);
+    }
     const subscription = new LiveSubscription(prepared.subscription, context, resumeAfter, {
       settings: this.options.settings,
       logger: this.options.logger,
       maxPayloadBytes: this.options.maxPayloadBytes,
+      ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
       onClose: (s) => this.options.registry.remove(s),
     });
     this.options.registry.add(subscription);
