@@ -408,9 +408,14 @@ const interfaceObject: FederationShape = {
     },
     {
       name: 'stock',
-      typeDefs: `${link('2.3', ['@key', '@interfaceObject'])}
+      typeDefs: `${link('2.3', ['@key', '@interfaceObject', '@external', '@requires'])}
         type Query { lowStock: [Media!]! }
-        type Media @key(fields: "id") @interfaceObject { id: ID! stock: Int! }`,
+        type Media @key(fields: "id") @interfaceObject {
+          id: ID!
+          stock: Int!
+          title: String! @external
+          shelfLabel: String! @requires(fields: "title")
+        }`,
       resolvers: {
         Query: {
           lowStock: () =>
@@ -422,8 +427,9 @@ const interfaceObject: FederationShape = {
           __resolveReference: (ref: { __typename: string; id: string }) => {
             // An @interfaceObject is asked by its own name, never by an implementation's.
             if (ref.__typename !== 'Media') throw new Error(`asked for a ${ref.__typename}, not a Media`);
-            return STOCK[ref.id] === undefined ? null : { id: ref.id, stock: STOCK[ref.id] };
+            return STOCK[ref.id] === undefined ? null : { ...ref, stock: STOCK[ref.id] };
           },
+          shelfLabel: (m: { title?: string; stock: number }) => `${required(m.title, 'Media.title')} (${m.stock} left)`,
         },
       },
     },
@@ -456,6 +462,22 @@ const interfaceObject: FederationShape = {
           { __typename: 'Song', id: 'm3', stock: 1, title: 'Rain', seconds: 150 },
         ],
       },
+    },
+    {
+      name: 'a field of the @interfaceObject that requires a field of the interface',
+      query: '{ media { id shelfLabel } }',
+      data: {
+        media: [
+          { id: 'm1', shelfLabel: 'Blue (4 left)' },
+          { id: 'm2', shelfLabel: 'Heat (0 left)' },
+          { id: 'm3', shelfLabel: 'Rain (1 left)' },
+        ],
+      },
+    },
+    {
+      name: 'the same from the @interfaceObject’s root field',
+      query: '{ lowStock { shelfLabel ... on Film { minutes } } }',
+      data: { lowStock: [{ shelfLabel: 'Heat (0 left)', minutes: 170 }, { shelfLabel: 'Rain (1 left)' }] },
     },
     {
       name: 'the @interfaceObject’s root field, its own fields only',
