@@ -25,7 +25,17 @@ type Condition = boolean | string;
 
 type CompiledSelection =
   | { kind: 'typename'; key: string; skip?: Condition; include?: Condition }
-  | { kind: 'field'; key: string; type: GraphQLOutputType; sub?: CompiledSet; skip?: Condition; include?: Condition }
+  | {
+      kind: 'field';
+      key: string;
+      type: GraphQLOutputType;
+      sub?: CompiledSet;
+      /** A scalar or enum field that is not a list (`T` or `T!`): copied without the general walk when valid. */
+      leaf?: GraphQLNamedType;
+      nullable?: boolean;
+      skip?: Condition;
+      include?: Condition;
+    }
   | {
       kind: 'fragment';
       /** Object types the condition matches (undefined: no type condition). */
@@ -120,7 +130,17 @@ export function compileShaper(doc: OperationDocument): ResponseShaper {
           throw new NotCompilable(`field ${name} on ${parent.name}`);
         if (!step.def) throw new NotCompilable(`unknown field ${parent.name}.${name}`);
         const sub = step.composite ? compile(step.node.selectionSet!, step.composite) : undefined;
-        selections.push({ kind: 'field', key, type: step.def.type, ...(sub ? { sub } : {}), ...conditions(step) });
+        const type = step.def.type;
+        const inner = isNonNullType(type) ? type.ofType : type;
+        const leaf = isScalarType(inner) || isEnumType(inner) ? inner : undefined;
+        selections.push({
+          kind: 'field',
+          key,
+          type,
+          ...(sub ? { sub } : {}),
+          ...(leaf ? { leaf, nullable: inner === type } : {}),
+          ...conditions(step),
+        });
         continue;
       }
       const cond = step.typeName ? step.type : undefined;
@@ -238,6 +258,15 @@ function applySet(
       continue;
     }
     if (selection.kind === 'field') {
+      if (selection.leaf) {
+        // The common case of updateValue, without its walk: a valid value (or null where allowed) is copied as is.
+        if (output[selection.key] !== undefined) continue;
+        const value = own(input, selection.key) ?? null;
+        if (value === null ? selection.nullable : validLeaf(value, selection.leaf)) {
+          output[selection.key] = value;
+          continue;
+        }
+      }
       run.path.push(selection.key);
       const result = updateValue(
         run,
