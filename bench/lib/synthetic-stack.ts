@@ -2,8 +2,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevstack } from '@dataos/devstack';
-import { createHeimdallSubgraph } from '@dataos/heimdall';
-import { mongoFromEnv } from '@dataos/stores';
 import { composeSupergraph } from '../../packages/testkit/src/compose.js';
 import { createPolicies } from '../../packages/testkit/src/policies.js';
 import { startChild, type Child } from './processes.js';
@@ -28,26 +26,22 @@ export async function startSyntheticStack(label: string): Promise<SyntheticStack
   const devstack = await startDevstack();
   Object.assign(process.env, devstack.env, { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
   const dir = await mkdtemp(join(tmpdir(), `${label}-bench-`));
-  const mongo = await mongoFromEnv('HEIMDALL', `heimdall_bench_${label}_${Date.now()}`, {
-    ...process.env,
-    HEIMDALL_MONGO_DB: undefined,
-  });
   const children: Child[] = [];
-  let heimdall: Awaited<ReturnType<typeof createHeimdallSubgraph>> | undefined;
-  let heimdallRunning: { url: string; stop(): Promise<void> } | undefined;
   const stop = async () => {
     await Promise.all(children.map((c) => c.stop()));
-    await heimdallRunning?.stop();
-    await heimdall?.close();
-    await mongo.db.dropDatabase().catch(() => undefined);
-    await mongo.close();
     await rm(dir, { recursive: true, force: true });
     await devstack.stop();
   };
   try {
-    heimdall = await createHeimdallSubgraph({ mongo });
-    heimdallRunning = await heimdall.listen(0);
-    await createPolicies(heimdallRunning.url, [
+    // Heimdall in its own process, as deployed: not behind the load generator on one event loop.
+    const heimdall = await startChild(
+      new URL('./heimdall-child.ts', import.meta.url),
+      [`heimdall_bench_${label}_${Date.now()}`],
+      // Heimdall verifies the dev issuer's tokens, which it refuses over plain http in production.
+      { NODE_ENV: 'development' },
+    );
+    children.push(heimdall);
+    await createPolicies(heimdall.url, [
       { name: BENCH_POLICY, subjects: [['roles:id:data-dev']], actions: ['read'], objects: { paths: ['/bench/**'] } },
     ]);
     const subgraphs = await Promise.all(
@@ -59,7 +53,7 @@ export async function startSyntheticStack(label: string): Promise<SyntheticStack
     );
     const supergraphPath = join(dir, 'supergraph.graphql');
     await writeFile(supergraphPath, sdl);
-    return { dir, heimdallUrl: heimdallRunning.url, sdl, supergraphPath, subgraphs, children, stop };
+    return { dir, heimdallUrl: heimdall.url, sdl, supergraphPath, subgraphs, children, stop };
   } catch (error) {
     await stop();
     throw error;
