@@ -58,6 +58,22 @@ describe('the life of a subscription', () => {
     await until(() => router.openSubscriptions === 0, 'no subscription left open at the router');
   }, 20_000);
 
+  it('ends an SSE stream on expiry the same way: the error as a last event, then complete', async () => {
+    const short = (await fetchDevToken('bob', { ttlSec: 2 })).access_token;
+    const stream = await httpSubscribe(
+      router.url,
+      'sse',
+      { query: 'subscription { ticks { n } }' },
+      { authorization: `Bearer ${short}` },
+    );
+    expect(await stream.ended).toEqual({ completed: true });
+    expect(stream.raw()).toMatch(/event: complete\n/);
+    expect(stream.results.at(-1)!.errors![0]).toMatchObject({
+      message: 'The token expired.',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+  }, 20_000);
+
   it('ends the subscriptions of too slow a client, its memory bounded', async () => {
     const m = mark();
     const stream = await httpSubscribe(

@@ -88,7 +88,7 @@ export async function serveHttpStream(
         next = await events.next();
       } catch (error) {
         const formatted = service.format({ errors: [error as never] }).errors ?? [];
-        await writeWithin(res, framing.error([...formatted]), settings.bufferBytes, 1000);
+        await writeWithin(res, framing.error([...formatted]) + framing.complete, settings.bufferBytes, 1000);
         break;
       }
       if (next.done) {
