@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchesQuery } from '../src/live/match.js';
+import type { PodDoc } from '../src/model.js';
 import { podQuery } from '../src/store/pods.js';
 
 const pod = {
@@ -12,7 +13,7 @@ const pod = {
   resourceType: 'workflow',
   owner: { kind: 'Job', name: 'orders' },
   labels: ['app=orders', 'tier=batch'],
-};
+} as unknown as PodDoc;
 
 describe('live filters: the filters of `pods`, matched in memory', () => {
   it.each([

@@ -58,14 +58,14 @@ async function client(user: string) {
 
 async function subscribed(n: number) {
   const feed = gateway.services.progress.feed;
-  for (let i = 0; i < 200 && feed.subscriberCount < n; i++) await new Promise((r) => setTimeout(r, 25));
-  expect(feed.subscriberCount).toBeGreaterThanOrEqual(n);
+  for (let i = 0; i < 200 && feed.opened < n; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(feed.opened).toBeGreaterThanOrEqual(n);
 }
 
 describe('Gateway queryProgress', () => {
   it('the owner follows a run to its final state; another user sees nothing of it; an admin sees the end', async () => {
     const id = randomUUID();
-    const before = gateway.services.progress.feed.subscriberCount;
+    const before = gateway.services.progress.feed.opened;
     const mine = (await client('alice')).subscribe<{ queryProgress: Progress }>(PROGRESS, { id });
     const theirs = (await client('dave')).subscribe<{ queryProgress: Progress }>(PROGRESS, { id });
     await subscribed(before + 2);
@@ -95,7 +95,7 @@ describe('Gateway queryProgress', () => {
 
   it('a refused run ends in REFUSED; an id is used once and must be a UUID', async () => {
     const id = randomUUID();
-    const before = gateway.services.progress.feed.subscriberCount;
+    const before = gateway.services.progress.feed.opened;
     const sub = (await client('dave')).subscribe<{ queryProgress: Progress & { error: { code: string } } }>(PROGRESS, {
       id,
     });

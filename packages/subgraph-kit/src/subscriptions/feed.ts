@@ -68,6 +68,7 @@ const isPosition = (v: unknown): v is [number, number] =>
  */
 export class SequencedFeed<T extends Document> {
   private head = 0;
+  private openedCount = 0;
   private lastWritten = 0;
   private readonly subscribers = new Set<Subscriber<T, unknown>>();
   private timer: NodeJS.Timeout | null = null;
@@ -128,6 +129,11 @@ export class SequencedFeed<T extends Document> {
     return this.subscribers.size;
   }
 
+  /** Subscriptions opened since start (only grows): a metric, and what tests wait on. */
+  get opened(): number {
+    return this.openedCount;
+  }
+
   /** Appends items in order; returns the sequence numbers claimed (one per document). */
   append(items: T[]): Promise<number[]> {
     if (items.length === 0) return Promise.resolve([]);
@@ -174,6 +180,7 @@ export class SequencedFeed<T extends Document> {
       queue: new BoundedQueue<FeedNotice<U>>(options.limit, () => this.subscribers.delete(subscriber as never)),
     };
     this.subscribers.add(subscriber as never);
+    this.openedCount++;
     if (subscriber.pending) void this.catchUp(subscriber, this.head);
     return subscriber.queue;
   }

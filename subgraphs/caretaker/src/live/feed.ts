@@ -19,9 +19,9 @@ export function createLiveFeed(db: Db, options: { retentionMs: number; pollMs: n
 }
 
 /**
- * Appends what an ingest changed: every event new to the history, and every event whose state
- * became current (a retried batch applies what a failed attempt recorded). Duplicates of events
- * delivered before are left out.
+ * Appends what an ingest changed: every event new to the history, every event whose state became
+ * current, and the events a failed earlier attempt of the same batch recorded (its notices may
+ * never have been written: at least once). Duplicates from other batches are left out.
  */
 export async function publishIngested(
   feed: LiveFeed,

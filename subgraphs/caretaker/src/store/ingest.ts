@@ -46,8 +46,11 @@ function newestPerObject(docs: StateDoc[]): StateDoc[] {
   return [...newest.values()];
 }
 
-/** What became of one event: its state is the current one, history only, or known already. */
-export type IngestOutcome = 'applied' | 'stale' | 'duplicate';
+/**
+ * What became of one event: its state is the current one, history only, known already, or known
+ * from an earlier attempt of this very batch (a retry: counted as a duplicate, published again).
+ */
+export type IngestOutcome = 'applied' | 'stale' | 'duplicate' | 'redelivered';
 
 /** How current states are written: see `applyNewest`. */
 export type StateWrites = 'update' | 'replace';
@@ -206,7 +209,7 @@ export async function ingestEvents(
       : new Map<string, number>();
   // History and its rollup part first (see rollups.ts), then the current state. The stored versions
   // are only read meanwhile: the state writes are conditional and compare again when they moved.
-  const [{ history, skipped }, mode, storedPods, storedNodes] = await Promise.all([
+  const [{ history, skipped, ours }, mode, storedPods, storedNodes] = await Promise.all([
     recordHistory(c, records, now),
     options.stateWrites ?? stateWritesOf(c.db),
     read(podsC, podStates),
@@ -226,10 +229,11 @@ export async function ingestEvents(
     const state = states[i]!;
     let outcome: IngestOutcome;
     if (first && (event.kind === 'Pod' ? pods : nodes).get(state._id) === state.resourceVersion) outcome = 'applied';
+    else if (first && known.has(id) && ours?.has(id)) outcome = 'redelivered';
     else if (!first || known.has(id)) outcome = 'duplicate';
     else outcome = 'stale';
     if (outcome === 'applied') result.applied++;
-    else if (outcome === 'duplicate') result.duplicates++;
+    else if (outcome === 'duplicate' || outcome === 'redelivered') result.duplicates++;
     else result.stale++;
     options.outcomes?.push(outcome);
   });

@@ -67,7 +67,7 @@ export async function recordHistory(
   c: Collections,
   records: HistoryEvent[],
   now = new Date(),
-): Promise<{ history: HistoryEvent[]; skipped: Set<number> }> {
+): Promise<{ history: HistoryEvent[]; skipped: Set<number>; ours?: Set<string> }> {
   const unique = new Map<string, HistoryEvent>();
   for (const h of records) if (!unique.has(h._id)) unique.set(h._id, h);
   const history = [...unique.values()];
@@ -88,7 +88,8 @@ export async function recordHistory(
   // The ledger is read only when an earlier attempt may have been merged already.
   await insertParts(c, partsOf(batch, tally(ours), undefined, now), again);
   await c.rollupIntents.deleteOne({ _id: batch });
-  return { history, skipped };
+  // `ours`: the ids this batch recorded, now or in an earlier attempt (live notices are sent again for those).
+  return { history, skipped, ours: new Set(ours.map((h) => h._id)) };
 }
 
 /** Finishes intents whose writer stopped between its history insert and its parts. */
