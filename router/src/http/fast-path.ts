@@ -85,7 +85,8 @@ export class FastPath {
     queryHash: string,
     prepared: PreparedOperation,
   ) {
-    if (query === undefined || prepared.apolloOnly) return;
+    // Subscriptions have transports of their own (src/subscriptions/): never answered here.
+    if (query === undefined || prepared.apolloOnly || prepared.operation.operation === 'subscription') return;
     const key = `${operationName ?? ''}\u0000${query}`;
     if (this.known.get(key, 0)?.prepared !== prepared) this.known.set(key, { prepared, queryHash });
   }
