@@ -1,20 +1,12 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { checkPage, signIn } from './support.js';
 
 // GraphiQL inside the console: bundled (no CDN), so it works without internet, and it runs
 // queries as the signed-in user.
 
-async function signIn(page: Page, user: string, path: string) {
-  await page.goto(path);
-  await page.fill('input[name=login]', user);
-  await page.fill('input[name=password]', user);
-  await page.click('button[type=submit]');
-  await page.waitForURL((url) => url.pathname === path);
-}
-
 const LOCAL = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-test('GraphiQL loads with no network beyond localhost and runs a query as the user', async ({ page }, testInfo) => {
+test('GraphiQL loads with no network beyond localhost and runs a query as the user', async ({ page }) => {
   await signIn(page, 'alice', '/catalog');
   // From here on, every request must stay on this machine (the issuer's own login page is not ours).
   const outside: string[] = [];
@@ -43,9 +35,5 @@ test('GraphiQL loads with no network beyond localhost and runs a query as the us
   for (const header of authorizations) expect(header).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
   expect(outside).toEqual([]);
 
-  await page.screenshot({ path: testInfo.outputPath('explorer.png'), fullPage: true });
-  await testInfo.attach('explorer', { path: testInfo.outputPath('explorer.png'), contentType: 'image/png' });
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  await checkPage(page, 'explorer');
 });

@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { randomBytes } from 'node:crypto';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { checkPage, signIn } from './support.js';
 
 // The Ontologies pages against the real stack: Odin's demo ontologies, its links to Metis datasets
 // (only those the user may read), and RDF import and export for those Heimdall lets write.
@@ -9,30 +9,14 @@ const ROUTER_URL = process.env.E2E_ROUTER_URL ?? 'http://localhost:4700/graphql'
 const BUSINESS = 'https://dataos.local/ontology/business';
 const PERSONAL_DATA = `${BUSINESS}#PersonalData`;
 
-async function signIn(page: Page, user: string, path: string) {
-  await page.goto(path);
-  await page.fill('input[name=login]', user);
-  await page.fill('input[name=password]', user);
-  await page.click('button[type=submit]');
-  await page.waitForURL((url) => url.pathname === new URL(path, 'http://x').pathname);
-}
-
-async function checkPage(page: Page, testInfo: TestInfo, name: string) {
-  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
-  await testInfo.attach(name, { path: testInfo.outputPath(`${name}.png`), contentType: 'image/png' });
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
-
 test('alice browses the business ontology with the keyboard and sees the datasets holding personal data', async ({
   page,
-}, testInfo) => {
+}) => {
   await signIn(page, 'alice', '/ontologies');
   await expect(page.getByRole('link', { name: 'DataOS business ontology' })).toBeVisible();
   // Alice may not write ontologies: no import control, and the import page says why.
   await expect(page.getByRole('link', { name: 'Import an ontology' })).toHaveCount(0);
-  await checkPage(page, testInfo, 'ontologies-list');
+  await checkPage(page, 'ontologies-list');
 
   await page.getByRole('link', { name: 'DataOS business ontology' }).click();
   const tree = page.getByRole('tree', { name: 'Concepts of DataOS business ontology' });
@@ -49,7 +33,7 @@ test('alice browses the business ontology with the keyboard and sees the dataset
   await expect(personal).toHaveAttribute('aria-expanded', 'true');
   await page.keyboard.press('ArrowRight');
   await expect(tree.locator('[role=treeitem][aria-level="2"]').first()).toBeFocused();
-  await checkPage(page, testInfo, 'ontology-tree');
+  await checkPage(page, 'ontology-tree');
 
   await page.keyboard.press('ArrowLeft');
   await expect(personal).toBeFocused();
@@ -67,7 +51,7 @@ test('alice browses the business ontology with the keyboard and sees the dataset
   );
   await expect(holdings).toContainText('email');
   await expect(holdings).not.toContainText('dataos://lakehouse:finance');
-  await checkPage(page, testInfo, 'concept-alice');
+  await checkPage(page, 'concept-alice');
 
   await page.goto('/ontologies/import');
   await expect(page.getByText(/You may not import ontologies/)).toBeVisible();
@@ -76,7 +60,7 @@ test('alice browses the business ontology with the keyboard and sees the dataset
 
 test('carol sees finance datasets too, imports Turtle (an error at its line first), browses and exports it', async ({
   page,
-}, testInfo) => {
+}) => {
   const iri = `https://e2e.dataos.local/onto-${randomBytes(4).toString('hex')}`;
   const good = [
     `@prefix ex: <${iri}#> .`,
@@ -102,7 +86,7 @@ test('carol sees finance datasets too, imports Turtle (an error at its line firs
     await expect(alert).toContainText(/^Line 5, column \d+:/);
     await expect(alert).toContainText('BAD_USER_INPUT');
     await expect(page.locator('.cm-lintRange-error')).toHaveCount(1);
-    await checkPage(page, testInfo, 'ontology-import-error');
+    await checkPage(page, 'ontology-import-error');
 
     await file.setInputFiles({ name: 'gadgets.ttl', mimeType: 'text/turtle', buffer: Buffer.from(good) });
     await page.getByRole('button', { name: 'Import' }).click();
@@ -121,7 +105,7 @@ test('carol sees finance datasets too, imports Turtle (an error at its line firs
     await expect(preview).toContainText('Widget');
     await expect(preview).toContainText('"Bauteil"@de');
     await expect(page.getByRole('link', { name: /Download .*\.ttl/ })).toBeVisible();
-    await checkPage(page, testInfo, 'ontology-export');
+    await checkPage(page, 'ontology-export');
   } finally {
     // Odin's store is shared with other runs: remove what this test imported, as carol.
     const deleted = await page.evaluate(

@@ -1,27 +1,11 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { checkPage, signIn } from './support.js';
 
 // The Workbench as alice (data developer, region emea) and carol (admin, pii-reader), against the
 // real stack: the Gateway masks and filters, the console only shows what it answers.
 
 const CUSTOMERS = 'SELECT * FROM icebase.retail.customers';
 const HEX_64 = /^[0-9a-f]{64}$/;
-
-async function signIn(page: Page, user: string, path: string) {
-  await page.goto(path);
-  await page.fill('input[name=login]', user);
-  await page.fill('input[name=password]', user);
-  await page.click('button[type=submit]');
-  await page.waitForURL((url) => url.pathname === path.split('?')[0]);
-}
-
-async function checkPage(page: Page, testInfo: TestInfo, name: string) {
-  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
-  await testInfo.attach(name, { path: testInfo.outputPath(`${name}.png`), contentType: 'image/png' });
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
 
 async function runSql(page: Page, sql: string) {
   const editor = page.getByRole('textbox', { name: 'SQL query' });
@@ -39,9 +23,7 @@ async function columnValues(page: Page, name: string): Promise<string[]> {
   return page.locator(`.result-table tbody tr td:nth-child(${index + 1})`).allInnerTexts();
 }
 
-test('alice sees PII columns masked with hashed values, the policy named, and her region only', async ({
-  page,
-}, testInfo) => {
+test('alice sees PII columns masked with hashed values, the policy named, and her region only', async ({ page }) => {
   await signIn(page, 'alice', '/workbench');
   await runSql(page, CUSTOMERS);
   await expect(page.locator('.result-summary')).toContainText('rows');
@@ -62,10 +44,10 @@ test('alice sees PII columns masked with hashed values, the policy named, and he
 
   // The run is in her history.
   await expect(page.locator('.history-list li').first()).toContainText(CUSTOMERS);
-  await checkPage(page, testInfo, 'workbench-alice');
+  await checkPage(page, 'workbench-alice');
 });
 
-test('carol sees the same columns in clear, exempted by pii-reader, every region', async ({ page }, testInfo) => {
+test('carol sees the same columns in clear, exempted by pii-reader, every region', async ({ page }) => {
   await signIn(page, 'carol', '/workbench');
   await runSql(page, CUSTOMERS);
   await expect(page.locator('.result-summary')).toContainText('rows');
@@ -76,7 +58,7 @@ test('carol sees the same columns in clear, exempted by pii-reader, every region
   expect(emails.length).toBeGreaterThan(5);
   for (const value of emails) expect(value).toContain('@');
   expect(new Set(await columnValues(page, 'region')).size).toBeGreaterThan(1);
-  await checkPage(page, testInfo, 'workbench-carol');
+  await checkPage(page, 'workbench-carol');
 });
 
 test('a syntax error is shown at its line and column and underlined in the editor', async ({ page }) => {
@@ -107,7 +89,7 @@ test('a dataset alice may not read is refused with the reason, and pages load by
   expect(await page.locator('.result-table tbody tr').count()).toBeLessThan(100);
 });
 
-test('explain lists masks and filters without running the query', async ({ page }, testInfo) => {
+test('explain lists masks and filters without running the query', async ({ page }) => {
   await signIn(page, 'alice', '/workbench');
   const editor = page.getByRole('textbox', { name: 'SQL query' });
   await editor.click();
@@ -117,5 +99,26 @@ test('explain lists masks and filters without running the query', async ({ page 
   await expect(page.getByRole('heading', { name: 'Explain: masks and row filters' })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Row filters applied' })).toContainText('customers-by-region');
   await expect(page.locator('.result-table')).toHaveCount(0);
-  await checkPage(page, testInfo, 'workbench-explain');
+  await checkPage(page, 'workbench-explain');
+});
+
+test('cancel stops waiting for a run that does not answer', async ({ page }) => {
+  await signIn(page, 'alice', '/workbench');
+  // Hold every run at the network (the Gateway itself has no cancel operation to exercise).
+  let held = 0;
+  await page.route(/\/graphql$/, async (route) => {
+    const body = route.request().postDataJSON() as { operationName?: string } | null;
+    if (body?.operationName === 'ConsoleRunQuery' || body?.operationName === 'ConsoleExplain') {
+      held += 1;
+      return;
+    }
+    await route.continue();
+  });
+  await runSql(page, CUSTOMERS);
+  await expect(page.getByRole('status').filter({ hasText: 'Running' })).toBeVisible();
+  expect(held).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByText(/^Cancelled\./)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Cancel' })).toBeDisabled();
 });
