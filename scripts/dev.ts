@@ -34,6 +34,25 @@ async function waitHealthy(name: string, url: string, timeoutMs = 60_000): Promi
   throw new Error(`${name} did not become healthy at ${url}`);
 }
 
+// The console: Vite's dev server, a client of the router only (the router's CORS allows :3000).
+const CONSOLE_PORT = 3000;
+function startConsole(): void {
+  supervisor.start({
+    name: 'console',
+    command: process.execPath,
+    args: [`${REPO_ROOT}node_modules/vite/bin/vite.js`, '--port', String(CONSOLE_PORT), '--strictPort'],
+    options: {
+      cwd: `${REPO_ROOT}apps/console`,
+      env: {
+        ...env,
+        VITE_ROUTER_URL: `http://localhost:${ROUTER_PORT}/graphql`,
+        VITE_OIDC_AUTHORITY: env.OIDC_ISSUER ?? 'http://localhost:4400',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  });
+}
+
 let stopping = false;
 /** Stops everything; a second signal while stopping kills what is left, a third exits at once. */
 async function shutdown(code = 0): Promise<void> {
@@ -68,6 +87,8 @@ try {
   env.ROUTER_CLIENT_SECRET ??= DEV_CLIENTS.servicesSecret;
   start('router', 'router/src/main.ts', ROUTER_PORT);
   await waitHealthy('router', `http://127.0.0.1:${ROUTER_PORT}/health`);
+  startConsole();
+  await waitHealthy('console', `http://localhost:${CONSOLE_PORT}/`);
 } catch (error) {
   console.error(`[dev] ${(error as Error).message}`);
   await shutdown(1);
@@ -75,6 +96,7 @@ try {
 
 console.log(`
 DataOS supergraph is running
+  console (sign in: alice, ...)  http://localhost:${CONSOLE_PORT}
   router (Sandbox in a browser)  http://localhost:${ROUTER_PORT}/graphql
 ${SUBGRAPHS.map(({ name, port }) => `  ${name.padEnd(30)} http://localhost:${port}/graphql`).join('\n')}
 ${devstack.services.map((s) => `  ${s.name.padEnd(30)} ${s.url} (${s.origin})`).join('\n')}

@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { E2E_PORTS } from '../../scripts/lib/e2e-stack.js';
+import { E2E_PORTS } from '../../scripts/lib/e2e-ports.js';
 
 /**
  * End-to-end tests in Debian's Chromium (Playwright's own browser download is not reachable on

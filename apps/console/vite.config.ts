@@ -5,10 +5,20 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   plugins: [react()],
   server: { port: 3000, strictPort: true, host: 'localhost' },
+  optimizeDeps: {
+    // Only the app's own page is an entry (not a build output lying in the folder).
+    entries: ['index.html'],
+    // GraphiQL's Monaco workers are `?worker` imports, which the dependency pre-bundler cannot load:
+    // Vite serves that module as is instead.
+    exclude: ['graphiql/setup-workers/vite'],
+  },
   preview: { port: 3000, strictPort: true, host: 'localhost' },
   build: {
     target: 'es2022',
     sourcemap: true,
+    // Monaco (GraphiQL's editor) and ELK's layout worker are big by nature; both load only on their
+    // page (the explorer, a lineage graph), never on the first screen.
+    chunkSizeWarningLimit: 3000,
     // Pages are split by route (lazy imports in src/app/routes.tsx); big libraries get their own chunks
     // so a page's code changes do not invalidate them in browsers' caches.
     rollupOptions: {

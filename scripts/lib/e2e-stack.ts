@@ -5,18 +5,9 @@ import { mongoFromEnv } from '@dataos/stores';
 import { seedDemo } from './seed.js';
 import { Supervisor } from './supervisor.js';
 import { REPO_ROOT, SUBGRAPHS, SUPERGRAPH_FILE } from './subgraphs.js';
+import { E2E_PORTS } from './e2e-ports.js';
 
-/** The console's end-to-end stack: its own ports, so it runs beside `npm run dev` and other tests. */
-export const E2E_PORTS = {
-  router: 4700,
-  heimdall: 4701,
-  metis: 4702,
-  odin: 4703,
-  gateway: 4704,
-  caretaker: 4705,
-  issuer: 4706,
-  console: 3700,
-} as const;
+export { E2E_PORTS };
 
 export interface E2eStack {
   routerUrl: string;
