@@ -8,7 +8,7 @@ import { PageError } from '../../ui/PageError.js';
 import { Part } from '../../ui/Part.js';
 import { conceptPath, ontologiesPath, ontologyPath } from './paths.js';
 import { localName } from './format.js';
-import { labelsByLanguage } from './labels.js';
+import { labelsByLanguage, otherAnnotations } from './labels.js';
 
 type Ref = { iri: string; label: string };
 
@@ -55,6 +55,7 @@ export function ConceptPage() {
   const languages = concept ? labelsByLanguage(concept) : [];
   const choices = languages.map((l) => l.language).filter((l): l is string => l !== null);
   const held = holdings.data?.datasetsHoldingConcept ?? [];
+  const annotations = concept ? otherAnnotations(concept.annotations) : [];
 
   return (
     <section className="page" aria-labelledby="concept-title">
@@ -158,11 +159,11 @@ export function ConceptPage() {
             </>
           ) : null}
 
-          {concept.annotations.length > 0 ? (
+          {annotations.length > 0 ? (
             <>
               <h2>Annotations</h2>
               <dl className="facts">
-                {concept.annotations.map((a, i) => (
+                {annotations.map((a, i) => (
                   <div key={`${a.predicate}-${i}`} className="fact-pair">
                     <dt className="mono" title={a.predicate}>
                       {localName(a.predicate)}

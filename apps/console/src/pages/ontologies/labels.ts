@@ -33,3 +33,16 @@ export function labelsByLanguage(concept: {
     a.language === null ? 1 : b.language === null ? -1 : a.language.localeCompare(b.language),
   );
 }
+
+/** Predicates the labels table already shows: the annotations list leaves them out. */
+const LABEL_PREDICATES = new Set([
+  'http://www.w3.org/2000/01/rdf-schema#label',
+  'http://www.w3.org/2000/01/rdf-schema#comment',
+  'http://www.w3.org/2004/02/skos/core#prefLabel',
+  'http://www.w3.org/2004/02/skos/core#altLabel',
+  'http://www.w3.org/2004/02/skos/core#definition',
+]);
+
+export function otherAnnotations<T extends { predicate: string }>(annotations: readonly T[]): T[] {
+  return annotations.filter((a) => !LABEL_PREDICATES.has(a.predicate));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelsByLanguage } from './labels.js';
+import { labelsByLanguage, otherAnnotations } from './labels.js';
 
 describe('labelsByLanguage', () => {
   it('groups labels, alternative labels and definitions per language, untagged last, duplicates once', () => {
@@ -18,5 +18,21 @@ describe('labelsByLanguage', () => {
       { language: 'en', labels: ['Customer'], altLabels: ['Client'], definitions: [] },
       { language: null, labels: ['customer'], altLabels: [], definitions: [] },
     ]);
+  });
+});
+
+describe('otherAnnotations', () => {
+  it('leaves out what the labels table shows', () => {
+    const rdfs = 'http://www.w3.org/2000/01/rdf-schema#';
+    const skos = 'http://www.w3.org/2004/02/skos/core#';
+    const kept = { predicate: 'http://purl.org/dc/terms/source' };
+    expect(
+      otherAnnotations([
+        { predicate: `${rdfs}label` },
+        { predicate: `${skos}altLabel` },
+        { predicate: `${skos}definition` },
+        kept,
+      ]),
+    ).toEqual([kept]);
   });
 });
