@@ -34,6 +34,13 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
               extensions: { code, http: { status: 400 } },
             });
           }
+          if (operation.operation === 'subscription') {
+            // Apollo Server would run it as a query, with no `subscribe` behind its fields.
+            throw new GraphQLError(
+              'Subscriptions are served over WebSocket (graphql-transport-ws) at this path, not over HTTP.',
+              { extensions: { code: ErrorCode.SubscriptionNotSupported, http: { status: 400 } } },
+            );
+          }
           const refusal = check(schema, document, operation, request.variables);
           if (refusal) throw refusal;
         },

@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { tokenFor, wsClient, type TestWsClient } from '@dataos/testkit';
+import { errorCodes, graphql, tokenFor, wsClient, type TestWsClient } from '@dataos/testkit';
 import {
   createSubgraph,
   kitSettingsFromEnv,
@@ -126,6 +126,13 @@ describe("the kit's subscriptions over graphql-ws", () => {
       other.on('error', () => {});
     });
     expect(status).toBe(404);
+  });
+
+  it('answers a subscription sent over HTTP with 400 SUBSCRIPTION_NOT_SUPPORTED, naming WebSocket', async () => {
+    const res = await graphql(running.url, 'subscription { ticks(n: 1) { n } }', { token: await tokenFor('bob') });
+    expect(res.status).toBe(400);
+    expect(errorCodes(res)).toEqual(['SUBSCRIPTION_NOT_SUPPORTED']);
+    expect(res.errors?.[0]?.message).toMatch(/WebSocket/);
   });
 
   it('closes open connections with 1001 when the subgraph stops', async () => {

@@ -127,8 +127,19 @@ export async function createCaretakerSubgraph(deps: CaretakerDeps) {
       compact: () => compactRollups(c),
     },
     /** Tombstones what a full listing no longer shows. */
-    relisted: (kind: 'Pod' | 'Node', present: ReadonlySet<string>, listResourceVersion: number) =>
-      tombstoneMissing(c, kind, present, listResourceVersion),
+    relisted: async (kind: 'Pod' | 'Node', present: ReadonlySet<string>, listResourceVersion: number) => {
+      const deletions: ClusterEvent[] = [];
+      const now = new Date();
+      const written = await tombstoneMissing(c, kind, present, listResourceVersion, now, deletions);
+      // Deleted while nobody watched: subscribers see the DELETED event like any other.
+      await publishIngested(
+        live,
+        deletions,
+        deletions.map(() => 'applied'),
+        now,
+      );
+      return written;
+    },
   });
 }
 

@@ -280,4 +280,21 @@ describe('Caretaker subscriptions over graphql-ws', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(b.caretaker.live.subscriberCount).toBeLessThanOrEqual(open);
   });
+
+  it('a pod found gone by a relist is published as DELETED', async () => {
+    const ns = uniqueId('live-');
+    await ingest(a.url, [pod(ns, 'v1', 7, 'RUNNING')]);
+    const before = b.caretaker.live.opened;
+    const sub = client(b.url, bob).subscribe<{ podEvents: Notice & { reason: string } }>(
+      'subscription ($f: PodEventFilter) { podEvents(filter: $f) { name type reason applied } }',
+      { f: { namespace: ns, types: ['DELETED'] } },
+    );
+    await subscribers(b.caretaker, before + 1);
+    // Every other live pod is still listed; ours is not.
+    const alive = await a.caretaker.collections.pods.find({ deleted: false }, { projection: { _id: 1 } }).toArray();
+    const present = new Set(alive.map((p) => p._id).filter((id) => id !== `${ns}/v1`));
+    expect(await a.caretaker.relisted('Pod', present, 100)).toBe(1);
+    const [notice] = await sub.take(1);
+    expect(notice!.data!.podEvents).toEqual({ name: 'v1', type: 'DELETED', reason: 'NotFoundOnRelist', applied: true });
+  });
 });

@@ -292,6 +292,8 @@ export async function tombstoneMissing(
   present: ReadonlySet<string>,
   listResourceVersion: number,
   now = new Date(),
+  /** Filled with the DELETED events recorded (what live subscribers are told). */
+  recorded?: ClusterEvent[],
 ): Promise<number> {
   const collection = (kind === 'Pod' ? c.pods : c.nodes) as unknown as Collection<StateDoc>;
   const alive = await collection.find({ deleted: false, resourceVersion: { $lte: listResourceVersion } }).toArray();
@@ -307,6 +309,7 @@ export async function tombstoneMissing(
       : { kind, type: 'DELETED', observedAt: now, node: object as NodeDoc };
   });
   await recordHistory(c, deletions.map(historyOf), now);
+  recorded?.push(...deletions);
   return bulkUpdate(
     collection,
     gone.map((d) => ({
