@@ -28,7 +28,11 @@ interface Stream {
 }
 
 /** One SSE subscription read as curl would; `onEvent` gets each `next` payload's data. */
-function openStream(url: string, query: string, onEvent: (data: Record<string, unknown>) => void): Promise<Stream> {
+function openStream(
+  url: string,
+  query: string,
+  onEvent: (payload: { data?: Record<string, unknown> | null; errors?: { message: string }[] }) => void,
+): Promise<Stream> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: 'POST',
@@ -52,7 +56,7 @@ function openStream(url: string, query: string, onEvent: (data: Record<string, u
           buffer = buffer.slice(at + 2);
           if (!block.includes('event: next')) continue;
           const line = block.split('\n').find((l) => l.startsWith('data:'));
-          if (line) onEvent((JSON.parse(line.slice(5)) as { data: Record<string, unknown> }).data);
+          if (line) onEvent(JSON.parse(line.slice(5)) as Parameters<typeof onEvent>[0]);
         }
       });
       res.on('error', () => undefined);
@@ -100,10 +104,14 @@ interface Row {
   p99: number;
   kibPerSubscription: number;
   cpuMsPer1k: number;
+  /** Events that came as errors, and the first one's message. */
+  errors: number;
+  firstError?: string;
 }
 
 async function measure(target: Target, ticker: Child, size: number): Promise<Row> {
   const latencies: number[] = [];
+  const errors: string[] = [];
   const streams: Stream[] = [];
   const before = await residentMiB(target.process.process.pid!);
   for (let i = 0; i < size; i += 50) {
@@ -111,9 +119,10 @@ async function measure(target: Target, ticker: Child, size: number): Promise<Row
     streams.push(
       ...(await Promise.all(
         Array.from({ length: batch }, () =>
-          openStream(target.url, target.query, (data) => {
-            const tick = data.ticks as { sentAt: number };
-            latencies.push(performance.timeOrigin + performance.now() - tick.sentAt);
+          openStream(target.url, target.query, (payload) => {
+            const tick = payload.data?.ticks as { sentAt: number } | undefined;
+            if (tick) latencies.push(performance.timeOrigin + performance.now() - tick.sentAt);
+            else errors.push(payload.errors?.[0]?.message ?? JSON.stringify(payload));
           }),
         ),
       )),
@@ -153,6 +162,8 @@ async function measure(target: Target, ticker: Child, size: number): Promise<Row
     p99: percentile(latencies, 99),
     kibPerSubscription: ((after.rss - before.rss) * 1024) / size,
     cpuMsPer1k: (cpu / Math.max(1, latencies.length)) * 1000,
+    errors: errors.length,
+    ...(errors[0] ? { firstError: errors[0] } : {}),
   };
 }
 
@@ -219,6 +230,7 @@ export async function runSubscriptionsBench(): Promise<string> {
           'subscribers',
           'delivered',
           'of',
+          'errors',
           'events/s',
           'p50 ms',
           'p99 ms',
@@ -230,6 +242,7 @@ export async function runSubscriptionsBench(): Promise<string> {
           count(r.subscribers),
           count(r.delivered),
           count(r.expected),
+          count(r.errors),
           r.perSecond,
           r.p50,
           r.p99,
@@ -237,6 +250,7 @@ export async function runSubscriptionsBench(): Promise<string> {
           r.cpuMsPer1k,
         ]),
       ),
+      ...rows.filter((r) => r.firstError).map((r) => `${r.target}, ${r.subscribers}: first error "${r.firstError}"`),
       '',
       table(
         [

@@ -19,7 +19,7 @@ process.on('message', (message) => {
 });
 process.send?.({ ready: `http://127.0.0.1:${server.address().port}/graphql` });
 process.once('SIGTERM', () => {
-  void gateway.dispose().finally(() => {
+  void Promise.resolve(gateway.dispose()).finally(() => {
     server.closeAllConnections();
     server.close(() => process.exit(0));
   });

@@ -8,6 +8,7 @@ import { RouterErrorCode } from '../errors.js';
  */
 export const SubscriptionCode = {
   SlowConsumer: 'SUBSCRIPTION_SLOW_CONSUMER',
+  Backlog: 'SUBSCRIPTION_BACKLOG',
   Revoked: 'FORBIDDEN',
   TooMany: 'SUBSCRIPTION_LIMIT_EXCEEDED',
   ShuttingDown: 'SHUTTING_DOWN',
@@ -44,6 +45,13 @@ export const slowConsumer = (events: number) =>
     `The client read events slower than they came: more than ${events} were waiting, so the subscription ended. Resubscribe with the last cursor as \`after\`.`,
     SubscriptionCode.SlowConsumer,
     { closeCode: CloseCodes.SlowConsumer },
+  );
+
+export const backlog = (events: number) =>
+  ending(
+    `Events came faster than their other fields could be fetched: more than ${events} were waiting, so the subscription ended. Resubscribe with the last cursor as \`after\`.`,
+    SubscriptionCode.Backlog,
+    { retryable: true },
   );
 
 export const subgraphGone = (serviceName: string, detail: string, after: string | undefined) =>

@@ -3,7 +3,16 @@ import type { Logger } from 'pino';
 import { jwtExpiryMs, bearerToken } from '../authz/decision-cache.js';
 import { deniedKey, type CallerAuthorization } from '../authz/evaluate.js';
 import type { RouterContext } from '../context.js';
-import { CloseCodes, accessRevoked, slowConsumer, subgraphGone, tokenExpired, tokenRefused, ending } from './ending.js';
+import {
+  CloseCodes,
+  accessRevoked,
+  backlog,
+  ending,
+  slowConsumer,
+  subgraphGone,
+  tokenExpired,
+  tokenRefused,
+} from './ending.js';
 import type { PreparedSubscription } from './prepare.js';
 import { EventQueue } from './queue.js';
 import { eventCursor, resolveEvent } from './resolve-event.js';
@@ -123,15 +132,21 @@ export class LiveSubscription {
     this.resumes = 0;
     // Events waiting for their other fields count against the buffer too.
     if (this.resolving + this.queue.size >= this.deps.settings.bufferEvents) {
-      this.end(slowConsumer(this.deps.settings.bufferEvents));
+      // Whose fault: the client's (events resolved, not read) or the other subgraphs' (still resolving).
+      const bound = this.deps.settings.bufferEvents;
+      this.end(this.queue.size >= this.resolving ? slowConsumer(bound) : backlog(bound));
       return;
     }
     this.resolving++;
     const id = eventCursor(event, this.prepared.compiled.rootKey);
     if (id) this.lastCursor = id;
+    // Events are resolved as they come (their fetches overlap, identical ones in flight shared)
+    // and delivered in the order they came.
+    const resolved = resolveEvent(this.prepared, this.context, event);
+    resolved.catch(() => undefined); // handled below, in order
     this.chain = this.chain
       .then(async () => {
-        const result = await resolveEvent(this.prepared, this.context, event);
+        const result = await resolved;
         if (this.done) return;
         if (this.queue.push(id ? { result, id } : { result }))
           this.deps.metrics?.events.inc({ subgraph: this.prepared.compiled.primary.serviceName });

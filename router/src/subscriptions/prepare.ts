@@ -89,6 +89,7 @@ export interface PreparerOptions {
 }
 
 const MAX_DOCUMENTS = 500;
+const MAX_PLANS_PER_DOCUMENT = 32;
 
 const refused = (...errors: GraphQLError[]) => ({ kind: 'refused' as const, errors });
 
@@ -190,6 +191,8 @@ export class SubscriptionPreparer {
               ),
         );
       }
+      // One plan per distinct set of denied requirements, as for queries: bounded all the same.
+      if (base.compiled.size >= MAX_PLANS_PER_DOCUMENT) base.compiled.clear();
       base.compiled.set(denied ?? '', compiled);
     }
     return {
