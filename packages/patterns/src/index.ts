@@ -10,3 +10,4 @@ export {
 export { normalize, normalizePath, separatorsOf, URN_SCHEME, type PatternKind } from './kinds.js';
 export { literalPrefix } from './parse.js';
 export { PatternError } from './errors.js';
+export { PatternSet } from './pattern-set.js';

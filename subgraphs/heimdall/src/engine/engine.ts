@@ -174,8 +174,10 @@ class IndexedEngine implements PolicyEngine {
   private readonly denies: Compiled[] = [];
   /** Per allow policy, the deny policies that may cover it (subject-independent, so computed once per build). */
   private readonly covering = new Map<Compiled, Compiled[]>();
+  readonly definitions: readonly PolicyDefinition[];
 
   constructor(defs: PolicyDefinition[]) {
+    this.definitions = defs;
     for (const def of defs) {
       const p = compile(def);
       this.byName.set(def.name, p);

@@ -56,6 +56,8 @@ export interface NamedPolicyResult {
 
 export interface PolicyEngine {
   readonly size: number;
+  /** Every policy, as loaded (one array per load: grants cache their preparation by it). */
+  readonly definitions: readonly PolicyDefinition[];
   decide(subject: SubjectContext, action: string, object: ObjectRef, now?: Date): DecisionResult;
   /** For the router's `@policy`: does each named policy pass for this subject? */
   evaluateNamed(subject: SubjectContext, names: readonly string[], now?: Date): NamedPolicyResult[];
