@@ -8,6 +8,7 @@ import { from, switchMap } from 'rxjs';
 import { settings } from '../settings.js';
 import { userManager } from '../auth/user-manager.js';
 import { signInAgain } from '../auth/AuthProvider.js';
+import { createLiveLink, isSubscription } from '../live/index.js';
 
 /** The caller's bearer token on every request: the router and each subgraph authorize with it. */
 const authLink = new SetContextLink(async (prevContext) => {
@@ -78,7 +79,12 @@ export function createCache(): InMemoryCache {
 
 export function createClient(uri = settings.routerUrl): ApolloClient {
   return new ApolloClient({
-    link: ApolloLink.from([renewLink, authLink, new HttpLink({ uri })]),
+    // Subscriptions over the router's WebSocket (resumed from their last cursor), the rest over HTTP.
+    link: ApolloLink.split(
+      isSubscription,
+      createLiveLink(uri),
+      ApolloLink.from([renewLink, authLink, new HttpLink({ uri })]),
+    ),
     cache: createCache(),
     // Partial answers are normal here: a field the user may not see, or a subgraph that is down,
     // comes back as null plus an error at its path, and the rest of the page must still show.
