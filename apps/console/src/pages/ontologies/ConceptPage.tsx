@@ -6,6 +6,7 @@ import { datasetPath } from '../../app/routes.js';
 import { Loading } from '../../ui/Loading.js';
 import { PageError } from '../../ui/PageError.js';
 import { Part } from '../../ui/Part.js';
+import { errorsAt } from '../../graphql/errors.js';
 import { conceptPath, ontologiesPath, ontologyPath } from './paths.js';
 import { localName } from './format.js';
 import { labelsByLanguage, otherAnnotations } from './labels.js';
@@ -56,6 +57,9 @@ export function ConceptPage() {
   const choices = languages.map((l) => l.language).filter((l): l is string => l !== null);
   const held = holdings.data?.datasetsHoldingConcept ?? [];
   const annotations = concept ? otherAnnotations(concept.annotations) : [];
+  // Odin answers SERVICE_UNAVAILABLE when Metis, which decides what the user may read, is away:
+  // say so rather than "no dataset".
+  const holdingsFailed = errorsAt(holdings.error, ['datasetsHoldingConcept'])[0];
 
   return (
     <section className="page" aria-labelledby="concept-title">
@@ -196,7 +200,13 @@ export function ConceptPage() {
         <PageError error={holdings.error} />
         {holdings.loading && !holdings.data ? <Loading label="Loading datasets" /> : null}
         <Part error={holdings.error} path={['datasetsHoldingConcept']} what="the datasets holding it">
-          {holdings.data && held.length === 0 ? <p>No dataset you may read holds this concept.</p> : null}
+          {holdingsFailed ? (
+            <p className="notice notice-down" role="status">
+              The datasets holding it could not be listed: {holdingsFailed.message}
+            </p>
+          ) : holdings.data && held.length === 0 ? (
+            <p>No dataset you may read holds this concept.</p>
+          ) : null}
           {held.length > 0 ? (
             <table className="grid" aria-labelledby="holdings-title">
               <thead>

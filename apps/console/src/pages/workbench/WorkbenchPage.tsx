@@ -132,8 +132,7 @@ export default function WorkbenchPage() {
           <h2 id="results-title">Results</h2>
           <p className="result-summary" role="status">
             {state.result.rows.length} row{state.result.rows.length === 1 ? '' : 's'}
-            {state.result.hasMore ? ' so far' : ''} in {Math.round(state.result.durationMs)} ms on{' '}
-            {state.cluster ?? 'the default cluster'}
+            {state.result.hasMore ? ' so far' : ''} in {Math.round(state.result.durationMs)} ms on {state.ranOn}
             {state.result.policies.length > 0 ? <> · policies applied: {state.result.policies.join(', ')}</> : null}
           </p>
           {state.planError ? (

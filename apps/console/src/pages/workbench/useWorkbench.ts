@@ -18,7 +18,10 @@ export type RunState =
   | {
       status: 'done';
       sql: string;
+      /** As chosen (undefined: the default), kept for the next pages' cursor. */
       cluster: string | undefined;
+      /** The cluster the Gateway ran it on. */
+      ranOn: string;
       result: ResultState;
       plan: Plan | null;
       planError: string | null;
@@ -109,7 +112,7 @@ export function useWorkbench() {
           : explained.status === 'fulfilled'
             ? failure(explained.value, sql).message
             : failure({ error: explained.reason }, sql).message;
-      setState({ status: 'done', sql, cluster, result: firstPage(toPage(page)), plan, planError });
+      setState({ status: 'done', sql, cluster, ranOn: page.cluster, result: firstPage(toPage(page)), plan, planError });
     },
     [request],
   );
