@@ -79,8 +79,9 @@ export async function serveHttpStream(
     if (res.writableLength < settings.bufferBytes) res.write(framing.heartbeat);
   }, settings.heartbeatMs);
   const gone = () => void events.return?.();
-  req.once('close', gone);
   res.once('close', gone);
+  // The client may have gone while the subscription was prepared: 'close' came already.
+  if (res.destroyed) gone();
   try {
     for (;;) {
       let next: IteratorResult<LiveEvent>;
@@ -108,7 +109,6 @@ export async function serveHttpStream(
     }
   } finally {
     clearInterval(heartbeat);
-    req.off('close', gone);
     res.off('close', gone);
   }
   res.end();

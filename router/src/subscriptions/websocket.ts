@@ -198,8 +198,9 @@ export function attachWebSocket(httpServer: Server, options: WebSocketOptions) {
   // A client whose socket keeps more than the buffer limit unsent is not reading: close it.
   const watch = setInterval(() => {
     for (const client of wss.clients) {
-      if (client.bufferedAmount > settings.bufferBytes)
-        client.close(CloseCodes.SlowConsumer, 'The client reads too slowly.');
+      if (client.bufferedAmount <= settings.bufferBytes) continue;
+      client.close(CloseCodes.SlowConsumer, 'The client reads too slowly.');
+      setTimeout(() => client.terminate(), 2000).unref(); // it does not read the close either
     }
   }, 1000);
   watch.unref();
