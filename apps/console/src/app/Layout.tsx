@@ -3,6 +3,7 @@ import { NavLink, Outlet, useNavigation } from 'react-router';
 import { useAuth } from '../auth/AuthProvider.js';
 import { ErrorBoundary } from '../ui/ErrorBoundary.js';
 import { Loading } from '../ui/Loading.js';
+import { mayAdministerPolicies, mayOperate, useCapabilities } from '../live/capabilities.js';
 
 const NAV = [
   { to: '/catalog', label: 'Catalog' },
@@ -13,10 +14,18 @@ const NAV = [
   { to: '/explorer', label: 'GraphQL explorer' },
 ];
 
+/** Shown only to those Heimdall lets use them (asked once per session, see live/capabilities). */
+const GUARDED_NAV = [
+  { to: '/operations', label: 'Operations', allowed: mayOperate },
+  { to: '/policies', label: 'Policies', allowed: mayAdministerPolicies },
+];
+
 /** The frame of every signed-in page: a skip link, the navigation, who is signed in, sign-out. */
 export function Layout() {
   const { user, signOut } = useAuth();
   const navigation = useNavigation();
+  const capabilities = useCapabilities();
+  const nav = [...NAV, ...GUARDED_NAV.filter((item) => item.allowed(capabilities))];
   const name = user?.profile.name ?? user?.profile.preferred_username ?? user?.profile.sub;
   return (
     <>
@@ -27,7 +36,7 @@ export function Layout() {
         <span className="brand">DataOS</span>
         <nav aria-label="Main">
           <ul>
-            {NAV.map((item) => (
+            {nav.map((item) => (
               <li key={item.to}>
                 <NavLink to={item.to}>{item.label}</NavLink>
               </li>

@@ -37,6 +37,9 @@ export const routes: RouteObject[] = [
       { path: 'ontologies/*', lazy: page(() => import('../pages/ontologies/index.js')) },
       { path: 'workbench', lazy: page(() => import('../pages/workbench/index.js')) },
       { path: 'explorer', lazy: page(() => import('../pages/explorer/index.js')) },
+      // Helper O's pages: the Operations app and the policy console (each checks what the user may see).
+      { path: 'operations/*', lazy: page(() => import('../pages/operations/index.js')) },
+      { path: 'policies/*', lazy: page(() => import('../pages/policies/index.js')) },
       { path: '*', Component: NotFoundPage },
     ],
   },
