@@ -6,12 +6,15 @@ import type { RequestDecisionLog } from './request-log.js';
 import type { HeimdallSettings } from './settings.js';
 import type { DecisionLog } from './store/decision-log.js';
 import type { PolicyRepository } from './store/policies.js';
+import type { SubjectProfiles } from './store/subject-profiles.js';
 import type { UserTagRepository } from './store/user-tags.js';
 
 export interface Context extends BaseContext {
   index: PolicyIndex;
   policies: PolicyRepository;
   userTags: UserTagRepository;
+  /** What the last verified token of each subject said: decisions about others use it. */
+  profiles: SubjectProfiles;
   decisionLog: DecisionLog;
   /** This request's share of the decision log: every decision is recorded through it. */
   requestLog: RequestDecisionLog;

@@ -1,6 +1,7 @@
 import { notAllowed, requirePrincipal } from '@dataos/subgraph-kit';
 import type { Context } from './context.js';
 import type { DecisionResult, ObjectRef } from './engine/types.js';
+import type { DecisionSubject } from './others.js';
 import { subjectOf } from './subject.js';
 
 /** Records a decision about `subjectId` in this request's share of the decision log. */
@@ -10,17 +11,26 @@ export function logDecision(
   action: string,
   object: ObjectRef,
   result: DecisionResult,
+  askedBy: string | null = null,
 ): void {
   ctx.requestLog.record({
     time: new Date(),
     requestId: ctx.requestId,
     subject: subjectId,
+    ...(askedBy ? { askedBy } : {}),
     action,
     object: { path: object.path ?? null, tags: [...(object.tags ?? [])] },
     allowed: result.allowed,
     policies: result.policies,
     reason: result.reason,
   });
+}
+
+/** Decides about a subject (the caller or, with the permission, another) and records who asked. */
+export function decideAbout(ctx: Context, who: DecisionSubject, action: string, object: ObjectRef): DecisionResult {
+  const result = ctx.index.engine.decide(who.subject, action, object);
+  logDecision(ctx, who.subject.id, action, object, result, who.askedBy);
+  return result;
 }
 
 /** Decides for the caller and records the decision. */

@@ -19,6 +19,14 @@ interface Reload {
   done: Promise<void>;
 }
 
+/** What the index tells the rest of Heimdall: sightings of subjects, and where the change feed stood. */
+export interface PolicyIndexHooks {
+  /** A principal seen for the first time in this load (its token's tags, for decisions about it). */
+  onSubject?: (principal: Principal, claimNames: ReadonlySet<string>) => void;
+  /** The `policyChanges` sequence this replica has read (read before a load: every change up to it is loaded). */
+  sequence?: () => Promise<number>;
+}
+
 /** Bounds the loop of a writer waiting for its version; past it the poll catches up. */
 const MAX_RELOADS_PER_REFRESH = 5;
 
@@ -36,12 +44,27 @@ export class PolicyIndex {
   private timers: NodeJS.Timeout[] = [];
   /** Subjects by principal (verified principals are cached per token), valid for one load. */
   private subjects = new WeakMap<Principal, SubjectContext>();
+  /** The policy version of the load in memory, as the `policyChanges` sequence. */
+  private loadedSequence = 0;
+  /** Claim names policy conditions compare: what a subject profile keeps of a token. */
+  private claimNames: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly policies: PolicyRepository,
     private readonly tags: UserTagRepository,
     private readonly logger: Logger,
+    private readonly hooks: PolicyIndexHooks = {},
   ) {}
+
+  /**
+   * The policy version clients see (grants, dry runs): the `policyChanges` sequence this replica
+   * had read before the load in memory began, so every change up to it is loaded (a change is
+   * recorded after its write). It trails a change already loaded until the feed and the index have
+   * polled again: a client then refreshes once too often, never too seldom.
+   */
+  get sequence(): number {
+    return this.loadedSequence;
+  }
 
   get version(): number {
     return this.loadedVersion;
@@ -66,6 +89,7 @@ export class PolicyIndex {
         claims: principal.claims,
       };
       this.subjects.set(principal, subject);
+      this.hooks.onSubject?.(principal, this.claimNames);
     }
     return subject;
   }
@@ -112,11 +136,17 @@ export class PolicyIndex {
 
   private async load(force: boolean): Promise<void> {
     // The version is read before the documents, so what is loaded is at least that version.
+    const sequence = (await this.hooks.sequence?.()) ?? 0;
     const version = await this.policies.version();
-    if (!force && version === this.loadedVersion) return;
+    if (!force && version === this.loadedVersion) {
+      this.loadedSequence = Math.max(this.loadedSequence, sequence);
+      return;
+    }
     const started = performance.now();
     const [docs, userTags] = await Promise.all([this.policies.all(), this.tags.all()]);
     this.engine = buildEngine(docs.map(toDefinition));
+    this.claimNames = new Set(docs.flatMap((d) => (d.conditions?.claims ?? []).map((c) => c.claim)));
+    this.loadedSequence = sequence;
     this.userTags = new Map(userTags.map((u) => [u._id, u.tags]));
     this.subjects = new WeakMap();
     this.loadedVersion = version;

@@ -6,7 +6,8 @@ export type AppendDecision = (entry: DecisionDoc) => void;
 /** The action of the summary entry that counts what a request did not log. */
 export const UNLOGGED_ACTION = 'unlogged';
 
-const keyOf = (e: DecisionDoc) => JSON.stringify([e.subject, e.action, e.object.path, e.object.tags, e.allowed]);
+const keyOf = (e: DecisionDoc) =>
+  JSON.stringify([e.subject, e.askedBy ?? null, e.action, e.object.path, e.object.tags, e.allowed]);
 
 /**
  * One request's share of the decision log. A caller chooses what it asks, so one request could

@@ -2,7 +2,11 @@ import { ObjectId } from 'mongodb';
 import { badUserInput, conflict, forbidden, notFound } from '@dataos/errors';
 import { CursorCodec, DateTimeScalar, isString, pageSize, requirePrincipal } from '@dataos/subgraph-kit';
 import { adminTags } from './bootstrap.js';
-import { decideFor, requireAllowed } from './decide.js';
+import { decideAbout, decideFor, requireAllowed } from './decide.js';
+import { grantsResolver } from './grants.js';
+import { policyDryRun } from './dry-run.js';
+import { loadSuites, runSuite, SuiteError } from './policy-tests/suite.js';
+import { decisionSubject, unseenNote } from './others.js';
 import { policyChangeResolvers } from './live/resolvers.js';
 import { PolicyValidationError } from './engine/types.js';
 import { privilegedTagChanges, validateAssignedTags } from './engine/validate.js';
@@ -26,26 +30,52 @@ export const resolvers: Resolvers = {
   Query: {
     whoami: (_root, _args, ctx) => subjectView(requirePrincipal(ctx), ctx),
 
-    decide: (_root, { input }, ctx) => {
+    decide: async (_root, { input, subject }, ctx) => {
       const { action, object } = checkFromInput(input, 'input');
+      const who = await decisionSubject(ctx, subject);
+      const result = decideAbout(ctx, who, action, object);
       return {
         key: input.key ?? null,
+        subject: who.subject.id,
         action,
         object: { path: object.path ?? null, tags: [...(object.tags ?? [])] },
-        ...decideFor(ctx, action, object),
+        ...result,
+        reason: result.reason + unseenNote(who),
       };
     },
 
-    decideBatch: (_root, { inputs }, ctx) => {
+    decideBatch: async (_root, { inputs, subject }, ctx) => {
       if (inputs.length > MAX_BATCH) throw badUserInput(`At most ${MAX_BATCH} checks per batch.`, { field: 'inputs' });
       // Validate every input before deciding any, so a bad batch logs nothing.
       const checks = inputs.map((input, i) => checkFromInput(input, `inputs[${i}]`));
-      return checks.map(({ action, object }, i) => ({
-        key: inputs[i]!.key ?? null,
-        action,
-        object: { path: object.path ?? null, tags: [...(object.tags ?? [])] },
-        ...decideFor(ctx, action, object),
-      }));
+      const who = await decisionSubject(ctx, subject);
+      const note = unseenNote(who);
+      return checks.map(({ action, object }, i) => {
+        const result = decideAbout(ctx, who, action, object);
+        return {
+          key: inputs[i]!.key ?? null,
+          subject: who.subject.id,
+          action,
+          object: { path: object.path ?? null, tags: [...(object.tags ?? [])] },
+          ...result,
+          reason: result.reason + note,
+        };
+      });
+    },
+
+    grants: (_root, { input }, ctx) => grantsResolver(ctx, input),
+
+    policyDryRun: (_root, { input }, ctx) => policyDryRun(ctx, input),
+
+    policyTests: async (_root, { suite }, ctx) => {
+      requireAllowed(ctx, 'read', '/heimdall/policies');
+      try {
+        const suites = await loadSuites(ctx.settings.policyTestsDir, suite);
+        return suites.map((s) => runSuite(s.name, s.suite, ctx.index.engine));
+      } catch (error) {
+        if (error instanceof SuiteError) throw badUserInput(error.message, { field: 'suite' });
+        throw error;
+      }
     },
 
     routerAuthorization: (_root, { policies }, ctx) => routerAuthorization(ctx, policies),
@@ -90,7 +120,7 @@ export const resolvers: Resolvers = {
       return {
         edges: page.docs.map((doc) => ({
           cursor: cursors.encode('decision', doc._id!.toHexString()),
-          node: { ...doc, id: doc._id!.toHexString() },
+          node: { ...doc, askedBy: doc.askedBy ?? null, id: doc._id!.toHexString() },
         })),
         pageInfo: {
           hasNextPage: page.hasNextPage,

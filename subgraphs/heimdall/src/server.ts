@@ -12,6 +12,7 @@ import { heimdallSettingsFromEnv, type HeimdallSettings } from './settings.js';
 import { collectionsOf, migrate } from './store/collections.js';
 import { DecisionLog } from './store/decision-log.js';
 import { PolicyRepository } from './store/policies.js';
+import { SubjectProfiles } from './store/subject-profiles.js';
 import { UserTagRepository } from './store/user-tags.js';
 import { VersionCounter } from './store/version.js';
 
@@ -41,7 +42,11 @@ export async function createHeimdallSubgraph(deps: HeimdallDeps) {
   const policies = new PolicyRepository(c, versions, changes);
   const userTags = new UserTagRepository(c, versions, changes);
   const decisionLog = new DecisionLog(c, logger);
-  const index = new PolicyIndex(policies, userTags, logger);
+  const profiles = new SubjectProfiles(deps.mongo.db, logger);
+  const index = new PolicyIndex(policies, userTags, logger, {
+    onSubject: (p, claimNames) => profiles.seen(p.id, p.tags, p.claims, claimNames),
+    sequence: () => Promise.resolve(changes.feed.position),
+  });
   await ensureBootstrap(policies, settings.routerTags);
   await index.refresh({ force: true });
   index.startPolling(deps.pollMs ?? settings.pollMs, deps.fullReloadMs ?? settings.fullReloadMs);
@@ -64,6 +69,7 @@ export async function createHeimdallSubgraph(deps: HeimdallDeps) {
       index,
       policies,
       userTags,
+      profiles,
       decisionLog,
       settings,
       verifier,

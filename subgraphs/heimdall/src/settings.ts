@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { parseSettings, setting, type Env } from '@dataos/settings';
 import { KIT_SETTINGS, kitSettingsOf, type KitSettings } from '@dataos/subgraph-kit';
 import { PolicyValidationError } from './engine/types.js';
@@ -18,7 +19,12 @@ export interface HeimdallSettings {
   routerMaxPolicies: number;
   /** Subject tags (AND) of the router's own identity, granted by the bootstrap policy `heimdall-router` (HEIMDALL_ROUTER_TAGS). */
   routerTags: string[];
+  /** Where the policy test suites `policyTests` runs are kept (HEIMDALL_POLICY_TESTS_DIR). */
+  policyTestsDir: string;
 }
+
+/** The suites kept with Heimdall's source (policy-tests/). */
+export const DEFAULT_POLICY_TESTS_DIR = fileURLToPath(new URL('../policy-tests/', import.meta.url));
 
 export const DEFAULT_ROUTER_TAGS = 'users:id:dataos-services';
 
@@ -55,6 +61,7 @@ export const HEIMDALL_SETTINGS = {
   HEIMDALL_ROUTER_MAX_POLICIES: setting.int({ min: 1, default: 100 }),
   HEIMDALL_ROUTER_TAGS: subjectTags(DEFAULT_ROUTER_TAGS),
   HEIMDALL_ADMIN_TAGS: ADMIN_TAGS_SETTING,
+  HEIMDALL_POLICY_TESTS_DIR: setting.text({ default: DEFAULT_POLICY_TESTS_DIR }),
 };
 
 /** Everything `src/main.ts` needs, every variable checked at once. */
@@ -75,6 +82,7 @@ export function heimdallMainSettings(env: Env = process.env): {
       decisionsLoggedPerRequest: v.HEIMDALL_DECISION_LOG_PER_REQUEST,
       routerMaxPolicies: v.HEIMDALL_ROUTER_MAX_POLICIES,
       routerTags: v.HEIMDALL_ROUTER_TAGS,
+      policyTestsDir: v.HEIMDALL_POLICY_TESTS_DIR,
     },
   };
 }

@@ -42,6 +42,18 @@ export type Decision = {
   policies: Array<Scalars['String']['output']>;
   /** Why, in words. */
   reason: Scalars['String']['output'];
+  /** Who the decision is about. */
+  subject: Scalars['ID']['output'];
+};
+
+export type DecisionFlip = {
+  __typename?: 'DecisionFlip';
+  action: Scalars['String']['output'];
+  after: Decision;
+  before: Decision;
+  key?: Maybe<Scalars['String']['output']>;
+  object: ObjectRef;
+  subject: Scalars['ID']['output'];
 };
 
 export type DecisionInput = {
@@ -68,6 +80,8 @@ export type DecisionLogEntry = {
   __typename?: 'DecisionLogEntry';
   action: Scalars['String']['output'];
   allowed: Scalars['Boolean']['output'];
+  /** Who asked, when it was not the subject (a decision about another subject). */
+  askedBy?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   object: ObjectRef;
   policies: Array<Scalars['String']['output']>;
@@ -92,6 +106,45 @@ export type DeletedPolicy = {
   __typename?: 'DeletedPolicy';
   deleted: Scalars['Boolean']['output'];
   name: Scalars['ID']['output'];
+};
+
+/** Object globs of the DataOS pattern language (`@dataos/patterns`). */
+export type GrantPatterns = {
+  __typename?: 'GrantPatterns';
+  paths: Array<Scalars['String']['output']>;
+  tags: Array<Scalars['String']['output']>;
+};
+
+export type Grants = {
+  __typename?: 'Grants';
+  action: Scalars['String']['output'];
+  /** Globs of the allow policies that apply to the subject now. */
+  allow: GrantPatterns;
+  /** Globs of the deny policies that apply to the subject now (empty when nothing is allowed). */
+  deny: GrantPatterns;
+  /** Objects matching these need a per-object decision (a condition needs the object). */
+  needsDecision: GrantPatterns;
+  /** The policies behind the patterns. */
+  policies: Array<Scalars['String']['output']>;
+  scope: Scalars['String']['output'];
+  subject: Scalars['ID']['output'];
+  /** When a time condition of a relevant policy next changes the answer; null when none does. */
+  validUntil?: Maybe<Scalars['DateTime']['output']>;
+  /** The policy version: the `policyChanges` sequence these grants were computed at. */
+  version: Scalars['Int']['output'];
+};
+
+export type GrantsInput = {
+  /** read, write, create, delete, execute or manage */
+  action: Scalars['String']['input'];
+  /**
+   * A path glob naming the kind of object asked about: `dataos://**` (datasets and columns),
+   * `dataos://icebase:**`, `/metis/**`. Path patterns that cannot reach into it are left out; tag
+   * patterns are always kept.
+   */
+  scope: Scalars['String']['input'];
+  /** Another subject (`users:id:alice` or `alice`); needs `read` on `/heimdall/subjects/<id>`. Default: the caller. */
+  subject?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** UTC hours of the day, `from` inclusive, `to` exclusive (`from` > `to` spans midnight). */
@@ -230,6 +283,29 @@ export type PolicyConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+export type PolicyDryRun = {
+  __typename?: 'PolicyDryRun';
+  /** Checks still allowed or denied but by other policies. */
+  changedReasons: Scalars['Int']['output'];
+  /** Distinct checks evaluated. */
+  evaluated: Scalars['Int']['output'];
+  /** The checks whose answer (allowed or not) the change would flip. */
+  flipped: Array<DecisionFlip>;
+  /** The policy version the dry run started from. */
+  version: Scalars['Int']['output'];
+};
+
+export type PolicyDryRunInput = {
+  /** Checks to evaluate; without them, the most recent distinct decisions of the log. */
+  checks?: InputMaybe<Array<SubjectCheckInput>>;
+  /** Policies to delete. */
+  delete?: Array<Scalars['ID']['input']>;
+  /** How many recent decision-log entries to replay when no checks are given (at most 5000). */
+  recent?: Scalars['Int']['input'];
+  /** Policies to create or replace (by name). */
+  upsert?: Array<PolicyInput>;
+};
+
 export type PolicyEdge = {
   __typename?: 'PolicyEdge';
   cursor: Scalars['String']['output'];
@@ -278,18 +354,60 @@ export type PolicyResult = {
   reason: Scalars['String']['output'];
 };
 
+export type PolicyTestCaseResult = {
+  __typename?: 'PolicyTestCaseResult';
+  /** The decision made. */
+  decision: Decision;
+  /** What did not match, in words; null when passed. */
+  failure?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  passed: Scalars['Boolean']['output'];
+};
+
+export type PolicyTestSuiteResult = {
+  __typename?: 'PolicyTestSuiteResult';
+  cases: Array<PolicyTestCaseResult>;
+  failed: Scalars['Int']['output'];
+  passed: Scalars['Int']['output'];
+  suite: Scalars['String']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
-  /** May the caller perform `action` on `object`? Answered for the bearer of the forwarded token. */
+  /**
+   * May the caller perform `action` on `object`? Answered for the bearer of the forwarded token, or
+   * for another `subject` (`users:id:alice` or `alice`): that needs `read` on
+   * `/heimdall/subjects/<subject id>`, uses the subject's tags assigned here plus those of the last
+   * token Heimdall verified for it, and is logged as asked by the caller about the subject.
+   */
   decide: Decision;
-  /** Many decisions for the caller in one call (at most 1000), answered in order. */
+  /** Many decisions (at most 1000), answered in order; for the caller or another `subject` as `decide`. */
   decideBatch: Array<Decision>;
   /** The decision log, newest first. Needs `read` on `/heimdall/decisions`. */
   decisions: DecisionLogConnection;
+  /**
+   * Partial evaluation: what a subject (the caller, or another one as for `decide`) may do with
+   * `action` on objects within `scope`, as allowed patterns minus denied ones. An object is allowed
+   * when no `needsDecision` pattern matches it (else ask `decide`), no `deny` pattern matches it and
+   * an `allow` pattern does. Equal to `decide` for every object within the scope, at `version`, until
+   * `validUntil`. One summarised decision-log entry per call.
+   */
+  grants: Grants;
   /** Access policies, by name. Needs `read` on `/heimdall/policies`. */
   policies: PolicyConnection;
   /** One access policy. Needs `read` on `/heimdall/policies`. */
   policy?: Maybe<Policy>;
+  /**
+   * A dry run of a policy change: the decisions of the recent decision log (or of the given checks)
+   * that the change would flip, nothing written. Needs `read` on `/heimdall/policies` and, for the
+   * decision log, `read` on `/heimdall/decisions`.
+   */
+  policyDryRun: PolicyDryRun;
+  /**
+   * Runs policy test suites (files of checks with expected decisions and reasons, kept with Heimdall)
+   * against the policies in force; all suites, or the one named. Needs `read` on `/heimdall/policies`.
+   */
+  policyTests: Array<PolicyTestSuiteResult>;
   /**
    * For routers: who holds this token and which of the named policies pass for them (the names
    * used in `@policy`). Never fails on a missing or bad token: it answers `authenticated: false`.
@@ -304,11 +422,13 @@ export type Query = {
 
 export type QueryDecideArgs = {
   input: DecisionInput;
+  subject?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
 export type QueryDecideBatchArgs = {
   inputs: Array<DecisionInput>;
+  subject?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -316,6 +436,11 @@ export type QueryDecisionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<DecisionLogFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryGrantsArgs = {
+  input: GrantsInput;
 };
 
 
@@ -328,6 +453,16 @@ export type QueryPoliciesArgs = {
 
 export type QueryPolicyArgs = {
   name: Scalars['ID']['input'];
+};
+
+
+export type QueryPolicyDryRunArgs = {
+  input: PolicyDryRunInput;
+};
+
+
+export type QueryPolicyTestsArgs = {
+  suite?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -373,6 +508,15 @@ export type Subject = {
   /** Tags from the token's claims and those assigned in Heimdall (`roles:id:data-dev`, ...). */
   tags: Array<Scalars['String']['output']>;
   type: SubjectType;
+};
+
+/** A check about a named subject, for dry runs. */
+export type SubjectCheckInput = {
+  action: Scalars['String']['input'];
+  key?: InputMaybe<Scalars['String']['input']>;
+  object: ObjectInput;
+  /** `users:id:alice` or `alice`: tags assigned here plus those of its last verified token. */
+  subject: Scalars['ID']['input'];
 };
 
 export type SubjectType =
@@ -514,13 +658,17 @@ export type ResolversTypes = ResolversObject<{
   ClaimConditionInput: ClaimConditionInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decision: ResolverTypeWrapper<Decision>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  DecisionFlip: ResolverTypeWrapper<DecisionFlip>;
   DecisionInput: DecisionInput;
   DecisionLogConnection: ResolverTypeWrapper<DecisionLogConnection>;
   DecisionLogEdge: ResolverTypeWrapper<DecisionLogEdge>;
   DecisionLogEntry: ResolverTypeWrapper<DecisionLogEntry>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DecisionLogFilter: DecisionLogFilter;
   DeletedPolicy: ResolverTypeWrapper<DeletedPolicy>;
+  GrantPatterns: ResolverTypeWrapper<GrantPatterns>;
+  Grants: ResolverTypeWrapper<Grants>;
+  GrantsInput: GrantsInput;
   HourWindow: ResolverTypeWrapper<HourWindow>;
   HourWindowInput: HourWindowInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -533,6 +681,8 @@ export type ResolversTypes = ResolversObject<{
   PolicyConditions: ResolverTypeWrapper<PolicyConditions>;
   PolicyConditionsInput: PolicyConditionsInput;
   PolicyConnection: ResolverTypeWrapper<PolicyConnection>;
+  PolicyDryRun: ResolverTypeWrapper<PolicyDryRun>;
+  PolicyDryRunInput: PolicyDryRunInput;
   PolicyEdge: ResolverTypeWrapper<PolicyEdge>;
   PolicyEffect: PolicyEffect;
   PolicyFilter: PolicyFilter;
@@ -540,9 +690,12 @@ export type ResolversTypes = ResolversObject<{
   PolicyObjects: ResolverTypeWrapper<PolicyObjects>;
   PolicyObjectsInput: PolicyObjectsInput;
   PolicyResult: ResolverTypeWrapper<PolicyResult>;
+  PolicyTestCaseResult: ResolverTypeWrapper<PolicyTestCaseResult>;
+  PolicyTestSuiteResult: ResolverTypeWrapper<PolicyTestSuiteResult>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RouterAuthorization: ResolverTypeWrapper<RouterAuthorization>;
   Subject: ResolverTypeWrapper<Subject>;
+  SubjectCheckInput: SubjectCheckInput;
   SubjectType: SubjectType;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserTags: ResolverTypeWrapper<UserTags>;
@@ -563,13 +716,17 @@ export type ResolversParentTypes = ResolversObject<{
   ClaimConditionInput: ClaimConditionInput;
   DateTime: Scalars['DateTime']['output'];
   Decision: Decision;
+  ID: Scalars['ID']['output'];
+  DecisionFlip: DecisionFlip;
   DecisionInput: DecisionInput;
   DecisionLogConnection: DecisionLogConnection;
   DecisionLogEdge: DecisionLogEdge;
   DecisionLogEntry: DecisionLogEntry;
-  ID: Scalars['ID']['output'];
   DecisionLogFilter: DecisionLogFilter;
   DeletedPolicy: DeletedPolicy;
+  GrantPatterns: GrantPatterns;
+  Grants: Grants;
+  GrantsInput: GrantsInput;
   HourWindow: HourWindow;
   HourWindowInput: HourWindowInput;
   Mutation: Record<PropertyKey, never>;
@@ -581,15 +738,20 @@ export type ResolversParentTypes = ResolversObject<{
   PolicyConditions: PolicyConditions;
   PolicyConditionsInput: PolicyConditionsInput;
   PolicyConnection: PolicyConnection;
+  PolicyDryRun: PolicyDryRun;
+  PolicyDryRunInput: PolicyDryRunInput;
   PolicyEdge: PolicyEdge;
   PolicyFilter: PolicyFilter;
   PolicyInput: PolicyInput;
   PolicyObjects: PolicyObjects;
   PolicyObjectsInput: PolicyObjectsInput;
   PolicyResult: PolicyResult;
+  PolicyTestCaseResult: PolicyTestCaseResult;
+  PolicyTestSuiteResult: PolicyTestSuiteResult;
   Query: Record<PropertyKey, never>;
   RouterAuthorization: RouterAuthorization;
   Subject: Subject | FederationReferenceTypes['Subject'];
+  SubjectCheckInput: SubjectCheckInput;
   Subscription: Record<PropertyKey, never>;
   UserTags: UserTags;
   federation__ContextFieldValue: Scalars['federation__ContextFieldValue']['output'];
@@ -723,6 +885,16 @@ export type DecisionResolvers<ContextType = Context, ParentType extends Resolver
   object?: Resolver<ResolversTypes['ObjectRef'], ParentType, ContextType>;
   policies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type DecisionFlipResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DecisionFlip'] = ResolversParentTypes['DecisionFlip']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  after?: Resolver<ResolversTypes['Decision'], ParentType, ContextType>;
+  before?: Resolver<ResolversTypes['Decision'], ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  object?: Resolver<ResolversTypes['ObjectRef'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type DecisionLogConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DecisionLogConnection'] = ResolversParentTypes['DecisionLogConnection']> = ResolversObject<{
@@ -738,6 +910,7 @@ export type DecisionLogEdgeResolvers<ContextType = Context, ParentType extends R
 export type DecisionLogEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DecisionLogEntry'] = ResolversParentTypes['DecisionLogEntry']> = ResolversObject<{
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   allowed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  askedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   object?: Resolver<ResolversTypes['ObjectRef'], ParentType, ContextType>;
   policies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -750,6 +923,23 @@ export type DecisionLogEntryResolvers<ContextType = Context, ParentType extends 
 export type DeletedPolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeletedPolicy'] = ResolversParentTypes['DeletedPolicy']> = ResolversObject<{
   deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type GrantPatternsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GrantPatterns'] = ResolversParentTypes['GrantPatterns']> = ResolversObject<{
+  paths?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type GrantsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Grants'] = ResolversParentTypes['Grants']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  allow?: Resolver<ResolversTypes['GrantPatterns'], ParentType, ContextType>;
+  deny?: Resolver<ResolversTypes['GrantPatterns'], ParentType, ContextType>;
+  needsDecision?: Resolver<ResolversTypes['GrantPatterns'], ParentType, ContextType>;
+  policies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  scope?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  validUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type HourWindowResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HourWindow'] = ResolversParentTypes['HourWindow']> = ResolversObject<{
@@ -814,6 +1004,13 @@ export type PolicyConnectionResolvers<ContextType = Context, ParentType extends 
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type PolicyDryRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PolicyDryRun'] = ResolversParentTypes['PolicyDryRun']> = ResolversObject<{
+  changedReasons?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  evaluated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  flipped?: Resolver<Array<ResolversTypes['DecisionFlip']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type PolicyEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PolicyEdge'] = ResolversParentTypes['PolicyEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Policy'], ParentType, ContextType>;
@@ -830,12 +1027,29 @@ export type PolicyResultResolvers<ContextType = Context, ParentType extends Reso
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type PolicyTestCaseResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PolicyTestCaseResult'] = ResolversParentTypes['PolicyTestCaseResult']> = ResolversObject<{
+  decision?: Resolver<ResolversTypes['Decision'], ParentType, ContextType>;
+  failure?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  passed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type PolicyTestSuiteResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PolicyTestSuiteResult'] = ResolversParentTypes['PolicyTestSuiteResult']> = ResolversObject<{
+  cases?: Resolver<Array<ResolversTypes['PolicyTestCaseResult']>, ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  passed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  suite?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   decide?: Resolver<ResolversTypes['Decision'], ParentType, ContextType, RequireFields<QueryDecideArgs, 'input'>>;
   decideBatch?: Resolver<Array<ResolversTypes['Decision']>, ParentType, ContextType, RequireFields<QueryDecideBatchArgs, 'inputs'>>;
   decisions?: Resolver<ResolversTypes['DecisionLogConnection'], ParentType, ContextType, RequireFields<QueryDecisionsArgs, 'first'>>;
+  grants?: Resolver<ResolversTypes['Grants'], ParentType, ContextType, RequireFields<QueryGrantsArgs, 'input'>>;
   policies?: Resolver<ResolversTypes['PolicyConnection'], ParentType, ContextType, RequireFields<QueryPoliciesArgs, 'first'>>;
   policy?: Resolver<Maybe<ResolversTypes['Policy']>, ParentType, ContextType, RequireFields<QueryPolicyArgs, 'name'>>;
+  policyDryRun?: Resolver<ResolversTypes['PolicyDryRun'], ParentType, ContextType, RequireFields<QueryPolicyDryRunArgs, 'input'>>;
+  policyTests?: Resolver<Array<ResolversTypes['PolicyTestSuiteResult']>, ParentType, ContextType, Partial<QueryPolicyTestsArgs>>;
   routerAuthorization?: Resolver<ResolversTypes['RouterAuthorization'], ParentType, ContextType, RequireFields<QueryRouterAuthorizationArgs, 'policies'>>;
   userTags?: Resolver<ResolversTypes['UserTags'], ParentType, ContextType, RequireFields<QueryUserTagsArgs, 'userId'>>;
   whoami?: Resolver<ResolversTypes['Subject'], ParentType, ContextType>;
@@ -896,10 +1110,13 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ClaimCondition?: ClaimConditionResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Decision?: DecisionResolvers<ContextType>;
+  DecisionFlip?: DecisionFlipResolvers<ContextType>;
   DecisionLogConnection?: DecisionLogConnectionResolvers<ContextType>;
   DecisionLogEdge?: DecisionLogEdgeResolvers<ContextType>;
   DecisionLogEntry?: DecisionLogEntryResolvers<ContextType>;
   DeletedPolicy?: DeletedPolicyResolvers<ContextType>;
+  GrantPatterns?: GrantPatternsResolvers<ContextType>;
+  Grants?: GrantsResolvers<ContextType>;
   HourWindow?: HourWindowResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   ObjectRef?: ObjectRefResolvers<ContextType>;
@@ -908,9 +1125,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PolicyChange?: PolicyChangeResolvers<ContextType>;
   PolicyConditions?: PolicyConditionsResolvers<ContextType>;
   PolicyConnection?: PolicyConnectionResolvers<ContextType>;
+  PolicyDryRun?: PolicyDryRunResolvers<ContextType>;
   PolicyEdge?: PolicyEdgeResolvers<ContextType>;
   PolicyObjects?: PolicyObjectsResolvers<ContextType>;
   PolicyResult?: PolicyResultResolvers<ContextType>;
+  PolicyTestCaseResult?: PolicyTestCaseResultResolvers<ContextType>;
+  PolicyTestSuiteResult?: PolicyTestSuiteResultResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RouterAuthorization?: RouterAuthorizationResolvers<ContextType>;
   Subject?: SubjectResolvers<ContextType>;

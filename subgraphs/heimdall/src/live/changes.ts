@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { SequencedFeed, type FeedDoc, type Logger } from '@dataos/subgraph-kit';
+import { SequencedFeed, type Logger } from '@dataos/subgraph-kit';
 
 export type PolicyChangeKind =
   'POLICY_CREATED' | 'POLICY_UPDATED' | 'POLICY_DELETED' | 'POLICIES_IMPORTED' | 'USER_TAGS_SET';
@@ -33,7 +33,7 @@ export class PolicyChanges {
     private readonly logger?: Logger,
     options: { pollMs?: number; retentionMs?: number } = {},
   ) {
-    this.feed = new SequencedFeed(db.collection<FeedDoc<PolicyChangeItem>>(CHANGES_COLLECTION), {
+    this.feed = new SequencedFeed<PolicyChangeItem>(db, CHANGES_COLLECTION, {
       pollMs: options.pollMs ?? 100,
       retentionMs: options.retentionMs ?? 24 * 3_600_000,
       ...(logger ? { logger } : {}),

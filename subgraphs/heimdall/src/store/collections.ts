@@ -35,6 +35,8 @@ export interface DecisionDoc {
   time: Date;
   requestId: string | null;
   subject: string;
+  /** Who asked, when the decision is about another subject. */
+  askedBy?: string;
   action: string;
   object: { path: string | null; tags: string[] };
   allowed: boolean;
