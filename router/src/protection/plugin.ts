@@ -56,7 +56,7 @@ export function operationLimitsPlugin(
       // Validation accepts an operation whose root type is missing; execution would fail with a 500.
       if (operation.operation === 'subscription') {
         throw requestError(
-          'Subscriptions are not served over a plain JSON request: use WebSocket (graphql-transport-ws) at /graphql, or send the same POST with `Accept: text/event-stream` (Server-Sent Events) or `Accept: multipart/mixed;subscriptionSpec=1.0`.',
+          'This router serves subscriptions over WebSocket (graphql-transport-ws) at /graphql, or over HTTP with `Accept: text/event-stream` (Server-Sent Events) or `Accept: multipart/mixed;subscriptionSpec=1.0`; not as a plain JSON request.',
           RouterErrorCode.SubscriptionNotSupported,
         );
       }
