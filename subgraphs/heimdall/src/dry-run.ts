@@ -126,8 +126,10 @@ export async function policyDryRun(ctx: Context, given: PolicyDryRunInput) {
   for (const c of checks) {
     const was = before.decide(c.subject, c.action, c.object, now);
     const will = after.decide(c.subject, c.action, c.object, now);
-    if (was.allowed !== will.allowed) flipped.push({ ...view(c, was), before: view(c, was), after: view(c, will) });
-    else if (was.policies.join('\u0000') !== will.policies.join('\u0000')) changedReasons++;
+    if (was.allowed !== will.allowed) {
+      const { key, subject, action, object } = view(c, was);
+      flipped.push({ key, subject, action, object, before: view(c, was), after: view(c, will) });
+    } else if (was.policies.join('\u0000') !== will.policies.join('\u0000')) changedReasons++;
   }
   return { evaluated: checks.length, flipped, changedReasons, version };
 }
