@@ -1,3 +1,5 @@
+import { distance } from 'fastest-levenshtein';
+
 /**
  * Full-text helpers. Neo4j's analyzers keep `customer_id`, `PII.Email` and `dataos:domain:retail`
  * as single tokens, so Metis indexes derived `ft*` properties with words split on punctuation and
@@ -66,6 +68,42 @@ export function luceneQuery(text: string): string | null {
       return `(${clauses.join(' OR ')})`;
     })
     .join(' AND ');
+}
+
+/**
+ * Edits a query word may be away from a name word and still match (as Elasticsearch's `AUTO`
+ * fuzziness): none under 4 letters (too many short words are one letter apart), 1 up to 5, 2
+ * from 6 (Lucene's fuzzy maximum).
+ */
+export const allowedEdits = (word: string) => (word.length < 4 ? 0 : word.length < 6 ? 1 : 2);
+
+/**
+ * The typo-tolerant query, for the names index (no stemming): every word must be within its
+ * allowed edits of a name word, or be a tag word. Null when no word allows an edit (the main
+ * query already finds everything this one could).
+ */
+export function fuzzyLuceneQuery(text: string): string | null {
+  const tokens = queryTokens(text);
+  if (!tokens.some((t) => allowedEdits(t) > 0)) return null;
+  return tokens
+    .map((t) => {
+      const edits = allowedEdits(t);
+      return `(${edits ? `ftName:${t}~${edits}` : `ftName:${t}`} OR ftTags:${t})`;
+    })
+    .join(' AND ');
+}
+
+/** Suggestions: every word of the prefix starts a name word (the last one may be cut anywhere). */
+export function prefixLuceneQuery(prefix: string): string | null {
+  const tokens = queryTokens(prefix);
+  if (!tokens.length) return null;
+  return tokens.map((t) => `ftName:${t}*`).join(' AND ');
+}
+
+/** A name word within the allowed edits of the query word (a typo), for the ranking. */
+export function nearWord(word: string, names: readonly string[]): boolean {
+  const edits = allowedEdits(word);
+  return edits > 0 && names.some((n) => Math.abs(n.length - word.length) <= edits && distance(n, word) <= edits);
 }
 
 /** A name reduced to lower-case letters and digits: hits whose name is exactly the query come first. */

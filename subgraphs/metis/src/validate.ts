@@ -1,4 +1,5 @@
 import { badUserInput } from '@dataos/errors';
+import { assertName } from '@dataos/names';
 import { pageSize as kitPageSize } from '@dataos/subgraph-kit';
 import type {
   AddLineageInput,
@@ -130,11 +131,13 @@ export function domainName(value: string, field: string): string {
   return value;
 }
 
-export const termName = (value: string, field: string) => {
-  const name = text(value, field, 128);
-  if (name.trim() !== name) throw fail(field, `${field} has leading or trailing spaces.`);
-  return name;
-};
+/**
+ * Column and dataset names, by the rule every subgraph shares (`@dataos/names`: no outer spaces,
+ * no control characters), so that Odin accepts whatever Metis stored.
+ */
+export const columnName = (value: string, field: string) => assertName(value, field, LIMITS.name);
+
+export const termName = (value: string, field: string) => assertName(value, field, 128);
 
 function termNames(values: readonly string[], field: string): string[] {
   return [...new Set(list(values, field, LIMITS.terms).map((t, i) => termName(t, `${field}[${i}]`)))];
@@ -227,7 +230,7 @@ export function ingestInput(
     // The keys in this order: the fingerprint of an unchanged input must stay what it was.
     const out: DatasetIngest = {
       urn: target.urn,
-      name: d.name == null ? parseDatasetUrn(target.urn)!.name : text(d.name, `${field}.name`),
+      name: d.name == null ? parseDatasetUrn(target.urn)!.name : columnName(d.name, `${field}.name`),
       kind: d.kind ?? 'TABLE',
       columns: [],
     };
@@ -255,7 +258,7 @@ export function ingestInput(
     const names = new Set<string>();
     out.columns = list(d.columns, `${field}.columns`, LIMITS.columns).map((c, j) => {
       const cf = `${field}.columns[${j}]`;
-      const name = text(c.name, `${cf}.name`);
+      const name = columnName(c.name, `${cf}.name`);
       if (names.has(name)) throw fail(`${cf}.name`, `Column "${name}" is listed twice.`);
       names.add(name);
       const col: DatasetIngest['columns'][number] = {
@@ -288,8 +291,8 @@ export function lineageInput(input: AddLineageInput): LineageInput {
     if (seen.has(key)) throw fail(`input.columns[${i}]`, 'This column edge is listed twice.');
     seen.add(key);
     return {
-      upstream: text(c.upstream, `input.columns[${i}].upstream`),
-      downstream: text(c.downstream, `input.columns[${i}].downstream`),
+      upstream: columnName(c.upstream, `input.columns[${i}].upstream`),
+      downstream: columnName(c.downstream, `input.columns[${i}].downstream`),
       transformation:
         c.transformation == null ? null : text(c.transformation, `input.columns[${i}].transformation`, 4096),
     };
@@ -317,7 +320,7 @@ export function runInput(input: RecordRunInput): RunInput {
     sizeBytes: count(input.sizeBytes, 'input.sizeBytes'),
     columnProfiles: list(input.columnProfiles ?? [], 'input.columnProfiles', LIMITS.profiles).map((p, i) => {
       const field = `input.columnProfiles[${i}]`;
-      const name = text(p.name, `${field}.name`);
+      const name = columnName(p.name, `${field}.name`);
       if (names.has(name)) throw fail(`${field}.name`, `Column "${name}" is profiled twice.`);
       names.add(name);
       return {

@@ -1,4 +1,5 @@
 import { badUserInput, notFound } from '@dataos/errors';
+import { assertName } from '@dataos/names';
 import { datasetObject, requireAllowed } from '@dataos/subgraph-kit';
 import type { Context } from './context.js';
 import type { CatalogDataset } from './metis.js';
@@ -41,7 +42,6 @@ export async function requireLinkTarget(ctx: Context, urn: string, column: strin
 
 const MAX_IRI = 2048;
 const MAX_SEARCH = 200;
-const MAX_COLUMN = 256;
 /** An absolute IRI (RFC 3987): a scheme, then no spaces, controls or characters IRIs exclude. */
 // eslint-disable-next-line no-control-regex
 const IRI = /^[a-z][a-z0-9+.-]*:[^\u0000-\u0020<>"{}|\\^`\u007f-\u009f]+$/i;
@@ -72,12 +72,7 @@ export function searchText(value: string | null | undefined, field: string): str
   return value;
 }
 
-/** A column name as Metis accepts it: non-empty, at most 256 characters, no control characters or outer spaces. */
+/** A column name as Metis accepts it: the rule both share (`@dataos/names`). */
 export function columnName(value: string | null | undefined, field: string): string | null {
-  if (value == null) return null;
-  if (!value.trim()) throw badUserInput(`${field} must not be empty.`, { field });
-  if (value.length > MAX_COLUMN) throw badUserInput(`${field} is longer than ${MAX_COLUMN} characters.`, { field });
-  if (CONTROL.test(value)) throw badUserInput(`${field} contains control characters.`, { field });
-  if (value !== value.trim()) throw badUserInput(`${field} must not start or end with spaces.`, { field });
-  return value;
+  return value == null ? null : assertName(value, field);
 }

@@ -96,12 +96,42 @@ export type CatalogSearchType =
   | 'DATASET'
   | 'GLOSSARY_TERM';
 
+export type CatalogSuggestion = {
+  __typename?: 'CatalogSuggestion';
+  /** Dataset URN, `<datasetUrn> <column>` for a column, or the term name. */
+  key: Scalars['ID']['output'];
+  /** The name to show and complete to. */
+  text: Scalars['String']['output'];
+  type: CatalogSearchType;
+};
+
+/** Exactly one of the fields. */
+export type CatalogTargetInput = {
+  dataset?: InputMaybe<Scalars['ID']['input']>;
+  domain?: InputMaybe<Scalars['ID']['input']>;
+  glossaryTerm?: InputMaybe<Scalars['ID']['input']>;
+  lineageEdge?: InputMaybe<LineageEdgeRefInput>;
+  resource?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type CatalogTargetKind =
+  | 'DATASET'
+  | 'DOMAIN'
+  | 'GLOSSARY_TERM'
+  | 'LINEAGE_EDGE'
+  | 'RESOURCE';
+
 export type Column = {
   __typename?: 'Column';
   dataset: Dataset;
   datasetUrn: Scalars['ID']['output'];
   description?: Maybe<Scalars['String']['output']>;
   glossaryTerms: Array<GlossaryTerm>;
+  /**
+   * Column-level lineage across datasets, up to `depth` hops (1 to 10) of column edges: only
+   * columns of datasets the caller may read, reached through such columns.
+   */
+  lineage: ColumnLineageGraph;
   name: Scalars['String']['output'];
   nullable: Scalars['Boolean']['output'];
   /** 0-based position in the dataset. */
@@ -110,6 +140,21 @@ export type Column = {
   profile?: Maybe<ColumnProfile>;
   tags: Array<Scalars['String']['output']>;
   type: Scalars['String']['output'];
+};
+
+
+export type ColumnLineageArgs = {
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  direction?: InputMaybe<LineageDirection>;
+};
+
+export type ColumnChange = {
+  __typename?: 'ColumnChange';
+  descriptionChanged: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+  nullableChanged: Scalars['Boolean']['output'];
+  tagsAdded: Array<Scalars['String']['output']>;
+  tagsRemoved: Array<Scalars['String']['output']>;
 };
 
 export type ColumnDescriptionInput = {
@@ -135,10 +180,37 @@ export type ColumnLineage = {
   upstream: Column;
 };
 
+export type ColumnLineageEdge = {
+  __typename?: 'ColumnLineageEdge';
+  downstream: Column;
+  job?: Maybe<Scalars['String']['output']>;
+  transformation?: Maybe<Scalars['String']['output']>;
+  upstream: Column;
+  viaUrn?: Maybe<Scalars['ID']['output']>;
+};
+
+export type ColumnLineageGraph = {
+  __typename?: 'ColumnLineageGraph';
+  depth: Scalars['Int']['output'];
+  direction: LineageDirection;
+  edges: Array<ColumnLineageEdge>;
+  nodes: Array<ColumnLineageNode>;
+  root: Column;
+  /** True when readable columns within `depth` were left out (at most 500 per direction). */
+  truncated: Scalars['Boolean']['output'];
+};
+
 export type ColumnLineageInput = {
   downstream: Scalars['String']['input'];
   transformation?: InputMaybe<Scalars['String']['input']>;
   upstream: Scalars['String']['input'];
+};
+
+export type ColumnLineageNode = {
+  __typename?: 'ColumnLineageNode';
+  column: Column;
+  direction: LineageDirection;
+  distance: Scalars['Int']['output'];
 };
 
 /**
@@ -165,13 +237,25 @@ export type ColumnProfileInput = {
   nullCount?: InputMaybe<Scalars['Float']['input']>;
 };
 
+export type ColumnRetype = {
+  __typename?: 'ColumnRetype';
+  from: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  to: Scalars['String']['output'];
+};
+
 /** A table, topic or file set known to the catalog. */
 export type Dataset = {
   __typename?: 'Dataset';
   collection: Scalars['String']['output'];
   columns: Array<Column>;
   createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Set when soft-deleted. */
+  deletion?: Maybe<Deletion>;
+  deprecation?: Maybe<Deprecation>;
   description?: Maybe<Scalars['String']['output']>;
+  /** What changed from version `from` to version `to` (either order). */
+  diff: SchemaDiff;
   domain?: Maybe<Domain>;
   /** iceberg, parquet, avro, json, ... */
   format?: Maybe<Scalars['String']['output']>;
@@ -196,6 +280,17 @@ export type Dataset = {
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   /** `dataos://depot:collection/dataset` */
   urn: Scalars['ID']['output'];
+  /** One version by number (1 is the oldest); null when there is no such version. */
+  version?: Maybe<DatasetVersion>;
+  /** Versions of the schema and description, newest first: a version per change, with who and when. */
+  versions: DatasetVersionConnection;
+};
+
+
+/** A table, topic or file set known to the catalog. */
+export type DatasetDiffArgs = {
+  from: Scalars['Int']['input'];
+  to: Scalars['Int']['input'];
 };
 
 
@@ -203,6 +298,7 @@ export type Dataset = {
 export type DatasetLineageArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   direction?: InputMaybe<LineageDirection>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -212,10 +308,25 @@ export type DatasetRunsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+/** A table, topic or file set known to the catalog. */
+export type DatasetVersionArgs = {
+  number: Scalars['Int']['input'];
+};
+
+
+/** A table, topic or file set known to the catalog. */
+export type DatasetVersionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type DatasetConnection = {
   __typename?: 'DatasetConnection';
   edges: Array<DatasetEdge>;
   pageInfo: PageInfo;
+  /** Every item of the list the caller may read (not only this page). */
+  totalCount: Scalars['Int']['output'];
 };
 
 export type DatasetEdge = {
@@ -263,6 +374,51 @@ export type DatasetKind =
   | 'TOPIC'
   | 'VIEW';
 
+/** A recorded state of a dataset's schema and description. */
+export type DatasetVersion = {
+  __typename?: 'DatasetVersion';
+  /** Heimdall subject id of who made the change (`users:id:alice`); null for the state found before history was kept. */
+  author?: Maybe<Scalars['ID']['output']>;
+  /** What changed from the previous version (everything is added for version 1). */
+  changes: SchemaDiff;
+  columns: Array<VersionColumn>;
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  /** 1 for the oldest version, then one more per change. */
+  number: Scalars['Int']['output'];
+  tags: Array<Scalars['String']['output']>;
+};
+
+export type DatasetVersionConnection = {
+  __typename?: 'DatasetVersionConnection';
+  edges: Array<DatasetVersionEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type DatasetVersionEdge = {
+  __typename?: 'DatasetVersionEdge';
+  cursor: Scalars['String']['output'];
+  node: DatasetVersion;
+};
+
+/** When and by whom something was soft-deleted. */
+export type Deletion = {
+  __typename?: 'Deletion';
+  at: Scalars['DateTime']['output'];
+  /** Heimdall subject id. */
+  by: Scalars['ID']['output'];
+};
+
+export type Deprecation = {
+  __typename?: 'Deprecation';
+  at: Scalars['DateTime']['output'];
+  by: Scalars['ID']['output'];
+  note: Scalars['String']['output'];
+  /** What to use instead (a dataset or resource URN, a term or domain name). */
+  replacementUrn?: Maybe<Scalars['ID']['output']>;
+};
+
 export type DescribeInput = {
   columns?: InputMaybe<Array<ColumnDescriptionInput>>;
   /** Omitted: the dataset's description is left alone; null clears it. */
@@ -273,6 +429,8 @@ export type DescribeInput = {
 export type Domain = {
   __typename?: 'Domain';
   datasets: DatasetConnection;
+  deletion?: Maybe<Deletion>;
+  deprecation?: Maybe<Deprecation>;
   description?: Maybe<Scalars['String']['output']>;
   name: Scalars['ID']['output'];
 };
@@ -306,6 +464,8 @@ export type GlossaryTerm = {
   columns: Array<Column>;
   datasets: Array<Dataset>;
   definition: Scalars['String']['output'];
+  deletion?: Maybe<Deletion>;
+  deprecation?: Maybe<Deprecation>;
   domain?: Maybe<Domain>;
   name: Scalars['ID']['output'];
   related: Array<GlossaryTerm>;
@@ -316,6 +476,8 @@ export type GlossaryTermConnection = {
   __typename?: 'GlossaryTermConnection';
   edges: Array<GlossaryTermEdge>;
   pageInfo: PageInfo;
+  /** Every item of the list the caller may read (not only this page). */
+  totalCount: Scalars['Int']['output'];
 };
 
 export type GlossaryTermEdge = {
@@ -372,6 +534,8 @@ export type JobRunConnection = {
   __typename?: 'JobRunConnection';
   edges: Array<JobRunEdge>;
   pageInfo: PageInfo;
+  /** Every item of the list the caller may read (not only this page). */
+  totalCount: Scalars['Int']['output'];
 };
 
 export type JobRunEdge = {
@@ -385,6 +549,17 @@ export type JobRunStatus =
   | 'FAILED'
   | 'RUNNING'
   | 'SUCCEEDED';
+
+export type LifecycleResult = {
+  __typename?: 'LifecycleResult';
+  deletion?: Maybe<Deletion>;
+  deprecation?: Maybe<Deprecation>;
+  /** The URN or name of the target (`<upstream> -> <downstream>` for a lineage edge). */
+  key: Scalars['ID']['output'];
+  kind: CatalogTargetKind;
+  /** True after a hard delete: the target is gone. */
+  purged: Scalars['Boolean']['output'];
+};
 
 export type Lineage = {
   __typename?: 'Lineage';
@@ -415,6 +590,8 @@ export type LineageEdge = {
   __typename?: 'LineageEdge';
   /** Column-level edges, where known. */
   columns: Array<ColumnLineage>;
+  deletion?: Maybe<Deletion>;
+  deprecation?: Maybe<Deprecation>;
   downstream: Dataset;
   downstreamUrn: Scalars['ID']['output'];
   job?: Maybe<Scalars['String']['output']>;
@@ -422,6 +599,13 @@ export type LineageEdge = {
   upstreamUrn: Scalars['ID']['output'];
   via?: Maybe<Resource>;
   viaUrn?: Maybe<Scalars['ID']['output']>;
+};
+
+export type LineageEdgeRefInput = {
+  downstream: Scalars['ID']['input'];
+  job?: InputMaybe<Scalars['String']['input']>;
+  upstream: Scalars['ID']['input'];
+  via?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type LineageNode = {
@@ -441,8 +625,19 @@ export type Mutation = {
    * `read` on the upstream one and on the workflow.
    */
   addLineage: LineageEdge;
+  /**
+   * Marks a dataset, lineage edge, resource, glossary term or domain deprecated, with a note and
+   * optionally its replacement; it stays listed and searchable, marked. Needs `write` on it (a
+   * lineage edge: on its downstream dataset).
+   */
+  deprecate: LifecycleResult;
   /** Sets the description of a dataset and/or of its columns. Needs `write` on the dataset. */
   describe: Dataset;
+  /**
+   * Removes the target for good (a dataset with its columns, versions and edges). For
+   * administrators: needs `purge` on `/metis/admin` besides `write` on the target.
+   */
+  hardDelete: LifecycleResult;
   /**
    * Bulk upsert of one source's datasets with their columns, in one transaction, idempotent
    * (ingesting the same input twice changes nothing, `updatedAt` included). Columns of an ingested
@@ -452,12 +647,21 @@ export type Mutation = {
   ingest: IngestResult;
   /** Records a run that produced a dataset, with row count, size and column profiles. Needs `write` on the dataset. */
   recordRun: JobRun;
+  /** Undoes a soft delete. Needs `write` on the target. */
+  restore: LifecycleResult;
   /** Replaces the glossary terms of a dataset or one of its columns. Needs `write` on the dataset. */
   setGlossaryTerms: Dataset;
   /** Replaces the owners of a dataset. Needs `write` on the dataset. */
   setOwners: Dataset;
+  /**
+   * Soft delete: the target is hidden from lists, search and lineage (shown with `includeDeleted`),
+   * still answers by its key with `deletion` set, and can be restored. Needs `write` on it.
+   */
+  softDelete: LifecycleResult;
   /** Adds and removes tags on a dataset or one of its columns. Needs `write` on the dataset. */
   tag: Dataset;
+  /** Removes the deprecation mark. Needs `write` on the target. */
+  undeprecate: LifecycleResult;
   /** Creates or updates a domain. Needs `write` on `/metis/domains/<name>`. */
   upsertDomain: Domain;
   /** Creates or updates a glossary term and its related terms. Needs `write` on `/metis/glossary/<name>`. */
@@ -472,8 +676,20 @@ export type MutationAddLineageArgs = {
 };
 
 
+export type MutationDeprecateArgs = {
+  note: Scalars['String']['input'];
+  replacementUrn?: InputMaybe<Scalars['ID']['input']>;
+  target: CatalogTargetInput;
+};
+
+
 export type MutationDescribeArgs = {
   input: DescribeInput;
+};
+
+
+export type MutationHardDeleteArgs = {
+  target: CatalogTargetInput;
 };
 
 
@@ -484,6 +700,11 @@ export type MutationIngestArgs = {
 
 export type MutationRecordRunArgs = {
   input: RecordRunInput;
+};
+
+
+export type MutationRestoreArgs = {
+  target: CatalogTargetInput;
 };
 
 
@@ -498,8 +719,18 @@ export type MutationSetOwnersArgs = {
 };
 
 
+export type MutationSoftDeleteArgs = {
+  target: CatalogTargetInput;
+};
+
+
 export type MutationTagArgs = {
   input: TagInput;
+};
+
+
+export type MutationUndeprecateArgs = {
+  target: CatalogTargetInput;
 };
 
 
@@ -582,6 +813,11 @@ export type Query = {
   source?: Maybe<Source>;
   /** Sources in name order. */
   sources: SourceConnection;
+  /**
+   * Completions for a search box: readable datasets, columns and glossary terms whose name (or a
+   * word of it) starts with `prefix`, shortest name first. Soft-deleted ones are left out.
+   */
+  suggest: Array<CatalogSuggestion>;
 };
 
 
@@ -615,6 +851,7 @@ export type QueryDatasetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<DatasetFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -625,6 +862,16 @@ export type QueryDatasetsArgs = {
  */
 export type QueryDomainArgs = {
   name: Scalars['ID']['input'];
+};
+
+
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
+export type QueryDomainsArgs = {
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -646,6 +893,7 @@ export type QueryGlossaryTermArgs = {
 export type QueryGlossaryTermsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -657,6 +905,7 @@ export type QueryGlossaryTermsArgs = {
 export type QueryLineageArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   direction?: InputMaybe<LineageDirection>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
   urn: Scalars['ID']['input'];
 };
 
@@ -679,6 +928,7 @@ export type QueryResourceArgs = {
 export type QueryResourcesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
   kind?: InputMaybe<ResourceKind>;
 };
 
@@ -692,6 +942,7 @@ export type QuerySearchArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CatalogSearchFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
   query: Scalars['String']['input'];
 };
 
@@ -716,6 +967,18 @@ export type QuerySourcesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
+export type QuerySuggestArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  prefix: Scalars['String']['input'];
+  types?: InputMaybe<Array<CatalogSearchType>>;
+};
+
 export type RecordRunInput = {
   columnProfiles?: InputMaybe<Array<ColumnProfileInput>>;
   datasetUrn: Scalars['ID']['input'];
@@ -737,6 +1000,8 @@ export type RecordRunInput = {
 export type Resource = {
   __typename?: 'Resource';
   createdAt?: Maybe<Scalars['DateTime']['output']>;
+  deletion?: Maybe<Deletion>;
+  deprecation?: Maybe<Deprecation>;
   description?: Maybe<Scalars['String']['output']>;
   /** Datasets this workflow or job reads (lineage edges through it), readable ones only. */
   inputs: Array<Dataset>;
@@ -771,6 +1036,8 @@ export type ResourceConnection = {
   __typename?: 'ResourceConnection';
   edges: Array<ResourceEdge>;
   pageInfo: PageInfo;
+  /** Every item of the list the caller may read (not only this page). */
+  totalCount: Scalars['Int']['output'];
 };
 
 export type ResourceEdge = {
@@ -800,6 +1067,20 @@ export type ResourceKind =
   | 'SECRET'
   | 'SERVICE'
   | 'WORKFLOW';
+
+export type SchemaDiff = {
+  __typename?: 'SchemaDiff';
+  columnsAdded: Array<VersionColumn>;
+  /** Columns whose description, nullability or tags changed. */
+  columnsChanged: Array<ColumnChange>;
+  columnsRemoved: Array<VersionColumn>;
+  columnsRetyped: Array<ColumnRetype>;
+  descriptionChanged: Scalars['Boolean']['output'];
+  from?: Maybe<Scalars['Int']['output']>;
+  tagsAdded: Array<Scalars['String']['output']>;
+  tagsRemoved: Array<Scalars['String']['output']>;
+  to: Scalars['Int']['output'];
+};
 
 export type SetGlossaryTermsInput = {
   column?: InputMaybe<Scalars['String']['input']>;
@@ -838,6 +1119,8 @@ export type SourceConnection = {
   __typename?: 'SourceConnection';
   edges: Array<SourceEdge>;
   pageInfo: PageInfo;
+  /** Every item of the list the caller may read (not only this page). */
+  totalCount: Scalars['Int']['output'];
 };
 
 export type SourceEdge = {
@@ -871,6 +1154,15 @@ export type TagInput = {
   column?: InputMaybe<Scalars['String']['input']>;
   remove?: InputMaybe<Array<Scalars['String']['input']>>;
   urn: Scalars['ID']['input'];
+};
+
+export type VersionColumn = {
+  __typename?: 'VersionColumn';
+  description?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  nullable: Scalars['Boolean']['output'];
+  tags: Array<Scalars['String']['output']>;
+  type: Scalars['String']['output'];
 };
 
 export type Link__Purpose =
@@ -1001,20 +1293,33 @@ export type ResolversTypes = ResolversObject<{
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CatalogSearchResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CatalogSearchResult']>;
   CatalogSearchType: CatalogSearchType;
+  CatalogSuggestion: ResolverTypeWrapper<CatalogSuggestion>;
+  CatalogTargetInput: CatalogTargetInput;
+  CatalogTargetKind: CatalogTargetKind;
   Column: ResolverTypeWrapper<ColumnRecord>;
+  ColumnChange: ResolverTypeWrapper<ColumnChange>;
   ColumnDescriptionInput: ColumnDescriptionInput;
   ColumnInput: ColumnInput;
   ColumnLineage: ResolverTypeWrapper<Omit<ColumnLineage, 'downstream' | 'upstream'> & { downstream: ResolversTypes['Column'], upstream: ResolversTypes['Column'] }>;
+  ColumnLineageEdge: ResolverTypeWrapper<Omit<ColumnLineageEdge, 'downstream' | 'upstream'> & { downstream: ResolversTypes['Column'], upstream: ResolversTypes['Column'] }>;
+  ColumnLineageGraph: ResolverTypeWrapper<Omit<ColumnLineageGraph, 'edges' | 'nodes' | 'root'> & { edges: Array<ResolversTypes['ColumnLineageEdge']>, nodes: Array<ResolversTypes['ColumnLineageNode']>, root: ResolversTypes['Column'] }>;
   ColumnLineageInput: ColumnLineageInput;
+  ColumnLineageNode: ResolverTypeWrapper<Omit<ColumnLineageNode, 'column'> & { column: ResolversTypes['Column'] }>;
   ColumnProfile: ResolverTypeWrapper<ColumnProfile>;
   ColumnProfileInput: ColumnProfileInput;
+  ColumnRetype: ResolverTypeWrapper<ColumnRetype>;
   Dataset: ResolverTypeWrapper<DatasetRecord>;
   DatasetConnection: ResolverTypeWrapper<Omit<DatasetConnection, 'edges'> & { edges: Array<ResolversTypes['DatasetEdge']> }>;
   DatasetEdge: ResolverTypeWrapper<Omit<DatasetEdge, 'node'> & { node: ResolversTypes['Dataset'] }>;
   DatasetFilter: DatasetFilter;
   DatasetInput: DatasetInput;
   DatasetKind: DatasetKind;
+  DatasetVersion: ResolverTypeWrapper<DatasetVersion>;
+  DatasetVersionConnection: ResolverTypeWrapper<DatasetVersionConnection>;
+  DatasetVersionEdge: ResolverTypeWrapper<DatasetVersionEdge>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Deletion: ResolverTypeWrapper<Deletion>;
+  Deprecation: ResolverTypeWrapper<Deprecation>;
   DescribeInput: DescribeInput;
   Domain: ResolverTypeWrapper<Omit<Domain, 'datasets'> & { datasets: ResolversTypes['DatasetConnection'] }>;
   DomainInput: DomainInput;
@@ -1029,9 +1334,11 @@ export type ResolversTypes = ResolversObject<{
   JobRunConnection: ResolverTypeWrapper<Omit<JobRunConnection, 'edges'> & { edges: Array<ResolversTypes['JobRunEdge']> }>;
   JobRunEdge: ResolverTypeWrapper<Omit<JobRunEdge, 'node'> & { node: ResolversTypes['JobRun'] }>;
   JobRunStatus: JobRunStatus;
+  LifecycleResult: ResolverTypeWrapper<LifecycleResult>;
   Lineage: ResolverTypeWrapper<Omit<Lineage, 'edges' | 'nodes' | 'root' | 'workflows'> & { edges: Array<ResolversTypes['LineageEdge']>, nodes: Array<ResolversTypes['LineageNode']>, root: ResolversTypes['Dataset'], workflows: Array<ResolversTypes['Resource']> }>;
   LineageDirection: LineageDirection;
   LineageEdge: ResolverTypeWrapper<Omit<LineageEdge, 'columns' | 'downstream' | 'upstream' | 'via'> & { columns: Array<ResolversTypes['ColumnLineage']>, downstream: ResolversTypes['Dataset'], upstream: ResolversTypes['Dataset'], via?: Maybe<ResolversTypes['Resource']> }>;
+  LineageEdgeRefInput: LineageEdgeRefInput;
   LineageNode: ResolverTypeWrapper<Omit<LineageNode, 'dataset'> & { dataset: ResolversTypes['Dataset'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Owner: ResolverTypeWrapper<Owner>;
@@ -1045,6 +1352,7 @@ export type ResolversTypes = ResolversObject<{
   ResourceEdge: ResolverTypeWrapper<Omit<ResourceEdge, 'node'> & { node: ResolversTypes['Resource'] }>;
   ResourceInput: ResourceInput;
   ResourceKind: ResourceKind;
+  SchemaDiff: ResolverTypeWrapper<SchemaDiff>;
   SetGlossaryTermsInput: SetGlossaryTermsInput;
   Source: ResolverTypeWrapper<Omit<Source, 'datasets' | 'resource'> & { datasets: ResolversTypes['DatasetConnection'], resource?: Maybe<ResolversTypes['Resource']> }>;
   SourceConnection: ResolverTypeWrapper<Omit<SourceConnection, 'edges'> & { edges: Array<ResolversTypes['SourceEdge']> }>;
@@ -1053,6 +1361,7 @@ export type ResolversTypes = ResolversObject<{
   SourceProperty: ResolverTypeWrapper<SourceProperty>;
   SourcePropertyInput: SourcePropertyInput;
   TagInput: TagInput;
+  VersionColumn: ResolverTypeWrapper<VersionColumn>;
   federation__ContextFieldValue: ResolverTypeWrapper<Scalars['federation__ContextFieldValue']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   federation__Policy: ResolverTypeWrapper<Scalars['federation__Policy']['output']>;
@@ -1076,19 +1385,31 @@ export type ResolversParentTypes = ResolversObject<{
   CatalogSearchHit: Omit<CatalogSearchHit, 'node'> & { node: ResolversParentTypes['CatalogSearchResult'] };
   Float: Scalars['Float']['output'];
   CatalogSearchResult: ResolversUnionTypes<ResolversParentTypes>['CatalogSearchResult'];
+  CatalogSuggestion: CatalogSuggestion;
+  CatalogTargetInput: CatalogTargetInput;
   Column: ColumnRecord;
+  ColumnChange: ColumnChange;
   ColumnDescriptionInput: ColumnDescriptionInput;
   ColumnInput: ColumnInput;
   ColumnLineage: Omit<ColumnLineage, 'downstream' | 'upstream'> & { downstream: ResolversParentTypes['Column'], upstream: ResolversParentTypes['Column'] };
+  ColumnLineageEdge: Omit<ColumnLineageEdge, 'downstream' | 'upstream'> & { downstream: ResolversParentTypes['Column'], upstream: ResolversParentTypes['Column'] };
+  ColumnLineageGraph: Omit<ColumnLineageGraph, 'edges' | 'nodes' | 'root'> & { edges: Array<ResolversParentTypes['ColumnLineageEdge']>, nodes: Array<ResolversParentTypes['ColumnLineageNode']>, root: ResolversParentTypes['Column'] };
   ColumnLineageInput: ColumnLineageInput;
+  ColumnLineageNode: Omit<ColumnLineageNode, 'column'> & { column: ResolversParentTypes['Column'] };
   ColumnProfile: ColumnProfile;
   ColumnProfileInput: ColumnProfileInput;
+  ColumnRetype: ColumnRetype;
   Dataset: DatasetRecord;
   DatasetConnection: Omit<DatasetConnection, 'edges'> & { edges: Array<ResolversParentTypes['DatasetEdge']> };
   DatasetEdge: Omit<DatasetEdge, 'node'> & { node: ResolversParentTypes['Dataset'] };
   DatasetFilter: DatasetFilter;
   DatasetInput: DatasetInput;
+  DatasetVersion: DatasetVersion;
+  DatasetVersionConnection: DatasetVersionConnection;
+  DatasetVersionEdge: DatasetVersionEdge;
   DateTime: Scalars['DateTime']['output'];
+  Deletion: Deletion;
+  Deprecation: Deprecation;
   DescribeInput: DescribeInput;
   Domain: Omit<Domain, 'datasets'> & { datasets: ResolversParentTypes['DatasetConnection'] };
   DomainInput: DomainInput;
@@ -1102,8 +1423,10 @@ export type ResolversParentTypes = ResolversObject<{
   JobRun: Omit<JobRun, 'dataset' | 'resource'> & { dataset?: Maybe<ResolversParentTypes['Dataset']>, resource?: Maybe<ResolversParentTypes['Resource']> };
   JobRunConnection: Omit<JobRunConnection, 'edges'> & { edges: Array<ResolversParentTypes['JobRunEdge']> };
   JobRunEdge: Omit<JobRunEdge, 'node'> & { node: ResolversParentTypes['JobRun'] };
+  LifecycleResult: LifecycleResult;
   Lineage: Omit<Lineage, 'edges' | 'nodes' | 'root' | 'workflows'> & { edges: Array<ResolversParentTypes['LineageEdge']>, nodes: Array<ResolversParentTypes['LineageNode']>, root: ResolversParentTypes['Dataset'], workflows: Array<ResolversParentTypes['Resource']> };
   LineageEdge: Omit<LineageEdge, 'columns' | 'downstream' | 'upstream' | 'via'> & { columns: Array<ResolversParentTypes['ColumnLineage']>, downstream: ResolversParentTypes['Dataset'], upstream: ResolversParentTypes['Dataset'], via?: Maybe<ResolversParentTypes['Resource']> };
+  LineageEdgeRefInput: LineageEdgeRefInput;
   LineageNode: Omit<LineageNode, 'dataset'> & { dataset: ResolversParentTypes['Dataset'] };
   Mutation: Record<PropertyKey, never>;
   Owner: Owner;
@@ -1115,6 +1438,7 @@ export type ResolversParentTypes = ResolversObject<{
   ResourceConnection: Omit<ResourceConnection, 'edges'> & { edges: Array<ResolversParentTypes['ResourceEdge']> };
   ResourceEdge: Omit<ResourceEdge, 'node'> & { node: ResolversParentTypes['Resource'] };
   ResourceInput: ResourceInput;
+  SchemaDiff: SchemaDiff;
   SetGlossaryTermsInput: SetGlossaryTermsInput;
   Source: Omit<Source, 'datasets' | 'resource'> & { datasets: ResolversParentTypes['DatasetConnection'], resource?: Maybe<ResolversParentTypes['Resource']> };
   SourceConnection: Omit<SourceConnection, 'edges'> & { edges: Array<ResolversParentTypes['SourceEdge']> };
@@ -1123,6 +1447,7 @@ export type ResolversParentTypes = ResolversObject<{
   SourceProperty: SourceProperty;
   SourcePropertyInput: SourcePropertyInput;
   TagInput: TagInput;
+  VersionColumn: VersionColumn;
   federation__ContextFieldValue: Scalars['federation__ContextFieldValue']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Policy: Scalars['federation__Policy']['output'];
@@ -1272,12 +1597,19 @@ export type CatalogSearchResultResolvers<ContextType = Context, ParentType exten
   __resolveType: TypeResolveFn<'Column' | 'Dataset' | 'GlossaryTerm', ParentType, ContextType>;
 }>;
 
+export type CatalogSuggestionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CatalogSuggestion'] = ResolversParentTypes['CatalogSuggestion']> = ResolversObject<{
+  key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['CatalogSearchType'], ParentType, ContextType>;
+}>;
+
 export type ColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Column'] = ResolversParentTypes['Column'], FederationReferenceType extends FederationReferenceTypes['Column'] = FederationReferenceTypes['Column']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Column']> | FederationReferenceType, FederationReferenceType, ContextType>;
   dataset?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
   datasetUrn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   glossaryTerms?: Resolver<Array<ResolversTypes['GlossaryTerm']>, ParentType, ContextType>;
+  lineage?: Resolver<ResolversTypes['ColumnLineageGraph'], ParentType, ContextType, RequireFields<ColumnLineageArgs, 'depth' | 'direction'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nullable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1287,10 +1619,41 @@ export type ColumnResolvers<ContextType = Context, ParentType extends ResolversP
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ColumnChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnChange'] = ResolversParentTypes['ColumnChange']> = ResolversObject<{
+  descriptionChanged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nullableChanged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  tagsAdded?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  tagsRemoved?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type ColumnLineageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnLineage'] = ResolversParentTypes['ColumnLineage']> = ResolversObject<{
   downstream?: Resolver<ResolversTypes['Column'], ParentType, ContextType>;
   transformation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Column'], ParentType, ContextType>;
+}>;
+
+export type ColumnLineageEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnLineageEdge'] = ResolversParentTypes['ColumnLineageEdge']> = ResolversObject<{
+  downstream?: Resolver<ResolversTypes['Column'], ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  transformation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  upstream?: Resolver<ResolversTypes['Column'], ParentType, ContextType>;
+  viaUrn?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type ColumnLineageGraphResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnLineageGraph'] = ResolversParentTypes['ColumnLineageGraph']> = ResolversObject<{
+  depth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['LineageDirection'], ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['ColumnLineageEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ColumnLineageNode']>, ParentType, ContextType>;
+  root?: Resolver<ResolversTypes['Column'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ColumnLineageNodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnLineageNode'] = ResolversParentTypes['ColumnLineageNode']> = ResolversObject<{
+  column?: Resolver<ResolversTypes['Column'], ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['LineageDirection'], ParentType, ContextType>;
+  distance?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ColumnProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnProfile'] = ResolversParentTypes['ColumnProfile']> = ResolversObject<{
@@ -1302,19 +1665,28 @@ export type ColumnProfileResolvers<ContextType = Context, ParentType extends Res
   profiledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
+export type ColumnRetypeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnRetype'] = ResolversParentTypes['ColumnRetype']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type DatasetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Dataset'] = ResolversParentTypes['Dataset'], FederationReferenceType extends FederationReferenceTypes['Dataset'] = FederationReferenceTypes['Dataset']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Dataset']> | FederationReferenceType, FederationReferenceType, ContextType>;
   collection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   columns?: Resolver<Array<ResolversTypes['Column']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  deletion?: Resolver<Maybe<ResolversTypes['Deletion']>, ParentType, ContextType>;
+  deprecation?: Resolver<Maybe<ResolversTypes['Deprecation']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  diff?: Resolver<ResolversTypes['SchemaDiff'], ParentType, ContextType, RequireFields<DatasetDiffArgs, 'from' | 'to'>>;
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
   format?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   freshness?: Resolver<ResolversTypes['Freshness'], ParentType, ContextType>;
   glossaryTerms?: Resolver<Array<ResolversTypes['GlossaryTerm']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['DatasetKind'], ParentType, ContextType>;
   layer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  lineage?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, RequireFields<DatasetLineageArgs, 'depth' | 'direction'>>;
+  lineage?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, RequireFields<DatasetLineageArgs, 'depth' | 'direction' | 'includeDeleted'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   owners?: Resolver<Array<ResolversTypes['Owner']>, ParentType, ContextType>;
   rowCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -1324,12 +1696,15 @@ export type DatasetResolvers<ContextType = Context, ParentType extends Resolvers
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   urn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['DatasetVersion']>, ParentType, ContextType, RequireFields<DatasetVersionArgs, 'number'>>;
+  versions?: Resolver<ResolversTypes['DatasetVersionConnection'], ParentType, ContextType, RequireFields<DatasetVersionsArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type DatasetConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatasetConnection'] = ResolversParentTypes['DatasetConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['DatasetEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type DatasetEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatasetEdge'] = ResolversParentTypes['DatasetEdge']> = ResolversObject<{
@@ -1337,12 +1712,47 @@ export type DatasetEdgeResolvers<ContextType = Context, ParentType extends Resol
   node?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
 }>;
 
+export type DatasetVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatasetVersion'] = ResolversParentTypes['DatasetVersion']> = ResolversObject<{
+  author?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  changes?: Resolver<ResolversTypes['SchemaDiff'], ParentType, ContextType>;
+  columns?: Resolver<Array<ResolversTypes['VersionColumn']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type DatasetVersionConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatasetVersionConnection'] = ResolversParentTypes['DatasetVersionConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['DatasetVersionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type DatasetVersionEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatasetVersionEdge'] = ResolversParentTypes['DatasetVersionEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['DatasetVersion'], ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
 
+export type DeletionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Deletion'] = ResolversParentTypes['Deletion']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type DeprecationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Deprecation'] = ResolversParentTypes['Deprecation']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  note?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  replacementUrn?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
 export type DomainResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Domain'] = ResolversParentTypes['Domain']> = ResolversObject<{
   datasets?: Resolver<ResolversTypes['DatasetConnection'], ParentType, ContextType, RequireFields<DomainDatasetsArgs, 'first'>>;
+  deletion?: Resolver<Maybe<ResolversTypes['Deletion']>, ParentType, ContextType>;
+  deprecation?: Resolver<Maybe<ResolversTypes['Deprecation']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
@@ -1358,6 +1768,8 @@ export type GlossaryTermResolvers<ContextType = Context, ParentType extends Reso
   columns?: Resolver<Array<ResolversTypes['Column']>, ParentType, ContextType>;
   datasets?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
   definition?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deletion?: Resolver<Maybe<ResolversTypes['Deletion']>, ParentType, ContextType>;
+  deprecation?: Resolver<Maybe<ResolversTypes['Deprecation']>, ParentType, ContextType>;
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   related?: Resolver<Array<ResolversTypes['GlossaryTerm']>, ParentType, ContextType>;
@@ -1368,6 +1780,7 @@ export type GlossaryTermResolvers<ContextType = Context, ParentType extends Reso
 export type GlossaryTermConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlossaryTermConnection'] = ResolversParentTypes['GlossaryTermConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['GlossaryTermEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type GlossaryTermEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlossaryTermEdge'] = ResolversParentTypes['GlossaryTermEdge']> = ResolversObject<{
@@ -1400,11 +1813,20 @@ export type JobRunResolvers<ContextType = Context, ParentType extends ResolversP
 export type JobRunConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JobRunConnection'] = ResolversParentTypes['JobRunConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['JobRunEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type JobRunEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JobRunEdge'] = ResolversParentTypes['JobRunEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['JobRun'], ParentType, ContextType>;
+}>;
+
+export type LifecycleResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LifecycleResult'] = ResolversParentTypes['LifecycleResult']> = ResolversObject<{
+  deletion?: Resolver<Maybe<ResolversTypes['Deletion']>, ParentType, ContextType>;
+  deprecation?: Resolver<Maybe<ResolversTypes['Deprecation']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['CatalogTargetKind'], ParentType, ContextType>;
+  purged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type LineageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Lineage'] = ResolversParentTypes['Lineage']> = ResolversObject<{
@@ -1419,6 +1841,8 @@ export type LineageResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type LineageEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LineageEdge'] = ResolversParentTypes['LineageEdge']> = ResolversObject<{
   columns?: Resolver<Array<ResolversTypes['ColumnLineage']>, ParentType, ContextType>;
+  deletion?: Resolver<Maybe<ResolversTypes['Deletion']>, ParentType, ContextType>;
+  deprecation?: Resolver<Maybe<ResolversTypes['Deprecation']>, ParentType, ContextType>;
   downstream?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
   downstreamUrn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1436,12 +1860,17 @@ export type LineageNodeResolvers<ContextType = Context, ParentType extends Resol
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addLineage?: Resolver<ResolversTypes['LineageEdge'], ParentType, ContextType, RequireFields<MutationAddLineageArgs, 'input'>>;
+  deprecate?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationDeprecateArgs, 'note' | 'target'>>;
   describe?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationDescribeArgs, 'input'>>;
+  hardDelete?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationHardDeleteArgs, 'target'>>;
   ingest?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationIngestArgs, 'input'>>;
   recordRun?: Resolver<ResolversTypes['JobRun'], ParentType, ContextType, RequireFields<MutationRecordRunArgs, 'input'>>;
+  restore?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationRestoreArgs, 'target'>>;
   setGlossaryTerms?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationSetGlossaryTermsArgs, 'input'>>;
   setOwners?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationSetOwnersArgs, 'owners' | 'urn'>>;
+  softDelete?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationSoftDeleteArgs, 'target'>>;
   tag?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationTagArgs, 'input'>>;
+  undeprecate?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationUndeprecateArgs, 'target'>>;
   upsertDomain?: Resolver<ResolversTypes['Domain'], ParentType, ContextType, RequireFields<MutationUpsertDomainArgs, 'input'>>;
   upsertGlossaryTerm?: Resolver<ResolversTypes['GlossaryTerm'], ParentType, ContextType, RequireFields<MutationUpsertGlossaryTermArgs, 'input'>>;
   upsertResource?: Resolver<ResolversTypes['Resource'], ParentType, ContextType, RequireFields<MutationUpsertResourceArgs, 'input'>>;
@@ -1462,22 +1891,25 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   column?: Resolver<Maybe<ResolversTypes['Column']>, ParentType, ContextType, RequireFields<QueryColumnArgs, 'datasetUrn' | 'name'>>;
   dataset?: Resolver<Maybe<ResolversTypes['Dataset']>, ParentType, ContextType, RequireFields<QueryDatasetArgs, 'urn'>>;
-  datasets?: Resolver<ResolversTypes['DatasetConnection'], ParentType, ContextType, RequireFields<QueryDatasetsArgs, 'first'>>;
+  datasets?: Resolver<ResolversTypes['DatasetConnection'], ParentType, ContextType, RequireFields<QueryDatasetsArgs, 'first' | 'includeDeleted'>>;
   domain?: Resolver<Maybe<ResolversTypes['Domain']>, ParentType, ContextType, RequireFields<QueryDomainArgs, 'name'>>;
-  domains?: Resolver<Array<ResolversTypes['Domain']>, ParentType, ContextType>;
+  domains?: Resolver<Array<ResolversTypes['Domain']>, ParentType, ContextType, RequireFields<QueryDomainsArgs, 'includeDeleted'>>;
   glossaryTerm?: Resolver<Maybe<ResolversTypes['GlossaryTerm']>, ParentType, ContextType, RequireFields<QueryGlossaryTermArgs, 'name'>>;
-  glossaryTerms?: Resolver<ResolversTypes['GlossaryTermConnection'], ParentType, ContextType, RequireFields<QueryGlossaryTermsArgs, 'first'>>;
-  lineage?: Resolver<Maybe<ResolversTypes['Lineage']>, ParentType, ContextType, RequireFields<QueryLineageArgs, 'depth' | 'direction' | 'urn'>>;
+  glossaryTerms?: Resolver<ResolversTypes['GlossaryTermConnection'], ParentType, ContextType, RequireFields<QueryGlossaryTermsArgs, 'first' | 'includeDeleted'>>;
+  lineage?: Resolver<Maybe<ResolversTypes['Lineage']>, ParentType, ContextType, RequireFields<QueryLineageArgs, 'depth' | 'direction' | 'includeDeleted' | 'urn'>>;
   resource?: Resolver<Maybe<ResolversTypes['Resource']>, ParentType, ContextType, RequireFields<QueryResourceArgs, 'urn'>>;
-  resources?: Resolver<ResolversTypes['ResourceConnection'], ParentType, ContextType, RequireFields<QueryResourcesArgs, 'first'>>;
-  search?: Resolver<ResolversTypes['CatalogSearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'query'>>;
+  resources?: Resolver<ResolversTypes['ResourceConnection'], ParentType, ContextType, RequireFields<QueryResourcesArgs, 'first' | 'includeDeleted'>>;
+  search?: Resolver<ResolversTypes['CatalogSearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'includeDeleted' | 'query'>>;
   source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType, RequireFields<QuerySourceArgs, 'name'>>;
   sources?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, RequireFields<QuerySourcesArgs, 'first'>>;
+  suggest?: Resolver<Array<ResolversTypes['CatalogSuggestion']>, ParentType, ContextType, RequireFields<QuerySuggestArgs, 'first' | 'prefix'>>;
 }>;
 
 export type ResourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Resource'] = ResolversParentTypes['Resource'], FederationReferenceType extends FederationReferenceTypes['Resource'] = FederationReferenceTypes['Resource']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Resource']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  deletion?: Resolver<Maybe<ResolversTypes['Deletion']>, ParentType, ContextType>;
+  deprecation?: Resolver<Maybe<ResolversTypes['Deprecation']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   inputs?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ResourceKind'], ParentType, ContextType>;
@@ -1496,11 +1928,24 @@ export type ResourceResolvers<ContextType = Context, ParentType extends Resolver
 export type ResourceConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ResourceConnection'] = ResolversParentTypes['ResourceConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['ResourceEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ResourceEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ResourceEdge'] = ResolversParentTypes['ResourceEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Resource'], ParentType, ContextType>;
+}>;
+
+export type SchemaDiffResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SchemaDiff'] = ResolversParentTypes['SchemaDiff']> = ResolversObject<{
+  columnsAdded?: Resolver<Array<ResolversTypes['VersionColumn']>, ParentType, ContextType>;
+  columnsChanged?: Resolver<Array<ResolversTypes['ColumnChange']>, ParentType, ContextType>;
+  columnsRemoved?: Resolver<Array<ResolversTypes['VersionColumn']>, ParentType, ContextType>;
+  columnsRetyped?: Resolver<Array<ResolversTypes['ColumnRetype']>, ParentType, ContextType>;
+  descriptionChanged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  tagsAdded?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  tagsRemoved?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type SourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source']> = ResolversObject<{
@@ -1517,6 +1962,7 @@ export type SourceResolvers<ContextType = Context, ParentType extends ResolversP
 export type SourceConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SourceConnection'] = ResolversParentTypes['SourceConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['SourceEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type SourceEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SourceEdge'] = ResolversParentTypes['SourceEdge']> = ResolversObject<{
@@ -1527,6 +1973,14 @@ export type SourceEdgeResolvers<ContextType = Context, ParentType extends Resolv
 export type SourcePropertyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SourceProperty'] = ResolversParentTypes['SourceProperty']> = ResolversObject<{
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type VersionColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VersionColumn'] = ResolversParentTypes['VersionColumn']> = ResolversObject<{
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nullable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export interface Federation__ContextFieldValueScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['federation__ContextFieldValue'], any> {
@@ -1556,13 +2010,24 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CatalogSearchFacets?: CatalogSearchFacetsResolvers<ContextType>;
   CatalogSearchHit?: CatalogSearchHitResolvers<ContextType>;
   CatalogSearchResult?: CatalogSearchResultResolvers<ContextType>;
+  CatalogSuggestion?: CatalogSuggestionResolvers<ContextType>;
   Column?: ColumnResolvers<ContextType>;
+  ColumnChange?: ColumnChangeResolvers<ContextType>;
   ColumnLineage?: ColumnLineageResolvers<ContextType>;
+  ColumnLineageEdge?: ColumnLineageEdgeResolvers<ContextType>;
+  ColumnLineageGraph?: ColumnLineageGraphResolvers<ContextType>;
+  ColumnLineageNode?: ColumnLineageNodeResolvers<ContextType>;
   ColumnProfile?: ColumnProfileResolvers<ContextType>;
+  ColumnRetype?: ColumnRetypeResolvers<ContextType>;
   Dataset?: DatasetResolvers<ContextType>;
   DatasetConnection?: DatasetConnectionResolvers<ContextType>;
   DatasetEdge?: DatasetEdgeResolvers<ContextType>;
+  DatasetVersion?: DatasetVersionResolvers<ContextType>;
+  DatasetVersionConnection?: DatasetVersionConnectionResolvers<ContextType>;
+  DatasetVersionEdge?: DatasetVersionEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  Deletion?: DeletionResolvers<ContextType>;
+  Deprecation?: DeprecationResolvers<ContextType>;
   Domain?: DomainResolvers<ContextType>;
   Freshness?: FreshnessResolvers<ContextType>;
   GlossaryTerm?: GlossaryTermResolvers<ContextType>;
@@ -1572,6 +2037,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   JobRun?: JobRunResolvers<ContextType>;
   JobRunConnection?: JobRunConnectionResolvers<ContextType>;
   JobRunEdge?: JobRunEdgeResolvers<ContextType>;
+  LifecycleResult?: LifecycleResultResolvers<ContextType>;
   Lineage?: LineageResolvers<ContextType>;
   LineageEdge?: LineageEdgeResolvers<ContextType>;
   LineageNode?: LineageNodeResolvers<ContextType>;
@@ -1582,10 +2048,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Resource?: ResourceResolvers<ContextType>;
   ResourceConnection?: ResourceConnectionResolvers<ContextType>;
   ResourceEdge?: ResourceEdgeResolvers<ContextType>;
+  SchemaDiff?: SchemaDiffResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;
   SourceConnection?: SourceConnectionResolvers<ContextType>;
   SourceEdge?: SourceEdgeResolvers<ContextType>;
   SourceProperty?: SourcePropertyResolvers<ContextType>;
+  VersionColumn?: VersionColumnResolvers<ContextType>;
   federation__ContextFieldValue?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Policy?: GraphQLScalarType;

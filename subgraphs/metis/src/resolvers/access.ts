@@ -12,8 +12,10 @@ import type {
   ResourceRecord,
   SourceRecord,
 } from '../store/records.js';
+import { deletionOf, deprecationOf, type LifecycleFields } from '../store/lifecycle.js';
 import { assertDepot, objectPaths } from '../urn.js';
 import { domainName, ownerId, pageSize, tag as tagOf } from '../validate.js';
+import { countDatasets, countLater } from './counts.js';
 
 /** What resolvers return for a type (the parent of its field resolvers, without federation references). */
 export type Out<K extends keyof ResolversTypes> = Awaited<ResolversTypes[K]>;
@@ -25,11 +27,19 @@ type Parents = { [K in keyof ResolversTypes]: Out<K> };
  */
 export const lazy = <T, K extends keyof T>(value: Omit<T, K>): T => value as T;
 
+/** A record with its soft deletion and deprecation as the GraphQL types show them. */
+const withLifecycle = <T extends LifecycleFields>(r: T) => ({
+  ...r,
+  deletion: deletionOf(r),
+  deprecation: deprecationOf(r),
+});
+
 export const sourceParent = (s: SourceRecord) => lazy<Parents['Source'], 'datasets'>(s);
-export const domainParent = (d: DomainRecord) => lazy<Parents['Domain'], 'datasets'>(d);
+export const domainParent = (d: DomainRecord) => lazy<Parents['Domain'], 'datasets'>(withLifecycle(d));
 export const termParent = (t: GlossaryTermRecord) =>
-  lazy<Parents['GlossaryTerm'], 'columns' | 'datasets' | 'related'>(t);
-export const resourceParent = (r: ResourceRecord) => lazy<Parents['Resource'], 'inputs' | 'outputs' | 'runs'>(r);
+  lazy<Parents['GlossaryTerm'], 'columns' | 'datasets' | 'related'>(withLifecycle(t));
+export const resourceParent = (r: ResourceRecord) =>
+  lazy<Parents['Resource'], 'inputs' | 'outputs' | 'runs'>(withLifecycle(r));
 export const runParent = (r: JobRunRecord) => lazy<Parents['JobRun'], never>(r);
 export const termRecord = (parent: ResolversParentTypes['GlossaryTerm']) => parent as unknown as GlossaryTermRecord;
 
@@ -89,8 +99,9 @@ export function forgetDataset(ctx: Context, urn: string): void {
   ctx.loaders.columns.clear(urn);
 }
 
-export function datasetFilter(filter: DatasetFilter | null | undefined) {
+export function datasetFilter(filter: DatasetFilter | null | undefined, includeDeleted?: boolean | null) {
   return {
+    includeDeleted: includeDeleted ?? false,
     source: filter?.source == null ? null : assertDepot(filter.source, 'filter.source'),
     domain: filter?.domain == null ? null : domainName(filter.domain, 'filter.domain'),
     owner: filter?.owner == null ? null : ownerId(filter.owner, 'filter.owner'),
@@ -102,7 +113,7 @@ export function datasetFilter(filter: DatasetFilter | null | undefined) {
 /** A connection of readable datasets in URN order (keyset, stable under inserts). */
 export async function datasetConnection(
   ctx: Context,
-  filter: ReturnType<typeof datasetFilter>,
+  filter: Omit<ReturnType<typeof datasetFilter>, 'includeDeleted'> & { includeDeleted?: boolean },
   first: number | null | undefined,
   after: string | null | undefined,
 ) {
@@ -117,5 +128,8 @@ export async function datasetConnection(
     visible: (rows) => ctx.access.readable(rows, (d) => d),
   });
   for (const d of page.items) ctx.loaders.dataset.prime(d.urn, d);
-  return connection(ctx.cursors, 'dataset', page, (d) => d.urn);
+  return {
+    ...connection(ctx.cursors, 'dataset', page, (d) => d.urn),
+    totalCount: countLater(() => countDatasets(ctx, filter)),
+  };
 }

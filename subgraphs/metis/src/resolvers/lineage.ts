@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import type { LineageDirection } from '../generated/resolvers.js';
 import { MAX_LINEAGE_DEPTH, visibleLineage } from '../store/lineage.js';
 import type { ColumnRecord, DatasetRecord, EdgeRecord, ResourceRecord } from '../store/records.js';
+import { deletionOf, deprecationOf } from '../store/lifecycle.js';
 import { objectPaths } from '../urn.js';
 import { resourceParent, type Out } from './access.js';
 
@@ -26,16 +27,21 @@ export async function buildLineage(
   root: DatasetRecord,
   direction: LineageDirection,
   depth: number,
+  includeDeleted = false,
 ): Promise<LineageParent> {
   const graph = await ctx.loaders.lineage.load({ root: root.urn, direction, depth });
   const empty = { root, direction, depth, nodes: [], edges: [], workflows: [], truncated: false };
   if (!graph) return empty;
   const records = new Map(graph.datasets.map((d) => [d.urn, d]));
   records.set(root.urn, root);
-  const readable = new Set((await ctx.access.readable(graph.datasets, (d) => d)).map((d) => d.urn));
+  // Soft-deleted datasets and edges are left out as hidden ones are (unless asked for): nothing
+  // reached only through them is shown.
+  const shown = includeDeleted ? graph.datasets : graph.datasets.filter((d) => !d.deletedAt);
+  const readable = new Set((await ctx.access.readable(shown, (d) => d)).map((d) => d.urn));
   readable.add(root.urn);
   for (const urn of readable) ctx.loaders.dataset.prime(urn, records.get(urn)!);
-  const { hops, edges, truncated } = visibleLineage(graph, direction, depth, readable);
+  const live = includeDeleted ? graph : { ...graph, edges: graph.edges.filter((e) => !e.deletedAt) };
+  const { hops, edges, truncated } = visibleLineage(live, direction, depth, readable);
 
   const viaUrns = [...new Set(edges.map((e) => e.viaUrn).filter((u): u is string => u !== null))];
   const columnOwners = [
@@ -63,6 +69,8 @@ export async function buildLineage(
       viaUrn: via?.urn ?? null,
       via: via ? resourceParent(via) : null,
       job: e.job,
+      deletion: deletionOf(e),
+      deprecation: deprecationOf(e),
       columns: e.columns.flatMap((c) => {
         const upstream = columns.get(`${e.upstreamUrn}\u0000${c.upstream}`);
         const downstream = columns.get(`${e.downstreamUrn}\u0000${c.downstream}`);

@@ -6,6 +6,7 @@ import type { DatasetRecord } from '../store/records.js';
 import type { Refs } from '../store/inputs.js';
 import { assertUrn, objectPaths, resourceUrn } from '../urn.js';
 import {
+  columnName,
   domainName,
   glossaryTermInput,
   ingestInput,
@@ -31,6 +32,10 @@ import {
   termParent,
   writableDataset,
 } from './access.js';
+import { lifecycleMutations } from './lifecycle.js';
+
+/** Who a version is recorded for: the caller's Heimdall subject id. */
+const author = (ctx: Parameters<typeof readDataset>[0]) => ctx.principal?.id ?? null;
 
 const columnRef = (datasetUrn: string, name: string, field: string) => ({ datasetUrn, name, field });
 
@@ -51,6 +56,7 @@ async function reload(ctx: Parameters<typeof readDataset>[0], urn: string): Prom
  */
 export const mutationResolvers: Resolvers = {
   Mutation: {
+    ...lifecycleMutations,
     ingest: async (_root, { input }, ctx) => {
       const targets = ingestTargets(input);
       const [existing, existingSource] = await Promise.all([
@@ -89,7 +95,7 @@ export const mutationResolvers: Resolvers = {
       if (first !== undefined)
         throw notFound(`Unknown dataset "${targets.datasets[first]!.urn}".`, { field: `input.datasets[${first}].urn` });
       const { source, datasets, refs } = ingestInput(input, targets);
-      const counts = await ctx.writer.ingest(source, datasets, refs);
+      const counts = await ctx.writer.ingest(source, datasets, refs, author(ctx));
       for (const d of datasets) forgetDataset(ctx, d.urn);
       ctx.loaders.source.clear(source.name);
       const saved = await ctx.loaders.source.load(source.name);
@@ -106,11 +112,11 @@ export const mutationResolvers: Resolvers = {
             : text(input.description, 'input.description', LIMITS.text)
           : undefined;
       const columns = (input.columns ?? []).map((c, i) => ({
-        name: text(c.name, `input.columns[${i}].name`),
+        name: columnName(c.name, `input.columns[${i}].name`),
         description: c.description == null ? null : text(c.description, `input.columns[${i}].description`, LIMITS.text),
       }));
       const refs: Refs = { columns: columns.map((c, i) => columnRef(urn, c.name, `input.columns[${i}].name`)) };
-      await ctx.writer.describe(urn, description, columns, refs);
+      await ctx.writer.describe(urn, description, columns, refs, author(ctx));
       return reload(ctx, urn);
     },
 
@@ -128,9 +134,9 @@ export const mutationResolvers: Resolvers = {
       }
       await writableDataset(ctx, urn, 'input.urn', extra);
       if (!add.length && !remove.length) throw badUserInput('Give tags to add or remove.', { field: 'input.add' });
-      const column = input.column == null ? null : text(input.column, 'input.column');
+      const column = input.column == null ? null : columnName(input.column, 'input.column');
       const refs: Refs = column ? { columns: [columnRef(urn, column, 'input.column')] } : {};
-      await ctx.writer.tag(urn, column, add, remove, refs);
+      await ctx.writer.tag(urn, column, add, remove, refs, author(ctx));
       return reload(ctx, urn);
     },
 
@@ -145,7 +151,7 @@ export const mutationResolvers: Resolvers = {
     setGlossaryTerms: async (_root, { input }, ctx) => {
       const urn = assertUrn(input.urn, 'input.urn');
       await writableDataset(ctx, urn, 'input.urn');
-      const column = input.column == null ? null : text(input.column, 'input.column');
+      const column = input.column == null ? null : columnName(input.column, 'input.column');
       if (input.terms.length > LIMITS.terms)
         throw badUserInput(`At most ${LIMITS.terms} terms.`, { field: 'input.terms' });
       const terms = [...new Set(input.terms.map((t, i) => termName(t, `input.terms[${i}]`)))];

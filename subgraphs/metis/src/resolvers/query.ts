@@ -18,7 +18,9 @@ import {
   termParent,
 } from './access.js';
 import { buildLineage, lineageDepth } from './lineage.js';
+import { countLater, countPaths } from './counts.js';
 import { search } from './search.js';
+import { suggest } from './suggest.js';
 
 /** A keyed listing (sources, resources, glossary terms) filtered by `read` on each item's path. */
 async function pathPage<T>(
@@ -30,6 +32,8 @@ async function pathPage<T>(
   keyOf: (item: T) => string,
   pathOf: (item: T) => string,
 ) {
+  // Counted over every item from the start of the list, whatever page this is.
+  const totalCount = countLater(() => countPaths(ctx, (limit) => fetch('', limit), pathOf));
   const page = await visiblePage<T>({
     first: pageSize(first),
     after: after ? ctx.cursors.decode<string>(kind, after) : '',
@@ -37,22 +41,25 @@ async function pathPage<T>(
     keyOf,
     visible: (rows) => ctx.access.readablePaths(rows, pathOf),
   });
-  return connection(ctx.cursors, kind, page, keyOf);
+  return { ...connection(ctx.cursors, kind, page, keyOf), totalCount };
 }
 
 export const queryResolvers: Resolvers = {
   Query: {
     dataset: (_root, { urn }, ctx) => readDataset(ctx, assertUrn(urn)),
-    datasets: (_root, { first, after, filter }, ctx) => datasetConnection(ctx, datasetFilter(filter), first, after),
+    datasets: (_root, { first, after, filter, includeDeleted }, ctx) =>
+      datasetConnection(ctx, datasetFilter(filter, includeDeleted), first, after),
     column: async (_root, { datasetUrn, name }, ctx) => {
       if (!(await readDataset(ctx, assertUrn(datasetUrn, 'datasetUrn')))) return null;
       return (await ctx.loaders.columns.load(datasetUrn)).find((c) => c.name === name) ?? null;
     },
-    search: (_root, { query, first, after, filter }, ctx, info) => search(ctx, query, first, after, filter, info),
-    lineage: async (_root, { urn, direction, depth }, ctx) => {
+    search: (_root, { query, first, after, filter, includeDeleted }, ctx, info) =>
+      search(ctx, query, first, after, filter, info, includeDeleted ?? false),
+    suggest: (_root, { prefix, first, types }, ctx) => suggest(ctx, prefix, first, types),
+    lineage: async (_root, { urn, direction, depth, includeDeleted }, ctx) => {
       const d = lineageDepth(depth);
       const root = await readDataset(ctx, assertUrn(urn));
-      return root && buildLineage(ctx, root, direction ?? 'BOTH', d);
+      return root && buildLineage(ctx, root, direction ?? 'BOTH', d, includeDeleted ?? false);
     },
     source: async (_root, { name }, ctx) => {
       const s = await readSource(ctx, text(name, 'name', 64));
@@ -74,13 +81,17 @@ export const queryResolvers: Resolvers = {
       const r = await readResource(ctx, assertResourceUrn(urn).urn);
       return r && resourceParent(r);
     },
-    resources: async (_root, { first, after, kind }, ctx) => {
+    resources: async (_root, { first, after, kind, includeDeleted }, ctx) => {
       const conn = await pathPage<ResourceRecord>(
         ctx,
         `resource:${kind ?? ''}`,
         first,
         after,
-        (from, scan) => ctx.store.resourcePage({ after: from, kind: (kind ?? null) as ResourceKind | null }, scan),
+        (from, scan) =>
+          ctx.store.resourcePage(
+            { after: from, kind: (kind ?? null) as ResourceKind | null, includeDeleted: includeDeleted ?? false },
+            scan,
+          ),
         (r) => r.urn,
         (r) => objectPaths.resource(r.urn),
       );
@@ -90,13 +101,13 @@ export const queryResolvers: Resolvers = {
       const [t] = await readTerms(ctx, [termName(name, 'name')]);
       return t ? termParent(t) : null;
     },
-    glossaryTerms: async (_root, { first, after }, ctx) => {
+    glossaryTerms: async (_root, { first, after, includeDeleted }, ctx) => {
       const conn = await pathPage<GlossaryTermRecord>(
         ctx,
         'term',
         first,
         after,
-        (from, scan) => ctx.store.termPage(from, scan),
+        (from, scan) => ctx.store.termPage(from, scan, includeDeleted ?? false),
         (t) => t.name,
         (t) => objectPaths.glossaryTerm(t.name),
       );
@@ -106,8 +117,8 @@ export const queryResolvers: Resolvers = {
       const d = await readDomain(ctx, domainName(name, 'name'));
       return d && domainParent(d);
     },
-    domains: async (_root, _args, ctx) => {
-      const all = await ctx.store.allDomains();
+    domains: async (_root, { includeDeleted }, ctx) => {
+      const all = await ctx.store.allDomains(includeDeleted ?? false);
       return (await ctx.access.readablePaths(all, (d) => objectPaths.domain(d.name))).map(domainParent);
     },
   },

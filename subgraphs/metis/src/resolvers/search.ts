@@ -4,13 +4,13 @@ import type { Context } from '../context.js';
 import type { CatalogSearchFilter, CatalogSearchType } from '../generated/resolvers.js';
 import {
   comparePositions,
+  forgivingCandidates,
   positionOf,
-  searchCandidates,
   type SearchCandidate,
   type SearchPosition,
 } from '../store/search.js';
 import type { ColumnRecord, DatasetRecord, GlossaryTermRecord } from '../store/records.js';
-import { luceneQuery } from '../text.js';
+import { fuzzyLuceneQuery, luceneQuery } from '../text.js';
 import { assertDepot } from '../urn.js';
 import { domainName, ownerId, pageSize, tag as tagOf } from '../validate.js';
 import { termParent, type Out } from './access.js';
@@ -73,18 +73,20 @@ export async function search(
   after: string | null | undefined,
   filter: CatalogSearchFilter | null | undefined,
   info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>,
+  includeDeleted = false,
 ): Promise<Out<'CatalogSearchConnection'>> {
   const size = pageSize(first);
   if (text.length > 500) throw badUserInput('query is longer than 500 characters.', { field: 'query' });
   const lucene = luceneQuery(text);
   if (!lucene) throw badUserInput('query needs at least one letter or digit.', { field: 'query' });
   const start = after ? ctx.cursors.decode<SearchPosition>('search', after) : null;
-  const ranked = await searchCandidates(ctx.store, text, lucene, {
+  const ranked = await forgivingCandidates(ctx.store, text, lucene, fuzzyLuceneQuery(text), {
     types: filter?.types?.length ? [...new Set(filter.types)] : TYPES,
     tag: filter?.tag == null ? null : tagOf(filter.tag, 'filter.tag'),
     owner: filter?.owner == null ? null : ownerId(filter.owner, 'filter.owner'),
     domain: filter?.domain == null ? null : domainName(filter.domain, 'filter.domain'),
     source: filter?.source == null ? null : assertDepot(filter.source, 'filter.source'),
+    includeDeleted,
   });
 
   const walk = new ReadableRanking(ctx, ranked);

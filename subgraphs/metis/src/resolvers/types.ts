@@ -20,6 +20,10 @@ import {
   termParent,
   termRecord,
 } from './access.js';
+import { columnLineage } from './column-lineage.js';
+import { countLater, countRuns } from './counts.js';
+import { datasetHistory } from './history.js';
+import { lifecycleFields } from './lifecycle.js';
 import { buildLineage, lineageDepth } from './lineage.js';
 
 type RunKey = [startedAt: string, id: string];
@@ -48,7 +52,11 @@ async function runConnection(
     },
   });
   const conn = connection(ctx.cursors, 'run', page, (r) => [r.startedAt, r.id]);
-  return { ...conn, edges: conn.edges.map((e) => ({ ...e, node: runParent(e.node) })) };
+  return {
+    ...conn,
+    edges: conn.edges.map((e) => ({ ...e, node: runParent(e.node) })),
+    totalCount: countLater(() => countRuns(ctx, by, urn)),
+  };
 }
 
 function freshness(d: DatasetRecord) {
@@ -86,7 +94,10 @@ export const typeResolvers: Resolvers = {
     columns: (d, _args, ctx) => ctx.loaders.columns.load(d.urn),
     freshness: (d) => freshness(d),
     runs: (d, { first, after }, ctx) => runConnection(ctx, 'dataset', d.urn, first, after),
-    lineage: (d, { direction, depth }, ctx) => buildLineage(ctx, d, direction ?? 'BOTH', lineageDepth(depth)),
+    lineage: (d, { direction, depth, includeDeleted }, ctx) =>
+      buildLineage(ctx, d, direction ?? 'BOTH', lineageDepth(depth), includeDeleted ?? false),
+    ...datasetHistory,
+    ...lifecycleFields,
   },
   Column: {
     __resolveReference: async (ref, ctx) => {
@@ -106,6 +117,7 @@ export const typeResolvers: Resolvers = {
       if (await isAllowed(ctx, 'read', columnObject(c))) return c.profile;
       return { ...c.profile, min: null, max: null };
     },
+    lineage: (c, { direction, depth }, ctx) => columnLineage(ctx, c, direction ?? 'BOTH', lineageDepth(depth)),
   },
   Source: {
     connection: async (s, _args, ctx) =>

@@ -1,6 +1,7 @@
 import { int } from 'neo4j-driver';
 import type { Neo4jStore } from '@dataos/stores';
 import { parseDatasetUrn } from '../urn.js';
+import { lifecycleProjection } from './lifecycle.js';
 import type {
   ColumnProfileRecord,
   ColumnRecord,
@@ -23,7 +24,8 @@ export const DATASET_PROJECTION = `d {
   owners: [(d)-[:OWNED_BY]->(o:Owner) | o {.id, .kind, .name, .email}],
   glossaryTermNames: [(d)-[:HAS_TERM]->(g:GlossaryTerm) | g.name],
   createdAt: toString(d.createdAt), updatedAt: toString(d.updatedAt),
-  .rowCount, .sizeBytes, lastRefreshedAt: toString(d.lastRefreshedAt), .freshnessSloSeconds
+  .rowCount, .sizeBytes, lastRefreshedAt: toString(d.lastRefreshedAt), .freshnessSloSeconds,
+  ${lifecycleProjection('d')}
 }`;
 
 const COLUMN_PROJECTION = `c {
@@ -37,12 +39,12 @@ const COLUMN_PROJECTION = `c {
 const RESOURCE_PROJECTION = `r {
   .urn, .kind, .workspace, .name, .version, .state, .description, tags: coalesce(r.tags, []),
   owner: head([(r)-[:OWNED_BY]->(o:Owner) | o {.id, .kind, .name, .email}]),
-  createdAt: toString(r.createdAt), updatedAt: toString(r.updatedAt)
+  createdAt: toString(r.createdAt), updatedAt: toString(r.updatedAt), ${lifecycleProjection('r')}
 }`;
 
 const TERM_PROJECTION = `g {
   .name, definition: coalesce(g.description, ''), synonyms: coalesce(g.synonyms, []), domainName: g.domain,
-  relatedNames: [(g)-[:RELATED_TO]-(x:GlossaryTerm) | x.name]
+  relatedNames: [(g)-[:RELATED_TO]-(x:GlossaryTerm) | x.name], ${lifecycleProjection('g')}
 }`;
 
 const RUN_PROJECTION = `r {
@@ -135,11 +137,14 @@ export interface DatasetPageRequest {
   owner?: string | null;
   tag?: string | null;
   layer?: string | null;
+  /** Soft-deleted datasets too (hidden by default). */
+  includeDeleted?: boolean;
 }
 
 export interface KeyPageRequest {
   after: string;
   kind?: ResourceKind | null;
+  includeDeleted?: boolean;
 }
 
 export interface RunPageRequest {
@@ -190,6 +195,7 @@ export class CatalogStore {
       owner: r.owner ?? null,
       tag: r.tag ?? null,
       layer: r.layer ?? null,
+      includeDeleted: r.includeDeleted ?? false,
     }));
     const rows = await this.read<{ i: number; rows: Record<string, unknown>[] }>(
       `UNWIND $reqs AS req
@@ -201,6 +207,7 @@ export class CatalogStore {
            AND (req.layer IS NULL OR d.layer = req.layer)
            AND (req.tag IS NULL OR req.tag IN d.tags)
            AND (req.owner IS NULL OR EXISTS { (d)-[:OWNED_BY]->(:Owner {id: req.owner}) })
+           AND (req.includeDeleted OR d.deletedAt IS NULL)
          WITH d ORDER BY d.urn LIMIT $scan
          RETURN collect(${DATASET_PROJECTION}) AS rows
        }
@@ -230,16 +237,18 @@ export class CatalogStore {
 
   async domainsByName(names: readonly string[]): Promise<DomainRecord[]> {
     return this.read<DomainRecord>(
-      `UNWIND $names AS name MATCH (d:Domain {name: name}) RETURN d.name AS name, d.description AS description`,
+      `UNWIND $names AS name MATCH (d:Domain {name: name}) RETURN d {.name, .description, ${lifecycleProjection('d')}} AS d`,
       { names },
-    );
+    ).then((rows) => rows.map((r) => (r as unknown as { d: DomainRecord }).d));
   }
 
-  async allDomains(): Promise<DomainRecord[]> {
-    return this.read<DomainRecord>(
-      `MATCH (d:Domain) RETURN d.name AS name, d.description AS description ORDER BY name LIMIT 1000`,
-      {},
+  async allDomains(includeDeleted = false): Promise<DomainRecord[]> {
+    const rows = await this.read<{ d: DomainRecord }>(
+      `MATCH (d:Domain) WHERE $includeDeleted OR d.deletedAt IS NULL
+       RETURN d {.name, .description, ${lifecycleProjection('d')}} AS d ORDER BY d.name LIMIT 1000`,
+      { includeDeleted },
     );
+    return rows.map((r) => r.d);
   }
 
   async termsByName(names: readonly string[]): Promise<GlossaryTermRecord[]> {
@@ -250,10 +259,11 @@ export class CatalogStore {
     return rows.map((r) => toTermRecord(r.g)).sort(byName);
   }
 
-  async termPage(after: string, scan: number): Promise<GlossaryTermRecord[]> {
+  async termPage(after: string, scan: number, includeDeleted = false): Promise<GlossaryTermRecord[]> {
     const rows = await this.read<{ g: Record<string, unknown> }>(
-      `MATCH (g:GlossaryTerm) WHERE g.name > $after WITH g ORDER BY g.name LIMIT $scan RETURN ${TERM_PROJECTION} AS g`,
-      { after, scan: int(scan) },
+      `MATCH (g:GlossaryTerm) WHERE g.name > $after AND ($includeDeleted OR g.deletedAt IS NULL)
+       WITH g ORDER BY g.name LIMIT $scan RETURN ${TERM_PROJECTION} AS g`,
+      { after, scan: int(scan), includeDeleted },
     );
     return rows.map((r) => toTermRecord(r.g));
   }
@@ -289,8 +299,14 @@ export class CatalogStore {
   async resourcePage(request: KeyPageRequest, scan: number): Promise<ResourceRecord[]> {
     const rows = await this.read<{ r: Record<string, unknown> }>(
       `MATCH (r:Resource) WHERE r.urn > $after AND ($kind IS NULL OR r.kind = $kind)
+         AND ($includeDeleted OR r.deletedAt IS NULL)
        WITH r ORDER BY r.urn LIMIT $scan RETURN ${RESOURCE_PROJECTION} AS r`,
-      { after: request.after, kind: request.kind ?? null, scan: int(scan) },
+      {
+        after: request.after,
+        kind: request.kind ?? null,
+        scan: int(scan),
+        includeDeleted: request.includeDeleted ?? false,
+      },
     );
     return rows.map((r) => toResourceRecord(r.r));
   }
@@ -341,6 +357,43 @@ export class CatalogStore {
       { ids },
     );
     return rows.map((r) => toRunRecord(r.r));
+  }
+
+  /**
+   * What authorization needs of every dataset of a list (its URN, tags and domain), for exact
+   * counts: at most `limit` rows, in URN order.
+   */
+  async datasetFactsOf(request: Omit<DatasetPageRequest, 'after'>, limit: number) {
+    return this.read<{ urn: string; tags: string[]; domainName: string | null }>(
+      `MATCH (d:Dataset)
+       WHERE ($source IS NULL OR d.source = $source)
+         AND ($domain IS NULL OR d.domain = $domain)
+         AND ($layer IS NULL OR d.layer = $layer)
+         AND ($tag IS NULL OR $tag IN d.tags)
+         AND ($owner IS NULL OR EXISTS { (d)-[:OWNED_BY]->(:Owner {id: $owner}) })
+         AND ($includeDeleted OR d.deletedAt IS NULL)
+       WITH d ORDER BY d.urn LIMIT $limit
+       RETURN d.urn AS urn, coalesce(d.tags, []) AS tags, d.domain AS domainName`,
+      {
+        source: request.source ?? null,
+        domain: request.domain ?? null,
+        layer: request.layer ?? null,
+        tag: request.tag ?? null,
+        owner: request.owner ?? null,
+        includeDeleted: request.includeDeleted ?? false,
+        limit: int(limit),
+      },
+    );
+  }
+
+  /** Runs of a dataset or resource, counted per dataset they produced (for exact counts). */
+  async runCounts(by: 'dataset' | 'resource', urn: string): Promise<{ datasetUrn: string; count: number }[]> {
+    const property = by === 'dataset' ? 'datasetUrn' : 'resourceUrn';
+    const rows = await this.read<{ datasetUrn: string; count: number }>(
+      `MATCH (r:JobRun) WHERE r.${property} = $urn RETURN r.datasetUrn AS datasetUrn, count(*) AS count`,
+      { urn },
+    );
+    return rows.map((r) => ({ datasetUrn: r.datasetUrn, count: Number(r.count) }));
   }
 
   /** A trivial round trip, the baseline the bench compares with. */

@@ -2,6 +2,7 @@ import { int } from 'neo4j-driver';
 import type { CatalogStore } from './catalog.js';
 import { DATASET_PROJECTION, toDatasetRecord } from './catalog.js';
 import type { DatasetRecord, EdgeRecord } from './records.js';
+import { lifecycleProjection } from './lifecycle.js';
 
 export const MAX_LINEAGE_DEPTH = 10;
 /** Readable datasets per direction a lineage shows at most (the nearest ones). */
@@ -66,7 +67,8 @@ export async function lineageGraphs(
        OPTIONAL MATCH (a)-[:HAS_COLUMN]->(ca:Column)-[ce:COLUMN_FEEDS {via: e.via, job: e.job}]->(cb:Column)<-[:HAS_COLUMN]-(b)
        WITH a, b, e, collect(CASE WHEN ca IS NULL THEN null
                                   ELSE {upstream: ca.name, downstream: cb.name, transformation: ce.transformation} END) AS columns
-       RETURN collect({upstreamUrn: a.urn, downstreamUrn: b.urn, viaUrn: e.via, job: e.job, columns: columns}) AS edges
+       RETURN collect({upstreamUrn: a.urn, downstreamUrn: b.urn, viaUrn: e.via, job: e.job, columns: columns,
+                       ${lifecycleProjection('e')}}) AS edges
      }
      RETURN s.urn AS root, scanCut, [d IN reach | ${DATASET_PROJECTION}] AS nodes, edges`,
     { roots, down, up, scan: int(scan) },
@@ -83,6 +85,12 @@ export async function lineageGraphs(
           edges: r.edges
             .filter((e) => met.has(e.downstreamUrn))
             .map((e) => ({
+              deletedAt: e.deletedAt ?? null,
+              deletedBy: e.deletedBy ?? null,
+              deprecatedAt: e.deprecatedAt ?? null,
+              deprecatedBy: e.deprecatedBy ?? null,
+              deprecationNote: e.deprecationNote ?? null,
+              replacementUrn: e.replacementUrn ?? null,
               upstreamUrn: e.upstreamUrn,
               downstreamUrn: e.downstreamUrn,
               viaUrn: noneAsNull(e.viaUrn),

@@ -3,8 +3,15 @@ import type { Neo4jStore } from '@dataos/stores';
 
 /** The one full-text index over datasets, columns and glossary terms. */
 export const SEARCH_INDEX = 'metis_search_v3';
+/**
+ * Names without stemming (`standard-no-stop-words`), for typo tolerance and suggestions: Lucene's
+ * fuzzy and prefix queries are not analysed, so against the English index `custmer~2` would be
+ * compared with the stem `custom`, three edits away from it. The filter fields are here too, so
+ * that filters run inside Lucene in both indexes.
+ */
+export const NAMES_INDEX = 'metis_names_v1';
 
-/** Metis's labels: Source, Dataset, Column, Owner, Domain, GlossaryTerm, Resource, JobRun, MetisSettings. */
+/** Metis's labels: Source, Dataset, Column, Owner, Domain, GlossaryTerm, Resource, JobRun, DatasetVersion, MetisSettings. */
 const STATEMENTS = [
   'CREATE CONSTRAINT metis_dataset_urn IF NOT EXISTS FOR (d:Dataset) REQUIRE d.urn IS UNIQUE',
   'CREATE CONSTRAINT metis_source_name IF NOT EXISTS FOR (s:Source) REQUIRE s.name IS UNIQUE',
@@ -14,6 +21,7 @@ const STATEMENTS = [
   'CREATE CONSTRAINT metis_glossary_name IF NOT EXISTS FOR (g:GlossaryTerm) REQUIRE g.name IS UNIQUE',
   'CREATE CONSTRAINT metis_resource_urn IF NOT EXISTS FOR (r:Resource) REQUIRE r.urn IS UNIQUE',
   'CREATE CONSTRAINT metis_job_run_id IF NOT EXISTS FOR (r:JobRun) REQUIRE r.id IS UNIQUE',
+  'CREATE CONSTRAINT metis_dataset_version IF NOT EXISTS FOR (v:DatasetVersion) REQUIRE (v.datasetUrn, v.number) IS UNIQUE',
   'CREATE CONSTRAINT metis_settings_id IF NOT EXISTS FOR (s:MetisSettings) REQUIRE s.id IS UNIQUE',
   'CREATE INDEX metis_dataset_source IF NOT EXISTS FOR (d:Dataset) ON (d.source)',
   'CREATE INDEX metis_dataset_domain IF NOT EXISTS FOR (d:Dataset) ON (d.domain)',
@@ -28,6 +36,9 @@ const STATEMENTS = [
   `CREATE FULLTEXT INDEX ${SEARCH_INDEX} IF NOT EXISTS FOR (n:Dataset|Column|GlossaryTerm)
    ON EACH [n.ftName, n.ftTags, n.description, n.ftContext, n.ftSource, n.ftType, n.ftDomain, n.ftOwners]
    OPTIONS { indexConfig: { \`fulltext.analyzer\`: 'english' } }`,
+  `CREATE FULLTEXT INDEX ${NAMES_INDEX} IF NOT EXISTS FOR (n:Dataset|Column|GlossaryTerm)
+   ON EACH [n.ftName, n.ftTags, n.ftSource, n.ftType, n.ftDomain, n.ftOwners]
+   OPTIONS { indexConfig: { \`fulltext.analyzer\`: 'standard-no-stop-words' } }`,
 ];
 
 /**
@@ -90,6 +101,7 @@ export async function migrate(neo4j: Neo4jStore): Promise<{ cursorKey: string }>
   for (const statement of STATEMENTS) await run(neo4j, statement);
   for (const statement of BACKFILL) await autoCommit(neo4j, statement);
   await run(neo4j, `CALL db.awaitIndex('${SEARCH_INDEX}', 300)`);
+  await run(neo4j, `CALL db.awaitIndex('${NAMES_INDEX}', 300)`);
   const { records } = await run(
     neo4j,
     `MERGE (s:MetisSettings {id: 'cursor-key'}) ON CREATE SET s.value = $value RETURN s.value AS value`,

@@ -1,4 +1,5 @@
 /** What the store returns: plain objects, close to the GraphQL types (resolvers fill relations). */
+import type { LifecycleFields } from './lifecycle.js';
 
 export type DatasetKind = 'TABLE' | 'VIEW' | 'TOPIC' | 'FILES' | 'DASHBOARD';
 export type OwnerKind = 'PERSON' | 'TEAM';
@@ -12,7 +13,7 @@ export interface OwnerRecord {
   email: string | null;
 }
 
-export interface DatasetRecord {
+export interface DatasetRecord extends LifecycleFields {
   urn: string;
   name: string;
   /** Depot name (`dataos://<sourceName>:...`). */
@@ -64,12 +65,12 @@ export interface SourceRecord {
   updatedAt: string | null;
 }
 
-export interface DomainRecord {
+export interface DomainRecord extends LifecycleFields {
   name: string;
   description: string | null;
 }
 
-export interface GlossaryTermRecord {
+export interface GlossaryTermRecord extends LifecycleFields {
   name: string;
   definition: string;
   synonyms: string[];
@@ -77,7 +78,7 @@ export interface GlossaryTermRecord {
   relatedNames: string[];
 }
 
-export interface ResourceRecord {
+export interface ResourceRecord extends LifecycleFields {
   urn: string;
   kind: ResourceKind;
   workspace: string;
@@ -104,7 +105,7 @@ export interface JobRunRecord {
 }
 
 /** A dataset-level lineage edge as stored (`via`/`job` null when unknown). */
-export interface EdgeRecord {
+export interface EdgeRecord extends LifecycleFields {
   upstreamUrn: string;
   downstreamUrn: string;
   viaUrn: string | null;

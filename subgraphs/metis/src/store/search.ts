@@ -1,7 +1,7 @@
 import { int } from 'neo4j-driver';
 import type { CatalogStore } from './catalog.js';
-import { ftKey, rankTerms, type RankTerm } from '../text.js';
-import { SEARCH_INDEX } from './migrate.js';
+import { ftKey, nearWord, rankTerms, type RankTerm } from '../text.js';
+import { NAMES_INDEX, SEARCH_INDEX } from './migrate.js';
 
 export type SearchType = 'DATASET' | 'COLUMN' | 'GLOSSARY_TERM';
 
@@ -11,6 +11,8 @@ export interface SearchFilter {
   owner: string | null;
   domain: string | null;
   source: string | null;
+  /** Soft-deleted datasets (with their columns) and glossary terms too. */
+  includeDeleted?: boolean;
 }
 
 /** What Heimdall and the facets need of a hit's dataset. */
@@ -97,8 +99,9 @@ export interface RankFields {
 
 /**
  * Metis's relevance of one hit, from the hit alone: for each query word, 4 when it is a word of
- * the name, 3 when it starts one (rough stem, 3+ letters), 2 for a tag, 1 for the description,
- * 0.5 otherwise (context, stemming), averaged; plus up to 0.5 for the share of the name the query
+ * the name, 3 when it starts one (rough stem, 3+ letters), 2.5 when it is one or two letters away
+ * from one (a typo, see `allowedEdits`), 2 for a tag, 1 for the description, 0.5 otherwise
+ * (context, stemming), averaged; plus up to 0.5 for the share of the name the query
  * covers; scaled to (0, 1] and weighted by layer. Computed here rather than in Cypher: the same
  * arithmetic over 5,000 hits costs Neo4j's interpreted expressions several times what reading
  * the four fields does.
@@ -113,12 +116,13 @@ export function rankScore(terms: readonly RankTerm[], hit: RankFields): number {
   for (const t of terms) {
     if (nameWords.includes(t.word)) sum += 4;
     else if (startsAny(nameWords, t.prefix)) sum += 3;
+    else if (nearWord(t.word, nameWords)) sum += 2.5;
     else if (tagWords.includes(t.word) || startsAny(tagWords, t.prefix)) sum += 2;
     else if ((prose ??= (hit.description ?? '').toLowerCase()).includes(t.prefix ?? t.word)) sum += 1;
     else sum += 0.5;
   }
   const covered = nameWords.filter((w) =>
-    terms.some((t) => w === t.word || (t.prefix !== null && w.startsWith(t.prefix))),
+    terms.some((t) => w === t.word || (t.prefix !== null && w.startsWith(t.prefix)) || nearWord(t.word, [w])),
   ).length;
   const base = sum / Math.max(terms.length, 1) + (0.5 * covered) / Math.max(nameWords.length, 1);
   const weight =
@@ -201,13 +205,15 @@ export async function searchCandidates(
   lucene: string,
   filter: SearchFilter,
   limit = SEARCH_SCAN_LIMIT,
+  index: typeof SEARCH_INDEX | typeof NAMES_INDEX = SEARCH_INDEX,
 ): Promise<SearchCandidate[]> {
   if (filter.source !== null && !/^[a-z][a-z0-9_-]*$/i.test(filter.source)) return [];
   const clauses = luceneFilters(filter);
   if (!clauses) return [];
   const needsParent = filter.domain !== null || filter.owner !== null;
   const rows = await store.read<CandidateRow>(
-    `CALL db.index.fulltext.queryNodes('${SEARCH_INDEX}', $lucene, {limit: $limit}) YIELD node
+    `CALL db.index.fulltext.queryNodes('${index}', $lucene, {limit: $limit}) YIELD node
+     WITH node WHERE $includeDeleted OR node.deletedAt IS NULL
      WITH node, CASE WHEN node:Dataset THEN 'DATASET' WHEN node:Column THEN 'COLUMN' ELSE 'GLOSSARY_TERM' END AS type
      ${
        needsParent
@@ -226,6 +232,7 @@ export async function searchCandidates(
       limit: int(limit),
       domain: filter.domain,
       owner: filter.owner,
+      includeDeleted: filter.includeDeleted ?? false,
     },
   );
   const terms = rankTerms(text);
@@ -260,4 +267,28 @@ export function searchDatasetFacts(store: CatalogStore, urns: readonly string[])
      RETURN d.urn AS urn, coalesce(d.tags, []) AS tags, d.domain AS domain, d.source AS source`,
     { urns },
   );
+}
+
+/**
+ * The matches of the main index and, when a query word allows a typo, the names index's fuzzy
+ * matches (`custmer` finds `customers`), merged by hit and ranked together: both run whatever the
+ * catalog holds, so nothing about hidden documents decides whether typos are forgiven. A typo
+ * ranks after a true name match (`rankScore`), and an exact name stays first.
+ */
+export async function forgivingCandidates(
+  store: CatalogStore,
+  text: string,
+  lucene: string,
+  fuzzy: string | null,
+  filter: SearchFilter,
+  limit = SEARCH_SCAN_LIMIT,
+): Promise<SearchCandidate[]> {
+  const [main, typos] = await Promise.all([
+    searchCandidates(store, text, lucene, filter, limit),
+    fuzzy ? searchCandidates(store, text, fuzzy, filter, limit, NAMES_INDEX) : [],
+  ]);
+  if (!typos.length) return main;
+  const seen = new Set(main.map((c) => `${c.type} ${c.key}`));
+  const merged = [...main, ...typos.filter((c) => !seen.has(`${c.type} ${c.key}`))].sort(compareCandidates);
+  return merged.slice(0, limit);
 }

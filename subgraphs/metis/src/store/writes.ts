@@ -15,6 +15,7 @@ import type {
   SourceIngest,
 } from './inputs.js';
 import { ftOwners, ownerRows, replaceOwners } from './owners.js';
+import { recordVersions } from './versions.js';
 
 // The input types lived here; importers outside Metis's own modules still find them here.
 export type * from './inputs.js';
@@ -79,8 +80,17 @@ export class CatalogWriter {
     }
   }
 
-  /** Bulk upsert of one source's datasets with their columns, in one transaction. */
-  ingest(source: SourceIngest, datasets: DatasetIngest[], refs: Refs, now = new Date()): Promise<IngestCounts> {
+  /**
+   * Bulk upsert of one source's datasets with their columns, in one transaction; each dataset
+   * whose schema or description changed gets a version by `author` (store/versions.ts).
+   */
+  ingest(
+    source: SourceIngest,
+    datasets: DatasetIngest[],
+    refs: Refs,
+    author: string | null = null,
+    now = new Date(),
+  ): Promise<IngestCounts> {
     const rows = datasets.map((d) => {
       const urn = parseDatasetUrn(d.urn)!;
       const props: Record<string, unknown> = {
@@ -137,6 +147,9 @@ export class CatalogWriter {
         { name: source.name, props: sourceProps, now: now.toISOString() },
       );
       const changedRows = rows.filter((r) => changed.has(r.urn));
+      // The state about to be replaced, for datasets catalogued before history was kept.
+      const overwritten = changedRows.filter((r) => state.get(r.urn)?.get('created') === false).map((r) => r.urn);
+      await recordVersions(tx, overwritten, null, now, true);
       if (changedRows.length) {
         await tx.run(
           `UNWIND $rows AS row
@@ -221,6 +234,7 @@ export class CatalogWriter {
           );
         }
       }
+      await recordVersions(tx, [...changed], author, now);
       return { created, updated: changed.size - created, unchanged: rows.length - changed.size };
     });
   }
@@ -231,10 +245,12 @@ export class CatalogWriter {
     description: string | null | undefined,
     columns: { name: string; description: string | null }[],
     refs: Refs,
+    author: string | null = null,
     now = new Date(),
   ) {
     return this.write(async (tx) => {
       await assertRefs(tx, refs);
+      await recordVersions(tx, [urn], null, now, true);
       await tx.run(
         `MATCH (d:Dataset {urn: $urn})
          SET d.updatedAt = datetime($now), d.description = CASE WHEN $set THEN $description ELSE d.description END
@@ -242,13 +258,23 @@ export class CatalogWriter {
          MATCH (d)-[:HAS_COLUMN]->(c:Column {name: col.name}) SET c.description = col.description`,
         { urn, set: description !== undefined, description: description ?? null, columns, now: now.toISOString() },
       );
+      await recordVersions(tx, [urn], author, now);
     });
   }
 
   /** Adds and removes tags of a dataset (column null) or of one of its columns. */
-  tag(urn: string, column: string | null, add: string[], remove: string[], refs: Refs, now = new Date()) {
+  tag(
+    urn: string,
+    column: string | null,
+    add: string[],
+    remove: string[],
+    refs: Refs,
+    author: string | null = null,
+    now = new Date(),
+  ) {
     return this.write(async (tx) => {
       await assertRefs(tx, refs);
+      await recordVersions(tx, [urn], null, now, true);
       const res = await tx.run(
         `MATCH (d:Dataset {urn: $urn})
          OPTIONAL MATCH (d)-[:HAS_COLUMN]->(c:Column {name: $column})
@@ -264,6 +290,7 @@ export class CatalogWriter {
          WITH CASE WHEN $column IS NULL THEN d ELSE c END AS n SET n.ftTags = $ft`,
         { urn, column, ft: ftTags(tags) },
       );
+      await recordVersions(tx, [urn], author, now);
       return tags;
     });
   }
