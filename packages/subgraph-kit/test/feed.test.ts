@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testMongo, type TestMongo } from '@dataos/testkit';
-import { SequencedFeed, type FeedDoc, type FeedNotice } from '../src/subscriptions/feed.js';
+import { SequencedFeed, type FeedNotice } from '../src/subscriptions/feed.js';
 import type { BoundedQueue } from '../src/subscriptions/bounded-queue.js';
 
 type Item = { writer: string; n: number };
@@ -13,8 +13,8 @@ afterAll(async () => {
   await mongo?.drop();
 });
 
-const feedOn = (name: string, options: ConstructorParameters<typeof SequencedFeed>[1] = {}) =>
-  new SequencedFeed<Item>(mongo.db.collection<FeedDoc<Item>>(name), { pollMs: 20, ...options });
+const feedOn = (name: string, options: ConstructorParameters<typeof SequencedFeed>[2] = {}) =>
+  new SequencedFeed<Item>(mongo.db, name, { pollMs: 20, ...options });
 
 async function take<T>(queue: BoundedQueue<T>, n: number, timeoutMs = 10_000): Promise<T[]> {
   const out: T[] = [];
@@ -33,7 +33,7 @@ async function take<T>(queue: BoundedQueue<T>, n: number, timeoutMs = 10_000): P
 
 describe('SequencedFeed on the store (two replicas on one collection)', () => {
   it('concurrent writers on two replicas get distinct, gap-free numbers; both replicas deliver everything in that order', async () => {
-    const [a, b] = [feedOn('feed_race'), feedOn('feed_race')];
+    const [a, b] = [feedOn('feed_race', { bucketSize: 8 }), feedOn('feed_race', { bucketSize: 8 })];
     await Promise.all([a.start(), b.start()]);
     const subA = await a.subscribe({ select: (i: Item) => i, limit: 1000 });
     const subB = await b.subscribe({ select: (i: Item) => i, limit: 1000 });
@@ -54,7 +54,7 @@ describe('SequencedFeed on the store (two replicas on one collection)', () => {
   });
 
   it('splits large appends into documents, and resumes after any position', async () => {
-    const feed = feedOn('feed_resume', { maxItemsPerDoc: 3 });
+    const feed = feedOn('feed_resume', { maxItemsPerDoc: 3, bucketSize: 2 });
     await feed.start();
     const seqs = await feed.append(Array.from({ length: 7 }, (_, n) => ({ writer: 'w', n })));
     expect(seqs).toEqual([1, 2, 3]);
@@ -69,8 +69,8 @@ describe('SequencedFeed on the store (two replicas on one collection)', () => {
     await feed.stop();
   });
 
-  it('trims past the retention but keeps the newest number; a cursor older than what is kept is BAD_USER_INPUT', async () => {
-    const feed = feedOn('feed_trim', { retentionMs: 60_000 });
+  it('drops whole buckets past the retention but keeps the newest number; a cursor older than what is kept is BAD_USER_INPUT', async () => {
+    const feed = feedOn('feed_trim', { retentionMs: 60_000, bucketSize: 1 });
     await feed.start();
     await feed.append([{ writer: 'w', n: 1 }]);
     await feed.append([{ writer: 'w', n: 2 }]);

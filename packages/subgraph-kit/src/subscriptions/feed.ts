@@ -1,4 +1,4 @@
-import { BSON, MongoServerError, type Collection, type Document } from 'mongodb';
+import { Binary, BSON, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
 import { badUserInput } from '@dataos/errors';
 import { CursorCodec } from '../cursor.js';
 import type { Logger } from '../logger.js';
@@ -11,6 +11,13 @@ export interface FeedDoc<T> {
   _id: number;
   at: Date;
   items: T[];
+}
+
+/** As stored: the items as one BSON blob (FerretDB scans a blob ~7x faster than nested documents). */
+interface StoredDoc {
+  _id: number;
+  at: Date;
+  items: Binary;
 }
 
 /** Where a subscriber is: after item `index` of document `seq`. */
@@ -33,6 +40,8 @@ export interface FeedOptions {
   /** Items per document at most, and bytes (BSON) per document at most. */
   maxItemsPerDoc?: number;
   maxDocBytes?: number;
+  /** Sequence numbers per collection (see the class comment). */
+  bucketSize?: number;
   logger?: Logger;
 }
 
@@ -53,7 +62,7 @@ const isPosition = (v: unknown): v is [number, number] =>
   Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n) && (n as number) >= 0);
 
 /**
- * An ordered event log in a MongoDB collection, shared by every replica of a subgraph: the
+ * An ordered event log in MongoDB collections, shared by every replica of a subgraph: the
  * mechanism behind its subscriptions when the store has no change streams (FerretDB).
  *
  * **Order.** A writer claims sequence number `n` by inserting the document `_id: n`; only one
@@ -61,6 +70,12 @@ const isPosition = (v: unknown): v is [number, number] =>
  * unlike conditional updates or `$inc` on FerretDB). A writer that loses reads the highest `_id`
  * and tries the next. A writer only tries `n + 1` after it saw `n` committed, so numbers are
  * gap-free and a reader that has read `n` never later finds a smaller one.
+ *
+ * **Buckets.** Document `n` lives in the collection `<name>_<floor(n / bucketSize)>`. FerretDB
+ * answers every query, `_id` lookups included, by decoding the whole collection (measured: a
+ * `find` on 20 documents of 150 KB took 1.7 s on a loaded machine), so a reader must never query a
+ * collection that holds the whole retention: it reads only the bucket of `head + 1`, and retention
+ * drops whole buckets (a cheap `drop`, no scan). On MongoDB the same reads are `_id` range scans.
  *
  * **Delivery.** Each replica runs one reader that polls for `_id > head` (woken at once by its
  * own writes) and fans documents out to its subscribers, each through a bounded queue. At least
@@ -81,16 +96,21 @@ export class SequencedFeed<T extends Document> {
   private readonly retentionMs: number;
   private readonly maxItems: number;
   private readonly maxBytes: number;
+  private readonly bucketSize: number;
   private readonly cursors = new CursorCodec();
+  private lastCatchUpCheck = 0;
 
   constructor(
-    readonly collection: Collection<FeedDoc<T>>,
+    readonly db: Db,
+    /** Collections are `<name>_<bucket>`. */
+    readonly name: string,
     options: FeedOptions = {},
   ) {
     this.pollMs = options.pollMs ?? 100;
     this.retentionMs = options.retentionMs ?? 3_600_000;
     this.maxItems = options.maxItemsPerDoc ?? 500;
-    this.maxBytes = options.maxDocBytes ?? 4 * 1024 * 1024;
+    this.maxBytes = options.maxDocBytes ?? 1024 * 1024;
+    this.bucketSize = options.bucketSize ?? 128;
     this.logger = options.logger;
   }
 
@@ -160,13 +180,9 @@ export class SequencedFeed<T extends Document> {
     field?: string;
   }): Promise<BoundedQueue<FeedNotice<U>>> {
     const after = options.after ?? null;
-    if (after && after.seq < this.head) {
-      const oldest = await this.collection
-        .find({}, { projection: { _id: 1 } })
-        .sort({ _id: 1 })
-        .limit(1)
-        .next();
-      if (!oldest || oldest._id > after.seq + 1) {
+    if (after && after.seq <= this.head) {
+      const oldest = await this.minSeq();
+      if (oldest === null || oldest > after.seq + 1) {
         throw badUserInput(
           `The cursor is older than the events kept (${Math.round(this.retentionMs / 60_000)} min): read the history, then subscribe without \`after\`.`,
           { field: options.field ?? 'after' },
@@ -176,7 +192,7 @@ export class SequencedFeed<T extends Document> {
     const subscriber: Subscriber<T, U> = {
       select: options.select,
       after,
-      pending: after && after.seq < this.head ? [] : null,
+      pending: after && after.seq <= this.head ? [] : null,
       queue: new BoundedQueue<FeedNotice<U>>(options.limit, () => this.subscribers.delete(subscriber as never)),
     };
     this.subscribers.add(subscriber as never);
@@ -196,14 +212,61 @@ export class SequencedFeed<T extends Document> {
     return { seq, index };
   }
 
-  /** Deletes documents past the retention, never the newest (writers number after it). */
+  /**
+   * Drops the buckets whose newest document is past the retention, never the newest bucket
+   * (writers number after its last document). Returns the buckets dropped.
+   */
   async trim(now = Date.now()): Promise<number> {
-    const newest = await this.maxSeq();
-    const { deletedCount } = await this.collection.deleteMany({
-      _id: { $lt: newest },
-      at: { $lt: new Date(now - this.retentionMs) },
-    } as never);
-    return deletedCount;
+    const buckets = await this.buckets();
+    let dropped = 0;
+    for (const k of buckets.slice(0, -1)) {
+      const newest = await this.bucket(k)
+        .find({}, { projection: { at: 1 } })
+        .sort({ _id: -1 })
+        .limit(1)
+        .next();
+      if (newest && newest.at.getTime() >= now - this.retentionMs) break;
+      await this.bucket(k)
+        .drop()
+        .catch(() => false);
+      dropped++;
+    }
+    return dropped;
+  }
+
+  private bucket(k: number): Collection<StoredDoc> {
+    return this.db.collection<StoredDoc>(`${this.name}_${k}`);
+  }
+
+  private bucketOf(seq: number): number {
+    return Math.floor(seq / this.bucketSize);
+  }
+
+  /** The buckets that exist, in order. */
+  private async buckets(): Promise<number[]> {
+    const prefix = `${this.name}_`;
+    const names = await this.db.listCollections({}, { nameOnly: true }).toArray();
+    return names
+      .map((c) => c.name)
+      .filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)))
+      .map((n) => Number(n.slice(prefix.length)))
+      .sort((a, b) => a - b);
+  }
+
+  private async minSeq(): Promise<number | null> {
+    for (const k of await this.buckets()) {
+      const first = await this.bucket(k)
+        .find({}, { projection: { _id: 1 } })
+        .sort({ _id: 1 })
+        .limit(1)
+        .next();
+      if (first) return first._id;
+    }
+    return null;
+  }
+
+  private decode(doc: StoredDoc): FeedDoc<T> {
+    return { _id: doc._id, at: doc.at, items: BSON.deserialize(doc.items.buffer).items as T[] };
   }
 
   private *chunks(items: T[]): Generator<T[]> {
@@ -226,7 +289,8 @@ export class SequencedFeed<T extends Document> {
     let next = Math.max(this.head, this.lastWritten) + 1;
     for (let attempt = 0; attempt < 100; attempt++) {
       try {
-        await this.collection.insertOne({ _id: next, at: new Date(), items } as never);
+        const blob = new Binary(BSON.serialize({ items }));
+        await this.bucket(this.bucketOf(next)).insertOne({ _id: next, at: new Date(), items: blob });
         this.lastWritten = next;
         return next;
       } catch (error) {
@@ -238,12 +302,16 @@ export class SequencedFeed<T extends Document> {
   }
 
   private async maxSeq(): Promise<number> {
-    const last = await this.collection
-      .find({}, { projection: { _id: 1 } })
-      .sort({ _id: -1 })
-      .limit(1)
-      .next();
-    return last?._id ?? 0;
+    const buckets = await this.buckets();
+    for (const k of buckets.reverse()) {
+      const last = await this.bucket(k)
+        .find({}, { projection: { _id: 1 } })
+        .sort({ _id: -1 })
+        .limit(1)
+        .next();
+      if (last) return last._id;
+    }
+    return 0;
   }
 
   private wake(): void {
@@ -271,21 +339,23 @@ export class SequencedFeed<T extends Document> {
 
   /** Reads what follows `head` and delivers it; true when there may be more at once. */
   private async poll(): Promise<boolean> {
-    const docs = await this.collection
-      .find({ _id: { $gt: this.head } } as never)
+    const docs = await this.bucket(this.bucketOf(this.head + 1))
+      .find({ _id: { $gt: this.head } })
       .sort({ _id: 1 })
       .limit(READ_BATCH)
       .toArray();
-    for (const doc of docs) {
-      if (doc._id !== this.head + 1) {
+    if (docs.length === 0) return this.skipDropped();
+    for (const stored of docs) {
+      if (stored._id !== this.head + 1) {
         // Numbers are gap-free when written; a gap is a document trimmed (or, on a store that
         // reads from a lagging node, not visible yet): wait a little, then move on.
         const now = Date.now();
         if (!this.gapSince) this.gapSince = now;
         if (now - this.gapSince < GAP_WAIT_MS) return false;
-        this.warn(null, `feed skipped sequence numbers ${this.head + 1}-${doc._id - 1}`);
+        this.warn(null, `feed skipped sequence numbers ${this.head + 1}-${stored._id - 1}`);
       }
       this.gapSince = 0;
+      const doc = this.decode(stored);
       this.head = doc._id;
       for (const s of this.subscribers) {
         if (s.pending) {
@@ -294,7 +364,22 @@ export class SequencedFeed<T extends Document> {
         } else this.deliver(s, doc);
       }
     }
-    return docs.length === READ_BATCH;
+    return docs.length === READ_BATCH || this.bucketOf(this.head + 1) !== this.bucketOf(docs.at(-1)!._id);
+  }
+
+  /**
+   * A reader more than a retention behind (a process paused for long) finds its bucket dropped:
+   * every few seconds of silence it checks, and moves on to the oldest document kept.
+   */
+  private async skipDropped(): Promise<boolean> {
+    const now = Date.now();
+    if (now - this.lastCatchUpCheck < 5_000) return false;
+    this.lastCatchUpCheck = now;
+    const oldest = await this.minSeq();
+    if (oldest === null || oldest <= this.head + 1) return false;
+    this.warn(null, `feed skipped sequence numbers ${this.head + 1}-${oldest - 1}: older than the retention`);
+    this.head = oldest - 1;
+    return true;
   }
 
   /** Reads the backlog of a resuming subscriber up to `until`, then what arrived meanwhile. */
@@ -302,14 +387,14 @@ export class SequencedFeed<T extends Document> {
     let from = s.after!.seq;
     try {
       while (from <= until && !s.queue.closed) {
-        const docs = await this.collection
-          .find({ _id: { $gte: from, $lte: until } } as never)
+        const docs = await this.bucket(this.bucketOf(from))
+          .find({ _id: { $gte: from, $lte: until } })
           .sort({ _id: 1 })
           .limit(READ_BATCH)
           .toArray();
-        if (docs.length === 0) break;
-        for (const doc of docs) this.deliver(s, doc);
-        from = docs.at(-1)!._id + 1;
+        for (const doc of docs) this.deliver(s, this.decode(doc));
+        // The rest of this bucket, or the next one.
+        from = docs.length === READ_BATCH ? docs.at(-1)!._id + 1 : (this.bucketOf(from) + 1) * this.bucketSize;
       }
       const pending = s.pending ?? [];
       s.pending = null;

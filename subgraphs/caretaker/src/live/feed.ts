@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { SequencedFeed, type FeedDoc, type Logger } from '@dataos/subgraph-kit';
+import { SequencedFeed, type Logger } from '@dataos/subgraph-kit';
 import type { ClusterEvent, HistoryEvent, NodeDoc, PodDoc } from '../model.js';
 import { historyOf } from '../model.js';
 import { stateOf, type IngestOutcome } from '../store/ingest.js';
@@ -11,11 +11,11 @@ export type LiveItem =
 
 export type LiveFeed = SequencedFeed<LiveItem>;
 
-/** The collection every Caretaker replica appends ingested events to and tails (see README, Live events). */
+/** The collections (`live_events_<bucket>`) every Caretaker replica appends ingested events to and tails (README, Live events). */
 export const LIVE_COLLECTION = 'live_events';
 
 export function createLiveFeed(db: Db, options: { retentionMs: number; pollMs: number; logger: Logger }): LiveFeed {
-  return new SequencedFeed<LiveItem>(db.collection<FeedDoc<LiveItem>>(LIVE_COLLECTION), options);
+  return new SequencedFeed<LiveItem>(db, LIVE_COLLECTION, options);
 }
 
 /**

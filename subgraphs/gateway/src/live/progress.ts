@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { SequencedFeed, type BoundedQueue, type FeedDoc, type FeedNotice, type Logger } from '@dataos/subgraph-kit';
+import { SequencedFeed, type BoundedQueue, type FeedNotice, type Logger } from '@dataos/subgraph-kit';
 
 export type QueryPhase = 'PLANNING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'REFUSED';
 
@@ -39,7 +39,7 @@ export class QueryProgressFeed {
     private readonly logger: Logger,
     private readonly intervalMs = 1000,
   ) {
-    this.feed = new SequencedFeed(db.collection<FeedDoc<ProgressItem>>(PROGRESS_COLLECTION), {
+    this.feed = new SequencedFeed<ProgressItem>(db, PROGRESS_COLLECTION, {
       pollMs: 100,
       retentionMs: 3_600_000,
       logger,
