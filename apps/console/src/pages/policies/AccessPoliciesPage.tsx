@@ -19,6 +19,7 @@ export function AccessPoliciesPage() {
   const capabilities = useCapabilities();
   const { data, error, loading } = useQuery(ConsoleAccessPoliciesDocument, {
     variables: { first: PAGE, ...(search ? { filter: { search } } : {}) },
+    fetchPolicy: 'cache-and-network',
   });
   const { last } = usePolicyChanges(['ConsoleAccessPolicies']);
   const policies = data?.policies;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { useMutation } from '@apollo/client/react';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import {
   ConsoleAccessPoliciesDocument,
   ConsoleAccessPolicyDocument,
@@ -25,6 +25,7 @@ interface Props {
 /** Create or edit an access policy; Heimdall's validation errors are shown at their field. */
 export function AccessPolicyForm({ policy, changedBy, onSaved }: Props) {
   const navigate = useNavigate();
+  const client = useApolloClient();
   const [values, setValues] = useState<AccessFormValues>(policy ? accessValuesOf(policy) : EMPTY_ACCESS);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [create, created] = useMutation(ConsoleCreateAccessPolicyDocument);
@@ -36,16 +37,17 @@ export function AccessPolicyForm({ policy, changedBy, onSaved }: Props) {
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     const input = accessInputOf(values);
-    const refetchQueries = [ConsoleAccessPoliciesDocument, ConsoleAccessPolicyDocument];
     const result = policy
-      ? await update({ variables: { name: policy.name, input, expectedVersion: policy.version }, refetchQueries })
-      : await create({ variables: { input }, refetchQueries });
+      ? await update({ variables: { name: policy.name, input, expectedVersion: policy.version } })
+      : await create({ variables: { input } });
     const saved = result.data && ('createPolicy' in result.data ? result.data.createPolicy : result.data.updatePolicy);
     if (result.error || !saved) {
       setErrors(formErrorsOf(result.error ?? new Error('The policy was not saved.'), ACCESS_FIELDS, 'policy'));
       return;
     }
     setErrors(NO_ERRORS);
+    // Only after a save: a refused one keeps the form (and its version) as the user left it.
+    await client.refetchQueries({ include: [ConsoleAccessPoliciesDocument, ConsoleAccessPolicyDocument] });
     if (onSaved) onSaved(saved.name);
     else void navigate(accessPolicyPath(saved.name), { state: { saved: true } });
   };

@@ -28,6 +28,7 @@ export function DataPoliciesPage() {
   const capabilities = useCapabilities();
   const { data, error, loading } = useQuery(ConsoleDataPoliciesDocument, {
     variables: dataset ? { filter: { dataset } } : {},
+    fetchPolicy: 'cache-and-network',
   });
   const policies = [...(data?.dataPolicies ?? [])].sort(
     (a, b) => a.priority - b.priority || a.name.localeCompare(b.name),
@@ -113,7 +114,10 @@ export function DataPolicyPage() {
   const { name = '' } = useParams();
   const navigate = useNavigate();
   const capabilities = useCapabilities();
-  const { data, error, loading } = useQuery(ConsoleDataPoliciesDocument, { variables: {} });
+  const { data, error, loading } = useQuery(ConsoleDataPoliciesDocument, {
+    variables: {},
+    fetchPolicy: 'cache-and-network',
+  });
   const [remove, removed] = useMutation(ConsoleDeleteDataPolicyDocument);
   const [messages, setMessages] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useMutation } from '@apollo/client/react';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import {
   ConsoleCreateDataPolicyDocument,
   ConsoleUpdateDataPolicyDocument,
@@ -26,6 +26,7 @@ interface Props {
 
 /** Create or edit a data policy (a mask or row filters); the Gateway's errors are shown at their field. */
 export function DataPolicyForm({ policy, onSaved }: Props) {
+  const client = useApolloClient();
   const [v, setV] = useState<DataFormValues>(policy ? dataValuesOf(policy) : EMPTY_DATA);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [create, created] = useMutation(ConsoleCreateDataPolicyDocument);
@@ -38,10 +39,9 @@ export function DataPolicyForm({ policy, onSaved }: Props) {
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     const input = dataInputOf(v);
-    const refetchQueries = ['ConsoleDataPolicies'];
     const result = policy
-      ? await update({ variables: { name: policy.name, input, expectedVersion: policy.version }, refetchQueries })
-      : await create({ variables: { input }, refetchQueries });
+      ? await update({ variables: { name: policy.name, input, expectedVersion: policy.version } })
+      : await create({ variables: { input } });
     const saved =
       result.data && ('createDataPolicy' in result.data ? result.data.createDataPolicy : result.data.updateDataPolicy);
     if (result.error || !saved) {
@@ -49,6 +49,8 @@ export function DataPolicyForm({ policy, onSaved }: Props) {
       return;
     }
     setErrors(NO_ERRORS);
+    // Only after a save: a refused one keeps the form (and its version) as the user left it.
+    await client.refetchQueries({ include: ['ConsoleDataPolicies'] });
     onSaved(saved.name);
   };
 
