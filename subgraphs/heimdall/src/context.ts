@@ -1,5 +1,6 @@
 import type { TokenVerifier } from '@dataos/auth';
 import type { BaseContext } from '@dataos/subgraph-kit';
+import type { DecisionExporter } from './export/index.js';
 import type { PolicyChanges } from './live/changes.js';
 import type { PolicyIndex } from './policy-index.js';
 import type { RequestDecisionLog } from './request-log.js';
@@ -16,6 +17,8 @@ export interface Context extends BaseContext {
   /** What the last verified token of each subject said: decisions about others use it. */
   profiles: SubjectProfiles;
   decisionLog: DecisionLog;
+  /** Where decisions are also exported (HEIMDALL_DECISION_EXPORT), or null. */
+  exporter: DecisionExporter | null;
   /** This request's share of the decision log: every decision is recorded through it. */
   requestLog: RequestDecisionLog;
   settings: HeimdallSettings;

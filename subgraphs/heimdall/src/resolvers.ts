@@ -67,6 +67,11 @@ export const resolvers: Resolvers = {
 
     policyDryRun: (_root, { input }, ctx) => policyDryRun(ctx, input),
 
+    decisionLogExport: (_root, _args, ctx) => {
+      requireAllowed(ctx, 'read', '/heimdall/decisions');
+      return ctx.exporter?.stats() ?? null;
+    },
+
     policyTests: async (_root, { suite }, ctx) => {
       requireAllowed(ctx, 'read', '/heimdall/policies');
       try {

@@ -4,6 +4,7 @@ import type { MongoStore } from '@dataos/stores';
 import { ensureBootstrap } from './bootstrap.js';
 import type { Context } from './context.js';
 import { PolicyChanges } from './live/changes.js';
+import { createExporter } from './export/index.js';
 import { PolicyIndex } from './policy-index.js';
 import { RequestDecisionLog } from './request-log.js';
 import { requestStatePlugin } from './request-plugin.js';
@@ -52,7 +53,12 @@ export async function createHeimdallSubgraph(deps: HeimdallDeps) {
   index.startPolling(deps.pollMs ?? settings.pollMs, deps.fullReloadMs ?? settings.fullReloadMs);
   // One verifier for the bearer tokens and the subject tokens the router sends: one cache.
   const verifier = new TokenVerifier(issuersFromEnv(), verifierOptionsFromEnv());
-  const append = (entry: Parameters<DecisionLog['append']>[0]) => decisionLog.append(entry);
+  // Decisions also go to the configured sink (HEIMDALL_DECISION_EXPORT), redacted as set.
+  const exporter = createExporter(settings.decisionExport, logger);
+  const append = (entry: Parameters<DecisionLog['append']>[0]) => {
+    decisionLog.append(entry);
+    exporter?.push(entry);
+  };
 
   const subgraph = await createSubgraph<Context>({
     name: 'heimdall',
@@ -71,6 +77,7 @@ export async function createHeimdallSubgraph(deps: HeimdallDeps) {
       userTags,
       profiles,
       decisionLog,
+      exporter,
       settings,
       verifier,
       changes,
@@ -88,6 +95,7 @@ export async function createHeimdallSubgraph(deps: HeimdallDeps) {
       index.stop();
       await changes.feed.stop();
       await decisionLog.flush();
+      await exporter?.close();
     },
   });
 }

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { parseSettings, setting, type Env } from '@dataos/settings';
 import { KIT_SETTINGS, kitSettingsOf, type KitSettings } from '@dataos/subgraph-kit';
 import { PolicyValidationError } from './engine/types.js';
+import { exportTargetProblem, type ExportSettings } from './export/index.js';
+import { REDACTABLE, type Redactable } from './export/redact.js';
 import { validatePolicy } from './engine/validate.js';
 
 /** Heimdall's settings, read once at start; values that do not parse stop the start, each named. */
@@ -21,6 +23,8 @@ export interface HeimdallSettings {
   routerTags: string[];
   /** Where the policy test suites `policyTests` runs are kept (HEIMDALL_POLICY_TESTS_DIR). */
   policyTestsDir: string;
+  /** Where every decision-log entry is also sent, and which fields are redacted (HEIMDALL_DECISION_EXPORT*). */
+  decisionExport: ExportSettings;
 }
 
 /** The suites kept with Heimdall's source (policy-tests/). */
@@ -62,6 +66,19 @@ export const HEIMDALL_SETTINGS = {
   HEIMDALL_ROUTER_TAGS: subjectTags(DEFAULT_ROUTER_TAGS),
   HEIMDALL_ADMIN_TAGS: ADMIN_TAGS_SETTING,
   HEIMDALL_POLICY_TESTS_DIR: setting.text({ default: DEFAULT_POLICY_TESTS_DIR }),
+  HEIMDALL_DECISION_EXPORT: setting.text({ default: 'none' }).superRefine((target, ctx) => {
+    const problem = exportTargetProblem(target);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  HEIMDALL_DECISION_EXPORT_REDACT: setting
+    .list({ default: [], of: `fields among ${REDACTABLE.join(', ')}` })
+    .superRefine((fields, ctx) => {
+      const bad = fields.filter((f) => !(REDACTABLE as readonly string[]).includes(f));
+      if (bad.length)
+        ctx.addIssue({ code: 'custom', message: `fields among ${REDACTABLE.join(', ')} (not ${bad.join(', ')})` });
+    }),
+  HEIMDALL_DECISION_EXPORT_BATCH: setting.int({ min: 1, max: 10_000, default: 100 }),
+  HEIMDALL_DECISION_EXPORT_QUEUE: setting.int({ min: 1, max: 1_000_000, default: 10_000 }),
 };
 
 /** Everything `src/main.ts` needs, every variable checked at once. */
@@ -83,6 +100,12 @@ export function heimdallMainSettings(env: Env = process.env): {
       routerMaxPolicies: v.HEIMDALL_ROUTER_MAX_POLICIES,
       routerTags: v.HEIMDALL_ROUTER_TAGS,
       policyTestsDir: v.HEIMDALL_POLICY_TESTS_DIR,
+      decisionExport: {
+        target: v.HEIMDALL_DECISION_EXPORT,
+        redact: v.HEIMDALL_DECISION_EXPORT_REDACT as Redactable[],
+        batch: v.HEIMDALL_DECISION_EXPORT_BATCH,
+        queue: v.HEIMDALL_DECISION_EXPORT_QUEUE,
+      },
     },
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SettingsError } from '@dataos/settings';
 import { adminTags } from '../src/bootstrap.js';
-import { heimdallMainSettings, heimdallSettingsFromEnv } from '../src/settings.js';
+import { DEFAULT_POLICY_TESTS_DIR, heimdallMainSettings, heimdallSettingsFromEnv } from '../src/settings.js';
 
 describe("Heimdall's settings", () => {
   it('has documented defaults', () => {
@@ -13,6 +13,8 @@ describe("Heimdall's settings", () => {
       decisionsLoggedPerRequest: 200,
       routerMaxPolicies: 100,
       routerTags: ['users:id:dataos-services'],
+      policyTestsDir: DEFAULT_POLICY_TESTS_DIR,
+      decisionExport: { target: 'none', redact: [], batch: 100, queue: 10_000 },
     });
     expect(heimdallMainSettings({}).port).toBe(4001);
     expect(adminTags({})).toEqual(['roles:id:admin']);
@@ -28,6 +30,11 @@ describe("Heimdall's settings", () => {
         HEIMDALL_DECISION_LOG_PER_REQUEST: '20',
         HEIMDALL_ROUTER_MAX_POLICIES: '50',
         HEIMDALL_ROUTER_TAGS: 'users:id:router, users:type:application',
+        HEIMDALL_POLICY_TESTS_DIR: '/etc/heimdall/policy-tests',
+        HEIMDALL_DECISION_EXPORT: 'https://siem.example/decisions',
+        HEIMDALL_DECISION_EXPORT_REDACT: 'subject, reason',
+        HEIMDALL_DECISION_EXPORT_BATCH: '50',
+        HEIMDALL_DECISION_EXPORT_QUEUE: '2000',
       }),
     ).toEqual({
       pollMs: 250,
@@ -37,6 +44,13 @@ describe("Heimdall's settings", () => {
       decisionsLoggedPerRequest: 20,
       routerMaxPolicies: 50,
       routerTags: ['users:id:router', 'users:type:application'],
+      policyTestsDir: '/etc/heimdall/policy-tests',
+      decisionExport: {
+        target: 'https://siem.example/decisions',
+        redact: ['subject', 'reason'],
+        batch: 50,
+        queue: 2000,
+      },
     });
     expect(heimdallSettingsFromEnv({ HEIMDALL_DECISION_LOG_BYTES: '64mb' }).decisionLogBytes).toBe(64 * 1024 * 1024);
     expect(heimdallMainSettings({ PORT: '5001', MAX_BODY_SIZE: '2mb' })).toMatchObject({
@@ -63,6 +77,10 @@ describe("Heimdall's settings", () => {
     ['HEIMDALL_ROUTER_TAGS', ' , '],
     ['HEIMDALL_ROUTER_TAGS', 'router'],
     ['HEIMDALL_ADMIN_TAGS', 'admin'],
+    ['HEIMDALL_DECISION_EXPORT', 'syslog'],
+    ['HEIMDALL_DECISION_EXPORT', 'file:'],
+    ['HEIMDALL_DECISION_EXPORT_REDACT', 'subject, email'],
+    ['HEIMDALL_DECISION_EXPORT_QUEUE', '0'],
     ['PORT', '40o1'],
     ['LOG_LEVEL', 'verbose'],
     ['MAX_DEPTH', 'deep'],

@@ -91,6 +91,20 @@ export type DecisionLogEntry = {
   time: Scalars['DateTime']['output'];
 };
 
+/** Counts since this replica started. */
+export type DecisionLogExport = {
+  __typename?: 'DecisionLogExport';
+  /** Entries dropped: the queue was full, the stream was not keeping up, or a batch failed every retry. */
+  dropped: Scalars['Int']['output'];
+  exported: Scalars['Int']['output'];
+  /** Webhook batches that failed every retry. */
+  failedBatches: Scalars['Int']['output'];
+  /** Entries waiting to be sent. */
+  queued: Scalars['Int']['output'];
+  /** `stdout`, `file:<path>` or `webhook:<origin>`. */
+  sink: Scalars['String']['output'];
+};
+
 export type DecisionLogFilter = {
   action?: InputMaybe<Scalars['String']['input']>;
   allowed?: InputMaybe<Scalars['Boolean']['input']>;
@@ -383,6 +397,12 @@ export type Query = {
   decide: Decision;
   /** Many decisions (at most 1000), answered in order; for the caller or another `subject` as `decide`. */
   decideBatch: Array<Decision>;
+  /**
+   * Where every decision-log entry is also exported (`HEIMDALL_DECISION_EXPORT`: JSON lines on stdout
+   * or a file, or batches POSTed to a webhook) and how that goes on this replica; null when nothing is
+   * exported. Needs `read` on `/heimdall/decisions`.
+   */
+  decisionLogExport?: Maybe<DecisionLogExport>;
   /** The decision log, newest first. Needs `read` on `/heimdall/decisions`. */
   decisions: DecisionLogConnection;
   /**
@@ -664,6 +684,7 @@ export type ResolversTypes = ResolversObject<{
   DecisionLogConnection: ResolverTypeWrapper<DecisionLogConnection>;
   DecisionLogEdge: ResolverTypeWrapper<DecisionLogEdge>;
   DecisionLogEntry: ResolverTypeWrapper<DecisionLogEntry>;
+  DecisionLogExport: ResolverTypeWrapper<DecisionLogExport>;
   DecisionLogFilter: DecisionLogFilter;
   DeletedPolicy: ResolverTypeWrapper<DeletedPolicy>;
   GrantPatterns: ResolverTypeWrapper<GrantPatterns>;
@@ -722,6 +743,7 @@ export type ResolversParentTypes = ResolversObject<{
   DecisionLogConnection: DecisionLogConnection;
   DecisionLogEdge: DecisionLogEdge;
   DecisionLogEntry: DecisionLogEntry;
+  DecisionLogExport: DecisionLogExport;
   DecisionLogFilter: DecisionLogFilter;
   DeletedPolicy: DeletedPolicy;
   GrantPatterns: GrantPatterns;
@@ -920,6 +942,14 @@ export type DecisionLogEntryResolvers<ContextType = Context, ParentType extends 
   time?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type DecisionLogExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DecisionLogExport'] = ResolversParentTypes['DecisionLogExport']> = ResolversObject<{
+  dropped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failedBatches?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  queued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sink?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type DeletedPolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeletedPolicy'] = ResolversParentTypes['DeletedPolicy']> = ResolversObject<{
   deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1044,6 +1074,7 @@ export type PolicyTestSuiteResultResolvers<ContextType = Context, ParentType ext
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   decide?: Resolver<ResolversTypes['Decision'], ParentType, ContextType, RequireFields<QueryDecideArgs, 'input'>>;
   decideBatch?: Resolver<Array<ResolversTypes['Decision']>, ParentType, ContextType, RequireFields<QueryDecideBatchArgs, 'inputs'>>;
+  decisionLogExport?: Resolver<Maybe<ResolversTypes['DecisionLogExport']>, ParentType, ContextType>;
   decisions?: Resolver<ResolversTypes['DecisionLogConnection'], ParentType, ContextType, RequireFields<QueryDecisionsArgs, 'first'>>;
   grants?: Resolver<ResolversTypes['Grants'], ParentType, ContextType, RequireFields<QueryGrantsArgs, 'input'>>;
   policies?: Resolver<ResolversTypes['PolicyConnection'], ParentType, ContextType, RequireFields<QueryPoliciesArgs, 'first'>>;
@@ -1114,6 +1145,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DecisionLogConnection?: DecisionLogConnectionResolvers<ContextType>;
   DecisionLogEdge?: DecisionLogEdgeResolvers<ContextType>;
   DecisionLogEntry?: DecisionLogEntryResolvers<ContextType>;
+  DecisionLogExport?: DecisionLogExportResolvers<ContextType>;
   DeletedPolicy?: DeletedPolicyResolvers<ContextType>;
   GrantPatterns?: GrantPatternsResolvers<ContextType>;
   Grants?: GrantsResolvers<ContextType>;
