@@ -34,7 +34,17 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-const LABELS = ['Dataset', 'Column', 'Source', 'Resource', 'GlossaryTerm', 'Domain', 'Owner', 'JobRun'];
+const LABELS = [
+  'Dataset',
+  'Column',
+  'Source',
+  'Resource',
+  'GlossaryTerm',
+  'Domain',
+  'Owner',
+  'JobRun',
+  'DatasetVersion',
+];
 const MINE = `(${LABELS.map((l) => `n:${l}`).join(' OR ')})
   AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id
        OR coalesce(n.name, '') CONTAINS $id OR coalesce(n.id, '') CONTAINS $id)`;

@@ -635,7 +635,7 @@ export type Mutation = {
   describe: Dataset;
   /**
    * Removes the target for good (a dataset with its columns, versions and edges). For
-   * administrators: needs `purge` on `/metis/admin` besides `write` on the target.
+   * administrators: needs `delete` on `/metis/admin` besides `write` on the target.
    */
   hardDelete: LifecycleResult;
   /**

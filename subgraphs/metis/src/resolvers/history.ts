@@ -34,7 +34,7 @@ export const datasetHistory: Pick<DatasetResolvers, 'versions' | 'version' | 'di
     if (before !== null && (!Number.isInteger(before) || before < 1))
       throw badUserInput('The cursor is not valid here.', { field: 'after' });
     // One more than the page: it tells whether a page follows, and is the last one's previous.
-    const [rows] = await versionPages(ctx.store, [{ urn: d.urn, before, size: size + 1 }]);
+    const [rows] = await versionPages(ctx.store, [{ urn: d.urn, before }], size + 1);
     const page = rows!.slice(0, size);
     const last = page.at(-1);
     return {

@@ -15,7 +15,7 @@ import { assertResourceUrn, assertUrn, objectPaths } from '../urn.js';
 import { domainName, termName, text, LIMITS } from '../validate.js';
 import { forgetDataset, readDataset, readDomain, readResource, readTerms, writableDataset } from './access.js';
 
-/** Hard delete is for administrators: `purge` on this path, besides `write` on the target. */
+/** Hard delete is for administrators: `delete` on this path (the demo's platform-admins), besides `write` on the target. */
 export const PURGE_PATH = '/metis/admin';
 
 export const lifecycleFields: Pick<DatasetResolvers, 'deletion' | 'deprecation'> = {
@@ -115,7 +115,7 @@ export const lifecycleMutations: Resolvers['Mutation'] = {
   hardDelete: async (_root, { target: input }, ctx) => {
     const target = targetOf(input);
     await authorize(ctx, target);
-    await requireAllowed(ctx, 'purge', { path: PURGE_PATH }, { field: 'target' });
+    await requireAllowed(ctx, 'delete', { path: PURGE_PATH }, { field: 'target' });
     if (!(await purge(ctx.writer, target))) throw notFound('Unknown lineage edge.', { field: 'target.lineageEdge' });
     forget(ctx, target);
     return result(target, {}, true);

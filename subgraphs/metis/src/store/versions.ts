@@ -108,26 +108,21 @@ export interface VersionPageRequest {
   urn: string;
   /** The number of the last version of the previous page (newest first); null for the first page. */
   before: number | null;
-  size: number;
 }
 
-/** Pages of versions, newest first, for several datasets in one round trip. */
-export async function versionPages(store: CatalogStore, requests: readonly VersionPageRequest[]) {
+/** Pages of at most `size` versions, newest first, for several datasets in one round trip. */
+export async function versionPages(store: CatalogStore, requests: readonly VersionPageRequest[], size: number) {
   const rows = await store.read<{ i: number; versions: RawVersion[] }>(
     `UNWIND $reqs AS req
      CALL (req) {
        MATCH (v:DatasetVersion {datasetUrn: req.urn}) WHERE req.before IS NULL OR v.number < req.before
-       WITH v ORDER BY v.number DESC LIMIT req.size
+       WITH v ORDER BY v.number DESC LIMIT $size
        RETURN collect(${VERSION_PROJECTION}) AS versions
      }
      RETURN req.i AS i, versions`,
     {
-      reqs: requests.map((r, i) => ({
-        i,
-        urn: r.urn,
-        before: r.before === null ? null : int(r.before),
-        size: int(r.size),
-      })),
+      reqs: requests.map((r, i) => ({ i, urn: r.urn, before: r.before === null ? null : int(r.before) })),
+      size: int(size),
     },
   );
   const out: VersionRecord[][] = requests.map(() => []);
