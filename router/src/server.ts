@@ -218,6 +218,7 @@ export async function startRouter(
     authorizer,
     decisions,
     ask: (token, policies, requestId) => heimdall.routerAuthorization(token, policies, requestId),
+    serviceToken: () => heimdall.serviceAccessToken(),
     costsFor: (schema) => source.costsFor(schema),
     hasAuthorization: () => source.hasAuthorization,
     ...(trusted ? { trusted } : {}),

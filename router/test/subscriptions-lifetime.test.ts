@@ -145,6 +145,35 @@ describe('the life of a subscription', () => {
     await client.dispose();
   });
 
+  it('lets a client resume on another router after a router restart, from its Last-Event-ID', async () => {
+    const query = 'subscription ($after: String) { ticks(after: $after) { cursor n } }';
+    const first = await fixture.router();
+    const m = mark();
+    const stream = await httpSubscribe(first.url, 'sse', { query }, { authorization: `Bearer ${bob}` });
+    await whenSubscribed(m);
+    fixture.live.publish(61);
+    await stream.take(1);
+    const lastEventId = stream.ids.at(-1)!;
+    await first.stop();
+    await stream.ended;
+    // The router said why it ended, and that it may be retried.
+    expect(stream.results.at(-1)!.errors![0]!.extensions).toMatchObject({ code: 'SHUTTING_DOWN', retryable: true });
+    fixture.live.publish(62);
+    fixture.live.publish(63);
+    const resumed = await httpSubscribe(
+      router.url,
+      'sse',
+      { query },
+      {
+        authorization: `Bearer ${bob}`,
+        'last-event-id': lastEventId,
+      },
+    );
+    const results = await resumed.take(2);
+    expect(results.map((r) => (r.data?.ticks as { n: number }).n)).toEqual([62, 63]);
+    resumed.cancel();
+  });
+
   it("ends when a policy change revokes access: on Heimdall's policyChanges, or the re-check timer", async () => {
     // This router has no re-check timer: only Heimdall's policyChanges can tell it.
     const watching = await fixture.router({ SUBSCRIPTION_RECHECK_MS: '0' });

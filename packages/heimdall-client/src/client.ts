@@ -256,6 +256,15 @@ export class HeimdallClient {
     return new HeimdallSession(this.transport, token, requestId);
   }
 
+  /**
+   * The service's own access token (client_credentials, the one `routerAuthorization` sends), for
+   * talking to Heimdall as itself elsewhere (the router's policyChanges subscription); undefined
+   * without credentials.
+   */
+  serviceAccessToken(): Promise<string | undefined> {
+    return this.serviceToken ? this.serviceToken.token() : Promise.resolve(undefined);
+  }
+
   /** Fetches the service's own token now (at start), so that the first request does not wait for it. */
   async warmUp(): Promise<void> {
     await this.serviceToken?.token();

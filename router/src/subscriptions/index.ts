@@ -33,6 +33,8 @@ export interface SubscriptionsOptions {
   decisions: DecisionCache;
   /** Heimdall's routerAuthorization, for re-checks that bypass the decision cache. */
   ask: AskHeimdall;
+  /** The router's own token for Heimdall (its policyChanges subscription). */
+  serviceToken(): Promise<string | undefined>;
   costsFor(schema: GraphQLSchema): CostDirectives;
   hasAuthorization(): boolean;
   trusted?: TrustedDocuments;
@@ -100,7 +102,7 @@ export function startSubscriptions(options: SubscriptionsOptions): Subscriptions
     settings.policyWatch && config.heimdallCredentials
       ? watchPolicies({
           heimdallUrl: config.heimdallUrl,
-          credentials: config.heimdallCredentials,
+          serviceToken: options.serviceToken,
           timeoutMs: settings.upstreamTimeoutMs,
           logger,
           onChange: () => {
@@ -111,6 +113,7 @@ export function startSubscriptions(options: SubscriptionsOptions): Subscriptions
         })
       : undefined;
 
+  let stopped = false;
   return {
     handleHttp(req, res, search) {
       const transport = httpTransportOf(req.headers.accept);
@@ -133,6 +136,8 @@ export function startSubscriptions(options: SubscriptionsOptions): Subscriptions
       return registry.size;
     },
     async stop() {
+      if (stopped) return; // a router stopped twice
+      stopped = true;
       policies?.stop();
       service.stop();
       await websocket.close();

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { ServiceTokenSource, type ServiceCredentials } from '@dataos/heimdall-client';
 import { subscribeUpstream } from './upstream.js';
 
 /** Heimdall's policy changes, as the router reads them: only that something changed, and its sequence. */
@@ -8,7 +7,8 @@ const POLICY_CHANGES =
 
 export interface PolicyWatchOptions {
   heimdallUrl: string;
-  credentials: ServiceCredentials;
+  /** The router's own access token (the one it asks Heimdall with): one token for both. */
+  serviceToken(): Promise<string | undefined>;
   timeoutMs: number;
   logger: Logger;
   /** A policy was created, changed or deleted somewhere: re-check every subscription. */
@@ -26,10 +26,6 @@ const BACKOFF_MS = [1000, 2000, 5000, 15_000, 60_000];
  * access may last.
  */
 export function watchPolicies(options: PolicyWatchOptions): { stop(): void } {
-  const tokens = new ServiceTokenSource(options.credentials, {
-    timeoutMs: options.timeoutMs,
-    log: (details, message) => options.logger.warn(details, message),
-  });
   let stopped = false;
   let failures = 0;
   let current: { dispose(): void } | undefined;
@@ -47,12 +43,13 @@ export function watchPolicies(options: PolicyWatchOptions): { stop(): void } {
   };
 
   const connect = async () => {
-    let token: string;
+    let token: string | undefined;
     try {
-      token = await tokens.token();
+      token = await options.serviceToken();
     } catch (error) {
       return retry((error as Error).message);
     }
+    if (!token) return retry('no service token');
     if (stopped) return;
     current = subscribeUpstream({
       url: options.heimdallUrl,
