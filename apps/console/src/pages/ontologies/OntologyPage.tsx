@@ -6,6 +6,7 @@ import { PageError } from '../../ui/PageError.js';
 import { Part } from '../../ui/Part.js';
 import { ConceptTree } from './ConceptTree.js';
 import { ExportPanel } from './ExportPanel.js';
+import { FindConcept } from './FindConcept.js';
 import { conceptPath, importPath, ontologiesPath } from './paths.js';
 import { useCanWriteOntologies } from './useCanWriteOntologies.js';
 import { formatDate } from './format.js';
@@ -103,7 +104,12 @@ export function OntologyPage() {
             />
           </Part>
         </section>
-        {ontology ? <ExportPanel iri={ontology.iri} name={ontology.name} /> : null}
+        {ontology ? (
+          <div>
+            <FindConcept ontology={ontology.iri} />
+            <ExportPanel iri={ontology.iri} name={ontology.name} />
+          </div>
+        ) : null}
       </div>
     </section>
   );
