@@ -11,6 +11,7 @@ const BENCHES: Record<string, { file: string; fn: string }> = {
   caretaker: { file: './caretaker.js', fn: 'runCaretakerBench' },
   attack: { file: './attack.js', fn: 'runAttackBench' },
   subscriptions: { file: './subscriptions.js', fn: 'runSubscriptionsBench' },
+  'pdp-peers': { file: './pdp-peers.js', fn: 'runPdpPeersBench' },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
