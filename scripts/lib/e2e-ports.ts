@@ -10,5 +10,8 @@ export const E2E_PORTS = {
   gateway: 4704,
   caretaker: 4705,
   issuer: 4706,
+  /** A second router whose Odin and Gateway are down (`unreachable`: nothing listens there). */
+  degradedRouter: 4707,
+  unreachable: 4708,
   console: 3700,
 } as const;

@@ -26,11 +26,12 @@ export interface E2eStackOptions {
 
 const MONGO_SERVICES = ['HEIMDALL', 'GATEWAY', 'CARETAKER'] as const;
 
-async function waitHealthy(name: string, url: string, timeoutMs = 90_000): Promise<void> {
+/** Until `url` answers 2xx, or (`anyAnswer`) anything at all: a router with a subgraph down says 503. */
+async function waitHealthy(name: string, url: string, anyAnswer = false, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
-      (r) => r.ok,
+      (r) => r.ok || anyAnswer,
       () => false,
     );
     if (ok) return;
@@ -93,7 +94,7 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
     log(`[e2e] demo data: ${JSON.stringify(await seedDemo(env))}`);
     for (const { name } of SUBGRAPHS) start(name, `subgraphs/${name}/src/main.ts`, E2E_PORTS[name]);
     await Promise.all(SUBGRAPHS.map(({ name }) => waitHealthy(name, `${url(E2E_PORTS[name])}/health`)));
-    start('router', 'router/src/main.ts', E2E_PORTS.router, {
+    const routerEnv = {
       SUPERGRAPH_PATH: SUPERGRAPH_FILE,
       ROUTER_CLIENT_ID: DEV_CLIENTS.services,
       ROUTER_CLIENT_SECRET: DEV_CLIENTS.servicesSecret,
@@ -101,6 +102,13 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
       ...Object.fromEntries(
         SUBGRAPHS.map(({ name }) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${url(E2E_PORTS[name])}/graphql`]),
       ),
+    };
+    start('router', 'router/src/main.ts', E2E_PORTS.router, routerEnv);
+    // The same supergraph with Odin and the Gateway down, for the console's "service down" notices.
+    start('router-degraded', 'router/src/main.ts', E2E_PORTS.degradedRouter, {
+      ...routerEnv,
+      SUBGRAPH_ODIN_URL: `${url(E2E_PORTS.unreachable)}/graphql`,
+      SUBGRAPH_GATEWAY_URL: `${url(E2E_PORTS.unreachable)}/graphql`,
     });
     // The console as it ships: a production build, served by Vite's preview server.
     const consoleEnv = {
@@ -117,6 +125,7 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
     });
     await Promise.all([
       waitHealthy('router', `${url(E2E_PORTS.router)}/health`),
+      waitHealthy('router-degraded', `${url(E2E_PORTS.degradedRouter)}/health`, true),
       waitHealthy('console', url(E2E_PORTS.console)),
     ]);
   } catch (error) {

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { E2E_PORTS } from '../../../scripts/lib/e2e-ports.js';
 import { checkPage, signIn } from './support.js';
 
 const CUSTOMERS = 'dataos://icebase:retail/customers';
@@ -119,4 +120,20 @@ test('glossary and domain pages', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1, name: 'retail' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Datasets of retail' })).toContainText('customers');
   await checkPage(page, 'domain-retail-alice');
+});
+
+test('with Odin and the Gateway down, the dataset page shows Metis’s facts and a notice in their parts', async ({
+  page,
+}) => {
+  // The console's requests go to a second router of the same stack whose Odin and Gateway do not answer.
+  const degraded = `http://localhost:${E2E_PORTS.degradedRouter}/graphql`;
+  await page.route(`http://localhost:${E2E_PORTS.router}/graphql`, (route) => route.continue({ url: degraded }));
+  await signIn(page, 'alice', datasetPath(CUSTOMERS));
+  await expect(page.getByRole('heading', { level: 1, name: 'customers' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Schema' })).toContainText('PII.Email');
+  const notices = page.getByRole('status').filter({ hasText: 'did not answer' });
+  await expect(notices.filter({ hasText: 'the knowledge graph (Odin)' }).first()).toBeVisible();
+  await expect(notices.filter({ hasText: 'the query Gateway' }).first()).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Preview' })).toHaveCount(0);
+  await checkPage(page, 'dataset-customers-services-down');
 });

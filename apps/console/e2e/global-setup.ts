@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { E2E_PORTS } from '../../../scripts/lib/e2e-ports.js';
 
 const STACK = fileURLToPath(new URL('./stack.ts', import.meta.url));
 const READY = 'console e2e stack ready';
@@ -10,9 +11,15 @@ const START_TIMEOUT_MS = 300_000;
  * Playwright's loader, and stops it (dropping its databases) when the run ends.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  // A stack already running (`npx tsx apps/console/e2e/stack.ts` by hand) is reused and left running.
+  if (await stackAnswers()) {
+    console.log('[stack] reusing the e2e stack already running');
+    return async () => {};
+  }
   const child = spawn(process.execPath, ['--import', 'tsx', STACK], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    // stdin stays open while this process lives: the stack stops itself when it closes.
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', E2E_STACK_STOP_ON_STDIN_END: '1' },
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
@@ -47,4 +54,19 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await exited;
     clearTimeout(timeout);
   };
+}
+
+async function stackAnswers(): Promise<boolean> {
+  const answers = (url: string) =>
+    fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.status < 500 || r.status === 503,
+      () => false,
+    );
+  const checks = await Promise.all([
+    answers(`http://localhost:${E2E_PORTS.console}/`),
+    answers(`http://localhost:${E2E_PORTS.router}/health`),
+    answers(`http://localhost:${E2E_PORTS.degradedRouter}/health`),
+    answers(`http://localhost:${E2E_PORTS.issuer}/health`),
+  ]);
+  return checks.every(Boolean);
 }

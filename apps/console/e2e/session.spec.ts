@@ -30,3 +30,14 @@ test('when renewal fails, the user signs in again and comes back to the same pag
   await page.waitForURL((url) => `${url.pathname}${url.search}` === path, { timeout: 30_000 });
   await expect(page.getByRole('heading', { level: 1, name: 'orders' })).toBeVisible();
 });
+
+test('signing out ends the session at the issuer: the next visit asks to sign in', async ({ page }) => {
+  await signIn(page, 'bob', '/glossary');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  // oidc-provider asks for confirmation on its own page, then sends the browser back to the console.
+  await page.waitForURL(/\/session\/end/);
+  await page.getByRole('button', { name: /yes, sign me out/i }).click();
+  // Back on the console, which finds no session and sends the browser to the issuer's login form.
+  await page.waitForURL(/\/interaction\//, { timeout: 30_000 });
+  await expect(page.locator('input[name=login]')).toBeVisible();
+});

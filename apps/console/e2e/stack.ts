@@ -14,16 +14,20 @@ const stack = await startE2eStack({
 console.log(`${READY}: console ${stack.consoleUrl}, router ${stack.routerUrl}, issuer ${stack.issuerUrl}`);
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    stack.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  });
+function stop(): void {
+  if (stopping) process.exit(1);
+  stopping = true;
+  stack.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
+// Started by Playwright's global setup: a runner that dies (killed, crashed) closes this pipe.
+if (process.env.E2E_STACK_STOP_ON_STDIN_END === '1') {
+  process.stdin.on('end', () => !stopping && stop());
+  process.stdin.resume();
 }

@@ -17,10 +17,13 @@ describe('errors at a path', () => {
     },
   ]);
 
-  it('finds only the errors at or below the field', () => {
+  it('finds the errors at, below or above the field, and no others', () => {
     expect(errorsAt(error, ['dataset', 'preview']).map((e) => e.message)).toEqual(['no']);
     expect(errorsAt(error, ['dataset'])).toHaveLength(2);
     expect(errorsAt(error, ['datasets'])).toHaveLength(0);
+    // An error at a parent concerns every part below it; a path-less one concerns the request.
+    expect(errorsAt(error, ['dataset', 'preview', 'rows'])).toHaveLength(1);
+    expect(errorsAt(combined([{ message: 'bad' }]), ['dataset'])).toHaveLength(0);
   });
 
   it('classifies codes', () => {

@@ -53,6 +53,8 @@ export function createProvider(settings: IssuerSettings): Provider {
           'http://localhost:3700/callback',
           'https://studio.apollographql.com/sandbox/explorer',
         ],
+        // Where the console lands after signing out at the issuer.
+        post_logout_redirect_uris: ['http://localhost:3000/', 'http://localhost:3700/'],
       },
       {
         client_id: DEV_CLIENTS.cli,

@@ -8,6 +8,8 @@ export interface AuthState {
   /** Sends the browser to the issuer; `returnTo` is where the callback lands afterwards. */
   signIn: (returnTo?: string) => Promise<void>;
   signOut: () => Promise<void>;
+  /** True from the click on "Sign out" on: nothing may start a new sign-in meanwhile. */
+  signingOut: boolean;
 }
 
 /** What the callback reads back from the sign-in request's state. */
@@ -29,6 +31,7 @@ export function signInAgain(returnTo = currentPath()): Promise<void> {
  */
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null | undefined>(null);
+  const [signingOut, setSigningOut] = useState(false);
 
   useEffect(() => {
     const manager = userManager();
@@ -55,17 +58,24 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback((returnTo?: string) => signInAgain(returnTo), []);
   const signOut = useCallback(async () => {
+    // oidc-client-ts forgets the user before it leaves for the issuer: without this flag, the
+    // "no user" that follows would start a sign-in that races the sign-out (and wins).
+    setSigningOut(true);
     const manager = userManager();
     // The dev issuer and most others end their session at end_session_endpoint; without one, forget locally.
     const metadata = await manager.metadataService.getMetadata().catch(() => undefined);
-    if (metadata?.end_session_endpoint) await manager.signoutRedirect();
-    else {
-      await manager.removeUser();
-      window.location.assign('/');
+    if (metadata?.end_session_endpoint) {
+      const left = await manager.signoutRedirect().then(
+        () => true,
+        () => false,
+      );
+      if (left) return;
     }
+    await manager.removeUser();
+    window.location.assign('/');
   }, []);
 
-  const value = useMemo(() => ({ user, signIn, signOut }), [user, signIn, signOut]);
+  const value = useMemo(() => ({ user, signIn, signOut, signingOut }), [user, signIn, signOut, signingOut]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -42,9 +42,14 @@ export function pathStartsWith(path: readonly PathKey[] | undefined, prefix: rea
   return prefix.every((key, i) => path[i] === key);
 }
 
-/** The errors at or below a field: what a part of a page must explain instead of its data. */
+/**
+ * The errors that concern a field: at it, below it, or at one of its parents (a subgraph that is
+ * down fails the entity fetch at the parent's path, and the part below it has nothing to show).
+ */
 export function errorsAt(error: unknown, prefix: readonly PathKey[]): GraphQLFormattedError[] {
-  return graphQLErrors(error).filter((e) => pathStartsWith(e.path, prefix));
+  return graphQLErrors(error).filter(
+    (e) => pathStartsWith(e.path, prefix) || (!!e.path?.length && pathStartsWith(prefix, e.path)),
+  );
 }
 
 /** The subgraph a down-error names (the router sets `serviceName`), for the notice. */

@@ -6,10 +6,17 @@ import { changesValue, type ColumnMask } from './masks.js';
 
 type Column = NonNullable<ConsoleDatasetQuery['dataset']>['columns'][number];
 
+export interface ColumnConcept {
+  iri: string;
+  label: string;
+}
+
 interface Props {
   columns: readonly Column[];
-  /** The query error of the catalog facts (column concepts come from Odin and may fail alone). */
-  error: unknown;
+  /** Odin's concept of each column (by name), from its own query; undefined while pending or failed. */
+  concepts: ReadonlyMap<string, { index: number; concept: ColumnConcept | null }> | undefined;
+  /** The error of the concepts query: a column whose concept the user may not see says so. */
+  conceptsError: unknown;
   /** Undefined while the Gateway's answer is pending or missing (its notice is shown above). */
   masks: Map<string, ColumnMask> | undefined;
   highlighted?: string | undefined;
@@ -28,8 +35,23 @@ function MaskCell({ mask }: { mask: ColumnMask | undefined }) {
   return <span className="muted">clear</span>;
 }
 
+function ConceptCell({
+  entry,
+  error,
+}: {
+  entry: { index: number; concept: ColumnConcept | null } | undefined;
+  error: unknown;
+}) {
+  if (!entry) return null;
+  return (
+    <Part error={error} path={['dataset', 'columns', entry.index, 'concept']} what="this column's concept">
+      {entry.concept ? <Link to={conceptPath(entry.concept.iri)}>{entry.concept.label}</Link> : null}
+    </Part>
+  );
+}
+
 /** The columns: types, tags, glossary terms, Odin concepts, and what the Gateway masks for this user. */
-export function SchemaTable({ columns, error, masks, highlighted }: Props) {
+export function SchemaTable({ columns, concepts, conceptsError, masks, highlighted }: Props) {
   return (
     <table className="grid" aria-label="Schema">
       <thead>
@@ -44,7 +66,7 @@ export function SchemaTable({ columns, error, masks, highlighted }: Props) {
         </tr>
       </thead>
       <tbody>
-        {columns.map((column, i) => (
+        {columns.map((column) => (
           <tr
             key={column.name}
             id={`column-${encodeURIComponent(column.name)}`}
@@ -78,9 +100,7 @@ export function SchemaTable({ columns, error, masks, highlighted }: Props) {
               ))}
             </td>
             <td>
-              <Part error={error} path={['dataset', 'columns', i, 'concept']} what="this column's concept">
-                {column.concept ? <Link to={conceptPath(column.concept.iri)}>{column.concept.label}</Link> : null}
-              </Part>
+              <ConceptCell entry={concepts?.get(column.name)} error={conceptsError} />
             </td>
             <td>{masks ? <MaskCell mask={masks.get(column.name.toLowerCase())} /> : null}</td>
             <td className="muted">

@@ -1,7 +1,12 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
-import { ConsoleDatasetDocument, ConsoleDatasetMasksDocument, ConsoleDatasetPreviewDocument } from '@dataos/client';
+import {
+  ConsoleDatasetConceptsDocument,
+  ConsoleDatasetDocument,
+  ConsoleDatasetMasksDocument,
+  ConsoleDatasetPreviewDocument,
+} from '@dataos/client';
 import { conceptPath, lineagePath } from '../../app/routes.js';
 import { Loading } from '../../ui/Loading.js';
 import { PageError } from '../../ui/PageError.js';
@@ -14,7 +19,7 @@ import { SchemaTable } from './SchemaTable.js';
 import { selectAllSql } from './sql.js';
 
 /**
- * One dataset: Metis's facts, Odin's concepts, the Gateway's masks and preview. Three queries, so
+ * One dataset: Metis's facts, Odin's concepts, the Gateway's masks and preview. Four queries, so
  * a slow engine or a service that is down never holds back or breaks the parts that answered.
  */
 export default function DatasetPage() {
@@ -23,10 +28,19 @@ export default function DatasetPage() {
   const sql = selectAllSql(urn);
 
   const facts = useQuery(ConsoleDatasetDocument, { variables: { urn } });
-  const policy = useQuery(ConsoleDatasetMasksDocument, { variables: { urn, sql: sql ?? '' }, skip: !sql });
-  const preview = useQuery(ConsoleDatasetPreviewDocument, { variables: { urn, limit: 10 } });
+  // The other parts stay out of the normalized cache: they share the root field `dataset(urn)`, and
+  // a part whose service is down answers `dataset: null`, which would erase the facts above.
+  const apart = { fetchPolicy: 'no-cache' } as const;
+  const meaning = useQuery(ConsoleDatasetConceptsDocument, { variables: { urn }, ...apart });
+  const policy = useQuery(ConsoleDatasetMasksDocument, { variables: { urn, sql: sql ?? '' }, skip: !sql, ...apart });
+  const preview = useQuery(ConsoleDatasetPreviewDocument, { variables: { urn, limit: 10 }, ...apart });
 
   const dataset = facts.data?.dataset;
+  const concepts = meaning.data?.dataset;
+  const columnConcepts = useMemo(
+    () => (concepts ? new Map(concepts.columns.map((c, index) => [c.name, { index, concept: c.concept }])) : undefined),
+    [concepts],
+  );
   const scans = policy.data?.explain?.scans;
   const masks = scans ? masksFor(urn, scans) : undefined;
   const rowFilters = scans ? rowFiltersFor(urn, scans) : undefined;
@@ -60,10 +74,11 @@ export default function DatasetPage() {
       </p>
 
       <h2>Concepts</h2>
-      <Part error={facts.error} path={['dataset', 'concepts']} what="its concepts">
-        {dataset.concepts.length ? (
+      <Part error={meaning.error} path={['dataset', 'concepts']} what="its concepts">
+        {meaning.loading && !concepts ? <Loading label="Loading concepts" /> : null}
+        {!concepts ? null : concepts.concepts.length ? (
           <ul className="chips" aria-label="Concepts">
-            {dataset.concepts.map((c) => (
+            {concepts.concepts.map((c) => (
               <li key={c.iri} className="chip">
                 <Link to={conceptPath(c.iri)}>{c.label}</Link>
               </li>
@@ -90,7 +105,13 @@ export default function DatasetPage() {
         ) : null}
       </Part>
       <Part error={facts.error} path={['dataset', 'columns']} what="the columns">
-        <SchemaTable columns={dataset.columns} error={facts.error} masks={masks} highlighted={column} />
+        <SchemaTable
+          columns={dataset.columns}
+          concepts={columnConcepts}
+          conceptsError={meaning.error}
+          masks={masks}
+          highlighted={column}
+        />
       </Part>
 
       <h2>Preview</h2>
