@@ -8,6 +8,7 @@ import { NodesPage } from './NodesPage.js';
 import { PodPage } from './PodPage.js';
 import { PodsPage } from './PodsPage.js';
 import { WorkloadsPage } from './WorkloadsPage.js';
+import { OPERATIONS } from './paths.js';
 import './operations.css';
 
 const TABS: { to: string; label: string; needs: Capability }[] = [
@@ -40,13 +41,13 @@ export default function OperationsPages() {
         <ul>
           {tabs.map((t) => (
             <li key={t.to}>
-              <NavLink to={t.to}>{t.label}</NavLink>
+              <NavLink to={`${OPERATIONS}/${t.to}`}>{t.label}</NavLink>
             </li>
           ))}
         </ul>
       </nav>
       <Routes>
-        <Route index element={<Navigate to={tabs[0]!.to} replace />} />
+        <Route index element={<Navigate to={`${OPERATIONS}/${tabs[0]!.to}`} replace />} />
         <Route path="pods" element={<PodsPage />} />
         <Route path="pods/:namespace/:name" element={<PodPage />} />
         <Route path="nodes" element={<NodesPage />} />

@@ -8,6 +8,7 @@ import { DataPoliciesPage, DataPolicyPage, NewDataPolicyPage } from './DataPolic
 import { DecisionsPage } from './DecisionsPage.js';
 import { PreviewPage } from './PreviewPage.js';
 import { UserTagsPage } from './UserTagsPage.js';
+import { POLICIES } from './paths.js';
 import '../operations/operations.css';
 
 const TABS: { to: string; label: string; needs: Capability }[] = [
@@ -46,13 +47,13 @@ export default function PoliciesPages() {
         <ul>
           {tabs.map((t) => (
             <li key={t.to}>
-              <NavLink to={t.to}>{t.label}</NavLink>
+              <NavLink to={`${POLICIES}/${t.to}`}>{t.label}</NavLink>
             </li>
           ))}
         </ul>
       </nav>
       <Routes>
-        <Route index element={<Navigate to={tabs[0]!.to} replace />} />
+        <Route index element={<Navigate to={`${POLICIES}/${tabs[0]!.to}`} replace />} />
         <Route path="access" element={guard('accessPolicies', <AccessPoliciesPage />)} />
         <Route path="access/new" element={guard('manageAccessPolicies', <NewAccessPolicyPage />)} />
         <Route path="access/:name" element={guard('accessPolicies', <AccessPolicyPage />)} />
