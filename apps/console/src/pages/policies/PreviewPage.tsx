@@ -9,6 +9,17 @@ import { splitList } from './fieldErrors.js';
 import { dataPolicyPath } from './paths.js';
 import { describeFilter, planPreview, subjectTags } from './preview.js';
 
+/** How each mask changes a value, in words. */
+const MASKED_AS: Record<string, string> = {
+  HASH: 'hashed value',
+  REDACT: 'redacted value',
+  PARTIAL: 'partly hidden value',
+  BUCKET_NUMBER: 'bucketed number',
+  BUCKET_DATE: 'truncated date',
+  REGEX_REPLACE: 'rewritten value',
+  RAND_PATTERN: 'random value',
+};
+
 /** What a chosen subject would see of a dataset: each column clear or masked (by which policy), and the row filters. */
 export function PreviewPage() {
   const [params, setParams] = useSearchParams();
@@ -100,9 +111,7 @@ export function PreviewPage() {
                   <td>{c.tags.join(', ')}</td>
                   <td>
                     {c.mask && c.mask.operator !== 'PASS_THROUGH' ? (
-                      <span className="chip chip-masked">
-                        {c.mask.operator.toLowerCase().replace(/_/g, ' ')}ed value
-                      </span>
+                      <span className="chip chip-masked">{MASKED_AS[c.mask.operator] ?? 'masked value'}</span>
                     ) : (
                       'the value as is'
                     )}
