@@ -40,7 +40,7 @@ export async function createMetisSubgraph(deps: MetisDeps) {
         cursors,
         loaders: createLoaders(store),
         heimdall: session,
-        access: new DatasetAccess(session),
+        access: new DatasetAccess(session, settings.listAuthz),
       };
     },
   });

@@ -9,6 +9,12 @@ export const METIS_SETTINGS = {
   PORT: setting.port({ default: 4002 }),
   /** Cursor sealing key; unset: a random key kept in Neo4j. */
   METIS_CURSOR_KEY: setting.text({}),
+  /**
+   * How lists, search and lineage are filtered: `grants` (one Heimdall `grants` call per request,
+   * checked locally; per-object decisions only where a policy's condition needs the object) or
+   * `decisions` (one decision per dataset, the behaviour before grants; kept for comparison).
+   */
+  METIS_LIST_AUTHZ: setting.oneOf(['grants', 'decisions'] as const, { default: 'grants' }),
 };
 
 export interface MetisSettings {
@@ -16,6 +22,7 @@ export interface MetisSettings {
   kit: KitSettings;
   heimdall: { url: string; timeoutMs: number };
   cursorKey: string | undefined;
+  listAuthz: 'grants' | 'decisions';
 }
 
 export function metisSettingsFromEnv(env: Env = process.env): MetisSettings {
@@ -25,5 +32,6 @@ export function metisSettingsFromEnv(env: Env = process.env): MetisSettings {
     kit: kitSettingsOf(v),
     heimdall: { url: v.HEIMDALL_URL, timeoutMs: v.HEIMDALL_TIMEOUT_MS },
     cursorKey: v.METIS_CURSOR_KEY,
+    listAuthz: v.METIS_LIST_AUTHZ,
   };
 }

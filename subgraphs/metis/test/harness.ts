@@ -9,7 +9,9 @@ import {
   type GraphQLResponse,
   type TestPolicy,
 } from '@dataos/testkit';
+import type { ListAuthz } from '../src/dataset-access.js';
 import { createMetisSubgraph } from '../src/index.js';
+import { metisSettingsFromEnv } from '../src/settings.js';
 
 export type User = 'alice' | 'bob' | 'carol' | 'dave';
 
@@ -29,6 +31,11 @@ export interface Harness {
   ): Promise<GraphQLResponse<T>>;
   /** Neo4j queries (`executeQuery` round trips) Metis has sent so far. */
   queries(): number;
+  /**
+   * Another Metis on the same Neo4j and Heimdall, filtering lists the other way (`decisions` when
+   * this one uses grants): its answers must be the same. Stopped with the harness.
+   */
+  twin(listAuthz: ListAuthz): Promise<Pick<Harness, 'gql'>>;
   /** Counts this run's nodes per label (to check that nothing was written). */
   counts(): Promise<Record<string, number>>;
   stop(): Promise<void>;
@@ -66,7 +73,14 @@ export async function startHarness(): Promise<Harness> {
   }) as typeof executeQuery;
   const heimdall = await startTestHeimdall();
   const metis = await createMetisSubgraph({ neo4j, heimdall: new HeimdallClient({ url: heimdall.url }) });
-  const running = await serveTestSubgraph(metis, () => heimdall.stop());
+  const twins: { stop(): Promise<void> }[] = [];
+  const running = await serveTestSubgraph(
+    metis,
+    async () => {
+      for (const t of twins) await t.stop();
+    },
+    () => heimdall.stop(),
+  );
   return {
     url: running.url,
     heimdallUrl: heimdall.url,
@@ -77,6 +91,19 @@ export async function startHarness(): Promise<Harness> {
     policies: (policies) => heimdall.addPolicies(policies.map((p) => ({ ...p, name: `${id}-${p.name}` }))),
     gql: async (user, query, variables) =>
       graphql(running.url, query, { token: await tokenFor(user), variables: variables ?? {} }),
+    async twin(listAuthz) {
+      const other = await createMetisSubgraph({
+        neo4j,
+        heimdall: new HeimdallClient({ url: heimdall.url }),
+        settings: { ...metisSettingsFromEnv(), listAuthz },
+      });
+      const served = await serveTestSubgraph(other);
+      twins.push(served);
+      return {
+        gql: async (user, query, variables) =>
+          graphql(served.url, query, { token: await tokenFor(user), variables: variables ?? {} }),
+      };
+    },
     async counts() {
       const { records } = await neo4j.driver.executeQuery(
         `MATCH (n) WHERE ${MINE} RETURN labels(n)[0] AS label, count(*) AS n`,

@@ -240,3 +240,95 @@ describe('search that forgives', () => {
     expect(errorCodes(await h.gql('alice', SUGGEST, { p: '  ' }))).toEqual(['BAD_USER_INPUT']);
   });
 });
+
+describe('grants', () => {
+  const EVERYTHING = /* GraphQL */ `
+    query ($source: String!, $root: ID!) {
+      datasets(filter: { source: $source }, first: 50) {
+        totalCount
+        edges {
+          node {
+            urn
+          }
+        }
+      }
+      search(query: "customers email id", filter: { source: $source }, first: 50) {
+        totalCount
+        facets {
+          types {
+            value
+            count
+          }
+          domains {
+            value
+            count
+          }
+          tags {
+            value
+            count
+          }
+        }
+        edges {
+          node {
+            type
+            score
+          }
+        }
+      }
+      lineage(urn: $root, depth: 5) {
+        truncated
+        nodes {
+          distance
+          dataset {
+            urn
+          }
+        }
+        edges {
+          upstreamUrn
+          downstreamUrn
+        }
+      }
+      column(datasetUrn: $root, name: "id") {
+        lineage {
+          nodes {
+            column {
+              datasetUrn
+              name
+            }
+          }
+        }
+      }
+      glossaryTerms(first: 5) {
+        totalCount
+      }
+      suggest(prefix: "cust") {
+        key
+      }
+    }
+  `;
+
+  it('answer lists, search, lineage and counts exactly as one decision per object does', async () => {
+    const decisions = await h.twin('decisions');
+    const vars = { source: h.id, root: h.urn('retail', 'customers') };
+    for (const user of ['alice', 'carol', 'dave'] as const) {
+      const [granted, decided] = await Promise.all([
+        h.gql(user, EVERYTHING, vars),
+        decisions.gql(user, EVERYTHING, vars),
+      ]);
+      expect(granted.errors).toBeUndefined();
+      expect(granted.data).toEqual(decided.data);
+    }
+    const alice = await h.gql<{ datasets: { totalCount: number }; lineage: { nodes: unknown[] } }>(
+      'alice',
+      EVERYTHING,
+      vars,
+    );
+    expect(alice.data!.datasets.totalCount).toBe(5);
+    const carol = await h.gql<{ datasets: { totalCount: number }; lineage: { nodes: unknown[] } }>(
+      'carol',
+      EVERYTHING,
+      vars,
+    );
+    expect(carol.data!.lineage.nodes.length).toBeGreaterThan(alice.data!.lineage.nodes.length);
+  });
+});

@@ -394,6 +394,9 @@ describe('search', () => {
   });
 
   it('authorizes only what the answer needs: a page alone stops one readable hit past it, counts go on to 1,000', async () => {
+    // Decision by decision (METIS_LIST_AUTHZ=decisions), where the economy shows; with grants
+    // (the default) no dataset here needs a decision of its own.
+    const decisions = await h.twin('decisions');
     const many = `${h.id}many`;
     const datasets = Array.from({ length: 80 }, (_, i) =>
       dataset(h, 'retail', `${many}_${i}`, { description: `${many} notes`, columns: [] }),
@@ -420,22 +423,26 @@ describe('search', () => {
       }
     `;
     const vars = { q: many, first: 5, filter: { source: h.id } };
-    const pageOnly = await heimdallChecks(() => h.gql<SearchResult>('alice', PAGE, vars));
-    const counted = await heimdallChecks(() => h.gql<SearchResult>('alice', SEARCH, vars));
+    const pageOnly = await heimdallChecks(() => decisions.gql<SearchResult>('alice', PAGE, vars));
+    const counted = await heimdallChecks(() => decisions.gql<SearchResult>('alice', SEARCH, vars));
     expect(counted.result.data!.search.totalCount).toBe(80);
     expect(counted.checks).toBeGreaterThanOrEqual(80);
     expect(pageOnly.checks).toBeLessThan(20);
     // the same page either way
     const hits = (r: SearchResult) => r.search.edges.map((e) => [keyOf(e.node), e.node.score]);
     expect(hits(pageOnly.result.data!)).toEqual(hits(counted.result.data!));
+    const granted = await heimdallChecks(() => h.gql<SearchResult>('alice', SEARCH, vars));
+    expect(hits(granted.result.data!)).toEqual(hits(counted.result.data!));
+    expect(granted.result.data!.search.totalCount).toBe(80);
+    expect(granted.checks).toBe(0);
     expect(pageOnly.result.data!.search.pageInfo.hasNextPage).toBe(true);
     // a later page authorizes from its cursor on, not the hits before it
     const next = await heimdallChecks(() =>
-      h.gql<SearchResult>('alice', PAGE, { ...vars, after: pageOnly.result.data!.search.pageInfo.endCursor }),
+      decisions.gql<SearchResult>('alice', PAGE, { ...vars, after: pageOnly.result.data!.search.pageInfo.endCursor }),
     );
     expect(next.checks).toBeLessThan(20);
     expect(next.result.data!.search.edges.map((e) => keyOf(e.node))).toEqual(
-      (await h.gql<SearchResult>('alice', SEARCH, { ...vars, first: 10 }))
+      (await decisions.gql<SearchResult>('alice', SEARCH, { ...vars, first: 10 }))
         .data!.search.edges.slice(5)
         .map((e) => keyOf(e.node)),
     );

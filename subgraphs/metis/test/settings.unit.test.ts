@@ -8,6 +8,7 @@ describe("Metis's settings", () => {
       port: 4002,
       heimdall: { url: 'http://localhost:4001/graphql', timeoutMs: 2000 },
       cursorKey: undefined,
+      listAuthz: 'grants',
       kit: { host: '127.0.0.1', maxBodyBytes: 1024 * 1024, logLevel: 'info' },
     });
     expect(
@@ -16,12 +17,14 @@ describe("Metis's settings", () => {
         HEIMDALL_URL: 'https://heimdall.internal/graphql',
         HEIMDALL_TIMEOUT_MS: '500',
         METIS_CURSOR_KEY: 'k',
+        METIS_LIST_AUTHZ: 'decisions',
         MAX_COST: '0',
       }),
     ).toMatchObject({
       port: 5002,
       heimdall: { url: 'https://heimdall.internal/graphql', timeoutMs: 500 },
       cursorKey: 'k',
+      listAuthz: 'decisions',
       kit: { limits: { maxCost: 0 } },
     });
   });
@@ -34,6 +37,7 @@ describe("Metis's settings", () => {
     ['LOG_LEVEL', 'loud'],
     ['MAX_ALIASES', '-1'],
     ['OIDC_JWKS_COOLDOWN_MS', '30s'],
+    ['METIS_LIST_AUTHZ', 'grant'],
   ])('a typo fails at start: %s=%j, naming it and its value', (name, value) => {
     expect(() => metisSettingsFromEnv({ [name]: value })).toThrow(new RegExp(`^${name} must be `));
     expect(() => metisSettingsFromEnv({ [name]: value })).toThrow(`(got ${JSON.stringify(value)})`);
