@@ -59,6 +59,8 @@ export function watchPolicies(options: PolicyWatchOptions): { stop(): void } {
       connectionParams: { authorization: `Bearer ${token}` },
       maxPayloadBytes: 64 * 1024,
       connectTimeoutMs: options.timeoutMs,
+      // Changes made before this connection (at start, or while it was down) were not announced to it.
+      onConnected: () => options.onChange(undefined),
       onEvent: (event) => {
         failures = 0;
         const change = (event.data as { policyChanges?: { sequence?: unknown; cursor?: unknown } } | undefined)
@@ -69,8 +71,6 @@ export function watchPolicies(options: PolicyWatchOptions): { stop(): void } {
       onEnd: (end) => {
         if (end.kind === 'errors' && failures === 0)
           options.logger.warn({ errors: end.errors }, "Heimdall refused the router's policyChanges subscription");
-        // Reconnected after a gap: changes may have been missed.
-        if (failures === 0) options.onChange(undefined);
         retry(end.kind);
       },
     });

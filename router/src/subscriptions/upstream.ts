@@ -23,6 +23,8 @@ export interface UpstreamOptions {
   connectTimeoutMs: number;
   onEvent(result: FormattedExecutionResult): void;
   onEnd(end: UpstreamEnd): void;
+  /** The subgraph acknowledged the connection (the subscribe goes out right after). */
+  onConnected?(): void;
 }
 
 /** `http://host/graphql` as the WebSocket URL the subgraph serves subscriptions at. */
@@ -61,6 +63,7 @@ export function subscribeUpstream(options: UpstreamOptions): { dispose(): void }
     lazy: true,
     retryAttempts: 0,
     on: {
+      connected: () => options.onConnected?.(),
       closed: (event) => {
         if (isCloseEvent(event)) end({ kind: 'closed', code: event.code, reason: event.reason });
       },
