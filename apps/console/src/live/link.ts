@@ -45,21 +45,19 @@ export class ResumableSubscriptionLink extends ApolloLink {
       let timer: ReturnType<typeof setTimeout> | undefined;
 
       const retry = () => {
-        if (closed) return;
-        if (!retrying) liveStatus.retrying();
+        if (closed || retrying) return;
         retrying = true;
-        timer = setTimeout(start, this.delay(attempt++));
-      };
-      const delivered = () => {
-        attempt = 0;
-        if (retrying) liveStatus.resumed();
-        retrying = false;
+        liveStatus.retrying();
+        timer = setTimeout(() => {
+          retrying = false;
+          liveStatus.resumed();
+          start();
+        }, this.delay(attempt++));
       };
 
       function start(this: void) {
         if (closed) return;
         let resumeRequested = false;
-        liveStatus.connecting();
         const variables = { ...operation.variables, ...(after ? { after } : {}) };
         stop = client.subscribe<Record<string, unknown>>(
           { query, variables, ...(operationName ? { operationName } : {}), ...(extensions ? { extensions } : {}) },
@@ -73,14 +71,13 @@ export class ResumableSubscriptionLink extends ApolloLink {
               }
               const cursor = cursorOf(formatted.data);
               if (cursor) after = cursor;
-              delivered();
+              attempt = 0;
               observer.next(formatted as ApolloLink.Result);
             },
             error: (error: unknown) => {
               if (closed) return;
               if (endingOf(error) === 'retry') return retry();
               closed = true;
-              if (retrying) liveStatus.resumed();
               observer.error(
                 isCloseLike(error)
                   ? new Error(`The live connection closed (${error.code}${error.reason ? `: ${error.reason}` : ''}).`)

@@ -1,18 +1,19 @@
 import { useSyncExternalStore } from 'react';
 
 /**
- * How the live connection is doing, for the badge on live pages: `live` once the router
- * acknowledged the connection, `reconnecting` while a dropped subscription waits to resume,
- * `idle` before anything subscribed.
+ * How the live connection is doing, for the badge on live pages: `live` while the router's
+ * WebSocket is open and no subscription waits to resume, `reconnecting` while one does,
+ * `connecting` before the socket is acknowledged, `idle` with no socket (nothing subscribed).
  */
 export type LiveStatus = 'idle' | 'connecting' | 'live' | 'reconnecting';
 
+const state = { open: false, connecting: false, waiting: 0 };
 let status: LiveStatus = 'idle';
-/** Subscriptions waiting to resume: the badge says reconnecting until none is. */
-let waiting = 0;
 const listeners = new Set<() => void>();
 
-function emit(next: LiveStatus) {
+function update() {
+  const next: LiveStatus =
+    state.waiting > 0 ? 'reconnecting' : state.open ? 'live' : state.connecting ? 'connecting' : 'idle';
   if (next === status) return;
   status = next;
   for (const listener of listeners) listener();
@@ -20,15 +21,33 @@ function emit(next: LiveStatus) {
 
 export const liveStatus = {
   get: () => status,
-  connecting: () => emit(waiting > 0 ? 'reconnecting' : 'connecting'),
-  connected: () => emit(waiting > 0 ? 'reconnecting' : 'live'),
-  retrying: () => {
-    waiting++;
-    emit('reconnecting');
+  /** The socket is being opened (graphql-ws `connecting`). */
+  connecting: () => {
+    state.open = false;
+    state.connecting = true;
+    update();
   },
+  /** The router acknowledged the connection (graphql-ws `connected`). */
+  connected: () => {
+    state.open = true;
+    state.connecting = false;
+    update();
+  },
+  /** The socket closed (a drop, or lazily after the last subscription ended). */
+  closed: () => {
+    state.open = false;
+    state.connecting = false;
+    update();
+  },
+  /** A subscription lost its run and waits to subscribe again. */
+  retrying: () => {
+    state.waiting++;
+    update();
+  },
+  /** That subscription is being sent again (or was given up). */
   resumed: () => {
-    waiting = Math.max(0, waiting - 1);
-    if (waiting === 0 && status === 'reconnecting') emit('live');
+    state.waiting = Math.max(0, state.waiting - 1);
+    update();
   },
   subscribe: (listener: () => void) => {
     listeners.add(listener);

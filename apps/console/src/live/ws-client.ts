@@ -28,5 +28,6 @@ export function createLiveClient(httpUrl = settings.routerUrl): Client {
   });
   client.on('connecting', () => liveStatus.connecting());
   client.on('connected', () => liveStatus.connected());
+  client.on('closed', () => liveStatus.closed());
   return client;
 }
