@@ -93,6 +93,7 @@ test('bob watches pods live: a new pod and a change of phase show without reload
   await table.getByRole('link', { name: old }).click();
   await expect(page.getByRole('heading', { name: `e2e/${old}` })).toBeVisible();
   const timeline = page.getByRole('list', { name: 'Timeline' });
+  await expect(page.locator('.live-badge')).toHaveText('Live');
   await expect(timeline.locator('li[data-source="ARCHIVE"]')).toContainText('pending');
   await expect(timeline.locator('li[data-source="MONGODB"]')).toContainText('running');
   await ingest([podEvent(old, 102, 'SUCCEEDED', new Date())]);
