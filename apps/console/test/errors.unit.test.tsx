@@ -24,6 +24,8 @@ describe('errors at a path', () => {
     // An error at a parent concerns every part below it; a path-less one concerns the request.
     expect(errorsAt(error, ['dataset', 'preview', 'rows'])).toHaveLength(1);
     expect(errorsAt(combined([{ message: 'bad' }]), ['dataset'])).toHaveLength(0);
+    // The empty path: every error of the answer that has a path (one notice for a whole query).
+    expect(errorsAt(error, [])).toHaveLength(2);
   });
 
   it('classifies codes', () => {

@@ -90,10 +90,9 @@ export default function DatasetPage() {
       </Part>
 
       <h2>Schema</h2>
-      <Part error={policy.error} path={['explain']} what="the masks applied to you">
+      {/* One notice for the Gateway's whole answer (masks and policies fail together when it is down). */}
+      <Part error={policy.error} path={[]} what="the masks applied to you">
         {policy.loading && !scans ? <Loading label="Asking the Gateway which columns are masked for you" /> : null}
-      </Part>
-      <Part error={policy.error} path={['dataset', 'dataPolicies']} what="the data policies">
         {policy.data?.dataset?.dataPolicies.length ? (
           <p className="muted">
             Data policies that apply to you here:{' '}
