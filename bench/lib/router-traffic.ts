@@ -42,14 +42,24 @@ export async function post(url: string, traffic: Traffic, i = 0): Promise<{ data
   return (await res.json()) as { data?: unknown; errors?: unknown[] };
 }
 
-/** `connections` closed-loop clients for `seconds`; autocannon builds each distinct request as it goes. */
-export function load(url: string, traffic: Traffic, seconds: number, connections: number): Promise<LoadResult> {
+/**
+ * `connections` closed-loop clients for `seconds` (or for `amount` requests); autocannon builds
+ * each distinct request as it goes.
+ */
+export function load(
+  url: string,
+  traffic: Traffic,
+  seconds: number,
+  connections: number,
+  amount?: number,
+): Promise<LoadResult> {
   const requests: autocannon.Request[] =
     traffic.mode === 'identical'
       ? [{ method: 'POST', ...requestOf(traffic, 0) }]
       : [{ method: 'POST', setupRequest: (req) => ({ ...req, ...requestOf(traffic, sequence++) }) }];
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections, duration: seconds, requests }, (error, result) => {
+    const until = amount ? { amount } : { duration: seconds };
+    autocannon({ url, connections, ...until, requests }, (error, result) => {
       if (error) return reject(error);
       resolve({
         requests: result.requests.total,
