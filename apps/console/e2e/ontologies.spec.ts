@@ -19,6 +19,12 @@ test('alice browses the business ontology with the keyboard and sees the dataset
   await checkPage(page, 'ontologies-list');
 
   await page.getByRole('link', { name: 'DataOS business ontology' }).click();
+  await page.getByRole('searchbox', { name: 'Label contains' }).fill('e-mail');
+  await page.getByRole('button', { name: 'Find' }).click();
+  // An alternative label finds it too.
+  await expect(
+    page.getByRole('list', { name: 'Concepts found' }).getByRole('link', { name: 'Email address' }),
+  ).toBeVisible();
   const tree = page.getByRole('tree', { name: 'Concepts of DataOS business ontology' });
   await expect(tree).toBeVisible();
   // Keyboard: Home, type-ahead to "Personal data", open it, step into its first child.
