@@ -59,6 +59,10 @@ async function runConnection(
   };
 }
 
+/** Readable datasets that are not soft-deleted: what lists of linked datasets show. */
+const liveDatasets = async (ctx: Context, urns: readonly string[]) =>
+  (await readDatasets(ctx, urns)).filter((d) => !d.deletedAt);
+
 function freshness(d: DatasetRecord) {
   const last = d.lastRefreshedAt ? new Date(d.lastRefreshedAt) : null;
   const ageSeconds = last ? Math.max(0, Math.floor((Date.now() - last.getTime()) / 1000)) : null;
@@ -139,11 +143,11 @@ export const typeResolvers: Resolvers = {
       return d && domainParent(d);
     },
     related: async (t, _args, ctx) => (await readTerms(ctx, termRecord(t).relatedNames)).map(termParent),
-    datasets: async (t, _args, ctx) => readDatasets(ctx, (await ctx.loaders.termLinks.load(t.name)).datasetUrns),
+    datasets: async (t, _args, ctx) => liveDatasets(ctx, (await ctx.loaders.termLinks.load(t.name)).datasetUrns),
     columns: async (t, _args, ctx) => {
       const { columns } = await ctx.loaders.termLinks.load(t.name);
       const readable = new Set(
-        (await readDatasets(ctx, [...new Set(columns.map((c) => c.datasetUrn))])).map((d) => d.urn),
+        (await liveDatasets(ctx, [...new Set(columns.map((c) => c.datasetUrn))])).map((d) => d.urn),
       );
       return columns.filter((c: ColumnRecord) => readable.has(c.datasetUrn));
     },
@@ -153,8 +157,8 @@ export const typeResolvers: Resolvers = {
       const r = await readResource(ctx, parseResourceUrn(ref.urn)?.urn);
       return r && resourceParent(r);
     },
-    inputs: async (r, _args, ctx) => readDatasets(ctx, (await ctx.loaders.resourceLinks.load(r.urn)).inputs),
-    outputs: async (r, _args, ctx) => readDatasets(ctx, (await ctx.loaders.resourceLinks.load(r.urn)).outputs),
+    inputs: async (r, _args, ctx) => liveDatasets(ctx, (await ctx.loaders.resourceLinks.load(r.urn)).inputs),
+    outputs: async (r, _args, ctx) => liveDatasets(ctx, (await ctx.loaders.resourceLinks.load(r.urn)).outputs),
     runs: (r, { first, after }, ctx) => runConnection(ctx, 'resource', r.urn, first, after),
   },
   JobRun: {
