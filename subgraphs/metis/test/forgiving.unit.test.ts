@@ -15,9 +15,13 @@ describe('typo tolerance', () => {
   });
 
   it('builds fuzzy and prefix queries from letters and digits only', () => {
-    expect(fuzzyLuceneQuery('custmer id')).toBe('(ftName:custmer~2 OR ftTags:custmer) AND (ftName:id OR ftTags:id)');
+    expect(fuzzyLuceneQuery('custmer id')).toBe(
+      '(ftName:custmer~2 OR ftTags:custmer) AND (ftName:id OR ftTags:id) AND NOT (ftName:custmer AND ftName:id)',
+    );
     expect(fuzzyLuceneQuery('id ok')).toBeNull();
-    expect(fuzzyLuceneQuery('cust~mer"')).toBe('(ftName:cust~1 OR ftTags:cust) AND (ftName:mer OR ftTags:mer)');
+    expect(fuzzyLuceneQuery('cust~mer"')).toBe(
+      '(ftName:cust~1 OR ftTags:cust) AND (ftName:mer OR ftTags:mer) AND NOT (ftName:cust AND ftName:mer)',
+    );
     expect(prefixLuceneQuery('Cust* ord')).toBe('ftName:cust* AND ftName:ord*');
     expect(prefixLuceneQuery(' ~ ')).toBeNull();
   });
