@@ -20,6 +20,7 @@ export function toGraphQLPolicy(doc: PolicyDoc) {
           notAfter: doc.conditions.notAfter ?? null,
           hours: doc.conditions.hours ?? null,
           claims: doc.conditions.claims ?? [],
+          objectTagFromClaims: doc.conditions.objectTagFromClaims ?? [],
         }
       : null,
     version: doc.version,
@@ -46,6 +47,7 @@ export function policyFromInput(input: PolicyInput): PolicyDefinition {
             notAfter: input.conditions.notAfter ?? null,
             hours: input.conditions.hours ?? null,
             claims: input.conditions.claims ?? [],
+            objectTagFromClaims: input.conditions.objectTagFromClaims ?? [],
           }
         : null,
     });

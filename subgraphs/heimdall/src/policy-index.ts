@@ -145,7 +145,11 @@ export class PolicyIndex {
     const started = performance.now();
     const [docs, userTags] = await Promise.all([this.policies.all(), this.tags.all()]);
     this.engine = buildEngine(docs.map(toDefinition));
-    this.claimNames = new Set(docs.flatMap((d) => (d.conditions?.claims ?? []).map((c) => c.claim)));
+    this.claimNames = new Set(
+      docs.flatMap((d) =>
+        [...(d.conditions?.claims ?? []), ...(d.conditions?.objectTagFromClaims ?? [])].map((c) => c.claim),
+      ),
+    );
     this.loadedSequence = sequence;
     this.userTags = new Map(userTags.map((u) => [u._id, u.tags]));
     this.subjects = new WeakMap();

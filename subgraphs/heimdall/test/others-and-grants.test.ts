@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeimdallClient } from '@dataos/heimdall-client';
+import { HeimdallClient, type ObjectRef } from '@dataos/heimdall-client';
 import { errorCodes, graphql, startTestHeimdall, tokenFor, type TestHeimdall, type TestPolicy } from '@dataos/testkit';
 import { DEMO_POLICIES } from '../src/seed.js';
 
@@ -243,6 +243,39 @@ describe('grants', () => {
       variables: { input: { action: 'read', scope: 'dataos://**', subject: 'alice' } },
     });
     expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+  });
+
+  it('hands objects under a policy with an object condition back to decisions, which use the claim', async () => {
+    const created = await graphql(
+      url,
+      'mutation ($input: PolicyInput!) { createPolicy(input: $input) { conditions { objectTagFromClaims { claim prefix } } } }',
+      {
+        token: carol,
+        variables: {
+          input: {
+            name: 'regional-marketing',
+            subjects: [['roles:id:data-dev']],
+            actions: ['read'],
+            objects: { paths: ['dataos://icebase:marketing/**'] },
+            conditions: { objectTagFromClaims: [{ claim: 'region', prefix: 'dataos:region:' }] },
+          },
+        },
+      },
+    );
+    expect(created.errors).toBeUndefined();
+    const session = new HeimdallClient({ url, timeoutMs: 5000 }).session(alice);
+    const grants = await session.grants('read', 'dataos://**');
+    expect(grants.answer.needsDecision).toEqual({ paths: ['dataos://icebase:marketing/**'], tags: [] });
+    const emea: ObjectRef = { path: 'dataos://icebase:marketing/campaigns', tags: ['dataos:region:emea'] };
+    const amer: ObjectRef = { path: 'dataos://icebase:marketing/campaigns', tags: ['dataos:region:amer'] };
+    expect(grants.check(emea)).toBe('decide');
+    // alice's token says region emea.
+    const orders: ObjectRef = { path: 'dataos://icebase:retail/orders' };
+    const readable = await session.filterByGrants([emea, amer, orders], grants, (o) => o);
+    expect(readable.map((o) => o.tags?.[0] ?? o.path)).toEqual([
+      'dataos:region:emea',
+      'dataos://icebase:retail/orders',
+    ]);
   });
 
   it('refuses an unknown action or a scope that is not a path glob, naming the field', async () => {

@@ -107,6 +107,24 @@ function matcherFor(subject: SubjectContext): SubjectMatcher {
   return m;
 }
 
+/** Whether a policy has conditions that only the object can settle. */
+export const needsObject = (c: PolicyConditions | null | undefined) => (c?.objectTagFromClaims?.length ?? 0) > 0;
+
+/** Object conditions: the object carries `<prefix><claim>` for each (a missing claim never holds). */
+export function objectConditionsHold(
+  c: PolicyConditions | null,
+  claims: Readonly<Record<string, unknown>>,
+  tags: readonly string[],
+): boolean {
+  for (const { claim, prefix } of c?.objectTagFromClaims ?? []) {
+    const value = claims[claim];
+    if (value === undefined || value === null || typeof value === 'object') return false;
+    if (!tags.includes(prefix + String(value))) return false;
+  }
+  return true;
+}
+
+/** Conditions on the subject and the time (object conditions are `objectConditionsHold`'s). */
 export function conditionsHold(
   c: PolicyConditions | null,
   claims: Readonly<Record<string, unknown>>,
@@ -218,6 +236,7 @@ class IndexedEngine implements PolicyEngine {
       if (!objectMatches(p, path, tags)) continue;
       if (!matcher.matchesAny(p.subjects)) continue;
       if (!conditionsHold(p.conditions, subject.claims, now)) continue;
+      if (!objectConditionsHold(p.conditions, subject.claims, tags)) continue;
       (p.deny ? denies : allows).push(p.def.name);
     }
     return verdict(allows, denies, subject, action, what);
@@ -234,8 +253,12 @@ class IndexedEngine implements PolicyEngine {
    */
   evaluateNamed(subject: SubjectContext, names: readonly string[], now = new Date()): NamedPolicyResult[] {
     const matcher = matcherFor(subject);
+    // Without an object, object conditions cannot hold for an allow and are assumed to for a deny:
+    // both ways fail closed.
     const applies = (p: Compiled) =>
-      matcher.matchesAny(p.subjects) && conditionsHold(p.conditions, subject.claims, now);
+      matcher.matchesAny(p.subjects) &&
+      conditionsHold(p.conditions, subject.claims, now) &&
+      (p.deny || !needsObject(p.conditions));
     return names.map((name) => {
       const p = this.byName.get(name);
       if (!p) return { name, allowed: false, reason: `no policy named "${name}"` };
@@ -294,6 +317,7 @@ export function buildLinearEngine(policies: PolicyDefinition[]): Pick<PolicyEngi
         if (!objectMatches(p, path, tags)) continue;
         if (!matcher.matchesAny(p.subjects)) continue;
         if (!conditionsHold(p.conditions, subject.claims, now)) continue;
+        if (!objectConditionsHold(p.conditions, subject.claims, tags)) continue;
         (p.deny ? denies : allows).push(p.def.name);
       }
       return verdict(allows, denies, subject, action, describeObject(path, tags));

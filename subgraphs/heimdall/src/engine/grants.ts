@@ -1,5 +1,5 @@
 import { compilePattern, literalPrefix, PatternSet, type Pattern } from '@dataos/patterns';
-import { conditionsHold } from './engine.js';
+import { conditionsHold, needsObject } from './engine.js';
 import type { PolicyConditions, PolicyDefinition, SubjectContext } from './types.js';
 
 export interface GrantPatterns {
@@ -11,7 +11,7 @@ export interface GrantPatterns {
 export interface GrantSet {
   allow: GrantPatterns;
   deny: GrantPatterns;
-  /** Objects matching these need a per-object decision. No condition needs the object today, so it stays empty. */
+  /** Objects matching these need a per-object decision: globs of the policies with object conditions. */
   needsDecision: GrantPatterns;
   /** When a time condition of a relevant policy next changes the answer. */
   validUntil: Date | null;
@@ -116,8 +116,9 @@ export function computeGrants(
   const sets = {
     allow: { paths: new Set<string>(), tags: new Set<string>() },
     deny: { paths: new Set<string>(), tags: new Set<string>() },
+    decide: { paths: new Set<string>(), tags: new Set<string>() },
   };
-  const names = { allow: [] as string[], deny: [] as string[] };
+  const names = { allow: [] as string[], deny: [] as string[], decide: [] as string[] };
   let validUntil: number | null = null;
   for (const p of prepare(defs)) {
     if (!p.anyAction && !p.def.actions.includes(action)) continue;
@@ -127,7 +128,8 @@ export function computeGrants(
     const change = nextChange(p.def.conditions, now);
     if (change !== null && (validUntil === null || change < validUntil)) validUntil = change;
     if (!conditionsHold(p.def.conditions ?? null, subject.claims, now)) continue;
-    const side = p.def.effect === 'deny' ? 'deny' : 'allow';
+    // Conditions on the object (allow or deny alike): what they cover is decided object by object.
+    const side = needsObject(p.def.conditions) ? 'decide' : p.def.effect === 'deny' ? 'deny' : 'allow';
     for (const g of paths) sets[side].paths.add(g.source);
     for (const t of p.def.objects.tags) sets[side].tags.add(t);
     names[side].push(p.def.name);
@@ -140,8 +142,8 @@ export function computeGrants(
     deny: anyAllow
       ? { paths: compact(sets.deny.paths, 'path'), tags: compact(sets.deny.tags, 'tag') }
       : { paths: [], tags: [] },
-    needsDecision: { paths: [], tags: [] },
+    needsDecision: { paths: compact(sets.decide.paths, 'path'), tags: compact(sets.decide.tags, 'tag') },
     validUntil: validUntil === null ? null : new Date(validUntil),
-    policies: [...names.allow, ...(anyAllow ? names.deny : [])].sort(),
+    policies: [...names.allow, ...(anyAllow ? names.deny : []), ...names.decide].sort(),
   };
 }

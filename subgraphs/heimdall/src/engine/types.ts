@@ -11,6 +11,12 @@ export interface PolicyConditions {
   hours?: { from: number; to: number } | null;
   /** Every claim must equal (string comparison) the token's claim of that name. */
   claims?: { claim: string; equals: string }[];
+  /**
+   * Conditions on the object: it must carry the tag `<prefix><the subject's claim>` for each
+   * (`dataos:region:` and `region`: a user of region emea reads objects tagged `dataos:region:emea`).
+   * They need the object, so grants hand the matching objects back to per-object decisions.
+   */
+  objectTagFromClaims?: { claim: string; prefix: string }[];
 }
 
 /** A policy as stored and as written by people (DataOS shape, plus effect and conditions). */

@@ -58,8 +58,21 @@ function conditions(value: PolicyConditions | null | undefined): PolicyCondition
     if (typeof claim.equals !== 'string') invalid(`conditions.claims[${i}].equals`, 'A claim condition needs a value.');
     return { claim: (claim.claim as string).trim(), equals: claim.equals as string };
   });
-  if (!notBefore && !notAfter && !hours && claims.length === 0) return null;
-  return { notBefore, notAfter, hours, claims };
+  const objectTags = list(value.objectTagFromClaims, 'conditions.objectTagFromClaims').map((c, i) => {
+    const field = `conditions.objectTagFromClaims[${i}]`;
+    const o = c as { claim?: unknown; prefix?: unknown };
+    if (typeof o.claim !== 'string' || !o.claim.trim())
+      invalid(`${field}.claim`, 'An object tag condition needs the claim name.');
+    if (typeof o.prefix !== 'string' || !/^[^\s*?[\]{}]+:$/.test(o.prefix)) {
+      invalid(
+        `${field}.prefix`,
+        'An object tag condition needs a tag prefix ending with ":" and no wildcard (dataos:region:).',
+      );
+    }
+    return { claim: (o.claim as string).trim(), prefix: o.prefix as string };
+  });
+  if (!notBefore && !notAfter && !hours && claims.length === 0 && objectTags.length === 0) return null;
+  return { notBefore, notAfter, hours, claims, ...(objectTags.length ? { objectTagFromClaims: objectTags } : {}) };
 }
 
 /** Checks a policy as people write it and returns it normalized; throws PolicyValidationError naming the field. */

@@ -220,6 +220,19 @@ export type ObjectRef = {
   tags: Array<Scalars['String']['output']>;
 };
 
+/** The object must carry the tag `<prefix><the subject's claim>` (`dataos:region:` and `region`). */
+export type ObjectTagClaimCondition = {
+  __typename?: 'ObjectTagClaimCondition';
+  claim: Scalars['String']['output'];
+  prefix: Scalars['String']['output'];
+};
+
+export type ObjectTagClaimConditionInput = {
+  claim: Scalars['String']['input'];
+  /** A tag prefix ending with `:`, no wildcard. */
+  prefix: Scalars['String']['input'];
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -281,6 +294,11 @@ export type PolicyConditions = {
   hours?: Maybe<HourWindow>;
   notAfter?: Maybe<Scalars['DateTime']['output']>;
   notBefore?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * Conditions on the object: it must carry the tag `<prefix><the subject's claim>` for each. Grants
+   * hand the objects such a policy covers back to per-object decisions (`needsDecision`).
+   */
+  objectTagFromClaims: Array<ObjectTagClaimCondition>;
 };
 
 export type PolicyConditionsInput = {
@@ -288,6 +306,7 @@ export type PolicyConditionsInput = {
   hours?: InputMaybe<HourWindowInput>;
   notAfter?: InputMaybe<Scalars['DateTime']['input']>;
   notBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  objectTagFromClaims?: InputMaybe<Array<ObjectTagClaimConditionInput>>;
 };
 
 export type PolicyConnection = {
@@ -695,6 +714,8 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ObjectInput: ObjectInput;
   ObjectRef: ResolverTypeWrapper<ObjectRef>;
+  ObjectTagClaimCondition: ResolverTypeWrapper<ObjectTagClaimCondition>;
+  ObjectTagClaimConditionInput: ObjectTagClaimConditionInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Policy: ResolverTypeWrapper<Policy>;
   PolicyChange: ResolverTypeWrapper<PolicyChange>;
@@ -754,6 +775,8 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   ObjectInput: ObjectInput;
   ObjectRef: ObjectRef;
+  ObjectTagClaimCondition: ObjectTagClaimCondition;
+  ObjectTagClaimConditionInput: ObjectTagClaimConditionInput;
   PageInfo: PageInfo;
   Policy: Policy | FederationReferenceTypes['Policy'];
   PolicyChange: PolicyChange;
@@ -989,6 +1012,11 @@ export type ObjectRefResolvers<ContextType = Context, ParentType extends Resolve
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type ObjectTagClaimConditionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ObjectTagClaimCondition'] = ResolversParentTypes['ObjectTagClaimCondition']> = ResolversObject<{
+  claim?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  prefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1026,6 +1054,7 @@ export type PolicyConditionsResolvers<ContextType = Context, ParentType extends 
   hours?: Resolver<Maybe<ResolversTypes['HourWindow']>, ParentType, ContextType>;
   notAfter?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   notBefore?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  objectTagFromClaims?: Resolver<Array<ResolversTypes['ObjectTagClaimCondition']>, ParentType, ContextType>;
 }>;
 
 export type PolicyConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PolicyConnection'] = ResolversParentTypes['PolicyConnection']> = ResolversObject<{
@@ -1152,6 +1181,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   HourWindow?: HourWindowResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   ObjectRef?: ObjectRefResolvers<ContextType>;
+  ObjectTagClaimCondition?: ObjectTagClaimConditionResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Policy?: PolicyResolvers<ContextType>;
   PolicyChange?: PolicyChangeResolvers<ContextType>;
