@@ -266,6 +266,9 @@ export async function runPdpPeersBench(): Promise<string> {
   } finally {
     await opa?.stop();
     await heimdall?.stop();
+    // Heimdall's last decision-log writes may land after its own drop: dropped again a second later.
+    await mongo.db.dropDatabase().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 1000));
     await mongo.db.dropDatabase().catch(() => undefined);
     await mongo.close();
     await devstack.stop();
