@@ -12,6 +12,7 @@ export default tseslint.config(
       'devstack/neo4j/target/**',
       'schema/**',
       'apps/console/dist/**',
+      'apps/console/.e2e-dist/**',
       'apps/console/test-results/**',
       'apps/console/playwright-report/**',
     ],
