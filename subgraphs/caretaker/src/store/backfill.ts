@@ -2,7 +2,7 @@ import { HISTORY_PREFIX, dayOf, isManifestKey, objectKeyOfManifest, type Manifes
 import type { ArchiveReader } from '../archive/reader.js';
 import type { Collections } from './collections.js';
 import { partsOf, tally, type Counts, type RollupPart } from './rollup-model.js';
-import { archivedParts, insertParts } from './rollups.js';
+import { archivedParts, insertParts, upsert } from './rollups.js';
 
 /** `caretaker_meta` flag: the rollups hold the history recorded before they existed. */
 export const BACKFILL_ID = 'rollups_backfill';
@@ -74,6 +74,9 @@ export async function backfillRollups(
 
   const parts = [...partsOf('backfill', counts, undefined, now), ...archived];
   const written = await insertParts(c, parts);
-  await c.meta.updateOne({ _id: BACKFILL_ID }, { $set: { done: true, at: now, events } }, { upsert: true });
+  // Two replicas finishing at once may both try the insert: the loser's retry is an update.
+  await upsert(() =>
+    c.meta.updateOne({ _id: BACKFILL_ID }, { $set: { done: true, at: now, events } }, { upsert: true }),
+  );
   return { ran: true, events, parts: written };
 }

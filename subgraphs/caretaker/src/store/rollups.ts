@@ -110,7 +110,7 @@ async function recoverIntents(c: Collections, now: Date, staleMs: number): Promi
 }
 
 /** An upsert by `_id`; two at once may both try the insert (E11000): the loser's retry is an update. */
-async function upsert(run: () => Promise<unknown>): Promise<void> {
+export async function upsert(run: () => Promise<unknown>): Promise<void> {
   try {
     await run();
   } catch (error) {
