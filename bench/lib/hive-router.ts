@@ -1,11 +1,10 @@
 // Hive Router (Rust) for the router bench: built from its crate once into bench/.cache
 // (ignored), reused afterwards, started as a plain process on a supergraph file.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildOnce, freePort } from './cached-build.js';
 import type { Child } from './processes.js';
 
 const CACHE = fileURLToPath(new URL('../.cache/', import.meta.url));
@@ -42,32 +41,14 @@ export async function hiveRouterBinary(options: { cache?: string; cargo?: string
       skipped: `no nightly cargo to build it with (cargo +nightly --version: ${(cargo.error?.message ?? cargo.stderr).trim().split('\n')[0]})`,
     };
   }
-  await mkdir(cache, { recursive: true });
-  console.error(
-    `Building Hive Router (${cargo.stdout.trim()}) into ${cache} once; this takes a while, log in ${logPath}`,
-  );
-  const log = openSync(logPath, 'a');
-  const code = await new Promise<number | null>((resolve) => {
-    const build = spawn(cargoCommand, install(join(cache, 'hive-router')), { stdio: ['ignore', log, log] });
-    build.once('error', () => resolve(-1));
-    build.once('exit', resolve);
-  }).finally(() => closeSync(log));
-  if (code !== 0 || !existsSync(binary)) {
-    const tail = readFileSync(logPath, 'utf8').trim().split('\n').slice(-3).join(' | ');
-    return { skipped: `its build failed (cargo exited with ${code}): ${tail.slice(0, 300)}` };
-  }
-  return { path: binary };
-}
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
+  return buildOnce({
+    label: `Hive Router (${cargo.stdout.trim()}) into ${cache}`,
+    binary,
+    logPath,
+    command: cargoCommand,
+    args: install(join(cache, 'hive-router')),
   });
+}
 
 /** CPU time in a /proc/<pid>/stat line (utime + stime, in clock ticks of 10 ms). */
 export function statCpuMs(stat: string): number {

@@ -1,11 +1,10 @@
 // OPA for the PDP bench: built from its Go module once into bench/.cache (ignored), reused
 // afterwards, run as its own server on 127.0.0.1 with a policy file.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildOnce, freePort } from './cached-build.js';
 
 const CACHE = fileURLToPath(new URL('../.cache/', import.meta.url));
 export const OPA_MODULE = 'github.com/open-policy-agent/opa@v1.22.4';
@@ -25,34 +24,15 @@ export async function opaBinary(): Promise<OpaBinary> {
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.error || go.status !== 0)
     return { skipped: `no Go toolchain to build it with (${go.error?.message ?? go.stderr})` };
-  await mkdir(bin, { recursive: true });
-  const logPath = join(CACHE, 'opa-build.log');
-  console.error(`Building OPA (${OPA_MODULE}) into ${bin} once; log in ${logPath}`);
-  const log = openSync(logPath, 'a');
-  const code = await new Promise<number | null>((resolve) => {
-    const build = spawn('go', ['install', OPA_MODULE], {
-      env: { ...process.env, GOBIN: bin },
-      stdio: ['ignore', log, log],
-    });
-    build.once('error', () => resolve(-1));
-    build.once('exit', resolve);
-  }).finally(() => closeSync(log));
-  if (code !== 0 || !existsSync(binary)) {
-    const tail = readFileSync(logPath, 'utf8').trim().split('\n').slice(-3).join(' | ');
-    return { skipped: `its build failed (go exited with ${code}): ${tail.slice(0, 300)}` };
-  }
-  return { path: binary };
-}
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
+  return buildOnce({
+    label: `OPA (${OPA_MODULE}) into ${bin}`,
+    binary,
+    logPath: join(CACHE, 'opa-build.log'),
+    command: 'go',
+    args: ['install', OPA_MODULE],
+    env: { ...process.env, GOBIN: bin },
   });
+}
 
 export interface OpaServer {
   url: string;
