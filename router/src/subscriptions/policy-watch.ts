@@ -69,7 +69,13 @@ export function watchPolicies(options: PolicyWatchOptions): { stop(): void } {
         options.onChange(change?.sequence);
       },
       onEnd: (end) => {
-        if (end.kind === 'errors' && failures === 0)
+        // The service token's expiry ends the watch by design (each subgraph is its own gate): the
+        // resubscription takes a fresh token and resumes after the last cursor, so it is no warning.
+        const expired =
+          end.kind === 'errors' &&
+          end.errors.every((e) => e.extensions?.code === 'UNAUTHENTICATED' && e.message === 'The token expired.');
+        if (expired) failures = 0;
+        else if (end.kind === 'errors' && failures === 0)
           options.logger.warn({ errors: end.errors }, "Heimdall refused the router's policyChanges subscription");
         retry(end.kind);
       },
