@@ -309,6 +309,12 @@ export type ObjectInput = {
   tags?: Array<string> | null | undefined;
 };
 
+export type ObjectTagClaimConditionInput = {
+  claim: string;
+  /** A tag prefix ending with `:`, no wildcard. */
+  prefix: string;
+};
+
 export type OntologyResourceKind =
   | 'CONCEPT'
   | 'INSTANCE'
@@ -378,6 +384,7 @@ export type PolicyConditionsInput = {
   hours?: HourWindowInput | null | undefined;
   notAfter?: string | null | undefined;
   notBefore?: string | null | undefined;
+  objectTagFromClaims?: Array<ObjectTagClaimConditionInput> | null | undefined;
 };
 
 export type PolicyEffect =
