@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildOnce, freePort } from './cached-build.js';
-import type { Child } from './processes.js';
+import { stopChild, type Child } from './processes.js';
 
 const CACHE = fileURLToPath(new URL('../.cache/', import.meta.url));
 // Its lockfile needs a nightly rustc (1.97); `graphiql` skips a build-script download that
@@ -90,15 +90,6 @@ export async function startHiveRouter(binary: string, supergraphPath: string, ti
     process: child,
     url: `${origin}/graphql`,
     cpuMs: () => Promise.resolve(statCpuMs(readFileSync(`/proc/${child.pid}/stat`, 'utf8'))),
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          done();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child),
   };
 }

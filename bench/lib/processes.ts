@@ -10,6 +10,19 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
 /**
  * Runs a bench helper (TypeScript through tsx, or plain JavaScript) in its own process and waits for its
  * `{ ready: url }` message. Children die with the bench.
@@ -58,16 +71,7 @@ export function startChild(
             child.on('message', onMessage);
             child.send('cpu');
           }),
-        stop: () =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-            child.once('exit', () => {
-              clearTimeout(kill);
-              done();
-            });
-            child.kill('SIGTERM');
-          }),
+        stop: () => stopChild(child),
       });
     });
     process.once('exit', () => child.kill('SIGKILL'));
