@@ -8,6 +8,8 @@ export const ErrorCode = {
   UnauthorizedFieldOrType: 'UNAUTHORIZED_FIELD_OR_TYPE',
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   Internal: 'INTERNAL_SERVER_ERROR',
+  /** A query engine answered something the service will not pass on (e.g. not the query's shape); the message says what. */
+  EngineError: 'ENGINE_ERROR',
   // Operation limits, the same at the router and every subgraph (packages/operation-walker).
   MaxSelectionsExceeded: 'MAX_SELECTIONS_EXCEEDED',
   MaxDepthExceeded: 'MAX_DEPTH_EXCEEDED',

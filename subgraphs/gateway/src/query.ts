@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { badUserInput, forbidden, serviceUnavailable } from '@dataos/errors';
+import { badUserInput, ErrorCode, forbidden, serviceUnavailable } from '@dataos/errors';
 import { CursorCodec, isOffset } from '@dataos/subgraph-kit';
 import type { Caller, ColumnCatalog } from './catalog.js';
 import type { ClusterDoc } from './clusters.js';
 import { EngineError, type Engine, type ResultPage } from './engines/engine.js';
 import { callerSafeMessage, type MessageContext } from './engines/messages.js';
+import { shapeMismatch } from './engines/shape.js';
 import type { QueryDoc, QueryHistory } from './history.js';
 import type { QueryProgressFeed } from './live/progress.js';
 import type { DataPolicyDoc } from './policies/model.js';
@@ -216,6 +217,15 @@ export class QueryService {
             reason: 'REWRITE_IN_RESULT',
           },
         );
+      }
+      // An engine (or anything between it and us) that answers another shape than the verified
+      // SELECT's is not trusted with the rest of its answer either.
+      const mismatch = shapeMismatch(page, rewritten.shape);
+      if (mismatch) {
+        page = undefined;
+        throw new GraphQLError(`The engine's answer does not match the query and is withheld: ${mismatch}.`, {
+          extensions: { code: ErrorCode.EngineError, reason: 'ANSWER_SHAPE' },
+        });
       }
     } catch (error) {
       if (error instanceof EngineError) {

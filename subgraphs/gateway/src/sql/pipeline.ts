@@ -9,6 +9,7 @@ import { CACHE_BYTES, type SqlParser } from './parser.js';
 import { analyzeQuery, applyScans, verifyRewritten, type Analysis, type DatasetName } from './rewrite.js';
 import { ScanBuilder, type ScanTemplate } from './scan.js';
 import { printTrino } from './trino.js';
+import { expectedShape, type ExpectedShape } from '../engines/shape.js';
 
 export interface PlannedScan {
   name: DatasetName;
@@ -27,6 +28,8 @@ export interface Rewritten {
   scans: PlannedScan[];
   /** Data policies that decided something, each once, in priority order. */
   policies: string[];
+  /** What the answer must look like (column count and types), read from the verified tree. */
+  shape: ExpectedShape;
 }
 
 /**
@@ -38,7 +41,8 @@ export class QueryRewriter {
   readonly scans: ScanBuilder;
   readonly keys: MaskKeySource;
   /** Verified outputs by (query text, approved scans): the same inputs always give the same SQL. */
-  private readonly verified: Lru<string, { sql: string; engineSql: string; order: string[] }> | undefined;
+  private readonly verified:
+    Lru<string, { sql: string; engineSql: string; order: string[]; shape: ExpectedShape }> | undefined;
 
   /** `keys`: the keyring (a plain string is one fixed master key); `cacheSize`: derived tables and verified outputs kept (0: none, for benchmarks). */
   constructor(
@@ -86,7 +90,10 @@ export class QueryRewriter {
     const key = [
       dialect,
       canonical(analysis.statement),
-      ...scans.map((s) => `${s.name.urn}\u0001${s.template.approved}`),
+      // catalog types enter the expected shape: a type change must not reuse an old one
+      ...scans.map(
+        (s) => `${s.name.urn}\u0001${s.template.approved}\u0001${s.plan.columns.map((c) => c.type).join(',')}`,
+      ),
     ].join('\u0000');
     let verified = this.verified?.get(key);
     if (verified === undefined) {
@@ -100,13 +107,20 @@ export class QueryRewriter {
         new Set(parameters.keys()),
       );
       const order: string[] = [];
+      const types = new Map(
+        scans.map((s) => [
+          [s.name.depot, s.name.collection, s.name.dataset].join('.').toLowerCase(),
+          new Map(s.plan.columns.map((c) => [c.name.toLowerCase(), c.type])),
+        ]),
+      );
+      const shape = expectedShape(reparsed[0]!, (t) => types.get(t));
       verified =
         dialect === 'trino'
-          ? { sql, engineSql: printTrino(reparsed[0]!, order), order }
-          : { sql, engineSql: sql, order: [] };
+          ? { sql, engineSql: printTrino(reparsed[0]!, order), order, shape }
+          : { sql, engineSql: sql, order: [], shape };
       this.verified?.set(key, verified);
     }
-    const { sql, engineSql } = verified;
+    const { sql, engineSql, shape } = verified;
     const order = new Map<string, number>();
     for (const s of scans) {
       for (const c of s.plan.columns) if (c.mask) order.set(c.mask.policy, c.mask.priority);
@@ -115,6 +129,6 @@ export class QueryRewriter {
     const policies = [...order.entries()].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).map(([n]) => n);
     // DuckDB binds by name; Trino by position, one value per `?` in printing order.
     const bound = dialect === 'trino' ? verified.order.map((n) => parameters.get(n)!) : [...parameters.values()];
-    return { sql, engineSql, parameters: bound, analysis, scans, policies };
+    return { sql, engineSql, parameters: bound, analysis, scans, policies, shape };
   }
 }
