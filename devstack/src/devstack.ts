@@ -1,8 +1,10 @@
 import { DATA_DIR } from './paths.js';
 import { spawnServer, waitUntil, type Spawned } from './process.js';
 import { checkToolchains, ferretdbService, neo4jService, oidcService, type ServiceSpec } from './services.js';
+import { s3Service } from './s3.js';
+import { postgresService } from './postgres.js';
 
-export type ServiceName = 'neo4j' | 'ferretdb' | 'oidc';
+export type ServiceName = 'neo4j' | 'ferretdb' | 'oidc' | 's3' | 'postgres';
 
 export interface ServiceState {
   name: string;
@@ -13,7 +15,7 @@ export interface ServiceState {
 }
 
 export interface Devstack {
-  /** The variables services and tests read: NEO4J_URI, MONGO_URL, OIDC_ISSUER, OIDC_AUDIENCE. */
+  /** The variables services and tests read: NEO4J_URI, MONGO_URL, OIDC_ISSUER, OIDC_AUDIENCE, S3_*, POSTGRES_URL, CRMDB_*. */
   env: Record<string, string>;
   services: ServiceState[];
   stop(): Promise<void>;
@@ -23,6 +25,8 @@ const SPECS: Record<ServiceName, () => ServiceSpec> = {
   neo4j: () => neo4jService(),
   ferretdb: () => ferretdbService(),
   oidc: () => oidcService(),
+  s3: () => s3Service(),
+  postgres: () => postgresService(),
 };
 
 /** Builds the Java and Go launchers (each skipped when its inputs did not change). */
@@ -47,7 +51,7 @@ export async function startDevstack(
   options: { services?: ServiceName[]; log?: (line: string) => void } = {},
 ): Promise<Devstack> {
   const log = options.log ?? (() => {});
-  const names = options.services ?? (['neo4j', 'ferretdb', 'oidc'] as const);
+  const names = options.services ?? (['neo4j', 'ferretdb', 'oidc', 's3', 'postgres'] as const);
   const specs = names.map((n) => SPECS[n]());
   const spawned: Spawned[] = [];
   const env: Record<string, string> = {};

@@ -3,3 +3,4 @@ export { DEV_USERS, DEV_CLIENTS, DEFAULT_AUDIENCE, type DevUser } from './oidc/d
 export { fetchDevToken, fetchServiceToken } from './tokens.js';
 export { startIssuer, type RunningIssuer } from './oidc/server.js';
 export { DATA_DIR } from './paths.js';
+export { DEV_S3, ensureBucket, s3Client, s3SettingsFromEnv, type S3Settings } from './s3.js';

@@ -1,6 +1,6 @@
 import { buildLaunchers, startDevstack } from '../index.js';
 
-// npm run devstack: the local servers (Neo4j, FerretDB, OIDC issuer) until Ctrl-C.
+// npm run devstack: the local servers (Neo4j, FerretDB, OIDC issuer, S3 store) until Ctrl-C.
 // npm run devstack -- --build-only: just build the Java and Go launchers (cached).
 if (process.argv.includes('--build-only')) {
   await buildLaunchers((line) => console.log(line));
