@@ -205,6 +205,7 @@ export class QueryService {
         {
           timeoutMs: this.deps.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
           parameters: rewritten.parameters,
+          user: req.subject.sub,
           ...(report ? { onProgress: report.running } : {}),
         },
       );

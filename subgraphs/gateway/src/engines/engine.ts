@@ -39,6 +39,11 @@ export class EngineError extends Error {
 export interface ExecuteOptions {
   timeoutMs?: number;
   parameters?: KeyParameter[];
+  /**
+   * Who asks, as the engine should see them (the token's `sub`): Trino runs the query as this
+   * user (impersonation), DuckDB has no users.
+   */
+  user?: string;
   /** Called with the engine's statistics while the query runs (engines that report them: Trino). */
   onProgress?: (stats: { progress: number | null; rows: number }) => void;
 }

@@ -7,7 +7,7 @@ export interface EngineSettings {
   /** Options of the embedded engine when the registry creates it. */
   duckdb?: DuckDbEngineOptions;
   /** Credentials for every Trino endpoint. */
-  trino?: Pick<TrinoEngineOptions, 'user' | 'password'>;
+  trino?: Pick<TrinoEngineOptions, 'user' | 'password' | 'impersonation'>;
 }
 
 /** The engine of each cluster: the one embedded DuckDB for every DUCKDB cluster, a Trino client per endpoint. */

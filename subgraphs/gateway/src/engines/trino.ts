@@ -5,11 +5,24 @@ import { EngineError, type Engine, type ExecuteOptions, type Page, type ResultPa
 export interface TrinoEngineOptions {
   /** Coordinator URL, e.g. https://minerva.example.com:8443 */
   endpoint: string;
-  /** TRINO_USER (default `dataos-gateway`), TRINO_PASSWORD when the coordinator wants basic auth. */
+  /** The Gateway's own principal: TRINO_USER (default `dataos-gateway`), TRINO_PASSWORD when the coordinator wants basic auth. */
   user?: string;
   password?: string;
   source?: string;
+  /**
+   * TRINO_IMPERSONATION: `caller` (default) runs each query as the caller (`X-Trino-User`), the
+   * Gateway being the authenticated principal, so Trino's access control, resource groups and
+   * query history see real users; `off` runs every query as the Gateway's user, the caller only
+   * in `X-Trino-Client-Info`, for coordinators that may not let the Gateway impersonate.
+   */
+  impersonation?: Impersonation;
 }
+
+export type Impersonation = 'caller' | 'off';
+export const IMPERSONATION_MODES = ['caller', 'off'] as const;
+
+/** What Trino accepts as a user name, and what a header value may hold: anything else is refused, never passed on. */
+const TRINO_USER = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
 
 /**
  * Trino error names whose messages are about the query text (names, types), never about data:
@@ -54,14 +67,39 @@ export class TrinoEngine implements Engine {
   readonly dialect = 'trino' as const;
   private readonly client: Trino;
 
+  private readonly principal: string;
+
   constructor(private readonly options: TrinoEngineOptions) {
-    const user = options.user ?? 'dataos-gateway';
+    this.principal = options.user ?? 'dataos-gateway';
     const password = options.password;
     this.client = Trino.create({
       server: options.endpoint,
       source: options.source ?? 'dataos-gateway',
-      ...(password ? { auth: new BasicAuth(user, password) } : { extraHeaders: { 'X-Trino-User': user } }),
+      ...(password
+        ? { auth: new BasicAuth(this.principal, password) }
+        : { extraHeaders: { 'X-Trino-User': this.principal } }),
     });
+  }
+
+  /**
+   * Headers of one query. Trino's user and principal: authenticated (basic auth) as the Gateway,
+   * `X-Trino-User` names the caller and Trino checks that the principal may impersonate them.
+   * Without a password (a coordinator with no authenticator) `X-Trino-Original-User` names the
+   * Gateway, so the same impersonation rules apply to it (Trino checks the original user may set
+   * the session user).
+   */
+  private identity(caller: string | undefined): { user: string; extraHeaders: Record<string, string> } {
+    if (this.options.impersonation === 'off' || caller === undefined) {
+      const info: Record<string, string> =
+        caller === undefined ? {} : { 'X-Trino-Client-Info': JSON.stringify({ user: caller }) };
+      return { user: this.principal, extraHeaders: info };
+    }
+    if (!TRINO_USER.test(caller))
+      throw new EngineError('The caller has no user name Trino can run a query as.', 'planning');
+    return {
+      user: caller,
+      extraHeaders: this.options.password ? {} : { 'X-Trino-Original-User': this.principal },
+    };
   }
 
   async execute(sql: string, page: Page, options: ExecuteOptions = {}): Promise<ResultPage> {
@@ -78,7 +116,7 @@ export class TrinoEngine implements Engine {
     let columns: ResultPage['columns'] = [];
     const rows: ResultPage['rows'] = [];
     try {
-      const iterator = await this.client.query(paged);
+      const iterator = await this.client.query({ query: paged, ...this.identity(options.user) });
       // The client's iterator answers the last page twice (once more with done) and never the
       // first answer alone: read every distinct answer, including the final one.
       let seen: QueryResult | undefined;
