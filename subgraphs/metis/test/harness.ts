@@ -51,6 +51,8 @@ const LABELS = [
   'Owner',
   'JobRun',
   'DatasetVersion',
+  'DeclassificationEvent',
+  'SuggestionDecision',
 ];
 const MINE = `(${LABELS.map((l) => `n:${l}`).join(' OR ')})
   AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id

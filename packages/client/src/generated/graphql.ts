@@ -80,6 +80,8 @@ export type ColumnInput = {
 };
 
 export type ColumnSelectorInput = {
+  /** Odin concept IRIs (absolute, exact): selects columns holding one of them or a subconcept. */
+  concepts?: Array<string> | null | undefined;
   names?: Array<string> | null | undefined;
   tags?: Array<string> | null | undefined;
 };

@@ -121,10 +121,38 @@ export type CatalogTargetKind =
   | 'LINEAGE_EDGE'
   | 'RESOURCE';
 
+/** A tag a column holds, its own or inherited through column lineage. */
+export type Classification = {
+  __typename?: 'Classification';
+  /** Columns from the source to this column, both included (empty for an own tag). */
+  path: Array<ColumnRef>;
+  /** False for the column's own tag. */
+  propagated: Scalars['Boolean']['output'];
+  /** The upstream column the tag comes from (null for an own tag). */
+  source?: Maybe<ColumnRef>;
+  tag: Scalars['String']['output'];
+};
+
 export type Column = {
   __typename?: 'Column';
+  /**
+   * The upstream columns whose classifications this column carries (tags here, concepts in Odin),
+   * nearest first, each once with a shortest path; the same rules as `classifications`.
+   */
+  classificationOrigins: Array<ColumnOrigin>;
+  /** True when more than 1,000 upstream columns reach this one and some were left out (treat as classified). */
+  classificationOriginsTruncated: Scalars['Boolean']['output'];
+  /**
+   * Own and propagated classifications: the column's own tags, then the tags of every upstream
+   * column reaching it through column edges not marked as removing the classification (up to 10
+   * hops), each with its source column and path. A column of a dataset the caller may not read
+   * still passes its tags on (hiding never removes a classification); only its name is withheld.
+   */
+  classifications: Array<Classification>;
   dataset: Dataset;
   datasetUrn: Scalars['ID']['output'];
+  /** Every time an edge into this column was marked as removing the classification, or unmarked, newest first. */
+  declassificationHistory: Array<DeclassificationEvent>;
   description?: Maybe<Scalars['String']['output']>;
   glossaryTerms: Array<GlossaryTerm>;
   /**
@@ -136,8 +164,12 @@ export type Column = {
   nullable: Scalars['Boolean']['output'];
   /** 0-based position in the dataset. */
   position: Scalars['Int']['output'];
+  /** Part of the dataset's primary key, as a scan of its source found (false when unknown). */
+  primaryKey: Scalars['Boolean']['output'];
   /** Statistics from the last profiled run. */
   profile?: Maybe<ColumnProfile>;
+  /** The column this one references through a foreign key, as scanned; null when none or not readable. */
+  references?: Maybe<Column>;
   tags: Array<Scalars['String']['output']>;
   type: Scalars['String']['output'];
 };
@@ -162,6 +194,16 @@ export type ColumnDescriptionInput = {
   name: Scalars['String']['input'];
 };
 
+/** One column edge: the columns it joins and, as in `addLineage`, its workflow and job (omitted: none). */
+export type ColumnEdgeRefInput = {
+  downstream: Scalars['ID']['input'];
+  downstreamColumn: Scalars['String']['input'];
+  job?: InputMaybe<Scalars['String']['input']>;
+  upstream: Scalars['ID']['input'];
+  upstreamColumn: Scalars['String']['input'];
+  via?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type ColumnInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** Names of existing glossary terms. Omitted: left as they are. */
@@ -182,6 +224,8 @@ export type ColumnLineage = {
 
 export type ColumnLineageEdge = {
   __typename?: 'ColumnLineageEdge';
+  /** Set when the edge is marked as removing the classification: tags do not propagate through it. */
+  declassification?: Maybe<Declassification>;
   downstream: Column;
   job?: Maybe<Scalars['String']['output']>;
   transformation?: Maybe<Scalars['String']['output']>;
@@ -213,6 +257,18 @@ export type ColumnLineageNode = {
   distance: Scalars['Int']['output'];
 };
 
+/** An upstream column whose classifications reach a column. */
+export type ColumnOrigin = {
+  __typename?: 'ColumnOrigin';
+  column: ColumnRef;
+  /** Column edges from it to the column (1 = direct). */
+  distance: Scalars['Int']['output'];
+  /** Columns from it to the column, both included. */
+  path: Array<ColumnRef>;
+  /** Its own tags (shown even when its name is not). */
+  tags: Array<Scalars['String']['output']>;
+};
+
 /**
  * Statistics of a column. `min` and `max` are values of the data: for a tagged column (PII, ...)
  * they are null unless the caller may `read` the column itself (path `<datasetUrn>/<column>`, the
@@ -235,6 +291,18 @@ export type ColumnProfileInput = {
   min?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
   nullCount?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/**
+ * A column on a classification path. `datasetUrn` and `name` are null (and `hidden` true) when the
+ * caller may not read its dataset.
+ */
+export type ColumnRef = {
+  __typename?: 'ColumnRef';
+  column?: Maybe<Column>;
+  datasetUrn?: Maybe<Scalars['ID']['output']>;
+  hidden: Scalars['Boolean']['output'];
+  name?: Maybe<Scalars['String']['output']>;
 };
 
 export type ColumnRetype = {
@@ -400,6 +468,36 @@ export type DatasetVersionEdge = {
   __typename?: 'DatasetVersionEdge';
   cursor: Scalars['String']['output'];
   node: DatasetVersion;
+};
+
+/** Why an edge no longer passes classifications on. */
+export type Declassification = {
+  __typename?: 'Declassification';
+  at: Scalars['DateTime']['output'];
+  /** Heimdall subject id. */
+  by: Scalars['ID']['output'];
+  /** Why the transformation removes the classification (hash, aggregate, ...). */
+  reason: Scalars['String']['output'];
+};
+
+/** A mark or unmark of a column edge as removing the classification. */
+export type DeclassificationEvent = {
+  __typename?: 'DeclassificationEvent';
+  at: Scalars['DateTime']['output'];
+  by: Scalars['ID']['output'];
+  downstream: ColumnRef;
+  job?: Maybe<Scalars['String']['output']>;
+  reason: Scalars['String']['output'];
+  /** True when the edge was marked as removing the classification, false when unmarked. */
+  removes: Scalars['Boolean']['output'];
+  upstream: ColumnRef;
+  viaUrn?: Maybe<Scalars['ID']['output']>;
+};
+
+export type DeclassifyColumnEdgeInput = {
+  edge: ColumnEdgeRefInput;
+  /** Why (at most 1,000 characters). */
+  reason: Scalars['String']['input'];
 };
 
 /** When and by whom something was soft-deleted. */
@@ -626,6 +724,13 @@ export type Mutation = {
    */
   addLineage: LineageEdge;
   /**
+   * Marks a column edge as a transformation that removes the classification (a hash, an aggregate,
+   * ...): the upstream column's tags no longer propagate through it. Recorded with who, when and
+   * why. Needs `manage` on `/metis/classification` besides `write` on the downstream dataset
+   * and `read` on the upstream one.
+   */
+  declassifyColumnEdge: ColumnLineageEdge;
+  /**
    * Marks a dataset, lineage edge, resource, glossary term or domain deprecated, with a note and
    * optionally its replacement; it stays listed and searchable, marked. Needs `write` on it (a
    * lineage edge: on its downstream dataset).
@@ -645,10 +750,19 @@ export type Mutation = {
    * (`dataos://<depot>`) when the source is new or its details are given.
    */
   ingest: IngestResult;
+  /** Undoes `declassifyColumnEdge`: classifications propagate through the edge again. Same rights, recorded. */
+  reclassifyColumnEdge: ColumnLineageEdge;
   /** Records a run that produced a dataset, with row count, size and column profiles. Needs `write` on the dataset. */
   recordRun: JobRun;
   /** Undoes a soft delete. Needs `write` on the target. */
   restore: LifecycleResult;
+  /**
+   * Scans a configured depot's catalog now (tables, views, columns, keys, comments, and lineage from
+   * view definitions) and answers its finished run; when a scan of it is under way, answers that
+   * run. Only what changed since the last scan is written, each change a schema version; datasets
+   * gone from the source are deprecated. Needs `write` on the depot (`dataos://<depot>`).
+   */
+  scanDepot: ScanRun;
   /** Replaces the glossary terms of a dataset or one of its columns. Needs `write` on the dataset. */
   setGlossaryTerms: Dataset;
   /** Replaces the owners of a dataset. Needs `write` on the dataset. */
@@ -676,6 +790,11 @@ export type MutationAddLineageArgs = {
 };
 
 
+export type MutationDeclassifyColumnEdgeArgs = {
+  input: DeclassifyColumnEdgeInput;
+};
+
+
 export type MutationDeprecateArgs = {
   note: Scalars['String']['input'];
   replacementUrn?: InputMaybe<Scalars['ID']['input']>;
@@ -698,6 +817,11 @@ export type MutationIngestArgs = {
 };
 
 
+export type MutationReclassifyColumnEdgeArgs = {
+  input: DeclassifyColumnEdgeInput;
+};
+
+
 export type MutationRecordRunArgs = {
   input: RecordRunInput;
 };
@@ -705,6 +829,11 @@ export type MutationRecordRunArgs = {
 
 export type MutationRestoreArgs = {
   target: CatalogTargetInput;
+};
+
+
+export type MutationScanDepotArgs = {
+  depot: Scalars['ID']['input'];
 };
 
 
@@ -802,6 +931,11 @@ export type Query = {
   resource?: Maybe<Resource>;
   /** Resources in URN order, optionally of one kind. */
   resources: ResourceConnection;
+  /**
+   * Scan runs of a depot, newest first (at most 100; the last 200 are kept). Needs `read` on the
+   * depot (`dataos://<depot>`).
+   */
+  scanRuns: Array<ScanRun>;
   /**
    * Full-text search over datasets, columns and glossary terms (Neo4j full-text indexes), best
    * match first. Results, counts and facets only include what the caller may read, and nothing in
@@ -930,6 +1064,17 @@ export type QueryResourcesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
   kind?: InputMaybe<ResourceKind>;
+};
+
+
+/**
+ * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
+ * dataset (`read` on the dataset URN, with its tags): a dataset the caller may not read does not
+ * exist for them (null by URN, absent from lists, search results, counts, facets and lineage).
+ */
+export type QueryScanRunsArgs = {
+  depot: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1067,6 +1212,45 @@ export type ResourceKind =
   | 'SECRET'
   | 'SERVICE'
   | 'WORKFLOW';
+
+/** One scan of a depot's catalog. Never holds connection secrets. */
+export type ScanRun = {
+  __typename?: 'ScanRun';
+  /** Column-level lineage edges written from view definitions. */
+  columnEdges: Scalars['Int']['output'];
+  created: Scalars['Int']['output'];
+  depot: Scalars['ID']['output'];
+  /** Datasets no longer in the source, marked deprecated. */
+  deprecated: Scalars['Int']['output'];
+  errors: Array<Scalars['String']['output']>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Tables and views the source listed. */
+  found: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** Heimdall subject id of who asked; null for a scheduled scan. */
+  requestedBy?: Maybe<Scalars['ID']['output']>;
+  /** Datasets back in the source whose scan deprecation was lifted. */
+  restored: Scalars['Int']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  status: ScanStatus;
+  trigger: ScanTrigger;
+  /** Datasets whose scanned state had not changed (nothing written). */
+  unchanged: Scalars['Int']['output'];
+  updated: Scalars['Int']['output'];
+};
+
+export type ScanStatus =
+  /** Nothing was written (the source could not be read, ...). */
+  | 'FAILED'
+  /** Scanned, with errors for some objects (see `errors`). */
+  | 'PARTIAL'
+  | 'RUNNING'
+  /** Every table and view was scanned. */
+  | 'SUCCEEDED';
+
+export type ScanTrigger =
+  | 'ON_DEMAND'
+  | 'SCHEDULE';
 
 export type SchemaDiff = {
   __typename?: 'SchemaDiff';
@@ -1296,17 +1480,21 @@ export type ResolversTypes = ResolversObject<{
   CatalogSuggestion: ResolverTypeWrapper<CatalogSuggestion>;
   CatalogTargetInput: CatalogTargetInput;
   CatalogTargetKind: CatalogTargetKind;
+  Classification: ResolverTypeWrapper<Omit<Classification, 'path' | 'source'> & { path: Array<ResolversTypes['ColumnRef']>, source?: Maybe<ResolversTypes['ColumnRef']> }>;
   Column: ResolverTypeWrapper<ColumnRecord>;
   ColumnChange: ResolverTypeWrapper<ColumnChange>;
   ColumnDescriptionInput: ColumnDescriptionInput;
+  ColumnEdgeRefInput: ColumnEdgeRefInput;
   ColumnInput: ColumnInput;
   ColumnLineage: ResolverTypeWrapper<Omit<ColumnLineage, 'downstream' | 'upstream'> & { downstream: ResolversTypes['Column'], upstream: ResolversTypes['Column'] }>;
   ColumnLineageEdge: ResolverTypeWrapper<Omit<ColumnLineageEdge, 'downstream' | 'upstream'> & { downstream: ResolversTypes['Column'], upstream: ResolversTypes['Column'] }>;
   ColumnLineageGraph: ResolverTypeWrapper<Omit<ColumnLineageGraph, 'edges' | 'nodes' | 'root'> & { edges: Array<ResolversTypes['ColumnLineageEdge']>, nodes: Array<ResolversTypes['ColumnLineageNode']>, root: ResolversTypes['Column'] }>;
   ColumnLineageInput: ColumnLineageInput;
   ColumnLineageNode: ResolverTypeWrapper<Omit<ColumnLineageNode, 'column'> & { column: ResolversTypes['Column'] }>;
+  ColumnOrigin: ResolverTypeWrapper<Omit<ColumnOrigin, 'column' | 'path'> & { column: ResolversTypes['ColumnRef'], path: Array<ResolversTypes['ColumnRef']> }>;
   ColumnProfile: ResolverTypeWrapper<ColumnProfile>;
   ColumnProfileInput: ColumnProfileInput;
+  ColumnRef: ResolverTypeWrapper<Omit<ColumnRef, 'column'> & { column?: Maybe<ResolversTypes['Column']> }>;
   ColumnRetype: ResolverTypeWrapper<ColumnRetype>;
   Dataset: ResolverTypeWrapper<DatasetRecord>;
   DatasetConnection: ResolverTypeWrapper<Omit<DatasetConnection, 'edges'> & { edges: Array<ResolversTypes['DatasetEdge']> }>;
@@ -1318,6 +1506,9 @@ export type ResolversTypes = ResolversObject<{
   DatasetVersionConnection: ResolverTypeWrapper<DatasetVersionConnection>;
   DatasetVersionEdge: ResolverTypeWrapper<DatasetVersionEdge>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Declassification: ResolverTypeWrapper<Declassification>;
+  DeclassificationEvent: ResolverTypeWrapper<Omit<DeclassificationEvent, 'downstream' | 'upstream'> & { downstream: ResolversTypes['ColumnRef'], upstream: ResolversTypes['ColumnRef'] }>;
+  DeclassifyColumnEdgeInput: DeclassifyColumnEdgeInput;
   Deletion: ResolverTypeWrapper<Deletion>;
   Deprecation: ResolverTypeWrapper<Deprecation>;
   DescribeInput: DescribeInput;
@@ -1352,6 +1543,9 @@ export type ResolversTypes = ResolversObject<{
   ResourceEdge: ResolverTypeWrapper<Omit<ResourceEdge, 'node'> & { node: ResolversTypes['Resource'] }>;
   ResourceInput: ResourceInput;
   ResourceKind: ResourceKind;
+  ScanRun: ResolverTypeWrapper<ScanRun>;
+  ScanStatus: ScanStatus;
+  ScanTrigger: ScanTrigger;
   SchemaDiff: ResolverTypeWrapper<SchemaDiff>;
   SetGlossaryTermsInput: SetGlossaryTermsInput;
   Source: ResolverTypeWrapper<Omit<Source, 'datasets' | 'resource'> & { datasets: ResolversTypes['DatasetConnection'], resource?: Maybe<ResolversTypes['Resource']> }>;
@@ -1387,17 +1581,21 @@ export type ResolversParentTypes = ResolversObject<{
   CatalogSearchResult: ResolversUnionTypes<ResolversParentTypes>['CatalogSearchResult'];
   CatalogSuggestion: CatalogSuggestion;
   CatalogTargetInput: CatalogTargetInput;
+  Classification: Omit<Classification, 'path' | 'source'> & { path: Array<ResolversParentTypes['ColumnRef']>, source?: Maybe<ResolversParentTypes['ColumnRef']> };
   Column: ColumnRecord;
   ColumnChange: ColumnChange;
   ColumnDescriptionInput: ColumnDescriptionInput;
+  ColumnEdgeRefInput: ColumnEdgeRefInput;
   ColumnInput: ColumnInput;
   ColumnLineage: Omit<ColumnLineage, 'downstream' | 'upstream'> & { downstream: ResolversParentTypes['Column'], upstream: ResolversParentTypes['Column'] };
   ColumnLineageEdge: Omit<ColumnLineageEdge, 'downstream' | 'upstream'> & { downstream: ResolversParentTypes['Column'], upstream: ResolversParentTypes['Column'] };
   ColumnLineageGraph: Omit<ColumnLineageGraph, 'edges' | 'nodes' | 'root'> & { edges: Array<ResolversParentTypes['ColumnLineageEdge']>, nodes: Array<ResolversParentTypes['ColumnLineageNode']>, root: ResolversParentTypes['Column'] };
   ColumnLineageInput: ColumnLineageInput;
   ColumnLineageNode: Omit<ColumnLineageNode, 'column'> & { column: ResolversParentTypes['Column'] };
+  ColumnOrigin: Omit<ColumnOrigin, 'column' | 'path'> & { column: ResolversParentTypes['ColumnRef'], path: Array<ResolversParentTypes['ColumnRef']> };
   ColumnProfile: ColumnProfile;
   ColumnProfileInput: ColumnProfileInput;
+  ColumnRef: Omit<ColumnRef, 'column'> & { column?: Maybe<ResolversParentTypes['Column']> };
   ColumnRetype: ColumnRetype;
   Dataset: DatasetRecord;
   DatasetConnection: Omit<DatasetConnection, 'edges'> & { edges: Array<ResolversParentTypes['DatasetEdge']> };
@@ -1408,6 +1606,9 @@ export type ResolversParentTypes = ResolversObject<{
   DatasetVersionConnection: DatasetVersionConnection;
   DatasetVersionEdge: DatasetVersionEdge;
   DateTime: Scalars['DateTime']['output'];
+  Declassification: Declassification;
+  DeclassificationEvent: Omit<DeclassificationEvent, 'downstream' | 'upstream'> & { downstream: ResolversParentTypes['ColumnRef'], upstream: ResolversParentTypes['ColumnRef'] };
+  DeclassifyColumnEdgeInput: DeclassifyColumnEdgeInput;
   Deletion: Deletion;
   Deprecation: Deprecation;
   DescribeInput: DescribeInput;
@@ -1438,6 +1639,7 @@ export type ResolversParentTypes = ResolversObject<{
   ResourceConnection: Omit<ResourceConnection, 'edges'> & { edges: Array<ResolversParentTypes['ResourceEdge']> };
   ResourceEdge: Omit<ResourceEdge, 'node'> & { node: ResolversParentTypes['Resource'] };
   ResourceInput: ResourceInput;
+  ScanRun: ScanRun;
   SchemaDiff: SchemaDiff;
   SetGlossaryTermsInput: SetGlossaryTermsInput;
   Source: Omit<Source, 'datasets' | 'resource'> & { datasets: ResolversParentTypes['DatasetConnection'], resource?: Maybe<ResolversParentTypes['Resource']> };
@@ -1504,15 +1706,6 @@ export type Federation__InterfaceObjectDirectiveArgs = { };
 
 export type Federation__InterfaceObjectDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__InterfaceObjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__ListSizeDirectiveArgs = {
-  assumedSize?: Maybe<Scalars['Int']['input']>;
-  requireOneSlicingArgument?: Maybe<Scalars['Boolean']['input']>;
-  sizedFields?: Maybe<Array<Scalars['String']['input']>>;
-  slicingArguments?: Maybe<Array<Scalars['String']['input']>>;
-};
-
-export type Federation__ListSizeDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
-
 export type Federation__OverrideDirectiveArgs = {
   from: Scalars['String']['input'];
   label?: Maybe<Scalars['String']['input']>;
@@ -1552,6 +1745,15 @@ export type LinkDirectiveArgs = {
 };
 
 export type LinkDirectiveResolver<Result, Parent, ContextType = Context, Args = LinkDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ListSizeDirectiveArgs = {
+  assumedSize?: Maybe<Scalars['Int']['input']>;
+  requireOneSlicingArgument?: Maybe<Scalars['Boolean']['input']>;
+  sizedFields?: Maybe<Array<Scalars['String']['input']>>;
+  slicingArguments?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type ListSizeDirectiveResolver<Result, Parent, ContextType = Context, Args = ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type PolicyDirectiveArgs = {
   policies: Array<Array<Scalars['federation__Policy']['input']>>;
@@ -1603,17 +1805,30 @@ export type CatalogSuggestionResolvers<ContextType = Context, ParentType extends
   type?: Resolver<ResolversTypes['CatalogSearchType'], ParentType, ContextType>;
 }>;
 
+export type ClassificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Classification'] = ResolversParentTypes['Classification']> = ResolversObject<{
+  path?: Resolver<Array<ResolversTypes['ColumnRef']>, ParentType, ContextType>;
+  propagated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['ColumnRef']>, ParentType, ContextType>;
+  tag?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type ColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Column'] = ResolversParentTypes['Column'], FederationReferenceType extends FederationReferenceTypes['Column'] = FederationReferenceTypes['Column']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Column']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  classificationOrigins?: Resolver<Array<ResolversTypes['ColumnOrigin']>, ParentType, ContextType>;
+  classificationOriginsTruncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  classifications?: Resolver<Array<ResolversTypes['Classification']>, ParentType, ContextType>;
   dataset?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
   datasetUrn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  declassificationHistory?: Resolver<Array<ResolversTypes['DeclassificationEvent']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   glossaryTerms?: Resolver<Array<ResolversTypes['GlossaryTerm']>, ParentType, ContextType>;
   lineage?: Resolver<ResolversTypes['ColumnLineageGraph'], ParentType, ContextType, RequireFields<ColumnLineageArgs, 'depth' | 'direction'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nullable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  primaryKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   profile?: Resolver<Maybe<ResolversTypes['ColumnProfile']>, ParentType, ContextType>;
+  references?: Resolver<Maybe<ResolversTypes['Column']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1634,6 +1849,7 @@ export type ColumnLineageResolvers<ContextType = Context, ParentType extends Res
 }>;
 
 export type ColumnLineageEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnLineageEdge'] = ResolversParentTypes['ColumnLineageEdge']> = ResolversObject<{
+  declassification?: Resolver<Maybe<ResolversTypes['Declassification']>, ParentType, ContextType>;
   downstream?: Resolver<ResolversTypes['Column'], ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   transformation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1656,6 +1872,13 @@ export type ColumnLineageNodeResolvers<ContextType = Context, ParentType extends
   distance?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type ColumnOriginResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnOrigin'] = ResolversParentTypes['ColumnOrigin']> = ResolversObject<{
+  column?: Resolver<ResolversTypes['ColumnRef'], ParentType, ContextType>;
+  distance?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  path?: Resolver<Array<ResolversTypes['ColumnRef']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type ColumnProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnProfile'] = ResolversParentTypes['ColumnProfile']> = ResolversObject<{
   distinctCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   max?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1663,6 +1886,13 @@ export type ColumnProfileResolvers<ContextType = Context, ParentType extends Res
   min?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nullCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   profiledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type ColumnRefResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnRef'] = ResolversParentTypes['ColumnRef']> = ResolversObject<{
+  column?: Resolver<Maybe<ResolversTypes['Column']>, ParentType, ContextType>;
+  datasetUrn?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  hidden?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type ColumnRetypeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnRetype'] = ResolversParentTypes['ColumnRetype']> = ResolversObject<{
@@ -1736,6 +1966,23 @@ export type DatasetVersionEdgeResolvers<ContextType = Context, ParentType extend
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeclassificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Declassification'] = ResolversParentTypes['Declassification']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type DeclassificationEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeclassificationEvent'] = ResolversParentTypes['DeclassificationEvent']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  downstream?: Resolver<ResolversTypes['ColumnRef'], ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  removes?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  upstream?: Resolver<ResolversTypes['ColumnRef'], ParentType, ContextType>;
+  viaUrn?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
 
 export type DeletionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Deletion'] = ResolversParentTypes['Deletion']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1860,12 +2107,15 @@ export type LineageNodeResolvers<ContextType = Context, ParentType extends Resol
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addLineage?: Resolver<ResolversTypes['LineageEdge'], ParentType, ContextType, RequireFields<MutationAddLineageArgs, 'input'>>;
+  declassifyColumnEdge?: Resolver<ResolversTypes['ColumnLineageEdge'], ParentType, ContextType, RequireFields<MutationDeclassifyColumnEdgeArgs, 'input'>>;
   deprecate?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationDeprecateArgs, 'note' | 'target'>>;
   describe?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationDescribeArgs, 'input'>>;
   hardDelete?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationHardDeleteArgs, 'target'>>;
   ingest?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationIngestArgs, 'input'>>;
+  reclassifyColumnEdge?: Resolver<ResolversTypes['ColumnLineageEdge'], ParentType, ContextType, RequireFields<MutationReclassifyColumnEdgeArgs, 'input'>>;
   recordRun?: Resolver<ResolversTypes['JobRun'], ParentType, ContextType, RequireFields<MutationRecordRunArgs, 'input'>>;
   restore?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationRestoreArgs, 'target'>>;
+  scanDepot?: Resolver<ResolversTypes['ScanRun'], ParentType, ContextType, RequireFields<MutationScanDepotArgs, 'depot'>>;
   setGlossaryTerms?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationSetGlossaryTermsArgs, 'input'>>;
   setOwners?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationSetOwnersArgs, 'owners' | 'urn'>>;
   softDelete?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationSoftDeleteArgs, 'target'>>;
@@ -1899,6 +2149,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   lineage?: Resolver<Maybe<ResolversTypes['Lineage']>, ParentType, ContextType, RequireFields<QueryLineageArgs, 'depth' | 'direction' | 'includeDeleted' | 'urn'>>;
   resource?: Resolver<Maybe<ResolversTypes['Resource']>, ParentType, ContextType, RequireFields<QueryResourceArgs, 'urn'>>;
   resources?: Resolver<ResolversTypes['ResourceConnection'], ParentType, ContextType, RequireFields<QueryResourcesArgs, 'first' | 'includeDeleted'>>;
+  scanRuns?: Resolver<Array<ResolversTypes['ScanRun']>, ParentType, ContextType, RequireFields<QueryScanRunsArgs, 'depot' | 'first'>>;
   search?: Resolver<ResolversTypes['CatalogSearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'includeDeleted' | 'query'>>;
   source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType, RequireFields<QuerySourceArgs, 'name'>>;
   sources?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, RequireFields<QuerySourcesArgs, 'first'>>;
@@ -1934,6 +2185,24 @@ export type ResourceConnectionResolvers<ContextType = Context, ParentType extend
 export type ResourceEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ResourceEdge'] = ResolversParentTypes['ResourceEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Resource'], ParentType, ContextType>;
+}>;
+
+export type ScanRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScanRun'] = ResolversParentTypes['ScanRun']> = ResolversObject<{
+  columnEdges?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  depot?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  deprecated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  found?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  requestedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  restored?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ScanStatus'], ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['ScanTrigger'], ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type SchemaDiffResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SchemaDiff'] = ResolversParentTypes['SchemaDiff']> = ResolversObject<{
@@ -2011,13 +2280,16 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CatalogSearchHit?: CatalogSearchHitResolvers<ContextType>;
   CatalogSearchResult?: CatalogSearchResultResolvers<ContextType>;
   CatalogSuggestion?: CatalogSuggestionResolvers<ContextType>;
+  Classification?: ClassificationResolvers<ContextType>;
   Column?: ColumnResolvers<ContextType>;
   ColumnChange?: ColumnChangeResolvers<ContextType>;
   ColumnLineage?: ColumnLineageResolvers<ContextType>;
   ColumnLineageEdge?: ColumnLineageEdgeResolvers<ContextType>;
   ColumnLineageGraph?: ColumnLineageGraphResolvers<ContextType>;
   ColumnLineageNode?: ColumnLineageNodeResolvers<ContextType>;
+  ColumnOrigin?: ColumnOriginResolvers<ContextType>;
   ColumnProfile?: ColumnProfileResolvers<ContextType>;
+  ColumnRef?: ColumnRefResolvers<ContextType>;
   ColumnRetype?: ColumnRetypeResolvers<ContextType>;
   Dataset?: DatasetResolvers<ContextType>;
   DatasetConnection?: DatasetConnectionResolvers<ContextType>;
@@ -2026,6 +2298,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DatasetVersionConnection?: DatasetVersionConnectionResolvers<ContextType>;
   DatasetVersionEdge?: DatasetVersionEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  Declassification?: DeclassificationResolvers<ContextType>;
+  DeclassificationEvent?: DeclassificationEventResolvers<ContextType>;
   Deletion?: DeletionResolvers<ContextType>;
   Deprecation?: DeprecationResolvers<ContextType>;
   Domain?: DomainResolvers<ContextType>;
@@ -2048,6 +2322,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Resource?: ResourceResolvers<ContextType>;
   ResourceConnection?: ResourceConnectionResolvers<ContextType>;
   ResourceEdge?: ResourceEdgeResolvers<ContextType>;
+  ScanRun?: ScanRunResolvers<ContextType>;
   SchemaDiff?: SchemaDiffResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;
   SourceConnection?: SourceConnectionResolvers<ContextType>;
@@ -2071,13 +2346,13 @@ export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   federation__fromContext?: Federation__FromContextDirectiveResolver<any, any, ContextType>;
   federation__inaccessible?: Federation__InaccessibleDirectiveResolver<any, any, ContextType>;
   federation__interfaceObject?: Federation__InterfaceObjectDirectiveResolver<any, any, ContextType>;
-  federation__listSize?: Federation__ListSizeDirectiveResolver<any, any, ContextType>;
   federation__override?: Federation__OverrideDirectiveResolver<any, any, ContextType>;
   federation__provides?: Federation__ProvidesDirectiveResolver<any, any, ContextType>;
   federation__requires?: Federation__RequiresDirectiveResolver<any, any, ContextType>;
   federation__requiresScopes?: Federation__RequiresScopesDirectiveResolver<any, any, ContextType>;
   federation__tag?: Federation__TagDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
+  listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
   policy?: PolicyDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
 }>;

@@ -58,7 +58,16 @@ export async function columnLineage(ctx: Context, root: ColumnRecord, direction:
       const upstream = columns.get(walked.upstreamUrn);
       const downstream = columns.get(walked.downstreamUrn);
       return upstream && downstream
-        ? [{ upstream, downstream, viaUrn: e.viaUrn, job: e.job, transformation: e.transformation }]
+        ? [
+            {
+              upstream,
+              downstream,
+              viaUrn: e.viaUrn,
+              job: e.job,
+              transformation: e.transformation,
+              declassification: e.declassification,
+            },
+          ]
         : [];
     }),
     truncated: visible.truncated,

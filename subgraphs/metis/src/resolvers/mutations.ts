@@ -32,6 +32,7 @@ import {
   termParent,
   writableDataset,
 } from './access.js';
+import { declassifyMutations } from './declassify.js';
 import { lifecycleMutations } from './lifecycle.js';
 
 /** Who a version is recorded for: the caller's Heimdall subject id. */
@@ -57,6 +58,7 @@ async function reload(ctx: Parameters<typeof readDataset>[0], urn: string): Prom
 export const mutationResolvers: Resolvers = {
   Mutation: {
     ...lifecycleMutations,
+    ...declassifyMutations,
     ingest: async (_root, { input }, ctx) => {
       const targets = ingestTargets(input);
       const [existing, existingSource] = await Promise.all([

@@ -20,6 +20,7 @@ import {
   termParent,
   termRecord,
 } from './access.js';
+import { classificationFields, columnRefResolvers } from './classifications.js';
 import { columnLineage } from './column-lineage.js';
 import { countLater, countRuns } from './counts.js';
 import { datasetHistory } from './history.js';
@@ -122,7 +123,9 @@ export const typeResolvers: Resolvers = {
       return { ...c.profile, min: null, max: null };
     },
     lineage: (c, { direction, depth }, ctx) => columnLineage(ctx, c, direction ?? 'BOTH', lineageDepth(depth)),
+    ...classificationFields,
   },
+  ColumnRef: columnRefResolvers,
   Source: {
     connection: async (s, _args, ctx) =>
       (await isAllowed(ctx, 'read', { path: objectPaths.depot(s.name) })) ? (s.connection ?? []) : null,

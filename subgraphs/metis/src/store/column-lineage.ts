@@ -1,5 +1,6 @@
 import { int } from 'neo4j-driver';
 import type { CatalogStore } from './catalog.js';
+import type { DeclassificationRecord } from './declassify.js';
 import { MAX_LINEAGE_DEPTH, MAX_LINEAGE_SCAN, type LineageDirection } from './lineage.js';
 
 /** A column by its key; `columnKey` joins the two parts for the walk over the graph. */
@@ -17,6 +18,8 @@ export interface ColumnEdgeRecord {
   job: string | null;
   transformation: string | null;
   deleted: boolean;
+  /** Marked as removing the classification (store/declassify.ts). */
+  declassification: DeclassificationRecord | null;
 }
 
 /** Every column within `depth` COLUMN_FEEDS hops of the root, before authorization (the root included). */
@@ -62,7 +65,9 @@ export async function columnLineageGraph(
        RETURN collect({upstream: {datasetUrn: a.datasetUrn, name: a.name},
                        downstream: {datasetUrn: b.datasetUrn, name: b.name},
                        viaUrn: e.via, job: e.job, transformation: e.transformation,
-                       deleted: e.deletedAt IS NOT NULL}) AS edges
+                       deleted: e.deletedAt IS NOT NULL,
+                       declassification: CASE WHEN e.declassifiedAt IS NULL THEN null ELSE
+                         {reason: e.declassifiedReason, at: toString(e.declassifiedAt), by: e.declassifiedBy} END}) AS edges
      }
      RETURN scanCut, [c IN reach | {datasetUrn: c.datasetUrn, name: c.name}] AS columns, edges`,
     { root, down: direction !== 'UPSTREAM', up: direction !== 'DOWNSTREAM', scan: int(scan) },

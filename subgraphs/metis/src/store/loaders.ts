@@ -1,5 +1,8 @@
 import DataLoader from 'dataloader';
 import type { CatalogStore, DatasetPageRequest, RunPageRequest } from './catalog.js';
+import { classificationOrigins, type ColumnOrigins } from './classifications.js';
+import { columnKey, type ColumnKey } from './column-lineage.js';
+import { declassificationEvents, type DeclassificationEventRecord } from './declassify.js';
 import { lineageGraphs, type LineageDirection, type LineageGraph } from './lineage.js';
 import type {
   ColumnRecord,
@@ -24,6 +27,9 @@ export interface CatalogLoaders {
   datasetPage: DataLoader<{ request: DatasetPageRequest; scan: number }, DatasetRecord[], string>;
   runPage: DataLoader<{ by: 'dataset' | 'resource'; request: RunPageRequest; scan: number }, JobRunRecord[], string>;
   lineage: DataLoader<{ root: string; direction: LineageDirection; depth: number }, LineageGraph | null, string>;
+  /** Upstream columns whose classifications reach a column (store/classifications.ts). */
+  origins: DataLoader<ColumnKey, ColumnOrigins, string>;
+  declassificationEvents: DataLoader<ColumnKey, DeclassificationEventRecord[], string>;
 }
 
 function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] {
@@ -108,6 +114,20 @@ export function createLoaders(store: CatalogStore): CatalogLoaders {
         return out;
       },
       { cacheKeyFn: (k) => `${k.root}\u0000${k.direction}\u0000${k.depth}` },
+    ),
+    origins: new DataLoader(
+      async (keys) => {
+        const found = await classificationOrigins(store, keys);
+        return keys.map((k) => found.get(columnKey(k)) ?? { origins: [], truncated: false });
+      },
+      { cacheKeyFn: columnKey },
+    ),
+    declassificationEvents: new DataLoader(
+      async (keys) => {
+        const found = await declassificationEvents(store, keys);
+        return keys.map((k) => found.get(columnKey(k)) ?? []);
+      },
+      { cacheKeyFn: columnKey },
     ),
   };
 }

@@ -29,6 +29,8 @@ const STATEMENTS = [
   'CREATE INDEX metis_job_run_dataset IF NOT EXISTS FOR (r:JobRun) ON (r.datasetUrn, r.startedAt)',
   'CREATE INDEX metis_job_run_resource IF NOT EXISTS FOR (r:JobRun) ON (r.resourceUrn, r.startedAt)',
   'CREATE INDEX metis_feeds_via IF NOT EXISTS FOR ()-[e:FEEDS]-() ON (e.via)',
+  'CREATE INDEX metis_declassification_column IF NOT EXISTS FOR (e:DeclassificationEvent) ON (e.datasetUrn, e.column)',
+  'CREATE INDEX metis_suggestion_decision IF NOT EXISTS FOR (s:SuggestionDecision) ON (s.datasetUrn, s.column)',
   // Replaced by metis_search_v3 (adds ftType, ftDomain and ftOwners, so that every search filter
   // runs inside Lucene and the scan limit applies to hits that pass the filters).
   'DROP INDEX metis_search IF EXISTS',

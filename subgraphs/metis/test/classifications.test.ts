@@ -1,0 +1,325 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes } from '@dataos/testkit';
+import { INGEST, dataset, standardPolicies, startHarness, type Harness, type User } from './harness.js';
+
+let h: Harness;
+let wf: string;
+
+interface Ref {
+  datasetUrn: string | null;
+  name: string | null;
+  hidden: boolean;
+}
+interface ClassifiedColumn {
+  name: string;
+  tags: string[];
+  classifications: { tag: string; propagated: boolean; source: Ref | null; path: Ref[] }[];
+  classificationOrigins: { column: Ref; tags: string[]; distance: number; path: Ref[] }[];
+  classificationOriginsTruncated: boolean;
+  declassificationHistory: { removes: boolean; reason: string; by: string; upstream: Ref; downstream: Ref }[];
+}
+
+const REF = 'datasetUrn name hidden';
+const COLUMNS = /* GraphQL */ `
+  query ($urn: ID!) {
+    dataset(urn: $urn) {
+      columns {
+        name
+        tags
+        classifications { tag propagated source { ${REF} } path { ${REF} } }
+        classificationOrigins { column { ${REF} column { name type } } tags distance path { ${REF} } }
+        classificationOriginsTruncated
+        declassificationHistory { removes reason by upstream { ${REF} } downstream { ${REF} } }
+      }
+    }
+  }
+`;
+const DECLASSIFY = /* GraphQL */ `
+  mutation ($input: DeclassifyColumnEdgeInput!) {
+    declassifyColumnEdge(input: $input) {
+      upstream {
+        name
+      }
+      downstream {
+        name
+      }
+      viaUrn
+      job
+      transformation
+      declassification {
+        reason
+        by
+        at
+      }
+    }
+  }
+`;
+const RECLASSIFY = DECLASSIFY.replace('declassifyColumnEdge', 'reclassifyColumnEdge');
+
+async function columns(user: User, collection: string, name: string): Promise<Record<string, ClassifiedColumn>> {
+  const res = await h.gql<{ dataset: { columns: ClassifiedColumn[] } | null }>(user, COLUMNS, {
+    urn: h.urn(collection, name),
+  });
+  expect(res.errors).toBeUndefined();
+  return Object.fromEntries(res.data!.dataset!.columns.map((c) => [c.name, c]));
+}
+
+const short = (r: Ref | null) => (r ? (r.hidden ? '?' : `${r.datasetUrn!.split('/').at(-1)}.${r.name}`) : null);
+const propagated = (c: ClassifiedColumn) =>
+  c.classifications
+    .filter((x) => x.propagated)
+    .map((x) => `${x.tag}<-${short(x.source)}:${x.path.map(short).join('>')}`);
+
+function edge(up: [string, string, string], down: [string, string, string], reason = 'sha256 of the address') {
+  return {
+    edge: {
+      upstream: h.urn(up[0], up[1]),
+      upstreamColumn: up[2],
+      downstream: h.urn(down[0], down[1]),
+      downstreamColumn: down[2],
+      via: wf,
+      job: 'build',
+    },
+    reason,
+  };
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  await h.policies([
+    ...standardPolicies(h),
+    {
+      name: 'carol-stewards',
+      subjects: [['roles:id:admin']],
+      actions: ['read', 'write'],
+      objects: { paths: [`dataos://${h.id}:*/**`], tags: [] },
+    },
+    {
+      name: 'carol-declassifies',
+      subjects: [['roles:id:admin']],
+      actions: ['manage'],
+      objects: { paths: ['/metis/classification'], tags: [] },
+    },
+  ]);
+  wf = `dataos://workflow:public/${h.id}-build`;
+  const r = await h.gql(
+    'bob',
+    'mutation ($n: String!) { upsertResource(input: { kind: WORKFLOW, name: $n }) { urn } }',
+    {
+      n: `${h.id}-build`,
+    },
+  );
+  expect(r.errors).toBeUndefined();
+  const ing = await h.gql('bob', INGEST, {
+    input: {
+      source: { name: h.id },
+      datasets: [
+        // alice reads `retail` only: `vault` is hidden from her.
+        dataset(h, 'vault', 'raw_people', {}, [
+          { name: 'mail', type: 'string', tags: ['PII.Email'] },
+          { name: 'born', type: 'date', tags: ['PII.DateOfBirth'] },
+        ]),
+        dataset(h, 'retail', 'customers', {}, [
+          { name: 'email', type: 'string' },
+          { name: 'phone', type: 'string', tags: ['PII.PhoneNumber'] },
+          { name: 'birth_year', type: 'int' },
+        ]),
+        dataset(h, 'retail', 'c360', {}, [
+          { name: 'email', type: 'string' },
+          { name: 'contact', type: 'string' },
+          { name: 'birth_year', type: 'int' },
+        ]),
+        dataset(h, 'retail', 'loop_a', {}, [{ name: 'x', type: 'string', tags: ['Tier.Gold'] }]),
+        dataset(h, 'retail', 'loop_b', {}, [{ name: 'y', type: 'string' }]),
+      ],
+    },
+  });
+  expect(ing.errors).toBeUndefined();
+  const add = async (up: string, down: string, cols: [string, string][]) => {
+    const upCollection = up === 'raw_people' ? 'vault' : 'retail';
+    const res = await h.gql(
+      'bob',
+      `mutation ($input: AddLineageInput!) { addLineage(input: $input) { upstreamUrn } }`,
+      {
+        input: {
+          upstream: h.urn(upCollection, up),
+          downstream: h.urn('retail', down),
+          via: wf,
+          job: 'build',
+          columns: cols.map(([u, d]) => ({ upstream: u, downstream: d, transformation: 'copy' })),
+        },
+      },
+    );
+    expect(res.errors).toBeUndefined();
+  };
+  await add('raw_people', 'customers', [
+    ['mail', 'email'],
+    ['born', 'birth_year'],
+  ]);
+  await add('customers', 'c360', [
+    ['email', 'email'],
+    ['phone', 'contact'],
+    ['birth_year', 'birth_year'],
+  ]);
+  await add('loop_a', 'loop_b', [['x', 'y']]);
+  await add('loop_b', 'loop_a', [['y', 'x']]);
+}, 120_000);
+
+afterAll(() => h?.stop());
+
+describe('classifications along column lineage', () => {
+  it('a derived column carries its upstream tags with their source and path, two hops away too', async () => {
+    const c = await columns('bob', 'retail', 'c360');
+    expect(c.email!.tags).toEqual([]);
+    expect(propagated(c.email!)).toEqual(['PII.Email<-raw_people.mail:raw_people.mail>customers.email>c360.email']);
+    expect(propagated(c.contact!)).toEqual(['PII.PhoneNumber<-customers.phone:customers.phone>c360.contact']);
+    expect(c.email!.classificationOrigins.map((o) => [short(o.column), o.distance, o.tags])).toEqual([
+      ['customers.email', 1, []],
+      ['raw_people.mail', 2, ['PII.Email']],
+    ]);
+    expect(c.email!.classificationOriginsTruncated).toBe(false);
+    const own = await columns('bob', 'retail', 'customers');
+    expect(own.phone!.classifications).toEqual([{ tag: 'PII.PhoneNumber', propagated: false, source: null, path: [] }]);
+  });
+
+  it('an upstream column the caller may not read still passes its tags on, without its name', async () => {
+    const c = await columns('alice', 'retail', 'c360');
+    expect(propagated(c.email!)).toEqual(['PII.Email<-?:?>customers.email>c360.email']);
+    expect(propagated(c.birth_year!)).toEqual(['PII.DateOfBirth<-?:?>customers.birth_year>c360.birth_year']);
+    const hidden = c.email!.classificationOrigins.find((o) => o.column.hidden)!;
+    expect(hidden.column).toEqual({ datasetUrn: null, name: null, hidden: true, column: null });
+    expect(JSON.stringify(c)).not.toContain('vault');
+    expect(JSON.stringify(c)).not.toContain('raw_people');
+  });
+
+  it('cycles end: each origin once, the column itself never its own origin', async () => {
+    const a = await columns('alice', 'retail', 'loop_a');
+    const b = await columns('alice', 'retail', 'loop_b');
+    expect(a.x!.classificationOrigins.map((o) => short(o.column))).toEqual(['loop_b.y']);
+    expect(a.x!.classifications.map((x) => `${x.tag}:${x.propagated}`)).toEqual(['Tier.Gold:false']);
+    expect(propagated(b.y!)).toEqual(['Tier.Gold<-loop_a.x:loop_a.x>loop_b.y']);
+  });
+
+  it('many columns of many datasets cost the Neo4j queries of one', async () => {
+    const query = (urns: string[]) =>
+      `query { ${urns.map((u, i) => `d${i}: dataset(urn: "${u}") { columns { name classifications { tag source { name } } } }`).join(' ')} }`;
+    const before1 = h.queries();
+    expect((await h.gql('bob', query([h.urn('retail', 'c360')]))).errors).toBeUndefined();
+    const one = h.queries() - before1;
+    const before3 = h.queries();
+    const three = await h.gql('bob', query(['c360', 'customers', 'loop_a'].map((n) => h.urn('retail', n))));
+    expect(three.errors).toBeUndefined();
+    expect(h.queries() - before3).toBe(one);
+  });
+});
+
+describe('edges that remove the classification', () => {
+  it('needs write on the downstream dataset and the declassify right: alice and bob are refused, nothing changes', async () => {
+    const input = edge(['retail', 'customers', 'email'], ['retail', 'c360', 'email']);
+    const alice = await h.gql('alice', DECLASSIFY, { input });
+    expect(errorCodes(alice)).toEqual(['FORBIDDEN']);
+    const bob = await h.gql('bob', DECLASSIFY, { input });
+    expect(errorCodes(bob)).toEqual(['FORBIDDEN']);
+    expect(bob.errors![0]!.extensions!.field).toBe('input');
+    // Authorization first: a blank reason from someone who may not declassify is still FORBIDDEN.
+    expect(errorCodes(await h.gql('bob', DECLASSIFY, { input: { ...input, reason: ' ' } }))).toEqual(['FORBIDDEN']);
+    // A hidden upstream is NOT_FOUND for alice, as anywhere else.
+    const hidden = edge(['vault', 'raw_people', 'mail'], ['retail', 'customers', 'email']);
+    expect(errorCodes(await h.gql('alice', DECLASSIFY, { input: hidden }))).toEqual(['NOT_FOUND']);
+    expect(propagated((await columns('bob', 'retail', 'c360')).email!)).toHaveLength(1);
+  });
+
+  it('validates: blank or long reasons, bad URNs, unknown edges', async () => {
+    const input = edge(['retail', 'customers', 'email'], ['retail', 'c360', 'email']);
+    const blank = await h.gql('carol', DECLASSIFY, { input: { ...input, reason: '  ' } });
+    expect(errorCodes(blank)).toEqual(['BAD_USER_INPUT']);
+    expect(blank.errors![0]!.extensions!.field).toBe('input.reason');
+    const long = await h.gql('carol', DECLASSIFY, { input: { ...input, reason: 'x'.repeat(1001) } });
+    expect(errorCodes(long)).toEqual(['BAD_USER_INPUT']);
+    const urn = await h.gql('carol', DECLASSIFY, { input: { ...input, edge: { ...input.edge, upstream: 'nope' } } });
+    expect(errorCodes(urn)).toEqual(['BAD_USER_INPUT']);
+    expect(urn.errors![0]!.extensions!.field).toBe('input.edge.upstream');
+    const none = await h.gql('carol', DECLASSIFY, {
+      input: edge(['retail', 'customers', 'phone'], ['retail', 'c360', 'email']),
+    });
+    expect(errorCodes(none)).toEqual(['NOT_FOUND']);
+    expect(none.errors![0]!.extensions!.field).toBe('input.edge');
+    const noJob = await h.gql('carol', DECLASSIFY, { input: { ...input, edge: { ...input.edge, job: null } } });
+    expect(errorCodes(noJob)).toEqual(['NOT_FOUND']);
+  });
+
+  it('a steward marks an edge: the propagation stops there, is recorded, and is undone the same way', async () => {
+    const input = edge(['retail', 'customers', 'email'], ['retail', 'c360', 'email']);
+    const res = await h.gql<{ declassifyColumnEdge: { declassification: { reason: string; by: string } } }>(
+      'carol',
+      DECLASSIFY,
+      { input },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.declassifyColumnEdge.declassification).toMatchObject({
+      reason: 'sha256 of the address',
+      by: 'users:id:carol',
+    });
+    // Marking again changes nothing and records nothing.
+    expect((await h.gql('carol', DECLASSIFY, { input: { ...input, reason: 'again' } })).errors).toBeUndefined();
+
+    let c = await columns('alice', 'retail', 'c360');
+    expect(propagated(c.email!)).toEqual([]);
+    expect(c.email!.classificationOrigins).toEqual([]);
+    expect(propagated(c.contact!)).toHaveLength(1); // other edges of the same workflow still propagate
+    expect(propagated((await columns('alice', 'retail', 'customers')).email!)).toHaveLength(1);
+    expect(c.email!.declassificationHistory).toEqual([
+      {
+        removes: true,
+        reason: 'sha256 of the address',
+        by: 'users:id:carol',
+        upstream: { datasetUrn: h.urn('retail', 'customers'), name: 'email', hidden: false },
+        downstream: { datasetUrn: h.urn('retail', 'c360'), name: 'email', hidden: false },
+      },
+    ]);
+    const lineage = await h.gql<{
+      column: { lineage: { edges: { upstream: { name: string }; declassification: { reason: string } | null }[] } };
+    }>(
+      'alice',
+      `query ($urn: ID!) { column(datasetUrn: $urn, name: "email") { lineage(direction: UPSTREAM, depth: 1) { edges { upstream { name } declassification { reason } } } } }`,
+      {
+        urn: h.urn('retail', 'c360'),
+      },
+    );
+    expect(lineage.data!.column.lineage.edges).toEqual([
+      { upstream: { name: 'email' }, declassification: { reason: 'sha256 of the address' } },
+    ]);
+
+    const undo = await h.gql<{ reclassifyColumnEdge: { declassification: unknown } }>('carol', RECLASSIFY, {
+      input: { ...input, reason: 'the hash was reversible' },
+    });
+    expect(undo.errors).toBeUndefined();
+    expect(undo.data!.reclassifyColumnEdge.declassification).toBeNull();
+    c = await columns('alice', 'retail', 'c360');
+    expect(propagated(c.email!)).toEqual(['PII.Email<-?:?>customers.email>c360.email']);
+    expect(c.email!.declassificationHistory.map((e) => [e.removes, e.reason])).toEqual([
+      [false, 'the hash was reversible'],
+      [true, 'sha256 of the address'],
+    ]);
+  });
+
+  it('soft-deleting an edge does not stop the propagation (only a declassify mark does)', async () => {
+    const target = {
+      lineageEdge: {
+        upstream: h.urn('retail', 'customers'),
+        downstream: h.urn('retail', 'c360'),
+        via: wf,
+        job: 'build',
+      },
+    };
+    const del = await h.gql('bob', 'mutation ($t: CatalogTargetInput!) { softDelete(target: $t) { key } }', {
+      t: target,
+    });
+    expect(del.errors).toBeUndefined();
+    expect(propagated((await columns('alice', 'retail', 'c360')).contact!)).toHaveLength(1);
+    const back = await h.gql('bob', 'mutation ($t: CatalogTargetInput!) { restore(target: $t) { key } }', {
+      t: target,
+    });
+    expect(back.errors).toBeUndefined();
+  });
+});
