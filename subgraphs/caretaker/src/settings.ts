@@ -28,8 +28,13 @@ export const CARETAKER_SETTINGS = {
   // Read by archiveStoreFromEnv (src/archive/store.ts, s3.ts); checked here so that a typo fails at start.
   CARETAKER_ARCHIVE_DIR: setting.text({}),
   ARCHIVE_S3_BUCKET: setting.text({}),
+  ARCHIVE_S3_PREFIX: setting.text({}),
+  ARCHIVE_S3_REGION: setting.text({}),
   ARCHIVE_S3_ENDPOINT: setting.url({}),
   ARCHIVE_S3_FORCE_PATH_STYLE: setting.bool({}),
+  // Both or neither (checked when the store is made); without them the SDK's default chain.
+  ARCHIVE_S3_ACCESS_KEY_ID: setting.text({}),
+  ARCHIVE_S3_SECRET_ACCESS_KEY: setting.text({}),
 };
 
 /** History window in days (CARETAKER_HISTORY_WINDOW_DAYS, 7): history older than this is archived. */

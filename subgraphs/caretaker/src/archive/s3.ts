@@ -13,7 +13,7 @@ interface S3Module {
   DeleteObjectCommand: new (input: Record<string, unknown>) => unknown;
 }
 
-export interface S3ClientLike {
+interface S3ClientLike {
   send(command: unknown): Promise<unknown>;
 }
 
@@ -33,12 +33,19 @@ export interface S3ArchiveOptions {
   /** Key prefix inside the bucket, e.g. `caretaker/` (ARCHIVE_S3_PREFIX). */
   prefix?: string;
   region?: string;
-  /** S3-compatible endpoints (MinIO, Ceph, R2): ARCHIVE_S3_ENDPOINT, usually with path-style addressing. */
+  /** S3-compatible endpoints (versitygw, Ceph, R2): ARCHIVE_S3_ENDPOINT, usually with path-style addressing. */
   endpoint?: string;
   forcePathStyle?: boolean;
+  /** ARCHIVE_S3_ACCESS_KEY_ID and ARCHIVE_S3_SECRET_ACCESS_KEY; otherwise the SDK's default chain (AWS_*, roles). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Keys per listing page (the server's default, 1000, when unset). */
+  maxKeys?: number;
 }
 
-/** Objects in an S3 bucket (or any S3-compatible store). Credentials come from the SDK's default chain. */
+/**
+ * Objects in an S3 bucket (or any S3-compatible store). Tested against a real S3-compatible
+ * server (the devstack's versitygw), never a stand-in client.
+ */
 export class S3ArchiveStore implements ArchiveStore {
   readonly location: string;
   private readonly prefix: string;
@@ -52,30 +59,36 @@ export class S3ArchiveStore implements ArchiveStore {
     this.location = `s3://${options.bucket}/${this.prefix}`;
   }
 
-  static async create(options: S3ArchiveOptions, client?: S3ClientLike): Promise<S3ArchiveStore> {
+  static async create(options: S3ArchiveOptions): Promise<S3ArchiveStore> {
     let sdk: S3Module;
     try {
       sdk = (await import(SDK)) as S3Module;
     } catch (error) {
       throw new Error(`ARCHIVE_S3_BUCKET is set but ${SDK} is not installed: ${(error as Error).message}`);
     }
-    const s3 =
-      client ??
-      new sdk.S3Client({
-        ...(options.region ? { region: options.region } : {}),
-        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint),
-      });
+    const s3 = new sdk.S3Client({
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint),
+    });
     return new S3ArchiveStore(sdk, s3, options);
   }
 
-  static fromEnv(env: NodeJS.ProcessEnv): Promise<S3ArchiveStore> {
+  static async fromEnv(env: NodeJS.ProcessEnv): Promise<S3ArchiveStore> {
+    const accessKeyId = env.ARCHIVE_S3_ACCESS_KEY_ID || undefined;
+    const secretAccessKey = env.ARCHIVE_S3_SECRET_ACCESS_KEY || undefined;
+    // Half a key pair would silently fall back to the default chain: refuse it instead.
+    if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+      throw new Error('ARCHIVE_S3_ACCESS_KEY_ID and ARCHIVE_S3_SECRET_ACCESS_KEY must be set together');
+    }
     return S3ArchiveStore.create({
       bucket: env.ARCHIVE_S3_BUCKET!,
       prefix: env.ARCHIVE_S3_PREFIX ?? 'caretaker/',
-      region: env.ARCHIVE_S3_REGION ?? env.AWS_REGION,
-      endpoint: env.ARCHIVE_S3_ENDPOINT,
+      region: env.ARCHIVE_S3_REGION || env.AWS_REGION,
+      endpoint: env.ARCHIVE_S3_ENDPOINT || undefined,
       forcePathStyle: env.ARCHIVE_S3_FORCE_PATH_STYLE ? env.ARCHIVE_S3_FORCE_PATH_STYLE === 'true' : undefined,
+      ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
     });
   }
 
@@ -112,6 +125,7 @@ export class S3ArchiveStore implements ArchiveStore {
         new this.sdk.ListObjectsV2Command({
           Bucket: this.options.bucket,
           Prefix: this.prefix + prefix,
+          ...(this.options.maxKeys ? { MaxKeys: this.options.maxKeys } : {}),
           ...(token ? { ContinuationToken: token } : {}),
         }),
       )) as ListOutput;
