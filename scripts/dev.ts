@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEV_CLIENTS, startDevstack } from '@dataos/devstack';
+import { caretakerArchiveEnv } from './lib/caretaker-archive.js';
 import { describeCounts, seedDemo } from './lib/seed.js';
 import { Supervisor } from './lib/supervisor.js';
 import { REPO_ROOT, SUBGRAPHS, SUPERGRAPH_FILE } from './lib/subgraphs.js';
@@ -9,6 +10,8 @@ const ROUTER_PORT = Number(process.env.PORT ?? 4000);
 
 const devstack = await startDevstack({ log: (line) => console.log(`[devstack] ${line}`) });
 const env: NodeJS.ProcessEnv = { ...process.env, ...devstack.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+// Caretaker archives history to the devstack's S3 server (bucket caretaker-archive).
+Object.assign(env, await caretakerArchiveEnv(env));
 
 const supervisor = new Supervisor({ graceMs: 5000 });
 
