@@ -1,4 +1,5 @@
 import type { ServiceCredentials } from '@dataos/heimdall-client';
+import { serviceIdentityFromEnv, type ServiceCallerOptions } from '@dataos/service-identity';
 import { limitsFromEnv, type OperationLimits } from '@dataos/operation-walker';
 import { EXECUTOR_SETTINGS, type ExecutorSetting } from './apollo/engine.js';
 import { PLANNER_SETTINGS, type PlannerSetting } from './planner/choose.js';
@@ -35,6 +36,12 @@ export interface RouterConfig {
    * asks Heimdall as itself, the caller's token as the subject. Unset: `@policy` always denies.
    */
   heimdallCredentials?: ServiceCredentials;
+  /**
+   * The router's identity on every hop (X-Service-Authorization, audience `dataos-svc:<subgraph>`):
+   * SERVICE_CLIENT_ID / SERVICE_CLIENT_SECRET, or with SERVICE_IDENTITY=required and those unset,
+   * ROUTER_CLIENT_ID / ROUTER_CLIENT_SECRET. Unset: subgraphs get the user's token alone.
+   */
+  serviceIdentity?: ServiceCallerOptions;
   authz: {
     /** Refuse the whole operation instead of removing unauthorized fields (AUTHZ_REJECT_UNAUTHORIZED). */
     rejectUnauthorized: boolean;
@@ -156,6 +163,35 @@ function heimdallCredentials(env: NodeJS.ProcessEnv): ServiceCredentials | undef
   };
 }
 
+/** The router's client for hops to subgraphs (see RouterConfig.serviceIdentity). */
+function serviceIdentity(env: NodeJS.ProcessEnv): ServiceCallerOptions | undefined {
+  const settings = serviceIdentityFromEnv(env);
+  const own =
+    settings.credentials ??
+    (settings.mode === 'required' && env.ROUTER_CLIENT_ID?.trim() && env.ROUTER_CLIENT_SECRET?.trim()
+      ? { clientId: env.ROUTER_CLIENT_ID.trim(), clientSecret: env.ROUTER_CLIENT_SECRET.trim() }
+      : undefined);
+  if (!own) {
+    if (settings.mode === 'required')
+      throw new Error(
+        'SERVICE_IDENTITY=required but the router has no client: set SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET (or ROUTER_CLIENT_ID and ROUTER_CLIENT_SECRET)',
+      );
+    return undefined;
+  }
+  const tokenUrl = own.tokenUrl ?? env.ROUTER_TOKEN_URL?.trim();
+  const issuer = env.OIDC_ISSUER?.trim();
+  if (!tokenUrl && !issuer)
+    throw new Error(
+      'the router has a service client but neither SERVICE_TOKEN_URL nor OIDC_ISSUER says where to get its tokens',
+    );
+  return {
+    clientId: own.clientId,
+    clientSecret: own.clientSecret,
+    ...(tokenUrl ? { tokenUrl: httpUrl(tokenUrl, 'SERVICE_TOKEN_URL') } : { issuer: httpUrl(issuer!, 'OIDC_ISSUER') }),
+    timeoutMs: int(env.HEIMDALL_TIMEOUT_MS, 2000, 'HEIMDALL_TIMEOUT_MS'),
+  };
+}
+
 const bool = (value: string | undefined, fallback: boolean): boolean =>
   value === undefined || value === '' ? fallback : ['true', '1', 'yes', 'on'].includes(value.toLowerCase());
 
@@ -195,6 +231,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfi
     heimdallUrl: env.HEIMDALL_URL ?? 'http://localhost:4001/graphql',
     heimdallTimeoutMs: int(env.HEIMDALL_TIMEOUT_MS, 2000, 'HEIMDALL_TIMEOUT_MS'),
     ...optional('heimdallCredentials', heimdallCredentials(env)),
+    ...optional('serviceIdentity', serviceIdentity(env)),
     authz: {
       rejectUnauthorized: bool(env.AUTHZ_REJECT_UNAUTHORIZED, false),
       decisionTtlMs: int(env.AUTHZ_DECISION_TTL_MS, 30_000, 'AUTHZ_DECISION_TTL_MS'),

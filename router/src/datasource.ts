@@ -4,6 +4,7 @@ import type { RouterContext } from './context.js';
 import { RouterErrorCode } from './errors.js';
 import { Lru } from '@dataos/cache';
 import { fetchTraceparent } from './trace.js';
+import { SERVICE_AUTHORIZATION_HEADER } from '@dataos/service-identity';
 import type { RouterMetrics } from './metrics.js';
 import {
   SubgraphHttpClient,
@@ -26,6 +27,8 @@ export interface SubgraphSourceOptions {
   /** Share one fetch between identical query fetches in flight (same body, token and forwarded headers). */
   deduplicate?: boolean;
   metrics?: RouterMetrics;
+  /** The router's own credential for this subgraph (X-Service-Authorization), when it has an identity. */
+  serviceHeaders?: () => Promise<Record<string, string>>;
 }
 
 /** Response keys of the root fields of a subgraph operation, by query text (the set is bounded by the plan cache). */
@@ -102,6 +105,8 @@ export class ForwardingDataSource implements GraphQLDataSource<RouterContext> {
     if (context.traceparent) headers.traceparent = fetchTraceparent(context.traceparent);
     if (context.tracestate) headers.tracestate = context.tracestate;
     for (const name of this.options.forwardHeaders) {
+      // Only the router speaks for itself: a client's service credential is never passed on.
+      if (name === SERVICE_AUTHORIZATION_HEADER) continue;
       const value = context.clientHeaders?.[name];
       if (value) headers[name] = value;
     }
@@ -131,7 +136,7 @@ export class ForwardingDataSource implements GraphQLDataSource<RouterContext> {
 
     let answer;
     try {
-      answer = await this.send(query, body, context);
+      answer = await this.send(query, body, context, await this.serviceHeaders());
     } catch (error) {
       if (error instanceof SubgraphResponseTooLargeError) {
         return failed(
@@ -199,8 +204,14 @@ export class ForwardingDataSource implements GraphQLDataSource<RouterContext> {
    * same Authorization and forwarded headers) waits for that one's answer instead of asking
    * again; each request parses the answer for itself. Mutations are always sent.
    */
-  private send(query: string, body: string, context: Partial<RouterContext> | undefined): Promise<HttpAnswer> {
-    const headers = this.headersFor(context);
+  private send(
+    query: string,
+    body: string,
+    context: Partial<RouterContext> | undefined,
+    service: Record<string, string> | undefined,
+  ): Promise<HttpAnswer> {
+    // The router's own credential last: a client's header of the same name is never passed on.
+    const headers = { ...this.headersFor(context), ...service };
     if (!this.options.deduplicate || /^\s*(mutation|subscription)\b/.test(query)) {
       return this.client.post(body, headers, this.options.timeoutMs);
     }
@@ -249,6 +260,14 @@ export class ForwardingDataSource implements GraphQLDataSource<RouterContext> {
       const clean = { message: error.message, ...(error.extensions ? { extensions: error.extensions } : {}) };
       return error.path || keys.length === 0 ? [error] : keys.map((key) => ({ ...clean, path: [key] }));
     });
+  }
+
+  /**
+   * The router's credential for this subgraph, also for its subscriptions' connection_init. A
+   * token the issuer will not give fails the fetch like an unreachable subgraph, never unsigned.
+   */
+  serviceHeaders(): Promise<Record<string, string> | undefined> {
+    return this.options.serviceHeaders ? this.options.serviceHeaders() : Promise.resolve(undefined);
   }
 
   close(): void {

@@ -17,6 +17,7 @@ import { DecisionCache } from './authz/decision-cache.js';
 import { perSubgraph, type RouterConfig } from './config.js';
 import type { RouterContext } from './context.js';
 import { ForwardingDataSource } from './datasource.js';
+import { ServiceCaller } from '@dataos/service-identity';
 import { errorBody, formatRouterError } from './errors.js';
 import { PlanExecutor } from './execution/executor.js';
 import { OperationPlanner } from './planner/choose.js';
@@ -71,6 +72,8 @@ export async function startRouter(
   const resolveUrl = (name: string, url: string) => perSubgraph(config.subgraphUrls, name) ?? url;
   const source = new SupergraphSource(config.supergraphPath, resolveUrl, logger);
   const dataSources: ForwardingDataSource[] = [];
+  // The router's own identity on every hop, one token per subgraph (audience dataos-svc:<name>).
+  const hops = config.serviceIdentity ? new ServiceCaller(config.serviceIdentity) : undefined;
 
   const apollo = new ApolloGateway({
     logger,
@@ -87,7 +90,10 @@ export async function startRouter(
         forwardHeaders: config.forwardHeaders,
         deduplicate: config.subgraphDeduplication,
         metrics,
+        ...(hops ? { serviceHeaders: () => hops.headers(name) } : {}),
       });
+      // Fetched now so the first request does not wait for the issuer; a failure is retried on demand.
+      hops?.token(name).catch(() => undefined);
       dataSources.push(dataSource);
       return dataSource;
     },
@@ -100,6 +106,7 @@ export async function startRouter(
     url: config.heimdallUrl,
     timeoutMs: config.heimdallTimeoutMs,
     ...(config.heimdallCredentials ? { credentials: config.heimdallCredentials } : {}),
+    serviceCaller: hops ?? null,
   });
   const decisions = new DecisionCache({
     ask: (token, policies, requestId) => heimdall.routerAuthorization(token, policies, requestId),
@@ -219,6 +226,7 @@ export async function startRouter(
     decisions,
     ask: (token, policies, requestId) => heimdall.routerAuthorization(token, policies, requestId),
     serviceToken: () => heimdall.serviceAccessToken(),
+    serviceHeaders: () => heimdall.serviceHeaders(),
     costsFor: (schema) => source.costsFor(schema),
     hasAuthorization: () => source.hasAuthorization,
     ...(trusted ? { trusted } : {}),

@@ -35,6 +35,18 @@ export const DEV_USERS: Record<string, DevUser> = {
 
 export const DEFAULT_AUDIENCE = 'urn:dataos:supergraph';
 
+/**
+ * One confidential client per subgraph, each its own identity on the hops it calls
+ * (SERVICE_CLIENT_ID / SERVICE_CLIENT_SECRET): `dataos-svc-<name>`, secret `<id>-dev-secret`.
+ * The router's is `services` below (its ROUTER_CLIENT_ID in development).
+ */
+export const DEV_SERVICE_CLIENTS: Record<string, { clientId: string; clientSecret: string }> = Object.fromEntries(
+  ['heimdall', 'metis', 'odin', 'gateway', 'caretaker'].map((name) => [
+    name,
+    { clientId: `dataos-svc-${name}`, clientSecret: `dataos-svc-${name}-dev-secret` },
+  ]),
+);
+
 export const DEV_CLIENTS = {
   /** Sandbox and UIs: authorization code + PKCE, no secret. */
   ui: 'dataos-ui',
@@ -47,6 +59,11 @@ export const DEV_CLIENTS = {
    */
   services: 'dataos-services',
   servicesSecret: 'dataos-services-dev-secret',
+  /** Each subgraph's own client, by subgraph name (service identity on every hop). */
+  byService: DEV_SERVICE_CLIENTS,
 } as const;
 
-export const SERVICE_ROLES: Record<string, string[]> = { [DEV_CLIENTS.services]: ['service'] };
+export const SERVICE_ROLES: Record<string, string[]> = {
+  [DEV_CLIENTS.services]: ['service'],
+  ...Object.fromEntries(Object.values(DEV_SERVICE_CLIENTS).map((c) => [c.clientId, ['service']])),
+};

@@ -1,6 +1,13 @@
 import Provider, { errors, type Configuration, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import type { KeyFile } from './keys.js';
-import { DEFAULT_AUDIENCE, DEV_CLIENTS, DEV_USERS, SERVICE_ROLES, type DevUser } from './directory.js';
+import {
+  DEFAULT_AUDIENCE,
+  DEV_CLIENTS,
+  DEV_SERVICE_CLIENTS,
+  DEV_USERS,
+  SERVICE_ROLES,
+  type DevUser,
+} from './directory.js';
 
 export interface IssuerSettings {
   issuer: string;
@@ -18,6 +25,16 @@ export const opaqueResource = (audience: string) => `${audience}:opaque`;
 function resourceServerInfo(audience: string, resource = audience): ResourceServer {
   if (resource === opaqueResource(audience)) return { scope: SCOPES.join(' '), audience, accessTokenFormat: 'opaque' };
   return { scope: SCOPES.join(' '), audience, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
+}
+
+/**
+ * `dataos-svc:<service>`: the audience of a service-to-service hop (SERVICE_IDENTITY). Only
+ * confidential clients get one (through client_credentials), never a person's token.
+ */
+const SERVICE_AUDIENCE = /^dataos-svc:[a-z][a-z0-9-]{0,62}$/;
+
+function serviceResourceInfo(resource: string): ResourceServer {
+  return { scope: 'openid', audience: resource, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
 }
 
 function userClaims(user: DevUser) {
@@ -70,6 +87,13 @@ export function createProvider(settings: IssuerSettings): Provider {
         response_types: [],
         redirect_uris: [],
       },
+      ...Object.values(DEV_SERVICE_CLIENTS).map((c) => ({
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+      })),
     ],
     jwks: { keys: settings.keys.keys as never },
     findAccount: async (_ctx, id) => {
@@ -93,7 +117,12 @@ export function createProvider(settings: IssuerSettings): Provider {
         enabled: true,
         defaultResource: () => audience,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resource) => {
+        getResourceServerInfo: (_ctx, resource, client) => {
+          if (SERVICE_AUDIENCE.test(resource)) {
+            if (client.tokenEndpointAuthMethod === 'none')
+              throw new errors.InvalidTarget('service audiences are for services');
+            return serviceResourceInfo(resource);
+          }
           if (resource !== audience && resource !== opaqueResource(audience)) {
             throw new errors.InvalidTarget(`unknown resource ${resource}`);
           }

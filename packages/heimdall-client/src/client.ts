@@ -2,7 +2,12 @@ import DataLoader from 'dataloader';
 import { badInputIndex, checkProblem, type Check } from './checks.js';
 import { ErrorCode, serviceUnavailable } from '@dataos/errors';
 import { parseSettings, setting } from '@dataos/settings';
-import { ServiceTokenSource, type ServiceCredentials } from './service-token.js';
+import {
+  ServiceTokenSource,
+  serviceCallerFromEnv,
+  type ServiceCaller,
+  type ServiceCredentials,
+} from '@dataos/service-identity';
 import { callHeimdall, stderrLog, type TransportLog, type TransportOptions } from './transport.js';
 import type { Decision, ObjectRef, RouterAuthorization, Subject } from './types.js';
 import { compileGrants, type Grants, type GrantsAnswer } from './grants.js';
@@ -215,6 +220,11 @@ export interface HeimdallClientOptions {
   credentials?: ServiceCredentials;
   /** Policy names per `routerAuthorization` call; more are asked in parallel calls (100, Heimdall's default cap). */
   maxPoliciesPerCall?: number;
+  /**
+   * This service's own identity, sent to Heimdall beside the caller's token (X-Service-Authorization,
+   * audience `dataos-svc:heimdall`); default: SERVICE_CLIENT_ID / SERVICE_CLIENT_SECRET, null for none.
+   */
+  serviceCaller?: ServiceCaller | null;
 }
 
 /** Where a service finds Heimdall, for its own schema (checked with its other settings at start). */
@@ -242,6 +252,8 @@ export class HeimdallClient {
       timeoutMs: options.timeoutMs ?? env!.HEIMDALL_TIMEOUT_MS,
       log: options.log ?? stderrLog,
     };
+    const caller = options.serviceCaller === undefined ? serviceCallerFromEnv() : options.serviceCaller;
+    if (caller) this.transport.serviceHeaders = () => caller.headers('heimdall');
     this.serviceToken = options.credentials
       ? new ServiceTokenSource(options.credentials, { timeoutMs: this.transport.timeoutMs, log: this.transport.log })
       : undefined;
@@ -265,9 +277,14 @@ export class HeimdallClient {
     return this.serviceToken ? this.serviceToken.token() : Promise.resolve(undefined);
   }
 
+  /** This service's credential for Heimdall (`x-service-authorization`), for calls made outside this client (WebSocket). */
+  serviceHeaders(): Promise<Record<string, string>> {
+    return this.transport.serviceHeaders?.() ?? Promise.resolve({});
+  }
+
   /** Fetches the service's own token now (at start), so that the first request does not wait for it. */
   async warmUp(): Promise<void> {
-    await this.serviceToken?.token();
+    await Promise.all([this.serviceToken?.token(), this.transport.serviceHeaders?.()]);
   }
 
   /** For routers: the token holder and the named `@policy` results; never throws on a bad token. */

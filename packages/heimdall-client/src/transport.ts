@@ -15,6 +15,8 @@ export interface TransportOptions {
   url: string;
   timeoutMs: number;
   log: TransportLog;
+  /** This service's own credential for Heimdall (`x-service-authorization`), when it has one. */
+  serviceHeaders?: () => Promise<Record<string, string>>;
 }
 
 interface Answer<T> {
@@ -46,11 +48,14 @@ export async function callHeimdall<T>(
   headers: { token?: string | undefined; requestId?: string | undefined; subjectToken?: string | undefined },
 ): Promise<T> {
   let answer: Answer<T>;
+  // Outside the try: a token the issuer will not give is SERVICE_UNAVAILABLE saying so, not "unreachable".
+  const service = options.serviceHeaders ? await options.serviceHeaders() : undefined;
   try {
     const res = await fetch(options.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
+        ...service,
         ...(headers.token ? { authorization: `Bearer ${headers.token}` } : {}),
         ...(headers.requestId ? { 'x-request-id': headers.requestId } : {}),
         ...(headers.subjectToken !== undefined ? { [SUBJECT_TOKEN_HEADER]: headers.subjectToken } : {}),

@@ -1,5 +1,6 @@
 import { ErrorCode, serviceUnavailable, unauthenticated } from '@dataos/errors';
 import { parseSettings, setting } from '@dataos/settings';
+import { serviceCallerFromEnv, type ServiceCaller } from '@dataos/service-identity';
 
 export interface Caller {
   token?: string;
@@ -11,6 +12,11 @@ export interface MetisClientOptions {
   url?: string;
   /** Per request (METIS_TIMEOUT_MS, 5000). */
   timeoutMs?: number;
+  /**
+   * This service's own identity, sent beside the caller's token (X-Service-Authorization, audience
+   * `dataos-svc:metis`); default: SERVICE_CLIENT_ID / SERVICE_CLIENT_SECRET, null for none.
+   */
+  serviceCaller?: ServiceCaller | null;
 }
 
 interface Answer<T> {
@@ -37,12 +43,14 @@ const HIDDEN = new Set<string>([ErrorCode.Forbidden, ErrorCode.NotFound, ErrorCo
 export class MetisClient {
   readonly url: string;
   private readonly timeoutMs: number;
+  private readonly caller: ServiceCaller | null;
 
   constructor(options: MetisClientOptions = {}) {
     const env =
       options.url !== undefined && options.timeoutMs !== undefined ? undefined : parseSettings(METIS_CLIENT_SETTINGS);
     this.url = options.url ?? env!.METIS_URL;
     this.timeoutMs = options.timeoutMs ?? env!.METIS_TIMEOUT_MS;
+    this.caller = options.serviceCaller === undefined ? serviceCallerFromEnv() : options.serviceCaller;
   }
 
   /**
@@ -74,11 +82,13 @@ export class MetisClient {
     const vars = urns.map((_, i) => `$u${i}: ID!`).join(', ');
     const fields = urns.map((_, i) => `d${i}: dataset(urn: $u${i}) { ${selection} }`).join(' ');
     let answer: Answer<T>;
+    const service = this.caller ? await this.caller.headers('metis') : undefined;
     try {
       const res = await fetch(this.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
+          ...service,
           ...(caller.token ? { authorization: `Bearer ${caller.token}` } : {}),
           ...(caller.requestId ? { 'x-request-id': caller.requestId } : {}),
         },

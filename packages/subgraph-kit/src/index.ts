@@ -4,6 +4,13 @@ export { isPublicOperation } from './auth-plugin.js';
 export { createLogger, type Logger } from './logger.js';
 export { KIT_SETTINGS, LOG_LEVELS, kitSettingsFromEnv, kitSettingsOf, type KitSettings } from './settings.js';
 export { loadTypeDefs } from './schema.js';
+export {
+  ServiceGate,
+  serviceGateFor,
+  type GateRefusal,
+  type GateVerdict,
+  type ServiceGateOptions,
+} from './service-gate.js';
 export { runUntilSignal } from './main.js';
 export { DateTimeScalar } from './scalars.js';
 export { StoreActivity } from './store-activity.js';

@@ -17,6 +17,7 @@ import { operationLimitsPlugin } from './limits-plugin.js';
 import type { BaseContext } from './context.js';
 import { createLogger, type Logger } from './logger.js';
 import { requestLogPlugin } from './logging-plugin.js';
+import { serviceGateFor, type ServiceGate } from './service-gate.js';
 import { kitSettingsFromEnv, type KitSettings } from './settings.js';
 import { serveSubscriptions, type SubscriptionServer } from './subscriptions/index.js';
 
@@ -40,6 +41,8 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   limits?: OperationLimits;
   /** The kit's settings (default: read from the environment, a bad value failing here). */
   settings?: KitSettings;
+  /** Who may call at all (default: from `settings.serviceIdentity`; null: anyone with a user token). */
+  serviceGate?: ServiceGate | null;
   logger?: Logger;
 }
 
@@ -69,6 +72,8 @@ export async function createSubgraph<TContext extends BaseContext>(
   const limits = options.limits ?? settings.limits;
   const logger = options.logger ?? createLogger(options.name, settings.logLevel);
   const verifier = options.verifier ?? new TokenVerifier(issuersFromEnv(), verifierOptionsFromEnv());
+  const gate =
+    options.serviceGate !== undefined ? options.serviceGate : serviceGateFor(options.name, settings.serviceIdentity);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -115,6 +120,8 @@ export async function createSubgraph<TContext extends BaseContext>(
 
   app.use(
     '/graphql',
+    // Service identity first: an untrusted caller costs no body parsing (/health stays open).
+    ...(gate ? [gate.middleware((r) => logger.warn({ reason: r.reason }, 'caller refused: ' + r.message))] : []),
     express.json({ limit: settings.maxBodyBytes }),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
@@ -154,6 +161,7 @@ export async function createSubgraph<TContext extends BaseContext>(
         path: '/graphql',
         schema,
         verifier,
+        serviceGate: gate,
         context: (base) => (options.context ? options.context(base) : base),
         limits,
         settings: settings.subscriptions,

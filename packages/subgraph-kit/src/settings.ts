@@ -1,6 +1,7 @@
 import { VERIFIER_SETTINGS } from '@dataos/auth';
 import { LIMIT_SETTINGS, limitsOf, type OperationLimits } from '@dataos/operation-walker';
 import { parseSettings, setting, type Env } from '@dataos/settings';
+import { SERVICE_IDENTITY_SETTINGS, serviceIdentityOf, type ServiceIdentitySettings } from '@dataos/service-identity';
 import { SUBSCRIPTION_SETTINGS, subscriptionSettingsOf, type SubscriptionSettings } from './subscriptions/settings.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -17,6 +18,7 @@ export const KIT_SETTINGS = {
   ...LIMIT_SETTINGS,
   ...VERIFIER_SETTINGS,
   ...SUBSCRIPTION_SETTINGS,
+  ...SERVICE_IDENTITY_SETTINGS,
 };
 
 export interface KitSettings {
@@ -25,6 +27,8 @@ export interface KitSettings {
   logLevel: (typeof LOG_LEVELS)[number];
   limits: OperationLimits;
   subscriptions: SubscriptionSettings;
+  /** Who may call this subgraph (SERVICE_IDENTITY, SERVICE_TRUSTED_CALLERS); absent: off. */
+  serviceIdentity?: ServiceIdentitySettings;
 }
 
 type KitValues = ReturnType<typeof parseSettings<typeof KIT_SETTINGS>>;
@@ -36,6 +40,7 @@ export const kitSettingsOf = (v: KitValues): KitSettings => ({
   logLevel: v.LOG_LEVEL,
   limits: limitsOf(v),
   subscriptions: subscriptionSettingsOf(v),
+  serviceIdentity: serviceIdentityOf(v),
 });
 
 export const kitSettingsFromEnv = (env: Env = process.env): KitSettings =>

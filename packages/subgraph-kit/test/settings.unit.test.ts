@@ -20,6 +20,7 @@ describe("the kit's settings", () => {
       logLevel: 'info',
       limits: DEFAULT_LIMITS,
       subscriptions: SUBSCRIPTIONS,
+      serviceIdentity: { mode: 'off', trustedCallers: [] },
     });
   });
 
@@ -34,6 +35,10 @@ describe("the kit's settings", () => {
         SUBSCRIPTIONS_PER_CONNECTION: '10',
         SUBSCRIPTION_BUFFER: '50',
         SUBSCRIPTION_KEEPALIVE_MS: '0',
+        SERVICE_IDENTITY: 'required',
+        SERVICE_CLIENT_ID: 'dataos-svc-odin',
+        SERVICE_CLIENT_SECRET: 's3cret',
+        SERVICE_TRUSTED_CALLERS: 'dataos-router, dataos-svc-gateway',
       }),
     ).toEqual({
       host: '0.0.0.0',
@@ -41,7 +46,22 @@ describe("the kit's settings", () => {
       logLevel: 'silent',
       limits: { ...DEFAULT_LIMITS, maxDepth: 7, maxCost: 0 },
       subscriptions: { ...SUBSCRIPTIONS, perConnection: 10, bufferEvents: 50, keepAliveMs: 0 },
+      serviceIdentity: {
+        mode: 'required',
+        trustedCallers: ['dataos-router', 'dataos-svc-gateway'],
+        credentials: { clientId: 'dataos-svc-odin', clientSecret: 's3cret' },
+      },
     });
+  });
+
+  it('service identity: half a client, or required with nobody trusted, fails the start', () => {
+    expect(() => kitSettingsFromEnv({ SERVICE_CLIENT_ID: 'dataos-svc-odin' })).toThrow(
+      'SERVICE_CLIENT_SECRET must be set: set with SERVICE_CLIENT_ID',
+    );
+    expect(() => kitSettingsFromEnv({ SERVICE_IDENTITY: 'required' })).toThrow(/^SERVICE_TRUSTED_CALLERS must be set/);
+    expect(() => kitSettingsFromEnv({ SERVICE_IDENTITY: 'on' })).toThrow(
+      'SERVICE_IDENTITY must be one of required, off (got "on")',
+    );
   });
 
   it('a typo fails with every bad variable named', () => {

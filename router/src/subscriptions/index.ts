@@ -35,6 +35,8 @@ export interface SubscriptionsOptions {
   ask: AskHeimdall;
   /** The router's own token for Heimdall (its policyChanges subscription). */
   serviceToken(): Promise<string | undefined>;
+  /** The router's credential for Heimdall itself (X-Service-Authorization), beside that token. */
+  serviceHeaders?(): Promise<Record<string, string>>;
   costsFor(schema: GraphQLSchema): CostDirectives;
   hasAuthorization(): boolean;
   trusted?: TrustedDocuments;
@@ -103,6 +105,7 @@ export function startSubscriptions(options: SubscriptionsOptions): Subscriptions
       ? watchPolicies({
           heimdallUrl: config.heimdallUrl,
           serviceToken: options.serviceToken,
+          ...(options.serviceHeaders ? { serviceHeaders: options.serviceHeaders } : {}),
           timeoutMs: settings.upstreamTimeoutMs,
           logger,
           onChange: () => {

@@ -43,6 +43,8 @@ const RESUME_DELAY_MS = 250;
 interface SubgraphSource {
   url?: string;
   headersFor?(context: Partial<RouterContext>): Record<string, string>;
+  /** The router's own credential for the subgraph (X-Service-Authorization), fetched per connection. */
+  serviceHeaders?(): Promise<Record<string, string> | undefined>;
 }
 
 /**
@@ -110,7 +112,11 @@ export class LiveSubscription {
       return;
     }
     const headers = source.headersFor?.(this.context) ?? {};
-    const { 'content-type': _type, accept: _accept, ...connectionParams } = headers;
+    const { 'content-type': _type, accept: _accept, ...callerParams } = headers;
+    // Read when the connection opens (graphql-ws awaits it), so a resumption sends a fresh token.
+    const connectionParams = source.serviceHeaders
+      ? async () => ({ ...callerParams, ...(await source.serviceHeaders!()) })
+      : callerParams;
     const fetchVariables: Record<string, unknown> = {};
     for (const name of primary.variableUsages ?? [])
       if (variables[name] !== undefined) fetchVariables[name] = variables[name];
@@ -179,6 +185,15 @@ export class LiveSubscription {
             ...(code === 'UNAUTHENTICATED' ? { closeCode: CloseCodes.Unauthorized } : {}),
           },
         ),
+      );
+      return;
+    }
+    if (end.code === CloseCodes.Forbidden) {
+      // The subgraph refused the router itself (SERVICE_IDENTITY): an operator's fix, not a retry.
+      this.end(
+        ending(`Subgraph "${service}" does not take this router for a trusted caller.`, 'UNTRUSTED_CALLER', {
+          serviceName: service,
+        }),
       );
       return;
     }

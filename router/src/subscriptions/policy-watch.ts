@@ -9,6 +9,8 @@ export interface PolicyWatchOptions {
   heimdallUrl: string;
   /** The router's own access token (the one it asks Heimdall with): one token for both. */
   serviceToken(): Promise<string | undefined>;
+  /** The router's credential for Heimdall itself (X-Service-Authorization), sent in connection_init too. */
+  serviceHeaders?(): Promise<Record<string, string>>;
   timeoutMs: number;
   logger: Logger;
   /** A policy was created, changed or deleted somewhere: re-check every subscription. */
@@ -44,8 +46,10 @@ export function watchPolicies(options: PolicyWatchOptions): { stop(): void } {
 
   const connect = async () => {
     let token: string | undefined;
+    let service: Record<string, string> | undefined;
     try {
       token = await options.serviceToken();
+      service = await options.serviceHeaders?.();
     } catch (error) {
       return retry((error as Error).message);
     }
@@ -56,7 +60,7 @@ export function watchPolicies(options: PolicyWatchOptions): { stop(): void } {
       query: POLICY_CHANGES,
       variables: lastCursor ? { after: lastCursor } : {},
       operationName: 'RouterPolicyChanges',
-      connectionParams: { authorization: `Bearer ${token}` },
+      connectionParams: { authorization: `Bearer ${token}`, ...service },
       maxPayloadBytes: 64 * 1024,
       connectTimeoutMs: options.timeoutMs,
       // Changes made before this connection (at start, or while it was down) were not announced to it.

@@ -16,8 +16,8 @@ export interface UpstreamOptions {
   query: string;
   variables: Record<string, unknown>;
   operationName?: string;
-  /** The CONTRACT's connection_init payload: the caller's headers, lowercase. */
-  connectionParams: Record<string, string>;
+  /** The CONTRACT's connection_init payload: the caller's headers, lowercase (a function: read at connect). */
+  connectionParams: Record<string, string> | (() => Promise<Record<string, string>>);
   /** Largest event accepted from the subgraph, in bytes (0: no limit). */
   maxPayloadBytes: number;
   connectTimeoutMs: number;

@@ -5,6 +5,8 @@
 export const CloseCode = {
   /** No valid token at connection_init, or the token expired: authenticate again. */
   Unauthorized: 4401,
+  /** connection_init carried no trusted service token (SERVICE_IDENTITY=required): only the router and peers may subscribe. */
+  UntrustedCaller: 4403,
   /** connection_init did not arrive in time. */
   InitTimeout: 4408,
   /** The client read too slowly: its buffer of events filled up. Retry with `after` the last cursor. */

@@ -16,6 +16,7 @@ import { TokenError, bearerToken, type Principal, type TokenVerifier } from '@da
 import { ErrorCode, formatError } from '@dataos/errors';
 import type { OperationLimits } from '@dataos/operation-walker';
 import type { BaseContext } from '../context.js';
+import type { ServiceGate } from '../service-gate.js';
 import { operationLimitsChecker } from '../limits-plugin.js';
 import type { Logger } from '../logger.js';
 import { CloseCode, SlowConsumerError } from './close-codes.js';
@@ -29,6 +30,8 @@ export interface SubscriptionServerOptions {
   path: string;
   schema: GraphQLSchema;
   verifier: TokenVerifier;
+  /** Who may connect at all: connection_init's `x-service-authorization` (null: anyone with a user token). */
+  serviceGate?: ServiceGate | null;
   /** The subgraph's context function, called once at subscribe and again for every event. */
   context: (base: BaseContext) => unknown;
   limits: OperationLimits;
@@ -142,6 +145,15 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
       subscribe: subscribeWithEventContexts,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
+        if (options.serviceGate) {
+          const { refusal } = await options.serviceGate.check(header(params, 'x-service-authorization'));
+          if (refusal) {
+            logger.warn({ reason: refusal.reason }, `subscription caller refused: ${refusal.message}`);
+            // A close reason holds at most 123 bytes: the code says which refusal, the log says why.
+            close(ctx, refusal.status === 503 ? CloseCode.GoingAway : CloseCode.UntrustedCaller, 'Untrusted caller');
+            return false;
+          }
+        }
         const token = bearerToken(header(params, 'authorization'));
         let principal: Principal | null = null;
         if (token) {

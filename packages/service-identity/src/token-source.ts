@@ -1,5 +1,7 @@
 import { serviceUnavailable } from '@dataos/errors';
-import type { TransportLog } from './transport.js';
+
+/** Where failures are logged: they name internal addresses, so they stay out of client errors. */
+export type TokenLog = (details: Record<string, unknown>, message: string) => void;
 
 /** A confidential OIDC client that authenticates as itself (client_credentials), e.g. the router. */
 export interface ServiceCredentials {
@@ -28,10 +30,9 @@ const FAILURE_PAUSE_MS = 1000;
 /** Lifetime assumed when the issuer says neither `expires_in` nor `exp` (seconds). */
 const DEFAULT_LIFETIME_S = 300;
 
-const unavailable = () =>
-  serviceUnavailable(
-    "The authorization service (Heimdall) could not be asked: this service's own token could not be obtained.",
-  );
+/** What callers are told when the token cannot be had (the holder names what it was for). */
+const DEFAULT_UNAVAILABLE =
+  "The authorization service (Heimdall) could not be asked: this service's own token could not be obtained.";
 
 function expirySeconds(body: { expires_in?: unknown; access_token: string }): number {
   if (typeof body.expires_in === 'number' && body.expires_in > 0) return body.expires_in;
@@ -61,11 +62,15 @@ export class ServiceTokenSource {
 
   constructor(
     private readonly credentials: ServiceCredentials,
-    private readonly options: { timeoutMs: number; log: TransportLog; now?: () => number },
+    private readonly options: { timeoutMs: number; log: TokenLog; now?: () => number; unavailableMessage?: string },
   ) {
     if (!credentials.tokenUrl && !credentials.issuer)
       throw new Error('ServiceTokenSource needs a tokenUrl or an issuer');
     this.tokenEndpoint = credentials.tokenUrl;
+  }
+
+  private unavailable() {
+    return serviceUnavailable(this.options.unavailableMessage ?? DEFAULT_UNAVAILABLE);
   }
 
   private now(): number {
@@ -86,7 +91,7 @@ export class ServiceTokenSource {
       return held.token;
     }
     // Right after a failure, fail at once: a wrong secret must not cost the issuer a call per request.
-    if (now < this.failedUntil) throw unavailable();
+    if (now < this.failedUntil) throw this.unavailable();
     return (await this.refresh()).token;
   }
 
@@ -164,7 +169,7 @@ export class ServiceTokenSource {
         'the service token could not be obtained',
       );
       this.failedUntil = this.now() + FAILURE_PAUSE_MS;
-      throw unavailable();
+      throw this.unavailable();
     }
   }
 }
