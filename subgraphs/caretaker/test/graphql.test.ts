@@ -13,7 +13,8 @@ const ingest = (token: string, input: unknown) =>
   graphql<{ ingestEvents: Record<string, number> }>(stack.url, INGEST_CLUSTER_EVENTS, { token, variables: { input } });
 
 beforeAll(async () => {
-  stack = await startStack();
+  // The archive on the devstack's S3 server, as in npm run dev: podHistory reads it back from there.
+  stack = await startStack({ archive: 's3' });
   [bob, alice, carol] = await Promise.all([tokenFor('bob'), tokenFor('alice'), tokenFor('carol')]);
 });
 afterAll(async () => {
@@ -409,6 +410,12 @@ describe('Caretaker over GraphQL', () => {
     expect(run.data?.archiveHistory.objects[0]?.key).toMatch(
       /^history\/dt=\d{4}-\d{2}-\d{2}\/ns=retail\/part-[0-9a-f]{16}\.ndjson\.gz$/,
     );
+    // The object and its manifest are in the store (a bucket of the S3 server), under the database's prefix.
+    const key = run.data!.archiveHistory.objects[0]!.key;
+    const stored = await stack.archive.list('');
+    expect(
+      stored.filter((k) => k.endsWith(key) || k.endsWith(key.replace(/\.ndjson\.gz$/, '.manifest.json'))),
+    ).toHaveLength(2);
     const history = await graphql(
       stack.url,
       `{ podHistory(namespace: "retail", name: "orders-ingest-0", from: "${new Date(old.getTime() - 3_600_000).toISOString()}", to: "${new Date().toISOString()}") { edges { node { phase source } } } }`,
