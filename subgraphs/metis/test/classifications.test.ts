@@ -131,6 +131,13 @@ beforeAll(async () => {
         ]),
         dataset(h, 'retail', 'loop_a', {}, [{ name: 'x', type: 'string', tags: ['Tier.Gold'] }]),
         dataset(h, 'retail', 'loop_b', {}, [{ name: 'y', type: 'string' }]),
+        dataset(h, 'retail', 'signups', {}, [
+          { name: 'email', type: 'varchar' },
+          { name: 'contact', type: 'varchar' },
+          { name: 'customer_id', type: 'bigint' },
+          { name: 'region', type: 'varchar' },
+          { name: 'phone', type: 'varchar', tags: ['PII.PhoneNumber'] },
+        ]),
       ],
     },
   });
@@ -321,5 +328,150 @@ describe('edges that remove the classification', () => {
       t: target,
     });
     expect(back.errors).toBeUndefined();
+  });
+});
+
+describe('classification suggestions', () => {
+  const SUGGESTIONS = /* GraphQL */ `
+    query ($urn: ID!) {
+      dataset(urn: $urn) {
+        classificationSuggestions {
+          column {
+            name
+          }
+          kind
+          value
+          basis
+          reason
+        }
+        columns {
+          name
+          tags
+        }
+      }
+    }
+  `;
+  const ACCEPT = /* GraphQL */ `
+    mutation ($input: SuggestionDecisionInput!) {
+      acceptClassificationSuggestion(input: $input) {
+        columns {
+          name
+          tags
+        }
+      }
+    }
+  `;
+  const REJECT = ACCEPT.replace('acceptClassificationSuggestion', 'rejectClassificationSuggestion');
+  const urn = () => h.urn('retail', 'signups');
+  const open = async (user: User) => {
+    const res = await h.gql<{
+      dataset: {
+        classificationSuggestions: {
+          column: { name: string };
+          kind: string;
+          value: string;
+          basis: string;
+          reason: string;
+        }[];
+        columns: { name: string; tags: string[] }[];
+      };
+    }>(user, SUGGESTIONS, { urn: urn() });
+    expect(res.errors).toBeUndefined();
+    return {
+      list: res.data!.dataset.classificationSuggestions.map((s) => `${s.column.name} ${s.kind}:${s.value}:${s.basis}`),
+      reasons: res.data!.dataset.classificationSuggestions.map((s) => s.reason),
+      tags: Object.fromEntries(res.data!.dataset.columns.map((c) => [c.name, c.tags])),
+    };
+  };
+
+  it('are shown to stewards only, by name and by profiled values, for columns without tags', async () => {
+    const run = await h.gql('bob', 'mutation ($input: RecordRunInput!) { recordRun(input: $input) { id } }', {
+      input: {
+        datasetUrn: urn(),
+        status: 'SUCCEEDED',
+        startedAt: '2026-12-01T00:00:00Z',
+        finishedAt: '2026-12-01T00:05:00Z',
+        columnProfiles: [{ name: 'contact', min: 'ann@example.com', max: 'zoe@example.org' }],
+      },
+    });
+    expect(run.errors).toBeUndefined();
+    expect((await open('alice')).list).toEqual([]);
+    const bob = await open('bob');
+    expect(bob.list).toEqual([
+      'email TAG:PII.Email:NAME',
+      'email CONCEPT:Email address:NAME',
+      'contact TAG:PII.Email:VALUES',
+      'contact CONCEPT:Email address:VALUES',
+      'customer_id CONCEPT:Customer identifier:NAME',
+    ]);
+    expect(bob.reasons.join(' ')).not.toContain('example');
+  });
+
+  it('accepting a tag tags the column; accepting a concept or rejecting records it; neither comes back', async () => {
+    const accept = await h.gql('bob', ACCEPT, {
+      input: { urn: urn(), column: 'email', kind: 'TAG', value: 'PII.Email' },
+    });
+    expect(accept.errors).toBeUndefined();
+    const concept = await h.gql('bob', ACCEPT, {
+      input: { urn: urn(), column: 'contact', kind: 'CONCEPT', value: 'Email address' },
+    });
+    expect(concept.errors).toBeUndefined();
+    const reject = await h.gql('bob', REJECT, {
+      input: {
+        urn: urn(),
+        column: 'customer_id',
+        kind: 'CONCEPT',
+        value: 'Customer identifier',
+        reason: 'a surrogate key',
+      },
+    });
+    expect(reject.errors).toBeUndefined();
+    const after = await open('bob');
+    expect(after.tags).toMatchObject({ email: ['PII.Email'], contact: [], customer_id: [] });
+    expect(after.list).toEqual(['contact TAG:PII.Email:VALUES']);
+    const stored = await h.neo4j.driver.executeQuery(
+      `MATCH (s:SuggestionDecision {datasetUrn: $urn}) RETURN s.column AS c, s.decision AS d, s.by AS by, s.reason AS r ORDER BY c`,
+      { urn: urn() },
+      { database: h.neo4j.database },
+    );
+    expect(stored.records.map((r) => [r.get('c'), r.get('d'), r.get('by'), r.get('r')])).toEqual([
+      ['contact', 'ACCEPTED', 'users:id:bob', null],
+      ['customer_id', 'REJECTED', 'users:id:bob', 'a surrogate key'],
+      ['email', 'ACCEPTED', 'users:id:bob', null],
+    ]);
+    // The accepted tag is a schema version, as any tag.
+    const versions = await h.gql<{
+      dataset: {
+        versions: { edges: { node: { changes: { columnsChanged: { name: string; tagsAdded: string[] }[] } } }[] };
+      };
+    }>(
+      'bob',
+      'query ($urn: ID!) { dataset(urn: $urn) { versions(first: 1) { edges { node { changes { columnsChanged { name tagsAdded } } } } } } }',
+      { urn: urn() },
+    );
+    expect(versions.data!.dataset.versions.edges[0]!.node.changes.columnsChanged).toEqual([
+      { name: 'email', tagsAdded: ['PII.Email'] },
+    ]);
+  });
+
+  it('refuses readers, unknown columns and what is not an open suggestion', async () => {
+    const input = { urn: urn(), column: 'contact', kind: 'TAG', value: 'PII.Email' };
+    expect(errorCodes(await h.gql('alice', ACCEPT, { input }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await h.gql('alice', REJECT, { input: { ...input, value: 'made.up' } }))).toEqual(['FORBIDDEN']);
+    const unknown = await h.gql('bob', ACCEPT, { input: { ...input, column: 'nope' } });
+    expect(errorCodes(unknown)).toEqual(['NOT_FOUND']);
+    expect(unknown.errors![0]!.extensions!.field).toBe('input.column');
+    for (const bad of [
+      { ...input, value: 'PII.Name' },
+      { ...input, column: 'phone', value: 'PII.PhoneNumber' },
+      { ...input, column: 'customer_id', kind: 'CONCEPT', value: 'Customer identifier' },
+    ]) {
+      const res = await h.gql('bob', ACCEPT, { input: bad });
+      expect(errorCodes(res), JSON.stringify(bad)).toEqual(['BAD_USER_INPUT']);
+      expect(res.errors![0]!.extensions!.field).toBe('input.value');
+    }
+    const long = await h.gql('bob', REJECT, { input: { ...input, reason: 'x'.repeat(1001) } });
+    expect(errorCodes(long)).toEqual(['BAD_USER_INPUT']);
+    expect((await open('bob')).list).toEqual(['contact TAG:PII.Email:VALUES']);
   });
 });

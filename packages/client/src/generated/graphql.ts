@@ -41,9 +41,17 @@ export type ClusterInput = {
   engine: ClusterEngine;
   /** Lower-case letters, digits and `-`. */
   name: string | number;
+  selector?: ClusterSelectorInput | null | undefined;
   size?: ClusterSizeInput | null | undefined;
   /** Initial state (PROVISIONING until the first health check). */
   state?: ClusterState | null | undefined;
+};
+
+export type ClusterSelectorInput = {
+  priority: number;
+  sources?: Array<string> | null | undefined;
+  tags?: Array<string> | null | undefined;
+  users?: Array<string> | null | undefined;
 };
 
 export type ClusterSizeInput = {
@@ -63,6 +71,8 @@ export type ClusterUpdateInput = {
   description?: string | null | undefined;
   endpoint?: string | null | undefined;
   engine?: ClusterEngine | null | undefined;
+  /** Replaces the selector; null removes it (the cluster then takes only queries that name it). */
+  selector?: ClusterSelectorInput | null | undefined;
   size?: ClusterSizeInput | null | undefined;
   /** STOPPED takes the cluster out of service; RUNNING puts it back (health checks follow). */
   state?: ClusterState | null | undefined;

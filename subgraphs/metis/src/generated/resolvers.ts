@@ -133,6 +133,18 @@ export type Classification = {
   tag: Scalars['String']['output'];
 };
 
+/** A classification proposed for a column, for a steward to accept or reject. */
+export type ClassificationSuggestion = {
+  __typename?: 'ClassificationSuggestion';
+  basis: SuggestionBasis;
+  column: Column;
+  kind: SuggestionKind;
+  /** Which rule matched, in words (never the values themselves). */
+  reason: Scalars['String']['output'];
+  /** A tag (`PII.Email`), or a concept's English label in the business ontology (`Email address`). */
+  value: Scalars['String']['output'];
+};
+
 export type Column = {
   __typename?: 'Column';
   /**
@@ -315,6 +327,13 @@ export type ColumnRetype = {
 /** A table, topic or file set known to the catalog. */
 export type Dataset = {
   __typename?: 'Dataset';
+  /**
+   * Suggested tags and concepts for its columns without tags, from their names and, where a run
+   * profiled them, their values (plain rules: e-mails, phones, dates of birth, names, addresses, IP
+   * addresses, bank accounts, customer identifiers). Only for stewards (who may `write` the
+   * dataset; empty for others); suggestions already accepted or rejected are not shown again.
+   */
+  classificationSuggestions: Array<ClassificationSuggestion>;
   collection: Scalars['String']['output'];
   columns: Array<Column>;
   createdAt?: Maybe<Scalars['DateTime']['output']>;
@@ -718,6 +737,12 @@ export type LineageNode = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Accepts a current suggestion: a TAG is added to the column (as `tag` does, a schema version);
+   * a CONCEPT is recorded as accepted (link it with Odin's `linkConcept`). Not suggested again.
+   * Needs `write` on the dataset.
+   */
+  acceptClassificationSuggestion: Dataset;
+  /**
    * Records that `upstream` feeds `downstream` (through a workflow or job when known, with
    * column-level edges when known). Idempotent. Needs `write` on the downstream dataset and
    * `read` on the upstream one and on the workflow.
@@ -754,6 +779,8 @@ export type Mutation = {
   reclassifyColumnEdge: ColumnLineageEdge;
   /** Records a run that produced a dataset, with row count, size and column profiles. Needs `write` on the dataset. */
   recordRun: JobRun;
+  /** Rejects a current suggestion, recorded (who, when, why) so that it is not suggested again. Needs `write` on the dataset. */
+  rejectClassificationSuggestion: Dataset;
   /** Undoes a soft delete. Needs `write` on the target. */
   restore: LifecycleResult;
   /**
@@ -782,6 +809,11 @@ export type Mutation = {
   upsertGlossaryTerm: GlossaryTerm;
   /** Creates or updates a resource. Needs `write` on `/metis/resources/<kind>/<workspace>/<name>`. */
   upsertResource: Resource;
+};
+
+
+export type MutationAcceptClassificationSuggestionArgs = {
+  input: SuggestionDecisionInput;
 };
 
 
@@ -824,6 +856,11 @@ export type MutationReclassifyColumnEdgeArgs = {
 
 export type MutationRecordRunArgs = {
   input: RecordRunInput;
+};
+
+
+export type MutationRejectClassificationSuggestionArgs = {
+  input: SuggestionDecisionInput;
 };
 
 
@@ -1332,6 +1369,23 @@ export type SourcePropertyInput = {
   value: Scalars['String']['input'];
 };
 
+export type SuggestionBasis =
+  | 'NAME'
+  | 'VALUES';
+
+export type SuggestionDecisionInput = {
+  column: Scalars['String']['input'];
+  kind: SuggestionKind;
+  /** Why (optional, at most 1,000 characters). */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  urn: Scalars['ID']['input'];
+  value: Scalars['String']['input'];
+};
+
+export type SuggestionKind =
+  | 'CONCEPT'
+  | 'TAG';
+
 export type TagInput = {
   add?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Tag a column of the dataset instead of the dataset itself. */
@@ -1481,6 +1535,7 @@ export type ResolversTypes = ResolversObject<{
   CatalogTargetInput: CatalogTargetInput;
   CatalogTargetKind: CatalogTargetKind;
   Classification: ResolverTypeWrapper<Omit<Classification, 'path' | 'source'> & { path: Array<ResolversTypes['ColumnRef']>, source?: Maybe<ResolversTypes['ColumnRef']> }>;
+  ClassificationSuggestion: ResolverTypeWrapper<Omit<ClassificationSuggestion, 'column'> & { column: ResolversTypes['Column'] }>;
   Column: ResolverTypeWrapper<ColumnRecord>;
   ColumnChange: ResolverTypeWrapper<ColumnChange>;
   ColumnDescriptionInput: ColumnDescriptionInput;
@@ -1554,6 +1609,9 @@ export type ResolversTypes = ResolversObject<{
   SourceInput: SourceInput;
   SourceProperty: ResolverTypeWrapper<SourceProperty>;
   SourcePropertyInput: SourcePropertyInput;
+  SuggestionBasis: SuggestionBasis;
+  SuggestionDecisionInput: SuggestionDecisionInput;
+  SuggestionKind: SuggestionKind;
   TagInput: TagInput;
   VersionColumn: ResolverTypeWrapper<VersionColumn>;
   federation__ContextFieldValue: ResolverTypeWrapper<Scalars['federation__ContextFieldValue']['output']>;
@@ -1582,6 +1640,7 @@ export type ResolversParentTypes = ResolversObject<{
   CatalogSuggestion: CatalogSuggestion;
   CatalogTargetInput: CatalogTargetInput;
   Classification: Omit<Classification, 'path' | 'source'> & { path: Array<ResolversParentTypes['ColumnRef']>, source?: Maybe<ResolversParentTypes['ColumnRef']> };
+  ClassificationSuggestion: Omit<ClassificationSuggestion, 'column'> & { column: ResolversParentTypes['Column'] };
   Column: ColumnRecord;
   ColumnChange: ColumnChange;
   ColumnDescriptionInput: ColumnDescriptionInput;
@@ -1648,6 +1707,7 @@ export type ResolversParentTypes = ResolversObject<{
   SourceInput: SourceInput;
   SourceProperty: SourceProperty;
   SourcePropertyInput: SourcePropertyInput;
+  SuggestionDecisionInput: SuggestionDecisionInput;
   TagInput: TagInput;
   VersionColumn: VersionColumn;
   federation__ContextFieldValue: Scalars['federation__ContextFieldValue']['output'];
@@ -1812,6 +1872,14 @@ export type ClassificationResolvers<ContextType = Context, ParentType extends Re
   tag?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type ClassificationSuggestionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClassificationSuggestion'] = ResolversParentTypes['ClassificationSuggestion']> = ResolversObject<{
+  basis?: Resolver<ResolversTypes['SuggestionBasis'], ParentType, ContextType>;
+  column?: Resolver<ResolversTypes['Column'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SuggestionKind'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type ColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Column'] = ResolversParentTypes['Column'], FederationReferenceType extends FederationReferenceTypes['Column'] = FederationReferenceTypes['Column']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Column']> | FederationReferenceType, FederationReferenceType, ContextType>;
   classificationOrigins?: Resolver<Array<ResolversTypes['ColumnOrigin']>, ParentType, ContextType>;
@@ -1903,6 +1971,7 @@ export type ColumnRetypeResolvers<ContextType = Context, ParentType extends Reso
 
 export type DatasetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Dataset'] = ResolversParentTypes['Dataset'], FederationReferenceType extends FederationReferenceTypes['Dataset'] = FederationReferenceTypes['Dataset']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Dataset']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  classificationSuggestions?: Resolver<Array<ResolversTypes['ClassificationSuggestion']>, ParentType, ContextType>;
   collection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   columns?: Resolver<Array<ResolversTypes['Column']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2106,6 +2175,7 @@ export type LineageNodeResolvers<ContextType = Context, ParentType extends Resol
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  acceptClassificationSuggestion?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationAcceptClassificationSuggestionArgs, 'input'>>;
   addLineage?: Resolver<ResolversTypes['LineageEdge'], ParentType, ContextType, RequireFields<MutationAddLineageArgs, 'input'>>;
   declassifyColumnEdge?: Resolver<ResolversTypes['ColumnLineageEdge'], ParentType, ContextType, RequireFields<MutationDeclassifyColumnEdgeArgs, 'input'>>;
   deprecate?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationDeprecateArgs, 'note' | 'target'>>;
@@ -2114,6 +2184,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   ingest?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationIngestArgs, 'input'>>;
   reclassifyColumnEdge?: Resolver<ResolversTypes['ColumnLineageEdge'], ParentType, ContextType, RequireFields<MutationReclassifyColumnEdgeArgs, 'input'>>;
   recordRun?: Resolver<ResolversTypes['JobRun'], ParentType, ContextType, RequireFields<MutationRecordRunArgs, 'input'>>;
+  rejectClassificationSuggestion?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationRejectClassificationSuggestionArgs, 'input'>>;
   restore?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationRestoreArgs, 'target'>>;
   scanDepot?: Resolver<ResolversTypes['ScanRun'], ParentType, ContextType, RequireFields<MutationScanDepotArgs, 'depot'>>;
   setGlossaryTerms?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationSetGlossaryTermsArgs, 'input'>>;
@@ -2281,6 +2352,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CatalogSearchResult?: CatalogSearchResultResolvers<ContextType>;
   CatalogSuggestion?: CatalogSuggestionResolvers<ContextType>;
   Classification?: ClassificationResolvers<ContextType>;
+  ClassificationSuggestion?: ClassificationSuggestionResolvers<ContextType>;
   Column?: ColumnResolvers<ContextType>;
   ColumnChange?: ColumnChangeResolvers<ContextType>;
   ColumnLineage?: ColumnLineageResolvers<ContextType>;

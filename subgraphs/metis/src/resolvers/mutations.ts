@@ -34,6 +34,7 @@ import {
 } from './access.js';
 import { declassifyMutations } from './declassify.js';
 import { lifecycleMutations } from './lifecycle.js';
+import { suggestionMutations } from './suggestions.js';
 
 /** Who a version is recorded for: the caller's Heimdall subject id. */
 const author = (ctx: Parameters<typeof readDataset>[0]) => ctx.principal?.id ?? null;
@@ -59,6 +60,7 @@ export const mutationResolvers: Resolvers = {
   Mutation: {
     ...lifecycleMutations,
     ...declassifyMutations,
+    ...suggestionMutations,
     ingest: async (_root, { input }, ctx) => {
       const targets = ingestTargets(input);
       const [existing, existingSource] = await Promise.all([

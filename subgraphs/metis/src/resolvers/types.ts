@@ -25,6 +25,7 @@ import { columnLineage } from './column-lineage.js';
 import { countLater, countRuns } from './counts.js';
 import { datasetHistory } from './history.js';
 import { lifecycleFields } from './lifecycle.js';
+import { suggestionFields } from './suggestions.js';
 import { buildLineage, lineageDepth } from './lineage.js';
 
 type RunKey = [startedAt: string, id: string];
@@ -103,6 +104,7 @@ export const typeResolvers: Resolvers = {
       buildLineage(ctx, d, direction ?? 'BOTH', lineageDepth(depth), includeDeleted ?? false),
     ...datasetHistory,
     ...lifecycleFields,
+    ...suggestionFields,
   },
   Column: {
     __resolveReference: async (ref, ctx) => {

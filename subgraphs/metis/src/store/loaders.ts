@@ -4,6 +4,7 @@ import { classificationOrigins, type ColumnOrigins } from './classifications.js'
 import { columnKey, type ColumnKey } from './column-lineage.js';
 import { declassificationEvents, type DeclassificationEventRecord } from './declassify.js';
 import { lineageGraphs, type LineageDirection, type LineageGraph } from './lineage.js';
+import { suggestionDecisions, type SuggestionDecisionRecord } from './suggestions.js';
 import type {
   ColumnRecord,
   DatasetRecord,
@@ -30,6 +31,8 @@ export interface CatalogLoaders {
   /** Upstream columns whose classifications reach a column (store/classifications.ts). */
   origins: DataLoader<ColumnKey, ColumnOrigins, string>;
   declassificationEvents: DataLoader<ColumnKey, DeclassificationEventRecord[], string>;
+  /** Stewards' answers to classification suggestions, by dataset URN. */
+  suggestionDecisions: DataLoader<string, SuggestionDecisionRecord[]>;
 }
 
 function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] {
@@ -129,5 +132,9 @@ export function createLoaders(store: CatalogStore): CatalogLoaders {
       },
       { cacheKeyFn: columnKey },
     ),
+    suggestionDecisions: new DataLoader(async (urns) => {
+      const found = await suggestionDecisions(store, urns);
+      return urns.map((u) => found.get(u) ?? []);
+    }),
   };
 }
