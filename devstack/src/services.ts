@@ -16,7 +16,10 @@ export interface ServiceSpec {
   /** Extra variables exported with it. */
   extraEnv?: Record<string, string>;
   build?: () => Promise<'cached' | 'built'>;
-  command: () => { command: string; args: string[]; cwd: string; env?: NodeJS.ProcessEnv };
+  /** Given the variables of the services started so far (those named in `after` among them). */
+  command: (env: Record<string, string>) => { command: string; args: string[]; cwd: string; env?: NodeJS.ProcessEnv };
+  /** Services started first when they are wanted too (Trino after the S3 server it stores in). */
+  after?: string[];
   healthy: () => Promise<boolean>;
   /** First starts are slow (Neo4j creates its store). */
   startTimeoutMs: number;
