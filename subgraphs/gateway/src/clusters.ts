@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import { badUserInput, conflict, notFound } from '@dataos/errors';
 import type { Logger } from '@dataos/subgraph-kit';
 import type { EngineRegistry } from './engines/registry.js';
+import { validateSelector, type ClusterSelector, type SelectorInput } from './routing.js';
 
 export type ClusterState = 'PROVISIONING' | 'RUNNING' | 'DEGRADED' | 'STOPPED';
 export type EngineKind = 'duckdb' | 'trino';
@@ -23,6 +24,8 @@ export interface ClusterDoc {
   resources?: { cpu: string | null; memory: string | null } | null;
   /** Depots the cluster may read; empty: every depot. */
   depots?: string[];
+  /** Which queries naming no cluster it takes (src/routing.ts); none: only queries that name it. */
+  selector?: ClusterSelector | null;
   state: ClusterState;
   health?: HealthCheck | null;
   createdAt: Date;
@@ -38,6 +41,8 @@ export interface ClusterInput {
   replicas?: number | null;
   resources?: { cpu?: string | null; memory?: string | null } | null;
   depots?: string[] | null;
+  /** null removes the selector. */
+  selector?: SelectorInput | null;
   state?: ClusterState | null;
 }
 
@@ -102,6 +107,8 @@ function validateFields(input: ClusterUpdate & { engine?: EngineKind }, field = 
     });
     out.depots = [...new Set(input.depots)];
   }
+  if (input.selector !== undefined)
+    out.selector = input.selector === null ? null : validateSelector(input.selector, `${field}.selector`);
   if (input.state !== undefined && input.state !== null) {
     if (!STATES.includes(input.state)) throw badUserInput('Unknown state.', { field: `${field}.state` });
     out.state = input.state;
@@ -151,6 +158,7 @@ export class ClusterStore {
       replicas: fields.replicas ?? 1,
       resources: fields.resources ?? null,
       depots: fields.depots ?? [],
+      selector: fields.selector ?? null,
       state: fields.state ?? 'PROVISIONING',
       health: null,
       createdAt: now,
@@ -260,6 +268,7 @@ export const toCluster = (doc: ClusterDoc) => ({
   description: doc.description ?? null,
   size: { replicas: doc.replicas ?? 1, cpu: doc.resources?.cpu ?? null, memory: doc.resources?.memory ?? null },
   depots: doc.depots ?? [],
+  selector: doc.selector ?? null,
   state: doc.state,
   health: doc.health ?? null,
   createdAt: doc.createdAt,

@@ -1,5 +1,6 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import { CursorCodec } from '@dataos/subgraph-kit';
+import type { Routing } from './routing.js';
 
 export type QueryState = 'SUCCEEDED' | 'FAILED' | 'REFUSED';
 
@@ -24,6 +25,8 @@ export interface QueryDoc {
   startedAt: Date;
   finishedAt: Date;
   requestId: string | null;
+  /** How the cluster was chosen (named, a cluster's selector, or the default) and why; absent on older records. */
+  routing?: Routing | null;
 }
 
 export interface HistoryFilter {

@@ -121,6 +121,7 @@ export const clusterInput = (input: ClusterInputGql): ClusterInput => ({
   endpoint: input.endpoint ?? null,
   description: input.description ?? null,
   depots: input.depots ?? [],
+  selector: input.selector ?? null,
   state: input.state ?? null,
   ...sizeFields(input.size),
 });
@@ -131,6 +132,7 @@ export function clusterUpdate(input: ClusterUpdateInputGql): ClusterUpdate {
   if (input.endpoint !== undefined) out.endpoint = input.endpoint;
   if (input.description !== undefined) out.description = input.description;
   if (input.depots) out.depots = input.depots;
+  if (input.selector !== undefined) out.selector = input.selector;
   if (input.state) out.state = input.state;
   return out;
 }
@@ -161,6 +163,7 @@ export const toQueryRecord = (doc: QueryDoc, manager = false): QueryRecordGql =>
   durationMs: doc.durationMs,
   startedAt: doc.startedAt,
   finishedAt: doc.finishedAt,
+  routing: doc.routing ? { by: upper(doc.routing.by), reason: doc.routing.reason } : null,
 });
 
 /** The rewritten SQL (masks, filters, `__gw` names; keys only as parameters) only for those who may manage data policies. */

@@ -13,6 +13,7 @@ import type { DataPolicyDoc } from './policies/model.js';
 import { planScan, type ScanPlan } from './policies/resolve.js';
 import type { Subject } from './policies/subject.js';
 import type { JsonValue } from './sql/ast.js';
+import type { Routing } from './routing.js';
 import type { QueryRewriter, Rewritten } from './sql/pipeline.js';
 import type { Analysis } from './sql/rewrite.js';
 
@@ -33,6 +34,8 @@ export interface QueryRequest {
   source?: 'query' | 'preview';
   /** Chosen by the caller to follow the run on `queryProgress`; otherwise random and not reported. */
   queryId?: string;
+  /** How `cluster` was chosen, for the history. */
+  routing?: Routing;
 }
 
 export interface QueryResult {
@@ -268,6 +271,7 @@ export class QueryService {
       startedAt,
       finishedAt: new Date(),
       requestId: req.caller.requestId ?? null,
+      routing: req.routing ?? null,
     };
     // Every query is in the history before anything is answered: no record, no rows.
     try {

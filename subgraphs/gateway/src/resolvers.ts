@@ -20,6 +20,7 @@ import type { DataPolicyInput } from './policies/model.js';
 import { datasetSelected, planScan } from './policies/resolve.js';
 import type { QueryRequest } from './query.js';
 import { freshQueryId, queryProgressResolvers } from './live/resolvers.js';
+import { routeQuery } from './routing.js';
 import { quoteIdent } from './sql/ast.js';
 import { parsePredicate } from './sql/predicate.js';
 
@@ -40,17 +41,19 @@ async function queryRequest(
   source: QueryRequest['source'] = 'query',
 ) {
   requirePrincipal(ctx);
-  const [cluster, subject] = await Promise.all([
-    ctx.gateway.clusters.require(clusterName ?? ctx.gateway.defaultCluster),
-    ctx.subject(),
-  ]);
+  const subject = await ctx.subject();
+  // A named cluster is taken as named; otherwise the clusters' selectors decide (src/routing.ts).
+  const { cluster: name, routing } = clusterName
+    ? { cluster: clusterName, routing: { by: 'named' as const, reason: `The query named "${clusterName}".` } }
+    : routeQuery(await ctx.gateway.clusters.list(), subject, source, ctx.gateway.defaultCluster);
   const request: QueryRequest = {
     subject,
     caller: { token: ctx.token, requestId: ctx.requestId },
     canRead: (urn) => isAllowed(ctx, 'read', urn),
-    cluster,
+    cluster: await ctx.gateway.clusters.require(name),
     sql,
     source,
+    routing,
   };
   return request;
 }

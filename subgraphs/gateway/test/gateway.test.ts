@@ -473,6 +473,93 @@ describe('clusters', () => {
     expect(noEndpoint.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.endpoint' });
   });
 
+  it("a query that names no cluster runs where the clusters' selectors say, and its history says why", async () => {
+    const SELECTOR = /* GraphQL */ `
+      mutation ($input: ClusterInput!) {
+        registerCluster(input: $input) {
+          name
+          state
+          selector {
+            users
+            tags
+            sources
+            priority
+          }
+        }
+      }
+    `;
+    const name = `${id}-alice`;
+    const bad = await gql('bob', SELECTOR, {
+      input: { name, engine: 'DUCKDB', selector: { users: ['users:id:alice', 'users:id:[a'], priority: 10 } },
+    });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.selector.users[1]' });
+    const badPriority = await gql('bob', SELECTOR, {
+      input: { name, engine: 'DUCKDB', selector: { priority: 0 } },
+    });
+    expect(badPriority.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.selector.priority',
+    });
+    const created = await gql<{ registerCluster: { state: string; selector: unknown } }>('bob', SELECTOR, {
+      input: { name, engine: 'DUCKDB', selector: { users: ['users:id:alice'], priority: 10 } },
+    });
+    expect(created.data!.registerCluster).toEqual({
+      name,
+      state: 'RUNNING',
+      selector: { users: ['users:id:alice'], tags: [], sources: [], priority: 10 },
+    });
+    const ROUTED = /* GraphQL */ `
+      query ($cluster: ID) {
+        queries(first: 1, filter: { cluster: $cluster }) {
+          edges {
+            node {
+              id
+              cluster
+              routing {
+                by
+                reason
+              }
+            }
+          }
+        }
+      }
+    `;
+    type Routed = { queries: { edges: { node: { id: string; cluster: string; routing: unknown } }[] } };
+    const sql = `SELECT count(*) AS n FROM ${id}.retail.customers`;
+    const mine = await run('alice', sql);
+    expect(mine.data!.runQuery.rows).toEqual([[String(emeaCount)]]);
+    const routed = await gql<Routed>('alice', ROUTED, { cluster: name });
+    expect(routed.data!.queries.edges[0]!.node).toEqual({
+      id: mine.data!.runQuery.queryId,
+      cluster: name,
+      routing: { by: 'SELECTOR', reason: `The selector of "${name}" (priority 10) matched: users "users:id:alice".` },
+    });
+    // carol is not selected: the default cluster, and the history says so
+    const hers = await run('carol', sql);
+    const byDefault = await gql<Routed>('carol', ROUTED, { cluster: 'minerva-default' });
+    expect(byDefault.data!.queries.edges[0]!.node).toMatchObject({
+      id: hers.data!.runQuery.queryId,
+      routing: { by: 'DEFAULT' },
+    });
+    // a named cluster is taken as named
+    const named = await run('alice', sql, { cluster: 'minerva-default' });
+    const asNamed = await gql<Routed>('alice', ROUTED, { cluster: 'minerva-default' });
+    expect(asNamed.data!.queries.edges[0]!.node).toMatchObject({
+      id: named.data!.runQuery.queryId,
+      routing: { by: 'NAMED' },
+    });
+    // without its selector the cluster takes only queries that name it
+    const cleared = await gql<{ updateCluster: { selector: unknown } }>(
+      'bob',
+      `mutation { updateCluster(name: "${name}", input: { selector: null }) { selector { priority } } }`,
+    );
+    expect(cleared.data!.updateCluster.selector).toBeNull();
+    const after = await run('alice', sql);
+    const afterRouted = await gql<Routed>('alice', ROUTED, { cluster: 'minerva-default' });
+    expect(afterRouted.data!.queries.edges[0]!.node.id).toBe(after.data!.runQuery.queryId);
+    await gql('bob', `mutation { removeCluster(name: "${name}") { removed } }`);
+  });
+
   it('lists, health-checks, stops and removes clusters', async () => {
     const list = await gql<{ clusters: { name: string; engine: string; state: string }[] }>(
       'alice',

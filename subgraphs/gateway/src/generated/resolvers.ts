@@ -36,6 +36,8 @@ export type Cluster = {
   /** The latest health check. */
   health?: Maybe<HealthCheck>;
   name: Scalars['ID']['output'];
+  /** Which queries that name no cluster it takes; null: only queries that name it. */
+  selector?: Maybe<ClusterSelector>;
   size: ClusterSize;
   /** Set by health checks (RUNNING / DEGRADED) or by an operator (STOPPED). */
   state: ClusterState;
@@ -56,9 +58,43 @@ export type ClusterInput = {
   engine: ClusterEngine;
   /** Lower-case letters, digits and `-`. */
   name: Scalars['ID']['input'];
+  selector?: InputMaybe<ClusterSelectorInput>;
   size?: InputMaybe<ClusterSizeInput>;
   /** Initial state (PROVISIONING until the first health check). */
   state?: InputMaybe<ClusterState>;
+};
+
+export type ClusterRouting =
+  /** No selector matched: the default cluster. */
+  | 'DEFAULT'
+  /** The query named its cluster. */
+  | 'NAMED'
+  /** A cluster's selector matched. */
+  | 'SELECTOR';
+
+/**
+ * A Minerva cluster's selector (as DataOS defines it). A query that names no cluster runs on the
+ * RUNNING or DEGRADED cluster whose selector matches with the lowest `priority` number (then by
+ * name); none matches: the default cluster. Lists are globs of the DataOS pattern language (`:`
+ * separates levels); an empty list places no condition, every non-empty list must match.
+ */
+export type ClusterSelector = {
+  __typename?: 'ClusterSelector';
+  /** 1 to 100; among matching clusters the lowest number wins. */
+  priority: Scalars['Int']['output'];
+  /** Query source globs: `query` (runQuery) or `preview` (Dataset.preview). */
+  sources: Array<Scalars['String']['output']>;
+  /** Subject tag globs, e.g. `roles:id:data-dev`: one of the caller's tags must match one. */
+  tags: Array<Scalars['String']['output']>;
+  /** Subject id globs, e.g. `users:id:alice`, `users:id:*`. */
+  users: Array<Scalars['String']['output']>;
+};
+
+export type ClusterSelectorInput = {
+  priority: Scalars['Int']['input'];
+  sources?: InputMaybe<Array<Scalars['String']['input']>>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  users?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 export type ClusterSize = {
@@ -87,6 +123,8 @@ export type ClusterUpdateInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   endpoint?: InputMaybe<Scalars['String']['input']>;
   engine?: InputMaybe<ClusterEngine>;
+  /** Replaces the selector; null removes it (the cluster then takes only queries that name it). */
+  selector?: InputMaybe<ClusterSelectorInput>;
   size?: InputMaybe<ClusterSizeInput>;
   /** STOPPED takes the cluster out of service; RUNNING puts it back (health checks follow). */
   state?: InputMaybe<ClusterState>;
@@ -496,6 +534,8 @@ export type QueryRecord = {
   policies: Array<Scalars['String']['output']>;
   /** What ran (hash keys as parameters); null when refused before rewriting, and unless you may manage data policies. */
   rewrittenSql?: Maybe<Scalars['String']['output']>;
+  /** How its cluster was chosen; null on records older than cluster selectors. */
+  routing?: Maybe<QueryRouting>;
   rows: Scalars['Int']['output'];
   source: QuerySource;
   sql: Scalars['String']['output'];
@@ -524,6 +564,14 @@ export type QueryResult = {
   rowCount: Scalars['Int']['output'];
   /** Rows as JSON arrays in column order (64-bit integers and decimals as strings). */
   rows: Array<Scalars['JSON']['output']>;
+};
+
+/** How a query's cluster was chosen. */
+export type QueryRouting = {
+  __typename?: 'QueryRouting';
+  by: ClusterRouting;
+  /** Which selector matched and on what (users, tags, sources), or why the default. */
+  reason: Scalars['String']['output'];
 };
 
 export type QuerySource =
@@ -740,6 +788,9 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ClusterEngine: ClusterEngine;
   ClusterInput: ClusterInput;
+  ClusterRouting: ClusterRouting;
+  ClusterSelector: ResolverTypeWrapper<ClusterSelector>;
+  ClusterSelectorInput: ClusterSelectorInput;
   ClusterSize: ResolverTypeWrapper<ClusterSize>;
   ClusterSizeInput: ClusterSizeInput;
   ClusterState: ClusterState;
@@ -779,6 +830,7 @@ export type ResolversTypes = ResolversObject<{
   QueryProgress: ResolverTypeWrapper<QueryProgress>;
   QueryRecord: ResolverTypeWrapper<QueryRecord>;
   QueryResult: ResolverTypeWrapper<QueryResult>;
+  QueryRouting: ResolverTypeWrapper<QueryRouting>;
   QuerySource: QuerySource;
   QueryState: QueryState;
   RemovedCluster: ResolverTypeWrapper<RemovedCluster>;
@@ -807,6 +859,8 @@ export type ResolversParentTypes = ResolversObject<{
   Cluster: Cluster | FederationReferenceTypes['Cluster'];
   ID: Scalars['ID']['output'];
   ClusterInput: ClusterInput;
+  ClusterSelector: ClusterSelector;
+  ClusterSelectorInput: ClusterSelectorInput;
   ClusterSize: ClusterSize;
   ClusterSizeInput: ClusterSizeInput;
   ClusterUpdateInput: ClusterUpdateInput;
@@ -837,6 +891,7 @@ export type ResolversParentTypes = ResolversObject<{
   QueryProgress: QueryProgress;
   QueryRecord: QueryRecord;
   QueryResult: QueryResult;
+  QueryRouting: QueryRouting;
   RemovedCluster: RemovedCluster;
   ResultColumn: ResultColumn;
   RowFilter: RowFilter;
@@ -970,10 +1025,18 @@ export type ClusterResolvers<ContextType = Context, ParentType extends Resolvers
   engine?: Resolver<ResolversTypes['ClusterEngine'], ParentType, ContextType>;
   health?: Resolver<Maybe<ResolversTypes['HealthCheck']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  selector?: Resolver<Maybe<ResolversTypes['ClusterSelector']>, ParentType, ContextType>;
   size?: Resolver<ResolversTypes['ClusterSize'], ParentType, ContextType>;
   state?: Resolver<ResolversTypes['ClusterState'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ClusterSelectorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClusterSelector'] = ResolversParentTypes['ClusterSelector']> = ResolversObject<{
+  priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  users?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type ClusterSizeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClusterSize'] = ResolversParentTypes['ClusterSize']> = ResolversObject<{
@@ -1128,6 +1191,7 @@ export type QueryRecordResolvers<ContextType = Context, ParentType extends Resol
   offset?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   policies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   rewrittenSql?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  routing?: Resolver<Maybe<ResolversTypes['QueryRouting']>, ParentType, ContextType>;
   rows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['QuerySource'], ParentType, ContextType>;
   sql?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1149,6 +1213,11 @@ export type QueryResultResolvers<ContextType = Context, ParentType extends Resol
   queryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   rowCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rows?: Resolver<Array<ResolversTypes['JSON']>, ParentType, ContextType>;
+}>;
+
+export type QueryRoutingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryRouting'] = ResolversParentTypes['QueryRouting']> = ResolversObject<{
+  by?: Resolver<ResolversTypes['ClusterRouting'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type RemovedClusterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemovedCluster'] = ResolversParentTypes['RemovedCluster']> = ResolversObject<{
@@ -1217,6 +1286,7 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Cluster?: ClusterResolvers<ContextType>;
+  ClusterSelector?: ClusterSelectorResolvers<ContextType>;
   ClusterSize?: ClusterSizeResolvers<ContextType>;
   ColumnSelector?: ColumnSelectorResolvers<ContextType>;
   DataPolicy?: DataPolicyResolvers<ContextType>;
@@ -1238,6 +1308,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   QueryProgress?: QueryProgressResolvers<ContextType>;
   QueryRecord?: QueryRecordResolvers<ContextType>;
   QueryResult?: QueryResultResolvers<ContextType>;
+  QueryRouting?: QueryRoutingResolvers<ContextType>;
   RemovedCluster?: RemovedClusterResolvers<ContextType>;
   ResultColumn?: ResultColumnResolvers<ContextType>;
   RowFilter?: RowFilterResolvers<ContextType>;
