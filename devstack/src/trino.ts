@@ -39,7 +39,7 @@ function requireJdk25(): string {
   if (!home)
     throw new Error(
       'Trino 483 needs a JDK 25 (none found in JAVA25_HOME, JAVA_HOME or /usr/lib/jvm): install one, ' +
-        'or point TRINO_URL at a running Trino (see the README's devstack notes).',
+        'or point TRINO_URL at a running Trino (see the devstack notes in README.md).',
     );
   return home;
 }
