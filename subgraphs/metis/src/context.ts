@@ -4,6 +4,9 @@ import type { DatasetAccess } from './dataset-access.js';
 import type { CatalogStore } from './store/catalog.js';
 import type { CatalogLoaders } from './store/loaders.js';
 import type { CatalogWriter } from './store/writes.js';
+import type { Neo4jStore } from '@dataos/stores';
+import type { ScanService } from './scan/service.js';
+import type { ScanStore } from './scan/store.js';
 
 export interface Context extends BaseContext {
   store: CatalogStore;
@@ -14,4 +17,6 @@ export interface Context extends BaseContext {
   /** Lists of what the caller may read, and a mutation's writes at once, on the same session. */
   access: DatasetAccess;
   cursors: CursorCodec;
+  /** Depot scans (METIS_SCANS): runs on demand, their records, and the keys they found. */
+  scans: { service: ScanService; store: ScanStore; neo4j: Neo4jStore };
 }

@@ -1,5 +1,5 @@
 import { HeimdallClient } from '@dataos/heimdall-client';
-import { createSubgraph, CursorCodec, loadTypeDefs } from '@dataos/subgraph-kit';
+import { createLogger, createSubgraph, CursorCodec, loadTypeDefs, type Logger } from '@dataos/subgraph-kit';
 import type { Neo4jStore } from '@dataos/stores';
 import type { Context } from './context.js';
 import { DatasetAccess } from './dataset-access.js';
@@ -9,6 +9,8 @@ import { CatalogStore } from './store/catalog.js';
 import { createLoaders } from './store/loaders.js';
 import { migrate } from './store/migrate.js';
 import { CatalogWriter } from './store/writes.js';
+import { ScanService } from './scan/service.js';
+import { ScanStore } from './scan/store.js';
 
 export interface MetisDeps {
   neo4j: Neo4jStore;
@@ -16,6 +18,8 @@ export interface MetisDeps {
   heimdall?: HeimdallClient;
   /** By default read from the environment (src/settings.ts), a bad value failing before the store is touched. */
   settings?: MetisSettings;
+  /** Default: the kit's pino logger on stdout (tests pass one to read what was logged). */
+  logger?: Logger;
 }
 
 export async function createMetisSubgraph(deps: MetisDeps) {
@@ -25,12 +29,17 @@ export async function createMetisSubgraph(deps: MetisDeps) {
   const writer = new CatalogWriter(deps.neo4j);
   const heimdall = deps.heimdall ?? new HeimdallClient(settings.heimdall);
   const cursors = new CursorCodec(settings.cursorKey ?? cursorKey);
-  return createSubgraph<Context>({
+  const scanStore = new ScanStore(deps.neo4j);
+  await scanStore.migrate();
+  const logger = deps.logger ?? createLogger('metis', settings.kit.logLevel);
+  const scanService = new ScanService(settings.scans, { writer, store: scanStore, logger });
+  const subgraph = await createSubgraph<Context>({
     name: 'metis',
     settings: settings.kit,
     typeDefs: loadTypeDefs(new URL('../schema.graphql', import.meta.url)),
     resolvers,
     health: () => deps.neo4j.ping(),
+    logger,
     context: (base) => {
       const session = heimdall.session(base.token, base.requestId);
       return {
@@ -41,7 +50,22 @@ export async function createMetisSubgraph(deps: MetisDeps) {
         loaders: createLoaders(store),
         heimdall: session,
         access: new DatasetAccess(session, settings.listAuthz),
+        scans: { service: scanService, store: scanStore, neo4j: deps.neo4j },
       };
     },
   });
+  // Scheduled scans run while the subgraph listens, and are waited for when it stops.
+  const listen = subgraph.listen.bind(subgraph);
+  subgraph.listen = async (...args) => {
+    const running = await listen(...args);
+    scanService.start();
+    return {
+      ...running,
+      stop: async () => {
+        await scanService.stop();
+        await running.stop();
+      },
+    };
+  };
+  return subgraph;
 }

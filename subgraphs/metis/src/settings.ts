@@ -1,6 +1,7 @@
 import { HEIMDALL_CLIENT_SETTINGS } from '@dataos/heimdall-client';
 import { parseSettings, setting, type Env } from '@dataos/settings';
 import { KIT_SETTINGS, kitSettingsOf, type KitSettings } from '@dataos/subgraph-kit';
+import { parseScanTargets, type ScanTarget } from './scan/config.js';
 
 /** Metis's variables, the kit's and the Heimdall client's included: one start checks them all. */
 export const METIS_SETTINGS = {
@@ -15,6 +16,11 @@ export const METIS_SETTINGS = {
    * `decisions` (one decision per dataset, the behaviour before grants; kept for comparison).
    */
   METIS_LIST_AUTHZ: setting.oneOf(['grants', 'decisions'] as const, { default: 'grants' }),
+  /**
+   * The depots Metis scans (src/scan/config.ts): a JSON list of `{depot, type, url, catalog?,
+   * everySeconds?, passwordEnv?}`. Text here, parsed apart: its errors never echo the value.
+   */
+  METIS_SCANS: setting.text({}),
 };
 
 export interface MetisSettings {
@@ -23,6 +29,8 @@ export interface MetisSettings {
   heimdall: { url: string; timeoutMs: number };
   cursorKey: string | undefined;
   listAuthz: 'grants' | 'decisions';
+  /** Depots scanned on demand and on schedule (METIS_SCANS). */
+  scans: ScanTarget[];
 }
 
 export function metisSettingsFromEnv(env: Env = process.env): MetisSettings {
@@ -33,5 +41,6 @@ export function metisSettingsFromEnv(env: Env = process.env): MetisSettings {
     heimdall: { url: v.HEIMDALL_URL, timeoutMs: v.HEIMDALL_TIMEOUT_MS },
     cursorKey: v.METIS_CURSOR_KEY,
     listAuthz: v.METIS_LIST_AUTHZ,
+    scans: parseScanTargets(v.METIS_SCANS, env),
   };
 }

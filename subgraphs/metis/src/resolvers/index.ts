@@ -3,10 +3,15 @@ import type { Resolvers } from '../generated/resolvers.js';
 import { mutationResolvers } from './mutations.js';
 import { queryResolvers } from './query.js';
 import { typeResolvers } from './types.js';
+import { scanResolvers } from '../scan/resolvers.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   ...queryResolvers,
   ...mutationResolvers,
   ...typeResolvers,
+  Query: { ...queryResolvers.Query, ...scanResolvers.Query },
+  Mutation: { ...mutationResolvers.Mutation, ...scanResolvers.Mutation },
+  Column: { ...typeResolvers.Column, ...scanResolvers.Column },
+  ScanRun: {},
 };
