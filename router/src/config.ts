@@ -165,7 +165,7 @@ function heimdallCredentials(env: NodeJS.ProcessEnv): ServiceCredentials | undef
 
 /** The router's client for hops to subgraphs (see RouterConfig.serviceIdentity). */
 function serviceIdentity(env: NodeJS.ProcessEnv): ServiceCallerOptions | undefined {
-  const settings = serviceIdentityFromEnv(env);
+  const settings = serviceIdentityFromEnv(env, { callerOnly: true });
   const own =
     settings.credentials ??
     (settings.mode === 'required' && env.ROUTER_CLIENT_ID?.trim() && env.ROUTER_CLIENT_SECRET?.trim()

@@ -87,7 +87,7 @@ const fromEnv = new Map<string, ServiceCaller | null>();
  * (Heimdall's, Metis's) use it when they are not given one.
  */
 export function serviceCallerFromEnv(env: Env = process.env): ServiceCaller | null {
-  const settings = serviceIdentityFromEnv(env);
+  const settings = serviceIdentityFromEnv(env, { callerOnly: true });
   const issuer = serviceIssuerFromEnv(env);
   const key = JSON.stringify([settings.credentials, issuer]);
   let caller = fromEnv.get(key);

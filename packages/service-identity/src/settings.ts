@@ -40,13 +40,18 @@ type Values = ReturnType<typeof parseSettings<typeof SERVICE_IDENTITY_SETTINGS>>
  * The settings, with what only makes sense together checked: half a client is refused, and
  * `required` with nobody trusted would refuse every caller, the router included.
  */
-export function serviceIdentityOf(v: Values, env: Env = {}): ServiceIdentitySettings {
+export function serviceIdentityOf(
+  v: Values,
+  env: Env = {},
+  /** A service nobody calls as a peer (the router): `required` then only means it must have a client. */
+  options: { callerOnly?: boolean } = {},
+): ServiceIdentitySettings {
   const problems = [];
   if (v.SERVICE_CLIENT_ID && !v.SERVICE_CLIENT_SECRET)
     problems.push({ variable: 'SERVICE_CLIENT_SECRET', value: undefined, expected: 'set with SERVICE_CLIENT_ID' });
   if (v.SERVICE_CLIENT_SECRET && !v.SERVICE_CLIENT_ID)
     problems.push({ variable: 'SERVICE_CLIENT_ID', value: undefined, expected: 'set with SERVICE_CLIENT_SECRET' });
-  if (v.SERVICE_IDENTITY === 'required' && v.SERVICE_TRUSTED_CALLERS.length === 0)
+  if (v.SERVICE_IDENTITY === 'required' && v.SERVICE_TRUSTED_CALLERS.length === 0 && !options.callerOnly)
     problems.push({
       variable: 'SERVICE_TRUSTED_CALLERS',
       value: env.SERVICE_TRUSTED_CALLERS,
@@ -68,5 +73,7 @@ export function serviceIdentityOf(v: Values, env: Env = {}): ServiceIdentitySett
   };
 }
 
-export const serviceIdentityFromEnv = (env: Env = process.env): ServiceIdentitySettings =>
-  serviceIdentityOf(parseSettings(SERVICE_IDENTITY_SETTINGS, env), env);
+export const serviceIdentityFromEnv = (
+  env: Env = process.env,
+  options: { callerOnly?: boolean } = {},
+): ServiceIdentitySettings => serviceIdentityOf(parseSettings(SERVICE_IDENTITY_SETTINGS, env), env, options);
