@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 const require = createRequire(import.meta.url);
 
 // Where tests live; `*.unit.test.ts` files need no server, every other `*.test.ts` may.
-const ROOTS = ['packages/*/test', 'subgraphs/*/test', 'router/test', 'devstack/test', 'test'];
+const ROOTS = ['packages/*/test', 'subgraphs/*/test', 'router/test', 'devstack/test', 'deploy/test', 'test'];
 const UNIT = ROOTS.map((root) => `${root}/**/*.unit.test.ts`);
 const ALL = ROOTS.map((root) => `${root}/**/*.test.ts`);
 

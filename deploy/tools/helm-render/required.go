@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -33,6 +34,18 @@ func required(obj runtime.Object) []string {
 		}
 	case *corev1.ServiceAccount, *corev1.Secret, *corev1.ConfigMap:
 		p.meta(*metaOf(obj), true)
+	case *rbacv1.ClusterRole:
+		p.meta(o.ObjectMeta, true)
+		for _, r := range o.Rules {
+			p.check(len(r.Verbs) > 0, "rules.verbs: required")
+		}
+	case *rbacv1.ClusterRoleBinding:
+		p.meta(o.ObjectMeta, true)
+		p.check(o.RoleRef.Kind != "" && o.RoleRef.Name != "" && o.RoleRef.APIGroup == rbacv1.GroupName, "roleRef: apiGroup, kind and name are required")
+		for _, s := range o.Subjects {
+			p.check(s.Kind != "" && s.Name != "", "subjects: kind and name are required")
+			p.check(s.Kind != rbacv1.ServiceAccountKind || s.Namespace != "", "subjects: a ServiceAccount needs its namespace")
+		}
 	case *networkingv1.NetworkPolicy:
 		p.meta(o.ObjectMeta, true)
 		p.check(len(o.Spec.PolicyTypes) > 0, "spec.policyTypes: say which directions the policy covers")
