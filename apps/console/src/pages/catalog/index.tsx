@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
-import { ConsoleSearchDocument } from '@dataos/client';
+import { ConsoleSearchConceptsDocument, ConsoleSearchDocument } from '@dataos/client';
+import { CONCEPT_HITS, conceptFacet, conceptsByHit, withConcept } from './concept-facet.js';
 import { FacetGroup } from './FacetGroup.js';
 import { queryWords } from './highlight.js';
 import { localFacets, withTerm } from './local-facets.js';
@@ -9,6 +10,7 @@ import { readSearch, toFilter, toggleFacet, writeSearch, type SearchState } from
 import { SearchHits } from './SearchHits.js';
 import { Loading } from '../../ui/Loading.js';
 import { PageError } from '../../ui/PageError.js';
+import { SubgraphDown } from '../../ui/SubgraphDown.js';
 
 /** The first answer is small so it comes back fast; the rest of the first screen follows at once. */
 const FIRST = 10;
@@ -31,6 +33,13 @@ export default function CatalogPage() {
   });
   // Facets stay put while a refined search loads, instead of jumping away under the pointer.
   const search = (data ?? previousData)?.search;
+  // Odin's concepts of the first hits, apart and outside the cache (an Odin down leaves the results).
+  const meaning = useQuery(ConsoleSearchConceptsDocument, {
+    variables: { query: state.query, first: CONCEPT_HITS, ...(filter ? { filter } : {}) },
+    skip: !state.query.trim(),
+    fetchPolicy: 'no-cache',
+  });
+  const concepts = meaning.data ? conceptsByHit(meaning.data.search.edges.map((e) => e.node.node)) : undefined;
 
   // Fill the first screen right after the first results are shown.
   const filled = useRef<string>('');
@@ -50,9 +59,13 @@ export default function CatalogPage() {
 
   const words = queryWords(state.query);
   const hits = search
-    ? withTerm(
-        search.edges.map((e) => e.node),
-        state.term,
+    ? withConcept(
+        withTerm(
+          search.edges.map((e) => e.node),
+          state.term,
+        ),
+        concepts,
+        state.concept,
       )
     : [];
   const local = localFacets(search?.edges.map((e) => e.node) ?? []);
@@ -125,6 +138,17 @@ export default function CatalogPage() {
                   isSelected={(v) => state.term === v}
                   onToggle={(v) => update(toggleFacet(state, 'term', v))}
                 />
+                {meaning.error ? (
+                  <SubgraphDown service="odin" detail="no concept facet" />
+                ) : (
+                  <FacetGroup
+                    legend="Concept"
+                    hint={`In the first ${CONCEPT_HITS} results`}
+                    values={concepts ? conceptFacet(concepts) : []}
+                    isSelected={(v) => state.concept === v}
+                    onToggle={(v) => update(toggleFacet(state, 'concept', v))}
+                  />
+                )}
               </>
             ) : null}
           </aside>
@@ -135,7 +159,8 @@ export default function CatalogPage() {
                 {search.totalCount === 0
                   ? `No results for “${state.query}”.`
                   : `${search.totalCount} result${search.totalCount === 1 ? '' : 's'} for “${state.query}”` +
-                    (state.term ? `, ${hits.length} shown with glossary term ${state.term}` : '')}
+                    (state.term ? `, ${hits.length} shown with glossary term ${state.term}` : '') +
+                    (state.concept ? `, ${hits.length} shown holding the chosen concept` : '')}
               </p>
             ) : null}
             <SearchHits hits={hits} words={words} />

@@ -15,7 +15,12 @@ export interface SearchState {
   owner?: string;
   /** Glossary term: the API has no such filter, so the console narrows the loaded hits by it. */
   term?: string;
+  /** Odin concept IRI: narrows the hits whose concepts Odin gave (the first CONCEPT_HITS). */
+  concept?: string;
 }
+
+/** Facets in the URL: the API's, then those the console applies to the hits it has. */
+const LOCAL_FACETS = [...SERVER_FACETS, 'term', 'concept'] as const;
 
 /** Bounds what a hand-edited URL can send: the API refuses longer queries anyway. */
 const MAX_QUERY = 200;
@@ -25,7 +30,7 @@ export function readSearch(params: URLSearchParams): SearchState {
     query: (params.get('q') ?? '').slice(0, MAX_QUERY),
     types: params.getAll('type').filter((t): t is CatalogSearchType => (TYPES as string[]).includes(t)),
   };
-  for (const facet of [...SERVER_FACETS, 'term'] as const) {
+  for (const facet of LOCAL_FACETS) {
     const value = params.get(facet);
     if (value) state[facet] = value;
   }
@@ -36,7 +41,7 @@ export function writeSearch(state: SearchState): URLSearchParams {
   const params = new URLSearchParams();
   if (state.query) params.set('q', state.query);
   for (const type of state.types) params.append('type', type);
-  for (const facet of [...SERVER_FACETS, 'term'] as const) {
+  for (const facet of LOCAL_FACETS) {
     const value = state[facet];
     if (value) params.set(facet, value);
   }
@@ -55,7 +60,11 @@ export function toFilter(state: SearchState): CatalogSearchFilter | undefined {
 }
 
 /** Picking a facet value again clears it; types are a set, the others a single value each. */
-export function toggleFacet(state: SearchState, facet: ServerFacet | 'term' | 'type', value: string): SearchState {
+export function toggleFacet(
+  state: SearchState,
+  facet: ServerFacet | 'term' | 'concept' | 'type',
+  value: string,
+): SearchState {
   if (facet === 'type') {
     const type = value as CatalogSearchType;
     const types = state.types.includes(type) ? state.types.filter((t) => t !== type) : [...state.types, type];

@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import type { ConsoleDatasetQuery } from '@dataos/client';
 import { conceptPath, glossaryPath } from '../../app/routes.js';
 import { Part } from '../../ui/Part.js';
+import { InheritedClassifications, type Classification } from './Classifications.js';
 import { changesValue, type ColumnMask } from './masks.js';
 
 type Column = NonNullable<ConsoleDatasetQuery['dataset']>['columns'][number];
@@ -20,6 +21,8 @@ interface Props {
   /** Undefined while the Gateway's answer is pending or missing (its notice is shown above). */
   masks: Map<string, ColumnMask> | undefined;
   highlighted?: string | undefined;
+  /** Classifications propagated to each column through column lineage (by name), from Metis. */
+  inherited?: ReadonlyMap<string, readonly Classification[]> | undefined;
 }
 
 function MaskCell({ mask }: { mask: ColumnMask | undefined }) {
@@ -50,8 +53,8 @@ function ConceptCell({
   );
 }
 
-/** The columns: types, tags, glossary terms, Odin concepts, and what the Gateway masks for this user. */
-export function SchemaTable({ columns, concepts, conceptsError, masks, highlighted }: Props) {
+/** The columns: types, own and inherited tags, glossary terms, Odin concepts, and what the Gateway masks for this user. */
+export function SchemaTable({ columns, concepts, conceptsError, masks, highlighted, inherited }: Props) {
   return (
     <table className="grid" aria-label="Schema">
       <thead>
@@ -90,6 +93,7 @@ export function SchemaTable({ columns, concepts, conceptsError, masks, highlight
                   ))}
                 </ul>
               ) : null}
+              {inherited?.get(column.name) ? <InheritedClassifications items={inherited.get(column.name)!} /> : null}
             </td>
             <td>
               {column.glossaryTerms.map((t, j) => (

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
 import {
+  ConsoleDatasetClassificationsDocument,
   ConsoleDatasetConceptsDocument,
   ConsoleDatasetDocument,
   ConsoleDatasetMasksDocument,
@@ -11,6 +12,7 @@ import { conceptPath, lineagePath } from '../../app/routes.js';
 import { Loading } from '../../ui/Loading.js';
 import { PageError } from '../../ui/PageError.js';
 import { Part } from '../../ui/Part.js';
+import { inheritedByColumn, SuggestionsPanel } from './Classifications.js';
 import { DatasetFacts } from './DatasetFacts.js';
 import { masksFor, rowFiltersFor } from './masks.js';
 import { PreviewTable } from './PreviewTable.js';
@@ -19,7 +21,7 @@ import { SchemaTable } from './SchemaTable.js';
 import { selectAllSql } from './sql.js';
 
 /**
- * One dataset: Metis's facts, Odin's concepts, the Gateway's masks and preview. Four queries, so
+ * One dataset: Metis's facts and classifications, Odin's concepts, the Gateway's masks and preview. Five queries, so
  * a slow engine or a service that is down never holds back or breaks the parts that answered.
  */
 export default function DatasetPage() {
@@ -34,6 +36,7 @@ export default function DatasetPage() {
   const meaning = useQuery(ConsoleDatasetConceptsDocument, { variables: { urn }, ...apart });
   const policy = useQuery(ConsoleDatasetMasksDocument, { variables: { urn, sql: sql ?? '' }, skip: !sql, ...apart });
   const preview = useQuery(ConsoleDatasetPreviewDocument, { variables: { urn, limit: 10 }, ...apart });
+  const classified = useQuery(ConsoleDatasetClassificationsDocument, { variables: { urn }, ...apart });
 
   const dataset = facts.data?.dataset;
   const concepts = meaning.data?.dataset;
@@ -41,6 +44,8 @@ export default function DatasetPage() {
     () => (concepts ? new Map(concepts.columns.map((c, index) => [c.name, { index, concept: c.concept }])) : undefined),
     [concepts],
   );
+  const inherited = useMemo(() => inheritedByColumn(classified.data?.dataset), [classified.data]);
+  const suggestions = classified.data?.dataset?.classificationSuggestions;
   const scans = policy.data?.explain?.scans;
   const masks = scans ? masksFor(urn, scans) : undefined;
   const rowFilters = scans ? rowFiltersFor(urn, scans) : undefined;
@@ -110,8 +115,26 @@ export default function DatasetPage() {
           conceptsError={meaning.error}
           masks={masks}
           highlighted={column}
+          inherited={inherited}
         />
       </Part>
+
+      {/* Metis lists suggestions to stewards only (who may write the dataset); others see none. */}
+      {suggestions?.length ? (
+        <>
+          <h2>Suggested classifications</h2>
+          <SuggestionsPanel
+            urn={dataset.urn}
+            suggestions={suggestions}
+            onDecided={() => {
+              void classified.refetch();
+              void facts.refetch();
+              void meaning.refetch();
+              void policy.refetch();
+            }}
+          />
+        </>
+      ) : null}
 
       <h2>Preview</h2>
       <Part error={preview.error} path={['dataset', 'preview']} what="this dataset's rows">
