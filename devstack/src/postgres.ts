@@ -1,4 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -86,6 +87,29 @@ function runAs(): { uid: number; gid: number } | undefined {
   }
 }
 
+/**
+ * `devstack/.data/postgres`, unless the `postgres` user cannot reach it (a checkout inside root's
+ * home, mode 700): then a folder of this checkout in that user's own home.
+ */
+function dataDir(owner: { uid: number; gid: number } | undefined): string {
+  const dir = `${DATA_DIR}/postgres`;
+  if (!owner) return dir;
+  mkdirSync(DATA_DIR, { recursive: true });
+  try {
+    execFileSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(DATA_DIR)}, 1)`], {
+      uid: owner.uid,
+      gid: owner.gid,
+      stdio: 'ignore',
+    });
+    return dir;
+  } catch {
+    const home = execFileSync('getent', ['passwd', 'postgres'], { encoding: 'utf8' }).split(':')[5]!.trim();
+    const id = createHash('sha256').update(DATA_DIR).digest('hex').slice(0, 12);
+    console.log(`postgres: ${DATA_DIR} is out of the postgres user's reach; data in ${home}/dataos-devstack-${id}`);
+    return `${home}/dataos-devstack-${id}`;
+  }
+}
+
 const HBA = `# devstack: the superuser is trusted on loopback only; every other role needs its password.
 host all postgres 127.0.0.1/32 trust
 host all all 127.0.0.1/32 scram-sha-256
@@ -96,9 +120,9 @@ async function main(): Promise<void> {
   const port = Number(process.env.POSTGRES_PORT ?? DEV_POSTGRES.port);
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL binaries not found: install postgresql (see .ci/install-toolchains)');
-  const dir = `${DATA_DIR}/postgres`;
   const owner = runAs();
   const ids = owner ? { uid: owner.uid, gid: owner.gid } : {};
+  const dir = dataDir(owner);
   if (!existsSync(`${dir}/PG_VERSION`)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (owner) chownSync(dir, owner.uid, owner.gid);
