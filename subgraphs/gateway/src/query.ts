@@ -209,6 +209,7 @@ export class QueryService {
           timeoutMs: this.deps.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
           parameters: rewritten.parameters,
           user: req.subject.sub,
+          topLevelPage: rewritten.topLevelPage,
           ...(report ? { onProgress: report.running } : {}),
         },
       );

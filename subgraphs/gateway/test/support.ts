@@ -5,11 +5,14 @@ import { StaticColumnCatalog } from '../src/catalog.js';
 import type { ClusterDoc } from '../src/clusters.js';
 import { demoTables, writeDemoFiles } from '../src/data/demo.js';
 import { DuckDbEngine } from '../src/engines/duckdb.js';
+import type { Engine } from '../src/engines/engine.js';
+import { TrinoEngine } from '../src/engines/trino.js';
 import { DEFAULT_DATA_POLICIES, DEMO_DATA_POLICIES } from '../src/policies/defaults.js';
 import type { DataPolicyDoc, DataPolicyInput } from '../src/policies/model.js';
 import { policyDoc } from '../src/policies/store.js';
 import type { Subject } from '../src/policies/subject.js';
 import { QueryService, type QueryResult } from '../src/query.js';
+import type { JsonValue } from '../src/sql/ast.js';
 import { SqlParser } from '../src/sql/parser.js';
 import { QueryRewriter } from '../src/sql/pipeline.js';
 
@@ -66,40 +69,105 @@ export const derivedKey = (policy: string, urn?: string, master = SECRET) =>
     .digest('hex');
 export const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
-/** Parser, rewriter and the real embedded DuckDB over the demo files; policies are swappable. */
+/** The engines every masking, row-filter and adversarial suite runs on, with the same expectations. */
+export const ENGINES = ['duckdb', 'trino'] as const;
+export type EngineKind = (typeof ENGINES)[number];
+
+/** The devstack's Trino (npm test starts it and seeds the demo lakehouse: the same rows as DuckDB's). */
+export function trinoUrl(): string {
+  const url = process.env.TRINO_URL;
+  if (!url) throw new Error('TRINO_URL is not set: the devstack should have started Trino');
+  return url;
+}
+
+/**
+ * Parser, rewriter and a real engine over the demo tables; policies are swappable. `engine` is
+ * always the embedded DuckDB (ground truth through `unsafeRaw`), `target` the engine queries run
+ * on: the same DuckDB, or the devstack's Trino. Trino's answers are given in DuckDB's spelling
+ * (types, 64-bit integers as text, timestamps without trailing zeros) so every expectation is shared.
+ */
 export interface EngineHarness {
+  kind: EngineKind;
   parser: SqlParser;
   rewriter: QueryRewriter;
   engine: DuckDbEngine;
+  target: Engine;
+  cluster: ClusterDoc;
   policies: DataPolicyDoc[];
   service: QueryService;
   run(subject: Subject, sql: string, limit?: number): Promise<QueryResult>;
+  /** `service.run`, the answer in DuckDB's spelling. */
+  serve(...args: Parameters<QueryService['run']>): Promise<QueryResult>;
   close(): Promise<void>;
 }
 
-export async function startEngineHarness(policies: DataPolicyDoc[] = DEMO_POLICIES): Promise<EngineHarness> {
+/** The same runtime failure as each engine names it (what a caller sees of it: only its kind). */
+export const ENGINE_ERRORS: Record<EngineKind, { conversion: RegExp }> = {
+  duckdb: { conversion: /Conversion Error/ },
+  trino: { conversion: /invalid cast argument Error/ },
+};
+
+export async function startEngineHarness(
+  policies: DataPolicyDoc[] = DEMO_POLICIES,
+  kind: EngineKind = 'duckdb',
+): Promise<EngineHarness> {
   const parser = await SqlParser.create();
   const rewriter = new QueryRewriter(parser, SECRET);
   const engine = await DuckDbEngine.create();
+  const target: Engine = kind === 'trino' ? new TrinoEngine({ endpoint: trinoUrl() }) : engine;
+  const cluster: ClusterDoc =
+    kind === 'trino' ? { ...CLUSTER, _id: 'minerva-test-trino', engine: 'trino', endpoint: trinoUrl() } : CLUSTER;
   const h: EngineHarness = {
+    kind,
     parser,
     rewriter,
     engine,
+    target,
+    cluster,
     policies,
     service: new QueryService({
       rewriter,
       catalog: StaticColumnCatalog.fromDemo(),
       policies: { all: async () => h.policies },
-      engineFor: () => engine,
+      engineFor: () => target,
     }),
     run: (subject, sql, limit = 10_000) =>
-      h.service.run({ subject, caller: {}, canRead: async () => true, cluster: CLUSTER, sql }, limit),
+      h.serve({ subject, caller: {}, canRead: async () => true, cluster, sql }, limit),
+    serve: async (...args) => {
+      const result = await h.service.run(...args);
+      return kind === 'trino' ? asDuckDb(result) : result;
+    },
     async close() {
       await engine.close();
       parser.close();
     },
   };
   return h;
+}
+
+/** A Trino type in DuckDB's spelling (`varchar(3)` → VARCHAR, `timestamp(6)` → TIMESTAMP, `decimal(12,2)` → DECIMAL(12,2)). */
+export function duckDbType(type: string): string {
+  const t = type.toLowerCase();
+  if (/^(var)?char(\(\d+\))?$/.test(t)) return 'VARCHAR';
+  if (/^timestamp(\(\d+\))?$/.test(t)) return 'TIMESTAMP';
+  if (t === 'real') return 'FLOAT';
+  if (t === 'varbinary') return 'BLOB';
+  return /^[a-z]+(\(\d+(,\s*\d+)?\))?$/.test(t) ? t.toUpperCase().replace(/,\s*/, ',') : type;
+}
+
+/** One Trino value in DuckDB's JSON: 64-bit integers as text, timestamps without trailing fractional zeros. */
+function duckDbValue(value: JsonValue, type: string): JsonValue {
+  if (value === null) return null;
+  if (type === 'BIGINT' && typeof value === 'number') return String(value);
+  if (type === 'TIMESTAMP' && typeof value === 'string' && value.includes('.'))
+    return value.replace(/0+$/, '').replace(/\.$/, '');
+  return value;
+}
+
+function asDuckDb(result: QueryResult): QueryResult {
+  const columns = result.columns.map((c) => ({ name: c.name, type: duckDbType(c.type) }));
+  const rows = result.rows.map((row) => row.map((v, i) => duckDbValue(v, columns[i]!.type)));
+  return { ...result, columns, rows };
 }
 
 /** The GraphQL error a promise rejects with (fails the test if it resolves). */

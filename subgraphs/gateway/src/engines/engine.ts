@@ -44,6 +44,8 @@ export interface ExecuteOptions {
    * user (impersonation), DuckDB has no users.
    */
   user?: string;
+  /** The SQL's top level has no LIMIT or OFFSET: the page may be appended to it instead of wrapping it. */
+  topLevelPage?: boolean;
   /** Called with the engine's statistics while the query runs (engines that report them: Trino). */
   onProgress?: (stats: { progress: number | null; rows: number }) => void;
 }

@@ -103,7 +103,10 @@ export class TrinoEngine implements Engine {
   }
 
   async execute(sql: string, page: Page, options: ExecuteOptions = {}): Promise<ResultPage> {
-    const select = `SELECT * FROM (${sql}) AS __gw_page OFFSET ${page.offset} LIMIT ${page.limit + 1}`;
+    // Trino drops a subquery's ORDER BY under an outer SELECT: the page goes on the top level when
+    // it has no LIMIT/OFFSET of its own; otherwise the order of a page is Trino's.
+    const tail = `OFFSET ${page.offset} LIMIT ${page.limit + 1}`;
+    const select = options.topLevelPage ? `${sql} ${tail}` : `SELECT * FROM (${sql}) AS __gw_page ${tail}`;
     // Trino's protocol has no binary binding: parameter values travel in the USING clause of
     // EXECUTE IMMEDIATE. What it sees is a derived key of one policy (never a master key), to a
     // coordinator whose operators can read the raw tables anyway.

@@ -1,7 +1,7 @@
 import { staticMaskKey, type KeyParameter, type MaskKeySource } from '../policies/keys.js';
 import type { ScanPlan } from '../policies/resolve.js';
 import type { Subject } from '../policies/subject.js';
-import { canonical, type Statement } from './ast.js';
+import { canonical, isObject, type Statement } from './ast.js';
 import { Lru, textBytes } from '@dataos/subgraph-kit';
 import type { Dialect } from './masks.js';
 import { applyNames, pendingNames } from './names.js';
@@ -30,6 +30,11 @@ export interface Rewritten {
   policies: string[];
   /** What the answer must look like (column count and types), read from the verified tree. */
   shape: ExpectedShape;
+  /**
+   * The top level has no LIMIT or OFFSET of its own: a page may be appended to `engineSql` as is
+   * (Trino does not keep a subquery's ORDER BY in an outer SELECT, so wrapping would lose it).
+   */
+  topLevelPage: boolean;
 }
 
 /**
@@ -37,12 +42,19 @@ export interface Rewritten {
  * scan (policies; done by the caller) → replace every reference by its derived table → print →
  * re-parse the printed SQL and verify it independently.
  */
+interface Verified {
+  sql: string;
+  engineSql: string;
+  order: string[];
+  shape: ExpectedShape;
+  topLevelPage: boolean;
+}
+
 export class QueryRewriter {
   readonly scans: ScanBuilder;
   readonly keys: MaskKeySource;
   /** Verified outputs by (query text, approved scans): the same inputs always give the same SQL. */
-  private readonly verified:
-    Lru<string, { sql: string; engineSql: string; order: string[]; shape: ExpectedShape }> | undefined;
+  private readonly verified: Lru<string, Verified> | undefined;
 
   /** `keys`: the keyring (a plain string is one fixed master key); `cacheSize`: derived tables and verified outputs kept (0: none, for benchmarks). */
   constructor(
@@ -114,13 +126,17 @@ export class QueryRewriter {
         ]),
       );
       const shape = expectedShape(reparsed[0]!, (t) => types.get(t));
+      const modifiers = reparsed[0]!.node.modifiers;
+      const topLevelPage = !(Array.isArray(modifiers) ? modifiers : []).some(
+        (m) => isObject(m) && String(m.type).startsWith('LIMIT'),
+      );
       verified =
         dialect === 'trino'
-          ? { sql, engineSql: printTrino(reparsed[0]!, order), order, shape }
-          : { sql, engineSql: sql, order: [], shape };
+          ? { sql, engineSql: printTrino(reparsed[0]!, order), order, shape, topLevelPage }
+          : { sql, engineSql: sql, order: [], shape, topLevelPage };
       this.verified?.set(key, verified);
     }
-    const { sql, engineSql, shape } = verified;
+    const { sql, engineSql, shape, topLevelPage } = verified;
     const order = new Map<string, number>();
     for (const s of scans) {
       for (const c of s.plan.columns) if (c.mask) order.set(c.mask.policy, c.mask.priority);
@@ -129,6 +145,6 @@ export class QueryRewriter {
     const policies = [...order.entries()].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).map(([n]) => n);
     // DuckDB binds by name; Trino by position, one value per `?` in printing order.
     const bound = dialect === 'trino' ? verified.order.map((n) => parameters.get(n)!) : [...parameters.values()];
-    return { sql, engineSql, parameters: bound, analysis, scans, policies, shape };
+    return { sql, engineSql, parameters: bound, analysis, scans, policies, shape, topLevelPage };
   }
 }
