@@ -97,8 +97,8 @@ beforeAll(async () => {
     {
       name: 'carol-declassifies',
       subjects: [['roles:id:admin']],
-      actions: ['manage'],
-      objects: { paths: ['/metis/classification'], tags: [] },
+      actions: ['manage', 'delete'],
+      objects: { paths: ['/metis/classification', '/metis/admin'], tags: [] },
     },
   ]);
   wf = `dataos://workflow:public/${h.id}-build`;
@@ -473,5 +473,24 @@ describe('classification suggestions', () => {
     const long = await h.gql('bob', REJECT, { input: { ...input, reason: 'x'.repeat(1001) } });
     expect(errorCodes(long)).toEqual(['BAD_USER_INPUT']);
     expect((await open('bob')).list).toEqual(['contact TAG:PII.Email:VALUES']);
+  });
+
+  it('a hard delete of the dataset takes its decisions and declassification records with it', async () => {
+    const mine = async () =>
+      (
+        await h.neo4j.driver.executeQuery(
+          `MATCH (x:SuggestionDecision|DeclassificationEvent) WHERE x.datasetUrn IN $urns RETURN count(x) AS n`,
+          { urns: [urn(), h.urn('retail', 'c360')] },
+          { database: h.neo4j.database },
+        )
+      ).records[0]!.get('n') as number;
+    expect(await mine()).toBe(5);
+    for (const name of ['signups', 'c360']) {
+      const res = await h.gql('carol', 'mutation ($t: CatalogTargetInput!) { hardDelete(target: $t) { purged } }', {
+        t: { dataset: h.urn('retail', name) },
+      });
+      expect(res.errors).toBeUndefined();
+    }
+    expect(await mine()).toBe(0);
   });
 });

@@ -109,7 +109,8 @@ export async function purge(writer: CatalogWriter, target: Target): Promise<bool
            OPTIONAL MATCH (n)-[:HAS_COLUMN]->(c:Column)
            OPTIONAL MATCH (n)-[:HAS_VERSION]->(v:DatasetVersion)
            OPTIONAL MATCH (r:JobRun)-[:PRODUCED]->(n)
-           WITH n, collect(DISTINCT c) + collect(DISTINCT v) + collect(DISTINCT r) AS parts
+           OPTIONAL MATCH (x:DeclassificationEvent|SuggestionDecision {datasetUrn: $t.key})
+           WITH n, collect(DISTINCT c) + collect(DISTINCT v) + collect(DISTINCT r) + collect(DISTINCT x) AS parts
            FOREACH (p IN parts | DETACH DELETE p)
            DETACH DELETE n
            RETURN count(*) AS gone`
