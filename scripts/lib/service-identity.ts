@@ -3,12 +3,13 @@ import type { SubgraphName } from './subgraphs.js';
 
 /**
  * Who calls whom, the architecture's hops (README, "Service identity"): the router calls every
- * subgraph; every subgraph asks Heimdall; Odin and the Gateway read Metis. Each subgraph trusts
+ * subgraph; every subgraph asks Heimdall; Odin and the Gateway read Metis; Caretaker writes the
+ * resources of its pods to Metis. Each subgraph trusts
  * exactly its callers' clients, nothing else.
  */
 export const CALLERS: Record<SubgraphName, readonly ('router' | SubgraphName)[]> = {
   heimdall: ['router', 'metis', 'odin', 'gateway', 'caretaker'],
-  metis: ['router', 'odin', 'gateway'],
+  metis: ['router', 'odin', 'gateway', 'caretaker'],
   odin: ['router'],
   gateway: ['router'],
   caretaker: ['router'],

@@ -1,6 +1,10 @@
 import { settingsOrExit } from '@dataos/settings';
 import { mongoFromEnv } from '@dataos/stores';
 import { runUntilSignal } from '@dataos/subgraph-kit';
+import { ServiceTokenSource } from '@dataos/heimdall-client';
+import { serviceCallerFromEnv } from '@dataos/service-identity';
+import { MetisResourceSync } from './metis/sync.js';
+import { MetisResourceWriter } from './metis/writer.js';
 import { createCaretakerSubgraph } from './server.js';
 import { mainSettings } from './settings.js';
 import { BatchingSink } from './source/batching-sink.js';
@@ -56,8 +60,46 @@ const compact = () => {
 const rollupTimer = settings.rollupIntervalMs > 0 ? setInterval(compact, settings.rollupIntervalMs) : undefined;
 rollupTimer?.unref();
 
+// The resources owning the pods become Metis resources (new ones within an interval; each
+// replica may push: upserts are idempotent).
+let syncing: Promise<unknown> = Promise.resolve();
+let syncTimer: NodeJS.Timeout | undefined;
+if (settings.metisSync) {
+  const { metisUrl, intervalMs, credentials } = settings.metisSync;
+  const serviceCaller = serviceCallerFromEnv();
+  const tokens = new ServiceTokenSource(credentials, {
+    timeoutMs: 5000,
+    log: (details, message) => logger.warn(details, message),
+  });
+  const resourceSync = new MetisResourceSync(
+    subgraph.collections,
+    new MetisResourceWriter({
+      url: metisUrl,
+      token: () => tokens.token(),
+      // Beside it, Caretaker's service token for Metis when it has a service identity (a Metis
+      // with SERVICE_IDENTITY=required trusts caretaker's client as a caller).
+      headers: async () => (await serviceCaller?.headers('metis')) ?? {},
+    }),
+  );
+  const sync = () => {
+    syncing = resourceSync.run().then(
+      ({ failed, skipped, ...counts }) => {
+        if (counts.pushed || failed.length)
+          logger.info({ ...counts, failed: failed.length }, 'resources pushed to Metis');
+        for (const f of failed.slice(0, 5)) logger.warn(f, 'a resource was not pushed to Metis; retried next run');
+        if (skipped.length) logger.debug({ skipped }, 'resources Metis cannot hold');
+      },
+      (error: unknown) => logger.error({ err: error }, 'pushing resources to Metis failed'),
+    );
+  };
+  syncTimer = setInterval(sync, intervalMs);
+  syncTimer.unref();
+  setTimeout(sync, 5000).unref();
+}
+
 runUntilSignal(async () => {
   clearInterval(timer);
+  clearInterval(syncTimer);
   clearInterval(rollupTimer);
   await source?.stop();
   await sink?.stop();
@@ -65,5 +107,6 @@ runUntilSignal(async () => {
   await subgraph.close();
   await archiving;
   await compacting;
+  await syncing;
   await mongo.close();
 }, logger);

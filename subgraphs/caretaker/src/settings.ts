@@ -35,6 +35,12 @@ export const CARETAKER_SETTINGS = {
   // Both or neither (checked when the store is made); without them the SDK's default chain.
   ARCHIVE_S3_ACCESS_KEY_ID: setting.text({}),
   ARCHIVE_S3_SECRET_ACCESS_KEY: setting.text({}),
+  // Resources to Metis (src/metis): on when Caretaker has a client of its own to call Metis as.
+  METIS_URL: setting.url({ default: 'http://localhost:4002/graphql' }),
+  CARETAKER_METIS_CLIENT_ID: setting.text({}),
+  CARETAKER_METIS_CLIENT_SECRET: setting.text({}),
+  /** 0 = never. */
+  CARETAKER_METIS_SYNC_INTERVAL_MS: setting.durationMs({ min: 0, default: 60_000 }),
 };
 
 /** History window in days (CARETAKER_HISTORY_WINDOW_DAYS, 7): history older than this is archived. */
@@ -65,5 +71,32 @@ export function mainSettings(env: Env = process.env) {
     livePollMs: v.CARETAKER_LIVE_POLL_MS,
     /** Kubernetes informers: the first file of KUBECONFIG, or the in-cluster service account. */
     kube: v.KUBECONFIG ? { kubeconfig: v.KUBECONFIG.split(':')[0]! } : v.CARETAKER_KUBE_IN_CLUSTER ? {} : undefined,
+    metisSync: metisSyncSettings(v, env),
+  };
+}
+
+/**
+ * Pushing resources to Metis, as Caretaker's own OIDC client (client_credentials from OIDC_ISSUER,
+ * audience OIDC_AUDIENCE); undefined (off) without a client or with an interval of 0.
+ */
+function metisSyncSettings(v: ReturnType<typeof parseSettings<typeof CARETAKER_SETTINGS>>, env: Env) {
+  // Its own client for this, or the service's identity (SERVICE_CLIENT_ID / SERVICE_CLIENT_SECRET).
+  const clientId = v.CARETAKER_METIS_CLIENT_ID ?? (v.CARETAKER_METIS_CLIENT_SECRET ? undefined : env.SERVICE_CLIENT_ID);
+  const clientSecret =
+    v.CARETAKER_METIS_CLIENT_SECRET ?? (v.CARETAKER_METIS_CLIENT_ID ? undefined : env.SERVICE_CLIENT_SECRET);
+  if (Boolean(clientId) !== Boolean(clientSecret)) {
+    throw new Error('CARETAKER_METIS_CLIENT_ID and CARETAKER_METIS_CLIENT_SECRET must be set together');
+  }
+  if (!clientId || !clientSecret || v.CARETAKER_METIS_SYNC_INTERVAL_MS === 0) return undefined;
+  if (!env.OIDC_ISSUER) throw new Error('CARETAKER_METIS_CLIENT_ID needs OIDC_ISSUER (where its token comes from)');
+  return {
+    metisUrl: v.METIS_URL,
+    intervalMs: v.CARETAKER_METIS_SYNC_INTERVAL_MS,
+    credentials: {
+      clientId,
+      clientSecret,
+      issuer: env.OIDC_ISSUER,
+      resource: env.OIDC_AUDIENCE ?? 'urn:dataos:supergraph',
+    },
   };
 }

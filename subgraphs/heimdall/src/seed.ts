@@ -34,6 +34,16 @@ export const DEMO_POLICIES: PolicyDefinition[] = [
     objects: { paths: ['/metis/**'], tags: [] },
   },
   {
+    name: 'caretaker-resource-sync',
+    description:
+      "Caretaker's service principal makes the resources owning its pods Metis resources (upsertResource).",
+    collection: 'demo',
+    effect: 'allow',
+    subjects: [['users:id:dataos-svc-caretaker'], ['users:id:dataos-services']],
+    actions: ['write'],
+    objects: { paths: ['/metis/resources/**'], tags: [] },
+  },
+  {
     name: 'caretaker-operators',
     description: 'Operators and admins watch pods and nodes (used by @policy in Caretaker).',
     collection: 'demo',
