@@ -35,8 +35,7 @@ export const DEMO_POLICIES: PolicyDefinition[] = [
   },
   {
     name: 'caretaker-resource-sync',
-    description:
-      "Caretaker's service principal makes the resources owning its pods Metis resources (upsertResource).",
+    description: "Caretaker's service principal makes the resources owning its pods Metis resources (upsertResource).",
     collection: 'demo',
     effect: 'allow',
     subjects: [['users:id:dataos-svc-caretaker'], ['users:id:dataos-services']],
