@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEV_CLIENTS, startDevstack } from '@dataos/devstack';
 import { caretakerArchiveEnv } from './lib/caretaker-archive.js';
+import { caretakerMetisEnv } from './lib/caretaker-metis.js';
 import { describeCounts, seedDemo } from './lib/seed.js';
 import { registerTrinoCluster, seedTrinoLakehouse } from './lib/seed-trino.js';
 import { Supervisor } from './lib/supervisor.js';
@@ -13,6 +14,8 @@ const devstack = await startDevstack({ log: (line) => console.log(`[devstack] ${
 const env: NodeJS.ProcessEnv = { ...process.env, ...devstack.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
 // Caretaker archives history to the devstack's S3 server (bucket caretaker-archive).
 Object.assign(env, await caretakerArchiveEnv(env));
+// ... and pushes the resources owning its pods to Metis as a service principal.
+Object.assign(env, caretakerMetisEnv(env));
 
 const supervisor = new Supervisor({ graceMs: 5000 });
 
