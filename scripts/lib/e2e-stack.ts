@@ -6,6 +6,7 @@ import { seedDemo } from './seed.js';
 import { Supervisor } from './supervisor.js';
 import { REPO_ROOT, SUBGRAPHS, SUPERGRAPH_FILE } from './subgraphs.js';
 import { E2E_PORTS } from './e2e-ports.js';
+import { devRouterIdentityEnv, devServiceIdentityEnv } from './service-identity.js';
 
 export { E2E_PORTS };
 
@@ -92,13 +93,16 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
   try {
     issuer = await startIssuer({ port: E2E_PORTS.issuer, accessTokenTtl: options.accessTokenTtl });
     log(`[e2e] demo data: ${JSON.stringify(await seedDemo(env))}`);
-    for (const { name } of SUBGRAPHS) start(name, `subgraphs/${name}/src/main.ts`, E2E_PORTS[name]);
+    // Service identity on every hop, as in production (this issuer has the per-service clients).
+    for (const { name } of SUBGRAPHS)
+      start(name, `subgraphs/${name}/src/main.ts`, E2E_PORTS[name], devServiceIdentityEnv(name));
     await Promise.all(SUBGRAPHS.map(({ name }) => waitHealthy(name, `${url(E2E_PORTS[name])}/health`)));
     const routerEnv = {
       SUPERGRAPH_PATH: SUPERGRAPH_FILE,
       ROUTER_CLIENT_ID: DEV_CLIENTS.services,
       ROUTER_CLIENT_SECRET: DEV_CLIENTS.servicesSecret,
       CORS_ORIGINS: url(E2E_PORTS.console),
+      ...devRouterIdentityEnv(),
       ...Object.fromEntries(
         SUBGRAPHS.map(({ name }) => [`SUBGRAPH_${name.toUpperCase()}_URL`, `${url(E2E_PORTS[name])}/graphql`]),
       ),
