@@ -130,6 +130,10 @@ export function trinoService(port = 4480): ServiceSpec {
         args: [
           '-Xms256m',
           '-Xmx1g',
+          // A development server on a shared 2-core machine: C1 only and the serial collector start
+          // it in a third of the time with a third less memory (measured); its queries are small.
+          '-XX:TieredStopAtLevel=1',
+          '-XX:+UseSerialGC',
           // Trino's vectorized code; without it the server fails to start (ClassNotFoundException).
           '--add-modules',
           'jdk.incubator.vector',
