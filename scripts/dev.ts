@@ -6,6 +6,7 @@ import { describeCounts, seedDemo } from './lib/seed.js';
 import { registerTrinoCluster, seedTrinoLakehouse } from './lib/seed-trino.js';
 import { Supervisor } from './lib/supervisor.js';
 import { REPO_ROOT, SUBGRAPHS, SUPERGRAPH_FILE } from './lib/subgraphs.js';
+import { devRouterIdentityEnv, devServiceIdentityEnv, issuerHasServiceClients } from './lib/service-identity.js';
 
 // npm run dev: devstack + demo data + every subgraph + the router, until Ctrl-C.
 const ROUTER_PORT = Number(process.env.PORT ?? 4000);
@@ -19,14 +20,24 @@ Object.assign(env, caretakerMetisEnv(env));
 
 const supervisor = new Supervisor({ graceMs: 5000 });
 
-function start(name: string, entry: string, port: number): void {
+function start(name: string, entry: string, port: number, extra: NodeJS.ProcessEnv = {}): void {
   supervisor.start({
     name,
     command: process.execPath,
     args: ['--import', 'tsx', entry],
-    options: { cwd: REPO_ROOT, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'] },
+    options: { cwd: REPO_ROOT, env: { ...env, ...extra, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'] },
   });
 }
+
+// Service identity on every hop, as in production: each service calls as its own dev client and
+// accepts only its callers (SERVICE_IDENTITY=off to turn it off; an issuer started before the
+// service clients existed turns it off with a warning).
+const identity =
+  process.env.SERVICE_IDENTITY !== 'off' &&
+  (await issuerHasServiceClients(env.OIDC_ISSUER ?? 'http://localhost:4400').then((ok) => {
+    if (!ok) console.warn('[dev] the dev issuer has no per-service clients (restart it): service identity is off');
+    return ok;
+  }));
 
 async function waitHealthy(name: string, url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -91,13 +102,14 @@ try {
   if (trino && trino.origin !== 'external')
     console.log(`[seed] lakehouse in Trino: ${await seedTrinoLakehouse(trino.url)} tables written`);
   if (env.TRINO_URL) await registerTrinoCluster(env.TRINO_URL, env);
-  for (const { name, port } of SUBGRAPHS) start(name, `subgraphs/${name}/src/main.ts`, port);
+  for (const { name, port } of SUBGRAPHS)
+    start(name, `subgraphs/${name}/src/main.ts`, port, identity ? devServiceIdentityEnv(name) : {});
   await Promise.all(SUBGRAPHS.map(({ name, port }) => waitHealthy(name, `http://127.0.0.1:${port}/health`)));
   env.SUPERGRAPH_PATH ??= SUPERGRAPH_FILE;
   // The router asks Heimdall as itself: the dev issuer's services client is its identity here.
   env.ROUTER_CLIENT_ID ??= DEV_CLIENTS.services;
   env.ROUTER_CLIENT_SECRET ??= DEV_CLIENTS.servicesSecret;
-  start('router', 'router/src/main.ts', ROUTER_PORT);
+  start('router', 'router/src/main.ts', ROUTER_PORT, identity ? devRouterIdentityEnv() : {});
   await waitHealthy('router', `http://127.0.0.1:${ROUTER_PORT}/health`);
   startConsole();
   await waitHealthy('console', `http://localhost:${CONSOLE_PORT}/`);
