@@ -4,6 +4,7 @@ import { checkToolchains, ferretdbService, neo4jService, oidcService, type Servi
 import { s3Service } from './s3.js';
 import { postgresService } from './postgres.js';
 import { trinoService } from './trino.js';
+import { claimStart, releaseStart } from './start-claim.js';
 
 export type ServiceName = 'neo4j' | 'ferretdb' | 'oidc' | 's3' | 'postgres' | 'trino';
 
@@ -72,34 +73,43 @@ export async function startDevstack(
       log(`${spec.name}: reusing ${spec.url}`);
       return { name: spec.name, url: spec.url, origin: 'reused' };
     }
-    if (spec.build) {
-      const t = Date.now();
-      const result = await spec.build();
-      log(`${spec.name}: launcher ${result} (${Date.now() - t} ms)`);
-    }
-    const { command, args, cwd, env: extra } = spec.command(env);
-    const server = spawnServer(spec.name, command, args, {
-      cwd,
-      logDir: `${DATA_DIR}/logs`,
-      ...(extra ? { env: extra } : {}),
-    });
-    spawned.push(server);
-    const t = Date.now();
-    try {
-      await waitUntil(spec.name, spec.healthy, {
-        timeoutMs: spec.startTimeoutMs,
-        child: server.child,
-        logFile: server.logFile,
-      });
-    } catch (error) {
-      // Two runs starting at once (two `npm test`s): ours lost the port to the other's server; use that one.
-      if (server.child.exitCode === null || !(await portOpen(spec.port))) throw error;
+    if (!claimStart(spec.name)) {
+      log(`${spec.name}: another devstack is starting it; waiting for ${spec.url}`);
       await waitUntil(spec.name, spec.healthy, { timeoutMs: spec.startTimeoutMs });
-      log(`${spec.name}: another devstack started it first; reusing ${spec.url}`);
       return { name: spec.name, url: spec.url, origin: 'reused' };
     }
-    log(`${spec.name}: started at ${spec.url} in ${Date.now() - t} ms (log ${server.logFile})`);
-    return { name: spec.name, url: spec.url, origin: 'started', logFile: server.logFile };
+    try {
+      if (spec.build) {
+        const t = Date.now();
+        const result = await spec.build();
+        log(`${spec.name}: launcher ${result} (${Date.now() - t} ms)`);
+      }
+      const { command, args, cwd, env: extra } = spec.command(env);
+      const server = spawnServer(spec.name, command, args, {
+        cwd,
+        logDir: `${DATA_DIR}/logs`,
+        ...(extra ? { env: extra } : {}),
+      });
+      spawned.push(server);
+      const t = Date.now();
+      try {
+        await waitUntil(spec.name, spec.healthy, {
+          timeoutMs: spec.startTimeoutMs,
+          child: server.child,
+          logFile: server.logFile,
+        });
+      } catch (error) {
+        // Two runs starting at once (two `npm test`s): ours lost the port to the other's server; use that one.
+        if (server.child.exitCode === null || !(await portOpen(spec.port))) throw error;
+        await waitUntil(spec.name, spec.healthy, { timeoutMs: spec.startTimeoutMs });
+        log(`${spec.name}: another devstack started it first; reusing ${spec.url}`);
+        return { name: spec.name, url: spec.url, origin: 'reused' };
+      }
+      log(`${spec.name}: started at ${spec.url} in ${Date.now() - t} ms (log ${server.logFile})`);
+      return { name: spec.name, url: spec.url, origin: 'started', logFile: server.logFile };
+    } finally {
+      releaseStart(spec.name);
+    }
   };
 
   const stop = async () => {
