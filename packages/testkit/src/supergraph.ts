@@ -41,20 +41,25 @@ export async function startTestSupergraph(): Promise<TestSupergraph> {
   process.env.HEIMDALL_URL = heimdallRunning.url;
   // Metis before the Gateway: the Gateway reads column tags from it.
   const metisRunning = await (await createMetisSubgraph({ neo4j })).listen(0);
+  // Odin before the Gateway too: the Gateway asks it for the columns' concepts. Odin asks Metis
+  // which datasets the caller may see; a test may put a proxy in between (METIS_URL).
+  const odinRunning = await (
+    await createOdinSubgraph({ neo4j, metisUrl: process.env.METIS_URL ?? metisRunning.url })
+  ).listen(0);
   const gateway = await createGatewaySubgraph({
     mongo: mongo.gateway,
     metisUrl: metisRunning.url,
+    odinUrl: odinRunning.url,
     healthIntervalMs: 0,
   });
   const subgraphs = {
-    // Odin asks Metis which datasets the caller may see; a test may put a proxy in between (METIS_URL).
-    odin: await createOdinSubgraph({ neo4j, metisUrl: process.env.METIS_URL ?? metisRunning.url }),
     gateway,
     caretaker: await createCaretakerSubgraph({ mongo: mongo.caretaker }),
   };
   const running = [
     ['heimdall', heimdallRunning] as const,
     ['metis', metisRunning] as const,
+    ['odin', odinRunning] as const,
     ...(await Promise.all(Object.entries(subgraphs).map(async ([name, s]) => [name, await s.listen(0)] as const))),
   ];
   const subgraphUrls = Object.fromEntries(running.map(([name, r]) => [name, r.url]));

@@ -2,16 +2,70 @@ import { MetisClient, type Caller } from '@dataos/metis-client';
 
 export type { Caller };
 import { demoTables, demoUrn, type DemoTable } from './data/demo.js';
-import type { CatalogDataset } from './policies/resolve.js';
+import type { CatalogColumn, CatalogDataset, Classification } from './policies/resolve.js';
 
 /** Columns and their tags per dataset, as the catalog shows them to the caller (null: unknown or not readable). */
 export interface ColumnCatalog {
   datasets(urns: readonly string[], caller: Caller): Promise<Map<string, CatalogDataset | null>>;
 }
 
+interface MetisRef {
+  datasetUrn: string | null;
+  name: string | null;
+  hidden: boolean;
+}
+
 interface MetisDataset {
   urn: string;
-  columns: { name: string; type: string; tags: string[] | null }[];
+  columns: {
+    name: string;
+    type: string;
+    tags: string[] | null;
+    classificationOrigins?: { column: MetisRef; tags: string[]; path: MetisRef[] }[];
+    classificationOriginsTruncated?: boolean;
+  }[];
+}
+
+/** Columns, their tags, and the upstream columns whose classifications they carry (column lineage). */
+const SELECTION = `urn columns { name type tags
+  classificationOrigins { column { datasetUrn name hidden } tags path { datasetUrn name hidden } }
+  classificationOriginsTruncated }`;
+
+const refText = (r: MetisRef) => (r.hidden || !r.datasetUrn || !r.name ? '(hidden)' : `${r.datasetUrn}#${r.name}`);
+
+/**
+ * A Metis column as the policies see it: own tags, then the tags its lineage origins pass on
+ * (propagated, with source and path), and those origins for Odin's concepts. An origin whose
+ * name is hidden from the caller, or a truncated list, leaves the column's concepts unknown
+ * (concept masks apply: a classification never leaks away by hiding).
+ */
+export function columnOf(c: MetisDataset['columns'][number]): CatalogColumn {
+  const own = c.tags ?? [];
+  const classifications: Classification[] = own.map((t) => ({ kind: 'tag', value: t, propagated: false }));
+  const origins = c.classificationOrigins ?? [];
+  for (const o of origins)
+    for (const t of o.tags)
+      classifications.push({
+        kind: 'tag',
+        value: t,
+        propagated: true,
+        source: refText(o.column),
+        path: o.path.map(refText),
+      });
+  const visible = origins.filter((o) => !o.column.hidden && o.column.datasetUrn && o.column.name);
+  const column: CatalogColumn = {
+    name: c.name,
+    type: c.type,
+    tags: [...new Set(classifications.map((x) => x.value))],
+    classifications,
+    upstream: visible.map((o) => ({
+      datasetUrn: o.column.datasetUrn!,
+      name: o.column.name!,
+      path: o.path.map(refText),
+    })),
+  };
+  if (visible.length < origins.length || c.classificationOriginsTruncated) column.conceptsKnown = false;
+  return column;
 }
 
 /** Asks Metis with the caller's token: every dataset of a query in one request; null for those the caller may not read. */
@@ -23,21 +77,8 @@ export class MetisColumnCatalog implements ColumnCatalog {
   }
 
   async datasets(urns: readonly string[], caller: Caller): Promise<Map<string, CatalogDataset | null>> {
-    const found = await this.client.datasets<MetisDataset>(
-      urns,
-      'urn columns { name type tags }',
-      caller,
-      'GatewayColumns',
-    );
-    return new Map(
-      urns.map((urn, i) => {
-        const d = found[i];
-        return [
-          urn,
-          d ? { urn, columns: d.columns.map((c) => ({ name: c.name, type: c.type, tags: c.tags ?? [] })) } : null,
-        ];
-      }),
-    );
+    const found = await this.client.datasets<MetisDataset>(urns, SELECTION, caller, 'GatewayColumns');
+    return new Map(urns.map((urn, i) => [urn, found[i] ? { urn, columns: found[i].columns.map(columnOf) } : null]));
   }
 }
 

@@ -20,7 +20,11 @@ import type {
   MaskSpec,
   RowFilter,
 } from './policies/model.js';
+import { explainMask } from './policies/explain.js';
+import type { Classification } from './policies/resolve.js';
 import type {
+  ClassificationKind as ClassificationKindGql,
+  MaskSelection as MaskSelectionGql,
   DatePrecision as DatePrecisionGql,
   FilterOperator as FilterOperatorGql,
   HashAlgorithm as HashAlgorithmGql,
@@ -43,7 +47,11 @@ export function dataPolicyInput(input: DataPolicyInputGql): DataPolicyInput {
     selector: {
       user: { match: lower<'any' | 'all'>(input.selector.user.match ?? 'ANY'), tags: input.selector.user.tags },
       column: input.selector.column
-        ? { tags: input.selector.column.tags ?? [], names: input.selector.column.names ?? [] }
+        ? {
+            tags: input.selector.column.tags ?? [],
+            names: input.selector.column.names ?? [],
+            concepts: input.selector.column.concepts ?? [],
+          }
         : null,
     },
     mask: input.mask
@@ -92,7 +100,7 @@ export const toDataPolicy = (doc: DataPolicyDoc): DataPolicyGql => ({
   datasets: doc.datasets,
   selector: {
     user: { match: upper(doc.selector.user.match), tags: doc.selector.user.tags },
-    column: doc.selector.column,
+    column: doc.selector.column ? { ...doc.selector.column, concepts: doc.selector.column.concepts ?? [] } : null,
   },
   mask: doc.mask ? maskGql(doc.mask) : null,
   filters: doc.filters.map((f) => ({
@@ -166,12 +174,23 @@ export const toQueryRecord = (doc: QueryDoc, manager = false): QueryRecordGql =>
   routing: doc.routing ? { by: upper(doc.routing.by), reason: doc.routing.reason } : null,
 });
 
+const toClassification = (c: Classification) => ({
+  kind: upper<ClassificationKindGql>(c.kind),
+  value: c.value,
+  label: c.label ?? null,
+  distance: c.distance ?? null,
+  propagated: c.propagated,
+  source: c.source ?? null,
+  path: c.path ?? [],
+});
+
 /** The rewritten SQL (masks, filters, `__gw` names; keys only as parameters) only for those who may manage data policies. */
 export function toQueryPlan(sql: string, cluster: string, r: Rewritten, manager: boolean): QueryPlanGql {
   return {
     sql,
     cluster,
     rewrittenSql: manager ? r.engineSql : null,
+    conceptsKnown: r.scans.every((s) => s.plan.columns.every((c) => c.conceptsKnown !== false)),
     datasets: r.analysis.datasets.map((d) => d.urn),
     policies: r.policies,
     scans: r.scans.map((s) => ({
@@ -185,6 +204,20 @@ export function toQueryPlan(sql: string, cluster: string, r: Rewritten, manager:
         tags: c.tags,
         mask: c.mask ? upper<MaskOperatorGql>(c.mask.spec.operator) : null,
         policy: c.mask?.policy ?? null,
+        classifications: (
+          c.classifications ?? c.tags.map((t) => ({ kind: 'tag' as const, value: t, propagated: false }))
+        ).map(toClassification),
+        reason: c.mask
+          ? {
+              policy: c.mask.policy,
+              priority: c.mask.priority,
+              selectedBy: upper<MaskSelectionGql>(c.mask.reason.selectedBy),
+              matched: c.mask.reason.matched,
+              classification: c.mask.reason.classification ? toClassification(c.mask.reason.classification) : null,
+              subjectTags: c.mask.reason.subjectTags,
+              explanation: explainMask(c)!,
+            }
+          : null,
       })),
       filters: s.plan.filters.map((f) => f.policy),
       exemptions: s.plan.exemptions.map((f) => f.policy),

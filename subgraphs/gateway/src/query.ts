@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { badUserInput, ErrorCode, forbidden, serviceUnavailable } from '@dataos/errors';
 import { CursorCodec, isOffset } from '@dataos/subgraph-kit';
 import type { Caller, ColumnCatalog } from './catalog.js';
+import { needsConcepts, withConcepts, type ConceptSource } from './concepts.js';
 import type { ClusterDoc } from './clusters.js';
 import { EngineError, type Engine, type ResultPage } from './engines/engine.js';
 import { callerSafeMessage, type MessageContext } from './engines/messages.js';
@@ -56,6 +57,11 @@ export interface QueryResult {
 export interface QueryServiceDeps {
   rewriter: QueryRewriter;
   catalog: ColumnCatalog;
+  /**
+   * Odin: the columns' concepts, asked once per query when a policy selects by concept. Unreachable:
+   * concept masks apply to every column (fail closed). Absent (unit tests): concept selectors match nothing.
+   */
+  concepts?: ConceptSource;
   policies: { all(): Promise<DataPolicyDoc[]> };
   engineFor(cluster: ClusterDoc): Engine;
   history?: QueryHistory;
@@ -163,7 +169,10 @@ export class QueryService {
         datasets: unknown,
       });
     }
-    return new Map(urns.map((u) => [u, planScan(catalog.get(u)!, req.subject, policies)]));
+    let datasets = urns.map((u) => catalog.get(u)!);
+    if (this.deps.concepts && needsConcepts(policies))
+      datasets = (await withConcepts(datasets, this.deps.concepts, req.caller)).datasets;
+    return new Map(urns.map((u, i) => [u, planScan(datasets[i]!, req.subject, policies)]));
   }
 
   async plan(req: QueryRequest, engine: Engine): Promise<Rewritten> {

@@ -2,6 +2,7 @@ import { HeimdallClient } from '@dataos/heimdall-client';
 import { createLogger, createSubgraph, loadTypeDefs } from '@dataos/subgraph-kit';
 import type { MongoStore } from '@dataos/stores';
 import { MetisColumnCatalog, type ColumnCatalog } from './catalog.js';
+import { OdinConceptSource, type ConceptSource } from './concepts.js';
 import { ClusterMonitor, ClusterStore } from './clusters.js';
 import type { Context, GatewayServices } from './context.js';
 import type { DuckDbEngine } from './engines/duckdb.js';
@@ -24,6 +25,12 @@ export interface GatewayDeps {
   /** Columns and tags; default: Metis at METIS_URL (or `metisUrl`). */
   catalog?: ColumnCatalog;
   metisUrl?: string;
+  /**
+   * The columns' concepts; default: Odin at ODIN_URL (or `odinUrl`). `false`: none (tests without
+   * Odin; concept selectors then match nothing).
+   */
+  concepts?: ConceptSource | false;
+  odinUrl?: string;
   /** The embedded engine; default: DuckDB over the generated demo files, created on first use. */
   duckdb?: DuckDbEngine | (() => Promise<DuckDbEngine>);
   /** Health checks period (GATEWAY_HEALTH_INTERVAL_MS, 30 s); 0 turns them off. */
@@ -61,6 +68,10 @@ export async function createGatewaySubgraph(deps: GatewayDeps) {
   const engines = new EngineRegistry(deps.duckdb, { duckdb: settings.duckdb, trino: settings.trino });
   const catalog = deps.catalog ?? new MetisColumnCatalog(deps.metisUrl ?? settings.metis.url, settings.metis.timeoutMs);
   const heimdall = deps.heimdall ?? new HeimdallClient(settings.heimdall);
+  const concepts =
+    deps.concepts === false
+      ? undefined
+      : (deps.concepts ?? new OdinConceptSource(deps.odinUrl ?? settings.odin.url, settings.odin.timeoutMs));
   const monitor = new ClusterMonitor(clusters, engines, logger);
   const progress = new QueryProgressFeed(deps.mongo.db, logger, deps.progressIntervalMs);
   await progress.feed.start();
@@ -80,6 +91,7 @@ export async function createGatewaySubgraph(deps: GatewayDeps) {
     queries: new QueryService({
       rewriter,
       catalog,
+      ...(concepts ? { concepts } : {}),
       policies,
       history,
       engineFor: (cluster) => engines.forCluster(cluster),

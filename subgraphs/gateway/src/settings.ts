@@ -1,5 +1,6 @@
 import { HEIMDALL_CLIENT_SETTINGS } from '@dataos/heimdall-client';
 import { METIS_CLIENT_SETTINGS } from '@dataos/metis-client';
+import { ODIN_CLIENT_SETTINGS } from './concepts.js';
 import { parseSettings, setting, type Env } from '@dataos/settings';
 import { KIT_SETTINGS, kitSettingsOf, type KitSettings } from '@dataos/subgraph-kit';
 import { DUCKDB_DEFAULTS, type DuckDbEngineOptions } from './engines/duckdb.js';
@@ -11,6 +12,7 @@ export const GATEWAY_SETTINGS = {
   ...KIT_SETTINGS,
   ...HEIMDALL_CLIENT_SETTINGS,
   ...METIS_CLIENT_SETTINGS,
+  ...ODIN_CLIENT_SETTINGS,
   PORT: setting.port({ default: 4004 }),
   GATEWAY_MAX_ROWS: setting.int({ min: 1, default: MAX_LIMIT }),
   /** 0: no time limit. */
@@ -36,6 +38,8 @@ export interface GatewaySettings {
   kit: KitSettings;
   heimdall: { url: string; timeoutMs: number };
   metis: { url: string; timeoutMs: number };
+  /** Odin, for the columns' concepts (ODIN_URL, ODIN_TIMEOUT_MS). */
+  odin: { url: string; timeoutMs: number };
   /** Largest page a query may ask (GATEWAY_MAX_ROWS). */
   maxRows: number;
   queryTimeoutMs: number;
@@ -56,6 +60,7 @@ export function gatewaySettingsFromEnv(env: Env = process.env): GatewaySettings 
     kit: kitSettingsOf(v),
     heimdall: { url: v.HEIMDALL_URL, timeoutMs: v.HEIMDALL_TIMEOUT_MS },
     metis: { url: v.METIS_URL, timeoutMs: v.METIS_TIMEOUT_MS },
+    odin: { url: v.ODIN_URL, timeoutMs: v.ODIN_TIMEOUT_MS },
     maxRows: v.GATEWAY_MAX_ROWS,
     queryTimeoutMs: v.GATEWAY_QUERY_TIMEOUT_MS,
     policyCacheMs: v.GATEWAY_POLICY_CACHE_MS,

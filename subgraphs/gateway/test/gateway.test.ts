@@ -131,6 +131,8 @@ beforeAll(async () => {
     mongo: gatewayMongo,
     heimdall: heimdallClient,
     metisUrl: metisRunning.url,
+    // no Odin here: concept masks are tested in concepts.test.ts
+    concepts: false,
     duckdb: await DuckDbEngine.create({ depotAliases: { [id]: 'icebase', [financeDepot]: 'lakehouse' } }),
     healthIntervalMs: 0,
   });

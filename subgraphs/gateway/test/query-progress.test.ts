@@ -40,6 +40,7 @@ beforeAll(async () => {
     mongo,
     heimdall: new HeimdallClient({ url: heimdall.url }),
     catalog: StaticColumnCatalog.fromDemo(),
+    concepts: false,
     healthIntervalMs: 0,
   });
   served = await serveTestSubgraph(gateway, () => mongo.drop());

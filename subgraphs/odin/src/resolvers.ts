@@ -19,8 +19,11 @@ import { MEDIA_TYPES, serializeRdf } from './rdf/io.js';
 import { pickValue, valuesOf } from './rdf/model.js';
 import { ALT_LABEL_PREDICATES, DEFINITION_PREDICATES, LABEL_PREDICATES } from './rdf/terms.js';
 import { annotationsOf, langStrings } from './store/cypher.js';
-import { MAX_DEPTH, MAX_PATH, type LinkScope } from './store/ontology.js';
-import type { ConceptRelationKind } from './store/records.js';
+import { MAX_DEPTH, MAX_PATH, columnKey, type LinkScope } from './store/ontology.js';
+import type { ConceptRecord, ConceptRelationKind } from './store/records.js';
+
+/** Columns one `columnConcepts` call may ask about (a query's columns, with their lineage sources). */
+export const MAX_COLUMN_LOOKUP = 1000;
 
 function bounded(value: number | null | undefined, fallback: number, min: number, max: number, field: string): number {
   const n = value ?? fallback;
@@ -118,6 +121,29 @@ export const resolvers: Resolvers = {
         content: await serializeRdf(exported.triples, format, exported.prefixes, iri),
         triples: exported.triples.length,
       };
+    },
+    columnConcepts: async (_root, { columns }, ctx) => {
+      if (columns.length > MAX_COLUMN_LOOKUP)
+        throw badUserInput(`columns: at most ${MAX_COLUMN_LOOKUP} per call.`, { field: 'columns' });
+      const refs = columns.map((c, i) => ({
+        datasetUrn: assertDatasetUrn(c.datasetUrn, `columns[${i}].datasetUrn`),
+        name: columnName(c.name, `columns[${i}].name`)!,
+      }));
+      // One Metis call for every dataset (the session batches a tick's URNs), then two Cypher queries.
+      const visible = await Promise.all(refs.map((r) => canRead(ctx, r.datasetUrn)));
+      const linked = await ctx.store.conceptOfColumns(refs.filter((_, i) => visible[i]));
+      const iris = [...new Set([...linked.values()].map((c) => c.iri))];
+      const above = iris.length
+        ? await ctx.store.hierarchyOf(iris, 'up', MAX_DEPTH, ['SUB_CLASS_OF', 'BROADER'])
+        : new Map<string, { concept: ConceptRecord; distance: number }[]>();
+      return refs.map((r, i) => {
+        const own = visible[i] ? linked.get(columnKey(r)) : undefined;
+        return {
+          ...r,
+          visible: visible[i]!,
+          concepts: own ? [{ concept: own, distance: 0 }, ...(above.get(own.iri) ?? [])] : [],
+        };
+      });
     },
   },
   Mutation: {

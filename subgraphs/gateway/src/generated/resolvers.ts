@@ -23,6 +23,10 @@ export type Scalars = {
   link__Import: { input: unknown; output: unknown; }
 };
 
+export type ClassificationKind =
+  | 'CONCEPT'
+  | 'TAG';
+
 /** A Minerva query cluster. */
 export type Cluster = {
   __typename?: 'Cluster';
@@ -130,8 +134,30 @@ export type ClusterUpdateInput = {
   state?: InputMaybe<ClusterState>;
 };
 
+/** A tag or concept a column holds: its own, or propagated from an upstream column by column lineage. */
+export type ColumnClassification = {
+  __typename?: 'ColumnClassification';
+  /** CONCEPT: levels above the concept linked to the column (0: the linked concept itself). */
+  distance?: Maybe<Scalars['Int']['output']>;
+  kind: ClassificationKind;
+  /** The concept's label. */
+  label?: Maybe<Scalars['String']['output']>;
+  /** Columns from the source to this one (`<dataset urn>#<column>`), when propagated. */
+  path: Array<Scalars['String']['output']>;
+  propagated: Scalars['Boolean']['output'];
+  /** The upstream column it comes from (`<dataset urn>#<column>`), when propagated. */
+  source?: Maybe<Scalars['String']['output']>;
+  /** The tag, or the concept's IRI. */
+  value: Scalars['String']['output'];
+};
+
 export type ColumnSelector = {
   __typename?: 'ColumnSelector';
+  /**
+   * Odin concept IRIs: a column is selected when its concept (own, or propagated through column
+   * lineage) is one of these or below one of them (rdfs:subClassOf / skos:broader closure).
+   */
+  concepts: Array<Scalars['String']['output']>;
   /** Column name globs, case-insensitive. */
   names: Array<Scalars['String']['output']>;
   /** Column tag globs, case-insensitive (`PII.Email`, `PII.*`). */
@@ -139,6 +165,8 @@ export type ColumnSelector = {
 };
 
 export type ColumnSelectorInput = {
+  /** Odin concept IRIs (absolute, exact): selects columns holding one of them or a subconcept. */
+  concepts?: InputMaybe<Array<Scalars['String']['input']>>;
   names?: InputMaybe<Array<Scalars['String']['input']>>;
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
 };
@@ -300,6 +328,35 @@ export type MaskOperator =
   | 'REDACT'
   /** Every match of `pattern` replaced by `replacement`. */
   | 'REGEX_REPLACE';
+
+/** Why a policy decides a column: one answer to "why can't I see this?". */
+export type MaskReason = {
+  __typename?: 'MaskReason';
+  /** The column's own or propagated tag or concept that matched it (with the lineage path). */
+  classification?: Maybe<ColumnClassification>;
+  /** The same, in one sentence. */
+  explanation: Scalars['String']['output'];
+  /** The policy's tag glob, concept IRI or name glob that matched. */
+  matched?: Maybe<Scalars['String']['output']>;
+  policy: Scalars['String']['output'];
+  priority: Scalars['Int']['output'];
+  selectedBy: MaskSelection;
+  /** The caller's tags, as Heimdall gives them (token and assigned tags), that the policy's user selector matched. */
+  subjectTags: Array<Scalars['String']['output']>;
+};
+
+export type MaskSelection =
+  /** By one of the column's concepts (or a concept above it). */
+  | 'CONCEPT'
+  /**
+   * Odin could not be asked: the column's concepts are unknown, so every concept mask may apply
+   * (fail closed; exemptions do not).
+   */
+  | 'CONCEPTS_UNKNOWN'
+  /** By the column's name. */
+  | 'NAME'
+  /** By one of the column's tags. */
+  | 'TAG';
 
 export type MaskSpec = {
   __typename?: 'MaskSpec';
@@ -498,6 +555,8 @@ export type QueryPhase =
 export type QueryPlan = {
   __typename?: 'QueryPlan';
   cluster: Scalars['ID']['output'];
+  /** False when Odin could not be asked for the columns' concepts: concept masks then apply to every column (fail closed). */
+  conceptsKnown: Scalars['Boolean']['output'];
   datasets: Array<Scalars['String']['output']>;
   policies: Array<Scalars['String']['output']>;
   /** The SQL that would run (hash keys as parameters); null unless you may manage data policies. */
@@ -620,11 +679,16 @@ export type RowFilterInput = {
 
 export type ScanColumn = {
   __typename?: 'ScanColumn';
+  /** Its tags and concepts, own and propagated through column lineage, with where they come from. */
+  classifications: Array<ColumnClassification>;
   /** The winning mask; null when the column is read as is. */
   mask?: Maybe<MaskOperator>;
   name: Scalars['String']['output'];
   /** The policy of that mask. */
   policy?: Maybe<Scalars['String']['output']>;
+  /** Why the winning policy applies (also for a PASS_THROUGH exemption); null when no policy selects the column. */
+  reason?: Maybe<MaskReason>;
+  /** Own and propagated tags. */
   tags: Array<Scalars['String']['output']>;
   type: Scalars['String']['output'];
 };
@@ -784,6 +848,7 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ClassificationKind: ClassificationKind;
   Cluster: ResolverTypeWrapper<Cluster>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ClusterEngine: ClusterEngine;
@@ -795,6 +860,7 @@ export type ResolversTypes = ResolversObject<{
   ClusterSizeInput: ClusterSizeInput;
   ClusterState: ClusterState;
   ClusterUpdateInput: ClusterUpdateInput;
+  ColumnClassification: ResolverTypeWrapper<ColumnClassification>;
   ColumnSelector: ResolverTypeWrapper<ColumnSelector>;
   ColumnSelectorInput: ColumnSelectorInput;
   DataPolicy: ResolverTypeWrapper<DataPolicy>;
@@ -816,6 +882,8 @@ export type ResolversTypes = ResolversObject<{
   MaskKeyScope: MaskKeyScope;
   MaskKeySource: MaskKeySource;
   MaskOperator: MaskOperator;
+  MaskReason: ResolverTypeWrapper<MaskReason>;
+  MaskSelection: MaskSelection;
   MaskSpec: ResolverTypeWrapper<MaskSpec>;
   MaskSpecInput: MaskSpecInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -864,6 +932,7 @@ export type ResolversParentTypes = ResolversObject<{
   ClusterSize: ClusterSize;
   ClusterSizeInput: ClusterSizeInput;
   ClusterUpdateInput: ClusterUpdateInput;
+  ColumnClassification: ColumnClassification;
   ColumnSelector: ColumnSelector;
   ColumnSelectorInput: ColumnSelectorInput;
   DataPolicy: DataPolicy;
@@ -878,6 +947,7 @@ export type ResolversParentTypes = ResolversObject<{
   Float: Scalars['Float']['output'];
   JSON: Scalars['JSON']['output'];
   MaskKey: MaskKey;
+  MaskReason: MaskReason;
   MaskSpec: MaskSpec;
   MaskSpecInput: MaskSpecInput;
   Mutation: Record<PropertyKey, never>;
@@ -957,15 +1027,6 @@ export type Federation__InterfaceObjectDirectiveArgs = { };
 
 export type Federation__InterfaceObjectDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__InterfaceObjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__ListSizeDirectiveArgs = {
-  assumedSize?: Maybe<Scalars['Int']['input']>;
-  requireOneSlicingArgument?: Maybe<Scalars['Boolean']['input']>;
-  sizedFields?: Maybe<Array<Scalars['String']['input']>>;
-  slicingArguments?: Maybe<Array<Scalars['String']['input']>>;
-};
-
-export type Federation__ListSizeDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
-
 export type Federation__OverrideDirectiveArgs = {
   from: Scalars['String']['input'];
   label?: Maybe<Scalars['String']['input']>;
@@ -1012,6 +1073,15 @@ export type LinkDirectiveArgs = {
 
 export type LinkDirectiveResolver<Result, Parent, ContextType = Context, Args = LinkDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ListSizeDirectiveArgs = {
+  assumedSize?: Maybe<Scalars['Int']['input']>;
+  requireOneSlicingArgument?: Maybe<Scalars['Boolean']['input']>;
+  sizedFields?: Maybe<Array<Scalars['String']['input']>>;
+  slicingArguments?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type ListSizeDirectiveResolver<Result, Parent, ContextType = Context, Args = ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ShareableDirectiveArgs = { };
 
 export type ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -1045,7 +1115,18 @@ export type ClusterSizeResolvers<ContextType = Context, ParentType extends Resol
   replicas?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type ColumnClassificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnClassification'] = ResolversParentTypes['ColumnClassification']> = ResolversObject<{
+  distance?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ClassificationKind'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  path?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  propagated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type ColumnSelectorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnSelector'] = ResolversParentTypes['ColumnSelector']> = ResolversObject<{
+  concepts?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   names?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
@@ -1107,6 +1188,16 @@ export type MaskKeyResolvers<ContextType = Context, ParentType extends Resolvers
   source?: Resolver<ResolversTypes['MaskKeySource'], ParentType, ContextType>;
 }>;
 
+export type MaskReasonResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MaskReason'] = ResolversParentTypes['MaskReason']> = ResolversObject<{
+  classification?: Resolver<Maybe<ResolversTypes['ColumnClassification']>, ParentType, ContextType>;
+  explanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  matched?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  policy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  selectedBy?: Resolver<ResolversTypes['MaskSelection'], ParentType, ContextType>;
+  subjectTags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type MaskSpecResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MaskSpec'] = ResolversParentTypes['MaskSpec']> = ResolversObject<{
   algorithm?: Resolver<Maybe<ResolversTypes['HashAlgorithm']>, ParentType, ContextType>;
   bucketSize?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -1164,6 +1255,7 @@ export type QueryHistoryEdgeResolvers<ContextType = Context, ParentType extends 
 
 export type QueryPlanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryPlan'] = ResolversParentTypes['QueryPlan']> = ResolversObject<{
   cluster?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  conceptsKnown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   datasets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   policies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   rewrittenSql?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1239,9 +1331,11 @@ export type RowFilterResolvers<ContextType = Context, ParentType extends Resolve
 }>;
 
 export type ScanColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScanColumn'] = ResolversParentTypes['ScanColumn']> = ResolversObject<{
+  classifications?: Resolver<Array<ResolversTypes['ColumnClassification']>, ParentType, ContextType>;
   mask?: Resolver<Maybe<ResolversTypes['MaskOperator']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   policy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['MaskReason']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -1288,6 +1382,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Cluster?: ClusterResolvers<ContextType>;
   ClusterSelector?: ClusterSelectorResolvers<ContextType>;
   ClusterSize?: ClusterSizeResolvers<ContextType>;
+  ColumnClassification?: ColumnClassificationResolvers<ContextType>;
   ColumnSelector?: ColumnSelectorResolvers<ContextType>;
   DataPolicy?: DataPolicyResolvers<ContextType>;
   DataPolicySelector?: DataPolicySelectorResolvers<ContextType>;
@@ -1297,6 +1392,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   HealthCheck?: HealthCheckResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   MaskKey?: MaskKeyResolvers<ContextType>;
+  MaskReason?: MaskReasonResolvers<ContextType>;
   MaskSpec?: MaskSpecResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -1333,7 +1429,6 @@ export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   federation__fromContext?: Federation__FromContextDirectiveResolver<any, any, ContextType>;
   federation__inaccessible?: Federation__InaccessibleDirectiveResolver<any, any, ContextType>;
   federation__interfaceObject?: Federation__InterfaceObjectDirectiveResolver<any, any, ContextType>;
-  federation__listSize?: Federation__ListSizeDirectiveResolver<any, any, ContextType>;
   federation__override?: Federation__OverrideDirectiveResolver<any, any, ContextType>;
   federation__policy?: Federation__PolicyDirectiveResolver<any, any, ContextType>;
   federation__provides?: Federation__ProvidesDirectiveResolver<any, any, ContextType>;
@@ -1341,5 +1436,6 @@ export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   federation__requiresScopes?: Federation__RequiresScopesDirectiveResolver<any, any, ContextType>;
   federation__tag?: Federation__TagDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
+  listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
 }>;

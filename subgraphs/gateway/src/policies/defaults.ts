@@ -109,3 +109,83 @@ export const DEMO_DATA_POLICIES: DataPolicyInput[] = [
     filters: [],
   },
 ];
+
+/** The demo business ontology's namespace (Odin, `ontologies/business.ttl`). */
+export const BUSINESS = 'https://dataos.local/ontology/business#';
+const concept = (name: string) => `${BUSINESS}${name}`;
+const conceptMask = (
+  name: string,
+  concepts: string[],
+  mask: DataPolicyInput['mask'],
+  description: string,
+): DataPolicyInput => ({
+  name,
+  description,
+  type: 'mask',
+  priority: 98,
+  selector: { user: everybody, column: { concepts: concepts.map(concept) } },
+  mask,
+});
+
+/**
+ * Masks by Odin concept (through the subconcept closure), at 98: before the `PII.*` tag
+ * defaults (99), after the pii-reader exemptions (90). A column gets the mask of its nearest
+ * concept (at equal numbers the nearer concept wins): an e-mail address is hashed, a date of birth
+ * keeps its year, anything else under Personal data without a nearer rule is redacted.
+ */
+export const DEFAULT_CONCEPT_POLICIES: DataPolicyInput[] = [
+  conceptMask(
+    'concept-personal-data',
+    ['PersonalData'],
+    { operator: 'redact', replacement: '[REDACTED]' },
+    'Personal data without a nearer rule is redacted.',
+  ),
+  conceptMask(
+    'concept-identifying-data',
+    ['IdentifyingData', 'PersonName'],
+    { operator: 'hash', algorithm: 'sha256' },
+    'Identifying data and person names are hashed.',
+  ),
+  conceptMask(
+    'concept-identifier',
+    ['CustomerIdentifier', 'OnlineIdentifier'],
+    { operator: 'hash', algorithm: 'sha256' },
+    'Identifiers of a person are hashed (joinable across datasets).',
+  ),
+  conceptMask(
+    'concept-email',
+    ['EmailAddress'],
+    { operator: 'hash', algorithm: 'sha256' },
+    'E-mail addresses are hashed.',
+  ),
+  conceptMask('concept-phone', ['PhoneNumber'], { operator: 'hash', algorithm: 'sha256' }, 'Phone numbers are hashed.'),
+  conceptMask(
+    'concept-date-of-birth',
+    ['DateOfBirth'],
+    { operator: 'bucket_date', precision: 'year' },
+    'Dates of birth keep the year only.',
+  ),
+  conceptMask(
+    'concept-postal-address',
+    ['PostalAddress'],
+    { operator: 'redact', replacement: '[REDACTED]' },
+    'Postal addresses are redacted.',
+  ),
+  conceptMask(
+    'concept-bank-account',
+    ['BankAccountNumber'],
+    { operator: 'rand_pattern' },
+    'Bank account numbers become random digits of the same length.',
+  ),
+  {
+    name: 'pii-reader-concepts',
+    description: 'PII readers see personal data in clear (columns holding a concept under Personal data).',
+    type: 'mask',
+    priority: 90,
+    selector: {
+      user: { match: 'any', tags: ['roles:id:pii-reader'] },
+      column: { concepts: [concept('PersonalData')] },
+    },
+    mask: { operator: 'pass_through' },
+  },
+];

@@ -64,7 +64,7 @@ export interface DataPolicyInput {
   datasets?: string[] | null;
   selector: {
     user: { match: SelectorMatch; tags: string[] };
-    column?: { tags?: string[] | null; names?: string[] | null } | null;
+    column?: { tags?: string[] | null; names?: string[] | null; concepts?: string[] | null } | null;
   };
   mask?: MaskSpec | null;
   filters?: RowFilter[] | null;
@@ -79,7 +79,8 @@ export interface DataPolicyDoc {
   datasets: string[];
   selector: {
     user: { match: SelectorMatch; tags: string[] };
-    column: { tags: string[]; names: string[] } | null;
+    /** `concepts`: Odin concept IRIs, matched through the subconcept closure (absent on older documents). */
+    column: { tags: string[]; names: string[]; concepts?: string[] } | null;
   };
   mask: MaskSpec | null;
   filters: RowFilter[];

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { conflict, notFound } from '@dataos/errors';
-import { DEFAULT_DATA_POLICIES } from './defaults.js';
+import { DEFAULT_CONCEPT_POLICIES, DEFAULT_DATA_POLICIES } from './defaults.js';
 import type { DataPolicyDoc, DataPolicyInput } from './model.js';
 import { validateDataPolicy } from './validate.js';
 
@@ -37,7 +37,11 @@ export function normalizePolicy(stored: DataPolicyDoc): DataPolicyDoc {
     selector: {
       user: { match: doc.selector?.user?.match ?? 'any', tags: doc.selector?.user?.tags ?? [] },
       column: doc.selector?.column
-        ? { tags: doc.selector.column.tags ?? [], names: doc.selector.column.names ?? [] }
+        ? {
+            tags: doc.selector.column.tags ?? [],
+            names: doc.selector.column.names ?? [],
+            concepts: doc.selector.column.concepts ?? [],
+          }
         : null,
     },
     enabled: doc.enabled ?? true,
@@ -54,7 +58,13 @@ function legacyPolicy(doc: DataPolicyDoc): DataPolicyDoc {
     patternSyntax: 2,
     selector: {
       user: { match: user?.match ?? 'any', tags: fromLegacy(user?.tags ?? []) },
-      column: column ? { tags: fromLegacy(column.tags ?? []), names: fromLegacy(column.names ?? []) } : null,
+      column: column
+        ? {
+            tags: fromLegacy(column.tags ?? []),
+            names: fromLegacy(column.names ?? []),
+            concepts: column.concepts ?? [],
+          }
+        : null,
     },
   };
 }
@@ -100,10 +110,21 @@ export class DataPolicyStore {
       { $setOnInsert: { at: new Date() } },
       { upsert: true },
     );
-    if (!marker.upsertedCount) return 0;
     let created = 0;
-    for (const input of DEFAULT_DATA_POLICIES)
-      created += await insertIfMissing(this.policies, policyDoc(input, 'defaults'));
+    if (marker.upsertedCount) {
+      for (const input of DEFAULT_DATA_POLICIES)
+        created += await insertIfMissing(this.policies, policyDoc(input, 'defaults'));
+    }
+    // Concept defaults came later: their own marker, so stores created before get them once too.
+    const concepts = await this.meta.updateOne(
+      { _id: 'default-concept-policies' },
+      { $setOnInsert: { at: new Date() } },
+      { upsert: true },
+    );
+    if (concepts.upsertedCount) {
+      for (const input of DEFAULT_CONCEPT_POLICIES)
+        created += await insertIfMissing(this.policies, policyDoc(input, 'defaults'));
+    }
     this.invalidate();
     return created;
   }

@@ -15,6 +15,9 @@ const URN_GLOB = /^dataos:\/\/\S{1,500}$/i;
 /** Subject tags are `namespace:...:value`, as in Heimdall: a pattern without `:` could match no subject. */
 const SUBJECT_TAG_GLOB = /^(?=\S{1,200}$)[^\s:]+(:[^\s:]*)+$/;
 const COLUMN_GLOB = /^\S{1,200}$/;
+/** An absolute IRI, as Odin accepts it (a scheme, no spaces, controls or `<>"{}|\^\``), at most 2,048 characters. */
+// eslint-disable-next-line no-control-regex
+const CONCEPT_IRI = /^[a-z][a-z0-9+.-]*:[^\u0000-\u0020<>"{}|\\^`\u007f-\u009f]{1,2040}$/i;
 const ATTRIBUTE = /^(claims\.[A-Za-z_][\w-]*|subject\.(id|sub|email|name)|tags\.[^\s]+|[A-Za-z_][\w-]*)$/;
 const PRECISIONS: DatePrecision[] = ['hour', 'day', 'week', 'month', 'year'];
 const FILTER_OPERATORS: FilterOperator[] = [
@@ -238,18 +241,28 @@ export function validateDataPolicy(input: DataPolicyInput): { name: string; fiel
       checkPattern(t, 'column', field);
     });
   }
+  const columnConcepts = column?.concepts ?? [];
+  if (columnConcepts.length > 50) throw bad('input.selector.column.concepts', 'At most 50 concepts per policy.');
+  columnConcepts.forEach((c, i) => {
+    if (typeof c !== 'string' || !CONCEPT_IRI.test(c))
+      throw bad(
+        `input.selector.column.concepts[${i}]`,
+        `"${String(c).slice(0, 100)}" is not a concept IRI: an absolute IRI such as https://dataos.local/ontology/business#EmailAddress.`,
+      );
+  });
+  const selects = columnTags.length + columnNames.length + columnConcepts.length;
   let mask: MaskSpec | null = null;
   let filters: RowFilter[] = [];
   if (input.type === 'mask') {
     if (!input.mask) throw bad('input.mask', 'A MASK policy needs mask.');
     if (input.filters?.length) throw bad('input.filters', 'A MASK policy has no filters.');
-    if (columnTags.length + columnNames.length === 0) {
-      throw bad('input.selector.column', 'A MASK policy selects columns by tags or names (selector.column).');
+    if (selects === 0) {
+      throw bad('input.selector.column', 'A MASK policy selects columns by tags, names or concepts (selector.column).');
     }
     mask = validateMask(input.mask, 'input.mask');
   } else {
     if (input.mask) throw bad('input.mask', 'A FILTER policy has no mask.');
-    if (columnTags.length + columnNames.length > 0)
+    if (selects > 0)
       throw bad('input.selector.column', 'A FILTER policy applies to rows, not columns: no selector.column.');
     if ((input.filters ?? []).length > 20) throw bad('input.filters', 'At most 20 filters per policy.');
     filters = (input.filters ?? []).map((f, i) => validateFilter(f, `input.filters[${i}]`));
@@ -265,7 +278,10 @@ export function validateDataPolicy(input: DataPolicyInput): { name: string; fiel
       datasets: [...new Set(datasets.map((d) => d.toLowerCase()))],
       selector: {
         user: { match: user.match, tags: [...user.tags] },
-        column: input.type === 'mask' ? { tags: [...columnTags], names: [...columnNames] } : null,
+        column:
+          input.type === 'mask'
+            ? { tags: [...columnTags], names: [...columnNames], concepts: [...new Set(columnConcepts)] }
+            : null,
       },
       mask,
       filters,

@@ -44,6 +44,24 @@ export type Column = {
   name: Scalars['String']['output'];
 };
 
+/** A column's concept and its closure (`columnConcepts`). */
+export type ColumnConcepts = {
+  __typename?: 'ColumnConcepts';
+  /** The linked concept (distance 0), then its ancestors (distance 1 = parent), nearest first; empty when not linked. */
+  concepts: Array<ConceptAtDistance>;
+  datasetUrn: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** False when Metis does not show the caller the dataset: nothing is said about its concepts. */
+  visible: Scalars['Boolean']['output'];
+};
+
+/** A column of a Metis dataset. */
+export type ColumnRefInput = {
+  /** `dataos://depot:collection/dataset` */
+  datasetUrn: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+};
+
 /** A class of an ontology (rdfs:Class, owl:Class) or a SKOS concept, giving data a business meaning. */
 export type Concept = {
   __typename?: 'Concept';
@@ -145,7 +163,7 @@ export type ConceptLabelArgs = {
 export type ConceptAtDistance = {
   __typename?: 'ConceptAtDistance';
   concept: Concept;
-  /** Levels from the concept asked about (1 = direct). */
+  /** Levels from the concept asked about (1 = direct; 0 = the concept itself, in `columnConcepts`). */
   distance: Scalars['Int']['output'];
 };
 
@@ -303,7 +321,10 @@ export type Mutation = {
    * on it (decided with its URN, tags and domain).
    */
   linkConcept: ConceptLink;
-  /** Removes such a link, also one whose dataset is gone from Metis. Needs `write` on the dataset. */
+  /**
+   * Removes such a link, also one whose dataset is gone from Metis. Needs `write` on the dataset
+   * (decided with its URN, tags and domain): the right Metis asks to remove a tag.
+   */
   unlinkConcept: ConceptLink;
 };
 
@@ -423,6 +444,14 @@ export type PropertyKind =
  */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * The concepts of many columns in one call, for policy engines (the Gateway asks once per query):
+   * each column's linked concept (distance 0) and every concept above it through rdfs:subClassOf
+   * and skos:broader (distance 1 and more, at most 20 levels), nearest first. In the order asked,
+   * at most 1,000 columns. A column whose dataset Metis does not show the caller answers
+   * `visible: false` and no concepts (unknown, not "clean").
+   */
+  columnConcepts: Array<ColumnConcepts>;
   /** A concept by IRI; null when unknown. */
   concept?: Maybe<Concept>;
   /**
@@ -462,6 +491,17 @@ export type Query = {
   properties: Array<Property>;
   /** A property by IRI; null when unknown. */
   property?: Maybe<Property>;
+};
+
+
+/**
+ * Odin, the knowledge graph: ontologies whose concepts give the catalog's datasets and columns a
+ * business meaning. Ontologies are readable by every authenticated caller. Datasets and columns are
+ * filtered by Heimdall decisions for the caller (`read` on the dataset URN): a dataset the caller
+ * may not read does not appear in any answer, and its concepts are not revealed.
+ */
+export type QueryColumnConceptsArgs = {
+  columns: Array<ColumnRefInput>;
 };
 
 
@@ -737,6 +777,8 @@ export type ResolversTypes = ResolversObject<{
   Annotation: ResolverTypeWrapper<Annotation>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Column: ResolverTypeWrapper<Omit<Column, 'concept'> & { concept?: Maybe<ResolversTypes['Concept']> }>;
+  ColumnConcepts: ResolverTypeWrapper<Omit<ColumnConcepts, 'concepts'> & { concepts: Array<ResolversTypes['ConceptAtDistance']> }>;
+  ColumnRefInput: ColumnRefInput;
   Concept: ResolverTypeWrapper<ConceptRecord>;
   ConceptAtDistance: ResolverTypeWrapper<Omit<ConceptAtDistance, 'concept'> & { concept: ResolversTypes['Concept'] }>;
   ConceptHolding: ResolverTypeWrapper<Omit<ConceptHolding, 'columns' | 'concepts' | 'dataset'> & { columns: Array<ResolversTypes['Column']>, concepts: Array<ResolversTypes['Concept']>, dataset: ResolversTypes['Dataset'] }>;
@@ -781,6 +823,8 @@ export type ResolversParentTypes = ResolversObject<{
   Annotation: Annotation;
   ID: Scalars['ID']['output'];
   Column: Omit<Column, 'concept'> & { concept?: Maybe<ResolversParentTypes['Concept']> } | FederationReferenceTypes['Column'];
+  ColumnConcepts: Omit<ColumnConcepts, 'concepts'> & { concepts: Array<ResolversParentTypes['ConceptAtDistance']> };
+  ColumnRefInput: ColumnRefInput;
   Concept: ConceptRecord;
   ConceptAtDistance: Omit<ConceptAtDistance, 'concept'> & { concept: ResolversParentTypes['Concept'] };
   ConceptHolding: Omit<ConceptHolding, 'columns' | 'concepts' | 'dataset'> & { columns: Array<ResolversParentTypes['Column']>, concepts: Array<ResolversParentTypes['Concept']>, dataset: ResolversParentTypes['Dataset'] };
@@ -858,15 +902,6 @@ export type Federation__InterfaceObjectDirectiveArgs = { };
 
 export type Federation__InterfaceObjectDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__InterfaceObjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__ListSizeDirectiveArgs = {
-  assumedSize?: Maybe<Scalars['Int']['input']>;
-  requireOneSlicingArgument?: Maybe<Scalars['Boolean']['input']>;
-  sizedFields?: Maybe<Array<Scalars['String']['input']>>;
-  slicingArguments?: Maybe<Array<Scalars['String']['input']>>;
-};
-
-export type Federation__ListSizeDirectiveResolver<Result, Parent, ContextType = Context, Args = Federation__ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
-
 export type Federation__OverrideDirectiveArgs = {
   from: Scalars['String']['input'];
   label?: Maybe<Scalars['String']['input']>;
@@ -917,6 +952,15 @@ export type LinkDirectiveArgs = {
 
 export type LinkDirectiveResolver<Result, Parent, ContextType = Context, Args = LinkDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ListSizeDirectiveArgs = {
+  assumedSize?: Maybe<Scalars['Int']['input']>;
+  requireOneSlicingArgument?: Maybe<Scalars['Boolean']['input']>;
+  sizedFields?: Maybe<Array<Scalars['String']['input']>>;
+  slicingArguments?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type ListSizeDirectiveResolver<Result, Parent, ContextType = Context, Args = ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AnnotationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Annotation'] = ResolversParentTypes['Annotation']> = ResolversObject<{
   datatype?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   iri?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -930,6 +974,13 @@ export type ColumnResolvers<ContextType = Context, ParentType extends ResolversP
   concept?: Resolver<Maybe<ResolversTypes['Concept']>, ParentType, ContextType>;
   datasetUrn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ColumnConceptsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnConcepts'] = ResolversParentTypes['ColumnConcepts']> = ResolversObject<{
+  concepts?: Resolver<Array<ResolversTypes['ConceptAtDistance']>, ParentType, ContextType>;
+  datasetUrn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  visible?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type ConceptResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Concept'] = ResolversParentTypes['Concept'], FederationReferenceType extends FederationReferenceTypes['Concept'] = FederationReferenceTypes['Concept']> = ResolversObject<{
@@ -1073,6 +1124,7 @@ export type PropertyResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  columnConcepts?: Resolver<Array<ResolversTypes['ColumnConcepts']>, ParentType, ContextType, RequireFields<QueryColumnConceptsArgs, 'columns'>>;
   concept?: Resolver<Maybe<ResolversTypes['Concept']>, ParentType, ContextType, RequireFields<QueryConceptArgs, 'iri'>>;
   conceptPath?: Resolver<Maybe<ResolversTypes['ConceptPath']>, ParentType, ContextType, RequireFields<QueryConceptPathArgs, 'from' | 'maxLength' | 'relations' | 'to'>>;
   concepts?: Resolver<Array<ResolversTypes['Concept']>, ParentType, ContextType, RequireFields<QueryConceptsArgs, 'first'>>;
@@ -1126,6 +1178,7 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Annotation?: AnnotationResolvers<ContextType>;
   Column?: ColumnResolvers<ContextType>;
+  ColumnConcepts?: ColumnConceptsResolvers<ContextType>;
   Concept?: ConceptResolvers<ContextType>;
   ConceptAtDistance?: ConceptAtDistanceResolvers<ContextType>;
   ConceptHolding?: ConceptHoldingResolvers<ContextType>;
@@ -1162,7 +1215,6 @@ export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   federation__fromContext?: Federation__FromContextDirectiveResolver<any, any, ContextType>;
   federation__inaccessible?: Federation__InaccessibleDirectiveResolver<any, any, ContextType>;
   federation__interfaceObject?: Federation__InterfaceObjectDirectiveResolver<any, any, ContextType>;
-  federation__listSize?: Federation__ListSizeDirectiveResolver<any, any, ContextType>;
   federation__override?: Federation__OverrideDirectiveResolver<any, any, ContextType>;
   federation__policy?: Federation__PolicyDirectiveResolver<any, any, ContextType>;
   federation__provides?: Federation__ProvidesDirectiveResolver<any, any, ContextType>;
@@ -1171,4 +1223,5 @@ export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   federation__shareable?: Federation__ShareableDirectiveResolver<any, any, ContextType>;
   federation__tag?: Federation__TagDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
+  listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
 }>;
