@@ -101,7 +101,7 @@ const architecture = () => keys(diagramEdges(readFileSync(README, 'utf8')));
 const byKind = (r: Rendering, kind: string) => r.objects.filter((o) => o.kind === kind);
 const named = (r: Rendering, kind: string, name: string) => byKind(r, kind).find((o) => o.metadata.name === name)!;
 type Container = {
-  env?: { name: string; value?: string; valueFrom?: { secretKeyRef: { key: string } } }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef: { key: string; name: string } } }[];
   securityContext: Record<string, unknown>;
   readinessProbe: { httpGet: { path: string } };
   livenessProbe: { httpGet: { path: string } };
@@ -169,7 +169,12 @@ describe('the Helm chart, rendered by Helm and checked against the Kubernetes AP
       'dataos-svc-metis',
       'dataos-svc-odin',
     ]);
-    expect(callers('metis')).toEqual(['dataos-router', 'dataos-svc-gateway', 'dataos-svc-odin']);
+    expect(callers('metis')).toEqual([
+      'dataos-router',
+      'dataos-svc-caretaker',
+      'dataos-svc-gateway',
+      'dataos-svc-odin',
+    ]);
     expect(callers('odin')).toEqual(['dataos-router', 'dataos-svc-gateway']);
     expect(callers('gateway')).toEqual(['dataos-router']);
     expect(callers('caretaker')).toEqual(['dataos-router']);
@@ -178,9 +183,9 @@ describe('the Helm chart, rendered by Helm and checked against the Kubernetes AP
       SERVICE_CLIENT_ID: 'dataos-svc-metis',
       SERVICE_CLIENT_SECRET: 'secret:metis-client-secret',
     });
-    // The router is called by users, not services: it sends its identity and checks none.
+    // The router is called by users, not services: it sends its identity and trusts no caller.
     expect(envOf(rendering, 'router')).toMatchObject({
-      SERVICE_IDENTITY: 'off',
+      SERVICE_IDENTITY: 'required',
       SERVICE_CLIENT_ID: 'dataos-router',
       ROUTER_CLIENT_SECRET: 'secret:router-client-secret',
     });
@@ -226,6 +231,24 @@ describe('rendering refuses what would be unsafe or invalid', () => {
   it('the defaults alone name what a real install must set (no issuer, no open egress)', async () => {
     const r = await renderChart();
     expect(r.errors.join('\n')).toMatch(/oidc\.issuer is required|endpoints\.\w+: set cidrs/);
+    expect(r.objects).toEqual([]);
+  });
+
+  it('with existingSecret, creates no Secret and reads every secret from that one', async () => {
+    const r = await renderChart({ valuesFiles: [TEST_VALUES, here('./fixtures/existing-secret-values.yaml')] });
+    expect(r.errors).toEqual([]);
+    expect(byKind(r, 'Secret')).toEqual([]);
+    const refs = byKind(r, 'Deployment').flatMap((d) =>
+      (containerOf(d).env ?? []).flatMap((e) => (e.valueFrom ? [e.valueFrom.secretKeyRef.name] : [])),
+    );
+    expect(refs.length).toBeGreaterThan(10);
+    expect(new Set(refs)).toEqual(new Set(['dataos-prod-secrets']));
+  });
+
+  it('values with typos are refused by the chart schema, naming each', async () => {
+    const r = await renderChart({ valuesFiles: [TEST_VALUES, here('./fixtures/typo-values.yaml')] });
+    expect(r.errors.join('\n')).toMatch(/\/serviceIdentity\/mode': value must be one of 'required', 'off'/);
+    expect(r.errors.join('\n')).toMatch(/\/endpoints\/s3': additional properties 'cidr' not allowed/);
     expect(r.objects).toEqual([]);
   });
 

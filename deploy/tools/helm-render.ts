@@ -17,7 +17,11 @@ export const buildHelmRender = () =>
     'helm-render',
     ['go.mod', 'go.sum', 'main.go', 'required.go'].map((f) => `${TOOL_DIR}/${f}`),
     [HELM_RENDER_BIN],
-    () => run('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', HELM_RENDER_BIN, '.'], TOOL_DIR),
+    // Helm 4 needs Go 1.26: an older local Go fetches that toolchain through the module proxy.
+    () =>
+      run('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', HELM_RENDER_BIN, '.'], TOOL_DIR, {
+        GOTOOLCHAIN: 'auto',
+      }),
   );
 
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; [k: string]: unknown } } & Record<

@@ -12,7 +12,7 @@
 - { name: OIDC_AUDIENCE, value: {{ $v.oidc.audience | quote }} }
 - { name: OIDC_ALLOW_INSECURE, value: {{ or $v.oidc.allowInsecure $v.components.devIssuer.enabled | quote }} }
 - { name: HEIMDALL_URL, value: {{ include "dataos.url" (dict "root" $root "name" "heimdall") | quote }} }
-{{- if has $name (list "odin" "gateway") }}
+{{- if has $name (list "odin" "gateway" "caretaker") }}
 - { name: METIS_URL, value: {{ include "dataos.url" (dict "root" $root "name" "metis") | quote }} }
 {{- end }}
 {{- if eq $name "gateway" }}
@@ -33,9 +33,13 @@
 - { name: ARCHIVE_S3_ENDPOINT, value: {{ . | quote }} }
 {{- end }}
 - { name: ARCHIVE_S3_FORCE_PATH_STYLE, value: {{ $v.caretaker.archive.forcePathStyle | quote }} }
-- { name: AWS_REGION, value: {{ $v.caretaker.archive.region | quote }} }
-{{- include "dataos.secretEnv" (dict "secret" .secret "env" "AWS_ACCESS_KEY_ID" "key" "s3-access-key-id") }}
-{{- include "dataos.secretEnv" (dict "secret" .secret "env" "AWS_SECRET_ACCESS_KEY" "key" "s3-secret-access-key") }}
+- { name: ARCHIVE_S3_REGION, value: {{ $v.caretaker.archive.region | quote }} }
+{{- with $v.caretaker.archive.prefix }}
+- { name: ARCHIVE_S3_PREFIX, value: {{ . | quote }} }
+{{- end }}
+{{- /* Both keys or neither (then the SDK's default chain: a workload identity, say). */}}
+{{- include "dataos.secretEnv" (dict "secret" .secret "env" "ARCHIVE_S3_ACCESS_KEY_ID" "key" "s3-access-key-id") }}
+{{- include "dataos.secretEnv" (dict "secret" .secret "env" "ARCHIVE_S3_SECRET_ACCESS_KEY" "key" "s3-secret-access-key") }}
 {{- end }}
 {{- if eq $store "mongo" }}
 {{- include "dataos.secretEnv" (dict "secret" .secret "env" "MONGO_URL" "key" "mongo-url") }}
@@ -58,9 +62,10 @@
 {{- include "dataos.secretEnv" (dict "secret" .secret "env" "METRICS_TOKEN" "key" "metrics-token") }}
 {{- end }}
 {{- /* Service identity (packages/service-identity): the same four variables everywhere. */}}
-{{- /* Inbound checks where someone calls this service; the router (called by users) sends only. */}}
+{{- /* The router is called by users, not services: it trusts nobody, and `required` there means
+      only that it must have a client to send (it refuses to start without one). */}}
 {{- $callers := include "dataos.trustedCallers" (dict "root" $root "name" $name) }}
-- { name: SERVICE_IDENTITY, value: {{ ternary $v.serviceIdentity.mode "off" (ne $callers "") | quote }} }
+- { name: SERVICE_IDENTITY, value: {{ $v.serviceIdentity.mode | quote }} }
 - { name: SERVICE_CLIENT_ID, value: {{ required (printf "serviceIdentity.clients.%s is required" $name) (get $v.serviceIdentity.clients $name) | quote }} }
 {{- include "dataos.secretEnv" (dict "secret" .secret "env" "SERVICE_CLIENT_SECRET" "key" (printf "%s-client-secret" $name)) }}
 {{- with $callers }}

@@ -58,6 +58,7 @@ edges:
 {{- end }}
 - { from: odin, to: metis }
 - { from: gateway, to: metis }
+- { from: caretaker, to: metis }
 - { from: gateway, to: odin }
 - { from: heimdall, to: mongo }
 - { from: gateway, to: mongo }
