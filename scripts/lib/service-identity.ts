@@ -10,7 +10,7 @@ import type { SubgraphName } from './subgraphs.js';
 export const CALLERS: Record<SubgraphName, readonly ('router' | SubgraphName)[]> = {
   heimdall: ['router', 'metis', 'odin', 'gateway', 'caretaker'],
   metis: ['router', 'odin', 'gateway', 'caretaker'],
-  odin: ['router'],
+  odin: ['router', 'gateway'],
   gateway: ['router'],
   caretaker: ['router'],
 };

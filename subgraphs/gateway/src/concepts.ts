@@ -1,3 +1,4 @@
+import { serviceCallerFromEnv, type ServiceCaller } from '@dataos/service-identity';
 import { setting } from '@dataos/settings';
 import type { Caller } from './catalog.js';
 import type { DataPolicyDoc } from './policies/model.js';
@@ -57,12 +58,20 @@ const QUERY = /* GraphQL */ `
   }
 `;
 
-/** Odin's `columnConcepts`, with the caller's token: one HTTP call per query (chunked past Odin's bound). */
+/**
+ * Odin's `columnConcepts`, with the caller's token (and the Gateway's own service token when it
+ * has a client: SERVICE_CLIENT_ID): one HTTP call per query (chunked past Odin's bound).
+ */
 export class OdinConceptSource implements ConceptSource {
+  private readonly service: ServiceCaller | null;
+
   constructor(
     readonly url: string,
     private readonly timeoutMs: number,
-  ) {}
+    service?: ServiceCaller | null,
+  ) {
+    this.service = service === undefined ? serviceCallerFromEnv() : service;
+  }
 
   async columnConcepts(columns: readonly ColumnRef[], caller: Caller): Promise<(ConceptAtDistance[] | null)[]> {
     const chunks: Promise<(ConceptAtDistance[] | null)[]>[] = [];
@@ -75,9 +84,11 @@ export class OdinConceptSource implements ConceptSource {
     if (!columns.length) return [];
     let answer: OdinAnswer;
     try {
+      const service = this.service ? await this.service.headers('odin') : undefined;
       const res = await fetch(this.url, {
         method: 'POST',
         headers: {
+          ...service,
           'content-type': 'application/json',
           ...(caller.token ? { authorization: `Bearer ${caller.token}` } : {}),
           ...(caller.requestId ? { 'x-request-id': caller.requestId } : {}),

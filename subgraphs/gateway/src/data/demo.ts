@@ -138,6 +138,14 @@ export function demoTables(): DemoTable[] {
   for (let id = 1; id <= 600; id++) {
     invoices.push([`INV-${pad(id, 5)}`, 1 + Math.floor(rnd() * 300), Math.round((50 + rnd() * 2000) * 100) / 100]);
   }
+  // Derived from customers and orders (no random draws: the other tables stay as they were), as the
+  // Metis demo's column lineage says: customer_360.email comes from customers.email, and so on.
+  const customer360: DemoTable['rows'] = customers.map((c) => {
+    const mine = orders.filter((o) => o[1] === c[0]);
+    const total = mine.reduce((sum, o) => sum + Number(o[2]), 0);
+    const last = mine.map((o) => String(o[3])).sort().at(-1) ?? null;
+    return [c[0]!, c[1]!, c[2]!, c[4]!, mine.length, Math.round(total * 100) / 100, last, (Number(c[0]) * 7) % 31];
+  });
   return [
     {
       depot: 'icebase',
@@ -187,6 +195,22 @@ export function demoTables(): DemoTable[] {
         { name: 'amount', type: 'DECIMAL(12,2)', tags: [] },
       ],
       rows: invoices,
+    },
+    {
+      depot: 'icebase',
+      collection: 'retail',
+      dataset: 'customer_360',
+      columns: [
+        { name: 'customer_id', type: 'BIGINT', tags: [] },
+        { name: 'full_name', type: 'VARCHAR', tags: ['PII.Name'] },
+        { name: 'email', type: 'VARCHAR', tags: ['PII.Email'] },
+        { name: 'region', type: 'VARCHAR', tags: [] },
+        { name: 'orders_count', type: 'INTEGER', tags: [] },
+        { name: 'lifetime_value', type: 'DECIMAL(12,2)', tags: [] },
+        { name: 'last_order_at', type: 'TIMESTAMP', tags: [] },
+        { name: 'sessions_30d', type: 'INTEGER', tags: [] },
+      ],
+      rows: customer360,
     },
   ];
 }
