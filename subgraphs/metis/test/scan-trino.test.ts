@@ -33,7 +33,7 @@ const neo4j = neo4jFromEnv('METIS');
 let served: { url: string; stop(): Promise<void> };
 const gql = async (query: string, variables: Record<string, unknown> = {}) =>
   graphql<Answer>(served.url, query, { token: await tokenFor('bob'), variables });
-const SCAN = `mutation($d: ID!) { scanDepot(depot: $d) { status found created updated deprecated columnEdges errors } }`;
+const SCAN = `mutation($d: ID!) { scanDepot(depot: $d, wait: true) { status found created updated deprecated columnEdges errors } }`;
 const DATASET = `query($urn: ID!) { dataset(urn: $urn) { kind description columns { name type nullable description } deprecation { by } } }`;
 
 beforeAll(async () => {

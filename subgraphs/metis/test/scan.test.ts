@@ -82,7 +82,7 @@ async function gql<T = Answer>(user: string, query: string, variables: Record<st
 }
 
 const RUN = `id depot trigger requestedBy status startedAt finishedAt found created updated unchanged deprecated restored columnEdges errors`;
-const SCAN = `mutation Scan($depot: ID!) { scanDepot(depot: $depot) { ${RUN} } }`;
+const SCAN = `mutation Scan($depot: ID!) { scanDepot(depot: $depot, wait: true) { ${RUN} } }`;
 const DATASET = `query D($urn: ID!) {
   dataset(urn: $urn) {
     urn kind description
@@ -303,6 +303,22 @@ describe('scanning a PostgreSQL depot', () => {
       requestedBy: null,
       status: 'SUCCEEDED',
     });
+  });
+
+  it('answers at once without wait, the run finishing in the background', async () => {
+    const started = await gql('bob', `mutation($d: ID!) { scanDepot(depot: $d) { id status finishedAt } }`, {
+      d: depot,
+    });
+    expect(started.data!.scanDepot).toMatchObject({ status: 'RUNNING', finishedAt: null });
+    const deadline = Date.now() + 20_000;
+    let run: Answer | undefined;
+    while (Date.now() < deadline) {
+      const runs = await gql('bob', `query($d: ID!) { scanRuns(depot: $d, first: 1) { ${RUN} } }`, { d: depot });
+      run = runs.data!.scanRuns[0];
+      if (run?.status !== 'RUNNING') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(run).toMatchObject({ id: started.data!.scanDepot.id, status: 'SUCCEEDED', unchanged: 4 });
   });
 
   it('is for writers of the depot; run records for its readers; unknown depots are NOT_FOUND', async () => {

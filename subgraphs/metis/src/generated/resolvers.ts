@@ -785,9 +785,10 @@ export type Mutation = {
   restore: LifecycleResult;
   /**
    * Scans a configured depot's catalog now (tables, views, columns, keys, comments, and lineage from
-   * view definitions) and answers its finished run; when a scan of it is under way, answers that
-   * run. Only what changed since the last scan is written, each change a schema version; datasets
-   * gone from the source are deprecated. Needs `write` on the depot (`dataos://<depot>`).
+   * view definitions) and answers its run; when a scan of it is under way, answers that run. Only
+   * what changed since the last scan is written, each change a schema version; datasets an earlier
+   * scan found and the source no longer has are deprecated. Needs `write` on the depot
+   * (`dataos://<depot>`).
    */
   scanDepot: ScanRun;
   /** Replaces the glossary terms of a dataset or one of its columns. Needs `write` on the dataset. */
@@ -871,6 +872,7 @@ export type MutationRestoreArgs = {
 
 export type MutationScanDepotArgs = {
   depot: Scalars['ID']['input'];
+  wait?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -2186,7 +2188,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   recordRun?: Resolver<ResolversTypes['JobRun'], ParentType, ContextType, RequireFields<MutationRecordRunArgs, 'input'>>;
   rejectClassificationSuggestion?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationRejectClassificationSuggestionArgs, 'input'>>;
   restore?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationRestoreArgs, 'target'>>;
-  scanDepot?: Resolver<ResolversTypes['ScanRun'], ParentType, ContextType, RequireFields<MutationScanDepotArgs, 'depot'>>;
+  scanDepot?: Resolver<ResolversTypes['ScanRun'], ParentType, ContextType, RequireFields<MutationScanDepotArgs, 'depot' | 'wait'>>;
   setGlossaryTerms?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationSetGlossaryTermsArgs, 'input'>>;
   setOwners?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationSetOwnersArgs, 'owners' | 'urn'>>;
   softDelete?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationSoftDeleteArgs, 'target'>>;

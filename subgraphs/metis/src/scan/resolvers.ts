@@ -63,12 +63,12 @@ export const scanResolvers: Resolvers = {
   Mutation: {
     // Authorize, then validate (as every Metis write): whether a scan is configured is told only
     // to a caller who may write the depot.
-    scanDepot: async (_root, { depot }, ctx) => {
+    scanDepot: async (_root, { depot, wait }, ctx) => {
       assertDatasetDepot(depot, 'depot');
       await requireAllowed(ctx, 'write', { path: objectPaths.depot(depot) }, { field: 'depot' });
       const target = ctx.scans.service.target(depot);
       if (!target) throw notFound(`No scan is configured for depot "${depot}" (METIS_SCANS).`, { field: 'depot' });
-      return runParent(await ctx.scans.service.run(target, 'ON_DEMAND', ctx.principal?.id ?? null));
+      return runParent(await ctx.scans.service.run(target, 'ON_DEMAND', ctx.principal?.id ?? null, wait ?? false));
     },
   },
   Column: {

@@ -36,10 +36,11 @@ export class ScanService {
   }
 
   /**
-   * Scans `depot` now and answers its finished run; when a scan of it is already under way
-   * (here or on another replica), answers that run instead of starting a second one.
+   * Scans `depot` now and answers its run: finished when `wait`, else at once (RUNNING), the scan
+   * going on in the background. When a scan of it is already under way (here or on another
+   * replica), answers that run instead of starting a second one.
    */
-  async run(target: ScanTarget, trigger: ScanTrigger, requestedBy: string | null): Promise<ScanRunRecord> {
+  async run(target: ScanTarget, trigger: ScanTrigger, requestedBy: string | null, wait = true): Promise<ScanRunRecord> {
     const { store, writer, logger } = this.deps;
     const run = await store.start(target.depot, trigger, requestedBy);
     if (!run) {
@@ -61,12 +62,14 @@ export class ScanService {
         return store.finish(run.id, 'FAILED', NO_COUNTS, [message]);
       }
     })();
-    this.inFlight.add(work);
-    try {
-      return await work;
-    } finally {
-      this.inFlight.delete(work);
-    }
+    // Never an unhandled rejection from a background scan (recording FAILED may fail too).
+    const settled = work.catch((error: unknown) => {
+      logger.warn({ depot: target.depot, run: run.id, error: redact(String(error), target) }, 'scan not recorded');
+      return run;
+    });
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+    return wait ? await work : run;
   }
 
   /** Starts every scheduled scan: the first shortly after start, then every `everySeconds`. */
