@@ -17,6 +17,17 @@ const env: NodeJS.ProcessEnv = { ...process.env, ...devstack.env, LOG_LEVEL: pro
 Object.assign(env, await caretakerArchiveEnv(env));
 // ... and pushes the resources owning its pods to Metis as a service principal.
 Object.assign(env, caretakerMetisEnv(env));
+// Metis scans the demo depots on start and every 5 minutes: crmdb in the devstack's PostgreSQL
+// (the password stays in CRMDB_PASSWORD) and icebase in its Trino (whose table comments are the
+// lakehouse seed's fingerprints, not descriptions).
+env.METIS_SCANS ??= JSON.stringify([
+  ...(env.CRMDB_URL
+    ? [{ depot: 'crmdb', type: 'postgres', url: env.CRMDB_URL, passwordEnv: 'CRMDB_PASSWORD', everySeconds: 300 }]
+    : []),
+  ...(env.TRINO_URL
+    ? [{ depot: 'icebase', type: 'trino', url: env.TRINO_URL, catalog: 'icebase', comments: false, everySeconds: 300 }]
+    : []),
+]);
 
 const supervisor = new Supervisor({ graceMs: 5000 });
 
