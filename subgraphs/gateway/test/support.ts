@@ -159,6 +159,8 @@ export function duckDbType(type: string): string {
 function duckDbValue(value: JsonValue, type: string): JsonValue {
   if (value === null) return null;
   if (type === 'BIGINT' && typeof value === 'number') return String(value);
+  // Trino sends varbinary as base64; DuckDB's JSON shows the bytes' text
+  if (type === 'BLOB' && typeof value === 'string') return Buffer.from(value, 'base64').toString('latin1');
   if (type === 'TIMESTAMP' && typeof value === 'string' && value.includes('.'))
     return value.replace(/0+$/, '').replace(/\.$/, '');
   return value;

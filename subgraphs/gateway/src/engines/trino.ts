@@ -1,5 +1,5 @@
-import { BasicAuth, Trino, type QueryResult } from 'trino-client';
 import { quoteLiteral } from '../sql/ast.js';
+import { TrinoProtocol } from './trino-protocol.js';
 import { EngineError, type Engine, type ExecuteOptions, type Page, type ResultPage } from './engine.js';
 
 export interface TrinoEngineOptions {
@@ -65,19 +65,17 @@ function runtimeError(errorName: unknown): EngineError {
 export class TrinoEngine implements Engine {
   readonly kind = 'trino' as const;
   readonly dialect = 'trino' as const;
-  private readonly client: Trino;
-
+  private readonly protocol: TrinoProtocol;
   private readonly principal: string;
 
   constructor(private readonly options: TrinoEngineOptions) {
     this.principal = options.user ?? 'dataos-gateway';
     const password = options.password;
-    this.client = Trino.create({
-      server: options.endpoint,
-      source: options.source ?? 'dataos-gateway',
+    this.protocol = new TrinoProtocol(options.endpoint, {
+      'X-Trino-Source': options.source ?? 'dataos-gateway',
       ...(password
-        ? { auth: new BasicAuth(this.principal, password) }
-        : { extraHeaders: { 'X-Trino-User': this.principal } }),
+        ? { Authorization: `Basic ${Buffer.from(`${this.principal}:${password}`).toString('base64')}` }
+        : {}),
     });
   }
 
@@ -88,17 +86,17 @@ export class TrinoEngine implements Engine {
    * Gateway, so the same impersonation rules apply to it (Trino checks the original user may set
    * the session user).
    */
-  private identity(caller: string | undefined): { user: string; extraHeaders: Record<string, string> } {
+  private identity(caller: string | undefined): Record<string, string> {
     if (this.options.impersonation === 'off' || caller === undefined) {
       const info: Record<string, string> =
         caller === undefined ? {} : { 'X-Trino-Client-Info': JSON.stringify({ user: caller }) };
-      return { user: this.principal, extraHeaders: info };
+      return { 'X-Trino-User': this.principal, ...info };
     }
     if (!TRINO_USER.test(caller))
       throw new EngineError('The caller has no user name Trino can run a query as.', 'planning');
     return {
-      user: caller,
-      extraHeaders: this.options.password ? {} : { 'X-Trino-Original-User': this.principal },
+      'X-Trino-User': caller,
+      ...(this.options.password ? {} : { 'X-Trino-Original-User': this.principal }),
     };
   }
 
@@ -114,45 +112,47 @@ export class TrinoEngine implements Engine {
     const paged = parameters.length
       ? `EXECUTE IMMEDIATE ${quoteLiteral(select)} USING ${parameters.map((p) => quoteLiteral(p.value)).join(', ')}`
       : select;
-    const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Infinity;
-    let queryId: string | undefined;
+    const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Date.now() + 24 * 3600_000;
+    const headers = this.identity(options.user);
+    let next: string | undefined;
     let columns: ResultPage['columns'] = [];
     const rows: ResultPage['rows'] = [];
     try {
-      const iterator = await this.client.query({ query: paged, ...this.identity(options.user) });
-      // The client's iterator answers the last page twice (once more with done) and never the
-      // first answer alone: read every distinct answer, including the final one.
-      let seen: QueryResult | undefined;
+      let answer = await this.protocol.start(paged, headers, deadline);
       for (;;) {
-        const { value: result, done } = (await iterator.next()) as IteratorResult<QueryResult, QueryResult>;
-        if (result && result !== seen) {
-          seen = result;
-          queryId = result.id;
-          if (result.error) {
-            const planning = PLANNING_ERRORS.has(result.error.errorName);
-            throw planning ? new EngineError(result.error.message, 'planning') : runtimeError(result.error.errorName);
-          }
-          if (result.stats) {
-            const percent = result.stats.progressPercentage;
-            options.onProgress?.({
-              progress: typeof percent === 'number' && Number.isFinite(percent) ? Math.min(1, percent / 100) : null,
-              rows: result.stats.processedRows ?? 0,
-            });
-          }
-          if (result.columns) columns = result.columns.map((c) => ({ name: c.name, type: c.type }));
-          for (const row of result.data ?? []) rows.push(row as ResultPage['rows'][number]);
+        next = answer.nextUri;
+        if (answer.error) {
+          const planning = PLANNING_ERRORS.has(answer.error.errorName);
+          throw planning ? new EngineError(answer.error.message, 'planning') : runtimeError(answer.error.errorName);
         }
-        if (done || rows.length > page.limit) break;
+        if (answer.stats) {
+          const percent = answer.stats.progressPercentage;
+          options.onProgress?.({
+            progress: typeof percent === 'number' && Number.isFinite(percent) ? Math.min(1, percent / 100) : null,
+            rows: answer.stats.processedRows ?? 0,
+          });
+        }
+        if (answer.columns) columns = answer.columns.map((c) => ({ name: c.name, type: c.type }));
+        for (const row of answer.data ?? []) rows.push(row);
+        if (!next || rows.length > page.limit) break;
         if (Date.now() > deadline)
           throw new EngineError('The query was cancelled: it ran longer than the time limit.', 'runtime');
+        answer = await this.protocol.next(next, deadline);
       }
     } catch (error) {
-      if (queryId) await this.client.cancel(queryId).catch(() => undefined);
+      if (next) await this.protocol.cancel(next).catch(() => undefined);
       if (error instanceof EngineError) throw error;
+      if ((error as Error).name === 'TimeoutError' || (error as Error).message === 'Trino did not answer in time')
+        throw new EngineError('The query was cancelled: it ran longer than the time limit.', 'runtime');
       throw new EngineError(`Trino could not be reached: ${(error as Error).message}`, 'unavailable');
     }
-    if (rows.length > page.limit && queryId) await this.client.cancel(queryId).catch(() => undefined);
-    return { columns, rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
+    if (next) await this.protocol.cancel(next).catch(() => undefined);
+    // The API's promise: 64-bit integers as text (Trino's JSON has them as numbers).
+    const big = columns.map((c) => c.type === 'bigint');
+    const out = rows
+      .slice(0, page.limit)
+      .map((row) => row.map((v, i) => (big[i] && typeof v === 'number' ? String(v) : v)));
+    return { columns, rows: out, hasMore: rows.length > page.limit };
   }
 
   async ping(): Promise<void> {
