@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaretakerSubgraph } from '@dataos/caretaker';
 import { DEV_CLIENTS, startIssuer, type RunningIssuer } from '@dataos/devstack';
-import { createGatewaySubgraph } from '@dataos/gateway';
+import { StaticColumnCatalog, createGatewaySubgraph, seedGateway } from '@dataos/gateway';
 import { createHeimdallSubgraph } from '@dataos/heimdall';
 import { HeimdallClient } from '@dataos/heimdall-client';
 import { createMetisSubgraph } from '@dataos/metis';
@@ -13,6 +13,7 @@ import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
 import {
   CARETAKER_OPERATORS_POLICY,
   INGEST_CLUSTER_EVENTS,
+  gatewayAccessPolicies,
   graphql,
   podEventInput,
   routerCredentialsEnv,
@@ -90,7 +91,13 @@ async function startReplica(name: SubgraphName): Promise<Replica> {
       case 'odin':
         return createOdinSubgraph({ neo4j, metisUrl: proxies.metis.url });
       case 'gateway':
-        return createGatewaySubgraph({ mongo: mongo.gateway!, metisUrl: proxies.metis.url, healthIntervalMs: 0 });
+        // The demo tables' columns from a static catalog: the demo catalog need not be in the shared Neo4j.
+        return createGatewaySubgraph({
+          mongo: mongo.gateway!,
+          catalog: StaticColumnCatalog.fromDemo(),
+          concepts: false,
+          healthIntervalMs: 0,
+        });
       case 'caretaker':
         return createCaretakerSubgraph({ mongo: mongo.caretaker!, livePollMs: 100 });
     }
@@ -112,6 +119,7 @@ beforeAll(async () => {
   neo4j = neo4jFromEnv('METIS');
   mongo.heimdall = await testMongo('HEIMDALL');
   mongo.gateway = await testMongo('GATEWAY');
+  await seedGateway(mongo.gateway);
   mongo.caretaker = await testMongo('CARETAKER');
   for (const name of [...NAMES, 'router'] as const) proxies[name] = await roundRobin();
   // Every service finds its peers through their proxies, as through a Kubernetes Service.
@@ -277,5 +285,54 @@ describe('replicas: two routers, two of each subgraph, round-robin, shared store
     const served = (now: number[], then: number[]) => now.map((n, i) => n - then[i]!);
     expect(served(proxies.router.hits, before.routers).every((n) => n >= 2)).toBe(true);
     expect(served(proxies.caretaker.hits, before.caretakers).every((n) => n >= 1)).toBe(true);
+  });
+
+  it("pages the Gateway's query history with one replica's cursor on the other", async () => {
+    for (const policy of gatewayAccessPolicies({ retail: 'icebase' })) {
+      const created = await graphql(
+        proxies.router.url,
+        'mutation ($input: PolicyInput!) { createPolicy(input: $input) { name } }',
+        {
+          token: carol,
+          variables: { input: { effect: 'ALLOW', ...policy } },
+        },
+      );
+      expect(created.errors).toBeUndefined();
+    }
+    const alice = await tokenFor('alice');
+    // Three runs through either router on either Gateway replica (each a history entry in MongoDB).
+    const run = (sql: string) =>
+      graphql<{ runQuery: { queryId: string } }>(
+        proxies.router.url,
+        'query ($sql: String!) { runQuery(sql: $sql) { queryId } }',
+        { token: alice, variables: { sql } },
+      );
+    const runs: string[] = [];
+    for (const region of ['emea', 'amer', 'apac']) {
+      // A policy just created reaches every Heimdall replica within its poll: retry until then.
+      let res = await run(`SELECT count(*) AS n FROM icebase.retail.customers WHERE region = '${region}'`);
+      for (let i = 0; i < 20 && res.errors; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        res = await run(`SELECT count(*) AS n FROM icebase.retail.customers WHERE region = '${region}'`);
+      }
+      expect(res.errors).toBeUndefined();
+      runs.push(res.data!.runQuery.queryId);
+    }
+    const before = [...proxies.gateway.hits];
+    const ids: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 3; page++) {
+      const res = await graphql<{ queries: { edges: { node: { id: string } }[]; pageInfo: { endCursor: string } } }>(
+        proxies.router.url,
+        'query ($after: String) { queries(first: 1, after: $after) { edges { node { id } } pageInfo { endCursor } } }',
+        { token: alice, variables: { after } },
+      );
+      expect(res.errors).toBeUndefined();
+      ids.push(...res.data!.queries.edges.map((e) => e.node.id));
+      after = res.data!.queries.pageInfo.endCursor;
+    }
+    // Newest first, each once, whichever replica served the page.
+    expect(ids).toEqual([...runs].reverse());
+    expect(proxies.gateway.hits.map((n, i) => n - before[i]!).every((n) => n >= 1)).toBe(true);
   });
 });
