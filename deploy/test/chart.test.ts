@@ -245,6 +245,12 @@ describe('rendering refuses what would be unsafe or invalid', () => {
     expect(new Set(refs)).toEqual(new Set(['dataos-prod-secrets']));
   });
 
+  it('a cluster older than Chart.yaml says (1.25: policy/v1, autoscaling/v2) is refused, as helm does', async () => {
+    const r = await renderChart({ valuesFiles: [TEST_VALUES], kubeVersion: '1.24.3' });
+    expect(r.errors).toEqual(['chart requires kubeVersion >=1.25.0-0, which is incompatible with Kubernetes v1.24.3']);
+    expect((await renderChart({ valuesFiles: [TEST_VALUES], kubeVersion: '1.25.0' })).errors).toEqual([]);
+  });
+
   it('values with typos are refused by the chart schema, naming each', async () => {
     const r = await renderChart({ valuesFiles: [TEST_VALUES, here('./fixtures/typo-values.yaml')] });
     expect(r.errors.join('\n')).toMatch(/\/serviceIdentity\/mode': value must be one of 'required', 'off'/);

@@ -38,7 +38,7 @@ export interface Rendering {
 
 /** Renders a chart (ours by default) with values files, as `helm template` would, and validates it. */
 export async function renderChart(
-  options: { chart?: string; valuesFiles?: string[]; release?: string; namespace?: string } = {},
+  options: { chart?: string; valuesFiles?: string[]; release?: string; namespace?: string; kubeVersion?: string } = {},
 ): Promise<Rendering> {
   const args = [
     '-chart',
@@ -47,6 +47,7 @@ export async function renderChart(
     options.release ?? 'dataos',
     '-namespace',
     options.namespace ?? 'dataos',
+    ...(options.kubeVersion ? ['-kube-version', options.kubeVersion] : []),
     ...(options.valuesFiles ?? []).flatMap((f) => ['-f', f]),
   ];
   // Exit 1 still prints the JSON document (with its errors); anything else is a crash.

@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/Masterminds/semver/v3"
 	"helm.sh/helm/v4/pkg/chart/common"
 	"helm.sh/helm/v4/pkg/chart/common/util"
 	"helm.sh/helm/v4/pkg/chart/v2/loader"
@@ -49,11 +50,12 @@ func main() {
 	chartDir := flag.String("chart", "", "chart directory")
 	release := flag.String("release", "dataos", "release name")
 	namespace := flag.String("namespace", "dataos", "release namespace")
+	kubeVersion := flag.String("kube-version", "", "Kubernetes version to render for (default: Helm's, that of its client-go)")
 	flag.Var(&files, "f", "values file (repeatable, later ones win)")
 	flag.Parse()
 
 	out := output{Objects: []map[string]any{}, Errors: []string{}}
-	if err := render(*chartDir, *release, *namespace, files, &out); err != nil {
+	if err := render(*chartDir, *release, *namespace, *kubeVersion, files, &out); err != nil {
 		out.Errors = append(out.Errors, err.Error())
 	}
 	enc := json.NewEncoder(os.Stdout)
@@ -66,10 +68,28 @@ func main() {
 	}
 }
 
-func render(chartDir, release, namespace string, files []string, out *output) error {
+func render(chartDir, release, namespace, kubeVersion string, files []string, out *output) error {
 	chrt, err := loader.Load(chartDir)
 	if err != nil {
 		return fmt.Errorf("load chart: %w", err)
+	}
+	caps := common.DefaultCapabilities.Copy()
+	if kubeVersion != "" {
+		kv, err := common.ParseKubeVersion(kubeVersion)
+		if err != nil {
+			return err
+		}
+		caps.KubeVersion = *kv
+	}
+	// As `helm template` (pkg/action, chartutil.IsCompatibleRange) does before rendering.
+	if c := chrt.Metadata.KubeVersion; c != "" {
+		constraint, err := semver.NewConstraint(c)
+		if err != nil {
+			return fmt.Errorf("Chart.yaml kubeVersion %q: %w", c, err)
+		}
+		if v, err := semver.NewVersion(caps.KubeVersion.String()); err != nil || !constraint.Check(v) {
+			return fmt.Errorf("chart requires kubeVersion %s, which is incompatible with Kubernetes %s", c, caps.KubeVersion.String())
+		}
 	}
 	vals := map[string]any{}
 	for _, f := range files {
@@ -84,7 +104,7 @@ func render(chartDir, release, namespace string, files []string, out *output) er
 		vals = loader.MergeMaps(vals, next)
 	}
 	opts := common.ReleaseOptions{Name: release, Namespace: namespace, Revision: 1, IsInstall: true}
-	top, err := util.ToRenderValues(chrt, vals, opts, nil)
+	top, err := util.ToRenderValues(chrt, vals, opts, caps)
 	if err != nil {
 		return err
 	}
