@@ -155,7 +155,8 @@ export function trinoService(port = 4480): ServiceSpec {
       const { rows } = await trinoQuery(
         url,
         `SELECT count(*) FROM system.metadata.catalogs WHERE catalog_name IN (${LAKEHOUSE_CATALOGS.map((c) => `'${c}'`).join(', ')})`,
-        { timeoutMs: 5000 },
+        // Generous: a busy machine answers the first queries of a fresh JVM slowly.
+        { timeoutMs: 15_000 },
       );
       return rows[0]?.[0] === LAKEHOUSE_CATALOGS.length;
     },
