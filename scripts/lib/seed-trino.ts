@@ -56,8 +56,12 @@ export async function seedTrinoLakehouse(url: string, tables = demoTables()): Pr
     for (const [schema, table, comment] of rows) comments.set(`${depot}.${schema}.${table}`, comment as string | null);
   }
   const stale = tables.filter((t) => comments.get(`${t.depot}.${t.collection}.${t.dataset}`) !== demoFingerprint(t));
-  for (const schema of new Set(stale.map((t) => `${ident(t.depot)}.${ident(t.collection)}`)))
-    await trinoQuery(url, `CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  for (const schema of new Set(stale.map((t) => `${ident(t.depot)}.${ident(t.collection)}`))) {
+    // A run seeding at the same time may create it between Trino's check and its create.
+    await trinoQuery(url, `CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error: Error) => {
+      if (!error.message.startsWith('SCHEMA_ALREADY_EXISTS')) throw error;
+    });
+  }
   for (const table of stale) {
     const name = [table.depot, table.collection, table.dataset].map(ident).join('.');
     try {
