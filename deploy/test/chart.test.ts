@@ -177,6 +177,14 @@ describe('the Helm chart, rendered by Helm and checked against the Kubernetes AP
     ]);
     expect(callers('odin')).toEqual(['dataos-router', 'dataos-svc-gateway']);
     expect(callers('gateway')).toEqual(['dataos-router']);
+    // And the same as the diagram's arrows into each subgraph from a service with a client.
+    const clients = rendering.values.serviceIdentity as { clients: Record<string, string> };
+    for (const subgraph of ['heimdall', 'metis', 'odin', 'gateway', 'caretaker']) {
+      const drawn = diagramEdges(readFileSync(README, 'utf8'))
+        .filter((e) => e.to === subgraph && e.from in clients.clients)
+        .map((e) => clients.clients[e.from]!);
+      expect(callers(subgraph), subgraph).toEqual([...new Set(drawn)].sort());
+    }
     expect(callers('caretaker')).toEqual(['dataos-router']);
     expect(envOf(rendering, 'metis')).toMatchObject({
       SERVICE_IDENTITY: 'required',
