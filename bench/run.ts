@@ -8,10 +8,12 @@ const BENCHES: Record<string, { file: string; fn: string }> = {
   metis: { file: './metis.js', fn: 'runMetisBench' },
   odin: { file: './odin.js', fn: 'runOdinBench' },
   gateway: { file: './gateway.js', fn: 'runGatewayBench' },
+  engines: { file: './engines.js', fn: 'runEnginesBench' },
   caretaker: { file: './caretaker.js', fn: 'runCaretakerBench' },
   attack: { file: './attack.js', fn: 'runAttackBench' },
   subscriptions: { file: './subscriptions.js', fn: 'runSubscriptionsBench' },
   'pdp-peers': { file: './pdp-peers.js', fn: 'runPdpPeersBench' },
+  'service-identity': { file: './service-identity.js', fn: 'runServiceIdentityBench' },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
