@@ -258,6 +258,23 @@ describe('scanning a PostgreSQL depot', () => {
     expect((await gql('bob', DATASET, { urn: urn('shop', 'legacy') })).data!.dataset.deprecation).toBeNull();
   });
 
+  it("writes the source's state again over a dataset someone else ingested since the last scan", async () => {
+    const ingest = await gql('bob', `mutation($input: IngestInput!) { ingest(input: $input) { updated } }`, {
+      input: {
+        source: { name: depot },
+        datasets: [{ urn: urn('shop', 'orders'), columns: [{ name: 'id', type: 'int' }] }],
+      },
+    });
+    expect(ingest.data!.ingest.updated).toBe(1);
+    expect((await gql('bob', SCAN, { depot })).data!.scanDepot).toMatchObject({ updated: 1, unchanged: 3 });
+    const orders = (await gql('bob', DATASET, { urn: urn('shop', 'orders') })).data!.dataset;
+    expect(orders.columns.map((c: Answer) => `${c.name} ${c.type}`)).toEqual([
+      'id bigint',
+      'customer_id bigint',
+      'amount numeric(10,2)',
+    ]);
+  });
+
   it('finds the demo crmdb schemas, keys and a view column lineage', async () => {
     const d = `${depot}crm`;
     const run = (await gql('bob', SCAN, { depot: d })).data!.scanDepot;

@@ -163,7 +163,7 @@ export async function scanOnce(
     );
   } else {
     for (const [urn, state] of known) {
-      if (seen.has(urn) || state.digest === null || state.deprecatedBy !== null) continue;
+      if (seen.has(urn) || !state.scanned || state.deprecatedBy !== null) continue;
       await changeLifecycle(
         deps.writer,
         { kind: 'DATASET', key: urn },

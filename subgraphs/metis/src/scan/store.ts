@@ -155,15 +155,22 @@ export class ScanStore {
     return rows.map((r) => toRun(r.r));
   }
 
-  /** The depot's datasets as scans left them: digest of the last scanned state, deprecation. */
-  async known(depot: string): Promise<Map<string, { digest: string | null; deprecatedBy: string | null }>> {
-    const rows = await this.run<{ urn: string; digest: string | null; deprecatedBy: string | null }>(
+  /**
+   * The depot's datasets as scans left them: digest of the last scanned state (null when another
+   * ingest has rewritten the dataset since, so that the next scan writes the source's state again),
+   * whether a scan ever found it, and its deprecation.
+   */
+  async known(
+    depot: string,
+  ): Promise<Map<string, { digest: string | null; scanned: boolean; deprecatedBy: string | null }>> {
+    const rows = await this.run<{ urn: string; digest: string | null; scanned: boolean; deprecatedBy: string | null }>(
       `MATCH (:Source {name: $depot})-[:CONTAINS]->(d:Dataset)
-       RETURN d.urn AS urn, d.scanDigest AS digest, d.deprecatedBy AS deprecatedBy`,
+       RETURN d.urn AS urn, d.scanDigest IS NOT NULL AS scanned, d.deprecatedBy AS deprecatedBy,
+              CASE WHEN d.fingerprint = d.scanFingerprint THEN d.scanDigest END AS digest`,
       { depot },
       'READ',
     );
-    return new Map(rows.map((r) => [r.urn, { digest: r.digest, deprecatedBy: r.deprecatedBy }]));
+    return new Map(rows.map((r) => [r.urn, { digest: r.digest, scanned: r.scanned, deprecatedBy: r.deprecatedBy }]));
   }
 
   /**
@@ -184,7 +191,7 @@ export class ScanStore {
     const res = await this.run<{ edges: unknown }>(
       `UNWIND $rows AS row
        MATCH (d:Dataset {urn: row.urn})
-       SET d.scanDigest = row.digest
+       SET d.scanDigest = row.digest, d.scanFingerprint = d.fingerprint
        WITH d, row
        CALL (d, row) {
          MATCH (d)-[:HAS_COLUMN]->(c:Column)
