@@ -45,7 +45,10 @@ export default function DatasetPage() {
     [concepts],
   );
   const inherited = useMemo(() => inheritedByColumn(classified.data?.dataset), [classified.data]);
-  const suggestions = classified.data?.dataset?.classificationSuggestions;
+  // Metis does not know Odin's links: a column that already holds a concept needs no concept suggestion.
+  const suggestions = classified.data?.dataset?.classificationSuggestions.filter(
+    (sg) => sg.kind !== 'CONCEPT' || !columnConcepts?.get(sg.column.name)?.concept,
+  );
   const scans = policy.data?.explain?.scans;
   const masks = scans ? masksFor(urn, scans) : undefined;
   const rowFilters = scans ? rowFiltersFor(urn, scans) : undefined;
