@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaretakerSubgraph } from '@dataos/caretaker';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalFolderArchiveStore, createCaretakerSubgraph } from '@dataos/caretaker';
 import { DEV_CLIENTS, startIssuer, type RunningIssuer } from '@dataos/devstack';
 import { StaticColumnCatalog, createGatewaySubgraph, seedGateway } from '@dataos/gateway';
 import { createHeimdallSubgraph } from '@dataos/heimdall';
@@ -52,6 +55,8 @@ interface Replica {
   url: string;
   /** Caretaker's live feed: how many subscribers it opened. */
   live?: { opened: number };
+  /** Caretaker's rollup compaction (main.ts runs it on a timer on every replica). */
+  compact?: () => Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +68,7 @@ const replicas = {} as Record<SubgraphName, Replica[]>;
 const routers: Router[] = [];
 const clients: TestWsClient[] = [];
 const closers: (() => Promise<unknown>)[] = [];
+let archiveDir: string;
 let bob: string;
 let carol: string;
 /** The router's own caller, for calls straight to one replica (as the router would make them). */
@@ -99,13 +105,19 @@ async function startReplica(name: SubgraphName): Promise<Replica> {
           healthIntervalMs: 0,
         });
       case 'caretaker':
-        return createCaretakerSubgraph({ mongo: mongo.caretaker!, livePollMs: 100 });
+        // One archive for both replicas, as a bucket would be.
+        return createCaretakerSubgraph({
+          mongo: mongo.caretaker!,
+          livePollMs: 100,
+          archive: new LocalFolderArchiveStore(archiveDir),
+        });
     }
   });
   const running = await created.listen(0);
   return {
     url: running.url,
     ...('live' in created ? { live: created.live as { opened: number } } : {}),
+    ...('rollups' in created ? { compact: created.rollups.compact } : {}),
     stop: async () => {
       await running.stop();
       await (created as { close?: () => Promise<unknown> }).close?.();
@@ -115,6 +127,7 @@ async function startReplica(name: SubgraphName): Promise<Replica> {
 
 beforeAll(async () => {
   issuer = await startIssuer({ port: 0 });
+  archiveDir = await mkdtemp(join(tmpdir(), 'replicas-archive-'));
   process.env.OIDC_ISSUER = issuer.issuer;
   neo4j = neo4jFromEnv('METIS');
   mongo.heimdall = await testMongo('HEIMDALL');
@@ -165,6 +178,7 @@ afterAll(async () => {
   for (const store of Object.values(mongo)) await store?.drop();
   await neo4j?.close();
   await issuer?.stop();
+  if (archiveDir) await rm(archiveDir, { recursive: true, force: true });
 });
 
 const PODS = `query ($ns: String, $after: String) {
@@ -334,5 +348,55 @@ describe('replicas: two routers, two of each subgraph, round-robin, shared store
     // Newest first, each once, whichever replica served the page.
     expect(ids).toEqual([...runs].reverse());
     expect(proxies.gateway.hits.map((n, i) => n - before[i]!).every((n) => n >= 1)).toBe(true);
+  });
+
+  it('archives old history once when both Caretaker replicas archive at once; rollups count it once', async () => {
+    const ns = uniqueId('arc');
+    const old = Date.now() - 30 * 86_400_000;
+    const events = [1, 2, 3, 4, 5, 6].map((rv) => ({ ...pod(ns, 'p', rv), at: new Date(old + rv * 60_000) }));
+    const ingested = await graphql(proxies.router.url, INGEST_CLUSTER_EVENTS, {
+      token: bob,
+      variables: { input: { pods: events.map(podEventInput) } },
+    });
+    expect(ingested.errors).toBeUndefined();
+    // Both replicas at once, as their timers may: each batch is claimed by one.
+    const runs = await Promise.all(
+      replicas.caretaker.map(async (r) =>
+        graphql<{ archiveHistory: { archived: number } }>(r.url, 'mutation { archiveHistory { archived } }', {
+          token: bob,
+          headers: await asRouter.headers('caretaker'),
+        }),
+      ),
+    );
+    for (const run of runs) expect(run.errors).toBeUndefined();
+    expect(runs.reduce((n, r) => n + r.data!.archiveHistory.archived, 0)).toBe(6);
+    await Promise.all(replicas.caretaker.map((r) => r.compact!()));
+
+    const range = { from: new Date(old - 86_400_000).toISOString(), to: new Date().toISOString() };
+    const res = await graphql<{
+      podEventStats: { total: number; archived: number };
+      podHistory: { edges: { node: { resourceVersion: string } }[] };
+    }>(
+      proxies.router.url,
+      `
+        query ($ns: String!, $from: DateTime!, $to: DateTime!) {
+          podEventStats(from: $from, to: $to, namespace: $ns) {
+            total
+            archived
+          }
+          podHistory(namespace: $ns, name: "p", from: $from, to: $to) {
+            edges {
+              node {
+                resourceVersion
+              }
+            }
+          }
+        }
+      `,
+      { token: bob, variables: { ns, ...range } },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.podEventStats).toEqual({ total: 6, archived: 6 });
+    expect(res.data!.podHistory.edges.map((e) => e.node.resourceVersion)).toEqual(['1', '2', '3', '4', '5', '6']);
   });
 });
