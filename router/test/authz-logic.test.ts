@@ -226,7 +226,7 @@ describe('filtering an operation and shaping its answer', () => {
   it('does not put back a removed field that @skip/@include leave out', () => {
     const { walked, analysis } = analyze('query ($a: Boolean = false) { open me @include(if: $a) { id } }');
     const filtered = filterOperation(walked, analysis, [true]);
-    expect(filtered.removals).toEqual([{ path: ['me'], conditions: [{ include: 'a' }] }]);
+    expect(filtered.removals).toEqual([{ path: ['me'], requirement: 0, conditions: [{ include: 'a' }] }]);
     expect(filtered.defaults).toEqual({ a: false });
     expect(patchResponse({ open: 'o' }, filtered.patch, {}, filtered.defaults)).toEqual({ open: 'o' });
     expect(patchResponse({ open: 'o' }, filtered.patch, { a: true }, filtered.defaults)).toEqual({

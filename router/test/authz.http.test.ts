@@ -330,7 +330,12 @@ describe('@policy (Heimdall policies)', () => {
     const res = await graphql(router.url, '{ publicInfo operatorNote }', { token: alice });
     expect(res.data).toEqual({ publicInfo: 'hello', operatorNote: null });
     expect(res.errors).toEqual([
-      { message: 'Unauthorized field or type', path: ['operatorNote'], extensions: { code: UNAUTHORIZED } },
+      {
+        message: 'Unauthorized field or type',
+        path: ['operatorNote'],
+        // The @policy names Heimdall denied: why alice cannot see it.
+        extensions: { code: UNAUTHORIZED, policy: { denied: ['test-operators'], decidedBy: 'heimdall' } },
+      },
     ]);
     expect(fx.catalog.fetchesMentioning('operatorNote')).toHaveLength(0);
   });
@@ -346,7 +351,11 @@ describe('@policy (Heimdall policies)', () => {
       ],
     });
     expect(denied.errors).toEqual([
-      { message: 'Unauthorized field or type', path: ['products', '@', 'reviews'], extensions: { code: UNAUTHORIZED } },
+      {
+        message: 'Unauthorized field or type',
+        path: ['products', '@', 'reviews'],
+        extensions: { code: UNAUTHORIZED, policy: { denied: ['test-operators'], decidedBy: 'heimdall' } },
+      },
     ]);
     expect(fx.reviews.fetches).toHaveLength(1);
     expect(fx.reviews.fetchesMentioning('reviews')).toHaveLength(0);

@@ -81,7 +81,13 @@ describe('subscriptions over WebSocket (graphql-transport-ws)', () => {
     const [result] = await received.take(1);
     expect(result!.data).toEqual({ ticks: { n: 7, note: null } });
     expect(result!.errors).toEqual([
-      expect.objectContaining({ path: ['ticks', 'note'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } }),
+      expect.objectContaining({
+        path: ['ticks', 'note'],
+        extensions: {
+          code: 'UNAUTHORIZED_FIELD_OR_TYPE',
+          policy: { denied: ['test-operators'], decidedBy: 'heimdall' },
+        },
+      }),
     ]);
     // The subgraph was never asked for the removed field.
     expect(fixture.live.subscribes.at(-1)!.field).toBe('ticks');

@@ -11,7 +11,7 @@ import { OperationDocument, isSkipped } from '@dataos/operation-walker';
 import type { DecisionCache } from './decision-cache.js';
 import { deniedKey, type CallerAuthorization } from './evaluate.js';
 import { filterOperation, type FilteredOperation } from './filter.js';
-import { EMPTY_INDEX, indexIsEmpty, type AuthzIndex } from './requirements.js';
+import { EMPTY_INDEX, indexIsEmpty, type AuthzIndex, type Requirement } from './requirements.js';
 import { patchResponse } from './response.js';
 
 type GatewayLoad = Awaited<ReturnType<ApolloGateway['load']>>;
@@ -58,16 +58,29 @@ export interface AuthorizerOptions {
   onDenied?: (count: number) => void;
 }
 
+/**
+ * Why a field was removed, when a `@policy` decided it: the policy names Heimdall denied the
+ * caller (ask Heimdall's `decide` with one of them for the deciding Heimdall policies). Absent
+ * for `@authenticated` / `@requiresScopes` alone, and when Heimdall could not be asked (`reason`).
+ */
+function deniedPolicies(requirement: Requirement | undefined, caller: CallerAuthorization) {
+  if (!requirement?.policies.length || caller.unavailable) return {};
+  const denied = [...new Set(requirement.policies.flat(2))].filter((name) => caller.policies.get(name) !== true);
+  return denied.length ? { policy: { denied, decidedBy: 'heimdall' } } : {};
+}
+
 export function unauthorizedError(
   path: readonly (string | number)[],
   caller: CallerAuthorization,
   reject: boolean,
+  requirement?: Requirement,
 ): GraphQLError {
   return new GraphQLError('Unauthorized field or type', {
     path,
     extensions: {
       code: RouterErrorCode.UnauthorizedFieldOrType,
       ...(caller.unavailable ? { reason: caller.reason } : {}),
+      ...deniedPolicies(requirement, caller),
       ...(reject ? { http: { status: 403 } } : {}),
     },
   });
@@ -180,7 +193,7 @@ export class OperationAuthorizer {
       const id = removal.path.join('\u0000');
       if (paths.has(id)) continue;
       paths.add(id);
-      errors.push(unauthorizedError(removal.path, caller, reject));
+      errors.push(unauthorizedError(removal.path, caller, reject, analysis.requirements[removal.requirement]));
     }
     this.options.onDenied?.(errors.length);
     if (reject && errors.length) return { errors };

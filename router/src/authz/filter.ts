@@ -32,6 +32,8 @@ export interface RemovedField {
 export interface Removal {
   /** Response path, `@` standing for every item of a list. */
   path: (string | number)[];
+  /** The denied requirement that removed it (an index into the analysis's requirements), for its error. */
+  requirement: number;
   conditions?: readonly SelectionCondition[];
 }
 
@@ -127,6 +129,7 @@ export function filterOperation(
     type: GraphQLOutputType,
     types: ReadonlySet<string> | undefined,
     conditions: readonly SelectionCondition[],
+    requirement: number,
   ) => {
     addKey(patch, key);
     const conditional = conditions.length ? { conditions } : {};
@@ -135,7 +138,7 @@ export function filterOperation(
     const id = `${full.join('\u0000')}\u0001${conditions.length ? JSON.stringify(conditions) : ''}`;
     if (!seenRemovals.has(id)) {
       seenRemovals.add(id);
-      removals.push({ path: full, ...conditional });
+      removals.push({ path: full, requirement, ...conditional });
     }
   };
   const withCondition = (conditions: readonly SelectionCondition[], own: SelectionCondition | undefined) =>
@@ -161,11 +164,20 @@ export function filterOperation(
     patch: PatchNode,
     types: ReadonlySet<string> | undefined,
     conditions: readonly SelectionCondition[],
+    requirement: number,
   ) => {
     for (const step of doc.steps(selectionSet, parent)) {
       if (step.kind === 'field') {
         if (step.def)
-          recordRemoval(path, patch, step.key, step.def.type, types, withCondition(conditions, step.condition));
+          recordRemoval(
+            path,
+            patch,
+            step.key,
+            step.def.type,
+            types,
+            withCondition(conditions, step.condition),
+            requirement,
+          );
         continue;
       }
       removeAll(
@@ -175,6 +187,7 @@ export function filterOperation(
         patch,
         narrow(parent, types, step.type) ?? types,
         withCondition(conditions, step.condition),
+        requirement,
       );
     }
   };
@@ -199,7 +212,7 @@ export function filterOperation(
         }
         const site = analysis.sites.get(selection);
         if (def && site !== undefined && denied[site]) {
-          recordRemoval(path, patch, key, def.type, types, withCondition(conditions, step.condition));
+          recordRemoval(path, patch, key, def.type, types, withCondition(conditions, step.condition), site);
           if (types) patch.typenameKey = TYPENAME_KEY;
           continue;
         }
@@ -232,7 +245,7 @@ export function filterOperation(
       const site = analysis.sites.get(selection);
       const innerConditions = withCondition(conditions, step.condition);
       if (site !== undefined && denied[site]) {
-        removeAll(step.selectionSet, found, path, patch, narrowed, innerConditions);
+        removeAll(step.selectionSet, found, path, patch, narrowed, innerConditions, site);
         if (narrowed) patch.typenameKey = TYPENAME_KEY;
         continue;
       }

@@ -172,7 +172,14 @@ export class SubscriptionPreparer {
         const id = removal.path.join('\u0000');
         if (seen.has(id)) continue;
         seen.add(id);
-        authzErrors.push(unauthorizedError(removal.path, caller$!, this.options.rejectUnauthorized));
+        authzErrors.push(
+          unauthorizedError(
+            removal.path,
+            caller$!,
+            this.options.rejectUnauthorized,
+            analysis.requirements[removal.requirement],
+          ),
+        );
       }
       // The root field itself refused: there is nothing to subscribe to (and nothing is opened).
       if (filtered.removals.some((r) => r.path.length === 1) || (this.options.rejectUnauthorized && authzErrors.length))
