@@ -84,7 +84,8 @@ function engineFailure(error: EngineError, context: MessageContext): GraphQLErro
     return serviceUnavailable('The query engine could not be reached.', { reason: 'ENGINE_UNAVAILABLE' });
   // User SQL cannot name `__gw_scan`: a binder error about it means the catalog lists a column
   // the physical table lacks (qualified references keep it from binding to anything else).
-  if (error.kind === 'planning' && /"__gw_scan"/.test(error.message.split('\n')[0]!)) {
+  // (DuckDB quotes it `"__gw_scan"`, Trino `'__gw_scan.<column>'`.)
+  if (error.kind === 'planning' && /"__gw_scan"|'__gw_scan\./.test(error.message.split('\n')[0]!)) {
     return badUserInput(
       'A dataset of this query cannot be read: its catalog lists columns the table does not have. Ask its owner to fix the catalog entry.',
       {

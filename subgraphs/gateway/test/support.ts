@@ -166,7 +166,8 @@ function duckDbValue(value: JsonValue, type: string): JsonValue {
   return value;
 }
 
-function asDuckDb(result: QueryResult): QueryResult {
+/** A Trino answer in DuckDB's spelling (types, 64-bit integers as text, timestamps, bytes). */
+export function asDuckDb(result: QueryResult): QueryResult {
   const columns = result.columns.map((c) => ({ name: c.name, type: duckDbType(c.type) }));
   const rows = result.rows.map((row) => row.map((v, i) => duckDbValue(v, columns[i]!.type)));
   return { ...result, columns, rows };

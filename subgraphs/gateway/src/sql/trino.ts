@@ -238,6 +238,9 @@ function constant(value: JsonObject): string {
   }
 }
 
+/** DuckDB functions whose Trino counterpart has the same meaning under another name. */
+const TRINO_NAMES: Record<string, string> = { arg_max: 'max_by', arg_min: 'min_by' };
+
 function fn(node: JsonObject): string {
   const name = str(node.function_name).toLowerCase();
   const args = list(node.children).map(expr);
@@ -268,7 +271,7 @@ function fn(node: JsonObject): string {
   const distinct = node.distinct === true ? 'DISTINCT ' : '';
   const order =
     isObject(node.order_bys) && list(node.order_bys.orders).length ? ` ORDER BY ${orders(node.order_bys.orders)}` : '';
-  return `${name}(${distinct}${args.join(', ')}${order})${filterOf(node)}`;
+  return `${TRINO_NAMES[name] ?? name}(${distinct}${args.join(', ')}${order})${filterOf(node)}`;
 }
 
 const filterOf = (node: JsonObject) => (isObject(node.filter) ? ` FILTER (WHERE ${expr(node.filter)})` : '');
