@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -59,6 +64,8 @@ const SCHEMA = `
     FROM shop.customers c JOIN shop.orders o ON o.customer_id = c.id
     GROUP BY c.id, c.first_name, c.last_name;`;
 
+const duckDir = mkdtempSync(join(tmpdir(), 'metis-scan-'));
+const duckFile = join(duckDir, 'shop.duckdb');
 const logLines: string[] = [];
 const answers: string[] = [];
 let admin: pg.Client;
@@ -101,6 +108,19 @@ beforeAll(async () => {
   await admin.query(`GRANT pg_read_all_data TO ${role}`);
   await inDb(SCHEMA);
 
+  // A DuckDB file of this run, written here and closed: the scan opens it read-only.
+  const writer = await DuckDBInstance.create(duckFile);
+  const dc = await writer.connect();
+  await dc.run(`CREATE SCHEMA lake;
+    CREATE TABLE lake.customers (id BIGINT PRIMARY KEY, name VARCHAR NOT NULL);
+    CREATE TABLE lake.orders (id BIGINT PRIMARY KEY, customer_id BIGINT REFERENCES lake.customers (id), amount DECIMAL(10, 2));
+    COMMENT ON TABLE lake.customers IS 'Lake customers.';
+    COMMENT ON COLUMN lake.customers.name IS 'Full name.';
+    CREATE VIEW lake.big_orders AS SELECT c.id, upper(c.name) AS shouted, o.amount
+      FROM lake.customers c JOIN lake.orders o ON o.customer_id = c.id WHERE o.amount > 100;`);
+  dc.closeSync();
+  writer.closeSync();
+
   const base = new URL(ADMIN_URL);
   const dbUrl = (user: string, pass = '') => `postgres://${user}${pass && `:${pass}`}@${base.host}/${db}`;
   // Through the setting's own parser: passwords from a variable, or written in the URL (taken out).
@@ -109,6 +129,7 @@ beforeAll(async () => {
       { depot, type: 'postgres', url: dbUrl(role), passwordEnv: 'SCAN_TEST_PASSWORD' },
       { depot: `${depot}bad`, type: 'postgres', url: dbUrl(role, wrongPassword) },
       { depot: `${depot}crm`, type: 'postgres', url: CRMDB_URL, passwordEnv: 'SCAN_TEST_CRMDB_PASSWORD' },
+      { depot: `${depot}duck`, type: 'duckdb', url: pathToFileURL(duckFile).href },
       {
         depot: `${depot}sched`,
         type: 'postgres',
@@ -164,6 +185,7 @@ afterAll(async () => {
   await admin?.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
   await admin?.query(`DROP ROLE IF EXISTS ${role}`);
   await admin?.end();
+  rmSync(duckDir, { recursive: true, force: true });
 });
 
 describe('scanning a PostgreSQL depot', () => {
@@ -303,6 +325,31 @@ describe('scanning a PostgreSQL depot', () => {
         },
       ]),
     );
+  });
+
+  it("scans a DuckDB file read-only: tables, comments, keys and a view's lineage", async () => {
+    const d = `${depot}duck`;
+    const run = (await gql('bob', SCAN, { depot: d })).data!.scanDepot;
+    expect(run).toMatchObject({ status: 'SUCCEEDED', found: 3, created: 3, columnEdges: 3 });
+    const customers = (await gql('bob', DATASET, { urn: urn('lake', 'customers', d) })).data!.dataset;
+    expect(customers).toMatchObject({ description: 'Lake customers.', source: { name: d, type: 'duckdb' } });
+    expect(customers.columns[1]).toMatchObject({
+      name: 'name',
+      type: 'varchar',
+      nullable: false,
+      description: 'Full name.',
+    });
+    const orders = (await gql('bob', DATASET, { urn: urn('lake', 'orders', d) })).data!.dataset;
+    expect(orders.columns[1].references).toEqual({ datasetUrn: urn('lake', 'customers', d), name: 'id' });
+    const lineage = await gql(
+      'bob',
+      `query($urn: ID!) { column(datasetUrn: $urn, name: "shouted") {
+          lineage(direction: UPSTREAM, depth: 1) { edges { upstream { datasetUrn name } transformation } } } }`,
+      { urn: urn('lake', 'big_orders', d) },
+    );
+    expect(lineage.data!.column.lineage.edges).toEqual([
+      { upstream: { datasetUrn: urn('lake', 'customers', d), name: 'name' }, transformation: 'upper(c.name)' },
+    ]);
   });
 
   it('scans on schedule, one run at a time, recorded for readers of the depot', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { viewQuery } from '../src/scan/duckdb.js';
 import { ViewParser } from '../src/scan/view-lineage.js';
 
 const TABLES: Record<string, string[]> = {
@@ -56,5 +57,16 @@ describe('column lineage of a view from its SQL (DuckDB parser)', () => {
     expect(await parser.lineage('SELECT a FROM elsewhere.t', 'shop', lookup)).toEqual([
       { position: 0, sources: [], transformation: null },
     ]);
+  });
+});
+
+describe('the query of a DuckDB view definition', () => {
+  it('is what follows AS after the (quoted, qualified) name and column list', () => {
+    expect(viewQuery('CREATE VIEW shop.v AS SELECT 1;')).toBe('SELECT 1;');
+    expect(viewQuery('CREATE OR REPLACE VIEW "we""ird AS x"."v" (a, "b c") AS SELECT a FROM t')).toBe(
+      'SELECT a FROM t',
+    );
+    expect(viewQuery('create temp view v as\nselect 2')).toBe('select 2');
+    expect(viewQuery('SELECT 1')).toBeNull();
   });
 });

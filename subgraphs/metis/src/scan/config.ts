@@ -4,9 +4,10 @@ import { z } from 'zod';
 /** One depot Metis scans: where its catalog is, how to log in, and how often. */
 export interface ScanTarget {
   depot: string;
-  type: 'postgres' | 'trino';
+  type: 'postgres' | 'trino' | 'duckdb';
   /**
-   * `postgres://user@host:port/db` or `http://user@host:port` (Trino). A password written in the
+   * `postgres://user@host:port/db`, `http://user@host:port` (Trino) or `file:///path/db.duckdb`
+   * (a DuckDB file, opened read-only). A password written in the
    * URL is taken out of it at start: the URL Metis keeps and shows holds none.
    */
   url: string;
@@ -25,7 +26,7 @@ const DEPOT = /^[a-z][a-z0-9_-]*$/i;
 const targetSchema = z
   .object({
     depot: z.string().regex(DEPOT),
-    type: z.enum(['postgres', 'trino']),
+    type: z.enum(['postgres', 'trino', 'duckdb']),
     url: z.string().min(1),
     catalog: z
       .string()
@@ -82,7 +83,7 @@ export function parseScanTargets(text: string | undefined, env: Env = process.en
     } catch {
       return fail(`a list of scans: entry ${i}, field "url" is not a URL`);
     }
-    const protocols = t.type === 'postgres' ? ['postgres:', 'postgresql:'] : ['http:', 'https:'];
+    const protocols = { postgres: ['postgres:', 'postgresql:'], trino: ['http:', 'https:'], duckdb: ['file:'] }[t.type];
     if (!protocols.includes(url.protocol))
       return fail(`a list of scans: entry ${i}, field "url" must start with ${protocols.join(' or ')}//`);
     if (t.type === 'trino' && !t.catalog) return fail(`a list of scans: entry ${i} (trino) needs "catalog"`);

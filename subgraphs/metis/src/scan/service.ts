@@ -1,6 +1,7 @@
 import type { Logger } from '@dataos/subgraph-kit';
 import type { CatalogWriter } from '../store/writes.js';
 import { redact, type ScanTarget } from './config.js';
+import { DuckDbReader } from './duckdb.js';
 import type { CatalogReader } from './model.js';
 import { PostgresReader } from './postgres.js';
 import { scanOnce } from './scanner.js';
@@ -9,7 +10,14 @@ import { TrinoReader } from './trino.js';
 import { ViewParser } from './view-lineage.js';
 
 export function readerFor(target: ScanTarget): CatalogReader {
-  return target.type === 'postgres' ? new PostgresReader(target) : new TrinoReader(target);
+  switch (target.type) {
+    case 'postgres':
+      return new PostgresReader(target);
+    case 'trino':
+      return new TrinoReader(target);
+    case 'duckdb':
+      return new DuckDbReader(target);
+  }
 }
 
 /** A scheduled scan waits this long after start, so that a replica's start-up is not slowed by it. */
