@@ -1,11 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import {
-  BucketAlreadyOwnedByYou,
-  CreateBucketCommand,
-  HeadBucketCommand,
-  ListBucketsCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { createRequire } from 'node:module';
+import type * as S3 from '@aws-sdk/client-s3';
 import { cachedBuild } from './build-cache.js';
 import { CACHE_DIR, DATA_DIR, DEVSTACK_DIR } from './paths.js';
 import { portOpen, run } from './process.js';
@@ -42,9 +37,15 @@ export function s3SettingsFromEnv(env: NodeJS.ProcessEnv = process.env): S3Setti
   };
 }
 
+// The SDK takes most of a second to load: loaded on first use, not by every importer of the
+// devstack (every test worker imports it for tokens). Its package has no ESM exports map, so
+// `import` elsewhere gets this same CommonJS module.
+let loaded: typeof S3 | undefined;
+const sdk = (): typeof S3 => (loaded ??= createRequire(import.meta.url)('@aws-sdk/client-s3') as typeof S3);
+
 /** A client for S3-compatible servers: path-style addressing (no bucket host names on loopback). */
-export function s3Client(settings: S3Settings): S3Client {
-  return new S3Client({
+export function s3Client(settings: S3Settings): S3.S3Client {
+  return new (sdk().S3Client)({
     endpoint: settings.endpoint,
     region: settings.region,
     forcePathStyle: true,
@@ -55,6 +56,7 @@ export function s3Client(settings: S3Settings): S3Client {
 
 /** Creates `bucket` unless it exists (idempotent; concurrent callers are fine). */
 export async function ensureBucket(bucket: string, settings: S3Settings = s3SettingsFromEnv()): Promise<void> {
+  const { BucketAlreadyOwnedByYou, CreateBucketCommand, HeadBucketCommand } = sdk();
   const client = s3Client(settings);
   try {
     const exists = await client.send(new HeadBucketCommand({ Bucket: bucket })).then(
@@ -113,7 +115,7 @@ export function s3Service(port: number = DEV_S3.port): ServiceSpec {
       if (!(await portOpen(port))) return false;
       const client = s3Client(settings);
       try {
-        await client.send(new ListBucketsCommand({}), { abortSignal: AbortSignal.timeout(2000) });
+        await client.send(new (sdk().ListBucketsCommand)({}), { abortSignal: AbortSignal.timeout(2000) });
         return true;
       } finally {
         client.destroy();
