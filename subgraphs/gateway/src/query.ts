@@ -33,7 +33,7 @@ export interface QueryRequest {
   cluster: ClusterDoc;
   sql: string;
   source?: 'query' | 'preview';
-  /** Chosen by the caller to follow the run on `queryProgress`; otherwise random and not reported. */
+  /** Chosen by the caller to follow the run on `queryProgress`; otherwise random (start and end still reported). */
   queryId?: string;
   /** How `cluster` was chosen, for the history. */
   routing?: Routing;
@@ -69,7 +69,7 @@ export interface QueryServiceDeps {
   timeoutMs?: number;
   /** Largest page (default MAX_LIMIT). */
   maxRows?: number;
-  /** Where runs with a caller-chosen id report their progress. */
+  /** Where runs report their start, progress (caller-chosen ids only) and end. */
   progress?: QueryProgressFeed;
 }
 
@@ -202,7 +202,12 @@ export class QueryService {
     }
     const engine = this.deps.engineFor(req.cluster);
     const queryId = req.queryId ?? randomUUID();
-    const report = req.queryId ? this.deps.progress?.start(queryId, req.subject.id) : undefined;
+    // Every run is reported (queryChanges); progress updates only for a run followed by its queryId.
+    const report = this.deps.progress?.start(
+      queryId,
+      { subject: req.subject.id, cluster: req.cluster._id, source: req.source ?? 'query' },
+      Boolean(req.queryId),
+    );
     const started = performance.now();
     const startedAt = new Date();
     let rewritten: Rewritten | undefined;
@@ -220,7 +225,7 @@ export class QueryService {
           parameters: rewritten.parameters,
           user: req.subject.sub,
           topLevelPage: rewritten.topLevelPage,
-          ...(report ? { onProgress: report.running } : {}),
+          ...(report && req.queryId ? { onProgress: report.running } : {}),
         },
       );
       if (rewriteInResult(page)) {

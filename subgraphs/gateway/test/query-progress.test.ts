@@ -115,4 +115,73 @@ describe('Gateway queryProgress', () => {
     const [bad] = await (await client('alice')).subscribe(PROGRESS, { id: 'not-a-uuid' }).take(1);
     expect(bad!.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
   });
+
+  it('queryChanges: every run starts and ends for its owner and history readers, by cluster, resumable; not to others', async () => {
+    const CHANGES = `subscription ($cluster: ID, $after: String) {
+      queryChanges(cluster: $cluster, after: $after) { cursor queryId cluster user source phase final rows error { code } }
+    }`;
+    type Change = {
+      cursor: string;
+      queryId: string;
+      cluster: string;
+      user: string;
+      phase: string;
+      final: boolean;
+      rows: number;
+    };
+    const before = gateway.services.progress.feed.opened;
+    const alice = (await client('alice')).subscribe<{ queryChanges: Change }>(CHANGES, {});
+    const carol = (await client('carol')).subscribe<{ queryChanges: Change }>(CHANGES, { cluster: 'minerva-default' });
+    const elsewhere = (await client('carol')).subscribe<{ queryChanges: Change }>(CHANGES, {
+      cluster: 'no-such-cluster',
+    });
+    const dave = (await client('dave')).subscribe<{ queryChanges: Change }>(CHANGES, {});
+    await subscribed(before + 4);
+
+    // No queryId: a run nobody follows by id is still announced.
+    const run = await graphql<{ runQuery: { queryId: string; rowCount: number } }>(served.url, RUN, {
+      token: await tokenFor('alice'),
+      variables: { sql: SQL },
+    });
+    expect(run.errors).toBeUndefined();
+    const { queryId, rowCount } = run.data!.runQuery;
+    const refused = await graphql(served.url, RUN, { token: await tokenFor('dave'), variables: { sql: SQL } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const seen = async (sub: typeof alice, n: number) => {
+      for (let i = 0; i < 200 && sub.results.length < n; i++) await new Promise((r) => setTimeout(r, 25));
+      return sub.results.map((r) => r.data!.queryChanges);
+    };
+    const [started, ended] = await seen(alice, 2);
+    expect(started).toMatchObject({
+      queryId,
+      cluster: 'minerva-default',
+      user: 'users:id:alice',
+      phase: 'PLANNING',
+      final: false,
+    });
+    expect(ended).toMatchObject({ queryId, phase: 'SUCCEEDED', final: true, rows: rowCount, source: 'QUERY' });
+    const all = await seen(carol, 4);
+    expect(all.map((c) => [c.user, c.phase])).toEqual([
+      ['users:id:alice', 'PLANNING'],
+      ['users:id:alice', 'SUCCEEDED'],
+      ['users:id:dave', 'PLANNING'],
+      ['users:id:dave', 'REFUSED'],
+    ]);
+    const daves = await seen(dave, 2);
+    expect(daves.map((c) => c.phase)).toEqual(['PLANNING', 'REFUSED']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(alice.results).toHaveLength(2); // never dave's run
+    expect(dave.results).toHaveLength(2); // never alice's run
+    expect(elsewhere.results).toEqual([]);
+
+    // Resuming after the first change gives the rest, in order, nothing twice.
+    const resumed = (await client('carol')).subscribe<{ queryChanges: Change }>(CHANGES, {
+      cluster: 'minerva-default',
+      after: all[0]!.cursor,
+    });
+    expect((await seen(resumed, 3)).map((c) => c.cursor)).toEqual(all.slice(1).map((c) => c.cursor));
+    const [bad] = await (await client('carol')).subscribe(CHANGES, { after: 'garbage' }).take(1);
+    expect(bad!.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
 });

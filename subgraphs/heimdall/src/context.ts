@@ -2,6 +2,7 @@ import type { TokenVerifier } from '@dataos/auth';
 import type { BaseContext } from '@dataos/subgraph-kit';
 import type { DecisionExporter } from './export/index.js';
 import type { PolicyChanges } from './live/changes.js';
+import type { DecisionFeed } from './live/decisions.js';
 import type { PolicyIndex } from './policy-index.js';
 import type { RequestDecisionLog } from './request-log.js';
 import type { HeimdallSettings } from './settings.js';
@@ -26,6 +27,8 @@ export interface Context extends BaseContext {
   verifier: TokenVerifier;
   /** Policy changes of every replica (the `policyChanges` subscription). */
   changes: PolicyChanges;
+  /** Decisions of every replica as they are logged (the `decisionLogged` subscription). */
+  liveDecisions: DecisionFeed;
   /** Events waiting per subscriber at most (the kit's SUBSCRIPTION_BUFFER). */
   liveBuffer: number;
   /** `X-DataOS-Subject-Token` as sent (set by the request-state plugin before any resolver runs). */

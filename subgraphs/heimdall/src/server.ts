@@ -4,6 +4,7 @@ import type { MongoStore } from '@dataos/stores';
 import { ensureBootstrap } from './bootstrap.js';
 import type { Context } from './context.js';
 import { PolicyChanges } from './live/changes.js';
+import { DecisionFeed } from './live/decisions.js';
 import { createExporter } from './export/index.js';
 import { PolicyIndex } from './policy-index.js';
 import { RequestDecisionLog } from './request-log.js';
@@ -42,7 +43,10 @@ export async function createHeimdallSubgraph(deps: HeimdallDeps) {
   await changes.feed.start();
   const policies = new PolicyRepository(c, versions, changes);
   const userTags = new UserTagRepository(c, versions, changes);
-  const decisionLog = new DecisionLog(c, logger);
+  // Written decisions go on a feed too, for the live decision log (decisionLogged).
+  const liveDecisions = new DecisionFeed(deps.mongo.db, logger);
+  await liveDecisions.feed.start();
+  const decisionLog = new DecisionLog(c, logger, undefined, (docs) => liveDecisions.publish(docs));
   const profiles = new SubjectProfiles(deps.mongo.db, logger);
   const index = new PolicyIndex(policies, userTags, logger, {
     onSubject: (p, claimNames) => profiles.seen(p.id, p.tags, p.claims, claimNames),
@@ -81,6 +85,7 @@ export async function createHeimdallSubgraph(deps: HeimdallDeps) {
       settings,
       verifier,
       changes,
+      liveDecisions,
       liveBuffer: kit.subscriptions.bufferEvents,
       requestLog: new RequestDecisionLog(append, settings.decisionsLoggedPerRequest),
     }),
@@ -91,10 +96,12 @@ export async function createHeimdallSubgraph(deps: HeimdallDeps) {
     settings,
     /** Stops polling and writes the buffered decision log. */
     changes,
+    liveDecisions,
     async close() {
       index.stop();
       await changes.feed.stop();
       await decisionLog.flush();
+      await liveDecisions.feed.stop();
       await exporter?.close();
     },
   });

@@ -116,3 +116,75 @@ describe('Heimdall policyChanges', () => {
     expect(await refused.ended).toEqual({ completed: true });
   });
 });
+
+describe('Heimdall decisionLogged', () => {
+  const LOGGED = `subscription ($f: DecisionLogFilter, $after: String) {
+    decisionLogged(filter: $f, after: $after) { cursor entry { id subject action object { path } allowed reason policies } }
+  }`;
+  type Logged = {
+    cursor: string;
+    entry: { id: string; subject: string; action: string; object: { path: string }; allowed: boolean };
+  };
+  const decide = (token: string, path: string) =>
+    graphql(
+      heimdall.url,
+      'query ($p: String!) { decide(input: { action: "read", object: { path: $p } }) { allowed } }',
+      {
+        token,
+        variables: { p: path },
+      },
+    );
+  const seen = async (sub: { results: { data?: { decisionLogged: Logged } | null }[] }, n: number) => {
+    for (let i = 0; i < 200 && sub.results.length < n; i++) await new Promise((r) => setTimeout(r, 25));
+    return sub.results.map((r) => r.data!.decisionLogged);
+  };
+
+  it('a decision-log reader sees new decisions matching the filter as they are logged, and resumes; others are refused', async () => {
+    const prefix = `/${uniqueId('live-decisions-')}`;
+    const feed = heimdall.subgraph.liveDecisions.feed;
+    const before = feed.opened;
+    const denied = client(carol).subscribe<{ decisionLogged: Logged }>(LOGGED, {
+      f: { pathPrefix: prefix, allowed: false },
+    });
+    const aliceOnly = client(carol).subscribe<{ decisionLogged: Logged }>(LOGGED, {
+      f: { pathPrefix: prefix, subject: 'users:id:alice' },
+    });
+    for (let i = 0; i < 200 && feed.opened < before + 2; i++) await new Promise((r) => setTimeout(r, 25));
+
+    expect((await decide(alice, `${prefix}/a`)).errors).toBeUndefined();
+    expect((await decide(carol, `${prefix}/b`)).errors).toBeUndefined();
+    expect((await decide(alice, `${prefix}/c`)).errors).toBeUndefined();
+
+    const mine = await seen(aliceOnly, 2);
+    expect(mine.map((l) => [l.entry.subject, l.entry.object.path])).toEqual([
+      ['users:id:alice', `${prefix}/a`],
+      ['users:id:alice', `${prefix}/c`],
+    ]);
+    // No policy covers this made-up path: three refusals, in the order they were made.
+    const refusals = await seen(denied, 3);
+    expect(refusals.map((l) => [l.entry.subject, l.entry.object.path])).toEqual([
+      ['users:id:alice', `${prefix}/a`],
+      ['users:id:carol', `${prefix}/b`],
+      ['users:id:alice', `${prefix}/c`],
+    ]);
+    expect(refusals.every((l) => !l.entry.allowed && l.entry.reason.length > 0)).toBe(true);
+    // The same entries as the log's own page.
+    const page = await graphql<{ decisions: { edges: { node: { id: string } }[] } }>(
+      heimdall.url,
+      'query ($f: DecisionLogFilter) { decisions(first: 10, filter: $f) { edges { node { id } } } }',
+      { token: carol, variables: { f: { pathPrefix: prefix, subject: 'users:id:alice' } } },
+    );
+    expect(page.data!.decisions.edges.map((e) => e.node.id).reverse()).toEqual(mine.map((l) => l.entry.id));
+
+    const resumed = client(carol).subscribe<{ decisionLogged: Logged }>(LOGGED, {
+      f: { pathPrefix: prefix, subject: 'users:id:alice' },
+      after: mine[0]!.cursor,
+    });
+    expect((await seen(resumed, 1)).map((l) => l.entry.id)).toEqual([mine[1]!.entry.id]);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(resumed.results).toHaveLength(1);
+
+    const [refused] = await client(alice).subscribe(LOGGED, {}).take(1);
+    expect(refused!.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});

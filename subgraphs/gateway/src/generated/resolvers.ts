@@ -519,6 +519,27 @@ export type QueryRunQueryArgs = {
   sql: Scalars['String']['input'];
 };
 
+export type QueryChange = {
+  __typename?: 'QueryChange';
+  /** When the change was recorded. */
+  at: Scalars['DateTime']['output'];
+  cluster: Scalars['ID']['output'];
+  /** Pass as `after` to resume after this change. */
+  cursor: Scalars['String']['output'];
+  /** Since the Gateway received the query. */
+  elapsedMs: Scalars['Float']['output'];
+  error?: Maybe<QueryError>;
+  final: Scalars['Boolean']['output'];
+  /** PLANNING when it starts; its final state when it ends. */
+  phase: QueryPhase;
+  queryId: Scalars['ID']['output'];
+  /** Rows answered, once final. */
+  rows: Scalars['Float']['output'];
+  source: QuerySource;
+  /** Heimdall subject id of who runs it. */
+  user: Scalars['String']['output'];
+};
+
 export type QueryError = {
   __typename?: 'QueryError';
   code: Scalars['String']['output'];
@@ -716,6 +737,12 @@ export type SelectorMatch =
 export type Subscription = {
   __typename?: 'Subscription';
   /**
+   * Queries starting (PLANNING) and ending (SUCCEEDED, FAILED, REFUSED) on every Gateway replica, on
+   * one cluster or all, in the order every replica agrees on. The caller's own queries, or everyone's
+   * with `read` on `/gateway/queries` (as `queries`). Resume with `after` (kept an hour).
+   */
+  queryChanges: QueryChange;
+  /**
    * A query's progress: subscribe with a UUID, pass the same UUID as `runQuery(queryId:)`, before or
    * while it runs. PLANNING, then RUNNING updates at most once a second (progress and rows read so
    * far, when the engine reports them), then the final state (SUCCEEDED, FAILED or REFUSED), after
@@ -723,6 +750,13 @@ export type Subscription = {
    * Only who ran the query sees it, or who may `read` `/gateway/queries` (everyone's history).
    */
   queryProgress: QueryProgress;
+};
+
+
+/** Live state, over WebSocket (`graphql-transport-ws`) at `/graphql`, from every Gateway replica. */
+export type SubscriptionQueryChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  cluster?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -889,6 +923,7 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  QueryChange: ResolverTypeWrapper<QueryChange>;
   QueryError: ResolverTypeWrapper<QueryError>;
   QueryHistoryConnection: ResolverTypeWrapper<QueryHistoryConnection>;
   QueryHistoryEdge: ResolverTypeWrapper<QueryHistoryEdge>;
@@ -953,6 +988,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  QueryChange: QueryChange;
   QueryError: QueryError;
   QueryHistoryConnection: QueryHistoryConnection;
   QueryHistoryEdge: QueryHistoryEdge;
@@ -1238,6 +1274,20 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   runQuery?: Resolver<ResolversTypes['QueryResult'], ParentType, ContextType, RequireFields<QueryRunQueryArgs, 'limit' | 'sql'>>;
 }>;
 
+export type QueryChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryChange'] = ResolversParentTypes['QueryChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cluster?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  elapsedMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['QueryError']>, ParentType, ContextType>;
+  final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['QueryPhase'], ParentType, ContextType>;
+  queryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['QuerySource'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type QueryErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryError'] = ResolversParentTypes['QueryError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1350,6 +1400,7 @@ export type ScanPlanResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  queryChanges?: SubscriptionResolver<ResolversTypes['QueryChange'], "queryChanges", ParentType, ContextType, Partial<SubscriptionQueryChangesArgs>>;
   queryProgress?: SubscriptionResolver<ResolversTypes['QueryProgress'], "queryProgress", ParentType, ContextType, RequireFields<SubscriptionQueryProgressArgs, 'id'>>;
 }>;
 
@@ -1397,6 +1448,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  QueryChange?: QueryChangeResolvers<ContextType>;
   QueryError?: QueryErrorResolvers<ContextType>;
   QueryHistoryConnection?: QueryHistoryConnectionResolvers<ContextType>;
   QueryHistoryEdge?: QueryHistoryEdgeResolvers<ContextType>;

@@ -8,6 +8,9 @@ export type ProgressItem = {
   queryId: string;
   /** Who runs it (a Heimdall subject id): only they, or history readers, see it. */
   subject: string;
+  /** The cluster it runs on (queryChanges filters by it). */
+  cluster: string;
+  source: 'query' | 'preview';
   phase: QueryPhase;
   final: boolean;
   /** 0 to 1, when the engine reports it. */
@@ -46,18 +49,23 @@ export class QueryProgressFeed {
     });
   }
 
-  /** Starts reporting a query: PLANNING now, RUNNING updates at most every `intervalMs`, then the final state. */
-  start(queryId: string, subject: string): ProgressReport {
+  /**
+   * Starts reporting a query: PLANNING now, RUNNING updates at most every `intervalMs` (only when
+   * `updates`: someone follows this run with queryProgress), then the final state. Every query is
+   * reported, so that queryChanges sees it start and end: two appends for a query nobody follows.
+   */
+  start(queryId: string, run: Pick<ProgressItem, 'subject' | 'cluster' | 'source'>, updates = true): ProgressReport {
     const started = performance.now();
     let last = 0;
-    const publish = (item: Omit<ProgressItem, 'queryId' | 'subject' | 'elapsedMs'>) =>
+    const publish = (item: Omit<ProgressItem, 'queryId' | 'subject' | 'cluster' | 'source' | 'elapsedMs'>) =>
       this.feed
-        .append([{ queryId, subject, elapsedMs: Math.round(performance.now() - started), ...item }])
+        .append([{ queryId, ...run, elapsedMs: Math.round(performance.now() - started), ...item }])
         .then(() => undefined)
         .catch((error: unknown) => this.logger.warn({ err: error, queryId }, 'query progress not published'));
     void publish({ phase: 'PLANNING', final: false, progress: null, rows: 0, error: null });
     return {
       running: ({ progress, rows }) => {
+        if (!updates) return;
         const now = performance.now();
         if (now - last < this.intervalMs) return;
         last = now;

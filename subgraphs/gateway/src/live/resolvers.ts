@@ -1,10 +1,12 @@
 import { badUserInput } from '@dataos/errors';
-import { isAllowed, notAllowed, requirePrincipal } from '@dataos/subgraph-kit';
+import { isAllowed, notAllowed, requirePrincipal, type FeedNotice } from '@dataos/subgraph-kit';
 import { PATHS } from '../access.js';
 import type { Context } from '../context.js';
 import type { Resolvers } from '../generated/resolvers.js';
 import type { QueryDoc } from '../history.js';
 import { onlyFinal, untilFinal, type ProgressItem } from './progress.js';
+
+const CHANGE_CURSOR = 'query-change';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -25,6 +27,8 @@ export async function freshQueryId(ctx: Context, id: string): Promise<string> {
 const finalOf = (doc: QueryDoc): ProgressItem => ({
   queryId: doc._id,
   subject: doc.subject,
+  cluster: doc.cluster,
+  source: doc.source,
   phase: doc.state,
   final: true,
   progress: doc.state === 'SUCCEEDED' ? 1 : null,
@@ -63,6 +67,47 @@ export const queryProgressResolvers: Pick<Resolvers, 'Subscription'> = {
           elapsedMs: item.elapsedMs,
           error: item.error,
         }) as never,
+    },
+    queryChanges: {
+      subscribe: async (_root, { cluster, after }, ctx) => {
+        const me = requirePrincipal(ctx).id;
+        if (cluster != null && (cluster.length === 0 || cluster.length > 200))
+          throw badUserInput('cluster must be a cluster name (1 to 200 characters), or left out.', {
+            field: 'cluster',
+          });
+        // As `queries`: one's own runs, or everyone's with read on the history. Checked once: the
+        // stream carries only who ran what, never results.
+        const everyone = await isAllowed(ctx, 'read', PATHS.queries);
+        const feed = ctx.gateway.progress.feed;
+        return feed.subscribe<ProgressItem>({
+          after: after ? feed.positionOf(CHANGE_CURSOR, after) : null,
+          limit: ctx.gateway.liveBuffer,
+          // Starts and ends only: running updates are for queryProgress.
+          select: (item) =>
+            typeof item.cluster === 'string' && // written before queryChanges existed: no cluster
+            (item.phase === 'PLANNING' || item.final) &&
+            (!cluster || item.cluster === cluster) &&
+            (everyone || item.subject === me)
+              ? item
+              : null,
+        });
+      },
+      resolve: (notice: FeedNotice<ProgressItem>, _args: unknown, ctx: Context) => {
+        const item = notice.value;
+        return {
+          cursor: ctx.gateway.progress.feed.cursor(CHANGE_CURSOR, notice),
+          queryId: item.queryId,
+          cluster: item.cluster,
+          user: item.subject,
+          source: item.source === 'preview' ? 'PREVIEW' : 'QUERY',
+          phase: item.phase,
+          final: item.final,
+          rows: item.rows,
+          elapsedMs: item.elapsedMs,
+          at: notice.at,
+          error: item.error,
+        } as never;
+      },
     },
   },
 };

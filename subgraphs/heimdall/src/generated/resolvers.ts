@@ -116,6 +116,13 @@ export type DecisionLogFilter = {
   until?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+export type DecisionLogged = {
+  __typename?: 'DecisionLogged';
+  /** Pass as `after` to resume after this entry. */
+  cursor: Scalars['String']['output'];
+  entry: DecisionLogEntry;
+};
+
 export type DeletedPolicy = {
   __typename?: 'DeletedPolicy';
   deleted: Scalars['Boolean']['output'];
@@ -566,6 +573,13 @@ export type SubjectType =
 export type Subscription = {
   __typename?: 'Subscription';
   /**
+   * New decision-log entries of every replica matching `filter` (as `decisions` applies it), in the
+   * order they were written, shortly after (the log is flushed every 200 ms). Resume with `after`
+   * (kept 15 minutes; older: read `decisions`, then subscribe without `after`). Needs `read` on
+   * `/heimdall/decisions`, checked when the subscription opens.
+   */
+  decisionLogged: DecisionLogged;
+  /**
    * Every create, update and delete of an access policy, bulk import and change of a user's
    * assigned tags, in one global order: `sequence` is gap-free and increasing, the policy version
    * consoles and routers (to drop cached decisions) go by. Resume with `after` (changes are kept
@@ -573,6 +587,13 @@ export type Subscription = {
    * `/heimdall/router-authorization`, which the bootstrap policy `heimdall-router` grants).
    */
   policyChanges: PolicyChange;
+};
+
+
+/** Live changes, from every Heimdall replica, over WebSocket (`graphql-transport-ws`) at `/graphql`. */
+export type SubscriptionDecisionLoggedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DecisionLogFilter>;
 };
 
 
@@ -705,6 +726,7 @@ export type ResolversTypes = ResolversObject<{
   DecisionLogEntry: ResolverTypeWrapper<DecisionLogEntry>;
   DecisionLogExport: ResolverTypeWrapper<DecisionLogExport>;
   DecisionLogFilter: DecisionLogFilter;
+  DecisionLogged: ResolverTypeWrapper<DecisionLogged>;
   DeletedPolicy: ResolverTypeWrapper<DeletedPolicy>;
   GrantPatterns: ResolverTypeWrapper<GrantPatterns>;
   Grants: ResolverTypeWrapper<Grants>;
@@ -766,6 +788,7 @@ export type ResolversParentTypes = ResolversObject<{
   DecisionLogEntry: DecisionLogEntry;
   DecisionLogExport: DecisionLogExport;
   DecisionLogFilter: DecisionLogFilter;
+  DecisionLogged: DecisionLogged;
   DeletedPolicy: DeletedPolicy;
   GrantPatterns: GrantPatterns;
   Grants: Grants;
@@ -973,6 +996,11 @@ export type DecisionLogExportResolvers<ContextType = Context, ParentType extends
   sink?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type DecisionLoggedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DecisionLogged'] = ResolversParentTypes['DecisionLogged']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entry?: Resolver<ResolversTypes['DecisionLogEntry'], ParentType, ContextType>;
+}>;
+
 export type DeletedPolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeletedPolicy'] = ResolversParentTypes['DeletedPolicy']> = ResolversObject<{
   deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1137,6 +1165,7 @@ export type SubjectResolvers<ContextType = Context, ParentType extends Resolvers
 }>;
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  decisionLogged?: SubscriptionResolver<ResolversTypes['DecisionLogged'], "decisionLogged", ParentType, ContextType, Partial<SubscriptionDecisionLoggedArgs>>;
   policyChanges?: SubscriptionResolver<ResolversTypes['PolicyChange'], "policyChanges", ParentType, ContextType, Partial<SubscriptionPolicyChangesArgs>>;
 }>;
 
@@ -1175,6 +1204,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DecisionLogEdge?: DecisionLogEdgeResolvers<ContextType>;
   DecisionLogEntry?: DecisionLogEntryResolvers<ContextType>;
   DecisionLogExport?: DecisionLogExportResolvers<ContextType>;
+  DecisionLogged?: DecisionLoggedResolvers<ContextType>;
   DeletedPolicy?: DeletedPolicyResolvers<ContextType>;
   GrantPatterns?: GrantPatternsResolvers<ContextType>;
   Grants?: GrantsResolvers<ContextType>;

@@ -5,8 +5,10 @@ import { decideFor, requireAllowed } from '../decide.js';
 import type { Resolvers } from '../generated/resolvers.js';
 import { toGraphQLPolicy } from '../mapping.js';
 import type { PolicyChangeItem } from './changes.js';
+import { matchesFilter, type DecisionItem } from './decisions.js';
 
 const CURSOR = 'policy-change';
+const DECISION_CURSOR = 'decision-logged';
 const POLICIES = '/heimdall/policies';
 
 type Notice = FeedNotice<PolicyChangeItem>;
@@ -36,6 +38,25 @@ export const policyChangeResolvers: Pick<Resolvers, 'Subscription' | 'PolicyChan
           by: notice.value.by,
           at: notice.at,
         }) as never,
+    },
+    decisionLogged: {
+      // Checked once, here: a check per event would itself be logged, and so delivered again.
+      subscribe: async (_root, { filter, after }, ctx) => {
+        requireAllowed(ctx, 'read', '/heimdall/decisions');
+        const matches = matchesFilter(filter ?? {});
+        return ctx.liveDecisions.feed.subscribe<DecisionItem>({
+          after: after ? ctx.liveDecisions.feed.positionOf(DECISION_CURSOR, after) : null,
+          limit: ctx.liveBuffer,
+          select: (item) => (matches(item) ? item : null),
+        });
+      },
+      resolve: (notice: FeedNotice<DecisionItem>, _args: unknown, ctx: Context) => {
+        const { unlogged: _unlogged, ...entry } = notice.value;
+        return {
+          cursor: ctx.liveDecisions.feed.cursor(DECISION_CURSOR, notice),
+          entry: { ...entry, time: new Date(entry.time), askedBy: entry.askedBy ?? null },
+        } as never;
+      },
     },
   },
   PolicyChange: {

@@ -27,6 +27,8 @@ export class DecisionLog {
     private readonly c: Collections,
     private readonly logger: Logger,
     private readonly options = { flushMs: 200, maxBuffer: 1000, retryMs: 500 },
+    /** Told of the entries once they are in MongoDB (with their ids): the live feed. */
+    private readonly onWritten?: (docs: DecisionDoc[]) => Promise<void>,
   ) {}
 
   /** Entries lost since start because MongoDB refused them twice. */
@@ -47,18 +49,24 @@ export class DecisionLog {
     const batch = this.buffer;
     this.buffer = [];
     if (batch.length === 0) return this.flushing;
-    this.flushing = this.flushing.then(() => this.write(batch));
+    this.flushing = this.flushing.then(async () => {
+      const lost = await this.write(batch);
+      if (this.onWritten) await this.onWritten(lost.size ? batch.filter((d) => !lost.has(d)) : batch);
+    });
     return this.flushing;
   }
 
-  /** One retry after a pause (a replica-set election, a restart); then the entries are counted as dropped. */
-  private async write(batch: DecisionDoc[]): Promise<void> {
+  /**
+   * One retry after a pause (a replica-set election, a restart); then the entries are counted as
+   * dropped. Returns the entries dropped.
+   */
+  private async write(batch: DecisionDoc[]): Promise<Set<DecisionDoc>> {
     let pending = batch;
     for (let attempt = 0; attempt < 2; attempt++) {
       if (attempt) await sleep(this.options.retryMs);
       try {
         await this.c.decisions.insertMany(pending, { ordered: false });
-        return;
+        return new Set();
       } catch (error) {
         // Unordered: only the entries that failed are retried; a duplicate _id means an earlier
         // attempt did write it (its answer was lost).
@@ -71,7 +79,7 @@ export class DecisionLog {
           );
           pending = pending.filter((_, i) => failed.has(i));
         }
-        if (pending.length === 0) return;
+        if (pending.length === 0) return new Set();
         if (attempt === 0) {
           this.logger.warn({ err: error, entries: pending.length }, 'decision log write failed; retrying once');
           continue;
@@ -83,6 +91,7 @@ export class DecisionLog {
         );
       }
     }
+    return new Set(pending);
   }
 
   async page(first: number, after: string | null, filter: DecisionLogFilter) {
