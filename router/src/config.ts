@@ -187,8 +187,8 @@ function serviceIdentity(env: NodeJS.ProcessEnv): ServiceCallerOptions | undefin
   return {
     clientId: own.clientId,
     clientSecret: own.clientSecret,
+    // The token request's own timeout (5 s), not a subgraph's: an issuer slow at start must not fail every hop.
     ...(tokenUrl ? { tokenUrl: httpUrl(tokenUrl, 'SERVICE_TOKEN_URL') } : { issuer: httpUrl(issuer!, 'OIDC_ISSUER') }),
-    timeoutMs: int(env.HEIMDALL_TIMEOUT_MS, 2000, 'HEIMDALL_TIMEOUT_MS'),
   };
 }
 
