@@ -46,7 +46,7 @@ describe("the router's service identity", () => {
       expect(subgraph.fetches.length, name).toBeGreaterThan(0);
       for (const { headers } of subgraph.fetches) {
         expect(headers.authorization).toBe(`Bearer ${token}`);
-        const service = /^Bearer (\S+)$/.exec(headers['x-service-authorization'] ?? '')?.[1];
+        const service = /^Bearer (\S+)$/.exec(String(headers['x-service-authorization'] ?? ''))?.[1];
         expect(service).toBeDefined();
         const claims = decodeJwt(service!);
         expect(claims).toMatchObject({
