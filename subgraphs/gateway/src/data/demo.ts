@@ -143,7 +143,11 @@ export function demoTables(): DemoTable[] {
   const customer360: DemoTable['rows'] = customers.map((c) => {
     const mine = orders.filter((o) => o[1] === c[0]);
     const total = mine.reduce((sum, o) => sum + Number(o[2]), 0);
-    const last = mine.map((o) => String(o[3])).sort().at(-1) ?? null;
+    const last =
+      mine
+        .map((o) => String(o[3]))
+        .sort()
+        .at(-1) ?? null;
     return [c[0]!, c[1]!, c[2]!, c[4]!, mine.length, Math.round(total * 100) / 100, last, (Number(c[0]) * 7) % 31];
   });
   return [
