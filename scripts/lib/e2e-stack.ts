@@ -14,6 +14,8 @@ export interface E2eStack {
   routerUrl: string;
   issuerUrl: string;
   consoleUrl: string;
+  /** Stops the router (SIGTERM, as a rollout does); its supervisor starts it again after its backoff. */
+  restartRouter(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -140,6 +142,14 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
     routerUrl: `${url(E2E_PORTS.router)}/graphql`,
     issuerUrl: url(E2E_PORTS.issuer),
     consoleUrl: url(E2E_PORTS.console),
+    restartRouter: async () => {
+      const router = supervisor.child('router');
+      if (!router || router.exitCode !== null) return;
+      await new Promise((resolve) => {
+        router.once('exit', resolve);
+        router.kill('SIGTERM');
+      });
+    },
     stop,
   };
 }

@@ -44,6 +44,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     child.kill('SIGTERM');
     throw error;
   });
+  // For the tests' restart hook (SIGUSR2 restarts the router): workers inherit this environment.
+  process.env.E2E_STACK_PID = String(child.pid);
   // Keep reading, or a full pipe would block the stack's logging.
   child.stdout!.on('data', () => {});
   return async () => {

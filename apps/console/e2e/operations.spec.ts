@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { fetchDevToken } from '@dataos/devstack';
+import { fetchDevToken, fetchServiceToken } from '@dataos/devstack';
 import { E2E_PORTS } from '../../../scripts/lib/e2e-ports.js';
 import { checkPage, signIn } from './support.js';
 
@@ -17,6 +17,17 @@ async function api<T>(user: string, query: string, variables: Record<string, unk
   const body = (await response.json()) as { data?: T; errors?: unknown[] };
   expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
   return body.data!;
+}
+
+/** As `api`, answering errors too (a refused query is still a query). */
+async function graphqlAs(user: string, query: string, variables: Record<string, unknown> = {}): Promise<unknown> {
+  const { access_token } = await fetchDevToken(user, { issuer: `http://localhost:${E2E_PORTS.issuer}` });
+  const response = await fetch(ROUTER, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return response.json();
 }
 
 const INGEST = `mutation($input: ClusterEventsInput!) { ingestEvents(input: $input) { received applied recorded } }`;
@@ -46,6 +57,27 @@ function podEvent(name: string, rv: number, phase: string, at: Date, type = 'MOD
       ],
     },
   };
+}
+
+/** Ingests at Caretaker itself (the router is down): bob's token, and the router's service token. */
+async function ingestDirect(events: unknown[]): Promise<void> {
+  const issuer = `http://localhost:${E2E_PORTS.issuer}`;
+  const [{ access_token }, service] = await Promise.all([
+    fetchDevToken('bob', { issuer }),
+    fetchServiceToken({ issuer }),
+  ]);
+  const response = await fetch(`http://localhost:${E2E_PORTS.caretaker}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${access_token}`,
+      'x-service-authorization': `Bearer ${service.access_token}`,
+    },
+    body: JSON.stringify({ query: INGEST, variables: { input: { pods: events } } }),
+  });
+  const body = (await response.json()) as { data?: { ingestEvents: { recorded: number } }; errors?: unknown[] };
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  expect(body.data!.ingestEvents.recorded).toBe(events.length);
 }
 
 const ingest = (events: unknown[]) =>
@@ -122,5 +154,56 @@ test('bob sees nodes with their bars, event charts, workloads and clusters', asy
 
   await page.getByRole('link', { name: 'Clusters' }).click();
   await expect(page.getByRole('heading', { name: /minerva-default/ })).toBeVisible();
+  await expect(page.locator('.live-badge')).toHaveText('Live');
+  // A query bob runs (allowed or refused, it is his) appears on its cluster from queryChanges, no reload.
+  const loads: string[] = [];
+  page.on('framenavigated', (frame) => loads.push(frame.url()));
+  const queryId = randomUUID();
+  await graphqlAs(
+    'bob',
+    'query ($id: ID) { runQuery(sql: "SELECT region FROM icebase.retail.customers", queryId: $id) { queryId } }',
+    {
+      id: queryId,
+    },
+  );
+  const row = page.getByRole('table', { name: 'Queries on minerva-default' }).locator(`tr[data-query="${queryId}"]`);
+  await expect(row).toContainText('users:id:bob');
+  await expect(row).toHaveAttribute('data-state', /^(succeeded|refused)$/);
+  expect(loads).toEqual([]);
   await checkPage(page, 'operations-clusters');
+});
+
+test('bob keeps the live pod table across a router restart: an event ingested while it is down shows once, without reload', async ({
+  page,
+}) => {
+  const pid = Number(process.env.E2E_STACK_PID);
+  expect(pid, 'the restart hook needs the stack this run started (not one started by hand)').toBeGreaterThan(0);
+  const id = randomBytes(3).toString('hex');
+  const name = `e2e-restart-${id}`;
+  await signIn(page, 'bob', '/operations/pods?namespace=e2e');
+  const table = page.getByRole('table', { name: 'Pods' });
+  await expect(page.locator('.live-badge')).toHaveText('Live');
+  const loads: string[] = [];
+  page.on('framenavigated', (frame) => loads.push(frame.url()));
+
+  process.kill(pid, 'SIGUSR2');
+  const health = `http://localhost:${E2E_PORTS.router}/health`;
+  const up = () =>
+    fetch(health, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+  await expect.poll(up, { timeout: 15_000, intervals: [100] }).toBe(false);
+  // While the router is down: straight to Caretaker, with the router's service identity, as bob.
+  await ingestDirect([podEvent(name, 300, 'PENDING', new Date(), 'ADDED')]);
+  await expect(page.locator('.live-badge')).toHaveText('Reconnecting…');
+  await expect.poll(up, { timeout: 60_000, intervals: [250] }).toBe(true);
+  await expect(table.locator(`tr[data-pod="${name}"]`)).toContainText('pending', { timeout: 30_000 });
+  await expect(page.locator('.live-badge')).toHaveText('Live');
+  // After the restart too, and nothing twice.
+  await ingest([podEvent(name, 301, 'RUNNING', new Date())]);
+  await expect(table.locator(`tr[data-pod="${name}"]`)).toContainText('running');
+  await expect(table.locator(`tr[data-pod="${name}"]`)).toHaveCount(1);
+  expect(loads).toEqual([]);
+  await checkPage(page, 'operations-pods-after-restart');
 });

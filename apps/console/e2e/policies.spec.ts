@@ -48,6 +48,16 @@ test('carol creates an access policy: the error shows at its field, then the val
   const decisions = page.getByRole('table', { name: 'Decisions' });
   await expect(decisions.getByRole('row', { name: /users:id:dave/ }).first()).toContainText('allowed');
   await expect(decisions).toContainText(name);
+  await expect(page.locator('.live-badge')).toHaveText('Live');
+  // A new decision appears in place (decisionLogged with the page's filter), no reload, once.
+  const loads: string[] = [];
+  page.on('framenavigated', (frame) => loads.push(frame.url()));
+  const rows = decisions.getByRole('row', { name: /users:id:dave/ });
+  const before = await rows.count();
+  await api('dave', 'query { decide(input: { action: "read", object: { path: "/metis/live-check" } }) { allowed } }');
+  await expect(decisions.getByRole('row', { name: /\/metis\/live-check/ })).toHaveCount(1);
+  await expect(rows).toHaveCount(before + 1);
+  expect(loads).toEqual([]);
   await checkPage(page, 'policies-decisions');
 
   // Someone else changes the policy while carol edits it: she is told live, and saving is refused with why.

@@ -26,6 +26,13 @@ function stop(): void {
   );
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
+// The restart hook of the e2e tests (E2E_STACK_PID): the router goes down and comes back by itself.
+process.on('SIGUSR2', () => {
+  stack.restartRouter().then(
+    () => console.log('router stopped for a restart'),
+    (error: unknown) => console.error(error),
+  );
+});
 // Started by Playwright's global setup: a runner that dies (killed, crashed) closes this pipe.
 if (process.env.E2E_STACK_STOP_ON_STDIN_END === '1') {
   process.stdin.on('end', () => !stopping && stop());

@@ -1,28 +1,46 @@
-import { useQuery } from '@apollo/client/react';
-import { ConsoleOperationsClustersDocument } from '@dataos/client';
+import { useEffect, useMemo, useState } from 'react';
+import { useQuery, useSubscription } from '@apollo/client/react';
+import { ConsoleOperationsClustersDocument, ConsoleQueryChangesDocument } from '@dataos/client';
+import { LiveBadge } from '../../live/index.js';
 import { Loading } from '../../ui/Loading.js';
 import { PageError } from '../../ui/PageError.js';
 import { Part } from '../../ui/Part.js';
 import { duration, when } from './format.js';
+import { mergeRows, rowOf, QUERIES, type Row } from './queries.js';
 
-const QUERIES = 100;
-/**
- * The Gateway publishes a query's progress to whoever names its id (`queryProgress`), but no feed
- * of queries starting or ending: the history is read again on this period instead.
- */
-const REFRESH_MS = 5000;
-
-/** Minerva clusters with state and health, and the queries that ran on each (user, duration, state). */
+/** Minerva clusters with state and health, and the queries running and finished on each (user, duration, state), live. */
 export function ClustersPage() {
-  const { data, error, loading } = useQuery(ConsoleOperationsClustersDocument, {
+  const { data, error, loading, refetch } = useQuery(ConsoleOperationsClustersDocument, {
     variables: { first: QUERIES },
-    pollInterval: REFRESH_MS,
     notifyOnNetworkStatusChange: false,
   });
-  const queries = data?.queries.edges.map((e) => e.node) ?? [];
+  const [live, setLive] = useState<Map<string, Row>>(new Map());
+  useSubscription(ConsoleQueryChangesDocument, {
+    onData: ({ data: event }) => {
+      const change = event.data?.queryChanges;
+      if (!change) return;
+      setLive((current) => {
+        const known = current.get(change.queryId);
+        if (known && known.state !== 'RUNNING') return current;
+        const next = new Map(current);
+        next.set(change.queryId, rowOf(change));
+        // Bounded: the oldest live rows go once more than a page's worth arrived.
+        if (next.size > QUERIES * 2) next.delete(next.keys().next().value!);
+        return next;
+      });
+    },
+  });
+  // A query that ended between the read and the subscription reaching the Gateway: read once more.
+  useEffect(() => {
+    const timer = setTimeout(() => void refetch(), 1500);
+    return () => clearTimeout(timer);
+  }, [refetch]);
+  const queries = useMemo(() => mergeRows(data?.queries.edges.map((e) => e.node) ?? [], live), [data, live]);
   return (
     <section className="page page-wide" aria-labelledby="clusters-title">
-      <h2 id="clusters-title">Minerva clusters</h2>
+      <h2 id="clusters-title">
+        Minerva clusters <LiveBadge />
+      </h2>
       <PageError error={error} />
       {loading && !data ? <Loading label="Loading clusters" /> : null}
       {data?.clusters.map((cluster) => {
@@ -54,7 +72,7 @@ export function ClustersPage() {
                 </thead>
                 <tbody>
                   {own.map((q) => (
-                    <tr key={q.id}>
+                    <tr key={q.id} data-query={q.id} data-state={q.state.toLowerCase()}>
                       <th scope="row">{when(q.startedAt)}</th>
                       <td>{q.user}</td>
                       <td>{q.source.toLowerCase()}</td>
@@ -62,7 +80,7 @@ export function ClustersPage() {
                         {q.state.toLowerCase()}
                         {q.error ? <span className="muted"> {q.error.code}</span> : null}
                       </td>
-                      <td>{duration(q.durationMs)}</td>
+                      <td>{Number.isNaN(q.durationMs) ? 'running' : duration(q.durationMs)}</td>
                       <td>{q.rows}</td>
                     </tr>
                   ))}

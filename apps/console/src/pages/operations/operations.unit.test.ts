@@ -3,6 +3,7 @@ import { countByPhase, isNewer, mergePod, podFilterInput, sortedRows, type PodRo
 import { mergeTimeline, sourcesOf, type TimelineEvent } from './timeline.js';
 import { boundaries, chartRows } from './stats.js';
 import { bytes, millicores, ratio } from './format.js';
+import { mergeRows, rowOf } from './queries.js';
 
 const pod = (name: string, rv: string, patch: Partial<PodRow> = {}): PodRow => ({
   namespace: 'retail',
@@ -104,5 +105,49 @@ describe('event chart and formats', () => {
     expect(millicores(2000)).toBe('2 CPU');
     expect(ratio(5, 4)).toBe(1);
     expect(ratio(1, 0)).toBe(0);
+  });
+});
+
+describe('Minerva queries, live', () => {
+  const change = (queryId: string, phase: string, at: string, elapsedMs = 0) => ({
+    __typename: 'QueryChange' as const,
+    cursor: `c-${queryId}-${phase}`,
+    queryId,
+    cluster: 'minerva-default',
+    user: 'users:id:bob',
+    source: 'QUERY' as const,
+    phase: phase as 'PLANNING',
+    final: phase !== 'PLANNING',
+    rows: phase === 'SUCCEEDED' ? 3 : 0,
+    elapsedMs,
+    at,
+    error: null,
+  });
+
+  it('a start is a running row without duration; its end gives state, rows and the start time back', () => {
+    expect(rowOf(change('q1', 'PLANNING', '2026-12-07T10:00:00.000Z'))).toMatchObject({
+      state: 'RUNNING',
+      startedAt: '2026-12-07T10:00:00.000Z',
+      durationMs: Number.NaN,
+    });
+    expect(rowOf(change('q1', 'SUCCEEDED', '2026-12-07T10:00:02.000Z', 1500))).toMatchObject({
+      state: 'SUCCEEDED',
+      rows: 3,
+      durationMs: 1500,
+      startedAt: '2026-12-07T10:00:00.500Z',
+    });
+  });
+
+  it('merges live rows over the history, newest first; a finished history row is never turned back to running', () => {
+    const finished = { ...rowOf(change('q1', 'SUCCEEDED', '2026-12-07T10:00:02.000Z', 1000)) };
+    const live = new Map([
+      ['q1', rowOf(change('q1', 'PLANNING', '2026-12-07T10:00:01.000Z'))],
+      ['q2', rowOf(change('q2', 'PLANNING', '2026-12-07T10:05:00.000Z'))],
+    ]);
+    const rows = mergeRows([finished], live);
+    expect(rows.map((r) => [r.id, r.state])).toEqual([
+      ['q2', 'RUNNING'],
+      ['q1', 'SUCCEEDED'],
+    ]);
   });
 });

@@ -1,12 +1,15 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useQuery } from '@apollo/client/react';
-import { ConsoleDecisionsDocument } from '@dataos/client';
+import { useQuery, useSubscription } from '@apollo/client/react';
+import { ConsoleDecisionLoggedDocument, ConsoleDecisionsDocument, type ConsoleDecisionFragment } from '@dataos/client';
+import { LiveBadge } from '../../live/index.js';
 import { Loading } from '../../ui/Loading.js';
 import { PageError } from '../../ui/PageError.js';
 import { accessPolicyPath } from './paths.js';
 
 const PAGE = 100;
+/** New decisions kept above the page at most: a busy log must not grow the page without bound. */
+const LIVE_MAX = 500;
 const FIELDS = ['subject', 'action', 'path', 'allowed', 'requestId', 'since', 'until', 'policy'] as const;
 type Field = (typeof FIELDS)[number];
 
@@ -43,12 +46,31 @@ export function DecisionsPage() {
     notifyOnNetworkStatusChange: true,
     fetchPolicy: 'network-only',
   });
-  const edges = (data?.decisions.edges ?? []).filter(({ node }) => !policy || node.policies.includes(policy));
+  // Decisions logged since the page was read, newest first, from decisionLogged with the same filter.
+  const [live, setLive] = useState<ConsoleDecisionFragment[]>([]);
+  useEffect(() => setLive([]), [filter]);
+  const { error: liveError } = useSubscription(ConsoleDecisionLoggedDocument, {
+    variables: { filter },
+    onData: ({ data: event }) => {
+      const entry = event.data?.decisionLogged.entry;
+      if (entry) setLive((current) => [entry, ...current.filter((e) => e.id !== entry.id)].slice(0, LIVE_MAX));
+    },
+  });
+  const edges = useMemo(() => {
+    const read = data?.decisions.edges.map((e) => e.node) ?? [];
+    const known = new Set(read.map((n) => n.id));
+    // A decision both on the page and on the feed (logged while the page was read) shows once.
+    return [...live.filter((n) => !known.has(n.id)), ...read]
+      .filter((node) => !policy || node.policies.includes(policy))
+      .map((node) => ({ node }));
+  }, [data, live, policy]);
   const set = (f: Field) => (e: { target: { value: string } }) => setForm((v) => ({ ...v, [f]: e.target.value }));
 
   return (
     <section className="page page-wide" aria-labelledby="decisions-title">
-      <h2 id="decisions-title">Decision log</h2>
+      <h2 id="decisions-title">
+        Decision log <LiveBadge />
+      </h2>
       <form
         className="filters"
         aria-label="Decision filters"
@@ -94,11 +116,18 @@ export function DecisionsPage() {
           <input type="datetime-local" value={form.until} onChange={set('until')} />
         </label>
         <button type="submit">Filter</button>
-        <button type="button" onClick={() => void refetch()}>
+        <button
+          type="button"
+          onClick={() => {
+            setLive([]);
+            void refetch();
+          }}
+        >
           Refresh
         </button>
       </form>
       <PageError error={error} />
+      <PageError error={liveError} />
       {loading && !data ? <Loading label="Reading the decision log" /> : null}
       <table className="grid" aria-label="Decisions">
         <thead>
