@@ -125,6 +125,13 @@ test('carol creates a mask and the preview as alice shows it, beside why alice s
   await expect(table.locator('tr[data-column="email"]')).toContainText('pii-email');
   await expect(page.getByRole('list', { name: 'Row filters' })).toContainText('customers-by-region');
   await checkPage(page, 'policies-preview');
+  // Why alice may read customers at all: her decisions there, with reason and policy, one click away.
+  await api('alice', 'query { dataset(urn: "dataos://icebase:retail/customers") { name } }');
+  await page.getByRole('link', { name: /alice’s decisions on customers/ }).click();
+  const decided = page.getByRole('table', { name: 'Decisions' });
+  await expect(decided.getByRole('row', { name: /users:id:alice/ }).first()).toContainText('allowed');
+  await expect(decided).toContainText('dataos://icebase:retail/customers');
+  await page.goBack();
 
   await page.getByRole('link', { name }).first().click();
   page.once('dialog', (dialog) => void dialog.accept());

@@ -6,7 +6,7 @@ import { Loading } from '../../ui/Loading.js';
 import { PageError } from '../../ui/PageError.js';
 import { Part } from '../../ui/Part.js';
 import { splitList } from './fieldErrors.js';
-import { dataPolicyPath } from './paths.js';
+import { dataPolicyPath, decisionsPath } from './paths.js';
 import { describeFilter, planPreview, subjectTags } from './preview.js';
 
 /** How each mask changes a value, in words. */
@@ -150,6 +150,13 @@ export function PreviewPage() {
               {plan.lifted.map((p) => p.name).join(', ')}.
             </p>
           ) : null}
+          <p>
+            Whether {who} may read it at all is Heimdall’s decision:{' '}
+            <Link to={decisionsPath({ subject: user, path: data.dataset.urn })}>
+              {who}’s decisions on {data.dataset.name}, with their reasons and policies
+            </Link>
+            .
+          </p>
           {plan.notForSubject.length ? (
             <p className="muted">
               Not for {who} (their tags match no user selector): {plan.notForSubject.map((p) => p.name).join(', ')}.
