@@ -17,6 +17,7 @@ import { resolvers } from './resolvers.js';
 import { gatewaySettingsFromEnv, type GatewaySettings } from './settings.js';
 import { SqlParser } from './sql/parser.js';
 import { QueryRewriter } from './sql/pipeline.js';
+import { ReportingHistory, usageReporterFromEnv, type UsageReporter } from './usage-report.js';
 
 export interface GatewayDeps {
   mongo: MongoStore;
@@ -42,6 +43,11 @@ export interface GatewayDeps {
   queryTimeoutMs?: number;
   /** Least time between two RUNNING updates of one query on queryProgress (default 1000 ms). */
   progressIntervalMs?: number;
+  /**
+   * Reports successful queries to Metis for usage (src/usage-report.ts); default: as the service
+   * principal of SERVICE_CLIENT_ID/SECRET when set; `false`: none.
+   */
+  usage?: UsageReporter | false;
   /** Everything else; by default read from the environment (src/settings.ts), a bad value failing here. */
   settings?: GatewaySettings;
 }
@@ -52,7 +58,9 @@ export async function createGatewaySubgraph(deps: GatewayDeps) {
   const logger = createLogger('gateway', settings.kit.logLevel);
   const clusters = new ClusterStore(deps.mongo.db);
   const policies = new DataPolicyStore(deps.mongo.db, settings.policyCacheMs);
-  const history = new QueryHistory(deps.mongo.db);
+  const usage =
+    deps.usage === false ? undefined : (deps.usage ?? usageReporterFromEnv(deps.metisUrl ?? settings.metis.url, logger));
+  const history = usage ? new ReportingHistory(deps.mongo.db, usage) : new QueryHistory(deps.mongo.db);
   await history.migrate();
   if (deps.defaultPolicies !== false) await policies.ensureDefaults();
   const keys = new MaskKeyring(deps.mongo.db, { GATEWAY_MASK_SECRET: settings.maskSecret }, settings.policyCacheMs);
@@ -128,6 +136,7 @@ export async function createGatewaySubgraph(deps: GatewayDeps) {
     async close() {
       await monitor.stop();
       await progress.feed.stop();
+      await usage?.close();
       await engines.close();
       parser.close();
     },

@@ -43,6 +43,15 @@ export const DEMO_POLICIES: PolicyDefinition[] = [
     objects: { paths: ['/metis/resources/**'], tags: [] },
   },
   {
+    name: 'gateway-usage-report',
+    description: "The Gateway's service principal reports finished queries to Metis for usage (recordQueryUsage).",
+    collection: 'demo',
+    effect: 'allow',
+    subjects: [['users:id:dataos-svc-gateway'], ['users:id:dataos-services']],
+    actions: ['write'],
+    objects: { paths: ['/metis/usage'], tags: [] },
+  },
+  {
     name: 'caretaker-operators',
     description: 'Operators and admins watch pods and nodes (used by @policy in Caretaker).',
     collection: 'demo',

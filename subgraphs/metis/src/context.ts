@@ -7,6 +7,7 @@ import type { CatalogWriter } from './store/writes.js';
 import type { Neo4jStore } from '@dataos/stores';
 import type { ScanService } from './scan/service.js';
 import type { ScanStore } from './scan/store.js';
+import type { UsageStore } from './usage/store.js';
 
 export interface Context extends BaseContext {
   store: CatalogStore;
@@ -19,4 +20,6 @@ export interface Context extends BaseContext {
   cursors: CursorCodec;
   /** Depot scans (METIS_SCANS): runs on demand, their records, and the keys they found. */
   scans: { service: ScanService; store: ScanStore; neo4j: Neo4jStore };
+  /** Usage from the Gateway's query history (recordQueryUsage, Dataset.usage). */
+  usage: UsageStore;
 }

@@ -11,6 +11,7 @@ import { migrate } from './store/migrate.js';
 import { CatalogWriter } from './store/writes.js';
 import { ScanService } from './scan/service.js';
 import { ScanStore } from './scan/store.js';
+import { UsageStore } from './usage/store.js';
 
 export interface MetisDeps {
   neo4j: Neo4jStore;
@@ -31,6 +32,8 @@ export async function createMetisSubgraph(deps: MetisDeps) {
   const cursors = new CursorCodec(settings.cursorKey ?? cursorKey);
   const scanStore = new ScanStore(deps.neo4j);
   await scanStore.migrate();
+  const usage = new UsageStore(deps.neo4j);
+  await usage.migrate();
   const logger = deps.logger ?? createLogger('metis', settings.kit.logLevel);
   const scanService = new ScanService(settings.scans, { writer, store: scanStore, logger });
   const subgraph = await createSubgraph<Context>({
@@ -51,6 +54,7 @@ export async function createMetisSubgraph(deps: MetisDeps) {
         heimdall: session,
         access: new DatasetAccess(session, settings.listAuthz),
         scans: { service: scanService, store: scanStore, neo4j: deps.neo4j },
+        usage,
       };
     },
   });

@@ -324,6 +324,12 @@ export type ColumnRetype = {
   to: Scalars['String']['output'];
 };
 
+export type ColumnUsage = {
+  __typename?: 'ColumnUsage';
+  name: Scalars['String']['output'];
+  queries: Scalars['Int']['output'];
+};
+
 /** A table, topic or file set known to the catalog. */
 export type Dataset = {
   __typename?: 'Dataset';
@@ -367,6 +373,13 @@ export type Dataset = {
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   /** `dataos://depot:collection/dataset` */
   urn: Scalars['ID']['output'];
+  /**
+   * How much it was queried through the Gateway over the window (reported by the Gateway after
+   * each successful query). Top users and top queries only for callers who may read everyone's
+   * query history (`read` on `/gateway/queries`); a top query is shown only when the caller may
+   * read every dataset it names.
+   */
+  usage: DatasetUsage;
   /** One version by number (1 is the oldest); null when there is no such version. */
   version?: Maybe<DatasetVersion>;
   /** Versions of the schema and description, newest first: a version per change, with who and when. */
@@ -393,6 +406,12 @@ export type DatasetLineageArgs = {
 export type DatasetRunsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A table, topic or file set known to the catalog. */
+export type DatasetUsageArgs = {
+  window?: InputMaybe<UsageWindow>;
 };
 
 
@@ -460,6 +479,21 @@ export type DatasetKind =
   | 'TABLE'
   | 'TOPIC'
   | 'VIEW';
+
+export type DatasetUsage = {
+  __typename?: 'DatasetUsage';
+  /** Per column, most queried first: queries naming the column (all columns for a `*`). */
+  columns: Array<ColumnUsage>;
+  distinctUsers: Scalars['Int']['output'];
+  lastQueriedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Successful queries that read the dataset. */
+  queries: Scalars['Int']['output'];
+  /** At most 5 SQL texts, most run first; null for callers who may not read the query history. */
+  topQueries?: Maybe<Array<QueryTextUsage>>;
+  /** At most 5; null for callers who may not read the query history. */
+  topUsers?: Maybe<Array<UserUsage>>;
+  window: UsageWindow;
+};
 
 /** A recorded state of a dataset's schema and description. */
 export type DatasetVersion = {
@@ -777,6 +811,11 @@ export type Mutation = {
   ingest: IngestResult;
   /** Undoes `declassifyColumnEdge`: classifications propagate through the edge again. Same rights, recorded. */
   reclassifyColumnEdge: ColumnLineageEdge;
+  /**
+   * The Gateway reports finished queries for usage (at most 200 per call; idempotent by query id).
+   * Needs `write` on `/metis/usage` (the Gateway's service principal).
+   */
+  recordQueryUsage: QueryUsageReport;
   /** Records a run that produced a dataset, with row count, size and column profiles. Needs `write` on the dataset. */
   recordRun: JobRun;
   /** Rejects a current suggestion, recorded (who, when, why) so that it is not suggested again. Needs `write` on the dataset. */
@@ -852,6 +891,11 @@ export type MutationIngestArgs = {
 
 export type MutationReclassifyColumnEdgeArgs = {
   input: DeclassifyColumnEdgeInput;
+};
+
+
+export type MutationRecordQueryUsageArgs = {
+  queries: Array<QueryUsageInput>;
 };
 
 
@@ -1163,6 +1207,34 @@ export type QuerySuggestArgs = {
   types?: InputMaybe<Array<CatalogSearchType>>;
 };
 
+export type QueryTextUsage = {
+  __typename?: 'QueryTextUsage';
+  queries: Scalars['Int']['output'];
+  sql: Scalars['String']['output'];
+};
+
+/** One query the Gateway ran, as it reports it for usage. */
+export type QueryUsageInput = {
+  /** URNs of the datasets it read (at most 50). */
+  datasets: Array<Scalars['ID']['input']>;
+  finishedAt: Scalars['DateTime']['input'];
+  /** The Gateway's query id: a query reported twice counts once. */
+  queryId: Scalars['ID']['input'];
+  sql: Scalars['String']['input'];
+  /** Heimdall subject id of who ran it. */
+  subject: Scalars['String']['input'];
+};
+
+export type QueryUsageReport = {
+  __typename?: 'QueryUsageReport';
+  /** Already recorded (the same query reported again). */
+  duplicates: Scalars['Int']['output'];
+  /** Dataset reads newly recorded. */
+  recorded: Scalars['Int']['output'];
+  /** For datasets the catalog does not have. */
+  skipped: Scalars['Int']['output'];
+};
+
 export type RecordRunInput = {
   columnProfiles?: InputMaybe<Array<ColumnProfileInput>>;
   datasetUrn: Scalars['ID']['input'];
@@ -1396,6 +1468,19 @@ export type TagInput = {
   urn: Scalars['ID']['input'];
 };
 
+/** A window of usage, ending now. */
+export type UsageWindow =
+  | 'D1'
+  | 'D7'
+  | 'D30';
+
+export type UserUsage = {
+  __typename?: 'UserUsage';
+  queries: Scalars['Int']['output'];
+  /** Heimdall subject id (`users:id:alice`). */
+  subject: Scalars['String']['output'];
+};
+
 export type VersionColumn = {
   __typename?: 'VersionColumn';
   description?: Maybe<Scalars['String']['output']>;
@@ -1553,12 +1638,14 @@ export type ResolversTypes = ResolversObject<{
   ColumnProfileInput: ColumnProfileInput;
   ColumnRef: ResolverTypeWrapper<Omit<ColumnRef, 'column'> & { column?: Maybe<ResolversTypes['Column']> }>;
   ColumnRetype: ResolverTypeWrapper<ColumnRetype>;
+  ColumnUsage: ResolverTypeWrapper<ColumnUsage>;
   Dataset: ResolverTypeWrapper<DatasetRecord>;
   DatasetConnection: ResolverTypeWrapper<Omit<DatasetConnection, 'edges'> & { edges: Array<ResolversTypes['DatasetEdge']> }>;
   DatasetEdge: ResolverTypeWrapper<Omit<DatasetEdge, 'node'> & { node: ResolversTypes['Dataset'] }>;
   DatasetFilter: DatasetFilter;
   DatasetInput: DatasetInput;
   DatasetKind: DatasetKind;
+  DatasetUsage: ResolverTypeWrapper<DatasetUsage>;
   DatasetVersion: ResolverTypeWrapper<DatasetVersion>;
   DatasetVersionConnection: ResolverTypeWrapper<DatasetVersionConnection>;
   DatasetVersionEdge: ResolverTypeWrapper<DatasetVersionEdge>;
@@ -1594,6 +1681,9 @@ export type ResolversTypes = ResolversObject<{
   OwnerKind: OwnerKind;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  QueryTextUsage: ResolverTypeWrapper<QueryTextUsage>;
+  QueryUsageInput: QueryUsageInput;
+  QueryUsageReport: ResolverTypeWrapper<QueryUsageReport>;
   RecordRunInput: RecordRunInput;
   Resource: ResolverTypeWrapper<Omit<Resource, 'inputs' | 'outputs' | 'runs'> & { inputs: Array<ResolversTypes['Dataset']>, outputs: Array<ResolversTypes['Dataset']>, runs: ResolversTypes['JobRunConnection'] }>;
   ResourceConnection: ResolverTypeWrapper<Omit<ResourceConnection, 'edges'> & { edges: Array<ResolversTypes['ResourceEdge']> }>;
@@ -1615,6 +1705,8 @@ export type ResolversTypes = ResolversObject<{
   SuggestionDecisionInput: SuggestionDecisionInput;
   SuggestionKind: SuggestionKind;
   TagInput: TagInput;
+  UsageWindow: UsageWindow;
+  UserUsage: ResolverTypeWrapper<UserUsage>;
   VersionColumn: ResolverTypeWrapper<VersionColumn>;
   federation__ContextFieldValue: ResolverTypeWrapper<Scalars['federation__ContextFieldValue']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -1658,11 +1750,13 @@ export type ResolversParentTypes = ResolversObject<{
   ColumnProfileInput: ColumnProfileInput;
   ColumnRef: Omit<ColumnRef, 'column'> & { column?: Maybe<ResolversParentTypes['Column']> };
   ColumnRetype: ColumnRetype;
+  ColumnUsage: ColumnUsage;
   Dataset: DatasetRecord;
   DatasetConnection: Omit<DatasetConnection, 'edges'> & { edges: Array<ResolversParentTypes['DatasetEdge']> };
   DatasetEdge: Omit<DatasetEdge, 'node'> & { node: ResolversParentTypes['Dataset'] };
   DatasetFilter: DatasetFilter;
   DatasetInput: DatasetInput;
+  DatasetUsage: DatasetUsage;
   DatasetVersion: DatasetVersion;
   DatasetVersionConnection: DatasetVersionConnection;
   DatasetVersionEdge: DatasetVersionEdge;
@@ -1695,6 +1789,9 @@ export type ResolversParentTypes = ResolversObject<{
   OwnerInput: OwnerInput;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  QueryTextUsage: QueryTextUsage;
+  QueryUsageInput: QueryUsageInput;
+  QueryUsageReport: QueryUsageReport;
   RecordRunInput: RecordRunInput;
   Resource: Omit<Resource, 'inputs' | 'outputs' | 'runs'> & { inputs: Array<ResolversParentTypes['Dataset']>, outputs: Array<ResolversParentTypes['Dataset']>, runs: ResolversParentTypes['JobRunConnection'] } | FederationReferenceTypes['Resource'];
   ResourceConnection: Omit<ResourceConnection, 'edges'> & { edges: Array<ResolversParentTypes['ResourceEdge']> };
@@ -1711,6 +1808,7 @@ export type ResolversParentTypes = ResolversObject<{
   SourcePropertyInput: SourcePropertyInput;
   SuggestionDecisionInput: SuggestionDecisionInput;
   TagInput: TagInput;
+  UserUsage: UserUsage;
   VersionColumn: VersionColumn;
   federation__ContextFieldValue: Scalars['federation__ContextFieldValue']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
@@ -1971,6 +2069,11 @@ export type ColumnRetypeResolvers<ContextType = Context, ParentType extends Reso
   to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type ColumnUsageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnUsage'] = ResolversParentTypes['ColumnUsage']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  queries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type DatasetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Dataset'] = ResolversParentTypes['Dataset'], FederationReferenceType extends FederationReferenceTypes['Dataset'] = FederationReferenceTypes['Dataset']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Dataset']> | FederationReferenceType, FederationReferenceType, ContextType>;
   classificationSuggestions?: Resolver<Array<ResolversTypes['ClassificationSuggestion']>, ParentType, ContextType>;
@@ -1997,6 +2100,7 @@ export type DatasetResolvers<ContextType = Context, ParentType extends Resolvers
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   urn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['DatasetUsage'], ParentType, ContextType, RequireFields<DatasetUsageArgs, 'window'>>;
   version?: Resolver<Maybe<ResolversTypes['DatasetVersion']>, ParentType, ContextType, RequireFields<DatasetVersionArgs, 'number'>>;
   versions?: Resolver<ResolversTypes['DatasetVersionConnection'], ParentType, ContextType, RequireFields<DatasetVersionsArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -2011,6 +2115,16 @@ export type DatasetConnectionResolvers<ContextType = Context, ParentType extends
 export type DatasetEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatasetEdge'] = ResolversParentTypes['DatasetEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
+}>;
+
+export type DatasetUsageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatasetUsage'] = ResolversParentTypes['DatasetUsage']> = ResolversObject<{
+  columns?: Resolver<Array<ResolversTypes['ColumnUsage']>, ParentType, ContextType>;
+  distinctUsers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastQueriedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  queries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  topQueries?: Resolver<Maybe<Array<ResolversTypes['QueryTextUsage']>>, ParentType, ContextType>;
+  topUsers?: Resolver<Maybe<Array<ResolversTypes['UserUsage']>>, ParentType, ContextType>;
+  window?: Resolver<ResolversTypes['UsageWindow'], ParentType, ContextType>;
 }>;
 
 export type DatasetVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatasetVersion'] = ResolversParentTypes['DatasetVersion']> = ResolversObject<{
@@ -2185,6 +2299,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   hardDelete?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationHardDeleteArgs, 'target'>>;
   ingest?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationIngestArgs, 'input'>>;
   reclassifyColumnEdge?: Resolver<ResolversTypes['ColumnLineageEdge'], ParentType, ContextType, RequireFields<MutationReclassifyColumnEdgeArgs, 'input'>>;
+  recordQueryUsage?: Resolver<ResolversTypes['QueryUsageReport'], ParentType, ContextType, RequireFields<MutationRecordQueryUsageArgs, 'queries'>>;
   recordRun?: Resolver<ResolversTypes['JobRun'], ParentType, ContextType, RequireFields<MutationRecordRunArgs, 'input'>>;
   rejectClassificationSuggestion?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationRejectClassificationSuggestionArgs, 'input'>>;
   restore?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationRestoreArgs, 'target'>>;
@@ -2227,6 +2342,17 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType, RequireFields<QuerySourceArgs, 'name'>>;
   sources?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, RequireFields<QuerySourcesArgs, 'first'>>;
   suggest?: Resolver<Array<ResolversTypes['CatalogSuggestion']>, ParentType, ContextType, RequireFields<QuerySuggestArgs, 'first' | 'prefix'>>;
+}>;
+
+export type QueryTextUsageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryTextUsage'] = ResolversParentTypes['QueryTextUsage']> = ResolversObject<{
+  queries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sql?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type QueryUsageReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryUsageReport'] = ResolversParentTypes['QueryUsageReport']> = ResolversObject<{
+  duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  recorded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ResourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Resource'] = ResolversParentTypes['Resource'], FederationReferenceType extends FederationReferenceTypes['Resource'] = FederationReferenceTypes['Resource']> = ResolversObject<{
@@ -2317,6 +2443,11 @@ export type SourcePropertyResolvers<ContextType = Context, ParentType extends Re
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type UserUsageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserUsage'] = ResolversParentTypes['UserUsage']> = ResolversObject<{
+  queries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type VersionColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VersionColumn'] = ResolversParentTypes['VersionColumn']> = ResolversObject<{
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2365,9 +2496,11 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ColumnProfile?: ColumnProfileResolvers<ContextType>;
   ColumnRef?: ColumnRefResolvers<ContextType>;
   ColumnRetype?: ColumnRetypeResolvers<ContextType>;
+  ColumnUsage?: ColumnUsageResolvers<ContextType>;
   Dataset?: DatasetResolvers<ContextType>;
   DatasetConnection?: DatasetConnectionResolvers<ContextType>;
   DatasetEdge?: DatasetEdgeResolvers<ContextType>;
+  DatasetUsage?: DatasetUsageResolvers<ContextType>;
   DatasetVersion?: DatasetVersionResolvers<ContextType>;
   DatasetVersionConnection?: DatasetVersionConnectionResolvers<ContextType>;
   DatasetVersionEdge?: DatasetVersionEdgeResolvers<ContextType>;
@@ -2393,6 +2526,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Owner?: OwnerResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  QueryTextUsage?: QueryTextUsageResolvers<ContextType>;
+  QueryUsageReport?: QueryUsageReportResolvers<ContextType>;
   Resource?: ResourceResolvers<ContextType>;
   ResourceConnection?: ResourceConnectionResolvers<ContextType>;
   ResourceEdge?: ResourceEdgeResolvers<ContextType>;
@@ -2402,6 +2537,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SourceConnection?: SourceConnectionResolvers<ContextType>;
   SourceEdge?: SourceEdgeResolvers<ContextType>;
   SourceProperty?: SourcePropertyResolvers<ContextType>;
+  UserUsage?: UserUsageResolvers<ContextType>;
   VersionColumn?: VersionColumnResolvers<ContextType>;
   federation__ContextFieldValue?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;

@@ -4,6 +4,7 @@ import { mutationResolvers } from './mutations.js';
 import { queryResolvers } from './query.js';
 import { typeResolvers } from './types.js';
 import { scanResolvers } from '../scan/resolvers.js';
+import { usageResolvers } from '../usage/resolvers.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -11,7 +12,8 @@ export const resolvers: Resolvers = {
   ...mutationResolvers,
   ...typeResolvers,
   Query: { ...queryResolvers.Query, ...scanResolvers.Query },
-  Mutation: { ...mutationResolvers.Mutation, ...scanResolvers.Mutation },
+  Mutation: { ...mutationResolvers.Mutation, ...scanResolvers.Mutation, ...usageResolvers.Mutation },
+  Dataset: { ...typeResolvers.Dataset, ...usageResolvers.Dataset },
   Column: { ...typeResolvers.Column, ...scanResolvers.Column },
   ScanRun: {},
 };

@@ -1,0 +1,256 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_CLIENTS } from '@dataos/devstack';
+import { HeimdallClient, ServiceTokenSource } from '@dataos/heimdall-client';
+import { createMetisSubgraph, seedMetis } from '@dataos/metis';
+import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
+import {
+  gatewayAccessPolicies,
+  graphql,
+  serveTestSubgraph,
+  startTestHeimdall,
+  testMongo,
+  tokenFor,
+  uniqueId,
+  type TestHeimdall,
+  type TestMongo,
+} from '@dataos/testkit';
+import { createGatewaySubgraph, seedGateway } from '../src/index.js';
+import { DuckDbEngine } from '../src/engines/duckdb.js';
+import { UsageReporter } from '../src/usage-report.js';
+
+/**
+ * Usage from the Gateway's queries: a real Gateway (DuckDB) reports to a real Metis (Neo4j) as the
+ * dev issuer's services client, with a real Heimdall; the counts are read back through Metis.
+ */
+type User = 'alice' | 'carol';
+const id = uniqueId('us');
+const customersUrn = `dataos://${id}:retail/customers`;
+const ordersUrn = `dataos://${id}:retail/orders`;
+
+let neo4j: Neo4jStore;
+let mongo: TestMongo;
+let heimdall: TestHeimdall;
+let reporter: UsageReporter;
+let refused: UsageReporter;
+let running: { url: string; stop(): Promise<void> }[] = [];
+let gatewayUrl: string;
+let metisUrl: string;
+
+interface Usage {
+  window: string;
+  queries: number;
+  distinctUsers: number;
+  lastQueriedAt: string;
+  columns: { name: string; queries: number }[];
+  topUsers: { subject: string; queries: number }[] | null;
+  topQueries: { sql: string; queries: number }[] | null;
+}
+interface Report {
+  recordQueryUsage: { recorded: number; duplicates: number; skipped: number };
+}
+
+const gql = async <T = Record<string, unknown>>(user: User, url: string, query: string, variables = {}) =>
+  graphql<T>(url, query, { variables, token: await tokenFor(user) });
+const run = (user: User, sql: string) =>
+  gql(user, gatewayUrl, `query ($sql: String!) { runQuery(sql: $sql) { queryId rowCount } }`, { sql });
+const USAGE = `query ($urn: ID!, $window: UsageWindow) {
+  dataset(urn: $urn) { usage(window: $window) {
+    window queries distinctUsers lastQueriedAt columns { name queries } topUsers { subject queries } topQueries { sql queries }
+  } }
+}`;
+const usage = async (user: User, urn: string, window = 'D7') => {
+  const res = await gql<{ dataset: { usage: Usage } }>(user, metisUrl, USAGE, { urn, window });
+  expect(res.errors).toBeUndefined();
+  return res.data!.dataset.usage;
+};
+const services = () =>
+  new ServiceTokenSource(
+    {
+      clientId: DEV_CLIENTS.services,
+      clientSecret: DEV_CLIENTS.servicesSecret,
+      issuer: process.env.OIDC_ISSUER!,
+      resource: process.env.OIDC_AUDIENCE!,
+    },
+    { timeoutMs: 5000, log: () => {} },
+  );
+
+const columns: Record<'customers' | 'orders', [string, string, string[]][]> = {
+  customers: [
+    ['customer_id', 'bigint', []],
+    ['full_name', 'varchar', ['PII.Name']],
+    ['email', 'varchar', ['PII.Email']],
+    ['phone', 'varchar', ['PII.PhoneNumber']],
+    ['region', 'varchar', []],
+    ['date_of_birth', 'date', ['PII.DateOfBirth']],
+    ['created_at', 'timestamp', []],
+  ],
+  orders: [
+    ['order_id', 'bigint', []],
+    ['customer_id', 'bigint', []],
+    ['order_total', 'decimal(12,2)', []],
+    ['ordered_at', 'timestamp', []],
+  ],
+};
+
+beforeAll(async () => {
+  neo4j = neo4jFromEnv('METIS');
+  mongo = await testMongo('GATEWAY');
+  heimdall = await startTestHeimdall({
+    policies: [
+      ...gatewayAccessPolicies({ retail: id }),
+      {
+        name: `${id}-usage-push`,
+        subjects: [['users:id:dataos-services']],
+        actions: ['write'],
+        objects: { paths: ['/metis/usage'] },
+      },
+    ],
+  });
+  const heimdallClient = new HeimdallClient({ url: heimdall.url });
+  await seedMetis(neo4j, [
+    { urn: customersUrn, name: 'customers', description: 'Customers (usage test).', layer: 'curated', tags: [], columns: columns.customers },
+    { urn: ordersUrn, name: 'orders', description: 'Orders (usage test).', layer: 'curated', tags: [], columns: columns.orders },
+  ]);
+  const metis = await serveTestSubgraph(await createMetisSubgraph({ neo4j, heimdall: heimdallClient }));
+  metisUrl = metis.url;
+  const tokens = services();
+  reporter = new UsageReporter({ url: metis.url, token: () => tokens.token(), flushMs: 50 });
+  // A principal without the right: its reports are refused and dropped, never counted.
+  refused = new UsageReporter({ url: metis.url, token: () => tokenFor('alice'), flushMs: 50 });
+  await seedGateway(mongo);
+  const gateway = await createGatewaySubgraph({
+    mongo,
+    heimdall: heimdallClient,
+    metisUrl: metis.url,
+    concepts: false,
+    duckdb: await DuckDbEngine.create({ depotAliases: { [id]: 'icebase' } }),
+    healthIntervalMs: 0,
+    usage: reporter,
+  });
+  const served = await serveTestSubgraph(gateway, () => mongo.drop());
+  gatewayUrl = served.url;
+  running = [served, metis];
+}, 120_000);
+
+afterAll(async () => {
+  for (const r of running) await r.stop();
+  await heimdall?.stop();
+  await neo4j?.driver.executeQuery(
+    `MATCH (n) WHERE (n:Dataset OR n:Column OR n:Source OR n:UsageEvent)
+       AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id OR coalesce(n.name, '') CONTAINS $id)
+     DETACH DELETE n`,
+    { id },
+    { database: neo4j.database },
+  );
+  await neo4j?.close();
+});
+
+describe('usage from the Gateway', () => {
+  it('counts follow queries run through the Gateway: per dataset, per column, users and texts', async () => {
+    const before = await usage('carol', customersUrn);
+    expect(before).toMatchObject({ queries: 0, distinctUsers: 0, lastQueriedAt: null, columns: [] });
+
+    const join = `SELECT c.region, count(*) AS n FROM ${id}.retail.customers c JOIN ${id}.retail.orders o ON o.customer_id = c.customer_id GROUP BY c.region`;
+    const plain = `SELECT email FROM ${id}.retail.customers`;
+    for (const [user, sql] of [
+      ['alice', plain],
+      ['alice', plain],
+      ['carol', join],
+    ] as const) {
+      const res = await run(user, sql);
+      expect(res.errors).toBeUndefined();
+    }
+    // A refused query (no such column) is not usage.
+    expect((await run('alice', `SELECT nope FROM ${id}.retail.customers`)).errors).toBeDefined();
+    await reporter.flush();
+    expect(reporter.sent).toBe(3);
+
+    const customers = await usage('carol', customersUrn);
+    expect(customers.queries).toBe(3);
+    expect(customers.distinctUsers).toBe(2);
+    expect(Date.now() - Date.parse(customers.lastQueriedAt)).toBeLessThan(60_000);
+    expect(customers.topUsers).toEqual([
+      { subject: 'users:id:alice', queries: 2 },
+      { subject: 'users:id:carol', queries: 1 },
+    ]);
+    expect(customers.topQueries).toEqual([
+      { sql: plain, queries: 2 },
+      { sql: join, queries: 1 },
+    ]);
+    const byName = Object.fromEntries(customers.columns.map((c) => [c.name, c.queries]));
+    expect(byName).toEqual({ email: 2, region: 1, customer_id: 1 });
+
+    const orders = await usage('carol', ordersUrn);
+    expect(orders).toMatchObject({ queries: 1, distinctUsers: 1, columns: [{ name: 'customer_id', queries: 1 }] });
+  });
+
+  it('a report sent again (a retry, another replica) counts nothing twice', async () => {
+    const tokens = services();
+    const again = await graphql<Report>(
+      metisUrl,
+      `mutation ($q: [QueryUsageInput!]!) { recordQueryUsage(queries: $q) { recorded duplicates skipped } }`,
+      {
+        token: await tokens.token(),
+        variables: {
+          q: [
+            { queryId: `${id}-q1`, subject: 'users:id:dave', sql: 'SELECT 1', datasets: [ordersUrn], finishedAt: new Date() },
+            {
+              queryId: `${id}-q2`,
+              subject: 'users:id:dave',
+              sql: 'SELECT 2',
+              datasets: [`dataos://${id}:retail/nowhere`],
+              finishedAt: new Date(),
+            },
+          ],
+        },
+      },
+    );
+    expect(again.data?.recordQueryUsage).toEqual({ recorded: 1, duplicates: 0, skipped: 1 });
+    const twice = await graphql<Report>(
+      metisUrl,
+      `mutation ($q: [QueryUsageInput!]!) { recordQueryUsage(queries: $q) { recorded duplicates skipped } }`,
+      {
+        token: await tokens.token(),
+        variables: {
+          q: [{ queryId: `${id}-q1`, subject: 'users:id:dave', sql: 'SELECT 1', datasets: [ordersUrn], finishedAt: new Date() }],
+        },
+      },
+    );
+    expect(twice.data?.recordQueryUsage).toEqual({ recorded: 0, duplicates: 1, skipped: 0 });
+    expect((await usage('carol', ordersUrn)).queries).toBe(2);
+  });
+
+  it('who queried and what only for readers of the query history; windows and rights are enforced', async () => {
+    const alice = await usage('alice', customersUrn);
+    expect(alice.queries).toBe(3);
+    expect(alice.topUsers).toBeNull();
+    expect(alice.topQueries).toBeNull();
+    expect((await usage('carol', customersUrn, 'D1')).queries).toBe(3);
+
+    // Without `write` on /metis/usage: refused, nothing counted (the reporter drops the batch).
+    refused.add({
+      _id: `${id}-alice`,
+      subject: 'users:id:alice',
+      sql: 'SELECT 1',
+      datasets: [ordersUrn],
+      state: 'SUCCEEDED',
+      finishedAt: new Date(),
+    } as Parameters<UsageReporter['add']>[0]);
+    await refused.flush();
+    expect(refused.dropped).toBe(1);
+    expect((await usage('carol', ordersUrn)).queries).toBe(2);
+
+    const bad = await graphql<Report>(
+      metisUrl,
+      `mutation ($q: [QueryUsageInput!]!) { recordQueryUsage(queries: $q) { recorded } }`,
+      {
+        token: await services().token(),
+        variables: {
+          q: [{ queryId: `${id}-bad`, subject: 'users:id:dave', sql: 'SELECT 1', datasets: ['not-a-urn'], finishedAt: new Date() }],
+        },
+      },
+    );
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(bad.errors?.[0]?.extensions?.field).toBe('queries[0].datasets[0]');
+  });
+});
