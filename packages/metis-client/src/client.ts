@@ -30,8 +30,46 @@ export const METIS_CLIENT_SETTINGS = {
   METIS_TIMEOUT_MS: setting.durationMs({ default: 5000 }),
 };
 
-/** Aliased fields per Metis request: keeps one request well under Metis's body limit. */
-export const MAX_URNS_PER_REQUEST = 250;
+/**
+ * Aliased `dataset` fields per Metis request, at most: each counts as a root field and an alias,
+ * and Metis refuses more than MAX_ROOT_FIELDS (20) and MAX_ALIASES (30) per operation, as the router does.
+ */
+export const MAX_URNS_PER_REQUEST = 20;
+/** Requests of one call in flight at once: a big selection costs Metis a bounded amount of work at a time. */
+export const MAX_CONCURRENT_REQUESTS = 4;
+
+export interface DatasetsOptions {
+  /** The operation's name, as Metis logs it. */
+  operationName?: string;
+  /**
+   * Datasets per request (1..MAX_URNS_PER_REQUEST, the default). Metis estimates an operation's cost
+   * (MAX_COST, 10,000) from the selection times the datasets: a caller with a costly selection
+   * passes the count whose estimate fits, with a margin (see the Gateway's catalog).
+   */
+  maxPerRequest?: number;
+}
+
+/** The request for `count` datasets: aliased `dataset(urn:)` fields `d0`.. with variables `u0`.. (Metis batches them). */
+export function datasetsQuery(count: number, selection: string, operationName = 'DatasetsByUrn'): string {
+  const vars = Array.from({ length: count }, (_, i) => `$u${i}: ID!`).join(', ');
+  const fields = Array.from({ length: count }, (_, i) => `d${i}: dataset(urn: $u${i}) { ${selection} }`).join(' ');
+  return `query ${operationName}(${vars}) { ${fields} }`;
+}
+
+/** Runs `tasks` with at most `limit` in flight; rejects with the first failure. */
+async function bounded<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const out = new Array<T>(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      out[i] = await tasks[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return out;
+}
+
 /** Field errors that only mean "this dataset does not exist for the caller". */
 const HIDDEN = new Set<string>([ErrorCode.Forbidden, ErrorCode.NotFound, ErrorCode.BadUserInput]);
 
@@ -56,20 +94,25 @@ export class MetisClient {
   /**
    * `selection` of each dataset, in the order of `urns`; null where Metis shows the caller no
    * such dataset. Metis has no list-by-URN query, so each URN is an aliased `dataset(urn:)` field
-   * (Metis batches them), at most MAX_URNS_PER_REQUEST per request. Fails closed: when Metis
-   * cannot answer, nothing is shown (SERVICE_UNAVAILABLE); a token Metis refuses is UNAUTHENTICATED.
+   * (Metis batches them), `maxPerRequest` per request, MAX_CONCURRENT_REQUESTS requests at a time.
+   * Fails closed: when Metis cannot answer or refuses any request (a limit included), the whole call
+   * fails (SERVICE_UNAVAILABLE), never a partial answer; a token Metis refuses is UNAUTHENTICATED.
    */
   async datasets<T>(
     urns: readonly string[],
     selection: string,
     caller: Caller,
-    operationName = 'DatasetsByUrn',
+    options: DatasetsOptions = {},
   ): Promise<(T | null)[]> {
-    const chunks: Promise<(T | null)[]>[] = [];
-    for (let i = 0; i < urns.length; i += MAX_URNS_PER_REQUEST) {
-      chunks.push(this.fetchChunk<T>(urns.slice(i, i + MAX_URNS_PER_REQUEST), selection, caller, operationName));
+    const { operationName = 'DatasetsByUrn', maxPerRequest = MAX_URNS_PER_REQUEST } = options;
+    if (!Number.isInteger(maxPerRequest) || maxPerRequest < 1 || maxPerRequest > MAX_URNS_PER_REQUEST)
+      throw new RangeError(`maxPerRequest must be an integer in 1..${MAX_URNS_PER_REQUEST}, not ${maxPerRequest}`);
+    const tasks: (() => Promise<(T | null)[]>)[] = [];
+    for (let i = 0; i < urns.length; i += maxPerRequest) {
+      const chunk = urns.slice(i, i + maxPerRequest);
+      tasks.push(() => this.fetchChunk<T>(chunk, selection, caller, operationName));
     }
-    return (await Promise.all(chunks)).flat();
+    return (await bounded(tasks, MAX_CONCURRENT_REQUESTS)).flat();
   }
 
   private async fetchChunk<T>(
@@ -79,8 +122,6 @@ export class MetisClient {
     operationName: string,
   ): Promise<(T | null)[]> {
     if (!urns.length) return [];
-    const vars = urns.map((_, i) => `$u${i}: ID!`).join(', ');
-    const fields = urns.map((_, i) => `d${i}: dataset(urn: $u${i}) { ${selection} }`).join(' ');
     let answer: Answer<T>;
     const service = this.caller ? await this.caller.headers('metis') : undefined;
     try {
@@ -93,7 +134,7 @@ export class MetisClient {
           ...(caller.requestId ? { 'x-request-id': caller.requestId } : {}),
         },
         body: JSON.stringify({
-          query: `query ${operationName}(${vars}) { ${fields} }`,
+          query: datasetsQuery(urns.length, selection, operationName),
           variables: Object.fromEntries(urns.map((u, i) => [`u${i}`, u])),
         }),
         signal: AbortSignal.timeout(this.timeoutMs),
@@ -109,7 +150,10 @@ export class MetisClient {
     if (refused) throw unauthenticated(refused.message);
     const fatal = errors.find((e) => !e.path || !HIDDEN.has(e.extensions?.code ?? ''));
     if (fatal || !answer.data)
-      throw serviceUnavailable('The catalog (Metis) failed to answer.', { cause: fatal?.message ?? 'no data' });
+      throw serviceUnavailable('The catalog (Metis) failed to answer.', {
+        cause: fatal?.message ?? 'no data',
+        ...(fatal?.extensions?.code ? { metisCode: fatal.extensions.code } : {}),
+      });
     return urns.map((_, i) => answer.data![`d${i}`] ?? null);
   }
 }

@@ -1,9 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StaticColumnCatalog } from '../src/catalog.js';
-import { ConceptsUnavailable, type ConceptAtDistance, type ConceptSource } from '../src/concepts.js';
+import { HeimdallClient } from '@dataos/heimdall-client';
+import { createMetisSubgraph, seedMetis } from '@dataos/metis';
+import { createOdinSubgraph, importOntology, MetisCatalog, OntologyWriter } from '@dataos/odin';
+import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
+import {
+  gatewayAccessPolicies,
+  graphql,
+  serveTestSubgraph,
+  startTestHeimdall,
+  tokenFor,
+  uniqueId,
+  type TestHeimdall,
+} from '@dataos/testkit';
+import { MetisColumnCatalog, type Caller, type ColumnCatalog } from '../src/catalog.js';
+import { OdinConceptSource, type ConceptSource } from '../src/concepts.js';
 import { demoTables } from '../src/data/demo.js';
 import { BUSINESS, DEFAULT_CONCEPT_POLICIES } from '../src/policies/defaults.js';
-import type { CatalogDataset } from '../src/policies/resolve.js';
 import { QueryService } from '../src/query.js';
 import {
   DEMO_POLICIES,
@@ -17,74 +29,215 @@ import {
 } from './support.js';
 
 /**
- * Concept masks applied by each engine (DuckDB and the devstack's Trino, the same expectations):
- * what Odin answers is fixed here (the demo business ontology's closure); Odin itself, linking,
- * unlinking and Odin stopped are tested against a real Odin in concepts.test.ts.
+ * Concept masks applied by each engine (DuckDB and the devstack's Trino, the same expectations),
+ * with a real Heimdall, Metis and Odin on the shared stores: one stack for the file. The demo
+ * tables' datasets are registered in Metis under a depot of this run (the SQL still names
+ * `icebase`, which the engines serve), concepts in an ontology of this run shaped like the demo
+ * business ontology, and the concept defaults point at it. The last tests stop Odin for real.
  */
+const id = uniqueId('gwce');
+const ROOT = `https://test.dataos.local/${id}/`;
+const ONTO = `${ROOT}business`;
+const ns = `${ONTO}#`;
 const R = 'dataos://icebase:retail/';
-const closure = (...names: string[]): ConceptAtDistance[] =>
-  names.map((n, distance) => ({ iri: BUSINESS + n, label: n, distance }));
-const LINKS: Record<string, ConceptAtDistance[]> = {
-  [`${R}products#title`]: closure('PostalAddress', 'ContactData', 'PersonalData'),
-  [`${R}customers#customer_id`]: closure('CustomerIdentifier', 'PersonalData'),
-};
+const ours = `dataos://${id}:retail/`;
+const urn = (name: string) => `${ours}${name}`;
+/** The SQL's `icebase` datasets are this run's in Metis and Odin. */
+const toOurs = (u: string) => (u.startsWith(R) ? ours + u.slice(R.length) : u);
 
-/** Odin's answer for the demo links, or Odin unreachable. */
-function conceptSource(state: { down: boolean }): ConceptSource {
+const ONTOLOGY = `@prefix : <${ns}> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<${ONTO}> a owl:Ontology ; rdfs:label "Gateway engines concept test"@en .
+:PersonalData a owl:Class ; rdfs:label "Personal data"@en .
+:ContactData a owl:Class ; rdfs:subClassOf :PersonalData ; rdfs:label "Contact data"@en .
+:PostalAddress a owl:Class ; rdfs:subClassOf :ContactData ; rdfs:label "Postal address"@en .
+:CustomerIdentifier a owl:Class ; rdfs:subClassOf :PersonalData ; rdfs:label "Customer identifier"@en .
+`;
+
+/** The concept defaults, over this run's ontology (same names, masks and priorities). */
+const CONCEPT_POLICIES = DEFAULT_CONCEPT_POLICIES.map((p) => ({
+  ...p,
+  selector: {
+    ...p.selector,
+    column: { concepts: (p.selector.column?.concepts ?? []).map((c) => c.replace(BUSINESS, ns)) },
+  },
+}));
+
+const demo = new Map(demoTables().map((t) => [t.dataset, t]));
+let neo4j: Neo4jStore;
+let odinNeo4j: Neo4jStore;
+let heimdall: TestHeimdall;
+let metisUrl: string;
+let odinUrl: string;
+let odin: { stop(): Promise<void> } | undefined;
+const running: { stop(): Promise<void> }[] = [];
+/** Metis and Odin are asked as carol (who may read every dataset); the masks follow each run's subject. */
+let caller: Caller;
+
+const gql = async (at: string, query: string, variables: Record<string, unknown>) =>
+  graphql(at, query, { variables, token: await tokenFor('carol') });
+
+/** Metis's catalog, its `icebase` URNs asked as this run's. */
+function catalog(): ColumnCatalog {
+  const metis = new MetisColumnCatalog(metisUrl, 30_000);
   return {
-    async columnConcepts(columns) {
-      if (state.down) throw new ConceptsUnavailable('connect ECONNREFUSED 127.0.0.1');
-      return columns.map((c) => LINKS[`${c.datasetUrn}#${c.name}`] ?? []);
+    async datasets(urns, who) {
+      const found = await metis.datasets(urns.map(toOurs), who);
+      return new Map(urns.map((u) => [u, found.get(toOurs(u)) ?? null]));
     },
   };
 }
 
-/** The demo catalog; with `lineage`, orders.customer_id derives from customers.customer_id (an edge Metis reports). */
-function catalog(lineage: boolean): StaticColumnCatalog {
-  const datasets: CatalogDataset[] = demoTables().map((t) => ({
-    urn: `dataos://${t.depot}:${t.collection}/${t.dataset}`,
-    columns: t.columns.map((c) => ({
-      name: c.name,
-      type: c.type,
-      tags: c.tags,
-      ...(lineage && t.dataset === 'orders' && c.name === 'customer_id'
-        ? {
-            upstream: [
-              {
-                datasetUrn: `${R}customers`,
-                name: 'customer_id',
-                path: [`${R}customers#customer_id`, `${R}orders#customer_id`],
-              },
-            ],
-          }
-        : {}),
-    })),
-  }));
-  return new StaticColumnCatalog(datasets);
+/** Odin's batched lookup, for this run's URNs. */
+function concepts(): ConceptSource {
+  const source = new OdinConceptSource(odinUrl, 30_000, null);
+  return {
+    columnConcepts: (columns, who) =>
+      source.columnConcepts(
+        columns.map((c) => ({ ...c, datasetUrn: toOurs(c.datasetUrn) })),
+        who,
+      ),
+  };
 }
+
+const EDGE = {
+  upstream: urn('customers'),
+  upstreamColumn: 'customer_id',
+  downstream: urn('orders'),
+  downstreamColumn: 'customer_id',
+};
+const markEdge = async (mutation: 'declassifyColumnEdge' | 'reclassifyColumnEdge') => {
+  const r = await gql(
+    metisUrl,
+    `mutation ($input: DeclassifyColumnEdgeInput!) { ${mutation}(input: $input) { __typename } }`,
+    { input: { edge: EDGE, reason: 'customer ids are hashed by the orders job (test)' } },
+  );
+  expect(r.errors).toBeUndefined();
+};
+
+beforeAll(async () => {
+  neo4j = neo4jFromEnv('METIS');
+  odinNeo4j = neo4jFromEnv('ODIN');
+  heimdall = await startTestHeimdall({
+    policies: [
+      ...gatewayAccessPolicies({ retail: id }),
+      {
+        name: `${id}-admin-writes`,
+        subjects: [['roles:id:admin']],
+        actions: ['write'],
+        objects: { paths: [`dataos://${id}:retail/**`] },
+      },
+      {
+        name: `${id}-admin-declassifies`,
+        subjects: [['roles:id:admin']],
+        actions: ['manage'],
+        objects: { paths: ['/metis/classification'] },
+      },
+    ],
+  });
+  running.push(heimdall);
+  const heimdallClient = new HeimdallClient({ url: heimdall.url, timeoutMs: 30_000 });
+  await seedMetis(
+    neo4j,
+    ['customers', 'orders', 'products'].map((name) => ({
+      urn: urn(name),
+      name,
+      description: `${name} (gateway engines concept test)`,
+      layer: 'curated',
+      tags: [],
+      columns: demo.get(name)!.columns.map((c) => [c.name, c.type.toLowerCase(), c.tags] as [string, string, string[]]),
+    })),
+  );
+  const metis = await serveTestSubgraph(await createMetisSubgraph({ neo4j, heimdall: heimdallClient }));
+  running.push(metis);
+  metisUrl = metis.url;
+  await importOntology(new OntologyWriter(odinNeo4j), { content: ONTOLOGY, format: 'TURTLE' }, 'test');
+  const served = await serveTestSubgraph(
+    await createOdinSubgraph({
+      neo4j: odinNeo4j,
+      heimdall: heimdallClient,
+      metis: new MetisCatalog({ url: metis.url, timeoutMs: 30_000 }),
+    }),
+  );
+  odin = served;
+  odinUrl = served.url;
+  caller = { token: await tokenFor('carol') };
+  for (const [dataset, column, concept] of [
+    ['products', 'title', 'PostalAddress'],
+    ['customers', 'customer_id', 'CustomerIdentifier'],
+  ] as const) {
+    const linked = await gql(
+      odinUrl,
+      `mutation ($input: ConceptLinkInput!) { linkConcept(input: $input) { linked } }`,
+      { input: { concept: ns + concept, datasetUrn: urn(dataset), column } },
+    );
+    expect(linked.errors).toBeUndefined();
+  }
+  // orders.customer_id derives from customers.customer_id: a column edge in Metis.
+  const added = await gql(
+    metisUrl,
+    `mutation ($input: AddLineageInput!) { addLineage(input: $input) { __typename } }`,
+    {
+      input: {
+        upstream: EDGE.upstream,
+        downstream: EDGE.downstream,
+        columns: [{ upstream: 'customer_id', downstream: 'customer_id' }],
+      },
+    },
+  );
+  expect(added.errors).toBeUndefined();
+}, 120_000);
+
+afterAll(async () => {
+  await odin?.stop();
+  for (const r of running.reverse()) await r.stop();
+  await odinNeo4j?.driver.executeQuery(
+    `CALL () { MATCH (n:Concept|Ontology) WHERE n.iri STARTS WITH $p RETURN n
+       UNION MATCH (n:LinkedDataset) WHERE n.urn CONTAINS $id RETURN n
+       UNION MATCH (n:LinkedColumn) WHERE n.datasetUrn CONTAINS $id RETURN n }
+     DETACH DELETE n`,
+    { p: ROOT, id },
+    { database: odinNeo4j.database },
+  );
+  await neo4j?.driver.executeQuery(
+    `MATCH (n) WHERE (n:Dataset OR n:Column OR n:Source OR n:Domain) AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id OR coalesce(n.name, '') CONTAINS $id) DETACH DELETE n`,
+    { id },
+    { database: neo4j.database },
+  );
+  await neo4j?.close();
+  await odinNeo4j?.close();
+});
 
 const titles = demoTables()
   .find((t) => t.dataset === 'products')!
   .rows.map((r) => String(r[1]));
 const HEX64 = /^[0-9a-f]{64}$/;
 
+const harnesses = new Map<string, EngineHarness>();
+afterAll(async () => {
+  for (const h of harnesses.values()) await h.close();
+});
+/** A harness on `kind` whose QueryService asks the real Metis and Odin (as `caller`). */
+async function harness(kind: (typeof ENGINES)[number]): Promise<EngineHarness> {
+  const h = await startEngineHarness(docs(CONCEPT_POLICIES).concat(DEMO_POLICIES), kind);
+  h.service = new QueryService({
+    rewriter: h.rewriter,
+    catalog: catalog(),
+    concepts: concepts(),
+    policies: { all: async () => h.policies },
+    engineFor: () => h.target,
+  });
+  h.run = (subject, sql, limit = 10_000) =>
+    h.serve({ subject, caller, canRead: async () => true, cluster: h.cluster, sql }, limit);
+  harnesses.set(kind, h);
+  return h;
+}
+
 describe.each(ENGINES)('concept masks on %s', (kind) => {
   let h: EngineHarness;
-  const odin = { down: false };
-  const serviceWith = (lineage: boolean) =>
-    new QueryService({
-      rewriter: h.rewriter,
-      catalog: catalog(lineage),
-      concepts: conceptSource(odin),
-      policies: { all: async () => h.policies },
-      engineFor: () => h.target,
-    });
-
   beforeAll(async () => {
-    h = await startEngineHarness(docs([...DEFAULT_CONCEPT_POLICIES]).concat(DEMO_POLICIES), kind);
-    h.service = serviceWith(true);
+    h = await harness(kind);
   });
-  afterAll(() => h?.close());
 
   const col = (r: { columns: { name: string }[]; rows: unknown[][] }, name: string) => {
     const i = r.columns.findIndex((c) => c.name === name);
@@ -116,11 +269,11 @@ describe.each(ENGINES)('concept masks on %s', (kind) => {
     const derived = col(await h.run(SUBJECTS.tester, sql), 'customer_id');
     expect(derived).toEqual(clear.map(hash));
 
-    h.service = serviceWith(false); // the edge marked as anonymizing: Metis reports no origin
+    await markEdge('declassifyColumnEdge'); // the edge marked as anonymizing: Metis reports no origin
     try {
       expect(col(await h.run(SUBJECTS.tester, sql), 'customer_id').every((v) => /^\d+$/.test(String(v)))).toBe(true);
     } finally {
-      h.service = serviceWith(true);
+      await markEdge('reclassifyColumnEdge');
     }
   });
 
@@ -145,16 +298,23 @@ describe.each(ENGINES)('concept masks on %s', (kind) => {
       if (sql.includes('length(title) =')) expect(r.rows.length, sql).toBe(titles[0]!.length === 10 ? 50 : 0);
     }
   });
+});
 
-  it('Odin unreachable: every column is masked, for a PII reader too', async () => {
-    odin.down = true;
-    try {
+describe('Odin stopped (the real service, after both engines ran)', () => {
+  it('every column is masked on each engine, for a PII reader too', async () => {
+    await odin!.stop();
+    odin = undefined;
+    for (const kind of ENGINES) {
+      const h = harnesses.get(kind);
+      expect(h, kind).toBeDefined();
       for (const subject of [SUBJECTS.alice, SUBJECTS.carol]) {
-        const r = await h.run(subject, 'SELECT sku, title FROM icebase.retail.products');
-        expect(r.rows.flat().every((v) => v === '[REDACTED]')).toBe(true);
+        const r = await h!.run(subject, 'SELECT sku, title FROM icebase.retail.products');
+        expect(r.rows.length, kind).toBeGreaterThan(0);
+        expect(
+          r.rows.flat().every((v) => v === '[REDACTED]'),
+          `${kind} ${subject.id}`,
+        ).toBe(true);
       }
-    } finally {
-      odin.down = false;
     }
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeimdallClient } from '@dataos/heimdall-client';
+import { datasetsQuery, MetisClient } from '@dataos/metis-client';
 import { createMetisSubgraph, seedMetis } from '@dataos/metis';
 import { createOdinSubgraph, importOntology, MetisCatalog, OntologyWriter } from '@dataos/odin';
 import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
@@ -16,6 +17,7 @@ import {
   type TestMongo,
 } from '@dataos/testkit';
 import { createGatewaySubgraph, seedGateway } from '../src/index.js';
+import { COLUMNS_PER_REQUEST, COLUMNS_SELECTION } from '../src/catalog.js';
 import { gatewaySettingsFromEnv } from '../src/settings.js';
 import { DuckDbEngine } from '../src/engines/duckdb.js';
 import { demoTables } from '../src/data/demo.js';
@@ -36,6 +38,10 @@ const urn = (name: string) => `dataos://${id}:retail/${name}`;
 const financeDepot = `${id}fin`;
 const secretUrn = `dataos://${financeDepot}:finance/payroll`;
 const table = (name: string) => `${id}.retail.${name}`;
+/** Eleven more depots over the same DuckDB tables: 33 distinct datasets for one query (Metis's cost limit). */
+const BULK_TABLES = ['customers', 'orders', 'products'] as const;
+const bulkDepots = Array.from({ length: 11 }, (_, i) => `${id}b${i}`);
+const bulkUrns = bulkDepots.flatMap((d) => BULK_TABLES.map((t) => `dataos://${d}:retail/${t}`));
 
 const ONTOLOGY = `@prefix : <${ns}> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -135,6 +141,12 @@ beforeAll(async () => {
     policies: [
       ...gatewayAccessPolicies({ retail: id, restricted: financeDepot }),
       {
+        name: `${id}-bulk-readers`,
+        subjects: [['roles:id:data-dev'], ['roles:id:admin']],
+        actions: ['read'],
+        objects: { paths: bulkDepots.map((d) => `dataos://${d}:retail/**`) },
+      },
+      {
         name: `${id}-admin-writes`,
         subjects: [['roles:id:admin']],
         actions: ['write'],
@@ -160,6 +172,22 @@ beforeAll(async () => {
       tags: [],
       columns: demo.get(name)!.columns.map((c) => [c.name, c.type.toLowerCase(), c.tags] as [string, string, string[]]),
     })),
+  );
+  await seedMetis(
+    neo4j,
+    bulkUrns.map((u) => {
+      const name = u.slice(u.lastIndexOf('/') + 1);
+      return {
+        urn: u,
+        name,
+        description: `${name} (gateway concept test, bulk)`,
+        layer: 'curated',
+        tags: [],
+        columns: demo
+          .get(name)!
+          .columns.map((c) => [c.name, c.type.toLowerCase(), c.tags] as [string, string, string[]]),
+      };
+    }),
   );
   await seedMetis(neo4j, [
     {
@@ -191,7 +219,9 @@ beforeAll(async () => {
     odinUrl,
     // Generous timeouts: a slow answer on a loaded machine would fail closed (masked), not flake open.
     settings: gatewaySettingsFromEnv({ ...process.env, ODIN_TIMEOUT_MS: '30000', METIS_TIMEOUT_MS: '30000' }),
-    duckdb: await DuckDbEngine.create({ depotAliases: { [id]: 'icebase' } }),
+    duckdb: await DuckDbEngine.create({
+      depotAliases: Object.fromEntries([id, ...bulkDepots].map((d) => [d, 'icebase'])),
+    }),
     healthIntervalMs: 0,
   });
   await seedGateway(mongo); // the default cluster and policies (the concept defaults name the demo ontology, not this one)
@@ -431,6 +461,62 @@ describe('masks from Odin concepts', () => {
     );
     expect(declassified.errors).toBeUndefined();
     expect(column(await run('alice', sql), 'customer_id').every((v) => /^\d+$/.test(String(v)))).toBe(true);
+  });
+
+  it('a query over 33 datasets is answered (Metis asked in requests under its cost limit), masks kept', async () => {
+    // One row per dataset (the answer stays under the row limit): a masked column's minimum, counts.
+    const sql = bulkDepots
+      .flatMap((d) => [
+        `SELECT 'c' AS k, min(email) AS v FROM ${d}.retail.customers`,
+        `SELECT 'o' AS k, CAST(count(*) AS VARCHAR) AS v FROM ${d}.retail.orders`,
+        `SELECT 'p' AS k, CAST(count(*) AS VARCHAR) AS v FROM ${d}.retail.products`,
+      ])
+      .join(' UNION ALL ');
+    const ground = demo.get('customers')!;
+    const emails = ground.rows.map((r) => String(r[ground.columns.findIndex((c) => c.name === 'email')]));
+    const of = (r: Run['runQuery'], k: string) => {
+      const kinds = column(r, 'k');
+      return column(r, 'v').filter((_, i) => kinds[i] === k);
+    };
+    const alice = await run('alice', sql);
+    expect(alice.rows).toHaveLength(bulkUrns.length);
+    expect(of(alice, 'c').every((v) => /^[0-9a-f]{64}$/.test(String(v)))).toBe(true);
+    expect(of(alice, 'p')).toEqual(bulkDepots.map(() => String(demo.get('products')!.rows.length)));
+    expect(new Set(of(alice, 'o')).size).toBe(1);
+    for (const e of emails) expect(JSON.stringify(alice.rows)).not.toContain(JSON.stringify(e));
+    const carol = await run('carol', sql);
+    expect(of(carol, 'c')).toHaveLength(bulkDepots.length);
+    expect(of(carol, 'c').every((v) => emails.includes(String(v)))).toBe(true);
+    const e = await explain('alice', sql);
+    expect(e.conceptsKnown).toBe(true);
+    expect(new Set(e.scans.map((s) => s.dataset))).toEqual(new Set(bulkUrns));
+  });
+
+  it("the Gateway's request size keeps a 25% margin under Metis's cost estimate; one refused request fails the whole read", async () => {
+    // Two refusals give Metis's own estimate: cost(n) = n * perDataset + fixed.
+    const estimate = async (n: number) => {
+      const r = await graphql(metisUrl, datasetsQuery(n, COLUMNS_SELECTION, 'GatewayColumns'), {
+        variables: Object.fromEntries(bulkUrns.slice(0, n).map((u, i) => [`u${i}`, u])),
+      });
+      expect(errorCodes(r)).toEqual(['MAX_COST_EXCEEDED']);
+      const ext = r.errors![0]!.extensions as { actual: number; limit: number };
+      return ext;
+    };
+    const [a, b] = [await estimate(19), await estimate(20)];
+    const perDataset = b.actual - a.actual;
+    const fixed = b.actual - 20 * perDataset;
+    expect(perDataset).toBeGreaterThan(0);
+    expect(COLUMNS_PER_REQUEST * perDataset + fixed).toBeLessThanOrEqual(0.75 * b.limit);
+
+    const client = new MetisClient({ url: metisUrl, timeoutMs: 30_000, serviceCaller: null });
+    const caller = { token: await tokenFor('carol') };
+    const read = await client.datasets<{ urn: string }>(bulkUrns, COLUMNS_SELECTION, caller, {
+      maxPerRequest: COLUMNS_PER_REQUEST,
+    });
+    expect(read.map((d) => d?.urn)).toEqual(bulkUrns);
+    await expect(client.datasets(bulkUrns, COLUMNS_SELECTION, caller, { maxPerRequest: 20 })).rejects.toMatchObject({
+      extensions: { code: 'SERVICE_UNAVAILABLE', metisCode: 'MAX_COST_EXCEEDED' },
+    });
   });
 
   it('Odin stopped: every column not proved clean is masked, also for a PII reader; explain says why', async () => {

@@ -38,7 +38,14 @@ export class MetisCatalog {
   /** `schedule` dispatches each batch (a DataLoader `batchScheduleFn`; see StoreActivity). */
   session(token: string | undefined, requestId: string | undefined, schedule: BatchSchedule): MetisSession {
     return new MetisSession(schedule, async (urns, selection) =>
-      (await this.client.datasets<MetisDataset>(urns, selection, { token, requestId }, 'OdinDatasets')).map((d, i) =>
+      (
+        await this.client.datasets<MetisDataset>(
+          urns,
+          selection,
+          { token, requestId },
+          { operationName: 'OdinDatasets' },
+        )
+      ).map((d, i) =>
         d
           ? {
               urn: urns[i]!,
