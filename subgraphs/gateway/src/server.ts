@@ -59,7 +59,9 @@ export async function createGatewaySubgraph(deps: GatewayDeps) {
   const clusters = new ClusterStore(deps.mongo.db);
   const policies = new DataPolicyStore(deps.mongo.db, settings.policyCacheMs);
   const usage =
-    deps.usage === false ? undefined : (deps.usage ?? usageReporterFromEnv(deps.metisUrl ?? settings.metis.url, logger));
+    deps.usage === false
+      ? undefined
+      : (deps.usage ?? usageReporterFromEnv(deps.metisUrl ?? settings.metis.url, logger));
   const history = usage ? new ReportingHistory(deps.mongo.db, usage) : new QueryHistory(deps.mongo.db);
   await history.migrate();
   if (deps.defaultPolicies !== false) await policies.ensureDefaults();

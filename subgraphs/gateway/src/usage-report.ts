@@ -125,7 +125,10 @@ export class UsageReporter {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
       });
       if (res.status >= 500 || res.status === 429) return 'retry';
-      const answer = (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+      const answer = (await res.json()) as {
+        data?: unknown;
+        errors?: { message: string; extensions?: { code?: string } }[];
+      };
       const error = answer.errors?.[0];
       if (!error) return 'ok';
       if (['SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR'].includes(error.extensions?.code ?? '')) return 'retry';

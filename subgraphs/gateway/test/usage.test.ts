@@ -108,8 +108,22 @@ beforeAll(async () => {
   });
   const heimdallClient = new HeimdallClient({ url: heimdall.url });
   await seedMetis(neo4j, [
-    { urn: customersUrn, name: 'customers', description: 'Customers (usage test).', layer: 'curated', tags: [], columns: columns.customers },
-    { urn: ordersUrn, name: 'orders', description: 'Orders (usage test).', layer: 'curated', tags: [], columns: columns.orders },
+    {
+      urn: customersUrn,
+      name: 'customers',
+      description: 'Customers (usage test).',
+      layer: 'curated',
+      tags: [],
+      columns: columns.customers,
+    },
+    {
+      urn: ordersUrn,
+      name: 'orders',
+      description: 'Orders (usage test).',
+      layer: 'curated',
+      tags: [],
+      columns: columns.orders,
+    },
   ]);
   const metis = await serveTestSubgraph(await createMetisSubgraph({ neo4j, heimdall: heimdallClient }));
   metisUrl = metis.url;
@@ -188,12 +202,26 @@ describe('usage from the Gateway', () => {
     const tokens = services();
     const again = await graphql<Report>(
       metisUrl,
-      `mutation ($q: [QueryUsageInput!]!) { recordQueryUsage(queries: $q) { recorded duplicates skipped } }`,
+      `
+        mutation ($q: [QueryUsageInput!]!) {
+          recordQueryUsage(queries: $q) {
+            recorded
+            duplicates
+            skipped
+          }
+        }
+      `,
       {
         token: await tokens.token(),
         variables: {
           q: [
-            { queryId: `${id}-q1`, subject: 'users:id:dave', sql: 'SELECT 1', datasets: [ordersUrn], finishedAt: new Date() },
+            {
+              queryId: `${id}-q1`,
+              subject: 'users:id:dave',
+              sql: 'SELECT 1',
+              datasets: [ordersUrn],
+              finishedAt: new Date(),
+            },
             {
               queryId: `${id}-q2`,
               subject: 'users:id:dave',
@@ -208,11 +236,27 @@ describe('usage from the Gateway', () => {
     expect(again.data?.recordQueryUsage).toEqual({ recorded: 1, duplicates: 0, skipped: 1 });
     const twice = await graphql<Report>(
       metisUrl,
-      `mutation ($q: [QueryUsageInput!]!) { recordQueryUsage(queries: $q) { recorded duplicates skipped } }`,
+      `
+        mutation ($q: [QueryUsageInput!]!) {
+          recordQueryUsage(queries: $q) {
+            recorded
+            duplicates
+            skipped
+          }
+        }
+      `,
       {
         token: await tokens.token(),
         variables: {
-          q: [{ queryId: `${id}-q1`, subject: 'users:id:dave', sql: 'SELECT 1', datasets: [ordersUrn], finishedAt: new Date() }],
+          q: [
+            {
+              queryId: `${id}-q1`,
+              subject: 'users:id:dave',
+              sql: 'SELECT 1',
+              datasets: [ordersUrn],
+              finishedAt: new Date(),
+            },
+          ],
         },
       },
     );
@@ -220,14 +264,73 @@ describe('usage from the Gateway', () => {
     expect((await usage('carol', ordersUrn)).queries).toBe(2);
   });
 
+  it('search ranks by usage with sort: USAGE, by relevance otherwise, and pages keep that order', async () => {
+    const SEARCH = `query ($q: String!, $sort: CatalogSearchSort, $after: String) {
+      search(query: $q, first: 1, after: $after, filter: { types: [DATASET], source: "${id}" }, sort: $sort) {
+        edges { node { node { ... on Dataset { urn } } } } pageInfo { endCursor }
+      }
+    }`;
+    type Page = { search: { edges: { node: { node: { urn: string } } }[]; pageInfo: { endCursor: string } } };
+    const order = async (sort: string) => {
+      const urns: string[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 3; i++) {
+        const res: Awaited<ReturnType<typeof gql<Page>>> = await gql<Page>('carol', metisUrl, SEARCH, {
+          q: 'usage test',
+          sort,
+          after,
+        });
+        expect(res.errors).toBeUndefined();
+        urns.push(...res.data!.search.edges.map((e) => e.node.node.urn));
+        after = res.data!.search.pageInfo.endCursor;
+      }
+      return urns;
+    };
+    const relevance = await order('RELEVANCE');
+    expect([...relevance].sort()).toEqual([customersUrn, ordersUrn]);
+    // The one relevance puts second gets the most usage (4 more queries): first by usage.
+    const [top, second] = relevance as [string, string];
+    const tokens = services();
+    const more = await graphql<Report>(
+      metisUrl,
+      `
+        mutation ($q: [QueryUsageInput!]!) {
+          recordQueryUsage(queries: $q) {
+            recorded
+            duplicates
+            skipped
+          }
+        }
+      `,
+      {
+        token: await tokens.token(),
+        variables: {
+          q: [1, 2, 3, 4].map((n) => ({
+            queryId: `${id}-more-${n}`,
+            subject: 'users:id:dave',
+            sql: 'SELECT 1',
+            datasets: [second],
+            finishedAt: new Date(),
+          })),
+        },
+      },
+    );
+    expect(more.data?.recordQueryUsage.recorded).toBe(4);
+    expect(await order('USAGE')).toEqual([second, top]);
+    expect(await order('RELEVANCE')).toEqual(relevance);
+  });
+
   it('who queried and what only for readers of the query history; windows and rights are enforced', async () => {
     const alice = await usage('alice', customersUrn);
-    expect(alice.queries).toBe(3);
+    expect(alice.queries).toBe((await usage('carol', customersUrn)).queries);
+    expect(alice.queries).toBeGreaterThanOrEqual(3);
     expect(alice.topUsers).toBeNull();
     expect(alice.topQueries).toBeNull();
-    expect((await usage('carol', customersUrn, 'D1')).queries).toBe(3);
+    // Every event is minutes old: the day's window counts them all.
+    expect((await usage('carol', customersUrn, 'D1')).queries).toBe(alice.queries);
 
     // Without `write` on /metis/usage: refused, nothing counted (the reporter drops the batch).
+    const before = (await usage('carol', ordersUrn)).queries;
     refused.add({
       _id: `${id}-alice`,
       subject: 'users:id:alice',
@@ -238,15 +341,29 @@ describe('usage from the Gateway', () => {
     } as Parameters<UsageReporter['add']>[0]);
     await refused.flush();
     expect(refused.dropped).toBe(1);
-    expect((await usage('carol', ordersUrn)).queries).toBe(2);
+    expect((await usage('carol', ordersUrn)).queries).toBe(before);
 
     const bad = await graphql<Report>(
       metisUrl,
-      `mutation ($q: [QueryUsageInput!]!) { recordQueryUsage(queries: $q) { recorded } }`,
+      `
+        mutation ($q: [QueryUsageInput!]!) {
+          recordQueryUsage(queries: $q) {
+            recorded
+          }
+        }
+      `,
       {
         token: await services().token(),
         variables: {
-          q: [{ queryId: `${id}-bad`, subject: 'users:id:dave', sql: 'SELECT 1', datasets: ['not-a-urn'], finishedAt: new Date() }],
+          q: [
+            {
+              queryId: `${id}-bad`,
+              subject: 'users:id:dave',
+              sql: 'SELECT 1',
+              datasets: ['not-a-urn'],
+              finishedAt: new Date(),
+            },
+          ],
         },
       },
     );

@@ -91,6 +91,10 @@ export type CatalogSearchHit = {
 
 export type CatalogSearchResult = Column | Dataset | GlossaryTerm;
 
+export type CatalogSearchSort =
+  | 'RELEVANCE'
+  | 'USAGE';
+
 export type CatalogSearchType =
   | 'COLUMN'
   | 'DATASET'
@@ -1172,6 +1176,7 @@ export type QuerySearchArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
   query: Scalars['String']['input'];
+  sort?: InputMaybe<CatalogSearchSort>;
 };
 
 
@@ -1617,6 +1622,7 @@ export type ResolversTypes = ResolversObject<{
   CatalogSearchHit: ResolverTypeWrapper<Omit<CatalogSearchHit, 'node'> & { node: ResolversTypes['CatalogSearchResult'] }>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CatalogSearchResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CatalogSearchResult']>;
+  CatalogSearchSort: CatalogSearchSort;
   CatalogSearchType: CatalogSearchType;
   CatalogSuggestion: ResolverTypeWrapper<CatalogSuggestion>;
   CatalogTargetInput: CatalogTargetInput;
@@ -2338,7 +2344,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   resource?: Resolver<Maybe<ResolversTypes['Resource']>, ParentType, ContextType, RequireFields<QueryResourceArgs, 'urn'>>;
   resources?: Resolver<ResolversTypes['ResourceConnection'], ParentType, ContextType, RequireFields<QueryResourcesArgs, 'first' | 'includeDeleted'>>;
   scanRuns?: Resolver<Array<ResolversTypes['ScanRun']>, ParentType, ContextType, RequireFields<QueryScanRunsArgs, 'depot' | 'first'>>;
-  search?: Resolver<ResolversTypes['CatalogSearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'includeDeleted' | 'query'>>;
+  search?: Resolver<ResolversTypes['CatalogSearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'includeDeleted' | 'query' | 'sort'>>;
   source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType, RequireFields<QuerySourceArgs, 'name'>>;
   sources?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, RequireFields<QuerySourcesArgs, 'first'>>;
   suggest?: Resolver<Array<ResolversTypes['CatalogSuggestion']>, ParentType, ContextType, RequireFields<QuerySuggestArgs, 'first' | 'prefix'>>;

@@ -53,8 +53,8 @@ export const queryResolvers: Resolvers = {
       if (!(await readDataset(ctx, assertUrn(datasetUrn, 'datasetUrn')))) return null;
       return (await ctx.loaders.columns.load(datasetUrn)).find((c) => c.name === name) ?? null;
     },
-    search: (_root, { query, first, after, filter, includeDeleted }, ctx, info) =>
-      search(ctx, query, first, after, filter, info, includeDeleted ?? false),
+    search: (_root, { query, first, after, filter, includeDeleted, sort }, ctx, info) =>
+      search(ctx, query, first, after, filter, info, includeDeleted ?? false, sort === 'USAGE'),
     suggest: (_root, { prefix, first, types }, ctx) => suggest(ctx, prefix, first, types),
     lineage: async (_root, { urn, direction, depth, includeDeleted }, ctx) => {
       const d = lineageDepth(depth);

@@ -31,14 +31,22 @@ function facet(values: (string | null | undefined)[]): { value: string; count: n
     .slice(0, FACET_SIZE);
 }
 
-/** The first index of the ranking after the cursor's position (the ranking is sorted). */
-function indexAfter(ranked: readonly SearchCandidate[], start: SearchPosition | null): number {
+/** A hit's place: its 30-day usage first when sorting by usage (0 otherwise), then its position. */
+type Place = [number, SearchPosition];
+const comparePlaces = (a: Place, b: Place) => b[0] - a[0] || comparePositions(a[1], b[1]);
+
+/** The first index of the ranking after the cursor's place (the ranking is sorted). */
+function indexAfter(
+  ranked: readonly SearchCandidate[],
+  start: Place | null,
+  place: (c: SearchCandidate) => Place,
+): number {
   if (!start) return 0;
   let lo = 0;
   let hi = ranked.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (comparePositions(positionOf(ranked[mid]!), start) > 0) hi = mid;
+    if (comparePlaces(place(ranked[mid]!), start) > 0) hi = mid;
     else lo = mid + 1;
   }
   return lo;
@@ -74,13 +82,16 @@ export async function search(
   filter: CatalogSearchFilter | null | undefined,
   info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>,
   includeDeleted = false,
+  byUsage = false,
 ): Promise<Out<'CatalogSearchConnection'>> {
   const size = pageSize(first);
   if (text.length > 500) throw badUserInput('query is longer than 500 characters.', { field: 'query' });
   const lucene = luceneQuery(text);
   if (!lucene) throw badUserInput('query needs at least one letter or digit.', { field: 'query' });
-  const start = after ? ctx.cursors.decode<SearchPosition>('search', after) : null;
-  const ranked = await forgivingCandidates(ctx.store, text, lucene, fuzzyLuceneQuery(text), {
+  const kind = byUsage ? 'search-usage' : 'search';
+  const decoded = after ? ctx.cursors.decode<SearchPosition | Place>(kind, after) : null;
+  const start: Place | null = decoded ? (byUsage ? (decoded as Place) : [0, decoded as SearchPosition]) : null;
+  let ranked = await forgivingCandidates(ctx.store, text, lucene, fuzzyLuceneQuery(text), {
     types: filter?.types?.length ? [...new Set(filter.types)] : TYPES,
     tag: filter?.tag == null ? null : tagOf(filter.tag, 'filter.tag'),
     owner: filter?.owner == null ? null : ownerId(filter.owner, 'filter.owner'),
@@ -89,10 +100,23 @@ export async function search(
     includeDeleted,
   });
 
+  let place = (c: SearchCandidate): Place => [0, positionOf(c)];
+  if (byUsage) {
+    // Bounded by the matches (SEARCH_SCAN_LIMIT): one read of their datasets' counts.
+    const urnOf = (c: SearchCandidate) => (c.type === 'DATASET' ? c.key : c.type === 'COLUMN' ? c.datasetUrn! : null);
+    const urns = [...new Set(ranked.map(urnOf).filter((u): u is string => u !== null))];
+    const counts = await ctx.usage.counts(urns);
+    place = (c) => [counts.get(urnOf(c) ?? '') ?? 0, positionOf(c)];
+    ranked = ranked
+      .map((c) => ({ c, p: place(c) }))
+      .sort((a, b) => comparePlaces(a.p, b.p))
+      .map((x) => x.c);
+  }
+  const cursorOf = (c: SearchCandidate) => ctx.cursors.encode(kind, byUsage ? place(c) : positionOf(c));
   const walk = new ReadableRanking(ctx, ranked);
   const totals = selectsAny(info, ['totalCount', 'facets']) ? await counts(walk) : null;
   // A page alone: twice what it shows in the first round, so that one round usually does.
-  const rest = await walk.collect(indexAfter(ranked, start), size + 1, 2 * (size + 1));
+  const rest = await walk.collect(indexAfter(ranked, start, place), size + 1, 2 * (size + 1));
   const page = rest.slice(0, size);
 
   const datasetUrns = page.filter((c) => c.type === 'DATASET').map((c) => c.key);
@@ -114,16 +138,14 @@ export async function search(
     if (!node) return []; // deleted since the search
     const parent =
       c.type === 'GLOSSARY_TERM' ? termParent(node as GlossaryTermRecord) : (node as DatasetRecord | ColumnRecord);
-    return [
-      { cursor: ctx.cursors.encode('search', positionOf(c)), node: { type: c.type, score: c.score, node: parent } },
-    ];
+    return [{ cursor: cursorOf(c), node: { type: c.type, score: c.score, node: parent } }];
   });
   const last = page.at(-1);
   return {
     edges,
     pageInfo: {
       hasNextPage: rest.length > page.length,
-      endCursor: last ? ctx.cursors.encode('search', positionOf(last)) : null,
+      endCursor: last ? cursorOf(last) : null,
     },
     // Not selected: never read by the client (the schema makes them non-null).
     ...(totals ?? { totalCount: 0, facets: { types: [], domains: [], sources: [], tags: [] } }),

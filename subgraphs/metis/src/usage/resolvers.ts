@@ -29,7 +29,9 @@ function queryUsage(q: QueryUsageArg, i: number): QueryUsage {
   text(q.subject, `${field}.subject`, 256);
   text(q.sql, `${field}.sql`, MAX_SQL);
   if (q.datasets.length > MAX_DATASETS_PER_QUERY)
-    throw badUserInput(`${field}.datasets has more than ${MAX_DATASETS_PER_QUERY} URNs.`, { field: `${field}.datasets` });
+    throw badUserInput(`${field}.datasets has more than ${MAX_DATASETS_PER_QUERY} URNs.`, {
+      field: `${field}.datasets`,
+    });
   q.datasets.forEach((u, j) => assertUrn(u, `${field}.datasets[${j}]`));
   const finishedAt = new Date(q.finishedAt);
   if (Number.isNaN(finishedAt.getTime()) || finishedAt.getTime() > Date.now() + 5 * 60_000)
@@ -46,7 +48,8 @@ export const usageResolvers: Resolvers = {
         throw badUserInput(`At most ${MAX_QUERIES_PER_REPORT} queries per report.`, { field: 'queries' });
       const ids = new Set<string>();
       const valid = queries.map((q, i) => {
-        if (ids.has(q.queryId)) throw badUserInput(`Query ${q.queryId} is listed twice.`, { field: `queries[${i}].queryId` });
+        if (ids.has(q.queryId))
+          throw badUserInput(`Query ${q.queryId} is listed twice.`, { field: `queries[${i}].queryId` });
         ids.add(q.queryId);
         return queryUsage(q, i);
       });
