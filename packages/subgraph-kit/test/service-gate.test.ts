@@ -5,7 +5,6 @@ import { ServiceCaller, UNTRUSTED_CALLER } from '@dataos/service-identity';
 import { graphql, wsClient, type TestWsClient } from '@dataos/testkit';
 import {
   CloseCode,
-  ServiceGate,
   createSubgraph,
   kitSettingsFromEnv,
   requirePrincipal,
@@ -125,23 +124,5 @@ describe('service identity at the subgraph (SERVICE_IDENTITY=required)', () => {
     const sub = trusted.subscribe<{ ticks: number }>('subscription { ticks(n: 2) }');
     expect(await sub.ended).toEqual({ completed: true });
     expect(sub.results.map((r) => r.data?.ticks)).toEqual([1, 2]);
-  });
-
-  it('checks a cached token in microseconds', async () => {
-    const gate = new ServiceGate({
-      service: 'metis',
-      trustedCallers: [DEV_CLIENTS.services],
-      issuer: { issuer: issuer.issuer, audience: 'unused' },
-      verifierOptions: { allowInsecureIssuers: true },
-    });
-    const header = `Bearer ${await router().token('metis')}`;
-    expect(await gate.check(header)).toEqual({ caller: DEV_CLIENTS.services });
-    const n = 20_000;
-    const started = performance.now();
-    for (let i = 0; i < n; i++) await gate.check(header);
-    const perCheckUs = ((performance.now() - started) * 1000) / n;
-    console.log(`service gate: ${perCheckUs.toFixed(2)} µs per check of a cached token (${n} checks)`);
-    // Generous for a loaded 2-core machine; a signature verification per call would be ~100 µs or more.
-    expect(perCheckUs).toBeLessThan(50);
   });
 });
