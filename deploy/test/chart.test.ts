@@ -7,6 +7,7 @@ import { diagramEdges, edgeKey, reachableEdges, type Edge, type Node } from './n
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const TEST_VALUES = here('../helm/dataos-supergraph/ci/test-values.yaml');
 const DEV_VALUES = here('./fixtures/dev-issuer-values.yaml');
+const NO_SCANS_VALUES = here('./fixtures/no-scans-values.yaml');
 const BROKEN_CHART = here('./fixtures/broken-chart');
 const README = here('../README.md');
 const NS = 'dataos';
@@ -226,12 +227,71 @@ describe('the graph check fails on a mutated rendering', () => {
     expect(added.every((e) => e.startsWith('odin -> '))).toBe(true);
   });
 
+  it("a missing allow to a scanned source is a missing edge (Metis's depot scans)", () => {
+    const graph = graphOf(without('dataos-metis-to-postgres-egress'), world(rendering));
+    expect(architecture().filter((e) => !graph.includes(e))).toEqual(['metis -> postgres 5432/TCP']);
+  });
+
+  it('a missing allow for the scraper is a missing edge (the router side alone is enough)', () => {
+    const graph = graphOf(without('dataos-monitoring-to-router-ingress'), world(rendering));
+    expect(architecture().filter((e) => !graph.includes(e))).toEqual(['monitoring -> router 4000/TCP']);
+  });
+
   it('without the default deny, what has no allow of its own is open', () => {
     const graph = graphOf(without('dataos-default-deny'), world(rendering));
     const added = graph.filter((e) => !architecture().includes(e));
     // The console has no egress allow at all, so the whole world opens to it.
     expect(added).toContain('console -> internet 443/TCP');
     expect(added).toContain('console -> stranger 8080/TCP');
+  });
+});
+
+describe("Metis's depot scans and metrics scraping", () => {
+  it('passes the scan list as a plain value with no password, each password from the Secret', () => {
+    const env = envOf(rendering, 'metis');
+    const scans = JSON.parse(env.METIS_SCANS!) as Record<string, unknown>[];
+    expect(scans).toEqual([
+      {
+        depot: 'crmdb',
+        type: 'postgres',
+        url: 'postgres://metis_scanner@crmdb.example.internal:5432/crmdb',
+        everySeconds: 3600,
+        passwordEnv: 'METIS_SCAN_0_PASSWORD',
+      },
+      {
+        depot: 'icebase',
+        type: 'trino',
+        url: 'http://dataos-metis@trino.dataos-stores.svc:8080',
+        catalog: 'icebase',
+        everySeconds: 3600,
+      },
+    ]);
+    expect(env.METIS_SCAN_0_PASSWORD).toBe('secret:crmdb-password');
+    // The password is in the Secret alone: in no ConfigMap, no env value, no other object.
+    const password = (rendering.values.secrets as { values: Record<string, string> }).values['crmdb-password']!;
+    const holders = rendering.objects.filter((o) => JSON.stringify(o).includes(password)).map((o) => o.kind);
+    expect(holders).toEqual(['Secret']);
+    expect(byKind(rendering, 'ConfigMap')).toEqual([]);
+  });
+
+  it('without scans or metrics, Metis reaches no source and nothing scrapes: the diagram less those arrows', async () => {
+    const r = await renderChart({ valuesFiles: [TEST_VALUES, NO_SCANS_VALUES] });
+    expect(r.errors).toEqual([]);
+    const optional = /^(metis -> (postgres|trino)|monitoring -> router) /;
+    expect(architecture().filter((e) => optional.test(e))).toHaveLength(3);
+    expect(graphOf(r.objects, world(r))).toEqual(architecture().filter((e) => !optional.test(e)));
+    expect(envOf(r, 'metis').METIS_SCANS).toBeUndefined();
+    expect(Object.keys(envOf(r, 'metis')).filter((k) => k.startsWith('METIS_SCAN_'))).toEqual([]);
+  });
+
+  it('refuses a password in a scan URL and a scan whose endpoint does not exist', async () => {
+    const inUrl = await renderChart({ valuesFiles: [TEST_VALUES, here('./fixtures/scan-password-in-url-values.yaml')] });
+    expect(inUrl.errors.join('\n')).toMatch(/\/metis\/scans\/0\/url/);
+    expect(inUrl.errors.join('\n')).not.toContain('s3cret-pw');
+    expect(inUrl.objects).toEqual([]);
+    const typo = await renderChart({ valuesFiles: [TEST_VALUES, here('./fixtures/scan-unknown-endpoint-values.yaml')] });
+    expect(typo.errors.join('\n')).toMatch(/metis\.scans\[0\]\.endpoint: "postgress" is not an entry of endpoints/);
+    expect(typo.objects).toEqual([]);
   });
 });
 

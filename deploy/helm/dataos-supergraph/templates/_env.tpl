@@ -25,6 +25,24 @@
 {{- end }}
 {{- if eq $name "metis" }}
 {{- include "dataos.secretEnv" (dict "secret" .secret "env" "METIS_CURSOR_KEY" "key" "metis-cursor-key") }}
+{{- /* The scan list is a plain value with no secret in it: each password is its own variable
+      from the Secret, which the list names (passwordEnv). */}}
+{{- with $v.metis.scans }}
+{{- $list := list }}
+{{- range $i, $scan := . }}
+{{- $entry := pick $scan "depot" "type" "url" "catalog" "everySeconds" "comments" }}
+{{- with $scan.passwordKey }}
+{{- $_ := set $entry "passwordEnv" (printf "METIS_SCAN_%d_PASSWORD" $i) }}
+{{- end }}
+{{- $list = append $list $entry }}
+{{- end }}
+- { name: METIS_SCANS, value: {{ toJson $list | quote }} }
+{{- range $i, $scan := . }}
+{{- with $scan.passwordKey }}
+{{- include "dataos.secretEnv" (dict "secret" $.secret "env" (printf "METIS_SCAN_%d_PASSWORD" $i) "key" .) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- if eq $name "caretaker" }}
 - { name: CARETAKER_KUBE_IN_CLUSTER, value: {{ $v.caretaker.kubeInCluster | quote }} }

@@ -74,6 +74,22 @@ edges:
 {{- range $s := $services }}
 - { from: {{ $s }}, to: dns }
 {{- end }}
+{{- /* Metis -> each source it scans (metis.scans), once per endpoint; none without scans. */}}
+{{- $scanned := list -}}
+{{- range $i, $scan := .Values.metis.scans -}}
+{{- if or (hasKey $c $scan.endpoint) (not (hasKey $.Values.endpoints $scan.endpoint)) -}}
+{{- fail (printf "metis.scans[%d].endpoint: %q is not an entry of endpoints" $i $scan.endpoint) -}}
+{{- end -}}
+{{- $scanned = append $scanned $scan.endpoint -}}
+{{- end -}}
+{{- range $e := uniq $scanned }}
+{{- if not (has $e (list "neo4j" "dns" $issuer)) }}
+- { from: metis, to: {{ $e }} }
+{{- end }}
+{{- end }}
+{{- if .Values.metrics.enabled }}
+- { from: monitoring, to: router }
+{{- end }}
 {{- if $c.devIssuer.enabled }}
 - { from: devIssuer, to: dns }
 {{- end }}
