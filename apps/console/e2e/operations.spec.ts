@@ -64,7 +64,7 @@ async function ingestDirect(events: unknown[]): Promise<void> {
   const issuer = `http://localhost:${E2E_PORTS.issuer}`;
   const [{ access_token }, service] = await Promise.all([
     fetchDevToken('bob', { issuer }),
-    fetchServiceToken({ issuer }),
+    fetchServiceToken({ issuer, audience: 'dataos-svc:caretaker' }),
   ]);
   const response = await fetch(`http://localhost:${E2E_PORTS.caretaker}/graphql`, {
     method: 'POST',
@@ -185,19 +185,23 @@ test('bob keeps the live pod table across a router restart: an event ingested wh
   await expect(page.locator('.live-badge')).toHaveText('Live');
   const loads: string[] = [];
   page.on('framenavigated', (frame) => loads.push(frame.url()));
+  // One live event first: the console resumes from the cursor of the last event it delivered.
+  await ingest([podEvent(name, 300, 'PENDING', new Date(), 'ADDED')]);
+  const row = table.locator(`tr[data-pod="${name}"]`);
+  await expect(row).toContainText('pending');
 
   process.kill(pid, 'SIGUSR2');
   // The router closes its sockets as it stops (1001): from then on the console has no subscription.
   await expect(page.locator('.live-badge')).toHaveText('Reconnecting…', { timeout: 20_000 });
   // Meanwhile: straight to Caretaker, with the router's service identity, as bob.
-  await ingestDirect([podEvent(name, 300, 'PENDING', new Date(), 'ADDED')]);
-  // The supervisor starts the router again; the console resubscribes from its last cursor.
+  await ingestDirect([podEvent(name, 301, 'RUNNING', new Date())]);
+  // The supervisor starts the router again; the console resubscribes after its last cursor.
   await expect(page.locator('.live-badge')).toHaveText('Live', { timeout: 60_000 });
-  await expect(table.locator(`tr[data-pod="${name}"]`)).toContainText('pending', { timeout: 30_000 });
+  await expect(row).toContainText('running', { timeout: 30_000 });
   // After the restart too, and nothing twice.
-  await ingest([podEvent(name, 301, 'RUNNING', new Date())]);
-  await expect(table.locator(`tr[data-pod="${name}"]`)).toContainText('running');
-  await expect(table.locator(`tr[data-pod="${name}"]`)).toHaveCount(1);
+  await ingest([podEvent(name, 302, 'SUCCEEDED', new Date())]);
+  await expect(row).toContainText('succeeded');
+  await expect(row).toHaveCount(1);
   expect(loads).toEqual([]);
   await checkPage(page, 'operations-pods-after-restart');
 });
