@@ -10,6 +10,18 @@ import { liveStatus } from './status.js';
 export interface ResumableLinkOptions {
   /** Waits before attempt n (0-based); injectable for tests. */
   delay?: (attempt: number) => number;
+  /**
+   * Called when a subscription that has no cursor yet (it delivered no event) subscribes again:
+   * it resumes from "now", so what changed while it was down must be read again. By default the
+   * operation's Apollo Client refetches its active queries (the page reads beside the feed).
+   */
+  onGap?: (operation: ApolloLink.Operation) => void;
+}
+
+/** Re-reads the pages on screen: their rows then merge with the feed as on a first load. */
+function refetchActive(operation: ApolloLink.Operation): void {
+  const client = operation.client as { refetchQueries?: (options: { include: 'active' }) => Promise<unknown> };
+  void client.refetchQueries?.({ include: 'active' })?.catch(() => {});
 }
 
 /**
@@ -24,6 +36,7 @@ export interface ResumableLinkOptions {
  */
 export class ResumableSubscriptionLink extends ApolloLink {
   private readonly delay: (attempt: number) => number;
+  private readonly onGap: (operation: ApolloLink.Operation) => void;
 
   constructor(
     private readonly client: Client,
@@ -31,6 +44,7 @@ export class ResumableSubscriptionLink extends ApolloLink {
   ) {
     super();
     this.delay = options.delay ?? ((attempt) => retryDelayMs(attempt));
+    this.onGap = options.onGap ?? refetchActive;
   }
 
   override request(operation: ApolloLink.Operation): Observable<ApolloLink.Result> {
@@ -43,6 +57,7 @@ export class ResumableSubscriptionLink extends ApolloLink {
       let closed = false;
       let stop: (() => void) | undefined;
       let timer: ReturnType<typeof setTimeout> | undefined;
+      const onGap = this.onGap;
 
       const retry = () => {
         if (closed || retrying) return;
@@ -52,6 +67,8 @@ export class ResumableSubscriptionLink extends ApolloLink {
           retrying = false;
           liveStatus.resumed();
           start();
+          // No cursor to resume from: the feed starts at "now", so read what it missed.
+          if (!after && !closed) onGap(operation);
         }, this.delay(attempt++));
       };
 

@@ -59,6 +59,28 @@ describe('ResumableSubscriptionLink', () => {
     expect(outcome.error).toBeUndefined();
   });
 
+  it('asks for a re-read when a subscription without a cursor subscribes again, and only then', async () => {
+    const { client, calls } = scriptedClient();
+    const gaps: string[] = [];
+    const link = new ResumableSubscriptionLink(client, {
+      delay: () => 0,
+      onGap: (operation) => gaps.push(operation.operationName ?? ''),
+    });
+    const { seen } = run(link);
+    calls[0]!.sink.error({ code: 1001, reason: 'going away' });
+    await tick();
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.variables.after).toBeUndefined();
+    expect(gaps).toEqual(['Changes']);
+    calls[1]!.sink.next({ data: { podChanges: { cursor: 'c1', type: 'ADDED' } } });
+    calls[1]!.sink.error({ code: 1006, reason: '' });
+    await tick();
+    expect(calls).toHaveLength(3);
+    expect(calls[2]!.variables.after).toBe('c1');
+    expect(gaps).toEqual(['Changes']);
+    expect(seen).toHaveLength(1);
+  });
+
   it('resumes when the router ends the run with a retryable error, without showing that error', async () => {
     const { client, calls } = scriptedClient();
     const { seen, outcome } = run(new ResumableSubscriptionLink(client, { delay: () => 0 }), { after: 'c0' });
