@@ -285,11 +285,15 @@ describe("Metis's depot scans and metrics scraping", () => {
   });
 
   it('refuses a password in a scan URL and a scan whose endpoint does not exist', async () => {
-    const inUrl = await renderChart({ valuesFiles: [TEST_VALUES, here('./fixtures/scan-password-in-url-values.yaml')] });
+    const inUrl = await renderChart({
+      valuesFiles: [TEST_VALUES, here('./fixtures/scan-password-in-url-values.yaml')],
+    });
     expect(inUrl.errors.join('\n')).toMatch(/\/metis\/scans\/0\/url/);
     expect(inUrl.errors.join('\n')).not.toContain('s3cret-pw');
     expect(inUrl.objects).toEqual([]);
-    const typo = await renderChart({ valuesFiles: [TEST_VALUES, here('./fixtures/scan-unknown-endpoint-values.yaml')] });
+    const typo = await renderChart({
+      valuesFiles: [TEST_VALUES, here('./fixtures/scan-unknown-endpoint-values.yaml')],
+    });
     expect(typo.errors.join('\n')).toMatch(/metis\.scans\[0\]\.endpoint: "postgress" is not an entry of endpoints/);
     expect(typo.objects).toEqual([]);
   });
