@@ -123,7 +123,15 @@ describe('Heimdall decisionLogged', () => {
   }`;
   type Logged = {
     cursor: string;
-    entry: { id: string; subject: string; action: string; object: { path: string }; allowed: boolean };
+    entry: {
+      id: string;
+      subject: string;
+      action: string;
+      object: { path: string };
+      allowed: boolean;
+      reason: string;
+      policies: string[];
+    };
   };
   const decide = (token: string, path: string) =>
     graphql(
