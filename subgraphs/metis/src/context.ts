@@ -8,6 +8,9 @@ import type { Neo4jStore } from '@dataos/stores';
 import type { ScanService } from './scan/service.js';
 import type { ScanStore } from './scan/store.js';
 import type { UsageStore } from './usage/store.js';
+import type DataLoader from 'dataloader';
+import type { ProfileService } from './profile/service.js';
+import type { ProfileStore } from './profile/store.js';
 
 export interface Context extends BaseContext {
   store: CatalogStore;
@@ -22,4 +25,10 @@ export interface Context extends BaseContext {
   scans: { service: ScanService; store: ScanStore; neo4j: Neo4jStore };
   /** Usage from the Gateway's query history (recordQueryUsage, Dataset.usage). */
   usage: UsageStore;
+  /** Profiles through the Gateway: runs (null without a Gateway), and the reader's masks per dataset. */
+  profiles: {
+    service: ProfileService | null;
+    store: ProfileStore;
+    readerMasks: DataLoader<string, Set<string> | null> | null;
+  };
 }

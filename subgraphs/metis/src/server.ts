@@ -12,6 +12,10 @@ import { CatalogWriter } from './store/writes.js';
 import { ScanService } from './scan/service.js';
 import { ScanStore } from './scan/store.js';
 import { UsageStore } from './usage/store.js';
+import { profileGatewayFromEnv, type ProfileGateway } from './profile/from-env.js';
+import { readerMasks } from './profile/resolvers.js';
+import { ProfileService } from './profile/service.js';
+import { ProfileStore } from './profile/store.js';
 
 export interface MetisDeps {
   neo4j: Neo4jStore;
@@ -21,6 +25,8 @@ export interface MetisDeps {
   settings?: MetisSettings;
   /** Default: the kit's pino logger on stdout (tests pass one to read what was logged). */
   logger?: Logger;
+  /** The Gateway profiles run through; default: METIS_GATEWAY_URL with the service client from the environment. */
+  profiles?: ProfileGateway;
 }
 
 export async function createMetisSubgraph(deps: MetisDeps) {
@@ -36,6 +42,18 @@ export async function createMetisSubgraph(deps: MetisDeps) {
   await usage.migrate();
   const logger = deps.logger ?? createLogger('metis', settings.kit.logLevel);
   const scanService = new ScanService(settings.scans, { writer, store: scanStore, logger });
+  const profileStore = new ProfileStore(deps.neo4j);
+  await profileStore.migrate();
+  const profileGateway = deps.profiles ?? profileGatewayFromEnv(settings.profiles.gatewayUrl, logger);
+  const profileService = profileGateway
+    ? new ProfileService({
+        ...profileGateway,
+        store: profileStore,
+        catalog: store,
+        logger,
+        schedules: settings.profiles.schedules,
+      })
+    : null;
   const subgraph = await createSubgraph<Context>({
     name: 'metis',
     settings: settings.kit,
@@ -55,6 +73,11 @@ export async function createMetisSubgraph(deps: MetisDeps) {
         access: new DatasetAccess(session, settings.listAuthz),
         scans: { service: scanService, store: scanStore, neo4j: deps.neo4j },
         usage,
+        profiles: {
+          service: profileService,
+          store: profileStore,
+          readerMasks: profileGateway ? readerMasks(profileGateway.gateway, base.token) : null,
+        },
       };
     },
   });
@@ -63,10 +86,12 @@ export async function createMetisSubgraph(deps: MetisDeps) {
   subgraph.listen = async (...args) => {
     const running = await listen(...args);
     scanService.start();
+    profileService?.start();
     return {
       ...running,
       stop: async () => {
         await scanService.stop();
+        await profileService?.stop();
         await running.stop();
       },
     };

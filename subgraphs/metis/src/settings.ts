@@ -2,6 +2,8 @@ import { HEIMDALL_CLIENT_SETTINGS } from '@dataos/heimdall-client';
 import { parseSettings, setting, type Env } from '@dataos/settings';
 import { KIT_SETTINGS, kitSettingsOf, type KitSettings } from '@dataos/subgraph-kit';
 import { parseScanTargets, type ScanTarget } from './scan/config.js';
+import { parseProfileSchedules } from './profile/config.js';
+import type { ProfileSchedule } from './profile/service.js';
 
 /** Metis's variables, the kit's and the Heimdall client's included: one start checks them all. */
 export const METIS_SETTINGS = {
@@ -21,6 +23,10 @@ export const METIS_SETTINGS = {
    * everySeconds?, passwordEnv?}`. Text here, parsed apart: its errors never echo the value.
    */
   METIS_SCANS: setting.text({}),
+  /** The Gateway's /graphql, for profiles (src/profile): unset, profiling is off. */
+  METIS_GATEWAY_URL: setting.url({}),
+  /** Datasets profiled on schedule: a JSON list of `{urn, everySeconds}` (src/profile/config.ts). */
+  METIS_PROFILES: setting.text({}),
 };
 
 export interface MetisSettings {
@@ -31,6 +37,8 @@ export interface MetisSettings {
   listAuthz: 'grants' | 'decisions';
   /** Depots scanned on demand and on schedule (METIS_SCANS). */
   scans: ScanTarget[];
+  /** Profiles through the Gateway (METIS_GATEWAY_URL, METIS_PROFILES). */
+  profiles: { gatewayUrl: string | undefined; schedules: ProfileSchedule[] };
 }
 
 export function metisSettingsFromEnv(env: Env = process.env): MetisSettings {
@@ -42,5 +50,6 @@ export function metisSettingsFromEnv(env: Env = process.env): MetisSettings {
     cursorKey: v.METIS_CURSOR_KEY,
     listAuthz: v.METIS_LIST_AUTHZ,
     scans: parseScanTargets(v.METIS_SCANS, env),
+    profiles: { gatewayUrl: v.METIS_GATEWAY_URL, schedules: parseProfileSchedules(v.METIS_PROFILES) },
   };
 }

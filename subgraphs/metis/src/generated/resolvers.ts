@@ -293,6 +293,12 @@ export type ColumnOrigin = {
 export type ColumnProfile = {
   __typename?: 'ColumnProfile';
   distinctCount?: Maybe<Scalars['Float']['output']>;
+  /**
+   * True when min and max are withheld because the column is masked: for Metis's service principal
+   * when profiled (never stored), or for the reader (the Gateway's masks, asked per reader; also
+   * when the Gateway cannot answer).
+   */
+  masked: Scalars['Boolean']['output'];
   max?: Maybe<Scalars['String']['output']>;
   mean?: Maybe<Scalars['Float']['output']>;
   min?: Maybe<Scalars['String']['output']>;
@@ -365,6 +371,8 @@ export type Dataset = {
   lineage: Lineage;
   name: Scalars['String']['output'];
   owners: Array<Owner>;
+  /** The last profiling run through the Gateway (counts per column are on `Column.profile`); null before one. */
+  profile?: Maybe<DatasetProfile>;
   /** Rows in the last successful run (an integer; Float because it may exceed 2^31). */
   rowCount?: Maybe<Scalars['Float']['output']>;
   /** Runs that produced this dataset, newest first. */
@@ -483,6 +491,14 @@ export type DatasetKind =
   | 'TABLE'
   | 'TOPIC'
   | 'VIEW';
+
+/** A dataset's profile through the Gateway. */
+export type DatasetProfile = {
+  __typename?: 'DatasetProfile';
+  lastRun: ProfileRun;
+  profiledAt?: Maybe<Scalars['DateTime']['output']>;
+  rowCount?: Maybe<Scalars['Float']['output']>;
+};
 
 export type DatasetUsage = {
   __typename?: 'DatasetUsage';
@@ -813,6 +829,12 @@ export type Mutation = {
    * (`dataos://<depot>`) when the source is new or its details are given.
    */
   ingest: IngestResult;
+  /**
+   * Profiles a dataset now through the Gateway (a Minerva cluster), as Metis's service principal
+   * under the Gateway's masks: per column row, null and distinct counts, min and max. A column the
+   * principal sees masked keeps no min/max. Answers the finished run. Needs `write` on the dataset.
+   */
+  profileDataset: ProfileRun;
   /** Undoes `declassifyColumnEdge`: classifications propagate through the edge again. Same rights, recorded. */
   reclassifyColumnEdge: ColumnLineageEdge;
   /**
@@ -890,6 +912,11 @@ export type MutationHardDeleteArgs = {
 
 export type MutationIngestArgs = {
   input: IngestInput;
+};
+
+
+export type MutationProfileDatasetArgs = {
+  urn: Scalars['ID']['input'];
 };
 
 
@@ -990,6 +1017,25 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
 };
+
+/** One profiling run of a dataset. */
+export type ProfileRun = {
+  __typename?: 'ProfileRun';
+  /** Columns profiled. */
+  columns: Scalars['Int']['output'];
+  datasetUrn: Scalars['ID']['output'];
+  /** Why it failed (the Gateway's message); null otherwise. */
+  error?: Maybe<Scalars['String']['output']>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  status: ProfileStatus;
+};
+
+export type ProfileStatus =
+  | 'FAILED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
 
 /**
  * Metis, the metadata catalog. Every read is filtered by Heimdall decisions for the caller, per
@@ -1651,6 +1697,7 @@ export type ResolversTypes = ResolversObject<{
   DatasetFilter: DatasetFilter;
   DatasetInput: DatasetInput;
   DatasetKind: DatasetKind;
+  DatasetProfile: ResolverTypeWrapper<DatasetProfile>;
   DatasetUsage: ResolverTypeWrapper<DatasetUsage>;
   DatasetVersion: ResolverTypeWrapper<DatasetVersion>;
   DatasetVersionConnection: ResolverTypeWrapper<DatasetVersionConnection>;
@@ -1686,6 +1733,8 @@ export type ResolversTypes = ResolversObject<{
   OwnerInput: OwnerInput;
   OwnerKind: OwnerKind;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  ProfileRun: ResolverTypeWrapper<ProfileRun>;
+  ProfileStatus: ProfileStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   QueryTextUsage: ResolverTypeWrapper<QueryTextUsage>;
   QueryUsageInput: QueryUsageInput;
@@ -1762,6 +1811,7 @@ export type ResolversParentTypes = ResolversObject<{
   DatasetEdge: Omit<DatasetEdge, 'node'> & { node: ResolversParentTypes['Dataset'] };
   DatasetFilter: DatasetFilter;
   DatasetInput: DatasetInput;
+  DatasetProfile: DatasetProfile;
   DatasetUsage: DatasetUsage;
   DatasetVersion: DatasetVersion;
   DatasetVersionConnection: DatasetVersionConnection;
@@ -1794,6 +1844,7 @@ export type ResolversParentTypes = ResolversObject<{
   Owner: Owner;
   OwnerInput: OwnerInput;
   PageInfo: PageInfo;
+  ProfileRun: ProfileRun;
   Query: Record<PropertyKey, never>;
   QueryTextUsage: QueryTextUsage;
   QueryUsageInput: QueryUsageInput;
@@ -2055,6 +2106,7 @@ export type ColumnOriginResolvers<ContextType = Context, ParentType extends Reso
 
 export type ColumnProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnProfile'] = ResolversParentTypes['ColumnProfile']> = ResolversObject<{
   distinctCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  masked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   max?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   mean?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   min?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2099,6 +2151,7 @@ export type DatasetResolvers<ContextType = Context, ParentType extends Resolvers
   lineage?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, RequireFields<DatasetLineageArgs, 'depth' | 'direction' | 'includeDeleted'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   owners?: Resolver<Array<ResolversTypes['Owner']>, ParentType, ContextType>;
+  profile?: Resolver<Maybe<ResolversTypes['DatasetProfile']>, ParentType, ContextType>;
   rowCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   runs?: Resolver<ResolversTypes['JobRunConnection'], ParentType, ContextType, RequireFields<DatasetRunsArgs, 'first'>>;
   sizeBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -2121,6 +2174,12 @@ export type DatasetConnectionResolvers<ContextType = Context, ParentType extends
 export type DatasetEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatasetEdge'] = ResolversParentTypes['DatasetEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType>;
+}>;
+
+export type DatasetProfileResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatasetProfile'] = ResolversParentTypes['DatasetProfile']> = ResolversObject<{
+  lastRun?: Resolver<ResolversTypes['ProfileRun'], ParentType, ContextType>;
+  profiledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  rowCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
 export type DatasetUsageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatasetUsage'] = ResolversParentTypes['DatasetUsage']> = ResolversObject<{
@@ -2304,6 +2363,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   describe?: Resolver<ResolversTypes['Dataset'], ParentType, ContextType, RequireFields<MutationDescribeArgs, 'input'>>;
   hardDelete?: Resolver<ResolversTypes['LifecycleResult'], ParentType, ContextType, RequireFields<MutationHardDeleteArgs, 'target'>>;
   ingest?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationIngestArgs, 'input'>>;
+  profileDataset?: Resolver<ResolversTypes['ProfileRun'], ParentType, ContextType, RequireFields<MutationProfileDatasetArgs, 'urn'>>;
   reclassifyColumnEdge?: Resolver<ResolversTypes['ColumnLineageEdge'], ParentType, ContextType, RequireFields<MutationReclassifyColumnEdgeArgs, 'input'>>;
   recordQueryUsage?: Resolver<ResolversTypes['QueryUsageReport'], ParentType, ContextType, RequireFields<MutationRecordQueryUsageArgs, 'queries'>>;
   recordRun?: Resolver<ResolversTypes['JobRun'], ParentType, ContextType, RequireFields<MutationRecordRunArgs, 'input'>>;
@@ -2330,6 +2390,16 @@ export type OwnerResolvers<ContextType = Context, ParentType extends ResolversPa
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ProfileRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProfileRun'] = ResolversParentTypes['ProfileRun']> = ResolversObject<{
+  columns?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  datasetUrn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ProfileStatus'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -2506,6 +2576,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Dataset?: DatasetResolvers<ContextType>;
   DatasetConnection?: DatasetConnectionResolvers<ContextType>;
   DatasetEdge?: DatasetEdgeResolvers<ContextType>;
+  DatasetProfile?: DatasetProfileResolvers<ContextType>;
   DatasetUsage?: DatasetUsageResolvers<ContextType>;
   DatasetVersion?: DatasetVersionResolvers<ContextType>;
   DatasetVersionConnection?: DatasetVersionConnectionResolvers<ContextType>;
@@ -2531,6 +2602,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Owner?: OwnerResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  ProfileRun?: ProfileRunResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   QueryTextUsage?: QueryTextUsageResolvers<ContextType>;
   QueryUsageReport?: QueryUsageReportResolvers<ContextType>;

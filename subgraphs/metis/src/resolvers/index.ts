@@ -5,6 +5,7 @@ import { queryResolvers } from './query.js';
 import { typeResolvers } from './types.js';
 import { scanResolvers } from '../scan/resolvers.js';
 import { usageResolvers } from '../usage/resolvers.js';
+import { profileResolvers } from '../profile/resolvers.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -12,8 +13,13 @@ export const resolvers: Resolvers = {
   ...mutationResolvers,
   ...typeResolvers,
   Query: { ...queryResolvers.Query, ...scanResolvers.Query },
-  Mutation: { ...mutationResolvers.Mutation, ...scanResolvers.Mutation, ...usageResolvers.Mutation },
-  Dataset: { ...typeResolvers.Dataset, ...usageResolvers.Dataset },
-  Column: { ...typeResolvers.Column, ...scanResolvers.Column },
+  Mutation: {
+    ...mutationResolvers.Mutation,
+    ...scanResolvers.Mutation,
+    ...usageResolvers.Mutation,
+    ...profileResolvers.Mutation,
+  },
+  Dataset: { ...typeResolvers.Dataset, ...usageResolvers.Dataset, ...profileResolvers.Dataset },
+  Column: { ...typeResolvers.Column, ...scanResolvers.Column, ...profileResolvers.Column },
   ScanRun: {},
 };

@@ -1,5 +1,4 @@
 import { isAllowed } from '@dataos/subgraph-kit';
-import { columnObject } from '../dataset-access.js';
 import type { Context } from '../context.js';
 import type { Resolvers } from '../generated/resolvers.js';
 import { connection, visiblePage } from '../paging.js';
@@ -118,12 +117,6 @@ export const typeResolvers: Resolvers = {
       return d;
     },
     glossaryTerms: async (c, _args, ctx) => (await readTerms(ctx, c.glossaryTermNames)).map(termParent),
-    profile: async (c, _args, ctx) => {
-      if (!c.profile || !c.tags.length) return c.profile;
-      // Values of a tagged (sensitive) column are shown to who may read the column itself.
-      if (await isAllowed(ctx, 'read', columnObject(c))) return c.profile;
-      return { ...c.profile, min: null, max: null };
-    },
     lineage: (c, { direction, depth }, ctx) => columnLineage(ctx, c, direction ?? 'BOTH', lineageDepth(depth)),
     ...classificationFields,
   },

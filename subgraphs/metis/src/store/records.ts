@@ -42,6 +42,8 @@ export interface ColumnProfileRecord {
   max: string | null;
   mean: number | null;
   profiledAt: string | null;
+  /** Min/max withheld: the column was masked for the principal that profiled it. */
+  masked: boolean;
 }
 
 export interface ColumnRecord {

@@ -377,7 +377,7 @@ export class CatalogWriter {
          WITH r, d UNWIND $profiles AS p
          MATCH (d)-[:HAS_COLUMN]->(c:Column {name: p.name})
          SET c.nullCount = p.nullCount, c.distinctCount = p.distinctCount, c.min = p.min, c.max = p.max,
-             c.mean = p.mean, c.profiledAt = r.finishedAt`,
+             c.mean = p.mean, c.profileMasked = null, c.profiledAt = r.finishedAt`,
         {
           id,
           run: {
