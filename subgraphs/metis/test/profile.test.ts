@@ -16,6 +16,7 @@ import {
 } from '@dataos/testkit';
 import { createMetisSubgraph, seedMetis } from '../src/index.js';
 import { GatewayClient } from '../src/profile/gateway.js';
+import { metisSettingsFromEnv } from '../src/settings.js';
 
 /**
  * Profiles through the Gateway: a real Metis (Neo4j) profiles `customers` through a real Gateway
@@ -245,6 +246,28 @@ describe('profiles through the Gateway', () => {
       expect(region.distinctCount).toBeGreaterThan(0);
     } finally {
       await dead.stop();
+    }
+  });
+
+  it('profiles on schedule (METIS_PROFILES) without anyone asking', async () => {
+    const before = (await read('carol')).profile!.lastRun.id;
+    const scheduled = await serveTestSubgraph(
+      await createMetisSubgraph({
+        neo4j,
+        heimdall: new HeimdallClient({ url: heimdall.url }),
+        settings: {
+          ...metisSettingsFromEnv(),
+          profiles: { gatewayUrl: undefined, schedules: [{ urn: customersUrn, everySeconds: 3600 }] },
+        },
+        profiles: { gateway: new GatewayClient({ url: gatewayUrl }), token: () => tokens.token() },
+      }),
+    );
+    try {
+      await expect
+        .poll(async () => (await read('carol')).profile!.lastRun, { timeout: 15_000, interval: 250 })
+        .toMatchObject({ status: 'SUCCEEDED', datasetUrn: customersUrn, id: expect.not.stringMatching(before) });
+    } finally {
+      await scheduled.stop();
     }
   });
 

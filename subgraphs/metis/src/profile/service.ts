@@ -5,6 +5,9 @@ import type { GatewayClient } from './gateway.js';
 import { MAX_PROFILED_COLUMNS, profileSql, readProfile, tableOf, type ProfiledColumn } from './sql.js';
 import type { ProfileRunRecord, ProfileStore } from './store.js';
 
+/** The first scheduled runs wait this long after start (the Gateway may start after Metis). */
+const FIRST_DELAY_MS = 2000;
+
 export interface ProfileSchedule {
   urn: string;
   everySeconds: number;
@@ -28,7 +31,8 @@ export interface ProfileServiceDeps {
  */
 export class ProfileService {
   private readonly running = new Map<string, Promise<ProfileRunRecord>>();
-  private timers: NodeJS.Timeout[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(private readonly deps: ProfileServiceDeps) {}
 
@@ -43,6 +47,7 @@ export class ProfileService {
   private async profile(urn: string): Promise<ProfileRunRecord> {
     const parsed = parseDatasetUrn(urn);
     if (!parsed) throw new Error(`not a dataset URN: ${urn}`);
+    if (!(await this.deps.catalog.datasetsByUrn([urn])).length) throw new Error(`Unknown dataset "${urn}".`);
     const columns = (await this.deps.catalog.columnsOf([urn])).slice(0, MAX_PROFILED_COLUMNS);
     const run = await this.deps.store.start(urn, columns.length);
     try {
@@ -71,18 +76,33 @@ export class ProfileService {
     }
   }
 
-  /** Scheduled runs (METIS_PROFILES), each dataset on its own interval. */
+  /** Scheduled runs (METIS_PROFILES): each dataset shortly after start, then `everySeconds` after each run ends. */
   start(): void {
+    this.stopped = false;
     for (const s of this.deps.schedules ?? []) {
-      const timer = setInterval(() => void this.run(s.urn).catch(() => {}), s.everySeconds * 1000);
-      timer.unref();
-      this.timers.push(timer);
+      const tick = (delay: number) => {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          if (this.stopped) return;
+          void this.run(s.urn)
+            .catch((err: unknown) =>
+              this.deps.logger.warn({ dataset: s.urn, err: (err as Error).message }, 'scheduled profile not run'),
+            )
+            .finally(() => {
+              if (!this.stopped) tick(s.everySeconds * 1000);
+            });
+        }, delay);
+        timer.unref();
+        this.timers.add(timer);
+      };
+      tick(FIRST_DELAY_MS);
     }
   }
 
   async stop(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     await Promise.allSettled([...this.running.values()]);
   }
 }

@@ -70,8 +70,10 @@ export class ProfileStore {
        RETURN ${RUN} AS run`,
       { id: run.id, rowCount, stats, count: stats.length },
     );
+    // The dataset was hard-deleted during the run: nothing was written.
+    if (!records[0]) return this.fail(run, 'The dataset was deleted while it was profiled.');
     await this.prune(run.datasetUrn);
-    return records[0]!.get('run') as ProfileRunRecord;
+    return records[0].get('run') as ProfileRunRecord;
   }
 
   async fail(run: ProfileRunRecord, error: string): Promise<ProfileRunRecord> {
