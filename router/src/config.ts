@@ -50,6 +50,11 @@ export interface RouterConfig {
     /** Tokens whose answers are kept (AUTHZ_DECISION_CACHE_SIZE), and their estimated memory (AUTHZ_DECISION_CACHE_MIB). */
     decisionCacheSize: number;
     decisionCacheMiB: number;
+    /**
+     * After a policy change, when the router forgets its decisions again (AUTHZ_POLICY_SETTLE_MS,
+     * comma-separated ms, default 2000,5000; empty: never): Heimdall replicas reload on their own poll.
+     */
+    policySettleMs: number[];
   };
   /** The operation limits (the same settings at every subgraph: packages/operation-walker). */
   limits: OperationLimits & {
@@ -237,6 +242,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfi
       decisionTtlMs: int(env.AUTHZ_DECISION_TTL_MS, 30_000, 'AUTHZ_DECISION_TTL_MS'),
       decisionCacheSize: Math.max(1, int(env.AUTHZ_DECISION_CACHE_SIZE, 10_000, 'AUTHZ_DECISION_CACHE_SIZE')),
       decisionCacheMiB: Math.max(1, int(env.AUTHZ_DECISION_CACHE_MIB, 32, 'AUTHZ_DECISION_CACHE_MIB')),
+      policySettleMs: settleDelays(env.AUTHZ_POLICY_SETTLE_MS),
     },
     limits: { ...limitsFromEnv(env), maxBodySize: env.MAX_BODY_SIZE ?? '1mb' },
     operationCacheSize: Math.max(1, int(env.OPERATION_CACHE_SIZE, 2000, 'OPERATION_CACHE_SIZE')),
@@ -261,4 +267,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfi
 /** The configured value for a subgraph by its supergraph name (`metis`, `my-svc` read as MY_SVC). */
 export function perSubgraph<T>(values: Record<string, T>, name: string): T | undefined {
   return values[name] ?? values[name.toLowerCase()] ?? values[name.toLowerCase().replace(/[^a-z0-9]/g, '_')];
+}
+
+/** AUTHZ_POLICY_SETTLE_MS: a comma-separated list of delays, each 0 to 60000 ms. */
+function settleDelays(raw: string | undefined): number[] {
+  if (raw === undefined) return [2000, 5000];
+  const parts = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  return parts.map((p) => {
+    const ms = Number(p);
+    if (!Number.isInteger(ms) || ms < 0 || ms > 60_000)
+      throw new Error(`AUTHZ_POLICY_SETTLE_MS must list whole milliseconds from 0 to 60000, got "${p}"`);
+    return ms;
+  });
 }

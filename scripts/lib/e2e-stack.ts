@@ -65,6 +65,8 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
     APOLLO_TELEMETRY_DISABLED: '1',
     HEIMDALL_URL: `${url(E2E_PORTS.heimdall)}/graphql`,
     METIS_URL: `${url(E2E_PORTS.metis)}/graphql`,
+    // The Gateway asks Odin for the columns' concepts (without it, every column fails closed).
+    ODIN_URL: `${url(E2E_PORTS.odin)}/graphql`,
     ...Object.fromEntries(MONGO_SERVICES.map((s) => [`${s}_MONGO_DB`, `${run}_${s.toLowerCase()}`])),
   };
 

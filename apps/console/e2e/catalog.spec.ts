@@ -26,7 +26,7 @@ test('alice finds customers, sees its PII columns masked and hashed in the previ
   const row = (column: string) =>
     schema.getByRole('row').filter({ has: page.getByRole('rowheader', { name: column }) });
   // PII columns: masked for alice, with the data policy that masks them.
-  await expect(row('email')).toContainText(/masked: hash by pii-email/);
+  await expect(row('email')).toContainText(/masked: hash by concept-email/);
   await expect(row('full_name')).toContainText(/masked: hash by/);
   await expect(row('phone')).toContainText(/masked: hash by/);
   await expect(row('region')).toContainText('clear');

@@ -29,9 +29,16 @@ test('alice sees PII columns masked with hashed values, the policy named, and he
   await expect(page.locator('.result-summary')).toContainText('rows');
 
   const email = page.getByRole('columnheader', { name: /^email/ });
-  await expect(email).toContainText('masked: hash by pii-email');
-  await expect(page.getByRole('columnheader', { name: /^full_name/ })).toContainText('masked: hash by pii-name');
-  await expect(page.getByRole('columnheader', { name: /^customer_id/ })).not.toContainText('masked');
+  // Odin's concepts mask before the PII.* tag defaults (priority 98 before 99): customer_id is a
+  // Customer identifier, so it is hashed too.
+  await expect(email).toContainText('masked: hash by concept-email');
+  await expect(page.getByRole('columnheader', { name: /^full_name/ })).toContainText(
+    'masked: hash by concept-identifying-data',
+  );
+  await expect(page.getByRole('columnheader', { name: /^customer_id/ })).toContainText(
+    'masked: hash by concept-identifier',
+  );
+  await expect(page.getByRole('columnheader', { name: /^region/ })).not.toContainText('masked');
   const emails = await columnValues(page, 'email');
   expect(emails.length).toBeGreaterThan(5);
   for (const value of emails) expect(value).toMatch(HEX_64);
@@ -39,7 +46,7 @@ test('alice sees PII columns masked with hashed values, the policy named, and he
   for (const region of await columnValues(page, 'region')) expect(region).toBe('emea');
   await expect(page.getByRole('list', { name: 'Row filters applied' })).toContainText('customers-by-region');
   await expect(page.getByRole('list', { name: 'Masked columns of dataos://icebase:retail/customers' })).toContainText(
-    'email hash by pii-email',
+    'email hash by concept-email',
   );
 
   // The run is in her history.

@@ -24,9 +24,6 @@ import { attachWebSocket } from './websocket.js';
 export { httpTransportOf } from './http-request.js';
 export { subscriptionSettingsFromEnv, type SubscriptionSettings } from './settings.js';
 
-/** After a policy change, when the router forgets its decisions again (Heimdall replicas reloading). */
-const POLICY_SETTLE_MS = [2000, 5000];
-
 export interface SubscriptionsOptions {
   httpServer: Server;
   server: ApolloServer<RouterContext>;
@@ -122,7 +119,7 @@ export function startSubscriptions(options: SubscriptionsOptions): Subscriptions
             // policies on its own poll (HEIMDALL_POLL_MS, 1 s): an answer from one that had not yet
             // would be cached for AUTHZ_DECISION_TTL_MS. Asking again once they have bounds that
             // (test/replicas proved the race on two replicas).
-            for (const ms of POLICY_SETTLE_MS) setTimeout(settle, ms).unref();
+            for (const ms of options.config.authz.policySettleMs) setTimeout(settle, ms).unref();
           },
         })
       : undefined;
