@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEV_CLIENTS, startDevstack } from '@dataos/devstack';
 import { caretakerArchiveEnv } from './lib/caretaker-archive.js';
 import { caretakerMetisEnv } from './lib/caretaker-metis.js';
+import { devProfileSchedules } from './lib/metis-profiles.js';
 import { describeCounts, seedDemo } from './lib/seed.js';
 import { registerTrinoCluster, seedTrinoLakehouse } from './lib/seed-trino.js';
 import { Supervisor } from './lib/supervisor.js';
@@ -28,6 +29,9 @@ env.METIS_SCANS ??= JSON.stringify([
     ? [{ depot: 'icebase', type: 'trino', url: env.TRINO_URL, catalog: 'icebase', comments: false, everySeconds: 300 }]
     : []),
 ]);
+// ... and profiles the demo lakehouse through the Gateway (its first runs retry until the Gateway is up).
+env.METIS_GATEWAY_URL ??= `http://127.0.0.1:${SUBGRAPHS.find((s) => s.name === 'gateway')!.port}/graphql`;
+env.METIS_PROFILES ??= devProfileSchedules(Boolean(env.TRINO_URL));
 
 const supervisor = new Supervisor({ graceMs: 5000 });
 

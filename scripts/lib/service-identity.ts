@@ -4,14 +4,14 @@ import type { SubgraphName } from './subgraphs.js';
 /**
  * Who calls whom, the architecture's hops (README, "Service identity"): the router calls every
  * subgraph; every subgraph asks Heimdall; Odin and the Gateway read Metis; Caretaker writes the
- * resources of its pods to Metis. Each subgraph trusts
- * exactly its callers' clients, nothing else.
+ * resources of its pods to Metis; Metis profiles datasets through the Gateway (and asks it which
+ * columns a reader sees masked). Each subgraph trusts exactly its callers' clients, nothing else.
  */
 export const CALLERS: Record<SubgraphName, readonly ('router' | SubgraphName)[]> = {
   heimdall: ['router', 'metis', 'odin', 'gateway', 'caretaker'],
   metis: ['router', 'odin', 'gateway', 'caretaker'],
   odin: ['router', 'gateway'],
-  gateway: ['router'],
+  gateway: ['router', 'metis'],
   caretaker: ['router'],
 };
 

@@ -52,6 +52,16 @@ export const DEMO_POLICIES: PolicyDefinition[] = [
     objects: { paths: ['/metis/usage'], tags: [] },
   },
   {
+    name: 'metis-profiler',
+    description:
+      "Metis's service principal profiles the demo lakehouse through the Gateway, under the Gateway's masks (profileDataset, METIS_PROFILES).",
+    collection: 'demo',
+    effect: 'allow',
+    subjects: [['users:id:dataos-svc-metis']],
+    actions: ['read'],
+    objects: { paths: ['dataos://icebase:*/**', 'dataos://lakehouse:*/**'], tags: [] },
+  },
+  {
     name: 'caretaker-operators',
     description: 'Operators and admins watch pods and nodes (used by @policy in Caretaker).',
     collection: 'demo',

@@ -52,6 +52,7 @@ export async function createMetisSubgraph(deps: MetisDeps) {
         catalog: store,
         logger,
         schedules: settings.profiles.schedules,
+        retryMs: settings.profiles.retryMs,
       })
     : null;
   const subgraph = await createSubgraph<Context>({

@@ -38,7 +38,8 @@ export interface MetisSettings {
   /** Depots scanned on demand and on schedule (METIS_SCANS). */
   scans: ScanTarget[];
   /** Profiles through the Gateway (METIS_GATEWAY_URL, METIS_PROFILES). */
-  profiles: { gatewayUrl: string | undefined; schedules: ProfileSchedule[] };
+  /** `retryMs`: first retry of a failed scheduled run (default 30 s; tests shorten it). */
+  profiles: { gatewayUrl: string | undefined; schedules: ProfileSchedule[]; retryMs?: number };
 }
 
 export function metisSettingsFromEnv(env: Env = process.env): MetisSettings {

@@ -47,5 +47,10 @@ describe('profile SQL', () => {
       /METIS_PROFILES/,
     );
     expect(() => parseProfileSchedules('[{"urn":"nope","everySeconds":60}]')).toThrow(/not a dataset URN/);
+    const onTrino = '[{"urn":"dataos://icebase:retail/c","everySeconds":60,"cluster":"minerva-trino"}]';
+    expect(parseProfileSchedules(onTrino)[0]!.cluster).toBe('minerva-trino');
+    expect(() =>
+      parseProfileSchedules('[{"urn":"dataos://icebase:retail/c","everySeconds":60,"cluster":"Bad Name"}]'),
+    ).toThrow(/Minerva cluster name/);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BasicAuth, Trino, type QueryResult } from 'trino-client';
 import { DEV_CLIENTS } from '@dataos/devstack';
 import { createGatewaySubgraph, DuckDbEngine, seedGateway } from '@dataos/gateway';
 import { HeimdallClient, ServiceTokenSource } from '@dataos/heimdall-client';
@@ -20,12 +21,41 @@ import { metisSettingsFromEnv } from '../src/settings.js';
 
 /**
  * Profiles through the Gateway: a real Metis (Neo4j) profiles `customers` through a real Gateway
- * (DuckDB, the default PII masks) as the dev issuer's services client, with a real Heimdall.
+ * (DuckDB, the default PII masks) as the dev issuer's services client, with a real Heimdall; and
+ * a copy of the lakehouse's `customers` on the Gateway's Trino cluster (the devstack's Trino 483).
  */
 type User = 'alice' | 'carol';
 const id = uniqueId('pf');
 const customersUrn = `dataos://${id}:retail/customers`;
 const table = `${id}.retail.customers`;
+// On Trino: icebase.<schema of this run>.customers, a copy of the seeded lakehouse table.
+const trinoSchema = id;
+const trinoUrn = `dataos://icebase:${trinoSchema}/customers`;
+const TRINO_CLUSTER = 'minerva-profile-trino';
+const trino = Trino.create({
+  server: process.env.TRINO_URL ?? 'http://127.0.0.1:4480',
+  catalog: 'icebase',
+  auth: new BasicAuth('metis-test'),
+});
+async function trinoSql(text: string): Promise<unknown[][]> {
+  const rows: unknown[][] = [];
+  const iterator = await trino.query(text);
+  for (;;) {
+    const { value, done } = (await iterator.next()) as IteratorResult<QueryResult, QueryResult>;
+    if (value?.error) throw new Error(`${value.error.errorName}: ${value.error.message}`);
+    rows.push(...((value?.data as unknown[][] | undefined) ?? []));
+    if (done) return rows;
+  }
+}
+const CUSTOMER_COLUMNS: [string, string, string[]][] = [
+  ['customer_id', 'bigint', []],
+  ['full_name', 'varchar', ['PII.Name']],
+  ['email', 'varchar', ['PII.Email']],
+  ['phone', 'varchar', ['PII.PhoneNumber']],
+  ['region', 'varchar', []],
+  ['date_of_birth', 'date', ['PII.DateOfBirth']],
+  ['created_at', 'timestamp', []],
+];
 
 let neo4j: Neo4jStore;
 let mongo: TestMongo;
@@ -58,8 +88,9 @@ interface Run {
   finishedAt: string | null;
   columns: number;
   error: string | null;
+  cluster: string | null;
 }
-const RUN = 'id datasetUrn status startedAt finishedAt columns error';
+const RUN = 'id datasetUrn status startedAt finishedAt columns error cluster';
 const PROFILE = `query ($urn: ID!) { dataset(urn: $urn) {
   profile { rowCount profiledAt lastRun { ${RUN} } }
   columns { name profile { nullCount distinctCount min max masked } }
@@ -67,15 +98,19 @@ const PROFILE = `query ($urn: ID!) { dataset(urn: $urn) {
 
 const gql = async <T = Record<string, unknown>>(user: User, query: string, variables = {}) =>
   graphql<T>(metisUrl, query, { variables, token: await tokenFor(user) });
-const profileDataset = (user: User, urn: string) =>
-  gql<{ profileDataset: Run }>(user, `mutation ($urn: ID!) { profileDataset(urn: $urn) { ${RUN} } }`, { urn });
-const read = async (user: User) => {
+const profileDataset = (user: User, urn: string, cluster?: string) =>
+  gql<{ profileDataset: Run }>(
+    user,
+    `mutation ($urn: ID!, $cluster: ID) { profileDataset(urn: $urn, cluster: $cluster) { ${RUN} } }`,
+    { urn, cluster },
+  );
+const read = async (user: User, urn = customersUrn) => {
   const res = await gql<{
     dataset: {
       profile: { rowCount: number; profiledAt: string; lastRun: Run } | null;
       columns: { name: string; profile: Profile | null }[];
     };
-  }>(user, PROFILE, { urn: customersUrn });
+  }>(user, PROFILE, { urn });
   expect(res.errors).toBeUndefined();
   const d = res.data!.dataset;
   return { ...d, byName: Object.fromEntries(d.columns.map((c) => [c.name, c.profile])) };
@@ -91,35 +126,36 @@ beforeAll(async () => {
         name: `${id}-profiler-reads`,
         subjects: [['users:id:dataos-services']],
         actions: ['read'],
-        objects: { paths: [`dataos://${id}:retail/**`] },
+        objects: { paths: [`dataos://${id}:retail/**`, `dataos://icebase:${trinoSchema}/**`] },
       },
       {
         name: `${id}-admin-writes`,
         subjects: [['roles:id:admin']],
         actions: ['write'],
-        objects: { paths: [`dataos://${id}:retail/**`] },
+        objects: { paths: [`dataos://${id}:retail/**`, `dataos://icebase:${trinoSchema}/**`] },
+      },
+      {
+        name: `${id}-trino-readers`,
+        subjects: [['roles:id:data-dev'], ['roles:id:admin']],
+        actions: ['read'],
+        objects: { paths: [`dataos://icebase:${trinoSchema}/**`] },
       },
     ],
   });
+  await trinoSql(`CREATE SCHEMA icebase.${trinoSchema}`);
+  await trinoSql(`CREATE TABLE icebase.${trinoSchema}.customers AS SELECT * FROM icebase.retail.customers`);
   const heimdallClient = new HeimdallClient({ url: heimdall.url });
-  await seedMetis(neo4j, [
-    {
-      urn: customersUrn,
+  await seedMetis(
+    neo4j,
+    [customersUrn, trinoUrn].map((urn) => ({
+      urn,
       name: 'customers',
       description: 'Customers (profile test).',
       layer: 'curated',
       tags: [],
-      columns: [
-        ['customer_id', 'bigint', []],
-        ['full_name', 'varchar', ['PII.Name']],
-        ['email', 'varchar', ['PII.Email']],
-        ['phone', 'varchar', ['PII.PhoneNumber']],
-        ['region', 'varchar', []],
-        ['date_of_birth', 'date', ['PII.DateOfBirth']],
-        ['created_at', 'timestamp', []],
-      ],
-    },
-  ]);
+      columns: CUSTOMER_COLUMNS,
+    })),
+  );
   // Metis needs the Gateway's URL and the Gateway Metis's: the Gateway's is filled in once it listens.
   const gatewayOptions = { url: '' };
   const metis = await serveTestSubgraph(
@@ -131,6 +167,21 @@ beforeAll(async () => {
   );
   metisUrl = metis.url;
   await seedGateway(mongo);
+  // The Gateway's Trino cluster: the devstack's Trino, reading icebase.
+  await mongo.db.collection<{ _id: string; [field: string]: unknown }>('clusters').insertOne({
+    _id: TRINO_CLUSTER,
+    engine: 'trino',
+    endpoint: process.env.TRINO_URL ?? 'http://127.0.0.1:4480',
+    depots: ['icebase'],
+    description: 'The devstack Trino (profile test).',
+    replicas: 1,
+    resources: null,
+    state: 'RUNNING',
+    health: null,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+    updatedBy: 'test',
+  });
   const gateway = await createGatewaySubgraph({
     mongo,
     heimdall: heimdallClient,
@@ -155,6 +206,16 @@ afterAll(async () => {
     { database: neo4j.database },
   );
   await neo4j?.close();
+  // A few tries: a schema left behind would show up in every later scan of icebase.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      await trinoSql(`DROP TABLE IF EXISTS icebase.${trinoSchema}.customers`);
+      await trinoSql(`DROP SCHEMA IF EXISTS icebase.${trinoSchema}`);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 });
 
 describe('profiles through the Gateway', () => {
@@ -249,20 +310,26 @@ describe('profiles through the Gateway', () => {
     }
   });
 
-  it('profiles on schedule (METIS_PROFILES) without anyone asking', async () => {
+  it('profiles on schedule (METIS_PROFILES) without anyone asking, trying a failed run again soon', async () => {
     const before = (await read('carol')).profile!.lastRun.id;
+    // The Gateway is down at first: the first run fails, and the retry (not the hour) heals it.
+    const gatewayOptions = { url: 'http://127.0.0.1:9/graphql', timeoutMs: 2000 };
     const scheduled = await serveTestSubgraph(
       await createMetisSubgraph({
         neo4j,
         heimdall: new HeimdallClient({ url: heimdall.url }),
         settings: {
           ...metisSettingsFromEnv(),
-          profiles: { gatewayUrl: undefined, schedules: [{ urn: customersUrn, everySeconds: 3600 }] },
+          profiles: { gatewayUrl: undefined, schedules: [{ urn: customersUrn, everySeconds: 3600 }], retryMs: 500 },
         },
-        profiles: { gateway: new GatewayClient({ url: gatewayUrl }), token: () => tokens.token() },
+        profiles: { gateway: new GatewayClient(gatewayOptions), token: () => tokens.token() },
       }),
     );
     try {
+      await expect
+        .poll(async () => (await read('carol')).profile!.lastRun, { timeout: 15_000, interval: 250 })
+        .toMatchObject({ status: 'FAILED', id: expect.not.stringMatching(before) });
+      gatewayOptions.url = gatewayUrl;
       await expect
         .poll(async () => (await read('carol')).profile!.lastRun, { timeout: 15_000, interval: 250 })
         .toMatchObject({ status: 'SUCCEEDED', datasetUrn: customersUrn, id: expect.not.stringMatching(before) });
@@ -278,5 +345,102 @@ describe('profiles through the Gateway', () => {
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const unknown = await profileDataset('carol', `dataos://${id}:retail/nope`);
     expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const cluster = await profileDataset('carol', customersUrn, 'Not A Cluster');
+    expect(cluster.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'cluster' });
+  });
+});
+
+describe('profiles on a Trino cluster', () => {
+  it('runs on the named cluster, counts what Trino counts, and stores no min/max of a masked column', async () => {
+    const res = await profileDataset('carol', trinoUrn, TRINO_CLUSTER);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.profileDataset).toMatchObject({
+      datasetUrn: trinoUrn,
+      status: 'SUCCEEDED',
+      cluster: TRINO_CLUSTER,
+      columns: 7,
+      error: null,
+    });
+    // Ground truth straight from Trino (not through the Gateway).
+    const [[rows, regions, minRegion, maxRegion, emails]] = (await trinoSql(
+      `SELECT count(*), count(DISTINCT region), min(region), max(region), count(DISTINCT email)
+         FROM icebase.${trinoSchema}.customers`,
+    )) as [[number, number, string, string, number]];
+    const carol = await read('carol', trinoUrn);
+    expect(carol.profile).toMatchObject({ rowCount: Number(rows), lastRun: { cluster: TRINO_CLUSTER } });
+    expect(Number(rows)).toBeGreaterThan(0);
+    expect(carol.byName.region).toEqual({
+      nullCount: 0,
+      distinctCount: Number(regions),
+      min: minRegion,
+      max: maxRegion,
+      masked: false,
+    });
+    // Hashing keeps distinct values distinct: the count is right, the values are not kept.
+    expect(carol.byName.email).toEqual({
+      nullCount: 0,
+      distinctCount: Number(emails),
+      min: null,
+      max: null,
+      masked: true,
+    });
+  });
+
+  it('alice reads the Trino profile with no clear value of a PII column', async () => {
+    const alice = await read('alice', trinoUrn);
+    expect(alice.profile?.lastRun).toMatchObject({ status: 'SUCCEEDED', cluster: TRINO_CLUSTER });
+    for (const name of ['email', 'full_name', 'phone', 'date_of_birth'])
+      expect(alice.byName[name]).toMatchObject({ min: null, max: null, masked: true });
+    expect(alice.byName.region).toMatchObject({ masked: false });
+    expect(alice.byName.region!.min).not.toBeNull();
+  });
+
+  it('a reader whose rows are filtered sees counts but no min/max (a bound may lie in a row they cannot read)', async () => {
+    const createPolicy = async (input: Record<string, unknown>) => {
+      const res = await graphql(
+        gatewayUrl,
+        'mutation ($input: DataPolicyInput!) { createDataPolicy(input: $input) { name } }',
+        {
+          token: await tokenFor('carol'),
+          variables: { input },
+        },
+      );
+      expect(res.errors).toBeUndefined();
+    };
+    await createPolicy({
+      name: `${id}-by-region`,
+      type: 'FILTER',
+      priority: 50,
+      datasets: [trinoUrn],
+      selector: { user: { match: 'ANY', tags: ['users:id:*'] } },
+      filters: [{ column: 'region', operator: 'EQUALS', valueFrom: 'claims.region' }],
+    });
+    // The profiler counts every row, as Metis's principal does in npm run dev (profiler-all-rows).
+    await createPolicy({
+      name: `${id}-profiler-rows`,
+      type: 'FILTER',
+      priority: 10,
+      selector: { user: { match: 'ANY', tags: ['users:id:dataos-services'] } },
+      filters: [],
+    });
+    const run = await profileDataset('carol', trinoUrn, TRINO_CLUSTER);
+    expect(run.data?.profileDataset.status).toBe('SUCCEEDED');
+    const [[rows]] = (await trinoSql(`SELECT count(*) FROM icebase.${trinoSchema}.customers`)) as [[number]];
+    const alice = await read('alice', trinoUrn);
+    expect(alice.profile?.rowCount).toBe(Number(rows));
+    expect(alice.byName.region).toMatchObject({ min: null, max: null, masked: true });
+    expect(alice.byName.created_at).toMatchObject({ min: null, max: null, masked: true });
+    expect(alice.byName.region!.distinctCount).toBeGreaterThan(1);
+    // carol is exempt from the filter (admins-all-rows): she sees the bounds.
+    const carol = await read('carol', trinoUrn);
+    expect(carol.byName.region).toMatchObject({ masked: false });
+    expect(carol.byName.region!.min).not.toBeNull();
+  });
+
+  it("a cluster that does not read the depot fails the run with the Gateway's reason", async () => {
+    const res = await profileDataset('carol', customersUrn, TRINO_CLUSTER);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.profileDataset).toMatchObject({ status: 'FAILED', cluster: TRINO_CLUSTER });
+    expect(res.data!.profileDataset.error).toMatch(/does not read depot/);
   });
 });

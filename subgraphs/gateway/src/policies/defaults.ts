@@ -89,7 +89,7 @@ export const DEFAULT_DATA_POLICIES: DataPolicyInput[] = [
   },
 ];
 
-/** Demo row filters: everyone sees the customers of their own region; admins see every row. */
+/** Demo row filters: everyone sees the customers of their own region; admins and Metis's profiler see every row. */
 export const DEMO_DATA_POLICIES: DataPolicyInput[] = [
   {
     name: 'customers-by-region',
@@ -106,6 +106,15 @@ export const DEMO_DATA_POLICIES: DataPolicyInput[] = [
     type: 'filter',
     priority: 10,
     selector: { user: { match: 'any', tags: ['roles:id:admin'] } },
+    filters: [],
+  },
+  {
+    name: 'profiler-all-rows',
+    description:
+      "Metis's service principal profiles every row (counts, and min/max of what it reads in clear; masks still apply). Metis withholds min/max from readers whose rows are filtered.",
+    type: 'filter',
+    priority: 10,
+    selector: { user: { match: 'any', tags: ['users:id:dataos-svc-metis'] } },
     filters: [],
   },
 ];

@@ -833,6 +833,8 @@ export type Mutation = {
    * Profiles a dataset now through the Gateway (a Minerva cluster), as Metis's service principal
    * under the Gateway's masks: per column row, null and distinct counts, min and max. A column the
    * principal sees masked keeps no min/max. Answers the finished run. Needs `write` on the dataset.
+   * `cluster` names the Minerva cluster to run on (it must read the dataset's depot); without it the
+   * Gateway routes the query as it routes Metis's (its selectors, then its default cluster).
    */
   profileDataset: ProfileRun;
   /** Undoes `declassifyColumnEdge`: classifications propagate through the edge again. Same rights, recorded. */
@@ -916,6 +918,7 @@ export type MutationIngestArgs = {
 
 
 export type MutationProfileDatasetArgs = {
+  cluster?: InputMaybe<Scalars['ID']['input']>;
   urn: Scalars['ID']['input'];
 };
 
@@ -1021,6 +1024,8 @@ export type PageInfo = {
 /** One profiling run of a dataset. */
 export type ProfileRun = {
   __typename?: 'ProfileRun';
+  /** The Minerva cluster asked for, then the one that ran it; null when routed by the Gateway and not run. */
+  cluster?: Maybe<Scalars['ID']['output']>;
   /** Columns profiled. */
   columns: Scalars['Int']['output'];
   datasetUrn: Scalars['ID']['output'];
@@ -2393,6 +2398,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type ProfileRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProfileRun'] = ResolversParentTypes['ProfileRun']> = ResolversObject<{
+  cluster?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   columns?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   datasetUrn?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { assertUrn } from '../urn.js';
 import type { ProfileSchedule } from './service.js';
 
+/** A Minerva cluster's name, as the Gateway allows it. */
+export const CLUSTER_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+
 const SCHEDULES = z
   .array(
     z
@@ -12,12 +15,16 @@ const SCHEDULES = z
           .int()
           .min(60)
           .max(7 * 86_400),
+        cluster: z.string().regex(CLUSTER_NAME, 'cluster is a Minerva cluster name (a-z, 0-9, -)').optional(),
       })
       .strict(),
   )
   .max(1000);
 
-/** METIS_PROFILES: `[{"urn": "dataos://...", "everySeconds": 3600}]`, the datasets profiled on schedule. */
+/**
+ * METIS_PROFILES: `[{"urn": "dataos://...", "everySeconds": 3600, "cluster": "minerva-trino"}]`,
+ * the datasets profiled on schedule (`cluster` optional: the Gateway's routing without it).
+ */
 export function parseProfileSchedules(text: string | undefined): ProfileSchedule[] {
   if (!text?.trim()) return [];
   let json: unknown;

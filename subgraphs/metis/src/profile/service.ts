@@ -7,10 +7,14 @@ import type { ProfileRunRecord, ProfileStore } from './store.js';
 
 /** The first scheduled runs wait this long after start (the Gateway may start after Metis). */
 const FIRST_DELAY_MS = 2000;
+/** A failed scheduled run is tried again after this, doubling, up to its schedule's period. */
+const RETRY_MS = 30_000;
 
 export interface ProfileSchedule {
   urn: string;
   everySeconds: number;
+  /** The Minerva cluster to run on; absent: where the Gateway routes Metis's queries. */
+  cluster?: string;
 }
 
 export interface ProfileServiceDeps {
@@ -21,6 +25,8 @@ export interface ProfileServiceDeps {
   catalog: CatalogStore;
   logger: Pick<Logger, 'warn' | 'info'>;
   schedules?: readonly ProfileSchedule[];
+  /** First retry delay of a failed scheduled run (default 30 s). */
+  retryMs?: number;
 }
 
 /**
@@ -36,31 +42,32 @@ export class ProfileService {
 
   constructor(private readonly deps: ProfileServiceDeps) {}
 
-  run(urn: string): Promise<ProfileRunRecord> {
+  /** Profiles `urn` on `cluster` (or where the Gateway routes it); a run under way for `urn` is answered instead. */
+  run(urn: string, cluster?: string | null): Promise<ProfileRunRecord> {
     const current = this.running.get(urn);
     if (current) return current;
-    const run = this.profile(urn).finally(() => this.running.delete(urn));
+    const run = this.profile(urn, cluster ?? null).finally(() => this.running.delete(urn));
     this.running.set(urn, run);
     return run;
   }
 
-  private async profile(urn: string): Promise<ProfileRunRecord> {
+  private async profile(urn: string, cluster: string | null): Promise<ProfileRunRecord> {
     const parsed = parseDatasetUrn(urn);
     if (!parsed) throw new Error(`not a dataset URN: ${urn}`);
     if (!(await this.deps.catalog.datasetsByUrn([urn])).length) throw new Error(`Unknown dataset "${urn}".`);
     const columns = (await this.deps.catalog.columnsOf([urn])).slice(0, MAX_PROFILED_COLUMNS);
-    const run = await this.deps.store.start(urn, columns.length);
+    const run = await this.deps.store.start(urn, columns.length, cluster);
     try {
       const token = await this.deps.token();
       const table = tableOf(parsed);
-      const plans = await this.deps.gateway.masks(token, `SELECT * FROM ${table}`);
+      const plans = await this.deps.gateway.masks(token, `SELECT * FROM ${table}`, cluster);
       const plan = plans.find((p) => p.dataset === urn);
       // Fail closed: without the principal's plan for this dataset, every column counts as masked.
       const profiled: ProfiledColumn[] = columns.map((c) => ({
         name: c.name,
         masked: !plan || plan.masked.has(c.name),
       }));
-      const answer = await this.deps.gateway.runQuery(token, profileSql(table, profiled));
+      const answer = await this.deps.gateway.runQuery(token, profileSql(table, profiled), cluster);
       const row = answer.rows[0];
       if (!Array.isArray(row)) throw new Error('The Gateway answered no row.');
       const { rowCount, stats } = readProfile(
@@ -68,7 +75,7 @@ export class ProfileService {
         answer.columns.map((c) => c.name.toLowerCase()),
         row,
       );
-      return await this.deps.store.succeed(run, rowCount, stats);
+      return await this.deps.store.succeed(run, answer.cluster, rowCount, stats);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.deps.logger.warn({ dataset: urn, err: message }, 'profiling failed');
@@ -76,20 +83,31 @@ export class ProfileService {
     }
   }
 
-  /** Scheduled runs (METIS_PROFILES): each dataset shortly after start, then `everySeconds` after each run ends. */
+  /**
+   * Scheduled runs (METIS_PROFILES): each dataset shortly after start, then `everySeconds` after
+   * each run ends; a failed run (the Gateway not up yet, a cluster down) is tried again sooner,
+   * 30 s doubling up to the period.
+   */
   start(): void {
     this.stopped = false;
+    const retryMs = this.deps.retryMs ?? RETRY_MS;
     for (const s of this.deps.schedules ?? []) {
+      const period = s.everySeconds * 1000;
+      let failures = 0;
       const tick = (delay: number) => {
         const timer = setTimeout(() => {
           this.timers.delete(timer);
           if (this.stopped) return;
-          void this.run(s.urn)
-            .catch((err: unknown) =>
-              this.deps.logger.warn({ dataset: s.urn, err: (err as Error).message }, 'scheduled profile not run'),
+          void this.run(s.urn, s.cluster)
+            .then(
+              (run) => (failures = run.status === 'FAILED' ? failures + 1 : 0),
+              (err: unknown) => {
+                failures++;
+                this.deps.logger.warn({ dataset: s.urn, err: (err as Error).message }, 'scheduled profile not run');
+              },
             )
             .finally(() => {
-              if (!this.stopped) tick(s.everySeconds * 1000);
+              if (!this.stopped) tick(failures ? Math.min(period, retryMs * 2 ** (failures - 1)) : period);
             });
         }, delay);
         timer.unref();

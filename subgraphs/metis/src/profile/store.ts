@@ -13,6 +13,8 @@ export interface ProfileRunRecord {
   finishedAt: string | null;
   columns: number;
   error: string | null;
+  /** The Minerva cluster asked for, then the one that ran it; null: the Gateway's routing, not run yet. */
+  cluster: string | null;
 }
 
 export interface DatasetProfileRecord {
@@ -24,7 +26,7 @@ export interface DatasetProfileRecord {
 /** Runs kept per dataset; older ones are deleted when a run finishes. */
 const KEEP_RUNS = 20;
 
-const RUN = `r { .id, .datasetUrn, .status, .columns, .error,
+const RUN = `r { .id, .datasetUrn, .status, .columns, .error, .cluster,
   startedAt: toString(r.startedAt), finishedAt: toString(r.finishedAt) }`;
 
 /** Profiling runs (:ProfileRun) and their results on the dataset's columns. */
@@ -43,20 +45,26 @@ export class ProfileStore {
     );
   }
 
-  async start(datasetUrn: string, columns: number): Promise<ProfileRunRecord> {
+  async start(datasetUrn: string, columns: number, cluster: string | null = null): Promise<ProfileRunRecord> {
     const { records } = await this.q(
-      `CREATE (r:ProfileRun {id: $id, datasetUrn: $urn, status: 'RUNNING', startedAt: datetime(), columns: $columns})
+      `CREATE (r:ProfileRun {id: $id, datasetUrn: $urn, status: 'RUNNING', startedAt: datetime(), columns: $columns,
+         cluster: $cluster})
        RETURN ${RUN} AS run`,
-      { id: randomUUID(), urn: datasetUrn, columns },
+      { id: randomUUID(), urn: datasetUrn, columns, cluster },
     );
     return records[0]!.get('run') as ProfileRunRecord;
   }
 
   /** Writes the counts (min/max only where the principal saw clear values) and closes the run, in one transaction. */
-  async succeed(run: ProfileRunRecord, rowCount: number, stats: readonly ColumnStats[]): Promise<ProfileRunRecord> {
+  async succeed(
+    run: ProfileRunRecord,
+    cluster: string,
+    rowCount: number,
+    stats: readonly ColumnStats[],
+  ): Promise<ProfileRunRecord> {
     const { records } = await this.q(
       `MATCH (r:ProfileRun {id: $id})
-       SET r.status = 'SUCCEEDED', r.finishedAt = datetime(), r.columns = $count
+       SET r.status = 'SUCCEEDED', r.finishedAt = datetime(), r.columns = $count, r.cluster = $cluster
        WITH r
        MATCH (d:Dataset {urn: r.datasetUrn})
        SET d.profileRowCount = $rowCount, d.profiledAt = r.finishedAt
@@ -68,7 +76,7 @@ export class ProfileStore {
              c.mean = null, c.profileMasked = s.masked, c.profiledAt = r.finishedAt
        }
        RETURN ${RUN} AS run`,
-      { id: run.id, rowCount, stats, count: stats.length },
+      { id: run.id, cluster, rowCount, stats, count: stats.length },
     );
     // The dataset was hard-deleted during the run: nothing was written.
     if (!records[0]) return this.fail(run, 'The dataset was deleted while it was profiled.');
