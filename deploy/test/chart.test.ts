@@ -177,7 +177,7 @@ describe('the Helm chart, rendered by Helm and checked against the Kubernetes AP
       'dataos-svc-odin',
     ]);
     expect(callers('odin')).toEqual(['dataos-router', 'dataos-svc-gateway']);
-    expect(callers('gateway')).toEqual(['dataos-router']);
+    expect(callers('gateway')).toEqual(['dataos-router', 'dataos-svc-metis']);
     // And the same as the diagram's arrows into each subgraph from a service with a client.
     const clients = rendering.values.serviceIdentity as { clients: Record<string, string> };
     for (const subgraph of ['heimdall', 'metis', 'odin', 'gateway', 'caretaker']) {
@@ -272,6 +272,18 @@ describe("Metis's depot scans and metrics scraping", () => {
     const holders = rendering.objects.filter((o) => JSON.stringify(o).includes(password)).map((o) => o.kind);
     expect(holders).toEqual(['Secret']);
     expect(byKind(rendering, 'ConfigMap')).toEqual([]);
+  });
+
+  it("gives Metis the Gateway (profiles, readers' masks) and its profile schedule as a plain value", () => {
+    const env = envOf(rendering, 'metis');
+    expect(env.METIS_GATEWAY_URL).toMatch(/^http:\/\/[a-z0-9-]+-gateway(\.[a-z0-9.-]+)?:4004\/graphql$/);
+    expect(JSON.parse(env.METIS_PROFILES!)).toEqual([
+      { urn: 'dataos://icebase:retail/customers', everySeconds: 3600, cluster: 'minerva-trino' },
+    ]);
+    // The Gateway trusts Metis's client: the hop the profiles take.
+    expect(envOf(rendering, 'gateway').SERVICE_TRUSTED_CALLERS!.split(',')).toContain(
+      envOf(rendering, 'metis').SERVICE_CLIENT_ID,
+    );
   });
 
   it('without scans or metrics, Metis reaches no source and nothing scrapes: the diagram less those arrows', async () => {

@@ -25,6 +25,11 @@
 {{- end }}
 {{- if eq $name "metis" }}
 {{- include "dataos.secretEnv" (dict "secret" .secret "env" "METIS_CURSOR_KEY" "key" "metis-cursor-key") }}
+{{- /* Profiles run through the Gateway as Metis's principal; readers' min/max follow their masks there. */}}
+- { name: METIS_GATEWAY_URL, value: {{ include "dataos.url" (dict "root" $root "name" "gateway") | quote }} }
+{{- with $v.metis.profiles }}
+- { name: METIS_PROFILES, value: {{ toJson . | quote }} }
+{{- end }}
 {{- /* The scan list is a plain value with no secret in it: each password is its own variable
       from the Secret, which the list names (passwordEnv). */}}
 {{- with $v.metis.scans }}

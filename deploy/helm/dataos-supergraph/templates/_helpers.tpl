@@ -60,6 +60,7 @@ edges:
 - { from: gateway, to: metis }
 - { from: caretaker, to: metis }
 - { from: gateway, to: odin }
+- { from: metis, to: gateway }
 - { from: heimdall, to: mongo }
 - { from: gateway, to: mongo }
 - { from: caretaker, to: mongo }
