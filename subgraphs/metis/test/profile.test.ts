@@ -135,6 +135,12 @@ beforeAll(async () => {
         objects: { paths: [`dataos://${id}:retail/**`, `dataos://icebase:${trinoSchema}/**`] },
       },
       {
+        name: `${id}-usage-push`,
+        subjects: [['users:id:dataos-services']],
+        actions: ['write'],
+        objects: { paths: ['/metis/usage'] },
+      },
+      {
         name: `${id}-trino-readers`,
         subjects: [['roles:id:data-dev'], ['roles:id:admin']],
         actions: ['read'],
@@ -435,6 +441,45 @@ describe('profiles on a Trino cluster', () => {
     const carol = await read('carol', trinoUrn);
     expect(carol.byName.region).toMatchObject({ masked: false });
     expect(carol.byName.region!.min).not.toBeNull();
+  });
+
+  it("the profiler's own queries are not usage: reported, they are counted apart and not recorded", async () => {
+    const report = await graphql<{ recordQueryUsage: Record<string, number> }>(
+      metisUrl,
+      `
+        mutation ($q: [QueryUsageInput!]!) {
+          recordQueryUsage(queries: $q) {
+            recorded
+            duplicates
+            skipped
+            profiling
+          }
+        }
+      `,
+      {
+        token: await tokens.token(),
+        variables: {
+          q: [
+            // As the Gateway reports a profiling query: the profiler's subject (the services client here).
+            {
+              queryId: `${id}-profile`,
+              subject: 'users:id:dataos-services',
+              sql: 'SELECT count(*) FROM t',
+              datasets: [trinoUrn],
+            },
+            { queryId: `${id}-carol`, subject: 'users:id:carol', sql: 'SELECT region FROM t', datasets: [trinoUrn] },
+          ].map((q) => ({ ...q, finishedAt: new Date().toISOString() })),
+        },
+      },
+    );
+    expect(report.errors).toBeUndefined();
+    expect(report.data!.recordQueryUsage).toEqual({ recorded: 1, duplicates: 0, skipped: 0, profiling: 1 });
+    const usage = await gql<{ dataset: { usage: { queries: number; topUsers: { subject: string }[] | null } } }>(
+      'carol',
+      `query ($urn: ID!) { dataset(urn: $urn) { usage(window: D1) { queries topUsers { subject } } } }`,
+      { urn: trinoUrn },
+    );
+    expect(usage.data!.dataset.usage).toEqual({ queries: 1, topUsers: [{ subject: 'users:id:carol' }] });
   });
 
   it("a cluster that does not read the depot fails the run with the Gateway's reason", async () => {

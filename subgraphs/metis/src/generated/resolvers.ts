@@ -1285,6 +1285,8 @@ export type QueryUsageReport = {
   __typename?: 'QueryUsageReport';
   /** Already recorded (the same query reported again). */
   duplicates: Scalars['Int']['output'];
+  /** Queries Metis ran itself to profile datasets: not usage, not recorded. */
+  profiling: Scalars['Int']['output'];
   /** Dataset reads newly recorded. */
   recorded: Scalars['Int']['output'];
   /** For datasets the catalog does not have. */
@@ -2433,6 +2435,7 @@ export type QueryTextUsageResolvers<ContextType = Context, ParentType extends Re
 
 export type QueryUsageReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['QueryUsageReport'] = ResolversParentTypes['QueryUsageReport']> = ResolversObject<{
   duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  profiling?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   recorded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;

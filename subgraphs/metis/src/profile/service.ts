@@ -35,12 +35,36 @@ export interface ProfileServiceDeps {
  * the clear columns, so a masked value (a hash, a redaction) is never stored as if it were data.
  * One run per dataset at a time: a second request answers the run under way.
  */
+/** `users:id:<sub>` of a JWT access token (Heimdall's subject id); null for an opaque token. */
+export function subjectOfToken(token: string): string | null {
+  const payload = token.split('.')[1];
+  if (!payload) return null;
+  try {
+    const sub = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub;
+    return typeof sub === 'string' && sub ? `users:id:${sub}` : null;
+  } catch {
+    return null;
+  }
+}
+
 export class ProfileService {
   private readonly running = new Map<string, Promise<ProfileRunRecord>>();
+  private subject: Promise<string | null> | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
   constructor(private readonly deps: ProfileServiceDeps) {}
+
+  /**
+   * Metis's own subject, as the Gateway reports its queries (`users:id:<sub>` of its token): its
+   * profiling queries are not usage. Null while its token cannot be had (asked again next time).
+   */
+  async principal(): Promise<string | null> {
+    this.subject ??= this.deps.token().then(subjectOfToken, () => null);
+    const subject = await this.subject;
+    if (!subject) this.subject = undefined;
+    return subject;
+  }
 
   /** Profiles `urn` on `cluster` (or where the Gateway routes it); a run under way for `urn` is answered instead. */
   run(urn: string, cluster?: string | null): Promise<ProfileRunRecord> {
