@@ -38,3 +38,25 @@ export function gatewayAccessPolicies(depots: { retail: string; restricted?: str
     },
   ];
 }
+
+/**
+ * The demo tables' columns as Metis seeds them (`[name, type, tags]`), the tags the default PII
+ * masks select: for tests that put the Gateway's demo tables into a Metis of their own.
+ */
+export const DEMO_COLUMNS: Record<'customers' | 'orders', [string, string, string[]][]> = {
+  customers: [
+    ['customer_id', 'bigint', []],
+    ['full_name', 'varchar', ['PII.Name']],
+    ['email', 'varchar', ['PII.Email']],
+    ['phone', 'varchar', ['PII.PhoneNumber']],
+    ['region', 'varchar', []],
+    ['date_of_birth', 'date', ['PII.DateOfBirth']],
+    ['created_at', 'timestamp', []],
+  ],
+  orders: [
+    ['order_id', 'bigint', []],
+    ['customer_id', 'bigint', []],
+    ['order_total', 'decimal(12,2)', []],
+    ['ordered_at', 'timestamp', []],
+  ],
+};

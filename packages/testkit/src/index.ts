@@ -29,5 +29,5 @@ export {
   type TestPodEvent,
   type TestNodeEvent,
 } from './caretaker.js';
-export { gatewayAccessPolicies } from './gateway.js';
+export { DEMO_COLUMNS, gatewayAccessPolicies } from './gateway.js';
 export { wsClient, type TestWsClient, type TestSubscription } from './ws.js';

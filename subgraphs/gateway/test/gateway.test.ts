@@ -7,6 +7,7 @@ import { createMetisSubgraph, seedMetis, type MetisDeps } from '@dataos/metis';
 import { configFromEnv, startRouter, type Router } from '@dataos/router';
 import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
 import {
+  DEMO_COLUMNS,
   errorCodes,
   gatewayAccessPolicies,
   graphql,
@@ -172,21 +173,7 @@ afterAll(async () => {
 });
 
 const rawColumns: Record<string, [string, string, string[]][]> = {
-  customers: [
-    ['customer_id', 'bigint', []],
-    ['full_name', 'varchar', ['PII.Name']],
-    ['email', 'varchar', ['PII.Email']],
-    ['phone', 'varchar', ['PII.PhoneNumber']],
-    ['region', 'varchar', []],
-    ['date_of_birth', 'date', ['PII.DateOfBirth']],
-    ['created_at', 'timestamp', []],
-  ],
-  orders: [
-    ['order_id', 'bigint', []],
-    ['customer_id', 'bigint', []],
-    ['order_total', 'decimal(12,2)', []],
-    ['ordered_at', 'timestamp', []],
-  ],
+  ...DEMO_COLUMNS,
   invoices: [
     ['invoice_id', 'varchar', []],
     ['customer_id', 'bigint', []],

@@ -4,6 +4,7 @@ import { HeimdallClient, ServiceTokenSource } from '@dataos/heimdall-client';
 import { createMetisSubgraph, seedMetis } from '@dataos/metis';
 import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
 import {
+  DEMO_COLUMNS,
   gatewayAccessPolicies,
   graphql,
   serveTestSubgraph,
@@ -74,23 +75,7 @@ const services = () =>
     { timeoutMs: 5000, log: () => {} },
   );
 
-const columns: Record<'customers' | 'orders', [string, string, string[]][]> = {
-  customers: [
-    ['customer_id', 'bigint', []],
-    ['full_name', 'varchar', ['PII.Name']],
-    ['email', 'varchar', ['PII.Email']],
-    ['phone', 'varchar', ['PII.PhoneNumber']],
-    ['region', 'varchar', []],
-    ['date_of_birth', 'date', ['PII.DateOfBirth']],
-    ['created_at', 'timestamp', []],
-  ],
-  orders: [
-    ['order_id', 'bigint', []],
-    ['customer_id', 'bigint', []],
-    ['order_total', 'decimal(12,2)', []],
-    ['ordered_at', 'timestamp', []],
-  ],
-};
+const columns = DEMO_COLUMNS;
 
 beforeAll(async () => {
   neo4j = neo4jFromEnv('METIS');

@@ -5,6 +5,7 @@ import { createGatewaySubgraph, DuckDbEngine, seedGateway } from '@dataos/gatewa
 import { HeimdallClient, ServiceTokenSource } from '@dataos/heimdall-client';
 import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
 import {
+  DEMO_COLUMNS,
   gatewayAccessPolicies,
   graphql,
   serveTestSubgraph,
@@ -47,15 +48,6 @@ async function trinoSql(text: string): Promise<unknown[][]> {
     if (done) return rows;
   }
 }
-const CUSTOMER_COLUMNS: [string, string, string[]][] = [
-  ['customer_id', 'bigint', []],
-  ['full_name', 'varchar', ['PII.Name']],
-  ['email', 'varchar', ['PII.Email']],
-  ['phone', 'varchar', ['PII.PhoneNumber']],
-  ['region', 'varchar', []],
-  ['date_of_birth', 'date', ['PII.DateOfBirth']],
-  ['created_at', 'timestamp', []],
-];
 
 let neo4j: Neo4jStore;
 let mongo: TestMongo;
@@ -116,6 +108,31 @@ const read = async (user: User, urn = customersUrn) => {
   return { ...d, byName: Object.fromEntries(d.columns.map((c) => [c.name, c.profile])) };
 };
 
+/**
+ * A profile against what was counted without it: region in clear (its bounds kept), e-mails hashed
+ * for the principal (counted, since hashing keeps distinct values distinct, but no min/max stored).
+ */
+function expectCounted(
+  profile: { byName: Record<string, Profile | null> },
+  truth: Record<'rows' | 'regions' | 'minRegion' | 'maxRegion' | 'emails', unknown>,
+) {
+  expect(Number(truth.rows)).toBeGreaterThan(0);
+  expect(profile.byName.region).toEqual({
+    nullCount: 0,
+    distinctCount: Number(truth.regions),
+    min: truth.minRegion,
+    max: truth.maxRegion,
+    masked: false,
+  });
+  expect(profile.byName.email).toEqual({
+    nullCount: 0,
+    distinctCount: Number(truth.emails),
+    min: null,
+    max: null,
+    masked: true,
+  });
+}
+
 beforeAll(async () => {
   neo4j = neo4jFromEnv('METIS');
   mongo = await testMongo('GATEWAY');
@@ -159,7 +176,7 @@ beforeAll(async () => {
       description: 'Customers (profile test).',
       layer: 'curated',
       tags: [],
-      columns: CUSTOMER_COLUMNS,
+      columns: DEMO_COLUMNS.customers,
     })),
   );
   // Metis needs the Gateway's URL and the Gateway Metis's: the Gateway's is filled in once it listens.
@@ -255,22 +272,7 @@ describe('profiles through the Gateway', () => {
 
     const carol = await read('carol');
     expect(carol.profile).toMatchObject({ rowCount: Number(rows), lastRun: { id: run.id, status: 'SUCCEEDED' } });
-    expect(Number(rows)).toBeGreaterThan(0);
-    expect(carol.byName.region).toEqual({
-      nullCount: 0,
-      distinctCount: Number(regions),
-      min: minRegion,
-      max: maxRegion,
-      masked: false,
-    });
-    // E-mails are hashed for the principal: counted, but no min/max stored, not even for a PII reader.
-    expect(carol.byName.email).toEqual({
-      nullCount: 0,
-      distinctCount: Number(emails),
-      min: null,
-      max: null,
-      masked: true,
-    });
+    expectCounted(carol, { rows, regions, minRegion, maxRegion, emails });
     const stored = await neo4j.driver.executeQuery(
       `MATCH (:Dataset {urn: $urn})-[:HAS_COLUMN]->(c:Column {name: 'email'}) RETURN c.min AS min, c.max AS max`,
       { urn: customersUrn },
@@ -374,22 +376,7 @@ describe('profiles on a Trino cluster', () => {
     )) as [[number, number, string, string, number]];
     const carol = await read('carol', trinoUrn);
     expect(carol.profile).toMatchObject({ rowCount: Number(rows), lastRun: { cluster: TRINO_CLUSTER } });
-    expect(Number(rows)).toBeGreaterThan(0);
-    expect(carol.byName.region).toEqual({
-      nullCount: 0,
-      distinctCount: Number(regions),
-      min: minRegion,
-      max: maxRegion,
-      masked: false,
-    });
-    // Hashing keeps distinct values distinct: the count is right, the values are not kept.
-    expect(carol.byName.email).toEqual({
-      nullCount: 0,
-      distinctCount: Number(emails),
-      min: null,
-      max: null,
-      masked: true,
-    });
+    expectCounted(carol, { rows, regions, minRegion, maxRegion, emails });
   });
 
   it('alice reads the Trino profile with no clear value of a PII column', async () => {
