@@ -67,6 +67,8 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
     METIS_URL: `${url(E2E_PORTS.metis)}/graphql`,
     // The Gateway asks Odin for the columns' concepts (without it, every column fails closed).
     ODIN_URL: `${url(E2E_PORTS.odin)}/graphql`,
+    // Metis profiles through the Gateway (as its service principal) and asks it each reader's masks.
+    METIS_GATEWAY_URL: `${url(E2E_PORTS.gateway)}/graphql`,
     ...Object.fromEntries(MONGO_SERVICES.map((s) => [`${s}_MONGO_DB`, `${run}_${s.toLowerCase()}`])),
   };
 

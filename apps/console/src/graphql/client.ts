@@ -60,7 +60,8 @@ export function createCache(): InMemoryCache {
       // Connections the console pages through: each new page is appended to the ones already shown.
       Query: {
         fields: {
-          search: relayStylePagination(['query', 'filter']),
+          // Each sort is its own list: a page of "most used" must never be appended to a best-match list.
+          search: relayStylePagination(['query', 'filter', 'sort']),
           glossaryTerms: relayStylePagination(),
         },
       },

@@ -27,7 +27,12 @@ export default function CatalogPage() {
 
   const filter = toFilter(state);
   const { data, previousData, error, loading, fetchMore } = useQuery(ConsoleSearchDocument, {
-    variables: { query: state.query, first: FIRST, ...(filter ? { filter } : {}) },
+    variables: {
+      query: state.query,
+      first: FIRST,
+      ...(filter ? { filter } : {}),
+      ...(state.sort ? { sort: state.sort } : {}),
+    },
     skip: !state.query.trim(),
     notifyOnNetworkStatusChange: true,
   });
@@ -154,6 +159,20 @@ export default function CatalogPage() {
           </aside>
           <div>
             <PageError error={error} />
+            <div className="row sort-row">
+              <label htmlFor="catalog-sort">Sort by</label>
+              <select
+                id="catalog-sort"
+                value={state.sort ?? 'RELEVANCE'}
+                onChange={(e) => {
+                  const { sort: _previous, ...rest } = state;
+                  update(e.target.value === 'USAGE' ? { ...rest, sort: 'USAGE' } : rest);
+                }}
+              >
+                <option value="RELEVANCE">Best match</option>
+                <option value="USAGE">Most used (30 days)</option>
+              </select>
+            </div>
             {search ? (
               <p className="muted" role="status" aria-live="polite">
                 {search.totalCount === 0

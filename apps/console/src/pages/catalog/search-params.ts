@@ -1,4 +1,4 @@
-import type { CatalogSearchFilter, CatalogSearchType } from '@dataos/client';
+import type { CatalogSearchFilter, CatalogSearchSort, CatalogSearchType } from '@dataos/client';
 
 /** Facets the API filters on, and the URL parameter each lives in (so a search is a deep link). */
 export const SERVER_FACETS = ['domain', 'source', 'tag', 'owner'] as const;
@@ -17,7 +17,12 @@ export interface SearchState {
   term?: string;
   /** Odin concept IRI: narrows the hits whose concepts Odin gave (the first CONCEPT_HITS). */
   concept?: string;
+  /** `?sort=usage`: most queried through the Gateway (30 days) first; relevance when absent. */
+  sort?: CatalogSearchSort;
 }
+
+/** The sort in the URL: only the non-default one is written, so existing links stay as they were. */
+const SORT_PARAM: Record<string, CatalogSearchSort> = { usage: 'USAGE' };
 
 /** Facets in the URL: the API's, then those the console applies to the hits it has. */
 const LOCAL_FACETS = [...SERVER_FACETS, 'term', 'concept'] as const;
@@ -34,6 +39,8 @@ export function readSearch(params: URLSearchParams): SearchState {
     const value = params.get(facet);
     if (value) state[facet] = value;
   }
+  const sort = SORT_PARAM[params.get('sort') ?? ''];
+  if (sort) state.sort = sort;
   return state;
 }
 
@@ -45,6 +52,7 @@ export function writeSearch(state: SearchState): URLSearchParams {
     const value = state[facet];
     if (value) params.set(facet, value);
   }
+  if (state.sort && state.sort !== 'RELEVANCE') params.set('sort', state.sort.toLowerCase());
   return params;
 }
 

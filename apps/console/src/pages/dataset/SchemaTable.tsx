@@ -4,8 +4,17 @@ import { conceptPath, glossaryPath } from '../../app/routes.js';
 import { Part } from '../../ui/Part.js';
 import { InheritedClassifications, type Classification } from './Classifications.js';
 import { changesValue, type ColumnMask } from './masks.js';
+import { ProfileCell, type ColumnProfile } from './ProfilePart.js';
 
 type Column = NonNullable<ConsoleDatasetQuery['dataset']>['columns'][number];
+
+/** Metis's profile of each column (by name), from the profile part's own query; undefined while pending. */
+export interface ColumnProfiles {
+  byName: ReadonlyMap<string, { index: number; profile: ColumnProfile | null }>;
+  rowCount: number | null | undefined;
+  /** The profile query's error: a column whose profile failed says so in its cell. */
+  error: unknown;
+}
 
 export interface ColumnConcept {
   iri: string;
@@ -23,6 +32,9 @@ interface Props {
   highlighted?: string | undefined;
   /** Classifications propagated to each column through column lineage (by name), from Metis. */
   inherited?: ReadonlyMap<string, readonly Classification[]> | undefined;
+  profiles?: ColumnProfiles | undefined;
+  /** Row filters narrow the reader's rows (from the Gateway's answer): min/max are withheld then. */
+  rowFiltered?: boolean | undefined;
 }
 
 function MaskCell({ mask }: { mask: ColumnMask | undefined }) {
@@ -53,8 +65,37 @@ function ConceptCell({
   );
 }
 
-/** The columns: types, own and inherited tags, glossary terms, Odin concepts, and what the Gateway masks for this user. */
-export function SchemaTable({ columns, concepts, conceptsError, masks, highlighted, inherited }: Props) {
+function ProfileColumnCell({
+  entry,
+  profiles,
+  gateway,
+}: {
+  entry: { index: number; profile: ColumnProfile | null } | undefined;
+  profiles: ColumnProfiles;
+  gateway: Parameters<typeof ProfileCell>[0]['gateway'];
+}) {
+  if (!entry) return null;
+  return (
+    <Part error={profiles.error} path={['dataset', 'columns', entry.index, 'profile']} what="this column's profile">
+      <ProfileCell profile={entry.profile} rowCount={profiles.rowCount} gateway={gateway} />
+    </Part>
+  );
+}
+
+/**
+ * The columns: types, own and inherited tags, glossary terms, Odin concepts, what the Gateway masks for this user,
+ * and each column's profile (in its row, beside its type and mask, where one reads about a column).
+ */
+export function SchemaTable({
+  columns,
+  concepts,
+  conceptsError,
+  masks,
+  highlighted,
+  inherited,
+  profiles,
+  rowFiltered,
+}: Props) {
   return (
     <table className="grid" aria-label="Schema">
       <thead>
@@ -107,15 +148,15 @@ export function SchemaTable({ columns, concepts, conceptsError, masks, highlight
               <ConceptCell entry={concepts?.get(column.name)} error={conceptsError} />
             </td>
             <td>{masks ? <MaskCell mask={masks.get(column.name.toLowerCase())} /> : null}</td>
-            <td className="muted">
-              {column.profile ? (
-                <>
-                  {column.profile.distinctCount != null ? `${column.profile.distinctCount} distinct` : null}
-                  {column.profile.nullCount != null ? `, ${column.profile.nullCount} null` : null}
-                  {column.profile.min != null || column.profile.max != null
-                    ? `, ${column.profile.min ?? '…'} to ${column.profile.max ?? '…'}`
-                    : null}
-                </>
+            <td>
+              {profiles ? (
+                <ProfileColumnCell
+                  entry={profiles.byName.get(column.name)}
+                  profiles={profiles}
+                  gateway={
+                    masks ? { mask: masks.get(column.name.toLowerCase()), rowFiltered: !!rowFiltered } : undefined
+                  }
+                />
               ) : null}
             </td>
           </tr>

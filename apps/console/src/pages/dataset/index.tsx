@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
 import {
@@ -7,6 +7,9 @@ import {
   ConsoleDatasetDocument,
   ConsoleDatasetMasksDocument,
   ConsoleDatasetPreviewDocument,
+  ConsoleDatasetProfileDocument,
+  ConsoleDatasetUsageDocument,
+  type UsageWindow,
 } from '@dataos/client';
 import { conceptPath, lineagePath } from '../../app/routes.js';
 import { Loading } from '../../ui/Loading.js';
@@ -16,13 +19,15 @@ import { inheritedByColumn, SuggestionsPanel } from './Classifications.js';
 import { DatasetFacts } from './DatasetFacts.js';
 import { masksFor, rowFiltersFor } from './masks.js';
 import { PreviewTable } from './PreviewTable.js';
+import { ProfileSummary } from './ProfilePart.js';
 import { RunsTable } from './RunsTable.js';
 import { SchemaTable } from './SchemaTable.js';
 import { selectAllSql } from './sql.js';
+import { UsageSummary, UsageWindowSwitch } from './UsagePart.js';
 
 /**
- * One dataset: Metis's facts and classifications, Odin's concepts, the Gateway's masks and preview. Five queries, so
- * a slow engine or a service that is down never holds back or breaks the parts that answered.
+ * One dataset: Metis's facts, classifications, profile and usage, Odin's concepts, the Gateway's masks and preview.
+ * Seven queries, so a slow engine or a service that is down never holds back or breaks the parts that answered.
  */
 export default function DatasetPage() {
   const urn = useParams().urn ?? '';
@@ -37,6 +42,10 @@ export default function DatasetPage() {
   const policy = useQuery(ConsoleDatasetMasksDocument, { variables: { urn, sql: sql ?? '' }, skip: !sql, ...apart });
   const preview = useQuery(ConsoleDatasetPreviewDocument, { variables: { urn, limit: 10 }, ...apart });
   const classified = useQuery(ConsoleDatasetClassificationsDocument, { variables: { urn }, ...apart });
+  // Metis's profile reads the Gateway for the reader's masks: apart, so its failure leaves the page.
+  const profiled = useQuery(ConsoleDatasetProfileDocument, { variables: { urn }, ...apart });
+  const [usageWindow, setUsageWindow] = useState<UsageWindow>('D7');
+  const used = useQuery(ConsoleDatasetUsageDocument, { variables: { urn, window: usageWindow }, ...apart });
 
   const dataset = facts.data?.dataset;
   const concepts = meaning.data?.dataset;
@@ -52,6 +61,19 @@ export default function DatasetPage() {
   const scans = policy.data?.explain?.scans;
   const masks = scans ? masksFor(urn, scans) : undefined;
   const rowFilters = scans ? rowFiltersFor(urn, scans) : undefined;
+  const profile = profiled.data?.dataset;
+  const profiles = useMemo(
+    () =>
+      profile
+        ? {
+            byName: new Map(profile.columns.map((c, index) => [c.name, { index, profile: c.profile }])),
+            rowCount: profile.profile?.rowCount,
+            error: profiled.error,
+          }
+        : undefined,
+    [profile, profiled.error],
+  );
+  const usage = used.data?.dataset?.usage;
   const column = hash.startsWith('#column-') ? decodeURIComponent(hash.slice('#column-'.length)) : undefined;
 
   // A link from a column search hit lands on its row once the schema is there.
@@ -119,8 +141,30 @@ export default function DatasetPage() {
           masks={masks}
           highlighted={column}
           inherited={inherited}
+          profiles={profiles}
+          rowFiltered={rowFilters ? rowFilters.filters.length > 0 : undefined}
         />
       </Part>
+
+      <section aria-labelledby="dataset-profile">
+        <h2 id="dataset-profile">Profile</h2>
+        <Part error={profiled.error} path={['dataset', 'profile']} what="its profile">
+          {profiled.loading && !profile ? <Loading label="Loading the profile" /> : null}
+          {profile ? (
+            <ProfileSummary urn={dataset.urn} profile={profile.profile} onProfiled={() => void profiled.refetch()} />
+          ) : null}
+          <p className="muted">Null, distinct, min and max of each column are in the schema above.</p>
+        </Part>
+      </section>
+
+      <section aria-labelledby="dataset-usage">
+        <h2 id="dataset-usage">Usage</h2>
+        <UsageWindowSwitch value={usageWindow} onChange={setUsageWindow} />
+        <Part error={used.error} path={['dataset', 'usage']} what="its usage">
+          {used.loading && !usage ? <Loading label="Loading the usage" /> : null}
+          {usage ? <UsageSummary usage={usage} /> : null}
+        </Part>
+      </section>
 
       {/* Metis lists suggestions to stewards only (who may write the dataset); others see none. */}
       {suggestions?.length ? (
