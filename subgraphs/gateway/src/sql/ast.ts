@@ -1,19 +1,12 @@
-/**
- * DuckDB's parse tree as `json_serialize_sql` writes it. The Gateway treats it as plain JSON:
- * expressions carry `class`, query nodes and table references carry `type`.
- */
-export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
-export interface JsonObject {
-  [key: string]: JsonValue;
-}
+import type { JsonObject, JsonValue } from '@dataos/sql-tree';
+
+/** DuckDB's parse tree (`@dataos/sql-tree`): the Gateway treats it as plain JSON. */
+export { isObject, type JsonObject, type JsonValue } from '@dataos/sql-tree';
 
 export interface Statement extends JsonObject {
   node: JsonObject;
   named_param_map: JsonValue[];
 }
-
-export const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const QUERY_NODE_TYPES = new Set(['SELECT_NODE', 'SET_OPERATION_NODE']);
 export const REFUSED_QUERY_NODE_TYPES = new Set(['RECURSIVE_CTE_NODE', 'CTE_NODE']);

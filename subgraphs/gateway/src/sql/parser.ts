@@ -1,5 +1,6 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { badUserInput, forbidden } from '@dataos/errors';
+import { DESERIALIZE_SQL, openParserDb, runText, SERIALIZE_SQL } from '@dataos/sql-tree';
 import type { Statement } from './ast.js';
 import { protectNumbers, restoreNumbers } from './numbers.js';
 import { Lru, textBytes } from '@dataos/subgraph-kit';
@@ -27,8 +28,8 @@ interface SerializeAnswer {
 
 /**
  * SQL parsing and printing with DuckDB's own parser (`json_serialize_sql` /
- * `json_deserialize_sql`) on a private in-memory DuckDB that holds no data and never runs a
- * user's statement: the parser that checks a query is the parser of the engine that runs it.
+ * `json_deserialize_sql`) on a parser-only DuckDB (`@dataos/sql-tree`) that holds no data and
+ * never runs a user's statement: the parser that checks a query is the parser of the engine that runs it.
  */
 export class SqlParser {
   private next = 0;
@@ -47,19 +48,14 @@ export class SqlParser {
 
   /** `cacheSize`: parse trees kept by SQL text (0: none, for benchmarks). */
   static async create(concurrency = 2, cacheSize = 1000): Promise<SqlParser> {
-    const instance = await DuckDBInstance.create(':memory:', {
-      threads: '1',
-      enable_external_access: 'false',
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'false',
-    });
+    const instance = await openParserDb();
     const workers: Worker[] = [];
     for (let i = 0; i < concurrency; i++) {
       const connection = await instance.connect();
       workers.push({
         connection,
-        serialize: await connection.prepare('SELECT json_serialize_sql($1::VARCHAR) AS j'),
-        deserialize: await connection.prepare('SELECT json_deserialize_sql($1::JSON) AS s'),
+        serialize: await connection.prepare(SERIALIZE_SQL),
+        deserialize: await connection.prepare(DESERIALIZE_SQL),
         queue: Promise.resolve(),
       });
     }
@@ -86,11 +82,7 @@ export class SqlParser {
       throw badUserInput('The SQL contains a NUL character.', { field: 'sql', reason: 'SYNTAX' });
     let json = this.parsed?.get(sql);
     if (json === undefined) {
-      json = await this.run(async (w) => {
-        w.serialize.bindVarchar(1, sql);
-        const reader = await w.serialize.runAndReadAll();
-        return String(reader.getRows()[0]![0]);
-      });
+      json = await this.run((w) => runText(w.serialize, sql));
       this.parsed?.set(sql, json);
     }
     const answer = JSON.parse(protectNumbers(json)) as SerializeAnswer;
@@ -115,11 +107,7 @@ export class SqlParser {
   /** SQL text for a statement, printed by DuckDB. */
   print(statement: Statement): Promise<string> {
     const json = restoreNumbers(JSON.stringify({ error: false, statements: [statement] }));
-    return this.run(async (w) => {
-      w.deserialize.bindVarchar(1, json);
-      const reader = await w.deserialize.runAndReadAll();
-      return String(reader.getRows()[0]![0]);
-    });
+    return this.run((w) => runText(w.deserialize, json));
   }
 
   close(): void {

@@ -1,17 +1,21 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import {
+  isObject as isObj,
+  openParserDb,
+  runText,
+  SERIALIZE_SQL,
+  text as str,
+  type JsonObject as Obj,
+  type JsonValue as Json,
+} from '@dataos/sql-tree';
 
 /**
  * Column-level lineage of a view from its SQL, through DuckDB's parser (`json_serialize_sql`, the
- * parser the Gateway checks queries with), on a private in-memory DuckDB that holds no data and
- * runs nothing: only the parse tree is read. PostgreSQL's `pg_get_viewdef` and Trino's view
+ * parser the Gateway checks queries with), on a parser-only DuckDB (`@dataos/sql-tree`) that
+ * holds no data and runs nothing: only the parse tree is read. PostgreSQL's `pg_get_viewdef` and Trino's view
  * text parse as DuckDB SQL for the constructs views use (joins, casts, `||`, aggregates, CTEs,
  * set operations); a view that does not parse gets no column edges, and the scan says so.
  */
-
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-type Obj = { [key: string]: Json };
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: Json | undefined): string => (typeof v === 'string' ? v : '');
 
 /** A column of a table or view of the scanned catalog: `collection.table.column`, lower-cased. */
 export interface SourceColumn {
@@ -45,22 +49,18 @@ export class ViewParser {
   ) {}
 
   static async create(): Promise<ViewParser> {
-    const instance = await DuckDBInstance.create(':memory:', {
-      threads: '1',
-      enable_external_access: 'false',
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'false',
-    });
+    const instance = await openParserDb();
     return new ViewParser(instance, await instance.connect());
   }
 
   /** The view's query node, or null when DuckDB cannot parse it. */
   async parse(sql: string): Promise<Obj | null> {
-    const statement = await this.connection.prepare('SELECT json_serialize_sql($1::VARCHAR) AS j');
+    const statement = await this.connection.prepare(SERIALIZE_SQL);
     try {
-      statement.bindVarchar(1, sql.trim().replace(/;\s*$/, ''));
-      const reader = await statement.runAndReadAll();
-      const answer = JSON.parse(String(reader.getRows()[0]![0])) as { error?: boolean; statements?: Obj[] };
+      const answer = JSON.parse(await runText(statement, sql.trim().replace(/;\s*$/, ''))) as {
+        error?: boolean;
+        statements?: Obj[];
+      };
       const node = answer.statements?.[0]?.node;
       return !answer.error && isObj(node) ? node : null;
     } finally {
