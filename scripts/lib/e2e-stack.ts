@@ -52,7 +52,11 @@ async function waitHealthy(name: string, url: string, anyAnswer = false, timeout
  */
 export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const devstack = await startDevstack({ services: ['neo4j', 'ferretdb'], log: (l) => log(`[devstack] ${l}`) });
+  // PostgreSQL holds the demo crmdb, which the stack's Metis scans on demand (sources.spec.ts).
+  const devstack = await startDevstack({
+    services: ['neo4j', 'ferretdb', 'postgres'],
+    log: (l) => log(`[devstack] ${l}`),
+  });
   const run = `console_e2e_${randomBytes(4).toString('hex')}`;
   let issuer: RunningIssuer | undefined;
   const supervisor = new Supervisor({ graceMs: 5000, log: (l) => log(`[e2e] ${l}`) });
@@ -69,6 +73,10 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
     ODIN_URL: `${url(E2E_PORTS.odin)}/graphql`,
     // Metis profiles through the Gateway (as its service principal) and asks it each reader's masks.
     METIS_GATEWAY_URL: `${url(E2E_PORTS.gateway)}/graphql`,
+    // Metis scans crmdb only when asked (Scan now), as `npm run dev` does (the password stays in CRMDB_PASSWORD).
+    METIS_SCANS: JSON.stringify([
+      { depot: 'crmdb', type: 'postgres', url: devstack.env.CRMDB_URL, passwordEnv: 'CRMDB_PASSWORD', everySeconds: 0 },
+    ]),
     ...Object.fromEntries(MONGO_SERVICES.map((s) => [`${s}_MONGO_DB`, `${run}_${s.toLowerCase()}`])),
   };
 

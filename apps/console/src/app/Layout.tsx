@@ -9,6 +9,7 @@ const NAV = [
   { to: '/catalog', label: 'Catalog' },
   { to: '/glossary', label: 'Glossary' },
   { to: '/domains', label: 'Domains' },
+  { to: '/sources', label: 'Sources' },
   { to: '/ontologies', label: 'Ontologies' },
   { to: '/workbench', label: 'Workbench' },
   { to: '/explorer', label: 'GraphQL explorer' },

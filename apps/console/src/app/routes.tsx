@@ -33,6 +33,8 @@ export const routes: RouteObject[] = [
       { path: 'glossary/:name', lazy: page(() => import('../pages/glossary/term.js')) },
       { path: 'domains', lazy: page(() => import('../pages/domains/index.js')) },
       { path: 'domains/:name', lazy: page(() => import('../pages/domains/domain.js')) },
+      { path: 'sources', lazy: page(() => import('../pages/sources/index.js')) },
+      { path: 'sources/:name', lazy: page(() => import('../pages/sources/source.js')) },
       // Helper B's pages: Odin's ontologies, the Gateway's Workbench, GraphiQL.
       { path: 'ontologies/*', lazy: page(() => import('../pages/ontologies/index.js')) },
       { path: 'workbench', lazy: page(() => import('../pages/workbench/index.js')) },
@@ -50,5 +52,6 @@ export const datasetPath = (urn: string) => `/datasets/${encodeURIComponent(urn)
 export const lineagePath = (urn: string) => `${datasetPath(urn)}/lineage`;
 export const glossaryPath = (name: string) => `/glossary/${encodeURIComponent(name)}`;
 export const domainPath = (name: string) => `/domains/${encodeURIComponent(name)}`;
+export const sourcePath = (name: string) => `/sources/${encodeURIComponent(name)}`;
 /** Odin's concept page (helper B's Ontologies pages use the same shape). */
 export const conceptPath = (iri: string) => `/ontologies/concepts/${encodeURIComponent(iri)}`;

@@ -67,6 +67,8 @@ export function createCache(): InMemoryCache {
       },
       Domain: { keyFields: keyBy('name'), fields: { datasets: relayStylePagination() } },
       Dataset: { keyFields: keyBy('urn') },
+      // Keyed, so the Sources pages' queries (source, its runs) fill one object: each list field is kept per arguments.
+      Source: { keyFields: keyBy('name') },
       Column: { keyFields: keyBy('datasetUrn', 'name') },
       GlossaryTerm: { keyFields: keyBy('name') },
       Concept: { keyFields: keyBy('iri') },

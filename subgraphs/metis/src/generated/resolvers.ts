@@ -1408,6 +1408,15 @@ export type ScanRun = {
   updated: Scalars['Int']['output'];
 };
 
+/** How a depot is scanned: what kind of catalog, how often. Never where or as whom. */
+export type ScanSchedule = {
+  __typename?: 'ScanSchedule';
+  /** Seconds between scheduled scans; 0: on demand only (`scanDepot`). */
+  everySeconds: Scalars['Int']['output'];
+  /** postgres, trino or duckdb. */
+  type: Scalars['String']['output'];
+};
+
 export type ScanStatus =
   /** Nothing was written (the source could not be read, ...). */
   | 'FAILED'
@@ -1456,6 +1465,16 @@ export type Source = {
   name: Scalars['ID']['output'];
   /** The depot as a resource (`dataos://depot:system/<name>`), when catalogued. */
   resource?: Maybe<Resource>;
+  /**
+   * The depot's scan runs, newest first (at most 100), as `Query.scanRuns` answers them; empty when
+   * the caller may not `read` the depot.
+   */
+  scanRuns: Array<ScanRun>;
+  /**
+   * How Metis scans this depot (METIS_SCANS); null when it does not, or when the caller may not
+   * `read` the depot (`dataos://<name>`). Never a URL, a user or a secret.
+   */
+  scanSchedule?: Maybe<ScanSchedule>;
   /** icebase, lakehouse, kafka, postgres, snowflake, ... */
   type: Scalars['String']['output'];
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -1465,6 +1484,12 @@ export type Source = {
 /** A depot: a source with an address (`dataos://<name>`) whose datasets are catalogued. */
 export type SourceDatasetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A depot: a source with an address (`dataos://<name>`) whose datasets are catalogued. */
+export type SourceScanRunsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1753,6 +1778,7 @@ export type ResolversTypes = ResolversObject<{
   ResourceInput: ResourceInput;
   ResourceKind: ResourceKind;
   ScanRun: ResolverTypeWrapper<ScanRun>;
+  ScanSchedule: ResolverTypeWrapper<ScanSchedule>;
   ScanStatus: ScanStatus;
   ScanTrigger: ScanTrigger;
   SchemaDiff: ResolverTypeWrapper<SchemaDiff>;
@@ -1862,6 +1888,7 @@ export type ResolversParentTypes = ResolversObject<{
   ResourceEdge: Omit<ResourceEdge, 'node'> & { node: ResolversParentTypes['Resource'] };
   ResourceInput: ResourceInput;
   ScanRun: ScanRun;
+  ScanSchedule: ScanSchedule;
   SchemaDiff: SchemaDiff;
   SetGlossaryTermsInput: SetGlossaryTermsInput;
   Source: Omit<Source, 'datasets' | 'resource'> & { datasets: ResolversParentTypes['DatasetConnection'], resource?: Maybe<ResolversParentTypes['Resource']> };
@@ -2489,6 +2516,11 @@ export type ScanRunResolvers<ContextType = Context, ParentType extends Resolvers
   updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type ScanScheduleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScanSchedule'] = ResolversParentTypes['ScanSchedule']> = ResolversObject<{
+  everySeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type SchemaDiffResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SchemaDiff'] = ResolversParentTypes['SchemaDiff']> = ResolversObject<{
   columnsAdded?: Resolver<Array<ResolversTypes['VersionColumn']>, ParentType, ContextType>;
   columnsChanged?: Resolver<Array<ResolversTypes['ColumnChange']>, ParentType, ContextType>;
@@ -2508,6 +2540,8 @@ export type SourceResolvers<ContextType = Context, ParentType extends ResolversP
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   resource?: Resolver<Maybe<ResolversTypes['Resource']>, ParentType, ContextType>;
+  scanRuns?: Resolver<Array<ResolversTypes['ScanRun']>, ParentType, ContextType, RequireFields<SourceScanRunsArgs, 'first'>>;
+  scanSchedule?: Resolver<Maybe<ResolversTypes['ScanSchedule']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
@@ -2619,6 +2653,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ResourceConnection?: ResourceConnectionResolvers<ContextType>;
   ResourceEdge?: ResourceEdgeResolvers<ContextType>;
   ScanRun?: ScanRunResolvers<ContextType>;
+  ScanSchedule?: ScanScheduleResolvers<ContextType>;
   SchemaDiff?: SchemaDiffResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;
   SourceConnection?: SourceConnectionResolvers<ContextType>;

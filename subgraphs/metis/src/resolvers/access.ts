@@ -34,7 +34,7 @@ const withLifecycle = <T extends LifecycleFields>(r: T) => ({
   deprecation: deprecationOf(r),
 });
 
-export const sourceParent = (s: SourceRecord) => lazy<Parents['Source'], 'datasets'>(s);
+export const sourceParent = (s: SourceRecord) => lazy<Parents['Source'], 'datasets' | 'scanRuns'>(s);
 export const domainParent = (d: DomainRecord) => lazy<Parents['Domain'], 'datasets'>(withLifecycle(d));
 export const termParent = (t: GlossaryTermRecord) =>
   lazy<Parents['GlossaryTerm'], 'columns' | 'datasets' | 'related'>(withLifecycle(t));

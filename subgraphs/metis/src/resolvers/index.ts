@@ -21,5 +21,6 @@ export const resolvers: Resolvers = {
   },
   Dataset: { ...typeResolvers.Dataset, ...usageResolvers.Dataset, ...profileResolvers.Dataset },
   Column: { ...typeResolvers.Column, ...scanResolvers.Column, ...profileResolvers.Column },
+  Source: { ...typeResolvers.Source, ...scanResolvers.Source },
   ScanRun: {},
 };

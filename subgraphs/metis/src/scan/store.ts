@@ -156,6 +156,25 @@ export class ScanStore {
   }
 
   /**
+   * The last `first` runs of each depot, in one query (a sources list shows each source's last
+   * run): depot name to its runs, newest first; a depot never scanned maps to none.
+   */
+  async runsOf(depots: readonly string[], first: number): Promise<Map<string, ScanRunRecord[]>> {
+    const rows = await this.run<{ depot: string; runs: Record<string, unknown>[] }>(
+      `UNWIND $depots AS depot
+       CALL (depot) {
+         MATCH (r:ScanRun {depot: depot})
+         WITH r ORDER BY r.startedAt DESC, r.id LIMIT $first
+         RETURN collect(${RUN_PROJECTION}) AS runs
+       }
+       RETURN depot, runs`,
+      { depots: [...new Set(depots)], first: neo4j.int(first) },
+      'READ',
+    );
+    return new Map(rows.map((r) => [r.depot, r.runs.map(toRun)]));
+  }
+
+  /**
    * The depot's datasets as scans left them: digest of the last scanned state (null when another
    * ingest has rewritten the dataset since, so that the next scan writes the source's state again),
    * whether a scan ever found it, and its deprecation.

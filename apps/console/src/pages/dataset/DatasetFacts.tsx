@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import type { ConsoleDatasetQuery } from '@dataos/client';
-import { domainPath, glossaryPath } from '../../app/routes.js';
+import { domainPath, glossaryPath, sourcePath } from '../../app/routes.js';
 import { describeFreshness, formatBytes, freshnessStatus } from './freshness.js';
 
 type Dataset = NonNullable<ConsoleDatasetQuery['dataset']>;
@@ -19,7 +19,8 @@ export function DatasetFacts({ dataset }: { dataset: Dataset }) {
         <dd>{dataset.domain ? <Link to={domainPath(dataset.domain.name)}>{dataset.domain.name}</Link> : '—'}</dd>
         <dt>Source</dt>
         <dd>
-          {dataset.source.name} <span className="muted">({dataset.source.type})</span>
+          <Link to={sourcePath(dataset.source.name)}>{dataset.source.name}</Link>{' '}
+          <span className="muted">({dataset.source.type})</span>
         </dd>
         <dt>Kind</dt>
         <dd>{[dataset.kind.toLowerCase(), dataset.format, dataset.layer].filter(Boolean).join(' · ')}</dd>
