@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { ConsoleDatasetUsageQuery, UsageWindow } from '@dataos/client';
 import { Ago } from './ProfilePart.js';
 import { formatCount, subjectName } from './stats-format.js';
@@ -22,6 +23,32 @@ export function UsageWindowSwitch({ value, onChange }: { value: UsageWindow; onC
         </button>
       ))}
     </div>
+  );
+}
+
+/**
+ * A top list the API gives only to readers of everyone's query history: null says so, an empty
+ * list says nobody, so the two never look alike.
+ */
+function RankedList<T>(props: {
+  id: string;
+  title: string;
+  items: readonly T[] | null;
+  empty: string;
+  render: (item: T) => ReactNode;
+}) {
+  const { id, title, items, empty, render } = props;
+  return (
+    <section aria-labelledby={id}>
+      <h3 id={id}>{title}</h3>
+      {items === null ? (
+        <p className="muted">Not shown to you: it needs read access to everyone’s query history.</p>
+      ) : items.length ? (
+        <ol aria-label={title}>{items.map(render)}</ol>
+      ) : (
+        <p className="muted">{empty}</p>
+      )}
+    </section>
   );
 }
 
@@ -53,46 +80,36 @@ export function UsageSummary({ usage }: { usage: Usage }) {
             <p className="muted">No column named by a query in this window.</p>
           )}
         </section>
-        <section aria-labelledby="usage-users">
-          <h3 id="usage-users">Top users</h3>
-          {usage.topUsers === null ? (
-            <p className="muted">Not shown to you: it needs read access to everyone’s query history.</p>
-          ) : usage.topUsers.length ? (
-            <ol aria-label="Top users">
-              {usage.topUsers.map((u) => (
-                <li key={u.subject}>
-                  <span title={u.subject}>{subjectName(u.subject)}</span>{' '}
-                  <span className="muted">{formatCount(u.queries)}</span>
-                </li>
-              ))}
-            </ol>
-          ) : (
-            <p className="muted">Nobody queried it in this window.</p>
+        <RankedList
+          id="usage-users"
+          title="Top users"
+          items={usage.topUsers}
+          empty="Nobody queried it in this window."
+          render={(u) => (
+            <li key={u.subject}>
+              <span title={u.subject}>{subjectName(u.subject)}</span>{' '}
+              <span className="muted">{formatCount(u.queries)}</span>
+            </li>
           )}
-        </section>
-        <section aria-labelledby="usage-queries">
-          <h3 id="usage-queries">Top queries</h3>
-          {usage.topQueries === null ? (
-            <p className="muted">Not shown to you: it needs read access to everyone’s query history.</p>
-          ) : usage.topQueries.length ? (
-            <ol aria-label="Top queries">
-              {usage.topQueries.map((q) => (
-                <li key={q.sql}>
-                  <code className="sql" title={q.sql}>
-                    {q.sql}
-                  </code>{' '}
-                  <span className="muted">{formatCount(q.queries)} runs</span>
-                </li>
-              ))}
-            </ol>
-          ) : (
-            <p className="muted">
-              {usage.queries
-                ? 'None you may see: a query is shown only when you may read every dataset it names.'
-                : 'Nobody queried it in this window.'}
-            </p>
+        />
+        <RankedList
+          id="usage-queries"
+          title="Top queries"
+          items={usage.topQueries}
+          empty={
+            usage.queries
+              ? 'None you may see: a query is shown only when you may read every dataset it names.'
+              : 'Nobody queried it in this window.'
+          }
+          render={(q) => (
+            <li key={q.sql}>
+              <code className="sql" title={q.sql}>
+                {q.sql}
+              </code>{' '}
+              <span className="muted">{formatCount(q.queries)} runs</span>
+            </li>
           )}
-        </section>
+        />
       </div>
     </>
   );
