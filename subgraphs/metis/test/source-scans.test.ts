@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HeimdallClient } from '@dataos/heimdall-client';
 import { neo4jFromEnv } from '@dataos/stores';
 import {
@@ -13,6 +13,7 @@ import {
 import { createMetisSubgraph } from '../src/index.js';
 import { metisSettingsFromEnv } from '../src/settings.js';
 import { parseScanTargets } from '../src/scan/config.js';
+import { ScanStore } from '../src/scan/store.js';
 
 // Answers are checked by `expect`, field by field, not by types.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -139,6 +140,30 @@ describe('Source.scanSchedule and Source.scanRuns', () => {
       (await gql('bob', ROOT_RUNS, { depot: crm, first: 5 })).data!.scanRuns.map((r: Answer) => r.id),
     );
     expect(all.crm.scanRuns).toHaveLength(3);
+  });
+
+  it('reads the runs of every source of a request in one query (a list page is no N+1)', async () => {
+    // A spy that calls through: the real store answers, the test counts its calls.
+    const spy = vi.spyOn(ScanStore.prototype, 'runsOf');
+    try {
+      const res = await gql(
+        'bob',
+        `query ($a: ID!, $b: ID!, $c: ID!) {
+          a: source(name: $a) { scanRuns(first: 1) { id depot } }
+          b: source(name: $b) { scanRuns(first: 1) { id depot } }
+          c: source(name: $c) { scanRuns(first: 1) { id depot } }
+        }`,
+        { a: crm, b: sched, c: plain },
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.a.scanRuns).toEqual([{ id: expect.any(String), depot: crm }]);
+      expect(res.data!.b.scanRuns).toEqual([{ id: expect.any(String), depot: sched }]);
+      expect(res.data!.c.scanRuns).toEqual([]);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect([...spy.mock.calls[0]![0]].sort()).toEqual([crm, plain, sched].sort());
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('bounds first as the root field does', async () => {
