@@ -25,6 +25,9 @@ export function ScanNow({ depot, runs, follow, refresh }: Props) {
   const answered = state.data?.scanDepot;
   const current = answered ? (runs.find((r) => r.id === answered.id) ?? answered) : undefined;
 
+  // Leaving the page (or another source's page reusing it) stops the re-reading.
+  useEffect(() => () => follow(false), [follow]);
+
   useEffect(() => {
     if (!followed) return;
     if (current && isOver(current)) {

@@ -70,7 +70,7 @@ export default function SourcePage() {
 
       <section aria-labelledby="source-scans">
         <h2 id="source-scans">Scans</h2>
-        <ScanNow depot={source.name} runs={history} follow={follow} refresh={refresh} />
+        <ScanNow key={source.name} depot={source.name} runs={history} follow={follow} refresh={refresh} />
         <PageError error={runs.error} />
         <Part error={runs.error} path={['source', 'scanRuns']} what="its scans">
           {runs.loading && !runs.data ? (
