@@ -62,7 +62,16 @@ describe('withheld min and max', () => {
   it('shows a withheld column as such, never as empty cells', () => {
     render(
       <ProfileCell
-        profile={{ nullCount: 3, distinctCount: 290, min: null, max: null, mean: null, profiledAt: null, masked: true }}
+        profile={{
+          rowCount: null,
+          nullCount: 3,
+          distinctCount: 290,
+          min: null,
+          max: null,
+          mean: null,
+          profiledAt: null,
+          masked: true,
+        }}
         rowCount={300}
         gateway={{ mask: { operator: 'HASH', policy: 'pii' }, rowFiltered: false }}
       />,
@@ -73,10 +82,31 @@ describe('withheld min and max', () => {
     expect(screen.queryByText('min')).toBeNull();
   });
 
+  it("counts a column's nulls out of the rows of the run that profiled it, not the dataset's last profile", () => {
+    render(
+      <ProfileCell
+        profile={{
+          rowCount: 1_000_000,
+          nullCount: 3120,
+          distinctCount: 9,
+          min: null,
+          max: null,
+          mean: null,
+          profiledAt: null,
+          masked: false,
+        }}
+        rowCount={300}
+        gateway={undefined}
+      />,
+    );
+    expect(screen.getByText('3,120 (0.3 %)')).toBeInTheDocument();
+  });
+
   it('shows clear values with their labels', () => {
     render(
       <ProfileCell
         profile={{
+          rowCount: 300,
           nullCount: 0,
           distinctCount: 3,
           min: 'amer',

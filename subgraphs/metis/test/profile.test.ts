@@ -358,6 +358,50 @@ describe('profiles through the Gateway', () => {
   });
 });
 
+describe('profiles from two writers: Metis and the jobs that report runs', () => {
+  const COLUMNS = `query ($urn: ID!) { dataset(urn: $urn) {
+    profile { rowCount } columns { name profile { rowCount nullCount distinctCount } } } }`;
+  const columns = async () => {
+    const res = await gql<{
+      dataset: {
+        profile: { rowCount: number };
+        columns: { name: string; profile: { rowCount: number; nullCount: number; distinctCount: number } }[];
+      };
+    }>('carol', COLUMNS, { urn: customersUrn });
+    expect(res.errors).toBeUndefined();
+    const d = res.data!.dataset;
+    return { rows: d.profile.rowCount, byName: Object.fromEntries(d.columns.map((c) => [c.name, c.profile])) };
+  };
+  const recordRun = async (finishedAt: Date) => {
+    const res = await gql('carol', `mutation ($input: RecordRunInput!) { recordRun(input: $input) { id } }`, {
+      input: {
+        datasetUrn: customersUrn,
+        job: 'golden-record',
+        status: 'SUCCEEDED',
+        startedAt: new Date(finishedAt.getTime() - 60_000).toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        rowCount: 1_000_000,
+        columnProfiles: [{ name: 'region', nullCount: 7, distinctCount: 9 }],
+      },
+    });
+    expect(res.errors).toBeUndefined();
+  };
+
+  it('a column keeps its newest profile, each counted out of the rows of its own run', async () => {
+    const before = await columns();
+    expect(before.byName.region).toMatchObject({ rowCount: before.rows, nullCount: 0 });
+    // A run that finished before Metis profiled (a seed replayed, a late report) changes no column.
+    await recordRun(new Date(Date.now() - 86_400_000));
+    expect((await columns()).byName.region).toEqual(before.byName.region);
+    // A newer one wins for the columns it reports, out of its own million rows; the others stay.
+    await recordRun(new Date());
+    const after = await columns();
+    expect(after.byName.region).toEqual({ rowCount: 1_000_000, nullCount: 7, distinctCount: 9 });
+    expect(after.byName.email).toEqual(before.byName.email);
+    expect(after.rows).toBe(before.rows);
+  });
+});
+
 describe('profiles on a Trino cluster', () => {
   it('runs on the named cluster, counts what Trino counts, and stores no min/max of a masked column', async () => {
     const res = await profileDataset('carol', trinoUrn, TRINO_CLUSTER);

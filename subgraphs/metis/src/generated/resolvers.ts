@@ -304,6 +304,12 @@ export type ColumnProfile = {
   min?: Maybe<Scalars['String']['output']>;
   nullCount?: Maybe<Scalars['Float']['output']>;
   profiledAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * Rows the counts are out of: the row count of the run that profiled the column (Metis's
+   * profiler or a job's `recordRun`), which may differ from `Dataset.profile.rowCount` when the
+   * columns were profiled by different runs. Null when that run gave none.
+   */
+  rowCount?: Maybe<Scalars['Float']['output']>;
 };
 
 export type ColumnProfileInput = {
@@ -844,7 +850,10 @@ export type Mutation = {
    * Needs `write` on `/metis/usage` (the Gateway's service principal).
    */
   recordQueryUsage: QueryUsageReport;
-  /** Records a run that produced a dataset, with row count, size and column profiles. Needs `write` on the dataset. */
+  /**
+   * Records a run that produced a dataset, with row count, size and column profiles (a column keeps
+   * its newest profile: an older run's does not overwrite it). Needs `write` on the dataset.
+   */
   recordRun: JobRun;
   /** Rejects a current suggestion, recorded (who, when, why) so that it is not suggested again. Needs `write` on the dataset. */
   rejectClassificationSuggestion: Dataset;
@@ -2146,6 +2155,7 @@ export type ColumnProfileResolvers<ContextType = Context, ParentType extends Res
   min?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nullCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   profiledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  rowCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
 export type ColumnRefResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ColumnRef'] = ResolversParentTypes['ColumnRef']> = ResolversObject<{

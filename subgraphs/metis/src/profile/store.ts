@@ -73,7 +73,7 @@ export class ProfileStore {
          UNWIND $stats AS s
          MATCH (d)-[:HAS_COLUMN]->(c:Column {name: s.name})
          SET c.nullCount = s.nullCount, c.distinctCount = s.distinctCount, c.min = s.min, c.max = s.max,
-             c.mean = null, c.profileMasked = s.masked, c.profiledAt = r.finishedAt
+             c.mean = null, c.profileMasked = s.masked, c.profiledAt = r.finishedAt, c.profileRowCount = $rowCount
        }
        RETURN ${RUN} AS run`,
       { id: run.id, cluster, rowCount, stats, count: stats.length },

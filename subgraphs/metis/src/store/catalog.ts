@@ -32,8 +32,8 @@ const COLUMN_PROJECTION = `c {
   .datasetUrn, .name, .type, .description, nullable: coalesce(c.nullable, true), position: coalesce(c.position, 0),
   tags: coalesce(c.tags, []), glossaryTermNames: [(c)-[:HAS_TERM]->(g:GlossaryTerm) | g.name],
   profile: CASE WHEN c.profiledAt IS NULL THEN null ELSE {
-    nullCount: c.nullCount, distinctCount: c.distinctCount, min: c.min, max: c.max, mean: c.mean,
-    profiledAt: toString(c.profiledAt), masked: coalesce(c.profileMasked, false) } END
+    rowCount: c.profileRowCount, nullCount: c.nullCount, distinctCount: c.distinctCount, min: c.min, max: c.max,
+    mean: c.mean, profiledAt: toString(c.profiledAt), masked: coalesce(c.profileMasked, false) } END
 }`;
 
 const RESOURCE_PROJECTION = `r {

@@ -36,6 +36,8 @@ export interface DatasetRecord extends LifecycleFields {
 }
 
 export interface ColumnProfileRecord {
+  /** Rows the counts are out of: the profiling run's, or the reporting job run's. */
+  rowCount: number | null;
   nullCount: number | null;
   distinctCount: number | null;
   min: string | null;

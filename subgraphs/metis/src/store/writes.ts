@@ -376,8 +376,11 @@ export class CatalogWriter {
              d.rowCount = coalesce(r.rowCount, d.rowCount), d.sizeBytes = coalesce(r.sizeBytes, d.sizeBytes)
          WITH r, d UNWIND $profiles AS p
          MATCH (d)-[:HAS_COLUMN]->(c:Column {name: p.name})
+         // A column keeps its newest profile: an older run (a seed replayed, a late report) does not
+         // overwrite what Metis's own profiler or a later run found.
+         WITH r, p, c WHERE c.profiledAt IS NULL OR c.profiledAt <= r.finishedAt
          SET c.nullCount = p.nullCount, c.distinctCount = p.distinctCount, c.min = p.min, c.max = p.max,
-             c.mean = p.mean, c.profileMasked = null, c.profiledAt = r.finishedAt`,
+             c.mean = p.mean, c.profileMasked = null, c.profiledAt = r.finishedAt, c.profileRowCount = r.rowCount`,
         {
           id,
           run: {

@@ -125,12 +125,14 @@ export function ProfileCell({
   gateway: { mask: ColumnMask | undefined; rowFiltered: boolean } | undefined;
 }) {
   if (!profile) return <span className="muted">not profiled</span>;
+  // Out of the rows of the run that profiled this column (a job's run may have profiled it, not Metis).
+  const rows = profile.rowCount ?? rowCount;
   return (
     <dl className="profile-cell">
       <dt>nulls</dt>
       <dd>
         {formatCount(profile.nullCount)}
-        {profile.nullCount != null && rowCount ? ` (${formatPercent(profile.nullCount, rowCount)})` : ''}
+        {profile.nullCount != null && rows ? ` (${formatPercent(profile.nullCount, rows)})` : ''}
       </dd>
       <dt>distinct</dt>
       <dd>{formatCount(profile.distinctCount)}</dd>
