@@ -62,6 +62,16 @@ export const DEMO_POLICIES: PolicyDefinition[] = [
     objects: { paths: ['dataos://icebase:*/**', 'dataos://lakehouse:*/**'], tags: [] },
   },
   {
+    name: 'operators-scan-depots',
+    description:
+      "Operators run and follow Metis's scans of every depot (scanDepot, scanRuns): the depot itself, not its datasets.",
+    collection: 'demo',
+    effect: 'allow',
+    subjects: [['roles:id:operator']],
+    actions: ['read', 'write'],
+    objects: { paths: ['dataos://*'], tags: [] },
+  },
+  {
     name: 'caretaker-operators',
     description: 'Operators and admins watch pods and nodes (used by @policy in Caretaker).',
     collection: 'demo',
