@@ -69,6 +69,15 @@ export async function seedMetis(neo4j: Neo4jStore, datasets?: DemoDataset[]): Pr
   });
 }
 
+async function scannedUrns(neo4j: Neo4jStore, urns: string[]): Promise<Set<string>> {
+  const { records } = await neo4j.driver.executeQuery(
+    'MATCH (d:Dataset) WHERE d.urn IN $urns AND d.scanDigest IS NOT NULL RETURN d.urn AS urn',
+    { urns },
+    { database: neo4j.database },
+  );
+  return new Set(records.map((r) => r.get('urn') as string));
+}
+
 /** Seeds a whole catalog (the demo, or a copy of it under other names for tests). */
 export async function seedCatalog(neo4j: Neo4jStore, catalog: DemoCatalog): Promise<number> {
   await migrate(neo4j);
@@ -92,11 +101,14 @@ export async function seedCatalog(neo4j: Neo4jStore, catalog: DemoCatalog): Prom
     if (!depot) throw new Error(`seedMetis: "${d.urn}" is not a dataset URN`);
     bySource.set(depot, [...(bySource.get(depot) ?? []), d]);
   }
+  // A dataset Metis has scanned is the source's to describe: replaying the seed (every start of a
+  // stack) would write the seed's columns back over the scan's, a new version each time.
+  const scanned = await scannedUrns(neo4j, catalog.datasets.map((d) => d.urn));
   for (const [depot, items] of bySource) {
     const source = catalog.sources.find((s) => s.name === depot);
     await writer.ingest(
       source ?? { name: depot },
-      items.map((d) => toIngest(d, owner)),
+      items.filter((d) => !scanned.has(d.urn)).map((d) => toIngest(d, owner)),
       {},
     );
   }

@@ -19,7 +19,7 @@ import {
   uniqueId,
   type GraphQLResponse,
 } from '@dataos/testkit';
-import { createMetisSubgraph } from '../src/index.js';
+import { createMetisSubgraph, seedMetis } from '../src/index.js';
 import { metisSettingsFromEnv } from '../src/settings.js';
 import { parseScanTargets } from '../src/scan/config.js';
 
@@ -295,6 +295,24 @@ describe('scanning a PostgreSQL depot', () => {
       'customer_id bigint',
       'amount numeric(10,2)',
     ]);
+  });
+
+  it('a seed replayed over a scanned dataset leaves it as the scan wrote it, with no new version', async () => {
+    const before = (await gql('bob', DATASET, { urn: urn('shop', 'orders') })).data!.dataset;
+    await seedMetis(neo4j, [
+      {
+        urn: urn('shop', 'orders'),
+        name: 'orders',
+        description: 'Seeded.',
+        layer: 'raw',
+        tags: [],
+        columns: [['id', 'int', []]],
+      },
+    ]);
+    const after = (await gql('bob', DATASET, { urn: urn('shop', 'orders') })).data!.dataset;
+    expect(after.columns).toEqual(before.columns);
+    expect(after.description).toBe(before.description);
+    expect(after.versions.totalCount).toBe(before.versions.totalCount);
   });
 
   it('finds the demo crmdb schemas, keys and a view column lineage', async () => {
