@@ -56,8 +56,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sg.neo4j.driver.executeQuery(
-    `MATCH (n) WHERE n.urn STARTS WITH $p OR n.datasetUrn STARTS WITH $p OR n.iri STARTS WITH $i DETACH DELETE n`,
-    { p: `dataos://${depot}:`, i: `urn:${depot}:` },
+    `MATCH (n) WHERE n.urn STARTS WITH $p OR n.datasetUrn STARTS WITH $p OR n.iri STARTS WITH $i
+       OR (n:Source AND n.name = $depot)
+     DETACH DELETE n`,
+    { p: `dataos://${depot}:`, i: `urn:${depot}:`, depot },
   );
   await sg.stop();
 });
