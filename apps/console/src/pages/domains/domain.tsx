@@ -1,7 +1,7 @@
 import { Link, useParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
 import { ConsoleDomainDocument } from '@dataos/client';
-import { datasetPath } from '../../app/routes.js';
+import { DatasetTable } from '../../ui/DatasetTable.js';
 import { Loading } from '../../ui/Loading.js';
 import { PageError } from '../../ui/PageError.js';
 import { Part } from '../../ui/Part.js';
@@ -38,31 +38,12 @@ export default function DomainPage() {
       {domain.description ? <p>{domain.description}</p> : null}
       <h2>Datasets</h2>
       <Part error={error} path={['domain', 'datasets']} what="its datasets">
-        {datasets.edges.length ? (
-          <table className="grid" aria-label={`Datasets of ${domain.name}`}>
-            <thead>
-              <tr>
-                <th scope="col">Dataset</th>
-                <th scope="col">Layer</th>
-                <th scope="col">Description</th>
-              </tr>
-            </thead>
-            <tbody>
-              {datasets.edges.map(({ node }) => (
-                <tr key={node.urn}>
-                  <td>
-                    <Link to={datasetPath(node.urn)}>{node.name}</Link>
-                    <div className="mono muted">{node.urn}</div>
-                  </td>
-                  <td>{node.layer ?? '—'}</td>
-                  <td>{node.description ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <p className="muted">No dataset you may read in this domain.</p>
-        )}
+        <DatasetTable
+          label={`Datasets of ${domain.name}`}
+          datasets={datasets.edges.map((e) => e.node)}
+          fact={{ title: 'Layer', of: (d) => d.layer ?? '—' }}
+          empty="No dataset you may read in this domain."
+        />
         {loading ? <Loading label="Loading more datasets" /> : null}
         {datasets.pageInfo.hasNextPage && !loading ? (
           <button type="button" onClick={() => void fetchMore({ variables: { after: datasets.pageInfo.endCursor } })}>

@@ -2,7 +2,7 @@ import { useCallback } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
 import { ConsoleScanRunsDocument, ConsoleSourceDocument } from '@dataos/client';
-import { datasetPath } from '../../app/routes.js';
+import { DatasetTable } from '../../ui/DatasetTable.js';
 import { Loading } from '../../ui/Loading.js';
 import { PageError } from '../../ui/PageError.js';
 import { Part } from '../../ui/Part.js';
@@ -84,31 +84,12 @@ export default function SourcePage() {
       <section aria-labelledby="source-datasets">
         <h2 id="source-datasets">Datasets</h2>
         <Part error={error} path={['source', 'datasets']} what="its datasets">
-          {datasets.edges.length ? (
-            <table className="grid" aria-label={`Datasets of ${source.name}`}>
-              <thead>
-                <tr>
-                  <th scope="col">Dataset</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Description</th>
-                </tr>
-              </thead>
-              <tbody>
-                {datasets.edges.map(({ node }) => (
-                  <tr key={node.urn}>
-                    <td>
-                      <Link to={datasetPath(node.urn)}>{node.name}</Link>
-                      <div className="mono muted">{node.urn}</div>
-                    </td>
-                    <td>{node.kind.toLowerCase()}</td>
-                    <td>{node.description ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p className="muted">No dataset you may read in this source.</p>
-          )}
+          <DatasetTable
+            label={`Datasets of ${source.name}`}
+            datasets={datasets.edges.map((e) => e.node)}
+            fact={{ title: 'Kind', of: (d) => d.kind.toLowerCase() }}
+            empty="No dataset you may read in this source."
+          />
           {datasets.totalCount > datasets.edges.length ? (
             <p>
               {(datasets.totalCount - datasets.edges.length).toLocaleString('en')} more:{' '}
