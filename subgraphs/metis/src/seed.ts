@@ -103,7 +103,10 @@ export async function seedCatalog(neo4j: Neo4jStore, catalog: DemoCatalog): Prom
   }
   // A dataset Metis has scanned is the source's to describe: replaying the seed (every start of a
   // stack) would write the seed's columns back over the scan's, a new version each time.
-  const scanned = await scannedUrns(neo4j, catalog.datasets.map((d) => d.urn));
+  const scanned = await scannedUrns(
+    neo4j,
+    catalog.datasets.map((d) => d.urn),
+  );
   for (const [depot, items] of bySource) {
     const source = catalog.sources.find((s) => s.name === depot);
     await writer.ingest(
