@@ -1,3 +1,4 @@
+import { items as list, text as str } from '@dataos/sql-tree';
 import { isObject, type JsonObject, type JsonValue, type Statement } from '../sql/ast.js';
 import type { ResultPage } from './engine.js';
 
@@ -51,9 +52,6 @@ interface Item {
 export type TableTypes = (qualified: string) => ReadonlyMap<string, string> | undefined;
 
 type Ctes = ReadonlyMap<string, Item['columns']>;
-
-const str = (v: JsonValue | undefined) => (typeof v === 'string' ? v : '');
-const list = (v: JsonValue | undefined): JsonValue[] => (Array.isArray(v) ? v : []);
 
 /** The shape of the rewritten statement's answer. */
 export function expectedShape(statement: Statement, tables: TableTypes = () => undefined): ExpectedShape {

@@ -1,4 +1,5 @@
 import { forbidden } from '@dataos/errors';
+import { COMPARISON_OPERATORS, items as list, text as str } from '@dataos/sql-tree';
 import { isObject, quoteIdent, quoteLiteral, type JsonObject, type JsonValue, type Statement } from './ast.js';
 import { numberText } from './numbers.js';
 
@@ -28,8 +29,6 @@ const obj = (v: JsonValue | undefined, what: string): JsonObject => {
   if (!isObject(v)) throw unsupported(what);
   return v;
 };
-const list = (v: JsonValue | undefined): JsonValue[] => (Array.isArray(v) ? v : []);
-const str = (v: JsonValue | undefined) => (typeof v === 'string' ? v : '');
 
 const withAlias = (sql: string, alias: JsonValue | undefined) =>
   str(alias) ? `${sql} AS ${quoteIdent(str(alias))}` : sql;
@@ -158,17 +157,6 @@ function fromClause(ref: JsonObject): string {
       throw unsupported(`This table reference (${String(ref.type)})`);
   }
 }
-
-const COMPARE: Record<string, string> = {
-  COMPARE_EQUAL: '=',
-  COMPARE_NOTEQUAL: '<>',
-  COMPARE_LESSTHAN: '<',
-  COMPARE_GREATERTHAN: '>',
-  COMPARE_LESSTHANOREQUALTO: '<=',
-  COMPARE_GREATERTHANOREQUALTO: '>=',
-  COMPARE_DISTINCT_FROM: 'IS DISTINCT FROM',
-  COMPARE_NOT_DISTINCT_FROM: 'IS NOT DISTINCT FROM',
-};
 
 const INFIX: Record<string, string> = { '+': '+', '-': '-', '*': '*', '/': '/', '%': '%', '||': '||' };
 const LIKE: Record<string, [negate: boolean, insensitive: boolean]> = {
@@ -352,7 +340,7 @@ function expr(value: JsonValue | undefined): string {
     case 'CAST':
       return `${node.try_cast === true ? 'TRY_CAST' : 'CAST'}(${expr(node.child)} AS ${typeName(obj(node.cast_type, 'a type'))})`;
     case 'COMPARISON': {
-      const op = COMPARE[str(node.type)];
+      const op = COMPARISON_OPERATORS[str(node.type)];
       if (!op) throw unsupported(str(node.type));
       return `(${expr(node.left)} ${op} ${expr(node.right)})`;
     }
@@ -399,7 +387,7 @@ function expr(value: JsonValue | undefined): string {
           return `NOT EXISTS (${sub})`;
         case 'ANY':
         case 'ALL': {
-          const op = COMPARE[str(node.comparison_type)];
+          const op = COMPARISON_OPERATORS[str(node.comparison_type)];
           if (!op) throw unsupported('This subquery comparison');
           if (node.subquery_type === 'ANY' && op === '=') return `(${expr(node.child)} IN (${sub}))`;
           return `(${expr(node.child)} ${op} ${String(node.subquery_type)} (${sub}))`;

@@ -1,5 +1,6 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
+  COMPARISON_OPERATORS,
   isObject as isObj,
   openParserDb,
   runText,
@@ -209,14 +210,6 @@ function resolve(names: string[], scope: Map<string, Relation>): SourceColumn[] 
 }
 
 const INFIX = new Set(['||', '+', '-', '*', '/', '%', '~~', '!~~']);
-const COMPARE: Record<string, string> = {
-  COMPARE_EQUAL: '=',
-  COMPARE_NOTEQUAL: '<>',
-  COMPARE_LESSTHAN: '<',
-  COMPARE_GREATERTHAN: '>',
-  COMPARE_LESSTHANOREQUALTO: '<=',
-  COMPARE_GREATERTHANOREQUALTO: '>=',
-};
 
 /** A short readable form of an expression for the edge's `transformation` (casts left out). */
 function print(e: Json, depth: number): string {
@@ -237,7 +230,7 @@ function print(e: Json, depth: number): string {
       return `${name}(${e.distinct ? 'DISTINCT ' : ''}${args.join(', ')})`;
     }
     case 'COMPARISON':
-      return `${print(e.left ?? null, depth + 1)} ${COMPARE[str(e.type)] ?? '?'} ${print(e.right ?? null, depth + 1)}`;
+      return `${print(e.left ?? null, depth + 1)} ${COMPARISON_OPERATORS[str(e.type)] ?? '?'} ${print(e.right ?? null, depth + 1)}`;
     case 'CASE':
       return 'CASE …';
     case 'WINDOW':
