@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BasicAuth, Trino, type QueryResult } from 'trino-client';
-import { DEV_CLIENTS } from '@dataos/devstack';
+import { DEV_CLIENTS, trinoQuery } from '@dataos/devstack';
 import { createGatewaySubgraph, DuckDbEngine, seedGateway } from '@dataos/gateway';
 import { HeimdallClient, ServiceTokenSource } from '@dataos/heimdall-client';
 import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
@@ -33,21 +32,8 @@ const table = `${id}.retail.customers`;
 const trinoSchema = id;
 const trinoUrn = `dataos://icebase:${trinoSchema}/customers`;
 const TRINO_CLUSTER = 'minerva-profile-trino';
-const trino = Trino.create({
-  server: process.env.TRINO_URL ?? 'http://127.0.0.1:4480',
-  catalog: 'icebase',
-  auth: new BasicAuth('metis-test'),
-});
-async function trinoSql(text: string): Promise<unknown[][]> {
-  const rows: unknown[][] = [];
-  const iterator = await trino.query(text);
-  for (;;) {
-    const { value, done } = (await iterator.next()) as IteratorResult<QueryResult, QueryResult>;
-    if (value?.error) throw new Error(`${value.error.errorName}: ${value.error.message}`);
-    rows.push(...((value?.data as unknown[][] | undefined) ?? []));
-    if (done) return rows;
-  }
-}
+const TRINO_URL = process.env.TRINO_URL ?? 'http://127.0.0.1:4480';
+const trinoSql = async (text: string) => (await trinoQuery(TRINO_URL, text, { user: 'metis-test' })).rows;
 
 let neo4j: Neo4jStore;
 let mongo: TestMongo;
@@ -194,7 +180,7 @@ beforeAll(async () => {
   await mongo.db.collection<{ _id: string; [field: string]: unknown }>('clusters').insertOne({
     _id: TRINO_CLUSTER,
     engine: 'trino',
-    endpoint: process.env.TRINO_URL ?? 'http://127.0.0.1:4480',
+    endpoint: TRINO_URL,
     depots: ['icebase'],
     description: 'The devstack Trino (profile test).',
     replicas: 1,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BasicAuth, Trino, type QueryResult } from 'trino-client';
+import { trinoQuery } from '@dataos/devstack';
 import { HeimdallClient } from '@dataos/heimdall-client';
 import { neo4jFromEnv } from '@dataos/stores';
 import { graphql, serveTestSubgraph, startTestHeimdall, tokenFor, uniqueId } from '@dataos/testkit';
@@ -19,14 +19,8 @@ const schema = id.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 const depot = id;
 const urn = (name: string) => `dataos://${depot}:${schema}/${name}`;
 
-const trino = Trino.create({ server: TRINO_URL, catalog: 'icebase', auth: new BasicAuth('metis-test') });
 async function sql(text: string): Promise<void> {
-  const iterator = await trino.query(text);
-  for (;;) {
-    const { value, done } = (await iterator.next()) as IteratorResult<QueryResult, QueryResult>;
-    if (value?.error) throw new Error(`${value.error.errorName}: ${value.error.message}`);
-    if (done) return;
-  }
+  await trinoQuery(TRINO_URL, text, { user: 'metis-test' });
 }
 
 const neo4j = neo4jFromEnv('METIS');
