@@ -1,5 +1,5 @@
 export { graphql, errorCodes, type GraphQLResponse } from './http.js';
-export { tokenFor } from './tokens.js';
+export { servicesToken, tokenFor } from './tokens.js';
 export { routerCredentialsEnv } from './router-env.js';
 export { uniqueId } from './ids.js';
 export { startTestSupergraph, type TestSupergraph } from './supergraph.js';

@@ -1,11 +1,11 @@
-import { DEV_CLIENTS } from '@dataos/devstack';
-import { HeimdallClient, ServiceTokenSource } from '@dataos/heimdall-client';
+import { HeimdallClient } from '@dataos/heimdall-client';
 import { createMetisSubgraph } from '@dataos/metis';
 import { neo4jFromEnv } from '@dataos/stores';
 import {
   graphql,
   podEventInput,
   serveTestSubgraph,
+  servicesToken,
   startTestHeimdall,
   tokenFor,
   uniqueId,
@@ -27,15 +27,6 @@ import { testDb } from './db.js';
 const neo4j = neo4jFromEnv('METIS');
 let metis: Pick<ServedSubgraph<never>, 'url' | 'stop'>;
 let heimdallStop: () => Promise<void>;
-const service = new ServiceTokenSource(
-  {
-    clientId: DEV_CLIENTS.services,
-    clientSecret: DEV_CLIENTS.servicesSecret,
-    issuer: process.env.OIDC_ISSUER!,
-    resource: process.env.OIDC_AUDIENCE!,
-  },
-  { timeoutMs: 5000, log: () => {} },
-);
 const cleanups: (() => Promise<unknown>)[] = [];
 const id = uniqueId('rs');
 
@@ -84,13 +75,13 @@ async function addPods(c: Collections, urns: (string | null)[]) {
 }
 
 const writer = (options: Partial<ConstructorParameters<typeof MetisResourceWriter>[0]> = {}) =>
-  new MetisResourceWriter({ url: metis.url, token: () => service.token(), backoffMs: 10, ...options });
+  new MetisResourceWriter({ url: metis.url, token: servicesToken, backoffMs: 10, ...options });
 
 async function inMetis(urn: string) {
   const res = await graphql<{ resource: Record<string, unknown> | null }>(
     metis.url,
     'query ($urn: ID!) { resource(urn: $urn) { urn kind workspace name description } }',
-    { token: await service.token(), variables: { urn } },
+    { token: await servicesToken(), variables: { urn } },
   );
   expect(res.errors).toBeUndefined();
   return res.data!.resource;
@@ -123,7 +114,7 @@ describe('Caretaker makes the resources of its pods Metis resources', () => {
     expect(await inMetis(`dataos://service:${ws}/order-events-sink`)).toMatchObject({ kind: 'SERVICE' });
     expect(await inMetis(`dataos://cluster:${ws}/minerva-retail`)).toMatchObject({ kind: 'CLUSTER' });
     const lakehouse = await graphql(metis.url, 'query ($urn: ID!) { resource(urn: $urn) { urn } }', {
-      token: await service.token(),
+      token: await servicesToken(),
       variables: { urn: `dataos://lakehouse:${ws}/icebase` },
     });
     expect(lakehouse.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -143,7 +134,7 @@ describe('Caretaker makes the resources of its pods Metis resources', () => {
       'mutation { upsertResource(input: { kind: WORKFLOW, workspace: "' +
         ws +
         '", name: "billing", description: "Bills every night" }) { urn } }',
-      { token: await service.token() },
+      { token: await servicesToken() },
     );
     expect(described.errors).toBeUndefined();
     const c = await caretakerWith([urn]);
@@ -208,7 +199,7 @@ describe('Caretaker makes the resources of its pods Metis resources', () => {
       retries: 2,
       token: async () => {
         attempts++;
-        return service.token();
+        return servicesToken();
       },
     });
     const started = Date.now();
@@ -229,7 +220,7 @@ describe('Caretaker makes the resources of its pods Metis resources', () => {
     const counted = writer({
       token: async () => {
         requests++;
-        return service.token();
+        return servicesToken();
       },
     });
     expect(await new MetisResourceSync(c, counted).run()).toMatchObject({ pushed: 60, failed: [] });
@@ -237,7 +228,7 @@ describe('Caretaker makes the resources of its pods Metis resources', () => {
     const listed = await graphql<{ resources: { totalCount: number } }>(
       metis.url,
       '{ resources(first: 1, kind: SERVICE) { totalCount } }',
-      { token: await service.token() },
+      { token: await servicesToken() },
     );
     expect(listed.data?.resources.totalCount).toBeGreaterThanOrEqual(60);
   });

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_CLIENTS } from '@dataos/devstack';
-import { HeimdallClient, ServiceTokenSource } from '@dataos/heimdall-client';
+import { HeimdallClient } from '@dataos/heimdall-client';
 import { createMetisSubgraph, seedMetis } from '@dataos/metis';
 import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
 import {
@@ -8,6 +7,7 @@ import {
   gatewayAccessPolicies,
   graphql,
   serveTestSubgraph,
+  servicesToken,
   startTestHeimdall,
   testMongo,
   tokenFor,
@@ -64,16 +64,6 @@ const usage = async (user: User, urn: string, window = 'D7') => {
   expect(res.errors).toBeUndefined();
   return res.data!.dataset.usage;
 };
-const services = () =>
-  new ServiceTokenSource(
-    {
-      clientId: DEV_CLIENTS.services,
-      clientSecret: DEV_CLIENTS.servicesSecret,
-      issuer: process.env.OIDC_ISSUER!,
-      resource: process.env.OIDC_AUDIENCE!,
-    },
-    { timeoutMs: 5000, log: () => {} },
-  );
 
 const columns = DEMO_COLUMNS;
 
@@ -112,8 +102,7 @@ beforeAll(async () => {
   ]);
   const metis = await serveTestSubgraph(await createMetisSubgraph({ neo4j, heimdall: heimdallClient }));
   metisUrl = metis.url;
-  const tokens = services();
-  reporter = new UsageReporter({ url: metis.url, token: () => tokens.token(), flushMs: 50 });
+  reporter = new UsageReporter({ url: metis.url, token: servicesToken, flushMs: 50 });
   // A principal without the right: its reports are refused and dropped, never counted.
   refused = new UsageReporter({ url: metis.url, token: () => tokenFor('alice'), flushMs: 50 });
   await seedGateway(mongo);
@@ -184,7 +173,6 @@ describe('usage from the Gateway', () => {
   });
 
   it('a report sent again (a retry, another replica) counts nothing twice', async () => {
-    const tokens = services();
     const again = await graphql<Report>(
       metisUrl,
       `
@@ -197,7 +185,7 @@ describe('usage from the Gateway', () => {
         }
       `,
       {
-        token: await tokens.token(),
+        token: await servicesToken(),
         variables: {
           q: [
             {
@@ -231,7 +219,7 @@ describe('usage from the Gateway', () => {
         }
       `,
       {
-        token: await tokens.token(),
+        token: await servicesToken(),
         variables: {
           q: [
             {
@@ -275,7 +263,6 @@ describe('usage from the Gateway', () => {
     expect([...relevance].sort()).toEqual([customersUrn, ordersUrn]);
     // The one relevance puts second gets the most usage (4 more queries): first by usage.
     const [top, second] = relevance as [string, string];
-    const tokens = services();
     const more = await graphql<Report>(
       metisUrl,
       `
@@ -288,7 +275,7 @@ describe('usage from the Gateway', () => {
         }
       `,
       {
-        token: await tokens.token(),
+        token: await servicesToken(),
         variables: {
           q: [1, 2, 3, 4].map((n) => ({
             queryId: `${id}-more-${n}`,
@@ -338,7 +325,7 @@ describe('usage from the Gateway', () => {
         }
       `,
       {
-        token: await services().token(),
+        token: await servicesToken(),
         variables: {
           q: [
             {

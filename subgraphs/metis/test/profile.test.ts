@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_CLIENTS, trinoQuery } from '@dataos/devstack';
+import { trinoQuery } from '@dataos/devstack';
 import { createGatewaySubgraph, DuckDbEngine, seedGateway } from '@dataos/gateway';
-import { HeimdallClient, ServiceTokenSource } from '@dataos/heimdall-client';
+import { HeimdallClient } from '@dataos/heimdall-client';
 import { neo4jFromEnv, type Neo4jStore } from '@dataos/stores';
 import {
   DEMO_COLUMNS,
   gatewayAccessPolicies,
   graphql,
   serveTestSubgraph,
+  servicesToken,
   startTestHeimdall,
   testMongo,
   tokenFor,
@@ -41,15 +42,6 @@ let heimdall: TestHeimdall;
 let running: { url: string; stop(): Promise<void> }[] = [];
 let metisUrl: string;
 let gatewayUrl: string;
-const tokens = new ServiceTokenSource(
-  {
-    clientId: DEV_CLIENTS.services,
-    clientSecret: DEV_CLIENTS.servicesSecret,
-    issuer: process.env.OIDC_ISSUER!,
-    resource: process.env.OIDC_AUDIENCE!,
-  },
-  { timeoutMs: 5000, log: () => {} },
-);
 
 interface Profile {
   nullCount: number;
@@ -171,7 +163,7 @@ beforeAll(async () => {
     await createMetisSubgraph({
       neo4j,
       heimdall: heimdallClient,
-      profiles: { gateway: new GatewayClient(gatewayOptions), token: () => tokens.token() },
+      profiles: { gateway: new GatewayClient(gatewayOptions), token: servicesToken },
     }),
   );
   metisUrl = metis.url;
@@ -247,7 +239,7 @@ describe('profiles through the Gateway', () => {
         }
       `,
       {
-        token: await tokens.token(),
+        token: await servicesToken(),
         variables: {
           sql: `SELECT count(*), count(DISTINCT region), min(region), max(region), count(DISTINCT email) FROM ${table}`,
         },
@@ -286,7 +278,7 @@ describe('profiles through the Gateway', () => {
         heimdall: new HeimdallClient({ url: heimdall.url }),
         profiles: {
           gateway: new GatewayClient({ url: 'http://127.0.0.1:9/graphql', timeoutMs: 2000 }),
-          token: () => tokens.token(),
+          token: servicesToken,
         },
       }),
     );
@@ -316,7 +308,7 @@ describe('profiles through the Gateway', () => {
           ...metisSettingsFromEnv(),
           profiles: { gatewayUrl: undefined, schedules: [{ urn: customersUrn, everySeconds: 3600 }], retryMs: 500 },
         },
-        profiles: { gateway: new GatewayClient(gatewayOptions), token: () => tokens.token() },
+        profiles: { gateway: new GatewayClient(gatewayOptions), token: servicesToken },
       }),
     );
     try {
@@ -474,7 +466,7 @@ describe('profiles on a Trino cluster', () => {
         }
       `,
       {
-        token: await tokens.token(),
+        token: await servicesToken(),
         variables: {
           q: [
             // As the Gateway reports a profiling query: the profiler's subject (the services client here).
