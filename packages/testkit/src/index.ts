@@ -31,3 +31,4 @@ export {
 } from './caretaker.js';
 export { DEMO_COLUMNS, gatewayAccessPolicies } from './gateway.js';
 export { wsClient, type TestWsClient, type TestSubscription } from './ws.js';
+export { dropOwnNodes, ownNodes } from './neo4j-nodes.js';

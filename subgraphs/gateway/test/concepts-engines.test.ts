@@ -11,6 +11,7 @@ import {
   tokenFor,
   uniqueId,
   type TestHeimdall,
+  dropOwnNodes,
 } from '@dataos/testkit';
 import { MetisColumnCatalog, type Caller, type ColumnCatalog } from '../src/catalog.js';
 import { OdinConceptSource, type ConceptSource } from '../src/concepts.js';
@@ -199,11 +200,7 @@ afterAll(async () => {
     { p: ROOT, id },
     { database: odinNeo4j.database },
   );
-  await neo4j?.driver.executeQuery(
-    `MATCH (n) WHERE (n:Dataset OR n:Column OR n:Source OR n:Domain) AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id OR coalesce(n.name, '') CONTAINS $id) DETACH DELETE n`,
-    { id },
-    { database: neo4j.database },
-  );
+  if (neo4j) await dropOwnNodes(neo4j, id, ['Dataset', 'Column', 'Source', 'Domain']);
   await neo4j?.close();
   await odinNeo4j?.close();
 });

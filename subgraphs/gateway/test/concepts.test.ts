@@ -15,6 +15,7 @@ import {
   uniqueId,
   type TestHeimdall,
   type TestMongo,
+  dropOwnNodes,
 } from '@dataos/testkit';
 import { createGatewaySubgraph, seedGateway } from '../src/index.js';
 import { COLUMNS_PER_REQUEST, COLUMNS_SELECTION } from '../src/catalog.js';
@@ -268,11 +269,7 @@ afterAll(async () => {
     { p: ROOT, id },
     { database: odinNeo4j.database },
   );
-  await neo4j?.driver.executeQuery(
-    `MATCH (n) WHERE (n:Dataset OR n:Column OR n:Source OR n:Domain) AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id OR coalesce(n.name, '') CONTAINS $id) DETACH DELETE n`,
-    { id },
-    { database: neo4j.database },
-  );
+  if (neo4j) await dropOwnNodes(neo4j, id, ['Dataset', 'Column', 'Source', 'Domain']);
   await neo4j?.close();
   await odinNeo4j?.close();
 });

@@ -18,6 +18,7 @@ import {
   uniqueId,
   type TestHeimdall,
   type TestMongo,
+  dropOwnNodes,
 } from '@dataos/testkit';
 import { createGatewaySubgraph, seedGateway } from '../src/index.js';
 import { DuckDbEngine } from '../src/engines/duckdb.js';
@@ -86,9 +87,6 @@ interface RunData {
 }
 const run = (user: User | null, sql: string, more: Record<string, unknown> = {}) =>
   gql<RunData>(user, RUN, { sql, ...more });
-
-const MINE = `(n:Dataset OR n:Column OR n:Source OR n:Domain OR n:Owner)
-  AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id OR coalesce(n.name, '') CONTAINS $id)`;
 
 beforeAll(async () => {
   neo4j = neo4jFromEnv('METIS');
@@ -168,7 +166,7 @@ afterAll(async () => {
   await router?.stop();
   for (const r of running) await r.stop();
   await heimdall?.stop();
-  await neo4j?.driver.executeQuery(`MATCH (n) WHERE ${MINE} DETACH DELETE n`, { id }, { database: neo4j.database });
+  if (neo4j) await dropOwnNodes(neo4j, id, ['Dataset', 'Column', 'Source', 'Domain', 'Owner']);
   await neo4j?.close();
 });
 

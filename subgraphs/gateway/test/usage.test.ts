@@ -14,6 +14,7 @@ import {
   uniqueId,
   type TestHeimdall,
   type TestMongo,
+  dropOwnNodes,
 } from '@dataos/testkit';
 import { createGatewaySubgraph, seedGateway } from '../src/index.js';
 import { DuckDbEngine } from '../src/engines/duckdb.js';
@@ -123,13 +124,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const r of running) await r.stop();
   await heimdall?.stop();
-  await neo4j?.driver.executeQuery(
-    `MATCH (n) WHERE (n:Dataset OR n:Column OR n:Source OR n:UsageEvent)
-       AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id OR coalesce(n.name, '') CONTAINS $id)
-     DETACH DELETE n`,
-    { id },
-    { database: neo4j.database },
-  );
+  if (neo4j) await dropOwnNodes(neo4j, id, ['Dataset', 'Column', 'Source', 'UsageEvent']);
   await neo4j?.close();
 });
 

@@ -8,6 +8,8 @@ import {
   uniqueId,
   type GraphQLResponse,
   type TestPolicy,
+  dropOwnNodes,
+  ownNodes,
 } from '@dataos/testkit';
 import type { ListAuthz } from '../src/dataset-access.js';
 import { createMetisSubgraph } from '../src/index.js';
@@ -54,9 +56,7 @@ const LABELS = [
   'DeclassificationEvent',
   'SuggestionDecision',
 ];
-const MINE = `(${LABELS.map((l) => `n:${l}`).join(' OR ')})
-  AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id
-       OR coalesce(n.name, '') CONTAINS $id OR coalesce(n.id, '') CONTAINS $id)`;
+const MINE = ownNodes(LABELS);
 
 /**
  * Metis and a real Heimdall in process, on ephemeral ports, against the shared devstack: Heimdall
@@ -115,7 +115,7 @@ export async function startHarness(): Promise<Harness> {
       return Object.fromEntries(records.map((r) => [r.get('label') as string, r.get('n') as number]));
     },
     async stop() {
-      await neo4j.driver.executeQuery(`MATCH (n) WHERE ${MINE} DETACH DELETE n`, { id }, { database: neo4j.database });
+      await dropOwnNodes(neo4j, id, LABELS);
       await running.stop();
       await neo4j.close();
     },

@@ -15,6 +15,7 @@ import {
   uniqueId,
   type TestHeimdall,
   type TestMongo,
+  dropOwnNodes,
 } from '@dataos/testkit';
 import { createMetisSubgraph, seedMetis } from '../src/index.js';
 import { GatewayClient } from '../src/profile/gateway.js';
@@ -199,13 +200,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const r of running) await r.stop();
   await heimdall?.stop();
-  await neo4j?.driver.executeQuery(
-    `MATCH (n) WHERE (n:Dataset OR n:Column OR n:Source OR n:ProfileRun OR n:UsageEvent)
-       AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id OR coalesce(n.name, '') CONTAINS $id)
-     DETACH DELETE n`,
-    { id },
-    { database: neo4j.database },
-  );
+  if (neo4j) await dropOwnNodes(neo4j, id, ['Dataset', 'Column', 'Source', 'ProfileRun', 'UsageEvent']);
   await neo4j?.close();
   // A few tries: a schema left behind would show up in every later scan of icebase.
   for (let attempt = 0; attempt < 5; attempt++) {

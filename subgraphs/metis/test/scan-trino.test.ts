@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trinoQuery } from '@dataos/devstack';
 import { HeimdallClient } from '@dataos/heimdall-client';
 import { neo4jFromEnv } from '@dataos/stores';
-import { graphql, serveTestSubgraph, startTestHeimdall, tokenFor, uniqueId } from '@dataos/testkit';
+import { dropOwnNodes, graphql, serveTestSubgraph, startTestHeimdall, tokenFor, uniqueId } from '@dataos/testkit';
 import { createMetisSubgraph } from '../src/index.js';
 import { metisSettingsFromEnv } from '../src/settings.js';
 import { parseScanTargets } from '../src/scan/config.js';
@@ -57,14 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await served?.stop();
-  await neo4j.driver.executeQuery(
-    `MATCH (n) WHERE (n:Dataset OR n:Column OR n:Source OR n:DatasetVersion OR n:ScanRun OR n:ScanLock)
-       AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id
-            OR coalesce(n.name, '') CONTAINS $id OR coalesce(n.depot, '') CONTAINS $id)
-     DETACH DELETE n`,
-    { id },
-    { database: neo4j.database },
-  );
+  await dropOwnNodes(neo4j, id, ['Dataset', 'Column', 'Source', 'DatasetVersion', 'ScanRun', 'ScanLock']);
   await neo4j.close();
   // A few tries: a schema left behind would show up in every later scan of icebase (npm run dev's too).
   for (let attempt = 0; attempt < 5; attempt++) {

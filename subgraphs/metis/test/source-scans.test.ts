@@ -9,6 +9,7 @@ import {
   tokenFor,
   uniqueId,
   type GraphQLResponse,
+  dropOwnNodes,
 } from '@dataos/testkit';
 import { createMetisSubgraph } from '../src/index.js';
 import { metisSettingsFromEnv } from '../src/settings.js';
@@ -104,14 +105,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await served?.stop();
-  await neo4j.driver.executeQuery(
-    `MATCH (n) WHERE (n:Dataset OR n:Column OR n:Source OR n:DatasetVersion OR n:ScanRun OR n:ScanLock)
-       AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id
-            OR coalesce(n.name, '') CONTAINS $id OR coalesce(n.depot, '') CONTAINS $id)
-     DETACH DELETE n`,
-    { id },
-    { database: neo4j.database },
-  );
+  await dropOwnNodes(neo4j, id, ['Dataset', 'Column', 'Source', 'DatasetVersion', 'ScanRun', 'ScanLock']);
   await neo4j.close();
 });
 

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetDetailDocument, DatasetLineageDocument, SearchCatalogDocument } from '@dataos/client';
-import { createPolicies, graphql, startTestSupergraph, tokenFor, uniqueId, type TestSupergraph } from '@dataos/testkit';
+import {
+  createPolicies,
+  dropOwnNodes,
+  graphql,
+  startTestSupergraph,
+  tokenFor,
+  uniqueId,
+  type TestSupergraph,
+} from '@dataos/testkit';
 import { seedCatalog } from '../src/index.js';
 import { demoLikeCatalog } from './demo-like.js';
 
@@ -40,13 +48,17 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await sg?.neo4j.driver.executeQuery(
-    `MATCH (n) WHERE (n:Dataset OR n:Column OR n:Source OR n:Resource OR n:GlossaryTerm OR n:Domain OR n:Owner OR n:JobRun)
-       AND (coalesce(n.urn, '') CONTAINS $id OR coalesce(n.datasetUrn, '') CONTAINS $id
-            OR coalesce(n.name, '') CONTAINS $id OR coalesce(n.id, '') CONTAINS $id)
-     DETACH DELETE n`,
-    { id },
-  );
+  if (sg)
+    await dropOwnNodes(sg.neo4j, id, [
+      'Dataset',
+      'Column',
+      'Source',
+      'Resource',
+      'GlossaryTerm',
+      'Domain',
+      'Owner',
+      'JobRun',
+    ]);
   await sg?.stop();
 });
 
