@@ -19,3 +19,10 @@ export function assertName(value: string, field: string, max = MAX_NAME): string
   if (value !== value.trim()) throw badUserInput(`${field} must not start or end with spaces.`, { field });
   return value;
 }
+
+/**
+ * A Minerva cluster's name: a lowercase letter, then up to 62 of a-z, 0-9 and `-` (a DNS label,
+ * as the cluster's pods are named after it). The Gateway creates clusters by it; Metis names
+ * the cluster a profile runs on.
+ */
+export const CLUSTER_NAME = /^[a-z][a-z0-9-]{0,62}$/;

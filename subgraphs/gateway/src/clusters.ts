@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { badUserInput, conflict, notFound } from '@dataos/errors';
+import { CLUSTER_NAME } from '@dataos/names';
 import type { Logger } from '@dataos/subgraph-kit';
 import type { EngineRegistry } from './engines/registry.js';
 import { validateSelector, type ClusterSelector, type SelectorInput } from './routing.js';
@@ -50,7 +51,6 @@ export type ClusterUpdate = Partial<Omit<ClusterInput, 'name'>>;
 
 export const clustersOf = (db: Db) => db.collection<ClusterDoc>('clusters');
 
-const NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const DEPOT = /^[a-z][a-z0-9_-]*$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const STATES: ClusterState[] = ['PROVISIONING', 'RUNNING', 'DEGRADED', 'STOPPED'];
@@ -138,7 +138,7 @@ export class ClusterStore {
   }
 
   async register(input: ClusterInput, by: string): Promise<ClusterDoc> {
-    if (!NAME.test(input.name ?? ''))
+    if (!CLUSTER_NAME.test(input.name ?? ''))
       throw badUserInput('name: lower-case letters, digits and -, starting with a letter (at most 63).', {
         field: 'input.name',
       });

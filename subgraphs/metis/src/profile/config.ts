@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { CLUSTER_NAME } from '@dataos/names';
 import { assertUrn } from '../urn.js';
 import type { ProfileSchedule } from './service.js';
-
-/** A Minerva cluster's name, as the Gateway allows it. */
-export const CLUSTER_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
 const SCHEDULES = z
   .array(

@@ -1,13 +1,13 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { badUserInput } from '@dataos/errors';
+import { CLUSTER_NAME } from '@dataos/names';
 import { isAllowed } from '@dataos/subgraph-kit';
 import { columnObject } from '../dataset-access.js';
 import type { Resolvers } from '../generated/resolvers.js';
 import { writableDataset } from '../resolvers/access.js';
 import type { ColumnProfileRecord } from '../store/records.js';
 import { assertUrn, parseDatasetUrn } from '../urn.js';
-import { CLUSTER_NAME } from './config.js';
 import type { GatewayClient } from './gateway.js';
 import { tableOf } from './sql.js';
 
