@@ -40,13 +40,22 @@ const isCloseEvent = (value: unknown): value is { code: number; reason: string }
  * connection_init carries the caller's token, so connections are not shared between callers.
  * No retry here: the subscription decides (resume with `after`, or end with a retryable error).
  */
+/**
+ * Closes the client's socket. graphql-ws's `dispose` awaits the connection attempt under way, so
+ * it rejects when that attempt fails (a subgraph or Heimdall that is down): disposing while
+ * connecting must not surface that failure again as an unhandled rejection.
+ */
+function disposeQuietly(client: Client): void {
+  Promise.resolve(client.dispose()).catch(() => undefined);
+}
+
 export function subscribeUpstream(options: UpstreamOptions): { dispose(): void } {
   let ended = false;
   const end = (reason: UpstreamEnd) => {
     if (ended) return;
     ended = true;
     options.onEnd(reason);
-    void client.dispose();
+    disposeQuietly(client);
   };
   const client: Client = createClient({
     url: webSocketUrl(options.url),
@@ -91,7 +100,7 @@ export function subscribeUpstream(options: UpstreamOptions): { dispose(): void }
     dispose() {
       ended = true;
       unsubscribe();
-      void client.dispose();
+      disposeQuietly(client);
     },
   };
 }
